@@ -1,0 +1,26 @@
+package io.edgeloop.common;
+
+import java.util.List;
+
+/**
+ * Kafka topic names of the loop. Each is also the name of the messaging channel that reads or writes it, so code
+ * and tests share one constant. Dead letters of a consumer channel go to {@code <topic>-dlq}.
+ */
+public final class Topics {
+    public static final String DATA_READY = "data-ready";
+    public static final String MODEL_TRAINED = "model-trained";
+    public static final String MODEL_OPTIMIZED = "model-optimized";
+    public static final String DEPLOYED = "deployed";
+    public static final String DRIFT_DETECTED = "drift-detected";
+
+    /** Every event topic, in loop order. */
+    public static final List<String> ALL =
+            List.of(DATA_READY, MODEL_TRAINED, MODEL_OPTIMIZED, DEPLOYED, DRIFT_DETECTED);
+
+    private Topics() {}
+
+    /** Dead-letter topic for poison records of {@code topic}. */
+    public static String deadLetter(String topic) {
+        return topic + "-dlq";
+    }
+}

@@ -1,0 +1,25 @@
+package io.edgeloop.kit.outbox;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Settings of the outbox relay ({@code edgeloop.outbox.*}). */
+@ConfigMapping(prefix = "edgeloop.outbox")
+public interface OutboxConfig {
+    /** Whether this process relays outbox rows to Kafka. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How often pending rows are polled when no commit woke the relay up. */
+    @WithDefault("250ms")
+    Duration pollInterval();
+
+    /** Rows published per transaction. */
+    @WithDefault("100")
+    int batchSize();
+
+    /** How long one publish may wait for the broker's acknowledgement. */
+    @WithDefault("10s")
+    Duration sendTimeout();
+}

@@ -1,0 +1,46 @@
+package io.edgeloop.kit.outbox;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Duration;
+import java.time.Instant;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Readiness of the outbox: DOWN when events have been waiting for more than a minute (the broker is unreachable
+ * or rejecting them), with the backlog and last error as data.
+ */
+@Readiness
+@ApplicationScoped
+public class OutboxHealthCheck implements HealthCheck {
+    private static final Duration STUCK_AFTER = Duration.ofMinutes(1);
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    OutboxRelay relay;
+
+    @Override
+    @Transactional
+    public HealthCheckResponse call() {
+        Object[] row = (Object[])
+                em.createQuery("select count(e), min(e.createdAt) from OutboxEvent e where e.publishedAt is null")
+                        .getSingleResult();
+        long pending = ((Number) row[0]).longValue();
+        Instant oldest = (Instant) row[1];
+        boolean stuck = oldest != null && oldest.isBefore(Instant.now().minus(STUCK_AFTER));
+        var builder = HealthCheckResponse.named("outbox")
+                .status(!stuck)
+                .withData("pending", pending)
+                .withData("published", relay.publishedCount());
+        if (relay.lastFailure() != null) {
+            builder.withData("lastFailure", relay.lastFailure());
+        }
+        return builder.build();
+    }
+}
