@@ -13,6 +13,15 @@ public class Inbox {
     EntityManager em;
 
     /**
+     * Whether {@code consumer} already processed {@code eventId}: a cheap early check before expensive work. The
+     * authoritative check is {@link #firstDelivery} in the transaction that commits the work.
+     */
+    @Transactional
+    public boolean seen(String consumer, String eventId) {
+        return ProcessedEvent.findById(consumer + "/" + eventId) != null;
+    }
+
+    /**
      * Records that {@code consumer} processes {@code eventId}. Call it inside the transaction that applies the
      * event's effects: if that transaction rolls back, the event counts as unprocessed.
      *
