@@ -1,0 +1,439 @@
+package io.edgeloop.deploy;
+
+import io.edgeloop.common.Topics;
+import io.edgeloop.embedded.EmbeddedKafka;
+import io.edgeloop.embedded.EmbeddedPostgresServer;
+import io.edgeloop.embedded.Ports;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * The whole EdgeLoop stack on one machine with nothing installed but a JDK: an in-process KRaft Kafka broker,
+ * embedded PostgreSQL (one database per service), a trace backend (Zipkin, or an in-process Zipkin-API sink), the six
+ * services and N simulated edge agents as separate JVMs with capped heaps. {@link #close()} stops everything and
+ * removes what it created.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /** The six services, in loop order. */
+    public static final List<String> SERVICES = List.of(
+            "data-service",
+            "training-service",
+            "compiler-service",
+            "registry-service",
+            "deployment-service",
+            "monitoring-service");
+
+    /** A service JVM: name, HTTP port, gRPC port (0 = none), database (null = none), heap. */
+    record ServiceSpec(String name, int httpPort, int grpcPort, String database, String heap) {}
+
+    private final Builder cfg;
+    private final Consumer<String> log;
+    private final List<ManagedProcess> processes = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
+    private final List<String> agentUrls = new ArrayList<>();
+    private final List<String> deviceIds = new ArrayList<>();
+    private EmbeddedKafka kafka;
+    private EmbeddedPostgresServer postgres;
+    private TraceSink traceSink;
+    private ManagedProcess zipkin;
+    private String zipkinUrl;
+    private Path workDir;
+    private boolean ownsWorkDir;
+    private volatile boolean closed;
+
+    private LocalStack(Builder b) {
+        this.cfg = b;
+        this.log = b.log;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts everything and waits until every service is ready; on failure stops what was started and throws. */
+    public LocalStack start() {
+        try {
+            doStart();
+            return this;
+        } catch (RuntimeException | IOException | InterruptedException e) {
+            close();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private void doStart() throws IOException, InterruptedException {
+        Path home = cfg.home.toAbsolutePath().normalize();
+        ownsWorkDir = cfg.workDir == null;
+        workDir = ownsWorkDir ? Files.createTempDirectory("edgeloop-stack-") : cfg.workDir;
+        Files.createDirectories(workDir.resolve("tmp"));
+        boolean fixed = cfg.fixedPorts;
+        services.put("data-service", spec("data-service", fixed, 8081, 9081, "edgeloop_data", "256m"));
+        services.put("training-service", spec("training-service", fixed, 8082, 0, "edgeloop_training", "512m"));
+        services.put("compiler-service", spec("compiler-service", fixed, 8083, 0, "edgeloop_compiler", "384m"));
+        services.put("registry-service", spec("registry-service", fixed, 8084, 9084, "edgeloop_registry", "256m"));
+        services.put(
+                "deployment-service", spec("deployment-service", fixed, 8085, 9085, "edgeloop_deployment", "256m"));
+        services.put(
+                "monitoring-service", spec("monitoring-service", fixed, 8086, 9086, "edgeloop_monitoring", "320m"));
+        for (ServiceSpec s : services.values()) {
+            Path jar = quarkusJar(home, s.name());
+            if (!Files.exists(jar)) {
+                throw new IllegalStateException(jar + " is missing: build first with ./mvnw install -DskipTests");
+            }
+        }
+
+        long t0 = System.nanoTime();
+        kafka = EmbeddedKafka.builder()
+                .port(fixed ? 9092 : 0)
+                .logDir(workDir.resolve("kafka"))
+                .build()
+                .start();
+        List<String> topics = new ArrayList<>(Topics.ALL);
+        Topics.ALL.forEach(t -> topics.add(Topics.deadLetter(t)));
+        kafka.createTopics(topics);
+        log.accept(
+                String.format("kafka       %s (KRaft, in-process) ready in %s", kafka.bootstrapServers(), since(t0)));
+
+        t0 = System.nanoTime();
+        postgres = EmbeddedPostgresServer.builder()
+                .port(fixed ? 5432 : 0)
+                .dataDir(workDir.resolve("postgres"))
+                .build()
+                .start();
+        for (ServiceSpec s : services.values()) {
+            postgres.createDatabase(s.database());
+        }
+        log.accept(String.format(
+                "postgres    127.0.0.1:%d (embedded, %d databases) ready in %s",
+                postgres.port(), services.size(), since(t0)));
+
+        String spanEndpoint = startTracing(home, fixed);
+
+        t0 = System.nanoTime();
+        for (ServiceSpec s : services.values()) {
+            processes.add(startService(home, s, spanEndpoint));
+        }
+        for (ServiceSpec s : services.values()) {
+            awaitHealthy(s.name(), "http://127.0.0.1:" + s.httpPort() + "/q/health/ready", Duration.ofSeconds(240));
+        }
+        log.accept(String.format("services    %d services ready in %s", services.size(), since(t0)));
+
+        t0 = System.nanoTime();
+        for (int i = 1; i <= cfg.agents; i++) {
+            String deviceId = String.format("edge-%03d", i);
+            int port = fixed ? 8089 + i : Ports.free();
+            processes.add(startAgent(home, deviceId, port, i, spanEndpoint));
+            agentUrls.add("http://127.0.0.1:" + port);
+            deviceIds.add(deviceId);
+        }
+        for (int i = 0; i < agentUrls.size(); i++) {
+            awaitHealthy(deviceIds.get(i), agentUrls.get(i) + "/q/health/live", Duration.ofSeconds(120));
+        }
+        if (cfg.agents > 0) {
+            log.accept(String.format("edge-agents %s ready in %s", deviceIds, since(t0)));
+        }
+    }
+
+    private String startTracing(Path home, boolean fixed) throws IOException, InterruptedException {
+        if (cfg.zipkin) {
+            Path jar = home.resolve("deploy/target/zipkin/zipkin.jar");
+            if (Files.exists(jar)) {
+                long t0 = System.nanoTime();
+                int port = fixed ? 9411 : Ports.free();
+                zipkin = ManagedProcess.start(
+                        "zipkin",
+                        List.of(
+                                javaBin(),
+                                "-Xmx256m",
+                                "-XX:+UseSerialGC",
+                                "-XX:TieredStopAtLevel=1",
+                                "-jar",
+                                jar.toString(),
+                                "--armeria.ports[0].port=" + port,
+                                "--armeria.ports[0].ip=127.0.0.1",
+                                "--armeria.ports[0].protocols=http"),
+                        workDir,
+                        workDir.resolve("logs/zipkin.log"));
+                processes.add(zipkin);
+                zipkinUrl = "http://127.0.0.1:" + port;
+                awaitHealthy("zipkin", zipkinUrl + "/health", Duration.ofSeconds(180));
+                log.accept(String.format("zipkin      %s ready in %s", zipkinUrl, since(t0)));
+                return zipkinUrl + "/api/v2/spans";
+            }
+            log.accept("zipkin      " + jar + " not found (build the deploy module); using the in-process trace sink");
+        }
+        traceSink = TraceSink.start();
+        log.accept("traces      in-process Zipkin-API sink at " + traceSink.endpoint());
+        return traceSink.endpoint();
+    }
+
+    private ManagedProcess startService(Path home, ServiceSpec s, String spanEndpoint) throws IOException {
+        List<String> cmd = new ArrayList<>(jvm(s.heap()));
+        cmd.add("-Dquarkus.http.port=" + s.httpPort());
+        if (s.grpcPort() > 0) {
+            cmd.add("-Dquarkus.grpc.server.port=" + s.grpcPort());
+        }
+        cmd.add("-Dkafka.bootstrap.servers=" + kafka.bootstrapServers());
+        cmd.add("-Dquarkus.datasource.jdbc.url=" + postgres.jdbcUrl(s.database()));
+        cmd.add("-Dquarkus.datasource.username=" + EmbeddedPostgresServer.USER);
+        cmd.add("-Dquarkus.datasource.password=");
+        cmd.addAll(commonProps(spanEndpoint));
+        cmd.add("-Dedgeloop.registry.storage-dir="
+                + workDir.resolve("registry-artifacts").toAbsolutePath());
+        cmd.add("-jar");
+        cmd.add(quarkusJar(home, s.name()).toString());
+        return ManagedProcess.start(
+                s.name(), cmd, workDir.resolve("run/" + s.name()), workDir.resolve("logs/" + s.name() + ".log"));
+    }
+
+    private ManagedProcess startAgent(Path home, String deviceId, int port, int index, String spanEndpoint)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(jvm("192m"));
+        cmd.add("-Dquarkus.http.port=" + port);
+        cmd.add("-Dedgeloop.agent.device-id=" + deviceId);
+        cmd.add("-Dedgeloop.agent.model-dir=" + workDir.resolve("agents/" + deviceId + "/models"));
+        cmd.add("-Dedgeloop.agent.simulator.seed=" + (1000 + index));
+        cmd.add("-Dquarkus.otel.service.name=" + deviceId);
+        cmd.addAll(commonProps(spanEndpoint));
+        cmd.add("-jar");
+        cmd.add(quarkusJar(home, "edge-agent").toString());
+        return ManagedProcess.start(
+                deviceId, cmd, workDir.resolve("run/" + deviceId), workDir.resolve("logs/" + deviceId + ".log"));
+    }
+
+    private List<String> commonProps(String spanEndpoint) {
+        List<String> p = new ArrayList<>();
+        p.add("-Dquarkus.http.host=127.0.0.1");
+        p.add("-Dquarkus.grpc.server.host=127.0.0.1");
+        p.add("-Dedgeloop.tracing.zipkin-endpoint=" + spanEndpoint);
+        p.add("-Dquarkus.otel.bsp.schedule.delay=1s");
+        grpcClient(p, "dataset", "data-service");
+        grpcClient(p, "registry", "registry-service");
+        grpcClient(p, "devices", "deployment-service");
+        grpcClient(p, "telemetry", "monitoring-service");
+        return p;
+    }
+
+    private void grpcClient(List<String> p, String client, String service) {
+        p.add("-Dquarkus.grpc.clients." + client + ".host=127.0.0.1");
+        p.add("-Dquarkus.grpc.clients." + client + ".port="
+                + services.get(service).grpcPort());
+    }
+
+    private List<String> jvm(String heap) {
+        return List.of(
+                javaBin(),
+                "-Xmx" + heap,
+                "-XX:+UseSerialGC",
+                "-XX:MaxMetaspaceSize=256m",
+                "-Xss1m",
+                "-Djava.io.tmpdir=" + workDir.resolve("tmp"));
+    }
+
+    private static ServiceSpec spec(String name, boolean fixed, int http, int grpc, String db, String heap) {
+        return new ServiceSpec(
+                name, fixed ? http : Ports.free(), grpc == 0 ? 0 : fixed ? grpc : Ports.free(), db, heap);
+    }
+
+    private void awaitHealthy(String name, String url, Duration timeout) throws InterruptedException {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ManagedProcess proc = processes.stream()
+                .filter(p -> p.name().equals(name))
+                .findFirst()
+                .orElse(null);
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (proc != null && !proc.isAlive()) {
+                throw new IllegalStateException(
+                        name + " exited during start-up; last log lines (" + proc.logFile() + "):\n" + proc.tail(40));
+            }
+            try {
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+                last = r.statusCode() + " " + r.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException(name + " not healthy after " + timeout + " (" + last + ")"
+                + (proc != null ? "; last log lines:\n" + proc.tail(40) : ""));
+    }
+
+    private static Path quarkusJar(Path home, String module) {
+        return home.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static String since(long t0) {
+        return String.format("%.1f s", (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Base URL of a service's REST API, e.g. {@code url("data-service")}. */
+    public String url(String service) {
+        ServiceSpec s = services.get(service);
+        if (s == null) {
+            throw new IllegalArgumentException("unknown service " + service);
+        }
+        return "http://127.0.0.1:" + s.httpPort();
+    }
+
+    public List<String> agentUrls() {
+        return List.copyOf(agentUrls);
+    }
+
+    public List<String> deviceIds() {
+        return List.copyOf(deviceIds);
+    }
+
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /** Zipkin's UI/API base URL, or null when traces go to the in-process sink. */
+    public String zipkinUrl() {
+        return zipkinUrl;
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** Names of the services that reported spans of {@code traceId} (from Zipkin or the in-process sink). */
+    public Set<String> traceServices(String traceId) {
+        if (traceSink != null) {
+            return traceSink.services(traceId);
+        }
+        Set<String> names = new TreeSet<>();
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(zipkinUrl + "/api/v2/trace/" + traceId))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                for (var span : Json.MAPPER.readTree(r.body())) {
+                    names.add(span.path("localEndpoint").path("serviceName").asText());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return names;
+    }
+
+    /** Stops agents, services, trace backend, PostgreSQL and Kafka, and removes the work directory if it made it. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<ManagedProcess> all = new ArrayList<>(processes);
+        Collections.reverse(all);
+        all.parallelStream().forEach(p -> p.stop(Duration.ofSeconds(15)));
+        if (traceSink != null) {
+            traceSink.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (ownsWorkDir && workDir != null) {
+            deleteTree(workDir);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    /** Optional settings. */
+    public static final class Builder {
+        private Path home = Path.of(".");
+        private Path workDir;
+        private int agents = 2;
+        private boolean zipkin;
+        private boolean fixedPorts;
+        private Consumer<String> log = System.out::println;
+
+        /** Repository root (where the service modules were built). */
+        public Builder home(Path home) {
+            this.home = home;
+            return this;
+        }
+
+        /** Where data and logs go; by default a temporary directory removed on close. */
+        public Builder workDir(Path workDir) {
+            this.workDir = workDir;
+            return this;
+        }
+
+        /** Number of simulated edge devices (agent JVMs). */
+        public Builder agents(int agents) {
+            this.agents = agents;
+            return this;
+        }
+
+        /** Run a Zipkin server (UI on 9411 with fixed ports) instead of the in-process span sink. */
+        public Builder zipkin(boolean zipkin) {
+            this.zipkin = zipkin;
+            return this;
+        }
+
+        /** Use the documented ports (8081-8086, 9081-9086, 8090+, Kafka 9092, PostgreSQL 5432) instead of free ones. */
+        public Builder fixedPorts(boolean fixedPorts) {
+            this.fixedPorts = fixedPorts;
+            return this;
+        }
+
+        /** Where progress lines go. */
+        public Builder log(Consumer<String> log) {
+            this.log = log;
+            return this;
+        }
+
+        public LocalStack build() {
+            return new LocalStack(this);
+        }
+    }
+}

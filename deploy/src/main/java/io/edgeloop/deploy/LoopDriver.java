@@ -1,0 +1,324 @@
+package io.edgeloop.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.edgeloop.common.SensorSimulator;
+import io.edgeloop.proto.events.v1.DataReady;
+import io.edgeloop.proto.events.v1.Deployed;
+import io.edgeloop.proto.events.v1.DriftDetected;
+import io.edgeloop.proto.events.v1.FeatureDrift;
+import io.edgeloop.proto.events.v1.ModelOptimized;
+import io.edgeloop.proto.events.v1.ModelTrained;
+import io.edgeloop.proto.events.v1.VariantSummary;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Drives the closed loop through a running {@link LocalStack}, the way a team would: create a dataset, ingest
+ * labelled sensor data, cut a snapshot and watch the model get trained, compiled, registered and rolled out to the
+ * devices; then the sensors get remounted (drift), field data from the new mounting is labelled and ingested,
+ * monitoring detects the drift, and a second model version is trained and rolled out without anyone asking.
+ */
+public final class LoopDriver {
+    /** The dataset (and model) name used by the demo. */
+    public static final String DATASET = "vibration";
+
+    private static final int SAMPLES_PER_ITERATION = 2400;
+    private static final int LIVE_PROBE_SAMPLES = 200;
+
+    private final LocalStack stack;
+    private final EventWatcher events;
+    private final Consumer<String> log;
+    private final Duration stageTimeout;
+
+    public LoopDriver(LocalStack stack, EventWatcher events, Consumer<String> log, Duration stageTimeout) {
+        this.stack = stack;
+        this.events = events;
+        this.log = log;
+        this.stageTimeout = stageTimeout;
+    }
+
+    /** Runs two iterations of the loop (the second triggered by drift) and reports the outcome. */
+    public LoopReport run() throws InterruptedException {
+        long t0 = System.nanoTime();
+        String data = stack.url("data-service");
+
+        log.accept("== iteration 1: labelled data from the original sensor mounting");
+        Json.put(
+                        data + "/datasets/" + DATASET,
+                        Map.of("featureNames", SensorSimulator.FEATURES, "labels", SensorSimulator.LABELS))
+                .expect(200, 201);
+        showRejection(data);
+        ingest(data, new SensorSimulator(42), SAMPLES_PER_ITERATION);
+        JsonNode snap1 = Json.post(data + "/datasets/" + DATASET + "/snapshots", Map.of("trigger", "manual"))
+                .expect(200, 201)
+                .body();
+        int datasetV1 = snap1.path("version").asInt();
+        log.accept("snapshot " + snap1.path("snapshotId").asText() + " cut (content "
+                + abbreviate(snap1.path("contentHash").asText()) + ")");
+
+        DataReady ready1 = events.await(
+                DataReady.class, e -> e.getDatasetVersion() == datasetV1, stageTimeout, "DataReady v" + datasetV1);
+        Deployed deployed1 = followIteration(ready1);
+        int v1 = deployed1.getModelVersion();
+        awaitDevicesServing(v1);
+
+        log.accept("== the sensors are remounted: inputs drift away from the training data");
+        double accBefore = liveAccuracy(new SensorSimulator(77).drift(SensorSimulator.Drift.REMOUNTED));
+        log.accept(
+                String.format("model v%d on remounted-sensor data (through the agents): accuracy %.3f", v1, accBefore));
+        log.accept("field engineers label " + SAMPLES_PER_ITERATION + " readings from the new mounting");
+        ingest(data, new SensorSimulator(43).drift(SensorSimulator.Drift.REMOUNTED), SAMPLES_PER_ITERATION);
+        for (String agent : stack.agentUrls()) {
+            Json.put(agent + "/simulator", Map.of("drift", "remounted")).expect(200, 204);
+        }
+
+        log.accept("== iteration 2: monitoring should notice, and the loop retrain by itself");
+        DriftDetected drift = events.await(
+                DriftDetected.class, e -> e.getModelVersion() == v1, stageTimeout, "DriftDetected for v" + v1);
+        DataReady ready2 = events.await(
+                DataReady.class, e -> e.getDatasetVersion() > datasetV1, stageTimeout, "DataReady after drift");
+        Deployed deployed2 = followIteration(ready2);
+        int v2 = deployed2.getModelVersion();
+        Map<String, Integer> devices = awaitDevicesServing(v2);
+        double accAfter = liveAccuracy(new SensorSimulator(77).drift(SensorSimulator.Drift.REMOUNTED));
+        log.accept(
+                String.format("model v%d on remounted-sensor data (through the agents): accuracy %.3f", v2, accAfter));
+
+        List<LoopReport.Iteration> iterations = List.of(
+                iteration(
+                        "manual snapshot",
+                        ready1,
+                        events.recordOf(ready1).orElseThrow().traceId()),
+                iteration(
+                        "drift " + String.format("%.2f", drift.getDriftScore()),
+                        ready2,
+                        events.recordOf(drift).orElseThrow().traceId()));
+        return new LoopReport(
+                versions(),
+                devices,
+                accBefore,
+                accAfter,
+                drift.getDriftScore(),
+                drift.getFeaturesList().stream()
+                        .filter(f -> f.getKsStatistic() > drift.getThreshold())
+                        .map(f -> SensorSimulator.FEATURES.get(f.getFeatureIndex()))
+                        .toList(),
+                iterations,
+                events.events(Deployed.class).size(),
+                events.events(DriftDetected.class).size(),
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Waits for training, compilation and rollout caused by {@code ready}. */
+    private Deployed followIteration(DataReady ready) throws InterruptedException {
+        String snapshot = ready.getSnapshotId();
+        ModelTrained trained = events.await(
+                ModelTrained.class,
+                e -> e.getSnapshotId().equals(snapshot),
+                stageTimeout,
+                "ModelTrained for " + snapshot);
+        int version = trained.getModelVersion();
+        events.await(
+                ModelOptimized.class,
+                e -> e.getModelVersion() == version,
+                stageTimeout,
+                "ModelOptimized for v" + version);
+        return events.await(Deployed.class, e -> e.getModelVersion() == version, stageTimeout, "Deployed v" + version);
+    }
+
+    private void showRejection(String data) {
+        List<Map<String, Object>> bad = new ArrayList<>();
+        bad.add(sample(new Object[] {0.3, 0.3, 0.2, 0.9, 3.0, 3.0, 25.0, null}, "normal"));
+        bad.add(sample(new Object[] {0.3, 0.3, 0.2}, "normal"));
+        bad.add(sample(new Object[] {0.3, 0.3, 0.2, 0.9, 3.0, 3.0, 25.0, 40.0}, "on-fire"));
+        Json.Reply r = Json.post(data + "/datasets/" + DATASET + "/samples", Map.of("samples", bad));
+        if (r.status() != 422) {
+            throw new IllegalStateException("a batch with bad samples was not rejected: " + r);
+        }
+        List<String> reasons = new ArrayList<>();
+        r.body()
+                .path("errors")
+                .forEach(e -> reasons.add(
+                        e.path("field").asText() + ": " + e.path("message").asText()));
+        log.accept("bad batch rejected with 422, nothing stored: " + reasons);
+    }
+
+    private static Map<String, Object> sample(Object[] features, String label) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("features", features);
+        m.put("label", label);
+        m.put("source", "demo");
+        return m;
+    }
+
+    private void ingest(String data, SensorSimulator sim, int count) {
+        int accepted = 0;
+        for (int done = 0; done < count; done += 600) {
+            List<Map<String, Object>> batch = new ArrayList<>();
+            for (int i = 0; i < Math.min(600, count - done); i++) {
+                SensorSimulator.Reading r = sim.next();
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("features", r.features());
+                m.put("label", r.label());
+                m.put("source", "demo");
+                batch.add(m);
+            }
+            JsonNode body = Json.post(data + "/datasets/" + DATASET + "/samples", Map.of("samples", batch))
+                    .expect(200, 201, 202)
+                    .body();
+            accepted += body.path("accepted").asInt();
+        }
+        log.accept("ingested " + accepted + " labelled samples into data-service");
+    }
+
+    /** Accuracy of whatever the agents serve now on labelled readings from {@code sim}, through their REST API. */
+    private double liveAccuracy(SensorSimulator sim) {
+        List<String> agents = stack.agentUrls();
+        int correct = 0;
+        for (int i = 0; i < LIVE_PROBE_SAMPLES; i++) {
+            SensorSimulator.Reading r = sim.next();
+            JsonNode out = Json.post(agents.get(i % agents.size()) + "/infer", Map.of("features", r.features()))
+                    .expect(200)
+                    .body();
+            if (out.path("label").asText().equals(r.label())) {
+                correct++;
+            }
+        }
+        return correct / (double) LIVE_PROBE_SAMPLES;
+    }
+
+    private Map<String, Integer> awaitDevicesServing(int version) throws InterruptedException {
+        long deadline = System.nanoTime() + stageTimeout.toNanos();
+        Map<String, Integer> serving = new LinkedHashMap<>();
+        while (true) {
+            serving.clear();
+            List<String> urls = stack.agentUrls();
+            for (int i = 0; i < urls.size(); i++) {
+                JsonNode s = Json.get(urls.get(i) + "/status").body();
+                serving.put(stack.deviceIds().get(i), s.path("modelVersion").asInt());
+            }
+            if (serving.values().stream().allMatch(v -> v == version)) {
+                log.accept("devices " + serving.keySet() + " serve model v" + version);
+                return Map.copyOf(serving);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("devices do not serve v" + version + ": " + serving);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private List<LoopReport.Version> versions() {
+        JsonNode list = Json.get(stack.url("registry-service") + "/models/" + DATASET + "/versions")
+                .expect(200)
+                .body();
+        JsonNode items = list.isArray() ? list : list.path("versions");
+        List<LoopReport.Version> out = new ArrayList<>();
+        for (JsonNode v : items) {
+            int version = v.path("version").asInt();
+            ModelTrained trained = events.events(ModelTrained.class).stream()
+                    .filter(e -> e.getModelVersion() == version)
+                    .findFirst()
+                    .orElse(null);
+            List<String> variants = new ArrayList<>();
+            v.path("variants").forEach(x -> variants.add(x.path("target").asText()));
+            out.add(new LoopReport.Version(
+                    version,
+                    v.path("lineage").path("snapshotId").asText(),
+                    v.path("lineage").path("parentVersion").asInt(),
+                    v.path("lineage").path("trainingRunId").asText(),
+                    trained == null ? Double.NaN : trained.getTestMetrics().getAccuracy(),
+                    trained == null ? Double.NaN : trained.getTestMetrics().getMacroF1(),
+                    variants,
+                    v.path("artifactSha256").asText()));
+        }
+        out.sort((a, b) -> Integer.compare(a.version(), b.version()));
+        return out;
+    }
+
+    private LoopReport.Iteration iteration(String trigger, DataReady ready, String traceId)
+            throws InterruptedException {
+        Set<String> services = awaitTrace(traceId);
+        return new LoopReport.Iteration(trigger, ready.getMeta().getCorrelationId(), traceId, services);
+    }
+
+    /** Waits (briefly) until spans of the trace arrived from every service, as exporters batch them. */
+    private Set<String> awaitTrace(String traceId) throws InterruptedException {
+        if (traceId.isEmpty()) {
+            return Set.of();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        Set<String> services = stack.traceServices(traceId);
+        while (System.nanoTime() < deadline && !services.containsAll(LocalStack.SERVICES)) {
+            Thread.sleep(500);
+            services = stack.traceServices(traceId);
+        }
+        return services;
+    }
+
+    /** A one-line description of an event, for progress output. */
+    public static String describe(EventWatcher.Observed o) {
+        if (o.event() == null) {
+            return String.format("%-16s (undecodable record, key %s)", o.topic(), o.key());
+        }
+        String what;
+        if (o.event() instanceof DataReady e) {
+            what = String.format(
+                    "%s  %d train / %d val / %d test, trigger=%s",
+                    e.getSnapshotId(), e.getTrainCount(), e.getValidationCount(), e.getTestCount(), e.getTrigger());
+        } else if (o.event() instanceof ModelTrained e) {
+            what = String.format(
+                    "%s v%d  test accuracy %.3f, macro F1 %.3f (%s, %d epochs, %.1f s)",
+                    e.getModelName(),
+                    e.getModelVersion(),
+                    e.getTestMetrics().getAccuracy(),
+                    e.getTestMetrics().getMacroF1(),
+                    e.getArchitecture(),
+                    e.getEpochs(),
+                    e.getTrainingSeconds());
+        } else if (o.event() instanceof ModelOptimized e) {
+            List<String> vs = new ArrayList<>();
+            for (VariantSummary v : e.getVariantsList()) {
+                vs.add(String.format(
+                        "%s (%d B, acc %+.3f, max diff %.1e, p50 %.0f us)",
+                        v.getTarget(), v.getSizeBytes(), v.getAccuracyDelta(), v.getMaxAbsDiff(), v.getLatencyP50Us()));
+            }
+            what = String.format("%s v%d  %s", e.getModelName(), e.getModelVersion(), String.join(", ", vs));
+        } else if (o.event() instanceof Deployed e) {
+            what = String.format(
+                    "%s v%d  %s active on %d/%d devices %s",
+                    e.getModelName(),
+                    e.getModelVersion(),
+                    e.getVariantId(),
+                    e.getDevicesActive(),
+                    e.getDevicesTargeted(),
+                    e.getDeviceIdsList());
+        } else if (o.event() instanceof DriftDetected e) {
+            FeatureDrift worst = e.getFeaturesList().stream()
+                    .max((a, b) -> Double.compare(a.getKsStatistic(), b.getKsStatistic()))
+                    .orElse(FeatureDrift.getDefaultInstance());
+            what = String.format(
+                    "%s v%d  drift score %.2f > %.2f (%s), worst feature %s, %d samples from %s",
+                    e.getModelName(),
+                    e.getModelVersion(),
+                    e.getDriftScore(),
+                    e.getThreshold(),
+                    e.getMethod(),
+                    SensorSimulator.FEATURES.get(Math.min(worst.getFeatureIndex(), 7)),
+                    e.getWindowSampleCount(),
+                    e.getDeviceIdsList());
+        } else {
+            what = o.event().getClass().getSimpleName();
+        }
+        return String.format("%-16s %s", o.topic(), what);
+    }
+
+    private static String abbreviate(String hash) {
+        return hash.length() > 12 ? hash.substring(0, 12) + "..." : hash;
+    }
+}

@@ -1,0 +1,47 @@
+package io.edgeloop.deploy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one run of the loop produced: two model versions (the second trained after drift), where they run, how they
+ * perform, and the traces that tie each iteration together.
+ *
+ * @param versions registered model versions, oldest first
+ * @param devices device id -> model version it serves at the end
+ * @param liveAccuracyBefore accuracy of the first model on drifted sensor data, measured through the agents
+ * @param liveAccuracyAfter accuracy of the retrained model on the same drifted data, through the agents
+ * @param driftScore the drift score that triggered retraining
+ * @param driftFeatures names of the features whose KS statistic exceeded the threshold
+ * @param iterations per loop iteration: trace id and the services that reported spans in it
+ * @param deployedEvents Deployed events seen on the topic
+ * @param driftEvents DriftDetected events seen on the topic
+ * @param seconds wall time of the whole loop
+ */
+public record LoopReport(
+        List<Version> versions,
+        Map<String, Integer> devices,
+        double liveAccuracyBefore,
+        double liveAccuracyAfter,
+        double driftScore,
+        List<String> driftFeatures,
+        List<Iteration> iterations,
+        int deployedEvents,
+        int driftEvents,
+        double seconds) {
+
+    /** A registered model version with its lineage and figures. */
+    public record Version(
+            int version,
+            String snapshotId,
+            int parentVersion,
+            String trainingRunId,
+            double testAccuracy,
+            double testMacroF1,
+            List<String> variants,
+            String artifactSha256) {}
+
+    /** One loop iteration: what started it, its trace, and the services seen in that trace. */
+    public record Iteration(String trigger, String correlationId, String traceId, Set<String> tracedServices) {}
+}

@@ -1,0 +1,165 @@
+package io.edgeloop.deploy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Command line of the local stack: {@code up} runs the stack until Ctrl-C, {@code demo} runs the loop once. */
+@Command(
+        name = "edgeloop",
+        mixinStandardHelpOptions = true,
+        version = "EdgeLoop 0.1.0",
+        description = "Runs the EdgeLoop stack on this machine with embedded Kafka and PostgreSQL.",
+        subcommands = {Main.Up.class, Main.Demo.class})
+public final class Main implements Callable<Integer> {
+
+    /** Options shared by the subcommands. */
+    static class StackOptions {
+        @Option(
+                names = "--home",
+                description = "Repository root with the built services (default: current directory or its parent).")
+        Path home;
+
+        @Option(
+                names = "--agents",
+                defaultValue = "2",
+                description = "Simulated edge devices (default: ${DEFAULT-VALUE}).")
+        int agents;
+
+        @Option(
+                names = "--zipkin",
+                negatable = true,
+                defaultValue = "true",
+                description =
+                        "Run a Zipkin server for traces (UI on http://127.0.0.1:9411). Default: ${DEFAULT-VALUE}.")
+        boolean zipkin;
+
+        @Option(
+                names = "--work-dir",
+                description = "Keep data and logs here instead of a temporary directory removed at exit.")
+        Path workDir;
+
+        LocalStack.Builder builder() {
+            Path h = home != null ? home : detectHome();
+            LocalStack.Builder b = LocalStack.builder()
+                    .home(h)
+                    .agents(agents)
+                    .zipkin(zipkin)
+                    .fixedPorts(true)
+                    .log(Main::say);
+            if (workDir != null) {
+                b.workDir(workDir);
+            }
+            return b;
+        }
+
+        private static Path detectHome() {
+            Path cwd = Path.of("").toAbsolutePath();
+            for (Path p = cwd; p != null; p = p.getParent()) {
+                if (Files.isDirectory(p.resolve("data-service")) && Files.isDirectory(p.resolve("deploy"))) {
+                    return p;
+                }
+            }
+            return cwd;
+        }
+    }
+
+    private static final long START = System.nanoTime();
+
+    static void say(String line) {
+        System.out.printf("[%6.1fs] %s%n", (System.nanoTime() - START) / 1e9, line);
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.out);
+        return 0;
+    }
+
+    /** Starts the stack and keeps it running until interrupted. */
+    @Command(
+            name = "up",
+            description = "Start Kafka, PostgreSQL, Zipkin, the six services and the agents; Ctrl-C stops all.")
+    static final class Up implements Callable<Integer> {
+        @CommandLine.Mixin
+        StackOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            LocalStack stack = options.builder().build();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                say("stopping...");
+                stack.close();
+                stopped.countDown();
+            }));
+            stack.start();
+            say("stack is up. REST: data :8081, training :8082, compiler :8083, registry :8084, deployment :8085,"
+                    + " monitoring :8086, agents :8090+"
+                    + (stack.zipkinUrl() != null ? ", Zipkin " + stack.zipkinUrl() : ""));
+            say("logs in " + stack.workDir().resolve("logs") + ". Ctrl-C to stop.");
+            stopped.await();
+            return 0;
+        }
+    }
+
+    /** Runs the closed loop once and prints a summary. */
+    @Command(name = "demo", description = "Run the whole loop: train, compile, deploy, drift, retrain, redeploy.")
+    static final class Demo implements Callable<Integer> {
+        @CommandLine.Mixin
+        StackOptions options;
+
+        @Option(names = "--keep-running", description = "Keep the stack running after the summary until Ctrl-C.")
+        boolean keepRunning;
+
+        @Option(
+                names = "--stage-timeout",
+                defaultValue = "PT4M",
+                description = "Longest wait for one stage (ISO-8601).")
+        Duration stageTimeout;
+
+        @Override
+        public Integer call() throws Exception {
+            LocalStack stack = options.builder().build();
+            Thread hook = new Thread(stack::close);
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                stack.start();
+                LoopReport report;
+                try (EventWatcher events =
+                        new EventWatcher(stack.kafkaBootstrapServers(), o -> say(LoopDriver.describe(o)))) {
+                    report = new LoopDriver(stack, events, Main::say, stageTimeout).run();
+                }
+                System.out.println();
+                System.out.println(Summary.render(report, stack));
+                if (keepRunning) {
+                    say("stack keeps running (Ctrl-C to stop); logs in "
+                            + stack.workDir().resolve("logs"));
+                    new CountDownLatch(1).await();
+                }
+                return 0;
+            } catch (RuntimeException e) {
+                say("DEMO FAILED: " + e.getMessage());
+                say("service logs: "
+                        + (stack.workDir() != null ? stack.workDir().resolve("logs") : "-"));
+                return 1;
+            } finally {
+                stack.close();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException ignored) {
+                    // already shutting down
+                }
+            }
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+}

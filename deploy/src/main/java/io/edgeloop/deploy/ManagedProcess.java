@@ -1,0 +1,81 @@
+package io.edgeloop.deploy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A child JVM (or other process) whose output goes to a log file; stopping it also stops its descendants. */
+final class ManagedProcess implements AutoCloseable {
+    private final String name;
+    private final Path logFile;
+    private final Process process;
+
+    private ManagedProcess(String name, Path logFile, Process process) {
+        this.name = name;
+        this.logFile = logFile;
+        this.process = process;
+    }
+
+    static ManagedProcess start(String name, List<String> command, Path workDir, Path logFile) throws IOException {
+        Files.createDirectories(logFile.getParent());
+        Files.createDirectories(workDir);
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()));
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        return new ManagedProcess(name, logFile, pb.start());
+    }
+
+    String name() {
+        return name;
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** The last {@code n} lines of the log, for error messages. */
+    String tail(int n) {
+        try {
+            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Asks the process (and its descendants) to stop, then kills what is left after {@code grace}. */
+    void stop(Duration grace) {
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (ProcessHandle h : all) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            try {
+                h.onExit().get(left, TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                h.destroyForcibly();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(10));
+    }
+}
