@@ -1,0 +1,2 @@
+/** Settings of the registry service ({@code edgeloop.registry.*}). */
+package io.edgeloop.registry.config;

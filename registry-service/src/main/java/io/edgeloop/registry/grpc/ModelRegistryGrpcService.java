@@ -1,0 +1,63 @@
+package io.edgeloop.registry.grpc;
+
+import io.edgeloop.proto.registry.v1.AddVariantRequest;
+import io.edgeloop.proto.registry.v1.GetVersionRequest;
+import io.edgeloop.proto.registry.v1.ModelRegistryGrpc;
+import io.edgeloop.proto.registry.v1.ModelVariant;
+import io.edgeloop.proto.registry.v1.ModelVersion;
+import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
+import io.edgeloop.registry.domain.ModelRegistry;
+import io.edgeloop.registry.domain.RegistryException;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * gRPC face of {@link ModelRegistry}: RegisterVersion, AddVariant and GetVersion (version 0 = latest). Errors map to
+ * INVALID_ARGUMENT, NOT_FOUND and FAILED_PRECONDITION with a description.
+ */
+@GrpcService
+public class ModelRegistryGrpcService extends ModelRegistryGrpc.ModelRegistryImplBase {
+    private static final Logger LOG = Logger.getLogger(ModelRegistryGrpcService.class);
+
+    @Inject
+    ModelRegistry registry;
+
+    @Override
+    @Blocking
+    public void registerVersion(RegisterVersionRequest request, StreamObserver<ModelVersion> response) {
+        respond(response, () -> ProtoMapper.toProto(registry.register(request)));
+    }
+
+    @Override
+    @Blocking
+    public void addVariant(AddVariantRequest request, StreamObserver<ModelVariant> response) {
+        respond(response, () -> ProtoMapper.toProto(registry.addVariant(request)));
+    }
+
+    @Override
+    @Blocking
+    public void getVersion(GetVersionRequest request, StreamObserver<ModelVersion> response) {
+        respond(response, () -> ProtoMapper.toProto(registry.version(request.getModelName(), request.getVersion())));
+    }
+
+    private static <T> void respond(StreamObserver<T> response, Supplier<T> work) {
+        T result;
+        try {
+            result = work.get();
+        } catch (RegistryException e) {
+            response.onError(ProtoMapper.toStatus(e));
+            return;
+        } catch (RuntimeException e) {
+            LOG.error("registry call failed", e);
+            response.onError(Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
+            return;
+        }
+        response.onNext(result);
+        response.onCompleted();
+    }
+}

@@ -1,0 +1,30 @@
+package io.edgeloop.registry.persistence;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/**
+ * A model name and its version counter. Writers lock this row ({@code SELECT ... FOR UPDATE}) so version numbers
+ * are assigned one at a time per model.
+ */
+@Entity
+@Table(name = "registry_model")
+public class ModelEntity extends PanacheEntityBase {
+    @Id
+    @Column(length = 128)
+    public String name;
+
+    /** Highest version registered, 0 before the first. */
+    @Column(name = "latest_version", nullable = false)
+    public int latestVersion;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+}

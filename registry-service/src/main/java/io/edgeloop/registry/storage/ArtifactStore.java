@@ -1,0 +1,55 @@
+package io.edgeloop.registry.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.util.OptionalLong;
+
+/**
+ * Content-addressed, write-once artifact storage keyed by the lower-case hex SHA-256 of the content. Implementations
+ * verify every write against the announced digest and size before it becomes visible, leave nothing behind when a
+ * write fails, and stream in constant memory.
+ */
+public interface ArtifactStore {
+    /** Buffer size used when copying streams. */
+    int COPY_BUFFER_BYTES = 64 * 1024;
+
+    /**
+     * Starts a write of an artifact announced by its digest and size. Feed the bytes to the returned upload, then
+     * {@link ArtifactUpload#commit() commit}; closing it without a commit discards everything written.
+     *
+     * @throws IllegalArgumentException when {@code sha256} is not a hex SHA-256 or {@code sizeBytes} is negative
+     */
+    ArtifactUpload begin(String sha256, long sizeBytes) throws IOException;
+
+    /**
+     * Stores the content of {@code in}, which must hash to {@code sha256} and be exactly {@code sizeBytes} long.
+     * Idempotent: storing content that is already present only verifies the stream.
+     *
+     * @throws DigestMismatchException when the stream differs from the announced digest or size (nothing is stored)
+     */
+    default StoredArtifact put(InputStream in, String sha256, long sizeBytes) throws IOException {
+        try (ArtifactUpload upload = begin(sha256, sizeBytes)) {
+            byte[] buffer = new byte[COPY_BUFFER_BYTES];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                upload.write(buffer, 0, n);
+            }
+            return upload.commit();
+        }
+    }
+
+    /** True when an artifact with this digest is stored (false for malformed digests). */
+    boolean exists(String sha256);
+
+    /** Size of the stored artifact, empty when there is none (or the digest is malformed). */
+    OptionalLong size(String sha256) throws IOException;
+
+    /**
+     * Opens a stored artifact for reading, positioned at {@code offset}.
+     *
+     * @throws NoSuchArtifactException when it is not stored
+     * @throws IllegalArgumentException when {@code offset} is negative or beyond the size, or the digest is malformed
+     */
+    SeekableByteChannel open(String sha256, long offset) throws IOException;
+}
