@@ -1,0 +1,2 @@
+/** Configuration of the training service ({@code edgeloop.training.*}). */
+package io.edgeloop.training.config;

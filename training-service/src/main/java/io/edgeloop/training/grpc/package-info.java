@@ -1,0 +1,2 @@
+/** gRPC clients of data-service ({@code dataset}) and registry-service ({@code registry}), with retries. */
+package io.edgeloop.training.grpc;

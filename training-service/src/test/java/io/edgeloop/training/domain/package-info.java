@@ -1,0 +1,2 @@
+/** Unit tests of the trainer, metrics and ONNX export. */
+package io.edgeloop.training.domain;

@@ -1,0 +1,367 @@
+package io.edgeloop.training.it;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.edgeloop.common.Events;
+import io.edgeloop.common.Hashing;
+import io.edgeloop.common.SensorSimulator;
+import io.edgeloop.common.Topics;
+import io.edgeloop.embedded.quarkus.KafkaTestResource;
+import io.edgeloop.embedded.quarkus.PostgresTestResource;
+import io.edgeloop.kit.outbox.OutboxEvent;
+import io.edgeloop.proto.events.v1.DataReady;
+import io.edgeloop.proto.events.v1.ModelTrained;
+import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
+import io.edgeloop.training.domain.TrainingPipeline;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
+class TrainingServiceTest {
+    private static final Duration WAIT = Duration.ofSeconds(120);
+
+    @BeforeAll
+    static void topics() {
+        List<String> topics = new ArrayList<>(Topics.ALL);
+        topics.add(Topics.deadLetter(Topics.DATA_READY));
+        KafkaTestResource.broker().createTopics(topics);
+    }
+
+    @Test
+    void dataReadyTrainsOnceRegistersAndEmitsModelTrained() throws Exception {
+        String dataset = "vibration-events";
+        FakeDatasetService.define(dataset, 2);
+        DataReady first = dataReady(dataset, 1, FakeDatasetService.contentHash(dataset, 1));
+        DataReady second = dataReady(dataset, 2, FakeDatasetService.contentHash(dataset, 2));
+        produce(dataset, first.toByteArray());
+        produce(dataset, first.toByteArray()); // redelivery of the same event
+        produce(dataset, second.toByteArray());
+
+        List<ConsumerRecord<String, byte[]>> records = modelTrained(
+                r -> parse(r).getMeta().getCausationId().equals(second.getMeta().getEventId()));
+        List<ModelTrained> fromFirst = records.stream()
+                .map(TrainingServiceTest::parse)
+                .filter(e -> e.getMeta().getCausationId().equals(first.getMeta().getEventId()))
+                .toList();
+        assertEquals(1, fromFirst.size(), "the duplicate DataReady must not train or emit twice");
+        assertEquals(2, FakeDatasetService.streams(dataset), "one snapshot fetch per distinct event");
+        String runId = TrainingPipeline.runIdFor(first.getMeta().getEventId());
+        assertEquals(1, FakeRegistry.requestsForRun(runId).size());
+
+        ModelTrained t1 = fromFirst.get(0);
+        assertEquals(dataset, t1.getModelName());
+        assertEquals(1, t1.getModelVersion());
+        assertEquals(runId, t1.getTrainingRunId());
+        assertEquals(dataset + "@v1", t1.getSnapshotId());
+        assertEquals(1, t1.getDatasetVersion());
+        assertEquals(first.getMeta().getCorrelationId(), t1.getMeta().getCorrelationId());
+        assertEquals("training-service", t1.getMeta().getProducer());
+        assertTrue(t1.getTestMetrics().getAccuracy() > 0.8, "test accuracy " + t1.getTestMetrics());
+        assertTrue(t1.getTestMetrics().getMacroF1() > 0.8, "test macro F1 " + t1.getTestMetrics());
+        assertTrue(t1.getTestMetrics().getLoss() > 0 && t1.getTestMetrics().getLoss() < Math.log(4));
+        assertEquals(FakeDatasetService.TEST, t1.getTestMetrics().getSampleCount());
+        assertEquals(FakeDatasetService.VALIDATION, t1.getValidationMetrics().getSampleCount());
+        assertTrue(t1.getEpochs() >= 1 && t1.getEpochs() <= 8, "epochs " + t1.getEpochs());
+        assertEquals(SensorSimulator.LABELS, t1.getClassLabelsList());
+        assertEquals(8, t1.getFeatureCount());
+        assertTrue(t1.getTrainingSeconds() > 0);
+
+        // the registered artifact is the ONNX file the event describes, and ONNX Runtime loads it
+        byte[] onnx = FakeRegistry.artifact(t1.getArtifactSha256());
+        assertNotNull(onnx);
+        assertEquals(t1.getArtifactSha256(), Hashing.sha256Hex(onnx));
+        assertEquals(onnx.length, t1.getArtifactSizeBytes());
+        try (OrtSession session = OrtEnvironment.getEnvironment().createSession(onnx)) {
+            Map<String, String> meta = session.getMetadata().getCustomMetadata();
+            assertEquals(dataset + "@v1", meta.get("snapshot_id"));
+            assertEquals(String.join(",", SensorSimulator.LABELS), meta.get("class_labels"));
+            assertEquals(runId, meta.get("training_run_id"));
+        }
+
+        // the second snapshot becomes version 2 with version 1 as its parent
+        ModelTrained t2 = records.stream()
+                .map(TrainingServiceTest::parse)
+                .filter(e ->
+                        e.getMeta().getCausationId().equals(second.getMeta().getEventId()))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(2, t2.getModelVersion());
+        RegisterVersionRequest reg2 =
+                FakeRegistry.requestsForRun(t2.getTrainingRunId()).get(0);
+        assertEquals(1, reg2.getLineage().getParentVersion());
+        assertEquals(0, FakeRegistry.requestsForRun(runId).get(0).getLineage().getParentVersion());
+        assertEquals(t2.getTrainingRunId(), reg2.getIdempotencyKey());
+        assertEquals(second.getMeta().getCorrelationId(), reg2.getLineage().getCorrelationId());
+        assertEquals(t2.getTestMetrics().getAccuracy(), reg2.getMetricsOrThrow("test_accuracy"), 0);
+        assertEquals(t2.getValidationMetrics().getAccuracy(), reg2.getMetricsOrThrow("validation_accuracy"), 0);
+
+        // key = model name, typed headers
+        ConsumerRecord<String, byte[]> rec = records.stream()
+                .filter(r -> parse(r).getTrainingRunId().equals(runId))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(dataset, rec.key());
+        assertEquals(
+                "edgeloop.events.v1.ModelTrained",
+                new String(rec.headers().lastHeader("event-type").value(), StandardCharsets.UTF_8));
+
+        // the run over REST
+        given().get("/training-runs/" + runId)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("SUCCEEDED"))
+                .body("trigger", equalTo("event"))
+                .body("modelVersion", equalTo(1))
+                .body("snapshotId", equalTo(dataset + "@v1"))
+                .body("dataReadyEventId", equalTo(first.getMeta().getEventId()))
+                .body("artifactSha256", equalTo(t1.getArtifactSha256()))
+                .body("test.sampleCount", equalTo(100))
+                .body("test.accuracy", equalTo((float) t1.getTestMetrics().getAccuracy()));
+        List<String> ids = given().queryParam("datasetName", dataset)
+                .get("/training-runs")
+                .then()
+                .statusCode(200)
+                .body("$", hasSize(2))
+                .extract()
+                .jsonPath()
+                .getList("id");
+        assertEquals(List.of(t2.getTrainingRunId(), runId), ids, "newest first");
+    }
+
+    @Test
+    void failedRunRecordsWhyAndEmitsNothing() {
+        String dataset = "vibration-tampered";
+        FakeDatasetService.define(dataset, 1);
+        DataReady event = dataReady(dataset, 1, "0".repeat(64)); // not the snapshot's content hash
+        produce(dataset, event.toByteArray());
+        String runId = TrainingPipeline.runIdFor(event.getMeta().getEventId());
+        JsonPath run = awaitRun(runId, s -> s.equals("FAILED"));
+        assertTrue(run.getString("failureReason").contains("content hash"), run.getString("failureReason"));
+        assertNotNull(run.getString("finishedAt"));
+        assertEquals(0, FakeRegistry.requestsForRun(runId).size());
+        assertEquals(0, FakeDatasetService.streams(dataset), "no samples fetched for a contradicting snapshot");
+        List<ModelTrained> emitted = QuarkusTransaction.requiringNew()
+                .call(() -> OutboxEvent.<OutboxEvent>list("topic", Topics.MODEL_TRAINED).stream()
+                        .map(o -> parse(o.payload))
+                        .filter(e -> e.getTrainingRunId().equals(runId))
+                        .toList());
+        assertEquals(List.of(), emitted);
+    }
+
+    @Test
+    void poisonRecordGoesToTheDeadLetterTopic() {
+        byte[] garbage = "not a protobuf event".getBytes(StandardCharsets.UTF_8);
+        produce("junk", garbage);
+        List<ConsumerRecord<String, byte[]>> dead =
+                read(Topics.deadLetter(Topics.DATA_READY), r -> "junk".equals(r.key()));
+        assertTrue(dead.stream().anyMatch(r -> "junk".equals(r.key())));
+    }
+
+    @Test
+    void onDemandRunOverRestSurvivesRegistryOutage() {
+        String dataset = "vibration-api";
+        FakeDatasetService.define(dataset, 3);
+        FakeRegistry.FAIL_NEXT_REGISTER.set(2);
+        String location = given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":0}")
+                .post("/training-runs")
+                .then()
+                .statusCode(202)
+                .header("Location", containsString("/training-runs/"))
+                .body("status", equalTo("QUEUED"))
+                .body("trigger", equalTo("api"))
+                .body("datasetVersion", equalTo(3)) // 0 = latest, resolved
+                .body("snapshotId", equalTo(dataset + "@v3"))
+                .extract()
+                .header("Location");
+        String runId = location.substring(location.lastIndexOf('/') + 1);
+        JsonPath run = awaitRun(runId, s -> s.equals("SUCCEEDED") || s.equals("FAILED"));
+        assertEquals("SUCCEEDED", run.getString("status"), run.prettify());
+        assertTrue(run.getDouble("test.accuracy") > 0.8, run.prettify());
+        assertTrue(run.getDouble("validation.macroF1") > 0.8, run.prettify());
+        assertEquals(1, run.getInt("modelVersion"));
+        // two injected UNAVAILABLE answers, then success: retried with the same idempotency key
+        List<RegisterVersionRequest> calls = FakeRegistry.requestsForRun(runId);
+        assertEquals(3, calls.size());
+        assertTrue(calls.stream().allMatch(c -> c.getIdempotencyKey().equals(runId)));
+        ModelTrained event = QuarkusTransaction.requiringNew()
+                .call(() -> OutboxEvent.<OutboxEvent>list("topic", Topics.MODEL_TRAINED).stream()
+                        .map(o -> parse(o.payload))
+                        .filter(e -> e.getTrainingRunId().equals(runId))
+                        .findFirst()
+                        .orElseThrow());
+        assertEquals("", event.getMeta().getCausationId());
+        assertEquals(run.getString("artifactSha256"), event.getArtifactSha256());
+    }
+
+    @Test
+    void badRequestsGetProblemDetails() {
+        FakeDatasetService.define("vibration-known", 1);
+        given().contentType(ContentType.JSON)
+                .body("{}")
+                .post("/training-runs")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors.field", containsInAnyOrder("datasetName", "datasetVersion"));
+        given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"\",\"datasetVersion\":-1}")
+                .post("/training-runs")
+                .then()
+                .statusCode(422)
+                .body("errors.field", containsInAnyOrder("datasetName", "datasetVersion"));
+        given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"vibration-known\",\"datasetVersion\":\"one\"}")
+                .post("/training-runs")
+                .then()
+                .statusCode(422)
+                .body("errors.field", containsInAnyOrder("datasetVersion"));
+        given().contentType(ContentType.JSON)
+                .body("[1]")
+                .post("/training-runs")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
+        given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"vibration-known\",\"datasetVersion\":2}")
+                .post("/training-runs")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("detail", containsString("vibration-known@v2"));
+        given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"no-such-dataset\",\"datasetVersion\":1}")
+                .post("/training-runs")
+                .then()
+                .statusCode(404);
+        given().get("/training-runs/" + UUID.randomUUID())
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
+        given().queryParam("limit", "0")
+                .get("/training-runs")
+                .then()
+                .statusCode(422)
+                .body("errors.field", containsInAnyOrder("limit"));
+    }
+
+    private static DataReady dataReady(String dataset, int version, String contentHash) {
+        return DataReady.newBuilder()
+                .setMeta(Events.newMeta("data-service", "", ""))
+                .setDatasetName(dataset)
+                .setDatasetVersion(version)
+                .setSnapshotId(dataset + "@v" + version)
+                .setContentHash(contentHash)
+                .setFeatureCount(8)
+                .addAllClassLabels(SensorSimulator.LABELS)
+                .setTrainCount(FakeDatasetService.TRAIN)
+                .setValidationCount(FakeDatasetService.VALIDATION)
+                .setTestCount(FakeDatasetService.TEST)
+                .setTrigger("manual")
+                .build();
+    }
+
+    private static void produce(String key, byte[] value) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        KafkaTestResource.broker().bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.DATA_READY, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ModelTrained parse(ConsumerRecord<String, byte[]> r) {
+        return parse(r.value());
+    }
+
+    private static ModelTrained parse(byte[] value) {
+        return Events.parse(value, ModelTrained.parser(), ModelTrained::getMeta);
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> modelTrained(Predicate<ConsumerRecord<String, byte[]>> until) {
+        return read(Topics.MODEL_TRAINED, until);
+    }
+
+    /** All records of {@code topic} from the beginning, read until one matches {@code until}. */
+    private static List<ConsumerRecord<String, byte[]>> read(
+            String topic, Predicate<ConsumerRecord<String, byte[]>> until) {
+        List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        KafkaTestResource.broker().bootstrapServers(),
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        "false"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    all.add(r);
+                }
+                if (all.stream().anyMatch(until)) {
+                    return all;
+                }
+            }
+        }
+        throw new AssertionError("no matching record on " + topic + " within " + WAIT + "; read " + all.size());
+    }
+
+    private static JsonPath awaitRun(String runId, Predicate<String> status) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            var response = given().get("/training-runs/" + runId);
+            if (response.statusCode() == 200 && status.test(response.jsonPath().getString("status"))) {
+                return response.jsonPath();
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("run " + runId + " did not reach the expected status within " + WAIT);
+    }
+}
