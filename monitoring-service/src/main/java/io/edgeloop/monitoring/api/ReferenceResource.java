@@ -1,0 +1,73 @@
+package io.edgeloop.monitoring.api;
+
+import io.edgeloop.kit.api.ApiException;
+import io.edgeloop.monitoring.domain.ReferenceProfile;
+import io.edgeloop.monitoring.persistence.ReferenceProfileEntity;
+import io.edgeloop.monitoring.persistence.ReferenceStore;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+
+/** {@code GET /references}, {@code GET /references/{snapshotId}}: stored reference profiles. */
+@Path("/references")
+@Produces(MediaType.APPLICATION_JSON)
+public class ReferenceResource {
+    @Inject
+    ReferenceStore references;
+
+    /** A stored profile. */
+    public record ReferenceSummary(
+            String snapshotId,
+            String datasetName,
+            int datasetVersion,
+            int featureCount,
+            long trainCount,
+            int sampleSize,
+            Instant createdAt) {}
+
+    /** A profile with its per-feature statistics. */
+    public record ReferenceDetail(
+            String snapshotId,
+            String datasetName,
+            int datasetVersion,
+            long trainCount,
+            int sampleSize,
+            List<FeatureView> features) {}
+
+    /** One feature's reference statistics and PSI bins. */
+    public record FeatureView(
+            int index, double mean, double std, double min, double max, double[] binEdges, double[] binProportions) {}
+
+    @GET
+    public List<ReferenceSummary> list() {
+        return references.list().stream().map(ReferenceResource::summary).toList();
+    }
+
+    @GET
+    @Path("/{snapshotId}")
+    public ReferenceDetail get(@PathParam("snapshotId") String snapshotId) {
+        ReferenceProfile p = references
+                .find(snapshotId)
+                .orElseThrow(() -> ApiException.notFound("no reference profile for snapshot '" + snapshotId + "'"));
+        return new ReferenceDetail(
+                p.snapshotId(),
+                p.datasetName(),
+                p.datasetVersion(),
+                p.trainCount(),
+                p.sampleSize(),
+                p.features().stream()
+                        .map(f -> new FeatureView(
+                                f.index(), f.mean(), f.std(), f.min(), f.max(), f.binEdges(), f.binProportions()))
+                        .toList());
+    }
+
+    private static ReferenceSummary summary(ReferenceProfileEntity e) {
+        return new ReferenceSummary(
+                e.snapshotId, e.datasetName, e.datasetVersion, e.featureCount, e.trainCount, e.sampleSize, e.createdAt);
+    }
+}

@@ -1,0 +1,49 @@
+package io.edgeloop.monitoring.config;
+
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Refuses to start with settings that make drift detection meaningless. */
+@ApplicationScoped
+public class ConfigCheck {
+    @Inject
+    MonitoringConfig config;
+
+    void onStart(@Observes StartupEvent event) {
+        List<String> problems = problems(config);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("invalid edgeloop.monitoring settings: " + String.join("; ", problems));
+        }
+    }
+
+    /** Every invalid setting of {@code c}, empty when all are valid. */
+    public static List<String> problems(MonitoringConfig c) {
+        List<String> p = new ArrayList<>();
+        if (!(c.threshold() > 0 && c.threshold() <= 1)) {
+            p.add("threshold must be in (0, 1], was " + c.threshold());
+        }
+        if (!(c.alpha() > 0 && c.alpha() < 1)) {
+            p.add("alpha must be in (0, 1), was " + c.alpha());
+        }
+        if (c.minSamples() < 1) {
+            p.add("min-samples must be >= 1, was " + c.minSamples());
+        }
+        if (c.bufferSize() < c.minSamples()) {
+            p.add("buffer-size must be >= min-samples (" + c.minSamples() + "), was " + c.bufferSize());
+        }
+        if (c.referenceSampleSize() < 10) {
+            p.add("reference-sample-size must be >= 10, was " + c.referenceSampleSize());
+        }
+        if (c.datasetTimeout().isNegative() || c.datasetTimeout().isZero()) {
+            p.add("dataset-timeout must be positive, was " + c.datasetTimeout());
+        }
+        if (c.datasetRetries() < 0) {
+            p.add("dataset-retries must be >= 0, was " + c.datasetRetries());
+        }
+        return p;
+    }
+}

@@ -1,0 +1,37 @@
+package io.edgeloop.monitoring.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Drift detection settings ({@code edgeloop.monitoring.*}), checked at start-up by {@link ConfigCheck}. */
+@ConfigMapping(prefix = "edgeloop.monitoring")
+public interface MonitoringConfig {
+    /** Drift is detected when the largest per-feature KS statistic exceeds this (0..1]. */
+    @WithDefault("0.25")
+    double threshold();
+
+    /** ... and that feature's KS p-value is below this significance level (0..1). */
+    @WithDefault("0.001")
+    double alpha();
+
+    /** Observed rows a model's buffer needs before drift is computed at all. */
+    @WithDefault("300")
+    int minSamples();
+
+    /** The observation buffer keeps the most recent this many input rows per model. */
+    @WithDefault("2000")
+    int bufferSize();
+
+    /** Training rows kept per reference profile (deterministic reservoir) for KS and PSI. */
+    @WithDefault("2000")
+    int referenceSampleSize();
+
+    /** Deadline of one StreamSnapshot call to data-service. */
+    @WithDefault("120s")
+    Duration datasetTimeout();
+
+    /** Retries of a StreamSnapshot call that failed with UNAVAILABLE. */
+    @WithDefault("5")
+    int datasetRetries();
+}

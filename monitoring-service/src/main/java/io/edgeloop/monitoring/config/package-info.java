@@ -1,0 +1,2 @@
+/** Settings of the monitoring service ({@code edgeloop.monitoring.*}) and their start-up validation. */
+package io.edgeloop.monitoring.config;

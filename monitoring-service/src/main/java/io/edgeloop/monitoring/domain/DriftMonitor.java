@@ -1,0 +1,323 @@
+package io.edgeloop.monitoring.domain;
+
+import io.edgeloop.common.Events;
+import io.edgeloop.common.ProtoTime;
+import io.edgeloop.common.Topics;
+import io.edgeloop.kit.outbox.Inbox;
+import io.edgeloop.kit.outbox.Outbox;
+import io.edgeloop.monitoring.config.MonitoringConfig;
+import io.edgeloop.monitoring.persistence.Codec;
+import io.edgeloop.monitoring.persistence.DriftAlertEntity;
+import io.edgeloop.monitoring.persistence.ModelStateEntity;
+import io.edgeloop.monitoring.persistence.ObservationChunkEntity;
+import io.edgeloop.monitoring.persistence.ReferenceStore;
+import io.edgeloop.monitoring.persistence.TelemetryWindowEntity;
+import io.edgeloop.proto.events.v1.Deployed;
+import io.edgeloop.proto.events.v1.DriftDetected;
+import io.edgeloop.proto.events.v1.EventMeta;
+import io.edgeloop.proto.events.v1.FeatureDrift;
+import io.edgeloop.proto.telemetry.v1.TelemetryAck;
+import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
+import io.grpc.Status;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The monitoring state machine: remembers the deployed version of each model, takes telemetry windows in, keeps the
+ * bounded observation buffer of the deployed version, evaluates drift against the reference profile and emits
+ * DriftDetected once per model version through the outbox. Reports of one model are serialized by a row lock on
+ * its {@link ModelStateEntity}.
+ */
+@ApplicationScoped
+public class DriftMonitor {
+    /** Producer name in event metadata. */
+    public static final String PRODUCER = "monitoring-service";
+
+    /** Inbox consumer name under which window ids are deduplicated. */
+    static final String WINDOW_CONSUMER = "telemetry-window";
+
+    private static final Logger LOG = Logger.getLogger(DriftMonitor.class);
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    Inbox inbox;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    ReferenceStore references;
+
+    @Inject
+    MonitoringConfig config;
+
+    /**
+     * The drift state of a model as the REST API shows it.
+     *
+     * @param state the deployed version
+     * @param report drift of its current observation buffer
+     * @param alert the DriftDetected emitted for this version, or null
+     */
+    public record ModelDrift(ModelStateEntity state, DriftReport report, DriftAlertEntity alert) {}
+
+    private record Evaluation(DriftReport report, ObservationBuffer.Selection selection) {}
+
+    /**
+     * Applies a Deployed event in the caller's transaction: the model's deployed version and reference become the
+     * event's. When the version (or its snapshot) changes, the observation buffer starts empty, so inputs seen by
+     * an older version no longer count; a redeployment of the same version keeps the buffer.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void onDeployed(Deployed event) {
+        ModelStateEntity s = em.find(ModelStateEntity.class, event.getModelName(), LockModeType.PESSIMISTIC_WRITE);
+        Instant now = Instant.now();
+        boolean fresh =
+                s == null || s.modelVersion != event.getModelVersion() || !s.snapshotId.equals(event.getSnapshotId());
+        boolean created = s == null;
+        if (created) {
+            s = new ModelStateEntity();
+            s.modelName = event.getModelName();
+        }
+        if (fresh) {
+            long dropped = ObservationChunkEntity.delete("modelName", event.getModelName());
+            s.observingSince = now;
+            LOG.infof(
+                    "model %s v%d deployed (reference %s): new observation window, %d old chunks dropped",
+                    event.getModelName(), event.getModelVersion(), event.getSnapshotId(), dropped);
+        }
+        s.modelVersion = event.getModelVersion();
+        s.snapshotId = event.getSnapshotId();
+        s.variantId = event.getVariantId();
+        s.deploymentId = event.getDeploymentId();
+        s.deployedEventId = event.getMeta().getEventId();
+        s.deviceIds = String.join(",", event.getDeviceIdsList());
+        s.deployedAt = now;
+        if (created) {
+            em.persist(s);
+        }
+    }
+
+    /**
+     * Stores a validated telemetry window and evaluates drift. A window id seen before changes nothing and gets
+     * the acknowledgement it got the first time.
+     *
+     * @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT when the window's inputs do not have the deployed
+     *     model's feature count
+     */
+    @Transactional
+    public TelemetryAck report(TelemetryWindow w) {
+        if (!inbox.firstDelivery(WINDOW_CONSUMER, w.getWindowId())) {
+            TelemetryWindowEntity prior = TelemetryWindowEntity.findById(w.getWindowId());
+            LOG.debugf("duplicate telemetry window %s ignored", w.getWindowId());
+            return prior == null ? ack(DriftReport.NOT_COMPUTED, false) : ack(prior.driftScore, prior.driftDetected);
+        }
+        ModelStateEntity state = em.find(ModelStateEntity.class, w.getModelName(), LockModeType.PESSIMISTIC_WRITE);
+        boolean current = state != null && state.modelVersion == w.getModelVersion();
+        ReferenceProfile reference = current ? references.find(state.snapshotId).orElse(null) : null;
+        if (reference != null && w.getSampleCount() > 0 && w.getFeatureCount() != reference.featureCount()) {
+            throw Status.INVALID_ARGUMENT
+                    .withDescription("feature_count " + w.getFeatureCount() + " does not match the "
+                            + reference.featureCount() + " input features of " + w.getModelName() + " v"
+                            + w.getModelVersion())
+                    .asRuntimeException();
+        }
+        Instant now = Instant.now();
+        TelemetryWindowEntity window = toEntity(w, now);
+        window.buffered = current && w.getSampleCount() > 0;
+        if (window.buffered) {
+            ObservationChunkEntity chunk = new ObservationChunkEntity();
+            chunk.modelName = w.getModelName();
+            chunk.modelVersion = w.getModelVersion();
+            chunk.windowId = w.getWindowId();
+            chunk.deviceId = w.getDeviceId();
+            chunk.rowCount = w.getSampleCount();
+            chunk.featureCount = w.getFeatureCount();
+            chunk.data = Codec.floats(toArray(w));
+            chunk.receivedAt = now;
+            chunk.persist();
+            trim(state);
+        }
+        DriftReport report = DriftReport.notComputed(0);
+        if (current && reference != null) {
+            Evaluation evaluation = evaluate(state, reference);
+            report = evaluation.report();
+            if (report.driftDetected()) {
+                fireOnce(state, reference, evaluation);
+            }
+        }
+        window.driftScore = report.driftScore();
+        window.driftDetected = report.driftDetected();
+        window.persist();
+        return ack(report.driftScore(), report.driftDetected());
+    }
+
+    /** The drift state of {@code modelName}, empty when no deployment of it was seen. */
+    @Transactional
+    public Optional<ModelDrift> currentDrift(String modelName) {
+        ModelStateEntity state = ModelStateEntity.findById(modelName);
+        if (state == null) {
+            return Optional.empty();
+        }
+        DriftReport report = references
+                .find(state.snapshotId)
+                .map(ref -> evaluate(state, ref).report())
+                .orElseGet(() -> DriftReport.notComputed(bufferedRows(state)));
+        DriftAlertEntity alert = DriftAlertEntity.findById(DriftAlertEntity.idOf(modelName, state.modelVersion));
+        return Optional.of(new ModelDrift(state, report, alert));
+    }
+
+    /** Evaluator with the configured settings. */
+    public DriftEvaluator evaluator() {
+        return new DriftEvaluator(config.threshold(), config.alpha(), config.minSamples());
+    }
+
+    /** Deletes chunks that fall entirely outside the newest {@code buffer-size} rows. */
+    private void trim(ModelStateEntity state) {
+        List<Object[]> sizes = em.createQuery(
+                        "select c.id, c.rowCount from ObservationChunkEntity c where c.modelName = ?1 order by c.id"
+                                + " desc",
+                        Object[].class)
+                .setParameter(1, state.modelName)
+                .getResultList();
+        List<Long> ids = new ArrayList<>(sizes.size());
+        List<Integer> rows = new ArrayList<>(sizes.size());
+        for (Object[] r : sizes) {
+            ids.add((Long) r[0]);
+            rows.add((Integer) r[1]);
+        }
+        long oldest = ObservationBuffer.oldestNeeded(ids, rows, config.bufferSize());
+        if (oldest != Long.MIN_VALUE) {
+            ObservationChunkEntity.delete("modelName = ?1 and id < ?2", state.modelName, oldest);
+        }
+    }
+
+    private Evaluation evaluate(ModelStateEntity state, ReferenceProfile reference) {
+        ObservationBuffer.Selection selection =
+                ObservationBuffer.select(loadChunks(state), reference.featureCount(), config.bufferSize());
+        return new Evaluation(evaluator().evaluate(reference, selection.columns()), selection);
+    }
+
+    private List<ObservationBuffer.Chunk> loadChunks(ModelStateEntity state) {
+        List<ObservationChunkEntity> rows = ObservationChunkEntity.find(
+                        "modelName = ?1 and modelVersion = ?2 order by id desc", state.modelName, state.modelVersion)
+                .list();
+        List<ObservationBuffer.Chunk> chunks = new ArrayList<>(rows.size());
+        int total = 0;
+        for (ObservationChunkEntity c : rows) {
+            if (total >= config.bufferSize()) {
+                break;
+            }
+            chunks.add(new ObservationBuffer.Chunk(c.id, c.deviceId, c.rowCount, c.featureCount, Codec.floats(c.data)));
+            total += c.rowCount;
+        }
+        return chunks;
+    }
+
+    private int bufferedRows(ModelStateEntity state) {
+        Long rows = em.createQuery(
+                        "select coalesce(sum(c.rowCount), 0) from ObservationChunkEntity c where c.modelName = ?1"
+                                + " and c.modelVersion = ?2",
+                        Long.class)
+                .setParameter(1, state.modelName)
+                .setParameter(2, state.modelVersion)
+                .getSingleResult();
+        return (int) Math.min(rows, config.bufferSize());
+    }
+
+    /** Emits DriftDetected for the deployed version unless it was emitted before. */
+    private void fireOnce(ModelStateEntity state, ReferenceProfile reference, Evaluation evaluation) {
+        String alertId = DriftAlertEntity.idOf(state.modelName, state.modelVersion);
+        if (DriftAlertEntity.findById(alertId) != null) {
+            return;
+        }
+        DriftReport report = evaluation.report();
+        EventMeta meta = Events.newMeta(PRODUCER, UUID.randomUUID().toString(), state.deployedEventId);
+        DriftDetected.Builder event = DriftDetected.newBuilder()
+                .setMeta(meta)
+                .setModelName(state.modelName)
+                .setModelVersion(state.modelVersion)
+                .setDatasetName(reference.datasetName())
+                .setReferenceSnapshotId(reference.snapshotId())
+                .addAllDeviceIds(evaluation.selection().deviceIds())
+                .setDriftScore(report.driftScore())
+                .setThreshold(config.threshold())
+                .setMethod(DriftEvaluator.METHOD)
+                .setWindowSampleCount(report.sampleCount());
+        for (DriftReport.FeatureResult f : report.features()) {
+            event.addFeatures(FeatureDrift.newBuilder()
+                    .setFeatureIndex(f.index())
+                    .setKsStatistic(f.ksStatistic())
+                    .setPValue(f.pValue())
+                    .setPsi(f.psi())
+                    .setReferenceMean(f.referenceMean())
+                    .setObservedMean(f.observedMean()));
+        }
+        DriftAlertEntity alert = new DriftAlertEntity();
+        alert.id = alertId;
+        alert.modelName = state.modelName;
+        alert.modelVersion = state.modelVersion;
+        alert.eventId = meta.getEventId();
+        alert.correlationId = meta.getCorrelationId();
+        alert.driftScore = report.driftScore();
+        alert.sampleCount = report.sampleCount();
+        alert.firedAt = Instant.now();
+        alert.persist();
+        outbox.enqueue(Topics.DRIFT_DETECTED, state.modelName, meta, event.build());
+        LOG.infof(
+                "drift detected for %s v%d: score %.3f > %.3f over %d rows from %s; DriftDetected %s",
+                state.modelName,
+                state.modelVersion,
+                report.driftScore(),
+                config.threshold(),
+                report.sampleCount(),
+                evaluation.selection().deviceIds(),
+                meta.getEventId());
+    }
+
+    private static TelemetryWindowEntity toEntity(TelemetryWindow w, Instant now) {
+        TelemetryWindowEntity e = new TelemetryWindowEntity();
+        e.windowId = w.getWindowId();
+        e.deviceId = w.getDeviceId();
+        e.modelName = w.getModelName();
+        e.modelVersion = w.getModelVersion();
+        e.variantId = w.getVariantId();
+        e.windowStart = w.hasWindowStart() ? ProtoTime.toInstant(w.getWindowStart()) : null;
+        e.windowEnd = w.hasWindowEnd() ? ProtoTime.toInstant(w.getWindowEnd()) : null;
+        e.inferenceCount = w.getInferenceCount();
+        e.errorCount = w.getErrorCount();
+        e.featureCount = w.getFeatureCount();
+        e.sampleCount = w.getSampleCount();
+        e.latencyP50Us = w.getLatencyP50Us();
+        e.latencyP99Us = w.getLatencyP99Us();
+        e.predictedClassCounts.putAll(w.getPredictedClassCountsMap());
+        e.receivedAt = now;
+        return e;
+    }
+
+    private static float[] toArray(TelemetryWindow w) {
+        float[] data = new float[w.getInputSampleCount()];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = w.getInputSample(i);
+        }
+        return data;
+    }
+
+    private static TelemetryAck ack(double score, boolean detected) {
+        return TelemetryAck.newBuilder()
+                .setAccepted(true)
+                .setDriftScore(score)
+                .setDriftDetected(detected)
+                .build();
+    }
+}

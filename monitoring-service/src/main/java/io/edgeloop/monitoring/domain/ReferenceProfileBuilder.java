@@ -1,0 +1,133 @@
+package io.edgeloop.monitoring.domain;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Builds a {@link ReferenceProfile} in one pass over a stream of rows with bounded memory: exact mean/std/min/max
+ * (Welford) over every row, and a uniform reservoir of at most {@code sampleSize} rows whose random source is seeded
+ * from the snapshot id, so the same snapshot streamed in the same order always gives the same profile.
+ *
+ * <p>Not thread-safe.
+ */
+public final class ReferenceProfileBuilder {
+    /** PSI uses ten quantile bins. */
+    public static final int BINS = 10;
+
+    private final String snapshotId;
+    private final int featureCount;
+    private final int sampleSize;
+    private final Random random;
+    private final double[] mean;
+    private final double[] m2;
+    private final double[] min;
+    private final double[] max;
+    private final float[][] reservoir;
+    private int filled;
+    private long count;
+
+    /**
+     * @param snapshotId the snapshot the rows come from (also seeds the reservoir)
+     * @param featureCount values per row
+     * @param sampleSize rows kept for KS/PSI
+     */
+    public ReferenceProfileBuilder(String snapshotId, int featureCount, int sampleSize) {
+        if (featureCount < 1) {
+            throw new IllegalArgumentException("featureCount must be >= 1, was " + featureCount);
+        }
+        if (sampleSize < 1) {
+            throw new IllegalArgumentException("sampleSize must be >= 1, was " + sampleSize);
+        }
+        this.snapshotId = snapshotId;
+        this.featureCount = featureCount;
+        this.sampleSize = sampleSize;
+        this.random = new Random(snapshotId.hashCode()); // String.hashCode is specified: stable across JVMs
+        this.mean = new double[featureCount];
+        this.m2 = new double[featureCount];
+        this.min = new double[featureCount];
+        this.max = new double[featureCount];
+        Arrays.fill(min, Double.POSITIVE_INFINITY);
+        Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        this.reservoir = new float[sampleSize][];
+    }
+
+    /** Number of values per row. */
+    public int featureCount() {
+        return featureCount;
+    }
+
+    /** Rows added so far. */
+    public long count() {
+        return count;
+    }
+
+    /**
+     * Adds one row.
+     *
+     * @throws IllegalArgumentException when the row has the wrong length or a non-finite value
+     */
+    public void add(float[] row) {
+        if (row.length != featureCount) {
+            throw new IllegalArgumentException("row has " + row.length + " features, the snapshot has " + featureCount);
+        }
+        for (float v : row) {
+            if (!Float.isFinite(v)) {
+                throw new IllegalArgumentException("row has a non-finite value " + v);
+            }
+        }
+        count++;
+        for (int i = 0; i < featureCount; i++) {
+            double v = row[i];
+            double delta = v - mean[i];
+            mean[i] += delta / count;
+            m2[i] += delta * (v - mean[i]);
+            min[i] = Math.min(min[i], v);
+            max[i] = Math.max(max[i], v);
+        }
+        if (filled < sampleSize) {
+            reservoir[filled++] = row.clone();
+        } else {
+            long j = random.nextLong(count);
+            if (j < sampleSize) {
+                reservoir[(int) j] = row.clone();
+            }
+        }
+    }
+
+    /**
+     * The profile of the rows added so far.
+     *
+     * @throws IllegalStateException when no row was added
+     */
+    public ReferenceProfile build(String datasetName, int datasetVersion) {
+        if (count == 0) {
+            throw new IllegalStateException("snapshot " + snapshotId + " has no rows to profile");
+        }
+        List<ReferenceProfile.FeatureProfile> features = new ArrayList<>(featureCount);
+        for (int f = 0; f < featureCount; f++) {
+            double[] sample = new double[filled];
+            for (int r = 0; r < filled; r++) {
+                sample[r] = reservoir[r][f];
+            }
+            Arrays.sort(sample);
+            double[] edges = decileEdges(sample);
+            double[] proportions = DriftEvaluator.proportions(edges, sample);
+            double std = count > 1 ? Math.sqrt(m2[f] / (count - 1)) : 0.0;
+            features.add(
+                    new ReferenceProfile.FeatureProfile(f, mean[f], std, min[f], max[f], sample, edges, proportions));
+        }
+        return new ReferenceProfile(snapshotId, datasetName, datasetVersion, count, features);
+    }
+
+    /** The distinct interior decile values of an ascending sample. */
+    static double[] decileEdges(double[] sorted) {
+        int n = sorted.length;
+        return java.util.stream.IntStream.range(1, BINS)
+                .mapToDouble(k -> sorted[Math.min(n - 1, (int) Math.floor((double) k * n / BINS))])
+                .distinct()
+                .sorted()
+                .toArray();
+    }
+}

@@ -1,0 +1,113 @@
+package io.edgeloop.monitoring.grpc;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
+import io.edgeloop.monitoring.config.MonitoringConfig;
+import io.edgeloop.monitoring.domain.ReferenceProfile;
+import io.edgeloop.monitoring.domain.ReferenceProfileBuilder;
+import io.edgeloop.proto.data.v1.DatasetServiceGrpc;
+import io.edgeloop.proto.data.v1.Sample;
+import io.edgeloop.proto.data.v1.SampleBatch;
+import io.edgeloop.proto.data.v1.SnapshotRef;
+import io.edgeloop.proto.data.v1.Split;
+import io.edgeloop.proto.data.v1.StreamSnapshotRequest;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Streams the TRAIN split of a snapshot from data-service ({@code DatasetService.StreamSnapshot}, client
+ * {@code dataset}) into a {@link ReferenceProfile}. Calls that fail with UNAVAILABLE are retried with backoff;
+ * other failures (NOT_FOUND, malformed samples) propagate.
+ */
+@ApplicationScoped
+public class SnapshotProfiler {
+    private static final Logger LOG = Logger.getLogger(SnapshotProfiler.class);
+    private static final int BATCH_SIZE = 512;
+
+    @GrpcClient("dataset")
+    DatasetServiceGrpc.DatasetServiceBlockingStub dataset;
+
+    @Inject
+    MonitoringConfig config;
+
+    /**
+     * Profiles the TRAIN split of {@code datasetName} version {@code version}.
+     *
+     * @param snapshotId the snapshot's id (seeds the deterministic sample)
+     * @param expectedFeatures features per sample announced by the DataReady event, or 0 when unknown
+     * @throws IllegalStateException when the split is empty or its samples are inconsistent
+     * @throws StatusRuntimeException when data-service refuses the call or stays unavailable
+     */
+    public ReferenceProfile profile(String datasetName, int version, String snapshotId, int expectedFeatures) {
+        RetryPolicy<ReferenceProfile> retry = RetryPolicy.<ReferenceProfile>builder()
+                .handleIf(e ->
+                        e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE)
+                .withBackoff(Duration.ofMillis(500), Duration.ofSeconds(10))
+                .withMaxRetries(config.datasetRetries())
+                .onRetry(e -> LOG.warnf(
+                        "data-service unavailable while profiling %s (attempt %d): %s",
+                        snapshotId, e.getAttemptCount(), e.getLastException().getMessage()))
+                .build();
+        return Failsafe.with(retry).get(() -> profileOnce(datasetName, version, snapshotId, expectedFeatures));
+    }
+
+    private ReferenceProfile profileOnce(String datasetName, int version, String snapshotId, int expectedFeatures) {
+        StreamSnapshotRequest request = StreamSnapshotRequest.newBuilder()
+                .setSnapshot(
+                        SnapshotRef.newBuilder().setDatasetName(datasetName).setVersion(version))
+                .addSplits(Split.TRAIN)
+                .setBatchSize(BATCH_SIZE)
+                .build();
+        // cancelling the context ends the server stream when we stop reading early (bad sample)
+        try (Context.CancellableContext ctx = Context.current().withCancellation()) {
+            return ctx.call(() -> {
+                ReferenceProfileBuilder builder = null;
+                Iterator<SampleBatch> batches = dataset.withDeadlineAfter(
+                                config.datasetTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                        .streamSnapshot(request);
+                while (batches.hasNext()) {
+                    for (Sample sample : batches.next().getSamplesList()) {
+                        if (sample.getSplit() != Split.TRAIN) {
+                            continue; // only TRAIN was asked for; ignore anything else defensively
+                        }
+                        if (builder == null) {
+                            int features = expectedFeatures > 0 ? expectedFeatures : sample.getFeaturesCount();
+                            builder = new ReferenceProfileBuilder(snapshotId, features, config.referenceSampleSize());
+                        }
+                        builder.add(toArray(sample, snapshotId, builder.featureCount()));
+                    }
+                }
+                if (builder == null) {
+                    throw new IllegalStateException("snapshot " + snapshotId + " has no TRAIN samples to profile");
+                }
+                LOG.infof(
+                        "profiled %s: %d TRAIN rows, %d features", snapshotId, builder.count(), builder.featureCount());
+                return builder.build(datasetName, version);
+            });
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("profiling " + snapshotId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static float[] toArray(Sample sample, String snapshotId, int featureCount) {
+        if (sample.getFeaturesCount() != featureCount) {
+            throw new IllegalStateException("sample " + sample.getSampleId() + " of " + snapshotId + " has "
+                    + sample.getFeaturesCount() + " features, expected " + featureCount);
+        }
+        float[] row = new float[featureCount];
+        for (int i = 0; i < featureCount; i++) {
+            row[i] = sample.getFeatures(i);
+        }
+        return row;
+    }
+}

@@ -1,0 +1,97 @@
+package io.edgeloop.monitoring.persistence;
+
+import io.edgeloop.monitoring.domain.ReferenceProfile;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Stores and loads reference profiles. Profiles never change once stored, so loaded ones are cached. */
+@ApplicationScoped
+public class ReferenceStore {
+    private static final int CACHE_LIMIT = 64;
+    private final Map<String, ReferenceProfile> cache = new ConcurrentHashMap<>();
+
+    /**
+     * Stores {@code profile} in the caller's transaction unless a profile of the same snapshot exists.
+     *
+     * @return true when stored, false when the snapshot already had a profile
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean save(ReferenceProfile profile, String sourceEventId) {
+        if (ReferenceProfileEntity.findById(profile.snapshotId()) != null) {
+            return false;
+        }
+        ReferenceProfileEntity header = new ReferenceProfileEntity();
+        header.snapshotId = profile.snapshotId();
+        header.datasetName = profile.datasetName();
+        header.datasetVersion = profile.datasetVersion();
+        header.featureCount = profile.featureCount();
+        header.trainCount = profile.trainCount();
+        header.sampleSize = profile.sampleSize();
+        header.sourceEventId = sourceEventId;
+        header.createdAt = Instant.now();
+        header.persist();
+        for (ReferenceProfile.FeatureProfile f : profile.features()) {
+            ReferenceFeatureEntity e = new ReferenceFeatureEntity();
+            e.snapshotId = profile.snapshotId();
+            e.featureIndex = f.index();
+            e.mean = f.mean();
+            e.std = f.std();
+            e.min = f.min();
+            e.max = f.max();
+            e.sortedSample = Codec.doubles(f.sortedSample());
+            e.binEdges = Codec.doubles(f.binEdges());
+            e.binProportions = Codec.doubles(f.binProportions());
+            e.persist();
+        }
+        return true;
+    }
+
+    /** The profile of {@code snapshotId}, if one was stored. */
+    @Transactional
+    public Optional<ReferenceProfile> find(String snapshotId) {
+        if (snapshotId == null || snapshotId.isBlank()) {
+            return Optional.empty();
+        }
+        ReferenceProfile cached = cache.get(snapshotId);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        ReferenceProfileEntity header = ReferenceProfileEntity.findById(snapshotId);
+        if (header == null) {
+            return Optional.empty();
+        }
+        List<ReferenceFeatureEntity> rows =
+                ReferenceFeatureEntity.list("snapshotId = ?1 order by featureIndex", snapshotId);
+        List<ReferenceProfile.FeatureProfile> features = new ArrayList<>(rows.size());
+        for (ReferenceFeatureEntity r : rows) {
+            features.add(new ReferenceProfile.FeatureProfile(
+                    r.featureIndex,
+                    r.mean,
+                    r.std,
+                    r.min,
+                    r.max,
+                    Codec.doubles(r.sortedSample),
+                    Codec.doubles(r.binEdges),
+                    Codec.doubles(r.binProportions)));
+        }
+        ReferenceProfile profile = new ReferenceProfile(
+                header.snapshotId, header.datasetName, header.datasetVersion, header.trainCount, features);
+        if (cache.size() >= CACHE_LIMIT) {
+            cache.clear();
+        }
+        cache.put(snapshotId, profile);
+        return Optional.of(profile);
+    }
+
+    /** Headers of every stored profile, newest first. */
+    @Transactional
+    public List<ReferenceProfileEntity> list() {
+        return ReferenceProfileEntity.list("order by createdAt desc, snapshotId");
+    }
+}

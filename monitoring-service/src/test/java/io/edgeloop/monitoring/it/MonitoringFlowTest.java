@@ -1,0 +1,402 @@
+package io.edgeloop.monitoring.it;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgeloop.common.EventHeaders;
+import io.edgeloop.common.Events;
+import io.edgeloop.common.SensorSimulator;
+import io.edgeloop.common.Topics;
+import io.edgeloop.embedded.quarkus.KafkaTestResource;
+import io.edgeloop.embedded.quarkus.PostgresTestResource;
+import io.edgeloop.kit.outbox.OutboxEvent;
+import io.edgeloop.monitoring.persistence.ObservationChunkEntity;
+import io.edgeloop.proto.data.v1.Split;
+import io.edgeloop.proto.events.v1.DataReady;
+import io.edgeloop.proto.events.v1.Deployed;
+import io.edgeloop.proto.events.v1.DriftDetected;
+import io.edgeloop.proto.events.v1.FeatureDrift;
+import io.edgeloop.proto.telemetry.v1.FeatureStats;
+import io.edgeloop.proto.telemetry.v1.TelemetryAck;
+import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
+import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
+class MonitoringFlowTest {
+    private static final String MODEL = FakeDatasetService.DATASET;
+    private static final int TEMPERATURE = 7;
+    private static final String DRIFT_TYPE = DriftDetected.getDescriptor().getFullName();
+
+    @GrpcClient("telemetry")
+    TelemetryServiceGrpc.TelemetryServiceBlockingStub telemetry;
+
+    @Test
+    void driftOfTheDeployedVersionIsDetectedOnce() throws Exception {
+        // reference profiles of two snapshots, from the TRAIN split only
+        publish(Topics.DATA_READY, MODEL, dataReady(1));
+        publish(Topics.DATA_READY, MODEL, dataReady(2));
+        await(
+                "reference profiles",
+                () -> given().get("/references")
+                                .jsonPath()
+                                .getList("snapshotId")
+                                .size()
+                        == 2);
+        JsonPath refs =
+                given().get("/references").then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(8, 8), refs.getList("featureCount"));
+        assertEquals(List.of(1500, 1500), refs.getList("trainCount"));
+        assertTrue(FakeDatasetService.REQUESTS.stream()
+                .allMatch(r -> r.getSplitsList().equals(List.of(Split.TRAIN))));
+        given().get("/references/" + MODEL + "@v1")
+                .then()
+                .statusCode(200)
+                .body("features.size()", is(8))
+                .body("sampleSize", is(1500));
+
+        // v1 deployed: no observations yet
+        Deployed v1 = deployed(1);
+        publish(Topics.DEPLOYED, MODEL, v1.toByteArray());
+        await("v1 deployed", () -> given().get("/models/" + MODEL + "/drift").statusCode() == 200);
+        JsonPath drift = driftView();
+        assertEquals(1, drift.getInt("modelVersion"));
+        assertEquals(MODEL + "@v1", drift.getString("referenceSnapshotId"));
+        assertEquals(0, drift.getInt("sampleCount"));
+        assertEquals(-1.0, drift.getDouble("driftScore"));
+
+        // undrifted inputs: a score once 300 rows are buffered, but no drift
+        SensorSimulator clean = new SensorSimulator(11);
+        List<TelemetryAck> acks = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            acks.add(telemetry.report(window("clean-" + i, i % 2 == 1 ? "dev-a" : "dev-b", 1, clean, 100)));
+        }
+        assertEquals(-1.0, acks.get(0).getDriftScore());
+        assertEquals(-1.0, acks.get(1).getDriftScore());
+        for (TelemetryAck ack : acks.subList(2, 4)) {
+            assertTrue(ack.getAccepted());
+            assertTrue(ack.getDriftScore() >= 0 && ack.getDriftScore() < 0.25, "score " + ack.getDriftScore());
+            assertFalse(ack.getDriftDetected());
+        }
+        drift = driftView();
+        assertEquals(400, drift.getInt("sampleCount"));
+        assertFalse(drift.getBoolean("driftDetected"));
+        assertEquals(8, drift.getList("features").size());
+        assertEquals(null, drift.getString("driftEventId"));
+
+        // a duplicate window changes nothing and gets the same acknowledgement
+        TelemetryAck again = telemetry.report(window("clean-4", "dev-b", 1, new SensorSimulator(99), 100));
+        assertEquals(acks.get(3), again);
+        assertEquals(400, driftView().getInt("sampleCount"));
+        JsonPath devB = given().get("/devices/dev-b/telemetry")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertEquals(List.of("clean-4", "clean-2"), devB.getList("windows.windowId"));
+        assertEquals(100, devB.getInt("windows[0].inferenceCount"));
+        assertEquals(0L, driftOutboxRows());
+
+        // v2 deployed: a fresh observation window against the v2 reference
+        Deployed v2 = deployed(2);
+        publish(Topics.DEPLOYED, MODEL, v2.toByteArray());
+        await("v2 deployed", () -> driftView().getInt("modelVersion") == 2);
+        drift = driftView();
+        assertEquals(0, drift.getInt("sampleCount"));
+        assertEquals(MODEL + "@v2", drift.getString("referenceSnapshotId"));
+
+        // inputs of the wrong width for the deployed model are refused
+        StatusRuntimeException wide = assertThrows(
+                StatusRuntimeException.class,
+                () -> telemetry.report(TelemetryWindow.newBuilder()
+                        .setWindowId("wide-1")
+                        .setDeviceId("dev-a")
+                        .setModelName(MODEL)
+                        .setModelVersion(2)
+                        .setFeatureCount(3)
+                        .setSampleCount(1)
+                        .addInputSample(1f)
+                        .addInputSample(2f)
+                        .addInputSample(3f)
+                        .build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, wide.getStatus().getCode());
+        assertTrue(wide.getStatus().getDescription().contains("feature_count 3"));
+
+        // drifted inputs of the old version no longer count
+        SensorSimulator remounted = new SensorSimulator(12).drift(SensorSimulator.Drift.REMOUNTED);
+        TelemetryAck stale = telemetry.report(window("old-1", "dev-c", 1, remounted, 400));
+        assertEquals(-1.0, stale.getDriftScore());
+        assertFalse(stale.getDriftDetected());
+        assertEquals(0, driftView().getInt("sampleCount"));
+        given().get("/devices/dev-c/telemetry").then().statusCode(200).body("windows[0].buffered", is(false));
+
+        // drifted inputs of v2: detected from the third window on, the event is emitted once
+        acks.clear();
+        for (int i = 1; i <= 5; i++) {
+            acks.add(telemetry.report(window("drift-" + i, i % 2 == 1 ? "dev-a" : "dev-b", 2, remounted, 100)));
+        }
+        assertFalse(acks.get(1).getDriftDetected());
+        assertEquals(-1.0, acks.get(1).getDriftScore());
+        for (TelemetryAck ack : acks.subList(2, 5)) {
+            assertTrue(ack.getDriftDetected());
+            assertTrue(ack.getDriftScore() > 0.25, "score " + ack.getDriftScore());
+        }
+
+        List<ConsumerRecord<String, byte[]>> records = consume(Topics.DRIFT_DETECTED, 1, Duration.ofSeconds(30));
+        assertEquals(1, records.size(), "exactly one DriftDetected");
+        ConsumerRecord<String, byte[]> record = records.get(0);
+        assertEquals(MODEL, record.key());
+        assertEquals(DRIFT_TYPE, header(record, EventHeaders.EVENT_TYPE));
+        DriftDetected event = DriftDetected.parseFrom(record.value());
+        assertEquals(event.getMeta().getEventId(), header(record, EventHeaders.EVENT_ID));
+        assertEquals("monitoring-service", event.getMeta().getProducer());
+        assertEquals(v2.getMeta().getEventId(), event.getMeta().getCausationId());
+        assertFalse(event.getMeta().getCorrelationId().isBlank());
+        assertNotEquals(v2.getMeta().getCorrelationId(), event.getMeta().getCorrelationId());
+        assertFalse(event.getMeta().getTraceparent().isBlank(), "trace starts at the device report");
+        assertEquals(MODEL, event.getModelName());
+        assertEquals(2, event.getModelVersion());
+        assertEquals(MODEL, event.getDatasetName());
+        assertEquals(MODEL + "@v2", event.getReferenceSnapshotId());
+        assertEquals(List.of("dev-a", "dev-b"), event.getDeviceIdsList());
+        assertEquals(300, event.getWindowSampleCount());
+        assertEquals(0.25, event.getThreshold());
+        assertEquals(acks.get(2).getDriftScore(), event.getDriftScore(), 1e-12);
+        assertEquals(8, event.getFeaturesCount());
+        FeatureDrift temperature = event.getFeatures(TEMPERATURE);
+        assertEquals(TEMPERATURE, temperature.getFeatureIndex());
+        assertEquals(18.0, temperature.getObservedMean() - temperature.getReferenceMean(), 2.0);
+        assertTrue(temperature.getPValue() < 0.001);
+        assertTrue(temperature.getPsi() > 1.0);
+        assertEquals(1L, driftOutboxRows());
+
+        // the buffer keeps the newest buffer-size (400 in tests) rows: the oldest drifted window was dropped
+        drift = driftView();
+        assertEquals(400, drift.getInt("sampleCount"));
+        assertEquals(
+                4L, QuarkusTransaction.requiringNew().call(() -> ObservationChunkEntity.count("modelName", MODEL)));
+        assertTrue(drift.getBoolean("driftDetected"));
+        assertEquals(event.getMeta().getEventId(), drift.getString("driftEventId"));
+        assertTrue(drift.getDouble("driftScore") > 0.25);
+        assertEquals(0.25, drift.getDouble("threshold"));
+        assertEquals(TEMPERATURE, drift.getInt("features[7].index"));
+    }
+
+    @Test
+    void snapshotsDataServiceDoesNotKnowGoToTheDeadLetterTopic() {
+        DataReady ghost = DataReady.newBuilder()
+                .setMeta(Events.newMeta("data-service", "", ""))
+                .setDatasetName("ghost")
+                .setDatasetVersion(1)
+                .setSnapshotId("ghost@v1")
+                .setFeatureCount(8)
+                .build();
+        publish(Topics.DATA_READY, "ghost", ghost.toByteArray());
+        List<ConsumerRecord<String, byte[]>> dead =
+                consume(Topics.deadLetter(Topics.DATA_READY), 1, Duration.ofSeconds(30));
+        assertTrue(
+                dead.stream().anyMatch(r -> r.key() != null && r.key().equals("ghost")),
+                "DataReady for an unknown snapshot is dead-lettered");
+        given().get("/references/ghost@v1").then().statusCode(404);
+    }
+
+    @Test
+    void invalidWindowsAreRejected() {
+        SensorSimulator sim = new SensorSimulator(5);
+        TelemetryWindow ok = window("bad-1", "dev-x", 1, sim, 3);
+        assertInvalid(ok.toBuilder().clearDeviceId().build(), "device_id is required");
+        assertInvalid(ok.toBuilder().clearModelName().build(), "model_name is required");
+        assertInvalid(ok.toBuilder().setSampleCount(4).build(), "input_sample has 24 values");
+        assertInvalid(ok.toBuilder().addInputSample(1f).build(), "input_sample has 25 values");
+        given().get("/devices/dev-x/telemetry").then().statusCode(404);
+    }
+
+    @Test
+    void unknownResourcesAreProblem404s() {
+        given().get("/models/no-such-model/drift")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("status", is(404))
+                .body("detail", containsString("no-such-model"));
+        given().get("/devices/nobody/telemetry").then().statusCode(404).contentType("application/problem+json");
+        given().get("/references/none@v9").then().statusCode(404).contentType("application/problem+json");
+        given().get("/devices/nobody/telemetry?limit=0").then().statusCode(422).body("errors[0].field", is("limit"));
+        given().get("/devices/nobody/telemetry?limit=many").then().statusCode(400);
+    }
+
+    private void assertInvalid(TelemetryWindow w, String expected) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> telemetry.report(w));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(
+                e.getStatus().getDescription().contains(expected), e.getStatus().getDescription());
+    }
+
+    private static JsonPath driftView() {
+        return given().get("/models/" + MODEL + "/drift")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+
+    private static long driftOutboxRows() {
+        return QuarkusTransaction.requiringNew().call(() -> OutboxEvent.count("eventType", DRIFT_TYPE));
+    }
+
+    private static byte[] dataReady(int version) {
+        return DataReady.newBuilder()
+                .setMeta(Events.newMeta("data-service", "", ""))
+                .setDatasetName(MODEL)
+                .setDatasetVersion(version)
+                .setSnapshotId(MODEL + "@v" + version)
+                .setFeatureCount(SensorSimulator.featureCount())
+                .addAllClassLabels(SensorSimulator.LABELS)
+                .setTrainCount(FakeDatasetService.TRAIN_ROWS)
+                .setValidationCount(FakeDatasetService.VALIDATION_ROWS)
+                .setTrigger("manual")
+                .build()
+                .toByteArray();
+    }
+
+    private static Deployed deployed(int version) {
+        return Deployed.newBuilder()
+                .setMeta(Events.newMeta("deployment-service", UUID.randomUUID().toString(), "cause-" + version))
+                .setDeploymentId("dep-" + version)
+                .setModelName(MODEL)
+                .setModelVersion(version)
+                .setVariantId("var-" + version)
+                .addDeviceIds("dev-a")
+                .addDeviceIds("dev-b")
+                .setDevicesTargeted(2)
+                .setDevicesActive(2)
+                .setSnapshotId(MODEL + "@v" + version)
+                .build();
+    }
+
+    /** A window of {@code rows} readings of {@code sim}, with the statistics an edge agent would send. */
+    private static TelemetryWindow window(String id, String device, int version, SensorSimulator sim, int rows) {
+        int features = SensorSimulator.featureCount();
+        TelemetryWindow.Builder w = TelemetryWindow.newBuilder()
+                .setWindowId(id)
+                .setDeviceId(device)
+                .setModelName(MODEL)
+                .setModelVersion(version)
+                .setVariantId("var-" + version)
+                .setInferenceCount(rows)
+                .setFeatureCount(features)
+                .setSampleCount(rows)
+                .setLatencyP50Us(15)
+                .setLatencyP99Us(40);
+        double[] sum = new double[features];
+        Map<String, Long> classes = new TreeMap<>();
+        for (int r = 0; r < rows; r++) {
+            SensorSimulator.Reading reading = sim.next();
+            for (int f = 0; f < features; f++) {
+                w.addInputSample(reading.features()[f]);
+                sum[f] += reading.features()[f];
+            }
+            classes.merge(reading.label(), 1L, Long::sum);
+        }
+        for (int f = 0; f < features; f++) {
+            w.addFeatureStats(FeatureStats.newBuilder().setMean(sum[f] / rows));
+        }
+        return w.putAllPredictedClassCounts(classes).build();
+    }
+
+    private static String bootstrap() {
+        return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+    }
+
+    private static void publish(String topic, String key, byte[] value) {
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish to " + topic, e);
+        }
+    }
+
+    /**
+     * Reads {@code topic} from the start until {@code expected} records arrived (or the timeout), then keeps reading
+     * briefly so that extra records would be seen too.
+     */
+    private static List<ConsumerRecord<String, byte[]>> consume(String topic, int expected, Duration timeout) {
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "test-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (out.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            long settle = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+            while (System.nanoTime() < settle) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        assertNotNull(h, "header " + name);
+        return new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+}
