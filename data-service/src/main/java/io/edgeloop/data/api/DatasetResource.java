@@ -1,0 +1,187 @@
+package io.edgeloop.data.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeloop.data.api.Dtos.DatasetSchema;
+import io.edgeloop.data.api.Dtos.IngestResponse;
+import io.edgeloop.data.api.Dtos.SampleBatch;
+import io.edgeloop.data.api.Dtos.SampleInput;
+import io.edgeloop.data.api.Dtos.SnapshotRequest;
+import io.edgeloop.data.api.Dtos.SnapshotView;
+import io.edgeloop.data.config.DataConfig;
+import io.edgeloop.data.domain.DatasetCatalog;
+import io.edgeloop.data.domain.DatasetSummary;
+import io.edgeloop.data.domain.SampleCandidate;
+import io.edgeloop.data.domain.SampleIngestor;
+import io.edgeloop.data.domain.SampleLocation;
+import io.edgeloop.data.domain.SnapshotService;
+import io.edgeloop.kit.api.ApiException;
+import io.edgeloop.kit.api.Problem.FieldError;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** REST API: dataset schemas, sample ingest (JSON and CSV) and snapshots. Errors are problem+json. */
+@Path("/datasets")
+@Produces(MediaType.APPLICATION_JSON)
+public class DatasetResource {
+    @Inject
+    DatasetCatalog catalog;
+
+    @Inject
+    SampleIngestor ingestor;
+
+    @Inject
+    SnapshotService snapshots;
+
+    @Inject
+    DataConfig config;
+
+    @Inject
+    ObjectMapper json;
+
+    /** All datasets. */
+    @GET
+    public List<DatasetSummary> list() {
+        return catalog.list();
+    }
+
+    /** Creates a dataset (201) or confirms an identical one (200); 409 for a different schema. */
+    @PUT
+    @Path("/{name}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response define(@PathParam("name") String name, DatasetSchema schema) {
+        if (schema == null) {
+            throw ApiException.badRequest("request body required: {\"featureNames\":[...],\"labels\":[...]}");
+        }
+        DatasetCatalog.Defined defined = catalog.define(name, schema.featureNames(), schema.labels());
+        if (defined.created()) {
+            return Response.created(URI.create("/datasets/" + name))
+                    .entity(defined.dataset())
+                    .build();
+        }
+        return Response.ok(defined.dataset()).build();
+    }
+
+    /** A dataset's schema, sample count and latest snapshot version. */
+    @GET
+    @Path("/{name}")
+    public DatasetSummary get(@PathParam("name") String name) {
+        return catalog.get(name);
+    }
+
+    /** Ingests a JSON batch of samples, atomically. */
+    @POST
+    @Path("/{name}/samples")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response ingest(@PathParam("name") String name, SampleBatch batch) {
+        if (batch == null) {
+            throw ApiException.badRequest("request body required: {\"samples\":[...]}");
+        }
+        if (batch.samples() == null) {
+            throw ApiException.invalid("no samples", List.of(new FieldError("samples", "required")));
+        }
+        List<SampleCandidate> candidates = new ArrayList<>(batch.samples().size());
+        for (int i = 0; i < batch.samples().size(); i++) {
+            candidates.add(candidate(i, batch.samples().get(i)));
+        }
+        return respond(ingestor.ingest(name, candidates));
+    }
+
+    /** Ingests a CSV file (header: feature columns in order, {@code label}, optional {@code source}), atomically. */
+    @POST
+    @Path("/{name}/samples/csv")
+    @Consumes("text/csv")
+    public Response ingestCsv(@PathParam("name") String name, String body) {
+        DatasetSummary ds = catalog.get(name); // 404 before parsing
+        List<SampleCandidate> candidates = CsvSamples.parse(body, ds.featureNames(), config.maxBatchSize());
+        return respond(ingestor.ingest(name, candidates));
+    }
+
+    /**
+     * Cuts a snapshot: 201 when new, 200 with the latest one when nothing changed. The JSON body is optional (an
+     * empty POST without a content type is a manual cut).
+     */
+    @POST
+    @Path("/{name}/snapshots")
+    @Consumes(MediaType.WILDCARD)
+    public Response cut(@PathParam("name") String name, String body) throws JsonProcessingException {
+        SnapshotRequest request = body == null || body.isBlank() ? null : json.readValue(body, SnapshotRequest.class);
+        String trigger = request == null || request.trigger() == null ? "manual" : request.trigger();
+        SnapshotService.CutResult result = snapshots.cut(name, trigger, null);
+        SnapshotView view = SnapshotView.of(result.snapshot());
+        if (result.created()) {
+            return Response.created(URI.create("/datasets/" + name + "/snapshots/" + view.version()))
+                    .entity(view)
+                    .build();
+        }
+        return Response.ok(view).build();
+    }
+
+    /** Snapshots of a dataset, oldest first. */
+    @GET
+    @Path("/{name}/snapshots")
+    public List<SnapshotView> snapshots(@PathParam("name") String name) {
+        return snapshots.list(name).stream().map(SnapshotView::of).toList();
+    }
+
+    /** One snapshot ({@code latest} or 0 for the latest). */
+    @GET
+    @Path("/{name}/snapshots/{version}")
+    public SnapshotView snapshot(@PathParam("name") String name, @PathParam("version") String version) {
+        int v;
+        if (version.equals("latest")) {
+            v = 0;
+        } else {
+            try {
+                v = Integer.parseInt(version);
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("version must be a number or 'latest', got '" + version + "'");
+            }
+        }
+        return SnapshotView.of(snapshots.get(name, v));
+    }
+
+    private static Response respond(SampleIngestor.IngestResult result) {
+        return Response.status(result.accepted() > 0 ? 201 : 200)
+                .entity(new IngestResponse(result.accepted(), result.duplicates()))
+                .build();
+    }
+
+    private static SampleCandidate candidate(int index, SampleInput input) {
+        SampleLocation at = SampleLocation.json(index);
+        if (input == null) {
+            return SampleCandidate.rejected(at, "missing sample");
+        }
+        if (input.features() == null) {
+            return new SampleCandidate(at, null, Map.of(), input.label(), input.source(), null);
+        }
+        List<Double> values = new ArrayList<>(input.features().size());
+        Map<Integer, String> unparsable = new HashMap<>();
+        for (int j = 0; j < input.features().size(); j++) {
+            JsonNode node = input.features().get(j);
+            if (node == null || node.isNull() || node.isMissingNode()) {
+                values.add(null);
+            } else if (node.isNumber()) {
+                values.add(node.doubleValue());
+            } else {
+                values.add(null);
+                unparsable.put(j, node.isTextual() ? node.textValue() : node.toString());
+            }
+        }
+        return new SampleCandidate(at, values, unparsable, input.label(), input.source(), null);
+    }
+}

@@ -1,0 +1,61 @@
+package io.edgeloop.data.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.edgeloop.data.domain.SnapshotService;
+import io.edgeloop.data.persistence.SnapshotEntity;
+import java.time.Instant;
+import java.util.List;
+
+/** JSON bodies of the REST API. */
+public final class Dtos {
+    private Dtos() {}
+
+    /** {@code PUT /datasets/{name}} body. */
+    public record DatasetSchema(List<String> featureNames, List<String> labels) {}
+
+    /**
+     * One sample of {@code POST /datasets/{name}/samples}. Features are read as JSON nodes so that a non-numeric
+     * value is reported per field instead of failing the whole body.
+     */
+    public record SampleInput(List<JsonNode> features, String label, String source) {}
+
+    /** {@code POST /datasets/{name}/samples} body. */
+    public record SampleBatch(List<SampleInput> samples) {}
+
+    /** Ingest outcome. */
+    public record IngestResponse(int accepted, int duplicates) {}
+
+    /** {@code POST /datasets/{name}/snapshots} body (optional). */
+    public record SnapshotRequest(String trigger) {}
+
+    /** A snapshot. */
+    public record SnapshotView(
+            String datasetName,
+            int version,
+            String snapshotId,
+            String contentHash,
+            long trainCount,
+            long validationCount,
+            long testCount,
+            int featureCount,
+            List<String> labels,
+            Instant createdAt,
+            String trigger,
+            String correlationId) {
+        static SnapshotView of(SnapshotEntity s) {
+            return new SnapshotView(
+                    s.datasetName,
+                    s.version,
+                    SnapshotService.snapshotId(s.datasetName, s.version),
+                    s.contentHash,
+                    s.trainCount,
+                    s.validationCount,
+                    s.testCount,
+                    s.featureCount,
+                    List.of(s.labels),
+                    s.createdAt,
+                    s.trigger,
+                    s.correlationId);
+        }
+    }
+}

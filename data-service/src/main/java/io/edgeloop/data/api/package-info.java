@@ -1,0 +1,2 @@
+/** REST API of the data service: datasets, sample ingest (JSON, CSV) and snapshots. */
+package io.edgeloop.data.api;

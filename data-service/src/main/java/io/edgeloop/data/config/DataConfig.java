@@ -1,0 +1,56 @@
+package io.edgeloop.data.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Settings of the data service ({@code edgeloop.data.*}). */
+@ConfigMapping(prefix = "edgeloop.data")
+public interface DataConfig {
+    /** Most samples accepted in one ingest request (JSON batch or CSV file); more gives 413. */
+    @WithDefault("10000")
+    int maxBatchSize();
+
+    /** Outlier rejection at ingest. */
+    Outlier outlier();
+
+    /** Deterministic split of samples by their id hash. */
+    SplitRatios split();
+
+    /** gRPC snapshot streaming. */
+    Stream stream();
+
+    /** Outlier rejection: {@code |x - median| > madThreshold * MAD}, per feature, over the stored samples. */
+    interface Outlier {
+        /** How many median absolute deviations from the median a feature value may be. */
+        @WithDefault("10")
+        double madThreshold();
+
+        /** Stored samples a dataset needs before outliers are rejected (too few give unstable statistics). */
+        @WithDefault("100")
+        int minSamples();
+    }
+
+    /**
+     * Split percentages: a sample whose id hash is {@code h} (first 8 bytes, unsigned, mod 100) goes to train when
+     * {@code h < trainPercent}, to validation when {@code h < trainPercent + validationPercent}, else to test. The
+     * split is stored with the sample at ingest, so a sample keeps its split even if these change later.
+     */
+    interface SplitRatios {
+        @WithDefault("70")
+        int trainPercent();
+
+        @WithDefault("15")
+        int validationPercent();
+    }
+
+    /** Snapshot streaming over gRPC. */
+    interface Stream {
+        /** Samples per message when the request asks for 0. */
+        @WithDefault("256")
+        int defaultBatchSize();
+
+        /** Largest batch size a request may ask for (messages stay well below gRPC's 4 MiB). */
+        @WithDefault("4096")
+        int maxBatchSize();
+    }
+}

@@ -1,0 +1,138 @@
+package io.edgeloop.data.domain;
+
+import io.edgeloop.data.persistence.DatasetEntity;
+import io.edgeloop.data.persistence.SampleStore;
+import io.edgeloop.kit.api.ApiException;
+import io.edgeloop.kit.api.Problem.FieldError;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Defines datasets (schema: ordered features and labels) and reports their state. */
+@ApplicationScoped
+public class DatasetCatalog {
+    /** Most features a dataset may have. */
+    public static final int MAX_FEATURES = 1024;
+    /** Most class labels a dataset may have. */
+    public static final int MAX_LABELS = 1000;
+
+    private static final Pattern FEATURE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,63}");
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    /** Column names of a CSV import that cannot be feature names. */
+    private static final Set<String> RESERVED = Set.of("label", "source");
+
+    @Inject
+    SampleStore store;
+
+    /** Result of {@link #define}: the dataset and whether this call created it. */
+    public record Defined(DatasetSummary dataset, boolean created) {}
+
+    /**
+     * Creates the dataset, or does nothing when it exists with the same schema.
+     *
+     * @throws ApiException 400 for a bad name, 422 for an invalid schema (every problem listed), 409 when the name
+     *     exists with a different schema
+     */
+    @Transactional
+    public Defined define(String name, List<String> featureNames, List<String> labels) {
+        DatasetNames.require(name);
+        List<FieldError> errors = new ArrayList<>();
+        checkList("featureNames", featureNames, FEATURE_NAME, 1, MAX_FEATURES, errors);
+        checkList("labels", labels, LABEL, 2, MAX_LABELS, errors);
+        if (featureNames != null) {
+            for (int i = 0; i < featureNames.size(); i++) {
+                if (featureNames.get(i) != null && RESERVED.contains(featureNames.get(i))) {
+                    errors.add(new FieldError(
+                            "featureNames[" + i + "]",
+                            "'" + featureNames.get(i) + "' is reserved (a CSV column of its own)"));
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid("invalid dataset schema", errors);
+        }
+        String[] features = featureNames.toArray(String[]::new);
+        String[] classes = labels.toArray(String[]::new);
+        boolean created = store.dataset(name).isEmpty()
+                && store.insertDatasetIfAbsent(
+                        name, features, classes, Instant.now().truncatedTo(ChronoUnit.MICROS));
+        DatasetEntity existing = store.dataset(name).orElseThrow();
+        if (!created && (!Arrays.equals(existing.featureNames, features) || !Arrays.equals(existing.labels, classes))) {
+            throw ApiException.conflict("dataset '" + name + "' exists with a different schema (featureNames "
+                    + Arrays.toString(existing.featureNames) + ", labels " + Arrays.toString(existing.labels)
+                    + "); a schema never changes: use a new dataset name");
+        }
+        return new Defined(summary(existing), created);
+    }
+
+    /** The dataset; 404 when unknown. */
+    @Transactional
+    public DatasetSummary get(String name) {
+        return summary(require(name));
+    }
+
+    /** Every dataset, by name. */
+    @Transactional
+    public List<DatasetSummary> list() {
+        Map<String, Long> counts = store.sampleCounts();
+        Map<String, Integer> versions = store.latestVersions();
+        return store.datasets().stream()
+                .map(d -> summary(d, counts.getOrDefault(d.name, 0L), versions.get(d.name)))
+                .toList();
+    }
+
+    /** The dataset entity; 404 when unknown. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public DatasetEntity require(String name) {
+        DatasetNames.require(name);
+        return store.dataset(name).orElseThrow(() -> ApiException.notFound("no dataset '" + name + "'"));
+    }
+
+    private DatasetSummary summary(DatasetEntity d) {
+        Integer latest = store.latestSnapshot(d.name).map(s -> s.version).orElse(null);
+        return summary(d, store.countSamples(d.name), latest);
+    }
+
+    private static DatasetSummary summary(DatasetEntity d, long samples, Integer latest) {
+        return new DatasetSummary(
+                d.name,
+                List.of(d.featureNames),
+                List.of(d.labels),
+                samples,
+                latest,
+                latest == null ? null : SnapshotService.snapshotId(d.name, latest),
+                d.createdAt);
+    }
+
+    private static void checkList(
+            String field, List<String> values, Pattern pattern, int min, int max, List<FieldError> errors) {
+        if (values == null) {
+            errors.add(new FieldError(field, "required"));
+            return;
+        }
+        if (values.size() < min || values.size() > max) {
+            errors.add(new FieldError(field, "expected " + min + " to " + max + " entries, got " + values.size()));
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < values.size(); i++) {
+            String v = values.get(i);
+            String at = field + "[" + i + "]";
+            if (v == null || v.isBlank()) {
+                errors.add(new FieldError(at, "missing value"));
+            } else if (!pattern.matcher(v).matches()) {
+                errors.add(new FieldError(at, "'" + v + "' does not match " + pattern.pattern()));
+            } else if (!seen.add(v)) {
+                errors.add(new FieldError(at, "duplicate '" + v + "'"));
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.edgeloop.data.domain;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A dataset's schema and current state.
+ *
+ * @param name dataset name
+ * @param featureNames ordered feature names
+ * @param labels ordered class labels (label index = position)
+ * @param sampleCount stored samples
+ * @param latestVersion version of the latest snapshot, null before the first
+ * @param latestSnapshotId {@code <name>@v<version>} of the latest snapshot, null before the first
+ * @param createdAt when the dataset was defined
+ */
+public record DatasetSummary(
+        String name,
+        List<String> featureNames,
+        List<String> labels,
+        long sampleCount,
+        Integer latestVersion,
+        String latestSnapshotId,
+        Instant createdAt) {}

@@ -1,0 +1,85 @@
+package io.edgeloop.data.domain;
+
+import io.edgeloop.kit.api.Problem.FieldError;
+import java.util.List;
+
+/** Where a sample came from in a request, so that every error names the right field or line. */
+public interface SampleLocation {
+    /** An error about the sample as a whole. */
+    FieldError sample(String message);
+
+    /** An error about the feature list as a whole (missing, wrong length). */
+    FieldError features(String message);
+
+    /** An error about one feature value. */
+    FieldError feature(int index, String message);
+
+    /** An error about the label. */
+    FieldError label(String message);
+
+    /** An error about the source. */
+    FieldError source(String message);
+
+    /** Sample {@code index} of a JSON batch: fields like {@code samples[3].features[2]}. */
+    static SampleLocation json(int index) {
+        String base = "samples[" + index + "]";
+        return new SampleLocation() {
+            @Override
+            public FieldError sample(String message) {
+                return new FieldError(base, message);
+            }
+
+            @Override
+            public FieldError features(String message) {
+                return new FieldError(base + ".features", message);
+            }
+
+            @Override
+            public FieldError feature(int i, String message) {
+                return new FieldError(base + ".features[" + i + "]", message);
+            }
+
+            @Override
+            public FieldError label(String message) {
+                return new FieldError(base + ".label", message);
+            }
+
+            @Override
+            public FieldError source(String message) {
+                return new FieldError(base + ".source", message);
+            }
+        };
+    }
+
+    /** A CSV record starting on {@code line}: field {@code line 7}, the message names the column. */
+    static SampleLocation csv(long line, List<String> featureNames) {
+        String field = "line " + line;
+        return new SampleLocation() {
+            @Override
+            public FieldError sample(String message) {
+                return new FieldError(field, message);
+            }
+
+            @Override
+            public FieldError features(String message) {
+                return new FieldError(field, message);
+            }
+
+            @Override
+            public FieldError feature(int i, String message) {
+                String column = i < featureNames.size() ? featureNames.get(i) : "#" + i;
+                return new FieldError(field, "column '" + column + "': " + message);
+            }
+
+            @Override
+            public FieldError label(String message) {
+                return new FieldError(field, "column 'label': " + message);
+            }
+
+            @Override
+            public FieldError source(String message) {
+                return new FieldError(field, "column 'source': " + message);
+            }
+        };
+    }
+}

@@ -1,0 +1,142 @@
+package io.edgeloop.data.domain;
+
+import io.edgeloop.kit.api.Problem.FieldError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Checks samples against a dataset schema and, when given, robust statistics of the stored samples. Reports every
+ * problem of every sample; only a fully valid batch yields samples to store.
+ */
+public final class SampleValidator {
+    /** Longest accepted {@code source}. */
+    public static final int MAX_SOURCE_LENGTH = 200;
+
+    private final List<String> featureNames;
+    private final List<String> labels;
+    private final FeatureStats stats;
+    private final double madThreshold;
+
+    /**
+     * @param featureNames the dataset's features, in order
+     * @param labels the dataset's class labels, in order
+     * @param stats statistics for outlier rejection, or null to skip it
+     * @param madThreshold values more than this many MADs from the median are outliers
+     */
+    public SampleValidator(List<String> featureNames, List<String> labels, FeatureStats stats, double madThreshold) {
+        this.featureNames = featureNames;
+        this.labels = labels;
+        this.stats = stats;
+        this.madThreshold = madThreshold;
+    }
+
+    /** A validated sample: float32 features in schema order and the label's index. */
+    public record ValidSample(float[] features, int labelIndex, String label, String source) {}
+
+    /** Outcome: the valid samples (in input order) and every error found. */
+    public record Result(List<ValidSample> samples, List<FieldError> errors, int invalidSamples) {
+        public boolean ok() {
+            return errors.isEmpty();
+        }
+    }
+
+    /** Validates every candidate. */
+    public Result validate(List<SampleCandidate> candidates) {
+        List<ValidSample> valid = new ArrayList<>(candidates.size());
+        List<FieldError> errors = new ArrayList<>();
+        int invalid = 0;
+        for (SampleCandidate c : candidates) {
+            int before = errors.size();
+            ValidSample s = validate(c, errors);
+            if (s != null && errors.size() == before) {
+                valid.add(s);
+            } else {
+                invalid++;
+            }
+        }
+        return new Result(valid, errors, invalid);
+    }
+
+    private ValidSample validate(SampleCandidate c, List<FieldError> errors) {
+        SampleLocation at = c.location();
+        if (c.rejected() != null) {
+            errors.add(at.sample(c.rejected()));
+            return null;
+        }
+        int errorsBefore = errors.size();
+        float[] features = features(c, errors);
+        int labelIndex = -1;
+        String label = c.label();
+        if (label == null || label.isBlank()) {
+            errors.add(at.label("missing label"));
+        } else {
+            labelIndex = labels.indexOf(label);
+            if (labelIndex < 0) {
+                errors.add(at.label("unknown label '" + label + "' (known: " + String.join(", ", labels) + ")"));
+            }
+        }
+        String source = c.source();
+        if (source != null && source.length() > MAX_SOURCE_LENGTH) {
+            errors.add(at.source("longer than " + MAX_SOURCE_LENGTH + " characters"));
+        }
+        if (errors.size() > errorsBefore || features == null) {
+            return null;
+        }
+        return new ValidSample(features, labelIndex, label, source == null || source.isBlank() ? null : source);
+    }
+
+    /** The float32 features, or null (with errors added) when any is invalid. */
+    private float[] features(SampleCandidate c, List<FieldError> errors) {
+        SampleLocation at = c.location();
+        List<Double> values = c.features();
+        if (values == null) {
+            errors.add(at.features("missing features"));
+            return null;
+        }
+        if (values.size() != featureNames.size()) {
+            errors.add(at.features("expected " + featureNames.size() + " features, got " + values.size()));
+            return null;
+        }
+        float[] out = new float[values.size()];
+        boolean ok = true;
+        for (int j = 0; j < values.size(); j++) {
+            String raw = c.unparsable().get(j);
+            Double v = values.get(j);
+            String problem = null;
+            if (raw != null) {
+                problem = "not a number: '" + raw + "'";
+            } else if (v == null) {
+                problem = "missing value";
+            } else if (!Double.isFinite(v)) {
+                problem = "not finite";
+            } else if (Math.abs(v) > Float.MAX_VALUE) {
+                problem = "out of float32 range";
+            } else if (stats != null) {
+                double deviations = stats.deviations(j, v);
+                if (deviations > madThreshold) {
+                    problem = String.format(
+                            Locale.ROOT,
+                            "outlier: %s is %.1f MADs from the median %s (MAD %s, limit %s, over %d stored samples)",
+                            num(v),
+                            deviations,
+                            num(stats.median()[j]),
+                            num(stats.mad()[j]),
+                            num(madThreshold),
+                            stats.sampleCount());
+                }
+            }
+            if (problem != null) {
+                errors.add(at.feature(j, problem));
+                ok = false;
+            } else {
+                out[j] = v.floatValue() + 0.0f; // -0.0 -> 0.0, as in the sample id
+            }
+        }
+        return ok ? out : null;
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%.6g", v).replaceAll("\\.?0+(e|$)", "$1");
+    }
+}

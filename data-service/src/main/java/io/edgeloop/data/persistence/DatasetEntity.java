@@ -1,0 +1,29 @@
+package io.edgeloop.data.persistence;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** A dataset's schema: ordered feature names and ordered class labels. Immutable once created. */
+@Entity
+@Table(name = "dataset")
+public class DatasetEntity {
+    @Id
+    @Column(length = 63)
+    public String name;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "feature_names", nullable = false)
+    public String[] featureNames;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(nullable = false)
+    public String[] labels;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+}

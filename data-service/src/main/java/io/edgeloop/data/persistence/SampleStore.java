@@ -1,0 +1,271 @@
+package io.edgeloop.data.persistence;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.hibernate.Session;
+
+/**
+ * Database access of the data service. Schema rows go through JPA; bulk sample and snapshot-member rows use JDBC on
+ * the transaction's own connection (batched inserts, insert-select, cursor reads). Every method needs the caller's
+ * transaction.
+ */
+@ApplicationScoped
+@Transactional(Transactional.TxType.MANDATORY)
+public class SampleStore {
+    @Inject
+    EntityManager em;
+
+    /** A sample row to insert. */
+    public record NewSample(
+            String id, String dataset, float[] features, short labelIndex, String label, String source, short split) {}
+
+    /** A stored sample's id and split code. */
+    public record IdSplit(String id, short split) {}
+
+    /** One streamed member of a snapshot. */
+    public record MemberRow(String id, float[] features, int labelIndex, short split) {}
+
+    /** Receives streamed rows; may throw to stop the stream. */
+    @FunctionalInterface
+    public interface RowSink {
+        void accept(MemberRow row) throws Exception;
+    }
+
+    /** The dataset, or empty. */
+    public Optional<DatasetEntity> dataset(String name) {
+        return Optional.ofNullable(em.find(DatasetEntity.class, name));
+    }
+
+    /**
+     * The dataset, row-locked until the transaction ends: ingest and snapshot cutting of one dataset are serialised
+     * so a snapshot sees a consistent sample set.
+     */
+    public Optional<DatasetEntity> lockDataset(String name) {
+        return Optional.ofNullable(em.find(DatasetEntity.class, name, LockModeType.PESSIMISTIC_WRITE));
+    }
+
+    /** Every dataset, by name. */
+    public List<DatasetEntity> datasets() {
+        return em.createQuery("from DatasetEntity order by name", DatasetEntity.class)
+                .getResultList();
+    }
+
+    /** Inserts a dataset unless one of that name exists; true when inserted. */
+    public boolean insertDatasetIfAbsent(String name, String[] featureNames, String[] labels, Instant createdAt) {
+        return session().doReturningWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into dataset (name, feature_names, labels, created_at) values (?, ?, ?, ?)"
+                            + " on conflict (name) do nothing")) {
+                ps.setString(1, name);
+                ps.setArray(2, c.createArrayOf("text", featureNames));
+                ps.setArray(3, c.createArrayOf("text", labels));
+                ps.setTimestamp(4, Timestamp.from(createdAt));
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Number of stored samples of a dataset. */
+    public long countSamples(String dataset) {
+        return em.createQuery("select count(s) from SampleEntity s where s.datasetName = :d", Long.class)
+                .setParameter("d", dataset)
+                .getSingleResult();
+    }
+
+    /** Sample counts of all datasets that have samples. */
+    public Map<String, Long> sampleCounts() {
+        Map<String, Long> counts = new HashMap<>();
+        for (Object[] row : em.createQuery(
+                        "select s.datasetName, count(s) from SampleEntity s group by s.datasetName", Object[].class)
+                .getResultList()) {
+            counts.put((String) row[0], ((Number) row[1]).longValue());
+        }
+        return counts;
+    }
+
+    /** Feature vectors of every stored sample of a dataset (for robust statistics). */
+    public List<float[]> features(String dataset) {
+        return session().doReturningWork(c -> {
+            List<float[]> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select features from sample where dataset_name = ?")) {
+                ps.setFetchSize(1000);
+                ps.setString(1, dataset);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(floats(rs.getArray(1)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Inserts samples, skipping ids that exist (callers count rows before and after to see how many were new). */
+    public void insertSamples(List<NewSample> samples, Instant ingestedAt) {
+        if (samples.isEmpty()) {
+            return;
+        }
+        session().doWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement("insert into sample"
+                    + " (id, dataset_name, features, label_index, label, source, split, ingested_at)"
+                    + " values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing")) {
+                Timestamp at = Timestamp.from(ingestedAt);
+                int pending = 0;
+                for (NewSample s : samples) {
+                    ps.setString(1, s.id());
+                    ps.setString(2, s.dataset());
+                    ps.setArray(3, floatArray(c, s.features()));
+                    ps.setShort(4, s.labelIndex());
+                    ps.setString(5, s.label());
+                    ps.setString(6, s.source());
+                    ps.setShort(7, s.split());
+                    ps.setTimestamp(8, at);
+                    ps.addBatch();
+                    if (++pending == 500) {
+                        ps.executeBatch();
+                        pending = 0;
+                    }
+                }
+                if (pending > 0) {
+                    ps.executeBatch();
+                }
+            }
+        });
+    }
+
+    /** Ids and splits of every stored sample of a dataset (unordered). */
+    public List<IdSplit> sampleIdsAndSplits(String dataset) {
+        return session().doReturningWork(c -> {
+            List<IdSplit> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select id, split from sample where dataset_name = ?")) {
+                ps.setFetchSize(5000);
+                ps.setString(1, dataset);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new IdSplit(rs.getString(1), rs.getShort(2)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Makes every stored sample of the dataset a member of the snapshot; returns the member count. */
+    public int insertMembers(long snapshotId, String dataset) {
+        return session().doReturningWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement("insert into snapshot_sample (snapshot_id, sample_id, split)"
+                    + " select ?, id, split from sample where dataset_name = ?")) {
+                ps.setLong(1, snapshotId);
+                ps.setString(2, dataset);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** The latest snapshot of a dataset, or empty. */
+    public Optional<SnapshotEntity> latestSnapshot(String dataset) {
+        return em.createQuery("from SnapshotEntity where datasetName = :d order by version desc", SnapshotEntity.class)
+                .setParameter("d", dataset)
+                .setMaxResults(1)
+                .getResultStream()
+                .findFirst();
+    }
+
+    /** A snapshot by version, or empty. */
+    public Optional<SnapshotEntity> snapshot(String dataset, int version) {
+        return em.createQuery("from SnapshotEntity where datasetName = :d and version = :v", SnapshotEntity.class)
+                .setParameter("d", dataset)
+                .setParameter("v", version)
+                .getResultStream()
+                .findFirst();
+    }
+
+    /** Every snapshot of a dataset, oldest first. */
+    public List<SnapshotEntity> snapshots(String dataset) {
+        return em.createQuery("from SnapshotEntity where datasetName = :d order by version", SnapshotEntity.class)
+                .setParameter("d", dataset)
+                .getResultList();
+    }
+
+    /** Latest snapshot version of every dataset that has one. */
+    public Map<String, Integer> latestVersions() {
+        Map<String, Integer> versions = new HashMap<>();
+        for (Object[] row : em.createQuery(
+                        "select s.datasetName, max(s.version) from SnapshotEntity s group by s.datasetName",
+                        Object[].class)
+                .getResultList()) {
+            versions.put((String) row[0], ((Number) row[1]).intValue());
+        }
+        return versions;
+    }
+
+    /**
+     * Streams the members of a snapshot in the given splits, ordered by sample id, through a server-side cursor
+     * ({@code fetchSize} rows at a time), so a large snapshot is never held in memory.
+     */
+    public void streamMembers(long snapshotId, short[] splits, int fetchSize, RowSink sink) {
+        session().doWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select s.id, s.features, s.label_index, m.split"
+                    + " from snapshot_sample m join sample s on s.id = m.sample_id"
+                    + " where m.snapshot_id = ? and m.split = any (?) order by m.sample_id")) {
+                ps.setFetchSize(fetchSize);
+                ps.setLong(1, snapshotId);
+                Short[] boxed = new Short[splits.length];
+                for (int i = 0; i < splits.length; i++) {
+                    boxed[i] = splits[i];
+                }
+                ps.setArray(2, c.createArrayOf("int2", boxed));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        sink.accept(
+                                new MemberRow(rs.getString(1), floats(rs.getArray(2)), rs.getShort(3), rs.getShort(4)));
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("streaming snapshot " + snapshotId + " stopped: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private Session session() {
+        return em.unwrap(Session.class);
+    }
+
+    private static Array floatArray(Connection c, float[] values) throws SQLException {
+        Float[] boxed = new Float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            boxed[i] = values[i];
+        }
+        return c.createArrayOf("float4", boxed);
+    }
+
+    private static float[] floats(Array array) throws SQLException {
+        Object raw = array.getArray();
+        if (raw instanceof float[] primitive) {
+            return primitive;
+        }
+        Object[] boxed = (Object[]) raw;
+        float[] out = new float[boxed.length];
+        for (int i = 0; i < boxed.length; i++) {
+            out[i] = ((Number) boxed[i]).floatValue();
+        }
+        return out;
+    }
+}

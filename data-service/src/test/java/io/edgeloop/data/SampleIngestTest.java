@@ -1,0 +1,262 @@
+package io.edgeloop.data;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** JSON and CSV ingest: validation, atomicity, content addressing, outliers, limits. */
+@QuarkusTest
+class SampleIngestTest {
+    private static Map<String, Object> sample(List<?> features, String label) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("features", features);
+        m.put("label", label);
+        m.put("source", "demo");
+        return m;
+    }
+
+    private static long sampleCount(String dataset) {
+        return given().get("/datasets/" + dataset)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getLong("sampleCount");
+    }
+
+    @Test
+    void batchIngestCountsDuplicates() {
+        TestSupport.createDataset("ingest-dup", 3);
+        var a = sample(List.of(1.0, 2.0, 3.0), "normal");
+        var b = sample(List.of(1.0, 2.0, 3.5), "normal");
+        var c = sample(List.of(1.0, 2.0, 3.0), "imbalance"); // same features, other label: another sample
+        given().contentType(ContentType.JSON)
+                .body(Map.of("samples", List.of(a, b, c)))
+                .post("/datasets/ingest-dup/samples")
+                .then()
+                .statusCode(201)
+                .body("accepted", equalTo(3))
+                .body("duplicates", equalTo(0));
+
+        var d = sample(List.of(-0.0, 2.0, 3.0), "bearing");
+        var dPositiveZero = sample(List.of(0.0, 2.0, 3.0), "bearing");
+        given().contentType(ContentType.JSON)
+                .body(Map.of("samples", List.of(a, d, b, dPositiveZero, d)))
+                .post("/datasets/ingest-dup/samples")
+                .then()
+                .statusCode(201)
+                .body("accepted", equalTo(1))
+                .body("duplicates", equalTo(4));
+
+        given().contentType(ContentType.JSON)
+                .body(Map.of("samples", List.of(a, b)))
+                .post("/datasets/ingest-dup/samples")
+                .then()
+                .statusCode(200)
+                .body("accepted", equalTo(0))
+                .body("duplicates", equalTo(2));
+        assertEquals(4, sampleCount("ingest-dup"));
+    }
+
+    @Test
+    void everyInvalidSampleIsReportedAndNothingIsStored() {
+        TestSupport.createDataset("ingest-bad", 3);
+        List<Object> samples = new ArrayList<>();
+        samples.add(sample(List.of(1.0, 2.0, 3.0), "normal")); // 0 valid
+        samples.add(sample(Arrays.asList(1.0, null, 3.0), "normal")); // 1 missing value
+        samples.add(sample(List.of(1.0, 2.0), "normal")); // 2 too few
+        samples.add(sample(List.of(1.0, 2.0, 3.0), "x")); // 3 unknown label
+        samples.add(sample(List.of(1.0, "abc", 3.0), null)); // 4 not a number + missing label
+        samples.add(null); // 5
+        samples.add(sample(List.of(1.0, 2.0, 1e39), "normal")); // 6 beyond float32
+        String body = new io.vertx.core.json.JsonObject(Map.of("samples", samples)).encode();
+        // NaN / Infinity literals, as sensors emit them (appended by hand: JSON encoders refuse them)
+        body = body.substring(0, body.length() - 2) + ",{\"features\":[NaN,2.0,Infinity],\"label\":\"normal\"}]}";
+
+        JsonPath problem = given().contentType(ContentType.JSON)
+                .body(body)
+                .post("/datasets/ingest-bad/samples")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("7 of 8 samples are invalid; nothing was stored"))
+                .extract()
+                .jsonPath();
+        List<String> errors = problem.getList("errors", Map.class).stream()
+                .map(e -> e.get("field") + ": " + e.get("message"))
+                .toList();
+        assertEquals(
+                List.of(
+                        "samples[1].features[1]: missing value",
+                        "samples[2].features: expected 3 features, got 2",
+                        "samples[3].label: unknown label 'x' (known: normal, imbalance, bearing)",
+                        "samples[4].features[1]: not a number: 'abc'",
+                        "samples[4].label: missing label",
+                        "samples[5]: missing sample",
+                        "samples[6].features[2]: out of float32 range",
+                        "samples[7].features[0]: not finite",
+                        "samples[7].features[2]: not finite"),
+                errors);
+        assertEquals(0, sampleCount("ingest-bad"));
+
+        given().contentType(ContentType.JSON)
+                .body(Map.of("samples", List.of()))
+                .post("/datasets/ingest-bad/samples")
+                .then()
+                .statusCode(422)
+                .body("errors[0].field", equalTo("samples"));
+        given().contentType(ContentType.JSON)
+                .body("{}")
+                .post("/datasets/ingest-bad/samples")
+                .then()
+                .statusCode(422)
+                .body("errors[0].field", equalTo("samples"));
+    }
+
+    @Test
+    void batchesOverTheLimitAre413() {
+        TestSupport.createDataset("ingest-big", 1);
+        List<Object> samples = new ArrayList<>();
+        for (int i = 0; i <= 1000; i++) { // test profile: edgeloop.data.max-batch-size=1000
+            samples.add(sample(List.of((double) i), "normal"));
+        }
+        given().contentType(ContentType.JSON)
+                .body(Map.of("samples", samples))
+                .post("/datasets/ingest-big/samples")
+                .then()
+                .statusCode(413)
+                .contentType("application/problem+json")
+                .body("detail", containsString("at most 1000"));
+        assertEquals(0, sampleCount("ingest-big"));
+    }
+
+    @Test
+    void outliersAreRejectedOnceTheDatasetHasEnoughSamples() {
+        TestSupport.createDataset("ingest-outlier", 2);
+        // below the minimum (100 stored samples) nothing counts as an outlier
+        TestSupport.ingest("ingest-outlier", TestSupport.generate(60, 2, 11), 60);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("samples", List.of(sample(List.of(500.0, 0.0), "normal"))))
+                .post("/datasets/ingest-outlier/samples")
+                .then()
+                .statusCode(201);
+        TestSupport.ingest("ingest-outlier", TestSupport.generate(60, 2, 12), 60);
+
+        given().contentType(ContentType.JSON)
+                .body(Map.of(
+                        "samples",
+                        List.of(
+                                sample(List.of(1.5, 0.5), "normal"),
+                                sample(List.of(1.0, 40.0), "imbalance"),
+                                sample(List.of(-35.0, 1.0), "bearing"))))
+                .post("/datasets/ingest-outlier/samples")
+                .then()
+                .statusCode(422)
+                .body("errors.field", contains("samples[1].features[1]", "samples[2].features[0]"))
+                .body("errors[0].message", startsWith("outlier: 40 is "))
+                .body("errors[0].message", containsString("limit 10, over 121 stored samples"));
+        assertEquals(121, sampleCount("ingest-outlier"));
+
+        given().contentType(ContentType.JSON)
+                .body(Map.of("samples", List.of(sample(List.of(1.5, 0.5), "normal"))))
+                .post("/datasets/ingest-outlier/samples")
+                .then()
+                .statusCode(201);
+    }
+
+    @Test
+    void csvImportValidatesEveryLineAtomically() {
+        TestSupport.createDataset("ingest-csv", 3);
+        String bad = "f0,f1,f2,label\n"
+                + "1,2,3,normal\n" // line 2 ok
+                + "1,abc,3,normal\n" // line 3
+                + "\n" // blank line 4 is skipped
+                + "1,,3,imbalance\n" // line 5
+                + "1,2,normal\n" // line 6: a column short
+                + "1,2,NaN,bearing\n" // line 7
+                + "1,2,3,x\n"; // line 8
+        given().contentType("text/csv; charset=UTF-8")
+                .body(bad)
+                .post("/datasets/ingest-csv/samples/csv")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors.field", contains("line 3", "line 5", "line 6", "line 7", "line 8"))
+                .body(
+                        "errors.message",
+                        contains(
+                                "column 'f1': not a number: 'abc'",
+                                "column 'f1': missing value",
+                                "expected 4 columns, got 3",
+                                "column 'f2': not finite",
+                                "column 'label': unknown label 'x' (known: normal, imbalance, bearing)"));
+        assertEquals(0, sampleCount("ingest-csv"));
+
+        given().contentType("text/csv; charset=UTF-8")
+                .body("f0,f2,f1,label,extra\n1,2,3,normal,z\n")
+                .post("/datasets/ingest-csv/samples/csv")
+                .then()
+                .statusCode(422)
+                .body("errors.field", contains("line 1", "line 1"))
+                .body(
+                        "errors.message",
+                        contains(
+                                "unexpected column 'extra'",
+                                "feature columns must be in the dataset's order: f0, f1, f2"));
+
+        // BOM, CRLF, quoted cells, label and source columns anywhere
+        String good = "\uFEFFlabel,f0,f1,f2,source\r\n"
+                + "normal,1,2,3,rig-1\r\n"
+                + "\"imbalance\",1.5,-2.5e-1,\"3\",rig-2\r\n"
+                + "bearing, 0.25 ,2,3,\r\n";
+        given().contentType("text/csv; charset=UTF-8")
+                .body(good)
+                .post("/datasets/ingest-csv/samples/csv")
+                .then()
+                .statusCode(201)
+                .body("accepted", equalTo(3))
+                .body("duplicates", equalTo(0));
+        // the same sample sent as JSON is the same content-addressed sample
+        given().contentType(ContentType.JSON)
+                .body(Map.of("samples", List.of(sample(List.of(1.5, -0.25, 3.0), "imbalance"))))
+                .post("/datasets/ingest-csv/samples")
+                .then()
+                .statusCode(200)
+                .body("duplicates", equalTo(1));
+        given().contentType("text/csv; charset=UTF-8")
+                .body("f0,f1,f2,label\n1,2,3,normal\n")
+                .post("/datasets/ingest-csv/samples/csv")
+                .then()
+                .statusCode(200)
+                .body("accepted", equalTo(0))
+                .body("duplicates", equalTo(1));
+        assertEquals(3, sampleCount("ingest-csv"));
+
+        given().contentType("text/csv; charset=UTF-8")
+                .body("f0,f1,f2,label\n\"1,2,3,normal\n")
+                .post("/datasets/ingest-csv/samples/csv")
+                .then()
+                .statusCode(400)
+                .body("detail", startsWith("malformed CSV"));
+        given().contentType("text/csv; charset=UTF-8")
+                .body("f0,f1,f2,label\n")
+                .post("/datasets/ingest-csv/samples/csv")
+                .then()
+                .statusCode(422)
+                .body("errors", hasSize(1));
+    }
+}

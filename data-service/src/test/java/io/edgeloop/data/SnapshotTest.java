@@ -1,0 +1,188 @@
+package io.edgeloop.data;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgeloop.common.EventHeaders;
+import io.edgeloop.common.Hashing;
+import io.edgeloop.common.Topics;
+import io.edgeloop.proto.data.v1.DatasetServiceGrpc;
+import io.edgeloop.proto.data.v1.SampleBatch;
+import io.edgeloop.proto.data.v1.SnapshotRef;
+import io.edgeloop.proto.data.v1.StreamSnapshotRequest;
+import io.edgeloop.proto.events.v1.DataReady;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** Snapshots: versions, deterministic splits and content hash, idempotent cuts, DataReady on Kafka. */
+@QuarkusTest
+class SnapshotTest {
+    @GrpcClient("self")
+    DatasetServiceGrpc.DatasetServiceBlockingStub grpc;
+
+    private static JsonPath cut(String dataset, int status) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("trigger", "manual"))
+                .post("/datasets/" + dataset + "/snapshots")
+                .then()
+                .statusCode(status)
+                .extract()
+                .jsonPath();
+    }
+
+    /** sample id -> split name, computed from the samples with the documented formulas. */
+    private static TreeMap<String, String> expectedSplits(String dataset, List<TestSupport.Gen> samples) {
+        TreeMap<String, String> out = new TreeMap<>();
+        for (TestSupport.Gen g : samples) {
+            String id = TestSupport.sampleId(dataset, g.features(), g.label());
+            out.put(id, TestSupport.split(id));
+        }
+        return out;
+    }
+
+    private static String expectedHash(TreeMap<String, String> splits) {
+        StringBuilder sb = new StringBuilder();
+        splits.forEach((id, split) -> sb.append(id).append(':').append(split).append('\n'));
+        return Hashing.sha256Hex(sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private TreeMap<String, String> streamedSplits(String dataset, int version) {
+        TreeMap<String, String> out = new TreeMap<>();
+        Iterator<SampleBatch> it = grpc.streamSnapshot(StreamSnapshotRequest.newBuilder()
+                .setSnapshot(SnapshotRef.newBuilder().setDatasetName(dataset).setVersion(version))
+                .build());
+        it.forEachRemaining(b -> b.getSamplesList()
+                .forEach(s -> out.put(s.getSampleId(), s.getSplit().name().toLowerCase())));
+        return out;
+    }
+
+    @Test
+    void snapshotsAreVersionedDeterministicAndAnnounced() {
+        String ds = "snap-loop";
+        TestSupport.createDataset(ds, 4);
+        List<TestSupport.Gen> first = TestSupport.generate(300, 4, 1);
+        TestSupport.ingest(ds, first, 300);
+        TreeMap<String, String> expected1 = expectedSplits(ds, first);
+
+        JsonPath v1 = cut(ds, 201);
+        assertEquals(1, v1.getInt("version"));
+        assertEquals(ds + "@v1", v1.getString("snapshotId"));
+        assertEquals("manual", v1.getString("trigger"));
+        assertEquals(4, v1.getInt("featureCount"));
+        assertEquals(TestSupport.LABELS, v1.getList("labels"));
+        assertEquals(expectedHash(expected1), v1.getString("contentHash"));
+        assertEquals(count(expected1, "train"), v1.getLong("trainCount"));
+        assertEquals(count(expected1, "validation"), v1.getLong("validationCount"));
+        assertEquals(count(expected1, "test"), v1.getLong("testCount"));
+        assertTrue(v1.getLong("trainCount") > 150 && v1.getLong("testCount") > 10, "a 70/15/15 split of 300");
+        assertEquals(expected1, streamedSplits(ds, 1));
+
+        // nothing changed: the latest snapshot comes back, no new version
+        JsonPath again = cut(ds, 200);
+        assertEquals(1, again.getInt("version"));
+        assertEquals(v1.getString("contentHash"), again.getString("contentHash"));
+        assertEquals(v1.getString("correlationId"), again.getString("correlationId"));
+        // re-ingesting the same samples changes nothing either
+        TestSupport.ingest(ds, first.subList(0, 50), 0);
+        cut(ds, 200);
+
+        List<TestSupport.Gen> second = TestSupport.generate(100, 4, 2);
+        TestSupport.ingest(ds, second, 100);
+        JsonPath v2 = cut(ds, 201);
+        assertEquals(2, v2.getInt("version"));
+        assertNotEquals(v1.getString("correlationId"), v2.getString("correlationId"));
+        TreeMap<String, String> expected2 = expectedSplits(ds, first);
+        expected2.putAll(expectedSplits(ds, second));
+        assertEquals(expectedHash(expected2), v2.getString("contentHash"));
+        TreeMap<String, String> streamed2 = streamedSplits(ds, 2);
+        assertEquals(400, streamed2.size());
+        expected1.forEach((id, split) -> assertEquals(split, streamed2.get(id), "split of old sample " + id));
+        // snapshot 1 is immutable
+        assertEquals(expected1, streamedSplits(ds, 1));
+
+        given().get("/datasets/" + ds + "/snapshots").then().statusCode(200).body("version", contains(1, 2));
+        given().get("/datasets/" + ds + "/snapshots/1")
+                .then()
+                .statusCode(200)
+                .body("contentHash", equalTo(v1.getString("contentHash")));
+        given().get("/datasets/" + ds + "/snapshots/latest")
+                .then()
+                .statusCode(200)
+                .body("version", equalTo(2));
+        given().get("/datasets/" + ds + "/snapshots/3").then().statusCode(404);
+        given().get("/datasets/" + ds + "/snapshots/x").then().statusCode(400);
+        given().get("/datasets/" + ds)
+                .then()
+                .body("sampleCount", equalTo(400))
+                .body("latestVersion", equalTo(2))
+                .body("latestSnapshotId", equalTo(ds + "@v2"));
+
+        // Two DataReady events, in order; the no-op cuts emitted nothing (they happened before v2's event).
+        List<ConsumerRecord<String, byte[]>> records = TestSupport.consume(
+                Topics.DATA_READY,
+                r -> ds.equals(r.key()),
+                seen -> seen.stream().anyMatch(r -> parse(r).getDatasetVersion() == 2),
+                Duration.ofSeconds(30));
+        assertEquals(2, records.size(), "DataReady records for " + ds);
+        DataReady e1 = parse(records.get(0));
+        DataReady e2 = parse(records.get(1));
+        assertEquals(ds, e1.getDatasetName());
+        assertEquals(1, e1.getDatasetVersion());
+        assertEquals(ds + "@v1", e1.getSnapshotId());
+        assertEquals(v1.getString("contentHash"), e1.getContentHash());
+        assertEquals(4, e1.getFeatureCount());
+        assertEquals(TestSupport.LABELS, e1.getClassLabelsList());
+        assertEquals(v1.getLong("trainCount"), e1.getTrainCount());
+        assertEquals(v1.getLong("validationCount"), e1.getValidationCount());
+        assertEquals(v1.getLong("testCount"), e1.getTestCount());
+        assertEquals("manual", e1.getTrigger());
+        assertEquals(v1.getString("correlationId"), e1.getMeta().getCorrelationId());
+        assertEquals("data-service", e1.getMeta().getProducer());
+        assertEquals("", e1.getMeta().getCausationId());
+        assertEquals(e1.getMeta().getEventId(), TestSupport.header(records.get(0), EventHeaders.EVENT_ID));
+        assertEquals("edgeloop.events.v1.DataReady", TestSupport.header(records.get(0), EventHeaders.EVENT_TYPE));
+        assertEquals(2, e2.getDatasetVersion());
+        assertEquals(v2.getString("contentHash"), e2.getContentHash());
+        assertEquals(400, e2.getTrainCount() + e2.getValidationCount() + e2.getTestCount());
+        assertEquals(v2.getString("correlationId"), e2.getMeta().getCorrelationId());
+    }
+
+    @Test
+    void aDatasetWithoutSamplesCannotBeSnapshotted() {
+        TestSupport.createDataset("snap-empty", 2);
+        given().post("/datasets/snap-empty/snapshots").then().statusCode(409).contentType("application/problem+json");
+        given().get("/datasets/snap-empty/snapshots").then().statusCode(200).body("size()", equalTo(0));
+        given().get("/datasets/snap-empty/snapshots/latest").then().statusCode(404);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("trigger", "Not A Trigger"))
+                .post("/datasets/snap-empty/snapshots")
+                .then()
+                .statusCode(400);
+    }
+
+    private static long count(Map<String, String> splits, String split) {
+        return splits.values().stream().filter(split::equals).count();
+    }
+
+    private static DataReady parse(ConsumerRecord<String, byte[]> r) {
+        try {
+            return DataReady.parseFrom(r.value());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.edgeloop.data;
+
+import static io.restassured.RestAssured.given;
+
+import io.edgeloop.common.Hashing;
+import io.edgeloop.embedded.quarkus.KafkaTestResource;
+import io.restassured.http.ContentType;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Helpers shared by the tests: REST setup, independent re-computation of ids and splits, Kafka I/O. */
+final class TestSupport {
+    static final List<String> LABELS = List.of("normal", "imbalance", "bearing");
+
+    private TestSupport() {}
+
+    /** A generated sample. */
+    record Gen(float[] features, String label) {
+        Map<String, Object> json(String source) {
+            List<Double> values = new ArrayList<>();
+            for (float f : features) {
+                values.add((double) f);
+            }
+            return Map.of("features", values, "label", label, "source", source);
+        }
+    }
+
+    static void createDataset(String name, int features) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < features; i++) {
+            names.add("f" + i);
+        }
+        given().contentType(ContentType.JSON)
+                .body(Map.of("featureNames", names, "labels", LABELS))
+                .put("/datasets/" + name)
+                .then()
+                .statusCode(201);
+    }
+
+    /** {@code n} samples with features ~ N(label index, 1), reproducible from {@code seed}. */
+    static List<Gen> generate(int n, int features, long seed) {
+        Random r = new Random(seed);
+        List<Gen> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int label = r.nextInt(LABELS.size());
+            float[] f = new float[features];
+            for (int j = 0; j < features; j++) {
+                f[j] = (float) (label + r.nextGaussian());
+            }
+            out.add(new Gen(f, LABELS.get(label)));
+        }
+        return out;
+    }
+
+    static void ingest(String dataset, List<Gen> samples, int expectedAccepted) {
+        List<Map<String, Object>> body =
+                samples.stream().map(g -> g.json("test")).toList();
+        given().contentType(ContentType.JSON)
+                .body(Map.of("samples", body))
+                .post("/datasets/" + dataset + "/samples")
+                .then()
+                .statusCode(expectedAccepted > 0 ? 201 : 200)
+                .body("accepted", org.hamcrest.Matchers.equalTo(expectedAccepted));
+    }
+
+    /** The documented sample id, computed independently of the service code. */
+    static String sampleId(String dataset, float[] features, String label) {
+        MessageDigest md = Hashing.sha256();
+        md.update(dataset.getBytes(StandardCharsets.UTF_8));
+        md.update((byte) 0);
+        for (float f : features) {
+            md.update(ByteBuffer.allocate(4).putFloat(f == 0f ? 0f : f).array());
+        }
+        md.update((byte) 0);
+        md.update(label.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** The documented split (70/15/15 by the first 8 bytes mod 100). */
+    static String split(String sampleId) {
+        long prefix = Long.parseUnsignedLong(sampleId.substring(0, 16), 16);
+        long bucket = Long.remainderUnsigned(prefix, 100);
+        return bucket < 70 ? "train" : bucket < 85 ? "validation" : "test";
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    static KafkaProducer<String, byte[]> producer() {
+        Properties p = new Properties();
+        p.put(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaTestResource.broker().bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    static void produce(String topic, String key, byte[] value) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        }
+    }
+
+    /**
+     * Reads {@code topic} from the beginning until {@code done} holds for the matching records seen so far, or the
+     * timeout passes; returns the matching records.
+     */
+    static List<ConsumerRecord<String, byte[]>> consume(
+            String topic,
+            Predicate<ConsumerRecord<String, byte[]>> match,
+            Predicate<List<ConsumerRecord<String, byte[]>>> done,
+            Duration timeout) {
+        Properties p = new Properties();
+        p.put(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaTestResource.broker().bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<String, byte[]>> matched = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline && !done.test(matched)) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (match.test(r)) {
+                        matched.add(r);
+                    }
+                }
+            }
+        }
+        return matched;
+    }
+
+    static String header(ConsumerRecord<String, byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
