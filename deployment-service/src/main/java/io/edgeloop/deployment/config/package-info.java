@@ -1,0 +1,2 @@
+/** Settings of the deployment service ({@code edgeloop.deployment.*}). */
+package io.edgeloop.deployment.config;

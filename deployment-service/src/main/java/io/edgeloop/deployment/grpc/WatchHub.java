@@ -1,0 +1,137 @@
+package io.edgeloop.deployment.grpc;
+
+import io.edgeloop.deployment.config.DeploymentConfig;
+import io.edgeloop.deployment.domain.AssignmentPush;
+import io.edgeloop.proto.deployment.v1.Assignment;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.jboss.logging.Logger;
+
+/**
+ * The live WatchAssignments streams, one per device. A stream is only an observer held in a map (no thread waits
+ * on it); pushes are sent from whichever thread committed the change. A newer stream of the same device replaces
+ * (and ends with ABORTED) the older one.
+ */
+@ApplicationScoped
+public class WatchHub {
+    private static final Logger LOG = Logger.getLogger(WatchHub.class);
+
+    @Inject
+    DeploymentConfig config;
+
+    private final ConcurrentMap<String, LiveStream> streams = new ConcurrentHashMap<>();
+
+    /**
+     * Registers a stream for {@code deviceId}, replacing an older one.
+     *
+     * @return the stream, or null when the hub is full (the observer was already failed with RESOURCE_EXHAUSTED)
+     */
+    LiveStream open(String deviceId, StreamObserver<Assignment> observer) {
+        if (!streams.containsKey(deviceId) && streams.size() >= config.maxWatchStreams()) {
+            observer.onError(Status.RESOURCE_EXHAUSTED
+                    .withDescription("too many watch streams (" + config.maxWatchStreams() + ")")
+                    .asRuntimeException());
+            return null;
+        }
+        LiveStream stream = new LiveStream(deviceId, observer);
+        if (observer instanceof ServerCallStreamObserver<Assignment> call) {
+            call.setOnCancelHandler(() -> {
+                stream.close();
+                streams.remove(deviceId, stream);
+            });
+        }
+        LiveStream old = streams.put(deviceId, stream);
+        if (old != null) {
+            LOG.infof("device %s opened a new watch stream; ending the older one", deviceId);
+            old.abort("replaced by a newer WatchAssignments stream of the same device");
+        }
+        return stream;
+    }
+
+    /** Sends each assignment to its device's live stream, if the device has one. */
+    public void pushAll(Collection<AssignmentPush> pushes) {
+        pushes.forEach(this::push);
+    }
+
+    /** Sends an assignment to the device's live stream, if it has one. */
+    public void push(AssignmentPush push) {
+        LiveStream stream = streams.get(push.deviceId());
+        if (stream != null && !stream.send(push.assignment(), push.issuedAt())) {
+            streams.remove(push.deviceId(), stream);
+        }
+    }
+
+    /** Whether the device has a live watch stream. */
+    public boolean isConnected(String deviceId) {
+        return streams.containsKey(deviceId);
+    }
+
+    /** Number of live streams. */
+    public int liveStreams() {
+        return streams.size();
+    }
+
+    /** Serialized access to one observer (gRPC observers are not thread-safe). */
+    static final class LiveStream {
+        private final String deviceId;
+        private final StreamObserver<Assignment> observer;
+        private boolean closed;
+        private Instant lastIssuedAt;
+        private String lastDeploymentId;
+
+        LiveStream(String deviceId, StreamObserver<Assignment> observer) {
+            this.deviceId = deviceId;
+            this.observer = observer;
+        }
+
+        /**
+         * Sends {@code assignment} unless it is older than the last one sent (a stale read racing a newer push) or
+         * the same deployment again.
+         *
+         * @return false when the stream is closed or broken
+         */
+        synchronized boolean send(Assignment assignment, Instant issuedAt) {
+            if (closed) {
+                return false;
+            }
+            if (lastIssuedAt != null
+                    && (issuedAt.isBefore(lastIssuedAt)
+                            || assignment.getDeploymentId().equals(lastDeploymentId))) {
+                return true;
+            }
+            try {
+                observer.onNext(assignment);
+                lastIssuedAt = issuedAt;
+                lastDeploymentId = assignment.getDeploymentId();
+                return true;
+            } catch (RuntimeException e) {
+                LOG.debugf("watch stream of %s is gone: %s", deviceId, e.toString());
+                closed = true;
+                return false;
+            }
+        }
+
+        synchronized void abort(String why) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                observer.onError(Status.ABORTED.withDescription(why).asRuntimeException());
+            } catch (RuntimeException e) {
+                LOG.debugf("watch stream of %s already gone: %s", deviceId, e.toString());
+            }
+        }
+
+        synchronized void close() {
+            closed = true;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.edgeloop.deployment.messaging;
+
+import io.edgeloop.common.Events;
+import io.edgeloop.common.Hashing;
+import io.edgeloop.common.Topics;
+import io.edgeloop.common.TraceContext;
+import io.edgeloop.deployment.domain.AssignmentPush;
+import io.edgeloop.deployment.domain.FleetService;
+import io.edgeloop.deployment.grpc.WatchHub;
+import io.edgeloop.kit.outbox.Inbox;
+import io.edgeloop.proto.events.v1.ModelOptimized;
+import io.edgeloop.proto.events.v1.VariantSummary;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Turns each ModelOptimized event into a deployment of its recommended variant to the whole fleet, then pushes the
+ * new assignment to the devices' live watch streams (after the commit). Redeliveries are skipped via the inbox.
+ */
+@ApplicationScoped
+public class ModelOptimizedConsumer {
+    @Inject
+    Inbox inbox;
+
+    @Inject
+    FleetService fleet;
+
+    @Inject
+    WatchHub hub;
+
+    @Inject
+    Tracer tracer;
+
+    @Incoming(Topics.MODEL_OPTIMIZED)
+    @Blocking(ordered = true)
+    public void onModelOptimized(byte[] value) {
+        ModelOptimized event = Events.parse(value, ModelOptimized.parser(), ModelOptimized::getMeta);
+        if (inbox.seen(FleetService.CONSUMER, event.getMeta().getEventId())) {
+            return;
+        }
+        VariantSummary variant = recommendedVariant(event);
+        Context parent = parentContext(event.getMeta().getTraceparent());
+        Span span = tracer.spanBuilder("rollout " + event.getModelName())
+                .setSpanKind(SpanKind.INTERNAL)
+                .setParent(parent)
+                .setAttribute("edgeloop.model", event.getModelName() + "@v" + event.getModelVersion())
+                .setAttribute("edgeloop.variant_id", variant.getVariantId())
+                .setAttribute("messaging.message.id", event.getMeta().getEventId())
+                .startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            Optional<List<AssignmentPush>> pushes =
+                    fleet.startRollout(event, variant, TraceContext.currentTraceparent());
+            pushes.ifPresent(hub::pushAll);
+        } finally {
+            span.end();
+        }
+    }
+
+    /**
+     * Continues the loop's trace: the consumer span when the connector made one current in the event's trace (the
+     * record carried the relay's traceparent header), else the trace recorded in the event's metadata.
+     */
+    static Context parentContext(String eventTraceparent) {
+        var current = Span.current().getSpanContext();
+        String eventTraceId = TraceContext.traceId(eventTraceparent);
+        if (current.isValid() && (eventTraceId.isEmpty() || eventTraceId.equals(current.getTraceId()))) {
+            return Context.current();
+        }
+        return eventTraceId.isEmpty() ? Context.current() : TraceContext.contextOf(eventTraceparent);
+    }
+
+    /**
+     * The recommended variant, validated. A ModelOptimized event without a deployable recommended variant can never
+     * be processed: it goes to the dead-letter topic.
+     */
+    static VariantSummary recommendedVariant(ModelOptimized event) {
+        List<String> problems = new ArrayList<>();
+        if (event.getModelName().isBlank()) {
+            problems.add("model_name is blank");
+        }
+        if (event.getModelVersion() <= 0) {
+            problems.add("model_version must be positive");
+        }
+        VariantSummary variant = event.getVariantsList().stream()
+                .filter(v -> v.getVariantId().equals(event.getRecommendedVariantId()))
+                .findFirst()
+                .orElse(null);
+        if (variant == null) {
+            problems.add("recommended_variant_id '" + event.getRecommendedVariantId()
+                    + "' is not among the event's variants");
+        } else {
+            if (!Hashing.isSha256Hex(variant.getArtifactSha256())) {
+                problems.add("variant artifact_sha256 is not a hex sha256");
+            }
+            if (variant.getSizeBytes() <= 0) {
+                problems.add("variant size_bytes must be positive");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new Events.PoisonEventException(
+                    "ModelOptimized " + event.getMeta().getEventId() + ": " + String.join("; ", problems));
+        }
+        return variant;
+    }
+}

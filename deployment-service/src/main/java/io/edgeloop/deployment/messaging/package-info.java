@@ -1,0 +1,2 @@
+/** Kafka consumers: ModelOptimized starts a rollout. */
+package io.edgeloop.deployment.messaging;

@@ -1,0 +1,77 @@
+package io.edgeloop.deployment.persistence;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.CollectionTable;
+import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.MapKeyColumn;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A registered edge device and its twin: the desired deployment (what it should run) and the state it last
+ * reported (what it runs).
+ */
+@Entity
+@Table(name = "device")
+public class DeviceEntity extends PanacheEntityBase {
+    @Id
+    public String id;
+
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "device_label", joinColumns = @JoinColumn(name = "device_id"))
+    @MapKeyColumn(name = "name")
+    @Column(name = "value", length = 1000)
+    public Map<String, String> labels = new HashMap<>();
+
+    public String architecture;
+
+    @Column(name = "ram_mb")
+    public int ramMb;
+
+    public String runtime;
+
+    @Column(name = "runtime_version")
+    public String runtimeVersion;
+
+    @Column(name = "registered_at", nullable = false)
+    public Instant registeredAt;
+
+    /** Last Register, WatchAssignments or ReportState call. */
+    @Column(name = "last_seen_at", nullable = false)
+    public Instant lastSeenAt;
+
+    /** Deployment the device should run, or null. */
+    @Column(name = "desired_deployment_id")
+    public String desiredDeploymentId;
+
+    @Column(name = "reported_deployment_id")
+    public String reportedDeploymentId;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "reported_state")
+    public TargetState reportedState;
+
+    @Column(name = "reported_model_name")
+    public String reportedModelName;
+
+    @Column(name = "reported_model_version")
+    public int reportedModelVersion;
+
+    @Column(name = "reported_variant_id")
+    public String reportedVariantId;
+
+    @Column(name = "reported_message", length = 2000)
+    public String reportedMessage;
+
+    @Column(name = "reported_at")
+    public Instant reportedAt;
+}

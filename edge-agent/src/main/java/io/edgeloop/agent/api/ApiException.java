@@ -1,0 +1,40 @@
+package io.edgeloop.agent.api;
+
+import java.util.List;
+
+/** A request that cannot be served, mapped to a problem+json response with its status. */
+public class ApiException extends RuntimeException {
+    private final int status;
+    private final String title;
+    private final List<Problem.FieldError> errors;
+
+    public ApiException(int status, String title, String detail, List<Problem.FieldError> errors) {
+        super(detail);
+        this.status = status;
+        this.title = title;
+        this.errors = List.copyOf(errors);
+    }
+
+    /** 400: the request is malformed. */
+    public static ApiException badRequest(String detail) {
+        return new ApiException(400, "Bad Request", detail, List.of());
+    }
+
+    /** 422: well-formed, but the content is invalid; {@code errors} says where. */
+    public static ApiException invalid(String detail, List<Problem.FieldError> errors) {
+        return new ApiException(422, "Unprocessable Content", detail, errors);
+    }
+
+    /** 503: the agent cannot serve this yet. */
+    public static ApiException unavailable(String detail) {
+        return new ApiException(503, "Service Unavailable", detail, List.of());
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Problem toProblem() {
+        return new Problem("about:blank", title, status, getMessage(), errors);
+    }
+}

@@ -1,0 +1,83 @@
+package io.edgeloop.agent.config;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtLoggingLevel;
+import io.edgeloop.agent.domain.InferenceService;
+import io.edgeloop.agent.domain.ModelRuntime;
+import io.edgeloop.agent.domain.ModelStore;
+import io.edgeloop.agent.domain.Simulator;
+import io.edgeloop.agent.domain.TelemetryAccumulator;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Random;
+
+/** CDI wiring of the device runtime's plain-Java parts from {@link AgentConfig}. */
+@Singleton
+public class AgentBeans {
+
+    @Produces
+    @Singleton
+    OrtEnvironment ortEnvironment() {
+        return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "edge-agent");
+    }
+
+    @Produces
+    @Singleton
+    ModelRuntime modelRuntime(OrtEnvironment env) {
+        return new ModelRuntime(env);
+    }
+
+    void closeRuntime(@Disposes ModelRuntime runtime) {
+        runtime.close();
+    }
+
+    @Produces
+    @Singleton
+    ModelStore modelStore(AgentConfig config) {
+        try {
+            return new ModelStore(Path.of(config.modelDir()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create model dir " + config.modelDir(), e);
+        }
+    }
+
+    @Produces
+    @Singleton
+    TelemetryAccumulator telemetryAccumulator(AgentConfig config) {
+        return new TelemetryAccumulator(
+                config.deviceId(),
+                config.telemetry().reservoirSize(),
+                config.telemetry().maxPendingWindows(),
+                new Random(),
+                Clock.systemUTC());
+    }
+
+    @Produces
+    @Singleton
+    InferenceService inferenceService(ModelRuntime runtime, TelemetryAccumulator telemetry) {
+        return new InferenceService(runtime, telemetry);
+    }
+
+    @Produces
+    @Singleton
+    Simulator simulator(InferenceService inference, AgentConfig config) {
+        var s = config.simulator();
+        return new Simulator(inference, s.enabled(), s.rate(), s.seed(), s.drift());
+    }
+
+    void closeSimulator(@Disposes Simulator simulator) {
+        simulator.close();
+    }
+
+    /** The simulator thread runs from start; it idles while disabled or while no model is loaded. */
+    void startSimulator(@Observes StartupEvent event, Simulator simulator) {
+        simulator.start();
+    }
+}

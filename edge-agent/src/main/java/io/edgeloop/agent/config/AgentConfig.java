@@ -1,0 +1,95 @@
+package io.edgeloop.agent.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+
+/** Settings of the edge agent ({@code edgeloop.agent.*}). One agent process is one device. */
+@ConfigMapping(prefix = "edgeloop.agent")
+public interface AgentConfig {
+    /** This device's id in the fleet. */
+    @WithDefault("edge-1")
+    String deviceId();
+
+    /** Labels sent at registration, e.g. {@code edgeloop.agent.labels.site=plant-1}. */
+    Map<String, String> labels();
+
+    /** Directory holding downloaded models and the record of the active one. */
+    @WithDefault("models")
+    String modelDir();
+
+    /** ONNX Runtime intra-op threads per session. */
+    @WithDefault("1")
+    int ortThreads();
+
+    /** The built-in sensor simulator. */
+    Simulator simulator();
+
+    /** Telemetry windows sent to the monitoring service. */
+    Telemetry telemetry();
+
+    /** Connection to the control plane (deployment and registry services). */
+    Sync sync();
+
+    /** Simulator settings. */
+    interface Simulator {
+        /** Whether the simulator runs at start. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Readings per second. */
+        @WithDefault("50")
+        double rate();
+
+        /** Random seed of the simulated sensor. */
+        @WithDefault("42")
+        long seed();
+
+        /** Sensor drift at start: {@code none} or {@code remounted}. */
+        @WithDefault("none")
+        String drift();
+    }
+
+    /** Telemetry settings. */
+    interface Telemetry {
+        /** Whether windows are reported. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Length of one window. */
+        @WithDefault("2s")
+        Duration window();
+
+        /** Inputs kept per window in the uniform reservoir sample. */
+        @WithDefault("64")
+        int reservoirSize();
+
+        /** Closed windows kept while the monitoring service is unreachable; the oldest are dropped beyond. */
+        @WithDefault("30")
+        int maxPendingWindows();
+    }
+
+    /** Control-plane settings. */
+    interface Sync {
+        /** Whether the agent registers and watches assignments (off only for isolated runs). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** First reconnect delay; doubles per failed attempt. */
+        @WithDefault("500ms")
+        Duration initialBackoff();
+
+        /** Longest reconnect delay. */
+        @WithDefault("30s")
+        Duration maxBackoff();
+
+        /** Deadline of unary calls (Register, ReportState, telemetry Report). */
+        @WithDefault("5s")
+        Duration rpcTimeout();
+
+        /** Deadline of one artifact download. */
+        @WithDefault("120s")
+        Duration downloadTimeout();
+    }
+}

@@ -1,0 +1,2 @@
+/** Settings of the edge agent ({@code edgeloop.agent.*}). */
+package io.edgeloop.agent.config;

@@ -1,0 +1,77 @@
+package io.edgeloop.agent.domain;
+
+import ai.onnxruntime.OrtEnvironment;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The active model, swapped atomically. {@link #infer} pins the model it started on (a reference count), so a swap
+ * never fails or mixes an in-flight inference: the old session closes when its last inference finishes.
+ */
+public final class ModelRuntime implements AutoCloseable {
+    private final OrtEnvironment env;
+    private final AtomicReference<LoadedModel> active = new AtomicReference<>();
+
+    public ModelRuntime(OrtEnvironment env) {
+        this.env = env;
+    }
+
+    public OrtEnvironment environment() {
+        return env;
+    }
+
+    /** The active model, if any. */
+    public Optional<LoadedModel> active() {
+        return Optional.ofNullable(active.get());
+    }
+
+    /**
+     * Makes {@code next} the active model and releases the previous one (closed once its in-flight inferences end).
+     *
+     * @return the previous model, or null
+     */
+    public LoadedModel activate(LoadedModel next) {
+        LoadedModel previous = active.getAndSet(next);
+        if (previous != null) {
+            previous.release();
+        }
+        return previous;
+    }
+
+    /**
+     * Runs one input on the active model.
+     *
+     * @throws NoModelException when no model is loaded
+     * @throws InvalidInputException when the input does not fit the model
+     * @throws InferenceFailedException when ONNX Runtime fails
+     */
+    public Prediction infer(float[] features) {
+        LoadedModel model = pin();
+        try {
+            return model.run(env, features);
+        } finally {
+            model.release();
+        }
+    }
+
+    private LoadedModel pin() {
+        while (true) {
+            LoadedModel model = active.get();
+            if (model == null) {
+                throw new NoModelException();
+            }
+            if (model.tryAcquire()) {
+                return model;
+            }
+            // swapped out and closed between the read and the acquire: the reference now holds a newer model
+        }
+    }
+
+    @Override
+    public void close() {
+        LoadedModel model = active.getAndSet(null);
+        if (model != null) {
+            model.release();
+        }
+    }
+}

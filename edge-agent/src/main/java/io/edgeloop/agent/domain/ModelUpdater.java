@@ -1,0 +1,242 @@
+package io.edgeloop.agent.domain;
+
+import io.edgeloop.common.Hashing;
+import io.edgeloop.common.TraceContext;
+import io.edgeloop.proto.deployment.v1.Assignment;
+import io.edgeloop.proto.deployment.v1.DeviceModelState;
+import io.edgeloop.proto.registry.v1.DownloadChunk;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies assignments: report DOWNLOADING, download the artifact (resuming a partial file), verify its sha256,
+ * load and check the model, record it as active on disk, swap it in, report ACTIVE. Any failure reports FAILED and
+ * leaves the previous model serving. The whole activation is one span whose parent is the assignment's traceparent.
+ * Not thread-safe: call from one thread.
+ */
+public final class ModelUpdater {
+    private static final Logger LOG = Logger.getLogger(ModelUpdater.class);
+
+    /** What {@link #apply} did. */
+    public enum Outcome {
+        ACTIVATED,
+        ALREADY_ACTIVE,
+        FAILED
+    }
+
+    private final ModelStore store;
+    private final ModelRuntime runtime;
+    private final ArtifactSource artifacts;
+    private final StateReporter reporter;
+    private final Tracer tracer;
+    private final int ortThreads;
+    private final int downloadAttempts;
+    private final Duration retryDelay;
+    private final Clock clock;
+
+    /**
+     * @param downloadAttempts tries per download for transient failures (each resumes where the last stopped)
+     * @param retryDelay pause before the second try; doubles per try
+     */
+    public ModelUpdater(
+            ModelStore store,
+            ModelRuntime runtime,
+            ArtifactSource artifacts,
+            StateReporter reporter,
+            Tracer tracer,
+            int ortThreads,
+            int downloadAttempts,
+            Duration retryDelay,
+            Clock clock) {
+        this.store = store;
+        this.runtime = runtime;
+        this.artifacts = artifacts;
+        this.reporter = reporter;
+        this.tracer = tracer;
+        this.ortThreads = ortThreads;
+        this.downloadAttempts = Math.max(1, downloadAttempts);
+        this.retryDelay = retryDelay;
+        this.clock = clock;
+    }
+
+    /**
+     * Loads the model recorded as active in the store, before any network (offline start).
+     *
+     * @return the restored model, or empty when there is none or it cannot be loaded
+     */
+    public Optional<ModelDescriptor> restore() {
+        Optional<ModelDescriptor> recorded = store.readActive();
+        if (recorded.isEmpty()) {
+            return Optional.empty();
+        }
+        ModelDescriptor d = recorded.get();
+        try {
+            if (!store.hasVerified(d.artifactSha256(), d.format())) {
+                LOG.warnf(
+                        "active model %s v%d is missing or corrupt on disk; waiting for an assignment",
+                        d.modelName(), d.modelVersion());
+                return Optional.empty();
+            }
+            LoadedModel model = LoadedModel.load(
+                    runtime.environment(), store.modelFile(d.artifactSha256(), d.format()), d, ortThreads);
+            runtime.activate(model);
+            LOG.infof("restored %s v%d (%s) from %s", d.modelName(), d.modelVersion(), d.variantId(), store.dir());
+            return Optional.of(d);
+        } catch (Exception e) {
+            LOG.warnf("cannot restore the active model %s: %s", d.artifactSha256(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Applies one assignment (see the class comment). Never throws: failures are reported and returned. */
+    public Outcome apply(Assignment assignment) {
+        Span span = tracer.spanBuilder("model activation")
+                .setParent(TraceContext.contextOf(assignment.getTraceparent()))
+                .setAttribute("edgeloop.deployment_id", assignment.getDeploymentId())
+                .setAttribute("edgeloop.model", assignment.getModelName() + "@v" + assignment.getModelVersion())
+                .setAttribute("edgeloop.variant_id", assignment.getVariantId())
+                .setAttribute("edgeloop.artifact_sha256", assignment.getArtifactSha256())
+                .startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            Optional<LoadedModel> current = runtime.active();
+            if (current.isPresent() && current.get().descriptor().deploymentId().equals(assignment.getDeploymentId())) {
+                span.setAttribute("edgeloop.outcome", "already-active");
+                reporter.report(assignment, DeviceModelState.ACTIVE, "already active");
+                return Outcome.ALREADY_ACTIVE;
+            }
+            reporter.report(assignment, DeviceModelState.DOWNLOADING, "");
+            ModelDescriptor wanted = ModelDescriptor.of(assignment);
+            Path file = fetch(wanted, assignment.getSizeBytes());
+            ModelDescriptor activated = wanted.activatedAt(clock.instant());
+            LoadedModel model = LoadedModel.load(runtime.environment(), file, activated, ortThreads);
+            try {
+                store.writeActive(activated);
+            } catch (IOException e) {
+                model.release();
+                throw e;
+            }
+            LoadedModel previous = runtime.activate(model);
+            Set<String> keep = new HashSet<>();
+            keep.add(activated.artifactSha256());
+            if (previous != null) {
+                keep.add(previous.descriptor().artifactSha256());
+            }
+            store.prune(keep);
+            span.setAttribute("edgeloop.outcome", "activated");
+            LOG.infof(
+                    "activated %s v%d (%s, %d features, labels %s)",
+                    activated.modelName(),
+                    activated.modelVersion(),
+                    activated.variantId(),
+                    model.featureCount(),
+                    model.labels());
+            reporter.report(assignment, DeviceModelState.ACTIVE, "");
+            return Outcome.ACTIVATED;
+        } catch (Exception e) {
+            String why = e instanceof StatusRuntimeException s
+                    ? "download failed: " + s.getStatus().getCode() + " "
+                            + s.getStatus().getDescription()
+                    : e.getMessage();
+            LOG.warnf(
+                    "assignment %s (%s v%d) failed, keeping the current model: %s",
+                    assignment.getDeploymentId(), assignment.getModelName(), assignment.getModelVersion(), why);
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR, why);
+            span.setAttribute("edgeloop.outcome", "failed");
+            reporter.report(assignment, DeviceModelState.FAILED, why == null ? e.toString() : why);
+            return Outcome.FAILED;
+        } finally {
+            span.end();
+        }
+    }
+
+    /** The verified artifact file: from the cache, or downloaded with resume and transient-failure retries. */
+    private Path fetch(ModelDescriptor d, long expectedSize) throws Exception {
+        if (store.hasVerified(d.artifactSha256(), d.format())) {
+            return store.modelFile(d.artifactSha256(), d.format());
+        }
+        Duration delay = retryDelay;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return download(d, expectedSize);
+            } catch (IOException | StatusRuntimeException e) {
+                if (attempt >= downloadAttempts || !transient_(e)) {
+                    throw e;
+                }
+                LOG.infof("download of %s interrupted (%s), resuming in %s", d.artifactSha256(), e, delay);
+                Thread.sleep(delay.toMillis());
+                delay = delay.multipliedBy(2);
+            }
+        }
+    }
+
+    private static boolean transient_(Exception e) {
+        if (e instanceof StatusRuntimeException s) {
+            Status.Code code = s.getStatus().getCode();
+            return code == Status.Code.UNAVAILABLE
+                    || code == Status.Code.DEADLINE_EXCEEDED
+                    || code == Status.Code.ABORTED
+                    || code == Status.Code.RESOURCE_EXHAUSTED
+                    || code == Status.Code.INTERNAL;
+        }
+        return true; // an I/O failure or a stream that ended early: resume
+    }
+
+    private Path download(ModelDescriptor d, long expectedSize) throws IOException, ArtifactVerificationException {
+        String sha = d.artifactSha256();
+        Path part = store.partialFile(sha);
+        long offset = Files.exists(part) ? Files.size(part) : 0;
+        if (expectedSize > 0 && offset > expectedSize) {
+            Files.delete(part);
+            offset = 0;
+        }
+        long position = offset;
+        if (expectedSize <= 0 || offset < expectedSize) {
+            try (OutputStream out = Files.newOutputStream(
+                    part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                Iterator<DownloadChunk> chunks = artifacts.download(sha, offset);
+                while (chunks.hasNext()) {
+                    DownloadChunk chunk = chunks.next();
+                    if (chunk.getOffset() != position) {
+                        throw new IOException("chunk at offset " + chunk.getOffset() + ", expected " + position);
+                    }
+                    chunk.getData().writeTo(out);
+                    position += chunk.getData().size();
+                    if (expectedSize > 0 && position > expectedSize) {
+                        break;
+                    }
+                }
+            }
+        }
+        if (expectedSize > 0 && position < expectedSize) {
+            throw new IOException("download ended at " + position + " of " + expectedSize + " bytes");
+        }
+        String actual = Hashing.sha256Hex(part);
+        if (!actual.equals(sha) || (expectedSize > 0 && position != expectedSize)) {
+            Files.deleteIfExists(part);
+            throw new ArtifactVerificationException("artifact verification failed: expected sha256 " + sha + " ("
+                    + expectedSize + " bytes), got " + actual + " (" + position + " bytes); deleted");
+        }
+        Path file = store.modelFile(sha, d.format());
+        Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        LOG.infof("downloaded %s (%d bytes, resumed at %d)", file.getFileName(), position, offset);
+        return file;
+    }
+}

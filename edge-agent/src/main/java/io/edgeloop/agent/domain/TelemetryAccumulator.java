@@ -1,0 +1,244 @@
+package io.edgeloop.agent.domain;
+
+import io.edgeloop.common.ProtoTime;
+import io.edgeloop.proto.telemetry.v1.FeatureStats;
+import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Inference statistics of the current window (one model): count, per-feature mean/std/min/max (Welford; std is the
+ * population standard deviation), a uniform reservoir sample of inputs (algorithm R), predicted class counts,
+ * latency percentiles (nearest rank over a latency reservoir) and the error count. {@link #roll} closes the window
+ * into a bounded queue of windows waiting to be sent; a window closes early when the model changes. Thread-safe.
+ */
+public final class TelemetryAccumulator {
+    private static final Logger LOG = Logger.getLogger(TelemetryAccumulator.class);
+    private static final int LATENCY_RESERVOIR = 4096;
+
+    private final String deviceId;
+    private final int reservoirSize;
+    private final int maxPending;
+    private final Random random;
+    private final Clock clock;
+    private final Deque<TelemetryWindow> pending = new ArrayDeque<>();
+    private long dropped;
+    private Window window;
+
+    /**
+     * @param reservoirSize inputs sampled per window
+     * @param maxPending closed windows kept while they cannot be sent; the oldest are dropped beyond
+     */
+    public TelemetryAccumulator(String deviceId, int reservoirSize, int maxPending, Random random, Clock clock) {
+        if (reservoirSize < 0 || maxPending < 1) {
+            throw new IllegalArgumentException("reservoirSize must be >= 0 and maxPending >= 1");
+        }
+        this.deviceId = deviceId;
+        this.reservoirSize = reservoirSize;
+        this.maxPending = maxPending;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    /** Records one successful inference. */
+    public synchronized void record(ModelDescriptor model, float[] features, String label, long latencyUs) {
+        windowFor(model, features.length).add(features, label, latencyUs);
+    }
+
+    /** Records one failed or rejected inference on {@code model}. */
+    public synchronized void recordError(ModelDescriptor model) {
+        Window w = window != null && sameModel(window.model, model) ? window : windowFor(model, 0);
+        w.errors++;
+    }
+
+    /**
+     * Closes the current window into the send queue if it holds at least one inference; an empty window keeps
+     * running (and restarts its clock when it saw nothing at all).
+     */
+    public synchronized void roll() {
+        if (window == null) {
+            return;
+        }
+        if (window.count > 0) {
+            close();
+        } else if (window.errors == 0) {
+            window = null;
+        }
+    }
+
+    /** Closed windows waiting to be sent, oldest first. */
+    public synchronized List<TelemetryWindow> pending() {
+        return List.copyOf(pending);
+    }
+
+    /** Removes a window that was delivered. */
+    public synchronized void acknowledge(String windowId) {
+        pending.removeIf(w -> w.getWindowId().equals(windowId));
+    }
+
+    /** Windows dropped because the queue was full. */
+    public synchronized long droppedWindows() {
+        return dropped;
+    }
+
+    private Window windowFor(ModelDescriptor model, int featureCount) {
+        if (window != null && !sameModel(window.model, model)) {
+            if (window.count > 0) {
+                close();
+            } else {
+                window = null;
+            }
+        }
+        if (window == null) {
+            window = new Window(model, clock.instant());
+        }
+        if (featureCount > 0 && window.featureCount == 0) {
+            window.initFeatures(featureCount);
+        }
+        return window;
+    }
+
+    private static boolean sameModel(ModelDescriptor a, ModelDescriptor b) {
+        return a.modelName().equals(b.modelName())
+                && a.modelVersion() == b.modelVersion()
+                && a.variantId().equals(b.variantId());
+    }
+
+    private void close() {
+        pending.addLast(window.toProto(deviceId, clock.instant()));
+        window = null;
+        while (pending.size() > maxPending) {
+            TelemetryWindow gone = pending.removeFirst();
+            dropped++;
+            LOG.warnf(
+                    "telemetry queue full (%d windows): dropped window %s of %d inferences",
+                    maxPending, gone.getWindowId(), gone.getInferenceCount());
+        }
+    }
+
+    /** Statistics of one open window. */
+    private final class Window {
+        final ModelDescriptor model;
+        final Instant start;
+        long count;
+        long errors;
+        int featureCount;
+        double[] mean;
+        double[] m2;
+        double[] min;
+        double[] max;
+        final List<float[]> sample = new ArrayList<>();
+        final Map<String, Long> classCounts = new HashMap<>();
+        long[] latencies = new long[64];
+        int latencyCount;
+        long latencySeen;
+
+        Window(ModelDescriptor model, Instant start) {
+            this.model = model;
+            this.start = start;
+        }
+
+        void initFeatures(int n) {
+            featureCount = n;
+            mean = new double[n];
+            m2 = new double[n];
+            min = new double[n];
+            max = new double[n];
+            Arrays.fill(min, Double.POSITIVE_INFINITY);
+            Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        }
+
+        void add(float[] x, String label, long latencyUs) {
+            if (x.length != featureCount) {
+                errors++; // cannot happen for inputs the model accepted; never mix shapes in one window
+                return;
+            }
+            count++;
+            for (int i = 0; i < featureCount; i++) {
+                double v = x[i];
+                double delta = v - mean[i];
+                mean[i] += delta / count;
+                m2[i] += delta * (v - mean[i]);
+                min[i] = Math.min(min[i], v);
+                max[i] = Math.max(max[i], v);
+            }
+            if (sample.size() < reservoirSize) {
+                sample.add(x.clone());
+            } else if (reservoirSize > 0) {
+                long j = nextLong(count);
+                if (j < reservoirSize) {
+                    sample.set((int) j, x.clone());
+                }
+            }
+            classCounts.merge(label, 1L, Long::sum);
+            latencySeen++;
+            if (latencyCount < LATENCY_RESERVOIR) {
+                if (latencyCount == latencies.length) {
+                    latencies = Arrays.copyOf(latencies, Math.min(LATENCY_RESERVOIR, latencies.length * 2));
+                }
+                latencies[latencyCount++] = latencyUs;
+            } else {
+                long j = nextLong(latencySeen);
+                if (j < LATENCY_RESERVOIR) {
+                    latencies[(int) j] = latencyUs;
+                }
+            }
+        }
+
+        /** Uniform in [0, bound). */
+        private long nextLong(long bound) {
+            return (long) (random.nextDouble() * bound);
+        }
+
+        TelemetryWindow toProto(String deviceId, Instant end) {
+            var b = TelemetryWindow.newBuilder()
+                    .setWindowId(UUID.randomUUID().toString())
+                    .setDeviceId(deviceId)
+                    .setModelName(model.modelName())
+                    .setModelVersion(model.modelVersion())
+                    .setVariantId(model.variantId())
+                    .setWindowStart(ProtoTime.of(start))
+                    .setWindowEnd(ProtoTime.of(end))
+                    .setInferenceCount(count)
+                    .setFeatureCount(featureCount)
+                    .setSampleCount(sample.size())
+                    .putAllPredictedClassCounts(classCounts)
+                    .setErrorCount(errors);
+            for (int i = 0; i < featureCount; i++) {
+                b.addFeatureStats(FeatureStats.newBuilder()
+                        .setMean(mean[i])
+                        .setStd(Math.sqrt(m2[i] / count))
+                        .setMin(min[i])
+                        .setMax(max[i]));
+            }
+            for (float[] row : sample) {
+                for (float v : row) {
+                    b.addInputSample(v);
+                }
+            }
+            long[] sorted = Arrays.copyOf(latencies, latencyCount);
+            Arrays.sort(sorted);
+            b.setLatencyP50Us(percentile(sorted, 0.50)).setLatencyP99Us(percentile(sorted, 0.99));
+            return b.build();
+        }
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(p * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)];
+    }
+}

@@ -1,0 +1,275 @@
+package io.edgeloop.agent.grpc;
+
+import ai.onnxruntime.OrtEnvironment;
+import io.edgeloop.agent.config.AgentConfig;
+import io.edgeloop.agent.domain.ModelRuntime;
+import io.edgeloop.agent.domain.ModelStore;
+import io.edgeloop.agent.domain.ModelUpdater;
+import io.edgeloop.proto.deployment.v1.Assignment;
+import io.edgeloop.proto.deployment.v1.DeviceCapabilities;
+import io.edgeloop.proto.deployment.v1.DeviceModelState;
+import io.edgeloop.proto.deployment.v1.DeviceServiceGrpc;
+import io.edgeloop.proto.deployment.v1.DeviceStateReport;
+import io.edgeloop.proto.deployment.v1.RegisterDeviceRequest;
+import io.edgeloop.proto.deployment.v1.RegisterDeviceResponse;
+import io.edgeloop.proto.deployment.v1.WatchAssignmentsRequest;
+import io.edgeloop.proto.registry.v1.ArtifactServiceGrpc;
+import io.edgeloop.proto.registry.v1.DownloadRequest;
+import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.opentelemetry.api.trace.Tracer;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * The device's link to the control plane. At start it restores the last active model from disk (before any network),
+ * then on a background thread registers (retrying with exponential backoff), opens the WatchAssignments stream and
+ * re-registers and re-watches with backoff whenever the stream ends. Assignments are applied one at a time on their
+ * own thread; when several arrive during an update, only the newest is applied next.
+ */
+@ApplicationScoped
+public class FleetSync {
+    private static final Logger LOG = Logger.getLogger(FleetSync.class);
+
+    @Inject
+    AgentConfig config;
+
+    @Inject
+    ModelRuntime runtime;
+
+    @Inject
+    ModelStore store;
+
+    @Inject
+    OrtEnvironment env;
+
+    @Inject
+    Tracer tracer;
+
+    @GrpcClient("devices")
+    Channel devices;
+
+    @GrpcClient("registry")
+    Channel registry;
+
+    private final AtomicReference<Assignment> pendingAssignment = new AtomicReference<>();
+    private volatile boolean connected;
+    private volatile boolean stopping;
+    private volatile ClientCallStreamObserver<WatchAssignmentsRequest> watchCall;
+    private int failedAttempts;
+    private ModelUpdater updater;
+    private ScheduledExecutorService sync;
+    private ExecutorService apply;
+
+    void onStart(@Observes @Priority(10) StartupEvent event) {
+        updater = new ModelUpdater(
+                store,
+                runtime,
+                this::download,
+                this::report,
+                tracer,
+                config.ortThreads(),
+                3,
+                Duration.ofSeconds(1),
+                Clock.systemUTC());
+        updater.restore();
+        if (!config.sync().enabled()) {
+            LOG.info("control-plane sync disabled (edgeloop.agent.sync.enabled=false)");
+            return;
+        }
+        sync = Executors.newSingleThreadScheduledExecutor(daemon("fleet-sync"));
+        apply = Executors.newSingleThreadExecutor(daemon("model-update"));
+        sync.execute(this::connect);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
+        var call = watchCall;
+        if (call != null) {
+            call.cancel("agent shutting down", null);
+        }
+        if (sync != null) {
+            sync.shutdownNow();
+        }
+        if (apply != null) {
+            apply.shutdownNow();
+        }
+    }
+
+    /** Whether the agent is registered and its watch stream is open. */
+    public boolean isConnected() {
+        return connected;
+    }
+
+    private void connect() {
+        if (stopping) {
+            return;
+        }
+        RegisterDeviceResponse response;
+        try {
+            response = DeviceServiceGrpc.newBlockingStub(devices)
+                    .withDeadlineAfter(config.sync().rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .register(registration());
+        } catch (StatusRuntimeException e) {
+            retryLater("register", e);
+            return;
+        }
+        failedAttempts = 0;
+        LOG.infof("registered as %s", config.deviceId());
+        if (response.hasCurrent()) {
+            submit(response.getCurrent());
+        }
+        DeviceServiceGrpc.newStub(devices)
+                .watchAssignments(
+                        WatchAssignmentsRequest.newBuilder()
+                                .setDeviceId(config.deviceId())
+                                .build(),
+                        new WatchObserver());
+        connected = true;
+    }
+
+    private void retryLater(String what, Exception e) {
+        connected = false;
+        if (stopping) {
+            return;
+        }
+        long base = config.sync().initialBackoff().toMillis() << Math.min(failedAttempts, 16);
+        long delay = Math.min(base, config.sync().maxBackoff().toMillis());
+        delay = (long) (delay * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+        failedAttempts++;
+        if (failedAttempts == 1 || failedAttempts % 10 == 0) {
+            LOG.warnf("%s failed (attempt %d): %s; retrying in %d ms", what, failedAttempts, e, delay);
+        } else {
+            LOG.debugf("%s failed (attempt %d): %s; retrying in %d ms", what, failedAttempts, e, delay);
+        }
+        try {
+            sync.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException ignored) {
+            // shutting down
+        }
+    }
+
+    private void submit(Assignment assignment) {
+        pendingAssignment.set(assignment);
+        try {
+            apply.execute(() -> {
+                Assignment next = pendingAssignment.getAndSet(null);
+                if (next != null) {
+                    updater.apply(next);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException ignored) {
+            // shutting down
+        }
+    }
+
+    private RegisterDeviceRequest registration() {
+        long ramMb = 0;
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            ramMb = os.getTotalMemorySize() / (1024 * 1024);
+        }
+        return RegisterDeviceRequest.newBuilder()
+                .setDeviceId(config.deviceId())
+                .putAllLabels(config.labels())
+                .setCapabilities(DeviceCapabilities.newBuilder()
+                        .setArchitecture(System.getProperty("os.arch"))
+                        .setRamMb((int) Math.min(Integer.MAX_VALUE, ramMb))
+                        .setRuntime("onnxruntime")
+                        .setRuntimeVersion(env.getVersion()))
+                .build();
+    }
+
+    private java.util.Iterator<io.edgeloop.proto.registry.v1.DownloadChunk> download(String sha256, long offset) {
+        return ArtifactServiceGrpc.newBlockingStub(registry)
+                .withDeadlineAfter(config.sync().downloadTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .download(DownloadRequest.newBuilder()
+                        .setSha256(sha256)
+                        .setOffset(offset)
+                        .build());
+    }
+
+    private void report(Assignment a, DeviceModelState state, String message) {
+        try {
+            DeviceServiceGrpc.newBlockingStub(devices)
+                    .withDeadlineAfter(config.sync().rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .reportState(DeviceStateReport.newBuilder()
+                            .setDeviceId(config.deviceId())
+                            .setDeploymentId(a.getDeploymentId())
+                            .setState(state)
+                            .setModelName(a.getModelName())
+                            .setModelVersion(a.getModelVersion())
+                            .setVariantId(a.getVariantId())
+                            .setMessage(message == null ? "" : message)
+                            .build());
+        } catch (StatusRuntimeException e) {
+            // the watch re-sends the current assignment on reconnect, and the agent then reports again
+            LOG.warnf("reporting %s for deployment %s failed: %s", state, a.getDeploymentId(), e.getStatus());
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Receives assignments; any end of the stream schedules a reconnect. */
+    private final class WatchObserver implements ClientResponseObserver<WatchAssignmentsRequest, Assignment> {
+        @Override
+        public void beforeStart(ClientCallStreamObserver<WatchAssignmentsRequest> call) {
+            watchCall = call;
+        }
+
+        @Override
+        public void onNext(Assignment assignment) {
+            LOG.infof(
+                    "assignment %s: %s v%d (%s)",
+                    assignment.getDeploymentId(),
+                    assignment.getModelName(),
+                    assignment.getModelVersion(),
+                    assignment.getVariantId());
+            submit(assignment);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            ended(t instanceof Exception e ? e : new RuntimeException(t));
+        }
+
+        @Override
+        public void onCompleted() {
+            ended(new IllegalStateException("stream completed by the server"));
+        }
+
+        private void ended(Exception why) {
+            connected = false;
+            if (stopping) {
+                return;
+            }
+            try {
+                sync.execute(() -> retryLater("watch", why));
+            } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                // shutting down
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.edgeloop.agent.health;
+
+import io.edgeloop.agent.domain.ModelRuntime;
+import io.edgeloop.agent.grpc.FleetSync;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready when a model is loaded (the agent serves inference without the control plane). */
+@Readiness
+@ApplicationScoped
+public class ModelReadinessCheck implements HealthCheck {
+    @Inject
+    ModelRuntime runtime;
+
+    @Inject
+    FleetSync sync;
+
+    @Override
+    public HealthCheckResponse call() {
+        var builder = HealthCheckResponse.named("model").withData("connected", sync.isConnected());
+        runtime.active()
+                .ifPresentOrElse(
+                        m -> builder.up()
+                                .withData("model", m.descriptor().modelName())
+                                .withData("version", m.descriptor().modelVersion())
+                                .withData("variant", m.descriptor().variantId()),
+                        () -> builder.down().withData("reason", "no model loaded"));
+        return builder.build();
+    }
+}

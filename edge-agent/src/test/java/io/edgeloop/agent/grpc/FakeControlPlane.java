@@ -1,0 +1,106 @@
+package io.edgeloop.agent.grpc;
+
+import com.google.protobuf.ByteString;
+import io.edgeloop.proto.deployment.v1.Assignment;
+import io.edgeloop.proto.deployment.v1.DeviceServiceGrpc;
+import io.edgeloop.proto.deployment.v1.DeviceStateReport;
+import io.edgeloop.proto.deployment.v1.RegisterDeviceRequest;
+import io.edgeloop.proto.deployment.v1.RegisterDeviceResponse;
+import io.edgeloop.proto.deployment.v1.ReportAck;
+import io.edgeloop.proto.deployment.v1.WatchAssignmentsRequest;
+import io.edgeloop.proto.registry.v1.ArtifactServiceGrpc;
+import io.edgeloop.proto.registry.v1.DownloadChunk;
+import io.edgeloop.proto.registry.v1.DownloadRequest;
+import io.edgeloop.proto.telemetry.v1.TelemetryAck;
+import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
+import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.opentelemetry.api.trace.Span;
+import io.quarkus.grpc.GrpcService;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Test doubles of the control plane's gRPC services, served by the test application's own gRPC server. Static
+ * state: the test drives and inspects it.
+ */
+public final class FakeControlPlane {
+    static final BlockingQueue<RegisterDeviceRequest> REGISTRATIONS = new LinkedBlockingQueue<>();
+    static final BlockingQueue<DeviceStateReport> REPORTS = new LinkedBlockingQueue<>();
+    /** Trace id that was current on the server while each report was handled. */
+    static final BlockingQueue<String> REPORT_TRACE_IDS = new LinkedBlockingQueue<>();
+
+    static final BlockingQueue<TelemetryWindow> WINDOWS = new LinkedBlockingQueue<>();
+    static final AtomicReference<StreamObserver<Assignment>> WATCH = new AtomicReference<>();
+    static final Map<String, byte[]> ARTIFACTS = new ConcurrentHashMap<>();
+
+    private FakeControlPlane() {}
+
+    /** DeviceService double. */
+    @GrpcService
+    public static class Devices extends DeviceServiceGrpc.DeviceServiceImplBase {
+        @Override
+        public void register(RegisterDeviceRequest request, StreamObserver<RegisterDeviceResponse> response) {
+            REGISTRATIONS.add(request);
+            response.onNext(RegisterDeviceResponse.newBuilder()
+                    .setDeviceId(request.getDeviceId())
+                    .build());
+            response.onCompleted();
+        }
+
+        @Override
+        public void watchAssignments(WatchAssignmentsRequest request, StreamObserver<Assignment> response) {
+            WATCH.set(response);
+        }
+
+        @Override
+        public void reportState(DeviceStateReport request, StreamObserver<ReportAck> response) {
+            REPORTS.add(request);
+            REPORT_TRACE_IDS.add(Span.current().getSpanContext().getTraceId());
+            response.onNext(ReportAck.newBuilder().setAccepted(true).build());
+            response.onCompleted();
+        }
+    }
+
+    /** ArtifactService double: serves {@link #ARTIFACTS} in 100-byte chunks. */
+    @GrpcService
+    public static class Artifacts extends ArtifactServiceGrpc.ArtifactServiceImplBase {
+        @Override
+        public void download(DownloadRequest request, StreamObserver<DownloadChunk> response) {
+            byte[] bytes = ARTIFACTS.get(request.getSha256());
+            if (bytes == null) {
+                response.onError(Status.NOT_FOUND.asRuntimeException());
+                return;
+            }
+            for (long pos = request.getOffset(); pos < bytes.length; pos += 100) {
+                response.onNext(DownloadChunk.newBuilder()
+                        .setOffset(pos)
+                        .setData(ByteString.copyFrom(
+                                Arrays.copyOfRange(bytes, (int) pos, (int) Math.min(bytes.length, pos + 100))))
+                        .setTotalSize(bytes.length)
+                        .setSha256(request.getSha256())
+                        .build());
+            }
+            response.onCompleted();
+        }
+    }
+
+    /** TelemetryService double. */
+    @GrpcService
+    public static class Telemetry extends TelemetryServiceGrpc.TelemetryServiceImplBase {
+        @Override
+        public void report(TelemetryWindow request, StreamObserver<TelemetryAck> response) {
+            WINDOWS.add(request);
+            response.onNext(TelemetryAck.newBuilder()
+                    .setAccepted(true)
+                    .setDriftScore(-1)
+                    .build());
+            response.onCompleted();
+        }
+    }
+}

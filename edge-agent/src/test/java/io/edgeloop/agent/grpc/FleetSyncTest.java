@@ -1,0 +1,138 @@
+package io.edgeloop.agent.grpc;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgeloop.agent.TestModels;
+import io.edgeloop.common.Hashing;
+import io.edgeloop.proto.deployment.v1.Assignment;
+import io.edgeloop.proto.deployment.v1.DeviceModelState;
+import io.edgeloop.proto.deployment.v1.DeviceStateReport;
+import io.edgeloop.proto.deployment.v1.RegisterDeviceRequest;
+import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent against test doubles of the control plane: it registers, watches, downloads and verifies an assigned
+ * model, swaps it in, reports DOWNLOADING then ACTIVE (in the assignment's trace), serves it, sends telemetry, and
+ * re-registers when the watch stream ends.
+ */
+@QuarkusTest
+@TestProfile(FleetSyncTest.ControlPlane.class)
+class FleetSyncTest {
+    private static final long WAIT_S = 20;
+
+    /** Points the gRPC clients at the doubles on this application's own gRPC server; a fresh model dir. */
+    public static class ControlPlane implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            try {
+                return Map.of(
+                        "quarkus.grpc.clients.devices.test-port",
+                        "29090",
+                        "quarkus.grpc.clients.registry.test-port",
+                        "29090",
+                        "quarkus.grpc.clients.telemetry.test-port",
+                        "29090",
+                        "edgeloop.agent.device-id",
+                        "edge-sync-1",
+                        "edgeloop.agent.labels.site",
+                        "plant-9",
+                        "edgeloop.agent.sync.initial-backoff",
+                        "100ms",
+                        "edgeloop.agent.model-dir",
+                        Files.createTempDirectory("agent-sync").toString());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
+    void followsAssignmentsFromTheControlPlane() throws Exception {
+        RegisterDeviceRequest registration = FakeControlPlane.REGISTRATIONS.poll(WAIT_S, TimeUnit.SECONDS);
+        assertNotNull(registration, "the agent registers at start");
+        assertEquals("edge-sync-1", registration.getDeviceId());
+        assertEquals("plant-9", registration.getLabelsMap().get("site"));
+        assertEquals("onnxruntime", registration.getCapabilities().getRuntime());
+        awaitWatch();
+
+        byte[] model = TestModels.constant(8, 4, 1, "normal,imbalance,misalignment,bearing-fault");
+        String sha = Hashing.sha256Hex(model);
+        FakeControlPlane.ARTIFACTS.put(sha, model);
+        String traceId = "0af7651916cd43dd8448eb211c80319c";
+        FakeControlPlane.WATCH
+                .get()
+                .onNext(Assignment.newBuilder()
+                        .setDeploymentId("dep-42")
+                        .setModelName("vibration")
+                        .setModelVersion(2)
+                        .setVariantId("vibration-v2-fp32")
+                        .setArtifactSha256(sha)
+                        .setSizeBytes(model.length)
+                        .setFormat("onnx")
+                        .setTraceparent("00-" + traceId + "-b7ad6b7169203331-01")
+                        .build());
+
+        DeviceStateReport downloading = FakeControlPlane.REPORTS.poll(WAIT_S, TimeUnit.SECONDS);
+        DeviceStateReport active = FakeControlPlane.REPORTS.poll(WAIT_S, TimeUnit.SECONDS);
+        assertNotNull(active, "ACTIVE reported");
+        assertEquals(DeviceModelState.DOWNLOADING, downloading.getState());
+        assertEquals(DeviceModelState.ACTIVE, active.getState());
+        assertEquals("dep-42", active.getDeploymentId());
+        assertEquals("edge-sync-1", active.getDeviceId());
+        assertEquals(traceId, FakeControlPlane.REPORT_TRACE_IDS.poll(), "reports join the assignment's trace");
+
+        given().get("/status")
+                .then()
+                .statusCode(200)
+                .body("deviceId", equalTo("edge-sync-1"))
+                .body("deploymentId", equalTo("dep-42"))
+                .body("modelVersion", equalTo(2))
+                .body("artifactSha256", equalTo(sha))
+                .body("connected", equalTo(true));
+        given().contentType(ContentType.JSON)
+                .body("{\"features\":[0.3,0.28,0.2,0.9,3.0,3.0,25.0,40.0]}")
+                .post("/infer")
+                .then()
+                .statusCode(200)
+                .body("label", equalTo("imbalance"));
+
+        TelemetryWindow window = FakeControlPlane.WINDOWS.poll(WAIT_S, TimeUnit.SECONDS);
+        assertNotNull(window, "a telemetry window is sent");
+        assertEquals("edge-sync-1", window.getDeviceId());
+        assertEquals("vibration", window.getModelName());
+        assertEquals(2, window.getModelVersion());
+        assertEquals(1, window.getInferenceCount());
+        assertEquals(8, window.getFeatureStatsCount());
+        assertEquals(1, window.getPredictedClassCountsMap().get("imbalance"));
+
+        // the server ends the stream: the agent re-registers and watches again
+        var old = FakeControlPlane.WATCH.getAndSet(null);
+        old.onCompleted();
+        RegisterDeviceRequest again = FakeControlPlane.REGISTRATIONS.poll(WAIT_S, TimeUnit.SECONDS);
+        assertNotNull(again, "re-registered after the stream ended");
+        awaitWatch();
+        given().get("/status").then().statusCode(200).body("connected", equalTo(true));
+        assertTrue(FakeControlPlane.REPORTS.isEmpty(), "nothing new to report");
+    }
+
+    private static void awaitWatch() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (FakeControlPlane.WATCH.get() == null && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertNotNull(FakeControlPlane.WATCH.get(), "the agent opens a watch stream");
+    }
+}

@@ -1,0 +1,2 @@
+/** Test helpers: small ONNX models built in code. */
+package io.edgeloop.agent;
