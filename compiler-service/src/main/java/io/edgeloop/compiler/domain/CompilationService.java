@@ -1,0 +1,361 @@
+package io.edgeloop.compiler.domain;
+
+import ai.onnxruntime.OrtEnvironment;
+import io.edgeloop.common.Events;
+import io.edgeloop.common.Topics;
+import io.edgeloop.compiler.config.CompilerConfig;
+import io.edgeloop.compiler.grpc.DatasetGateway;
+import io.edgeloop.compiler.grpc.RegistryGateway;
+import io.edgeloop.compiler.persistence.Compilation;
+import io.edgeloop.compiler.persistence.CompiledVariant;
+import io.edgeloop.kit.outbox.Inbox;
+import io.edgeloop.kit.outbox.Outbox;
+import io.edgeloop.proto.events.v1.EventMeta;
+import io.edgeloop.proto.events.v1.ModelOptimized;
+import io.edgeloop.proto.events.v1.VariantSummary;
+import io.edgeloop.proto.registry.v1.ModelVariant;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs a compilation end to end: downloads the float model (digest verified), fetches the snapshot's validation split,
+ * compiles and validates the variants, uploads and registers the accepted ones, then records the compilation and
+ * enqueues ModelOptimized in one transaction (deduplicated through the inbox for event-triggered jobs). Permanent
+ * failures are recorded with their reason and emit nothing; a peer that stays unavailable is recorded and rethrown.
+ * Compilations run one at a time so that latency figures do not disturb each other.
+ */
+@ApplicationScoped
+public class CompilationService {
+    /** Inbox consumer name of the ModelTrained handler. */
+    public static final String CONSUMER = "compiler-service/model-trained";
+
+    private static final String PRODUCER = "compiler-service";
+    private static final Logger LOG = Logger.getLogger(CompilationService.class);
+
+    @Inject
+    CompilerConfig config;
+
+    @Inject
+    RegistryGateway registry;
+
+    @Inject
+    DatasetGateway datasets;
+
+    @Inject
+    Inbox inbox;
+
+    @Inject
+    Outbox outbox;
+
+    private final ReentrantLock oneAtATime = new ReentrantLock();
+    private CompilationEngine engine;
+    private Path workRoot;
+
+    @PostConstruct
+    void init() {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        CompilerConfig.Validation v = config.validation();
+        engine = new CompilationEngine(
+                new OnnxOptimizer(env, config.optimizationLevel(), config.intraOpThreads()),
+                new ModelEvaluator(env, config.intraOpThreads(), v.batchSize(), v.warmupRuns(), v.latencyRuns()),
+                new VariantValidator(config.accuracyBudgetPoints()));
+        workRoot = workRoot(config);
+    }
+
+    /** The folder that holds per-compilation scratch folders. */
+    public static Path workRoot(CompilerConfig config) {
+        return config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "edgeloop-compiler"));
+    }
+
+    /** Whether {@code job}'s event was already processed (a cheap early check; see {@link #compile}). */
+    public boolean alreadyProcessed(CompileJob job) {
+        return job.cause() != null && inbox.seen(CONSUMER, job.cause().getEventId());
+    }
+
+    /**
+     * Compiles {@code job}.
+     *
+     * @return the recorded compilation's id; empty when the job's event had already been processed
+     * @throws PeerUnavailableException when the registry or the data service stayed unavailable (recorded as FAILED)
+     */
+    public Optional<String> compile(CompileJob job) {
+        oneAtATime.lock();
+        String id = UUID.randomUUID().toString();
+        Instant started = Instant.now();
+        Path dir = null;
+        try {
+            Files.createDirectories(workRoot);
+            dir = Files.createTempDirectory(workRoot, "compilation-");
+            Path floatModel = dir.resolve("float.onnx");
+            registry.download(job.sourceSha256(), floatModel);
+            ValidationSet data = datasets.validationSplit(
+                    job.datasetName(), job.datasetVersion(), config.validation().maxSamples());
+            EngineResult result = engine.run(floatModel, data, dir);
+            checkClasses(job, result, data);
+            Map<VariantTarget, ModelVariant> registered = register(id, job, result, data.size());
+            return finish(id, job, started, result, data.size(), registered);
+        } catch (CompilationFailure e) {
+            LOG.warnf("compilation of %s v%d failed: %s", job.modelName(), job.modelVersion(), e.getMessage());
+            return recordFailure(id, job, started, e.getMessage(), true);
+        } catch (IOException | RuntimeException e) {
+            String reason = e instanceof PeerUnavailableException ? e.getMessage() : e.toString();
+            LOG.errorf("compilation of %s v%d failed: %s", job.modelName(), job.modelVersion(), reason);
+            recordFailure(id, job, started, reason, false);
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new UncheckedIOException((IOException) e);
+        } finally {
+            deleteTree(dir);
+            oneAtATime.unlock();
+        }
+    }
+
+    private static void checkClasses(CompileJob job, EngineResult result, ValidationSet data) {
+        int classes = result.reference().classCount();
+        if (job.classCount() > 0 && job.classCount() != classes) {
+            throw new CompilationFailure("the model outputs " + classes + " classes but its snapshot has "
+                    + job.classCount() + " class labels");
+        }
+        int maxLabel = java.util.Arrays.stream(data.labels()).max().orElse(0);
+        if (maxLabel >= classes) {
+            throw new CompilationFailure(
+                    "validation label index " + maxLabel + " is out of range for a model with " + classes + " outputs");
+        }
+    }
+
+    /** Uploads and registers every accepted variant. */
+    private Map<VariantTarget, ModelVariant> register(String id, CompileJob job, EngineResult result, int samples) {
+        Map<VariantTarget, ModelVariant> registered = new LinkedHashMap<>();
+        for (VariantOutcome o : result.accepted()) {
+            registry.upload(o.artifact(), o.sha256(), o.target().mediaType());
+            Map<String, String> settings = new LinkedHashMap<>(o.settings());
+            settings.put("source_sha256", job.sourceSha256());
+            settings.put("compilation_id", id);
+            settings.put(
+                    "accuracy_budget_points", Double.toString(engine.validator().budgetPoints()));
+            ModelVariant v = registry.addVariant(
+                    job.modelName(),
+                    job.modelVersion(),
+                    o.target().id(),
+                    o.target().format(),
+                    o.sha256(),
+                    metrics(o, result, samples),
+                    settings);
+            if (v.getVariantId().isBlank()) {
+                throw new CompilationFailure(
+                        "registry returned no variant id for " + o.target().id());
+            }
+            registered.put(o.target(), v);
+        }
+        return registered;
+    }
+
+    private static Map<String, Double> metrics(VariantOutcome o, EngineResult result, int samples) {
+        VariantVerdict v = o.verdict();
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("accuracy", v.accuracy());
+        m.put("accuracy_delta", v.accuracyDelta());
+        m.put("max_abs_diff", v.maxAbsDiff());
+        m.put("argmax_agreement", v.argmaxAgreement());
+        m.put("latency_p50_us", v.latencyP50Us());
+        m.put("latency_p99_us", v.latencyP99Us());
+        m.put("size_bytes", (double) v.sizeBytes());
+        m.put("float_accuracy", result.reference().accuracy());
+        m.put("float_latency_p50_us", result.reference().latencyP50Us());
+        m.put("validation_samples", (double) samples);
+        m.putAll(o.extraMetrics());
+        return m;
+    }
+
+    private Optional<String> finish(
+            String id,
+            CompileJob job,
+            Instant started,
+            EngineResult result,
+            int samples,
+            Map<VariantTarget, ModelVariant> registered) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            if (job.cause() != null
+                    && !inbox.firstDelivery(CONSUMER, job.cause().getEventId())) {
+                return Optional.empty();
+            }
+            Compilation c = base(id, job, started);
+            ModelEvaluation ref = result.reference();
+            c.floatAccuracy = ref.accuracy();
+            c.floatLatencyP50Us = ref.latencyP50Us();
+            c.floatLatencyP99Us = ref.latencyP99Us();
+            c.floatSizeBytes = ref.sizeBytes();
+            c.floatGraphNodes = result.floatGraphNodes();
+            c.validationSamples = samples;
+            List<VariantSummary> summaries = new ArrayList<>();
+            for (VariantOutcome o : result.variants()) {
+                CompiledVariant v = variant(o, registered.get(o.target()));
+                c.addVariant(v);
+                if (v.accepted) {
+                    summaries.add(summary(v));
+                }
+            }
+            if (summaries.isEmpty()) {
+                c.status = CompilationStatus.REJECTED;
+                c.failureReason = "no variant stayed within the accuracy budget";
+            } else {
+                c.status = CompilationStatus.SUCCEEDED;
+                c.recommendedVariantId = recommended(c.variants);
+                EventMeta meta = job.cause() != null
+                        ? Events.causedBy(PRODUCER, job.cause())
+                        : Events.newMeta(PRODUCER, job.correlationId(), "");
+                ModelOptimized event = ModelOptimized.newBuilder()
+                        .setMeta(meta)
+                        .setModelName(job.modelName())
+                        .setModelVersion(job.modelVersion())
+                        .setSnapshotId(job.snapshotId())
+                        .addAllVariants(summaries)
+                        .setRecommendedVariantId(c.recommendedVariantId)
+                        .setFloatAccuracy(ref.accuracy())
+                        .build();
+                outbox.enqueue(Topics.MODEL_OPTIMIZED, job.modelName(), meta, event);
+                c.eventId = meta.getEventId();
+            }
+            c.finishedAt = Instant.now();
+            c.persist();
+            LOG.infof(
+                    "compiled %s v%d: %s, %d of %d variants accepted; float accuracy %.4f, p50 %.1f us; %s",
+                    job.modelName(),
+                    job.modelVersion(),
+                    c.status,
+                    summaries.size(),
+                    result.variants().size(),
+                    ref.accuracy(),
+                    ref.latencyP50Us(),
+                    summaries.stream()
+                            .map(v -> String.format(
+                                    java.util.Locale.ROOT,
+                                    "%s %d B p50 %.1f us max diff %.2g",
+                                    v.getTarget(),
+                                    v.getSizeBytes(),
+                                    v.getLatencyP50Us(),
+                                    v.getMaxAbsDiff()))
+                            .toList());
+            return Optional.of(c.id);
+        });
+    }
+
+    private Optional<String> recordFailure(
+            String id, CompileJob job, Instant started, String reason, boolean markProcessed) {
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                if (markProcessed
+                        && job.cause() != null
+                        && !inbox.firstDelivery(CONSUMER, job.cause().getEventId())) {
+                    return Optional.empty();
+                }
+                Compilation c = base(id, job, started);
+                c.status = CompilationStatus.FAILED;
+                c.failureReason = reason.length() > 4000 ? reason.substring(0, 4000) : reason;
+                c.finishedAt = Instant.now();
+                c.persist();
+                return Optional.of(c.id);
+            });
+        } catch (RuntimeException e) {
+            LOG.errorf("cannot record the failed compilation of %s v%d: %s", job.modelName(), job.modelVersion(), e);
+            if (markProcessed) {
+                throw e;
+            }
+            return Optional.empty();
+        }
+    }
+
+    private Compilation base(String id, CompileJob job, Instant started) {
+        Compilation c = new Compilation();
+        c.id = id;
+        c.modelName = job.modelName();
+        c.modelVersion = job.modelVersion();
+        c.snapshotId = job.snapshotId();
+        c.sourceSha256 = job.sourceSha256();
+        c.trigger = job.trigger();
+        c.causationEventId = job.cause() == null ? null : job.cause().getEventId();
+        c.accuracyBudgetPoints = engine.validator().budgetPoints();
+        c.optimizationLevel = config.optimizationLevel().name();
+        c.startedAt = started;
+        return c;
+    }
+
+    private static CompiledVariant variant(VariantOutcome o, ModelVariant registered) {
+        VariantVerdict v = o.verdict();
+        CompiledVariant cv = new CompiledVariant();
+        cv.target = o.target().id();
+        cv.format = o.target().format();
+        cv.accepted = v.accepted() && registered != null;
+        cv.rejectionReason = v.reason();
+        cv.variantId = registered == null ? null : registered.getVariantId();
+        cv.artifactSha256 = o.sha256();
+        cv.sizeBytes = v.sizeBytes();
+        cv.accuracy = v.accuracy();
+        cv.accuracyDelta = v.accuracyDelta();
+        cv.maxAbsDiff = v.maxAbsDiff();
+        cv.argmaxAgreement = v.argmaxAgreement();
+        cv.latencyP50Us = v.latencyP50Us();
+        cv.latencyP99Us = v.latencyP99Us();
+        cv.settings.putAll(o.settings());
+        return cv;
+    }
+
+    private static VariantSummary summary(CompiledVariant v) {
+        return VariantSummary.newBuilder()
+                .setVariantId(v.variantId)
+                .setTarget(v.target)
+                .setFormat(v.format)
+                .setArtifactSha256(v.artifactSha256)
+                .setSizeBytes(v.sizeBytes)
+                .setAccuracy(v.accuracy)
+                .setAccuracyDelta(v.accuracyDelta)
+                .setMaxAbsDiff(v.maxAbsDiff)
+                .setArgmaxAgreement(v.argmaxAgreement)
+                .setLatencyP50Us(v.latencyP50Us)
+                .setLatencyP99Us(v.latencyP99Us)
+                .build();
+    }
+
+    /** The cpu-fp32-ortopt variant when accepted, else the most accurate accepted one (then the fastest). */
+    static String recommended(List<CompiledVariant> variants) {
+        List<CompiledVariant> accepted =
+                variants.stream().filter(v -> v.accepted).toList();
+        return accepted.stream()
+                .filter(v -> v.target.equals(VariantTarget.CPU_FP32_ORTOPT.id()))
+                .findFirst()
+                .or(() -> accepted.stream()
+                        .min(Comparator.comparingDouble((CompiledVariant v) -> -v.accuracy)
+                                .thenComparingDouble(v -> v.latencyP50Us)))
+                .map(v -> v.variantId)
+                .orElseThrow();
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(OnnxOptimizer::deleteQuietly);
+        } catch (IOException e) {
+            LOG.warnf("cannot delete %s: %s", dir, e);
+        }
+    }
+}

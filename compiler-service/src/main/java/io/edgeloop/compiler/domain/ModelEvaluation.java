@@ -1,0 +1,34 @@
+package io.edgeloop.compiler.domain;
+
+/**
+ * Figures of one model on a validation set.
+ *
+ * @param outputs the model's output row per sample (e.g. class probabilities)
+ * @param predictions argmax of each output row
+ * @param accuracy fraction of predictions equal to the label, in [0, 1]
+ * @param latencyP50Us median single-sample inference time in microseconds, after a warm-up
+ * @param latencyP99Us 99th percentile single-sample inference time in microseconds
+ * @param sizeBytes size of the model file
+ * @param inputName the model's input, as declared by the model
+ * @param outputName the output the figures are computed from
+ */
+public record ModelEvaluation(
+        float[][] outputs,
+        int[] predictions,
+        double accuracy,
+        double latencyP50Us,
+        double latencyP99Us,
+        long sizeBytes,
+        String inputName,
+        String outputName) {
+
+    /** Number of evaluated samples. */
+    public int sampleCount() {
+        return predictions.length;
+    }
+
+    /** Width of an output row (the number of classes). */
+    public int classCount() {
+        return outputs.length == 0 ? 0 : outputs[0].length;
+    }
+}

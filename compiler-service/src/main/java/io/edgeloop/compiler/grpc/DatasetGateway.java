@@ -1,0 +1,87 @@
+package io.edgeloop.compiler.grpc;
+
+import io.edgeloop.compiler.config.CompilerConfig;
+import io.edgeloop.compiler.domain.CompilationFailure;
+import io.edgeloop.compiler.domain.ValidationSet;
+import io.edgeloop.proto.data.v1.DatasetServiceGrpc;
+import io.edgeloop.proto.data.v1.Sample;
+import io.edgeloop.proto.data.v1.SampleBatch;
+import io.edgeloop.proto.data.v1.SnapshotRef;
+import io.edgeloop.proto.data.v1.Split;
+import io.edgeloop.proto.data.v1.StreamSnapshotRequest;
+import io.quarkus.grpc.GrpcClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The data service's DatasetService: the validation split of a snapshot. */
+@ApplicationScoped
+public class DatasetGateway {
+    @GrpcClient("dataset")
+    DatasetServiceGrpc.DatasetServiceBlockingStub datasets;
+
+    @Inject
+    GrpcCalls calls;
+
+    @Inject
+    CompilerConfig config;
+
+    /**
+     * The VALIDATION samples of snapshot {@code datasetName@v<version>}, at most {@code maxSamples} (the first ones
+     * in the service's deterministic order).
+     *
+     * @throws CompilationFailure when the snapshot does not exist, has no validation samples or is inconsistent
+     */
+    public ValidationSet validationSplit(String datasetName, int version, int maxSamples) {
+        return calls.call(
+                "dataset StreamSnapshot " + datasetName + "@v" + version,
+                () -> fetch(datasetName, version, maxSamples));
+    }
+
+    private ValidationSet fetch(String datasetName, int version, int maxSamples) {
+        List<float[]> features = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        String snapshot = datasetName + "@v" + version;
+        Iterator<SampleBatch> it = datasets.withDeadlineAfter(
+                        config.grpc().deadline().toMillis(), TimeUnit.MILLISECONDS)
+                .streamSnapshot(StreamSnapshotRequest.newBuilder()
+                        .setSnapshot(SnapshotRef.newBuilder()
+                                .setDatasetName(datasetName)
+                                .setVersion(version))
+                        .addSplits(Split.VALIDATION)
+                        .build());
+        // read to the end even past maxSamples: cancelling through io.grpc.Context is unreliable on
+        // Quarkus' Vert.x context storage, and the stream is bounded by the deadline
+        while (it.hasNext()) {
+            for (Sample s : it.next().getSamplesList()) {
+                if (s.getSplit() != Split.VALIDATION || features.size() >= maxSamples) {
+                    continue;
+                }
+                if (!features.isEmpty() && s.getFeaturesCount() != features.get(0).length) {
+                    throw new CompilationFailure("snapshot " + snapshot + " sample " + s.getSampleId() + " has "
+                            + s.getFeaturesCount() + " features, earlier samples "
+                            + features.get(0).length);
+                }
+                if (s.getLabelIndex() < 0) {
+                    throw new CompilationFailure(
+                            "snapshot " + snapshot + " sample " + s.getSampleId() + " has no label");
+                }
+                float[] f = new float[s.getFeaturesCount()];
+                for (int i = 0; i < f.length; i++) {
+                    f[i] = s.getFeatures(i);
+                }
+                features.add(f);
+                labels.add(s.getLabelIndex());
+            }
+        }
+        if (features.isEmpty()) {
+            throw new CompilationFailure("snapshot " + snapshot + " has no validation samples");
+        }
+        return new ValidationSet(
+                features.toArray(float[][]::new),
+                labels.stream().mapToInt(Integer::intValue).toArray());
+    }
+}

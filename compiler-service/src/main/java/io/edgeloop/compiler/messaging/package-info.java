@@ -1,0 +1,2 @@
+/** Kafka consumer of ModelTrained events. */
+package io.edgeloop.compiler.messaging;

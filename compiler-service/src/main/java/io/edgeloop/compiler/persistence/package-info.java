@@ -1,0 +1,2 @@
+/** Compilations and their variants in PostgreSQL (Hibernate ORM with Panache, schema managed by Hibernate). */
+package io.edgeloop.compiler.persistence;

@@ -1,0 +1,418 @@
+package io.edgeloop.compiler;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgeloop.common.Events;
+import io.edgeloop.common.Hashing;
+import io.edgeloop.common.SensorSimulator;
+import io.edgeloop.common.Topics;
+import io.edgeloop.compiler.persistence.Compilation;
+import io.edgeloop.compiler.testing.FakeArtifactService;
+import io.edgeloop.compiler.testing.FakeDatasetService;
+import io.edgeloop.compiler.testing.FakeModelRegistry;
+import io.edgeloop.compiler.testing.TestModels;
+import io.edgeloop.embedded.quarkus.KafkaTestResource;
+import io.edgeloop.embedded.quarkus.PostgresTestResource;
+import io.edgeloop.kit.outbox.OutboxEvent;
+import io.edgeloop.proto.data.v1.Sample;
+import io.edgeloop.proto.data.v1.Split;
+import io.edgeloop.proto.events.v1.Metrics;
+import io.edgeloop.proto.events.v1.ModelOptimized;
+import io.edgeloop.proto.events.v1.ModelTrained;
+import io.edgeloop.proto.events.v1.VariantSummary;
+import io.edgeloop.proto.registry.v1.AddVariantRequest;
+import io.edgeloop.proto.registry.v1.Lineage;
+import io.edgeloop.proto.registry.v1.ModelVersion;
+import io.quarkus.grpc.GrpcService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The service against real Kafka and PostgreSQL, with in-memory doubles of the registry and the data service on its
+ * gRPC test port.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
+class CompilerServiceTest {
+    static final TestModels.Linear LINEAR = TestModels.fit(11, 2000);
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Inject
+    @GrpcService
+    FakeArtifactService artifacts;
+
+    @Inject
+    @GrpcService
+    FakeModelRegistry registry;
+
+    @Inject
+    @GrpcService
+    FakeDatasetService datasets;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    /** A registered version of {@code model} (trained on snapshot {@code model@v1}) with its float artifact. */
+    record Setup(String model, String sha, List<Sample> validation) {}
+
+    Setup setUp(String model, byte[] onnx) {
+        String sha = artifacts.put(onnx, "application/onnx");
+        SensorSimulator sim = new SensorSimulator(model.hashCode());
+        List<Sample> all = new ArrayList<>();
+        List<Sample> validation = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            var r = sim.next();
+            Split split = i % 5 == 0 ? Split.TRAIN : Split.VALIDATION;
+            Sample.Builder s = Sample.newBuilder()
+                    .setSampleId(String.format("s%04d", i))
+                    .setLabelIndex(r.labelIndex())
+                    .setLabel(r.label())
+                    .setSplit(split);
+            for (float f : r.features()) {
+                s.addFeatures(f);
+            }
+            all.add(s.build());
+            if (split == Split.VALIDATION) {
+                validation.add(s.build());
+            }
+        }
+        datasets.put(model, 1, all);
+        registry.register(ModelVersion.newBuilder()
+                .setModelName(model)
+                .setVersion(1)
+                .setArtifactSha256(sha)
+                .setSizeBytes(onnx.length)
+                .setLineage(Lineage.newBuilder()
+                        .setDatasetName(model)
+                        .setDatasetVersion(1)
+                        .setSnapshotId(model + "@v1")
+                        .setTrainingRunId("run-1")
+                        .setCorrelationId("corr-" + model))
+                .addAllClassLabels(SensorSimulator.LABELS)
+                .setFeatureCount(TestModels.FEATURES)
+                .setArchitecture("linear")
+                .build());
+        return new Setup(model, sha, validation);
+    }
+
+    ModelTrained trained(Setup s) {
+        return ModelTrained.newBuilder()
+                .setMeta(Events.newMeta("training-service", "corr-" + s.model, ""))
+                .setModelName(s.model)
+                .setModelVersion(1)
+                .setTrainingRunId("run-1")
+                .setDatasetName(s.model)
+                .setDatasetVersion(1)
+                .setSnapshotId(s.model + "@v1")
+                .setArtifactSha256(s.sha)
+                .setArtifactSizeBytes(artifacts.get(s.sha).bytes().length)
+                .setArchitecture("linear")
+                .setValidationMetrics(Metrics.newBuilder().setAccuracy(0.9))
+                .setFeatureCount(TestModels.FEATURES)
+                .addAllClassLabels(SensorSimulator.LABELS)
+                .build();
+    }
+
+    void send(ModelTrained event) throws Exception {
+        try (var producer = new KafkaProducer<String, byte[]>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.MODEL_TRAINED, event.getModelName(), event.toByteArray()))
+                    .get();
+        }
+    }
+
+    /** The first ModelOptimized on the topic that matches {@code match}. */
+    ModelOptimized awaitOptimized(Predicate<ModelOptimized> match) throws Exception {
+        try (var consumer = new KafkaConsumer<String, byte[]>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "test-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.MODEL_OPTIMIZED));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    ModelOptimized e = ModelOptimized.parseFrom(r.value());
+                    if (match.test(e)) {
+                        assertEquals(e.getModelName(), r.key());
+                        return e;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no matching ModelOptimized within " + WAIT);
+    }
+
+    static <T> T await(String what, Supplier<Optional<T>> probe) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<T> v = probe.get();
+            if (v.isPresent()) {
+                return v.get();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+
+    static List<Compilation> compilationsOf(String model) {
+        return QuarkusTransaction.requiringNew().call(() -> Compilation.<Compilation>list("modelName", model));
+    }
+
+    /** Accuracy of the linear model on the samples, computed in plain Java (no ONNX Runtime). */
+    static double expectedAccuracy(List<Sample> samples) {
+        int correct = 0;
+        for (Sample s : samples) {
+            int best = -1;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < TestModels.CLASSES; c++) {
+                double z = LINEAR.bias()[c];
+                for (int f = 0; f < TestModels.FEATURES; f++) {
+                    z += (double) s.getFeatures(f) * LINEAR.weights()[f][c];
+                }
+                if (z > bestScore) {
+                    bestScore = z;
+                    best = c;
+                }
+            }
+            if (best == s.getLabelIndex()) {
+                correct++;
+            }
+        }
+        return (double) correct / samples.size();
+    }
+
+    @Test
+    void modelTrainedIsCompiledValidatedRegisteredAndAnnounced() throws Exception {
+        Setup s = setUp("vibration", TestModels.gemmSoftmax(LINEAR));
+        ModelTrained event = trained(s);
+        send(event);
+
+        ModelOptimized e = awaitOptimized(
+                o -> o.getMeta().getCausationId().equals(event.getMeta().getEventId()));
+
+        assertEquals("compiler-service", e.getMeta().getProducer());
+        assertEquals(event.getMeta().getCorrelationId(), e.getMeta().getCorrelationId());
+        assertEquals("vibration", e.getModelName());
+        assertEquals(1, e.getModelVersion());
+        assertEquals("vibration@v1", e.getSnapshotId());
+        double expected = expectedAccuracy(s.validation);
+        assertTrue(expected > 0.85, "the test model itself is good: " + expected);
+        assertEquals(expected, e.getFloatAccuracy(), 1e-9);
+        assertEquals(2, e.getVariantsCount());
+        List<AddVariantRequest> calls = registry.addVariantCalls("vibration");
+        assertEquals(2, calls.size());
+        for (VariantSummary v : e.getVariantsList()) {
+            assertTrue(v.getMaxAbsDiff() < 1e-4, v.toString());
+            assertEquals(1.0, v.getArgmaxAgreement());
+            assertEquals(expected, v.getAccuracy(), 1e-9);
+            assertEquals(0.0, v.getAccuracyDelta(), 1e-9);
+            assertTrue(v.getLatencyP50Us() > 0 && v.getLatencyP99Us() >= v.getLatencyP50Us());
+            FakeArtifactService.Stored stored = artifacts.get(v.getArtifactSha256());
+            assertNotNull(stored, "variant uploaded");
+            assertEquals(v.getArtifactSha256(), Hashing.sha256Hex(stored.bytes()));
+            assertEquals(stored.bytes().length, v.getSizeBytes());
+            assertEquals(v.getFormat().equals("ort") ? "application/x-ort" : "application/onnx", stored.mediaType());
+            AddVariantRequest call = calls.stream()
+                    .filter(c -> c.getTarget().equals(v.getTarget()))
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals(v.getArtifactSha256(), call.getArtifactSha256());
+            assertEquals(v.getAccuracy(), call.getMetricsOrThrow("accuracy"));
+            assertEquals(v.getLatencyP50Us(), call.getMetricsOrThrow("latency_p50_us"));
+            assertEquals(s.validation.size(), call.getMetricsOrThrow("validation_samples"));
+            assertEquals("EXTENDED_OPT", call.getSettingsOrThrow("optimization_level"));
+            assertEquals(s.sha, call.getSettingsOrThrow("source_sha256"));
+        }
+        VariantSummary ortopt = e.getVariantsList().stream()
+                .filter(v -> v.getTarget().equals("cpu-fp32-ortopt"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(ortopt.getVariantId(), e.getRecommendedVariantId());
+        assertTrue(e.getVariantsList().stream()
+                .anyMatch(v ->
+                        v.getTarget().equals("cpu-ort-format") && v.getFormat().equals("ort")));
+
+        String id = compilationsOf("vibration").get(0).id;
+        given().get("/compilations?model=vibration")
+                .then()
+                .statusCode(200)
+                .body("size()", equalTo(1))
+                .body("[0].id", equalTo(id));
+        given().get("/compilations/" + id)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("SUCCEEDED"))
+                .body("trigger", equalTo("event"))
+                .body("causationEventId", equalTo(event.getMeta().getEventId()))
+                .body("eventId", equalTo(e.getMeta().getEventId()))
+                .body("validationSamples", equalTo(s.validation.size()))
+                .body("floatModel.graphNodes", equalTo(2))
+                .body("recommendedVariantId", equalTo(ortopt.getVariantId()))
+                .body("variants.status", hasItems("ACCEPTED", "ACCEPTED"))
+                .body("variants.target", hasItems("cpu-fp32-ortopt", "cpu-ort-format"));
+    }
+
+    @Test
+    void aRedeliveredEventIsCompiledOnceAndAMalformedModelFailsWithoutAnEvent() throws Exception {
+        Setup good = setUp("dedupe", TestModels.gemmSoftmax(LINEAR));
+        Setup bad = setUp("garbage", "definitely not onnx".getBytes());
+        ModelTrained event = trained(good);
+        send(event);
+        send(event); // redelivery
+        send(trained(bad));
+
+        // one partition, processed in order: once the malformed model's failure is recorded, both copies were handled
+        Compilation failed = await(
+                "the malformed model's compilation",
+                () -> compilationsOf("garbage").stream().findFirst());
+        assertEquals("FAILED", failed.status.name());
+        assertTrue(failed.failureReason.contains("is not a model ONNX Runtime can load"), failed.failureReason);
+        assertEquals(null, failed.eventId);
+        assertEquals(1, compilationsOf("dedupe").size());
+        assertEquals(2, registry.addVariantCalls("dedupe").size());
+        long events = QuarkusTransaction.requiringNew().call(() -> OutboxEvent.count("recordKey", "garbage"));
+        assertEquals(0, events, "no ModelOptimized for the malformed model");
+        given().get("/compilations/" + failed.id)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("FAILED"))
+                .body("failureReason", containsString("ONNX Runtime"))
+                .body("variants.size()", equalTo(0));
+    }
+
+    @Test
+    void postRecompilesARegisteredVersionOnDemand() throws Exception {
+        Setup s = setUp("on-demand", TestModels.matMulAddSoftmax(LINEAR));
+
+        String id = given().contentType(ContentType.JSON)
+                .body("{\"modelName\":\"on-demand\",\"modelVersion\":1}")
+                .post("/compilations")
+                .then()
+                .statusCode(201)
+                .header("Location", containsString("/compilations/"))
+                .body("status", equalTo("SUCCEEDED"))
+                .body("trigger", equalTo("api"))
+                .body("snapshotId", equalTo("on-demand@v1"))
+                .body("floatModel.graphNodes", equalTo(3))
+                .extract()
+                .path("id");
+
+        ModelOptimized e = awaitOptimized(o -> o.getModelName().equals("on-demand"));
+        assertEquals("corr-on-demand", e.getMeta().getCorrelationId());
+        assertEquals("", e.getMeta().getCausationId());
+        assertEquals(expectedAccuracy(s.validation), e.getFloatAccuracy(), 1e-9);
+        Compilation c = QuarkusTransaction.requiringNew().call(() -> Compilation.<Compilation>findById(id));
+        assertEquals(e.getMeta().getEventId(), c.eventId);
+    }
+
+    @Test
+    void unusableRecordsGoToTheDeadLetterTopic() throws Exception {
+        ModelTrained noName = ModelTrained.newBuilder()
+                .setMeta(Events.newMeta("training-service", "", ""))
+                .setModelVersion(1)
+                .build();
+        try (var producer = new KafkaProducer<String, byte[]>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.MODEL_TRAINED, "poison", "not protobuf".getBytes()))
+                    .get();
+            producer.send(new ProducerRecord<>(Topics.MODEL_TRAINED, "no-name", noName.toByteArray()))
+                    .get();
+        }
+        try (var consumer = new KafkaConsumer<String, byte[]>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "test-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.deadLetter(Topics.MODEL_TRAINED)));
+            List<String> keys = new ArrayList<>();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline && !keys.containsAll(List.of("poison", "no-name"))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> keys.add(r.key()));
+            }
+            assertTrue(keys.containsAll(List.of("poison", "no-name")), "dead letters: " + keys);
+        }
+        assertTrue(compilationsOf("").isEmpty());
+    }
+
+    @Test
+    void restErrorsAreProblems() {
+        given().get("/compilations/no-such-id")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("detail", containsString("no-such-id"));
+        given().contentType(ContentType.JSON)
+                .body("{}")
+                .post("/compilations")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItems("modelName", "modelVersion"));
+        given().contentType(ContentType.JSON)
+                .body("{\"modelName\":\"bad name!\",\"modelVersion\":0}")
+                .post("/compilations")
+                .then()
+                .statusCode(422)
+                .body("errors.size()", equalTo(2));
+        given().contentType(ContentType.JSON)
+                .body("{\"modelName\":\"unknown-model\",\"modelVersion\":7}")
+                .post("/compilations")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("detail", containsString("no version 7 of model unknown-model"));
+        given().contentType(ContentType.JSON)
+                .body("{\"modelName\":")
+                .post("/compilations")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
+        given().get("/compilations?limit=0").then().statusCode(422);
+        given().get("/q/health/ready").then().statusCode(200).body("checks.name", hasItems("compiler"));
+    }
+}
