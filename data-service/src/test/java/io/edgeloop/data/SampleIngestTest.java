@@ -168,7 +168,7 @@ class SampleIngestTest {
                 .statusCode(422)
                 .body("errors.field", contains("samples[1].features[1]", "samples[2].features[0]"))
                 .body("errors[0].message", startsWith("outlier: 40 is "))
-                .body("errors[0].message", containsString("limit 10, over 121 stored samples"));
+                .body("errors[0].message", containsString("limit 25, over 121 stored samples"));
         assertEquals(121, sampleCount("ingest-outlier"));
 
         given().contentType(ContentType.JSON)

@@ -32,12 +32,9 @@ public final class Main implements Callable<Integer> {
         int agents;
 
         @Option(
-                names = "--zipkin",
-                negatable = true,
-                defaultValue = "true",
-                description =
-                        "Run a Zipkin server for traces (UI on http://127.0.0.1:9411). Default: ${DEFAULT-VALUE}.")
-        boolean zipkin;
+                names = "--no-zipkin",
+                description = "Do not run the Zipkin server (UI on http://127.0.0.1:9411); check traces in-process.")
+        boolean noZipkin;
 
         @Option(
                 names = "--work-dir",
@@ -49,7 +46,7 @@ public final class Main implements Callable<Integer> {
             LocalStack.Builder b = LocalStack.builder()
                     .home(h)
                     .agents(agents)
-                    .zipkin(zipkin)
+                    .zipkin(!noZipkin)
                     .fixedPorts(true)
                     .log(Main::say);
             if (workDir != null) {

@@ -21,8 +21,12 @@ public interface DataConfig {
 
     /** Outlier rejection: {@code |x - median| > madThreshold * MAD}, per feature, over the stored samples. */
     interface Outlier {
-        /** How many median absolute deviations from the median a feature value may be. */
-        @WithDefault("10")
+        /**
+         * How many median absolute deviations from the median a feature value may be. Wide enough that a new
+         * operating regime (a remounted sensor reading 2x) is accepted as data, narrow enough to catch glitches
+         * (spikes, unit mix-ups) that are orders of magnitude off.
+         */
+        @WithDefault("25")
         double madThreshold();
 
         /** Stored samples a dataset needs before outliers are rejected (too few give unstable statistics). */
