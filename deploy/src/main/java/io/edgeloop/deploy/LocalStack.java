@@ -141,7 +141,8 @@ public final class LocalStack implements AutoCloseable {
         for (int i = 1; i <= cfg.agents; i++) {
             String deviceId = String.format("edge-%03d", i);
             int port = fixed ? 8089 + i : Ports.free();
-            processes.add(startAgent(home, deviceId, port, i, spanEndpoint));
+            int grpcPort = fixed ? 9089 + i : Ports.free();
+            processes.add(startAgent(home, deviceId, port, grpcPort, i, spanEndpoint));
             agentUrls.add("http://127.0.0.1:" + port);
             deviceIds.add(deviceId);
         }
@@ -205,10 +206,11 @@ public final class LocalStack implements AutoCloseable {
                 s.name(), cmd, workDir.resolve("run/" + s.name()), workDir.resolve("logs/" + s.name() + ".log"));
     }
 
-    private ManagedProcess startAgent(Path home, String deviceId, int port, int index, String spanEndpoint)
-            throws IOException {
+    private ManagedProcess startAgent(
+            Path home, String deviceId, int port, int grpcPort, int index, String spanEndpoint) throws IOException {
         List<String> cmd = new ArrayList<>(jvm("192m"));
         cmd.add("-Dquarkus.http.port=" + port);
+        cmd.add("-Dquarkus.grpc.server.port=" + grpcPort); // KServe v2 / Open Inference Protocol
         cmd.add("-Dedgeloop.agent.device-id=" + deviceId);
         cmd.add("-Dedgeloop.agent.model-dir=" + workDir.resolve("agents/" + deviceId + "/models"));
         cmd.add("-Dedgeloop.agent.simulator.seed=" + (1000 + index));

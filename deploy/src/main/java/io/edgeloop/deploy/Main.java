@@ -97,7 +97,7 @@ public final class Main implements Callable<Integer> {
             }));
             stack.start();
             say("stack is up. REST: data :8081, training :8082, compiler :8083, registry :8084, deployment :8085,"
-                    + " monitoring :8086, agents :8090+"
+                    + " monitoring :8086, agents :8090+ (KServe v2 gRPC :9090+)"
                     + (stack.zipkinUrl() != null ? ", Zipkin " + stack.zipkinUrl() : ""));
             say("logs in " + stack.workDir().resolve("logs") + ". Ctrl-C to stop.");
             stopped.await();

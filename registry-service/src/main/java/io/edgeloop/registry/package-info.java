@@ -1,5 +1,6 @@
 /**
- * The model registry service: content-addressed artifacts on the filesystem with gRPC streaming transfer, and model
- * versions and variants with lineage in PostgreSQL, served over gRPC (writes) and REST (reads).
+ * The model registry service: content-addressed, Ed25519-signed artifacts with gRPC streaming transfer, and model
+ * versions, variants, aliases, tags and an append-only history in PostgreSQL, served over gRPC, REST and an
+ * MLflow-compatible REST subset.
  */
 package io.edgeloop.registry;

@@ -7,6 +7,7 @@ import io.edgeloop.agent.domain.ModelRuntime;
 import io.edgeloop.agent.domain.ModelStore;
 import io.edgeloop.agent.domain.Simulator;
 import io.edgeloop.agent.domain.TelemetryAccumulator;
+import io.edgeloop.agent.domain.TelemetrySpool;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
@@ -57,6 +58,22 @@ public class AgentBeans {
                 config.telemetry().maxPendingWindows(),
                 new Random(),
                 Clock.systemUTC());
+    }
+
+    /** The on-disk telemetry queue in {@code <model-dir>/telemetry}. */
+    @Produces
+    @Singleton
+    TelemetrySpool telemetrySpool(AgentConfig config) {
+        Path dir = Path.of(config.modelDir()).resolve("telemetry");
+        try {
+            return new TelemetrySpool(dir, config.telemetry().spoolMaxWindows());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the telemetry spool in " + dir, e);
+        }
+    }
+
+    void closeSpool(@Disposes TelemetrySpool spool) throws IOException {
+        spool.close();
     }
 
     @Produces

@@ -19,6 +19,14 @@ public interface AgentConfig {
     @WithDefault("models")
     String modelDir();
 
+    /**
+     * Whether a model needs a valid registry signature (Ed25519 over its sha256 digest) before it is activated.
+     * When true, a model without a signature, with an unknown key or a bad signature is refused (FAILED) and the
+     * previous model keeps serving.
+     */
+    @WithDefault("true")
+    boolean requireSignature();
+
     /** ONNX Runtime intra-op threads per session. */
     @WithDefault("1")
     int ortThreads();
@@ -65,9 +73,16 @@ public interface AgentConfig {
         @WithDefault("64")
         int reservoirSize();
 
-        /** Closed windows kept while the monitoring service is unreachable; the oldest are dropped beyond. */
+        /** Closed windows kept in memory before they are moved to the on-disk spool. */
         @WithDefault("30")
         int maxPendingWindows();
+
+        /**
+         * Windows kept in the on-disk spool ({@code <model-dir>/telemetry}) while the monitoring service is
+         * unreachable; the oldest are dropped beyond.
+         */
+        @WithDefault("5000")
+        int spoolMaxWindows();
     }
 
     /** Control-plane settings. */

@@ -1,6 +1,9 @@
 package io.edgeloop.agent.domain;
 
-/** A downloaded artifact whose sha256 or size differs from the assignment's: it is deleted, never loaded. */
+/**
+ * An artifact that failed verification: its sha256 or size differs from the assignment's, or its registry signature
+ * is missing (when required), unknown or invalid. It is never loaded.
+ */
 public class ArtifactVerificationException extends Exception {
     public ArtifactVerificationException(String message) {
         super(message);

@@ -31,6 +31,8 @@ public final class LoadedModel {
     private final String inputName;
     private final String outputName;
     private final int featureCount;
+    private final long batch;
+    private final int classes;
     private final List<String> labels;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final AtomicLong inferences = new AtomicLong();
@@ -41,12 +43,16 @@ public final class LoadedModel {
             String inputName,
             String outputName,
             int featureCount,
+            long batch,
+            int classes,
             List<String> labels) {
         this.session = session;
         this.descriptor = descriptor;
         this.inputName = inputName;
         this.outputName = outputName;
         this.featureCount = featureCount;
+        this.batch = batch;
+        this.classes = classes;
         this.labels = List.copyOf(labels);
     }
 
@@ -120,7 +126,19 @@ public final class LoadedModel {
             }
             labels = generated;
         }
-        return new LoadedModel(session, descriptor, input.getName(), output.getName(), features, labels);
+        long batch = inShape[0] > 0 ? inShape[0] : -1;
+        if (batch > 1) {
+            throw new InvalidModelException("model input has a fixed batch of " + batch + ", expected 1 or dynamic");
+        }
+        return new LoadedModel(
+                session,
+                descriptor,
+                input.getName(),
+                output.getName(),
+                features,
+                batch,
+                classes > 0 ? (int) classes : labels.size(),
+                labels);
     }
 
     /** Takes a reference for one inference; false once the model was released by its holder and closed. */
@@ -191,6 +209,87 @@ public final class LoadedModel {
         inferences.incrementAndGet();
         String label = best < labels.size() ? labels.get(best) : "class-" + best;
         return new Prediction(descriptor, label, best, probabilities, latencyUs);
+    }
+
+    /**
+     * Validates and runs {@code rows} inputs given row-major in {@code data}. A model with a fixed batch of 1 runs
+     * row by row. The caller must hold a reference.
+     *
+     * @throws InvalidInputException for a wrong value count or non-finite values
+     */
+    BatchPrediction runBatch(OrtEnvironment env, float[] data, int rows) {
+        List<InputProblem> problems = new ArrayList<>();
+        if (rows < 1) {
+            problems.add(new InputProblem("shape", "batch size must be at least 1, got " + rows));
+        } else if (data.length != (long) rows * featureCount) {
+            problems.add(new InputProblem(
+                    "contents",
+                    "expected " + rows + " x " + featureCount + " = " + (long) rows * featureCount + " values, got "
+                            + data.length));
+        }
+        for (int i = 0; i < data.length && problems.size() < 20; i++) {
+            if (!Float.isFinite(data[i])) {
+                problems.add(new InputProblem("contents[" + i + "]", "must be a finite number"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidInputException(descriptor, problems);
+        }
+        long start = System.nanoTime();
+        float[] scores = new float[rows * classes];
+        try {
+            if (batch == 1) {
+                for (int r = 0; r < rows; r++) {
+                    float[] one = session1(env, FloatBuffer.wrap(data, r * featureCount, featureCount), 1);
+                    System.arraycopy(one, 0, scores, r * classes, classes);
+                }
+            } else {
+                float[] all = session1(env, FloatBuffer.wrap(data), rows);
+                System.arraycopy(all, 0, scores, 0, scores.length);
+            }
+        } catch (OrtException e) {
+            throw new InferenceFailedException(descriptor, e);
+        }
+        long latencyUs = (System.nanoTime() - start) / 1000;
+        List<String> predicted = new ArrayList<>(rows);
+        for (int r = 0; r < rows; r++) {
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+                if (scores[r * classes + c] > scores[r * classes + best]) {
+                    best = c;
+                }
+            }
+            predicted.add(best < labels.size() ? labels.get(best) : "class-" + best);
+        }
+        inferences.addAndGet(rows);
+        return new BatchPrediction(signature(), rows, classes, scores, predicted, latencyUs);
+    }
+
+    /** Runs {@code rows} rows and returns the output, row-major, checked to be {@code rows x classes}. */
+    private float[] session1(OrtEnvironment env, FloatBuffer input, int rows) throws OrtException {
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, input.slice(), new long[] {rows, featureCount});
+                OrtSession.Result result = session.run(Map.of(inputName, tensor), Set.of(outputName))) {
+            if (!(result.get(0) instanceof OnnxTensor out)) {
+                throw new InferenceFailedException(
+                        descriptor, new IllegalStateException("output " + outputName + " is not a tensor"));
+            }
+            FloatBuffer values = out.getFloatBuffer();
+            if (values == null || values.remaining() != rows * classes) {
+                throw new InferenceFailedException(
+                        descriptor,
+                        new IllegalStateException(
+                                "output shape " + Arrays.toString(out.getInfo().getShape()) + " is not [" + rows + ", "
+                                        + classes + "]"));
+            }
+            float[] flat = new float[rows * classes];
+            values.get(flat);
+            return flat;
+        }
+    }
+
+    /** Identity and tensor signature. */
+    public ModelSignature signature() {
+        return new ModelSignature(descriptor, inputName, outputName, batch, featureCount, classes, labels);
     }
 
     private void validate(float[] features) {

@@ -12,6 +12,8 @@ import java.util.List;
  * @param classLabels labels from the assignment, used when the model's metadata has none
  * @param featureCount feature count from the assignment, used when the model's input shape is dynamic
  * @param activatedAt when it was activated (null before activation)
+ * @param signature the registry's Ed25519 signature (base64) of the artifact digest that was verified, null if none
+ * @param signingKeyId the key that made {@code signature}
  */
 public record ModelDescriptor(
         String deploymentId,
@@ -22,9 +24,38 @@ public record ModelDescriptor(
         String format,
         List<String> classLabels,
         int featureCount,
-        Instant activatedAt) {
+        Instant activatedAt,
+        String signature,
+        String signingKeyId) {
     public ModelDescriptor {
         classLabels = classLabels == null ? List.of() : List.copyOf(classLabels);
+        signature = signature == null || signature.isBlank() ? null : signature;
+        signingKeyId = signingKeyId == null || signingKeyId.isBlank() ? null : signingKeyId;
+    }
+
+    /** An unsigned descriptor. */
+    public ModelDescriptor(
+            String deploymentId,
+            String modelName,
+            int modelVersion,
+            String variantId,
+            String artifactSha256,
+            String format,
+            List<String> classLabels,
+            int featureCount,
+            Instant activatedAt) {
+        this(
+                deploymentId,
+                modelName,
+                modelVersion,
+                variantId,
+                artifactSha256,
+                format,
+                classLabels,
+                featureCount,
+                activatedAt,
+                null,
+                null);
     }
 
     /** The model an assignment asks for. */
@@ -38,7 +69,9 @@ public record ModelDescriptor(
                 a.getFormat().isBlank() ? "onnx" : a.getFormat(),
                 a.getClassLabelsList(),
                 a.getFeatureCount(),
-                null);
+                null,
+                a.getSignature(),
+                a.getSigningKeyId());
     }
 
     /** This descriptor, activated at {@code when}. */
@@ -52,6 +85,24 @@ public record ModelDescriptor(
                 format,
                 classLabels,
                 featureCount,
-                when);
+                when,
+                signature,
+                signingKeyId);
+    }
+
+    /** This descriptor with the signature that verified its artifact. */
+    public ModelDescriptor signedBy(String signature, String signingKeyId) {
+        return new ModelDescriptor(
+                deploymentId,
+                modelName,
+                modelVersion,
+                variantId,
+                artifactSha256,
+                format,
+                classLabels,
+                featureCount,
+                activatedAt,
+                signature,
+                signingKeyId);
     }
 }

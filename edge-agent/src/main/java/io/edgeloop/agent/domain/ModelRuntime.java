@@ -54,6 +54,35 @@ public final class ModelRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a batch (row-major {@code data}, {@code rows} rows) on the active model, which must be {@code modelName}
+     * (and {@code modelVersion} unless blank). The model is pinned for the whole batch.
+     *
+     * @throws NoModelException when no model is loaded
+     * @throws ModelNotServedException when the active model is another one
+     * @throws InvalidInputException when the input does not fit the model
+     * @throws InferenceFailedException when ONNX Runtime fails
+     */
+    public BatchPrediction inferBatch(String modelName, String modelVersion, float[] data, int rows) {
+        LoadedModel model = pin();
+        try {
+            ModelDescriptor d = model.descriptor();
+            if (!d.modelName().equals(modelName)) {
+                throw new ModelNotServedException(
+                        "model '" + modelName + "' is not served here (serving '" + d.modelName() + "')");
+            }
+            if (modelVersion != null
+                    && !modelVersion.isBlank()
+                    && !modelVersion.equals(String.valueOf(d.modelVersion()))) {
+                throw new ModelNotServedException("version " + modelVersion + " of '" + modelName
+                        + "' is not served here (serving version " + d.modelVersion() + ")");
+            }
+            return model.runBatch(env, data, rows);
+        } finally {
+            model.release();
+        }
+    }
+
     private LoadedModel pin() {
         while (true) {
             LoadedModel model = active.get();

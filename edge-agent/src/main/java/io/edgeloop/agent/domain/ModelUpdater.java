@@ -26,8 +26,9 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Applies assignments: report DOWNLOADING, download the artifact (resuming a partial file), verify its sha256,
- * load and check the model, record it as active on disk, swap it in, report ACTIVE. Any failure reports FAILED and
+ * Applies assignments: report DOWNLOADING, download the artifact (resuming a partial file), verify its sha256 and
+ * the registry's Ed25519 signature of that digest (from the assignment, else the download's first chunk, else
+ * ArtifactService.GetArtifact), load and check the model, record it as active on disk, swap it in, report ACTIVE. Any failure reports FAILED and
  * leaves the previous model serving. The whole activation is one span whose parent is the assignment's traceparent.
  * Not thread-safe: call from one thread.
  */
@@ -44,6 +45,7 @@ public final class ModelUpdater {
     private final ModelStore store;
     private final ModelRuntime runtime;
     private final ArtifactSource artifacts;
+    private final SignatureVerifier signatures;
     private final StateReporter reporter;
     private final Tracer tracer;
     private final int ortThreads;
@@ -59,6 +61,7 @@ public final class ModelUpdater {
             ModelStore store,
             ModelRuntime runtime,
             ArtifactSource artifacts,
+            SignatureVerifier signatures,
             StateReporter reporter,
             Tracer tracer,
             int ortThreads,
@@ -68,6 +71,7 @@ public final class ModelUpdater {
         this.store = store;
         this.runtime = runtime;
         this.artifacts = artifacts;
+        this.signatures = signatures;
         this.reporter = reporter;
         this.tracer = tracer;
         this.ortThreads = ortThreads;
@@ -77,7 +81,8 @@ public final class ModelUpdater {
     }
 
     /**
-     * Loads the model recorded as active in the store, before any network (offline start).
+     * Loads the model recorded as active in the store, before any network (offline start). Its sha256 and its
+     * recorded signature are checked again (keys come from the on-disk cache).
      *
      * @return the restored model, or empty when there is none or it cannot be loaded
      */
@@ -94,6 +99,7 @@ public final class ModelUpdater {
                         d.modelName(), d.modelVersion());
                 return Optional.empty();
             }
+            signatures.verify(d.artifactSha256(), d.signature(), d.signingKeyId());
             LoadedModel model = LoadedModel.load(
                     runtime.environment(), store.modelFile(d.artifactSha256(), d.format()), d, ortThreads);
             runtime.activate(model);
@@ -123,8 +129,10 @@ public final class ModelUpdater {
             }
             reporter.report(assignment, DeviceModelState.DOWNLOADING, "");
             ModelDescriptor wanted = ModelDescriptor.of(assignment);
-            Path file = fetch(wanted, assignment.getSizeBytes());
-            ModelDescriptor activated = wanted.activatedAt(clock.instant());
+            Fetched fetched = fetch(wanted, assignment.getSizeBytes());
+            Path file = fetched.file();
+            ModelDescriptor signed = checkSignature(wanted, fetched, current);
+            ModelDescriptor activated = signed.activatedAt(clock.instant());
             LoadedModel model = LoadedModel.load(runtime.environment(), file, activated, ortThreads);
             try {
                 store.writeActive(activated);
@@ -167,10 +175,60 @@ public final class ModelUpdater {
         }
     }
 
+    /** A sha256-verified artifact file and the signature its download carried (nulls when none or cached). */
+    private record Fetched(Path file, String signature, String signingKeyId) {}
+
+    /**
+     * Verifies the registry signature of {@code wanted}'s digest: the assignment's, else the download's, else the
+     * registry's GetArtifact. A refused artifact is deleted unless the active model uses it.
+     *
+     * @return {@code wanted} with the signature that verified (unchanged when unsigned and not required)
+     */
+    private ModelDescriptor checkSignature(ModelDescriptor wanted, Fetched fetched, Optional<LoadedModel> current)
+            throws ArtifactVerificationException {
+        String sha = wanted.artifactSha256();
+        String signature = wanted.signature();
+        String keyId = wanted.signingKeyId();
+        if (signature == null && fetched.signature() != null) {
+            signature = fetched.signature();
+            keyId = fetched.signingKeyId();
+        }
+        if (signature == null) {
+            try {
+                var ref = artifacts.describe(sha);
+                if (ref.isPresent() && !ref.get().getSignature().isBlank()) {
+                    signature = ref.get().getSignature();
+                    keyId = ref.get().getSigningKeyId();
+                }
+            } catch (RuntimeException e) {
+                if (signatures.required()) {
+                    throw new ArtifactVerificationException(
+                            "the signature of artifact " + sha + " cannot be fetched from the registry: " + e);
+                }
+                LOG.debugf("no registry record of %s: %s", sha, e);
+            }
+        }
+        try {
+            signatures.verify(sha, signature, keyId);
+        } catch (ArtifactVerificationException e) {
+            boolean inUse = current.map(m -> m.descriptor().artifactSha256().equals(sha))
+                    .orElse(false);
+            if (!inUse) {
+                try {
+                    Files.deleteIfExists(fetched.file());
+                } catch (IOException io) {
+                    LOG.warnf("cannot delete refused artifact %s: %s", fetched.file(), io.getMessage());
+                }
+            }
+            throw e;
+        }
+        return wanted.signedBy(signature, keyId);
+    }
+
     /** The verified artifact file: from the cache, or downloaded with resume and transient-failure retries. */
-    private Path fetch(ModelDescriptor d, long expectedSize) throws Exception {
+    private Fetched fetch(ModelDescriptor d, long expectedSize) throws Exception {
         if (store.hasVerified(d.artifactSha256(), d.format())) {
-            return store.modelFile(d.artifactSha256(), d.format());
+            return new Fetched(store.modelFile(d.artifactSha256(), d.format()), null, null);
         }
         Duration delay = retryDelay;
         for (int attempt = 1; ; attempt++) {
@@ -199,7 +257,7 @@ public final class ModelUpdater {
         return true; // an I/O failure or a stream that ended early: resume
     }
 
-    private Path download(ModelDescriptor d, long expectedSize) throws IOException, ArtifactVerificationException {
+    private Fetched download(ModelDescriptor d, long expectedSize) throws IOException, ArtifactVerificationException {
         String sha = d.artifactSha256();
         Path part = store.partialFile(sha);
         long offset = Files.exists(part) ? Files.size(part) : 0;
@@ -208,12 +266,18 @@ public final class ModelUpdater {
             offset = 0;
         }
         long position = offset;
+        String signature = null;
+        String signingKeyId = null;
         if (expectedSize <= 0 || offset < expectedSize) {
             try (OutputStream out = Files.newOutputStream(
                     part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                 Iterator<DownloadChunk> chunks = artifacts.download(sha, offset);
                 while (chunks.hasNext()) {
                     DownloadChunk chunk = chunks.next();
+                    if (signature == null && !chunk.getSignature().isBlank()) {
+                        signature = chunk.getSignature();
+                        signingKeyId = chunk.getSigningKeyId();
+                    }
                     if (chunk.getOffset() != position) {
                         throw new IOException("chunk at offset " + chunk.getOffset() + ", expected " + position);
                     }
@@ -237,6 +301,6 @@ public final class ModelUpdater {
         Path file = store.modelFile(sha, d.format());
         Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         LOG.infof("downloaded %s (%d bytes, resumed at %d)", file.getFileName(), position, offset);
-        return file;
+        return new Fetched(file, signature, signingKeyId);
     }
 }

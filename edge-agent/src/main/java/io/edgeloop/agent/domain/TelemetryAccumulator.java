@@ -19,7 +19,8 @@ import org.jboss.logging.Logger;
 /**
  * Inference statistics of the current window (one model): count, per-feature mean/std/min/max (Welford; std is the
  * population standard deviation), a uniform reservoir sample of inputs (algorithm R), predicted class counts,
- * latency percentiles (nearest rank over a latency reservoir) and the error count. {@link #roll} closes the window
+ * latency percentiles (nearest rank over a latency reservoir) and the error count, tagged with the deployment being
+ * served. {@link #roll} closes the window
  * into a bounded queue of windows waiting to be sent; a window closes early when the model changes. Thread-safe.
  */
 public final class TelemetryAccumulator {
@@ -109,7 +110,8 @@ public final class TelemetryAccumulator {
     }
 
     private static boolean sameModel(ModelDescriptor a, ModelDescriptor b) {
-        return a.modelName().equals(b.modelName())
+        return java.util.Objects.equals(a.deploymentId(), b.deploymentId())
+                && a.modelName().equals(b.modelName())
                 && a.modelVersion() == b.modelVersion()
                 && a.variantId().equals(b.variantId());
     }
@@ -204,6 +206,7 @@ public final class TelemetryAccumulator {
             var b = TelemetryWindow.newBuilder()
                     .setWindowId(UUID.randomUUID().toString())
                     .setDeviceId(deviceId)
+                    .setDeploymentId(model.deploymentId() == null ? "" : model.deploymentId())
                     .setModelName(model.modelName())
                     .setModelVersion(model.modelVersion())
                     .setVariantId(model.variantId())

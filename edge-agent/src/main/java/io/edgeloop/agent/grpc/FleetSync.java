@@ -5,6 +5,8 @@ import io.edgeloop.agent.config.AgentConfig;
 import io.edgeloop.agent.domain.ModelRuntime;
 import io.edgeloop.agent.domain.ModelStore;
 import io.edgeloop.agent.domain.ModelUpdater;
+import io.edgeloop.agent.domain.SignatureVerifier;
+import io.edgeloop.agent.domain.TrustedKeys;
 import io.edgeloop.proto.deployment.v1.Assignment;
 import io.edgeloop.proto.deployment.v1.DeviceCapabilities;
 import io.edgeloop.proto.deployment.v1.DeviceModelState;
@@ -13,8 +15,13 @@ import io.edgeloop.proto.deployment.v1.DeviceStateReport;
 import io.edgeloop.proto.deployment.v1.RegisterDeviceRequest;
 import io.edgeloop.proto.deployment.v1.RegisterDeviceResponse;
 import io.edgeloop.proto.deployment.v1.WatchAssignmentsRequest;
+import io.edgeloop.proto.registry.v1.ArtifactRef;
 import io.edgeloop.proto.registry.v1.ArtifactServiceGrpc;
+import io.edgeloop.proto.registry.v1.DownloadChunk;
 import io.edgeloop.proto.registry.v1.DownloadRequest;
+import io.edgeloop.proto.registry.v1.GetArtifactRequest;
+import io.edgeloop.proto.registry.v1.GetSigningKeysRequest;
+import io.edgeloop.proto.registry.v1.SigningKey;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -30,6 +37,9 @@ import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -79,10 +89,12 @@ public class FleetSync {
     private ExecutorService apply;
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
+        var keys = new TrustedKeys(store.dir(), this::signingKeys);
         updater = new ModelUpdater(
                 store,
                 runtime,
-                this::download,
+                new RegistryArtifacts(),
+                new SignatureVerifier(keys, config.requireSignature()),
                 this::report,
                 tracer,
                 config.ortThreads(),
@@ -196,13 +208,32 @@ public class FleetSync {
                 .build();
     }
 
-    private java.util.Iterator<io.edgeloop.proto.registry.v1.DownloadChunk> download(String sha256, long offset) {
+    private List<SigningKey> signingKeys() {
         return ArtifactServiceGrpc.newBlockingStub(registry)
-                .withDeadlineAfter(config.sync().downloadTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .download(DownloadRequest.newBuilder()
-                        .setSha256(sha256)
-                        .setOffset(offset)
-                        .build());
+                .withDeadlineAfter(config.sync().rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .getSigningKeys(GetSigningKeysRequest.getDefaultInstance())
+                .getKeysList();
+    }
+
+    /** The registry's ArtifactService: Download and GetArtifact. */
+    private final class RegistryArtifacts implements io.edgeloop.agent.domain.ArtifactSource {
+        @Override
+        public Iterator<DownloadChunk> download(String sha256, long offset) {
+            return ArtifactServiceGrpc.newBlockingStub(registry)
+                    .withDeadlineAfter(config.sync().downloadTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .download(DownloadRequest.newBuilder()
+                            .setSha256(sha256)
+                            .setOffset(offset)
+                            .build());
+        }
+
+        @Override
+        public Optional<ArtifactRef> describe(String sha256) {
+            return Optional.of(ArtifactServiceGrpc.newBlockingStub(registry)
+                    .withDeadlineAfter(config.sync().rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .getArtifact(
+                            GetArtifactRequest.newBuilder().setSha256(sha256).build()));
+        }
     }
 
     private void report(Assignment a, DeviceModelState state, String message) {

@@ -2,6 +2,8 @@ package io.edgeloop.agent.grpc;
 
 import io.edgeloop.agent.config.AgentConfig;
 import io.edgeloop.agent.domain.TelemetryAccumulator;
+import io.edgeloop.agent.domain.TelemetryShipper;
+import io.edgeloop.agent.domain.TelemetrySpool;
 import io.edgeloop.proto.telemetry.v1.TelemetryAck;
 import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
@@ -13,6 +15,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,10 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Every telemetry window: closes the current window (when it saw inferences) and sends every queued window to
- * TelemetryService.Report, oldest first. A failed send keeps that window and the later ones for the next tick; the
- * queue is bounded (edgeloop.agent.telemetry.max-pending-windows). Window ids are fixed when a window closes, so a
- * retried window is deduped by the server.
+ * Every telemetry window: closes the current window (when it saw inferences), appends closed windows to the on-disk
+ * spool and sends the spool to TelemetryService.Report, oldest first, removing each window only after its ack. A
+ * failed send keeps that window and the later ones (across restarts) for the next tick; the spool is bounded
+ * (edgeloop.agent.telemetry.spool-max-windows). Window ids are fixed when a window closes, so a window re-sent after a
+ * lost ack is deduped by the server.
  */
 @ApplicationScoped
 public class TelemetryReporter {
@@ -35,6 +39,9 @@ public class TelemetryReporter {
     @Inject
     TelemetryAccumulator accumulator;
 
+    @Inject
+    TelemetrySpool spool;
+
     @GrpcClient("telemetry")
     Channel telemetry;
 
@@ -43,11 +50,13 @@ public class TelemetryReporter {
     private volatile boolean lastDriftDetected;
     private boolean failing;
     private ScheduledExecutorService executor;
+    private TelemetryShipper shipper;
 
     void onStart(@Observes StartupEvent event) {
         if (!config.telemetry().enabled()) {
             return;
         }
+        shipper = new TelemetryShipper(accumulator, spool);
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "telemetry");
             t.setDaemon(true);
@@ -57,9 +66,20 @@ public class TelemetryReporter {
         executor.scheduleAtFixedRate(this::tick, ms, ms, TimeUnit.MILLISECONDS);
     }
 
+    /** Stops sending and spools the window in progress, so a restart delivers it. */
     void onStop(@Observes ShutdownEvent event) {
-        if (executor != null) {
-            executor.shutdownNow();
+        if (executor == null) {
+            return;
+        }
+        executor.shutdownNow();
+        try {
+            if (executor.awaitTermination(2, TimeUnit.SECONDS)) {
+                shipper.spoolClosedWindows();
+            }
+        } catch (IOException e) {
+            LOG.warnf("cannot spool the last telemetry window: %s", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -78,28 +98,38 @@ public class TelemetryReporter {
         return lastDriftDetected;
     }
 
+    /** Windows waiting on disk for delivery. */
+    public int spooledWindows() {
+        return spool.size();
+    }
+
+    private TelemetryAck send(TelemetryWindow w) {
+        return TelemetryServiceGrpc.newBlockingStub(telemetry)
+                .withDeadlineAfter(config.sync().rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .report(w);
+    }
+
+    private void acknowledged(TelemetryAck ack) {
+        sent.incrementAndGet();
+        lastDriftScore = ack.getDriftScore();
+        lastDriftDetected = ack.getDriftDetected();
+        if (failing) {
+            LOG.info("telemetry delivery recovered");
+            failing = false;
+        }
+    }
+
     private void tick() {
         try {
-            accumulator.roll();
-            for (TelemetryWindow w : accumulator.pending()) {
-                TelemetryAck ack = TelemetryServiceGrpc.newBlockingStub(telemetry)
-                        .withDeadlineAfter(config.sync().rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                        .report(w);
-                accumulator.acknowledge(w.getWindowId());
-                sent.incrementAndGet();
-                lastDriftScore = ack.getDriftScore();
-                lastDriftDetected = ack.getDriftDetected();
-                if (failing) {
-                    LOG.info("telemetry delivery recovered");
-                    failing = false;
-                }
-            }
+            shipper.ship(this::send, this::acknowledged);
         } catch (StatusRuntimeException e) {
             if (!failing) {
-                LOG.warnf("telemetry report failed, keeping windows for the next attempt: %s", e.getStatus());
+                LOG.warnf(
+                        "telemetry report failed, keeping %d windows on disk for the next attempt: %s",
+                        spool.size(), e.getStatus());
                 failing = true;
             }
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.warnf("telemetry tick failed: %s", e.toString());
         }
     }

@@ -9,20 +9,29 @@ import com.google.protobuf.ByteString;
 import io.edgeloop.agent.TestModels;
 import io.edgeloop.common.Hashing;
 import io.edgeloop.proto.deployment.v1.Assignment;
+import io.edgeloop.proto.registry.v1.ArtifactRef;
 import io.edgeloop.proto.registry.v1.DownloadChunk;
+import io.edgeloop.proto.registry.v1.SigningKey;
 import io.grpc.Status;
 import io.opentelemetry.api.trace.TracerProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +46,14 @@ class ModelUpdaterTest {
 
     /** Artifacts the fake registry serves, by sha256 (the bytes may deliberately not match the key). */
     private final Map<String, byte[]> served = new ConcurrentHashMap<>();
+    /** Signatures (base64) the fake registry serves in the first chunk and in GetArtifact, by sha256. */
+    private final Map<String, String> servedSignatures = new ConcurrentHashMap<>();
+    /** Key id the fake registry names for its signatures. */
+    private String servedKeyId = "registry-key-1";
+    /** Keys the fake registry's GetSigningKeys returns; null = the registry is unreachable. */
+    private volatile List<SigningKey> registryKeys = new ArrayList<>();
+
+    private final List<String> describeCalls = new ArrayList<>();
     /** Offsets the updater asked for. */
     private final List<Long> requestedOffsets = new ArrayList<>();
     /** When >= 0, the next download fails with UNAVAILABLE after this many chunks. */
@@ -65,6 +82,8 @@ class ModelUpdaterTest {
                     .setData(ByteString.copyFrom(Arrays.copyOfRange(bytes, (int) pos, end)))
                     .setTotalSize(bytes.length)
                     .setSha256(sha)
+                    .setSignature(chunks.isEmpty() ? servedSignatures.getOrDefault(sha, "") : "")
+                    .setSigningKeyId(chunks.isEmpty() && servedSignatures.containsKey(sha) ? servedKeyId : "")
                     .build());
         }
         int failAt = failAfterChunks;
@@ -89,11 +108,39 @@ class ModelUpdaterTest {
         };
     }
 
+    private Optional<ArtifactRef> describe(String sha) {
+        describeCalls.add(sha);
+        if (!served.containsKey(sha)) {
+            throw Status.NOT_FOUND.withDescription("no artifact " + sha).asRuntimeException();
+        }
+        return Optional.of(ArtifactRef.newBuilder()
+                .setSha256(sha)
+                .setSignature(servedSignatures.getOrDefault(sha, ""))
+                .setSigningKeyId(servedSignatures.containsKey(sha) ? servedKeyId : "")
+                .build());
+    }
+
     private ModelUpdater updater(ModelRuntime runtime, ModelStore store) {
+        return updater(runtime, store, new SignatureVerifier(new TrustedKeys(store.dir(), List::of), false));
+    }
+
+    private ModelUpdater updater(ModelRuntime runtime, ModelStore store, SignatureVerifier verifier) {
+        ArtifactSource source = new ArtifactSource() {
+            @Override
+            public Iterator<DownloadChunk> download(String sha256, long offset) {
+                return ModelUpdaterTest.this.download(sha256, offset);
+            }
+
+            @Override
+            public Optional<ArtifactRef> describe(String sha256) {
+                return ModelUpdaterTest.this.describe(sha256);
+            }
+        };
         return new ModelUpdater(
                 store,
                 runtime,
-                this::download,
+                source,
+                verifier,
                 (a, state, msg) -> reports.add(a.getDeploymentId() + ":" + state),
                 TracerProvider.noop().get("test"),
                 1,
@@ -208,5 +255,172 @@ class ModelUpdaterTest {
         assertEquals(List.of("d9:DOWNLOADING", "d9:FAILED"), reports);
         assertEquals(1, requestedOffsets.size(), "NOT_FOUND is not retried");
         assertTrue(runtime.active().isEmpty());
+    }
+
+    // ---- registry signatures ----
+
+    private static KeyPair ed25519() throws GeneralSecurityException {
+        return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    }
+
+    /** Ed25519 signature (base64) of the raw digest, as the registry makes it. */
+    private static String sign(KeyPair key, String sha) throws GeneralSecurityException {
+        Signature s = Signature.getInstance("Ed25519");
+        s.initSign(key.getPrivate());
+        s.update(HexFormat.of().parseHex(sha));
+        return Base64.getEncoder().encodeToString(s.sign());
+    }
+
+    private static SigningKey publicKey(String id, KeyPair key) {
+        return SigningKey.newBuilder()
+                .setKeyId(id)
+                .setAlgorithm("Ed25519")
+                .setPublicKey(ByteString.copyFrom(key.getPublic().getEncoded()))
+                .build();
+    }
+
+    private SignatureVerifier requiring(ModelStore store) {
+        return new SignatureVerifier(
+                new TrustedKeys(store.dir(), () -> {
+                    List<SigningKey> keys = registryKeys;
+                    if (keys == null) {
+                        throw Status.UNAVAILABLE
+                                .withDescription("registry down")
+                                .asRuntimeException();
+                    }
+                    return keys;
+                }),
+                true);
+    }
+
+    @Test
+    void signedModelActivatesAndRestoresOfflineWithTheCachedKey() throws Exception {
+        KeyPair registry = ed25519();
+        registryKeys = List.of(publicKey("registry-key-1", registry));
+        byte[] model = TestModels.constant(8, 4, 2, LABELS);
+        String sha = Hashing.sha256Hex(model);
+        served.put(sha, model);
+        servedSignatures.put(sha, sign(registry, sha));
+        ModelStore store = new ModelStore(dir);
+        ModelRuntime runtime = newRuntime();
+
+        // the assignment carries no signature: the one in the download's first chunk is verified
+        assertEquals(
+                ModelUpdater.Outcome.ACTIVATED,
+                updater(runtime, store, requiring(store)).apply(assignment("d1", 1, model, sha)));
+        assertEquals(List.of("d1:DOWNLOADING", "d1:ACTIVE"), reports);
+        assertEquals("misalignment", runtime.infer(X).label());
+        assertEquals(servedSignatures.get(sha), store.readActive().orElseThrow().signature());
+        assertEquals("registry-key-1", store.readActive().orElseThrow().signingKeyId());
+        assertTrue(Files.exists(dir.resolve(TrustedKeys.FILE)), "the key is cached on disk");
+
+        // restart with the registry unreachable: the recorded signature verifies with the cached key
+        registryKeys = null;
+        ModelRuntime restarted = newRuntime();
+        var restored = updater(restarted, new ModelStore(dir), requiring(store)).restore();
+        assertEquals("d1", restored.orElseThrow().deploymentId());
+        assertEquals("misalignment", restarted.infer(X).label());
+    }
+
+    /**
+     * With signatures required, every bad case is refused: FAILED is reported, the artifact is not kept, and the
+     * agent stays on the old (signed) model.
+     */
+    @Test
+    void tamperedOrBadlySignedArtifactsAreRefusedAndTheOldModelKeepsServing() throws Exception {
+        KeyPair registry = ed25519();
+        KeyPair attacker = ed25519();
+        registryKeys = List.of(publicKey("registry-key-1", registry));
+        ModelStore store = new ModelStore(dir);
+        ModelRuntime runtime = newRuntime();
+        ModelUpdater updater = updater(runtime, store, requiring(store));
+
+        byte[] good = TestModels.constant(8, 4, 0, LABELS);
+        String goodSha = Hashing.sha256Hex(good);
+        served.put(goodSha, good);
+        assertEquals(
+                ModelUpdater.Outcome.ACTIVATED,
+                updater.apply(assignment("d1", 1, good, goodSha).toBuilder()
+                        .setSignature(sign(registry, goodSha))
+                        .setSigningKeyId("registry-key-1")
+                        .build()));
+
+        byte[] next = TestModels.constant(8, 4, 3, LABELS);
+        String nextSha = Hashing.sha256Hex(next);
+        byte[] tampered = next.clone();
+        tampered[tampered.length - 3] ^= 0x5a;
+        record Case(String name, byte[] servedBytes, String signature, String keyId) {}
+        List<Case> cases = List.of(
+                // bytes changed in transit or at rest: the digest no longer matches the signed one
+                new Case("tampered bytes", tampered, sign(registry, nextSha), "registry-key-1"),
+                // the right bytes, signed by someone else under the registry's key id
+                new Case("wrong key", next, sign(attacker, nextSha), "registry-key-1"),
+                // a valid registry signature, but of another artifact's digest
+                new Case("signature of another digest", next, sign(registry, goodSha), "registry-key-1"),
+                // a key the registry does not have
+                new Case("unknown key", next, sign(attacker, nextSha), "attacker-key"),
+                new Case("malformed signature", next, "not base64!", "registry-key-1"),
+                new Case("no signature", next, "", ""));
+        int deployment = 2;
+        for (Case c : cases) {
+            served.put(nextSha, c.servedBytes());
+            reports.clear();
+            String dep = "d" + deployment++;
+            Assignment a = assignment(dep, 2, next, nextSha).toBuilder()
+                    .setSignature(c.signature())
+                    .setSigningKeyId(c.keyId())
+                    .build();
+            assertEquals(ModelUpdater.Outcome.FAILED, updater.apply(a), c.name());
+            assertEquals(List.of(dep + ":DOWNLOADING", dep + ":FAILED"), reports, c.name());
+            assertFalse(Files.exists(store.modelFile(nextSha, "onnx")), c.name() + ": the artifact is not kept");
+            assertFalse(Files.exists(store.partialFile(nextSha)), c.name());
+            Prediction p = runtime.infer(X);
+            assertEquals(1, p.model().modelVersion(), c.name() + ": the old model keeps serving");
+            assertEquals("normal", p.label(), c.name());
+            assertEquals("d1", store.readActive().orElseThrow().deploymentId(), c.name());
+        }
+
+        // the same artifact, correctly signed, is then accepted
+        served.put(nextSha, next);
+        assertEquals(
+                ModelUpdater.Outcome.ACTIVATED,
+                updater.apply(assignment("d99", 2, next, nextSha).toBuilder()
+                        .setSignature(sign(registry, nextSha))
+                        .setSigningKeyId("registry-key-1")
+                        .build()));
+        assertEquals("bearing-fault", runtime.infer(X).label());
+    }
+
+    @Test
+    void aCachedArtifactIsVerifiedWithTheSignatureFromGetArtifact() throws Exception {
+        KeyPair registry = ed25519();
+        registryKeys = List.of(publicKey("registry-key-1", registry));
+        ModelStore store = new ModelStore(dir);
+        ModelRuntime runtime = newRuntime();
+        ModelUpdater updater = updater(runtime, store, requiring(store));
+        byte[] v1 = TestModels.constant(8, 4, 0, LABELS);
+        byte[] v2 = TestModels.constant(8, 4, 1, LABELS);
+        String sha1 = Hashing.sha256Hex(v1);
+        String sha2 = Hashing.sha256Hex(v2);
+        served.put(sha1, v1);
+        served.put(sha2, v2);
+        servedSignatures.put(sha1, sign(registry, sha1));
+        servedSignatures.put(sha2, sign(registry, sha2));
+        assertEquals(ModelUpdater.Outcome.ACTIVATED, updater.apply(assignment("d1", 1, v1, sha1)));
+        assertEquals(ModelUpdater.Outcome.ACTIVATED, updater.apply(assignment("d2", 2, v2, sha2)));
+        assertEquals(2, requestedOffsets.size());
+
+        // roll back to v1: its file is still cached, so no download brings a signature; GetArtifact does
+        describeCalls.clear();
+        assertEquals(ModelUpdater.Outcome.ACTIVATED, updater.apply(assignment("d3", 1, v1, sha1)));
+        assertEquals(2, requestedOffsets.size(), "no download");
+        assertEquals(List.of(sha1), describeCalls);
+        assertEquals("normal", runtime.infer(X).label());
+
+        // and a registry record with a bad signature refuses the cached artifact too
+        servedSignatures.put(sha2, sign(ed25519(), sha2));
+        assertEquals(ModelUpdater.Outcome.FAILED, updater.apply(assignment("d4", 2, v2, sha2)));
+        assertEquals("normal", runtime.infer(X).label());
+        assertEquals("d3", store.readActive().orElseThrow().deploymentId());
     }
 }

@@ -11,6 +11,9 @@ import io.edgeloop.proto.deployment.v1.WatchAssignmentsRequest;
 import io.edgeloop.proto.registry.v1.ArtifactServiceGrpc;
 import io.edgeloop.proto.registry.v1.DownloadChunk;
 import io.edgeloop.proto.registry.v1.DownloadRequest;
+import io.edgeloop.proto.registry.v1.GetSigningKeysRequest;
+import io.edgeloop.proto.registry.v1.SigningKey;
+import io.edgeloop.proto.registry.v1.SigningKeys;
 import io.edgeloop.proto.telemetry.v1.TelemetryAck;
 import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
@@ -18,7 +21,13 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.api.trace.Span;
 import io.quarkus.grpc.GrpcService;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +47,32 @@ public final class FakeControlPlane {
     static final BlockingQueue<TelemetryWindow> WINDOWS = new LinkedBlockingQueue<>();
     static final AtomicReference<StreamObserver<Assignment>> WATCH = new AtomicReference<>();
     static final Map<String, byte[]> ARTIFACTS = new ConcurrentHashMap<>();
+    /** Id of the registry's signing key. */
+    static final String KEY_ID = "registry-test-key";
+    /** The registry's signing key pair, generated per test run. */
+    static final KeyPair KEY = newKey();
+
+    static final BlockingQueue<String> KEY_REQUESTS = new LinkedBlockingQueue<>();
+
+    private static KeyPair newKey() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The registry's signature of {@code sha256}: Ed25519 over the raw digest, base64. */
+    static String sign(String sha256) {
+        try {
+            Signature s = Signature.getInstance("Ed25519");
+            s.initSign(KEY.getPrivate());
+            s.update(HexFormat.of().parseHex(sha256));
+            return Base64.getEncoder().encodeToString(s.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private FakeControlPlane() {}
 
@@ -67,7 +102,10 @@ public final class FakeControlPlane {
         }
     }
 
-    /** ArtifactService double: serves {@link #ARTIFACTS} in 100-byte chunks. */
+    /**
+     * ArtifactService double: serves {@link #ARTIFACTS} in 100-byte chunks, the first carrying the signature, and
+     * the signing key.
+     */
     @GrpcService
     public static class Artifacts extends ArtifactServiceGrpc.ArtifactServiceImplBase {
         @Override
@@ -78,7 +116,10 @@ public final class FakeControlPlane {
                 return;
             }
             for (long pos = request.getOffset(); pos < bytes.length; pos += 100) {
+                boolean first = pos == request.getOffset();
                 response.onNext(DownloadChunk.newBuilder()
+                        .setSignature(first ? sign(request.getSha256()) : "")
+                        .setSigningKeyId(first ? KEY_ID : "")
                         .setOffset(pos)
                         .setData(ByteString.copyFrom(
                                 Arrays.copyOfRange(bytes, (int) pos, (int) Math.min(bytes.length, pos + 100))))
@@ -86,6 +127,18 @@ public final class FakeControlPlane {
                         .setSha256(request.getSha256())
                         .build());
             }
+            response.onCompleted();
+        }
+
+        @Override
+        public void getSigningKeys(GetSigningKeysRequest request, StreamObserver<SigningKeys> response) {
+            KEY_REQUESTS.add(KEY_ID);
+            response.onNext(SigningKeys.newBuilder()
+                    .addKeys(SigningKey.newBuilder()
+                            .setKeyId(KEY_ID)
+                            .setAlgorithm("Ed25519")
+                            .setPublicKey(ByteString.copyFrom(KEY.getPublic().getEncoded())))
+                    .build());
             response.onCompleted();
         }
     }

@@ -19,13 +19,14 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The agent against test doubles of the control plane: it registers, watches, downloads and verifies an assigned
- * model, swaps it in, reports DOWNLOADING then ACTIVE (in the assignment's trace), serves it, sends telemetry, and
+ * The agent against test doubles of the control plane: it registers, watches, downloads and verifies (sha256 and the
+ * registry's Ed25519 signature, with the key fetched from GetSigningKeys and cached on disk) an assigned model, swaps it in, reports DOWNLOADING then ACTIVE (in the assignment's trace), serves it, sends telemetry, and
  * re-registers when the watch stream ends.
  */
 @QuarkusTest
@@ -35,10 +36,27 @@ class FleetSyncTest {
 
     /** Points the gRPC clients at the doubles on this application's own gRPC server; a fresh model dir. */
     public static class ControlPlane implements QuarkusTestProfile {
+        /**
+         * The model dir, created once and kept in a system property: Quarkus may ask for the overrides more than
+         * once and loads this class in more than one class loader.
+         */
+        static Path modelDir() throws IOException {
+            synchronized (System.class) {
+                String dir = System.getProperty("edgeloop.test.sync-model-dir");
+                if (dir == null) {
+                    dir = Files.createTempDirectory("agent-sync").toString();
+                    System.setProperty("edgeloop.test.sync-model-dir", dir);
+                }
+                return Path.of(dir);
+            }
+        }
+
         @Override
         public Map<String, String> getConfigOverrides() {
             try {
                 return Map.of(
+                        "edgeloop.agent.require-signature",
+                        "true",
                         "quarkus.grpc.clients.devices.test-port",
                         "29090",
                         "quarkus.grpc.clients.registry.test-port",
@@ -52,7 +70,7 @@ class FleetSyncTest {
                         "edgeloop.agent.sync.initial-backoff",
                         "100ms",
                         "edgeloop.agent.model-dir",
-                        Files.createTempDirectory("agent-sync").toString());
+                        modelDir().toString());
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -93,6 +111,14 @@ class FleetSyncTest {
         assertEquals("dep-42", active.getDeploymentId());
         assertEquals("edge-sync-1", active.getDeviceId());
         assertEquals(traceId, FakeControlPlane.REPORT_TRACE_IDS.poll(), "reports join the assignment's trace");
+        assertEquals("registry-test-key", FakeControlPlane.KEY_REQUESTS.poll(), "the signing key was fetched");
+        assertTrue(
+                Files.readString(ControlPlane.modelDir().resolve("trusted-keys.json"))
+                        .contains("registry-test-key"),
+                "and cached on disk");
+        assertTrue(
+                Files.readString(ControlPlane.modelDir().resolve("active.json")).contains(FakeControlPlane.sign(sha)),
+                "the verified signature is recorded with the active model");
 
         given().get("/status")
                 .then()
@@ -114,6 +140,7 @@ class FleetSyncTest {
         assertEquals("edge-sync-1", window.getDeviceId());
         assertEquals("vibration", window.getModelName());
         assertEquals(2, window.getModelVersion());
+        assertEquals("dep-42", window.getDeploymentId());
         assertEquals(1, window.getInferenceCount());
         assertEquals(8, window.getFeatureStatsCount());
         assertEquals(1, window.getPredictedClassCountsMap().get("imbalance"));

@@ -2,6 +2,8 @@ package io.edgeloop.registry.api;
 
 import io.edgeloop.common.Hashing;
 import io.edgeloop.kit.api.ApiException;
+import io.edgeloop.registry.signing.ArtifactSignature;
+import io.edgeloop.registry.signing.ArtifactSigner;
 import io.edgeloop.registry.storage.ArtifactStore;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -25,14 +27,25 @@ import java.util.regex.Pattern;
 /**
  * {@code GET /artifacts/{sha256}}: streams an artifact's bytes ({@code application/octet-stream}, strong ETag = the
  * digest, {@code If-None-Match} and single {@code Range: bytes=...} requests supported). 400 for a malformed digest,
- * 404 for an unknown one, 416 for an unsatisfiable range.
+ * 404 for an unknown one, 416 for an unsatisfiable range. The registry's Ed25519 signature of the digest comes in
+ * {@value #SIGNATURE_HEADER} (base64) and the id of the key that made it in {@value #KEY_HEADER} (public keys:
+ * {@code GET /signing-keys}).
  */
 @Path("/artifacts")
 public class ArtifactResource {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
+    /** Response header with the base64 Ed25519 signature of the artifact's raw SHA-256 digest. */
+    public static final String SIGNATURE_HEADER = "X-Edgeloop-Signature";
+
+    /** Response header with the id of the key that made the signature. */
+    public static final String KEY_HEADER = "X-Edgeloop-Signing-Key";
+
     @Inject
     ArtifactStore store;
+
+    @Inject
+    ArtifactSigner signer;
 
     @GET
     @Path("{sha256}")
@@ -50,10 +63,15 @@ public class ArtifactResource {
             throw ApiException.notFound("no artifact with sha256 " + sha256);
         }
         long size = stored.getAsLong();
+        ArtifactSignature signature = signer.signature(sha256);
         String etag = "\"" + sha256 + "\"";
         if (ifNoneMatch != null
                 && (ifNoneMatch.contains(etag) || ifNoneMatch.trim().equals("*"))) {
-            return Response.notModified().header(HttpHeaders.ETAG, etag).build();
+            return Response.notModified()
+                    .header(HttpHeaders.ETAG, etag)
+                    .header(SIGNATURE_HEADER, signature.signature())
+                    .header(KEY_HEADER, signature.keyId())
+                    .build();
         }
         long start = 0;
         long end = size - 1;
@@ -84,6 +102,8 @@ public class ArtifactResource {
                 .type(MediaType.APPLICATION_OCTET_STREAM_TYPE)
                 .header(HttpHeaders.ETAG, etag)
                 .header("Accept-Ranges", "bytes")
+                .header(SIGNATURE_HEADER, signature.signature())
+                .header(KEY_HEADER, signature.keyId())
                 .header(HttpHeaders.CONTENT_LENGTH, Math.max(0, length))
                 .entity(body);
         if (partial) {

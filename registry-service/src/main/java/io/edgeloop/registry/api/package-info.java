@@ -1,5 +1,6 @@
 /**
- * REST API of the registry (read-only): models, versions with lineage, metrics and variants, and artifact downloads.
+ * REST API of the registry: models (list/search), versions with lineage, metrics, variants, aliases and tags, alias
+ * moves, version deletion, the append-only history, artifact downloads with their signature, and the signing keys.
  * Every error is {@code application/problem+json}.
  */
 package io.edgeloop.registry.api;

@@ -4,6 +4,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Settings of the registry service ({@code edgeloop.registry.*}). */
 @ConfigMapping(prefix = "edgeloop.registry")
@@ -23,4 +24,31 @@ public interface RegistryConfig {
     /** Partial uploads older than this (left by a crash) are deleted when the service starts. */
     @WithDefault("1h")
     Duration staleUploadAge();
+
+    /** How artifacts are signed. */
+    Signing signing();
+
+    /** MLflow-compatible API settings. */
+    Mlflow mlflow();
+
+    /** Ed25519 signing key ({@code edgeloop.registry.signing.*}). */
+    interface Signing {
+        /**
+         * Private key, PKCS#8 DER in base64 (e.g. {@code openssl genpkey -algorithm ed25519 -outform DER | base64}).
+         * When absent, a key is generated at first start and kept in {@code <storage-dir>/signing/}.
+         */
+        Optional<String> privateKey();
+
+        /** Key id published with signatures; default {@code ed25519-<first 16 hex digits of sha256(public key)>}. */
+        Optional<String> keyId();
+    }
+
+    /** MLflow-compatible REST API ({@code edgeloop.registry.mlflow.*}). */
+    interface Mlflow {
+        /**
+         * Base URL put in front of {@code /artifacts/<sha256>} by {@code get-download-uri}; default: the scheme,
+         * host and port of the request.
+         */
+        Optional<String> publicBaseUrl();
+    }
 }

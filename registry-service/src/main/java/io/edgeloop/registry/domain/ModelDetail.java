@@ -1,6 +1,7 @@
 package io.edgeloop.registry.domain;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * A model with its latest version in full.
@@ -9,6 +10,15 @@ import java.time.Instant;
  * @param latestVersion highest registered version
  * @param createdAt when its first version was registered
  * @param updatedAt when its latest version was registered
- * @param latest the latest version
+ * @param latest the latest version, null when it has none (created over the MLflow API, or all deleted)
+ * @param aliases alias name to version, sorted by alias
+ * @param tags model-level tags, sorted by key
  */
-public record ModelDetail(String name, int latestVersion, Instant createdAt, Instant updatedAt, VersionView latest) {}
+public record ModelDetail(
+        String name,
+        int latestVersion,
+        Instant createdAt,
+        Instant updatedAt,
+        VersionView latest,
+        Map<String, Integer> aliases,
+        Map<String, String> tags) {}

@@ -4,11 +4,14 @@ import io.edgeloop.common.Hashing;
 import io.edgeloop.proto.registry.v1.AddVariantRequest;
 import io.edgeloop.proto.registry.v1.Lineage;
 import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
+import io.edgeloop.registry.persistence.AliasEntity;
 import io.edgeloop.registry.persistence.LineageEmbeddable;
 import io.edgeloop.registry.persistence.ModelEntity;
 import io.edgeloop.registry.persistence.ModelVariantEntity;
 import io.edgeloop.registry.persistence.ModelVersionEntity;
+import io.edgeloop.registry.signing.ArtifactSigner;
 import io.edgeloop.registry.storage.ArtifactStore;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -20,24 +23,38 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
  * Registers model versions and variants and answers queries about them. Version numbers are assigned 1, 2, ... per
  * model under a row lock on the model, so concurrent registrations never collide; registrations carrying an
- * idempotency key, and variants (per model, version and target), are idempotent.
+ * idempotency key, and variants (per model, version and target), are idempotent. Aliases move, and versions are
+ * deleted, under the same lock, each together with its history entry, so every move is atomic and recorded.
+ * Deleting a version garbage-collects the blobs that no version or variant references any more; a PostgreSQL
+ * advisory lock per digest (shared while registering, exclusive while collecting) keeps a registration from
+ * referencing a blob that is being deleted.
  */
 @ApplicationScoped
 public class ModelRegistry {
     /** Model names: used in URLs and variant ids. */
     public static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
+    /** Aliases: a letter, then letters, digits, {@code _} or {@code -}; not {@code latest}, not {@code v<n>}. */
+    public static final Pattern ALIAS = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
+
+    private static final Pattern RESERVED_ALIAS = Pattern.compile("latest|v[0-9]+", Pattern.CASE_INSENSITIVE);
     private static final Pattern TARGET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final int MAX_TAG_KEY = 250;
+    private static final int MAX_TAG_VALUE = 5000;
+    private static final int MAX_TAGS = 100;
     private static final int MAX_TEXT = 200;
     private static final int MAX_SETTING_VALUE = 2000;
 
@@ -46,6 +63,12 @@ public class ModelRegistry {
 
     @Inject
     EntityManager em;
+
+    @Inject
+    ArtifactSigner signer;
+
+    @Inject
+    History history;
 
     /**
      * Registers the next version of a model. With an idempotency key that was used before for this model, returns
@@ -68,7 +91,7 @@ public class ModelRegistry {
                 return toView(earlier.get());
             }
         }
-        long size = artifactSize(request.getArtifactSha256());
+        long size = referenceArtifact(request.getArtifactSha256());
         Lineage lineage = request.getLineage();
         int parent = lineage.getParentVersion();
         if (parent == 0) {
@@ -89,6 +112,7 @@ public class ModelRegistry {
         version.classLabels.addAll(request.getClassLabelsList());
         version.metrics.putAll(request.getMetricsMap());
         version.lineage = toEmbeddable(lineage, parent);
+        version.tags.putAll(request.getTagsMap());
         version.idempotencyKey = key;
         version.createdAt = now;
         version.persist();
@@ -122,7 +146,7 @@ public class ModelRegistry {
         if (existing.isPresent()) {
             return toView(existing.get());
         }
-        long size = artifactSize(request.getArtifactSha256());
+        long size = referenceArtifact(request.getArtifactSha256());
 
         ModelVariantEntity variant = new ModelVariantEntity();
         variant.variantId = variantId(name, version.version, request.getTarget());
@@ -158,18 +182,296 @@ public class ModelRegistry {
         if (model == null) {
             throw RegistryException.notFound("no model " + modelName);
         }
-        int wanted = version == 0 ? model.latestVersion : version;
-        return findVersion(modelName, wanted)
+        if (version == 0) {
+            return latestExisting(modelName)
+                    .map(ModelRegistry::toView)
+                    .orElseThrow(() -> RegistryException.notFound("model " + modelName + " has no versions"));
+        }
+        return findVersion(modelName, version)
                 .map(ModelRegistry::toView)
-                .orElseThrow(() -> RegistryException.notFound("no version " + wanted + " of model " + modelName));
+                .orElseThrow(() -> RegistryException.notFound("no version " + version + " of model " + modelName));
+    }
+
+    /**
+     * The version an alias points at.
+     *
+     * @throws RegistryException INVALID for a malformed alias, NOT_FOUND when the model or alias does not exist
+     */
+    @Transactional
+    public VersionView versionByAlias(String modelName, String alias) {
+        List<String> errors = new ArrayList<>();
+        checkAlias(alias, errors);
+        if (!errors.isEmpty()) {
+            throw RegistryException.invalid(errors);
+        }
+        if (ModelEntity.findById(modelName) == null) {
+            throw RegistryException.notFound("no model " + modelName);
+        }
+        AliasEntity a = AliasEntity.findById(new AliasEntity.Key(modelName, alias));
+        if (a == null) {
+            throw RegistryException.notFound("model " + modelName + " has no alias " + alias);
+        }
+        return version(modelName, a.version);
+    }
+
+    /**
+     * Points an alias at a version (creating or moving it) and appends the move to the history, atomically under
+     * the model's lock. Setting an alias to where it already points changes and records nothing.
+     *
+     * @return the version it points at now
+     * @throws RegistryException INVALID for a bad alias/version/actor/reason, NOT_FOUND for an unknown model or
+     *     version
+     */
+    @Transactional
+    public VersionView setAlias(String modelName, String alias, int version, String actor, String reason) {
+        List<String> errors = new ArrayList<>();
+        checkModelName("model_name", modelName, errors);
+        checkAlias(alias, errors);
+        if (version < 1) {
+            errors.add("version: must be positive, got " + version);
+        }
+        checkLength("actor", nullToEmpty(actor), MAX_TEXT, errors);
+        checkLength("reason", nullToEmpty(reason), 1000, errors);
+        if (!errors.isEmpty()) {
+            throw RegistryException.invalid(errors);
+        }
+        ModelEntity model = lockModel(modelName, false);
+        if (model == null) {
+            throw RegistryException.notFound("no model " + modelName);
+        }
+        ModelVersionEntity target = findVersion(modelName, version)
+                .orElseThrow(() -> RegistryException.notFound("no version " + version + " of model " + modelName));
+        AliasEntity a = AliasEntity.findById(new AliasEntity.Key(modelName, alias));
+        int previous = a == null ? 0 : a.version;
+        if (previous == version) {
+            return toView(target);
+        }
+        Instant now = now();
+        if (a == null) {
+            a = new AliasEntity();
+            a.modelName = modelName;
+            a.alias = alias;
+            a.version = version;
+            a.updatedAt = now;
+            a.updatedBy = blankToNull(actor);
+            a.persist();
+        } else {
+            a.version = version;
+            a.updatedAt = now;
+            a.updatedBy = blankToNull(actor);
+        }
+        history.aliasChanged(
+                History.ALIAS_SET, modelName, alias, version, previous, blankToNull(actor), blankToNull(reason));
+        model.updatedAt = now;
+        em.flush();
+        return toView(target);
+    }
+
+    /**
+     * Removes an alias and records it.
+     *
+     * @throws RegistryException NOT_FOUND when the model or alias does not exist
+     */
+    @Transactional
+    public void deleteAlias(String modelName, String alias, String actor, String reason) {
+        List<String> errors = new ArrayList<>();
+        checkAlias(alias, errors);
+        checkLength("actor", nullToEmpty(actor), MAX_TEXT, errors);
+        checkLength("reason", nullToEmpty(reason), 1000, errors);
+        if (!errors.isEmpty()) {
+            throw RegistryException.invalid(errors);
+        }
+        ModelEntity model = lockModel(modelName, false);
+        if (model == null) {
+            throw RegistryException.notFound("no model " + modelName);
+        }
+        AliasEntity a = AliasEntity.findById(new AliasEntity.Key(modelName, alias));
+        if (a == null) {
+            throw RegistryException.notFound("model " + modelName + " has no alias " + alias);
+        }
+        int previous = a.version;
+        a.delete();
+        history.aliasChanged(
+                History.ALIAS_DELETED, modelName, alias, 0, previous, blankToNull(actor), blankToNull(reason));
+        model.updatedAt = now();
+    }
+
+    /**
+     * The aliases of a model, by alias.
+     *
+     * @throws RegistryException NOT_FOUND when the model does not exist
+     */
+    @Transactional
+    public List<AliasView> aliases(String modelName) {
+        if (ModelEntity.findById(modelName) == null) {
+            throw RegistryException.notFound("no model " + modelName);
+        }
+        List<AliasEntity> rows = AliasEntity.list("modelName = ?1 order by alias", modelName);
+        return rows.stream()
+                .map(a -> new AliasView(a.modelName, a.alias, a.version, a.updatedAt, a.updatedBy))
+                .toList();
+    }
+
+    /**
+     * Sets (adds or replaces) a tag of a version.
+     *
+     * @throws RegistryException INVALID for a bad key or value, NOT_FOUND for an unknown model or version
+     */
+    @Transactional
+    public VersionView setVersionTag(String modelName, int version, String key, String value) {
+        List<String> errors = new ArrayList<>();
+        checkTag(key, value, errors);
+        if (!errors.isEmpty()) {
+            throw RegistryException.invalid(errors);
+        }
+        ModelVersionEntity v = findVersion(modelName, version)
+                .orElseThrow(() -> RegistryException.notFound("no version " + version + " of model " + modelName));
+        if (!v.tags.containsKey(key) && v.tags.size() >= MAX_TAGS) {
+            throw RegistryException.invalid(List.of("tags: at most " + MAX_TAGS + " per version"));
+        }
+        v.tags.put(key, value);
+        return toView(v);
+    }
+
+    /**
+     * Removes a tag of a version.
+     *
+     * @throws RegistryException NOT_FOUND for an unknown model, version or tag
+     */
+    @Transactional
+    public VersionView deleteVersionTag(String modelName, int version, String key) {
+        ModelVersionEntity v = findVersion(modelName, version)
+                .orElseThrow(() -> RegistryException.notFound("no version " + version + " of model " + modelName));
+        if (v.tags.remove(key) == null) {
+            throw RegistryException.notFound("version " + version + " of model " + modelName + " has no tag " + key);
+        }
+        return toView(v);
+    }
+
+    /**
+     * Creates a model without versions (the MLflow {@code registered-models/create}).
+     *
+     * @return false when a model of that name exists already (nothing changed)
+     * @throws RegistryException INVALID for a bad name or tags
+     */
+    @Transactional
+    public boolean createModel(String modelName, Map<String, String> tags) {
+        List<String> errors = new ArrayList<>();
+        checkModelName("name", modelName, errors);
+        checkTags(tags, errors);
+        if (!errors.isEmpty()) {
+            throw RegistryException.invalid(errors);
+        }
+        Instant now = now();
+        int inserted = em.createNativeQuery("insert into registry_model (name, latest_version, created_at, updated_at)"
+                        + " values (?1, 0, ?2, ?2) on conflict (name) do nothing")
+                .setParameter(1, modelName)
+                .setParameter(2, now)
+                .executeUpdate();
+        if (inserted == 0) {
+            return false;
+        }
+        ModelEntity model = em.find(ModelEntity.class, modelName);
+        em.refresh(model);
+        model.tags.putAll(tags);
+        return true;
+    }
+
+    /**
+     * Deletes a version and its variants, records the deletion, then garbage-collects the blobs that neither
+     * another version nor a variant references (each in its own transaction, after the deletion committed).
+     *
+     * @return digests of the blobs that were deleted
+     * @throws RegistryException NOT_FOUND for an unknown model or version, FAILED_PRECONDITION when an alias points
+     *     at the version (move or delete the alias first)
+     */
+    public Set<String> deleteVersion(String modelName, int version, String actor, String reason) {
+        Set<String> candidates = QuarkusTransaction.requiringNew().call(() -> {
+            ModelEntity model = lockModel(modelName, false);
+            if (model == null) {
+                throw RegistryException.notFound("no model " + modelName);
+            }
+            ModelVersionEntity v = findVersion(modelName, version)
+                    .orElseThrow(() -> RegistryException.notFound("no version " + version + " of model " + modelName));
+            List<AliasEntity> pointing = AliasEntity.list("modelName = ?1 and version = ?2", modelName, version);
+            if (!pointing.isEmpty()) {
+                throw RegistryException.failedPrecondition("version " + version + " of model " + modelName
+                        + " is aliased as "
+                        + pointing.stream().map(a -> a.alias).sorted().toList()
+                        + "; move or delete the alias first");
+            }
+            Set<String> shas = new LinkedHashSet<>();
+            shas.add(v.artifactSha256);
+            for (ModelVariantEntity variant : List.copyOf(v.variants)) {
+                shas.add(variant.artifactSha256);
+                variant.delete();
+            }
+            v.delete();
+            history.versionDeleted(modelName, version, blankToNull(actor), blankToNull(reason));
+            model.updatedAt = now();
+            return shas;
+        });
+        Set<String> deleted = new LinkedHashSet<>();
+        for (String sha : candidates) {
+            if (QuarkusTransaction.requiringNew().call(() -> collect(sha))) {
+                deleted.add(sha);
+            }
+        }
+        return deleted;
+    }
+
+    /** Deletes a blob when no version or variant references it; runs in the caller's transaction. */
+    private boolean collect(String sha256) {
+        advisoryLock(sha256, false);
+        long refs =
+                ModelVersionEntity.count("artifactSha256", sha256) + ModelVariantEntity.count("artifactSha256", sha256);
+        if (refs > 0) {
+            return false;
+        }
+        signer.forget(sha256);
+        try {
+            return store.delete(sha256);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete artifact " + sha256, e);
+        }
     }
 
     /** Every model with its latest version, by name. */
     @Transactional
     public List<ModelSummary> models() {
-        List<ModelEntity> models = ModelEntity.list("latestVersion > 0 order by name");
-        return models.stream()
-                .map(m -> new ModelSummary(m.name, m.latestVersion, m.createdAt, m.updatedAt))
+        return search(null, null, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Models by name.
+     *
+     * @param likePattern SQL LIKE pattern on the name ({@code %} any run, {@code _} one character; case-insensitive),
+     *     null for all
+     * @param after only names after this one (paging), null from the start
+     * @param limit at most this many
+     */
+    @Transactional
+    public List<ModelSummary> search(String likePattern, String after, int limit) {
+        StringBuilder jpql = new StringBuilder("select m.name, m.createdAt, m.updatedAt,"
+                + " (select max(v.version) from ModelVersionEntity v where v.modelName = m.name)"
+                + " from ModelEntity m where 1 = 1");
+        if (likePattern != null) {
+            jpql.append(" and lower(m.name) like lower(:pattern) escape '\\'");
+        }
+        if (after != null) {
+            jpql.append(" and m.name > :after");
+        }
+        jpql.append(" order by m.name");
+        var query = em.createQuery(jpql.toString(), Object[].class).setMaxResults(limit);
+        if (likePattern != null) {
+            query.setParameter("pattern", likePattern);
+        }
+        if (after != null) {
+            query.setParameter("after", after);
+        }
+        return query.getResultList().stream()
+                .map(r -> new ModelSummary(
+                        (String) r[0], r[3] == null ? 0 : ((Number) r[3]).intValue(), (Instant) r[1], (Instant) r[2]))
                 .toList();
     }
 
@@ -181,11 +483,21 @@ public class ModelRegistry {
     @Transactional
     public ModelDetail model(String modelName) {
         ModelEntity model = ModelEntity.findById(modelName);
-        if (model == null || model.latestVersion == 0) {
+        if (model == null) {
             throw RegistryException.notFound("no model " + modelName);
         }
-        VersionView latest = version(modelName, model.latestVersion);
-        return new ModelDetail(model.name, model.latestVersion, model.createdAt, model.updatedAt, latest);
+        VersionView latest =
+                latestExisting(modelName).map(ModelRegistry::toView).orElse(null);
+        Map<String, Integer> aliases = new LinkedHashMap<>();
+        aliases(modelName).forEach(a -> aliases.put(a.alias(), a.version()));
+        return new ModelDetail(
+                model.name,
+                latest == null ? 0 : latest.version(),
+                model.createdAt,
+                model.updatedAt,
+                latest,
+                Collections.unmodifiableMap(aliases),
+                Collections.unmodifiableMap(new TreeMap<>(model.tags)));
     }
 
     /**
@@ -220,6 +532,30 @@ public class ModelRegistry {
     private static Optional<ModelVersionEntity> findVersion(String modelName, int version) {
         return ModelVersionEntity.find("modelName = ?1 and version = ?2", modelName, version)
                 .firstResultOptional();
+    }
+
+    private static Optional<ModelVersionEntity> latestExisting(String modelName) {
+        return ModelVersionEntity.find("modelName = ?1 order by version desc", modelName)
+                .firstResultOptional();
+    }
+
+    /**
+     * Takes the shared lock on a blob (so garbage collection cannot delete it before this transaction commits),
+     * checks it is stored, signs it when it was not yet, and returns its size.
+     */
+    private long referenceArtifact(String sha256) {
+        advisoryLock(sha256, true);
+        long size = artifactSize(sha256);
+        signer.signature(sha256);
+        return size;
+    }
+
+    /** Transaction-scoped PostgreSQL advisory lock keyed by the digest's first 64 bits. */
+    private void advisoryLock(String sha256, boolean shared) {
+        long key = Long.parseUnsignedLong(sha256.substring(0, 16), 16);
+        em.createNativeQuery(shared ? "select pg_advisory_xact_lock_shared(?1)" : "select pg_advisory_xact_lock(?1)")
+                .setParameter(1, key)
+                .getSingleResult();
     }
 
     private long artifactSize(String sha256) {
@@ -258,6 +594,7 @@ public class ModelRegistry {
             checkLength("class_labels[" + i + "]", label, MAX_TEXT, errors);
         }
         checkMetrics("metrics", r.getMetricsMap(), errors);
+        checkTags(r.getTagsMap(), errors);
         Lineage l = r.getLineage();
         checkLength("lineage.dataset_name", l.getDatasetName(), 128, errors);
         checkLength("lineage.snapshot_id", l.getSnapshotId(), 128, errors);
@@ -308,6 +645,34 @@ public class ModelRegistry {
         }
     }
 
+    private static void checkAlias(String alias, List<String> errors) {
+        if (alias == null || !ALIAS.matcher(alias).matches()) {
+            errors.add("alias: must be 1-64 of [A-Za-z0-9_-] starting with a letter, got '" + alias + "'");
+        } else if (RESERVED_ALIAS.matcher(alias).matches()) {
+            errors.add("alias: '" + alias + "' is reserved (latest, v<number>)");
+        }
+    }
+
+    private static void checkTags(Map<String, String> tags, List<String> errors) {
+        if (tags.size() > MAX_TAGS) {
+            errors.add("tags: at most " + MAX_TAGS + ", got " + tags.size());
+        }
+        tags.forEach((k, v) -> checkTag(k, v, errors));
+    }
+
+    private static void checkTag(String key, String value, List<String> errors) {
+        if (key == null || key.isBlank()) {
+            errors.add("tags: keys must not be blank");
+        } else {
+            checkLength("tags key", key, MAX_TAG_KEY, errors);
+        }
+        if (value == null) {
+            errors.add("tags[" + key + "]: value must not be null");
+        } else {
+            checkLength("tags[" + key + "]", value, MAX_TAG_VALUE, errors);
+        }
+    }
+
     private static void checkDigest(String field, String sha256, List<String> errors) {
         if (!Hashing.isSha256Hex(sha256)) {
             errors.add(field + ": must be 64 lower-case hex digits, got '" + sha256 + "'");
@@ -330,6 +695,10 @@ public class ModelRegistry {
                 errors.add(field + "[" + k + "]: must be a finite number, got " + v);
             }
         });
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     private static String blankToNull(String s) {
@@ -366,7 +735,12 @@ public class ModelRegistry {
                         l.parentVersion,
                         l.correlationId),
                 v.variants.stream().map(ModelRegistry::toView).toList(),
-                v.createdAt);
+                v.createdAt,
+                AliasEntity.<AliasEntity>list("modelName = ?1 and version = ?2 order by alias", v.modelName, v.version)
+                        .stream()
+                        .map(a -> a.alias)
+                        .toList(),
+                Collections.unmodifiableMap(new TreeMap<>(v.tags)));
     }
 
     static VariantView toView(ModelVariantEntity v) {

@@ -6,7 +6,7 @@ import java.time.Instant;
  * A model name with its newest version.
  *
  * @param name model name
- * @param latestVersion highest registered version
+ * @param latestVersion highest existing version, 0 when there is none
  * @param createdAt when its first version was registered
  * @param updatedAt when its latest version was registered
  */

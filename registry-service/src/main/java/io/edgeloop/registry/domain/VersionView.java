@@ -18,6 +18,8 @@ import java.util.Map;
  * @param lineage where it came from
  * @param variants builds for deployment targets, sorted by target
  * @param createdAt when it was registered
+ * @param aliases aliases pointing at it, sorted
+ * @param tags key/value labels, sorted by key
  */
 public record VersionView(
         String modelName,
@@ -30,4 +32,6 @@ public record VersionView(
         Map<String, Double> metrics,
         LineageView lineage,
         List<VariantView> variants,
-        Instant createdAt) {}
+        Instant createdAt,
+        List<String> aliases,
+        Map<String, String> tags) {}

@@ -6,12 +6,19 @@ import io.edgeloop.proto.registry.v1.ArtifactRef;
 import io.edgeloop.proto.registry.v1.ArtifactServiceGrpc;
 import io.edgeloop.proto.registry.v1.DownloadChunk;
 import io.edgeloop.proto.registry.v1.DownloadRequest;
+import io.edgeloop.proto.registry.v1.GetArtifactRequest;
+import io.edgeloop.proto.registry.v1.GetSigningKeysRequest;
+import io.edgeloop.proto.registry.v1.SigningKey;
+import io.edgeloop.proto.registry.v1.SigningKeys;
 import io.edgeloop.proto.registry.v1.UploadHeader;
 import io.edgeloop.proto.registry.v1.UploadRequest;
 import io.edgeloop.registry.config.RegistryConfig;
+import io.edgeloop.registry.signing.ArtifactSignature;
+import io.edgeloop.registry.signing.ArtifactSigner;
 import io.edgeloop.registry.storage.ArtifactStore;
 import io.edgeloop.registry.storage.ArtifactUpload;
 import io.edgeloop.registry.storage.DigestMismatchException;
+import io.edgeloop.registry.storage.NoSuchArtifactException;
 import io.edgeloop.registry.storage.StoredArtifact;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -29,7 +36,9 @@ import org.jboss.logging.Logger;
 /**
  * Streams artifacts in and out of the {@link ArtifactStore} in chunks of at most {@value #CHUNK_BYTES} bytes.
  * Uploads are verified against their header (DATA_LOSS on a mismatch, with nothing stored); downloads respect the
- * client's flow control, so neither direction holds more than a chunk or two in memory.
+ * client's flow control, so neither direction holds more than a chunk or two in memory. Every stored artifact carries
+ * the registry's Ed25519 signature of its digest: in the Upload response, on the first Download chunk and from
+ * GetArtifact; GetSigningKeys serves the public keys that verify them.
  */
 @GrpcService
 public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImplBase {
@@ -43,6 +52,62 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
 
     @Inject
     RegistryConfig config;
+
+    @Inject
+    ArtifactSigner signer;
+
+    @Override
+    @Blocking
+    public void getArtifact(GetArtifactRequest request, StreamObserver<ArtifactRef> responseObserver) {
+        String sha256 = request.getSha256();
+        if (!Hashing.isSha256Hex(sha256)) {
+            responseObserver.onError(invalid("sha256 must be 64 lower-case hex digits, got '" + sha256 + "'"));
+            return;
+        }
+        try {
+            OptionalLong size = store.size(sha256);
+            if (size.isEmpty()) {
+                responseObserver.onError(Status.NOT_FOUND
+                        .withDescription("no artifact with sha256 " + sha256)
+                        .asRuntimeException());
+                return;
+            }
+            ArtifactSignature signature = signer.signature(sha256);
+            responseObserver.onNext(ArtifactRef.newBuilder()
+                    .setSha256(sha256)
+                    .setSizeBytes(size.getAsLong())
+                    .setMediaType("application/octet-stream")
+                    .setSignature(signature.signature())
+                    .setSigningKeyId(signature.keyId())
+                    .build());
+            responseObserver.onCompleted();
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf(e, "cannot describe artifact %s", sha256);
+            responseObserver.onError(Status.INTERNAL
+                    .withDescription("cannot read artifact " + sha256 + ": " + e)
+                    .asRuntimeException());
+        }
+    }
+
+    @Override
+    @Blocking
+    public void getSigningKeys(GetSigningKeysRequest request, StreamObserver<SigningKeys> responseObserver) {
+        try {
+            SigningKeys.Builder keys = SigningKeys.newBuilder();
+            signer.keys()
+                    .forEach(k -> keys.addKeys(SigningKey.newBuilder()
+                            .setKeyId(k.keyId())
+                            .setAlgorithm(k.algorithm())
+                            .setPublicKey(ByteString.copyFrom(k.publicKey()))));
+            responseObserver.onNext(keys.build());
+            responseObserver.onCompleted();
+        } catch (RuntimeException e) {
+            LOG.error("cannot list signing keys", e);
+            responseObserver.onError(Status.INTERNAL
+                    .withDescription("cannot list signing keys: " + e)
+                    .asRuntimeException());
+        }
+    }
 
     @Override
     @Blocking
@@ -79,6 +144,11 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
                 return;
             }
             channel = store.open(sha256, request.getOffset());
+        } catch (NoSuchArtifactException e) {
+            responseObserver.onError(Status.NOT_FOUND
+                    .withDescription("no artifact with sha256 " + sha256)
+                    .asRuntimeException());
+            return;
         } catch (IOException e) {
             LOG.errorf(e, "cannot open artifact %s", sha256);
             responseObserver.onError(Status.INTERNAL
@@ -86,11 +156,30 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
                     .asRuntimeException());
             return;
         }
+        ArtifactSignature signature;
+        try {
+            signature = signer.signature(sha256);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            LOG.errorf(e, "cannot sign artifact %s", sha256);
+            responseObserver.onError(Status.INTERNAL
+                    .withDescription("cannot sign artifact " + sha256 + ": " + e)
+                    .asRuntimeException());
+            return;
+        }
         var call = (ServerCallStreamObserver<DownloadChunk>) responseObserver;
-        var pump = new DownloadPump(call, channel, sha256, size, request.getOffset());
+        var pump = new DownloadPump(call, channel, sha256, size, request.getOffset(), signature);
         call.setOnCancelHandler(pump::cancel);
         call.setOnReadyHandler(pump::drain);
         pump.drain();
+    }
+
+    private static void closeQuietly(SeekableByteChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing an artifact channel", e);
+        }
     }
 
     private static StatusRuntimeException invalid(String description) {
@@ -185,6 +274,7 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
             try {
                 StoredArtifact stored = upload.commit();
                 done = true;
+                ArtifactSignature signature = signer.signature(stored.sha256());
                 LOG.infof(
                         "artifact %s (%d bytes) %s",
                         stored.sha256(), stored.sizeBytes(), stored.created() ? "stored" : "already stored");
@@ -192,6 +282,8 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
                         .setSha256(stored.sha256())
                         .setSizeBytes(stored.sizeBytes())
                         .setMediaType(header.getMediaType())
+                        .setSignature(signature.signature())
+                        .setSigningKeyId(signature.keyId())
                         .build());
                 response.onCompleted();
             } catch (DigestMismatchException e) {
@@ -223,6 +315,7 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
         private final SeekableByteChannel channel;
         private final String sha256;
         private final long size;
+        private final ArtifactSignature signature;
         private final ByteBuffer buffer = ByteBuffer.allocate(CHUNK_BYTES);
         private long position;
         private boolean sentAny;
@@ -233,12 +326,14 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
                 SeekableByteChannel channel,
                 String sha256,
                 long size,
-                long offset) {
+                long offset,
+                ArtifactSignature signature) {
             this.call = call;
             this.channel = channel;
             this.sha256 = sha256;
             this.size = size;
             this.position = offset;
+            this.signature = signature;
         }
 
         synchronized void drain() {
@@ -278,12 +373,15 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
         }
 
         private DownloadChunk chunk(ByteString data) {
-            return DownloadChunk.newBuilder()
+            DownloadChunk.Builder chunk = DownloadChunk.newBuilder()
                     .setOffset(position)
                     .setData(data)
                     .setTotalSize(size)
-                    .setSha256(sha256)
-                    .build();
+                    .setSha256(sha256);
+            if (!sentAny) {
+                chunk.setSignature(signature.signature()).setSigningKeyId(signature.keyId());
+            }
+            return chunk.build();
         }
 
         synchronized void cancel() {

@@ -6,6 +6,7 @@ import io.edgeloop.proto.registry.v1.ModelRegistryGrpc;
 import io.edgeloop.proto.registry.v1.ModelVariant;
 import io.edgeloop.proto.registry.v1.ModelVersion;
 import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
+import io.edgeloop.proto.registry.v1.SetAliasRequest;
 import io.edgeloop.registry.domain.ModelRegistry;
 import io.edgeloop.registry.domain.RegistryException;
 import io.grpc.Status;
@@ -13,12 +14,13 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * gRPC face of {@link ModelRegistry}: RegisterVersion, AddVariant and GetVersion (version 0 = latest). Errors map to
- * INVALID_ARGUMENT, NOT_FOUND and FAILED_PRECONDITION with a description.
+ * gRPC face of {@link ModelRegistry}: RegisterVersion, AddVariant, GetVersion (version 0 = latest, or by alias) and
+ * SetAlias. Errors map to INVALID_ARGUMENT, NOT_FOUND and FAILED_PRECONDITION with a description.
  */
 @GrpcService
 public class ModelRegistryGrpcService extends ModelRegistryGrpc.ModelRegistryImplBase {
@@ -42,7 +44,29 @@ public class ModelRegistryGrpcService extends ModelRegistryGrpc.ModelRegistryImp
     @Override
     @Blocking
     public void getVersion(GetVersionRequest request, StreamObserver<ModelVersion> response) {
-        respond(response, () -> ProtoMapper.toProto(registry.version(request.getModelName(), request.getVersion())));
+        respond(response, () -> {
+            if (!request.getAlias().isEmpty()) {
+                if (request.getVersion() != 0) {
+                    throw RegistryException.invalid(
+                            List.of("version: must be 0 when an alias is given, got " + request.getVersion()));
+                }
+                return ProtoMapper.toProto(registry.versionByAlias(request.getModelName(), request.getAlias()));
+            }
+            return ProtoMapper.toProto(registry.version(request.getModelName(), request.getVersion()));
+        });
+    }
+
+    @Override
+    @Blocking
+    public void setAlias(SetAliasRequest request, StreamObserver<ModelVersion> response) {
+        respond(
+                response,
+                () -> ProtoMapper.toProto(registry.setAlias(
+                        request.getModelName(),
+                        request.getAlias(),
+                        request.getVersion(),
+                        request.getActor(),
+                        request.getReason())));
     }
 
     private static <T> void respond(StreamObserver<T> response, Supplier<T> work) {

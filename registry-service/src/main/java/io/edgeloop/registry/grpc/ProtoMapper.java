@@ -26,7 +26,9 @@ final class ProtoMapper {
                 .addAllClassLabels(v.classLabels())
                 .setFeatureCount(v.featureCount())
                 .setArchitecture(nullToEmpty(v.architecture()))
-                .setCreatedAt(ProtoTime.of(v.createdAt()));
+                .setCreatedAt(ProtoTime.of(v.createdAt()))
+                .addAllAliases(v.aliases())
+                .putAllTags(v.tags());
         v.variants().forEach(variant -> b.addVariants(toProto(variant)));
         return b.build();
     }

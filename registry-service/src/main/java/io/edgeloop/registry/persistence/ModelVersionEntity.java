@@ -69,6 +69,13 @@ public class ModelVersionEntity extends PanacheEntityBase {
     @Column(name = "metric_value", nullable = false)
     public Map<String, Double> metrics = new HashMap<>();
 
+    /** Free-form key/value labels (e.g. {@code stage=qa}), set at registration or later over REST. */
+    @ElementCollection
+    @CollectionTable(name = "registry_version_tag", joinColumns = @JoinColumn(name = "version_id"))
+    @MapKeyColumn(name = "tag_key", length = 250)
+    @Column(name = "tag_value", nullable = false, length = 5000)
+    public Map<String, String> tags = new HashMap<>();
+
     @Embedded
     public LineageEmbeddable lineage = new LineageEmbeddable();
 

@@ -9,6 +9,13 @@ import java.util.OptionalLong;
  * Content-addressed, write-once artifact storage keyed by the lower-case hex SHA-256 of the content. Implementations
  * verify every write against the announced digest and size before it becomes visible, leave nothing behind when a
  * write fails, and stream in constant memory.
+ *
+ * <p>The interface is small on purpose so that other backends fit it: an S3-compatible store would map a blob to
+ * the object key {@code sha256/<digest>}, implement {@link #begin} as a multipart upload hashed on the way (parts
+ * of 5 MiB+ buffered to a temp file, not memory) that is completed only when {@link ArtifactUpload#commit()} has
+ * verified digest and size (and aborted on {@link ArtifactUpload#close()}), {@link #size} as HEAD, {@link #open} as
+ * a ranged GET wrapped in a channel, and {@link #delete} as DELETE. Everything else in the registry (signatures,
+ * references, garbage collection) lives in the database and does not depend on the backend.
  */
 public interface ArtifactStore {
     /** Buffer size used when copying streams. */
@@ -52,4 +59,13 @@ public interface ArtifactStore {
      * @throws IllegalArgumentException when {@code offset} is negative or beyond the size, or the digest is malformed
      */
     SeekableByteChannel open(String sha256, long offset) throws IOException;
+
+    /**
+     * Removes a stored artifact. Callers make sure nothing references it any more (see the registry's garbage
+     * collection); readers that already opened it may finish.
+     *
+     * @return true when it was stored and is now gone, false when it was not stored
+     * @throws IllegalArgumentException when the digest is malformed
+     */
+    boolean delete(String sha256) throws IOException;
 }

@@ -129,6 +129,16 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         }
     }
 
+    @Override
+    public boolean delete(String sha256) throws IOException {
+        requireDigest(sha256);
+        boolean deleted = Files.deleteIfExists(blobPath(sha256));
+        if (deleted) {
+            LOG.infof("deleted artifact %s", sha256);
+        }
+        return deleted;
+    }
+
     private static void requireDigest(String sha256) {
         if (!Hashing.isSha256Hex(sha256)) {
             throw new IllegalArgumentException("not a lower-case hex SHA-256 digest: '" + sha256 + "'");

@@ -1,0 +1,75 @@
+package io.edgeloop.agent.domain;
+
+import io.edgeloop.proto.telemetry.v1.TelemetryAck;
+import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Moves closed telemetry windows from the {@link TelemetryAccumulator} into the on-disk {@link TelemetrySpool} and
+ * delivers the spool oldest first: one window at a time, removed only after the server acknowledged it, stopping at
+ * the first failure (the same window, with the same {@code window_id}, is sent again next time). Call from one thread.
+ */
+public final class TelemetryShipper {
+    private static final Logger LOG = Logger.getLogger(TelemetryShipper.class);
+
+    /** Sends one window to the monitoring service (TelemetryService.Report). */
+    @FunctionalInterface
+    public interface Sender {
+        /**
+         * @throws RuntimeException (e.g. a gRPC status) when the window was not delivered
+         */
+        TelemetryAck send(TelemetryWindow window);
+    }
+
+    private final TelemetryAccumulator accumulator;
+    private final TelemetrySpool spool;
+
+    public TelemetryShipper(TelemetryAccumulator accumulator, TelemetrySpool spool) {
+        this.accumulator = accumulator;
+        this.spool = spool;
+    }
+
+    /**
+     * Closes the current window, spools every closed window, then delivers the spool until it is empty or a send
+     * fails.
+     *
+     * @param onAck called with each acknowledgement, in order
+     * @throws RuntimeException the send failure (delivered windows stay delivered)
+     * @throws IOException when the spool cannot be read or written (closed windows then stay in memory)
+     */
+    public int ship(Sender sender, Consumer<TelemetryAck> onAck) throws IOException {
+        spoolClosedWindows();
+        int delivered = 0;
+        while (true) {
+            Optional<TelemetryWindow> next = spool.peek();
+            if (next.isEmpty()) {
+                return delivered;
+            }
+            TelemetryAck ack = sender.send(next.get());
+            if (!spool.acknowledge(next.get().getWindowId())) {
+                LOG.warnf(
+                        "telemetry window %s was delivered but is no longer the oldest",
+                        next.get().getWindowId());
+            }
+            delivered++;
+            onAck.accept(ack);
+        }
+    }
+
+    /** Closes the current window (if it saw inferences) and moves every closed window to the spool. */
+    public void spoolClosedWindows() throws IOException {
+        accumulator.roll();
+        for (TelemetryWindow w : accumulator.pending()) {
+            spool.append(w);
+            accumulator.acknowledge(w.getWindowId());
+        }
+    }
+
+    /** Windows waiting on disk. */
+    public int spooled() {
+        return spool.size();
+    }
+}

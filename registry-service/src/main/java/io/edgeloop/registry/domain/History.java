@@ -1,0 +1,151 @@
+package io.edgeloop.registry.domain;
+
+import io.edgeloop.common.ProtoTime;
+import io.edgeloop.proto.events.v1.Deployed;
+import io.edgeloop.registry.persistence.HistoryEntity;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * The append-only history of every model: alias moves, version deletions and deployments. This class only inserts;
+ * at start-up it installs a trigger that makes PostgreSQL refuse any UPDATE, DELETE or TRUNCATE of the table, so
+ * entries cannot be rewritten by anyone.
+ */
+@ApplicationScoped
+public class History {
+    private static final Logger LOG = Logger.getLogger(History.class);
+
+    /** Kinds of entries. */
+    public static final String ALIAS_SET = "alias-set";
+
+    public static final String ALIAS_DELETED = "alias-deleted";
+    public static final String VERSION_DELETED = "version-deleted";
+    public static final String DEPLOYED = "deployed";
+
+    @Inject
+    EntityManager em;
+
+    @Transactional
+    void installGuard(@Observes StartupEvent event) {
+        em.createNativeQuery("create or replace function registry_history_append_only() returns trigger"
+                        + " language plpgsql as $$ begin"
+                        + " raise exception 'registry_history is append-only (% refused)', tg_op; end $$")
+                .executeUpdate();
+        em.createNativeQuery("drop trigger if exists registry_history_no_change on registry_history")
+                .executeUpdate();
+        em.createNativeQuery("create trigger registry_history_no_change before update or delete on registry_history"
+                        + " for each row execute function registry_history_append_only()")
+                .executeUpdate();
+        em.createNativeQuery("drop trigger if exists registry_history_no_truncate on registry_history")
+                .executeUpdate();
+        em.createNativeQuery("create trigger registry_history_no_truncate before truncate on registry_history"
+                        + " for each statement execute function registry_history_append_only()")
+                .executeUpdate();
+        LOG.debug("registry_history is guarded against UPDATE, DELETE and TRUNCATE");
+    }
+
+    /** Appends an alias move (or removal when {@code version} is 0 and {@code kind} is {@link #ALIAS_DELETED}). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void aliasChanged(
+            String kind, String model, String alias, int version, int previous, String actor, String reason) {
+        HistoryEntity e = base(model, kind, version, now());
+        e.alias = alias;
+        e.previousVersion = previous;
+        e.actor = actor;
+        e.reason = reason;
+        e.persist();
+    }
+
+    /** Appends the deletion of a version. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void versionDeleted(String model, int version, String actor, String reason) {
+        HistoryEntity e = base(model, VERSION_DELETED, version, now());
+        e.actor = actor;
+        e.reason = reason;
+        e.persist();
+    }
+
+    /** Appends a deployment reported by a {@code Deployed} event. Call once per event (see the Inbox). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void deployed(Deployed event) {
+        Instant occurred = event.getMeta().hasOccurredAt()
+                ? ProtoTime.toInstant(event.getMeta().getOccurredAt()).truncatedTo(ChronoUnit.MICROS)
+                : now();
+        HistoryEntity e = base(event.getModelName(), DEPLOYED, event.getModelVersion(), occurred);
+        e.actor = blankToNull(event.getMeta().getProducer());
+        e.eventId = event.getMeta().getEventId();
+        e.deploymentId = blankToNull(event.getDeploymentId());
+        e.rolloutId = blankToNull(event.getRolloutId());
+        e.variantId = blankToNull(event.getVariantId());
+        e.phase = blankToNull(event.getPhase());
+        e.wave = event.getWave();
+        e.wavesTotal = event.getWavesTotal();
+        e.devicesTargeted = event.getDevicesTargeted();
+        e.devicesActive = event.getDevicesActive();
+        e.correlationId = blankToNull(event.getMeta().getCorrelationId());
+        e.persist();
+    }
+
+    /**
+     * Entries of a model, oldest first, after entry {@code afterId} (0 = from the start), at most {@code limit}.
+     */
+    @Transactional
+    public List<HistoryEntry> of(String model, long afterId, int limit) {
+        List<HistoryEntity> rows = HistoryEntity.find("modelName = ?1 and id > ?2 order by id", model, afterId)
+                .page(0, limit)
+                .list();
+        return rows.stream().map(History::toView).toList();
+    }
+
+    private static HistoryEntity base(String model, String kind, int version, Instant occurredAt) {
+        HistoryEntity e = new HistoryEntity();
+        e.modelName = model;
+        e.kind = kind;
+        e.version = version;
+        e.occurredAt = occurredAt;
+        e.recordedAt = now();
+        return e;
+    }
+
+    static HistoryEntry toView(HistoryEntity e) {
+        boolean alias = e.alias != null;
+        boolean deployed = DEPLOYED.equals(e.kind);
+        return new HistoryEntry(
+                e.id,
+                e.modelName,
+                e.kind,
+                e.version,
+                e.alias,
+                alias ? e.previousVersion : null,
+                e.actor,
+                e.reason,
+                e.eventId,
+                e.deploymentId,
+                e.rolloutId,
+                e.variantId,
+                e.phase,
+                deployed ? e.wave : null,
+                deployed ? e.wavesTotal : null,
+                deployed ? e.devicesTargeted : null,
+                deployed ? e.devicesActive : null,
+                e.correlationId,
+                e.occurredAt,
+                e.recordedAt);
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}
