@@ -27,6 +27,9 @@ public final class LoopDriver {
     /** The dataset (and model) name used by the demo. */
     public static final String DATASET = "vibration";
 
+    /** Deployed.phase of a rollout whose health gate failed. */
+    static final String ROLLED_BACK = "rolled-back";
+
     private static final int SAMPLES_PER_ITERATION = 2400;
     private static final int LIVE_PROBE_SAMPLES = 200;
 
@@ -290,10 +293,16 @@ public final class LoopDriver {
             }
             what = String.format("%s v%d  %s", e.getModelName(), e.getModelVersion(), String.join(", ", vs));
         } else if (o.event() instanceof Deployed e) {
+            String stage = e.getPhase().isEmpty()
+                    ? ""
+                    : e.getPhase().equals("wave")
+                            ? String.format(" [wave %d/%d]", e.getWave(), e.getWavesTotal())
+                            : " [" + e.getPhase() + "]";
             what = String.format(
-                    "%s v%d  %s active on %d/%d devices %s",
+                    "%s v%d%s  %s active on %d/%d devices %s",
                     e.getModelName(),
                     e.getModelVersion(),
+                    stage,
                     e.getVariantId(),
                     e.getDevicesActive(),
                     e.getDevicesTargeted(),

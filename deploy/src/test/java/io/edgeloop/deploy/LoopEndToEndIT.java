@@ -8,6 +8,7 @@ import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.events.v1.DriftDetected;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,11 +72,16 @@ class LoopEndToEndIT {
                     .orElseThrow();
             assertEquals("drift", second.getTrigger());
             assertEquals(drift.getMeta().getEventId(), second.getMeta().getCausationId());
-            Deployed last = events.events(Deployed.class).stream()
+            // staged rollout: canary wave first, then completion with every device on v2, and no rollback
+            List<Deployed> v2Events = events.events(Deployed.class).stream()
                     .filter(e -> e.getModelVersion() == v2.version())
+                    .toList();
+            Deployed completed = v2Events.stream()
+                    .filter(e -> "completed".equals(e.getPhase()))
                     .findFirst()
-                    .orElseThrow();
-            assertEquals(2, last.getDevicesActive());
+                    .orElseThrow(() -> new AssertionError("no completed rollout of v2: " + v2Events));
+            assertEquals(2, completed.getDevicesActive());
+            assertTrue(v2Events.stream().noneMatch(e -> LoopDriver.ROLLED_BACK.equals(e.getPhase())));
 
             // one trace per iteration spans every service
             for (LoopReport.Iteration it : report.iterations()) {

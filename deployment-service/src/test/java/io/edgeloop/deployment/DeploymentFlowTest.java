@@ -64,6 +64,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = FakeMonitoring.class, restrictToAnnotatedClass = false)
 class DeploymentFlowTest {
     private static final long WAIT_S = 30;
 
@@ -227,6 +228,7 @@ class DeploymentFlowTest {
         return RegisterDeviceRequest.newBuilder()
                 .setDeviceId(id)
                 .putLabels("site", site)
+                .putLabels("suite", "flow") // model "vibration" rolls out to suite=flow in one wave (test config)
                 .setCapabilities(DeviceCapabilities.newBuilder()
                         .setArchitecture("amd64")
                         .setRamMb(512)

@@ -2,6 +2,10 @@ package io.edgeloop.deployment.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** Settings of the deployment service ({@code edgeloop.deployment.*}). */
 @ConfigMapping(prefix = "edgeloop.deployment")
@@ -10,7 +14,116 @@ public interface DeploymentConfig {
     @WithDefault("10000")
     int maxWatchStreams();
 
-    /** Most deployments one {@code GET /deployments} page returns. */
+    /** Most deployments one {@code GET /deployments} (or {@code GET /rollouts}) page returns. */
     @WithDefault("500")
     int maxPageSize();
+
+    /** Base URL of monitoring-service's REST API (health gates read {@code GET /devices/{id}/telemetry}). */
+    @WithDefault("http://127.0.0.1:8086")
+    String monitoringUrl();
+
+    /** Timeout of one monitoring HTTP request. */
+    @WithDefault("5s")
+    Duration monitoringTimeout();
+
+    /** Deadline of one registry {@code ArtifactService.GetArtifact} call (signatures). */
+    @WithDefault("5s")
+    Duration registryTimeout();
+
+    /** Attempts of {@code GetArtifact} while the registry is UNAVAILABLE. */
+    @WithDefault("3")
+    int registryAttempts();
+
+    /** Devices with a known RAM of at most this many MiB get {@code mcu-*} variants. */
+    @WithDefault("8")
+    int tinyRamMb();
+
+    /** How often rollouts are advanced (waves activated, soak times checked, gates evaluated). */
+    @WithDefault("1s")
+    Duration tick();
+
+    /** Staged rollout defaults and per-model overrides. */
+    Rollout rollout();
+
+    /** Staged rollout settings ({@code edgeloop.deployment.rollout.*}). */
+    interface Rollout {
+        /** Share of the selected devices in the first (canary) wave; 0 = no canary, 100 = one wave. */
+        @WithDefault("50")
+        int canaryPercent();
+
+        /** Cumulative shares of the selected devices after each later wave; 100 is appended when missing. */
+        @WithDefault("100")
+        List<Integer> wavePercents();
+
+        /** How long every device of a wave must run the new version before its gate is evaluated. */
+        @WithDefault("5s")
+        Duration soakTime();
+
+        /** Highest error rate (errors / (inferences + errors)) of a wave on the new version. */
+        @WithDefault("0.05")
+        double maxErrorRate();
+
+        /** Highest per-window latency p99 (microseconds) of a wave on the new version. */
+        @WithDefault("250000")
+        double maxLatencyP99Us();
+
+        /**
+         * Highest total variation distance (0..1) between the wave's predicted-class distribution on the new version
+         * and the same devices' distribution on their previous version (checked only when both exist). The default
+         * 1.0 never fails: a model retrained after drift is expected to change its predictions; set e.g. 0.3 to gate
+         * on it.
+         */
+        @WithDefault("1.0")
+        double maxPredictionShift();
+
+        /** Inferences a wave must have served on the new version before its gate can pass; 0 = not required. */
+        @WithDefault("0")
+        long minInferences();
+
+        /** How long the devices of a wave may take to report ACTIVE before the gate fails. */
+        @WithDefault("5m")
+        Duration activationTimeout();
+
+        /** How long after the soak time a gate may wait for telemetry (min-inferences) before it fails. */
+        @WithDefault("2m")
+        Duration gateTimeout();
+
+        /** Whether an unreachable monitoring-service fails the gate (else it counts as "no telemetry"). */
+        @WithDefault("false")
+        boolean requireMonitoring();
+
+        /** Telemetry windows read per device and gate. */
+        @WithDefault("50")
+        int telemetryLimit();
+
+        /** Label selector of the fleet (all labels must match); empty = every device. */
+        Map<String, String> selector();
+
+        /** Overrides per model name ({@code edgeloop.deployment.rollout.models."<model>".*}). */
+        Map<String, ModelRollout> models();
+    }
+
+    /** Per-model overrides of the rollout defaults; anything unset inherits the default. */
+    interface ModelRollout {
+        Optional<Integer> canaryPercent();
+
+        Optional<List<Integer>> wavePercents();
+
+        Optional<Duration> soakTime();
+
+        Optional<Double> maxErrorRate();
+
+        Optional<Double> maxLatencyP99Us();
+
+        Optional<Double> maxPredictionShift();
+
+        Optional<Long> minInferences();
+
+        Optional<Duration> activationTimeout();
+
+        Optional<Duration> gateTimeout();
+
+        /** Replaces the default selector when non-empty. */
+        Map<String, String> selector();
+    }
 }

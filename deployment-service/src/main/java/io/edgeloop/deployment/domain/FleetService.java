@@ -1,40 +1,32 @@
 package io.edgeloop.deployment.domain;
 
-import io.edgeloop.common.Events;
-import io.edgeloop.common.Topics;
-import io.edgeloop.common.TraceContext;
+import io.edgeloop.deployment.config.DeploymentConfig;
 import io.edgeloop.deployment.persistence.DeploymentEntity;
 import io.edgeloop.deployment.persistence.DeploymentStatus;
 import io.edgeloop.deployment.persistence.DeploymentTargetEntity;
+import io.edgeloop.deployment.persistence.DeploymentVariantEntity;
 import io.edgeloop.deployment.persistence.DeviceEntity;
 import io.edgeloop.deployment.persistence.TargetState;
 import io.edgeloop.kit.outbox.Inbox;
-import io.edgeloop.kit.outbox.Outbox;
-import io.edgeloop.proto.deployment.v1.Assignment;
 import io.edgeloop.proto.deployment.v1.DeviceStateReport;
 import io.edgeloop.proto.deployment.v1.RegisterDeviceRequest;
-import io.edgeloop.proto.events.v1.Deployed;
-import io.edgeloop.proto.events.v1.EventMeta;
 import io.edgeloop.proto.events.v1.ModelOptimized;
-import io.edgeloop.proto.events.v1.VariantSummary;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Scope;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * The fleet's state machine. Each public method is one transaction that first takes a PostgreSQL advisory lock, so
- * registrations, rollouts and reports never interleave (a device registering while a rollout starts joins exactly
- * one of them).
+ * The fleet's registrations, reports and rollout creation. Each public method is one transaction that first takes
+ * the {@link FleetLock}, so registrations, rollouts and reports never interleave (a device registering while a
+ * rollout starts joins exactly one of them). Waves, gates and rollbacks are in {@link RolloutService}.
  */
 @ApplicationScoped
 public class FleetService {
@@ -43,22 +35,25 @@ public class FleetService {
 
     static final String PRODUCER = "deployment-service";
     private static final Logger LOG = Logger.getLogger(FleetService.class);
-    private static final long FLEET_LOCK = 0x65646765_6c6f6f70L; // "edgeloop"
+    private static final Set<TargetState> SETTLED_TARGETS =
+            EnumSet.of(TargetState.QUEUED, TargetState.INCOMPATIBLE, TargetState.ROLLED_BACK);
 
     @Inject
-    EntityManager em;
+    FleetLock fleetLock;
 
     @Inject
     Inbox inbox;
 
     @Inject
-    Outbox outbox;
+    RolloutService rollouts;
 
     @Inject
-    Tracer tracer;
+    DeploymentConfig config;
 
     /**
-     * Creates or updates a device. A device that registers while a deployment is rolling out joins its targets.
+     * Creates or updates a device (labels, capabilities). A device that matches the selector of an active rollout
+     * and is not yet one of its targets joins it: in the current wave when that is the last one (or the rollout had
+     * no device yet), else queued for the last wave.
      *
      * @throws IllegalArgumentException for a blank device id
      */
@@ -68,7 +63,7 @@ public class FleetService {
         if (deviceId.isEmpty()) {
             throw new IllegalArgumentException("device_id must not be blank");
         }
-        lockFleet();
+        fleetLock.lock();
         Instant now = Instant.now();
         DeviceEntity device = DeviceEntity.findById(deviceId);
         if (device == null) {
@@ -85,16 +80,27 @@ public class FleetService {
         device.ramMb = caps.getRamMb();
         device.runtime = caps.getRuntime();
         device.runtimeVersion = caps.getRuntimeVersion();
+        device.accelerators = caps.getAcceleratorsList().isEmpty()
+                ? null
+                : String.join(
+                        ",",
+                        caps.getAcceleratorsList().stream().map(String::trim).toList());
+        device.storageMb = caps.getStorageMb();
         device.lastSeenAt = now;
 
         Optional<AssignmentPush> push = Optional.empty();
-        DeploymentEntity rolling = currentRollout().orElse(null);
-        if (rolling != null && !rolling.id.equals(device.desiredDeploymentId)) {
-            addTarget(rolling, device, now);
-            push = Optional.of(new AssignmentPush(deviceId, Assignments.of(rolling), rolling.createdAt));
-            LOG.infof("device %s joined rolling deployment %s", deviceId, rolling.id);
+        for (DeploymentEntity active : DeploymentEntity.<DeploymentEntity>list(
+                "status in ?1 order by createdAt desc",
+                List.of(DeploymentStatus.ROLLING_OUT, DeploymentStatus.PAUSED))) {
+            if (!WavePlan.matches(active.selector, device.labels)) {
+                continue;
+            }
+            if (Assignments.targetOf(active.id, device.id) == null) {
+                push = rollouts.join(active, device, now);
+            }
+            break; // a device follows the newest rollout that selects it
         }
-        return new RegisterOutcome(desiredAssignment(device), push);
+        return new RegisterOutcome(Assignments.desiredOf(device), push);
     }
 
     /**
@@ -109,11 +115,7 @@ public class FleetService {
             throw new UnknownEntityException("device '" + deviceId + "' is not registered");
         }
         device.lastSeenAt = Instant.now();
-        if (device.desiredDeploymentId == null) {
-            return Optional.empty();
-        }
-        return DeploymentEntity.<DeploymentEntity>findByIdOptional(device.desiredDeploymentId)
-                .map(d -> new AssignmentPush(deviceId, Assignments.of(d), d.createdAt));
+        return Assignments.pushOf(device);
     }
 
     /** Whether {@code deviceId} is registered. */
@@ -123,58 +125,73 @@ public class FleetService {
     }
 
     /**
-     * Starts the rollout announced by a ModelOptimized event: every registered device gets the recommended variant
-     * as its desired assignment, and a deployment still rolling out is superseded. The event is recorded in the
-     * inbox in the same transaction.
+     * Starts the staged rollout announced by a ModelOptimized event: the devices matching the model's selector get
+     * a variant each (by capabilities) and are split into waves; the first wave is assigned now. An active rollout of
+     * the same model is superseded. The event is recorded in the inbox in the same transaction.
      *
+     * @param variants the event's deployable variants with their registry signatures
      * @param traceparent trace context of the rollout, copied into every assignment
      * @return the assignments to push, or empty when the event was processed before
      */
     @Transactional
     public Optional<List<AssignmentPush>> startRollout(
-            ModelOptimized event, VariantSummary variant, String traceparent) {
+            ModelOptimized event, List<VariantOption> variants, String traceparent) {
         if (!inbox.firstDelivery(CONSUMER, event.getMeta().getEventId())) {
             return Optional.empty();
         }
-        lockFleet();
+        fleetLock.lock();
+        RolloutSettings settings = RolloutSettings.resolve(config.rollout(), event.getModelName());
         Instant now = Instant.now();
-        currentRollout().ifPresent(old -> {
-            old.status = DeploymentStatus.SUPERSEDED;
-            old.finishedAt = now;
-            LOG.infof("deployment %s superseded", old.id);
-        });
+        for (DeploymentEntity old : DeploymentEntity.<DeploymentEntity>list(
+                "modelName = ?1 and status in ?2",
+                event.getModelName(),
+                List.of(DeploymentStatus.ROLLING_OUT, DeploymentStatus.PAUSED))) {
+            rollouts.supersede(old, event.getModelVersion(), now);
+        }
+        VariantOption recommended = variants.stream()
+                .filter(VariantOption::recommended)
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no recommended variant"));
         DeploymentEntity d = new DeploymentEntity();
         d.id = UUID.randomUUID().toString();
         d.modelName = event.getModelName();
         d.modelVersion = event.getModelVersion();
-        d.variantId = variant.getVariantId();
-        d.artifactSha256 = variant.getArtifactSha256();
-        d.sizeBytes = variant.getSizeBytes();
-        d.format = variant.getFormat().isBlank() ? "onnx" : variant.getFormat();
+        d.variantId = recommended.variantId();
+        d.artifactSha256 = recommended.artifactSha256();
+        d.sizeBytes = recommended.sizeBytes();
+        d.format = recommended.format();
         d.snapshotId = event.getSnapshotId();
         d.status = DeploymentStatus.ROLLING_OUT;
         d.causeEventId = event.getMeta().getEventId();
         d.correlationId = event.getMeta().getCorrelationId();
         d.traceparent = traceparent;
         d.createdAt = now;
+        d.apply(settings);
         d.persist();
-
-        Assignment assignment = Assignments.of(d);
-        List<AssignmentPush> pushes = new ArrayList<>();
-        List<DeviceEntity> devices = DeviceEntity.listAll();
-        for (DeviceEntity device : devices) {
-            addTarget(d, device, now);
-            pushes.add(new AssignmentPush(device.id, assignment, d.createdAt));
+        for (VariantOption v : variants) {
+            DeploymentVariantEntity e = new DeploymentVariantEntity();
+            e.deploymentId = d.id;
+            e.variantId = v.variantId();
+            e.target = v.target();
+            e.format = v.format();
+            e.artifactSha256 = v.artifactSha256();
+            e.sizeBytes = v.sizeBytes();
+            e.ramBytes = v.ramBytes();
+            e.flashBytes = v.flashBytes();
+            e.accuracy = v.accuracy();
+            e.recommended = v.recommended();
+            e.signature = v.signature().isEmpty() ? null : v.signature();
+            e.signingKeyId = v.signingKeyId().isEmpty() ? null : v.signingKeyId();
+            e.persist();
         }
-        LOG.infof(
-                "deployment %s: %s v%d variant %s to %d device(s)",
-                d.id, d.modelName, d.modelVersion, d.variantId, devices.size());
+        List<AssignmentPush> pushes = rollouts.plan(d, variants, now);
         return Optional.of(pushes);
     }
 
     /**
-     * Records a device's reported state for a deployment. When every target of a rolling deployment is ACTIVE, the
-     * deployment completes and Deployed is enqueued in the same transaction; when every target FAILED, it fails.
+     * Records a device's reported state for a deployment in its twin and its target. Waves advance (and fail) in
+     * {@link RolloutService#advance}; a report for a target that is queued, incompatible or rolled back updates only
+     * the twin.
      *
      * @throws IllegalArgumentException for a blank id or an unspecified state
      * @throws UnknownEntityException for an unregistered device or an unknown deployment
@@ -200,7 +217,7 @@ public class FleetService {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
-        lockFleet();
+        fleetLock.lock();
         DeviceEntity device = DeviceEntity.findById(report.getDeviceId());
         if (device == null) {
             throw new UnknownEntityException("device '" + report.getDeviceId() + "' is not registered");
@@ -209,83 +226,29 @@ public class FleetService {
         if (d == null) {
             throw new UnknownEntityException("no deployment '" + report.getDeploymentId() + "'");
         }
+        DeploymentTargetEntity target = Assignments.targetOf(d.id, device.id);
         Instant now = Instant.now();
         device.lastSeenAt = now;
         device.reportedDeploymentId = d.id;
         device.reportedState = state;
         device.reportedModelName = report.getModelName().isBlank() ? d.modelName : report.getModelName();
         device.reportedModelVersion = report.getModelVersion() == 0 ? d.modelVersion : report.getModelVersion();
-        device.reportedVariantId = report.getVariantId().isBlank() ? d.variantId : report.getVariantId();
+        String variant = target != null && target.variantId != null ? target.variantId : d.variantId;
+        device.reportedVariantId = report.getVariantId().isBlank() ? variant : report.getVariantId();
         device.reportedMessage = truncate(report.getMessage(), 2000);
         device.reportedAt = now;
 
-        DeploymentTargetEntity target = DeploymentTargetEntity.find(
-                        "deploymentId = ?1 and deviceId = ?2", d.id, device.id)
-                .firstResult();
         if (target == null) {
             LOG.infof("device %s reported %s for deployment %s it is not a target of", device.id, state, d.id);
+            return;
+        }
+        if (SETTLED_TARGETS.contains(target.state)) {
+            LOG.debugf("device %s reported %s for its %s target of %s", device.id, state, target.state, d.id);
             return;
         }
         target.state = state;
         target.message = truncate(report.getMessage(), 2000);
         target.updatedAt = now;
-        if (d.status == DeploymentStatus.ROLLING_OUT) {
-            settle(d, now);
-        }
-    }
-
-    /** Completes or fails a rolling deployment whose targets all reached the same final state. */
-    private void settle(DeploymentEntity d, Instant now) {
-        List<DeploymentTargetEntity> targets = targetsOf(d.id);
-        long active =
-                targets.stream().filter(t -> t.state == TargetState.ACTIVE).count();
-        long failed =
-                targets.stream().filter(t -> t.state == TargetState.FAILED).count();
-        if (!targets.isEmpty() && active == targets.size()) {
-            d.status = DeploymentStatus.COMPLETED;
-            d.finishedAt = now;
-            emitDeployed(d, targets);
-        } else if (!targets.isEmpty() && failed == targets.size()) {
-            d.status = DeploymentStatus.FAILED;
-            d.finishedAt = now;
-            LOG.warnf("deployment %s failed on all %d device(s)", d.id, targets.size());
-        }
-    }
-
-    private void emitDeployed(DeploymentEntity d, List<DeploymentTargetEntity> targets) {
-        Span span = tracer.spanBuilder("deployment completed")
-                .setParent(TraceContext.contextOf(d.traceparent))
-                .setAttribute("edgeloop.deployment_id", d.id)
-                .setAttribute("edgeloop.model", d.modelName + "@v" + d.modelVersion)
-                .setAttribute("edgeloop.devices", targets.size())
-                .startSpan();
-        try (Scope ignored = span.makeCurrent()) {
-            EventMeta cause = EventMeta.newBuilder()
-                    .setEventId(d.causeEventId)
-                    .setCorrelationId(d.correlationId == null ? "" : d.correlationId)
-                    .build();
-            EventMeta meta = Events.causedBy(PRODUCER, cause);
-            Deployed event = Deployed.newBuilder()
-                    .setMeta(meta)
-                    .setDeploymentId(d.id)
-                    .setModelName(d.modelName)
-                    .setModelVersion(d.modelVersion)
-                    .setVariantId(d.variantId)
-                    .setArtifactSha256(d.artifactSha256)
-                    .addAllDeviceIds(
-                            targets.stream().map(t -> t.deviceId).sorted().toList())
-                    .setDevicesTargeted(targets.size())
-                    .setDevicesActive((int) targets.stream()
-                            .filter(t -> t.state == TargetState.ACTIVE)
-                            .count())
-                    .setSnapshotId(d.snapshotId == null ? "" : d.snapshotId)
-                    .build();
-            outbox.enqueue(Topics.DEPLOYED, d.modelName, meta, event);
-            d.deployedEventId = meta.getEventId();
-            LOG.infof("deployment %s completed on %d device(s)", d.id, targets.size());
-        } finally {
-            span.end();
-        }
     }
 
     /** Targets of a deployment, by device id. */
@@ -293,36 +256,7 @@ public class FleetService {
         return DeploymentTargetEntity.list("deploymentId = ?1 order by deviceId", deploymentId);
     }
 
-    private Optional<DeploymentEntity> currentRollout() {
-        return DeploymentEntity.find("status = ?1 order by createdAt desc", DeploymentStatus.ROLLING_OUT)
-                .firstResultOptional();
-    }
-
-    private Optional<Assignment> desiredAssignment(DeviceEntity device) {
-        if (device.desiredDeploymentId == null) {
-            return Optional.empty();
-        }
-        return DeploymentEntity.<DeploymentEntity>findByIdOptional(device.desiredDeploymentId)
-                .map(Assignments::of);
-    }
-
-    private void addTarget(DeploymentEntity d, DeviceEntity device, Instant now) {
-        DeploymentTargetEntity t = new DeploymentTargetEntity();
-        t.deploymentId = d.id;
-        t.deviceId = device.id;
-        t.state = TargetState.PENDING;
-        t.updatedAt = now;
-        t.persist();
-        device.desiredDeploymentId = d.id;
-    }
-
-    private void lockFleet() {
-        em.createNativeQuery("select 1 from (select pg_advisory_xact_lock(?1)) as l")
-                .setParameter(1, FLEET_LOCK)
-                .getSingleResult();
-    }
-
-    private static String truncate(String s, int max) {
+    static String truncate(String s, int max) {
         if (s == null || s.isEmpty()) {
             return null;
         }

@@ -8,7 +8,6 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -17,7 +16,8 @@ import org.jboss.logging.Logger;
 /**
  * The live WatchAssignments streams, one per device. A stream is only an observer held in a map (no thread waits
  * on it); pushes are sent from whichever thread committed the change. A newer stream of the same device replaces
- * (and ends with ABORTED) the older one.
+ * (and ends with ABORTED) the older one. Pushes carry the device's desired-state revision: a stream never goes
+ * back to a lower revision nor repeats one.
  */
 @ApplicationScoped
 public class WatchHub {
@@ -63,7 +63,7 @@ public class WatchHub {
     /** Sends an assignment to the device's live stream, if it has one. */
     public void push(AssignmentPush push) {
         LiveStream stream = streams.get(push.deviceId());
-        if (stream != null && !stream.send(push.assignment(), push.issuedAt())) {
+        if (stream != null && !stream.send(push.assignment(), push.revision())) {
             streams.remove(push.deviceId(), stream);
         }
     }
@@ -83,8 +83,7 @@ public class WatchHub {
         private final String deviceId;
         private final StreamObserver<Assignment> observer;
         private boolean closed;
-        private Instant lastIssuedAt;
-        private String lastDeploymentId;
+        private long lastRevision = -1;
 
         LiveStream(String deviceId, StreamObserver<Assignment> observer) {
             this.deviceId = deviceId;
@@ -92,24 +91,22 @@ public class WatchHub {
         }
 
         /**
-         * Sends {@code assignment} unless it is older than the last one sent (a stale read racing a newer push) or
-         * the same deployment again.
+         * Sends {@code assignment} unless its desired-state revision is not newer than the last one sent (a stale read
+         * racing a newer push, or the same assignment again). A rollback is a newer revision that points back at an
+         * older deployment, so it is sent.
          *
          * @return false when the stream is closed or broken
          */
-        synchronized boolean send(Assignment assignment, Instant issuedAt) {
+        synchronized boolean send(Assignment assignment, long revision) {
             if (closed) {
                 return false;
             }
-            if (lastIssuedAt != null
-                    && (issuedAt.isBefore(lastIssuedAt)
-                            || assignment.getDeploymentId().equals(lastDeploymentId))) {
+            if (revision <= lastRevision) {
                 return true;
             }
             try {
                 observer.onNext(assignment);
-                lastIssuedAt = issuedAt;
-                lastDeploymentId = assignment.getDeploymentId();
+                lastRevision = revision;
                 return true;
             } catch (RuntimeException e) {
                 LOG.debugf("watch stream of %s is gone: %s", deviceId, e.toString());

@@ -6,6 +6,8 @@ import io.edgeloop.common.Topics;
 import io.edgeloop.common.TraceContext;
 import io.edgeloop.deployment.domain.AssignmentPush;
 import io.edgeloop.deployment.domain.FleetService;
+import io.edgeloop.deployment.domain.VariantOption;
+import io.edgeloop.deployment.grpc.ArtifactSignatures;
 import io.edgeloop.deployment.grpc.WatchHub;
 import io.edgeloop.kit.outbox.Inbox;
 import io.edgeloop.proto.events.v1.ModelOptimized;
@@ -24,8 +26,9 @@ import java.util.Optional;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Turns each ModelOptimized event into a deployment of its recommended variant to the whole fleet, then pushes the
- * new assignment to the devices' live watch streams (after the commit). Redeliveries are skipped via the inbox.
+ * Turns each ModelOptimized event into a staged rollout (a variant per device among the event's variants, signed by
+ * the registry), then pushes the first wave's assignments to the devices' live watch streams (after the commit).
+ * Redeliveries are skipped via the inbox.
  */
 @ApplicationScoped
 public class ModelOptimizedConsumer {
@@ -41,6 +44,9 @@ public class ModelOptimizedConsumer {
     @Inject
     Tracer tracer;
 
+    @Inject
+    ArtifactSignatures signatures;
+
     @Incoming(Topics.MODEL_OPTIMIZED)
     @Blocking(ordered = true)
     public void onModelOptimized(byte[] value) {
@@ -49,6 +55,16 @@ public class ModelOptimizedConsumer {
             return;
         }
         VariantSummary variant = recommendedVariant(event);
+        List<VariantOption> variants = deployableVariants(event).stream()
+                .map(v -> {
+                    var sig = signatures.of(v.getArtifactSha256());
+                    return option(
+                            v,
+                            v.getVariantId().equals(variant.getVariantId()),
+                            sig.map(ArtifactSignatures.Signature::signature).orElse(""),
+                            sig.map(ArtifactSignatures.Signature::signingKeyId).orElse(""));
+                })
+                .toList();
         Context parent = parentContext(event.getMeta().getTraceparent());
         Span span = tracer.spanBuilder("rollout " + event.getModelName())
                 .setSpanKind(SpanKind.INTERNAL)
@@ -59,7 +75,7 @@ public class ModelOptimizedConsumer {
                 .startSpan();
         try (Scope ignored = span.makeCurrent()) {
             Optional<List<AssignmentPush>> pushes =
-                    fleet.startRollout(event, variant, TraceContext.currentTraceparent());
+                    fleet.startRollout(event, variants, TraceContext.currentTraceparent());
             pushes.ifPresent(hub::pushAll);
         } finally {
             span.end();
@@ -111,5 +127,35 @@ public class ModelOptimizedConsumer {
                     "ModelOptimized " + event.getMeta().getEventId() + ": " + String.join("; ", problems));
         }
         return variant;
+    }
+
+    /**
+     * The variants a device may get: every variant with a hex sha256, a positive size and a distinct id (invalid
+     * extra variants are skipped; the recommended one was validated by {@link #recommendedVariant}).
+     */
+    static List<VariantSummary> deployableVariants(ModelOptimized event) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        return event.getVariantsList().stream()
+                .filter(v -> !v.getVariantId().isBlank()
+                        && Hashing.isSha256Hex(v.getArtifactSha256())
+                        && v.getSizeBytes() > 0
+                        && seen.add(v.getVariantId()))
+                .toList();
+    }
+
+    static VariantOption option(VariantSummary v, boolean recommended, String signature, String keyId) {
+        boolean est = v.hasEstimate();
+        return new VariantOption(
+                v.getVariantId(),
+                v.getTarget(),
+                v.getFormat().isBlank() ? "onnx" : v.getFormat(),
+                v.getArtifactSha256(),
+                v.getSizeBytes(),
+                est && v.getEstimate().getRamBytes() > 0 ? v.getEstimate().getRamBytes() : -1,
+                est && v.getEstimate().getFlashBytes() > 0 ? v.getEstimate().getFlashBytes() : -1,
+                v.getAccuracy(),
+                recommended,
+                signature,
+                keyId);
     }
 }

@@ -1,16 +1,29 @@
 package io.edgeloop.deployment.persistence;
 
+import io.edgeloop.deployment.domain.RolloutSettings;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.MapKeyColumn;
 import jakarta.persistence.Table;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 
-/** A rollout of one model variant to the fleet, created from a ModelOptimized event. */
+/**
+ * A staged rollout of one model version to the devices its label selector matches, created from a ModelOptimized
+ * event (the rollout id is the deployment id). The variant fields describe the recommended variant; each target
+ * carries the variant chosen for its device.
+ */
 @Entity
 @Table(
         name = "deployment",
@@ -66,4 +79,92 @@ public class DeploymentEntity extends PanacheEntityBase {
     /** Event id of the Deployed event, once emitted. */
     @Column(name = "deployed_event_id")
     public String deployedEventId;
+
+    /** Label selector of the fleet; empty = every device. */
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "deployment_selector", joinColumns = @JoinColumn(name = "deployment_id"))
+    @MapKeyColumn(name = "name")
+    @Column(name = "value", length = 1000)
+    public Map<String, String> selector = new HashMap<>();
+
+    /** Wave being rolled out (1-based). */
+    @Column(name = "current_wave")
+    public Integer currentWave;
+
+    @Column(name = "waves_total")
+    public Integer wavesTotal;
+
+    /** When the current wave's devices were assigned (or the rollout resumed). */
+    @Column(name = "wave_started_at")
+    public Instant waveStartedAt;
+
+    /** When every device of the current wave had reported ACTIVE; its soak time runs from here. */
+    @Column(name = "wave_activated_at")
+    public Instant waveActivatedAt;
+
+    /** Why the rollout ended as it did (gate reasons, manual rollback, superseding deployment). */
+    @Column(name = "status_reason", length = 4000)
+    public String statusReason;
+
+    @Column(name = "canary_percent")
+    public Integer canaryPercent;
+
+    @Column(name = "wave_percents")
+    public String wavePercents;
+
+    @Column(name = "soak_ms")
+    public Long soakMs;
+
+    @Column(name = "max_error_rate")
+    public Double maxErrorRate;
+
+    @Column(name = "max_latency_p99_us")
+    public Double maxLatencyP99Us;
+
+    @Column(name = "max_prediction_shift")
+    public Double maxPredictionShift;
+
+    @Column(name = "min_inferences")
+    public Long minInferences;
+
+    @Column(name = "activation_timeout_ms")
+    public Long activationTimeoutMs;
+
+    @Column(name = "gate_timeout_ms")
+    public Long gateTimeoutMs;
+
+    /** Stores the effective settings of the rollout. */
+    public void apply(RolloutSettings s) {
+        canaryPercent = s.canaryPercent();
+        wavePercents = s.wavePercentsText();
+        soakMs = s.soakTime().toMillis();
+        maxErrorRate = s.maxErrorRate();
+        maxLatencyP99Us = s.maxLatencyP99Us();
+        maxPredictionShift = s.maxPredictionShift();
+        minInferences = s.minInferences();
+        activationTimeoutMs = s.activationTimeout().toMillis();
+        gateTimeoutMs = s.gateTimeout().toMillis();
+        selector.clear();
+        selector.putAll(s.selector());
+    }
+
+    /** The stored settings (rows written before staged rollouts read as one 100% wave without soak). */
+    public RolloutSettings settings() {
+        return new RolloutSettings(
+                canaryPercent == null ? 100 : canaryPercent,
+                RolloutSettings.parseWavePercents(wavePercents),
+                Duration.ofMillis(soakMs == null ? 0 : soakMs),
+                maxErrorRate == null ? 1 : maxErrorRate,
+                maxLatencyP99Us == null ? Double.MAX_VALUE : maxLatencyP99Us,
+                maxPredictionShift == null ? 1 : maxPredictionShift,
+                minInferences == null ? 0 : minInferences,
+                Duration.ofMillis(activationTimeoutMs == null ? 300_000 : activationTimeoutMs),
+                Duration.ofMillis(gateTimeoutMs == null ? 120_000 : gateTimeoutMs),
+                selector);
+    }
+
+    /** Whether the rollout still changes the fleet (rolling out or paused). */
+    public boolean isActive() {
+        return status == DeploymentStatus.ROLLING_OUT || status == DeploymentStatus.PAUSED;
+    }
 }

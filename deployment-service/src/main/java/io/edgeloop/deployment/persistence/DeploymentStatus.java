@@ -1,13 +1,17 @@
 package io.edgeloop.deployment.persistence;
 
-/** Lifecycle of a deployment. */
+/** Lifecycle of a deployment (a staged rollout). */
 public enum DeploymentStatus {
-    /** Targets are downloading or activating the model (or no device is registered yet). */
+    /** Waves are being assigned, activated and gated (or no device matched yet). */
     ROLLING_OUT,
-    /** Every target reported ACTIVE; Deployed was emitted. */
+    /** Paused over REST: nothing advances until resumed. */
+    PAUSED,
+    /** Every wave passed its gate; Deployed (phase "completed") was emitted. */
     COMPLETED,
-    /** Every target reported FAILED. */
+    /** Not used by staged rollouts any more (a failing wave rolls back); kept for rows written before them. */
     FAILED,
-    /** A newer deployment took over the fleet before this one completed. */
+    /** A gate failed or a rollback was requested: every updated device went back to its last known good version. */
+    ROLLED_BACK,
+    /** A newer deployment of the same model took over before this one completed. */
     SUPERSEDED
 }

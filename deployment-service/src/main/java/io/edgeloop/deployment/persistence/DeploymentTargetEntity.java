@@ -12,7 +12,7 @@ import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
 import java.time.Instant;
 
-/** One device targeted by a deployment and how far it got. */
+/** One device targeted by a deployment: its wave, the variant chosen for it and how far it got. */
 @Entity
 @Table(
         name = "deployment_target",
@@ -40,4 +40,40 @@ public class DeploymentTargetEntity extends PanacheEntityBase {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /** Wave (1-based) the device is in; null for incompatible devices. */
+    public Integer wave;
+
+    @Column(name = "variant_id")
+    public String variantId;
+
+    @Column(name = "variant_target")
+    public String variantTarget;
+
+    @Column(name = "artifact_sha256", length = 64)
+    public String artifactSha256;
+
+    @Column(name = "size_bytes")
+    public Long sizeBytes;
+
+    public String format;
+
+    /** Registry signature of the artifact (base64), if the registry returned one. */
+    @Column(length = 200)
+    public String signature;
+
+    @Column(name = "signing_key_id")
+    public String signingKeyId;
+
+    /** Why this variant was chosen (or why none fits). */
+    @Column(length = 2000)
+    public String selection;
+
+    /** The device's last known good deployment when it was targeted; a rollback returns it there. */
+    @Column(name = "previous_deployment_id")
+    public String previousDeploymentId;
+
+    /** When its wave assigned it. */
+    @Column(name = "assigned_at")
+    public Instant assignedAt;
 }

@@ -42,6 +42,21 @@ public class DeviceEntity extends PanacheEntityBase {
     @Column(name = "runtime_version")
     public String runtimeVersion;
 
+    /** Accelerators, comma separated (e.g. {@code npu,gpu}), or null. */
+    public String accelerators;
+
+    /** Storage for models, MiB (0 or null = unknown). */
+    @Column(name = "storage_mb")
+    public Integer storageMb;
+
+    /** Deployment of the last rollout that completed on this device: where a rollback returns it. */
+    @Column(name = "last_good_deployment_id")
+    public String lastGoodDeploymentId;
+
+    /** Incremented whenever the desired deployment changes; watch streams never go back to a lower revision. */
+    @Column(name = "desired_revision")
+    public Long desiredRevision;
+
     @Column(name = "registered_at", nullable = false)
     public Instant registeredAt;
 
@@ -74,4 +89,22 @@ public class DeviceEntity extends PanacheEntityBase {
 
     @Column(name = "reported_at")
     public Instant reportedAt;
+
+    /** Points the twin's desired state at {@code deploymentId} (or nothing) and bumps the revision. */
+    public long desire(String deploymentId) {
+        desiredDeploymentId = deploymentId;
+        desiredRevision = (desiredRevision == null ? 0 : desiredRevision) + 1;
+        return desiredRevision;
+    }
+
+    /** The accelerators as a list. */
+    public java.util.List<String> acceleratorList() {
+        if (accelerators == null || accelerators.isBlank()) {
+            return java.util.List.of();
+        }
+        return java.util.Arrays.stream(accelerators.split(","))
+                .map(String::trim)
+                .filter(a -> !a.isEmpty())
+                .toList();
+    }
 }

@@ -1,5 +1,5 @@
 /**
- * Fleet state in PostgreSQL: devices (a twin of desired vs reported model), deployments and their per-device
- * targets.
+ * Fleet state in PostgreSQL: devices (a twin of desired vs reported model, last known good deployment), deployments
+ * (staged rollouts) with their variants, per-device targets (wave, chosen variant), gate results and history.
  */
 package io.edgeloop.deployment.persistence;

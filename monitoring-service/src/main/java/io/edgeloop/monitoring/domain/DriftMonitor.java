@@ -73,21 +73,47 @@ public class DriftMonitor {
 
     private record Evaluation(DriftReport report, ObservationBuffer.Selection selection) {}
 
+    /** Deployed.phase of a rollout whose health gate failed (its devices returned to the previous version). */
+    static final String ROLLED_BACK = "rolled-back";
+
     /**
      * Applies a Deployed event in the caller's transaction: the model's deployed version and reference become the
      * event's. When the version (or its snapshot) changes, the observation buffer starts empty, so inputs seen by
-     * an older version no longer count; a redeployment of the same version keeps the buffer.
+     * an older version no longer count; a redeployment of the same version keeps the buffer. A rolled-back rollout
+     * makes the previously deployed version the monitored one again.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void onDeployed(Deployed event) {
         ModelStateEntity s = em.find(ModelStateEntity.class, event.getModelName(), LockModeType.PESSIMISTIC_WRITE);
         Instant now = Instant.now();
+        if (ROLLED_BACK.equals(event.getPhase())) {
+            // the devices went back to the version deployed before: monitor that one again
+            if (s != null
+                    && s.modelVersion == event.getModelVersion()
+                    && s.previousModelVersion != null
+                    && s.previousModelVersion > 0) {
+                ObservationChunkEntity.delete("modelName", event.getModelName());
+                LOG.infof(
+                        "model %s v%d rolled back: monitoring v%d again",
+                        event.getModelName(), event.getModelVersion(), s.previousModelVersion);
+                s.modelVersion = s.previousModelVersion;
+                s.snapshotId = s.previousSnapshotId;
+                s.previousModelVersion = 0;
+                s.previousSnapshotId = null;
+                s.observingSince = now;
+            }
+            return;
+        }
         boolean fresh =
                 s == null || s.modelVersion != event.getModelVersion() || !s.snapshotId.equals(event.getSnapshotId());
         boolean created = s == null;
         if (created) {
             s = new ModelStateEntity();
             s.modelName = event.getModelName();
+        }
+        if (fresh && !created && s.modelVersion != event.getModelVersion()) {
+            s.previousModelVersion = s.modelVersion;
+            s.previousSnapshotId = s.snapshotId;
         }
         if (fresh) {
             long dropped = ObservationChunkEntity.delete("modelName", event.getModelName());

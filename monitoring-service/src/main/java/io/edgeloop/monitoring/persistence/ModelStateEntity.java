@@ -42,4 +42,12 @@ public class ModelStateEntity extends PanacheEntityBase {
     /** When the current observation window started (the deployed version last changed). */
     @Column(name = "observing_since", nullable = false)
     public Instant observingSince;
+
+    /** Version deployed before the current one (0 = none): what a rolled-back rollout returns to. */
+    @Column(name = "previous_model_version")
+    public Integer previousModelVersion;
+
+    /** Reference snapshot of {@link #previousModelVersion}. */
+    @Column(name = "previous_snapshot_id")
+    public String previousSnapshotId;
 }

@@ -218,6 +218,44 @@ class MonitoringFlowTest {
     }
 
     @Test
+    void aRolledBackRolloutMakesThePreviousVersionTheMonitoredOneAgain() throws Exception {
+        String model = "rollback-model";
+        publish(Topics.DEPLOYED, model, deployedOf(model, 1, "").toByteArray());
+        await("v1 deployed", () -> modelVersionOf(model) == 1);
+        publish(Topics.DEPLOYED, model, deployedOf(model, 2, "wave").toByteArray());
+        await("v2 canary deployed", () -> modelVersionOf(model) == 2);
+        publish(Topics.DEPLOYED, model, deployedOf(model, 2, "rolled-back").toByteArray());
+        await("v1 monitored again", () -> modelVersionOf(model) == 1);
+        JsonPath view = given().get("/models/" + model + "/drift")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertEquals(model + "@v1", view.getString("referenceSnapshotId"));
+        assertEquals(0, view.getInt("sampleCount"));
+    }
+
+    private static int modelVersionOf(String model) {
+        var r = given().get("/models/" + model + "/drift");
+        return r.statusCode() == 200 ? r.jsonPath().getInt("modelVersion") : -1;
+    }
+
+    private static Deployed deployedOf(String model, int version, String phase) {
+        return Deployed.newBuilder()
+                .setMeta(Events.newMeta("deployment-service", UUID.randomUUID().toString(), ""))
+                .setDeploymentId("dep-" + model + "-" + version)
+                .setModelName(model)
+                .setModelVersion(version)
+                .setVariantId("var-" + version)
+                .addDeviceIds("dev-a")
+                .setDevicesTargeted(1)
+                .setDevicesActive("rolled-back".equals(phase) ? 0 : 1)
+                .setSnapshotId(model + "@v" + version)
+                .setPhase(phase)
+                .build();
+    }
+
+    @Test
     void snapshotsDataServiceDoesNotKnowGoToTheDeadLetterTopic() {
         DataReady ghost = DataReady.newBuilder()
                 .setMeta(Events.newMeta("data-service", "", ""))

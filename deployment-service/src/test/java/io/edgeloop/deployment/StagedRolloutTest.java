@@ -1,0 +1,514 @@
+package io.edgeloop.deployment;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgeloop.common.Events;
+import io.edgeloop.common.Hashing;
+import io.edgeloop.common.Topics;
+import io.edgeloop.deployment.gate.GateRequest;
+import io.edgeloop.deployment.gate.GateVerdict;
+import io.edgeloop.deployment.gate.HealthGate;
+import io.edgeloop.deployment.gate.MonitoringHealthGate;
+import io.edgeloop.embedded.quarkus.KafkaTestResource;
+import io.edgeloop.embedded.quarkus.PostgresTestResource;
+import io.edgeloop.proto.deployment.v1.Assignment;
+import io.edgeloop.proto.deployment.v1.DeviceCapabilities;
+import io.edgeloop.proto.deployment.v1.DeviceModelState;
+import io.edgeloop.proto.deployment.v1.DeviceServiceGrpc;
+import io.edgeloop.proto.deployment.v1.DeviceStateReport;
+import io.edgeloop.proto.deployment.v1.RegisterDeviceRequest;
+import io.edgeloop.proto.deployment.v1.WatchAssignmentsRequest;
+import io.edgeloop.proto.events.v1.Deployed;
+import io.edgeloop.proto.events.v1.DeviceEstimate;
+import io.edgeloop.proto.events.v1.ModelOptimized;
+import io.edgeloop.proto.events.v1.VariantSummary;
+import io.grpc.Channel;
+import io.grpc.Context;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Staged rollouts against real Kafka, PostgreSQL, a real HTTP stand-in for monitoring-service and a registry test
+ * double: waves widen after their gates, a failing canary is rolled back automatically, pause / resume / manual
+ * rollback over REST, label selection, a variant per device capability, and a reconnecting device converging.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = FakeMonitoring.class, restrictToAnnotatedClass = false)
+class StagedRolloutTest {
+    private static final long WAIT_S = 30;
+
+    @GrpcClient("devices")
+    Channel channel;
+
+    @Test
+    void healthyRolloutWidensWaveByWaveWithAVariantPerDevice() throws Exception {
+        String run = "h" + UUID.randomUUID().toString().substring(0, 8);
+        String d1 = run + "-1";
+        String d2 = run + "-2";
+        String d3 = run + "-3";
+        String d4 = run + "-4";
+        String outsider = run + "-x";
+        var stub = blocking();
+        stub.register(device(d1, "healthy", "amd64", 512));
+        stub.register(device(d2, "healthy", "aarch64", 1024));
+        stub.register(device(d3, "healthy", "amd64", 4)); // tiny RAM -> mcu variant
+        stub.register(device(d4, "healthy", "amd64", 512));
+        stub.register(device(outsider, "elsewhere", "amd64", 512)); // not selected by suite=healthy
+        Watch w1 = watch(d1);
+        Watch w2 = watch(d2);
+        Watch w3 = watch(d3);
+        Watch w4 = watch(d4);
+        Watch wx = watch(outsider);
+
+        ModelOptimized event = event("healthy", 1);
+        FakeRegistry.sign(variant(event, "edge-arm64-int8").getArtifactSha256(), "c2lnbmF0dXJl");
+        produce(event);
+
+        // wave 1 (canary 25% of 4 = 1 device): only the first device by id
+        Assignment a1 = w1.next();
+        String rollout = a1.getRolloutId();
+        assertEquals(a1.getDeploymentId(), rollout);
+        assertEquals(variant(event, "cpu-fp32").getVariantId(), a1.getVariantId(), "amd64 -> recommended");
+        assertEquals("cpu-fp32", a1.getTarget());
+        assertEquals("", a1.getSignature(), "the registry has no signature for it");
+        w2.assertNothing(Duration.ofMillis(800));
+        given().get("/rollouts/" + rollout)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("ROLLING_OUT"))
+                .body("wavesTotal", equalTo(3))
+                .body("currentWave", equalTo(1))
+                .body("selector.suite", equalTo("healthy"))
+                .body("waves[0].deviceIds", equalTo(List.of(d1)))
+                .body("waves[1].deviceIds", equalTo(List.of(d2)))
+                .body("waves[2].deviceIds", equalTo(List.of(d3, d4)))
+                .body("waves[0].state", equalTo("IN_PROGRESS"))
+                .body("waves[1].state", equalTo("PENDING"))
+                .body("settings.canaryPercent", equalTo(25));
+
+        report(d1, a1, DeviceModelState.ACTIVE);
+        Deployed wave1 = awaitDeployed(rollout, "wave", 1);
+        assertEquals(3, wave1.getWavesTotal());
+        assertEquals(List.of(d1), wave1.getDeviceIdsList());
+        assertEquals(1, wave1.getDevicesActive());
+        assertEquals(4, wave1.getDevicesTargeted());
+
+        Assignment a2 = w2.next();
+        assertEquals(rollout, a2.getDeploymentId());
+        assertEquals(variant(event, "edge-arm64-int8").getVariantId(), a2.getVariantId(), "arm64 -> edge-arm64");
+        assertEquals("edge-arm64-int8", a2.getTarget());
+        assertEquals("c2lnbmF0dXJl", a2.getSignature());
+        assertEquals("test-key", a2.getSigningKeyId());
+        w3.assertNothing(Duration.ofMillis(300));
+        report(d2, a2, DeviceModelState.ACTIVE);
+        Deployed wave2 = awaitDeployed(rollout, "wave", 2);
+        assertEquals(List.of(d1, d2), wave2.getDeviceIdsList());
+
+        Assignment a3 = w3.next();
+        Assignment a4 = w4.next();
+        assertEquals(variant(event, "mcu-int8").getVariantId(), a3.getVariantId(), "tiny RAM -> mcu");
+        assertEquals(variant(event, "cpu-fp32").getVariantId(), a4.getVariantId());
+        report(d3, a3, DeviceModelState.ACTIVE);
+        report(d4, a4, DeviceModelState.ACTIVE);
+        Deployed done = awaitDeployed(rollout, "completed", 3);
+        assertEquals(List.of(d1, d2, d3, d4), done.getDeviceIdsList());
+        assertEquals(4, done.getDevicesActive());
+        assertEquals(event.getMeta().getEventId(), done.getMeta().getCausationId());
+
+        given().get("/rollouts/" + rollout)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("COMPLETED"))
+                .body("deployedEventId", equalTo(done.getMeta().getEventId()))
+                .body("waves.state", equalTo(List.of("PASSED", "PASSED", "PASSED")))
+                .body("waves[0].gate.outcome", equalTo("PASS"))
+                .body("waves[0].gate.reasons[0]", containsString("no telemetry"))
+                .body("waves[0].gate.deployedEventId", equalTo(wave1.getMeta().getEventId()))
+                .body("history.action", hasItems("started", "wave-started", "gate-passed", "completed"));
+        given().get("/rollouts?limit=5").then().statusCode(200).body("id", hasItems(rollout));
+        given().get("/deployments/" + rollout).then().statusCode(200).body("status", equalTo("COMPLETED"));
+        given().get("/devices/" + d2)
+                .then()
+                .statusCode(200)
+                .body("lastGoodDeploymentId", equalTo(rollout))
+                .body("inSync", equalTo(true));
+        // label selection: the outsider never got an assignment
+        wx.assertNothing(Duration.ofMillis(100));
+        given().get("/devices/" + outsider).then().statusCode(200).body("desired", nullValue());
+    }
+
+    @Test
+    void canaryFailingItsGateIsRolledBackAndAReconnectingDeviceConverges() throws Exception {
+        String run = "f" + UUID.randomUUID().toString().substring(0, 8);
+        String c = run + "-1"; // the canary (first by id)
+        String o = run + "-2";
+        var stub = blocking();
+        stub.register(device(c, "faulty", "amd64", 512));
+        stub.register(device(o, "faulty", "amd64", 512));
+        Watch wc = watch(c);
+        Watch wo = watch(o);
+
+        // v1 completes on both: it becomes their last known good
+        ModelOptimized v1 = event("faulty", 1);
+        produce(v1);
+        Assignment c1 = wc.next();
+        report(c, c1, DeviceModelState.ACTIVE);
+        Assignment o1 = wo.next();
+        report(o, o1, DeviceModelState.ACTIVE);
+        awaitDeployed(c1.getDeploymentId(), "completed", 2);
+
+        // v2: the canary runs it and its telemetry shows 40% errors
+        ModelOptimized v2 = event("faulty", 2);
+        produce(v2);
+        Assignment c2 = wc.next();
+        String rollout = c2.getDeploymentId();
+        assertEquals(2, c2.getModelVersion());
+        wc.cancel(); // the canary disconnects while its gate is evaluated
+        FakeMonitoring.put(
+                c,
+                List.of(
+                        FakeMonitoring.window("faulty", 2, 60, 40, 900, Map.of("normal", 60L)),
+                        FakeMonitoring.window("faulty", 1, 100, 0, 800, Map.of("normal", 100L))));
+        report(c, c2, DeviceModelState.ACTIVE);
+
+        Deployed rolledBack = awaitDeployed(rollout, "rolled-back", 1);
+        assertEquals(List.of(c), rolledBack.getDeviceIdsList());
+        assertEquals(0, rolledBack.getDevicesActive());
+        assertEquals(2, rolledBack.getModelVersion());
+        assertTrue(FakeMonitoring.requests(c) > 0, "the gate read monitoring over HTTP");
+        given().get("/rollouts/" + rollout)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("ROLLED_BACK"))
+                .body("statusReason", containsString("error rate"))
+                .body("waves[0].state", equalTo("FAILED"))
+                .body("waves[0].gate.outcome", equalTo("FAIL"))
+                .body("waves[0].gate.reasons[0]", containsString("error rate 0.4000 > max 0.0500"))
+                .body("waves[0].gate.inferences", equalTo(60))
+                .body("waves[0].gate.errors", equalTo(40))
+                .body("waves[1].state", equalTo("ABORTED"))
+                .body("targets.state", equalTo(List.of("ROLLED_BACK", "ROLLED_BACK")));
+
+        // the reconnecting canary gets its current desired assignment at once: v1 again
+        Watch again = watch(c);
+        Assignment back = again.next();
+        assertEquals(c1.getDeploymentId(), back.getDeploymentId());
+        assertEquals(c1.getVariantId(), back.getVariantId());
+        assertEquals(1, back.getModelVersion());
+        report(c, back, DeviceModelState.ACTIVE);
+        // the other device never got v2
+        wo.assertNothing(Duration.ofMillis(300));
+        List<Map<String, Object>> devices =
+                given().get("/devices").then().statusCode(200).extract().path("$");
+        for (Map<String, Object> dev : devices) {
+            if (List.of(c, o).contains((String) dev.get("id"))) {
+                assertEquals(c1.getDeploymentId(), ((Map<?, ?>) dev.get("desired")).get("deploymentId"));
+                assertEquals(1, ((Map<?, ?>) dev.get("reported")).get("modelVersion"), "no device left on v2");
+            }
+        }
+        given().post("/rollouts/" + rollout + "/rollback").then().statusCode(409);
+    }
+
+    @Test
+    void pauseResumeAndManualRollbackWithAFakeGate() throws Exception {
+        List<GateRequest> evaluated = new CopyOnWriteArrayList<>();
+        // QuarkusMock needs an instance of the bean class; the override never touches monitoring
+        HealthGate fake = new MonitoringHealthGate() {
+            @Override
+            public GateVerdict evaluate(GateRequest request) {
+                evaluated.add(request);
+                return GateVerdict.pass(List.of("fake gate"), GateVerdict.Metrics.NONE);
+            }
+        };
+        QuarkusMock.installMockForType((MonitoringHealthGate) fake, MonitoringHealthGate.class);
+
+        String run = "m" + UUID.randomUUID().toString().substring(0, 8);
+        String m1 = run + "-1";
+        String m2 = run + "-2";
+        var stub = blocking();
+        stub.register(device(m1, "manual", "amd64", 512));
+        stub.register(device(m2, "manual", "amd64", 512));
+        Watch w1 = watch(m1);
+        Watch w2 = watch(m2);
+        ModelOptimized v1 = event("manual", 1);
+        produce(v1);
+        Assignment a1 = w1.next();
+        report(m1, a1, DeviceModelState.ACTIVE);
+        Assignment b1 = w2.next();
+        report(m2, b1, DeviceModelState.ACTIVE);
+        awaitDeployed(a1.getDeploymentId(), "completed", 2);
+        assertEquals(2, evaluated.size(), "the fake gate decided both waves of v1");
+
+        ModelOptimized v2 = event("manual", 2);
+        produce(v2);
+        Assignment a2 = w1.next();
+        String rollout = a2.getDeploymentId();
+        given().post("/rollouts/" + rollout + "/pause")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("PAUSED"))
+                .body("waves[0].state", equalTo("PAUSED"));
+        given().post("/rollouts/" + rollout + "/pause").then().statusCode(409).contentType("application/problem+json");
+        report(m1, a2, DeviceModelState.ACTIVE);
+        w2.assertNothing(Duration.ofMillis(2500)); // longer than the 1.5 s soak: paused, nothing advances
+        assertEquals(2, evaluated.size(), "no gate while paused");
+
+        given().post("/rollouts/" + rollout + "/resume").then().statusCode(200).body("status", equalTo("ROLLING_OUT"));
+        Assignment b2 = w2.next(); // wave 1 soaked again and passed: wave 2 assigned
+        assertEquals(rollout, b2.getDeploymentId());
+        assertEquals(
+                List.of(m1),
+                evaluated.get(2).devices().stream()
+                        .map(GateRequest.GateDevice::deviceId)
+                        .toList());
+        assertEquals(1, evaluated.get(2).devices().get(0).previousVersion());
+
+        given().post("/rollouts/" + rollout + "/rollback")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("ROLLED_BACK"))
+                .body("statusReason", equalTo("manual rollback over REST"))
+                .body("history.action", hasItems("paused", "resumed", "rolled-back"));
+        assertEquals(a1.getDeploymentId(), w1.next().getDeploymentId(), "m1 returned to v1");
+        assertEquals(b1.getDeploymentId(), w2.next().getDeploymentId(), "m2 returned to v1");
+        Deployed rb = awaitDeployed(rollout, "rolled-back", 2);
+        assertEquals(List.of(m1, m2), rb.getDeviceIdsList());
+        given().post("/rollouts/" + rollout + "/resume").then().statusCode(409);
+        given().post("/rollouts/nope/rollback").then().statusCode(404).contentType("application/problem+json");
+        given().get("/rollouts?limit=0").then().statusCode(422).body("errors[0].field", equalTo("limit"));
+    }
+
+    @Test
+    void deviceJoiningASingleWaveRolloutIsAssignedAndNonMatchingDevicesAreNot() throws Exception {
+        String run = "l" + UUID.randomUUID().toString().substring(0, 8);
+        var stub = blocking();
+        stub.register(labelled(run + "-a1", "plant-a"));
+        stub.register(labelled(run + "-b1", "plant-b"));
+        Watch a = watch(run + "-a1");
+        Watch b = watch(run + "-b1");
+        produce(event("labelled", 1));
+        Assignment got = a.next();
+        // a plant-a device registering mid-rollout joins the (single, final) wave at once
+        var joined = stub.register(labelled(run + "-a2", "plant-a"));
+        assertEquals(got.getDeploymentId(), joined.getCurrent().getDeploymentId());
+        var other = stub.register(labelled(run + "-b2", "plant-b"));
+        assertTrue(!other.hasCurrent(), "plant-b is not selected");
+        b.assertNothing(Duration.ofMillis(300));
+        given().get("/rollouts/" + got.getDeploymentId())
+                .then()
+                .body("targets", hasSize(2))
+                .body("selector.site", equalTo("plant-a"));
+    }
+
+    // ---- helpers ----
+
+    private DeviceServiceGrpc.DeviceServiceBlockingStub blocking() {
+        return DeviceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+    }
+
+    private static RegisterDeviceRequest device(String id, String suite, String arch, int ramMb) {
+        return RegisterDeviceRequest.newBuilder()
+                .setDeviceId(id)
+                .putLabels("suite", suite)
+                .setCapabilities(DeviceCapabilities.newBuilder()
+                        .setArchitecture(arch)
+                        .setRamMb(ramMb)
+                        .setStorageMb(64)
+                        .setRuntime("onnxruntime")
+                        .setRuntimeVersion("1.29.0"))
+                .build();
+    }
+
+    private static RegisterDeviceRequest labelled(String id, String site) {
+        return RegisterDeviceRequest.newBuilder()
+                .setDeviceId(id)
+                .putLabels("site", site)
+                .setCapabilities(DeviceCapabilities.newBuilder().setArchitecture("amd64"))
+                .build();
+    }
+
+    private void report(String device, Assignment a, DeviceModelState s) {
+        assertTrue(blocking()
+                .reportState(DeviceStateReport.newBuilder()
+                        .setDeviceId(device)
+                        .setDeploymentId(a.getDeploymentId())
+                        .setState(s)
+                        .setModelName(a.getModelName())
+                        .setModelVersion(a.getModelVersion())
+                        .setVariantId(a.getVariantId())
+                        .build())
+                .getAccepted());
+    }
+
+    /** cpu-fp32 (recommended), edge-arm64-int8 and mcu-int8 variants, with device estimates. */
+    private static ModelOptimized event(String model, int version) {
+        return ModelOptimized.newBuilder()
+                .setMeta(Events.newMeta(
+                        "compiler-service",
+                        UUID.randomUUID().toString(),
+                        UUID.randomUUID().toString()))
+                .setModelName(model)
+                .setModelVersion(version)
+                .setSnapshotId(model + "@v" + version)
+                .addVariants(summary(model, version, "cpu-fp32", "onnx", 40_000_000L))
+                .addVariants(summary(model, version, "edge-arm64-int8", "ort", 12_000_000L))
+                .addVariants(summary(model, version, "mcu-int8", "ort", 2_000_000L))
+                .setRecommendedVariantId(model + "-v" + version + "-cpu-fp32")
+                .build();
+    }
+
+    private static VariantSummary summary(String model, int version, String target, String format, long ram) {
+        byte[] bytes = (target + model + version + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        return VariantSummary.newBuilder()
+                .setVariantId(model + "-v" + version + "-" + target)
+                .setTarget(target)
+                .setFormat(format)
+                .setArtifactSha256(Hashing.sha256Hex(bytes))
+                .setSizeBytes(bytes.length)
+                .setEstimate(DeviceEstimate.newBuilder()
+                        .setTargetProfile(target)
+                        .setRamBytes(ram)
+                        .setFlashBytes(bytes.length)
+                        .setFits(true))
+                .build();
+    }
+
+    private static VariantSummary variant(ModelOptimized e, String target) {
+        return e.getVariantsList().stream()
+                .filter(v -> v.getTarget().equals(target))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static void produce(ModelOptimized event) throws Exception {
+        Properties p = new Properties();
+        p.put(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaTestResource.broker().bootstrapServers());
+        try (var producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.MODEL_OPTIMIZED, event.getModelName(), event.toByteArray()))
+                    .get(WAIT_S, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Deployed awaitDeployed(String rolloutId, String phase, int wave) throws Exception {
+        Predicate<Deployed> match =
+                d -> d.getRolloutId().equals(rolloutId) && d.getPhase().equals(phase) && d.getWave() == wave;
+        ConsumerRecord<String, byte[]> r = awaitRecord(Topics.DEPLOYED, rec -> {
+            try {
+                return match.test(Deployed.parseFrom(rec.value()));
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                return false;
+            }
+        });
+        Deployed d = Deployed.parseFrom(r.value());
+        assertEquals(rolloutId, d.getDeploymentId());
+        assertEquals(d.getModelName(), r.key());
+        return d;
+    }
+
+    private static ConsumerRecord<String, byte[]> awaitRecord(
+            String topic, Predicate<ConsumerRecord<String, byte[]>> match) {
+        Properties p = new Properties();
+        p.put(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaTestResource.broker().bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (var consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(300))) {
+                    if (match.test(r)) {
+                        return r;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no matching record on " + topic + " within " + WAIT_S + " s");
+    }
+
+    private Watch watch(String deviceId) {
+        Watch w = new Watch();
+        w.context.run(() -> DeviceServiceGrpc.newStub(channel)
+                .watchAssignments(
+                        WatchAssignmentsRequest.newBuilder()
+                                .setDeviceId(deviceId)
+                                .build(),
+                        w));
+        return w;
+    }
+
+    /** Collects a watch stream's assignments; cancellable like a device dropping its connection. */
+    private static final class Watch implements StreamObserver<Assignment> {
+        final BlockingQueue<Assignment> received = new LinkedBlockingQueue<>();
+        final Context.CancellableContext context = Context.current().withCancellation();
+        final List<Assignment> all = new ArrayList<>();
+
+        Assignment next() throws InterruptedException {
+            Assignment a = received.poll(WAIT_S, TimeUnit.SECONDS);
+            if (a == null) {
+                throw new AssertionError("no assignment within " + WAIT_S + " s");
+            }
+            return a;
+        }
+
+        void assertNothing(Duration d) throws InterruptedException {
+            Assignment a = received.poll(d.toMillis(), TimeUnit.MILLISECONDS);
+            assertNull(a, "unexpected assignment " + a);
+        }
+
+        void cancel() {
+            context.cancel(null);
+        }
+
+        @Override
+        public void onNext(Assignment value) {
+            all.add(value);
+            received.add(value);
+        }
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {}
+    }
+}
