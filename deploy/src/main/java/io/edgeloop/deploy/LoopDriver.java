@@ -69,6 +69,7 @@ public final class LoopDriver {
         Deployed deployed1 = followIteration(ready1);
         int v1 = deployed1.getModelVersion();
         awaitDevicesServing(v1);
+        awaitRolloutCompleted(v1);
 
         log.accept("== the sensors are remounted: inputs drift away from the training data");
         double accBefore = liveAccuracy(new SensorSimulator(77).drift(SensorSimulator.Drift.REMOUNTED));
@@ -88,6 +89,7 @@ public final class LoopDriver {
         Deployed deployed2 = followIteration(ready2);
         int v2 = deployed2.getModelVersion();
         Map<String, Integer> devices = awaitDevicesServing(v2);
+        awaitRolloutCompleted(v2);
         double accAfter = liveAccuracy(new SensorSimulator(77).drift(SensorSimulator.Drift.REMOUNTED));
         log.accept(
                 String.format("model v%d on remounted-sensor data (through the agents): accuracy %.3f", v2, accAfter));
@@ -132,6 +134,16 @@ public final class LoopDriver {
                 stageTimeout,
                 "ModelOptimized for v" + version);
         return events.await(Deployed.class, e -> e.getModelVersion() == version, stageTimeout, "Deployed v" + version);
+    }
+
+    /** Waits until the rollout of {@code version} passed its last health gate (its "completed" Deployed event). */
+    private void awaitRolloutCompleted(int version) throws InterruptedException {
+        events.await(
+                Deployed.class,
+                e -> e.getModelVersion() == version
+                        && (e.getPhase().isEmpty() || e.getPhase().equals("completed")),
+                stageTimeout,
+                "completed rollout of v" + version);
     }
 
     private void showRejection(String data) {
