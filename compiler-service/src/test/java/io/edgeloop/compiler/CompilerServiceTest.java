@@ -12,6 +12,7 @@ import io.edgeloop.common.Events;
 import io.edgeloop.common.Hashing;
 import io.edgeloop.common.SensorSimulator;
 import io.edgeloop.common.Topics;
+import io.edgeloop.compiler.domain.ValidationSet;
 import io.edgeloop.compiler.persistence.Compilation;
 import io.edgeloop.compiler.testing.FakeArtifactService;
 import io.edgeloop.compiler.testing.FakeDatasetService;
@@ -79,15 +80,18 @@ class CompilerServiceTest {
     @GrpcService
     FakeDatasetService datasets;
 
+    @Inject
+    io.edgeloop.compiler.config.CompilerConfig config;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
     /** A registered version of {@code model} (trained on snapshot {@code model@v1}) with its float artifact. */
     record Setup(String model, String sha, List<Sample> validation) {}
 
-    Setup setUp(String model, byte[] onnx) {
-        String sha = artifacts.put(onnx, "application/onnx");
-        SensorSimulator sim = new SensorSimulator(model.hashCode());
+    /** Puts snapshot {@code dataset@v1} (80 % validation, 20 % train) into the data service double. */
+    List<Sample> snapshot(String dataset) {
+        SensorSimulator sim = new SensorSimulator(dataset.hashCode());
         List<Sample> all = new ArrayList<>();
         List<Sample> validation = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
@@ -106,7 +110,13 @@ class CompilerServiceTest {
                 validation.add(s.build());
             }
         }
-        datasets.put(model, 1, all);
+        datasets.put(dataset, 1, all);
+        return validation;
+    }
+
+    Setup setUp(String model, byte[] onnx) {
+        String sha = artifacts.put(onnx, "application/onnx");
+        List<Sample> validation = snapshot(model);
         registry.register(ModelVersion.newBuilder()
                 .setModelName(model)
                 .setVersion(1)
@@ -236,14 +246,31 @@ class CompilerServiceTest {
         double expected = expectedAccuracy(s.validation);
         assertTrue(expected > 0.85, "the test model itself is good: " + expected);
         assertEquals(expected, e.getFloatAccuracy(), 1e-9);
-        assertEquals(2, e.getVariantsCount());
+        // this linear model reads raw, unnormalized features: one per-tensor int8 scale for all of them costs far
+        // more than the budget, so the int8 variants are rejected (and pruning half its 32 weights too)
+        assertEquals(
+                List.of("cpu-fp32-ortopt", "cpu-ort-format"),
+                e.getVariantsList().stream().map(VariantSummary::getTarget).toList());
         List<AddVariantRequest> calls = registry.addVariantCalls("vibration");
-        assertEquals(2, calls.size());
+        assertEquals(e.getVariantsCount(), calls.size());
         for (VariantSummary v : e.getVariantsList()) {
-            assertTrue(v.getMaxAbsDiff() < 1e-4, v.toString());
-            assertEquals(1.0, v.getArgmaxAgreement());
-            assertEquals(expected, v.getAccuracy(), 1e-9);
-            assertEquals(0.0, v.getAccuracyDelta(), 1e-9);
+            if (v.getQuantization().equals("none")) {
+                assertTrue(v.getMaxAbsDiff() < 1e-4, v.toString());
+                assertEquals(1.0, v.getArgmaxAgreement());
+                assertEquals(expected, v.getAccuracy(), 1e-9);
+                assertEquals(0.0, v.getAccuracyDelta(), 1e-9);
+            } else {
+                assertTrue(v.getAccuracyDelta() >= -0.01, v.toString());
+                assertEquals(expected + v.getAccuracyDelta(), v.getAccuracy(), 1e-9);
+            }
+            assertTrue(v.getOpset() >= 13, v.toString());
+            assertEquals(
+                    v.getTarget().startsWith("cpu-fp32") || v.getTarget().equals("cpu-ort-format")
+                            ? "cpu-fp32"
+                            : v.getTarget().startsWith("cpu-int8") ? "cpu-int8" : v.getTarget(),
+                    v.getEstimate().getTargetProfile());
+            assertTrue(v.getEstimate().getFits() && v.getEstimate().getMacs() == 8 * 4, v.toString());
+            assertEquals(v.getSizeBytes(), v.getEstimate().getFlashBytes());
             assertTrue(v.getLatencyP50Us() > 0 && v.getLatencyP99Us() >= v.getLatencyP50Us());
             FakeArtifactService.Stored stored = artifacts.get(v.getArtifactSha256());
             assertNotNull(stored, "variant uploaded");
@@ -287,7 +314,15 @@ class CompilerServiceTest {
                 .body("floatModel.graphNodes", equalTo(2))
                 .body("recommendedVariantId", equalTo(ortopt.getVariantId()))
                 .body("variants.status", hasItems("ACCEPTED", "ACCEPTED"))
-                .body("variants.target", hasItems("cpu-fp32-ortopt", "cpu-ort-format"));
+                .body("variants.target", hasItems("cpu-fp32-ortopt", "cpu-ort-format", "cpu-int8", "mcu-int8"))
+                .body("variants.find { it.target == 'cpu-int8' }.status", equalTo("REJECTED"))
+                .body(
+                        "variants.find { it.target == 'cpu-int8' }.reason",
+                        containsString("points below the float model"))
+                .body("variants.find { it.target == 'cpu-int8' }.quantization", equalTo("int8-static-qdq"))
+                .body("variants.find { it.target == 'cpu-int8' }.variantId", equalTo(null))
+                .body("variants.find { it.target == 'mcu-int8' }.estimate.fits", equalTo(true))
+                .body("variants.find { it.target == 'cpu-fp32-pruned' }.sparsity", equalTo(0.5f));
     }
 
     @Test
@@ -307,7 +342,10 @@ class CompilerServiceTest {
         assertTrue(failed.failureReason.contains("is not a model ONNX Runtime can load"), failed.failureReason);
         assertEquals(null, failed.eventId);
         assertEquals(1, compilationsOf("dedupe").size());
-        assertEquals(2, registry.addVariantCalls("dedupe").size());
+        Compilation dedupe = compilationsOf("dedupe").get(0);
+        assertEquals(
+                dedupe.variants.stream().filter(v -> v.accepted).count(),
+                registry.addVariantCalls("dedupe").size());
         long events = QuarkusTransaction.requiringNew().call(() -> OutboxEvent.count("recordKey", "garbage"));
         assertEquals(0, events, "no ModelOptimized for the malformed model");
         given().get("/compilations/" + failed.id)
@@ -377,6 +415,143 @@ class CompilerServiceTest {
             assertTrue(keys.containsAll(List.of("poison", "no-name")), "dead letters: " + keys);
         }
         assertTrue(compilationsOf("").isEmpty());
+    }
+
+    @Test
+    void anUploadedForeignModelIsRegisteredOptimizedAndValidated() throws Exception {
+        List<Sample> validation = snapshot("byom-data");
+        // Sub/Div, MatMul + Add, Relu, MatMul + Add, Softmax: not our trainer's Gemm export
+        byte[] foreign = io.edgeloop.compiler.testing.TestGraphs.matMulMlp(
+                        TestModels.data(21, 2000), 32, TestModels.CLASSES, 5)
+                .toByteArray();
+
+        var body = given().contentType("application/octet-stream")
+                .body(foreign)
+                .post("/models?name=byom&dataset=byom-data&datasetVersion=1")
+                .then()
+                .statusCode(201)
+                .header("Location", containsString("/compilations/"))
+                .body("modelName", equalTo("byom"))
+                .body("modelVersion", equalTo(1))
+                .body("artifactSha256", equalTo(Hashing.sha256Hex(foreign)))
+                .body("compilation.status", equalTo("SUCCEEDED"))
+                .body("compilation.trigger", equalTo("upload"))
+                .body("compilation.snapshotId", equalTo("byom-data@v1"))
+                .body("compilation.floatModel.graphNodes", equalTo(8))
+                .extract();
+        assertEquals(1, registry.versionCount("byom"));
+        assertTrue(artifacts.contains(Hashing.sha256Hex(foreign)));
+        List<String> accepted = body.path("compilation.variants.findAll { it.status == 'ACCEPTED' }.target");
+        assertTrue(
+                accepted.containsAll(List.of("cpu-fp32-ortopt", "cpu-int8", "cpu-int8-dynamic")), accepted.toString());
+        ModelOptimized e = awaitOptimized(o -> o.getModelName().equals("byom"));
+        assertTrue(e.getFloatAccuracy() > 0.9, "float accuracy " + e.getFloatAccuracy());
+        VariantSummary int8 = e.getVariantsList().stream()
+                .filter(v -> v.getTarget().equals("cpu-int8"))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(int8.getAccuracyDelta() >= -0.01 && int8.getArgmaxAgreement() > 0.95, int8.toString());
+        assertEquals("int8-static-qdq", int8.getQuantization());
+        assertEquals(13, int8.getOpset());
+        assertEquals("cpu-int8", int8.getEstimate().getTargetProfile());
+        assertEquals(8 * 32 + 32 * 4, int8.getEstimate().getMacs());
+        assertTrue(int8.getEstimate().getFits());
+        assertEquals(
+                e.getRecommendedVariantId(),
+                e.getVariantsList().stream()
+                        .filter(v -> v.getTarget().equals("cpu-fp32-ortopt"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getVariantId(),
+                "the fp32 ortopt variant stays the recommended one");
+        AddVariantRequest int8Call = registry.addVariantCalls("byom").stream()
+                .filter(c -> c.getTarget().equals("cpu-int8"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals("uint8", int8Call.getSettingsOrThrow("activation_type"));
+        assertEquals(
+                Integer.toString(500 - validation.size()),
+                int8Call.getSettingsOrThrow("calibration_samples"),
+                "calibrated on the snapshot's TRAIN split");
+        assertEquals(int8.getPeakMemoryBytes(), int8Call.getMetricsOrThrow("peak_memory_bytes"), 0.5);
+        // the same upload again is idempotent in the registry (same version)
+        given().contentType("application/octet-stream")
+                .header("X-Model-Name", "byom")
+                .header("X-Dataset", "byom-data")
+                .header("X-Dataset-Version", "1")
+                .body(foreign)
+                .post("/models")
+                .then()
+                .statusCode(201)
+                .body("modelVersion", equalTo(1));
+    }
+
+    @Test
+    void aMalformedUploadIsA4xxAndLeavesNothingBehind() throws Exception {
+        snapshot("bad-data");
+        int artifactsBefore = artifacts.count();
+        given().contentType("application/octet-stream")
+                .body("definitely not onnx".getBytes())
+                .post("/models?name=bad-upload&dataset=bad-data&datasetVersion=1")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("not an ONNX model"));
+        // ONNX protobuf, but a node reads a tensor nothing defines
+        ai.onnx.proto.OnnxMl.ModelProto good =
+                ai.onnx.proto.OnnxMl.ModelProto.parseFrom(TestModels.matMulAddSoftmax(LINEAR));
+        byte[] broken = good.toBuilder()
+                .setGraph(good.getGraph().toBuilder()
+                        .setNode(1, good.getGraph().getNode(1).toBuilder().setInput(0, "ghost")))
+                .build()
+                .toByteArray();
+        given().contentType("application/octet-stream")
+                .body(broken)
+                .post("/models?name=bad-upload&dataset=bad-data&datasetVersion=1")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("detail", containsString("fails the ONNX checker"))
+                .body("errors[0].message", containsString("'ghost' is not defined before use"));
+        // a valid model with the wrong number of classes for the snapshot
+        ValidationSet train = TestModels.data(5, 400);
+        int[] threeLabels =
+                java.util.Arrays.stream(train.labels()).map(l -> Math.min(l, 2)).toArray();
+        byte[] fixedOutput = io.edgeloop.compiler.testing.TestGraphs.mlp(
+                        new ValidationSet(train.features(), threeLabels), 8, 3, 1)
+                .toByteArray();
+        given().contentType("application/octet-stream")
+                .body(fixedOutput)
+                .post("/models?name=bad-upload&dataset=bad-data&datasetVersion=1")
+                .then()
+                .statusCode(422)
+                .body("detail", containsString("outputs 3 classes, the snapshot has 4"));
+        given().contentType("application/octet-stream")
+                .body(TestModels.gemmSoftmax(LINEAR))
+                .post("/models?name=bad-upload&dataset=no-such-data&datasetVersion=1")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
+        given().contentType("application/octet-stream")
+                .body(new byte[0])
+                .post("/models?name=bad%20name&datasetVersion=x")
+                .then()
+                .statusCode(422)
+                .body("errors.field", hasItems("name", "dataset", "datasetVersion", "body"));
+
+        assertEquals(0, registry.versionCount("bad-upload"), "no registry version");
+        assertEquals(artifactsBefore, artifacts.count(), "no artifact");
+        assertTrue(compilationsOf("bad-upload").isEmpty(), "no compilation row");
+        java.nio.file.Path work = io.edgeloop.compiler.domain.CompilationService.workRoot(config);
+        if (java.nio.file.Files.isDirectory(work)) {
+            try (var left = java.nio.file.Files.list(work)) {
+                assertEquals(
+                        List.of(),
+                        left.filter(p -> p.getFileName().toString().startsWith("upload-"))
+                                .toList(),
+                        "no staged files");
+            }
+        }
     }
 
     @Test

@@ -41,10 +41,21 @@ public record CompilationView(
     public record FloatModel(
             double accuracy, double latencyP50Us, double latencyP99Us, long sizeBytes, int graphNodes) {}
 
-    /** A variant with its figures and verdict. */
+    /**
+     * A variant with its figures and verdict.
+     *
+     * @param profile the target profile it is estimated against
+     * @param quantization {@code none}, {@code int8-static-qdq}, {@code int8-dynamic} or {@code pruned}
+     * @param peakMemoryBytes measured resident memory growth while loading and running it
+     * @param sparsity fraction of zero weights (pruned variants)
+     * @param estimate device estimate on its profile; null when it could not be produced
+     */
     public record Variant(
             String target,
+            String profile,
             String format,
+            String quantization,
+            Integer opset,
             String status,
             String reason,
             String variantId,
@@ -56,7 +67,13 @@ public record CompilationView(
             double argmaxAgreement,
             double latencyP50Us,
             double latencyP99Us,
+            Long peakMemoryBytes,
+            Double sparsity,
+            Estimate estimate,
             Map<String, String> settings) {}
+
+    /** Estimated fit of a variant on its target profile. */
+    public record Estimate(long ramBytes, long flashBytes, long macs, double latencyUs, boolean fits, String reason) {}
 
     /** The view of an entity. */
     public static CompilationView of(Compilation c) {
@@ -92,7 +109,10 @@ public record CompilationView(
     private static Variant variant(CompiledVariant v) {
         return new Variant(
                 v.target,
+                v.targetProfile,
                 v.format,
+                v.quantization,
+                v.opset,
                 v.accepted ? "ACCEPTED" : "REJECTED",
                 v.rejectionReason,
                 v.variantId,
@@ -104,6 +124,17 @@ public record CompilationView(
                 v.argmaxAgreement,
                 v.latencyP50Us,
                 v.latencyP99Us,
+                v.peakMemoryBytes,
+                v.sparsity,
+                v.estRamBytes == null
+                        ? null
+                        : new Estimate(
+                                v.estRamBytes,
+                                v.estFlashBytes,
+                                v.estMacs,
+                                v.estLatencyUs,
+                                Boolean.TRUE.equals(v.estFits),
+                                v.estReason),
                 Map.copyOf(v.settings));
     }
 }

@@ -5,6 +5,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Settings of the compiler service ({@code edgeloop.compiler.*}). */
@@ -34,6 +36,78 @@ public interface CompilerConfig {
 
     /** Validation settings. */
     Validation validation();
+
+    /** Largest model accepted by {@code POST /models}, in bytes. */
+    @WithDefault("67108864")
+    long uploadMaxBytes();
+
+    /**
+     * Variants to produce (see the README): {@code cpu-fp32-ortopt}, {@code cpu-ort-format}, {@code cpu-fp32-pruned},
+     * {@code cpu-int8}, {@code cpu-int8-dynamic}, {@code edge-arm64-int8}, {@code mcu-int8}.
+     */
+    @WithDefault("cpu-fp32-ortopt,cpu-ort-format,cpu-fp32-pruned,cpu-int8,cpu-int8-dynamic,edge-arm64-int8,mcu-int8")
+    List<String> targets();
+
+    /** Int8 quantization settings. */
+    Quantization quantization();
+
+    /** Magnitude pruning settings. */
+    Pruning pruning();
+
+    /**
+     * Overrides of the built-in target profiles ({@code cpu-fp32}, {@code cpu-int8}, {@code edge-arm64-int8},
+     * {@code mcu-int8}) by name, e.g. {@code edgeloop.compiler.profiles.mcu-int8.ram-bytes=524288}.
+     */
+    @io.smallrye.config.WithDefaults
+    Map<String, Profile> profiles();
+
+    /** Static and dynamic int8 quantization. */
+    interface Quantization {
+        /** Activation type of static quantization: {@code uint8} or {@code int8} (asymmetric either way). */
+        @WithDefault("uint8")
+        String activationType();
+
+        /** Calibration range: {@code MINMAX} or {@code PERCENTILE}. */
+        @WithDefault("MINMAX")
+        io.edgeloop.compiler.onnx.Calibrator.Method calibrationMethod();
+
+        /** Upper percentile kept by {@code PERCENTILE} calibration (the lower one is 100 minus it). */
+        @WithDefault("99.99")
+        double percentile();
+
+        /** TRAIN samples of the snapshot used for calibration at most (the validation split when TRAIN is empty). */
+        @WithDefault("512")
+        int calibrationSamples();
+
+        /**
+         * Optimization level the quantized variants are evaluated with: ONNX Runtime fuses the QDQ pattern into int8
+         * kernels when a session is created, as on a device ({@code ALL_OPT} is ONNX Runtime's default).
+         */
+        @WithDefault("ALL_OPT")
+        OptLevel loadOptimizationLevel();
+    }
+
+    /** Magnitude pruning. */
+    interface Pruning {
+        /** Fraction of each Gemm/MatMul/Conv weight tensor zeroed, in [0, 1). */
+        @WithDefault("0.5")
+        double sparsity();
+    }
+
+    /** Override of a target profile; unset fields keep the built-in value. */
+    interface Profile {
+        Optional<Long> ramBytes();
+
+        Optional<Long> flashBytes();
+
+        Optional<Double> macsPerMicrosecond();
+
+        Optional<Integer> activationBytes();
+
+        Optional<Boolean> weightsInRam();
+
+        Optional<Long> runtimeOverheadBytes();
+    }
 
     /** Calls to the registry and data services. */
     Grpc grpc();

@@ -1,85 +1,296 @@
 package io.edgeloop.compiler.domain;
 
+import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.edgeloop.common.Hashing;
+import io.edgeloop.compiler.onnx.Calibrator;
+import io.edgeloop.compiler.onnx.DeviceEstimate;
+import io.edgeloop.compiler.onnx.DeviceEstimator;
+import io.edgeloop.compiler.onnx.DynamicQuantizer;
+import io.edgeloop.compiler.onnx.MagnitudePruner;
+import io.edgeloop.compiler.onnx.OnnxChecker;
+import io.edgeloop.compiler.onnx.StaticQuantizer;
+import io.edgeloop.compiler.onnx.TargetProfile;
+import io.edgeloop.compiler.onnx.Tensors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalInt;
+import java.util.Set;
 
 /**
- * Compiles one float model: evaluates it, produces every {@link VariantTarget}, evaluates each variant on the same
- * samples and judges it against the float model. Pure computation on local files; no network, no database.
+ * Compiles one float model: checks and evaluates it, produces every configured {@link VariantTarget} (ONNX Runtime
+ * graph optimization, ORT format, magnitude pruning, static QDQ and dynamic int8 quantization), checks each ONNX
+ * variant against the ONNX structural rules, evaluates it on the same samples, judges it against the float model
+ * and estimates it on its target profile. A variant outside the accuracy budget, one that fails the checker and one
+ * that does not fit its profile are rejected with the reason. Pure computation on local files; no network, no
+ * database.
  */
 public final class CompilationEngine {
     private final OnnxOptimizer optimizer;
     private final ModelEvaluator evaluator;
     private final VariantValidator validator;
+    private final CompilerOptions options;
+    private final OrtEnvironment env;
 
+    /** An engine producing the ONNX Runtime fp32 variants only. */
     public CompilationEngine(OnnxOptimizer optimizer, ModelEvaluator evaluator, VariantValidator validator) {
+        this(optimizer, evaluator, validator, CompilerOptions.fp32Only(), OrtEnvironment.getEnvironment());
+    }
+
+    public CompilationEngine(
+            OnnxOptimizer optimizer,
+            ModelEvaluator evaluator,
+            VariantValidator validator,
+            CompilerOptions options,
+            OrtEnvironment env) {
         this.optimizer = optimizer;
         this.evaluator = evaluator;
         this.validator = validator;
+        this.options = options;
+        this.env = env;
     }
 
     public VariantValidator validator() {
         return validator;
     }
 
+    public CompilerOptions options() {
+        return options;
+    }
+
+    /** {@link #run(Path, ValidationSet, ValidationSet, Path)} calibrating on the validation samples. */
+    public EngineResult run(Path floatModel, ValidationSet data, Path outDir) {
+        return run(floatModel, data, data, outDir);
+    }
+
     /**
-     * Compiles {@code floatModel}, writing variant files into {@code outDir}. Rejected variants' files are deleted.
+     * Compiles {@code floatModel}, writing variant files into {@code outDir}; files that no accepted variant uses are
+     * deleted.
      *
-     * @throws InvalidModelException when the float model cannot be loaded or run; nothing is left in {@code outDir}
+     * @param data validation samples every variant is judged on
+     * @param calibration samples the static quantizer calibrates activations on
+     * @throws InvalidModelException when the float model cannot be loaded, run or fails the ONNX checker; nothing is
+     *     left in {@code outDir}
      * @throws CompilationFailure when the validation data does not fit the model
      */
-    public EngineResult run(Path floatModel, ValidationSet data, Path outDir) {
+    public EngineResult run(Path floatModel, ValidationSet data, ValidationSet calibration, Path outDir) {
         ModelEvaluation reference = evaluator.evaluate(floatModel, data);
-        int floatNodes = OnnxGraphs.nodeCount(floatModel).orElse(0);
+        OnnxMl.ModelProto source = parse(floatModel);
+        List<String> problems = OnnxChecker.check(source);
+        if (!problems.isEmpty()) {
+            throw new InvalidModelException(
+                    floatModel.getFileName() + " fails the ONNX checker: " + String.join("; ", problems));
+        }
+        int floatNodes = source.getGraph().getNodeCount();
+        Map<VariantTarget.Method, Produced> produced = new EnumMap<>(VariantTarget.Method.class);
         List<VariantOutcome> outcomes = new ArrayList<>();
         try {
-            for (VariantTarget target : VariantTarget.values()) {
-                outcomes.add(variant(floatModel, target, reference, data, outDir));
+            for (VariantTarget target : options.orderedTargets()) {
+                Produced p = produced.computeIfAbsent(
+                        target.method(),
+                        m -> produce(target, floatModel, source, reference, data, calibration, outDir));
+                outcomes.add(outcome(target, p, source));
             }
         } catch (RuntimeException e) {
-            for (VariantTarget target : VariantTarget.values()) {
-                OnnxOptimizer.deleteQuietly(outDir.resolve(target.fileName()));
-            }
+            produced.values().forEach(p -> {
+                if (p.file != null) {
+                    OnnxOptimizer.deleteQuietly(p.file);
+                }
+            });
             throw e;
+        }
+        Set<Path> kept = new HashSet<>();
+        outcomes.stream().filter(VariantOutcome::accepted).forEach(o -> kept.add(o.artifact()));
+        for (Produced p : produced.values()) {
+            if (p.file != null && !kept.contains(p.file)) {
+                OnnxOptimizer.deleteQuietly(p.file);
+            }
         }
         return new EngineResult(reference, floatNodes, List.copyOf(outcomes));
     }
 
-    private VariantOutcome variant(
-            Path floatModel, VariantTarget target, ModelEvaluation reference, ValidationSet data, Path outDir) {
-        Map<String, String> settings = optimizer.settings(target);
-        Path file;
+    static OnnxMl.ModelProto parse(Path model) {
         try {
-            file = optimizer.optimize(floatModel, target, outDir);
-        } catch (InvalidModelException e) {
-            return new VariantOutcome(target, null, null, VariantVerdict.unusable(e.getMessage()), settings, Map.of());
+            return OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model));
+        } catch (InvalidProtocolBufferException e) {
+            throw new InvalidModelException(
+                    model.getFileName() + " is not an ONNX protobuf model: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + model, e);
+        }
+    }
+
+    /** A produced (or failed) artifact shared by the targets made the same way. */
+    private record Produced(
+            Path file,
+            VariantVerdict verdict,
+            Map<String, String> settings,
+            Map<String, Double> extra,
+            int opset,
+            double sparsity,
+            long peakMemoryBytes,
+            long weightBytes) {}
+
+    private Produced produce(
+            VariantTarget target,
+            Path floatModel,
+            OnnxMl.ModelProto source,
+            ModelEvaluation reference,
+            ValidationSet data,
+            ValidationSet calibration,
+            Path outDir) {
+        Map<String, String> settings = new LinkedHashMap<>(optimizer.settings(target));
+        Map<String, Double> extra = new LinkedHashMap<>();
+        settings.put("quantization", target.method().quantization());
+        Path file = outDir.resolve(target.fileName());
+        double sparsity = 0;
+        OnnxMl.ModelProto written = null;
+        OptLevel evalLevel = OptLevel.NO_OPT;
+        try {
+            switch (target.method()) {
+                case ORT_OPTIMIZED, ORT_FORMAT -> file = optimizer.optimize(floatModel, target, outDir);
+                case PRUNED -> {
+                    MagnitudePruner.Result r = MagnitudePruner.prune(source, options.pruningSparsity());
+                    written = r.model();
+                    sparsity = r.sparsity();
+                    settings.put("pruning_target_sparsity", Double.toString(options.pruningSparsity()));
+                    settings.put("optimization_level", "NO_OPT");
+                }
+                case STATIC_INT8 -> {
+                    Set<String> tensors = StaticQuantizer.activationsToCalibrate(source);
+                    Calibrator calibrator = new Calibrator(env, options.calibration(), options.percentile());
+                    Map<String, float[]> ranges = calibrator.ranges(source, tensors, calibration.features());
+                    StaticQuantizer.Result r = StaticQuantizer.quantize(source, ranges, options.unsignedActivations());
+                    written = r.model();
+                    extra.put("quantized_nodes", (double) r.quantizedNodes());
+                    settings.put("activation_type", options.unsignedActivations() ? "uint8" : "int8");
+                    settings.put("weight_type", "int8-per-channel-symmetric");
+                    settings.put(
+                            "calibration_method", options.calibration().name().toLowerCase(Locale.ROOT));
+                    if (options.calibration() == Calibrator.Method.PERCENTILE) {
+                        settings.put("calibration_percentile", Double.toString(options.percentile()));
+                    }
+                    settings.put("calibration_samples", Integer.toString(calibration.size()));
+                    settings.put("optimization_level", "NO_OPT (QDQ, fused by ONNX Runtime at load)");
+                    evalLevel = options.quantizedLoadLevel();
+                }
+                case DYNAMIC_INT8 -> {
+                    DynamicQuantizer.Result r = DynamicQuantizer.quantize(source);
+                    written = r.model();
+                    extra.put("quantized_nodes", (double) r.quantizedNodes());
+                    settings.put("weight_type", "int8-per-channel-symmetric");
+                    settings.put("optimization_level", "NO_OPT (fused by ONNX Runtime at load)");
+                    evalLevel = options.quantizedLoadLevel();
+                }
+            }
+            if (written != null) {
+                Files.write(file, written.toByteArray());
+            }
+        } catch (InvalidModelException | OrtException | IllegalArgumentException | IllegalStateException e) {
+            OnnxOptimizer.deleteQuietly(file);
+            return new Produced(
+                    null,
+                    VariantVerdict.unusable(target.id() + " cannot be produced: " + e.getMessage()),
+                    settings,
+                    extra,
+                    0,
+                    0,
+                    0,
+                    0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        settings.put("evaluation_optimization_level", evalLevel.name());
+        int opset = (int) Tensors.defaultOpset(source);
+        long weightBytes = DeviceEstimator.weightBytes(source.getGraph());
+        if (target.format().equals("onnx")) {
+            OnnxMl.ModelProto variant = written != null ? written : parse(file);
+            opset = (int) Tensors.defaultOpset(variant);
+            weightBytes = DeviceEstimator.weightBytes(variant.getGraph());
+            extra.put("graph_nodes", (double) variant.getGraph().getNodeCount());
+            List<String> problems = OnnxChecker.check(variant);
+            if (!problems.isEmpty()) {
+                return new Produced(
+                        file,
+                        VariantVerdict.unusable("fails the ONNX checker: " + String.join("; ", problems)),
+                        settings,
+                        extra,
+                        opset,
+                        sparsity,
+                        0,
+                        weightBytes);
+            }
+        }
+        extra.put("opset", (double) opset);
+        if (target.method() == VariantTarget.Method.PRUNED) {
+            extra.put("sparsity", sparsity);
         }
         VariantVerdict verdict;
+        long peak = 0;
         try {
-            verdict = validator.judge(reference, evaluator.evaluate(file, data));
+            ModelEvaluation e = evaluator.evaluate(file, data, evalLevel);
+            peak = e.peakMemoryBytes();
+            verdict = validator.judge(reference, e);
         } catch (CompilationFailure e) {
             verdict = VariantVerdict.unusable("variant does not run: " + e.getMessage());
         }
-        Map<String, Double> extra = new LinkedHashMap<>();
-        if (target.format().equals("onnx")) {
-            OptionalInt nodes = OnnxGraphs.nodeCount(file);
-            nodes.ifPresent(n -> extra.put("graph_nodes", (double) n));
+        extra.put("peak_memory_bytes", (double) peak);
+        return new Produced(file, verdict, settings, extra, opset, sparsity, peak, weightBytes);
+    }
+
+    private VariantOutcome outcome(VariantTarget target, Produced p, OnnxMl.ModelProto source) {
+        Map<String, String> settings = new LinkedHashMap<>(p.settings);
+        settings.put("target_profile", target.profile());
+        Map<String, Double> extra = new LinkedHashMap<>(p.extra);
+        if (p.file == null) {
+            return new VariantOutcome(target, null, null, p.verdict, settings, extra, p.opset, p.sparsity, 0, null);
+        }
+        TargetProfile profile = options.profiles().get(target.profile());
+        long flash;
+        try {
+            flash = Files.size(p.file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + p.file, e);
+        }
+        DeviceEstimate estimate = DeviceEstimator.estimate(source.getGraph(), p.weightBytes, flash, profile);
+        extra.put("est_ram_bytes", (double) estimate.ramBytes());
+        extra.put("est_flash_bytes", (double) estimate.flashBytes());
+        extra.put("est_macs", (double) estimate.macs());
+        extra.put("est_latency_us", estimate.latencyUs());
+        extra.put("est_fits", estimate.fits() ? 1.0 : 0.0);
+        VariantVerdict verdict = p.verdict;
+        if (verdict.accepted() && !estimate.fits()) {
+            verdict = verdict.rejected("does not fit target profile " + profile.name() + ": " + estimate.reason());
         }
         if (!verdict.accepted()) {
-            OnnxOptimizer.deleteQuietly(file);
-            return new VariantOutcome(target, null, null, verdict, settings, extra);
+            return new VariantOutcome(
+                    target, null, null, verdict, settings, extra, p.opset, p.sparsity, p.peakMemoryBytes, estimate);
         }
         try {
-            return new VariantOutcome(target, file, Hashing.sha256Hex(file), verdict, settings, extra);
+            return new VariantOutcome(
+                    target,
+                    p.file,
+                    Hashing.sha256Hex(p.file),
+                    verdict,
+                    settings,
+                    extra,
+                    p.opset,
+                    p.sparsity,
+                    p.peakMemoryBytes,
+                    estimate);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot hash " + file, e);
+            throw new UncheckedIOException("cannot hash " + p.file, e);
         }
     }
 }

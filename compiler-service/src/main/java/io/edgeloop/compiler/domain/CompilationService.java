@@ -6,10 +6,13 @@ import io.edgeloop.common.Topics;
 import io.edgeloop.compiler.config.CompilerConfig;
 import io.edgeloop.compiler.grpc.DatasetGateway;
 import io.edgeloop.compiler.grpc.RegistryGateway;
+import io.edgeloop.compiler.onnx.DeviceEstimate;
+import io.edgeloop.compiler.onnx.TargetProfile;
 import io.edgeloop.compiler.persistence.Compilation;
 import io.edgeloop.compiler.persistence.CompiledVariant;
 import io.edgeloop.kit.outbox.Inbox;
 import io.edgeloop.kit.outbox.Outbox;
+import io.edgeloop.proto.data.v1.Split;
 import io.edgeloop.proto.events.v1.EventMeta;
 import io.edgeloop.proto.events.v1.ModelOptimized;
 import io.edgeloop.proto.events.v1.VariantSummary;
@@ -25,10 +28,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -75,8 +80,50 @@ public class CompilationService {
         engine = new CompilationEngine(
                 new OnnxOptimizer(env, config.optimizationLevel(), config.intraOpThreads()),
                 new ModelEvaluator(env, config.intraOpThreads(), v.batchSize(), v.warmupRuns(), v.latencyRuns()),
-                new VariantValidator(config.accuracyBudgetPoints()));
+                new VariantValidator(config.accuracyBudgetPoints()),
+                options(config),
+                env);
         workRoot = workRoot(config);
+    }
+
+    /** The engine options the configuration asks for. */
+    public static CompilerOptions options(CompilerConfig config) {
+        Set<VariantTarget> targets = EnumSet.noneOf(VariantTarget.class);
+        for (String id : config.targets()) {
+            targets.add(VariantTarget.byId(id.trim())
+                    .orElseThrow(() -> new IllegalArgumentException("edgeloop.compiler.targets: unknown variant '"
+                            + id + "'; known: "
+                            + java.util.Arrays.stream(VariantTarget.values())
+                                    .map(VariantTarget::id)
+                                    .toList())));
+        }
+        Map<String, TargetProfile> profiles = new LinkedHashMap<>(TargetProfile.standard());
+        config.profiles().forEach((name, o) -> {
+            TargetProfile base = profiles.getOrDefault(name, TargetProfile.CPU_FP32);
+            profiles.put(
+                    name,
+                    new TargetProfile(
+                            name,
+                            o.ramBytes().orElse(base.ramBytes()),
+                            o.flashBytes().orElse(base.flashBytes()),
+                            o.macsPerMicrosecond().orElse(base.macsPerMicrosecond()),
+                            o.activationBytes().orElse(base.activationBytes()),
+                            o.weightsInRam().orElse(base.weightsInRam()),
+                            o.runtimeOverheadBytes().orElse(base.runtimeOverheadBytes())));
+        });
+        String activation = config.quantization().activationType().trim().toLowerCase(java.util.Locale.ROOT);
+        if (!activation.equals("uint8") && !activation.equals("int8")) {
+            throw new IllegalArgumentException(
+                    "edgeloop.compiler.quantization.activation-type must be uint8 or int8, not " + activation);
+        }
+        return new CompilerOptions(
+                targets,
+                profiles,
+                activation.equals("uint8"),
+                config.quantization().calibrationMethod(),
+                config.quantization().percentile(),
+                config.pruning().sparsity(),
+                config.quantization().loadOptimizationLevel());
     }
 
     /** The folder that holds per-compilation scratch folders. */
@@ -107,7 +154,7 @@ public class CompilationService {
             registry.download(job.sourceSha256(), floatModel);
             ValidationSet data = datasets.validationSplit(
                     job.datasetName(), job.datasetVersion(), config.validation().maxSamples());
-            EngineResult result = engine.run(floatModel, data, dir);
+            EngineResult result = engine.run(floatModel, data, calibration(job, data), dir);
             checkClasses(job, result, data);
             Map<VariantTarget, ModelVariant> registered = register(id, job, result, data.size());
             return finish(id, job, started, result, data.size(), registered);
@@ -125,6 +172,23 @@ public class CompilationService {
         } finally {
             deleteTree(dir);
             oneAtATime.unlock();
+        }
+    }
+
+    /** TRAIN samples to calibrate on; the validation samples when the snapshot has no TRAIN split. */
+    private ValidationSet calibration(CompileJob job, ValidationSet validation) {
+        if (engine.options().targets().stream().noneMatch(t -> t.method() == VariantTarget.Method.STATIC_INT8)) {
+            return validation;
+        }
+        try {
+            return datasets.split(
+                    job.datasetName(),
+                    job.datasetVersion(),
+                    Split.TRAIN,
+                    config.quantization().calibrationSamples());
+        } catch (CompilationFailure e) {
+            LOG.warnf("calibrating %s on its validation split: %s", job.modelName(), e.getMessage());
+            return validation;
         }
     }
 
@@ -236,6 +300,16 @@ public class CompilationService {
             }
             c.finishedAt = Instant.now();
             c.persist();
+            for (VariantOutcome o : result.variants()) {
+                if (!o.accepted()) {
+                    LOG.infof(
+                            "%s v%d variant %s rejected: %s",
+                            job.modelName(),
+                            job.modelVersion(),
+                            o.target().id(),
+                            o.verdict().reason());
+                }
+            }
             LOG.infof(
                     "compiled %s v%d: %s, %d of %d variants accepted; float accuracy %.4f, p50 %.1f us; %s",
                     job.modelName(),
@@ -315,11 +389,25 @@ public class CompilationService {
         cv.latencyP50Us = v.latencyP50Us();
         cv.latencyP99Us = v.latencyP99Us();
         cv.settings.putAll(o.settings());
+        cv.targetProfile = o.target().profile();
+        cv.quantization = o.quantization();
+        cv.opset = o.opset();
+        cv.peakMemoryBytes = o.peakMemoryBytes();
+        cv.sparsity = o.sparsity();
+        DeviceEstimate e = o.estimate();
+        if (e != null) {
+            cv.estRamBytes = e.ramBytes();
+            cv.estFlashBytes = e.flashBytes();
+            cv.estMacs = e.macs();
+            cv.estLatencyUs = e.latencyUs();
+            cv.estFits = e.fits();
+            cv.estReason = e.reason();
+        }
         return cv;
     }
 
     private static VariantSummary summary(CompiledVariant v) {
-        return VariantSummary.newBuilder()
+        VariantSummary.Builder b = VariantSummary.newBuilder()
                 .setVariantId(v.variantId)
                 .setTarget(v.target)
                 .setFormat(v.format)
@@ -331,7 +419,21 @@ public class CompilationService {
                 .setArgmaxAgreement(v.argmaxAgreement)
                 .setLatencyP50Us(v.latencyP50Us)
                 .setLatencyP99Us(v.latencyP99Us)
-                .build();
+                .setQuantization(v.quantization == null ? "none" : v.quantization)
+                .setOpset(v.opset == null ? 0 : v.opset)
+                .setPeakMemoryBytes(v.peakMemoryBytes == null ? 0 : v.peakMemoryBytes)
+                .setSparsity(v.sparsity == null ? 0 : v.sparsity);
+        if (v.estRamBytes != null) {
+            b.setEstimate(io.edgeloop.proto.events.v1.DeviceEstimate.newBuilder()
+                    .setTargetProfile(v.targetProfile)
+                    .setRamBytes(v.estRamBytes)
+                    .setFlashBytes(v.estFlashBytes)
+                    .setMacs(v.estMacs)
+                    .setLatencyUs(v.estLatencyUs)
+                    .setFits(Boolean.TRUE.equals(v.estFits))
+                    .setReason(v.estReason == null ? "" : v.estReason));
+        }
+        return b.build();
     }
 
     /** The cpu-fp32-ortopt variant when accepted, else the most accurate accepted one (then the fastest). */
@@ -348,7 +450,8 @@ public class CompilationService {
                 .orElseThrow();
     }
 
-    private static void deleteTree(Path dir) {
+    /** Deletes {@code dir} and everything in it (best effort; null is ignored). */
+    static void deleteTree(Path dir) {
         if (dir == null) {
             return;
         }

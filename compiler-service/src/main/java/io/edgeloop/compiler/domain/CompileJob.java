@@ -16,6 +16,7 @@ import io.edgeloop.proto.registry.v1.ModelVersion;
  * @param classCount classes the model must output, 0 when unknown
  * @param cause the ModelTrained event's metadata, or null for an on-demand compilation
  * @param correlationId the loop iteration's id (from the cause or the version's lineage), may be blank
+ * @param uploaded true for a model uploaded over {@code POST /models}
  */
 public record CompileJob(
         String modelName,
@@ -26,7 +27,8 @@ public record CompileJob(
         String snapshotId,
         int classCount,
         EventMeta cause,
-        String correlationId) {
+        String correlationId,
+        boolean uploaded) {
 
     /** The job a ModelTrained event asks for. */
     public static CompileJob fromEvent(ModelTrained e) {
@@ -39,7 +41,8 @@ public record CompileJob(
                 e.getSnapshotId(),
                 e.getClassLabelsCount(),
                 e.getMeta(),
-                e.getMeta().getCorrelationId());
+                e.getMeta().getCorrelationId(),
+                false);
     }
 
     /** An on-demand (re)compilation of a registered version, from its lineage. */
@@ -54,11 +57,12 @@ public record CompileJob(
                 lineage.getSnapshotId(),
                 v.getClassLabelsCount(),
                 null,
-                lineage.getCorrelationId());
+                lineage.getCorrelationId(),
+                false);
     }
 
-    /** {@code event} or {@code api}. */
+    /** {@code event}, {@code upload} or {@code api}. */
     public String trigger() {
-        return cause == null ? "api" : "event";
+        return cause != null ? "event" : uploaded ? "upload" : "api";
     }
 }

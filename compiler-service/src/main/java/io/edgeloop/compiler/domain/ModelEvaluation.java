@@ -11,6 +11,8 @@ package io.edgeloop.compiler.domain;
  * @param sizeBytes size of the model file
  * @param inputName the model's input, as declared by the model
  * @param outputName the output the figures are computed from
+ * @param peakMemoryBytes measured resident memory growth while loading and running the model (see
+ *     {@link ModelEvaluator#evaluate(java.nio.file.Path, ValidationSet, ai.onnxruntime.OrtSession.SessionOptions.OptLevel)})
  */
 public record ModelEvaluation(
         float[][] outputs,
@@ -20,7 +22,8 @@ public record ModelEvaluation(
         double latencyP99Us,
         long sizeBytes,
         String inputName,
-        String outputName) {
+        String outputName,
+        long peakMemoryBytes) {
 
     /** Number of evaluated samples. */
     public int sampleCount() {

@@ -56,6 +56,18 @@ public final class ModelEvaluator {
      * @throws CompilationFailure when the validation data does not fit the model
      */
     public ModelEvaluation evaluate(Path model, ValidationSet data) {
+        return evaluate(model, data, SessionOptions.OptLevel.NO_OPT);
+    }
+
+    /**
+     * Evaluates {@code model} on {@code data} with a session created at optimization level {@code level} (quantized
+     * variants are evaluated as a device loads them: ONNX Runtime fuses the QDQ pattern into int8 kernels then).
+     * Peak memory is the growth of the process's resident set while the session is created and run: the RSS
+     * high-water mark (VmHWM, reset through {@code /proc/self/clear_refs}) minus the RSS before loading; where the
+     * reset is not possible, the largest of RSS samples taken after loading, inference and the latency runs. It
+     * includes anything else the JVM allocated meanwhile, and is 0 where {@code /proc} is unavailable.
+     */
+    public ModelEvaluation evaluate(Path model, ValidationSet data, SessionOptions.OptLevel level) {
         if (data.size() == 0) {
             throw new CompilationFailure("the validation set is empty");
         }
@@ -68,8 +80,9 @@ public final class ModelEvaluator {
         String name = model.getFileName().toString();
         OrtSession session;
         SessionOptions options = null;
+        RssProbe rss = RssProbe.start();
         try {
-            options = sessionOptions(name);
+            options = sessionOptions(name, level);
             session = env.createSession(model.toString(), options);
         } catch (OrtException e) {
             if (options != null) {
@@ -79,8 +92,10 @@ public final class ModelEvaluator {
         }
         try (SessionOptions ignored = options;
                 OrtSession s = session) {
+            rss.sample();
             Signature sig = signature(s, name, data.featureCount());
             float[][] outputs = infer(s, sig, data, name);
+            rss.sample();
             int[] predictions = new int[outputs.length];
             int correct = 0;
             for (int i = 0; i < outputs.length; i++) {
@@ -90,6 +105,7 @@ public final class ModelEvaluator {
                 }
             }
             double[] latency = latencyMicros(s, sig, data);
+            rss.sample();
             return new ModelEvaluation(
                     outputs,
                     predictions,
@@ -98,15 +114,16 @@ public final class ModelEvaluator {
                     latency[1],
                     size,
                     sig.input,
-                    sig.output);
+                    sig.output,
+                    rss.peakGrowthBytes());
         } catch (OrtException e) {
             throw new InvalidModelException("ONNX Runtime failed to run " + name + ": " + e.getMessage(), e);
         }
     }
 
-    private SessionOptions sessionOptions(String fileName) throws OrtException {
+    private SessionOptions sessionOptions(String fileName, SessionOptions.OptLevel level) throws OrtException {
         SessionOptions o = new SessionOptions();
-        o.setOptimizationLevel(SessionOptions.OptLevel.NO_OPT);
+        o.setOptimizationLevel(level);
         o.setIntraOpNumThreads(intraOpThreads);
         o.setInterOpNumThreads(1);
         if (fileName.endsWith(".ort")) {

@@ -24,6 +24,20 @@ public record VariantVerdict(
         double latencyP99Us,
         long sizeBytes) {
 
+    /** The same figures, rejected for {@code why}. */
+    public VariantVerdict rejected(String why) {
+        return new VariantVerdict(
+                false,
+                why,
+                accuracy,
+                accuracyDelta,
+                maxAbsDiff,
+                argmaxAgreement,
+                latencyP50Us,
+                latencyP99Us,
+                sizeBytes);
+    }
+
     /** A variant that could not be produced or loaded at all: rejected, no figures. */
     public static VariantVerdict unusable(String reason) {
         return new VariantVerdict(false, reason, 0, 0, 0, 0, 0, 0, 0);

@@ -6,6 +6,7 @@ import io.edgeloop.compiler.domain.ValidationSet;
 import io.edgeloop.proto.data.v1.DatasetServiceGrpc;
 import io.edgeloop.proto.data.v1.Sample;
 import io.edgeloop.proto.data.v1.SampleBatch;
+import io.edgeloop.proto.data.v1.SnapshotInfo;
 import io.edgeloop.proto.data.v1.SnapshotRef;
 import io.edgeloop.proto.data.v1.Split;
 import io.edgeloop.proto.data.v1.StreamSnapshotRequest;
@@ -35,13 +36,37 @@ public class DatasetGateway {
      *
      * @throws CompilationFailure when the snapshot does not exist, has no validation samples or is inconsistent
      */
-    public ValidationSet validationSplit(String datasetName, int version, int maxSamples) {
+    /**
+     * Metadata of snapshot {@code datasetName@v<version>} (class labels, feature count).
+     *
+     * @throws CompilationFailure with the gRPC status in its cause (NOT_FOUND when there is no such snapshot)
+     */
+    public SnapshotInfo snapshot(String datasetName, int version) {
         return calls.call(
-                "dataset StreamSnapshot " + datasetName + "@v" + version,
-                () -> fetch(datasetName, version, maxSamples));
+                "dataset GetSnapshot " + datasetName + "@v" + version,
+                () -> datasets.withDeadlineAfter(config.grpc().deadline().toMillis(), TimeUnit.MILLISECONDS)
+                        .getSnapshot(SnapshotRef.newBuilder()
+                                .setDatasetName(datasetName)
+                                .setVersion(version)
+                                .build()));
     }
 
-    private ValidationSet fetch(String datasetName, int version, int maxSamples) {
+    public ValidationSet validationSplit(String datasetName, int version, int maxSamples) {
+        return split(datasetName, version, Split.VALIDATION, maxSamples);
+    }
+
+    /**
+     * The samples of one split of snapshot {@code datasetName@v<version>}, at most {@code maxSamples}.
+     *
+     * @throws CompilationFailure when the snapshot does not exist, has no samples in that split or is inconsistent
+     */
+    public ValidationSet split(String datasetName, int version, Split split, int maxSamples) {
+        return calls.call(
+                "dataset StreamSnapshot " + datasetName + "@v" + version + " " + split,
+                () -> fetch(datasetName, version, split, maxSamples));
+    }
+
+    private ValidationSet fetch(String datasetName, int version, Split split, int maxSamples) {
         List<float[]> features = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         String snapshot = datasetName + "@v" + version;
@@ -51,13 +76,13 @@ public class DatasetGateway {
                         .setSnapshot(SnapshotRef.newBuilder()
                                 .setDatasetName(datasetName)
                                 .setVersion(version))
-                        .addSplits(Split.VALIDATION)
+                        .addSplits(split)
                         .build());
         // read to the end even past maxSamples: cancelling through io.grpc.Context is unreliable on
         // Quarkus' Vert.x context storage, and the stream is bounded by the deadline
         while (it.hasNext()) {
             for (Sample s : it.next().getSamplesList()) {
-                if (s.getSplit() != Split.VALIDATION || features.size() >= maxSamples) {
+                if (s.getSplit() != split || features.size() >= maxSamples) {
                     continue;
                 }
                 if (!features.isEmpty() && s.getFeaturesCount() != features.get(0).length) {
@@ -78,7 +103,8 @@ public class DatasetGateway {
             }
         }
         if (features.isEmpty()) {
-            throw new CompilationFailure("snapshot " + snapshot + " has no validation samples");
+            throw new CompilationFailure(
+                    "snapshot " + snapshot + " has no " + split.name().toLowerCase(java.util.Locale.ROOT) + " samples");
         }
         return new ValidationSet(
                 features.toArray(float[][]::new),

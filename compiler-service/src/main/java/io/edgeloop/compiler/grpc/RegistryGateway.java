@@ -13,6 +13,7 @@ import io.edgeloop.proto.registry.v1.GetVersionRequest;
 import io.edgeloop.proto.registry.v1.ModelRegistryGrpc;
 import io.edgeloop.proto.registry.v1.ModelVariant;
 import io.edgeloop.proto.registry.v1.ModelVersion;
+import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
 import io.edgeloop.proto.registry.v1.UploadHeader;
 import io.edgeloop.proto.registry.v1.UploadRequest;
 import io.grpc.Channel;
@@ -192,6 +193,19 @@ public class RegistryGateway {
                 "registry AddVariant " + modelName + " v" + modelVersion + " " + target,
                 () -> models.withDeadlineAfter(config.grpc().deadline().toMillis(), TimeUnit.MILLISECONDS)
                         .addVariant(request));
+    }
+
+    /**
+     * Registers an uploaded artifact as a new version of {@code request.model_name} (idempotent per
+     * {@code idempotency_key}).
+     *
+     * @throws CompilationFailure with the gRPC status in its cause on a permanent error
+     */
+    public ModelVersion registerVersion(RegisterVersionRequest request) {
+        return calls.call(
+                "registry RegisterVersion " + request.getModelName(),
+                () -> models.withDeadlineAfter(config.grpc().deadline().toMillis(), TimeUnit.MILLISECONDS)
+                        .registerVersion(request));
     }
 
     /**

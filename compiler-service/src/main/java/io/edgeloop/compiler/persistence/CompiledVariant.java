@@ -53,6 +53,28 @@ public class CompiledVariant extends PanacheEntityBase {
     public double latencyP50Us;
     public double latencyP99Us;
 
+    /** Target profile the variant is estimated against. */
+    public String targetProfile;
+    /** {@code none}, {@code int8-static-qdq}, {@code int8-dynamic} or {@code pruned}. */
+    public String quantization;
+
+    public Integer opset;
+    /** Measured resident memory growth while loading and running the variant. */
+    public Long peakMemoryBytes;
+    /** Fraction of zero weights in the pruned layers. */
+    public Double sparsity;
+
+    /** Device estimate on the target profile (null when the variant could not be produced). */
+    public Long estRamBytes;
+
+    public Long estFlashBytes;
+    public Long estMacs;
+    public Double estLatencyUs;
+    public Boolean estFits;
+
+    @Column(length = 1000)
+    public String estReason;
+
     @ElementCollection(fetch = FetchType.EAGER)
     @CollectionTable(name = "compiled_variant_setting", joinColumns = @JoinColumn(name = "variant_id"))
     @MapKeyColumn(name = "name")

@@ -34,6 +34,11 @@ public class FakeArtifactService extends ArtifactServiceGrpc.ArtifactServiceImpl
         return store.get(sha256);
     }
 
+    /** Number of stored artifacts. */
+    public int count() {
+        return store.size();
+    }
+
     public boolean contains(String sha256) {
         return store.containsKey(sha256);
     }

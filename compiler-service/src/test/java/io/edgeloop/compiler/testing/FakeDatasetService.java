@@ -3,6 +3,8 @@ package io.edgeloop.compiler.testing;
 import io.edgeloop.proto.data.v1.DatasetServiceGrpc;
 import io.edgeloop.proto.data.v1.Sample;
 import io.edgeloop.proto.data.v1.SampleBatch;
+import io.edgeloop.proto.data.v1.SnapshotInfo;
+import io.edgeloop.proto.data.v1.SnapshotRef;
 import io.edgeloop.proto.data.v1.Split;
 import io.edgeloop.proto.data.v1.StreamSnapshotRequest;
 import io.grpc.Status;
@@ -19,6 +21,30 @@ public class FakeDatasetService extends DatasetServiceGrpc.DatasetServiceImplBas
 
     public void put(String datasetName, int version, List<Sample> samples) {
         snapshots.put(datasetName + "@v" + version, List.copyOf(samples));
+    }
+
+    @Override
+    public void getSnapshot(SnapshotRef r, StreamObserver<SnapshotInfo> out) {
+        List<Sample> samples = snapshots.get(r.getDatasetName() + "@v" + r.getVersion());
+        if (samples == null) {
+            out.onError(Status.NOT_FOUND.withDescription("no such snapshot").asRuntimeException());
+            return;
+        }
+        SnapshotInfo.Builder info = SnapshotInfo.newBuilder()
+                .setDatasetName(r.getDatasetName())
+                .setVersion(r.getVersion())
+                .setSnapshotId(r.getDatasetName() + "@v" + r.getVersion())
+                .setFeatureCount(samples.isEmpty() ? 0 : samples.get(0).getFeaturesCount())
+                .addAllClassLabels(io.edgeloop.common.SensorSimulator.LABELS);
+        for (Sample s : samples) {
+            switch (s.getSplit()) {
+                case TRAIN -> info.setTrainCount(info.getTrainCount() + 1);
+                case VALIDATION -> info.setValidationCount(info.getValidationCount() + 1);
+                default -> info.setTestCount(info.getTestCount() + 1);
+            }
+        }
+        out.onNext(info.build());
+        out.onCompleted();
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.edgeloop.proto.registry.v1.GetVersionRequest;
 import io.edgeloop.proto.registry.v1.ModelRegistryGrpc;
 import io.edgeloop.proto.registry.v1.ModelVariant;
 import io.edgeloop.proto.registry.v1.ModelVersion;
+import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -24,6 +25,7 @@ public class FakeModelRegistry extends ModelRegistryGrpc.ModelRegistryImplBase {
 
     private final Map<String, ModelVersion> versions = new ConcurrentHashMap<>();
     private final Map<String, ModelVariant> variants = new ConcurrentHashMap<>();
+    private final Map<String, ModelVersion> byKey = new ConcurrentHashMap<>();
     private final List<AddVariantRequest> addVariantCalls = new CopyOnWriteArrayList<>();
 
     public void register(ModelVersion v) {
@@ -35,6 +37,48 @@ public class FakeModelRegistry extends ModelRegistryGrpc.ModelRegistryImplBase {
         return addVariantCalls.stream()
                 .filter(r -> r.getModelName().equals(modelName))
                 .toList();
+    }
+
+    /** Versions of {@code modelName}. */
+    public long versionCount(String modelName) {
+        return versions.keySet().stream()
+                .filter(k -> k.startsWith(modelName + "/"))
+                .count();
+    }
+
+    @Override
+    public void registerVersion(RegisterVersionRequest r, StreamObserver<ModelVersion> out) {
+        if (!artifacts.contains(r.getArtifactSha256())) {
+            out.onError(Status.FAILED_PRECONDITION
+                    .withDescription("artifact not uploaded")
+                    .asRuntimeException());
+            return;
+        }
+        ModelVersion existing = byKey.get(r.getIdempotencyKey());
+        if (existing != null) {
+            out.onNext(existing);
+            out.onCompleted();
+            return;
+        }
+        synchronized (this) {
+            int next = (int) versionCount(r.getModelName()) + 1;
+            ModelVersion v = ModelVersion.newBuilder()
+                    .setModelName(r.getModelName())
+                    .setVersion(next)
+                    .setArtifactSha256(r.getArtifactSha256())
+                    .setSizeBytes(artifacts.get(r.getArtifactSha256()).bytes().length)
+                    .setLineage(r.getLineage())
+                    .putAllMetrics(r.getMetricsMap())
+                    .addAllClassLabels(r.getClassLabelsList())
+                    .setFeatureCount(r.getFeatureCount())
+                    .setArchitecture(r.getArchitecture())
+                    .putAllTags(r.getTagsMap())
+                    .build();
+            register(v);
+            byKey.put(r.getIdempotencyKey(), v);
+            out.onNext(v);
+        }
+        out.onCompleted();
     }
 
     @Override

@@ -18,6 +18,7 @@ import io.edgeloop.data.domain.SampleLocation;
 import io.edgeloop.data.domain.SnapshotService;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem.FieldError;
+import io.edgeloop.proto.events.v1.TrainingSpec;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -67,7 +68,8 @@ public class DatasetResource {
         if (schema == null) {
             throw ApiException.badRequest("request body required: {\"featureNames\":[...],\"labels\":[...]}");
         }
-        DatasetCatalog.Defined defined = catalog.define(name, schema.featureNames(), schema.labels());
+        DatasetCatalog.Defined defined =
+                catalog.define(name, schema.featureNames(), schema.labels(), schema.dataKind(), schema.sampleShape());
         if (defined.created()) {
             return Response.created(URI.create("/datasets/" + name))
                     .entity(defined.dataset())
@@ -121,7 +123,8 @@ public class DatasetResource {
     public Response cut(@PathParam("name") String name, String body) throws JsonProcessingException {
         SnapshotRequest request = body == null || body.isBlank() ? null : json.readValue(body, SnapshotRequest.class);
         String trigger = request == null || request.trigger() == null ? "manual" : request.trigger();
-        SnapshotService.CutResult result = snapshots.cut(name, trigger, null);
+        TrainingSpec spec = request == null ? null : TrainingSpecs.parse(request.trainingSpec());
+        SnapshotService.CutResult result = snapshots.cut(name, trigger, null, spec);
         SnapshotView view = SnapshotView.of(result.snapshot());
         if (result.created()) {
             return Response.created(URI.create("/datasets/" + name + "/snapshots/" + view.version()))

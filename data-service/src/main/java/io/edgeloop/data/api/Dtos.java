@@ -10,8 +10,16 @@ import java.util.List;
 public final class Dtos {
     private Dtos() {}
 
-    /** {@code PUT /datasets/{name}} body. */
-    public record DatasetSchema(List<String> featureNames, List<String> labels) {}
+    /**
+     * {@code PUT /datasets/{name}} body.
+     *
+     * @param featureNames ordered feature names
+     * @param labels ordered class labels
+     * @param dataKind {@code features} (default), {@code timeseries} or {@code image}
+     * @param sampleShape shape of one sample, e.g. [3, 128]; default [feature count]
+     */
+    public record DatasetSchema(
+            List<String> featureNames, List<String> labels, String dataKind, List<Integer> sampleShape) {}
 
     /**
      * One sample of {@code POST /datasets/{name}/samples}. Features are read as JSON nodes so that a non-numeric
@@ -25,8 +33,13 @@ public final class Dtos {
     /** Ingest outcome. */
     public record IngestResponse(int accepted, int duplicates) {}
 
-    /** {@code POST /datasets/{name}/snapshots} body (optional). */
-    public record SnapshotRequest(String trigger) {}
+    /**
+     * {@code POST /datasets/{name}/snapshots} body (optional).
+     *
+     * @param trigger why the snapshot is cut (default {@code manual})
+     * @param trainingSpec training settings copied into the DataReady event (fields of events.v1.TrainingSpec)
+     */
+    public record SnapshotRequest(String trigger, JsonNode trainingSpec) {}
 
     /** A snapshot. */
     public record SnapshotView(

@@ -33,6 +33,11 @@ public class DatasetCatalog {
     @Inject
     SampleStore store;
 
+    /** Data kinds a dataset may declare. */
+    public static final List<String> DATA_KINDS = List.of("features", "timeseries", "image");
+    /** Most dimensions of a sample shape. */
+    public static final int MAX_SHAPE_RANK = 4;
+
     /** Result of {@link #define}: the dataset and whether this call created it. */
     public record Defined(DatasetSummary dataset, boolean created) {}
 
@@ -44,6 +49,21 @@ public class DatasetCatalog {
      */
     @Transactional
     public Defined define(String name, List<String> featureNames, List<String> labels) {
+        return define(name, featureNames, labels, null, null);
+    }
+
+    /**
+     * Creates the dataset with a data kind and sample shape, or does nothing when it exists with the same schema
+     * (kind and shape included, after defaults: {@code features}, {@code [feature count]}).
+     *
+     * @param dataKind null = {@code features}
+     * @param sampleShape null = {@code [feature count]}; its product must be the number of features
+     * @throws ApiException 400 for a bad name, 422 for an invalid schema (every problem listed), 409 when the name
+     *     exists with a different schema
+     */
+    @Transactional
+    public Defined define(
+            String name, List<String> featureNames, List<String> labels, String dataKind, List<Integer> sampleShape) {
         DatasetNames.require(name);
         List<FieldError> errors = new ArrayList<>();
         checkList("featureNames", featureNames, FEATURE_NAME, 1, MAX_FEATURES, errors);
@@ -57,18 +77,51 @@ public class DatasetCatalog {
                 }
             }
         }
+        String kind = dataKind == null ? "features" : dataKind;
+        if (!DATA_KINDS.contains(kind)) {
+            errors.add(new FieldError("dataKind", "'" + kind + "' is not one of " + DATA_KINDS));
+        }
+        if (sampleShape != null) {
+            if (sampleShape.isEmpty() || sampleShape.size() > MAX_SHAPE_RANK) {
+                errors.add(new FieldError(
+                        "sampleShape", "expected 1 to " + MAX_SHAPE_RANK + " dimensions, got " + sampleShape.size()));
+            } else {
+                long product = 1;
+                boolean valid = true;
+                for (int i = 0; i < sampleShape.size(); i++) {
+                    Integer d = sampleShape.get(i);
+                    if (d == null || d < 1) {
+                        errors.add(new FieldError("sampleShape[" + i + "]", "must be a positive integer"));
+                        valid = false;
+                    } else {
+                        product *= d;
+                    }
+                }
+                if (valid && featureNames != null && product != featureNames.size()) {
+                    errors.add(new FieldError(
+                            "sampleShape",
+                            "product " + product + " must equal the number of features " + featureNames.size()));
+                }
+            }
+        }
         if (!errors.isEmpty()) {
             throw ApiException.invalid("invalid dataset schema", errors);
         }
         String[] features = featureNames.toArray(String[]::new);
         String[] classes = labels.toArray(String[]::new);
+        Integer[] shape = sampleShape == null ? new Integer[] {features.length} : sampleShape.toArray(Integer[]::new);
         boolean created = store.dataset(name).isEmpty()
                 && store.insertDatasetIfAbsent(
-                        name, features, classes, Instant.now().truncatedTo(ChronoUnit.MICROS));
+                        name, features, classes, kind, shape, Instant.now().truncatedTo(ChronoUnit.MICROS));
         DatasetEntity existing = store.dataset(name).orElseThrow();
-        if (!created && (!Arrays.equals(existing.featureNames, features) || !Arrays.equals(existing.labels, classes))) {
+        if (!created
+                && (!Arrays.equals(existing.featureNames, features)
+                        || !Arrays.equals(existing.labels, classes)
+                        || !dataKind(existing).equals(kind)
+                        || !sampleShape(existing).equals(List.of(shape)))) {
             throw ApiException.conflict("dataset '" + name + "' exists with a different schema (featureNames "
                     + Arrays.toString(existing.featureNames) + ", labels " + Arrays.toString(existing.labels)
+                    + ", dataKind " + dataKind(existing) + ", sampleShape " + sampleShape(existing)
                     + "); a schema never changes: use a new dataset name");
         }
         return new Defined(summary(existing), created);
@@ -102,6 +155,16 @@ public class DatasetCatalog {
         return summary(d, store.countSamples(d.name), latest);
     }
 
+    /** The dataset's data kind ({@code features} when it declared none). */
+    public static String dataKind(DatasetEntity d) {
+        return d.dataKind == null ? "features" : d.dataKind;
+    }
+
+    /** The dataset's sample shape ({@code [feature count]} when it declared none). */
+    public static List<Integer> sampleShape(DatasetEntity d) {
+        return d.sampleShape == null ? List.of(d.featureNames.length) : List.of(d.sampleShape);
+    }
+
     private static DatasetSummary summary(DatasetEntity d, long samples, Integer latest) {
         return new DatasetSummary(
                 d.name,
@@ -110,7 +173,9 @@ public class DatasetCatalog {
                 samples,
                 latest,
                 latest == null ? null : SnapshotService.snapshotId(d.name, latest),
-                d.createdAt);
+                d.createdAt,
+                dataKind(d),
+                sampleShape(d));
     }
 
     private static void checkList(

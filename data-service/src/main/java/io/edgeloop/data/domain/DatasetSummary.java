@@ -13,6 +13,8 @@ import java.util.List;
  * @param latestVersion version of the latest snapshot, null before the first
  * @param latestSnapshotId {@code <name>@v<version>} of the latest snapshot, null before the first
  * @param createdAt when the dataset was defined
+ * @param dataKind {@code features}, {@code timeseries} or {@code image}
+ * @param sampleShape shape of one sample (its product is the number of features)
  */
 public record DatasetSummary(
         String name,
@@ -21,4 +23,6 @@ public record DatasetSummary(
         long sampleCount,
         Integer latestVersion,
         String latestSnapshotId,
-        Instant createdAt) {}
+        Instant createdAt,
+        String dataKind,
+        List<Integer> sampleShape) {}

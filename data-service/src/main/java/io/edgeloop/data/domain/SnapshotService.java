@@ -11,6 +11,7 @@ import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.outbox.Outbox;
 import io.edgeloop.proto.events.v1.DataReady;
 import io.edgeloop.proto.events.v1.EventMeta;
+import io.edgeloop.proto.events.v1.TrainingSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -70,6 +71,17 @@ public class SnapshotService {
      */
     @Transactional
     public CutResult cut(String dataset, String trigger, String causationId) {
+        return cut(dataset, trigger, causationId, null);
+    }
+
+    /**
+     * As {@link #cut(String, String, String)}, with training settings copied into the DataReady event of a new
+     * snapshot (they are not stored: an unchanged snapshot emits nothing, so its spec is dropped).
+     *
+     * @param trainingSpec null = none
+     */
+    @Transactional
+    public CutResult cut(String dataset, String trigger, String causationId, TrainingSpec trainingSpec) {
         DatasetNames.require(dataset);
         if (!isValidTrigger(trigger)) {
             throw ApiException.badRequest("invalid trigger '" + trigger + "': expected " + TRIGGER.pattern());
@@ -116,7 +128,13 @@ public class SnapshotService {
             throw new IllegalStateException("snapshot " + snapshotId(dataset, s.version) + " got " + inserted
                     + " members, expected " + members.size());
         }
-        outbox.enqueue(Topics.DATA_READY, dataset, meta, dataReady(s, meta));
+        DataReady.Builder event = dataReady(s, meta).toBuilder()
+                .setDataKind(DatasetCatalog.dataKind(ds))
+                .addAllSampleShape(DatasetCatalog.sampleShape(ds));
+        if (trainingSpec != null) {
+            event.setTrainingSpec(trainingSpec);
+        }
+        outbox.enqueue(Topics.DATA_READY, dataset, meta, event.build());
         LOG.infof(
                 "snapshot %s cut (trigger %s): %d train, %d validation, %d test, hash %s, correlation %s",
                 snapshotId(dataset, s.version),

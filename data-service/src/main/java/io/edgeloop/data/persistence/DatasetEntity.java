@@ -24,6 +24,15 @@ public class DatasetEntity {
     @Column(nullable = false)
     public String[] labels;
 
+    /** {@code features}, {@code timeseries} or {@code image}; null (datasets defined before it existed) = features. */
+    @Column(name = "data_kind", length = 16)
+    public String dataKind;
+
+    /** Shape of one sample; null = [feature count]. Its product is the number of features. */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "sample_shape")
+    public Integer[] sampleShape;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 }

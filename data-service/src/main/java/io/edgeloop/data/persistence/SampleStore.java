@@ -66,15 +66,23 @@ public class SampleStore {
     }
 
     /** Inserts a dataset unless one of that name exists; true when inserted. */
-    public boolean insertDatasetIfAbsent(String name, String[] featureNames, String[] labels, Instant createdAt) {
+    public boolean insertDatasetIfAbsent(
+            String name,
+            String[] featureNames,
+            String[] labels,
+            String dataKind,
+            Integer[] sampleShape,
+            Instant createdAt) {
         return session().doReturningWork(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "insert into dataset (name, feature_names, labels, created_at) values (?, ?, ?, ?)"
-                            + " on conflict (name) do nothing")) {
+                    "insert into dataset (name, feature_names, labels, data_kind, sample_shape, created_at)"
+                            + " values (?, ?, ?, ?, ?, ?) on conflict (name) do nothing")) {
                 ps.setString(1, name);
                 ps.setArray(2, c.createArrayOf("text", featureNames));
                 ps.setArray(3, c.createArrayOf("text", labels));
-                ps.setTimestamp(4, Timestamp.from(createdAt));
+                ps.setString(4, dataKind);
+                ps.setArray(5, c.createArrayOf("integer", sampleShape));
+                ps.setTimestamp(6, Timestamp.from(createdAt));
                 return ps.executeUpdate() == 1;
             }
         });

@@ -3,13 +3,18 @@ package io.edgeloop.training.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem;
+import io.edgeloop.proto.events.v1.TrainingSpec;
+import io.edgeloop.training.domain.EpochStats;
+import io.edgeloop.training.domain.ProgressHub;
 import io.edgeloop.training.domain.TrainingPipeline;
 import io.edgeloop.training.grpc.GrpcRetry;
 import io.edgeloop.training.grpc.SnapshotNotFoundException;
 import io.edgeloop.training.persistence.TrainingRun;
 import io.grpc.Status;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -24,20 +29,20 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /** Training runs: list, inspect, and start one on demand. */
 @Path("/training-runs")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
 public class TrainingRunResource {
-    /** Dataset names data-service accepts. */
-    static final Pattern DATASET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-
     private static final int MAX_LIMIT = 500;
 
     @Inject
     TrainingPipeline pipeline;
+
+    @Inject
+    ProgressHub hub;
 
     /** Runs, newest first; optionally of one dataset. */
     @GET
@@ -77,38 +82,65 @@ public class TrainingRunResource {
     }
 
     /**
-     * Queues a run of a snapshot: {@code {"datasetName": "...", "datasetVersion": N}} (N >= 0, 0 = latest). 202 with
-     * the queued run; 422 for missing or invalid fields; 404 when data-service has no such snapshot.
+     * Server-sent events of a run: its current state first, then {@code epoch} events (epoch, losses, validation
+     * accuracy, learning rate) and a final {@code succeeded} or {@code failed} event, after which the stream ends.
+     * 404 when the run is unknown.
+     */
+    @GET
+    @Path("/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<ProgressHub.ProgressEvent> events(@PathParam("id") String id) {
+        ProgressHub.ProgressEvent current = QuarkusTransaction.requiringNew().call(() -> {
+            TrainingRun run = TrainingRun.findById(id);
+            if (run == null) {
+                return null;
+            }
+            EpochStats last = run.progressEpoch == null
+                    ? null
+                    : new EpochStats(
+                            run.progressEpoch,
+                            run.maxEpochs,
+                            run.progressTrainLoss,
+                            run.progressValidationLoss,
+                            run.progressValidationAccuracy,
+                            Double.NaN);
+            return switch (run.status) {
+                case SUCCEEDED ->
+                    new ProgressHub.ProgressEvent(
+                            "succeeded", id, run.status.name(), last, null, run.testAccuracy, run.modelVersion);
+                case FAILED ->
+                    new ProgressHub.ProgressEvent("failed", id, run.status.name(), last, run.failureReason, null, null);
+                default -> new ProgressHub.ProgressEvent("status", id, run.status.name(), last, null, null, null);
+            };
+        });
+        if (current == null) {
+            throw ApiException.notFound("no training run " + id);
+        }
+        return hub.stream(id, current);
+    }
+
+    /**
+     * Queues a run of a snapshot: {@code {"datasetName": "...", "datasetVersion": N, "spec": {...}, "dataKind":
+     * "timeseries", "sampleShape": [3, 128]}} (N >= 0, 0 = latest; spec, dataKind and sampleShape optional). 202
+     * with the queued run; 422 for missing or invalid fields; 404 when data-service has no such snapshot.
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(JsonNode body) {
-        if (body == null || body.isNull() || body.isMissingNode()) {
-            throw ApiException.badRequest("request body required: {\"datasetName\": \"...\", \"datasetVersion\": N}");
-        }
-        if (!body.isObject()) {
-            throw ApiException.badRequest("request body must be a JSON object");
-        }
+        RequestFields.object(body, "{\"datasetName\": \"...\", \"datasetVersion\": N}");
         List<Problem.FieldError> errors = new ArrayList<>();
-        JsonNode name = body.get("datasetName");
-        JsonNode version = body.get("datasetVersion");
-        if (name == null || name.isNull()) {
-            errors.add(new Problem.FieldError("datasetName", "is required"));
-        } else if (!name.isTextual() || !DATASET_NAME.matcher(name.asText()).matches()) {
-            errors.add(new Problem.FieldError(
-                    "datasetName", "must be 1-128 characters of [A-Za-z0-9._-], starting with a letter or digit"));
-        }
-        if (version == null || version.isNull()) {
-            errors.add(new Problem.FieldError("datasetVersion", "is required"));
-        } else if (!version.isIntegralNumber() || !version.canConvertToInt() || version.asInt() < 0) {
-            errors.add(new Problem.FieldError("datasetVersion", "must be an integer >= 0 (0 = latest)"));
-        }
+        String name = RequestFields.datasetName(body, errors);
+        int version = RequestFields.datasetVersion(body, errors);
+        TrainingSpec spec = RequestFields.spec(body, "spec", errors);
+        String dataKind = RequestFields.dataKind(body, errors);
+        List<Integer> sampleShape = RequestFields.sampleShape(body, errors);
         if (!errors.isEmpty()) {
             throw ApiException.invalid("invalid training request", errors);
         }
         TrainingRun run;
         try {
-            run = pipeline.submit(name.asText(), version.asInt());
+            run = pipeline.submit(name, version, spec, dataKind, sampleShape);
         } catch (SnapshotNotFoundException e) {
             throw ApiException.notFound(e.getMessage());
         } catch (RuntimeException e) {

@@ -1,7 +1,13 @@
 package io.edgeloop.training.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeloop.training.domain.Reports;
+import io.edgeloop.training.domain.TrainingPipeline;
 import io.edgeloop.training.persistence.TrainingRun;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * JSON view of a training run.
@@ -31,6 +37,13 @@ import java.time.Instant;
  * @param startedAt when training started
  * @param finishedAt when the run ended
  * @param trainingSeconds time in the training loop and evaluation
+ * @param dataKind the dataset's data kind
+ * @param sampleShape the dataset's declared sample shape (empty = flat)
+ * @param inputShape the model's input shape without the batch dimension
+ * @param requestedSpec the spec requested (null = defaults)
+ * @param spec the spec trained with, defaults filled in
+ * @param parameterCount trainable values of the model
+ * @param progress last finished epoch of a run (while it runs and after)
  */
 public record TrainingRunView(
         String id,
@@ -57,7 +70,15 @@ public record TrainingRunView(
         Instant queuedAt,
         Instant startedAt,
         Instant finishedAt,
-        Double trainingSeconds) {
+        Double trainingSeconds,
+        String dataKind,
+        List<Integer> sampleShape,
+        List<Integer> inputShape,
+        JsonNode requestedSpec,
+        JsonNode spec,
+        Long parameterCount,
+        ProgressView progress) {
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * Evaluation figures on one split.
@@ -66,18 +87,59 @@ public record TrainingRunView(
      * @param macroF1 mean per-class F1
      * @param loss mean cross-entropy
      * @param sampleCount samples evaluated
+     * @param perClass precision, recall, F1 and support per class (runs trained since per-class metrics exist)
+     * @param confusionMatrix [true class][predicted class] counts
      */
-    public record MetricsView(double accuracy, double macroF1, double loss, long sampleCount) {}
+    public record MetricsView(
+            double accuracy,
+            double macroF1,
+            double loss,
+            long sampleCount,
+            List<Reports.ClassReport> perClass,
+            long[][] confusionMatrix) {}
+
+    /**
+     * The last finished epoch.
+     *
+     * @param epoch 1-based epoch
+     * @param maxEpochs epoch limit
+     * @param trainLoss mean train loss of the epoch
+     * @param validationLoss validation loss after it
+     * @param validationAccuracy validation accuracy after it
+     */
+    public record ProgressView(
+            int epoch, int maxEpochs, double trainLoss, double validationLoss, double validationAccuracy) {}
 
     /** View of {@code run}. */
     public static TrainingRunView of(TrainingRun run) {
+        Reports.MetricsReport vd = read(run.validationDetail, Reports.MetricsReport.class);
+        Reports.MetricsReport td = read(run.testDetail, Reports.MetricsReport.class);
         MetricsView validation = run.validationAccuracy == null
                 ? null
                 : new MetricsView(
-                        run.validationAccuracy, run.validationMacroF1, run.validationLoss, run.validationCount);
+                        run.validationAccuracy,
+                        run.validationMacroF1,
+                        run.validationLoss,
+                        run.validationCount,
+                        vd == null ? null : vd.perClass(),
+                        vd == null ? null : vd.confusionMatrix());
         MetricsView test = run.testAccuracy == null
                 ? null
-                : new MetricsView(run.testAccuracy, run.testMacroF1, run.testLoss, run.testCount);
+                : new MetricsView(
+                        run.testAccuracy,
+                        run.testMacroF1,
+                        run.testLoss,
+                        run.testCount,
+                        td == null ? null : td.perClass(),
+                        td == null ? null : td.confusionMatrix());
+        ProgressView progress = run.progressEpoch == null
+                ? null
+                : new ProgressView(
+                        run.progressEpoch,
+                        run.maxEpochs,
+                        run.progressTrainLoss,
+                        run.progressValidationLoss,
+                        run.progressValidationAccuracy);
         return new TrainingRunView(
                 run.id,
                 run.datasetName,
@@ -103,6 +165,24 @@ public record TrainingRunView(
                 run.queuedAt,
                 run.startedAt,
                 run.finishedAt,
-                run.trainingSeconds);
+                run.trainingSeconds,
+                run.dataKind,
+                run.sampleShape == null ? null : TrainingPipeline.parseShape(run.sampleShape),
+                run.inputShape == null ? null : TrainingPipeline.parseShape(run.inputShape),
+                read(run.requestedSpec, JsonNode.class),
+                read(run.spec, JsonNode.class),
+                run.parameterCount,
+                progress);
+    }
+
+    private static <T> T read(String value, Class<T> type) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return JSON.readValue(value, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON does not parse as " + type.getSimpleName(), e);
+        }
     }
 }

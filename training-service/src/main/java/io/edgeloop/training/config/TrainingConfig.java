@@ -11,7 +11,7 @@ public interface TrainingConfig {
     @WithDefault("30")
     int maxEpochs();
 
-    /** Epochs without a validation-accuracy improvement before a run stops early. */
+    /** Epochs without a lower validation loss before a run stops early. */
     @WithDefault("5")
     int patience();
 
@@ -19,17 +19,33 @@ public interface TrainingConfig {
     @WithDefault("32")
     int batchSize();
 
-    /** Width of each of the two hidden layers. */
+    /** Width of each of the two hidden layers of the default MLP. */
     @WithDefault("32")
     int hiddenUnits();
 
-    /** Adam learning rate. */
+    /** Initial learning rate. */
     @WithDefault("0.01")
     float learningRate();
 
     /** Seed of weight initialization and shuffling. */
     @WithDefault("42")
     int seed();
+
+    /** Default optimizer: {@code adam} or {@code sgd} (momentum 0.9). */
+    @WithDefault("adam")
+    String optimizer();
+
+    /** Learning-rate schedule: {@code cosine} (decay to 1% over max-epochs) or {@code constant}. */
+    @WithDefault("cosine")
+    String lrSchedule();
+
+    /** Epoch limit of each candidate of an architecture search. */
+    @WithDefault("8")
+    int searchMaxEpochs();
+
+    /** Single-sample forward passes timed per search candidate (host latency, median). */
+    @WithDefault("50")
+    int searchLatencyRuns();
 
     /** Samples per message requested from data-service. */
     @WithDefault("512")

@@ -4,7 +4,7 @@ package io.edgeloop.training.domain;
  * Settings of one training run of the MLP classifier.
  *
  * @param maxEpochs upper bound on passes over the train split
- * @param patience epochs without a validation-accuracy improvement before training stops early
+ * @param patience epochs without a lower validation loss before training stops early
  * @param batchSize samples per mini-batch
  * @param hiddenUnits width of each of the two hidden layers
  * @param learningRate Adam step size

@@ -12,13 +12,18 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a trained MLP as an ONNX model (opset 13, IR version 8) with the ONNX protobuf classes of
- * tribuo-util-onnx. Graph: {@code input} float [N, F] -> Sub(mean) -> Div(std) -> (Gemm(transB=1) -> Relu)* -> Gemm
- * -> Softmax -> {@code probabilities} float [N, C], with a dynamic batch dimension {@code N}.
+ * Writes a trained network as an ONNX model (opset 13, IR version 8) with the ONNX protobuf classes of
+ * tribuo-util-onnx. Graph: {@code input} float [N, ...sample shape] -> Sub(mean) -> Div(std) -> layers -> Softmax ->
+ * {@code probabilities} float [N, C], with a dynamic batch dimension {@code N}. Layers map to Gemm(transB=1) (dense),
+ * Conv (kernel_shape, pads, strides 1), Relu, MaxPool (kernel = strides), GlobalAveragePool + Flatten. The
+ * standardization constants are [F] for a flat input and [C, 1(, 1)] (per channel) for [N, C, L] / [N, C, H, W].
  */
 public final class OnnxExporter {
     /** Name of the graph input. */
@@ -37,7 +42,11 @@ public final class OnnxExporter {
      * @param metadata extra {@code metadata_props} (written in iteration order after the built-in entries)
      */
     public byte[] export(TrainedModel model, String graphName, Map<String, String> metadata) {
-        return export(model.standardizer(), model.layers(), model.classLabels(), graphName, metadata);
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("architecture", model.architecture());
+        all.put("parameter_count", Long.toString(model.parameterCount()));
+        all.putAll(metadata);
+        return export(model.standardizer(), model.layout(), model.network(), model.classLabels(), graphName, all);
     }
 
     /** Serializes an MLP given by its parts; see {@link #export(TrainedModel, String, Map)}. */
@@ -47,35 +56,97 @@ public final class OnnxExporter {
             List<String> classLabels,
             String graphName,
             Map<String, String> metadata) {
-        int features = layers.get(0).inputs();
-        int classes = layers.get(layers.size() - 1).outputs();
-        if (standardizer.mean().length != features || classLabels.size() != classes) {
-            throw new IllegalArgumentException("standardizer, layers and class labels do not agree");
+        List<Layer> network = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            network.add(new Layer.Dense(layers.get(i)));
+            if (i < layers.size() - 1) {
+                network.add(new Layer.Relu());
+            }
+        }
+        InputLayout layout =
+                new InputLayout(DataKind.FEATURES, new int[] {layers.get(0).inputs()});
+        return export(standardizer, layout, network, classLabels, graphName, metadata);
+    }
+
+    /** Serializes any network of {@link Layer}s; see {@link #export(TrainedModel, String, Map)}. */
+    public byte[] export(
+            Standardizer standardizer,
+            InputLayout layout,
+            List<Layer> network,
+            List<String> classLabels,
+            String graphName,
+            Map<String, String> metadata) {
+        int[] shape = layout.shape();
+        int features = layout.featureCount();
+        int[] outShape = shape;
+        for (Layer l : network) {
+            outShape = l.outputShape(outShape);
+        }
+        int classes = classLabels.size();
+        if (outShape.length != 1
+                || outShape[0] != classes
+                || !(network.get(network.size() - 1) instanceof Layer.Dense)) {
+            throw new IllegalArgumentException("the network must end in a dense layer with one output per class");
+        }
+        int stats = standardizer.mean().length;
+        long[] statDims;
+        if (shape.length == 1 && stats == features) {
+            statDims = new long[] {features};
+        } else if (shape.length > 1 && stats == shape[0]) {
+            statDims = new long[shape.length];
+            Arrays.fill(statDims, 1);
+            statDims[0] = stats;
+        } else {
+            throw new IllegalArgumentException("standardizer of " + stats + " values does not fit input " + layout);
         }
         GraphProto.Builder g = GraphProto.newBuilder().setName(graphName);
-        g.addInput(tensorInfo(INPUT, features));
-        g.addOutput(tensorInfo(OUTPUT, classes));
-        g.addInitializer(tensor("feature_mean", standardizer.mean(), features));
-        g.addInitializer(tensor("feature_std", standardizer.std(), features));
+        g.addInput(tensorInfo(INPUT, shape));
+        g.addOutput(tensorInfo(OUTPUT, new int[] {classes}));
+        g.addInitializer(tensor("feature_mean", standardizer.mean(), statDims));
+        g.addInitializer(tensor("feature_std", standardizer.std(), statDims));
         g.addNode(node("Sub", "standardize_sub", List.of(INPUT, "feature_mean"), "centered"));
         g.addNode(node("Div", "standardize_div", List.of("centered", "feature_std"), "standardized"));
         String current = "standardized";
-        for (int i = 0; i < layers.size(); i++) {
-            DenseLayer l = layers.get(i);
-            String w = "dense" + i + "_weight";
-            String b = "dense" + i + "_bias";
-            g.addInitializer(tensor(w, l.weight(), l.outputs(), l.inputs()));
-            g.addInitializer(tensor(b, l.bias(), l.outputs()));
-            String out = i == layers.size() - 1 ? "logits" : "dense" + i;
-            g.addNode(node("Gemm", "dense" + i, List.of(current, w, b), out).toBuilder()
-                    .addAttribute(intAttribute("transB", 1))
-                    .build());
-            current = out;
-            if (i < layers.size() - 1) {
-                String relu = "relu" + i;
-                g.addNode(node("Relu", relu, List.of(current), relu));
-                current = relu;
+        for (int i = 0; i < network.size(); i++) {
+            Layer layer = network.get(i);
+            boolean last = i == network.size() - 1;
+            String out = last ? "logits" : "layer" + i;
+            if (layer instanceof Layer.Dense d) {
+                DenseLayer l = d.weights();
+                String w = "dense" + i + "_weight";
+                String b = "dense" + i + "_bias";
+                g.addInitializer(tensor(w, l.weight(), l.outputs(), l.inputs()));
+                g.addInitializer(tensor(b, l.bias(), l.outputs()));
+                g.addNode(node("Gemm", "dense" + i, List.of(current, w, b), out).toBuilder()
+                        .addAttribute(intAttribute("transB", 1))
+                        .build());
+            } else if (layer instanceof Layer.Conv c) {
+                String w = "conv" + i + "_weight";
+                String b = "conv" + i + "_bias";
+                long[] wDims = c.spatialDims() == 2
+                        ? new long[] {c.filters(), c.inChannels(), c.kernel(), c.kernel()}
+                        : new long[] {c.filters(), c.inChannels(), c.kernel()};
+                g.addInitializer(tensor(w, c.weight(), wDims));
+                g.addInitializer(tensor(b, c.bias(), c.filters()));
+                g.addNode(node("Conv", "conv" + i, List.of(current, w, b), out).toBuilder()
+                        .addAttribute(intsAttribute("kernel_shape", repeat(c.kernel(), c.spatialDims())))
+                        .addAttribute(intsAttribute("pads", repeat(c.padding(), 2 * c.spatialDims())))
+                        .addAttribute(intsAttribute("strides", repeat(1, c.spatialDims())))
+                        .build());
+            } else if (layer instanceof Layer.MaxPool p) {
+                g.addNode(node("MaxPool", "pool" + i, List.of(current), out).toBuilder()
+                        .addAttribute(intsAttribute("kernel_shape", repeat(p.size(), p.spatialDims())))
+                        .addAttribute(intsAttribute("strides", repeat(p.size(), p.spatialDims())))
+                        .build());
+            } else if (layer instanceof Layer.GlobalAvgPool) {
+                g.addNode(node("GlobalAveragePool", "gap" + i, List.of(current), out + "_pooled"));
+                g.addNode(node("Flatten", "flatten" + i, List.of(out + "_pooled"), out).toBuilder()
+                        .addAttribute(intAttribute("axis", 1))
+                        .build());
+            } else {
+                g.addNode(node("Relu", "relu" + i, List.of(current), out));
             }
+            current = out;
         }
         g.addNode(node("Softmax", "softmax", List.of(current), OUTPUT).toBuilder()
                 .addAttribute(intAttribute("axis", -1))
@@ -88,14 +159,35 @@ public final class OnnxExporter {
                 .setProducerName("edgeloop-training-service")
                 .setProducerVersion("1")
                 .setModelVersion(1)
-                .setDocString("MLP classifier with built-in input standardization; outputs class probabilities")
+                .setDocString("classifier with built-in input standardization; outputs class probabilities")
                 .setGraph(g);
-        meta(m, "class_labels", String.join(",", classLabels));
-        meta(m, "feature_count", Integer.toString(features));
-        meta(m, "input_name", INPUT);
-        meta(m, "output_name", OUTPUT);
-        metadata.forEach((k, v) -> meta(m, k, v));
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("class_labels", String.join(",", classLabels));
+        props.put("feature_count", Integer.toString(features));
+        props.put("input_name", INPUT);
+        props.put("output_name", OUTPUT);
+        props.put("data_kind", layout.kind().wireName());
+        props.put(
+                "sample_shape",
+                String.join(
+                        ",", layout.shapeList().stream().map(String::valueOf).toList()));
+        props.putAll(metadata);
+        props.forEach((k, v) -> meta(m, k, v));
         return m.build().toByteArray();
+    }
+
+    private static long[] repeat(long value, int times) {
+        long[] out = new long[times];
+        Arrays.fill(out, value);
+        return out;
+    }
+
+    private static AttributeProto intsAttribute(String name, long[] values) {
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long v : values) {
+            a.addInts(v);
+        }
+        return a.build();
     }
 
     private static void meta(ModelProto.Builder m, String key, String value) {
@@ -103,11 +195,13 @@ public final class OnnxExporter {
                 OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value == null ? "" : value));
     }
 
-    private static ValueInfoProto tensorInfo(String name, int width) {
-        TensorShapeProto shape = TensorShapeProto.newBuilder()
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"))
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(width))
-                .build();
+    private static ValueInfoProto tensorInfo(String name, int[] dims) {
+        TensorShapeProto.Builder sb = TensorShapeProto.newBuilder()
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
+        for (int d : dims) {
+            sb.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        TensorShapeProto shape = sb.build();
         return ValueInfoProto.newBuilder()
                 .setName(name)
                 .setType(TypeProto.newBuilder()

@@ -1,115 +1,177 @@
 package io.edgeloop.training.domain;
 
 import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.training.Trainer;
 import java.util.List;
+import java.util.Map;
 
 /**
- * A trained MLP: the live DJL model (for inference), its weights on the heap (for export), the standardization, and
- * evaluation results. Owns native memory: close it.
+ * A trained classifier: the live DJL model (for inference), its layers on the heap (for export), the input
+ * standardization, the training history and evaluation results. Owns native memory: close it.
  */
 public final class TrainedModel implements AutoCloseable {
     private final Model model;
     private final Trainer trainer;
+    private final ModelSpec spec;
+    private final InputLayout layout;
     private final Standardizer standardizer;
-    private final List<DenseLayer> layers;
+    private final List<Layer> network;
     private final List<String> classLabels;
     private final int epochs;
     private final int bestEpoch;
     private final double finalTrainLoss;
-    private final List<MlpTrainer.EpochStats> history;
+    private final List<EpochStats> history;
+    private final long trainSampleCount;
     private final double trainingSeconds;
     private EvaluationMetrics validation;
     private EvaluationMetrics test;
-    private long trainSampleCount;
 
     TrainedModel(
             Model model,
             Trainer trainer,
+            ModelSpec spec,
+            InputLayout layout,
             Standardizer standardizer,
-            List<DenseLayer> layers,
+            List<Layer> network,
             List<String> classLabels,
             int epochs,
             int bestEpoch,
             double finalTrainLoss,
-            List<MlpTrainer.EpochStats> history,
+            List<EpochStats> history,
+            long trainSampleCount,
             double trainingSeconds) {
         this.model = model;
         this.trainer = trainer;
+        this.spec = spec;
+        this.layout = layout;
         this.standardizer = standardizer;
-        this.layers = List.copyOf(layers);
+        this.network = List.copyOf(network);
         this.classLabels = List.copyOf(classLabels);
         this.epochs = epochs;
         this.bestEpoch = bestEpoch;
         this.finalTrainLoss = finalTrainLoss;
         this.history = List.copyOf(history);
+        this.trainSampleCount = trainSampleCount;
         this.trainingSeconds = trainingSeconds;
     }
 
-    void evaluate(TrainingData data) {
-        int classes = classLabels.size();
-        validation = EvaluationMetrics.of(
-                predictProbabilities(data.validation().features()),
-                data.validation().labels(),
-                classes);
-        test = EvaluationMetrics.of(
-                predictProbabilities(data.test().features()), data.test().labels(), classes);
-        trainSampleCount = data.train().size();
+    void evaluateSplits(TrainingData data) {
+        validation = evaluate(data.validation());
+        test = evaluate(data.test());
     }
 
-    /** Class probabilities computed by DJL for raw (unstandardized) feature rows. */
+    /** Metrics of this model on {@code split} (raw, flat samples). */
+    public EvaluationMetrics evaluate(SplitData split) {
+        return EvaluationMetrics.of(predictProbabilities(split.features()), split.labels(), classLabels.size());
+    }
+
+    /** Class probabilities computed by DJL for raw (unstandardized) flat samples. */
     public float[][] predictProbabilities(float[][] rawFeatures) {
-        return probabilities(trainer, standardizer.apply(rawFeatures));
+        return ClassifierTrainer.softmax(logits(rawFeatures), 1);
     }
 
-    /** Softmax of the network's logits for standardized rows, in a sub-manager so nothing leaks. */
-    static float[][] probabilities(Trainer trainer, float[][] standardized) {
-        float[][] out = new float[standardized.length][];
-        if (standardized.length == 0) {
-            return out;
-        }
-        try (NDManager sub = trainer.getManager().newSubManager()) {
-            NDArray x = sub.create(standardized);
-            NDArray probs = trainer.evaluate(new NDList(x)).singletonOrThrow().softmax(-1);
-            int classes = (int) probs.getShape().get(1);
-            float[] flat = probs.toFloatArray();
-            for (int i = 0; i < standardized.length; i++) {
-                out[i] = new float[classes];
-                System.arraycopy(flat, i * classes, out[i], 0, classes);
-            }
-        }
-        return out;
+    /** Logits computed by DJL for raw (unstandardized) flat samples. */
+    public float[][] logits(float[][] rawFeatures) {
+        return ClassifierTrainer.logits(trainer, standardizer.apply(rawFeatures), layout.shape());
     }
 
-    /** Human-readable layer layout, e.g. {@code mlp(8-32-relu-32-relu-4)-softmax}. */
+    /**
+     * The model as ONNX bytes ({@code input} [N, ...sample shape] -> {@code probabilities} [N, C]).
+     *
+     * @param graphName name of the ONNX graph (the model name)
+     * @param metadata extra {@code metadata_props}
+     */
+    public byte[] exportOnnx(String graphName, Map<String, String> metadata) {
+        return new OnnxExporter().export(this, graphName, metadata);
+    }
+
+    /**
+     * Median wall time of a single-sample DJL forward pass on this host (after a warm-up), in microseconds.
+     *
+     * @param runs measured runs
+     */
+    public double measureLatencyMicros(float[] rawSample, int runs) {
+        float[][] one = {rawSample};
+        for (int i = 0; i < Math.max(5, runs / 5); i++) {
+            logits(one);
+        }
+        long[] times = new long[runs];
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            logits(one);
+            times[i] = System.nanoTime() - t0;
+        }
+        java.util.Arrays.sort(times);
+        return times[runs / 2] / 1e3;
+    }
+
+    /**
+     * Human-readable layer layout, e.g. {@code mlp(8-32-relu-32-relu-4)-softmax,standardized} or {@code
+     * cnn1d(3x128-conv16-relu-pool2-conv32-relu-pool2-gap-4)-softmax,standardized}.
+     */
     public String architecture() {
-        StringBuilder sb = new StringBuilder("mlp(").append(layers.get(0).inputs());
-        for (int i = 0; i < layers.size(); i++) {
-            sb.append('-').append(layers.get(i).outputs());
-            if (i < layers.size() - 1) {
-                sb.append("-relu");
+        StringBuilder sb = new StringBuilder(spec.architecture().wireName()).append('(');
+        sb.append(String.join(
+                "x", layout.shapeList().stream().map(String::valueOf).toList()));
+        for (Layer l : network) {
+            sb.append('-');
+            if (l instanceof Layer.Dense d) {
+                sb.append(d.weights().outputs());
+            } else if (l instanceof Layer.Conv c) {
+                sb.append("conv").append(c.filters());
+            } else if (l instanceof Layer.MaxPool p) {
+                sb.append("pool").append(p.size());
+            } else if (l instanceof Layer.GlobalAvgPool) {
+                sb.append("gap");
+            } else {
+                sb.append("relu");
             }
         }
         return sb.append(")-softmax,standardized").toString();
+    }
+
+    /** Parameters, MACs and working memory per sample. */
+    public Footprint footprint() {
+        return Footprint.of(network, layout.shape());
+    }
+
+    /** Trainable values. */
+    public long parameterCount() {
+        return footprint().parameterCount();
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public InputLayout layout() {
+        return layout;
     }
 
     public Standardizer standardizer() {
         return standardizer;
     }
 
+    /** Every layer, in order (the input standardization excluded). */
+    public List<Layer> network() {
+        return network;
+    }
+
+    /** The dense layers, in order (all layers of an MLP). */
     public List<DenseLayer> layers() {
-        return layers;
+        return network.stream()
+                .filter(l -> l instanceof Layer.Dense)
+                .map(l -> ((Layer.Dense) l).weights())
+                .toList();
     }
 
     public List<String> classLabels() {
         return classLabels;
     }
 
+    /** Values per (flat) sample. */
     public int featureCount() {
-        return layers.get(0).inputs();
+        return layout.featureCount();
     }
 
     /** Epochs actually run (early stopping may end before the maximum). */
@@ -117,7 +179,7 @@ public final class TrainedModel implements AutoCloseable {
         return epochs;
     }
 
-    /** Epoch whose weights were kept (best validation accuracy). */
+    /** Epoch whose weights were kept (lowest validation loss). */
     public int bestEpoch() {
         return bestEpoch;
     }
@@ -126,7 +188,7 @@ public final class TrainedModel implements AutoCloseable {
         return finalTrainLoss;
     }
 
-    public List<MlpTrainer.EpochStats> history() {
+    public List<EpochStats> history() {
         return history;
     }
 
@@ -134,10 +196,12 @@ public final class TrainedModel implements AutoCloseable {
         return trainingSeconds;
     }
 
+    /** Validation metrics; null until evaluated by {@link ClassifierTrainer#train(TrainingData)}. */
     public EvaluationMetrics validation() {
         return validation;
     }
 
+    /** Test metrics; null until evaluated by {@link ClassifierTrainer#train(TrainingData)}. */
     public EvaluationMetrics test() {
         return test;
     }

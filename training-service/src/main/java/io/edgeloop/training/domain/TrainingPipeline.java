@@ -1,6 +1,8 @@
 package io.edgeloop.training.domain;
 
 import ai.djl.engine.Engine;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.common.Events;
 import io.edgeloop.common.Hashing;
 import io.edgeloop.common.Topics;
@@ -9,8 +11,8 @@ import io.edgeloop.kit.outbox.Outbox;
 import io.edgeloop.proto.data.v1.SnapshotInfo;
 import io.edgeloop.proto.events.v1.DataReady;
 import io.edgeloop.proto.events.v1.EventMeta;
-import io.edgeloop.proto.events.v1.Metrics;
 import io.edgeloop.proto.events.v1.ModelTrained;
+import io.edgeloop.proto.events.v1.TrainingSpec;
 import io.edgeloop.proto.registry.v1.Lineage;
 import io.edgeloop.proto.registry.v1.ModelVersion;
 import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
@@ -28,10 +30,13 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -68,23 +73,45 @@ public class TrainingPipeline {
     @Inject
     Inbox inbox;
 
-    private final MlpTrainer trainer = new MlpTrainer();
+    @Inject
+    ProgressHub progress;
+
+    @Inject
+    ObjectMapper json;
+
     private final OnnxExporter exporter = new OnnxExporter();
     private ExecutorService executor;
     private volatile String engineStatus = "loading";
     private volatile boolean engineReady;
 
-    /** What to train and where the request came from. */
+    /**
+     * What to train and where the request came from.
+     *
+     * @param spec requested training spec (unset fields = defaults)
+     * @param dataKind declared data kind (blank = features)
+     * @param sampleShape declared sample shape (empty = flat)
+     */
     record Job(
             String runId,
             String datasetName,
             int datasetVersion,
             String expectedSnapshotId,
             String expectedContentHash,
-            EventMeta cause) {}
+            EventMeta cause,
+            TrainingSpec spec,
+            String dataKind,
+            List<Integer> sampleShape) {}
+
+    /**
+     * How a dataset's samples are shaped, as last declared to this service.
+     *
+     * @param dataKind data kind wire name
+     * @param sampleShape declared shape, empty = flat
+     */
+    public record DeclaredLayout(String dataKind, List<Integer> sampleShape) {}
 
     void onStart(@Observes StartupEvent event) {
-        MlpTrainer.configureDjl();
+        ClassifierTrainer.configureDjl();
         executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "trainer");
             t.setDaemon(true);
@@ -105,7 +132,7 @@ public class TrainingPipeline {
         // load (and on first use extract) the native PyTorch library before the first run needs it
         executor.submit(() -> {
             try {
-                Engine engine = Engine.getEngine(MlpTrainer.ENGINE);
+                Engine engine = Engine.getEngine(ClassifierTrainer.ENGINE);
                 engineStatus = engine.getEngineName() + " " + engine.getVersion();
                 engineReady = true;
             } catch (RuntimeException | Error e) {
@@ -124,6 +151,60 @@ public class TrainingPipeline {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** The defaults every spec is completed with ({@code edgeloop.training.*}; an MLP). */
+    public ModelSpec defaults() {
+        return new ModelSpec(
+                Architecture.MLP,
+                List.of(config.hiddenUnits(), config.hiddenUnits()),
+                config.maxEpochs(),
+                config.batchSize(),
+                config.learningRate(),
+                ModelSpec.OptimizerKind.valueOf(config.optimizer().trim().toUpperCase(Locale.ROOT)),
+                ModelSpec.Schedule.valueOf(config.lrSchedule().trim().toUpperCase(Locale.ROOT)),
+                config.patience(),
+                config.seed());
+    }
+
+    /**
+     * Runs {@code work} on the trainer thread, after the work queued before it (one training at a time).
+     *
+     * @return its completion
+     */
+    public <T> Future<T> enqueue(Callable<T> work) {
+        return executor.submit(Context.current().wrap(work));
+    }
+
+    /**
+     * The data kind and sample shape last declared for a dataset (by a DataReady event or a request), when any.
+     * data-service's snapshot metadata does not carry them, so REST requests without them fall back to this.
+     */
+    public DeclaredLayout declaredLayout(String datasetName) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> TrainingRun.<TrainingRun>find(
+                                "datasetName = ?1 and dataKind is not null",
+                                io.quarkus.panache.common.Sort.descending("queuedAt"),
+                                datasetName)
+                        .firstResultOptional()
+                        .map(r -> new DeclaredLayout(r.dataKind, parseShape(r.sampleShape)))
+                        .orElse(new DeclaredLayout(DataKind.FEATURES.wireName(), List.of())));
+    }
+
+    /** Parses a comma-separated shape; blank = empty. */
+    public static List<Integer> parseShape(String s) {
+        if (s == null || s.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(s.split(","))
+                .map(String::trim)
+                .map(Integer::valueOf)
+                .toList();
+    }
+
+    /** Comma-separated form of a shape. */
+    public static String formatShape(List<Integer> shape) {
+        return String.join(",", shape.stream().map(String::valueOf).toList());
     }
 
     /** Whether the DJL engine is loaded, and its name/version or load failure. */
@@ -157,6 +238,9 @@ public class TrainingPipeline {
             }
             queue(run, event.getDatasetName(), event.getDatasetVersion(), "event");
             run.snapshotId = event.getSnapshotId();
+            run.dataKind = event.getDataKind().isBlank() ? DataKind.FEATURES.wireName() : event.getDataKind();
+            run.sampleShape = formatShape(event.getSampleShapeList());
+            run.requestedSpec = event.hasTrainingSpec() ? toJson(event.getTrainingSpec()) : null;
             run.dataReadyEventId = meta.getEventId();
             run.correlationId = meta.getCorrelationId();
             run.persist();
@@ -167,7 +251,10 @@ public class TrainingPipeline {
                 event.getDatasetVersion(),
                 event.getSnapshotId(),
                 event.getContentHash(),
-                meta);
+                meta,
+                event.getTrainingSpec(),
+                event.getDataKind(),
+                event.getSampleShapeList());
         // the trainer thread continues the consumer's trace (gRPC calls, the outbox row)
         Future<TrainingRun> done = executor.submit(Context.current().wrap(() -> execute(job)));
         try {
@@ -188,18 +275,45 @@ public class TrainingPipeline {
      * @throws io.edgeloop.training.grpc.SnapshotNotFoundException when data-service does not know the snapshot
      */
     public TrainingRun submit(String datasetName, int datasetVersion) {
+        return submit(datasetName, datasetVersion, null, null, null);
+    }
+
+    /**
+     * Queues an on-demand run with a training spec and the dataset's sample layout.
+     *
+     * @param spec requested spec, null = defaults
+     * @param dataKind data kind, null = as last declared for the dataset (else features)
+     * @param sampleShape sample shape, null = as last declared for the dataset (else flat)
+     */
+    public TrainingRun submit(
+            String datasetName, int datasetVersion, TrainingSpec spec, String dataKind, List<Integer> sampleShape) {
         SnapshotInfo info = datasets.snapshot(datasetName, datasetVersion);
+        DeclaredLayout declared = declaredLayout(info.getDatasetName());
+        String kind = dataKind != null ? dataKind : declared.dataKind();
+        List<Integer> shape = sampleShape != null ? sampleShape : dataKind != null ? List.of() : declared.sampleShape();
+        TrainingSpec requested = spec == null ? TrainingSpec.getDefaultInstance() : spec;
         String runId = UUID.randomUUID().toString();
         TrainingRun queued = QuarkusTransaction.requiringNew().call(() -> {
             TrainingRun run = new TrainingRun();
             run.id = runId;
             queue(run, info.getDatasetName(), info.getVersion(), "api");
             run.snapshotId = info.getSnapshotId();
+            run.dataKind = kind;
+            run.sampleShape = formatShape(shape);
+            run.requestedSpec = spec == null ? null : toJson(spec);
             run.persist();
             return run;
         });
         Job job = new Job(
-                runId, info.getDatasetName(), info.getVersion(), info.getSnapshotId(), info.getContentHash(), null);
+                runId,
+                info.getDatasetName(),
+                info.getVersion(),
+                info.getSnapshotId(),
+                info.getContentHash(),
+                null,
+                requested,
+                kind,
+                shape);
         executor.submit(Context.current().wrap(() -> {
             try {
                 execute(job);
@@ -221,6 +335,10 @@ public class TrainingPipeline {
         run.queuedAt = Instant.now();
         run.startedAt = null;
         run.finishedAt = null;
+        run.progressEpoch = null;
+        run.progressTrainLoss = null;
+        run.progressValidationLoss = null;
+        run.progressValidationAccuracy = null;
     }
 
     /**
@@ -233,6 +351,7 @@ public class TrainingPipeline {
             run.status = TrainingRun.Status.RUNNING;
             run.startedAt = Instant.now();
         });
+        progress.publish(new ProgressHub.ProgressEvent("status", job.runId(), "RUNNING", null, null, null, null));
         try {
             SnapshotInfo info = datasets.snapshot(job.datasetName(), job.datasetVersion());
             if (job.expectedSnapshotId() != null
@@ -247,16 +366,26 @@ public class TrainingPipeline {
                 throw new IllegalStateException("content hash of snapshot " + info.getSnapshotId() + " is "
                         + info.getContentHash() + ", the event announced " + job.expectedContentHash());
             }
+            DataKind kind = DataKind.parse(job.dataKind());
+            ModelSpec spec = ModelSpec.resolve(job.spec(), kind, defaults());
             TrainingData data = datasets.fetch(info);
-            Hyperparameters hp = new Hyperparameters(
-                    config.maxEpochs(),
-                    config.patience(),
-                    config.batchSize(),
-                    config.hiddenUnits(),
-                    config.learningRate(),
-                    config.seed());
-            try (TrainedModel model = trainer.train(data, hp)) {
-                return publish(job, info, model);
+            if (!job.spec().getTargetProfile().isBlank()) {
+                spec = searchUnits(job, spec, data, kind);
+            }
+            InputLayout layout = InputLayout.resolve(kind, job.sampleShape(), data.featureCount(), spec.architecture());
+            try (TrainedModel model = new ClassifierTrainer(spec, layout, data.classLabels())
+                    .onEpoch(stats -> recordEpoch(job.runId(), stats))
+                    .train(data)) {
+                TrainingRun done = publish(job, info, model);
+                progress.publish(new ProgressHub.ProgressEvent(
+                        "succeeded",
+                        job.runId(),
+                        "SUCCEEDED",
+                        null,
+                        null,
+                        model.test().accuracy(),
+                        done.modelVersion));
+                return done;
             }
         } catch (RuntimeException | Error e) {
             boolean transientFailure = GrpcRetry.isTransient(e);
@@ -272,10 +401,86 @@ public class TrainingPipeline {
                     inbox.firstDelivery(CONSUMER, job.cause().getEventId());
                 }
             });
+            progress.publish(new ProgressHub.ProgressEvent("failed", job.runId(), "FAILED", null, reason, null, null));
             if (transientFailure || e instanceof Error) {
                 throw e;
             }
             return QuarkusTransaction.requiringNew().call(() -> TrainingRun.<TrainingRun>findById(job.runId()));
+        }
+    }
+
+    /** Picks the units of the best candidate of a quick architecture search for the spec's target profile. */
+    private ModelSpec searchUnits(Job job, ModelSpec spec, TrainingData data, DataKind kind) {
+        DeviceProfile profile = DeviceProfile.parse(job.spec().getTargetProfile());
+        ModelSpec quick = spec.withEpochs(Math.min(spec.maxEpochs(), config.searchMaxEpochs()), spec.patience());
+        ArchitectureSearch.Result r = new ArchitectureSearch(quick, profile, config.searchLatencyRuns())
+                .run(data, kind, job.sampleShape(), stats -> {});
+        if (r.best() < 0) {
+            throw new IllegalArgumentException("no " + spec.architecture().wireName()
+                    + " candidate fits target profile "
+                    + profile.name() + ": "
+                    + String.join(
+                            " | ",
+                            r.candidates().stream()
+                                    .map(c -> c.units() + " " + c.estimate().reason())
+                                    .toList()));
+        }
+        List<Integer> units = r.candidates().get(r.best()).units();
+        LOG.infof("run %s: search for %s chose %s %s", job.runId(), profile.name(), spec.architecture(), units);
+        return spec.withLayers(spec.architecture(), units);
+    }
+
+    private void recordEpoch(String runId, EpochStats stats) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            TrainingRun run = TrainingRun.findById(runId);
+            run.progressEpoch = stats.epoch();
+            run.maxEpochs = stats.maxEpochs();
+            run.progressTrainLoss = stats.trainLoss();
+            run.progressValidationLoss = stats.validationLoss();
+            run.progressValidationAccuracy = stats.validationAccuracy();
+        });
+        progress.publish(new ProgressHub.ProgressEvent("epoch", runId, "RUNNING", stats, null, null, null));
+    }
+
+    private String toJson(Object spec) {
+        try {
+            if (spec instanceof TrainingSpec t) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                if (!t.getArchitecture().isEmpty()) {
+                    m.put("architecture", t.getArchitecture());
+                }
+                if (t.getHiddenUnitsCount() > 0) {
+                    m.put("hiddenUnits", t.getHiddenUnitsList());
+                }
+                if (t.getMaxEpochs() != 0) {
+                    m.put("maxEpochs", t.getMaxEpochs());
+                }
+                if (t.getBatchSize() != 0) {
+                    m.put("batchSize", t.getBatchSize());
+                }
+                if (t.getLearningRate() != 0) {
+                    m.put("learningRate", t.getLearningRate());
+                }
+                if (!t.getOptimizer().isEmpty()) {
+                    m.put("optimizer", t.getOptimizer());
+                }
+                if (t.getPatience() != 0) {
+                    m.put("patience", t.getPatience());
+                }
+                if (t.getSeed() != 0) {
+                    m.put("seed", t.getSeed());
+                }
+                if (!t.getTargetProfile().isEmpty()) {
+                    m.put("targetProfile", t.getTargetProfile());
+                }
+                if (t.getDistillationTemperature() != 0) {
+                    m.put("distillationTemperature", t.getDistillationTemperature());
+                }
+                return json.writeValueAsString(m);
+            }
+            return json.writeValueAsString(spec);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + spec, e);
         }
     }
 
@@ -289,6 +494,7 @@ public class TrainingPipeline {
         metadata.put("content_hash", info.getContentHash());
         metadata.put("training_run_id", job.runId());
         metadata.put("architecture", model.architecture());
+        metadata.put("spec", toJson(Reports.SpecReport.of(model.spec())));
         byte[] onnx = exporter.export(model, modelName, metadata);
         String sha256 = Hashing.sha256Hex(onnx);
         registry.upload(onnx, sha256, MEDIA_TYPE);
@@ -306,6 +512,7 @@ public class TrainingPipeline {
         metrics.put("best_epoch", (double) model.bestEpoch());
         metrics.put("train_count", (double) model.trainSampleCount());
         metrics.put("training_seconds", model.trainingSeconds());
+        metrics.put("parameter_count", (double) model.parameterCount());
         ModelVersion version = registry.register(RegisterVersionRequest.newBuilder()
                 .setModelName(modelName)
                 .setArtifactSha256(sha256)
@@ -356,6 +563,11 @@ public class TrainingPipeline {
             run.artifactSizeBytes = (long) onnx.length;
             run.architecture = model.architecture();
             run.trainingSeconds = model.trainingSeconds();
+            run.spec = toJson(Reports.SpecReport.of(model.spec()));
+            run.inputShape = formatShape(model.layout().shapeList());
+            run.parameterCount = model.parameterCount();
+            run.validationDetail = toJson(Reports.MetricsReport.of(model.validation(), model.classLabels()));
+            run.testDetail = toJson(Reports.MetricsReport.of(model.test(), model.classLabels()));
             if (!first) {
                 LOG.infof(
                         "DataReady %s was processed concurrently; not emitting ModelTrained twice",
@@ -376,8 +588,11 @@ public class TrainingPipeline {
                     .setArtifactSha256(sha256)
                     .setArtifactSizeBytes(onnx.length)
                     .setArchitecture(model.architecture())
-                    .setTestMetrics(metrics(model.test()))
-                    .setValidationMetrics(metrics(model.validation()))
+                    .setTestMetrics(Reports.toProto(model.test(), model.classLabels()))
+                    .setValidationMetrics(Reports.toProto(model.validation(), model.classLabels()))
+                    .setSpec(model.spec().toProto())
+                    .addAllSampleShape(model.layout().shapeList())
+                    .setParameterCount(model.parameterCount())
                     .setFeatureCount(model.featureCount())
                     .addAllClassLabels(model.classLabels())
                     .setEpochs(model.epochs())
@@ -386,15 +601,6 @@ public class TrainingPipeline {
             outbox.enqueue(Topics.MODEL_TRAINED, modelName, meta, event);
             return run;
         });
-    }
-
-    private static Metrics metrics(EvaluationMetrics m) {
-        return Metrics.newBuilder()
-                .setAccuracy(m.accuracy())
-                .setMacroF1(m.macroF1())
-                .setLoss(m.loss())
-                .setSampleCount(m.sampleCount())
-                .build();
     }
 
     private static String describe(Throwable e) {

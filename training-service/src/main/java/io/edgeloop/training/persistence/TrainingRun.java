@@ -119,6 +119,50 @@ public class TrainingRun extends PanacheEntityBase {
     @Column(name = "finished_at")
     public Instant finishedAt;
 
+    /** {@code features}, {@code timeseries} or {@code image}. */
+    @Column(name = "data_kind")
+    public String dataKind;
+
+    /** The dataset's declared sample shape, comma-separated (empty = flat); from DataReady or the request. */
+    @Column(name = "sample_shape")
+    public String sampleShape;
+
+    /** The requested training spec as JSON (fields of events.v1.TrainingSpec); null = defaults. */
+    @Column(name = "requested_spec", length = 4000)
+    public String requestedSpec;
+
+    /** The spec actually trained with (defaults filled in), as JSON. */
+    @Column(name = "spec", length = 4000)
+    public String spec;
+
+    /** The model's input shape without the batch dimension, comma-separated. */
+    @Column(name = "input_shape")
+    public String inputShape;
+
+    @Column(name = "parameter_count")
+    public Long parameterCount;
+
+    /** Validation metrics with per-class figures and confusion matrix, as JSON. */
+    @Column(name = "validation_detail", columnDefinition = "text")
+    public String validationDetail;
+
+    /** Test metrics with per-class figures and confusion matrix, as JSON. */
+    @Column(name = "test_detail", columnDefinition = "text")
+    public String testDetail;
+
+    /** Progress of a running run: last finished epoch and its figures. */
+    @Column(name = "progress_epoch")
+    public Integer progressEpoch;
+
+    @Column(name = "progress_train_loss")
+    public Double progressTrainLoss;
+
+    @Column(name = "progress_validation_loss")
+    public Double progressValidationLoss;
+
+    @Column(name = "progress_validation_accuracy")
+    public Double progressValidationAccuracy;
+
     /** Seconds spent in the DJL training loop and evaluation. */
     @Column(name = "training_seconds")
     public Double trainingSeconds;

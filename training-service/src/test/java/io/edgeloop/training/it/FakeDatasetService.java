@@ -27,6 +27,8 @@ public class FakeDatasetService extends DatasetServiceGrpc.DatasetServiceImplBas
     static final int TEST = 100;
     /** Latest version per defined dataset. */
     static final Map<String, Integer> LATEST = new ConcurrentHashMap<>();
+    /** Datasets whose StreamSnapshot waits until the test opens the gate. */
+    static final Map<String, java.util.concurrent.CountDownLatch> GATES = new ConcurrentHashMap<>();
     /** StreamSnapshot calls per dataset. */
     static final Map<String, AtomicInteger> STREAMS = new ConcurrentHashMap<>();
 
@@ -57,6 +59,7 @@ public class FakeDatasetService extends DatasetServiceGrpc.DatasetServiceImplBas
     }
 
     @Override
+    @io.smallrye.common.annotation.Blocking // a gated stream waits: keep it off the event loop
     public void streamSnapshot(StreamSnapshotRequest request, StreamObserver<SampleBatch> response) {
         SnapshotInfo info;
         try {
@@ -66,6 +69,14 @@ public class FakeDatasetService extends DatasetServiceGrpc.DatasetServiceImplBas
             return;
         }
         STREAMS.computeIfAbsent(info.getDatasetName(), k -> new AtomicInteger()).incrementAndGet();
+        java.util.concurrent.CountDownLatch gate = GATES.get(info.getDatasetName());
+        if (gate != null) {
+            try {
+                gate.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         int batchSize = request.getBatchSize() > 0 ? request.getBatchSize() : 256;
         SensorSimulator sim = new SensorSimulator(info.getSnapshotId().hashCode());
         SampleBatch.Builder batch = SampleBatch.newBuilder();

@@ -20,6 +20,7 @@ import io.edgeloop.embedded.quarkus.PostgresTestResource;
 import io.edgeloop.kit.outbox.OutboxEvent;
 import io.edgeloop.proto.events.v1.DataReady;
 import io.edgeloop.proto.events.v1.ModelTrained;
+import io.edgeloop.proto.events.v1.TrainingSpec;
 import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
 import io.edgeloop.training.domain.TrainingPipeline;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -277,6 +278,285 @@ class TrainingServiceTest {
                 .then()
                 .statusCode(422)
                 .body("errors.field", containsInAnyOrder("limit"));
+    }
+
+    @Test
+    void timeSeriesKindAndSpecFromDataReadyTrainA1dCnnWithPerClassMetrics() throws Exception {
+        String dataset = "vibration-windows";
+        FakeDatasetService.define(dataset, 1);
+        DataReady event = dataReady(dataset, 1, FakeDatasetService.contentHash(dataset, 1)).toBuilder()
+                .setDataKind("timeseries")
+                .addAllSampleShape(List.of(2, 4))
+                .setTrainingSpec(TrainingSpec.newBuilder()
+                        .addHiddenUnits(8)
+                        .setMaxEpochs(4)
+                        .setOptimizer("sgd")
+                        .setLearningRate(0.05))
+                .build();
+        produce(dataset, event.toByteArray());
+        String runId = TrainingPipeline.runIdFor(event.getMeta().getEventId());
+        ModelTrained t = modelTrained(r -> parse(r).getTrainingRunId().equals(runId)).stream()
+                .map(TrainingServiceTest::parse)
+                .filter(e -> e.getTrainingRunId().equals(runId))
+                .findFirst()
+                .orElseThrow();
+        assertTrue(t.getArchitecture().startsWith("cnn1d(2x4-conv8-relu-pool2-gap-4)"), t.getArchitecture());
+        assertEquals(List.of(2, 4), t.getSampleShapeList());
+        assertEquals("cnn1d", t.getSpec().getArchitecture());
+        assertEquals("sgd", t.getSpec().getOptimizer());
+        assertEquals(4, t.getSpec().getMaxEpochs());
+        assertEquals(List.of(8), t.getSpec().getHiddenUnitsList());
+        // conv 8*2*3+8, dense 4*8+4
+        assertEquals(56 + 36, t.getParameterCount());
+        // per-class figures agree with the confusion matrix
+        var test = t.getTestMetrics();
+        assertEquals(4, test.getPerClassCount());
+        assertEquals(16, test.getConfusionMatrixCount());
+        assertEquals(
+                test.getSampleCount(),
+                test.getConfusionMatrixList().stream()
+                        .mapToLong(Long::longValue)
+                        .sum());
+        long correct = 0;
+        for (int c = 0; c < 4; c++) {
+            long support = 0;
+            for (int k = 0; k < 4; k++) {
+                support += test.getConfusionMatrix(c * 4 + k);
+            }
+            assertEquals(support, test.getPerClass(c).getSupport());
+            assertEquals(SensorSimulator.LABELS.get(c), test.getPerClass(c).getLabel());
+            correct += test.getConfusionMatrix(c * 4 + c);
+        }
+        assertEquals(test.getAccuracy(), (double) correct / test.getSampleCount(), 1e-12);
+        byte[] onnx = FakeRegistry.artifact(t.getArtifactSha256());
+        try (OrtSession session = OrtEnvironment.getEnvironment().createSession(onnx)) {
+            long[] shape = ((ai.onnxruntime.TensorInfo)
+                            session.getInputInfo().get("input").getInfo())
+                    .getShape();
+            assertEquals(
+                    List.of(-1L, 2L, 4L), java.util.Arrays.stream(shape).boxed().toList());
+            assertEquals("timeseries", session.getMetadata().getCustomMetadata().get("data_kind"));
+        }
+        given().get("/training-runs/" + runId)
+                .then()
+                .statusCode(200)
+                .body("dataKind", equalTo("timeseries"))
+                .body("sampleShape", equalTo(List.of(2, 4)))
+                .body("inputShape", equalTo(List.of(2, 4)))
+                .body("spec.architecture", equalTo("cnn1d"))
+                .body("requestedSpec.optimizer", equalTo("sgd"))
+                .body("parameterCount", equalTo(92))
+                .body("test.perClass", hasSize(4))
+                .body("test.perClass[0].label", equalTo(SensorSimulator.LABELS.get(0)))
+                .body("test.confusionMatrix", hasSize(4))
+                .body("progress.epoch", equalTo(t.getEpochs()));
+    }
+
+    @Test
+    void invalidSpecInDataReadyFailsTheRunAndEmitsNothing() {
+        String dataset = "vibration-badspec";
+        FakeDatasetService.define(dataset, 1);
+        DataReady event = dataReady(dataset, 1, FakeDatasetService.contentHash(dataset, 1)).toBuilder()
+                .setDataKind("image")
+                .addAllSampleShape(List.of(1, 3, 3)) // 9 values, the snapshot has 8 features
+                .build();
+        produce(dataset, event.toByteArray());
+        String runId = TrainingPipeline.runIdFor(event.getMeta().getEventId());
+        JsonPath run = awaitRun(runId, s -> s.equals("FAILED"));
+        assertTrue(run.getString("failureReason").contains("does not match the feature count"), run.prettify());
+        assertEquals(0, FakeRegistry.requestsForRun(runId).size());
+    }
+
+    @Test
+    void serverSentEventsDeliverProgressAndCompletion() throws Exception {
+        String dataset = "vibration-sse";
+        FakeDatasetService.define(dataset, 1);
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        FakeDatasetService.GATES.put(dataset, gate);
+        String runId = given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,"
+                        + "\"spec\":{\"maxEpochs\":3,\"patience\":3}}")
+                .post("/training-runs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:19082/training-runs/" + runId + "/events"))
+                .header("Accept", "text/event-stream")
+                .timeout(WAIT)
+                .build();
+        var pending = http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
+        var response = pending.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+        gate.countDown(); // the run may fetch its data now
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> events = new ArrayList<>();
+        response.body().filter(line -> line.startsWith("data:")).forEach(line -> {
+            try {
+                events.add(mapper.readTree(line.substring(5).trim()));
+            } catch (Exception e) {
+                throw new AssertionError(line, e);
+            }
+        });
+        List<String> types = events.stream().map(e -> e.get("type").asText()).toList();
+        assertEquals("status", types.get(0), types.toString());
+        assertEquals("succeeded", types.get(types.size() - 1), types.toString());
+        List<Integer> epochs = events.stream()
+                .filter(e -> e.get("type").asText().equals("epoch"))
+                .map(e -> e.get("epoch").get("epoch").asInt())
+                .toList();
+        assertEquals(List.of(1, 2, 3), epochs);
+        assertTrue(events.stream()
+                .filter(e -> e.get("type").asText().equals("epoch"))
+                .allMatch(e -> e.get("epoch").get("trainLoss").asDouble() > 0
+                        && e.get("epoch").get("maxEpochs").asInt() == 3));
+        com.fasterxml.jackson.databind.JsonNode last = events.get(events.size() - 1);
+        assertEquals("SUCCEEDED", last.get("status").asText());
+        assertTrue(last.get("testAccuracy").asDouble() > 0.5, last.toString());
+        // a finished run's stream gives its final state and ends
+        var again = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
+        List<String> lines = again.body().filter(l -> l.startsWith("data:")).toList();
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains("\"succeeded\""), lines.get(0));
+        given().get("/training-runs/" + UUID.randomUUID() + "/events").then().statusCode(404);
+    }
+
+    @Test
+    void distillationReportsTeacherAndBothStudents() {
+        String dataset = "vibration-distill";
+        FakeDatasetService.define(dataset, 1);
+        given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"temperature\":-1,\"alpha\":2,"
+                        + "\"teacher\":{\"hiddenUnits\":[0]},\"student\":{\"optimizer\":\"x\",\"color\":1}}")
+                .post("/distillations")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body(
+                        "errors.field",
+                        containsInAnyOrder("temperature", "alpha", "teacher.hiddenUnits[0]", "student.color"));
+        given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"nope\",\"datasetVersion\":1}")
+                .post("/distillations")
+                .then()
+                .statusCode(404);
+        String id = given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"temperature\":3,\"alpha\":0.5,"
+                        + "\"teacher\":{\"hiddenUnits\":[32,32],\"maxEpochs\":5},"
+                        + "\"student\":{\"hiddenUnits\":[4],\"maxEpochs\":5}}")
+                .post("/distillations")
+                .then()
+                .statusCode(202)
+                .header("Location", containsString("/distillations/"))
+                .body("kind", equalTo("DISTILLATION"))
+                .extract()
+                .path("id");
+        JsonPath done = awaitExperiment("/distillations/" + id);
+        assertEquals("SUCCEEDED", done.getString("status"), done.prettify());
+        long teacher = done.getLong("result.teacher.parameterCount");
+        long distilled = done.getLong("result.distilledStudent.parameterCount");
+        // teacher 8-32-32-4, student 8-4-4
+        assertEquals(8 * 32 + 32 + 32 * 32 + 32 + 32 * 4 + 4, teacher);
+        assertEquals(8 * 4 + 4 + 4 * 4 + 4, distilled);
+        assertEquals(distilled, done.getLong("result.baselineStudent.parameterCount"));
+        assertTrue(done.getLong("result.distilledStudent.onnxBytes") < done.getLong("result.teacher.onnxBytes"));
+        assertEquals(3.0, done.getDouble("result.temperature"), 0);
+        double gain = done.getDouble("result.distilledStudent.test.accuracy")
+                - done.getDouble("result.baselineStudent.test.accuracy");
+        assertEquals(gain, done.getDouble("result.accuracyGain"), 1e-6);
+        assertTrue(done.getDouble("result.teacher.test.accuracy") > 0.8, done.prettify());
+        assertEquals(4, done.getList("result.distilledStudent.test.perClass").size());
+        assertTrue(done.getInt("epochsDone") >= 3);
+        given().get("/distillations/" + UUID.randomUUID()).then().statusCode(404);
+        given().get("/searches/" + id).then().statusCode(404); // not a search
+    }
+
+    @Test
+    void searchFindsTheBestCandidateThatFitsTheProfile() {
+        String dataset = "vibration-search";
+        FakeDatasetService.define(dataset, 1);
+        given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"targetProfile\":\"watch\"}")
+                .post("/searches")
+                .then()
+                .statusCode(422)
+                .body("errors.field", containsInAnyOrder("targetProfile"));
+        given().contentType(ContentType.JSON)
+                .body("{\"datasetVersion\":1}")
+                .post("/searches")
+                .then()
+                .statusCode(422)
+                .body("errors.field", containsInAnyOrder("datasetName", "targetProfile"));
+        String id = given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"targetProfile\":\"mcu\","
+                        + "\"spec\":{\"maxEpochs\":4}}")
+                .post("/searches")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        JsonPath done = awaitExperiment("/searches/" + id);
+        assertEquals("SUCCEEDED", done.getString("status"), done.prettify());
+        assertEquals("mlp", done.getString("result.architecture"));
+        assertEquals(65536L, done.getLong("result.ramLimitBytes"));
+        List<Map<String, Object>> candidates = done.getList("result.candidates");
+        assertEquals(4, candidates.size());
+        int best = done.getInt("result.bestIndex");
+        assertTrue(done.getBoolean("result.best.estimate.fits"));
+        assertTrue(done.getLong("result.best.estimate.ramBytes") <= 65536);
+        for (int i = 0; i < candidates.size(); i++) {
+            String c = "result.candidates[" + i + "]";
+            assertTrue(done.getLong(c + ".model.parameterCount") > 0);
+            assertTrue(done.getLong(c + ".estimate.flashBytes") >= done.getLong(c + ".model.parameterBytes"));
+            assertEquals(done.getLong(c + ".model.macs"), done.getLong(c + ".estimate.macs"));
+            assertTrue(done.getDouble(c + ".hostLatencyMicros") > 0);
+            if (done.getBoolean(c + ".estimate.fits")) {
+                assertTrue(done.getDouble(c + ".model.validation.accuracy")
+                        <= done.getDouble("result.candidates[" + best + "].model.validation.accuracy"));
+            }
+        }
+    }
+
+    @Test
+    void invalidSpecOverRestIsRejected() {
+        FakeDatasetService.define("vibration-spec", 1);
+        given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"vibration-spec\",\"datasetVersion\":1,\"dataKind\":\"audio\","
+                        + "\"sampleShape\":[2,0],\"spec\":{\"architecture\":\"rnn\",\"maxEpochs\":\"ten\","
+                        + "\"targetProfile\":\"toaster\"}}")
+                .post("/training-runs")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors.field", containsInAnyOrder("dataKind", "sampleShape[1]", "spec.maxEpochs"));
+        given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"vibration-spec\",\"datasetVersion\":1,"
+                        + "\"spec\":{\"architecture\":\"rnn\",\"targetProfile\":\"toaster\"}}")
+                .post("/training-runs")
+                .then()
+                .statusCode(422)
+                .body("errors.field", containsInAnyOrder("spec.architecture", "spec.targetProfile"));
+    }
+
+    private static JsonPath awaitExperiment(String path) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            var response = given().get(path);
+            String status = response.jsonPath().getString("status");
+            if (response.statusCode() == 200 && (status.equals("SUCCEEDED") || status.equals("FAILED"))) {
+                return response.jsonPath();
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError(path + " did not finish within " + WAIT);
     }
 
     private static DataReady dataReady(String dataset, int version, String contentHash) {

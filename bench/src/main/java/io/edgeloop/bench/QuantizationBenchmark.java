@@ -1,0 +1,296 @@
+package io.edgeloop.bench;
+
+import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.edgeloop.common.SensorSimulator;
+import io.edgeloop.compiler.onnx.Calibrator;
+import io.edgeloop.compiler.onnx.OnnxChecker;
+import io.edgeloop.compiler.onnx.StaticQuantizer;
+import io.edgeloop.training.domain.Architecture;
+import io.edgeloop.training.domain.ClassifierTrainer;
+import io.edgeloop.training.domain.DataKind;
+import io.edgeloop.training.domain.InputLayout;
+import io.edgeloop.training.domain.ModelSpec;
+import io.edgeloop.training.domain.SplitData;
+import io.edgeloop.training.domain.TrainedModel;
+import io.edgeloop.training.domain.TrainingData;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Float vs int8 in one run on the same generated data: trains an MLP (simulated vibration features) and a 1D-CNN
+ * (3-channel windows) with the training service's {@link ClassifierTrainer}, exports them to ONNX, quantizes each with
+ * the compiler's {@link StaticQuantizer} (per-channel int8 weights, uint8 activations calibrated by min/max on 512
+ * train samples), and measures with ONNX Runtime (1 intra-op thread, default optimizations as a device loads a model,
+ * warm-up first): file size, single-sample and batch-64 median latency, test accuracy, and training time per epoch.
+ *
+ * <p>Run: {@code ./mvnw -B -o -q -f bench/pom.xml compile exec:java} (add {@code -Pworking-tree} to use the modules'
+ * uninstalled {@code target/*.jar}).
+ */
+public final class QuantizationBenchmark {
+    private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+    private static final List<String> LABELS = List.of("a", "b", "c", "d");
+
+    private QuantizationBenchmark() {}
+
+    /** One benchmarked model. */
+    record Row(
+            String name,
+            int epochs,
+            double secondsPerEpoch,
+            long floatBytes,
+            long int8Bytes,
+            double weightRatio,
+            double floatAccuracy,
+            double int8Accuracy,
+            double floatSingleUs,
+            double int8SingleUs,
+            double floatBatchUs,
+            double int8BatchUs) {}
+
+    public static void main(String[] args) throws Exception {
+        ClassifierTrainer.configureDjl();
+        System.out.println("ONNX Runtime " + ENV.getVersion() + ", "
+                + Runtime.getRuntime().availableProcessors() + " CPUs visible, 1 intra-op thread");
+        Row mlp = run("MLP [8] 64-64", Architecture.MLP, List.of(64, 64), mlpData(), new int[] {8});
+        Row wide = run("MLP [8] 256-256", Architecture.MLP, List.of(256, 256), mlpData(), new int[] {8});
+        Row cnn = run("1D-CNN [3x128] 16-32", Architecture.CNN1D, List.of(16, 32), windowData(), new int[] {3, 128});
+        Row cnnWide =
+                run("1D-CNN [3x128] 64-128", Architecture.CNN1D, List.of(64, 128), windowData(), new int[] {3, 128});
+        System.out.println();
+        System.out.println(
+                "model                 epochs s/epoch  float B  int8 B  size  weights  acc f   acc i8  d pts "
+                        + " 1x f us 1x i8 us 1x ratio  64x f us 64x i8 us 64x ratio");
+        for (Row r : List.of(mlp, wide, cnn, cnnWide)) {
+            System.out.println(String.format(
+                    Locale.ROOT,
+                    "%-21s %6d %7.3f %8d %7d %5.2fx %6.2fx %7.4f %7.4f %+5.2f %8.1f %8.1f %7.2fx %9.1f %9.1f %8.2fx",
+                    r.name,
+                    r.epochs,
+                    r.secondsPerEpoch,
+                    r.floatBytes,
+                    r.int8Bytes,
+                    (double) r.int8Bytes / r.floatBytes,
+                    r.weightRatio,
+                    r.floatAccuracy,
+                    r.int8Accuracy,
+                    (r.int8Accuracy - r.floatAccuracy) * 100,
+                    r.floatSingleUs,
+                    r.int8SingleUs,
+                    r.int8SingleUs / r.floatSingleUs,
+                    r.floatBatchUs,
+                    r.int8BatchUs,
+                    r.int8BatchUs / r.floatBatchUs));
+        }
+        System.out.println("ratios are int8 / float: below 1.00x is smaller or faster; 'weights' compares the"
+                + " Gemm/Conv weight tensors only (file size adds scales, int32 biases, float input statistics and the"
+                + " QDQ graph)");
+    }
+
+    static Row run(String name, Architecture arch, List<Integer> units, TrainingData data, int[] shape)
+            throws Exception {
+        ModelSpec spec = new ModelSpec(
+                arch, units, 15, 64, 0.005, ModelSpec.OptimizerKind.ADAM, ModelSpec.Schedule.COSINE, 5, 7);
+        DataKind kind = shape.length == 1 ? DataKind.FEATURES : DataKind.TIMESERIES;
+        byte[] floatModel;
+        int epochs;
+        double seconds;
+        try (TrainedModel m =
+                new ClassifierTrainer(spec, new InputLayout(kind, shape), data.classLabels()).train(data)) {
+            floatModel = m.exportOnnx("bench", Map.of());
+            epochs = m.epochs();
+            seconds = m.trainingSeconds();
+        }
+        OnnxMl.ModelProto proto = OnnxMl.ModelProto.parseFrom(floatModel);
+        float[][] calibration = Arrays.copyOf(data.train().features(), 512);
+        Map<String, float[]> ranges = new Calibrator(ENV, Calibrator.Method.MINMAX, 99.99)
+                .ranges(proto, StaticQuantizer.activationsToCalibrate(proto), calibration);
+        OnnxMl.ModelProto int8 = StaticQuantizer.quantize(proto, ranges, true).model();
+        List<String> problems = OnnxChecker.check(int8);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("quantized model fails the checker: " + problems);
+        }
+        byte[] int8Model = int8.toByteArray();
+        long[] dims = Arrays.stream(shape).asLongStream().toArray();
+        try (Measured f = new Measured(floatModel, dims);
+                Measured q = new Measured(int8Model, dims)) {
+            SplitData test = data.test();
+            double accF = f.accuracy(test);
+            double accQ = q.accuracy(test);
+            // interleave float and int8 measurements so that machine noise hits both alike
+            double singleF = 0;
+            double singleQ = 0;
+            double batchF = 0;
+            double batchQ = 0;
+            for (int round = 0; round < 3; round++) {
+                singleF += f.latencyUs(test, 1, 300, 3000) / 3;
+                singleQ += q.latencyUs(test, 1, 300, 3000) / 3;
+                batchF += f.latencyUs(test, 64, 30, 300) / 3;
+                batchQ += q.latencyUs(test, 64, 30, 300) / 3;
+            }
+            double weightRatio = (double) weightBytes(int8, "_quantized") / weightBytes(proto, "weight");
+            return new Row(
+                    name,
+                    epochs,
+                    seconds / Math.max(1, epochs),
+                    floatModel.length,
+                    int8Model.length,
+                    weightRatio,
+                    accF,
+                    accQ,
+                    singleF,
+                    singleQ,
+                    batchF,
+                    batchQ);
+        }
+    }
+
+    /** Stored bytes of the initializers whose name contains {@code marker} and that are not biases. */
+    static long weightBytes(OnnxMl.ModelProto m, String marker) {
+        return m.getGraph().getInitializerList().stream()
+                .filter(t -> t.getName().contains(marker) && t.getDimsCount() >= 2)
+                .mapToLong(t -> t.getRawData().size() + 4L * t.getFloatDataCount())
+                .sum();
+    }
+
+    /** An ONNX Runtime session of one model. */
+    static final class Measured implements AutoCloseable {
+        private final OrtSession session;
+        private final long[] dims;
+        private final String input;
+
+        Measured(byte[] model, long[] dims) throws OrtException {
+            try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+                o.setIntraOpNumThreads(1);
+                o.setInterOpNumThreads(1);
+                this.session = ENV.createSession(model, o);
+            }
+            this.dims = dims;
+            this.input = session.getInputNames().iterator().next();
+        }
+
+        OnnxTensor tensor(SplitData split, int from, int n) throws OrtException {
+            int f = split.features()[0].length;
+            FloatBuffer b = FloatBuffer.allocate(n * f);
+            for (int i = 0; i < n; i++) {
+                b.put(split.features()[(from + i) % split.size()]);
+            }
+            b.flip();
+            long[] shape = new long[dims.length + 1];
+            shape[0] = n;
+            System.arraycopy(dims, 0, shape, 1, dims.length);
+            return OnnxTensor.createTensor(ENV, b, shape);
+        }
+
+        double accuracy(SplitData split) throws OrtException {
+            int correct = 0;
+            for (int start = 0; start < split.size(); start += 256) {
+                int n = Math.min(256, split.size() - start);
+                try (OnnxTensor t = tensor(split, start, n);
+                        OrtSession.Result r = session.run(Map.of(input, t))) {
+                    float[][] out = (float[][]) r.get(0).getValue();
+                    for (int i = 0; i < n; i++) {
+                        int best = 0;
+                        for (int c = 1; c < out[i].length; c++) {
+                            if (out[i][c] > out[i][best]) {
+                                best = c;
+                            }
+                        }
+                        if (best == split.labels()[start + i]) {
+                            correct++;
+                        }
+                    }
+                }
+            }
+            return (double) correct / split.size();
+        }
+
+        /** Median microseconds of one run on {@code batch} samples. */
+        double latencyUs(SplitData split, int batch, int warmup, int runs) throws OrtException {
+            OnnxTensor[] inputs = new OnnxTensor[16];
+            try {
+                for (int i = 0; i < inputs.length; i++) {
+                    inputs[i] = tensor(split, i * batch, batch);
+                }
+                for (int i = 0; i < warmup; i++) {
+                    session.run(Map.of(input, inputs[i % inputs.length])).close();
+                }
+                long[] nanos = new long[runs];
+                for (int i = 0; i < runs; i++) {
+                    Map<String, OnnxTensor> in = Map.of(input, inputs[i % inputs.length]);
+                    long t0 = System.nanoTime();
+                    session.run(in).close();
+                    nanos[i] = System.nanoTime() - t0;
+                }
+                Arrays.sort(nanos);
+                return nanos[runs / 2] / 1000.0;
+            } finally {
+                for (OnnxTensor t : inputs) {
+                    if (t != null) {
+                        t.close();
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() throws OrtException {
+            session.close();
+        }
+    }
+
+    /** Simulated vibration features (8 per sample, 4 classes): 4000 train, 1000 validation, 2000 test. */
+    static TrainingData mlpData() {
+        SensorSimulator sim = new SensorSimulator(42);
+        return new TrainingData(
+                features(sim, 4000),
+                features(sim, 1000),
+                features(sim, 2000),
+                SensorSimulator.LABELS,
+                SensorSimulator.featureCount());
+    }
+
+    static SplitData features(SensorSimulator sim, int n) {
+        float[][] x = new float[n][];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            var r = sim.next();
+            x[i] = r.features();
+            y[i] = r.labelIndex();
+        }
+        return new SplitData(x, y);
+    }
+
+    /**
+     * Windows of a 3-channel signal [3 x 128], 4 classes that differ in frequency and harmonics, with noise: 3000
+     * train, 500 validation, 1000 test.
+     */
+    static TrainingData windowData() {
+        Random r = new Random(43);
+        return new TrainingData(windows(r, 3000), windows(r, 500), windows(r, 1000), LABELS, 3 * 128);
+    }
+
+    static SplitData windows(Random r, int n) {
+        float[][] x = new float[n][3 * 128];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = r.nextInt(4);
+            double freq = 0.04 + 0.025 * y[i] + 0.01 * r.nextGaussian();
+            double phase = r.nextDouble() * Math.PI * 2;
+            for (int c = 0; c < 3; c++) {
+                for (int t = 0; t < 128; t++) {
+                    x[i][c * 128 + t] =
+                            (float) (Math.sin(freq * t * (c + 1) + phase) * (1 + 0.3 * c) + 0.6 * r.nextGaussian());
+                }
+            }
+        }
+        return new SplitData(x, y);
+    }
+}

@@ -1,0 +1,166 @@
+package io.edgeloop.compiler.domain;
+
+import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.OrtEnvironment;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.edgeloop.common.Hashing;
+import io.edgeloop.compiler.config.CompilerConfig;
+import io.edgeloop.compiler.grpc.DatasetGateway;
+import io.edgeloop.compiler.grpc.RegistryGateway;
+import io.edgeloop.compiler.onnx.OnnxChecker;
+import io.edgeloop.proto.data.v1.SnapshotInfo;
+import io.edgeloop.proto.registry.v1.Lineage;
+import io.edgeloop.proto.registry.v1.ModelVersion;
+import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * "Bring your own model": checks an uploaded ONNX model completely before anything is stored (ONNX protobuf, the
+ * ONNX checker's structural rules, ONNX Runtime loads it, and it runs on the snapshot's validation samples with as
+ * many outputs as the snapshot has classes), then uploads it to the registry, registers it as a new version with the
+ * snapshot as lineage, and compiles it like a trained model. A rejected upload leaves no registry version, no
+ * compilation row and no file.
+ */
+@ApplicationScoped
+public class ModelUploads {
+    @Inject
+    CompilerConfig config;
+
+    @Inject
+    RegistryGateway registry;
+
+    @Inject
+    DatasetGateway datasets;
+
+    @Inject
+    CompilationService compilations;
+
+    private ModelEvaluator precheck;
+
+    @PostConstruct
+    void init() {
+        precheck = new ModelEvaluator(
+                OrtEnvironment.getEnvironment(), 1, config.validation().batchSize(), 0, 1);
+    }
+
+    /**
+     * The result of an upload.
+     *
+     * @param version the registered version
+     * @param compilationId the compilation of it
+     */
+    public record Uploaded(ModelVersion version, String compilationId) {}
+
+    /** Thrown when the uploaded bytes are not an ONNX protobuf model at all. */
+    public static final class NotOnnxException extends RuntimeException {
+        NotOnnxException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Thrown when the model is ONNX but unusable; {@code problems} lists every reason. */
+    public static final class RejectedModelException extends RuntimeException {
+        private final List<String> problems;
+
+        RejectedModelException(String message, List<String> problems) {
+            super(message);
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems() {
+            return problems;
+        }
+    }
+
+    /**
+     * Checks, registers and compiles {@code bytes}.
+     *
+     * @throws NotOnnxException when the bytes are not ONNX protobuf
+     * @throws RejectedModelException when the model fails the checker, does not load or does not fit the snapshot
+     * @throws CompilationFailure when the snapshot does not exist (NOT_FOUND in the cause) or the registry refuses
+     * @throws PeerUnavailableException when a peer stays unavailable
+     */
+    public Uploaded upload(String modelName, String datasetName, int datasetVersion, byte[] bytes) {
+        OnnxMl.ModelProto model;
+        try {
+            model = OnnxMl.ModelProto.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new NotOnnxException("the body is not an ONNX model (protobuf ModelProto): " + e.getMessage(), e);
+        }
+        List<String> problems = OnnxChecker.check(model);
+        if (!problems.isEmpty()) {
+            throw new RejectedModelException("the model fails the ONNX checker", problems);
+        }
+        SnapshotInfo snapshot = datasets.snapshot(datasetName, datasetVersion);
+        ValidationSet data = datasets.validationSplit(
+                datasetName, datasetVersion, config.validation().maxSamples());
+        Path dir = null;
+        try {
+            Path root = CompilationService.workRoot(config);
+            Files.createDirectories(root);
+            dir = Files.createTempDirectory(root, "upload-");
+            Path file = dir.resolve("upload.onnx");
+            Files.write(file, bytes);
+            ModelEvaluation e;
+            try {
+                e = precheck.evaluate(file, data);
+            } catch (CompilationFailure failure) {
+                throw new RejectedModelException(
+                        "the model does not run on snapshot " + snapshot.getSnapshotId(),
+                        List.of(failure.getMessage()));
+            }
+            int classes = snapshot.getClassLabelsCount();
+            if (classes > 0 && e.classCount() != classes) {
+                throw new RejectedModelException(
+                        "the model does not fit snapshot " + snapshot.getSnapshotId(),
+                        List.of("the model outputs " + e.classCount() + " classes, the snapshot has " + classes));
+            }
+            String sha = Hashing.sha256Hex(file);
+            registry.upload(file, sha, VariantTarget.CPU_FP32_ORTOPT.mediaType());
+            String correlation = UUID.randomUUID().toString();
+            ModelVersion version = registry.registerVersion(RegisterVersionRequest.newBuilder()
+                    .setModelName(modelName)
+                    .setArtifactSha256(sha)
+                    .setLineage(Lineage.newBuilder()
+                            .setDatasetName(datasetName)
+                            .setDatasetVersion(snapshot.getVersion())
+                            .setSnapshotId(snapshot.getSnapshotId())
+                            .setCorrelationId(correlation))
+                    .addAllClassLabels(snapshot.getClassLabelsList())
+                    .setFeatureCount(data.featureCount())
+                    .setArchitecture("uploaded")
+                    .putMetrics("validation_accuracy", e.accuracy())
+                    .putTags("source", "upload")
+                    .putTags("producer", model.getProducerName())
+                    .setIdempotencyKey("upload:" + modelName + ":" + sha + ":" + snapshot.getSnapshotId())
+                    .build());
+            String lineageCorrelation = version.getLineage().getCorrelationId().isBlank()
+                    ? correlation
+                    : version.getLineage().getCorrelationId();
+            CompileJob job = new CompileJob(
+                    modelName,
+                    version.getVersion(),
+                    sha,
+                    datasetName,
+                    snapshot.getVersion(),
+                    snapshot.getSnapshotId(),
+                    classes,
+                    null,
+                    lineageCorrelation,
+                    true);
+            return new Uploaded(version, compilations.compile(job).orElseThrow());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage the upload", e);
+        } finally {
+            CompilationService.deleteTree(dir);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.edgeloop.compiler.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Dynamic int8 quantization: no calibration, activations are quantized at run time. A Gemm or MatMul with an
+ * initializer weight becomes {@code DynamicQuantizeLinear(x) -> MatMulInteger(x_u8, W_s8, x_zp) -> Cast(float) ->
+ * Mul(x_scale * w_scale[c]) [-> Add(bias)]} with per-column symmetric int8 weights (the pattern ONNX Runtime fuses
+ * into DynamicQuantizeMatMul). A Conv gets int8 per-channel weights with a DequantizeLinear only (weights-only: the
+ * size shrinks, the arithmetic stays float).
+ */
+public final class DynamicQuantizer {
+    /**
+     * @param model the quantized model
+     * @param quantizedNodes nodes whose weights are int8
+     */
+    public record Result(OnnxMl.ModelProto model, int quantizedNodes) {}
+
+    private DynamicQuantizer() {}
+
+    public static Result quantize(OnnxMl.ModelProto m) {
+        OnnxMl.GraphProto g = m.getGraph();
+        Map<String, TensorProto> init = StaticQuantizer.initializers(g);
+        OnnxMl.GraphProto.Builder out = g.toBuilder().clearNode().clearInitializer();
+        List<TensorProto> newInit = new ArrayList<>();
+        int count = 0;
+        int index = 0;
+        for (NodeProto n : g.getNodeList()) {
+            String p = "dq" + index++;
+            if (StaticQuantizer.quantizable(n, init) && !n.getOpType().equals("Conv")) {
+                matMulInteger(n, init, p, out, newInit);
+                count++;
+            } else if (StaticQuantizer.quantizable(n, init)) {
+                weightsOnly(n, init, p, out, newInit);
+                count++;
+            } else {
+                out.addNode(n);
+            }
+        }
+        Set<String> used = new HashSet<>();
+        out.getNodeList().forEach(n -> used.addAll(n.getInputList()));
+        for (TensorProto t : g.getInitializerList()) {
+            if (used.contains(t.getName())) {
+                out.addInitializer(t);
+            }
+        }
+        out.addAllInitializer(newInit);
+        List<OnnxMl.ValueInfoProto> inputs = out.getInputList().stream()
+                .filter(v -> !init.containsKey(v.getName()) || used.contains(v.getName()))
+                .toList();
+        out.clearInput().addAllInput(inputs);
+        return new Result(StaticQuantizer.withOpset(m, out.build()), count);
+    }
+
+    private static void matMulInteger(
+            NodeProto n,
+            Map<String, TensorProto> init,
+            String p,
+            OnnxMl.GraphProto.Builder out,
+            List<TensorProto> newInit) {
+        TensorProto w = init.get(n.getInput(1));
+        long[] dims = Tensors.dims(w);
+        float[] values = Tensors.floats(w);
+        if (n.getOpType().equals("Gemm") && Tensors.intAttr(n, "transB", 0) != 0) {
+            values = transpose(values, (int) dims[0], (int) dims[1]);
+            dims = new long[] {dims[1], dims[0]};
+        }
+        float[] scales = QuantMath.perChannelScales(values, dims, 1);
+        byte[] q = QuantMath.quantizeWeights(values, dims, 1, scales);
+        String x = n.getInput(0);
+        String y = n.getOutput(0);
+        newInit.add(Tensors.byteTensor(p + "_W_quantized", dims, Tensors.INT8, q));
+        newInit.add(Tensors.floatTensor(p + "_W_scale", new long[] {dims[1]}, scales));
+        out.addNode(Tensors.node(
+                "DynamicQuantizeLinear",
+                p + "_DynamicQuantizeLinear",
+                List.of(x),
+                List.of(p + "_x_quantized", p + "_x_scale", p + "_x_zero_point")));
+        out.addNode(Tensors.node(
+                "MatMulInteger",
+                p + "_MatMulInteger",
+                List.of(p + "_x_quantized", p + "_W_quantized", p + "_x_zero_point"),
+                List.of(p + "_int32")));
+        out.addNode(Tensors.node(
+                "Cast",
+                p + "_Cast",
+                List.of(p + "_int32"),
+                List.of(p + "_float"),
+                Tensors.intAttribute("to", Tensors.FLOAT)));
+        out.addNode(
+                Tensors.node("Mul", p + "_scale_Mul", List.of(p + "_x_scale", p + "_W_scale"), List.of(p + "_scale")));
+        boolean bias = n.getOpType().equals("Gemm")
+                && n.getInputCount() > 2
+                && !n.getInput(2).isEmpty();
+        out.addNode(Tensors.node(
+                "Mul", p + "_Mul", List.of(p + "_float", p + "_scale"), List.of(bias ? p + "_scaled" : y)));
+        if (bias) {
+            out.addNode(Tensors.node("Add", p + "_bias_Add", List.of(p + "_scaled", n.getInput(2)), List.of(y)));
+        }
+    }
+
+    private static void weightsOnly(
+            NodeProto n,
+            Map<String, TensorProto> init,
+            String p,
+            OnnxMl.GraphProto.Builder out,
+            List<TensorProto> newInit) {
+        TensorProto w = init.get(n.getInput(1));
+        long[] dims = Tensors.dims(w);
+        int axis = StaticQuantizer.weightAxis(n);
+        float[] values = Tensors.floats(w);
+        float[] scales = QuantMath.perChannelScales(values, dims, axis);
+        long[] channels = {dims[axis]};
+        newInit.add(Tensors.byteTensor(
+                p + "_W_quantized", dims, Tensors.INT8, QuantMath.quantizeWeights(values, dims, axis, scales)));
+        newInit.add(Tensors.floatTensor(p + "_W_scale", channels, scales));
+        newInit.add(Tensors.byteTensor(p + "_W_zero_point", channels, Tensors.INT8, new byte[(int) dims[axis]]));
+        out.addNode(Tensors.node(
+                "DequantizeLinear",
+                p + "_W_DequantizeLinear",
+                List.of(p + "_W_quantized", p + "_W_scale", p + "_W_zero_point"),
+                List.of(p + "_W_dq"),
+                Tensors.intAttribute("axis", axis)));
+        out.addNode(n.toBuilder().setInput(1, p + "_W_dq").build());
+    }
+
+    static float[] transpose(float[] v, int rows, int cols) {
+        float[] t = new float[v.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = v[r * cols + c];
+            }
+        }
+        return t;
+    }
+}

@@ -1,0 +1,276 @@
+package io.edgeloop.compiler.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Static int8 quantization in QDQ form (opset 13): weights of Gemm, MatMul and Conv become per-channel symmetric int8
+ * initializers followed by DequantizeLinear (axis = output channel), biases int32 with scale {@code input_scale *
+ * weight_scale}, and calibrated activations get a QuantizeLinear/DequantizeLinear pair (uint8 or int8, asymmetric).
+ * An activation is quantized when it feeds a quantized operator's data input, or when every consumer is an operator
+ * that works on quantized data (ReLU, pooling, Flatten, Reshape, a quantized operator). Outputs that feed
+ * float-only operators (Softmax, the graph output) stay float, so a quantized Gemm there has a float output. ONNX
+ * Runtime fuses the pattern into QGemm/QLinearConv/QLinearMatMul (and drops a ReLU whose output zero point is the
+ * range minimum).
+ */
+public final class StaticQuantizer {
+    /** Operators that run on quantized data when their input and output are quantized. */
+    static final Set<String> PASS_THROUGH =
+            Set.of("Relu", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Squeeze", "Unsqueeze");
+
+    /** Opset written (DequantizeLinear per-axis needs 13). */
+    public static final long OPSET = 13;
+
+    /**
+     * A quantized model.
+     *
+     * @param model the QDQ model
+     * @param quantizedNodes Gemm/MatMul/Conv nodes whose weights were quantized
+     * @param quantizedActivations activations with a Q/DQ pair
+     */
+    public record Result(OnnxMl.ModelProto model, int quantizedNodes, int quantizedActivations) {}
+
+    private StaticQuantizer() {}
+
+    /** The activations that will be quantized, i.e. the tensors to calibrate. */
+    public static Set<String> activationsToCalibrate(OnnxMl.ModelProto m) {
+        OnnxMl.GraphProto g = m.getGraph();
+        Map<String, TensorProto> init = initializers(g);
+        ShapeInference.Result shapes = ShapeInference.infer(g);
+        Map<String, List<NodeUse>> consumers = consumers(g);
+        Set<String> outputs = new HashSet<>();
+        g.getOutputList().forEach(o -> outputs.add(o.getName()));
+        Set<String> candidates = new LinkedHashSet<>();
+        g.getInputList().forEach(v -> candidates.add(v.getName()));
+        g.getNodeList().forEach(n -> candidates.addAll(n.getOutputList()));
+        Set<String> chosen = new LinkedHashSet<>();
+        for (String t : candidates) {
+            if (t.isEmpty() || init.containsKey(t) || outputs.contains(t)) {
+                continue;
+            }
+            ShapeInference.Info info = shapes.tensors().get(t);
+            if (info == null || info.elemType() != Tensors.FLOAT) {
+                continue;
+            }
+            List<NodeUse> uses = consumers.getOrDefault(t, List.of());
+            boolean feedsQuantized = uses.stream().anyMatch(u -> u.input == 0 && quantizable(u.node, init));
+            boolean allQuantizable = !uses.isEmpty()
+                    && uses.stream()
+                            .allMatch(u -> (u.input == 0 && quantizable(u.node, init))
+                                    || (u.input == 0 && PASS_THROUGH.contains(u.node.getOpType())));
+            if (feedsQuantized || allQuantizable) {
+                chosen.add(t);
+            }
+        }
+        return chosen;
+    }
+
+    /**
+     * Quantizes {@code m}.
+     *
+     * @param ranges calibrated {lo, hi} of every tensor in {@link #activationsToCalibrate}
+     * @param unsignedActivations uint8 activations when true, int8 otherwise
+     */
+    public static Result quantize(OnnxMl.ModelProto m, Map<String, float[]> ranges, boolean unsignedActivations) {
+        OnnxMl.GraphProto g = m.getGraph();
+        Map<String, TensorProto> init = initializers(g);
+        Set<String> activations = activationsToCalibrate(m);
+        Map<String, QuantMath.Params> params = new HashMap<>();
+        for (String t : activations) {
+            float[] r = ranges.get(t);
+            if (r == null) {
+                throw new IllegalArgumentException("no calibrated range for tensor '" + t + "'");
+            }
+            params.put(t, QuantMath.activation(r[0], r[1], unsignedActivations));
+        }
+        int qType = unsignedActivations ? Tensors.UINT8 : Tensors.INT8;
+        OnnxMl.GraphProto.Builder out = g.toBuilder().clearNode().clearInitializer();
+        List<TensorProto> newInit = new ArrayList<>();
+        Map<String, String> dequantized = new HashMap<>(); // activation -> its DQ output
+        // Q/DQ of graph inputs first
+        for (OnnxMl.ValueInfoProto v : g.getInputList()) {
+            if (params.containsKey(v.getName())) {
+                qdq(v.getName(), params.get(v.getName()), qType, out, newInit, dequantized);
+            }
+        }
+        int nodes = 0;
+        int index = 0;
+        for (NodeProto n : g.getNodeList()) {
+            NodeProto.Builder b = n.toBuilder();
+            for (int i = 0; i < b.getInputCount(); i++) {
+                String dq = dequantized.get(b.getInput(i));
+                if (dq != null) {
+                    b.setInput(i, dq);
+                }
+            }
+            if (quantizable(n, init) && params.containsKey(n.getInput(0))) {
+                quantizeWeights(n, b, init, params.get(n.getInput(0)), "q" + index, out, newInit);
+                nodes++;
+            }
+            out.addNode(b);
+            for (String o : n.getOutputList()) {
+                if (params.containsKey(o)) {
+                    qdq(o, params.get(o), qType, out, newInit, dequantized);
+                }
+            }
+            index++;
+        }
+        Set<String> used = new HashSet<>();
+        out.getNodeList().forEach(n -> used.addAll(n.getInputList()));
+        out.getOutputList().forEach(o -> used.add(o.getName()));
+        for (TensorProto t : g.getInitializerList()) {
+            if (used.contains(t.getName())) {
+                out.addInitializer(t);
+            }
+        }
+        out.addAllInitializer(newInit);
+        // initializers that are no longer used must not stay declared as graph inputs (IR < 4 style)
+        List<OnnxMl.ValueInfoProto> inputs = out.getInputList().stream()
+                .filter(v -> !init.containsKey(v.getName()) || used.contains(v.getName()))
+                .toList();
+        out.clearInput().addAllInput(inputs);
+        return new Result(withOpset(m, out.build()), nodes, params.size());
+    }
+
+    /** {@code m} with {@code graph} and a default-domain opset of at least {@link #OPSET}. */
+    static OnnxMl.ModelProto withOpset(OnnxMl.ModelProto m, OnnxMl.GraphProto graph) {
+        OnnxMl.ModelProto.Builder b = m.toBuilder().setGraph(graph).clearOpsetImport();
+        boolean found = false;
+        for (OnnxMl.OperatorSetIdProto o : m.getOpsetImportList()) {
+            if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
+                b.addOpsetImport(o.toBuilder().setVersion(Math.max(OPSET, o.getVersion())));
+                found = true;
+            } else {
+                b.addOpsetImport(o);
+            }
+        }
+        if (!found) {
+            b.addOpsetImport(
+                    OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET));
+        }
+        if (b.getIrVersion() < 7) {
+            b.setIrVersion(7);
+        }
+        return b.build();
+    }
+
+    private static void qdq(
+            String t,
+            QuantMath.Params p,
+            int qType,
+            OnnxMl.GraphProto.Builder out,
+            List<TensorProto> init,
+            Map<String, String> dequantized) {
+        String scale = t + "_scale";
+        String zp = t + "_zero_point";
+        init.add(Tensors.floatTensor(scale, new long[0], new float[] {p.scale()}));
+        init.add(Tensors.byteTensor(zp, new long[0], qType, new byte[] {(byte) p.zeroPoint()}));
+        // inserted nodes stay unnamed (names are optional in ONNX): they would only add bytes to small models
+        out.addNode(Tensors.node("QuantizeLinear", "", List.of(t, scale, zp), List.of(t + "_q")));
+        out.addNode(Tensors.node("DequantizeLinear", "", List.of(t + "_q", scale, zp), List.of(t + "_dq")));
+        dequantized.put(t, t + "_dq");
+    }
+
+    private static void quantizeWeights(
+            NodeProto n,
+            NodeProto.Builder b,
+            Map<String, TensorProto> init,
+            QuantMath.Params input,
+            String prefix,
+            OnnxMl.GraphProto.Builder out,
+            List<TensorProto> newInit) {
+        TensorProto w = init.get(n.getInput(1));
+        long[] dims = Tensors.dims(w);
+        int axis = weightAxis(n);
+        float[] values = Tensors.floats(w);
+        float[] scales = QuantMath.perChannelScales(values, dims, axis);
+        byte[] q = QuantMath.quantizeWeights(values, dims, axis, scales);
+        String base = w.getName() + "_" + prefix;
+        long[] channels = {dims[axis]};
+        newInit.add(Tensors.byteTensor(base + "_quantized", dims, Tensors.INT8, q));
+        newInit.add(Tensors.floatTensor(base + "_scale", channels, scales));
+        newInit.add(Tensors.byteTensor(base + "_zero_point", channels, Tensors.INT8, new byte[(int) dims[axis]]));
+        out.addNode(Tensors.node(
+                "DequantizeLinear",
+                "",
+                List.of(base + "_quantized", base + "_scale", base + "_zero_point"),
+                List.of(base + "_dq"),
+                Tensors.intAttribute("axis", axis)));
+        b.setInput(1, base + "_dq");
+        TensorProto bias = n.getInputCount() > 2 ? init.get(n.getInput(2)) : null;
+        if (bias != null
+                && bias.getDataType() == Tensors.FLOAT
+                && bias.getDimsCount() == 1
+                && bias.getDims(0) == dims[axis]) {
+            String bb = bias.getName() + "_" + prefix;
+            float[] biasScales = QuantMath.biasScales(input.scale(), scales);
+            newInit.add(Tensors.intTensor(
+                    bb + "_quantized", channels, QuantMath.quantizeBias(Tensors.floats(bias), input.scale(), scales)));
+            newInit.add(Tensors.floatTensor(bb + "_scale", channels, biasScales));
+            // no zero point: DequantizeLinear defaults it to 0, which int32 biases always have
+            out.addNode(Tensors.node(
+                    "DequantizeLinear",
+                    "",
+                    List.of(bb + "_quantized", bb + "_scale"),
+                    List.of(bb + "_dq"),
+                    Tensors.intAttribute("axis", 0)));
+            b.setInput(2, bb + "_dq");
+        }
+    }
+
+    /** Output-channel axis of a quantizable node's weight. */
+    static int weightAxis(NodeProto n) {
+        return switch (n.getOpType()) {
+            case "Gemm" -> Tensors.intAttr(n, "transB", 0) != 0 ? 0 : 1;
+            case "MatMul" -> 1;
+            default -> 0; // Conv [M, C/group, k...]
+        };
+    }
+
+    /** Whether the weights of {@code n} can be quantized: Gemm/MatMul/Conv with a float initializer weight. */
+    static boolean quantizable(NodeProto n, Map<String, TensorProto> init) {
+        if (n.getInputCount() < 2 || !(n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx"))) {
+            return false;
+        }
+        TensorProto w = init.get(n.getInput(1));
+        if (w == null || w.getDataType() != Tensors.FLOAT || init.containsKey(n.getInput(0))) {
+            return false;
+        }
+        return switch (n.getOpType()) {
+            case "Gemm" ->
+                w.getDimsCount() == 2
+                        && Tensors.intAttr(n, "transA", 0) == 0
+                        && Tensors.floatAttr(n, "alpha", 1f) == 1f
+                        && Tensors.floatAttr(n, "beta", 1f) == 1f;
+            case "MatMul" -> w.getDimsCount() == 2;
+            case "Conv" -> w.getDimsCount() >= 3;
+            default -> false;
+        };
+    }
+
+    static Map<String, TensorProto> initializers(OnnxMl.GraphProto g) {
+        Map<String, TensorProto> m = new HashMap<>();
+        g.getInitializerList().forEach(t -> m.put(t.getName(), t));
+        return m;
+    }
+
+    record NodeUse(NodeProto node, int input) {}
+
+    static Map<String, List<NodeUse>> consumers(OnnxMl.GraphProto g) {
+        Map<String, List<NodeUse>> m = new HashMap<>();
+        for (NodeProto n : g.getNodeList()) {
+            for (int i = 0; i < n.getInputCount(); i++) {
+                m.computeIfAbsent(n.getInput(i), k -> new ArrayList<>()).add(new NodeUse(n, i));
+            }
+        }
+        return m;
+    }
+}

@@ -1,0 +1,303 @@
+package io.edgeloop.compiler.testing;
+
+import ai.onnx.proto.OnnxMl;
+import io.edgeloop.compiler.domain.ValidationSet;
+import io.edgeloop.compiler.onnx.Tensors;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Small ONNX graphs shaped like the trainer's exports, built with the ONNX protobuf schema: an MLP
+ * (Sub/Div normalization, Gemm, Relu, Gemm, Softmax) whose read-out is fitted on simulator data, and a 1D CNN
+ * (Conv, Relu, MaxPool, GlobalAveragePool, Flatten, Gemm, Softmax) with seeded random weights.
+ */
+public final class TestGraphs {
+    private TestGraphs() {}
+
+    /**
+     * An MLP on {@code train}: a seeded random hidden layer of {@code hidden} ReLU units on standardized inputs, and a
+     * ridge-regression read-out onto one-hot labels (a trained model in closed form).
+     */
+    public static OnnxMl.ModelProto mlp(ValidationSet train, int hidden, int classes, long seed) {
+        int f = train.featureCount();
+        int n = train.size();
+        float[] mean = new float[f];
+        float[] std = new float[f];
+        for (float[] x : train.features()) {
+            for (int j = 0; j < f; j++) {
+                mean[j] += x[j] / n;
+            }
+        }
+        for (float[] x : train.features()) {
+            for (int j = 0; j < f; j++) {
+                std[j] += (x[j] - mean[j]) * (x[j] - mean[j]) / n;
+            }
+        }
+        for (int j = 0; j < f; j++) {
+            std[j] = (float) Math.sqrt(std[j]) + 1e-6f;
+        }
+        Random r = new Random(seed);
+        float[] w1 = new float[hidden * f]; // [hidden, f], transB = 1
+        float[] b1 = new float[hidden];
+        for (int i = 0; i < w1.length; i++) {
+            w1[i] = (float) (r.nextGaussian() / Math.sqrt(f));
+        }
+        for (int i = 0; i < hidden; i++) {
+            b1[i] = (float) (r.nextGaussian() * 0.5);
+        }
+        double[][] h = new double[n][hidden + 1];
+        for (int s = 0; s < n; s++) {
+            for (int u = 0; u < hidden; u++) {
+                double z = b1[u];
+                for (int j = 0; j < f; j++) {
+                    z += w1[u * f + j] * (train.features()[s][j] - mean[j]) / std[j];
+                }
+                h[s][u] = Math.max(0, z);
+            }
+            h[s][hidden] = 1;
+        }
+        int d = hidden + 1;
+        double[][] a = new double[d][d + classes];
+        for (int s = 0; s < n; s++) {
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < d; j++) {
+                    a[i][j] += h[s][i] * h[s][j];
+                }
+                a[i][d + train.labels()[s]] += h[s][i];
+            }
+        }
+        for (int i = 0; i < d; i++) {
+            a[i][i] += 1e-3 * n;
+        }
+        solve(a, d);
+        float[] w2 = new float[classes * hidden]; // [classes, hidden], transB = 1
+        float[] b2 = new float[classes];
+        for (int c = 0; c < classes; c++) {
+            for (int u = 0; u < hidden; u++) {
+                w2[c * hidden + u] = (float) (a[u][d + c] * 10);
+            }
+            b2[c] = (float) (a[hidden][d + c] * 10);
+        }
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder()
+                .setName("mlp")
+                .addInput(input("features", f))
+                .addOutput(output("probabilities", classes))
+                .addInitializer(Tensors.floatTensor("mean", new long[] {f}, mean))
+                .addInitializer(Tensors.floatTensor("std", new long[] {f}, std))
+                .addInitializer(Tensors.floatTensor("w1", new long[] {hidden, f}, w1))
+                .addInitializer(Tensors.floatTensor("b1", new long[] {hidden}, b1))
+                .addInitializer(Tensors.floatTensor("w2", new long[] {classes, hidden}, w2))
+                .addInitializer(Tensors.floatTensor("b2", new long[] {classes}, b2))
+                .addNode(Tensors.node("Sub", "sub", List.of("features", "mean"), List.of("centered")))
+                .addNode(Tensors.node("Div", "div", List.of("centered", "std"), List.of("normalized")))
+                .addNode(Tensors.node(
+                        "Gemm",
+                        "gemm1",
+                        List.of("normalized", "w1", "b1"),
+                        List.of("h1"),
+                        Tensors.intAttribute("transB", 1)))
+                .addNode(Tensors.node("Relu", "relu1", List.of("h1"), List.of("a1")))
+                .addNode(Tensors.node(
+                        "Gemm",
+                        "gemm2",
+                        List.of("a1", "w2", "b2"),
+                        List.of("logits"),
+                        Tensors.intAttribute("transB", 1)))
+                .addNode(Tensors.node(
+                        "Softmax",
+                        "softmax",
+                        List.of("logits"),
+                        List.of("probabilities"),
+                        Tensors.intAttribute("axis", 1)));
+        return model(g);
+    }
+
+    /**
+     * The MLP of {@link #mlp} written the way other exporters do: MatMul + Add instead of Gemm (weights [in, out]).
+     */
+    public static OnnxMl.ModelProto matMulMlp(ValidationSet train, int hidden, int classes, long seed) {
+        OnnxMl.ModelProto m = mlp(train, hidden, classes, seed);
+        OnnxMl.GraphProto g = m.getGraph();
+        OnnxMl.GraphProto.Builder b = g.toBuilder().clearNode().clearInitializer();
+        for (OnnxMl.TensorProto t : g.getInitializerList()) {
+            if (t.getName().startsWith("w")) {
+                int rows = (int) t.getDims(0);
+                int cols = (int) t.getDims(1);
+                float[] v = Tensors.floats(t);
+                float[] tr = new float[v.length];
+                for (int r = 0; r < rows; r++) {
+                    for (int c = 0; c < cols; c++) {
+                        tr[c * rows + r] = v[r * cols + c];
+                    }
+                }
+                b.addInitializer(Tensors.floatTensor(t.getName(), new long[] {cols, rows}, tr));
+            } else {
+                b.addInitializer(t);
+            }
+        }
+        for (OnnxMl.NodeProto n : g.getNodeList()) {
+            if (n.getOpType().equals("Gemm")) {
+                String mm = n.getOutput(0) + "_mm";
+                b.addNode(Tensors.node(
+                        "MatMul", n.getName() + "_matmul", List.of(n.getInput(0), n.getInput(1)), List.of(mm)));
+                b.addNode(Tensors.node("Add", n.getName() + "_add", List.of(mm, n.getInput(2)), n.getOutputList()));
+            } else {
+                b.addNode(n);
+            }
+        }
+        return m.toBuilder().setGraph(b).build();
+    }
+
+    /** A 1D CNN on [channels, steps] inputs with seeded random weights. */
+    public static OnnxMl.ModelProto cnn1d(int channels, int steps, int filters, int classes, long seed) {
+        Random r = new Random(seed);
+        int k = 5;
+        float[] w = gaussian(r, filters * channels * k, 1 / Math.sqrt(channels * k));
+        float[] b = gaussian(r, filters, 0.1);
+        float[] w2 = gaussian(r, filters * filters * 3, 1 / Math.sqrt(filters * 3));
+        float[] b2 = gaussian(r, filters, 0.1);
+        float[] wd = gaussian(r, classes * filters, 1 / Math.sqrt(filters));
+        float[] bd = gaussian(r, classes, 0.1);
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder()
+                .setName("cnn1d")
+                .addInput(input("windows", channels, steps))
+                .addOutput(output("probabilities", classes))
+                .addInitializer(Tensors.floatTensor("conv1_w", new long[] {filters, channels, k}, w))
+                .addInitializer(Tensors.floatTensor("conv1_b", new long[] {filters}, b))
+                .addInitializer(Tensors.floatTensor("conv2_w", new long[] {filters, filters, 3}, w2))
+                .addInitializer(Tensors.floatTensor("conv2_b", new long[] {filters}, b2))
+                .addInitializer(Tensors.floatTensor("dense_w", new long[] {classes, filters}, wd))
+                .addInitializer(Tensors.floatTensor("dense_b", new long[] {classes}, bd))
+                .addNode(Tensors.node(
+                        "Conv",
+                        "conv1",
+                        List.of("windows", "conv1_w", "conv1_b"),
+                        List.of("c1"),
+                        ints("kernel_shape", k),
+                        ints("pads", 2, 2)))
+                .addNode(Tensors.node("Relu", "relu1", List.of("c1"), List.of("r1")))
+                .addNode(Tensors.node(
+                        "MaxPool", "pool1", List.of("r1"), List.of("p1"), ints("kernel_shape", 2), ints("strides", 2)))
+                .addNode(Tensors.node(
+                        "Conv",
+                        "conv2",
+                        List.of("p1", "conv2_w", "conv2_b"),
+                        List.of("c2"),
+                        ints("kernel_shape", 3),
+                        ints("pads", 1, 1)))
+                .addNode(Tensors.node("Relu", "relu2", List.of("c2"), List.of("r2")))
+                .addNode(Tensors.node("GlobalAveragePool", "gap", List.of("r2"), List.of("g")))
+                .addNode(Tensors.node("Flatten", "flatten", List.of("g"), List.of("flat")))
+                .addNode(Tensors.node(
+                        "Gemm",
+                        "dense",
+                        List.of("flat", "dense_w", "dense_b"),
+                        List.of("logits"),
+                        Tensors.intAttribute("transB", 1)))
+                .addNode(Tensors.node(
+                        "Softmax",
+                        "softmax",
+                        List.of("logits"),
+                        List.of("probabilities"),
+                        Tensors.intAttribute("axis", 1)));
+        return model(g);
+    }
+
+    /** {@code n} random windows [channels x steps], flattened, with labels from a seeded rule. */
+    public static ValidationSet windows(int n, int channels, int steps, long seed) {
+        Random r = new Random(seed);
+        float[][] x = new float[n][channels * steps];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = r.nextInt(4);
+            double freq = 0.05 + 0.05 * y[i];
+            for (int c = 0; c < channels; c++) {
+                for (int t = 0; t < steps; t++) {
+                    x[i][c * steps + t] = (float) (Math.sin(freq * t * (c + 1)) + 0.3 * r.nextGaussian());
+                }
+            }
+        }
+        return new ValidationSet(x, y);
+    }
+
+    static OnnxMl.ModelProto model(OnnxMl.GraphProto.Builder g) {
+        return OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("edgeloop-compiler-test")
+                .addOpsetImport(
+                        OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                .setGraph(g)
+                .build();
+    }
+
+    static OnnxMl.AttributeProto ints(String name, long... values) {
+        OnnxMl.AttributeProto.Builder a =
+                OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.INTS);
+        for (long v : values) {
+            a.addInts(v);
+        }
+        return a.build();
+    }
+
+    static float[] gaussian(Random r, int n, double std) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (r.nextGaussian() * std);
+        }
+        return v;
+    }
+
+    /** A float input [batch, dims...]. */
+    public static OnnxMl.ValueInfoProto input(String name, long... dims) {
+        return valueInfo(name, dims);
+    }
+
+    static OnnxMl.ValueInfoProto output(String name, long... dims) {
+        return valueInfo(name, dims);
+    }
+
+    static OnnxMl.ValueInfoProto valueInfo(String name, long... dims) {
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"));
+        for (long d : dims) {
+            shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return OnnxMl.ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                                .setElemType(Tensors.FLOAT)
+                                .setShape(shape)))
+                .build();
+    }
+
+    /** Gaussian elimination with partial pivoting on {@code a = [A | B]} (A is d x d); the solution replaces B. */
+    static void solve(double[][] a, int d) {
+        int cols = a[0].length;
+        for (int p = 0; p < d; p++) {
+            int best = p;
+            for (int i = p + 1; i < d; i++) {
+                if (Math.abs(a[i][p]) > Math.abs(a[best][p])) {
+                    best = i;
+                }
+            }
+            double[] t = a[p];
+            a[p] = a[best];
+            a[best] = t;
+            for (int i = 0; i < d; i++) {
+                if (i != p) {
+                    double factor = a[i][p] / a[p][p];
+                    for (int j = p; j < cols; j++) {
+                        a[i][j] -= factor * a[p][j];
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < d; i++) {
+            double pivot = a[i][i];
+            for (int j = 0; j < cols; j++) {
+                a[i][j] /= pivot;
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.edgeloop.data.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.edgeloop.kit.api.ApiException;
+import io.edgeloop.kit.api.Problem.FieldError;
+import io.edgeloop.proto.events.v1.TrainingSpec;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads the optional {@code trainingSpec} of a snapshot request into {@link TrainingSpec}. Checks types and the
+ * enumerations; training-service judges the rest (a spec it cannot train with fails that run).
+ */
+final class TrainingSpecs {
+    private static final Set<String> ARCHITECTURES = Set.of("", "auto", "mlp", "cnn1d", "cnn2d");
+    private static final Set<String> OPTIMIZERS = Set.of("", "adam", "sgd");
+
+    private TrainingSpecs() {}
+
+    /**
+     * The spec, or null when {@code node} is absent.
+     *
+     * @throws ApiException 422 listing every bad field
+     */
+    static TrainingSpec parse(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        List<FieldError> errors = new ArrayList<>();
+        if (!node.isObject()) {
+            throw ApiException.invalid(
+                    "invalid snapshot request", List.of(new FieldError("trainingSpec", "must be an object")));
+        }
+        TrainingSpec.Builder b = TrainingSpec.newBuilder();
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            JsonNode v = node.get(name);
+            String field = "trainingSpec." + name;
+            switch (name) {
+                case "architecture" -> {
+                    if (v.isTextual() && ARCHITECTURES.contains(v.asText())) {
+                        b.setArchitecture(v.asText());
+                    } else {
+                        errors.add(new FieldError(field, "must be one of auto, mlp, cnn1d, cnn2d"));
+                    }
+                }
+                case "optimizer" -> {
+                    if (v.isTextual() && OPTIMIZERS.contains(v.asText())) {
+                        b.setOptimizer(v.asText());
+                    } else {
+                        errors.add(new FieldError(field, "must be adam or sgd"));
+                    }
+                }
+                case "targetProfile" -> {
+                    if (v.isTextual()) {
+                        b.setTargetProfile(v.asText());
+                    } else {
+                        errors.add(new FieldError(field, "must be a string"));
+                    }
+                }
+                case "hiddenUnits" -> {
+                    if (!v.isArray()) {
+                        errors.add(new FieldError(field, "must be an array of positive integers"));
+                    } else {
+                        for (int i = 0; i < v.size(); i++) {
+                            JsonNode u = v.get(i);
+                            if (u.isIntegralNumber() && u.canConvertToInt() && u.asInt() > 0) {
+                                b.addHiddenUnits(u.asInt());
+                            } else {
+                                errors.add(new FieldError(field + "[" + i + "]", "must be a positive integer"));
+                            }
+                        }
+                    }
+                }
+                case "maxEpochs", "batchSize", "patience" -> {
+                    if (v.isIntegralNumber() && v.canConvertToInt() && v.asInt() > 0) {
+                        int n = v.asInt();
+                        switch (name) {
+                            case "maxEpochs" -> b.setMaxEpochs(n);
+                            case "batchSize" -> b.setBatchSize(n);
+                            default -> b.setPatience(n);
+                        }
+                    } else {
+                        errors.add(new FieldError(field, "must be a positive integer"));
+                    }
+                }
+                case "seed" -> {
+                    if (v.isIntegralNumber() && v.canConvertToLong()) {
+                        b.setSeed(v.asLong());
+                    } else {
+                        errors.add(new FieldError(field, "must be an integer"));
+                    }
+                }
+                case "learningRate", "distillationTemperature" -> {
+                    if (v.isNumber() && v.asDouble() > 0 && Double.isFinite(v.asDouble())) {
+                        if (name.equals("learningRate")) {
+                            b.setLearningRate(v.asDouble());
+                        } else {
+                            b.setDistillationTemperature(v.asDouble());
+                        }
+                    } else {
+                        errors.add(new FieldError(field, "must be a positive number"));
+                    }
+                }
+                default -> errors.add(new FieldError(field, "unknown field"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid("invalid snapshot request", errors);
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,203 @@
+package io.edgeloop.data;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.edgeloop.common.Topics;
+import io.edgeloop.proto.events.v1.DataReady;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** Data kind and sample shape of a dataset, and a training spec carried from a snapshot request into DataReady. */
+@QuarkusTest
+class DataKindTest {
+    private static List<String> features(int n) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            names.add("f" + i);
+        }
+        return names;
+    }
+
+    @Test
+    void kindAndShapeAreStoredReturnedAndPartOfTheSchema() {
+        Map<String, Object> schema = Map.of(
+                "featureNames",
+                features(6),
+                "labels",
+                TestSupport.LABELS,
+                "dataKind",
+                "timeseries",
+                "sampleShape",
+                List.of(2, 3));
+        given().contentType(ContentType.JSON)
+                .body(schema)
+                .put("/datasets/kind-ts")
+                .then()
+                .statusCode(201)
+                .body("dataKind", equalTo("timeseries"))
+                .body("sampleShape", contains(2, 3));
+        given().contentType(ContentType.JSON)
+                .body(schema)
+                .put("/datasets/kind-ts")
+                .then()
+                .statusCode(200);
+        given().get("/datasets/kind-ts")
+                .then()
+                .statusCode(200)
+                .body("dataKind", equalTo("timeseries"))
+                .body("sampleShape", contains(2, 3));
+        // another shape (or kind) is another schema
+        given().contentType(ContentType.JSON)
+                .body(Map.of(
+                        "featureNames",
+                        features(6),
+                        "labels",
+                        TestSupport.LABELS,
+                        "dataKind",
+                        "timeseries",
+                        "sampleShape",
+                        List.of(3, 2)))
+                .put("/datasets/kind-ts")
+                .then()
+                .statusCode(409)
+                .body("detail", containsString("sampleShape"));
+        // defaults: features, [feature count]; an explicit default is the same schema
+        TestSupport.createDataset("kind-default", 4);
+        given().get("/datasets/kind-default")
+                .then()
+                .body("dataKind", equalTo("features"))
+                .body("sampleShape", contains(4));
+        given().contentType(ContentType.JSON)
+                .body(Map.of(
+                        "featureNames",
+                        features(4),
+                        "labels",
+                        TestSupport.LABELS,
+                        "dataKind",
+                        "features",
+                        "sampleShape",
+                        List.of(4)))
+                .put("/datasets/kind-default")
+                .then()
+                .statusCode(200);
+    }
+
+    @Test
+    void invalidKindAndShapeAre422() {
+        given().contentType(ContentType.JSON)
+                .body(Map.of(
+                        "featureNames",
+                        features(6),
+                        "labels",
+                        TestSupport.LABELS,
+                        "dataKind",
+                        "audio",
+                        "sampleShape",
+                        List.of(4, 2)))
+                .put("/datasets/kind-bad")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors.field", containsInAnyOrder("dataKind", "sampleShape"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of(
+                        "featureNames",
+                        features(6),
+                        "labels",
+                        TestSupport.LABELS,
+                        "dataKind",
+                        "image",
+                        "sampleShape",
+                        List.of(1, 0, 6)))
+                .put("/datasets/kind-bad")
+                .then()
+                .statusCode(422)
+                .body("errors.field", containsInAnyOrder("sampleShape[1]"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("featureNames", features(6), "labels", TestSupport.LABELS, "sampleShape", List.of()))
+                .put("/datasets/kind-bad")
+                .then()
+                .statusCode(422)
+                .body("errors.field", containsInAnyOrder("sampleShape"));
+        given().get("/datasets/kind-bad").then().statusCode(404);
+    }
+
+    @Test
+    void snapshotCarriesKindShapeAndTrainingSpecInDataReady() {
+        String ds = "kind-image";
+        given().contentType(ContentType.JSON)
+                .body(Map.of(
+                        "featureNames",
+                        features(4),
+                        "labels",
+                        TestSupport.LABELS,
+                        "dataKind",
+                        "image",
+                        "sampleShape",
+                        List.of(1, 2, 2)))
+                .put("/datasets/" + ds)
+                .then()
+                .statusCode(201);
+        TestSupport.ingest(ds, TestSupport.generate(30, 4, 3), 30);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("trainingSpec", Map.of("architecture", "cnn3d", "hiddenUnits", List.of(8, -1), "x", 1)))
+                .post("/datasets/" + ds + "/snapshots")
+                .then()
+                .statusCode(422)
+                .body(
+                        "errors.field",
+                        containsInAnyOrder(
+                                "trainingSpec.architecture", "trainingSpec.hiddenUnits[1]", "trainingSpec.x"));
+        given().get("/datasets/" + ds + "/snapshots").then().body("size()", equalTo(0));
+        given().contentType(ContentType.JSON)
+                .body(Map.of(
+                        "trigger",
+                        "manual",
+                        "trainingSpec",
+                        Map.of(
+                                "architecture",
+                                "cnn2d",
+                                "hiddenUnits",
+                                List.of(4, 8),
+                                "maxEpochs",
+                                5,
+                                "learningRate",
+                                0.02,
+                                "optimizer",
+                                "sgd",
+                                "seed",
+                                9)))
+                .post("/datasets/" + ds + "/snapshots")
+                .then()
+                .statusCode(201);
+        List<ConsumerRecord<String, byte[]>> records = TestSupport.consume(
+                Topics.DATA_READY, r -> ds.equals(r.key()), seen -> !seen.isEmpty(), Duration.ofSeconds(30));
+        assertFalse(records.isEmpty());
+        DataReady e;
+        try {
+            e = DataReady.parseFrom(records.get(0).value());
+        } catch (Exception x) {
+            throw new AssertionError(x);
+        }
+        assertEquals("image", e.getDataKind());
+        assertEquals(List.of(1, 2, 2), e.getSampleShapeList());
+        assertEquals("cnn2d", e.getTrainingSpec().getArchitecture());
+        assertEquals(List.of(4, 8), e.getTrainingSpec().getHiddenUnitsList());
+        assertEquals(5, e.getTrainingSpec().getMaxEpochs());
+        assertEquals(0.02, e.getTrainingSpec().getLearningRate(), 0);
+        assertEquals("sgd", e.getTrainingSpec().getOptimizer());
+        assertEquals(9, e.getTrainingSpec().getSeed());
+    }
+}

@@ -1,0 +1,189 @@
+package io.edgeloop.training.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.edgeloop.kit.api.ApiException;
+import io.edgeloop.kit.api.Problem;
+import io.edgeloop.proto.events.v1.TrainingSpec;
+import io.edgeloop.training.domain.DataKind;
+import io.edgeloop.training.domain.DeviceProfile;
+import io.edgeloop.training.domain.FieldProblem;
+import io.edgeloop.training.domain.ModelSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Hand validation of the JSON request fields shared by the training, distillation and search endpoints. */
+final class RequestFields {
+    /** Dataset names data-service accepts. */
+    static final Pattern DATASET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private RequestFields() {}
+
+    /** The body as an object; 400 when missing or not an object. */
+    static JsonNode object(JsonNode body, String example) {
+        if (body == null || body.isNull() || body.isMissingNode()) {
+            throw ApiException.badRequest("request body required: " + example);
+        }
+        if (!body.isObject()) {
+            throw ApiException.badRequest("request body must be a JSON object");
+        }
+        return body;
+    }
+
+    static String datasetName(JsonNode body, List<Problem.FieldError> errors) {
+        JsonNode name = body.get("datasetName");
+        if (name == null || name.isNull()) {
+            errors.add(new Problem.FieldError("datasetName", "is required"));
+            return null;
+        }
+        if (!name.isTextual() || !DATASET_NAME.matcher(name.asText()).matches()) {
+            errors.add(new Problem.FieldError(
+                    "datasetName", "must be 1-128 characters of [A-Za-z0-9._-], starting with a letter or digit"));
+            return null;
+        }
+        return name.asText();
+    }
+
+    static int datasetVersion(JsonNode body, List<Problem.FieldError> errors) {
+        JsonNode version = body.get("datasetVersion");
+        if (version == null || version.isNull()) {
+            errors.add(new Problem.FieldError("datasetVersion", "is required"));
+            return -1;
+        }
+        if (!version.isIntegralNumber() || !version.canConvertToInt() || version.asInt() < 0) {
+            errors.add(new Problem.FieldError("datasetVersion", "must be an integer >= 0 (0 = latest)"));
+            return -1;
+        }
+        return version.asInt();
+    }
+
+    /** Optional {@code dataKind}; null when absent. */
+    static String dataKind(JsonNode body, List<Problem.FieldError> errors) {
+        JsonNode kind = body.get("dataKind");
+        if (kind == null || kind.isNull()) {
+            return null;
+        }
+        try {
+            if (!kind.isTextual()) {
+                throw new IllegalArgumentException("must be features, timeseries or image");
+            }
+            return DataKind.parse(kind.asText()).wireName();
+        } catch (IllegalArgumentException e) {
+            errors.add(new Problem.FieldError("dataKind", e.getMessage()));
+            return null;
+        }
+    }
+
+    /** Optional {@code sampleShape} (positive integers); null when absent. */
+    static List<Integer> sampleShape(JsonNode body, List<Problem.FieldError> errors) {
+        JsonNode shape = body.get("sampleShape");
+        if (shape == null || shape.isNull()) {
+            return null;
+        }
+        if (!shape.isArray() || shape.isEmpty() || shape.size() > 4) {
+            errors.add(new Problem.FieldError("sampleShape", "must be an array of 1-4 positive integers"));
+            return null;
+        }
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < shape.size(); i++) {
+            JsonNode d = shape.get(i);
+            if (!d.isIntegralNumber() || !d.canConvertToInt() || d.asInt() < 1) {
+                errors.add(new Problem.FieldError("sampleShape[" + i + "]", "must be a positive integer"));
+                return null;
+            }
+            out.add(d.asInt());
+        }
+        return out;
+    }
+
+    /**
+     * Optional training spec object at {@code field} (fields of {@code events.v1.TrainingSpec} in camelCase); null
+     * when absent.
+     */
+    static TrainingSpec spec(JsonNode body, String field, List<Problem.FieldError> errors) {
+        JsonNode spec = body.get(field);
+        if (spec == null || spec.isNull()) {
+            return null;
+        }
+        if (!spec.isObject()) {
+            errors.add(new Problem.FieldError(field, "must be an object"));
+            return null;
+        }
+        String p = field + ".";
+        int before = errors.size();
+        TrainingSpec.Builder b = TrainingSpec.newBuilder();
+        var names = spec.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            JsonNode v = spec.get(name);
+            switch (name) {
+                case "architecture" -> text(v, p + name, errors, b::setArchitecture);
+                case "optimizer" -> text(v, p + name, errors, b::setOptimizer);
+                case "targetProfile" -> text(v, p + name, errors, b::setTargetProfile);
+                case "maxEpochs" -> integer(v, p + name, errors, b::setMaxEpochs);
+                case "batchSize" -> integer(v, p + name, errors, b::setBatchSize);
+                case "patience" -> integer(v, p + name, errors, b::setPatience);
+                case "seed" -> {
+                    if (v.isIntegralNumber() && v.canConvertToLong()) {
+                        b.setSeed(v.asLong());
+                    } else {
+                        errors.add(new Problem.FieldError(p + name, "must be an integer"));
+                    }
+                }
+                case "learningRate" -> number(v, p + name, errors, b::setLearningRate);
+                case "distillationTemperature" -> number(v, p + name, errors, b::setDistillationTemperature);
+                case "hiddenUnits" -> {
+                    if (!v.isArray()) {
+                        errors.add(new Problem.FieldError(p + name, "must be an array of positive integers"));
+                    } else {
+                        for (int i = 0; i < v.size(); i++) {
+                            integer(v.get(i), p + name + "[" + i + "]", errors, b::addHiddenUnits);
+                        }
+                    }
+                }
+                default -> errors.add(new Problem.FieldError(p + name, "unknown field"));
+            }
+        }
+        if (errors.size() > before) {
+            return null;
+        }
+        TrainingSpec built = b.build();
+        List<FieldProblem> problems = new ArrayList<>(ModelSpec.problems(built, p));
+        if (!built.getTargetProfile().isBlank()) {
+            try {
+                DeviceProfile.parse(built.getTargetProfile());
+            } catch (IllegalArgumentException e) {
+                problems.add(new FieldProblem(p + "targetProfile", e.getMessage()));
+            }
+        }
+        problems.forEach(fp -> errors.add(new Problem.FieldError(fp.field(), fp.message())));
+        return problems.isEmpty() ? built : null;
+    }
+
+    private static void text(
+            JsonNode v, String field, List<Problem.FieldError> errors, java.util.function.Consumer<String> set) {
+        if (v.isTextual()) {
+            set.accept(v.asText());
+        } else {
+            errors.add(new Problem.FieldError(field, "must be a string"));
+        }
+    }
+
+    private static void integer(
+            JsonNode v, String field, List<Problem.FieldError> errors, java.util.function.IntConsumer set) {
+        if (v.isIntegralNumber() && v.canConvertToInt()) {
+            set.accept(v.asInt());
+        } else {
+            errors.add(new Problem.FieldError(field, "must be an integer"));
+        }
+    }
+
+    private static void number(
+            JsonNode v, String field, List<Problem.FieldError> errors, java.util.function.DoubleConsumer set) {
+        if (v.isNumber()) {
+            set.accept(v.asDouble());
+        } else {
+            errors.add(new Problem.FieldError(field, "must be a number"));
+        }
+    }
+}

@@ -1,0 +1,468 @@
+package io.edgeloop.training.domain;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv1d;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.jboss.logging.Logger;
+
+/**
+ * Trains a classifier with DJL on the PyTorch engine: an MLP, a 1D-CNN or a small 2D-CNN (see {@link Architecture}),
+ * on inputs standardized with statistics of the train split (per feature for an MLP, per channel for a CNN).
+ * Softmax cross-entropy on logits, Adam or SGD with momentum, a constant or cosine learning-rate schedule, shuffled
+ * mini-batches, fixed seeds, and early stopping on the validation loss (the weights of the epoch with the lowest
+ * validation loss are kept). Every batch and every evaluation runs in its own NDManager sub-manager, so native memory
+ * does not grow across epochs. Optionally distills from a teacher's soft labels ({@link #distillFrom}).
+ *
+ * <p>Usage without CDI: {@code new ClassifierTrainer(spec, layout, labels).train(trainSplit, validationSplit)}, then
+ * {@link TrainedModel#evaluate}, {@link TrainedModel#exportOnnx}; close the model.
+ *
+ * <p>Not thread-safe (the PyTorch seed is global): callers serialize training runs.
+ */
+public final class ClassifierTrainer {
+    private static final Logger LOG = Logger.getLogger(ClassifierTrainer.class);
+    /** DJL engine name. */
+    public static final String ENGINE = "PyTorch";
+    /** Rows per inference batch during evaluation. */
+    private static final int EVAL_BATCH = 512;
+
+    static {
+        configureDjl();
+    }
+
+    private final ModelSpec spec;
+    private final InputLayout layout;
+    private final List<String> classLabels;
+    private EpochListener listener = stats -> {};
+    private float[][] teacherLogits;
+    private double temperature;
+    private double alpha;
+
+    /**
+     * @param spec architecture and optimization settings
+     * @param layout the model input (flat samples are reshaped to it)
+     * @param classLabels class names in index order (at least 2)
+     */
+    public ClassifierTrainer(ModelSpec spec, InputLayout layout, List<String> classLabels) {
+        if (classLabels.size() < 2) {
+            throw new IllegalArgumentException("at least 2 class labels are needed");
+        }
+        if ((spec.architecture() == Architecture.MLP && layout.shape().length != 1)
+                || (spec.architecture() == Architecture.CNN1D && layout.shape().length != 2)
+                || (spec.architecture() == Architecture.CNN2D && layout.shape().length != 3)) {
+            throw new IllegalArgumentException(
+                    spec.architecture().wireName() + " cannot take inputs of shape " + layout.shapeList());
+        }
+        this.spec = spec;
+        this.layout = layout;
+        this.classLabels = List.copyOf(classLabels);
+    }
+
+    /**
+     * Sets DJL's system properties: offline (never download), no usage tracking, one intra-op and one inter-op
+     * thread. Must run before anything touches {@link Engine}; idempotent.
+     */
+    public static void configureDjl() {
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("OPT_OUT_TRACKING", "true");
+        System.setProperty("ai.djl.pytorch.num_threads", "1");
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+
+    /** Reports every epoch to {@code l}. */
+    public ClassifierTrainer onEpoch(EpochListener l) {
+        this.listener = l;
+        return this;
+    }
+
+    /**
+     * Knowledge distillation: the loss becomes {@code alpha * T^2 * KL(softmax(teacher/T) || softmax(student/T)) +
+     * (1 - alpha) * CE(labels)}.
+     *
+     * @param logits the teacher's logits for every train row, in the order of the train split
+     * @param temperature T > 0
+     * @param alpha weight of the soft-label term in [0, 1]
+     */
+    public ClassifierTrainer distillFrom(float[][] logits, double temperature, double alpha) {
+        if (!(temperature > 0) || !(alpha >= 0 && alpha <= 1)) {
+            throw new IllegalArgumentException("temperature must be > 0 and alpha in [0, 1]");
+        }
+        this.teacherLogits = logits;
+        this.temperature = temperature;
+        this.alpha = alpha;
+        return this;
+    }
+
+    /**
+     * Trains on a snapshot and evaluates the validation and test splits. The returned model owns native memory:
+     * close it.
+     *
+     * @throws IllegalArgumentException when the data is not usable (see {@link TrainingData#problems()})
+     */
+    public TrainedModel train(TrainingData data) {
+        List<String> problems = data.problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("snapshot cannot be trained on: " + String.join("; ", problems));
+        }
+        if (!data.classLabels().equals(classLabels) || data.featureCount() != layout.featureCount()) {
+            throw new IllegalArgumentException("the data's labels or feature count differ from the trainer's");
+        }
+        TrainedModel model = train(data.train(), data.validation());
+        try {
+            model.evaluateSplits(data);
+            return model;
+        } catch (RuntimeException | Error e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Trains on {@code train}, early-stopping on {@code validation}. The returned model owns native memory: close it.
+     */
+    public TrainedModel train(SplitData train, SplitData validation) {
+        if (train.size() == 0 || validation.size() == 0) {
+            throw new IllegalArgumentException("train and validation splits must not be empty");
+        }
+        if (teacherLogits != null && teacherLogits.length != train.size()) {
+            throw new IllegalArgumentException("need one teacher logit row per train sample");
+        }
+        long started = System.nanoTime();
+        Engine engine = Engine.getEngine(ENGINE);
+        engine.setRandomSeed(Long.hashCode(spec.seed()));
+        int classes = classLabels.size();
+        Standardizer standardizer = spec.architecture() == Architecture.MLP
+                ? Standardizer.fit(train.features())
+                : Standardizer.fitPerChannel(train.features(), layout.channels());
+        float[][] xTrain = standardizer.apply(train.features());
+        float[][] xVal = standardizer.apply(validation.features());
+        int[] yTrain = train.labels();
+        float[][] soft = teacherLogits == null ? null : softmax(teacherLogits, temperature);
+
+        NetworkPlan plan = NetworkPlan.build(spec, layout, classes);
+        Model model = Model.newInstance("edgeloop-" + spec.architecture().wireName(), Device.cpu(), ENGINE);
+        Trainer trainer = null;
+        try {
+            model.setBlock(plan.block());
+            int stepsPerEpoch = (xTrain.length + spec.batchSize() - 1) / spec.batchSize();
+            Tracker lr = schedule(stepsPerEpoch * spec.maxEpochs());
+            Optimizer optimizer = spec.optimizer() == ModelSpec.OptimizerKind.ADAM
+                    ? Optimizer.adam().optLearningRateTracker(lr).build()
+                    : Optimizer.sgd()
+                            .setLearningRateTracker(lr)
+                            .optMomentum(0.9f)
+                            .build();
+            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                    .optInitializer(new XavierInitializer(), Parameter.Type.WEIGHT)
+                    .optOptimizer(optimizer)
+                    .optDevices(new Device[] {Device.cpu()});
+            trainer = model.newTrainer(config);
+            trainer.initialize(batchShape(1));
+
+            Random shuffle = new Random(spec.seed());
+            int[] order = new int[xTrain.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            double bestLoss = Double.POSITIVE_INFINITY;
+            int bestEpoch = 0;
+            int epochsRun = 0;
+            int updates = 0;
+            double lastTrainLoss = Double.NaN;
+            List<float[]> best = plan.snapshot();
+            List<EpochStats> history = new ArrayList<>();
+            for (int epoch = 1; epoch <= spec.maxEpochs(); epoch++) {
+                shuffle(order, shuffle);
+                double lossSum = 0;
+                for (int from = 0; from < order.length; from += spec.batchSize()) {
+                    int to = Math.min(order.length, from + spec.batchSize());
+                    int n = to - from;
+                    float[] bx = new float[n * layout.featureCount()];
+                    long[] by = new long[n];
+                    float[] bs = soft == null ? null : new float[n * classes];
+                    for (int k = 0; k < n; k++) {
+                        int row = order[from + k];
+                        System.arraycopy(xTrain[row], 0, bx, k * layout.featureCount(), layout.featureCount());
+                        by[k] = yTrain[row];
+                        if (bs != null) {
+                            System.arraycopy(soft[row], 0, bs, k * classes, classes);
+                        }
+                    }
+                    // a sub-manager per batch: DJL attaches every intermediate result to the input's manager
+                    try (NDManager batch = model.getNDManager().newSubManager()) {
+                        NDArray x = batch.create(bx, batchShape(n));
+                        NDArray y = batch.create(by);
+                        try (GradientCollector gc = trainer.newGradientCollector()) {
+                            NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
+                            NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
+                            if (bs != null) {
+                                NDArray target = batch.create(bs, new Shape(n, classes));
+                                NDArray logStudent =
+                                        logits.div((float) temperature).logSoftmax(1);
+                                NDArray kl = target.mul(target.add(1e-12f).log().sub(logStudent))
+                                        .sum(new int[] {1})
+                                        .mean()
+                                        .mul((float) (temperature * temperature));
+                                loss = loss.mul((float) (1 - alpha)).add(kl.mul((float) alpha));
+                            }
+                            gc.backward(loss);
+                            lossSum += loss.getFloat() * n;
+                        }
+                        trainer.step();
+                        updates++;
+                    }
+                }
+                epochsRun = epoch;
+                lastTrainLoss = lossSum / order.length;
+                EvaluationMetrics val = EvaluationMetrics.of(
+                        softmax(logits(trainer, xVal, layout.shape()), 1), validation.labels(), classes);
+                EpochStats stats = new EpochStats(
+                        epoch, spec.maxEpochs(), lastTrainLoss, val.loss(), val.accuracy(), lr.getNewValue(updates));
+                history.add(stats);
+                LOG.debugf(
+                        "epoch %d: train loss %.4f, validation loss %.4f, accuracy %.4f",
+                        (Object) epoch, lastTrainLoss, val.loss(), val.accuracy());
+                listener.onEpoch(stats);
+                if (val.loss() < bestLoss) {
+                    bestLoss = val.loss();
+                    bestEpoch = epoch;
+                    best = plan.snapshot();
+                } else if (epoch - bestEpoch >= spec.patience()) {
+                    break;
+                }
+            }
+            if (bestEpoch != epochsRun) {
+                plan.restore(best);
+            }
+            return new TrainedModel(
+                    model,
+                    trainer,
+                    spec,
+                    layout,
+                    standardizer,
+                    plan.layers(layout),
+                    classLabels,
+                    epochsRun,
+                    bestEpoch,
+                    lastTrainLoss,
+                    history,
+                    train.size(),
+                    (System.nanoTime() - started) / 1e9);
+        } catch (RuntimeException | Error e) {
+            if (trainer != null) {
+                trainer.close();
+            }
+            model.close();
+            throw e;
+        }
+    }
+
+    private Shape batchShape(int n) {
+        long[] dims = new long[layout.shape().length + 1];
+        dims[0] = n;
+        for (int i = 0; i < layout.shape().length; i++) {
+            dims[i + 1] = layout.shape()[i];
+        }
+        return new Shape(dims);
+    }
+
+    private Tracker schedule(int totalUpdates) {
+        float base = (float) spec.learningRate();
+        if (spec.schedule() == ModelSpec.Schedule.CONSTANT) {
+            return Tracker.fixed(base);
+        }
+        return Tracker.cosine()
+                .setBaseValue(base)
+                .optFinalValue(base * 0.01f)
+                .setMaxUpdates(Math.max(1, totalUpdates))
+                .build();
+    }
+
+    /** The network's logits for standardized flat rows, batch by batch in sub-managers so nothing leaks. */
+    static float[][] logits(Trainer trainer, float[][] standardized, int[] sampleShape) {
+        float[][] out = new float[standardized.length][];
+        if (standardized.length == 0) {
+            return out;
+        }
+        for (int from = 0; from < standardized.length; from += EVAL_BATCH) {
+            int n = Math.min(EVAL_BATCH, standardized.length - from);
+            int width = standardized[from].length;
+            float[] flat = new float[n * width];
+            for (int k = 0; k < n; k++) {
+                System.arraycopy(standardized[from + k], 0, flat, k * width, width);
+            }
+            long[] dims = new long[sampleShape.length + 1];
+            dims[0] = n;
+            for (int d = 0; d < sampleShape.length; d++) {
+                dims[d + 1] = sampleShape[d];
+            }
+            try (NDManager sub = trainer.getManager().newSubManager()) {
+                NDArray x = sub.create(flat, new Shape(dims));
+                NDArray logits = trainer.evaluate(new NDList(x)).singletonOrThrow();
+                int classes = (int) logits.getShape().get(1);
+                float[] values = logits.toFloatArray();
+                for (int k = 0; k < n; k++) {
+                    out[from + k] = Arrays.copyOfRange(values, k * classes, (k + 1) * classes);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Row-wise softmax of {@code logits / temperature}, in double precision. */
+    public static float[][] softmax(float[][] logits, double temperature) {
+        float[][] out = new float[logits.length][];
+        for (int i = 0; i < logits.length; i++) {
+            float[] z = logits[i];
+            double max = Double.NEGATIVE_INFINITY;
+            for (float v : z) {
+                max = Math.max(max, v / temperature);
+            }
+            double sum = 0;
+            double[] e = new double[z.length];
+            for (int c = 0; c < z.length; c++) {
+                e[c] = Math.exp(z[c] / temperature - max);
+                sum += e[c];
+            }
+            out[i] = new float[z.length];
+            for (int c = 0; c < z.length; c++) {
+                out[i][c] = (float) (e[c] / sum);
+            }
+        }
+        return out;
+    }
+
+    private static void shuffle(int[] a, Random r) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    /** The DJL blocks of a network, in order, and how to read their weights back as {@link Layer}s. */
+    record NetworkPlan(SequentialBlock block, List<Block> slots, List<Layer> kinds, Linear head) {
+
+        static NetworkPlan build(ModelSpec spec, InputLayout layout, int classes) {
+            SequentialBlock net = new SequentialBlock();
+            List<Block> slots = new ArrayList<>();
+            List<Layer> kinds = new ArrayList<>();
+            switch (spec.architecture()) {
+                case MLP -> {
+                    for (int units : spec.units()) {
+                        Linear l = Linear.builder().setUnits(units).build();
+                        add(net, slots, kinds, l, null);
+                        add(net, slots, kinds, Activation.reluBlock(), new Layer.Relu());
+                    }
+                }
+                case CNN1D, CNN2D -> {
+                    boolean twoD = spec.architecture() == Architecture.CNN2D;
+                    int dims = twoD ? 2 : 1;
+                    int[] spatial = Arrays.copyOfRange(layout.shape(), 1, layout.shape().length);
+                    for (int filters : spec.units()) {
+                        Block conv = twoD
+                                ? Conv2d.builder()
+                                        .setKernelShape(new Shape(3, 3))
+                                        .optPadding(new Shape(1, 1))
+                                        .setFilters(filters)
+                                        .build()
+                                : Conv1d.builder()
+                                        .setKernelShape(new Shape(3))
+                                        .optPadding(new Shape(1))
+                                        .setFilters(filters)
+                                        .build();
+                        add(net, slots, kinds, conv, null);
+                        add(net, slots, kinds, Activation.reluBlock(), new Layer.Relu());
+                        if (Arrays.stream(spatial).allMatch(s -> s >= 2)) {
+                            Block pool = twoD
+                                    ? Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2))
+                                    : Pool.maxPool1dBlock(new Shape(2), new Shape(2));
+                            add(net, slots, kinds, pool, new Layer.MaxPool(2, dims));
+                            for (int d = 0; d < spatial.length; d++) {
+                                spatial[d] /= 2;
+                            }
+                        }
+                    }
+                    Block gap = twoD ? Pool.globalAvgPool2dBlock() : Pool.globalAvgPool1dBlock();
+                    net.add(gap);
+                    net.add(Blocks.batchFlattenBlock());
+                    slots.add(gap);
+                    kinds.add(new Layer.GlobalAvgPool());
+                }
+            }
+            Linear head = Linear.builder().setUnits(classes).build();
+            add(net, slots, kinds, head, null);
+            return new NetworkPlan(net, slots, kinds, head);
+        }
+
+        private static void add(SequentialBlock net, List<Block> slots, List<Layer> kinds, Block b, Layer kind) {
+            net.add(b);
+            slots.add(b);
+            kinds.add(kind);
+        }
+
+        /** Copies every parameter to the heap, in block order. */
+        List<float[]> snapshot() {
+            List<float[]> out = new ArrayList<>();
+            for (Parameter p : block.getParameters().values()) {
+                out.add(p.getArray().toFloatArray());
+            }
+            return out;
+        }
+
+        void restore(List<float[]> values) {
+            int i = 0;
+            for (Parameter p : block.getParameters().values()) {
+                p.getArray().set(values.get(i++));
+            }
+        }
+
+        /** The trained network as exportable layers. */
+        List<Layer> layers(InputLayout layout) {
+            List<Layer> out = new ArrayList<>();
+            int[] shape = layout.shape();
+            for (int i = 0; i < slots.size(); i++) {
+                Block b = slots.get(i);
+                Layer layer = kinds.get(i);
+                if (layer == null) {
+                    float[] w = b.getParameters().get("weight").getArray().toFloatArray();
+                    float[] bias = b.getParameters().get("bias").getArray().toFloatArray();
+                    if (b instanceof Linear) {
+                        int outputs = bias.length;
+                        layer = new Layer.Dense(new DenseLayer(w, bias, w.length / outputs, outputs));
+                    } else {
+                        int dims = b instanceof Conv2d ? 2 : 1;
+                        layer = new Layer.Conv(w, bias, shape[0], bias.length, 3, 1, dims);
+                    }
+                }
+                out.add(layer);
+                shape = layer.outputShape(shape);
+            }
+            return out;
+        }
+    }
+}

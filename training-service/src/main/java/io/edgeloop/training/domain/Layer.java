@@ -1,0 +1,122 @@
+package io.edgeloop.training.domain;
+
+/**
+ * One exported layer of a trained network, with its weights on the heap. A network is a list of layers applied in
+ * order to the standardized input; the last layer is a {@link Dense} producing the logits.
+ */
+public sealed interface Layer permits Layer.Dense, Layer.Conv, Layer.Relu, Layer.MaxPool, Layer.GlobalAvgPool {
+
+    /** Number of trainable values. */
+    default long parameterCount() {
+        return 0;
+    }
+
+    /** Output shape (without batch) for an input shape (without batch). */
+    int[] outputShape(int[] input);
+
+    /** Multiply-accumulates for one sample of {@code input} shape. */
+    default long macs(int[] input) {
+        return 0;
+    }
+
+    /**
+     * A fully connected layer on a flat input.
+     *
+     * @param weights weight [out, in] and bias [out]
+     */
+    record Dense(DenseLayer weights) implements Layer {
+        @Override
+        public long parameterCount() {
+            return (long) weights.weight().length + weights.bias().length;
+        }
+
+        @Override
+        public int[] outputShape(int[] input) {
+            return new int[] {weights.outputs()};
+        }
+
+        @Override
+        public long macs(int[] input) {
+            return (long) weights.inputs() * weights.outputs();
+        }
+    }
+
+    /**
+     * A 1D or 2D convolution, stride 1, symmetric zero padding.
+     *
+     * @param weight [filters, inChannels, k] or [filters, inChannels, k, k] (PyTorch = ONNX layout)
+     * @param bias [filters]
+     * @param inChannels input channels
+     * @param filters output channels
+     * @param kernel kernel size per spatial dimension
+     * @param padding zero padding per side
+     * @param spatialDims 1 or 2
+     */
+    record Conv(float[] weight, float[] bias, int inChannels, int filters, int kernel, int padding, int spatialDims)
+            implements Layer {
+        public Conv {
+            long expected = (long) filters * inChannels * (spatialDims == 2 ? kernel * kernel : kernel);
+            if (weight.length != expected || bias.length != filters || spatialDims < 1 || spatialDims > 2) {
+                throw new IllegalArgumentException("conv arrays do not match its shape");
+            }
+        }
+
+        @Override
+        public long parameterCount() {
+            return (long) weight.length + bias.length;
+        }
+
+        @Override
+        public int[] outputShape(int[] input) {
+            int[] out = input.clone();
+            out[0] = filters;
+            for (int d = 1; d < out.length; d++) {
+                out[d] = input[d] + 2 * padding - kernel + 1;
+            }
+            return out;
+        }
+
+        @Override
+        public long macs(int[] input) {
+            int[] out = outputShape(input);
+            long positions = 1;
+            for (int d = 1; d < out.length; d++) {
+                positions *= out[d];
+            }
+            return positions * filters * (weight.length / filters);
+        }
+    }
+
+    /** Element-wise max(0, x). */
+    record Relu() implements Layer {
+        @Override
+        public int[] outputShape(int[] input) {
+            return input.clone();
+        }
+    }
+
+    /**
+     * Max pooling with window = stride = {@code size} over every spatial dimension (floor mode).
+     *
+     * @param size window and stride
+     * @param spatialDims 1 or 2
+     */
+    record MaxPool(int size, int spatialDims) implements Layer {
+        @Override
+        public int[] outputShape(int[] input) {
+            int[] out = input.clone();
+            for (int d = 1; d < out.length; d++) {
+                out[d] = input[d] / size;
+            }
+            return out;
+        }
+    }
+
+    /** Mean over all spatial positions, then flattened to [channels]. */
+    record GlobalAvgPool() implements Layer {
+        @Override
+        public int[] outputShape(int[] input) {
+            return new int[] {input[0]};
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.edgeloop.training.domain;
+
+import io.edgeloop.proto.events.v1.TrainingSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A complete, validated training specification (every default filled in).
+ *
+ * @param architecture network family
+ * @param units hidden widths (MLP) or filters per conv block (CNN), at least one
+ * @param maxEpochs upper bound on passes over the train split
+ * @param batchSize samples per mini-batch
+ * @param learningRate initial step size
+ * @param optimizer {@code adam} or {@code sgd} (momentum 0.9)
+ * @param schedule learning-rate schedule over the run's updates
+ * @param patience epochs without a lower validation loss before training stops early
+ * @param seed seeds weight initialization and batch shuffling
+ */
+public record ModelSpec(
+        Architecture architecture,
+        List<Integer> units,
+        int maxEpochs,
+        int batchSize,
+        double learningRate,
+        OptimizerKind optimizer,
+        Schedule schedule,
+        int patience,
+        long seed) {
+    /** Largest number of hidden layers / conv blocks accepted. */
+    public static final int MAX_LAYERS = 6;
+    /** Largest width / filter count accepted. */
+    public static final int MAX_UNITS = 1024;
+
+    /** Optimizers. */
+    public enum OptimizerKind {
+        ADAM,
+        SGD
+    }
+
+    /** Learning-rate schedules. */
+    public enum Schedule {
+        /** The same rate for every update. */
+        CONSTANT,
+        /** Cosine decay from the initial rate to 1% of it over {@code maxEpochs} epochs. */
+        COSINE
+    }
+
+    public ModelSpec {
+        units = List.copyOf(units);
+        if (architecture == null || optimizer == null || schedule == null) {
+            throw new IllegalArgumentException("architecture, optimizer and schedule are required");
+        }
+        if (units.isEmpty() || units.size() > MAX_LAYERS || units.stream().anyMatch(u -> u < 1 || u > MAX_UNITS)) {
+            throw new IllegalArgumentException("units must be 1-" + MAX_LAYERS + " values in [1, " + MAX_UNITS + "]");
+        }
+        if (maxEpochs < 1 || batchSize < 1 || patience < 1) {
+            throw new IllegalArgumentException("epochs, batch size and patience must be positive");
+        }
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be a positive number");
+        }
+    }
+
+    /** A copy with another architecture and units. */
+    public ModelSpec withLayers(Architecture a, List<Integer> u) {
+        return new ModelSpec(a, u, maxEpochs, batchSize, learningRate, optimizer, schedule, patience, seed);
+    }
+
+    /** A copy with another epoch limit and patience. */
+    public ModelSpec withEpochs(int epochs, int newPatience) {
+        return new ModelSpec(
+                architecture, units, epochs, batchSize, learningRate, optimizer, schedule, newPatience, seed);
+    }
+
+    /** This spec as the event contract's message (defaults filled in). */
+    public TrainingSpec toProto() {
+        return TrainingSpec.newBuilder()
+                .setArchitecture(architecture.wireName())
+                .addAllHiddenUnits(units)
+                .setMaxEpochs(maxEpochs)
+                .setBatchSize(batchSize)
+                .setLearningRate(learningRate)
+                .setOptimizer(optimizer.name().toLowerCase(Locale.ROOT))
+                .setPatience(patience)
+                .setSeed(seed)
+                .build();
+    }
+
+    /**
+     * Checks a requested spec; every unset field is fine (the default applies).
+     *
+     * @param prefix field-name prefix of the problems, e.g. {@code spec.}
+     */
+    public static List<FieldProblem> problems(TrainingSpec s, String prefix) {
+        List<FieldProblem> out = new ArrayList<>();
+        try {
+            Architecture.parseOrAuto(s.getArchitecture());
+        } catch (IllegalArgumentException e) {
+            out.add(new FieldProblem(prefix + "architecture", e.getMessage()));
+        }
+        if (s.getHiddenUnitsCount() > MAX_LAYERS) {
+            out.add(new FieldProblem(prefix + "hiddenUnits", "at most " + MAX_LAYERS + " layers"));
+        }
+        for (int i = 0; i < s.getHiddenUnitsCount(); i++) {
+            int u = s.getHiddenUnits(i);
+            if (u < 1 || u > MAX_UNITS) {
+                out.add(new FieldProblem(prefix + "hiddenUnits[" + i + "]", "must be 1-" + MAX_UNITS));
+            }
+        }
+        if (s.getMaxEpochs() < 0 || s.getMaxEpochs() > 1000) {
+            out.add(new FieldProblem(prefix + "maxEpochs", "must be 1-1000 (0 = default)"));
+        }
+        if (s.getBatchSize() < 0 || s.getBatchSize() > 4096) {
+            out.add(new FieldProblem(prefix + "batchSize", "must be 1-4096 (0 = default)"));
+        }
+        if (!Double.isFinite(s.getLearningRate()) || s.getLearningRate() < 0 || s.getLearningRate() > 10) {
+            out.add(new FieldProblem(prefix + "learningRate", "must be in (0, 10] (0 = default)"));
+        }
+        if (!s.getOptimizer().isBlank()) {
+            try {
+                OptimizerKind.valueOf(s.getOptimizer().trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                out.add(new FieldProblem(prefix + "optimizer", "must be adam or sgd"));
+            }
+        }
+        if (s.getPatience() < 0 || s.getPatience() > 1000) {
+            out.add(new FieldProblem(prefix + "patience", "must be 1-1000 (0 = default)"));
+        }
+        if (s.getDistillationTemperature() < 0 || !Double.isFinite(s.getDistillationTemperature())) {
+            out.add(new FieldProblem(prefix + "distillationTemperature", "must be >= 0"));
+        }
+        return out;
+    }
+
+    /**
+     * Fills a requested spec with defaults. The architecture follows the data kind unless the spec names one; units
+     * default to {@code defaults.units()} for the default's architecture and to {@link
+     * Architecture#defaultUnits()} otherwise.
+     *
+     * @throws IllegalArgumentException when the spec has problems (see {@link #problems})
+     */
+    public static ModelSpec resolve(TrainingSpec s, DataKind kind, ModelSpec defaults) {
+        List<FieldProblem> problems = problems(s, "");
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid training spec: "
+                    + String.join(
+                            "; ",
+                            problems.stream()
+                                    .map(p -> p.field() + " " + p.message())
+                                    .toList()));
+        }
+        Architecture requested = Architecture.parseOrAuto(s.getArchitecture());
+        Architecture arch = requested != null ? requested : kind.defaultArchitecture();
+        List<Integer> units = s.getHiddenUnitsCount() > 0
+                ? s.getHiddenUnitsList()
+                : arch == defaults.architecture() ? defaults.units() : arch.defaultUnits();
+        return new ModelSpec(
+                arch,
+                units,
+                s.getMaxEpochs() > 0 ? s.getMaxEpochs() : defaults.maxEpochs(),
+                s.getBatchSize() > 0 ? s.getBatchSize() : defaults.batchSize(),
+                s.getLearningRate() > 0 ? s.getLearningRate() : defaults.learningRate(),
+                s.getOptimizer().isBlank()
+                        ? defaults.optimizer()
+                        : OptimizerKind.valueOf(s.getOptimizer().trim().toUpperCase(Locale.ROOT)),
+                defaults.schedule(),
+                s.getPatience() > 0 ? s.getPatience() : defaults.patience(),
+                s.getSeed() != 0 ? s.getSeed() : defaults.seed());
+    }
+}
