@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.edgeloop.proto.events.v1.DataReady;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.events.v1.DriftDetected;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +23,7 @@ class LoopEndToEndIT {
         Path home = Path.of(System.getProperty("edgeloop.home", ".."))
                 .toAbsolutePath()
                 .normalize();
+        Path workDir;
         try (LocalStack stack = LocalStack.builder()
                         .home(home)
                         .agents(2)
@@ -32,6 +34,7 @@ class LoopEndToEndIT {
                         .start();
                 EventWatcher events = new EventWatcher(
                         stack.kafkaBootstrapServers(), o -> System.out.println("[e2e] " + LoopDriver.describe(o)))) {
+            workDir = stack.workDir();
 
             LoopReport report = new LoopDriver(
                             stack, events, line -> System.out.println("[e2e] " + line), Duration.ofMinutes(4))
@@ -90,5 +93,11 @@ class LoopEndToEndIT {
                         "trace " + it.traceId() + " (" + it.trigger() + ") covers only " + it.tracedServices());
             }
         }
+
+        // closing the stack leaves nothing behind: no child process (services, agents, PostgreSQL), no work dir
+        assertEquals(
+                List.of(),
+                ProcessHandle.current().descendants().map(ProcessHandle::info).toList());
+        assertTrue(!Files.exists(workDir), workDir + " was not removed");
     }
 }

@@ -2,6 +2,8 @@ package io.edgeloop.agent.api;
 
 import io.edgeloop.agent.domain.Simulator;
 import io.edgeloop.common.SensorSimulator;
+import io.edgeloop.kit.api.ApiException;
+import io.edgeloop.kit.api.Problem;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;

@@ -1,2 +1,0 @@
-/** Trace export: spans go to Zipkin when {@code edgeloop.tracing.zipkin-endpoint} is set. */
-package io.edgeloop.agent.tracing;
