@@ -11,10 +11,12 @@ import io.edgeloop.proto.events.v1.ModelTrained;
 import io.edgeloop.proto.events.v1.VariantSummary;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -116,6 +118,7 @@ public final class LoopDriver {
                 iterations,
                 events.events(Deployed.class).size(),
                 events.events(DriftDetected.class).size(),
+                driftOutcomes(),
                 (System.nanoTime() - t0) / 1e9);
     }
 
@@ -134,6 +137,23 @@ public final class LoopDriver {
                 stageTimeout,
                 "ModelOptimized for v" + version);
         return events.await(Deployed.class, e -> e.getModelVersion() == version, stageTimeout, "Deployed v" + version);
+    }
+
+    /** What became of each DriftDetected: the snapshot it caused, or why none was cut. */
+    private List<String> driftOutcomes() {
+        List<String> out = new ArrayList<>();
+        for (DriftDetected d : events.events(DriftDetected.class)) {
+            String caused = events.events(DataReady.class).stream()
+                    .filter(r -> r.getMeta().getCausationId().equals(d.getMeta().getEventId()))
+                    .map(DataReady::getSnapshotId)
+                    .findFirst()
+                    .map(id -> "retraining on " + id)
+                    .orElse("no new labelled data since the last snapshot, so no retraining");
+            out.add(String.format(
+                    "v%d drift %.2f (vs %s) -> %s",
+                    d.getModelVersion(), d.getDriftScore(), d.getReferenceSnapshotId(), caused));
+        }
+        return out;
     }
 
     /** Waits until the rollout of {@code version} passed its last health gate (its "completed" Deployed event). */
@@ -219,7 +239,7 @@ public final class LoopDriver {
             }
             if (serving.values().stream().allMatch(v -> v == version)) {
                 log.accept("devices " + serving.keySet() + " serve model v" + version);
-                return Map.copyOf(serving);
+                return Collections.unmodifiableMap(new TreeMap<>(serving));
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("devices do not serve v" + version + ": " + serving);

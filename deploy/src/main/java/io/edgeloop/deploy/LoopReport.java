@@ -17,6 +17,7 @@ import java.util.Set;
  * @param iterations per loop iteration: trace id and the services that reported spans in it
  * @param deployedEvents Deployed events seen on the topic
  * @param driftEvents DriftDetected events seen on the topic
+ * @param driftOutcomes per DriftDetected event: what it led to
  * @param seconds wall time of the whole loop
  */
 public record LoopReport(
@@ -29,6 +30,7 @@ public record LoopReport(
         List<Iteration> iterations,
         int deployedEvents,
         int driftEvents,
+        List<String> driftOutcomes,
         double seconds) {
 
     /** A registered model version with its lineage and figures. */

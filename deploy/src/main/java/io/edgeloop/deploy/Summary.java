@@ -29,6 +29,9 @@ final class Summary {
             s.append(String.format("  %s serves v%d%n", d.getKey(), d.getValue()));
         }
         s.append(String.format("%nevents: %d Deployed, %d DriftDetected%n", r.deployedEvents(), r.driftEvents()));
+        for (String outcome : r.driftOutcomes()) {
+            s.append("  ").append(outcome).append('\n');
+        }
         s.append("\ntraces (one per loop iteration):\n");
         for (LoopReport.Iteration it : r.iterations()) {
             s.append(String.format(
