@@ -41,7 +41,8 @@ public final class StaticQuantizer {
     private StaticQuantizer() {}
 
     /** The activations that will be quantized, i.e. the tensors to calibrate. */
-    public static Set<String> activationsToCalibrate(OnnxMl.ModelProto m) {
+    public static Set<String> activationsToCalibrate(OnnxMl.ModelProto model) {
+        OnnxMl.ModelProto m = StandardizationFolding.fold(model);
         OnnxMl.GraphProto g = m.getGraph();
         Map<String, TensorProto> init = initializers(g);
         ShapeInference.Result shapes = ShapeInference.infer(g);
@@ -79,7 +80,8 @@ public final class StaticQuantizer {
      * @param ranges calibrated {lo, hi} of every tensor in {@link #activationsToCalibrate}
      * @param unsignedActivations uint8 activations when true, int8 otherwise
      */
-    public static Result quantize(OnnxMl.ModelProto m, Map<String, float[]> ranges, boolean unsignedActivations) {
+    public static Result quantize(OnnxMl.ModelProto model, Map<String, float[]> ranges, boolean unsignedActivations) {
+        OnnxMl.ModelProto m = StandardizationFolding.fold(model);
         OnnxMl.GraphProto g = m.getGraph();
         Map<String, TensorProto> init = initializers(g);
         Set<String> activations = activationsToCalibrate(m);
@@ -137,7 +139,7 @@ public final class StaticQuantizer {
                 .filter(v -> !init.containsKey(v.getName()) || used.contains(v.getName()))
                 .toList();
         out.clearInput().addAllInput(inputs);
-        return new Result(withOpset(m, out.build()), nodes, params.size());
+        return new Result(compact(withOpset(m, out.build())), nodes, params.size());
     }
 
     /** {@code m} with {@code graph} and a default-domain opset of at least {@link #OPSET}. */
@@ -197,6 +199,8 @@ public final class StaticQuantizer {
         long[] channels = {dims[axis]};
         newInit.add(Tensors.byteTensor(base + "_quantized", dims, Tensors.INT8, q));
         newInit.add(Tensors.floatTensor(base + "_scale", channels, scales));
+        // an explicit zero point: ONNX Runtime's QGemm fusion needs the weight DequantizeLinear to have one (stored
+        // once per channel count: identical initializers are shared)
         newInit.add(Tensors.byteTensor(base + "_zero_point", channels, Tensors.INT8, new byte[(int) dims[axis]]));
         out.addNode(Tensors.node(
                 "DequantizeLinear",
@@ -224,6 +228,94 @@ public final class StaticQuantizer {
                     Tensors.intAttribute("axis", 0)));
             b.setInput(2, bb + "_dq");
         }
+    }
+
+    /** Suffix kept on int8 weight tensors so that tools (and the benchmark) can tell them from other tensors. */
+    public static final String WEIGHT_SUFFIX = "_quantized";
+
+    /**
+     * {@code m} with fewer bytes and the same function: identical initializers stored once, every tensor other than
+     * the graph inputs and outputs renamed to a short id in order of appearance (int8 weights keep
+     * {@link #WEIGHT_SUFFIX}), node names and doc strings dropped. Metadata, inputs, outputs and opsets are kept.
+     */
+    static OnnxMl.ModelProto compact(OnnxMl.ModelProto m) {
+        OnnxMl.GraphProto g = m.getGraph();
+        Set<String> keep = new HashSet<>();
+        g.getInputList().forEach(v -> keep.add(v.getName()));
+        g.getOutputList().forEach(v -> keep.add(v.getName()));
+        Map<String, String> names = new HashMap<>();
+        Map<String, String> byContent = new HashMap<>(); // content key -> kept name
+        List<TensorProto> inits = new ArrayList<>();
+        int[] next = {0};
+        for (TensorProto t : g.getInitializerList()) {
+            if (keep.contains(t.getName())) {
+                inits.add(t.toBuilder().clearDocString().build());
+                continue;
+            }
+            String key = t.getDataType() + "|" + t.getDimsList() + "|"
+                    + t.getRawData().toStringUtf8().hashCode();
+            String same = byContent.get(key);
+            if (same != null && sameContent(t, g, names, same)) {
+                names.put(t.getName(), same);
+                continue;
+            }
+            boolean weight = t.getName().endsWith(WEIGHT_SUFFIX) && t.getDimsCount() >= 2;
+            String name = shortName(next, keep) + (weight ? WEIGHT_SUFFIX : "");
+            names.put(t.getName(), name);
+            byContent.putIfAbsent(key, name);
+            inits.add(t.toBuilder().setName(name).clearDocString().build());
+        }
+        OnnxMl.GraphProto.Builder out =
+                g.toBuilder().clearNode().clearInitializer().clearDocString();
+        for (NodeProto n : g.getNodeList()) {
+            NodeProto.Builder b = n.toBuilder().clearName().clearDocString();
+            for (int i = 0; i < b.getInputCount(); i++) {
+                b.setInput(i, rename(b.getInput(i), names, keep, next));
+            }
+            for (int i = 0; i < b.getOutputCount(); i++) {
+                b.setOutput(i, rename(b.getOutput(i), names, keep, next));
+            }
+            out.addNode(b);
+        }
+        out.addAllInitializer(inits);
+        out.clearValueInfo();
+        for (OnnxMl.ValueInfoProto v : g.getValueInfoList()) {
+            if (names.containsKey(v.getName())) {
+                out.addValueInfo(v.toBuilder().setName(names.get(v.getName())).clearDocString());
+            }
+        }
+        List<OnnxMl.ValueInfoProto> inputs = out.getInputList().stream()
+                .filter(v -> keep.contains(v.getName()))
+                .toList();
+        out.clearInput().addAllInput(inputs);
+        return m.toBuilder().setGraph(out).clearDocString().build();
+    }
+
+    private static boolean sameContent(TensorProto t, OnnxMl.GraphProto g, Map<String, String> names, String kept) {
+        for (TensorProto o : g.getInitializerList()) {
+            if (kept.equals(names.get(o.getName()))) {
+                return o.getDataType() == t.getDataType()
+                        && o.getDimsList().equals(t.getDimsList())
+                        && o.getRawData().equals(t.getRawData())
+                        && !o.getRawData().isEmpty();
+            }
+        }
+        return false;
+    }
+
+    private static String rename(String t, Map<String, String> names, Set<String> keep, int[] next) {
+        if (t.isEmpty() || keep.contains(t)) {
+            return t;
+        }
+        return names.computeIfAbsent(t, k -> shortName(next, keep));
+    }
+
+    private static String shortName(int[] next, Set<String> keep) {
+        String s;
+        do {
+            s = "t" + Integer.toString(next[0]++, 36);
+        } while (keep.contains(s));
+        return s;
     }
 
     /** Output-channel axis of a quantizable node's weight. */
