@@ -189,7 +189,8 @@ public final class CompilationEngine {
                     DynamicQuantizer.Result r = DynamicQuantizer.quantize(source);
                     written = r.model();
                     extra.put("quantized_nodes", (double) r.quantizedNodes());
-                    settings.put("weight_type", "int8-per-channel-symmetric");
+                    // Conv weights are the same symmetric int8 values stored as uint8 with zero point 128 (ConvInteger)
+                    settings.put("weight_type", "int8-per-channel-symmetric (uint8+128 for ConvInteger)");
                     settings.put("optimization_level", "NO_OPT (fused by ONNX Runtime at load)");
                     evalLevel = options.quantizedLoadLevel();
                 }

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,14 @@ import java.util.Set;
  * Dynamic int8 quantization: no calibration, activations are quantized at run time. A Gemm or MatMul with an
  * initializer weight becomes {@code DynamicQuantizeLinear(x) -> MatMulInteger(x_u8, W_s8, x_zp) -> Cast(float) ->
  * Mul(x_scale * w_scale[c]) [-> Add(bias)]} with per-column symmetric int8 weights (the pattern ONNX Runtime fuses
- * into DynamicQuantizeMatMul). A Conv gets int8 per-channel weights with a DequantizeLinear only (weights-only: the
- * size shrinks, the arithmetic stays float).
+ * into DynamicQuantizeMatMul). A Conv with an initializer weight (and no bias, or a float initializer bias) becomes
+ * {@code DynamicQuantizeLinear(x) -> ConvInteger(x_u8, W_u8, x_zp, 128) -> Cast(float) -> Mul(x_scale * w_scale[c])
+ * [-> Add(bias)]} with the Conv's attributes. ONNX Runtime's CPU ConvInteger takes only a per-tensor (scalar) weight
+ * zero point, and its older releases only uint8 weights (1.29 accepts int8 too), so the weights are per-output-channel
+ * symmetric int8 ({@code max|w|/127}, values in [-127, 127]) stored as uint8 with the shared zero point 128, which
+ * every release runs; the per-channel scales are applied after the integer convolution (shaped [M, 1, ...] to
+ * broadcast over the output), so the granularity stays per channel. A Conv whose bias is not a float initializer gets
+ * int8 per-channel weights with a DequantizeLinear only (weights-only: the size shrinks, the arithmetic stays float).
  */
 public final class DynamicQuantizer {
     /**
@@ -36,6 +43,9 @@ public final class DynamicQuantizer {
             String p = "dq" + index++;
             if (StaticQuantizer.quantizable(n, init) && !n.getOpType().equals("Conv")) {
                 matMulInteger(n, init, p, out, newInit);
+                count++;
+            } else if (StaticQuantizer.quantizable(n, init) && convIntegerBias(n, init)) {
+                convInteger(n, init, p, out, newInit);
                 count++;
             } else if (StaticQuantizer.quantizable(n, init)) {
                 weightsOnly(n, init, p, out, newInit);
@@ -103,6 +113,69 @@ public final class DynamicQuantizer {
                 "Mul", p + "_Mul", List.of(p + "_float", p + "_scale"), List.of(bias ? p + "_scaled" : y)));
         if (bias) {
             out.addNode(Tensors.node("Add", p + "_bias_Add", List.of(p + "_scaled", n.getInput(2)), List.of(y)));
+        }
+    }
+
+    /** Whether a Conv's bias is absent or a float initializer of [M] values (as ConvInteger needs it separately). */
+    private static boolean convIntegerBias(NodeProto n, Map<String, TensorProto> init) {
+        if (n.getInputCount() < 3 || n.getInput(2).isEmpty()) {
+            return true;
+        }
+        TensorProto b = init.get(n.getInput(2));
+        long channels = init.get(n.getInput(1)).getDims(0);
+        return b != null && b.getDataType() == Tensors.FLOAT && b.getDimsCount() == 1 && b.getDims(0) == channels;
+    }
+
+    private static void convInteger(
+            NodeProto n,
+            Map<String, TensorProto> init,
+            String p,
+            OnnxMl.GraphProto.Builder out,
+            List<TensorProto> newInit) {
+        TensorProto w = init.get(n.getInput(1));
+        long[] dims = Tensors.dims(w);
+        float[] values = Tensors.floats(w);
+        float[] scales = QuantMath.perChannelScales(values, dims, 0);
+        byte[] q = QuantMath.quantizeWeights(values, dims, 0, scales);
+        byte[] u = new byte[q.length];
+        for (int i = 0; i < q.length; i++) {
+            u[i] = (byte) (q[i] + 128); // int8 [-127, 127] -> uint8 [1, 255], zero point 128
+        }
+        // [M, 1, ...]: one scale (and bias) per output channel, broadcast over the spatial axes of [N, M, ...]
+        long[] channelDims = new long[dims.length - 1];
+        Arrays.fill(channelDims, 1);
+        channelDims[0] = dims[0];
+        String x = n.getInput(0);
+        String y = n.getOutput(0);
+        newInit.add(Tensors.byteTensor(p + "_W_quantized", dims, Tensors.UINT8, u));
+        newInit.add(Tensors.byteTensor(p + "_W_zero_point", new long[0], Tensors.UINT8, new byte[] {(byte) 128}));
+        newInit.add(Tensors.floatTensor(p + "_W_scale", channelDims, scales));
+        out.addNode(Tensors.node(
+                "DynamicQuantizeLinear",
+                p + "_DynamicQuantizeLinear",
+                List.of(x),
+                List.of(p + "_x_quantized", p + "_x_scale", p + "_x_zero_point")));
+        out.addNode(NodeProto.newBuilder()
+                .setOpType("ConvInteger")
+                .setName(p + "_ConvInteger")
+                .addAllInput(List.of(p + "_x_quantized", p + "_W_quantized", p + "_x_zero_point", p + "_W_zero_point"))
+                .addOutput(p + "_int32")
+                .addAllAttribute(n.getAttributeList())
+                .build());
+        out.addNode(Tensors.node(
+                "Cast",
+                p + "_Cast",
+                List.of(p + "_int32"),
+                List.of(p + "_float"),
+                Tensors.intAttribute("to", Tensors.FLOAT)));
+        out.addNode(
+                Tensors.node("Mul", p + "_scale_Mul", List.of(p + "_x_scale", p + "_W_scale"), List.of(p + "_scale")));
+        boolean bias = n.getInputCount() > 2 && !n.getInput(2).isEmpty();
+        out.addNode(Tensors.node(
+                "Mul", p + "_Mul", List.of(p + "_float", p + "_scale"), List.of(bias ? p + "_scaled" : y)));
+        if (bias) {
+            newInit.add(Tensors.floatTensor(p + "_bias", channelDims, Tensors.floats(init.get(n.getInput(2)))));
+            out.addNode(Tensors.node("Add", p + "_bias_Add", List.of(p + "_scaled", p + "_bias"), List.of(y)));
         }
     }
 

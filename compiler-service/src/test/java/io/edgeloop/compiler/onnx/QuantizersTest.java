@@ -240,6 +240,50 @@ class QuantizersTest {
     }
 
     @Test
+    void dynamicQuantizationRunsConvAsConvIntegerAndAgrees() throws Exception {
+        OnnxMl.ModelProto cnn = TestGraphs.cnn1d(3, 64, 16, 4, 7);
+        ValidationSet data = TestGraphs.windows(500, 3, 64, 9);
+        DynamicQuantizer.Result d = DynamicQuantizer.quantize(cnn);
+        assertEquals(3, d.quantizedNodes());
+        assertEquals(List.of(), OnnxChecker.check(d.model()));
+        OnnxMl.GraphProto g = d.model().getGraph();
+        List<OnnxMl.NodeProto> convs = g.getNodeList().stream()
+                .filter(n -> n.getOpType().equals("ConvInteger"))
+                .toList();
+        assertEquals(2, convs.size(), "both Conv run as ConvInteger");
+        assertTrue(g.getNodeList().stream().noneMatch(n -> n.getOpType().equals("Conv")));
+        assertTrue(g.getNodeList().stream().noneMatch(n -> n.getOpType().equals("DequantizeLinear")));
+        // the Conv attributes are kept
+        OnnxMl.NodeProto conv1 = convs.get(0);
+        assertArrayEquals(new long[] {5}, Tensors.intsAttr(conv1, "kernel_shape"));
+        assertArrayEquals(new long[] {2, 2}, Tensors.intsAttr(conv1, "pads"));
+        // uint8 weights (int8 symmetric + 128) with the scalar zero point 128 ONNX Runtime's CPU kernel needs
+        Map<String, OnnxMl.TensorProto> init = StaticQuantizer.initializers(g);
+        OnnxMl.TensorProto w = init.get(conv1.getInput(1));
+        assertEquals(Tensors.UINT8, w.getDataType());
+        assertArrayEquals(new long[] {16, 3, 5}, Tensors.dims(w));
+        OnnxMl.TensorProto wzp = init.get(conv1.getInput(3));
+        assertEquals(Tensors.UINT8, wzp.getDataType());
+        assertEquals(0, wzp.getDimsCount());
+        assertEquals(128, Tensors.bytes(wzp)[0] & 0xff);
+        assertTrue(!init.containsKey("conv1_w") && !init.containsKey("conv1_b"), "float Conv weights are dropped");
+        long[] dims = {3, 64};
+        float[][] f = run(cnn.toByteArray(), data, dims, OrtSession.SessionOptions.OptLevel.NO_OPT);
+        for (OrtSession.SessionOptions.OptLevel level :
+                List.of(OrtSession.SessionOptions.OptLevel.NO_OPT, OrtSession.SessionOptions.OptLevel.ALL_OPT)) {
+            float[][] dy = run(d.model().toByteArray(), data, dims, level);
+            assertTrue(agreement(f, dy) >= 0.98, level + " agreement " + agreement(f, dy));
+            double maxDiff = 0;
+            for (int i = 0; i < f.length; i++) {
+                for (int c = 0; c < f[i].length; c++) {
+                    maxDiff = Math.max(maxDiff, Math.abs(f[i][c] - dy[i][c]));
+                }
+            }
+            assertTrue(maxDiff < 0.01, level + " max |difference| of the probabilities " + maxDiff);
+        }
+    }
+
+    @Test
     void magnitudePruningZeroesTheSmallestWeightsPerLayer() {
         float[] pruned = MagnitudePruner.prune(new float[] {0.1f, -3f, 0.05f, 2f, -0.2f, 1f}, 0.5);
         assertArrayEquals(new float[] {0f, -3f, 0f, 2f, 0f, 1f}, pruned);
