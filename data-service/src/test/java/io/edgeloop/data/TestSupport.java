@@ -15,18 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Helpers shared by the tests: REST setup, independent re-computation of ids and splits, Kafka I/O. */
@@ -138,27 +133,11 @@ final class TestSupport {
             Predicate<ConsumerRecord<String, byte[]>> match,
             Predicate<List<ConsumerRecord<String, byte[]>>> done,
             Duration timeout) {
-        Properties p = new Properties();
-        p.put(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KafkaTestResource.broker().bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<ConsumerRecord<String, byte[]>> matched = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline && !done.test(matched)) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (match.test(r)) {
-                        matched.add(r);
-                    }
-                }
-            }
-        }
-        return matched;
+        return KafkaTestResource.broker()
+                .read(topic, read -> done.test(read.stream().filter(match).toList()), timeout)
+                .stream()
+                .filter(match)
+                .toList();
     }
 
     static String header(ConsumerRecord<String, byte[]> r, String name) {

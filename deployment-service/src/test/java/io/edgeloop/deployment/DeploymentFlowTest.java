@@ -45,15 +45,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -304,24 +300,12 @@ class DeploymentFlowTest {
 
     private static ConsumerRecord<String, byte[]> awaitRecord(
             String topic, java.util.function.Predicate<ConsumerRecord<String, byte[]>> match) {
-        Properties p = new Properties();
-        p.put(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KafkaTestResource.broker().bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (var consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (match.test(r)) {
-                        return r;
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no matching record on " + topic + " within " + WAIT_S + " s");
+        return KafkaTestResource.broker()
+                .read(topic, read -> read.stream().anyMatch(match), Duration.ofSeconds(WAIT_S))
+                .stream()
+                .filter(match)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no matching record on " + topic + " within " + WAIT_S + " s"));
     }
 
     private Watch watch(String deviceId) {

@@ -35,16 +35,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -603,29 +598,12 @@ class TrainingServiceTest {
     /** All records of {@code topic} from the beginning, read until one matches {@code until}. */
     private static List<ConsumerRecord<String, byte[]>> read(
             String topic, Predicate<ConsumerRecord<String, byte[]>> until) {
-        List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        KafkaTestResource.broker().bootstrapServers(),
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                        "false"),
-                new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    all.add(r);
-                }
-                if (all.stream().anyMatch(until)) {
-                    return all;
-                }
-            }
+        List<ConsumerRecord<String, byte[]>> all =
+                KafkaTestResource.broker().read(topic, read -> read.stream().anyMatch(until), WAIT);
+        if (all.stream().noneMatch(until)) {
+            throw new AssertionError("no matching record on " + topic + " within " + WAIT + "; read " + all.size());
         }
-        throw new AssertionError("no matching record on " + topic + " within " + WAIT + "; read " + all.size());
+        return all;
     }
 
     private static JsonPath awaitRun(String runId, Predicate<String> status) {
