@@ -165,29 +165,25 @@ class CompilerServiceTest {
 
     /** The first ModelOptimized on the topic that matches {@code match}. */
     ModelOptimized awaitOptimized(Predicate<ModelOptimized> match) throws Exception {
-        try (var consumer = new KafkaConsumer<String, byte[]>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrap,
-                        ConsumerConfig.GROUP_ID_CONFIG,
-                        "test-" + UUID.randomUUID(),
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                        "earliest"),
-                new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.MODEL_OPTIMIZED));
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    ModelOptimized e = ModelOptimized.parseFrom(r.value());
-                    if (match.test(e)) {
-                        assertEquals(e.getModelName(), r.key());
-                        return e;
-                    }
-                }
-            }
+        Predicate<ConsumerRecord<String, byte[]>> matching = r -> match.test(parse(r));
+        ConsumerRecord<String, byte[]> r =
+                KafkaTestResource.broker()
+                        .read(Topics.MODEL_OPTIMIZED, read -> read.stream().anyMatch(matching), WAIT)
+                        .stream()
+                        .filter(matching)
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("no matching ModelOptimized within " + WAIT));
+        ModelOptimized e = parse(r);
+        assertEquals(e.getModelName(), r.key());
+        return e;
+    }
+
+    private static ModelOptimized parse(ConsumerRecord<String, byte[]> r) {
+        try {
+            return ModelOptimized.parseFrom(r.value());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError("undecodable record on " + r.topic(), e);
         }
-        throw new AssertionError("no matching ModelOptimized within " + WAIT);
     }
 
     static <T> T await(String what, Supplier<Optional<T>> probe) throws InterruptedException {
