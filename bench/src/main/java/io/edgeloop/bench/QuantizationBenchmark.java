@@ -18,7 +18,10 @@ import io.edgeloop.training.domain.SplitData;
 import io.edgeloop.training.domain.TrainedModel;
 import io.edgeloop.training.domain.TrainingData;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +35,7 @@ import java.util.Random;
  * warm-up first): file size, single-sample and batch-64 median latency, test accuracy, and training time per epoch.
  *
  * <p>Run: {@code ./mvnw -B -o -q -f bench/pom.xml compile exec:java} (add {@code -Pworking-tree} to use the modules'
- * uninstalled {@code target/*.jar}).
+ * uninstalled {@code target/*.jar}); {@code -Dbench.dump=DIR} also writes each float and int8 model there.
  */
 public final class QuantizationBenchmark {
     private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
@@ -48,6 +51,7 @@ public final class QuantizationBenchmark {
             long floatBytes,
             long int8Bytes,
             double weightRatio,
+            long floorBytes,
             double floatAccuracy,
             double int8Accuracy,
             double floatSingleUs,
@@ -66,18 +70,19 @@ public final class QuantizationBenchmark {
                 run("1D-CNN [3x128] 64-128", Architecture.CNN1D, List.of(64, 128), windowData(), new int[] {3, 128});
         System.out.println();
         System.out.println(
-                "model                 epochs s/epoch  float B  int8 B  size  weights  acc f   acc i8  d pts "
+                "model                 epochs s/epoch  float B  int8 B  size  floor  weights  acc f   acc i8  d pts "
                         + " 1x f us 1x i8 us 1x ratio  64x f us 64x i8 us 64x ratio");
         for (Row r : List.of(mlp, wide, cnn, cnnWide)) {
             System.out.println(String.format(
                     Locale.ROOT,
-                    "%-21s %6d %7.3f %8d %7d %5.2fx %6.2fx %7.4f %7.4f %+5.2f %8.1f %8.1f %7.2fx %9.1f %9.1f %8.2fx",
+                    "%-21s %6d %7.3f %8d %7d %5.2fx %5.2fx %6.2fx %7.4f %7.4f %+5.2f %8.1f %8.1f %7.2fx %9.1f %9.1f %8.2fx",
                     r.name,
                     r.epochs,
                     r.secondsPerEpoch,
                     r.floatBytes,
                     r.int8Bytes,
                     (double) r.int8Bytes / r.floatBytes,
+                    (double) r.floorBytes / r.floatBytes,
                     r.weightRatio,
                     r.floatAccuracy,
                     r.int8Accuracy,
@@ -90,8 +95,9 @@ public final class QuantizationBenchmark {
                     r.int8BatchUs / r.floatBatchUs));
         }
         System.out.println("ratios are int8 / float: below 1.00x is smaller or faster; 'weights' compares the"
-                + " Gemm/Conv weight tensors only (file size adds scales, int32 biases, float input statistics and the"
-                + " QDQ graph)");
+                + " Gemm/Conv weight tensors only; 'floor' is the smallest possible int8 file with per-channel scales"
+                + " and int32 biases: the float file's bytes other than weights and biases (graph, metadata, input"
+                + " statistics) plus 1 byte per weight and 8 per output channel (int32 bias + float scale)");
     }
 
     static Row run(String name, Architecture arch, List<Integer> units, TrainingData data, int[] shape)
@@ -118,6 +124,13 @@ public final class QuantizationBenchmark {
             throw new IllegalStateException("quantized model fails the checker: " + problems);
         }
         byte[] int8Model = int8.toByteArray();
+        String dump = System.getProperty("bench.dump");
+        if (dump != null) {
+            Path dir = Files.createDirectories(Path.of(dump));
+            String file = name.replaceAll("[^A-Za-z0-9]+", "-");
+            Files.write(dir.resolve(file + "-float.onnx"), floatModel);
+            Files.write(dir.resolve(file + "-int8.onnx"), int8Model);
+        }
         long[] dims = Arrays.stream(shape).asLongStream().toArray();
         try (Measured f = new Measured(floatModel, dims);
                 Measured q = new Measured(int8Model, dims)) {
@@ -143,6 +156,7 @@ public final class QuantizationBenchmark {
                     floatModel.length,
                     int8Model.length,
                     weightRatio,
+                    floorBytes(proto),
                     accF,
                     accQ,
                     singleF,
@@ -150,6 +164,39 @@ public final class QuantizationBenchmark {
                     batchF,
                     batchQ);
         }
+    }
+
+    /**
+     * The least an int8 file of {@code floatModel} can weigh with per-channel symmetric weights and int32 biases: its
+     * bytes other than the Gemm/Conv/MatMul weights and biases (graph, metadata, other constants), plus one byte per
+     * weight and, per output channel, a 4-byte int32 bias and a 4-byte float scale.
+     */
+    static long floorBytes(OnnxMl.ModelProto floatModel) {
+        Map<String, OnnxMl.TensorProto> init = new HashMap<>();
+        floatModel.getGraph().getInitializerList().forEach(t -> init.put(t.getName(), t));
+        long floatParams = 0;
+        long weights = 0;
+        long channels = 0;
+        for (OnnxMl.NodeProto n : floatModel.getGraph().getNodeList()) {
+            if (!List.of("Gemm", "Conv", "MatMul").contains(n.getOpType()) || n.getInputCount() < 2) {
+                continue;
+            }
+            OnnxMl.TensorProto w = init.get(n.getInput(1));
+            if (w == null) {
+                continue;
+            }
+            long count = w.getDimsList().stream().mapToLong(Long::longValue).reduce(1, (a, b) -> a * b);
+            boolean transB =
+                    n.getAttributeList().stream().anyMatch(a -> a.getName().equals("transB") && a.getI() != 0);
+            long out = n.getOpType().equals("Conv") || transB ? w.getDims(0) : w.getDims(1);
+            weights += count;
+            channels += out;
+            floatParams += count;
+            if (n.getInputCount() > 2 && init.containsKey(n.getInput(2))) {
+                floatParams += out;
+            }
+        }
+        return floatModel.getSerializedSize() - 4 * floatParams + weights + 8 * channels;
     }
 
     /** Stored bytes of the initializers whose name contains {@code marker} and that are not biases. */

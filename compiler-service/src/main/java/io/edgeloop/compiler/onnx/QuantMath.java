@@ -70,11 +70,14 @@ public final class QuantMath {
         return q;
     }
 
-    /** int32 bias: {@code round(b[c] / (inputScale * weightScale[c]))}, saturated. */
+    /**
+     * int32 bias: {@code round(b[c] / (inputScale * weightScale[c]))}, saturated; the scale is the float32 product,
+     * exactly what a DequantizeLinear fed by {@code Mul(inputScale, weightScale)} multiplies back.
+     */
     public static int[] quantizeBias(float[] bias, float inputScale, float[] weightScales) {
         int[] q = new int[bias.length];
         for (int c = 0; c < bias.length; c++) {
-            double s = (double) inputScale * weightScales[c];
+            double s = inputScale * weightScales[c];
             q[c] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Math.rint(bias[c] / s)));
         }
         return q;

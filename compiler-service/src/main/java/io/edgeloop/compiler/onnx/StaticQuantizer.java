@@ -14,7 +14,11 @@ import java.util.Set;
 /**
  * Static int8 quantization in QDQ form (opset 13): weights of Gemm, MatMul and Conv become per-channel symmetric int8
  * initializers followed by DequantizeLinear (axis = output channel), biases int32 with scale {@code input_scale *
- * weight_scale}, and calibrated activations get a QuantizeLinear/DequantizeLinear pair (uint8 or int8, asymmetric).
+ * weight_scale} (computed by a Mul of the two stored scales rather than stored a third time: ONNX Runtime folds the
+ * constant at load and still fuses), and calibrated activations get a QuantizeLinear/DequantizeLinear pair (uint8 or
+ * int8, asymmetric). A ReLU that is the only consumer of a quantized operator's output is folded into that output's
+ * quantization: its range starts at 0, so the zero point is the lowest quantized value and QuantizeLinear's clamp is
+ * the ReLU (exactly; ONNX Runtime makes the same fusion at load, the file just stores it once).
  * An activation is quantized when it feeds a quantized operator's data input, or when every consumer is an operator
  * that works on quantized data (ReLU, pooling, Flatten, Reshape, a quantized operator). Outputs that feed
  * float-only operators (Softmax, the graph output) stay float, so a quantized Gemm there has a float output. ONNX
@@ -71,7 +75,36 @@ public final class StaticQuantizer {
                 chosen.add(t);
             }
         }
+        chosen.removeAll(foldedRelus(g, init, chosen, outputs).keySet());
         return chosen;
+    }
+
+    /**
+     * ReLUs folded into the quantization of their input, by the pre-ReLU tensor: the ReLU is the only consumer of a
+     * quantized operator's output (weights quantized, data input quantized) and its own output is quantized.
+     */
+    private static Map<String, NodeProto> foldedRelus(
+            OnnxMl.GraphProto g, Map<String, TensorProto> init, Set<String> quantized, Set<String> outputs) {
+        Map<String, NodeProto> producers = new HashMap<>();
+        g.getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
+        Map<String, List<NodeUse>> consumers = consumers(g);
+        Map<String, NodeProto> folded = new HashMap<>();
+        for (NodeProto r : g.getNodeList()) {
+            if (!r.getOpType().equals("Relu") || r.getInputCount() != 1 || r.getOutputCount() != 1) {
+                continue;
+            }
+            String x = r.getInput(0);
+            NodeProto p = producers.get(x);
+            if (p != null
+                    && quantizable(p, init)
+                    && quantized.contains(p.getInput(0))
+                    && quantized.contains(r.getOutput(0))
+                    && !outputs.contains(x)
+                    && consumers.getOrDefault(x, List.of()).size() == 1) {
+                folded.put(x, r);
+            }
+        }
+        return folded;
     }
 
     /**
@@ -94,18 +127,29 @@ public final class StaticQuantizer {
             params.put(t, QuantMath.activation(r[0], r[1], unsignedActivations));
         }
         int qType = unsignedActivations ? Tensors.UINT8 : Tensors.INT8;
+        Set<String> graphOutputs = new HashSet<>();
+        g.getOutputList().forEach(o -> graphOutputs.add(o.getName()));
+        Map<String, NodeProto> folded = foldedRelus(g, init, activations, graphOutputs);
         OnnxMl.GraphProto.Builder out = g.toBuilder().clearNode().clearInitializer();
         List<TensorProto> newInit = new ArrayList<>();
         Map<String, String> dequantized = new HashMap<>(); // activation -> its DQ output
+        Map<String, String> scales = new HashMap<>(); // DQ output -> its scale initializer
         // Q/DQ of graph inputs first
         for (OnnxMl.ValueInfoProto v : g.getInputList()) {
             if (params.containsKey(v.getName())) {
-                qdq(v.getName(), params.get(v.getName()), qType, out, newInit, dequantized);
+                qdq(v.getName(), v.getName(), params.get(v.getName()), qType, out, newInit, dequantized, scales);
             }
         }
         int nodes = 0;
         int index = 0;
         for (NodeProto n : g.getNodeList()) {
+            if (n.getOpType().equals("Relu") && folded.get(n.getInput(0)) == n) {
+                // Q/DQ of the pre-ReLU tensor with the ReLU output's parameters; consumers read it as the ReLU output
+                String y = n.getOutput(0);
+                qdq(n.getInput(0), y, params.get(y), qType, out, newInit, dequantized, scales);
+                index++;
+                continue;
+            }
             NodeProto.Builder b = n.toBuilder();
             for (int i = 0; i < b.getInputCount(); i++) {
                 String dq = dequantized.get(b.getInput(i));
@@ -114,13 +158,14 @@ public final class StaticQuantizer {
                 }
             }
             if (quantizable(n, init) && params.containsKey(n.getInput(0))) {
-                quantizeWeights(n, b, init, params.get(n.getInput(0)), "q" + index, out, newInit);
+                quantizeWeights(
+                        n, b, init, params.get(n.getInput(0)), scales.get(b.getInput(0)), "q" + index, out, newInit);
                 nodes++;
             }
             out.addNode(b);
             for (String o : n.getOutputList()) {
                 if (params.containsKey(o)) {
-                    qdq(o, params.get(o), qType, out, newInit, dequantized);
+                    qdq(o, o, params.get(o), qType, out, newInit, dequantized, scales);
                 }
             }
             index++;
@@ -164,21 +209,28 @@ public final class StaticQuantizer {
         return b.build();
     }
 
+    /**
+     * Quantizes and dequantizes tensor {@code t} with {@code p}; readers of {@code as} (t itself, or the output of a
+     * folded ReLU) read the dequantized tensor.
+     */
     private static void qdq(
             String t,
+            String as,
             QuantMath.Params p,
             int qType,
             OnnxMl.GraphProto.Builder out,
             List<TensorProto> init,
-            Map<String, String> dequantized) {
-        String scale = t + "_scale";
-        String zp = t + "_zero_point";
+            Map<String, String> dequantized,
+            Map<String, String> scales) {
+        String scale = as + "_scale";
+        String zp = as + "_zero_point";
         init.add(Tensors.floatTensor(scale, new long[0], new float[] {p.scale()}));
         init.add(Tensors.byteTensor(zp, new long[0], qType, new byte[] {(byte) p.zeroPoint()}));
         // inserted nodes stay unnamed (names are optional in ONNX): they would only add bytes to small models
-        out.addNode(Tensors.node("QuantizeLinear", "", List.of(t, scale, zp), List.of(t + "_q")));
-        out.addNode(Tensors.node("DequantizeLinear", "", List.of(t + "_q", scale, zp), List.of(t + "_dq")));
-        dequantized.put(t, t + "_dq");
+        out.addNode(Tensors.node("QuantizeLinear", "", List.of(t, scale, zp), List.of(as + "_q")));
+        out.addNode(Tensors.node("DequantizeLinear", "", List.of(as + "_q", scale, zp), List.of(as + "_dq")));
+        dequantized.put(as, as + "_dq");
+        scales.put(as + "_dq", scale);
     }
 
     private static void quantizeWeights(
@@ -186,6 +238,7 @@ public final class StaticQuantizer {
             NodeProto.Builder b,
             Map<String, TensorProto> init,
             QuantMath.Params input,
+            String inputScale,
             String prefix,
             OnnxMl.GraphProto.Builder out,
             List<TensorProto> newInit) {
@@ -215,10 +268,11 @@ public final class StaticQuantizer {
                 && bias.getDimsCount() == 1
                 && bias.getDims(0) == dims[axis]) {
             String bb = bias.getName() + "_" + prefix;
-            float[] biasScales = QuantMath.biasScales(input.scale(), scales);
             newInit.add(Tensors.intTensor(
                     bb + "_quantized", channels, QuantMath.quantizeBias(Tensors.floats(bias), input.scale(), scales)));
-            newInit.add(Tensors.floatTensor(bb + "_scale", channels, biasScales));
+            // the bias scale input_scale * weight_scale[c] is computed from the two stored scales (a constant that
+            // ONNX Runtime folds at load) instead of being stored as a third per-channel tensor
+            out.addNode(Tensors.node("Mul", "", List.of(inputScale, base + "_scale"), List.of(bb + "_scale")));
             // no zero point: DequantizeLinear defaults it to 0, which int32 biases always have
             out.addNode(Tensors.node(
                     "DequantizeLinear",

@@ -2,6 +2,7 @@ package io.edgeloop.compiler.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
@@ -164,8 +165,9 @@ class QuantizersTest {
         ValidationSet test = TestModels.data(4, 1000);
         OnnxMl.ModelProto mlp = TestGraphs.mlp(train, 32, TestModels.CLASSES, 5);
         Set<String> tensors = StaticQuantizer.activationsToCalibrate(mlp);
-        // the Gemm inputs are quantized; the logits feeding Softmax and the raw input feeding Sub stay float
-        assertEquals(Set.of("normalized", "h1", "a1"), tensors);
+        // the Gemm inputs are quantized; the logits feeding Softmax and the raw input feeding Sub stay float, and the
+        // hidden Gemm output h1 is quantized with its ReLU's range (the ReLU is folded), so it is not calibrated
+        assertEquals(Set.of("normalized", "a1"), tensors);
         Map<String, float[]> ranges = new Calibrator(ENV, Calibrator.Method.MINMAX, 99.99)
                 .ranges(mlp, tensors, Arrays.copyOf(train.features(), 500));
         StaticQuantizer.Result q = StaticQuantizer.quantize(mlp, ranges, true);
@@ -180,6 +182,18 @@ class QuantizersTest {
                 q.model().getGraph().getInitializerList().stream()
                         .anyMatch(t -> t.getDataType() == Tensors.INT32 && t.getDims(0) == 32),
                 "int32 hidden bias");
+        List<String> ops = q.model().getGraph().getNodeList().stream()
+                .map(OnnxMl.NodeProto::getOpType)
+                .toList();
+        assertFalse(ops.contains("Relu"), "the ReLU is folded into the quantization of the Gemm output: " + ops);
+        // bias scales are input_scale * weight_scale computed by a Mul, not stored: the 1-D float tensors are the
+        // input mean and std (Sub/Div) and one weight scale tensor per Gemm
+        assertEquals(2, ops.stream().filter("Mul"::equals).count());
+        assertEquals(
+                2 + 2,
+                q.model().getGraph().getInitializerList().stream()
+                        .filter(t -> t.getDataType() == Tensors.FLOAT && t.getDimsCount() == 1)
+                        .count());
         long[] dims = {TestModels.FEATURES};
         float[][] f = run(mlp.toByteArray(), test, dims, OrtSession.SessionOptions.OptLevel.NO_OPT);
         float[][] i8 = run(q.model().toByteArray(), test, dims, OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -195,8 +209,8 @@ class QuantizersTest {
         OnnxMl.ModelProto cnn = TestGraphs.cnn1d(3, 64, 16, 4, 7);
         ValidationSet data = TestGraphs.windows(300, 3, 64, 8);
         Set<String> tensors = StaticQuantizer.activationsToCalibrate(cnn);
-        assertTrue(
-                tensors.containsAll(List.of("windows", "c1", "r1", "p1", "c2", "r2", "g", "flat")), tensors.toString());
+        assertTrue(tensors.containsAll(List.of("windows", "r1", "p1", "r2", "g", "flat")), tensors.toString());
+        assertFalse(tensors.contains("c1") || tensors.contains("c2"), "conv outputs take their ReLU's range");
         Map<String, float[]> minMax =
                 new Calibrator(ENV, Calibrator.Method.MINMAX, 99.99).ranges(cnn, tensors, data.features());
         Map<String, float[]> pct =
