@@ -177,6 +177,15 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public List<ConsumerRecord<String, byte[]>> read(
             String topic, Predicate<List<ConsumerRecord<String, byte[]>>> until, Duration timeout) {
+        return read(topic, until, timeout, Duration.ZERO);
+    }
+
+    /**
+     * Like {@link #read(String, Predicate, Duration)}, then keeps reading for {@code settle} once {@code until} holds,
+     * so that a test asserting "exactly these records" also sees records that should not have been written.
+     */
+    public List<ConsumerRecord<String, byte[]>> read(
+            String topic, Predicate<List<ConsumerRecord<String, byte[]>>> until, Duration timeout, Duration settle) {
         List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                 Map.of(
@@ -194,6 +203,12 @@ public final class EmbeddedKafka implements AutoCloseable {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline && !until.test(read)) {
                 consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+            }
+            if (until.test(read)) {
+                long settled = System.nanoTime() + settle.toNanos();
+                while (System.nanoTime() < settled) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+                }
             }
         }
         return read;
