@@ -5,10 +5,8 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Dynamic int8 quantization: no calibration, activations are quantized at run time. A Gemm or MatMul with an
@@ -54,18 +52,7 @@ public final class DynamicQuantizer {
                 out.addNode(n);
             }
         }
-        Set<String> used = new HashSet<>();
-        out.getNodeList().forEach(n -> used.addAll(n.getInputList()));
-        for (TensorProto t : g.getInitializerList()) {
-            if (used.contains(t.getName())) {
-                out.addInitializer(t);
-            }
-        }
-        out.addAllInitializer(newInit);
-        List<OnnxMl.ValueInfoProto> inputs = out.getInputList().stream()
-                .filter(v -> !init.containsKey(v.getName()) || used.contains(v.getName()))
-                .toList();
-        out.clearInput().addAllInput(inputs);
+        StaticQuantizer.retainUsed(g, init, out, newInit);
         return new Result(StaticQuantizer.withOpset(m, out.build()), count);
     }
 
@@ -88,16 +75,29 @@ public final class DynamicQuantizer {
         String y = n.getOutput(0);
         newInit.add(Tensors.byteTensor(p + "_W_quantized", dims, Tensors.INT8, q));
         newInit.add(Tensors.floatTensor(p + "_W_scale", new long[] {dims[1]}, scales));
-        out.addNode(Tensors.node(
-                "DynamicQuantizeLinear",
-                p + "_DynamicQuantizeLinear",
-                List.of(x),
-                List.of(p + "_x_quantized", p + "_x_scale", p + "_x_zero_point")));
+        quantizeInput(p, x, out);
         out.addNode(Tensors.node(
                 "MatMulInteger",
                 p + "_MatMulInteger",
                 List.of(p + "_x_quantized", p + "_W_quantized", p + "_x_zero_point"),
                 List.of(p + "_int32")));
+        boolean bias = n.getOpType().equals("Gemm")
+                && n.getInputCount() > 2
+                && !n.getInput(2).isEmpty();
+        rescale(p, bias ? n.getInput(2) : null, y, out);
+    }
+
+    /** {@code DynamicQuantizeLinear(x) -> p_x_quantized, p_x_scale, p_x_zero_point}. */
+    private static void quantizeInput(String p, String x, OnnxMl.GraphProto.Builder out) {
+        out.addNode(Tensors.node(
+                "DynamicQuantizeLinear",
+                p + "_DynamicQuantizeLinear",
+                List.of(x),
+                List.of(p + "_x_quantized", p + "_x_scale", p + "_x_zero_point")));
+    }
+
+    /** {@code y = float(p_int32) * (p_x_scale * p_W_scale) [+ bias]}. */
+    private static void rescale(String p, String bias, String y, OnnxMl.GraphProto.Builder out) {
         out.addNode(Tensors.node(
                 "Cast",
                 p + "_Cast",
@@ -106,13 +106,10 @@ public final class DynamicQuantizer {
                 Tensors.intAttribute("to", Tensors.FLOAT)));
         out.addNode(
                 Tensors.node("Mul", p + "_scale_Mul", List.of(p + "_x_scale", p + "_W_scale"), List.of(p + "_scale")));
-        boolean bias = n.getOpType().equals("Gemm")
-                && n.getInputCount() > 2
-                && !n.getInput(2).isEmpty();
         out.addNode(Tensors.node(
-                "Mul", p + "_Mul", List.of(p + "_float", p + "_scale"), List.of(bias ? p + "_scaled" : y)));
-        if (bias) {
-            out.addNode(Tensors.node("Add", p + "_bias_Add", List.of(p + "_scaled", n.getInput(2)), List.of(y)));
+                "Mul", p + "_Mul", List.of(p + "_float", p + "_scale"), List.of(bias != null ? p + "_scaled" : y)));
+        if (bias != null) {
+            out.addNode(Tensors.node("Add", p + "_bias_Add", List.of(p + "_scaled", bias), List.of(y)));
         }
     }
 
@@ -150,11 +147,7 @@ public final class DynamicQuantizer {
         newInit.add(Tensors.byteTensor(p + "_W_quantized", dims, Tensors.UINT8, u));
         newInit.add(Tensors.byteTensor(p + "_W_zero_point", new long[0], Tensors.UINT8, new byte[] {(byte) 128}));
         newInit.add(Tensors.floatTensor(p + "_W_scale", channelDims, scales));
-        out.addNode(Tensors.node(
-                "DynamicQuantizeLinear",
-                p + "_DynamicQuantizeLinear",
-                List.of(x),
-                List.of(p + "_x_quantized", p + "_x_scale", p + "_x_zero_point")));
+        quantizeInput(p, x, out);
         out.addNode(NodeProto.newBuilder()
                 .setOpType("ConvInteger")
                 .setName(p + "_ConvInteger")
@@ -162,21 +155,12 @@ public final class DynamicQuantizer {
                 .addOutput(p + "_int32")
                 .addAllAttribute(n.getAttributeList())
                 .build());
-        out.addNode(Tensors.node(
-                "Cast",
-                p + "_Cast",
-                List.of(p + "_int32"),
-                List.of(p + "_float"),
-                Tensors.intAttribute("to", Tensors.FLOAT)));
-        out.addNode(
-                Tensors.node("Mul", p + "_scale_Mul", List.of(p + "_x_scale", p + "_W_scale"), List.of(p + "_scale")));
         boolean bias = n.getInputCount() > 2 && !n.getInput(2).isEmpty();
-        out.addNode(Tensors.node(
-                "Mul", p + "_Mul", List.of(p + "_float", p + "_scale"), List.of(bias ? p + "_scaled" : y)));
         if (bias) {
+            // [M] -> [M, 1, ...] so that it broadcasts over the spatial axes
             newInit.add(Tensors.floatTensor(p + "_bias", channelDims, Tensors.floats(init.get(n.getInput(2)))));
-            out.addNode(Tensors.node("Add", p + "_bias_Add", List.of(p + "_scaled", p + "_bias"), List.of(y)));
         }
+        rescale(p, bias ? p + "_bias" : null, y, out);
     }
 
     private static void weightsOnly(

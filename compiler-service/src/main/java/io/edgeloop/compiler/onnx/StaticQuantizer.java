@@ -170,6 +170,20 @@ public final class StaticQuantizer {
             }
             index++;
         }
+        retainUsed(g, init, out, newInit);
+        return new Result(compact(withOpset(m, out.build())), nodes, params.size());
+    }
+
+    /**
+     * Completes a rewritten graph {@code out} of {@code g}: keeps the original initializers that its nodes or outputs
+     * still read, adds {@code newInit}, and drops graph inputs that declared an initializer no longer used (IR < 4
+     * style).
+     */
+    static void retainUsed(
+            OnnxMl.GraphProto g,
+            Map<String, TensorProto> init,
+            OnnxMl.GraphProto.Builder out,
+            List<TensorProto> newInit) {
         Set<String> used = new HashSet<>();
         out.getNodeList().forEach(n -> used.addAll(n.getInputList()));
         out.getOutputList().forEach(o -> used.add(o.getName()));
@@ -179,12 +193,10 @@ public final class StaticQuantizer {
             }
         }
         out.addAllInitializer(newInit);
-        // initializers that are no longer used must not stay declared as graph inputs (IR < 4 style)
         List<OnnxMl.ValueInfoProto> inputs = out.getInputList().stream()
                 .filter(v -> !init.containsKey(v.getName()) || used.contains(v.getName()))
                 .toList();
         out.clearInput().addAllInput(inputs);
-        return new Result(compact(withOpset(m, out.build())), nodes, params.size());
     }
 
     /** {@code m} with {@code graph} and a default-domain opset of at least {@link #OPSET}. */
