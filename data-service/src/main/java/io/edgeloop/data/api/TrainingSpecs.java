@@ -8,14 +8,18 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntConsumer;
 
 /**
- * Reads the optional {@code trainingSpec} of a snapshot request into {@link TrainingSpec}. Checks types and the
- * enumerations; training-service judges the rest (a spec it cannot train with fails that run).
+ * Reads the optional {@code trainingSpec} of a snapshot request into {@link TrainingSpec}. Checks types, the
+ * enumerations and the distillation fields (temperature at most 100, alpha in [0, 1], student fields only with a
+ * temperature); training-service judges the rest (a spec it cannot train with fails that run).
  */
 final class TrainingSpecs {
     private static final Set<String> ARCHITECTURES = Set.of("", "auto", "mlp", "cnn1d", "cnn2d");
     private static final Set<String> OPTIMIZERS = Set.of("", "adam", "sgd");
+    private static final double MAX_TEMPERATURE = 100;
+    private static final String ONLY_WITH_TEMPERATURE = "only used with distillationTemperature > 0";
 
     private TrainingSpecs() {}
 
@@ -61,20 +65,8 @@ final class TrainingSpecs {
                         errors.add(new FieldError(field, "must be a string"));
                     }
                 }
-                case "hiddenUnits" -> {
-                    if (!v.isArray()) {
-                        errors.add(new FieldError(field, "must be an array of positive integers"));
-                    } else {
-                        for (int i = 0; i < v.size(); i++) {
-                            JsonNode u = v.get(i);
-                            if (u.isIntegralNumber() && u.canConvertToInt() && u.asInt() > 0) {
-                                b.addHiddenUnits(u.asInt());
-                            } else {
-                                errors.add(new FieldError(field + "[" + i + "]", "must be a positive integer"));
-                            }
-                        }
-                    }
-                }
+                case "hiddenUnits" -> units(v, field, errors, b::addHiddenUnits);
+                case "studentHiddenUnits" -> units(v, field, errors, b::addStudentHiddenUnits);
                 case "maxEpochs", "batchSize", "patience" -> {
                     if (v.isIntegralNumber() && v.canConvertToInt() && v.asInt() > 0) {
                         int n = v.asInt();
@@ -94,23 +86,58 @@ final class TrainingSpecs {
                         errors.add(new FieldError(field, "must be an integer"));
                     }
                 }
-                case "learningRate", "distillationTemperature" -> {
+                case "learningRate" -> {
                     if (v.isNumber() && v.asDouble() > 0 && Double.isFinite(v.asDouble())) {
-                        if (name.equals("learningRate")) {
-                            b.setLearningRate(v.asDouble());
-                        } else {
-                            b.setDistillationTemperature(v.asDouble());
-                        }
+                        b.setLearningRate(v.asDouble());
                     } else {
                         errors.add(new FieldError(field, "must be a positive number"));
                     }
                 }
+                case "distillationTemperature" -> {
+                    if (v.isNumber() && v.asDouble() > 0 && v.asDouble() <= MAX_TEMPERATURE) {
+                        b.setDistillationTemperature(v.asDouble());
+                    } else {
+                        errors.add(new FieldError(field, "must be a number in (0, 100]"));
+                    }
+                }
+                case "distillationAlpha" -> {
+                    if (v.isNumber() && v.asDouble() >= 0 && v.asDouble() <= 1) {
+                        b.setDistillationAlpha(v.asDouble());
+                    } else {
+                        errors.add(new FieldError(field, "must be a number in [0, 1] (0 = default 0.7)"));
+                    }
+                }
                 default -> errors.add(new FieldError(field, "unknown field"));
+            }
+        }
+        // the student fields configure a distillation: without a temperature they would be silently ignored
+        if (!node.has("distillationTemperature")) {
+            if (b.getStudentHiddenUnitsCount() > 0) {
+                errors.add(new FieldError("trainingSpec.studentHiddenUnits", ONLY_WITH_TEMPERATURE));
+            }
+            if (b.getDistillationAlpha() != 0) {
+                errors.add(new FieldError("trainingSpec.distillationAlpha", ONLY_WITH_TEMPERATURE));
             }
         }
         if (!errors.isEmpty()) {
             throw ApiException.invalid("invalid snapshot request", errors);
         }
         return b.build();
+    }
+
+    /** Hidden widths / filters: an array of positive integers. */
+    private static void units(JsonNode v, String field, List<FieldError> errors, IntConsumer add) {
+        if (!v.isArray()) {
+            errors.add(new FieldError(field, "must be an array of positive integers"));
+            return;
+        }
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode u = v.get(i);
+            if (u.isIntegralNumber() && u.canConvertToInt() && u.asInt() > 0) {
+                add.accept(u.asInt());
+            } else {
+                errors.add(new FieldError(field + "[" + i + "]", "must be a positive integer"));
+            }
+        }
     }
 }

@@ -5,7 +5,9 @@ import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem;
 import io.edgeloop.proto.events.v1.TrainingSpec;
 import io.edgeloop.training.domain.DeviceProfile;
+import io.edgeloop.training.domain.Distiller;
 import io.edgeloop.training.domain.ExperimentService;
+import io.edgeloop.training.domain.ModelSpec;
 import io.edgeloop.training.grpc.GrpcRetry;
 import io.edgeloop.training.grpc.SnapshotNotFoundException;
 import io.edgeloop.training.persistence.Experiment;
@@ -52,8 +54,8 @@ public class ExperimentResource {
         TrainingSpec teacher = RequestFields.spec(body, "teacher", errors);
         TrainingSpec student = RequestFields.spec(body, "student", errors);
         double temperature = number(body, "temperature", 4, errors);
-        double alpha = number(body, "alpha", 0.7, errors);
-        if (!(temperature > 0) || temperature > 100) {
+        double alpha = number(body, "alpha", Distiller.DEFAULT_ALPHA, errors);
+        if (!(temperature > 0) || temperature > ModelSpec.MAX_TEMPERATURE) {
             errors.add(new Problem.FieldError("temperature", "must be in (0, 100]"));
         }
         if (!(alpha >= 0 && alpha <= 1)) {

@@ -132,15 +132,9 @@ final class RequestFields {
                 }
                 case "learningRate" -> number(v, p + name, errors, b::setLearningRate);
                 case "distillationTemperature" -> number(v, p + name, errors, b::setDistillationTemperature);
-                case "hiddenUnits" -> {
-                    if (!v.isArray()) {
-                        errors.add(new Problem.FieldError(p + name, "must be an array of positive integers"));
-                    } else {
-                        for (int i = 0; i < v.size(); i++) {
-                            integer(v.get(i), p + name + "[" + i + "]", errors, b::addHiddenUnits);
-                        }
-                    }
-                }
+                case "distillationAlpha" -> number(v, p + name, errors, b::setDistillationAlpha);
+                case "hiddenUnits" -> integers(v, p + name, errors, b::addHiddenUnits);
+                case "studentHiddenUnits" -> integers(v, p + name, errors, b::addStudentHiddenUnits);
                 default -> errors.add(new Problem.FieldError(p + name, "unknown field"));
             }
         }
@@ -175,6 +169,17 @@ final class RequestFields {
             set.accept(v.asInt());
         } else {
             errors.add(new Problem.FieldError(field, "must be an integer"));
+        }
+    }
+
+    private static void integers(
+            JsonNode v, String field, List<Problem.FieldError> errors, java.util.function.IntConsumer add) {
+        if (!v.isArray()) {
+            errors.add(new Problem.FieldError(field, "must be an array of positive integers"));
+            return;
+        }
+        for (int i = 0; i < v.size(); i++) {
+            integer(v.get(i), field + "[" + i + "]", errors, add);
         }
     }
 

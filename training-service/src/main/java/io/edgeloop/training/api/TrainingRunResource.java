@@ -105,13 +105,16 @@ public class TrainingRunResource {
                             run.progressValidationLoss,
                             run.progressValidationAccuracy,
                             Double.NaN);
+            String phase = run.progressPhase;
             return switch (run.status) {
                 case SUCCEEDED ->
                     new ProgressHub.ProgressEvent(
-                            "succeeded", id, run.status.name(), last, null, run.testAccuracy, run.modelVersion);
+                            "succeeded", id, run.status.name(), last, phase, null, run.testAccuracy, run.modelVersion);
                 case FAILED ->
-                    new ProgressHub.ProgressEvent("failed", id, run.status.name(), last, run.failureReason, null, null);
-                default -> new ProgressHub.ProgressEvent("status", id, run.status.name(), last, null, null, null);
+                    new ProgressHub.ProgressEvent(
+                            "failed", id, run.status.name(), last, phase, run.failureReason, null, null);
+                default ->
+                    new ProgressHub.ProgressEvent("status", id, run.status.name(), last, phase, null, null, null);
             };
         });
         if (current == null) {

@@ -44,6 +44,8 @@ import java.util.List;
  * @param spec the spec trained with, defaults filled in
  * @param parameterCount trainable values of the model
  * @param progress last finished epoch of a run (while it runs and after)
+ * @param distillation for a distilling run (spec {@code distillationTemperature > 0}): temperature, alpha, the teacher
+ *     and the student trained alone; the run's own metrics and model are the distilled student's. Null otherwise
  */
 public record TrainingRunView(
         String id,
@@ -77,7 +79,8 @@ public record TrainingRunView(
         JsonNode requestedSpec,
         JsonNode spec,
         Long parameterCount,
-        ProgressView progress) {
+        ProgressView progress,
+        Reports.RunDistillationReport distillation) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -106,9 +109,16 @@ public record TrainingRunView(
      * @param trainLoss mean train loss of the epoch
      * @param validationLoss validation loss after it
      * @param validationAccuracy validation accuracy after it
+     * @param phase in a distilling run, the training it belongs to ({@code teacher}, {@code student-alone},
+     *     {@code student}); null for a plain run
      */
     public record ProgressView(
-            int epoch, int maxEpochs, double trainLoss, double validationLoss, double validationAccuracy) {}
+            int epoch,
+            int maxEpochs,
+            double trainLoss,
+            double validationLoss,
+            double validationAccuracy,
+            String phase) {}
 
     /** View of {@code run}. */
     public static TrainingRunView of(TrainingRun run) {
@@ -139,7 +149,8 @@ public record TrainingRunView(
                         run.maxEpochs,
                         run.progressTrainLoss,
                         run.progressValidationLoss,
-                        run.progressValidationAccuracy);
+                        run.progressValidationAccuracy,
+                        run.progressPhase);
         return new TrainingRunView(
                 run.id,
                 run.datasetName,
@@ -172,7 +183,8 @@ public record TrainingRunView(
                 read(run.requestedSpec, JsonNode.class),
                 read(run.spec, JsonNode.class),
                 run.parameterCount,
-                progress);
+                progress,
+                read(run.distillationDetail, Reports.RunDistillationReport.class));
     }
 
     private static <T> T read(String value, Class<T> type) {

@@ -4,14 +4,46 @@ import java.util.List;
 
 /**
  * Knowledge distillation: trains a teacher, then the same student spec twice on the same data and seed, once from the
- * teacher's soft labels (temperature {@code T}, weight {@code alpha}) and once from the hard labels alone, and
- * reports the three side by side. Plain class, usable without CDI; not thread-safe.
+ * hard labels alone and once from the teacher's soft labels (temperature {@code T}, weight {@code alpha}), and
+ * reports the three side by side. {@link #train} keeps the distilled student open (for export by a training run);
+ * {@link #run} only reports. Plain class, usable without CDI; not thread-safe.
  */
 public final class Distiller {
+    /** Default weight of the soft-label loss. */
+    public static final double DEFAULT_ALPHA = 0.7;
+
     private final ModelSpec teacherSpec;
     private final ModelSpec studentSpec;
     private final double temperature;
     private final double alpha;
+
+    /** The three trainings, in the order they run. */
+    public enum Phase {
+        /** The teacher, from the labels. */
+        TEACHER("teacher"),
+        /** The student from the labels alone (the baseline). */
+        STUDENT_ALONE("student-alone"),
+        /** The student from the teacher's soft labels (the distilled student). */
+        STUDENT("student");
+
+        private final String wireName;
+
+        Phase(String wireName) {
+            this.wireName = wireName;
+        }
+
+        /** Name in progress events: {@code teacher}, {@code student-alone}, {@code student}. */
+        public String wireName() {
+            return wireName;
+        }
+    }
+
+    /** Told about every finished epoch of the three trainings, with the training it belongs to. */
+    @FunctionalInterface
+    public interface PhaseListener {
+        /** Called after the epoch's validation, on the training thread. */
+        void onEpoch(Phase phase, EpochStats stats);
+    }
 
     /**
      * Outcome of one distillation.
@@ -37,6 +69,64 @@ public final class Distiller {
     }
 
     /**
+     * The trainings of a distillation with the distilled student still live (its native memory included): export or
+     * evaluate {@link #student()}, then close.
+     */
+    public static final class Trained implements AutoCloseable {
+        private final ModelSummary teacher;
+        private final ModelSummary baseline;
+        private final TrainedModel student;
+        private final double temperature;
+        private final double alpha;
+
+        Trained(ModelSummary teacher, ModelSummary baseline, TrainedModel student, double temperature, double alpha) {
+            this.teacher = teacher;
+            this.baseline = baseline;
+            this.student = student;
+            this.temperature = temperature;
+            this.alpha = alpha;
+        }
+
+        /** The teacher (closed). */
+        public ModelSummary teacher() {
+            return teacher;
+        }
+
+        /** The student trained from the labels alone (closed). */
+        public ModelSummary baseline() {
+            return baseline;
+        }
+
+        /** The distilled student, open until this is closed. */
+        public TrainedModel student() {
+            return student;
+        }
+
+        public double temperature() {
+            return temperature;
+        }
+
+        public double alpha() {
+            return alpha;
+        }
+
+        /** Test accuracy of the distilled student minus that of the student trained alone. */
+        public double accuracyGain() {
+            return student.test().accuracy() - baseline.test().accuracy();
+        }
+
+        /** The report of the three (exports the student once to measure its ONNX size). */
+        public Result result() {
+            return new Result(teacher, ModelSummary.of(student), baseline, temperature, alpha);
+        }
+
+        @Override
+        public void close() {
+            student.close();
+        }
+    }
+
+    /**
      * @param teacherSpec the teacher's spec
      * @param studentSpec the student's spec (usually smaller)
      * @param temperature T > 0
@@ -52,14 +142,33 @@ public final class Distiller {
         this.alpha = alpha;
     }
 
+    /** The student's units when none are requested: every teacher width (or filter count) / 4, at least 2. */
+    public static List<Integer> defaultStudentUnits(List<Integer> teacherUnits) {
+        return teacherUnits.stream().map(u -> Math.max(2, u / 4)).toList();
+    }
+
     /**
-     * Runs the three trainings on {@code data}.
+     * Runs the three trainings on {@code data} and reports them (every model closed).
      *
      * @param kind what the samples are
      * @param declaredShape the dataset's sample shape (empty = flat)
      * @param listener told about every epoch of the three trainings, in order
      */
     public Result run(TrainingData data, DataKind kind, List<Integer> declaredShape, EpochListener listener) {
+        try (Trained t = train(data, kind, declaredShape, (phase, stats) -> listener.onEpoch(stats))) {
+            return t.result();
+        }
+    }
+
+    /**
+     * Runs the three trainings on {@code data} (teacher, student alone, distilled student) and returns them with the
+     * distilled student open: close the result.
+     *
+     * @param kind what the samples are
+     * @param declaredShape the dataset's sample shape (empty = flat)
+     * @param listener told about every epoch of the three trainings, in order, with their phase
+     */
+    public Trained train(TrainingData data, DataKind kind, List<Integer> declaredShape, PhaseListener listener) {
         List<String> problems = data.problems();
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("snapshot cannot be trained on: " + String.join("; ", problems));
@@ -71,24 +180,22 @@ public final class Distiller {
         ModelSummary teacher;
         float[][] logits;
         try (TrainedModel t = new ClassifierTrainer(teacherSpec, teacherLayout, data.classLabels())
-                .onEpoch(listener)
+                .onEpoch(stats -> listener.onEpoch(Phase.TEACHER, stats))
                 .train(data)) {
             teacher = ModelSummary.of(t);
             logits = t.logits(data.train().features());
         }
-        ModelSummary distilled;
-        try (TrainedModel s = new ClassifierTrainer(studentSpec, studentLayout, data.classLabels())
-                .onEpoch(listener)
-                .distillFrom(logits, temperature, alpha)
-                .train(data)) {
-            distilled = ModelSummary.of(s);
-        }
         ModelSummary baseline;
         try (TrainedModel s = new ClassifierTrainer(studentSpec, studentLayout, data.classLabels())
-                .onEpoch(listener)
+                .onEpoch(stats -> listener.onEpoch(Phase.STUDENT_ALONE, stats))
                 .train(data)) {
             baseline = ModelSummary.of(s);
         }
-        return new Result(teacher, distilled, baseline, temperature, alpha);
+        // last, so that only one model is open at a time and the run's progress ends on the model it ships
+        TrainedModel student = new ClassifierTrainer(studentSpec, studentLayout, data.classLabels())
+                .onEpoch(stats -> listener.onEpoch(Phase.STUDENT, stats))
+                .distillFrom(logits, temperature, alpha)
+                .train(data);
+        return new Trained(teacher, baseline, student, temperature, alpha);
     }
 }

@@ -43,7 +43,7 @@ public class ExperimentService {
      * A distillation request.
      *
      * @param teacher teacher spec (unset fields = defaults for the data kind)
-     * @param student student spec (unset units = the teacher's divided by 4)
+     * @param student student spec (unset units = {@link Distiller#defaultStudentUnits} of the teacher's)
      * @param temperature soft-label temperature (> 0)
      * @param alpha soft-label weight in [0, 1]
      * @param dataKind null = as last declared for the dataset
@@ -100,9 +100,7 @@ public class ExperimentService {
             }
             if (studentRequest.getHiddenUnitsCount() == 0) {
                 studentRequest = studentRequest.toBuilder()
-                        .addAllHiddenUnits(teacher.units().stream()
-                                .map(u -> Math.max(2, u / 4))
-                                .toList())
+                        .addAllHiddenUnits(Distiller.defaultStudentUnits(teacher.units()))
                         .build();
             }
             ModelSpec student = ModelSpec.resolve(studentRequest, kind, pipeline.defaults());

@@ -32,6 +32,10 @@ public record ModelSpec(
     public static final int MAX_LAYERS = 6;
     /** Largest width / filter count accepted. */
     public static final int MAX_UNITS = 1024;
+    /** Largest distillation temperature accepted (as for {@code POST /distillations}). */
+    public static final double MAX_TEMPERATURE = 100;
+
+    private static final String ONLY_WITH_TEMPERATURE = "only used with distillationTemperature > 0";
 
     /** Optimizers. */
     public enum OptimizerKind {
@@ -100,15 +104,7 @@ public record ModelSpec(
         } catch (IllegalArgumentException e) {
             out.add(new FieldProblem(prefix + "architecture", e.getMessage()));
         }
-        if (s.getHiddenUnitsCount() > MAX_LAYERS) {
-            out.add(new FieldProblem(prefix + "hiddenUnits", "at most " + MAX_LAYERS + " layers"));
-        }
-        for (int i = 0; i < s.getHiddenUnitsCount(); i++) {
-            int u = s.getHiddenUnits(i);
-            if (u < 1 || u > MAX_UNITS) {
-                out.add(new FieldProblem(prefix + "hiddenUnits[" + i + "]", "must be 1-" + MAX_UNITS));
-            }
-        }
+        unitProblems(s.getHiddenUnitsList(), prefix + "hiddenUnits", out);
         if (s.getMaxEpochs() < 0 || s.getMaxEpochs() > 1000) {
             out.add(new FieldProblem(prefix + "maxEpochs", "must be 1-1000 (0 = default)"));
         }
@@ -128,10 +124,42 @@ public record ModelSpec(
         if (s.getPatience() < 0 || s.getPatience() > 1000) {
             out.add(new FieldProblem(prefix + "patience", "must be 1-1000 (0 = default)"));
         }
-        if (s.getDistillationTemperature() < 0 || !Double.isFinite(s.getDistillationTemperature())) {
-            out.add(new FieldProblem(prefix + "distillationTemperature", "must be >= 0"));
+        double temperature = s.getDistillationTemperature();
+        if (!Double.isFinite(temperature) || temperature < 0 || temperature > MAX_TEMPERATURE) {
+            out.add(new FieldProblem(
+                    prefix + "distillationTemperature",
+                    "must be in (0, " + (int) MAX_TEMPERATURE + "] (0 = no distillation)"));
+        }
+        int before = out.size();
+        unitProblems(s.getStudentHiddenUnitsList(), prefix + "studentHiddenUnits", out);
+        boolean studentUnitsOk = out.size() == before;
+        double alpha = s.getDistillationAlpha();
+        boolean alphaOk = Double.isFinite(alpha) && alpha >= 0 && alpha <= 1;
+        if (!alphaOk) {
+            out.add(new FieldProblem(prefix + "distillationAlpha", "must be in [0, 1] (0 = default 0.7)"));
+        }
+        if (temperature == 0) {
+            if (studentUnitsOk && s.getStudentHiddenUnitsCount() > 0) {
+                out.add(new FieldProblem(prefix + "studentHiddenUnits", ONLY_WITH_TEMPERATURE));
+            }
+            if (alphaOk && alpha != 0) {
+                out.add(new FieldProblem(prefix + "distillationAlpha", ONLY_WITH_TEMPERATURE));
+            }
         }
         return out;
+    }
+
+    /** Widths or filters per block: 1-{@link #MAX_LAYERS} values (or none) in [1, {@link #MAX_UNITS}]. */
+    private static void unitProblems(List<Integer> units, String field, List<FieldProblem> out) {
+        if (units.size() > MAX_LAYERS) {
+            out.add(new FieldProblem(field, "at most " + MAX_LAYERS + " layers"));
+        }
+        for (int i = 0; i < units.size(); i++) {
+            int u = units.get(i);
+            if (u < 1 || u > MAX_UNITS) {
+                out.add(new FieldProblem(field + "[" + i + "]", "must be 1-" + MAX_UNITS));
+            }
+        }
     }
 
     /**

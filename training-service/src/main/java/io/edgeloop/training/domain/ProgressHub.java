@@ -33,6 +33,8 @@ public class ProgressHub {
      * @param runId the run
      * @param status the run's status
      * @param epoch figures of the finished epoch ({@code epoch} events and a running run's current state)
+     * @param phase which training the epoch belongs to in a distilling run: {@code teacher}, {@code student-alone}
+     *     or {@code student} (the distilled student, the model the run ships); null for a plain run
      * @param failureReason why the run failed ({@code failed})
      * @param testAccuracy test accuracy ({@code succeeded})
      * @param modelVersion registered version ({@code succeeded})
@@ -42,6 +44,7 @@ public class ProgressHub {
             String runId,
             String status,
             EpochStats epoch,
+            String phase,
             String failureReason,
             Double testAccuracy,
             Integer modelVersion) {

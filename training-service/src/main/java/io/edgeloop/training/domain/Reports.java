@@ -1,6 +1,7 @@
 package io.edgeloop.training.domain;
 
 import io.edgeloop.proto.events.v1.ClassMetrics;
+import io.edgeloop.proto.events.v1.DistillationSummary;
 import io.edgeloop.proto.events.v1.Metrics;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,6 +179,49 @@ public final class Reports {
                     r.accuracyGain(),
                     r.sizeRatio());
         }
+    }
+
+    /**
+     * How a training run's model was distilled (the run's own metrics are the distilled student's).
+     *
+     * @param temperature soft-label temperature
+     * @param alpha soft-label weight
+     * @param teacher the teacher (units in {@code spec.hiddenUnits})
+     * @param studentAlone the student's spec trained on the labels alone
+     * @param accuracyGain test accuracy of the distilled student minus that of the student alone
+     * @param studentToTeacherParameterRatio student / teacher parameters
+     */
+    public record RunDistillationReport(
+            double temperature,
+            double alpha,
+            ModelReport teacher,
+            ModelReport studentAlone,
+            double accuracyGain,
+            double studentToTeacherParameterRatio) {
+        public static RunDistillationReport of(Distiller.Trained d) {
+            List<String> labels = d.student().classLabels();
+            return new RunDistillationReport(
+                    d.temperature(),
+                    d.alpha(),
+                    ModelReport.of(d.teacher(), labels),
+                    ModelReport.of(d.baseline(), labels),
+                    d.accuracyGain(),
+                    (double) d.student().parameterCount() / d.teacher().parameterCount());
+        }
+    }
+
+    /** Event form of a run's distillation. */
+    public static DistillationSummary toProto(Distiller.Trained d) {
+        List<String> labels = d.student().classLabels();
+        return DistillationSummary.newBuilder()
+                .setTemperature(d.temperature())
+                .setAlpha(d.alpha())
+                .setTeacherArchitecture(d.teacher().architecture())
+                .addAllTeacherHiddenUnits(d.teacher().spec().units())
+                .setTeacherParameterCount(d.teacher().parameterCount())
+                .setTeacherTestMetrics(toProto(d.teacher().test(), labels))
+                .setStudentAloneTestMetrics(toProto(d.baseline().test(), labels))
+                .build();
     }
 
     /**

@@ -46,8 +46,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The training workflow shared by DataReady events and on-demand REST requests: fetch the snapshot, train and
- * evaluate, export ONNX, upload and register it, then mark the run SUCCEEDED and enqueue ModelTrained in one
- * transaction. Runs execute one at a time on a single trainer thread.
+ * evaluate (with a distillation temperature in the spec: a teacher, the student alone and the distilled student, which
+ * is the model shipped), export ONNX, upload and register it, then mark the run SUCCEEDED and enqueue ModelTrained in
+ * one transaction. Runs execute one at a time on a single trainer thread.
  */
 @ApplicationScoped
 public class TrainingPipeline {
@@ -339,6 +340,8 @@ public class TrainingPipeline {
         run.progressTrainLoss = null;
         run.progressValidationLoss = null;
         run.progressValidationAccuracy = null;
+        run.progressPhase = null;
+        run.distillationDetail = null;
     }
 
     /**
@@ -351,7 +354,7 @@ public class TrainingPipeline {
             run.status = TrainingRun.Status.RUNNING;
             run.startedAt = Instant.now();
         });
-        progress.publish(new ProgressHub.ProgressEvent("status", job.runId(), "RUNNING", null, null, null, null));
+        progress.publish(new ProgressHub.ProgressEvent("status", job.runId(), "RUNNING", null, null, null, null, null));
         try {
             SnapshotInfo info = datasets.snapshot(job.datasetName(), job.datasetVersion());
             if (job.expectedSnapshotId() != null
@@ -369,29 +372,26 @@ public class TrainingPipeline {
             DataKind kind = DataKind.parse(job.dataKind());
             ModelSpec spec = ModelSpec.resolve(job.spec(), kind, defaults());
             TrainingData data = datasets.fetch(info);
+            if (job.spec().getDistillationTemperature() > 0) {
+                try (Distiller.Trained distilled = distill(job, spec, data, kind)) {
+                    TrainingRun done = publish(job, info, distilled.student(), distilled);
+                    return succeeded(done, Distiller.Phase.STUDENT.wireName());
+                }
+            }
             if (!job.spec().getTargetProfile().isBlank()) {
-                spec = searchUnits(job, spec, data, kind);
+                spec = spec.withLayers(spec.architecture(), searchUnits(job, spec, data, kind));
             }
             InputLayout layout = InputLayout.resolve(kind, job.sampleShape(), data.featureCount(), spec.architecture());
             try (TrainedModel model = new ClassifierTrainer(spec, layout, data.classLabels())
-                    .onEpoch(stats -> recordEpoch(job.runId(), stats))
+                    .onEpoch(stats -> recordEpoch(job.runId(), null, stats))
                     .train(data)) {
-                TrainingRun done = publish(job, info, model);
-                progress.publish(new ProgressHub.ProgressEvent(
-                        "succeeded",
-                        job.runId(),
-                        "SUCCEEDED",
-                        null,
-                        null,
-                        model.test().accuracy(),
-                        done.modelVersion));
-                return done;
+                return succeeded(publish(job, info, model, null), null);
             }
         } catch (RuntimeException | Error e) {
             boolean transientFailure = GrpcRetry.isTransient(e);
             String reason = (transientFailure ? "transient: " : "") + describe(e);
             LOG.errorf("training run %s of %s failed: %s", job.runId(), job.datasetName(), reason);
-            QuarkusTransaction.requiringNew().run(() -> {
+            String phase = QuarkusTransaction.requiringNew().call(() -> {
                 TrainingRun run = TrainingRun.findById(job.runId());
                 run.status = TrainingRun.Status.FAILED;
                 run.failureReason = reason.length() > 2000 ? reason.substring(0, 2000) : reason;
@@ -400,8 +400,10 @@ public class TrainingPipeline {
                     // a permanent failure: redelivery would fail the same way
                     inbox.firstDelivery(CONSUMER, job.cause().getEventId());
                 }
+                return run.progressPhase;
             });
-            progress.publish(new ProgressHub.ProgressEvent("failed", job.runId(), "FAILED", null, reason, null, null));
+            progress.publish(
+                    new ProgressHub.ProgressEvent("failed", job.runId(), "FAILED", null, phase, reason, null, null));
             if (transientFailure || e instanceof Error) {
                 throw e;
             }
@@ -409,8 +411,50 @@ public class TrainingPipeline {
         }
     }
 
-    /** Picks the units of the best candidate of a quick architecture search for the spec's target profile. */
-    private ModelSpec searchUnits(Job job, ModelSpec spec, TrainingData data, DataKind kind) {
+    private TrainingRun succeeded(TrainingRun done, String phase) {
+        progress.publish(new ProgressHub.ProgressEvent(
+                "succeeded", done.id, "SUCCEEDED", null, phase, null, done.testAccuracy, done.modelVersion));
+        return done;
+    }
+
+    /**
+     * Knowledge distillation inside a run: trains {@code teacher} (the spec), the student alone and the distilled
+     * student, and returns them with the distilled student open. Student units: the spec's {@code
+     * studentHiddenUnits}, else the search's choice for its target profile, else the teacher's / 4.
+     */
+    private Distiller.Trained distill(Job job, ModelSpec teacher, TrainingData data, DataKind kind) {
+        TrainingSpec s = job.spec();
+        List<Integer> units;
+        if (s.getStudentHiddenUnitsCount() > 0) {
+            if (!s.getTargetProfile().isBlank()) {
+                DeviceProfile.parse(s.getTargetProfile()); // no search for given units, but no unknown profile
+            }
+            units = s.getStudentHiddenUnitsList();
+        } else if (!s.getTargetProfile().isBlank()) {
+            units = searchUnits(job, teacher, data, kind);
+        } else {
+            units = Distiller.defaultStudentUnits(teacher.units());
+        }
+        ModelSpec student = teacher.withLayers(teacher.architecture(), units);
+        double alpha = s.getDistillationAlpha() > 0 ? s.getDistillationAlpha() : Distiller.DEFAULT_ALPHA;
+        LOG.infof(
+                "run %s: distilling %s %s into %s (T=%s, alpha=%s)",
+                job.runId(),
+                teacher.architecture().wireName(),
+                teacher.units(),
+                units,
+                s.getDistillationTemperature(),
+                alpha);
+        return new Distiller(teacher, student, s.getDistillationTemperature(), alpha)
+                .train(
+                        data,
+                        kind,
+                        job.sampleShape(),
+                        (phase, stats) -> recordEpoch(job.runId(), phase.wireName(), stats));
+    }
+
+    /** The units of the best candidate of a quick architecture search for the spec's target profile. */
+    private List<Integer> searchUnits(Job job, ModelSpec spec, TrainingData data, DataKind kind) {
         DeviceProfile profile = DeviceProfile.parse(job.spec().getTargetProfile());
         ModelSpec quick = spec.withEpochs(Math.min(spec.maxEpochs(), config.searchMaxEpochs()), spec.patience());
         ArchitectureSearch.Result r = new ArchitectureSearch(quick, profile, config.searchLatencyRuns())
@@ -427,19 +471,21 @@ public class TrainingPipeline {
         }
         List<Integer> units = r.candidates().get(r.best()).units();
         LOG.infof("run %s: search for %s chose %s %s", job.runId(), profile.name(), spec.architecture(), units);
-        return spec.withLayers(spec.architecture(), units);
+        return units;
     }
 
-    private void recordEpoch(String runId, EpochStats stats) {
+    /** Records and announces a finished epoch; {@code phase} = the training of a distilling run, else null. */
+    private void recordEpoch(String runId, String phase, EpochStats stats) {
         QuarkusTransaction.requiringNew().run(() -> {
             TrainingRun run = TrainingRun.findById(runId);
+            run.progressPhase = phase;
             run.progressEpoch = stats.epoch();
             run.maxEpochs = stats.maxEpochs();
             run.progressTrainLoss = stats.trainLoss();
             run.progressValidationLoss = stats.validationLoss();
             run.progressValidationAccuracy = stats.validationAccuracy();
         });
-        progress.publish(new ProgressHub.ProgressEvent("epoch", runId, "RUNNING", stats, null, null, null));
+        progress.publish(new ProgressHub.ProgressEvent("epoch", runId, "RUNNING", stats, phase, null, null, null));
     }
 
     private String toJson(Object spec) {
@@ -476,6 +522,12 @@ public class TrainingPipeline {
                 if (t.getDistillationTemperature() != 0) {
                     m.put("distillationTemperature", t.getDistillationTemperature());
                 }
+                if (t.getStudentHiddenUnitsCount() > 0) {
+                    m.put("studentHiddenUnits", t.getStudentHiddenUnitsList());
+                }
+                if (t.getDistillationAlpha() != 0) {
+                    m.put("distillationAlpha", t.getDistillationAlpha());
+                }
                 return json.writeValueAsString(m);
             }
             return json.writeValueAsString(spec);
@@ -484,7 +536,12 @@ public class TrainingPipeline {
         }
     }
 
-    private TrainingRun publish(Job job, SnapshotInfo info, TrainedModel model) {
+    /**
+     * Exports, uploads and registers {@code model}, then marks the run SUCCEEDED and enqueues ModelTrained.
+     *
+     * @param distilled the distillation {@code model} is the student of, null for a plain run
+     */
+    private TrainingRun publish(Job job, SnapshotInfo info, TrainedModel model, Distiller.Trained distilled) {
         String modelName = info.getDatasetName();
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("model_name", modelName);
@@ -513,6 +570,14 @@ public class TrainingPipeline {
         metrics.put("train_count", (double) model.trainSampleCount());
         metrics.put("training_seconds", model.trainingSeconds());
         metrics.put("parameter_count", (double) model.parameterCount());
+        if (distilled != null) {
+            metrics.put("teacher_test_accuracy", distilled.teacher().test().accuracy());
+            metrics.put("teacher_parameter_count", (double) distilled.teacher().parameterCount());
+            metrics.put(
+                    "student_alone_test_accuracy", distilled.baseline().test().accuracy());
+            metrics.put("distillation_temperature", distilled.temperature());
+            metrics.put("distillation_alpha", distilled.alpha());
+        }
         ModelVersion version = registry.register(RegisterVersionRequest.newBuilder()
                 .setModelName(modelName)
                 .setArtifactSha256(sha256)
@@ -568,6 +633,7 @@ public class TrainingPipeline {
             run.parameterCount = model.parameterCount();
             run.validationDetail = toJson(Reports.MetricsReport.of(model.validation(), model.classLabels()));
             run.testDetail = toJson(Reports.MetricsReport.of(model.test(), model.classLabels()));
+            run.distillationDetail = distilled == null ? null : toJson(Reports.RunDistillationReport.of(distilled));
             if (!first) {
                 LOG.infof(
                         "DataReady %s was processed concurrently; not emitting ModelTrained twice",
@@ -577,7 +643,7 @@ public class TrainingPipeline {
             EventMeta meta =
                     job.cause() != null ? Events.causedBy(SERVICE, job.cause()) : Events.newMeta(SERVICE, "", "");
             run.correlationId = meta.getCorrelationId();
-            ModelTrained event = ModelTrained.newBuilder()
+            ModelTrained.Builder event = ModelTrained.newBuilder()
                     .setMeta(meta)
                     .setModelName(modelName)
                     .setModelVersion(version.getVersion())
@@ -596,9 +662,11 @@ public class TrainingPipeline {
                     .setFeatureCount(model.featureCount())
                     .addAllClassLabels(model.classLabels())
                     .setEpochs(model.epochs())
-                    .setTrainingSeconds(model.trainingSeconds())
-                    .build();
-            outbox.enqueue(Topics.MODEL_TRAINED, modelName, meta, event);
+                    .setTrainingSeconds(model.trainingSeconds());
+            if (distilled != null) {
+                event.setDistillation(Reports.toProto(distilled));
+            }
+            outbox.enqueue(Topics.MODEL_TRAINED, modelName, meta, event.build());
             return run;
         });
     }

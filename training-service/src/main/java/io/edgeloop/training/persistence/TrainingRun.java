@@ -163,6 +163,17 @@ public class TrainingRun extends PanacheEntityBase {
     @Column(name = "progress_validation_accuracy")
     public Double progressValidationAccuracy;
 
+    /** Training the last finished epoch belongs to in a distilling run (teacher, student-alone, student). */
+    @Column(name = "progress_phase")
+    public String progressPhase;
+
+    /**
+     * A distilling run's teacher and student-alone reports with temperature and alpha, as JSON; null for a plain
+     * run.
+     */
+    @Column(name = "distillation_detail", columnDefinition = "text")
+    public String distillationDetail;
+
     /** Seconds spent in the DJL training loop and evaluation. */
     @Column(name = "training_seconds")
     public Double trainingSeconds;

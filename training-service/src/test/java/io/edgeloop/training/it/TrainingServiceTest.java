@@ -1,12 +1,16 @@
 package io.edgeloop.training.it;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtEnvironment;
@@ -222,6 +226,11 @@ class TrainingServiceTest {
                         .orElseThrow());
         assertEquals("", event.getMeta().getCausationId());
         assertEquals(run.getString("artifactSha256"), event.getArtifactSha256());
+        // a run without distillationTemperature does not distill
+        assertFalse(event.hasDistillation());
+        assertNull(run.get("distillation"));
+        assertNull(run.get("progress.phase"));
+        assertFalse(calls.get(2).getMetricsMap().containsKey("teacher_test_accuracy"));
     }
 
     @Test
@@ -407,7 +416,8 @@ class TrainingServiceTest {
         assertTrue(events.stream()
                 .filter(e -> e.get("type").asText().equals("epoch"))
                 .allMatch(e -> e.get("epoch").get("trainLoss").asDouble() > 0
-                        && e.get("epoch").get("maxEpochs").asInt() == 3));
+                        && e.get("epoch").get("maxEpochs").asInt() == 3
+                        && (e.path("phase").isNull() || e.path("phase").isMissingNode())));
         com.fasterxml.jackson.databind.JsonNode last = events.get(events.size() - 1);
         assertEquals("SUCCEEDED", last.get("status").asText());
         assertTrue(last.get("testAccuracy").asDouble() > 0.5, last.toString());
@@ -534,6 +544,246 @@ class TrainingServiceTest {
                 .then()
                 .statusCode(422)
                 .body("errors.field", containsInAnyOrder("spec.architecture", "spec.targetProfile"));
+    }
+
+    @Test
+    void restRunWithDistillationTemperatureShipsTheDistilledStudent() throws Exception {
+        String dataset = "vibration-kd";
+        FakeDatasetService.define(dataset, 1);
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        FakeDatasetService.GATES.put(dataset, gate);
+        String runId = given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"spec\":{\"hiddenUnits\":[32,32],"
+                        + "\"maxEpochs\":4,\"patience\":4,\"distillationTemperature\":3,\"distillationAlpha\":0.5}}")
+                .post("/training-runs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        List<com.fasterxml.jackson.databind.JsonNode> events = progressEvents(runId, gate);
+
+        // progress covers the three trainings, each tagged with its phase: 4 epochs each (patience 4)
+        List<String> phases = events.stream()
+                .filter(e -> e.get("type").asText().equals("epoch"))
+                .map(e -> e.get("phase").asText() + e.get("epoch").get("epoch").asInt())
+                .toList();
+        List<String> expected = java.util.stream.Stream.of("teacher", "student-alone", "student")
+                .flatMap(p -> java.util.stream.IntStream.rangeClosed(1, 4).mapToObj(e -> p + e))
+                .toList();
+        assertEquals(expected, phases);
+        assertEquals("succeeded", events.get(events.size() - 1).get("type").asText());
+
+        // the run is the distilled student: 8-8-8-4 (the teacher's widths / 4)
+        long teacherParams = 8 * 32 + 32 + 32 * 32 + 32 + 32 * 4 + 4;
+        long studentParams = 8 * 8 + 8 + 8 * 8 + 8 + 8 * 4 + 4;
+        JsonPath run = awaitRun(runId, s -> s.equals("SUCCEEDED") || s.equals("FAILED"));
+        assertEquals("SUCCEEDED", run.getString("status"), run.prettify());
+        assertEquals(studentParams, run.getLong("parameterCount"));
+        assertEquals(List.of(8, 8), run.getList("spec.hiddenUnits"));
+        assertTrue(run.getString("architecture").startsWith("mlp(8-8-relu-8-relu-4)"), run.getString("architecture"));
+        assertEquals("student", run.getString("progress.phase"));
+        assertEquals(4, run.getInt("progress.epoch"));
+        assertEquals(0.5, run.getDouble("requestedSpec.distillationAlpha"), 0);
+        assertEquals(3.0, run.getDouble("distillation.temperature"), 0);
+        assertEquals(0.5, run.getDouble("distillation.alpha"), 0);
+        assertEquals(teacherParams, run.getLong("distillation.teacher.parameterCount"));
+        assertEquals(List.of(32, 32), run.getList("distillation.teacher.spec.hiddenUnits"));
+        assertTrue(run.getDouble("distillation.teacher.test.accuracy") > 0.8, run.prettify());
+        assertEquals(studentParams, run.getLong("distillation.studentAlone.parameterCount"));
+        assertEquals(List.of(8, 8), run.getList("distillation.studentAlone.spec.hiddenUnits"));
+        assertEquals(100, run.getInt("distillation.studentAlone.test.sampleCount"));
+        assertEquals(4, run.getList("distillation.studentAlone.test.perClass").size());
+        assertEquals(
+                run.getDouble("test.accuracy") - run.getDouble("distillation.studentAlone.test.accuracy"),
+                run.getDouble("distillation.accuracyGain"),
+                1e-6);
+        assertEquals(
+                (double) studentParams / teacherParams,
+                run.getDouble("distillation.studentToTeacherParameterRatio"),
+                1e-6);
+
+        // ModelTrained announces the student, with the teacher and the student alone alongside
+        ModelTrained event = QuarkusTransaction.requiringNew()
+                .call(() -> OutboxEvent.<OutboxEvent>list("topic", Topics.MODEL_TRAINED).stream()
+                        .map(o -> parse(o.payload))
+                        .filter(e -> e.getTrainingRunId().equals(runId))
+                        .findFirst()
+                        .orElseThrow());
+        assertEquals(studentParams, event.getParameterCount());
+        assertEquals(List.of(8, 8), event.getSpec().getHiddenUnitsList());
+        assertEquals(run.getDouble("test.accuracy"), event.getTestMetrics().getAccuracy(), 1e-6);
+        assertTrue(event.hasDistillation());
+        var d = event.getDistillation();
+        assertEquals(3.0, d.getTemperature(), 0);
+        assertEquals(0.5, d.getAlpha(), 0);
+        assertEquals(teacherParams, d.getTeacherParameterCount());
+        assertEquals(List.of(32, 32), d.getTeacherHiddenUnitsList());
+        assertTrue(d.getTeacherArchitecture().startsWith("mlp(8-32-relu-32-relu-4)"), d.getTeacherArchitecture());
+        assertEquals(
+                run.getDouble("distillation.teacher.test.accuracy"),
+                d.getTeacherTestMetrics().getAccuracy(),
+                1e-6);
+        assertEquals(100, d.getStudentAloneTestMetrics().getSampleCount());
+        assertEquals(4, d.getStudentAloneTestMetrics().getPerClassCount());
+        assertEquals(16, d.getTeacherTestMetrics().getConfusionMatrixCount());
+
+        // the registered version is the student; the registry metrics name the teacher and the student alone
+        List<RegisterVersionRequest> calls = FakeRegistry.requestsForRun(runId);
+        assertEquals(1, calls.size());
+        Map<String, Double> metrics = calls.get(0).getMetricsMap();
+        assertEquals(studentParams, metrics.get("parameter_count"), 0);
+        assertTrue(metrics.get("parameter_count") < metrics.get("teacher_parameter_count"), metrics.toString());
+        assertEquals(d.getTeacherTestMetrics().getAccuracy(), metrics.get("teacher_test_accuracy"), 0);
+        assertEquals(d.getStudentAloneTestMetrics().getAccuracy(), metrics.get("student_alone_test_accuracy"), 0);
+        assertEquals(3.0, metrics.get("distillation_temperature"), 0);
+        assertEquals(0.5, metrics.get("distillation_alpha"), 0);
+        byte[] onnx = FakeRegistry.artifact(event.getArtifactSha256());
+        try (OrtSession session = OrtEnvironment.getEnvironment().createSession(onnx)) {
+            assertEquals(
+                    Long.toString(studentParams),
+                    session.getMetadata().getCustomMetadata().get("parameter_count"));
+        }
+    }
+
+    @Test
+    void dataReadyDistillationTakesTheRequestedStudentAndDefaultAlpha() {
+        String dataset = "vibration-kd-event";
+        FakeDatasetService.define(dataset, 1);
+        DataReady event = dataReady(dataset, 1, FakeDatasetService.contentHash(dataset, 1)).toBuilder()
+                .setTrainingSpec(TrainingSpec.newBuilder()
+                        .addHiddenUnits(16)
+                        .setMaxEpochs(3)
+                        .setDistillationTemperature(2)
+                        .addStudentHiddenUnits(4)
+                        // given student units: no search, even with a target profile
+                        .setTargetProfile("mcu"))
+                .build();
+        produce(dataset, event.toByteArray());
+        String runId = TrainingPipeline.runIdFor(event.getMeta().getEventId());
+        ModelTrained t = modelTrained(r -> parse(r).getTrainingRunId().equals(runId)).stream()
+                .map(TrainingServiceTest::parse)
+                .filter(e -> e.getTrainingRunId().equals(runId))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(List.of(4), t.getSpec().getHiddenUnitsList());
+        assertEquals(8 * 4 + 4 + 4 * 4 + 4, t.getParameterCount());
+        assertEquals(0.7, t.getDistillation().getAlpha(), 0);
+        assertEquals(2.0, t.getDistillation().getTemperature(), 0);
+        assertEquals(List.of(16), t.getDistillation().getTeacherHiddenUnitsList());
+        assertEquals(8 * 16 + 16 + 16 * 4 + 4, t.getDistillation().getTeacherParameterCount());
+        given().get("/training-runs/" + runId)
+                .then()
+                .statusCode(200)
+                .body("trigger", equalTo("event"))
+                .body("requestedSpec.studentHiddenUnits", equalTo(List.of(4)))
+                .body("distillation.alpha", equalTo(0.7f))
+                .body("distillation.teacher.spec.hiddenUnits", equalTo(List.of(16)))
+                .body("progress.phase", equalTo("student"));
+    }
+
+    @Test
+    void targetProfileSearchPicksTheStudentAndTheTeacherKeepsItsUnits() {
+        String dataset = "vibration-kd-search";
+        FakeDatasetService.define(dataset, 1);
+        String runId = given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"spec\":{\"hiddenUnits\":[512,512],"
+                        + "\"maxEpochs\":3,\"distillationTemperature\":2,\"targetProfile\":\"mcu\"}}")
+                .post("/training-runs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        JsonPath run = awaitRun(runId, s -> s.equals("SUCCEEDED") || s.equals("FAILED"));
+        assertEquals("SUCCEEDED", run.getString("status"), run.prettify());
+        assertEquals(List.of(512, 512), run.getList("distillation.teacher.spec.hiddenUnits"));
+        // one of the search's MLP candidates, not the teacher's / 4 ([128, 128])
+        List<List<Integer>> candidates = List.of(List.of(8), List.of(16), List.of(32, 32), List.of(64, 64));
+        List<Integer> student = run.getList("spec.hiddenUnits", Integer.class);
+        assertTrue(candidates.contains(student), student.toString());
+        assertEquals(student, run.getList("distillation.studentAlone.spec.hiddenUnits", Integer.class));
+        assertTrue(run.getLong("parameterCount") < run.getLong("distillation.teacher.parameterCount"));
+    }
+
+    @Test
+    void invalidDistillationSpecsAreRejected() {
+        FakeDatasetService.define("vibration-kd-bad", 1);
+        given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"vibration-kd-bad\",\"datasetVersion\":1,\"spec\":{"
+                        + "\"distillationTemperature\":101,\"distillationAlpha\":1.5,\"studentHiddenUnits\":[0,2000]}}")
+                .post("/training-runs")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body(
+                        "errors.field",
+                        containsInAnyOrder(
+                                "spec.distillationTemperature",
+                                "spec.distillationAlpha",
+                                "spec.studentHiddenUnits[0]",
+                                "spec.studentHiddenUnits[1]"));
+        given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"vibration-kd-bad\",\"datasetVersion\":1,"
+                        + "\"spec\":{\"studentHiddenUnits\":[4],\"distillationAlpha\":0.5}}")
+                .post("/training-runs")
+                .then()
+                .statusCode(422)
+                .body("errors.field", containsInAnyOrder("spec.studentHiddenUnits", "spec.distillationAlpha"))
+                .body("errors.message", everyItem(equalTo("only used with distillationTemperature > 0")));
+        given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"vibration-kd-bad\",\"datasetVersion\":1,\"spec\":{"
+                        + "\"distillationTemperature\":2,\"studentHiddenUnits\":[1,1,1,1,1,1,1],"
+                        + "\"distillationAlpha\":\"high\"}}")
+                .post("/training-runs")
+                .then()
+                .statusCode(422)
+                .body("errors.field", containsInAnyOrder("spec.distillationAlpha"));
+        given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"vibration-kd-bad\",\"datasetVersion\":1,\"spec\":{"
+                        + "\"distillationTemperature\":2,\"studentHiddenUnits\":[1,1,1,1,1,1,1]}}")
+                .post("/training-runs")
+                .then()
+                .statusCode(422)
+                .body("errors.field", containsInAnyOrder("spec.studentHiddenUnits"))
+                .body("errors.message", contains("at most 6 layers"));
+        // the same rules hold for a spec in an event: the run fails and nothing is emitted
+        DataReady event =
+                dataReady("vibration-kd-bad", 1, FakeDatasetService.contentHash("vibration-kd-bad", 1)).toBuilder()
+                        .setTrainingSpec(TrainingSpec.newBuilder().addStudentHiddenUnits(4))
+                        .build();
+        produce("vibration-kd-bad", event.toByteArray());
+        String runId = TrainingPipeline.runIdFor(event.getMeta().getEventId());
+        JsonPath run = awaitRun(runId, s -> s.equals("FAILED") || s.equals("SUCCEEDED"));
+        assertEquals("FAILED", run.getString("status"), run.prettify());
+        assertTrue(
+                run.getString("failureReason")
+                        .contains("studentHiddenUnits only used with distillationTemperature > 0"),
+                run.getString("failureReason"));
+        assertEquals(0, FakeRegistry.requestsForRun(runId).size());
+    }
+
+    /** Opens the run's event stream, lets the run fetch its data ({@code gate}) and reads the stream to its end. */
+    private static List<com.fasterxml.jackson.databind.JsonNode> progressEvents(
+            String runId, java.util.concurrent.CountDownLatch gate) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:19082/training-runs/" + runId + "/events"))
+                .header("Accept", "text/event-stream")
+                .timeout(WAIT)
+                .build();
+        var response = http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofLines())
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, response.statusCode());
+        gate.countDown();
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> events = new ArrayList<>();
+        response.body().filter(line -> line.startsWith("data:")).forEach(line -> {
+            try {
+                events.add(mapper.readTree(line.substring(5).trim()));
+            } catch (Exception e) {
+                throw new AssertionError(line, e);
+            }
+        });
+        return events;
     }
 
     private static JsonPath awaitExperiment(String path) {
