@@ -9,7 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.edgeloop.common.Topics;
+import io.edgeloop.proto.data.v1.DatasetServiceGrpc;
+import io.edgeloop.proto.data.v1.SnapshotInfo;
+import io.edgeloop.proto.data.v1.SnapshotRef;
 import io.edgeloop.proto.events.v1.DataReady;
+import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.time.Duration;
@@ -22,6 +26,9 @@ import org.junit.jupiter.api.Test;
 /** Data kind and sample shape of a dataset, and a training spec carried from a snapshot request into DataReady. */
 @QuarkusTest
 class DataKindTest {
+    @GrpcClient("self")
+    DatasetServiceGrpc.DatasetServiceBlockingStub grpc;
+
     private static List<String> features(int n) {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -199,5 +206,10 @@ class DataKindTest {
         assertEquals(0.02, e.getTrainingSpec().getLearningRate(), 0);
         assertEquals("sgd", e.getTrainingSpec().getOptimizer());
         assertEquals(9, e.getTrainingSpec().getSeed());
+        // the snapshot's metadata over gRPC says the same (REST-triggered trainings read it there)
+        SnapshotInfo info = grpc.getSnapshot(
+                SnapshotRef.newBuilder().setDatasetName(ds).setVersion(0).build());
+        assertEquals("image", info.getDataKind());
+        assertEquals(List.of(1, 2, 2), info.getSampleShapeList());
     }
 }

@@ -75,6 +75,8 @@ class DatasetGrpcTest {
         assertEquals(DS + "@v1", info.getSnapshotId());
         assertEquals(snapshot.getString("contentHash"), info.getContentHash());
         assertEquals(5, info.getFeatureCount());
+        assertEquals("features", info.getDataKind());
+        assertEquals(List.of(5), info.getSampleShapeList());
         assertEquals(TestSupport.LABELS, info.getClassLabelsList());
         assertEquals(snapshot.getLong("trainCount"), info.getTrainCount());
         assertEquals(snapshot.getLong("validationCount"), info.getValidationCount());

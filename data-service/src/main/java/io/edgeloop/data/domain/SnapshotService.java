@@ -198,6 +198,13 @@ public class SnapshotService {
                 .build();
     }
 
+    /** The dataset a snapshot belongs to (its schema, data kind and sample shape). */
+    @Transactional
+    public DatasetEntity datasetOf(SnapshotEntity snapshot) {
+        return store.dataset(snapshot.datasetName)
+                .orElseThrow(() -> ApiException.notFound("no dataset '" + snapshot.datasetName + "'"));
+    }
+
     private void requireDataset(String dataset) {
         DatasetNames.require(dataset);
         if (store.dataset(dataset).isEmpty()) {

@@ -2,8 +2,10 @@ package io.edgeloop.data.grpc;
 
 import io.edgeloop.common.ProtoTime;
 import io.edgeloop.data.config.DataConfig;
+import io.edgeloop.data.domain.DatasetCatalog;
 import io.edgeloop.data.domain.DatasetNames;
 import io.edgeloop.data.domain.SnapshotService;
+import io.edgeloop.data.persistence.DatasetEntity;
 import io.edgeloop.data.persistence.SampleStore;
 import io.edgeloop.data.persistence.SnapshotEntity;
 import io.edgeloop.kit.api.ApiException;
@@ -55,7 +57,7 @@ public class DatasetGrpcService extends DatasetServiceGrpc.DatasetServiceImplBas
     public void getSnapshot(SnapshotRef request, StreamObserver<SnapshotInfo> responseObserver) {
         try {
             SnapshotEntity s = resolve(request);
-            responseObserver.onNext(info(s));
+            responseObserver.onNext(info(s, snapshots.datasetOf(s)));
             responseObserver.onCompleted();
         } catch (StatusRuntimeException e) {
             responseObserver.onError(e);
@@ -166,7 +168,7 @@ public class DatasetGrpcService extends DatasetServiceGrpc.DatasetServiceImplBas
         }
     }
 
-    private static SnapshotInfo info(SnapshotEntity s) {
+    private static SnapshotInfo info(SnapshotEntity s, DatasetEntity dataset) {
         return SnapshotInfo.newBuilder()
                 .setDatasetName(s.datasetName)
                 .setVersion(s.version)
@@ -178,6 +180,8 @@ public class DatasetGrpcService extends DatasetServiceGrpc.DatasetServiceImplBas
                 .setValidationCount(s.validationCount)
                 .setTestCount(s.testCount)
                 .setCreatedAt(ProtoTime.of(s.createdAt))
+                .setDataKind(DatasetCatalog.dataKind(dataset))
+                .addAllSampleShape(DatasetCatalog.sampleShape(dataset))
                 .build();
     }
 

@@ -46,8 +46,8 @@ public class ExperimentService {
      * @param student student spec (unset units = {@link Distiller#defaultStudentUnits} of the teacher's)
      * @param temperature soft-label temperature (> 0)
      * @param alpha soft-label weight in [0, 1]
-     * @param dataKind null = as last declared for the dataset
-     * @param sampleShape null = as last declared for the dataset
+     * @param dataKind null = the dataset's (from data-service)
+     * @param sampleShape null = the dataset's
      */
     public record DistillationRequest(
             TrainingSpec teacher,
@@ -62,8 +62,8 @@ public class ExperimentService {
      *
      * @param profile the device profile to fit
      * @param base spec of the candidates (architecture, optimizer, seed...; units are searched)
-     * @param dataKind null = as last declared for the dataset
-     * @param sampleShape null = as last declared for the dataset
+     * @param dataKind null = the dataset's (from data-service)
+     * @param sampleShape null = the dataset's
      */
     public record SearchRequest(DeviceProfile profile, TrainingSpec base, String dataKind, List<Integer> sampleShape) {}
 
@@ -137,7 +137,7 @@ public class ExperimentService {
         if (dataKind != null) {
             return new TrainingPipeline.DeclaredLayout(dataKind, shape == null ? List.of() : shape);
         }
-        TrainingPipeline.DeclaredLayout declared = pipeline.declaredLayout(info.getDatasetName());
+        TrainingPipeline.DeclaredLayout declared = pipeline.layoutOf(info);
         return shape == null ? declared : new TrainingPipeline.DeclaredLayout(declared.dataKind(), shape);
     }
 

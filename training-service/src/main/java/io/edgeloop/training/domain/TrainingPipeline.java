@@ -104,7 +104,7 @@ public class TrainingPipeline {
             List<Integer> sampleShape) {}
 
     /**
-     * How a dataset's samples are shaped, as last declared to this service.
+     * How a dataset's samples are shaped.
      *
      * @param dataKind data kind wire name
      * @param sampleShape declared shape, empty = flat
@@ -178,15 +178,19 @@ public class TrainingPipeline {
     }
 
     /**
-     * The data kind and sample shape last declared for a dataset (by a DataReady event or a request), when any.
-     * data-service's snapshot metadata does not carry them, so REST requests without them fall back to this.
+     * The data kind and sample shape of a snapshot's dataset, as data-service declares them; for a data-service that
+     * does not send them (older than the field), as last declared to this service by a DataReady event or a request,
+     * else flat features.
      */
-    public DeclaredLayout declaredLayout(String datasetName) {
+    public DeclaredLayout layoutOf(SnapshotInfo info) {
+        if (!info.getDataKind().isBlank()) {
+            return new DeclaredLayout(info.getDataKind(), info.getSampleShapeList());
+        }
         return QuarkusTransaction.requiringNew()
                 .call(() -> TrainingRun.<TrainingRun>find(
                                 "datasetName = ?1 and dataKind is not null",
                                 io.quarkus.panache.common.Sort.descending("queuedAt"),
-                                datasetName)
+                                info.getDatasetName())
                         .firstResultOptional()
                         .map(r -> new DeclaredLayout(r.dataKind, parseShape(r.sampleShape)))
                         .orElse(new DeclaredLayout(DataKind.FEATURES.wireName(), List.of())));
@@ -283,13 +287,13 @@ public class TrainingPipeline {
      * Queues an on-demand run with a training spec and the dataset's sample layout.
      *
      * @param spec requested spec, null = defaults
-     * @param dataKind data kind, null = as last declared for the dataset (else features)
-     * @param sampleShape sample shape, null = as last declared for the dataset (else flat)
+     * @param dataKind data kind, null = the dataset's (see {@link #layoutOf})
+     * @param sampleShape sample shape, null = the dataset's
      */
     public TrainingRun submit(
             String datasetName, int datasetVersion, TrainingSpec spec, String dataKind, List<Integer> sampleShape) {
         SnapshotInfo info = datasets.snapshot(datasetName, datasetVersion);
-        DeclaredLayout declared = declaredLayout(info.getDatasetName());
+        DeclaredLayout declared = layoutOf(info);
         String kind = dataKind != null ? dataKind : declared.dataKind();
         List<Integer> shape = sampleShape != null ? sampleShape : dataKind != null ? List.of() : declared.sampleShape();
         TrainingSpec requested = spec == null ? TrainingSpec.getDefaultInstance() : spec;

@@ -32,8 +32,16 @@ public class FakeDatasetService extends DatasetServiceGrpc.DatasetServiceImplBas
     /** StreamSnapshot calls per dataset. */
     static final Map<String, AtomicInteger> STREAMS = new ConcurrentHashMap<>();
 
+    /** Data kind and sample shape per dataset that declares one (others send neither, like an older data-service). */
+    static final Map<String, Map.Entry<String, java.util.List<Integer>>> LAYOUTS = new ConcurrentHashMap<>();
+
     static void define(String name, int latestVersion) {
         LATEST.put(name, latestVersion);
+    }
+
+    static void define(String name, int latestVersion, String dataKind, java.util.List<Integer> sampleShape) {
+        LAYOUTS.put(name, Map.entry(dataKind, sampleShape));
+        define(name, latestVersion);
     }
 
     static int streams(String name) {
@@ -117,8 +125,12 @@ public class FakeDatasetService extends DatasetServiceGrpc.DatasetServiceImplBas
                     .asRuntimeException();
         }
         int version = ref.getVersion() == 0 ? latest : ref.getVersion();
-        return SnapshotInfo.newBuilder()
-                .setDatasetName(ref.getDatasetName())
+        SnapshotInfo.Builder info = SnapshotInfo.newBuilder();
+        Map.Entry<String, java.util.List<Integer>> layout = LAYOUTS.get(ref.getDatasetName());
+        if (layout != null) {
+            info.setDataKind(layout.getKey()).addAllSampleShape(layout.getValue());
+        }
+        return info.setDatasetName(ref.getDatasetName())
                 .setVersion(version)
                 .setSnapshotId(ref.getDatasetName() + "@v" + version)
                 .setContentHash(contentHash(ref.getDatasetName(), version))

@@ -234,6 +234,26 @@ class TrainingServiceTest {
     }
 
     @Test
+    void restRunTakesTheDataKindAndShapeFromTheSnapshotMetadata() {
+        String dataset = "windows-by-rest";
+        FakeDatasetService.define(dataset, 1, "timeseries", List.of(2, 4));
+        String location = given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"spec\":{\"maxEpochs\":2}}")
+                .post("/training-runs")
+                .then()
+                .statusCode(202)
+                .body("dataKind", equalTo("timeseries"))
+                .body("sampleShape", equalTo(List.of(2, 4)))
+                .extract()
+                .header("Location");
+        JsonPath run = awaitRun(
+                location.substring(location.lastIndexOf('/') + 1), s -> !s.equals("QUEUED") && !s.equals("RUNNING"));
+        assertEquals("SUCCEEDED", run.getString("status"), run.prettify());
+        assertEquals("cnn1d", run.getString("spec.architecture"), "auto architecture for time series");
+        assertEquals(List.of(2, 4), run.getList("inputShape"));
+    }
+
+    @Test
     void badRequestsGetProblemDetails() {
         FakeDatasetService.define("vibration-known", 1);
         given().contentType(ContentType.JSON)
