@@ -2,15 +2,20 @@ package io.edgeloop.registry.api;
 
 import io.edgeloop.common.Hashing;
 import io.edgeloop.kit.api.ApiException;
+import io.edgeloop.registry.config.RegistryConfig;
+import io.edgeloop.registry.domain.ModelRegistry;
+import io.edgeloop.registry.domain.OrphanSweep;
 import io.edgeloop.registry.signing.ArtifactSignature;
 import io.edgeloop.registry.signing.ArtifactSigner;
 import io.edgeloop.registry.storage.ArtifactStore;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -19,6 +24,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
@@ -30,6 +37,10 @@ import java.util.regex.Pattern;
  * 404 for an unknown one, 416 for an unsatisfiable range. The registry's Ed25519 signature of the digest comes in
  * {@value #SIGNATURE_HEADER} (base64) and the id of the key that made it in {@value #KEY_HEADER} (public keys:
  * {@code GET /signing-keys}).
+ *
+ * <p>{@code POST /artifacts/gc[?minAge=PT1H]} (operators): deletes now the blobs that were uploaded more than
+ * {@code minAge} (ISO-8601; absent or empty: {@code edgeloop.registry.orphan-gc.min-age}) ago and that no version or variant
+ * references, and answers what it deleted; 400 for a malformed or negative {@code minAge}.
  */
 @Path("/artifacts")
 public class ArtifactResource {
@@ -46,6 +57,32 @@ public class ArtifactResource {
 
     @Inject
     ArtifactSigner signer;
+
+    @Inject
+    ModelRegistry registry;
+
+    @Inject
+    RegistryConfig config;
+
+    /** Runs an orphan garbage-collection sweep now (see the class comment). */
+    @POST
+    @Path("gc")
+    @Produces(MediaType.APPLICATION_JSON)
+    public OrphanSweep collectOrphans(@QueryParam("minAge") String minAge) {
+        Duration age = config.orphanGc().minAge();
+        if (minAge != null && !minAge.isBlank()) {
+            try {
+                age = Duration.parse(minAge.trim());
+            } catch (DateTimeParseException e) {
+                throw ApiException.badRequest(
+                        "minAge must be an ISO-8601 duration such as PT1H or P7D, got '" + minAge + "'");
+            }
+            if (age.isNegative()) {
+                throw ApiException.badRequest("minAge must not be negative, got " + minAge);
+            }
+        }
+        return registry.collectOrphans(age);
+    }
 
     @GET
     @Path("{sha256}")

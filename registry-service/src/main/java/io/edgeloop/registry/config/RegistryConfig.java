@@ -28,6 +28,9 @@ public interface RegistryConfig {
     /** How artifacts are signed. */
     Signing signing();
 
+    /** Garbage collection of blobs uploaded but never registered. */
+    OrphanGc orphanGc();
+
     /** MLflow-compatible API settings. */
     Mlflow mlflow();
 
@@ -41,6 +44,23 @@ public interface RegistryConfig {
 
         /** Key id published with signatures; default {@code ed25519-<first 16 hex digits of sha256(public key)>}. */
         Optional<String> keyId();
+    }
+
+    /** Orphan garbage collection ({@code edgeloop.registry.orphan-gc.*}). */
+    interface OrphanGc {
+        /**
+         * Time between two periodic sweeps (the first runs one interval after start); 0 or negative disables them
+         * ({@code POST /artifacts/gc} still sweeps on demand).
+         */
+        @WithDefault("1h")
+        Duration interval();
+
+        /**
+         * A blob that no version or variant references is deleted once its last upload is older than this; must not
+         * be negative. Keep it well above the time a client takes between uploading and registering.
+         */
+        @WithDefault("24h")
+        Duration minAge();
     }
 
     /** MLflow-compatible REST API ({@code edgeloop.registry.mlflow.*}). */

@@ -11,6 +11,7 @@ import io.edgeloop.registry.persistence.ModelVariantEntity;
 import io.edgeloop.registry.persistence.ModelVersionEntity;
 import io.edgeloop.registry.signing.ArtifactSigner;
 import io.edgeloop.registry.storage.ArtifactStore;
+import io.edgeloop.registry.storage.StoredBlob;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -19,10 +20,13 @@ import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,6 +36,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
 /**
  * Registers model versions and variants and answers queries about them. Version numbers are assigned 1, 2, ... per
@@ -40,7 +46,9 @@ import java.util.regex.Pattern;
  * deleted, under the same lock, each together with its history entry, so every move is atomic and recorded.
  * Deleting a version garbage-collects the blobs that no version or variant references any more; a PostgreSQL
  * advisory lock per digest (shared while registering, exclusive while collecting) keeps a registration from
- * referencing a blob that is being deleted.
+ * referencing a blob that is being deleted. Blobs that were uploaded but never registered (a trainer that crashed
+ * between upload and register, a rejected variant) are collected by {@link #collectOrphans} once their last upload is
+ * old enough, through the same locked check.
  */
 @ApplicationScoped
 public class ModelRegistry {
@@ -57,6 +65,10 @@ public class ModelRegistry {
     private static final int MAX_TAGS = 100;
     private static final int MAX_TEXT = 200;
     private static final int MAX_SETTING_VALUE = 2000;
+    /** Old blobs whose references one query checks during an orphan sweep. */
+    private static final int ORPHAN_BATCH = 500;
+
+    private static final Logger LOG = Logger.getLogger(ModelRegistry.class);
 
     @Inject
     ArtifactStore store;
@@ -413,24 +425,118 @@ public class ModelRegistry {
         });
         Set<String> deleted = new LinkedHashSet<>();
         for (String sha : candidates) {
-            if (QuarkusTransaction.requiringNew().call(() -> collect(sha))) {
+            if (QuarkusTransaction.requiringNew().call(() -> collect(sha, null)) != null) {
                 deleted.add(sha);
             }
         }
         return deleted;
     }
 
-    /** Deletes a blob when no version or variant references it; runs in the caller's transaction. */
-    private boolean collect(String sha256) {
+    /**
+     * Deletes every blob that no version or variant references and that was last uploaded more than {@code minAge}
+     * ago: uploads that were never registered. Walks the store once (constant memory), checks the references of old
+     * blobs in batches, and deletes each orphan in its own transaction holding the blob's exclusive advisory lock,
+     * where references and the last upload time are checked again (a concurrent registration or re-upload keeps the
+     * blob), and forgets its signature. A blob that cannot be deleted is logged and kept; the sweep goes on.
+     *
+     * @param minAge blobs uploaded more recently are kept (a client between upload and registration)
+     * @throws IllegalArgumentException when {@code minAge} is negative
+     * @throws UncheckedIOException when the store cannot be listed
+     */
+    public OrphanSweep collectOrphans(Duration minAge) {
+        if (minAge.isNegative()) {
+            throw new IllegalArgumentException("minAge must not be negative, got " + minAge);
+        }
+        Instant cutoff = Instant.now().minus(minAge);
+        List<OrphanSweep.Deleted> deleted = new ArrayList<>();
+        long seen = 0;
+        try (Stream<StoredBlob> blobs = store.list()) {
+            Iterator<StoredBlob> it = blobs.iterator();
+            List<String> old = new ArrayList<>(ORPHAN_BATCH);
+            while (it.hasNext() && !Thread.currentThread().isInterrupted()) {
+                StoredBlob blob = it.next();
+                seen++;
+                if (blob.lastUploadedAt().isBefore(cutoff)) {
+                    old.add(blob.sha256());
+                }
+                if (old.size() == ORPHAN_BATCH || (!it.hasNext() && !old.isEmpty())) {
+                    collectUnreferenced(old, cutoff, deleted);
+                    old.clear();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the artifact store", e);
+        }
+        long freed = deleted.stream().mapToLong(OrphanSweep.Deleted::sizeBytes).sum();
+        OrphanSweep sweep = new OrphanSweep(deleted, freed, seen - deleted.size());
+        if (deleted.isEmpty()) {
+            LOG.debugf("orphan GC: nothing to delete, %d blobs kept", sweep.kept());
+        } else {
+            LOG.infof(
+                    "orphan GC: deleted %d blob(s) never registered (%d bytes freed, uploaded before %s): %s;"
+                            + " %d blobs kept",
+                    deleted.size(),
+                    freed,
+                    cutoff,
+                    deleted.stream().map(OrphanSweep.Deleted::sha256).toList(),
+                    sweep.kept());
+        }
+        return sweep;
+    }
+
+    /** Collects those of {@code shas} that nothing references (one query for the batch, then one lock each). */
+    private void collectUnreferenced(List<String> shas, Instant cutoff, List<OrphanSweep.Deleted> deleted) {
+        Set<String> referenced = QuarkusTransaction.requiringNew().call(() -> {
+            Set<String> refs = new HashSet<>(em.createQuery(
+                            "select distinct v.artifactSha256 from ModelVersionEntity v"
+                                    + " where v.artifactSha256 in :shas",
+                            String.class)
+                    .setParameter("shas", shas)
+                    .getResultList());
+            refs.addAll(em.createQuery(
+                            "select distinct v.artifactSha256 from ModelVariantEntity v"
+                                    + " where v.artifactSha256 in :shas",
+                            String.class)
+                    .setParameter("shas", shas)
+                    .getResultList());
+            return refs;
+        });
+        for (String sha : shas) {
+            if (referenced.contains(sha)) {
+                continue;
+            }
+            try {
+                StoredBlob blob = QuarkusTransaction.requiringNew().call(() -> collect(sha, cutoff));
+                if (blob != null) {
+                    deleted.add(new OrphanSweep.Deleted(sha, blob.sizeBytes()));
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "orphan GC: cannot collect artifact %s, keeping it", sha);
+            }
+        }
+    }
+
+    /**
+     * Deletes a blob when no version or variant references it and, when {@code uploadedBefore} is set, its last
+     * upload was before then; forgets its signature. Runs in the caller's transaction, under the blob's exclusive
+     * advisory lock.
+     *
+     * @return the deleted blob, null when it was kept (or was not stored)
+     */
+    private StoredBlob collect(String sha256, Instant uploadedBefore) {
         advisoryLock(sha256, false);
         long refs =
                 ModelVersionEntity.count("artifactSha256", sha256) + ModelVariantEntity.count("artifactSha256", sha256);
         if (refs > 0) {
-            return false;
+            return null;
         }
-        signer.forget(sha256);
         try {
-            return store.delete(sha256);
+            StoredBlob blob = store.describe(sha256).orElse(null);
+            if (blob != null && uploadedBefore != null && !blob.lastUploadedAt().isBefore(uploadedBefore)) {
+                return null; // uploaded again since the sweep looked: its client is about to register it
+            }
+            signer.forget(sha256);
+            return blob != null && store.delete(sha256) ? blob : null;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete artifact " + sha256, e);
         }
@@ -566,8 +672,9 @@ public class ModelRegistry {
             throw new UncheckedIOException("cannot read the artifact store", e);
         }
         if (size.isEmpty()) {
-            throw RegistryException.failedPrecondition(
-                    "artifact " + sha256 + " has not been uploaded; upload it with ArtifactService.Upload first");
+            throw RegistryException.failedPrecondition("artifact " + sha256
+                    + " has not been uploaded (or, never registered, was garbage-collected);"
+                    + " upload it (again) with ArtifactService.Upload first");
         }
         return size.getAsLong();
     }

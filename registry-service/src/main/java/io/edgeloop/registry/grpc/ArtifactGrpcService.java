@@ -288,6 +288,10 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
                 response.onCompleted();
             } catch (DigestMismatchException e) {
                 fail(Status.DATA_LOSS.withDescription(e.getMessage()));
+            } catch (NoSuchArtifactException e) {
+                // the content was stored when the upload began (so only verified) and orphan GC deleted it since
+                fail(Status.ABORTED.withDescription("artifact " + header.getSha256()
+                        + " was garbage-collected while it was being uploaded; upload it again"));
             } catch (IOException | RuntimeException e) {
                 LOG.errorf(e, "upload of %s failed", header.getSha256());
                 fail(Status.INTERNAL.withDescription("cannot store the artifact: " + e));

@@ -9,6 +9,7 @@ import jakarta.persistence.FetchType;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.Index;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.MapKeyColumn;
@@ -22,6 +23,8 @@ import java.util.Map;
 @Entity
 @Table(
         name = "registry_model_variant",
+        // garbage collection looks blobs up by digest
+        indexes = @Index(name = "registry_model_variant_sha_idx", columnList = "artifact_sha256"),
         uniqueConstraints = {
             @UniqueConstraint(
                     name = "registry_model_variant_target_uk",

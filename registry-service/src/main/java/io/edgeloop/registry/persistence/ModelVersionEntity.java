@@ -9,6 +9,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.Index;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.MapKeyColumn;
 import jakarta.persistence.OneToMany;
@@ -26,6 +27,8 @@ import java.util.Map;
 @Entity
 @Table(
         name = "registry_model_version",
+        // garbage collection looks blobs up by digest
+        indexes = @Index(name = "registry_model_version_sha_idx", columnList = "artifact_sha256"),
         uniqueConstraints = {
             @UniqueConstraint(
                     name = "registry_model_version_uk",

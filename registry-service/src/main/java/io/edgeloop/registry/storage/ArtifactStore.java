@@ -3,7 +3,9 @@ package io.edgeloop.registry.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
  * Content-addressed, write-once artifact storage keyed by the lower-case hex SHA-256 of the content. Implementations
@@ -14,8 +16,15 @@ import java.util.OptionalLong;
  * the object key {@code sha256/<digest>}, implement {@link #begin} as a multipart upload hashed on the way (parts
  * of 5 MiB+ buffered to a temp file, not memory) that is completed only when {@link ArtifactUpload#commit()} has
  * verified digest and size (and aborted on {@link ArtifactUpload#close()}), {@link #size} as HEAD, {@link #open} as
- * a ranged GET wrapped in a channel, and {@link #delete} as DELETE. Everything else in the registry (signatures,
- * references, garbage collection) lives in the database and does not depend on the backend.
+ * a ranged GET wrapped in a channel, {@link #delete} as DELETE, {@link #list} as a paginated ListObjectsV2 under
+ * {@code sha256/} (its {@code LastModified} is the last upload time) and {@link #describe} as HEAD; an upload of
+ * content that is already stored refreshes {@code LastModified} with a metadata-replacing CopyObject of the object onto
+ * itself. Everything else in the registry (signatures, references, garbage collection) lives in the database and
+ * does not depend on the backend.
+ *
+ * <p>Every blob has a "last uploaded at" time ({@link StoredBlob#lastUploadedAt()}): when it was stored, or when the
+ * same content was uploaded again (the verified no-op write). Orphan garbage collection keeps blobs uploaded recently,
+ * so a client that uploads right before it registers keeps its blob.
  */
 public interface ArtifactStore {
     /** Buffer size used when copying streams. */
@@ -31,7 +40,8 @@ public interface ArtifactStore {
 
     /**
      * Stores the content of {@code in}, which must hash to {@code sha256} and be exactly {@code sizeBytes} long.
-     * Idempotent: storing content that is already present only verifies the stream.
+     * Idempotent: storing content that is already present only verifies the stream (and refreshes its last upload
+     * time).
      *
      * @throws DigestMismatchException when the stream differs from the announced digest or size (nothing is stored)
      */
@@ -51,6 +61,18 @@ public interface ArtifactStore {
 
     /** Size of the stored artifact, empty when there is none (or the digest is malformed). */
     OptionalLong size(String sha256) throws IOException;
+
+    /** Size and last upload time of a stored artifact, empty when there is none (or the digest is malformed). */
+    Optional<StoredBlob> describe(String sha256) throws IOException;
+
+    /**
+     * Every stored blob, lazily, in no particular order; memory use does not depend on the number of blobs. The
+     * caller closes the stream. Blobs stored or deleted while the stream is consumed may or may not appear; a blob
+     * deleted between being found and being read is skipped.
+     *
+     * @throws java.io.UncheckedIOException from the stream's operations when the store cannot be read
+     */
+    Stream<StoredBlob> list() throws IOException;
 
     /**
      * Opens a stored artifact for reading, positioned at {@code offset}.

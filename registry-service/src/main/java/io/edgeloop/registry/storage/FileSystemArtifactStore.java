@@ -1,23 +1,36 @@
 package io.edgeloop.registry.storage;
 
 import io.edgeloop.common.Hashing;
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.UUID;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,6 +38,9 @@ import org.jboss.logging.Logger;
  * first two hex digits); uploads stream into {@code <root>/tmp/<digest>.<uuid>.part} on the same filesystem, are
  * hashed while they are written, forced to disk and renamed into place atomically once verified. Concurrent uploads
  * of the same content are safe: each writes its own temporary file and the rename replaces identical content.
+ *
+ * <p>A blob's last upload time is its file's modification time: set when it is written, and set to the current time
+ * again when the same content is uploaded once more (at the start and at the verified end of that upload).
  */
 public final class FileSystemArtifactStore implements ArtifactStore {
     private static final Logger LOG = Logger.getLogger(FileSystemArtifactStore.class);
@@ -82,7 +98,7 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         if (sizeBytes < 0) {
             throw new IllegalArgumentException("size must not be negative: " + sizeBytes);
         }
-        if (exists(sha256)) {
+        if (exists(sha256) && touch(sha256)) {
             return new Upload(sha256, sizeBytes, null, null);
         }
         Path part = tmp.resolve(sha256 + "." + UUID.randomUUID() + PART_SUFFIX);
@@ -105,6 +121,23 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         } catch (NoSuchFileException e) {
             return OptionalLong.empty();
         }
+    }
+
+    @Override
+    public Optional<StoredBlob> describe(String sha256) throws IOException {
+        if (!Hashing.isSha256Hex(sha256)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(read(blobPath(sha256), sha256));
+    }
+
+    @Override
+    public Stream<StoredBlob> list() throws IOException {
+        BlobIterator blobIterator = new BlobIterator(Files.newDirectoryStream(blobs));
+        return StreamSupport.stream(
+                        Spliterators.spliteratorUnknownSize(blobIterator, Spliterator.NONNULL | Spliterator.DISTINCT),
+                        false)
+                .onClose(blobIterator::close);
     }
 
     @Override
@@ -137,6 +170,34 @@ public final class FileSystemArtifactStore implements ArtifactStore {
             LOG.infof("deleted artifact %s", sha256);
         }
         return deleted;
+    }
+
+    /** Sets the blob's last upload time to now; false when it does not exist (any more). */
+    private boolean touch(String sha256) throws IOException {
+        try {
+            Files.setLastModifiedTime(blobPath(sha256), FileTime.from(Instant.now()));
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /** The blob at {@code path}, null when it is gone or not a regular file. */
+    private static StoredBlob read(Path path, String sha256) throws IOException {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                return null;
+            }
+            return new StoredBlob(
+                    sha256, attributes.size(), attributes.lastModifiedTime().toInstant());
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private static boolean isPrefixDir(String name) {
+        return name.length() == 2 && name.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
     }
 
     private static void requireDigest(String sha256) {
@@ -209,6 +270,10 @@ public final class FileSystemArtifactStore implements ArtifactStore {
                             "content has sha256 " + actual + ", the header announced " + sha256);
                 }
                 if (channel == null) {
+                    // the bytes were only verified: this upload counts as the blob's latest one
+                    if (!touch(sha256)) {
+                        throw new NoSuchArtifactException(sha256);
+                    }
                     finished = true;
                     return new StoredArtifact(sha256, received, false);
                 }
@@ -253,6 +318,94 @@ public final class FileSystemArtifactStore implements ArtifactStore {
                 Files.deleteIfExists(part);
             } catch (IOException e) {
                 LOG.warnf(e, "could not delete partial upload %s", part);
+            }
+        }
+    }
+
+    /**
+     * Walks {@code sha256/<ab>/<digest>} one directory entry at a time (two directory streams open at most), skipping
+     * stray files and blobs deleted while the walk runs.
+     */
+    private static final class BlobIterator implements Iterator<StoredBlob>, Closeable {
+        private final DirectoryStream<Path> prefixes;
+        private final Iterator<Path> prefixIterator;
+        private DirectoryStream<Path> current;
+        private Iterator<Path> currentIterator;
+        private String currentPrefix;
+        private StoredBlob next;
+
+        BlobIterator(DirectoryStream<Path> prefixes) {
+            this.prefixes = prefixes;
+            this.prefixIterator = prefixes.iterator();
+        }
+
+        @Override
+        public boolean hasNext() {
+            try {
+                while (next == null) {
+                    if (currentIterator != null && currentIterator.hasNext()) {
+                        Path path = currentIterator.next();
+                        String name = path.getFileName().toString();
+                        if (Hashing.isSha256Hex(name) && name.startsWith(currentPrefix)) {
+                            next = read(path, name);
+                        }
+                        continue;
+                    }
+                    closeCurrent();
+                    if (!prefixIterator.hasNext()) {
+                        return false;
+                    }
+                    Path dir = prefixIterator.next();
+                    String prefix = dir.getFileName().toString();
+                    if (!isPrefixDir(prefix)) {
+                        continue;
+                    }
+                    try {
+                        current = Files.newDirectoryStream(dir);
+                    } catch (NoSuchFileException | NotDirectoryException e) {
+                        continue;
+                    }
+                    currentIterator = current.iterator();
+                    currentPrefix = prefix;
+                }
+                return true;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list the artifact store", e);
+            } catch (DirectoryIteratorException e) {
+                throw new UncheckedIOException("cannot list the artifact store", e.getCause());
+            }
+        }
+
+        @Override
+        public StoredBlob next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            StoredBlob blob = next;
+            next = null;
+            return blob;
+        }
+
+        private void closeCurrent() throws IOException {
+            if (current != null) {
+                DirectoryStream<Path> closing = current;
+                current = null;
+                currentIterator = null;
+                closing.close();
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                closeCurrent();
+            } catch (IOException e) {
+                LOG.debug("closing a directory of the artifact store", e);
+            }
+            try {
+                prefixes.close();
+            } catch (IOException e) {
+                LOG.debug("closing the artifact store's blob directory", e);
             }
         }
     }

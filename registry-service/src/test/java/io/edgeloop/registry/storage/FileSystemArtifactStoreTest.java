@@ -11,6 +11,7 @@ import io.edgeloop.registry.TestArtifacts;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
@@ -18,7 +19,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -141,6 +148,119 @@ class FileSystemArtifactStoreTest {
 
         assertFalse(Files.exists(stale));
         assertTrue(Files.exists(fresh));
+    }
+
+    @Test
+    void listsEveryBlobWithItsSizeAndLastUploadTime() throws IOException {
+        Map<String, Integer> sizes = new HashMap<>();
+        for (int i = 0; i < 5; i++) {
+            byte[] data = TestArtifacts.randomBytes(1_000 + i, 100 + i);
+            String sha = Hashing.sha256Hex(data);
+            store.put(new ByteArrayInputStream(data), sha, data.length);
+            sizes.put(sha, data.length);
+        }
+        byte[] empty = new byte[0];
+        store.put(new ByteArrayInputStream(empty), Hashing.sha256Hex(empty), 0);
+        sizes.put(Hashing.sha256Hex(empty), 0);
+        String old = sizes.keySet().iterator().next();
+        Instant then = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
+        Files.setLastModifiedTime(blob(old), FileTime.from(then));
+        // neither stray files, nor other directories, nor uploads in progress are blobs
+        Files.writeString(blob(old).resolveSibling("notes.txt"), "x");
+        Files.createDirectories(root.resolve("sha256").resolve("zz"));
+        Files.writeString(root.resolve("sha256").resolve("zz").resolve("a".repeat(64)), "x");
+        Files.writeString(root.resolve("sha256").resolve("README"), "x");
+        try (ArtifactUpload inProgress = store.begin("c".repeat(64), 10)) {
+            inProgress.write(new byte[5], 0, 5);
+
+            List<StoredBlob> listed;
+            try (Stream<StoredBlob> blobs = store.list()) {
+                listed = blobs.toList();
+            }
+
+            assertEquals(sizes, listed.stream().collect(Collectors.toMap(StoredBlob::sha256, b ->
+                    (int) b.sizeBytes())));
+            Instant now = Instant.now();
+            for (StoredBlob b : listed) {
+                if (b.sha256().equals(old)) {
+                    assertEquals(then, b.lastUploadedAt());
+                } else {
+                    assertTrue(
+                            Duration.between(b.lastUploadedAt(), now).abs().compareTo(Duration.ofMinutes(1)) < 0,
+                            b.toString());
+                }
+                assertEquals(b, store.describe(b.sha256()).orElseThrow());
+            }
+        }
+        assertTrue(store.describe("d".repeat(64)).isEmpty());
+        assertTrue(store.describe("nope").isEmpty());
+
+        store.delete(old);
+        try (Stream<StoredBlob> blobs = store.list()) {
+            assertEquals(sizes.size() - 1, blobs.count());
+        }
+    }
+
+    @Test
+    void listingSkipsBlobsDeletedWhileItRuns() throws IOException {
+        List<String> shas = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            byte[] data = TestArtifacts.randomBytes(10, 200 + i);
+            shas.add(store.put(new ByteArrayInputStream(data), Hashing.sha256Hex(data), data.length)
+                    .sha256());
+        }
+        try (Stream<StoredBlob> blobs = store.list()) {
+            var it = blobs.iterator();
+            String first = it.next().sha256();
+            shas.stream().filter(s -> !s.equals(first)).forEach(s -> {
+                try {
+                    store.delete(s);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            assertFalse(it.hasNext(), "deleted blobs are not listed");
+        }
+    }
+
+    @Test
+    void uploadingStoredContentAgainRefreshesItsLastUploadTime() throws IOException {
+        byte[] data = TestArtifacts.randomBytes(70_000, 8);
+        String sha = Hashing.sha256Hex(data);
+        store.put(new ByteArrayInputStream(data), sha, data.length);
+        Instant longAgo = Instant.now().minus(Duration.ofDays(30));
+        Files.setLastModifiedTime(blob(sha), FileTime.from(longAgo));
+        assertTrue(store.describe(sha)
+                .orElseThrow()
+                .lastUploadedAt()
+                .isBefore(Instant.now().minus(Duration.ofDays(29))));
+
+        Instant before = Instant.now().minusSeconds(2); // file times may be coarser than Instant.now()
+        StoredArtifact again = store.put(new ByteArrayInputStream(data), sha, data.length);
+
+        assertFalse(again.created());
+        StoredBlob blob = store.describe(sha).orElseThrow();
+        assertFalse(blob.lastUploadedAt().isBefore(before), blob.toString());
+        assertEquals(data.length, blob.sizeBytes());
+        assertTempEmpty();
+    }
+
+    @Test
+    void verifyingUploadOfABlobDeletedMeanwhileFails() throws IOException {
+        byte[] data = TestArtifacts.randomBytes(1_000, 9);
+        String sha = Hashing.sha256Hex(data);
+        store.put(new ByteArrayInputStream(data), sha, data.length);
+        try (ArtifactUpload upload = store.begin(sha, data.length)) { // stored: only verifies
+            upload.write(data, 0, data.length);
+            assertTrue(store.delete(sha)); // orphan GC wins the race
+            assertThrows(NoSuchArtifactException.class, upload::commit);
+        }
+        assertFalse(store.exists(sha));
+        assertTempEmpty();
+    }
+
+    private Path blob(String sha) {
+        return root.resolve("sha256").resolve(sha.substring(0, 2)).resolve(sha);
     }
 
     private void assertTempEmpty() throws IOException {
