@@ -1,9 +1,7 @@
 package io.edgeloop.deployment.grpc;
 
-import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeException;
-import dev.failsafe.RetryPolicy;
 import io.edgeloop.deployment.config.DeploymentConfig;
+import io.edgeloop.kit.grpc.GrpcRetries;
 import io.edgeloop.proto.registry.v1.ArtifactRef;
 import io.edgeloop.proto.registry.v1.ArtifactServiceGrpc;
 import io.edgeloop.proto.registry.v1.GetArtifactRequest;
@@ -14,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -27,9 +24,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ArtifactSignatures {
     private static final Logger LOG = Logger.getLogger(ArtifactSignatures.class);
-    private static final Set<Status.Code> TRANSIENT =
-            Set.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED, Status.Code.RESOURCE_EXHAUSTED);
-
     /** A signature and the id of the key that made it. */
     public record Signature(String signature, String signingKeyId) {}
 
@@ -41,23 +35,16 @@ public class ArtifactSignatures {
 
     /** The registry's signature of the artifact {@code sha256}, empty when there is none. */
     public Optional<Signature> of(String sha256) {
-        RetryPolicy<ArtifactRef> retry = RetryPolicy.<ArtifactRef>builder()
-                .handleIf(e -> e instanceof StatusRuntimeException s
-                        && TRANSIENT.contains(s.getStatus().getCode()))
-                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
-                .withMaxAttempts(Math.max(1, config.registryAttempts()))
-                .onRetry(e -> LOG.warnf(
-                        "GetArtifact %s failed (attempt %d), retrying: %s",
-                        sha256, e.getAttemptCount(), e.getLastException()))
-                .build();
         ArtifactRef ref;
         try {
-            ref = Failsafe.with(retry)
-                    .get(() -> registry.withDeadlineAfter(
-                                    config.registryTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                            .getArtifact(GetArtifactRequest.newBuilder()
-                                    .setSha256(sha256)
-                                    .build()));
+            ref = new GrpcRetries(Duration.ofMillis(200), Duration.ofSeconds(2), Math.max(1, config.registryAttempts()))
+                    .call(
+                            "registry GetArtifact " + sha256,
+                            () -> registry.withDeadlineAfter(
+                                            config.registryTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                                    .getArtifact(GetArtifactRequest.newBuilder()
+                                            .setSha256(sha256)
+                                            .build()));
         } catch (StatusRuntimeException e) {
             Status.Code code = e.getStatus().getCode();
             if (code == Status.Code.NOT_FOUND || code == Status.Code.UNIMPLEMENTED) {
@@ -65,8 +52,6 @@ public class ArtifactSignatures {
                 return Optional.empty();
             }
             throw new IllegalStateException("registry GetArtifact " + sha256 + " failed: " + e.getStatus(), e);
-        } catch (FailsafeException e) {
-            throw new IllegalStateException("registry GetArtifact " + sha256 + " failed: " + e.getCause(), e);
         }
         if (ref.getSignature().isBlank()) {
             return Optional.empty();

@@ -1,7 +1,6 @@
 package io.edgeloop.monitoring.grpc;
 
-import dev.failsafe.Failsafe;
-import dev.failsafe.RetryPolicy;
+import io.edgeloop.kit.grpc.GrpcRetries;
 import io.edgeloop.monitoring.config.MonitoringConfig;
 import io.edgeloop.monitoring.domain.ReferenceProfile;
 import io.edgeloop.monitoring.domain.ReferenceProfileBuilder;
@@ -12,7 +11,6 @@ import io.edgeloop.proto.data.v1.SnapshotRef;
 import io.edgeloop.proto.data.v1.Split;
 import io.edgeloop.proto.data.v1.StreamSnapshotRequest;
 import io.grpc.Context;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,16 +45,10 @@ public class SnapshotProfiler {
      * @throws StatusRuntimeException when data-service refuses the call or stays unavailable
      */
     public ReferenceProfile profile(String datasetName, int version, String snapshotId, int expectedFeatures) {
-        RetryPolicy<ReferenceProfile> retry = RetryPolicy.<ReferenceProfile>builder()
-                .handleIf(e ->
-                        e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE)
-                .withBackoff(Duration.ofMillis(500), Duration.ofSeconds(10))
-                .withMaxRetries(config.datasetRetries())
-                .onRetry(e -> LOG.warnf(
-                        "data-service unavailable while profiling %s (attempt %d): %s",
-                        snapshotId, e.getAttemptCount(), e.getLastException().getMessage()))
-                .build();
-        return Failsafe.with(retry).get(() -> profileOnce(datasetName, version, snapshotId, expectedFeatures));
+        return new GrpcRetries(Duration.ofMillis(500), Duration.ofSeconds(10), config.datasetRetries() + 1)
+                .call(
+                        "data-service StreamSnapshot " + snapshotId,
+                        () -> profileOnce(datasetName, version, snapshotId, expectedFeatures));
     }
 
     private ReferenceProfile profileOnce(String datasetName, int version, String snapshotId, int expectedFeatures) {
