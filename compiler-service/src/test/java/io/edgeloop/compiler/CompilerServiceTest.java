@@ -470,6 +470,10 @@ class CompilerServiceTest {
                 int8Call.getSettingsOrThrow("calibration_samples"),
                 "calibrated on the snapshot's TRAIN split");
         assertEquals(int8.getPeakMemoryBytes(), int8Call.getMetricsOrThrow("peak_memory_bytes"), 0.5);
+        // measured in a child JVM of its own (the probe's class path works under @QuarkusTest's class loaders)
+        assertEquals("session (isolated process)", int8Call.getSettingsOrThrow("peak_memory_scope"));
+        assertTrue(int8.getPeakMemoryBytes() > 0, int8.toString());
+        assertTrue(int8Call.getMetricsOrThrow("session_load_bytes") > 0);
         // the same upload again is idempotent in the registry (same version)
         given().contentType("application/octet-stream")
                 .header("X-Model-Name", "byom")
@@ -543,9 +547,10 @@ class CompilerServiceTest {
             try (var left = java.nio.file.Files.list(work)) {
                 assertEquals(
                         List.of(),
-                        left.filter(p -> p.getFileName().toString().startsWith("upload-"))
+                        left.filter(p -> p.getFileName().toString().startsWith("upload-")
+                                        || p.getFileName().toString().startsWith("memory-probe-"))
                                 .toList(),
-                        "no staged files");
+                        "no staged files, no probe scratch folders");
             }
         }
     }
@@ -584,6 +589,12 @@ class CompilerServiceTest {
                 .statusCode(400)
                 .contentType("application/problem+json");
         given().get("/compilations?limit=0").then().statusCode(422);
-        given().get("/q/health/ready").then().statusCode(200).body("checks.name", hasItems("compiler"));
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("checks.name", hasItems("compiler"))
+                .body(
+                        "checks.find { it.name == 'compiler' }.data.peak_memory_scope",
+                        equalTo("session (isolated process)"));
     }
 }

@@ -11,12 +11,18 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when ONNX Runtime's native library is loaded and the work folder is writable. */
+/**
+ * Ready when ONNX Runtime's native library is loaded and the work folder is writable; also reports how peak memory is
+ * measured ({@code peak_memory_scope}).
+ */
 @Readiness
 @ApplicationScoped
 public class CompilerHealthCheck implements HealthCheck {
     @Inject
     CompilerConfig config;
+
+    @Inject
+    CompilationService compilations;
 
     @Override
     public HealthCheckResponse call() {
@@ -29,6 +35,8 @@ public class CompilerHealthCheck implements HealthCheck {
                     .withData("onnxruntime", OrtEnvironment.getEnvironment().getVersion())
                     .withData("work_dir", work.toString())
                     .withData("work_dir_writable", writable)
+                    .withData(
+                            "peak_memory_scope", compilations.memoryProbeMode().scope())
                     .build();
         } catch (Exception | LinkageError e) {
             return response.down().withData("error", e.toString()).build();

@@ -129,6 +129,26 @@ public interface CompilerConfig {
         /** Single-sample runs timed for the p50/p99 latency. */
         @WithDefault("500")
         int latencyRuns();
+
+        /**
+         * How peak memory is measured: {@code isolated} (each model's session in its own short-lived child JVM, before
+         * the model is loaded in the service; falls back to {@code in-process} where no child JVM can be started, e.g.
+         * in a native image), {@code in-process} (growth of the service's own resident set) or {@code off}.
+         */
+        @WithDefault("isolated")
+        io.edgeloop.compiler.domain.MemoryProbeMode memoryProbe();
+
+        /** How long one isolated probe may run; a model that takes longer fails (a variant is rejected). */
+        @WithDefault("30s")
+        Duration memoryProbeTimeout();
+
+        /** Java heap ({@code -Xmx}) of an isolated probe's JVM (ONNX Runtime's memory is native, outside it). */
+        @WithDefault("64m")
+        String memoryProbeHeap();
+
+        /** Isolated probes of a compilation's variants run this many at a time. */
+        @WithDefault("2")
+        int memoryProbeParallelism();
     }
 
     /** gRPC client behaviour. */

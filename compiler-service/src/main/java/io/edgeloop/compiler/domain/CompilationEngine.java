@@ -35,6 +35,12 @@ import java.util.Set;
  * and estimates it on its target profile. A variant outside the accuracy budget, one that fails the checker and one
  * that does not fit its profile are rejected with the reason. Pure computation on local files; no network, no
  * database.
+ *
+ * <p>Peak memory ({@link MemoryProbeMode}): with a {@link SessionMemoryProbe}, every model is first measured in its
+ * own child JVM, before it is loaded in this process: the float model (a crash, hang or refusal there fails the
+ * compilation as an invalid model), then all produced variants, {@link SessionMemoryProbe#parallelism()} at a time
+ * and before any variant's latency is measured here (a variant that crashes the child is rejected with the reason
+ * and never loaded here). Otherwise the evaluator's in-process measurement is used, or none.
  */
 public final class CompilationEngine {
     private final OnnxOptimizer optimizer;
@@ -42,6 +48,7 @@ public final class CompilationEngine {
     private final VariantValidator validator;
     private final CompilerOptions options;
     private final OrtEnvironment env;
+    private final SessionMemoryProbe probe;
 
     /** An engine producing the ONNX Runtime fp32 variants only. */
     public CompilationEngine(OnnxOptimizer optimizer, ModelEvaluator evaluator, VariantValidator validator) {
@@ -54,11 +61,34 @@ public final class CompilationEngine {
             VariantValidator validator,
             CompilerOptions options,
             OrtEnvironment env) {
+        this(optimizer, evaluator, validator, options, env, null);
+    }
+
+    /**
+     * @param probe measures each model's session in a child JVM; null: peak memory is what {@code evaluator}
+     *     measures in this process (or nothing)
+     */
+    public CompilationEngine(
+            OnnxOptimizer optimizer,
+            ModelEvaluator evaluator,
+            VariantValidator validator,
+            CompilerOptions options,
+            OrtEnvironment env,
+            SessionMemoryProbe probe) {
         this.optimizer = optimizer;
         this.evaluator = evaluator;
         this.validator = validator;
         this.options = options;
         this.env = env;
+        this.probe = probe;
+    }
+
+    /** How peak memory is measured by this engine. */
+    public MemoryProbeMode memoryProbeMode() {
+        if (probe != null) {
+            return MemoryProbeMode.ISOLATED;
+        }
+        return evaluator.measuresProcessMemory() ? MemoryProbeMode.IN_PROCESS : MemoryProbeMode.OFF;
     }
 
     public VariantValidator validator() {
@@ -85,8 +115,23 @@ public final class CompilationEngine {
      * @throws CompilationFailure when the validation data does not fit the model
      */
     public EngineResult run(Path floatModel, ValidationSet data, ValidationSet calibration, Path outDir) {
-        ModelEvaluation reference = evaluator.evaluate(floatModel, data);
-        OnnxMl.ModelProto source = parse(floatModel);
+        OnnxMl.ModelProto parsed = parseOrNull(floatModel);
+        long[] inputShape = parsed == null ? null : OnnxGraphs.inputShape(parsed);
+        SessionMemoryProbe.Measurement floatMemory = null;
+        if (probe != null) {
+            // a model that crashes ONNX Runtime takes the child down, not this process
+            SessionMemoryProbe.Outcome o = probe.measureAll(
+                            List.of(request(floatModel, inputShape, OptLevel.NO_OPT, data)))
+                    .get(0);
+            if (o.failure() instanceof SessionMemoryProbe.ModelFailure f) {
+                throw f;
+            }
+            floatMemory = o.measurement();
+        }
+        ModelEvaluation evaluated = evaluator.evaluate(floatModel, data);
+        ModelEvaluation reference =
+                floatMemory == null ? evaluated : evaluated.withPeakMemoryBytes(floatMemory.peakBytes());
+        OnnxMl.ModelProto source = parsed != null ? parsed : parse(floatModel);
         List<String> problems = OnnxChecker.check(source);
         if (!problems.isEmpty()) {
             throw new InvalidModelException(
@@ -95,17 +140,21 @@ public final class CompilationEngine {
         int floatNodes = source.getGraph().getNodeCount();
         Map<VariantTarget.Method, Produced> produced = new EnumMap<>(VariantTarget.Method.class);
         List<VariantOutcome> outcomes = new ArrayList<>();
+        Map<VariantTarget.Method, Draft> drafts = new EnumMap<>(VariantTarget.Method.class);
         try {
             for (VariantTarget target : options.orderedTargets()) {
-                Produced p = produced.computeIfAbsent(
-                        target.method(),
-                        m -> produce(target, floatModel, source, reference, data, calibration, outDir));
-                outcomes.add(outcome(target, p, source));
+                drafts.computeIfAbsent(target.method(), m -> produce(target, floatModel, source, calibration, outDir));
+            }
+            Map<VariantTarget.Method, SessionMemoryProbe.Outcome> memory = probeVariants(drafts, inputShape, data);
+            // latency is measured only after every probe has finished
+            drafts.forEach((m, d) -> produced.put(m, judge(d, memory.get(m), reference, data)));
+            for (VariantTarget target : options.orderedTargets()) {
+                outcomes.add(outcome(target, produced.get(target.method()), source));
             }
         } catch (RuntimeException e) {
-            produced.values().forEach(p -> {
-                if (p.file != null) {
-                    OnnxOptimizer.deleteQuietly(p.file);
+            drafts.values().forEach(d -> {
+                if (d.file != null) {
+                    OnnxOptimizer.deleteQuietly(d.file);
                 }
             });
             throw e;
@@ -120,6 +169,44 @@ public final class CompilationEngine {
         return new EngineResult(reference, floatNodes, List.copyOf(outcomes));
     }
 
+    private SessionMemoryProbe.Request request(Path model, long[] inputShape, OptLevel level, ValidationSet data) {
+        int batch = Math.max(1, Math.min(evaluator.batchSize(), data.size()));
+        return new SessionMemoryProbe.Request(model, inputShape, level, evaluator.intraOpThreads(), batch);
+    }
+
+    /** Measures every produced variant that is to be evaluated (none without a probe). */
+    private Map<VariantTarget.Method, SessionMemoryProbe.Outcome> probeVariants(
+            Map<VariantTarget.Method, Draft> drafts, long[] inputShape, ValidationSet data) {
+        Map<VariantTarget.Method, SessionMemoryProbe.Outcome> result = new EnumMap<>(VariantTarget.Method.class);
+        if (probe == null) {
+            return result;
+        }
+        List<VariantTarget.Method> methods = new ArrayList<>();
+        List<SessionMemoryProbe.Request> requests = new ArrayList<>();
+        drafts.forEach((m, d) -> {
+            if (d.verdict == null) {
+                methods.add(m);
+                requests.add(request(d.file, inputShape, d.evalLevel, data));
+            }
+        });
+        List<SessionMemoryProbe.Outcome> outcomes = probe.measureAll(requests);
+        for (int i = 0; i < methods.size(); i++) {
+            result.put(methods.get(i), outcomes.get(i));
+        }
+        return result;
+    }
+
+    /** The parsed model, or null when it is not ONNX protobuf (ONNX Runtime then says why it cannot load it). */
+    private static OnnxMl.ModelProto parseOrNull(Path model) {
+        try {
+            return OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model));
+        } catch (InvalidProtocolBufferException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + model, e);
+        }
+    }
+
     static OnnxMl.ModelProto parse(Path model) {
         try {
             return OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model));
@@ -130,6 +217,20 @@ public final class CompilationEngine {
             throw new UncheckedIOException("cannot read " + model, e);
         }
     }
+
+    /**
+     * A produced artifact before it is judged; {@code verdict} is set when it is already unusable (not produced,
+     * fails the checker).
+     */
+    private record Draft(
+            Path file,
+            VariantVerdict verdict,
+            Map<String, String> settings,
+            Map<String, Double> extra,
+            int opset,
+            double sparsity,
+            long weightBytes,
+            OptLevel evalLevel) {}
 
     /** A produced (or failed) artifact shared by the targets made the same way. */
     private record Produced(
@@ -142,14 +243,8 @@ public final class CompilationEngine {
             long peakMemoryBytes,
             long weightBytes) {}
 
-    private Produced produce(
-            VariantTarget target,
-            Path floatModel,
-            OnnxMl.ModelProto source,
-            ModelEvaluation reference,
-            ValidationSet data,
-            ValidationSet calibration,
-            Path outDir) {
+    private Draft produce(
+            VariantTarget target, Path floatModel, OnnxMl.ModelProto source, ValidationSet calibration, Path outDir) {
         Map<String, String> settings = new LinkedHashMap<>(optimizer.settings(target));
         Map<String, Double> extra = new LinkedHashMap<>();
         settings.put("quantization", target.method().quantization());
@@ -200,7 +295,7 @@ public final class CompilationEngine {
             }
         } catch (InvalidModelException | OrtException | IllegalArgumentException | IllegalStateException e) {
             OnnxOptimizer.deleteQuietly(file);
-            return new Produced(
+            return new Draft(
                     null,
                     VariantVerdict.unusable(target.id() + " cannot be produced: " + e.getMessage()),
                     settings,
@@ -208,7 +303,7 @@ public final class CompilationEngine {
                     0,
                     0,
                     0,
-                    0);
+                    evalLevel);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
@@ -222,32 +317,70 @@ public final class CompilationEngine {
             extra.put("graph_nodes", (double) variant.getGraph().getNodeCount());
             List<String> problems = OnnxChecker.check(variant);
             if (!problems.isEmpty()) {
-                return new Produced(
+                return new Draft(
                         file,
                         VariantVerdict.unusable("fails the ONNX checker: " + String.join("; ", problems)),
                         settings,
                         extra,
                         opset,
                         sparsity,
-                        0,
-                        weightBytes);
+                        weightBytes,
+                        evalLevel);
             }
         }
         extra.put("opset", (double) opset);
         if (target.method() == VariantTarget.Method.PRUNED) {
             extra.put("sparsity", sparsity);
         }
+        return new Draft(file, null, settings, extra, opset, sparsity, weightBytes, evalLevel);
+    }
+
+    /**
+     * Evaluates a draft in this process and judges it against the float model, unless its probe failed: a variant
+     * that crashed, hung or was refused in the child is rejected with that reason and never loaded here.
+     */
+    private Produced judge(Draft d, SessionMemoryProbe.Outcome memory, ModelEvaluation reference, ValidationSet data) {
+        if (d.verdict != null) {
+            return new Produced(d.file, d.verdict, d.settings, d.extra, d.opset, d.sparsity, 0, d.weightBytes);
+        }
+        Map<String, String> settings = new LinkedHashMap<>(d.settings);
+        Map<String, Double> extra = new LinkedHashMap<>(d.extra);
+        MemoryProbeMode mode = memoryProbeMode();
+        if (memory != null && memory.failure() instanceof SessionMemoryProbe.ModelFailure f) {
+            settings.put("peak_memory_scope", mode.scope());
+            return new Produced(
+                    d.file,
+                    VariantVerdict.unusable(f.getMessage()),
+                    settings,
+                    extra,
+                    d.opset,
+                    d.sparsity,
+                    0,
+                    d.weightBytes);
+        }
+        boolean inProcess = mode == MemoryProbeMode.IN_PROCESS;
+        if (memory != null && memory.failure() != null) {
+            // the probe itself failed (not the model): measure this one in process and say so
+            settings.put("peak_memory_probe_error", memory.failure().getMessage());
+            inProcess = true;
+            mode = MemoryProbeMode.IN_PROCESS;
+        }
+        settings.put("peak_memory_scope", mode.scope());
         VariantVerdict verdict;
         long peak = 0;
         try {
-            ModelEvaluation e = evaluator.evaluate(file, data, evalLevel);
+            ModelEvaluation e = evaluator.evaluate(d.file, data, d.evalLevel, inProcess);
             peak = e.peakMemoryBytes();
             verdict = validator.judge(reference, e);
         } catch (CompilationFailure e) {
             verdict = VariantVerdict.unusable("variant does not run: " + e.getMessage());
         }
+        if (memory != null && memory.measurement() != null) {
+            peak = memory.measurement().peakBytes();
+            extra.put("session_load_bytes", (double) memory.measurement().loadBytes());
+        }
         extra.put("peak_memory_bytes", (double) peak);
-        return new Produced(file, verdict, settings, extra, opset, sparsity, peak, weightBytes);
+        return new Produced(d.file, verdict, settings, extra, d.opset, d.sparsity, peak, d.weightBytes);
     }
 
     private VariantOutcome outcome(VariantTarget target, Produced p, OnnxMl.ModelProto source) {

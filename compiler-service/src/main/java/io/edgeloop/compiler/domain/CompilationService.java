@@ -19,6 +19,7 @@ import io.edgeloop.proto.events.v1.VariantSummary;
 import io.edgeloop.proto.registry.v1.ModelVariant;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -72,18 +73,76 @@ public class CompilationService {
     private final ReentrantLock oneAtATime = new ReentrantLock();
     private CompilationEngine engine;
     private Path workRoot;
+    private SessionMemoryProbe memoryProbe;
 
     @PostConstruct
     void init() {
+        workRoot = workRoot(config);
+        memoryProbe = memoryProbe(config, workRoot);
+        engine = engine(config, memoryProbe);
+        LOG.infof("peak memory scope: %s", engine.memoryProbeMode().scope());
+    }
+
+    /**
+     * The engine the configuration asks for, measuring peak memory with {@code probe} when given, else in process
+     * unless {@code memory-probe=off}.
+     */
+    static CompilationEngine engine(CompilerConfig config, SessionMemoryProbe probe) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         CompilerConfig.Validation v = config.validation();
-        engine = new CompilationEngine(
+        return new CompilationEngine(
                 new OnnxOptimizer(env, config.optimizationLevel(), config.intraOpThreads()),
-                new ModelEvaluator(env, config.intraOpThreads(), v.batchSize(), v.warmupRuns(), v.latencyRuns()),
+                new ModelEvaluator(
+                        env,
+                        config.intraOpThreads(),
+                        v.batchSize(),
+                        v.warmupRuns(),
+                        v.latencyRuns(),
+                        probe == null && v.memoryProbe() != MemoryProbeMode.OFF),
                 new VariantValidator(config.accuracyBudgetPoints()),
                 options(config),
-                env);
-        workRoot = workRoot(config);
+                env,
+                probe);
+    }
+
+    @PreDestroy
+    void close() {
+        if (memoryProbe != null) {
+            memoryProbe.close();
+        }
+    }
+
+    /**
+     * The isolated memory probe when {@code memory-probe=isolated} and a child JVM can be started here; null otherwise
+     * (with {@code isolated}, the fallback to in-process measurement is logged with its reason).
+     */
+    static SessionMemoryProbe memoryProbe(CompilerConfig config, Path workRoot) {
+        CompilerConfig.Validation v = config.validation();
+        if (v.memoryProbe() != MemoryProbeMode.ISOLATED) {
+            return null;
+        }
+        try {
+            SessionMemoryProbe probe = SessionMemoryProbe.create(
+                    workRoot, v.memoryProbeHeap(), v.memoryProbeTimeout(), v.memoryProbeParallelism());
+            LOG.infof("peak memory is measured per session in child JVMs: %s", probe.describe());
+            return probe;
+        } catch (SessionMemoryProbe.UnavailableException e) {
+            LOG.warnf(
+                    "edgeloop.compiler.validation.memory-probe=isolated cannot run here (%s); peak memory is measured"
+                            + " in process instead",
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /** The isolated memory probe, when peak memory is measured that way. */
+    public Optional<SessionMemoryProbe> isolatedMemoryProbe() {
+        return Optional.ofNullable(memoryProbe);
+    }
+
+    /** How peak memory is measured (after any fallback). */
+    public MemoryProbeMode memoryProbeMode() {
+        return engine.memoryProbeMode();
     }
 
     /** The engine options the configuration asks for. */

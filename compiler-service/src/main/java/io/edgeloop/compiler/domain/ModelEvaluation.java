@@ -11,8 +11,9 @@ package io.edgeloop.compiler.domain;
  * @param sizeBytes size of the model file
  * @param inputName the model's input, as declared by the model
  * @param outputName the output the figures are computed from
- * @param peakMemoryBytes measured resident memory growth while loading and running the model (see
- *     {@link ModelEvaluator#evaluate(java.nio.file.Path, ValidationSet, ai.onnxruntime.OrtSession.SessionOptions.OptLevel)})
+ * @param peakMemoryBytes resident memory growth while the model's session is created and run: of an isolated child
+ *     process ({@link SessionMemoryProbe}) or of this process (see
+ *     {@link ModelEvaluator}); 0 when not measured
  */
 public record ModelEvaluation(
         float[][] outputs,
@@ -24,6 +25,12 @@ public record ModelEvaluation(
         String inputName,
         String outputName,
         long peakMemoryBytes) {
+
+    /** The same figures with {@code bytes} as peak memory (a measurement made elsewhere). */
+    public ModelEvaluation withPeakMemoryBytes(long bytes) {
+        return new ModelEvaluation(
+                outputs, predictions, accuracy, latencyP50Us, latencyP99Us, sizeBytes, inputName, outputName, bytes);
+    }
 
     /** Number of evaluated samples. */
     public int sampleCount() {

@@ -23,6 +23,12 @@ import java.util.Set;
  * latency. Each artifact is evaluated exactly as saved: graph optimizations are disabled when the session is created,
  * so the figures describe the file that will be shipped, not what ONNX Runtime would make of it at load time. Input
  * and output names come from the model.
+ *
+ * <p>Peak memory: with {@code processMemory} the evaluator measures the growth of <em>this process's</em> resident set
+ * while the session is created and run ({@link #evaluate(Path, ValidationSet, SessionOptions.OptLevel)}), a figure
+ * that includes whatever else the JVM does meanwhile. The compiler measures a session in isolation with
+ * {@link SessionMemoryProbe} instead (before the model is loaded here) and then creates the evaluator without
+ * {@code processMemory}; {@link ModelEvaluation#peakMemoryBytes()} is 0 until the caller sets it.
  */
 public final class ModelEvaluator {
     private final OrtEnvironment env;
@@ -30,14 +36,27 @@ public final class ModelEvaluator {
     private final int batchSize;
     private final int warmupRuns;
     private final int latencyRuns;
+    private final boolean processMemory;
+
+    /** An evaluator that measures peak memory in this process (see the class comment). */
+    public ModelEvaluator(OrtEnvironment env, int intraOpThreads, int batchSize, int warmupRuns, int latencyRuns) {
+        this(env, intraOpThreads, batchSize, warmupRuns, latencyRuns, true);
+    }
 
     /**
      * @param intraOpThreads ONNX Runtime intra-op threads per session
      * @param batchSize samples per run in the accuracy pass (for models with a dynamic batch dimension)
      * @param warmupRuns untimed single-sample runs before measuring latency
      * @param latencyRuns timed single-sample runs (at least 1)
+     * @param processMemory measure peak memory as this process's resident-set growth; 0 when false
      */
-    public ModelEvaluator(OrtEnvironment env, int intraOpThreads, int batchSize, int warmupRuns, int latencyRuns) {
+    public ModelEvaluator(
+            OrtEnvironment env,
+            int intraOpThreads,
+            int batchSize,
+            int warmupRuns,
+            int latencyRuns,
+            boolean processMemory) {
         if (intraOpThreads < 1 || batchSize < 1 || warmupRuns < 0 || latencyRuns < 1) {
             throw new IllegalArgumentException(
                     "intra-op threads, batch size and latency runs must be >= 1, warm-up" + " runs >= 0");
@@ -47,6 +66,27 @@ public final class ModelEvaluator {
         this.batchSize = batchSize;
         this.warmupRuns = warmupRuns;
         this.latencyRuns = latencyRuns;
+        this.processMemory = processMemory;
+    }
+
+    /** ONNX Runtime intra-op threads per session. */
+    public int intraOpThreads() {
+        return intraOpThreads;
+    }
+
+    /** Samples per run in the accuracy pass. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** Whether {@link ModelEvaluation#peakMemoryBytes()} is measured in this process. */
+    public boolean measuresProcessMemory() {
+        return processMemory;
+    }
+
+    /** Whether {@code model} is loaded as ORT format (by its {@code .ort} file name). */
+    static boolean isOrtFormat(Path model) {
+        return model.getFileName().toString().endsWith(".ort");
     }
 
     /**
@@ -62,12 +102,22 @@ public final class ModelEvaluator {
     /**
      * Evaluates {@code model} on {@code data} with a session created at optimization level {@code level} (quantized
      * variants are evaluated as a device loads them: ONNX Runtime fuses the QDQ pattern into int8 kernels then).
-     * Peak memory is the growth of the process's resident set while the session is created and run: the RSS
-     * high-water mark (VmHWM, reset through {@code /proc/self/clear_refs}) minus the RSS before loading; where the
-     * reset is not possible, the largest of RSS samples taken after loading, inference and the latency runs. It
-     * includes anything else the JVM allocated meanwhile, and is 0 where {@code /proc} is unavailable.
+     * With {@code processMemory}, peak memory is the growth of this process's resident set while the session is
+     * created and run: the RSS high-water mark (VmHWM, reset through {@code /proc/self/clear_refs}) minus the RSS
+     * before loading; where the reset is not possible, the largest of RSS samples taken after loading, inference and
+     * the latency runs. It includes anything else the JVM allocated meanwhile, and is 0 where {@code /proc} is
+     * unavailable. Without it, peak memory is 0 (the caller measures it with {@link SessionMemoryProbe}).
      */
     public ModelEvaluation evaluate(Path model, ValidationSet data, SessionOptions.OptLevel level) {
+        return evaluate(model, data, level, processMemory);
+    }
+
+    /**
+     * {@link #evaluate(Path, ValidationSet, SessionOptions.OptLevel)}, measuring this process's resident-set growth
+     * when {@code measureProcessMemory} (whatever the evaluator's default).
+     */
+    public ModelEvaluation evaluate(
+            Path model, ValidationSet data, SessionOptions.OptLevel level, boolean measureProcessMemory) {
         if (data.size() == 0) {
             throw new CompilationFailure("the validation set is empty");
         }
@@ -80,9 +130,9 @@ public final class ModelEvaluator {
         String name = model.getFileName().toString();
         OrtSession session;
         SessionOptions options = null;
-        RssProbe rss = RssProbe.start();
+        RssProbe rss = measureProcessMemory ? RssProbe.start() : null;
         try {
-            options = sessionOptions(name, level);
+            options = sessionOptions(model, level);
             session = env.createSession(model.toString(), options);
         } catch (OrtException e) {
             if (options != null) {
@@ -92,10 +142,10 @@ public final class ModelEvaluator {
         }
         try (SessionOptions ignored = options;
                 OrtSession s = session) {
-            rss.sample();
+            sample(rss);
             Signature sig = signature(s, name, data.featureCount());
             float[][] outputs = infer(s, sig, data, name);
-            rss.sample();
+            sample(rss);
             int[] predictions = new int[outputs.length];
             int correct = 0;
             for (int i = 0; i < outputs.length; i++) {
@@ -105,7 +155,7 @@ public final class ModelEvaluator {
                 }
             }
             double[] latency = latencyMicros(s, sig, data);
-            rss.sample();
+            sample(rss);
             return new ModelEvaluation(
                     outputs,
                     predictions,
@@ -115,18 +165,25 @@ public final class ModelEvaluator {
                     size,
                     sig.input,
                     sig.output,
-                    rss.peakGrowthBytes());
+                    rss == null ? 0 : rss.peakGrowthBytes());
         } catch (OrtException e) {
             throw new InvalidModelException("ONNX Runtime failed to run " + name + ": " + e.getMessage(), e);
         }
     }
 
-    private SessionOptions sessionOptions(String fileName, SessionOptions.OptLevel level) throws OrtException {
+    private static void sample(RssProbe rss) {
+        if (rss != null) {
+            rss.sample();
+        }
+    }
+
+    /** The session options; {@link SessionMemoryProbeMain} creates its sessions the same way. */
+    private SessionOptions sessionOptions(Path model, SessionOptions.OptLevel level) throws OrtException {
         SessionOptions o = new SessionOptions();
         o.setOptimizationLevel(level);
         o.setIntraOpNumThreads(intraOpThreads);
         o.setInterOpNumThreads(1);
-        if (fileName.endsWith(".ort")) {
+        if (isOrtFormat(model)) {
             o.addConfigEntry("session.load_model_format", "ORT");
         }
         return o;

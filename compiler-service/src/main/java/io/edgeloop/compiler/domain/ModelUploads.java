@@ -2,6 +2,7 @@ package io.edgeloop.compiler.domain;
 
 import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession.SessionOptions;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.edgeloop.common.Hashing;
 import io.edgeloop.compiler.config.CompilerConfig;
@@ -21,16 +22,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * "Bring your own model": checks an uploaded ONNX model completely before anything is stored (ONNX protobuf, the
  * ONNX checker's structural rules, ONNX Runtime loads it, and it runs on the snapshot's validation samples with as
- * many outputs as the snapshot has classes), then uploads it to the registry, registers it as a new version with the
- * snapshot as lineage, and compiles it like a trained model. A rejected upload leaves no registry version, no
- * compilation row and no file.
+ * many outputs as the snapshot has classes; with the isolated memory probe, ONNX Runtime first loads and runs it in a
+ * child JVM, so that a model that crashes the runtime never reaches this process), then uploads it to the registry,
+ * registers it as a new version with the snapshot as lineage, and compiles it like a trained model. A rejected upload
+ * leaves no registry version, no compilation row and no file.
  */
 @ApplicationScoped
 public class ModelUploads {
+    private static final Logger LOG = Logger.getLogger(ModelUploads.class);
+
     @Inject
     CompilerConfig config;
 
@@ -48,7 +53,7 @@ public class ModelUploads {
     @PostConstruct
     void init() {
         precheck = new ModelEvaluator(
-                OrtEnvironment.getEnvironment(), 1, config.validation().batchSize(), 0, 1);
+                OrtEnvironment.getEnvironment(), 1, config.validation().batchSize(), 0, 1, false);
     }
 
     /**
@@ -81,6 +86,26 @@ public class ModelUploads {
     }
 
     /**
+     * With the isolated memory probe, loads and runs the upload in a child JVM first, so that a model that crashes or
+     * hangs ONNX Runtime is rejected without ever being loaded in this process.
+     */
+    private void probeInIsolation(Path file, OnnxMl.ModelProto model, ValidationSet data) {
+        compilations.isolatedMemoryProbe().ifPresent(probe -> {
+            int batch = Math.max(1, Math.min(precheck.batchSize(), data.size()));
+            SessionMemoryProbe.Request request = new SessionMemoryProbe.Request(
+                    file, OnnxGraphs.inputShape(model), SessionOptions.OptLevel.NO_OPT, 1, batch);
+            try {
+                probe.measure(request);
+            } catch (SessionMemoryProbe.ModelFailure failure) {
+                throw new RejectedModelException(
+                        "the model does not load and run in ONNX Runtime", List.of(failure.getMessage()));
+            } catch (SessionMemoryProbe.ProbeError error) {
+                LOG.warnf("isolated check of an upload failed (%s); checking it in process", error.getMessage());
+            }
+        });
+    }
+
+    /**
      * Checks, registers and compiles {@code bytes}.
      *
      * @throws NotOnnxException when the bytes are not ONNX protobuf
@@ -109,6 +134,7 @@ public class ModelUploads {
             dir = Files.createTempDirectory(root, "upload-");
             Path file = dir.resolve("upload.onnx");
             Files.write(file, bytes);
+            probeInIsolation(file, model, data);
             ModelEvaluation e;
             try {
                 e = precheck.evaluate(file, data);

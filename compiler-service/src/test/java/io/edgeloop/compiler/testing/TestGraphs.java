@@ -203,6 +203,31 @@ public final class TestGraphs {
         return model(g);
     }
 
+    /** One Gemm ({@code inputs -> outputs}, seeded random weights) and Softmax: {@code 4 * inputs * outputs} bytes. */
+    public static OnnxMl.ModelProto gemm(int inputs, int outputs, long seed) {
+        Random r = new Random(seed);
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder()
+                .setName("gemm")
+                .addInput(input("features", inputs))
+                .addOutput(output("probabilities", outputs))
+                .addInitializer(Tensors.floatTensor(
+                        "w", new long[] {outputs, inputs}, gaussian(r, outputs * inputs, 1 / Math.sqrt(inputs))))
+                .addInitializer(Tensors.floatTensor("b", new long[] {outputs}, gaussian(r, outputs, 0.1)))
+                .addNode(Tensors.node(
+                        "Gemm",
+                        "gemm",
+                        List.of("features", "w", "b"),
+                        List.of("logits"),
+                        Tensors.intAttribute("transB", 1)))
+                .addNode(Tensors.node(
+                        "Softmax",
+                        "softmax",
+                        List.of("logits"),
+                        List.of("probabilities"),
+                        Tensors.intAttribute("axis", 1)));
+        return model(g);
+    }
+
     /** {@code n} random windows [channels x steps], flattened, with labels from a seeded rule. */
     public static ValidationSet windows(int n, int channels, int steps, long seed) {
         Random r = new Random(seed);
