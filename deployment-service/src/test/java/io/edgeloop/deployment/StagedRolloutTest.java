@@ -60,7 +60,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Staged rollouts against real Kafka, PostgreSQL, a real HTTP stand-in for monitoring-service and a registry test
  * double: waves widen after their gates, a failing canary is rolled back automatically, pause / resume / manual
- * rollback over REST, label selection, a variant per device capability, and a reconnecting device converging.
+ * rollback over REST, label selection, a variant per device capability, a reconnecting device converging, and a
+ * device whose first-ever deployment is rolled back being told to run nothing until the next rollout.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
@@ -308,6 +309,83 @@ class StagedRolloutTest {
         given().post("/rollouts/" + rollout + "/resume").then().statusCode(409);
         given().post("/rollouts/nope/rollback").then().statusCode(404).contentType("application/problem+json");
         given().get("/rollouts?limit=0").then().statusCode(422).body("errors[0].field", equalTo("limit"));
+    }
+
+    @Test
+    void rollingBackAFirstEverDeploymentUnassignsTheDeviceUntilTheNextRollout() throws Exception {
+        String run = "u" + UUID.randomUUID().toString().substring(0, 8);
+        String dev = run + "-1";
+        var stub = blocking();
+        stub.register(device(dev, "firstever", "amd64", 512));
+        Watch w = watch(dev);
+        produce(event("firstever", 1));
+        Assignment a1 = w.next();
+        String rollout = a1.getDeploymentId();
+        assertTrue(!a1.getUnassigned());
+        report(dev, a1, DeviceModelState.ACTIVE);
+
+        given().post("/rollouts/" + rollout + "/rollback")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("ROLLED_BACK"))
+                .body("targets[0].state", equalTo("ROLLED_BACK"))
+                .body("targets[0].message", containsString("unassigned"))
+                .body("history.detail", hasItems(containsString("unassigned (no earlier deployment): [" + dev + "]")));
+        // no earlier deployment to return to: a new revision that tells the device to run nothing
+        Assignment off = w.next();
+        assertTrue(off.getUnassigned());
+        assertEquals(rollout, off.getDeploymentId());
+        assertEquals(rollout, off.getRolloutId());
+        assertEquals("", off.getModelName());
+        assertEquals("", off.getArtifactSha256());
+        assertTrue(off.getReason().contains("no earlier completed deployment"), off.getReason());
+        Deployed rb = awaitDeployed(rollout, "rolled-back", 1);
+        assertEquals(List.of(dev), rb.getDeviceIdsList());
+        given().get("/devices/" + dev)
+                .then()
+                .statusCode(200)
+                .body("desired", nullValue())
+                .body("desiredState", equalTo("UNASSIGNED"))
+                .body("unassigned.deploymentId", equalTo(rollout))
+                .body("unassigned.reason", containsString("rolled back"))
+                .body("inSync", equalTo(false));
+
+        // the agent unloads and says so: the twin is in sync
+        assertTrue(blocking()
+                .reportState(DeviceStateReport.newBuilder()
+                        .setDeviceId(dev)
+                        .setDeploymentId(rollout)
+                        .setState(DeviceModelState.UNLOADED)
+                        .build())
+                .getAccepted());
+        given().get("/devices/" + dev)
+                .then()
+                .body("reported.state", equalTo("UNLOADED"))
+                .body("reported.deploymentId", equalTo(rollout))
+                .body("inSync", equalTo(true));
+        given().get("/rollouts/" + rollout).then().body("targets[0].state", equalTo("ROLLED_BACK"));
+
+        // sent again on reconnect and in Register's current
+        w.cancel();
+        Watch again = watch(dev);
+        Assignment resent = again.next();
+        assertTrue(resent.getUnassigned());
+        assertEquals(rollout, resent.getDeploymentId());
+        assertTrue(stub.register(device(dev, "firstever", "amd64", 512))
+                .getCurrent()
+                .getUnassigned());
+
+        // a later rollout assigns normally
+        produce(event("firstever", 2));
+        Assignment a2 = again.next();
+        assertTrue(!a2.getUnassigned());
+        assertEquals(2, a2.getModelVersion());
+        assertTrue(!a2.getDeploymentId().equals(rollout));
+        given().get("/devices/" + dev)
+                .then()
+                .body("desiredState", equalTo("ASSIGNED"))
+                .body("desired.deploymentId", equalTo(a2.getDeploymentId()))
+                .body("unassigned", nullValue());
     }
 
     @Test

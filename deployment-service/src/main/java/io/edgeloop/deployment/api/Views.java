@@ -33,6 +33,13 @@ public final class Views {
     public record Desired(
             String deploymentId, String modelName, int modelVersion, String variantId, String artifactSha256) {}
 
+    /**
+     * Why a device should run no model.
+     *
+     * @param deploymentId the rolled-back deployment that left it without an earlier one to return to
+     */
+    public record Unassigned(String deploymentId, String reason) {}
+
     /** What a device last reported. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Reported(
@@ -48,7 +55,11 @@ public final class Views {
      * A device twin.
      *
      * @param connected whether the device has a live WatchAssignments stream to this instance
-     * @param inSync whether it reported ACTIVE for its desired deployment
+     * @param desired the model it should run; null when it has none
+     * @param desiredState {@code NONE} (never assigned), {@code ASSIGNED} (run {@code desired}) or {@code UNASSIGNED}
+     *     (run no model: a rollback left it without an earlier deployment; see {@code unassigned})
+     * @param unassigned why it should run nothing (only with {@code UNASSIGNED})
+     * @param inSync whether it reported ACTIVE for its desired deployment (UNLOADED for its unassigned state)
      */
     public record Device(
             String id,
@@ -58,6 +69,8 @@ public final class Views {
             Instant lastSeenAt,
             boolean connected,
             Desired desired,
+            String desiredState,
+            Unassigned unassigned,
             Reported reported,
             boolean inSync,
             String lastGoodDeploymentId) {
@@ -72,9 +85,13 @@ public final class Views {
                             d.reportedVariantId,
                             d.reportedMessage,
                             d.reportedAt);
-            boolean inSync = desired != null
-                    && desired.id.equals(d.reportedDeploymentId)
-                    && d.reportedState == TargetState.ACTIVE;
+            boolean unassigned = d.isUnassigned();
+            boolean inSync = unassigned
+                    ? d.unassignedByDeploymentId.equals(d.reportedDeploymentId)
+                            && d.reportedState == TargetState.UNLOADED
+                    : desired != null
+                            && desired.id.equals(d.reportedDeploymentId)
+                            && d.reportedState == TargetState.ACTIVE;
             return new Device(
                     d.id,
                     new TreeMap<>(d.labels),
@@ -96,6 +113,8 @@ public final class Views {
                                     desired.modelVersion,
                                     desired.variantId,
                                     desired.artifactSha256),
+                    unassigned ? "UNASSIGNED" : d.desiredDeploymentId != null ? "ASSIGNED" : "NONE",
+                    unassigned ? new Unassigned(d.unassignedByDeploymentId, d.unassignedReason) : null,
                     reported,
                     inSync,
                     d.lastGoodDeploymentId);

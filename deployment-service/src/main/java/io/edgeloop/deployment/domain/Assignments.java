@@ -36,8 +36,26 @@ public final class Assignments {
         return b.build();
     }
 
-    /** The current desired assignment of {@code device}, if any. */
+    /**
+     * The "run nothing" assignment: no model; {@code deploymentId} and {@code rolloutId} name the rolled-back
+     * deployment {@code cause}, with its traceparent, and {@code reason} says why.
+     */
+    public static Assignment unassigned(String causeId, DeploymentEntity cause, String reason) {
+        return Assignment.newBuilder()
+                .setUnassigned(true)
+                .setDeploymentId(causeId)
+                .setRolloutId(causeId)
+                .setReason(nz(reason))
+                .setTraceparent(cause == null || cause.traceparent == null ? "" : cause.traceparent)
+                .build();
+    }
+
+    /** The current desired assignment of {@code device} (a model or "run nothing"), if it has one. */
     public static Optional<Assignment> desiredOf(DeviceEntity device) {
+        if (device.isUnassigned()) {
+            DeploymentEntity cause = DeploymentEntity.findById(device.unassignedByDeploymentId);
+            return Optional.of(unassigned(device.unassignedByDeploymentId, cause, device.unassignedReason));
+        }
         if (device.desiredDeploymentId == null) {
             return Optional.empty();
         }

@@ -191,7 +191,7 @@ public class FleetService {
     /**
      * Records a device's reported state for a deployment in its twin and its target. Waves advance (and fail) in
      * {@link RolloutService#advance}; a report for a target that is queued, incompatible or rolled back updates only
-     * the twin.
+     * the twin, and so does UNLOADED (the device applied an unassigned desired state and runs no model).
      *
      * @throws IllegalArgumentException for a blank id or an unspecified state
      * @throws UnknownEntityException for an unregistered device or an unknown deployment
@@ -209,8 +209,9 @@ public class FleetService {
             case DOWNLOADING -> TargetState.DOWNLOADING;
             case ACTIVE -> TargetState.ACTIVE;
             case FAILED -> TargetState.FAILED;
+            case UNLOADED -> TargetState.UNLOADED;
             default -> {
-                problems.add("state must be DOWNLOADING, ACTIVE or FAILED");
+                problems.add("state must be DOWNLOADING, ACTIVE, FAILED or UNLOADED");
                 yield null;
             }
         };
@@ -231,12 +232,20 @@ public class FleetService {
         device.lastSeenAt = now;
         device.reportedDeploymentId = d.id;
         device.reportedState = state;
+        device.reportedMessage = truncate(report.getMessage(), 2000);
+        device.reportedAt = now;
+        if (state == TargetState.UNLOADED) {
+            // the device runs no model; the deployment is the unassigned one it applied. Never a target's state.
+            device.reportedModelName = null;
+            device.reportedModelVersion = 0;
+            device.reportedVariantId = null;
+            LOG.infof("device %s unloaded its model (unassigned by deployment %s)", device.id, d.id);
+            return;
+        }
         device.reportedModelName = report.getModelName().isBlank() ? d.modelName : report.getModelName();
         device.reportedModelVersion = report.getModelVersion() == 0 ? d.modelVersion : report.getModelVersion();
         String variant = target != null && target.variantId != null ? target.variantId : d.variantId;
         device.reportedVariantId = report.getVariantId().isBlank() ? variant : report.getVariantId();
-        device.reportedMessage = truncate(report.getMessage(), 2000);
-        device.reportedAt = now;
 
         if (target == null) {
             LOG.infof("device %s reported %s for deployment %s it is not a target of", device.id, state, d.id);

@@ -35,9 +35,10 @@ import org.jboss.logging.Logger;
 
 /**
  * The staged-rollout state machine: plans waves, activates them, hands soaked waves to the health gate, widens on
- * PASS, rolls every updated device back to its last known good deployment on FAIL, and emits {@code Deployed} per
- * wave (phase "wave"), at completion ("completed") and on rollback ("rolled-back") through the outbox. Every public
- * method is one transaction under the {@link FleetLock}; assignments to push are returned for after the commit.
+ * PASS, rolls every updated device back to its last known good deployment on FAIL (a device without one is
+ * unassigned: it unloads the model), and emits {@code Deployed} per wave (phase "wave"), at completion ("completed")
+ * and on rollback ("rolled-back") through the outbox. Every public method is one transaction under the
+ * {@link FleetLock}; assignments to push are returned for after the commit.
  */
 @ApplicationScoped
 public class RolloutService {
@@ -345,8 +346,8 @@ public class RolloutService {
 
     /**
      * Rolls a rollout back by hand: every device whose desired state is this rollout returns to its last known good
-     * deployment. Allowed while ROLLING_OUT or PAUSED, and for a COMPLETED rollout (devices that moved on to a newer
-     * deployment are left alone).
+     * deployment, or is unassigned (runs nothing) when it has none. Allowed while ROLLING_OUT or PAUSED, and for a
+     * COMPLETED rollout (devices that moved on to a newer deployment are left alone).
      *
      * @return the assignments to push
      * @throws UnknownEntityException when there is no such rollout
@@ -376,6 +377,7 @@ public class RolloutService {
     private List<AssignmentPush> rollBack(DeploymentEntity d, String reason, Instant now) {
         List<AssignmentPush> pushes = new ArrayList<>();
         List<String> reverted = new ArrayList<>();
+        List<String> unassigned = new ArrayList<>();
         boolean wasActive = d.isActive();
         for (DeploymentTargetEntity t :
                 DeploymentTargetEntity.<DeploymentTargetEntity>list("deploymentId = ?1 order by deviceId", d.id)) {
@@ -393,31 +395,48 @@ public class RolloutService {
             if (!onThis && !wasActive) {
                 continue; // a completed rollout's device that moved on
             }
+            DeploymentEntity pd =
+                    t.previousDeploymentId == null ? null : DeploymentEntity.findById(t.previousDeploymentId);
             if (onThis) {
-                String prev = t.previousDeploymentId;
-                long revision = device.desire(prev);
                 if (d.id.equals(device.lastGoodDeploymentId)) {
-                    device.lastGoodDeploymentId = prev;
+                    device.lastGoodDeploymentId = pd == null ? null : pd.id;
                 }
-                DeploymentEntity pd = prev == null ? null : DeploymentEntity.findById(prev);
                 if (pd != null) {
+                    long revision = device.desire(pd.id);
                     pushes.add(new AssignmentPush(
                             device.id, Assignments.of(pd, Assignments.targetOf(pd.id, device.id)), revision));
+                } else {
+                    // no earlier deployment to return to: the device must stop serving this one
+                    String why = "rollout " + d.id + " (" + d.modelName + " v" + d.modelVersion + ") was rolled back ("
+                            + reason + ") and the device has no earlier completed deployment to return to";
+                    String stored = FleetService.truncate(why, 2000);
+                    long revision = device.unassign(d.id, stored);
+                    pushes.add(new AssignmentPush(device.id, Assignments.unassigned(d.id, d, stored), revision));
+                    unassigned.add(device.id);
                 }
                 reverted.add(device.id);
             }
             t.state = TargetState.ROLLED_BACK;
-            t.message = t.previousDeploymentId == null
-                    ? "rolled back; no earlier completed deployment to return to"
-                    : "rolled back to deployment " + t.previousDeploymentId;
+            t.message = pd == null
+                    ? "rolled back; no earlier completed deployment to return to: unassigned (the device unloads the"
+                            + " model)"
+                    : "rolled back to deployment " + pd.id;
             t.updatedAt = now;
         }
         d.status = DeploymentStatus.ROLLED_BACK;
         d.finishedAt = now;
         d.statusReason = FleetService.truncate(reason, 4000);
-        history(d, "rolled-back", d.currentWave, reason + "; devices returned: " + reverted, now);
+        history(
+                d,
+                "rolled-back",
+                d.currentWave,
+                reason + "; devices returned: " + reverted
+                        + (unassigned.isEmpty() ? "" : "; unassigned (no earlier deployment): " + unassigned),
+                now);
         emitRolledBack(d, reverted);
-        LOG.warnf("rollout %s rolled back (%s); devices %s returned to their last known good", d.id, reason, reverted);
+        LOG.warnf(
+                "rollout %s rolled back (%s); devices %s returned to their last known good, %s of them unassigned",
+                d.id, reason, reverted, unassigned);
         return pushes;
     }
 

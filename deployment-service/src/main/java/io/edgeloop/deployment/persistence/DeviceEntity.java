@@ -68,6 +68,17 @@ public class DeviceEntity extends PanacheEntityBase {
     @Column(name = "desired_deployment_id")
     public String desiredDeploymentId;
 
+    /**
+     * Set when the desired state is "run nothing" (then {@link #desiredDeploymentId} is null): the rolled-back
+     * deployment that left the device without an earlier one to return to. Null otherwise.
+     */
+    @Column(name = "unassigned_by_deployment_id")
+    public String unassignedByDeploymentId;
+
+    /** Why the device should run nothing (with {@link #unassignedByDeploymentId}). */
+    @Column(name = "unassigned_reason", length = 2000)
+    public String unassignedReason;
+
     @Column(name = "reported_deployment_id")
     public String reportedDeploymentId;
 
@@ -90,9 +101,33 @@ public class DeviceEntity extends PanacheEntityBase {
     @Column(name = "reported_at")
     public Instant reportedAt;
 
-    /** Points the twin's desired state at {@code deploymentId} (or nothing) and bumps the revision. */
+    /** Points the twin's desired state at {@code deploymentId} and bumps the revision. */
     public long desire(String deploymentId) {
         desiredDeploymentId = deploymentId;
+        unassignedByDeploymentId = null;
+        unassignedReason = null;
+        return bumpRevision();
+    }
+
+    /**
+     * Sets the twin's desired state to "run nothing" (the device unloads its model) and bumps the revision.
+     *
+     * @param byDeploymentId the rolled-back deployment that caused it
+     * @param reason why, for the device and the REST view
+     */
+    public long unassign(String byDeploymentId, String reason) {
+        desiredDeploymentId = null;
+        unassignedByDeploymentId = byDeploymentId;
+        unassignedReason = reason;
+        return bumpRevision();
+    }
+
+    /** Whether the desired state is "run nothing" (see {@link #unassign}). */
+    public boolean isUnassigned() {
+        return desiredDeploymentId == null && unassignedByDeploymentId != null;
+    }
+
+    private long bumpRevision() {
         desiredRevision = (desiredRevision == null ? 0 : desiredRevision) + 1;
         return desiredRevision;
     }

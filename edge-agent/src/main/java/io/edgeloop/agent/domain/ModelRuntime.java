@@ -5,8 +5,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The active model, swapped atomically. {@link #infer} pins the model it started on (a reference count), so a swap
- * never fails or mixes an in-flight inference: the old session closes when its last inference finishes.
+ * The active model, swapped (or unloaded) atomically. {@link #infer} pins the model it started on (a reference
+ * count), so a swap or an unload never fails or mixes an in-flight inference: the old session closes when its last
+ * inference finishes.
  */
 public final class ModelRuntime implements AutoCloseable {
     private final OrtEnvironment env;
@@ -32,6 +33,21 @@ public final class ModelRuntime implements AutoCloseable {
      */
     public LoadedModel activate(LoadedModel next) {
         LoadedModel previous = active.getAndSet(next);
+        if (previous != null) {
+            previous.release();
+        }
+        return previous;
+    }
+
+    /**
+     * Stops serving: no model is active afterwards (inferences get {@link NoModelException}). The previous model is
+     * released; its session closes once its in-flight inferences end, so a request racing the unload either completes
+     * on it or finds no model.
+     *
+     * @return the model that was active, or null
+     */
+    public LoadedModel unload() {
+        LoadedModel previous = active.getAndSet(null);
         if (previous != null) {
             previous.release();
         }
@@ -98,9 +114,6 @@ public final class ModelRuntime implements AutoCloseable {
 
     @Override
     public void close() {
-        LoadedModel model = active.getAndSet(null);
-        if (model != null) {
-            model.release();
-        }
+        unload();
     }
 }

@@ -76,6 +76,15 @@ public final class ModelStore {
         }
     }
 
+    /**
+     * Forgets the active model: deletes its record, so a restart loads nothing (the artifact stays cached).
+     *
+     * @return whether there was a record
+     */
+    public boolean clearActive() throws IOException {
+        return Files.deleteIfExists(dir.resolve(ACTIVE));
+    }
+
     /** Deletes artifacts and partial downloads whose digest is not in {@code keep}. */
     public void prune(Set<String> keep) {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.{onnx,ort,part}")) {

@@ -28,9 +28,10 @@ import org.jboss.logging.Logger;
 /**
  * Applies assignments: report DOWNLOADING, download the artifact (resuming a partial file), verify its sha256 and
  * the registry's Ed25519 signature of that digest (from the assignment, else the download's first chunk, else
- * ArtifactService.GetArtifact), load and check the model, record it as active on disk, swap it in, report ACTIVE. Any failure reports FAILED and
- * leaves the previous model serving. The whole activation is one span whose parent is the assignment's traceparent.
- * Not thread-safe: call from one thread.
+ * ArtifactService.GetArtifact), load and check the model, record it as active on disk, swap it in, report ACTIVE.
+ * Any failure reports FAILED and leaves the previous model serving. An unassigned assignment unloads the model and
+ * forgets it on disk, then reports UNLOADED. The whole activation (or unload) is one span whose parent is the
+ * assignment's traceparent. Not thread-safe: call from one thread.
  */
 public final class ModelUpdater {
     private static final Logger LOG = Logger.getLogger(ModelUpdater.class);
@@ -39,6 +40,8 @@ public final class ModelUpdater {
     public enum Outcome {
         ACTIVATED,
         ALREADY_ACTIVE,
+        /** An unassigned assignment: no model is served (or was loaded) any more. */
+        UNLOADED,
         FAILED
     }
 
@@ -111,8 +114,14 @@ public final class ModelUpdater {
         }
     }
 
-    /** Applies one assignment (see the class comment). Never throws: failures are reported and returned. */
+    /**
+     * Applies one assignment (see the class comment; an unassigned one unloads, see {@link #unload}). Never throws:
+     * failures are reported and returned.
+     */
     public Outcome apply(Assignment assignment) {
+        if (assignment.getUnassigned()) {
+            return unload(assignment);
+        }
         Span span = tracer.spanBuilder("model activation")
                 .setParent(TraceContext.contextOf(assignment.getTraceparent()))
                 .setAttribute("edgeloop.deployment_id", assignment.getDeploymentId())
@@ -170,6 +179,48 @@ public final class ModelUpdater {
             span.setAttribute("edgeloop.outcome", "failed");
             reporter.report(assignment, DeviceModelState.FAILED, why == null ? e.toString() : why);
             return Outcome.FAILED;
+        } finally {
+            span.end();
+        }
+    }
+
+    /**
+     * Stops serving for an unassigned assignment: forgets the active model on disk first (a restart then loads
+     * nothing; the artifact stays cached), then unloads it (its session closes once in-flight inferences end) and
+     * reports UNLOADED. Applying it again reports UNLOADED again. If the record cannot be deleted the model is
+     * unloaded anyway and FAILED is reported (a restart might load it again until the next unassignment).
+     */
+    private Outcome unload(Assignment assignment) {
+        Span span = tracer.spanBuilder("model unload")
+                .setParent(TraceContext.contextOf(assignment.getTraceparent()))
+                .setAttribute("edgeloop.deployment_id", assignment.getDeploymentId())
+                .startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            IOException forgetFailed = null;
+            try {
+                store.clearActive();
+            } catch (IOException e) {
+                forgetFailed = e;
+            }
+            LoadedModel previous = runtime.unload();
+            String what = previous == null
+                    ? "no model was loaded"
+                    : "unloaded " + previous.descriptor().modelName() + " v"
+                            + previous.descriptor().modelVersion() + " (deployment "
+                            + previous.descriptor().deploymentId() + ")";
+            if (forgetFailed != null) {
+                String why = what + ", but the record of the active model cannot be deleted: " + forgetFailed;
+                LOG.warn(why);
+                span.setStatus(StatusCode.ERROR, why);
+                span.setAttribute("edgeloop.outcome", "failed");
+                reporter.report(assignment, DeviceModelState.FAILED, why);
+                return Outcome.FAILED;
+            }
+            LOG.infof(
+                    "unassigned by deployment %s: %s (%s)", assignment.getDeploymentId(), what, assignment.getReason());
+            span.setAttribute("edgeloop.outcome", "unloaded");
+            reporter.report(assignment, DeviceModelState.UNLOADED, what);
+            return Outcome.UNLOADED;
         } finally {
             span.end();
         }

@@ -1,8 +1,8 @@
 package io.edgeloop.agent.domain;
 
-/** No model is loaded yet (HTTP 503). */
+/** No model is loaded: none was assigned yet, or the assigned one was unloaded (HTTP 503, gRPC UNAVAILABLE). */
 public class NoModelException extends RuntimeException {
     public NoModelException() {
-        super("no model is loaded yet: waiting for an assignment from the deployment service");
+        super("no model is loaded: waiting for an assignment from the deployment service");
     }
 }

@@ -51,8 +51,8 @@ import org.jboss.logging.Logger;
 /**
  * The device's link to the control plane. At start it restores the last active model from disk (before any network),
  * then on a background thread registers (retrying with exponential backoff), opens the WatchAssignments stream and
- * re-registers and re-watches with backoff whenever the stream ends. Assignments are applied one at a time on their
- * own thread; when several arrive during an update, only the newest is applied next.
+ * re-registers and re-watches with backoff whenever the stream ends. Assignments (a model, or unassigned: unload) are
+ * applied one at a time on their own thread; when several arrive during an update, only the newest is applied next.
  */
 @ApplicationScoped
 public class FleetSync {
@@ -272,12 +272,18 @@ public class FleetSync {
 
         @Override
         public void onNext(Assignment assignment) {
-            LOG.infof(
-                    "assignment %s: %s v%d (%s)",
-                    assignment.getDeploymentId(),
-                    assignment.getModelName(),
-                    assignment.getModelVersion(),
-                    assignment.getVariantId());
+            if (assignment.getUnassigned()) {
+                LOG.infof(
+                        "unassigned by deployment %s: run no model (%s)",
+                        assignment.getDeploymentId(), assignment.getReason());
+            } else {
+                LOG.infof(
+                        "assignment %s: %s v%d (%s)",
+                        assignment.getDeploymentId(),
+                        assignment.getModelName(),
+                        assignment.getModelVersion(),
+                        assignment.getVariantId());
+            }
             submit(assignment);
         }
 

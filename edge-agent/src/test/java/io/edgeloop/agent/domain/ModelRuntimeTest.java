@@ -162,4 +162,54 @@ class ModelRuntimeTest {
         assertTrue(retired.stream().allMatch(LoadedModel::isClosed), "retired sessions are closed");
         assertFalse(runtime.active().orElseThrow().isClosed());
     }
+
+    /**
+     * Four threads infer without pause while the main thread loads, activates and unloads a model 100 times: every
+     * request either completes (on the model it pinned) or gets {@link NoModelException}, nothing else; every
+     * unloaded session ends up closed.
+     */
+    @Test
+    void unloadUnderConcurrentInferenceNeverFailsARequest() throws Exception {
+        byte[] one = TestModels.constant(8, 4, 0, LABELS);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong ok = new AtomicLong();
+        AtomicLong noModel = new AtomicLong();
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Thread th = new Thread(() -> {
+                float[] x = {0.3f, 0.28f, 0.2f, 0.9f, 3f, 3f, 25f, 40f};
+                while (!stop.get()) {
+                    try {
+                        if (runtime.infer(x).classIndex() != 0) {
+                            failures.add(new AssertionError("wrong prediction"));
+                        }
+                        ok.incrementAndGet();
+                    } catch (NoModelException e) {
+                        noModel.incrementAndGet();
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        List<LoadedModel> unloaded = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            LoadedModel m = load(one, 1); // no model active meanwhile: requests get NoModelException
+            runtime.activate(m);
+            Thread.sleep(1);
+            assertEquals(m, runtime.unload());
+            unloaded.add(m);
+        }
+        stop.set(true);
+        for (Thread th : threads) {
+            th.join();
+        }
+        assertTrue(failures.isEmpty(), () -> failures.size() + " failures, first: " + failures.peek());
+        assertTrue(ok.get() > 0 && noModel.get() > 0, "served " + ok + ", no model " + noModel);
+        assertTrue(unloaded.stream().allMatch(LoadedModel::isClosed), "unloaded sessions are closed");
+        assertTrue(runtime.active().isEmpty());
+    }
 }

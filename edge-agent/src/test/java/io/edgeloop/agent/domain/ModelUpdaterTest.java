@@ -2,6 +2,7 @@ package io.edgeloop.agent.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtEnvironment;
@@ -196,6 +197,52 @@ class ModelUpdaterTest {
         ModelRuntime restarted = newRuntime();
         var restored = updater(restarted, new ModelStore(dir)).restore();
         assertEquals("d1", restored.orElseThrow().deploymentId());
+        assertEquals("misalignment", restarted.infer(X).label());
+    }
+
+    /**
+     * An unassigned assignment (rollback of a first-ever deployment): the session is closed, inference finds no
+     * model, UNLOADED is reported (again when re-sent), and a restart on the same model dir serves nothing although
+     * the artifact stays cached; a later assignment activates from the cache.
+     */
+    @Test
+    void unassignedUnloadsTheModelAndARestartServesNothing() throws Exception {
+        byte[] model = TestModels.constant(8, 4, 2, LABELS);
+        String sha = Hashing.sha256Hex(model);
+        served.put(sha, model);
+        ModelStore store = new ModelStore(dir);
+        ModelRuntime runtime = newRuntime();
+        ModelUpdater updater = updater(runtime, store);
+        assertEquals(ModelUpdater.Outcome.ACTIVATED, updater.apply(assignment("d1", 1, model, sha)));
+        LoadedModel loaded = runtime.active().orElseThrow();
+
+        reports.clear();
+        Assignment unassigned = Assignment.newBuilder()
+                .setUnassigned(true)
+                .setDeploymentId("d1")
+                .setRolloutId("d1")
+                .setReason("rollout d1 was rolled back")
+                .build();
+        assertEquals(ModelUpdater.Outcome.UNLOADED, updater.apply(unassigned));
+        assertEquals(List.of("d1:UNLOADED"), reports);
+        assertTrue(runtime.active().isEmpty());
+        assertThrows(NoModelException.class, () -> runtime.infer(X));
+        assertTrue(loaded.isClosed(), "the session is closed");
+        assertTrue(store.readActive().isEmpty(), "the active model is forgotten");
+        assertTrue(Files.exists(store.modelFile(sha, "onnx")), "the artifact may stay cached");
+        // re-sent on reconnect: nothing to do, UNLOADED again
+        assertEquals(ModelUpdater.Outcome.UNLOADED, updater.apply(unassigned));
+        assertEquals(List.of("d1:UNLOADED", "d1:UNLOADED"), reports);
+
+        // a restart on the same model dir loads nothing
+        ModelRuntime restarted = newRuntime();
+        ModelUpdater afterRestart = updater(restarted, new ModelStore(dir));
+        assertTrue(afterRestart.restore().isEmpty());
+        assertThrows(NoModelException.class, () -> restarted.infer(X));
+
+        // the next rollout assigns normally (the cached artifact, no download)
+        assertEquals(ModelUpdater.Outcome.ACTIVATED, afterRestart.apply(assignment("d2", 2, model, sha)));
+        assertEquals(1, requestedOffsets.size());
         assertEquals("misalignment", restarted.infer(X).label());
     }
 

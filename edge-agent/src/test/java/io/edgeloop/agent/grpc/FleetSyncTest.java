@@ -1,9 +1,14 @@
 package io.edgeloop.agent.grpc;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeloop.agent.TestModels;
@@ -12,7 +17,13 @@ import io.edgeloop.proto.deployment.v1.Assignment;
 import io.edgeloop.proto.deployment.v1.DeviceModelState;
 import io.edgeloop.proto.deployment.v1.DeviceStateReport;
 import io.edgeloop.proto.deployment.v1.RegisterDeviceRequest;
+import io.edgeloop.proto.inference.GRPCInferenceServiceGrpc;
+import io.edgeloop.proto.inference.ModelInferRequest;
+import io.edgeloop.proto.inference.ServerReadyRequest;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -26,8 +37,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The agent against test doubles of the control plane: it registers, watches, downloads and verifies (sha256 and the
- * registry's Ed25519 signature, with the key fetched from GetSigningKeys and cached on disk) an assigned model, swaps it in, reports DOWNLOADING then ACTIVE (in the assignment's trace), serves it, sends telemetry, and
- * re-registers when the watch stream ends.
+ * registry's Ed25519 signature, with the key fetched from GetSigningKeys and cached on disk) an assigned model, swaps
+ * it in, reports DOWNLOADING then ACTIVE (in the assignment's trace), serves it, sends telemetry, re-registers when
+ * the watch stream ends, and on an unassigned assignment unloads the model (UNLOADED reported, REST 503 and KServe
+ * UNAVAILABLE, the record of the active model deleted, no more telemetry).
  */
 @QuarkusTest
 @TestProfile(FleetSyncTest.ControlPlane.class)
@@ -76,6 +89,9 @@ class FleetSyncTest {
             }
         }
     }
+
+    @GrpcClient("kserve")
+    GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub kserve;
 
     @Test
     void followsAssignmentsFromTheControlPlane() throws Exception {
@@ -153,6 +169,42 @@ class FleetSyncTest {
         awaitWatch();
         given().get("/status").then().statusCode(200).body("connected", equalTo(true));
         assertTrue(FakeControlPlane.REPORTS.isEmpty(), "nothing new to report");
+
+        // the rollout of the device's first-ever deployment is rolled back: run no model
+        assertTrue(kserve.serverReady(ServerReadyRequest.getDefaultInstance()).getReady());
+        FakeControlPlane.WATCH
+                .get()
+                .onNext(Assignment.newBuilder()
+                        .setUnassigned(true)
+                        .setDeploymentId("dep-42")
+                        .setRolloutId("dep-42")
+                        .setReason("rollout dep-42 was rolled back and the device has no earlier deployment")
+                        .setTraceparent("00-" + traceId + "-b7ad6b7169203331-01")
+                        .build());
+        DeviceStateReport unloaded = FakeControlPlane.REPORTS.poll(WAIT_S, TimeUnit.SECONDS);
+        assertNotNull(unloaded, "UNLOADED reported");
+        assertEquals(DeviceModelState.UNLOADED, unloaded.getState());
+        assertEquals("dep-42", unloaded.getDeploymentId());
+        // the same "no model" answers as before any assignment
+        given().contentType(ContentType.JSON)
+                .body("{\"features\":[0.3,0.28,0.2,0.9,3.0,3.0,25.0,40.0]}")
+                .post("/infer")
+                .then()
+                .statusCode(503)
+                .contentType("application/problem+json")
+                .body("detail", containsString("no model is loaded"));
+        StatusRuntimeException grpc = assertThrows(
+                StatusRuntimeException.class,
+                () -> kserve.modelInfer(
+                        ModelInferRequest.newBuilder().setModelName("vibration").build()));
+        assertEquals(Status.Code.UNAVAILABLE, grpc.getStatus().getCode());
+        assertFalse(kserve.serverReady(ServerReadyRequest.getDefaultInstance()).getReady());
+        given().get("/status").then().statusCode(200).body("deploymentId", nullValue());
+        given().get("/q/health/ready").then().statusCode(503);
+        // forgotten on disk (a restart loads nothing); the artifact may stay cached
+        assertFalse(Files.exists(ControlPlane.modelDir().resolve("active.json")));
+        assertTrue(Files.exists(ControlPlane.modelDir().resolve(sha + ".onnx")));
+        assertNull(FakeControlPlane.WINDOWS.poll(1500, TimeUnit.MILLISECONDS), "no telemetry after the unload");
     }
 
     private static void awaitWatch() throws InterruptedException {
