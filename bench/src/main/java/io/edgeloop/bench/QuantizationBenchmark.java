@@ -6,9 +6,13 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.edgeloop.common.SensorSimulator;
+import io.edgeloop.compiler.domain.SessionMemoryProbe;
 import io.edgeloop.compiler.onnx.Calibrator;
+import io.edgeloop.compiler.onnx.DeviceEstimate;
+import io.edgeloop.compiler.onnx.DeviceEstimator;
 import io.edgeloop.compiler.onnx.OnnxChecker;
 import io.edgeloop.compiler.onnx.StaticQuantizer;
+import io.edgeloop.compiler.onnx.TargetProfile;
 import io.edgeloop.training.domain.Architecture;
 import io.edgeloop.training.domain.ClassifierTrainer;
 import io.edgeloop.training.domain.DataKind;
@@ -20,6 +24,7 @@ import io.edgeloop.training.domain.TrainingData;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -57,25 +62,48 @@ public final class QuantizationBenchmark {
             double floatSingleUs,
             double int8SingleUs,
             double floatBatchUs,
-            double int8BatchUs) {}
+            double int8BatchUs,
+            double estimatedRamRatio,
+            long floatSessionBytes,
+            long int8SessionBytes) {}
 
     public static void main(String[] args) throws Exception {
         ClassifierTrainer.configureDjl();
         System.out.println("ONNX Runtime " + ENV.getVersion() + ", "
                 + Runtime.getRuntime().availableProcessors() + " CPUs visible, 1 intra-op thread");
-        Row mlp = run("MLP [8] 64-64", Architecture.MLP, List.of(64, 64), mlpData(), new int[] {8});
-        Row wide = run("MLP [8] 256-256", Architecture.MLP, List.of(256, 256), mlpData(), new int[] {8});
-        Row cnn = run("1D-CNN [3x128] 16-32", Architecture.CNN1D, List.of(16, 32), windowData(), new int[] {3, 128});
-        Row cnnWide =
-                run("1D-CNN [3x128] 64-128", Architecture.CNN1D, List.of(64, 128), windowData(), new int[] {3, 128});
+        Path work = Files.createTempDirectory("edgeloop-bench");
+        List<Row> rows;
+        try (SessionMemoryProbe probe = SessionMemoryProbe.create(work, "128m", Duration.ofMinutes(2), 1)) {
+            rows = List.of(
+                    run("MLP [8] 64-64", Architecture.MLP, List.of(64, 64), mlpData(), new int[] {8}, probe),
+                    run("MLP [8] 256-256", Architecture.MLP, List.of(256, 256), mlpData(), new int[] {8}, probe),
+                    run(
+                            "1D-CNN [3x128] 16-32",
+                            Architecture.CNN1D,
+                            List.of(16, 32),
+                            windowData(),
+                            new int[] {3, 128},
+                            probe),
+                    run(
+                            "1D-CNN [3x128] 64-128",
+                            Architecture.CNN1D,
+                            List.of(64, 128),
+                            windowData(),
+                            new int[] {3, 128},
+                            probe));
+        } finally {
+            deleteTree(work);
+        }
         System.out.println();
         System.out.println(
                 "model                 epochs s/epoch  float B  int8 B  size  floor  weights  acc f   acc i8  d pts "
-                        + " 1x f us 1x i8 us 1x ratio  64x f us 64x i8 us 64x ratio");
-        for (Row r : List.of(mlp, wide, cnn, cnnWide)) {
+                        + " 1x f us 1x i8 us 1x ratio  64x f us 64x i8 us 64x ratio  est RAM  session f  session i8"
+                        + "  session");
+        for (Row r : rows) {
             System.out.println(String.format(
                     Locale.ROOT,
-                    "%-21s %6d %7.3f %8d %7d %5.2fx %5.2fx %6.2fx %7.4f %7.4f %+5.2f %8.1f %8.1f %7.2fx %9.1f %9.1f %8.2fx",
+                    "%-21s %6d %7.3f %8d %7d %5.2fx %5.2fx %6.2fx %7.4f %7.4f %+5.2f %8.1f %8.1f %7.2fx %9.1f %9.1f %8.2fx"
+                            + "  %6.2fx %9d %11d %6.2fx",
                     r.name,
                     r.epochs,
                     r.secondsPerEpoch,
@@ -92,15 +120,28 @@ public final class QuantizationBenchmark {
                     r.int8SingleUs / r.floatSingleUs,
                     r.floatBatchUs,
                     r.int8BatchUs,
-                    r.int8BatchUs / r.floatBatchUs));
+                    r.int8BatchUs / r.floatBatchUs,
+                    r.estimatedRamRatio,
+                    r.floatSessionBytes,
+                    r.int8SessionBytes,
+                    (double) r.int8SessionBytes / r.floatSessionBytes));
         }
         System.out.println("ratios are int8 / float: below 1.00x is smaller or faster; 'weights' compares the"
                 + " Gemm/Conv weight tensors only; 'floor' is the smallest possible int8 file with per-channel scales"
                 + " and int32 biases: the float file's bytes other than weights and biases (graph, metadata, input"
-                + " statistics) plus 1 byte per weight and 8 per output channel (int32 bias + float scale)");
+                + " statistics) plus 1 byte per weight and 8 per output channel (int32 bias + float scale); 'est RAM' is the"
+                + " device estimate of weights + largest live activations (runtime overhead left out); 'session' is the"
+                + " measured peak resident memory of an ONNX Runtime session loading the model and running batches of 64,"
+                + " each in its own process (ORT's own per-session overhead, ~8 MB, included)");
     }
 
-    static Row run(String name, Architecture arch, List<Integer> units, TrainingData data, int[] shape)
+    static Row run(
+            String name,
+            Architecture arch,
+            List<Integer> units,
+            TrainingData data,
+            int[] shape,
+            SessionMemoryProbe probe)
             throws Exception {
         ModelSpec spec = new ModelSpec(
                 arch, units, 15, 64, 0.005, ModelSpec.OptimizerKind.ADAM, ModelSpec.Schedule.COSINE, 5, 7);
@@ -149,6 +190,18 @@ public final class QuantizationBenchmark {
                 batchQ += q.latencyUs(test, 64, 30, 300) / 3;
             }
             double weightRatio = (double) weightBytes(int8, "_quantized") / weightBytes(proto, "weight");
+            DeviceEstimate floatRam = DeviceEstimator.estimate(
+                    proto.getGraph(),
+                    DeviceEstimator.weightBytes(proto.getGraph()),
+                    floatModel.length,
+                    TargetProfile.CPU_FP32);
+            DeviceEstimate int8Ram = DeviceEstimator.estimate(
+                    proto.getGraph(),
+                    DeviceEstimator.weightBytes(int8.getGraph()),
+                    int8Model.length,
+                    TargetProfile.CPU_INT8);
+            double ramRatio = (double) (int8Ram.ramBytes() - TargetProfile.CPU_INT8.runtimeOverheadBytes())
+                    / (floatRam.ramBytes() - TargetProfile.CPU_FP32.runtimeOverheadBytes());
             return new Row(
                     name,
                     epochs,
@@ -162,7 +215,10 @@ public final class QuantizationBenchmark {
                     singleF,
                     singleQ,
                     batchF,
-                    batchQ);
+                    batchQ,
+                    ramRatio,
+                    sessionPeak(probe, floatModel, dims),
+                    sessionPeak(probe, int8Model, dims));
         }
     }
 
@@ -197,6 +253,30 @@ public final class QuantizationBenchmark {
             }
         }
         return floatModel.getSerializedSize() - 4 * floatParams + weights + 8 * channels;
+    }
+
+    /** Peak resident memory of one session of {@code model} running batches of 64, in a process of its own. */
+    static long sessionPeak(SessionMemoryProbe probe, byte[] model, long[] dims) throws Exception {
+        Path file = Files.createTempFile("bench-model", ".onnx");
+        try {
+            Files.write(file, model);
+            long[] shape = new long[dims.length + 1];
+            shape[0] = -1;
+            System.arraycopy(dims, 0, shape, 1, dims.length);
+            return probe.measure(new SessionMemoryProbe.Request(
+                            file, shape, OrtSession.SessionOptions.OptLevel.ALL_OPT, 1, 64))
+                    .peakBytes();
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    static void deleteTree(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** Stored bytes of the initializers whose name contains {@code marker} and that are not biases. */
