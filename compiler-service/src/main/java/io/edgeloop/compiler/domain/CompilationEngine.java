@@ -162,8 +162,8 @@ public final class CompilationEngine {
         Set<Path> kept = new HashSet<>();
         outcomes.stream().filter(VariantOutcome::accepted).forEach(o -> kept.add(o.artifact()));
         for (Produced p : produced.values()) {
-            if (p.file != null && !kept.contains(p.file)) {
-                OnnxOptimizer.deleteQuietly(p.file);
+            if (p.file() != null && !kept.contains(p.file())) {
+                OnnxOptimizer.deleteQuietly(p.file());
             }
         }
         return new EngineResult(reference, floatNodes, List.copyOf(outcomes));
@@ -232,16 +232,17 @@ public final class CompilationEngine {
             long weightBytes,
             OptLevel evalLevel) {}
 
-    /** A produced (or failed) artifact shared by the targets made the same way. */
+    /** A judged draft, shared by the targets made the same way: final verdict, settings and figures. */
     private record Produced(
-            Path file,
+            Draft draft,
             VariantVerdict verdict,
             Map<String, String> settings,
             Map<String, Double> extra,
-            int opset,
-            double sparsity,
-            long peakMemoryBytes,
-            long weightBytes) {}
+            long peakMemoryBytes) {
+        Path file() {
+            return draft.file();
+        }
+    }
 
     private Draft produce(
             VariantTarget target, Path floatModel, OnnxMl.ModelProto source, ValidationSet calibration, Path outDir) {
@@ -341,22 +342,14 @@ public final class CompilationEngine {
      */
     private Produced judge(Draft d, SessionMemoryProbe.Outcome memory, ModelEvaluation reference, ValidationSet data) {
         if (d.verdict != null) {
-            return new Produced(d.file, d.verdict, d.settings, d.extra, d.opset, d.sparsity, 0, d.weightBytes);
+            return new Produced(d, d.verdict, d.settings, d.extra, 0);
         }
         Map<String, String> settings = new LinkedHashMap<>(d.settings);
         Map<String, Double> extra = new LinkedHashMap<>(d.extra);
         MemoryProbeMode mode = memoryProbeMode();
         if (memory != null && memory.failure() instanceof SessionMemoryProbe.ModelFailure f) {
             settings.put("peak_memory_scope", mode.scope());
-            return new Produced(
-                    d.file,
-                    VariantVerdict.unusable(f.getMessage()),
-                    settings,
-                    extra,
-                    d.opset,
-                    d.sparsity,
-                    0,
-                    d.weightBytes);
+            return new Produced(d, VariantVerdict.unusable(f.getMessage()), settings, extra, 0);
         }
         boolean inProcess = mode == MemoryProbeMode.IN_PROCESS;
         if (memory != null && memory.failure() != null) {
@@ -380,24 +373,25 @@ public final class CompilationEngine {
             extra.put("session_load_bytes", (double) memory.measurement().loadBytes());
         }
         extra.put("peak_memory_bytes", (double) peak);
-        return new Produced(d.file, verdict, settings, extra, d.opset, d.sparsity, peak, d.weightBytes);
+        return new Produced(d, verdict, settings, extra, peak);
     }
 
     private VariantOutcome outcome(VariantTarget target, Produced p, OnnxMl.ModelProto source) {
         Map<String, String> settings = new LinkedHashMap<>(p.settings);
         settings.put("target_profile", target.profile());
         Map<String, Double> extra = new LinkedHashMap<>(p.extra);
-        if (p.file == null) {
-            return new VariantOutcome(target, null, null, p.verdict, settings, extra, p.opset, p.sparsity, 0, null);
+        if (p.file() == null) {
+            return new VariantOutcome(
+                    target, null, null, p.verdict, settings, extra, p.draft.opset(), p.draft.sparsity(), 0, null);
         }
         TargetProfile profile = options.profiles().get(target.profile());
         long flash;
         try {
-            flash = Files.size(p.file);
+            flash = Files.size(p.file());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + p.file, e);
+            throw new UncheckedIOException("cannot read " + p.file(), e);
         }
-        DeviceEstimate estimate = DeviceEstimator.estimate(source.getGraph(), p.weightBytes, flash, profile);
+        DeviceEstimate estimate = DeviceEstimator.estimate(source.getGraph(), p.draft.weightBytes(), flash, profile);
         extra.put("est_ram_bytes", (double) estimate.ramBytes());
         extra.put("est_flash_bytes", (double) estimate.flashBytes());
         extra.put("est_macs", (double) estimate.macs());
@@ -409,22 +403,31 @@ public final class CompilationEngine {
         }
         if (!verdict.accepted()) {
             return new VariantOutcome(
-                    target, null, null, verdict, settings, extra, p.opset, p.sparsity, p.peakMemoryBytes, estimate);
+                    target,
+                    null,
+                    null,
+                    verdict,
+                    settings,
+                    extra,
+                    p.draft.opset(),
+                    p.draft.sparsity(),
+                    p.peakMemoryBytes,
+                    estimate);
         }
         try {
             return new VariantOutcome(
                     target,
-                    p.file,
-                    Hashing.sha256Hex(p.file),
+                    p.file(),
+                    Hashing.sha256Hex(p.file()),
                     verdict,
                     settings,
                     extra,
-                    p.opset,
-                    p.sparsity,
+                    p.draft.opset(),
+                    p.draft.sparsity(),
                     p.peakMemoryBytes,
                     estimate);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot hash " + p.file, e);
+            throw new UncheckedIOException("cannot hash " + p.file(), e);
         }
     }
 }
