@@ -30,6 +30,7 @@ import io.edgeloop.proto.events.v1.VariantSummary;
 import io.edgeloop.proto.registry.v1.AddVariantRequest;
 import io.edgeloop.proto.registry.v1.Lineage;
 import io.edgeloop.proto.registry.v1.ModelVersion;
+import io.edgeloop.testsupport.SensorSamples;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -97,20 +98,13 @@ class CompilerServiceTest {
         for (int i = 0; i < 500; i++) {
             var r = sim.next();
             Split split = i % 5 == 0 ? Split.TRAIN : Split.VALIDATION;
-            Sample.Builder s = Sample.newBuilder()
-                    .setSampleId(String.format("s%04d", i))
-                    .setLabelIndex(r.labelIndex())
-                    .setLabel(r.label())
-                    .setSplit(split);
-            for (float f : r.features()) {
-                s.addFeatures(f);
-            }
-            all.add(s.build());
+            Sample s = SensorSamples.sample(String.format("s%04d", i), r, split);
+            all.add(s);
             if (split == Split.VALIDATION) {
-                validation.add(s.build());
+                validation.add(s);
             }
         }
-        datasets.put(dataset, 1, all);
+        datasets.put(dataset, 1, SensorSimulator.LABELS, all);
         return validation;
     }
 

@@ -30,10 +30,12 @@ import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
+import io.quarkus.grpc.GrpcService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,6 +64,10 @@ class MonitoringFlowTest {
     @GrpcClient("telemetry")
     TelemetryServiceGrpc.TelemetryServiceBlockingStub telemetry;
 
+    @Inject
+    @GrpcService
+    FakeDatasetService datasets;
+
     @Test
     void driftOfTheDeployedVersionIsDetectedOnce() throws Exception {
         // reference profiles of two snapshots, from the TRAIN split only
@@ -78,7 +84,7 @@ class MonitoringFlowTest {
                 given().get("/references").then().statusCode(200).extract().jsonPath();
         assertEquals(List.of(8, 8), refs.getList("featureCount"));
         assertEquals(List.of(1500, 1500), refs.getList("trainCount"));
-        assertTrue(FakeDatasetService.REQUESTS.stream()
+        assertTrue(datasets.streamRequests().stream()
                 .allMatch(r -> r.getSplitsList().equals(List.of(Split.TRAIN))));
         given().get("/references/" + MODEL + "@v1")
                 .then()

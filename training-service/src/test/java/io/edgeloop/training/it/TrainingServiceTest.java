@@ -25,13 +25,17 @@ import io.edgeloop.kit.outbox.OutboxEvent;
 import io.edgeloop.proto.events.v1.DataReady;
 import io.edgeloop.proto.events.v1.ModelTrained;
 import io.edgeloop.proto.events.v1.TrainingSpec;
+import io.edgeloop.proto.registry.v1.ModelRegistryGrpc;
 import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
 import io.edgeloop.training.domain.TrainingPipeline;
+import io.grpc.Status;
+import io.quarkus.grpc.GrpcService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,6 +58,18 @@ import org.junit.jupiter.api.Test;
 class TrainingServiceTest {
     private static final Duration WAIT = Duration.ofSeconds(120);
 
+    @Inject
+    @GrpcService
+    FakeDatasetService datasets;
+
+    @Inject
+    @GrpcService
+    FakeModelRegistry registry;
+
+    @Inject
+    @GrpcService
+    FakeArtifactService artifacts;
+
     @BeforeAll
     static void topics() {
         List<String> topics = new ArrayList<>(Topics.ALL);
@@ -64,7 +80,7 @@ class TrainingServiceTest {
     @Test
     void dataReadyTrainsOnceRegistersAndEmitsModelTrained() throws Exception {
         String dataset = "vibration-events";
-        FakeDatasetService.define(dataset, 2);
+        datasets.define(dataset, 2);
         DataReady first = dataReady(dataset, 1, FakeDatasetService.contentHash(dataset, 1));
         DataReady second = dataReady(dataset, 2, FakeDatasetService.contentHash(dataset, 2));
         produce(dataset, first.toByteArray());
@@ -78,9 +94,9 @@ class TrainingServiceTest {
                 .filter(e -> e.getMeta().getCausationId().equals(first.getMeta().getEventId()))
                 .toList();
         assertEquals(1, fromFirst.size(), "the duplicate DataReady must not train or emit twice");
-        assertEquals(2, FakeDatasetService.streams(dataset), "one snapshot fetch per distinct event");
+        assertEquals(2, datasets.streams(dataset), "one snapshot fetch per distinct event");
         String runId = TrainingPipeline.runIdFor(first.getMeta().getEventId());
-        assertEquals(1, FakeRegistry.requestsForRun(runId).size());
+        assertEquals(1, registry.requestsForRun(runId).size());
 
         ModelTrained t1 = fromFirst.get(0);
         assertEquals(dataset, t1.getModelName());
@@ -101,7 +117,7 @@ class TrainingServiceTest {
         assertTrue(t1.getTrainingSeconds() > 0);
 
         // the registered artifact is the ONNX file the event describes, and ONNX Runtime loads it
-        byte[] onnx = FakeRegistry.artifact(t1.getArtifactSha256());
+        byte[] onnx = artifacts.bytes(t1.getArtifactSha256());
         assertNotNull(onnx);
         assertEquals(t1.getArtifactSha256(), Hashing.sha256Hex(onnx));
         assertEquals(onnx.length, t1.getArtifactSizeBytes());
@@ -121,9 +137,9 @@ class TrainingServiceTest {
                 .orElseThrow();
         assertEquals(2, t2.getModelVersion());
         RegisterVersionRequest reg2 =
-                FakeRegistry.requestsForRun(t2.getTrainingRunId()).get(0);
+                registry.requestsForRun(t2.getTrainingRunId()).get(0);
         assertEquals(1, reg2.getLineage().getParentVersion());
-        assertEquals(0, FakeRegistry.requestsForRun(runId).get(0).getLineage().getParentVersion());
+        assertEquals(0, registry.requestsForRun(runId).get(0).getLineage().getParentVersion());
         assertEquals(t2.getTrainingRunId(), reg2.getIdempotencyKey());
         assertEquals(second.getMeta().getCorrelationId(), reg2.getLineage().getCorrelationId());
         assertEquals(t2.getTestMetrics().getAccuracy(), reg2.getMetricsOrThrow("test_accuracy"), 0);
@@ -165,15 +181,15 @@ class TrainingServiceTest {
     @Test
     void failedRunRecordsWhyAndEmitsNothing() {
         String dataset = "vibration-tampered";
-        FakeDatasetService.define(dataset, 1);
+        datasets.define(dataset, 1);
         DataReady event = dataReady(dataset, 1, "0".repeat(64)); // not the snapshot's content hash
         produce(dataset, event.toByteArray());
         String runId = TrainingPipeline.runIdFor(event.getMeta().getEventId());
         JsonPath run = awaitRun(runId, s -> s.equals("FAILED"));
         assertTrue(run.getString("failureReason").contains("content hash"), run.getString("failureReason"));
         assertNotNull(run.getString("finishedAt"));
-        assertEquals(0, FakeRegistry.requestsForRun(runId).size());
-        assertEquals(0, FakeDatasetService.streams(dataset), "no samples fetched for a contradicting snapshot");
+        assertEquals(0, registry.requestsForRun(runId).size());
+        assertEquals(0, datasets.streams(dataset), "no samples fetched for a contradicting snapshot");
         List<ModelTrained> emitted = QuarkusTransaction.requiringNew()
                 .call(() -> OutboxEvent.<OutboxEvent>list("topic", Topics.MODEL_TRAINED).stream()
                         .map(o -> parse(o.payload))
@@ -194,8 +210,12 @@ class TrainingServiceTest {
     @Test
     void onDemandRunOverRestSurvivesRegistryOutage() {
         String dataset = "vibration-api";
-        FakeDatasetService.define(dataset, 3);
-        FakeRegistry.FAIL_NEXT_REGISTER.set(2);
+        datasets.define(dataset, 3);
+        registry.faults()
+                .failNext(
+                        ModelRegistryGrpc.getRegisterVersionMethod(),
+                        2,
+                        Status.UNAVAILABLE.withDescription("injected outage"));
         String location = given().contentType(ContentType.JSON)
                 .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":0}")
                 .post("/training-runs")
@@ -215,7 +235,7 @@ class TrainingServiceTest {
         assertTrue(run.getDouble("validation.macroF1") > 0.8, run.prettify());
         assertEquals(1, run.getInt("modelVersion"));
         // two injected UNAVAILABLE answers, then success: retried with the same idempotency key
-        List<RegisterVersionRequest> calls = FakeRegistry.requestsForRun(runId);
+        List<RegisterVersionRequest> calls = registry.requestsForRun(runId);
         assertEquals(3, calls.size());
         assertTrue(calls.stream().allMatch(c -> c.getIdempotencyKey().equals(runId)));
         ModelTrained event = QuarkusTransaction.requiringNew()
@@ -236,7 +256,7 @@ class TrainingServiceTest {
     @Test
     void restRunTakesTheDataKindAndShapeFromTheSnapshotMetadata() {
         String dataset = "windows-by-rest";
-        FakeDatasetService.define(dataset, 1, "timeseries", List.of(2, 4));
+        datasets.define(dataset, 1, "timeseries", List.of(2, 4));
         String location = given().contentType(ContentType.JSON)
                 .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"spec\":{\"maxEpochs\":2}}")
                 .post("/training-runs")
@@ -255,7 +275,7 @@ class TrainingServiceTest {
 
     @Test
     void badRequestsGetProblemDetails() {
-        FakeDatasetService.define("vibration-known", 1);
+        datasets.define("vibration-known", 1);
         given().contentType(ContentType.JSON)
                 .body("{}")
                 .post("/training-runs")
@@ -307,7 +327,7 @@ class TrainingServiceTest {
     @Test
     void timeSeriesKindAndSpecFromDataReadyTrainA1dCnnWithPerClassMetrics() throws Exception {
         String dataset = "vibration-windows";
-        FakeDatasetService.define(dataset, 1);
+        datasets.define(dataset, 1);
         DataReady event = dataReady(dataset, 1, FakeDatasetService.contentHash(dataset, 1)).toBuilder()
                 .setDataKind("timeseries")
                 .addAllSampleShape(List.of(2, 4))
@@ -352,7 +372,7 @@ class TrainingServiceTest {
             correct += test.getConfusionMatrix(c * 4 + c);
         }
         assertEquals(test.getAccuracy(), (double) correct / test.getSampleCount(), 1e-12);
-        byte[] onnx = FakeRegistry.artifact(t.getArtifactSha256());
+        byte[] onnx = artifacts.bytes(t.getArtifactSha256());
         try (OrtSession session = OrtEnvironment.getEnvironment().createSession(onnx)) {
             long[] shape = ((ai.onnxruntime.TensorInfo)
                             session.getInputInfo().get("input").getInfo())
@@ -379,7 +399,7 @@ class TrainingServiceTest {
     @Test
     void invalidSpecInDataReadyFailsTheRunAndEmitsNothing() {
         String dataset = "vibration-badspec";
-        FakeDatasetService.define(dataset, 1);
+        datasets.define(dataset, 1);
         DataReady event = dataReady(dataset, 1, FakeDatasetService.contentHash(dataset, 1)).toBuilder()
                 .setDataKind("image")
                 .addAllSampleShape(List.of(1, 3, 3)) // 9 values, the snapshot has 8 features
@@ -388,15 +408,15 @@ class TrainingServiceTest {
         String runId = TrainingPipeline.runIdFor(event.getMeta().getEventId());
         JsonPath run = awaitRun(runId, s -> s.equals("FAILED"));
         assertTrue(run.getString("failureReason").contains("does not match the feature count"), run.prettify());
-        assertEquals(0, FakeRegistry.requestsForRun(runId).size());
+        assertEquals(0, registry.requestsForRun(runId).size());
     }
 
     @Test
     void serverSentEventsDeliverProgressAndCompletion() throws Exception {
         String dataset = "vibration-sse";
-        FakeDatasetService.define(dataset, 1);
+        datasets.define(dataset, 1);
         java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
-        FakeDatasetService.GATES.put(dataset, gate);
+        datasets.hold(dataset, gate);
         String runId = given().contentType(ContentType.JSON)
                 .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,"
                         + "\"spec\":{\"maxEpochs\":3,\"patience\":3}}")
@@ -452,7 +472,7 @@ class TrainingServiceTest {
     @Test
     void distillationReportsTeacherAndBothStudents() {
         String dataset = "vibration-distill";
-        FakeDatasetService.define(dataset, 1);
+        datasets.define(dataset, 1);
         given().contentType(ContentType.JSON)
                 .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"temperature\":-1,\"alpha\":2,"
                         + "\"teacher\":{\"hiddenUnits\":[0]},\"student\":{\"optimizer\":\"x\",\"color\":1}}")
@@ -502,7 +522,7 @@ class TrainingServiceTest {
     @Test
     void searchFindsTheBestCandidateThatFitsTheProfile() {
         String dataset = "vibration-search";
-        FakeDatasetService.define(dataset, 1);
+        datasets.define(dataset, 1);
         given().contentType(ContentType.JSON)
                 .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"targetProfile\":\"watch\"}")
                 .post("/searches")
@@ -547,7 +567,7 @@ class TrainingServiceTest {
 
     @Test
     void invalidSpecOverRestIsRejected() {
-        FakeDatasetService.define("vibration-spec", 1);
+        datasets.define("vibration-spec", 1);
         given().contentType(ContentType.JSON)
                 .body("{\"datasetName\":\"vibration-spec\",\"datasetVersion\":1,\"dataKind\":\"audio\","
                         + "\"sampleShape\":[2,0],\"spec\":{\"architecture\":\"rnn\",\"maxEpochs\":\"ten\","
@@ -569,9 +589,9 @@ class TrainingServiceTest {
     @Test
     void restRunWithDistillationTemperatureShipsTheDistilledStudent() throws Exception {
         String dataset = "vibration-kd";
-        FakeDatasetService.define(dataset, 1);
+        datasets.define(dataset, 1);
         java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
-        FakeDatasetService.GATES.put(dataset, gate);
+        datasets.hold(dataset, gate);
         String runId = given().contentType(ContentType.JSON)
                 .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"spec\":{\"hiddenUnits\":[32,32],"
                         + "\"maxEpochs\":4,\"patience\":4,\"distillationTemperature\":3,\"distillationAlpha\":0.5}}")
@@ -648,7 +668,7 @@ class TrainingServiceTest {
         assertEquals(16, d.getTeacherTestMetrics().getConfusionMatrixCount());
 
         // the registered version is the student; the registry metrics name the teacher and the student alone
-        List<RegisterVersionRequest> calls = FakeRegistry.requestsForRun(runId);
+        List<RegisterVersionRequest> calls = registry.requestsForRun(runId);
         assertEquals(1, calls.size());
         Map<String, Double> metrics = calls.get(0).getMetricsMap();
         assertEquals(studentParams, metrics.get("parameter_count"), 0);
@@ -657,7 +677,7 @@ class TrainingServiceTest {
         assertEquals(d.getStudentAloneTestMetrics().getAccuracy(), metrics.get("student_alone_test_accuracy"), 0);
         assertEquals(3.0, metrics.get("distillation_temperature"), 0);
         assertEquals(0.5, metrics.get("distillation_alpha"), 0);
-        byte[] onnx = FakeRegistry.artifact(event.getArtifactSha256());
+        byte[] onnx = artifacts.bytes(event.getArtifactSha256());
         try (OrtSession session = OrtEnvironment.getEnvironment().createSession(onnx)) {
             assertEquals(
                     Long.toString(studentParams),
@@ -668,7 +688,7 @@ class TrainingServiceTest {
     @Test
     void dataReadyDistillationTakesTheRequestedStudentAndDefaultAlpha() {
         String dataset = "vibration-kd-event";
-        FakeDatasetService.define(dataset, 1);
+        datasets.define(dataset, 1);
         DataReady event = dataReady(dataset, 1, FakeDatasetService.contentHash(dataset, 1)).toBuilder()
                 .setTrainingSpec(TrainingSpec.newBuilder()
                         .addHiddenUnits(16)
@@ -704,7 +724,7 @@ class TrainingServiceTest {
     @Test
     void targetProfileSearchPicksTheStudentAndTheTeacherKeepsItsUnits() {
         String dataset = "vibration-kd-search";
-        FakeDatasetService.define(dataset, 1);
+        datasets.define(dataset, 1);
         String runId = given().contentType(ContentType.JSON)
                 .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"spec\":{\"hiddenUnits\":[512,512],"
                         + "\"maxEpochs\":3,\"distillationTemperature\":2,\"targetProfile\":\"mcu\"}}")
@@ -726,7 +746,7 @@ class TrainingServiceTest {
 
     @Test
     void invalidDistillationSpecsAreRejected() {
-        FakeDatasetService.define("vibration-kd-bad", 1);
+        datasets.define("vibration-kd-bad", 1);
         given().contentType(ContentType.JSON)
                 .body("{\"datasetName\":\"vibration-kd-bad\",\"datasetVersion\":1,\"spec\":{"
                         + "\"distillationTemperature\":101,\"distillationAlpha\":1.5,\"studentHiddenUnits\":[0,2000]}}")
@@ -778,7 +798,7 @@ class TrainingServiceTest {
                 run.getString("failureReason")
                         .contains("studentHiddenUnits only used with distillationTemperature > 0"),
                 run.getString("failureReason"));
-        assertEquals(0, FakeRegistry.requestsForRun(runId).size());
+        assertEquals(0, registry.requestsForRun(runId).size());
     }
 
     /** Opens the run's event stream, lets the run fetch its data ({@code gate}) and reads the stream to its end. */
