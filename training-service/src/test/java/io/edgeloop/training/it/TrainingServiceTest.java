@@ -15,6 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.common.Events;
 import io.edgeloop.common.Hashing;
 import io.edgeloop.common.SensorSimulator;
@@ -36,12 +38,18 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -415,7 +423,7 @@ class TrainingServiceTest {
     void serverSentEventsDeliverProgressAndCompletion() throws Exception {
         String dataset = "vibration-sse";
         datasets.define(dataset, 1);
-        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch gate = new CountDownLatch(1);
         datasets.hold(dataset, gate);
         String runId = given().contentType(ContentType.JSON)
                 .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,"
@@ -425,26 +433,7 @@ class TrainingServiceTest {
                 .statusCode(202)
                 .extract()
                 .path("id");
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:19082/training-runs/" + runId + "/events"))
-                .header("Accept", "text/event-stream")
-                .timeout(WAIT)
-                .build();
-        var pending = http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
-        var response = pending.get(30, java.util.concurrent.TimeUnit.SECONDS);
-        assertEquals(200, response.statusCode());
-        assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
-        gate.countDown(); // the run may fetch its data now
-        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        List<com.fasterxml.jackson.databind.JsonNode> events = new ArrayList<>();
-        response.body().filter(line -> line.startsWith("data:")).forEach(line -> {
-            try {
-                events.add(mapper.readTree(line.substring(5).trim()));
-            } catch (Exception e) {
-                throw new AssertionError(line, e);
-            }
-        });
+        List<JsonNode> events = progressEvents(runId, gate);
         List<String> types = events.stream().map(e -> e.get("type").asText()).toList();
         assertEquals("status", types.get(0), types.toString());
         assertEquals("succeeded", types.get(types.size() - 1), types.toString());
@@ -458,11 +447,11 @@ class TrainingServiceTest {
                 .allMatch(e -> e.get("epoch").get("trainLoss").asDouble() > 0
                         && e.get("epoch").get("maxEpochs").asInt() == 3
                         && (e.path("phase").isNull() || e.path("phase").isMissingNode())));
-        com.fasterxml.jackson.databind.JsonNode last = events.get(events.size() - 1);
+        JsonNode last = events.get(events.size() - 1);
         assertEquals("SUCCEEDED", last.get("status").asText());
         assertTrue(last.get("testAccuracy").asDouble() > 0.5, last.toString());
         // a finished run's stream gives its final state and ends
-        var again = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
+        var again = HttpClient.newHttpClient().send(eventsRequest(runId), HttpResponse.BodyHandlers.ofLines());
         List<String> lines = again.body().filter(l -> l.startsWith("data:")).toList();
         assertEquals(1, lines.size(), lines.toString());
         assertTrue(lines.get(0).contains("\"succeeded\""), lines.get(0));
@@ -590,7 +579,7 @@ class TrainingServiceTest {
     void restRunWithDistillationTemperatureShipsTheDistilledStudent() throws Exception {
         String dataset = "vibration-kd";
         datasets.define(dataset, 1);
-        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch gate = new CountDownLatch(1);
         datasets.hold(dataset, gate);
         String runId = given().contentType(ContentType.JSON)
                 .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"spec\":{\"hiddenUnits\":[32,32],"
@@ -600,7 +589,7 @@ class TrainingServiceTest {
                 .statusCode(202)
                 .extract()
                 .path("id");
-        List<com.fasterxml.jackson.databind.JsonNode> events = progressEvents(runId, gate);
+        List<JsonNode> events = progressEvents(runId, gate);
 
         // progress covers the three trainings, each tagged with its phase: 4 epochs each (patience 4)
         List<String> phases = events.stream()
@@ -801,21 +790,26 @@ class TrainingServiceTest {
         assertEquals(0, registry.requestsForRun(runId).size());
     }
 
-    /** Opens the run's event stream, lets the run fetch its data ({@code gate}) and reads the stream to its end. */
-    private static List<com.fasterxml.jackson.databind.JsonNode> progressEvents(
-            String runId, java.util.concurrent.CountDownLatch gate) throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:19082/training-runs/" + runId + "/events"))
+    private static HttpRequest eventsRequest(String runId) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:19082/training-runs/" + runId + "/events"))
                 .header("Accept", "text/event-stream")
                 .timeout(WAIT)
                 .build();
-        var response = http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofLines())
-                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /**
+     * Opens the run's event stream (200, {@code text/event-stream}), lets the run fetch its data ({@code gate}) and
+     * reads the stream to its end.
+     */
+    private static List<JsonNode> progressEvents(String runId, CountDownLatch gate) throws Exception {
+        var response = HttpClient.newHttpClient()
+                .sendAsync(eventsRequest(runId), HttpResponse.BodyHandlers.ofLines())
+                .get(30, TimeUnit.SECONDS);
         assertEquals(200, response.statusCode());
-        gate.countDown();
-        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        List<com.fasterxml.jackson.databind.JsonNode> events = new ArrayList<>();
+        assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+        gate.countDown(); // the run may fetch its data now
+        ObjectMapper mapper = new ObjectMapper();
+        List<JsonNode> events = new ArrayList<>();
         response.body().filter(line -> line.startsWith("data:")).forEach(line -> {
             try {
                 events.add(mapper.readTree(line.substring(5).trim()));
