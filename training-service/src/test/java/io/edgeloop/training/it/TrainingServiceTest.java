@@ -421,19 +421,9 @@ class TrainingServiceTest {
 
     @Test
     void serverSentEventsDeliverProgressAndCompletion() throws Exception {
-        String dataset = "vibration-sse";
-        datasets.define(dataset, 1);
-        CountDownLatch gate = new CountDownLatch(1);
-        datasets.hold(dataset, gate);
-        String runId = given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,"
-                        + "\"spec\":{\"maxEpochs\":3,\"patience\":3}}")
-                .post("/training-runs")
-                .then()
-                .statusCode(202)
-                .extract()
-                .path("id");
-        List<JsonNode> events = progressEvents(runId, gate);
+        RunEvents run = runWithProgress("vibration-sse", "{\"maxEpochs\":3,\"patience\":3}");
+        String runId = run.runId();
+        List<JsonNode> events = run.events();
         List<String> types = events.stream().map(e -> e.get("type").asText()).toList();
         assertEquals("status", types.get(0), types.toString());
         assertEquals("succeeded", types.get(types.size() - 1), types.toString());
@@ -578,18 +568,12 @@ class TrainingServiceTest {
     @Test
     void restRunWithDistillationTemperatureShipsTheDistilledStudent() throws Exception {
         String dataset = "vibration-kd";
-        datasets.define(dataset, 1);
-        CountDownLatch gate = new CountDownLatch(1);
-        datasets.hold(dataset, gate);
-        String runId = given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"spec\":{\"hiddenUnits\":[32,32],"
-                        + "\"maxEpochs\":4,\"patience\":4,\"distillationTemperature\":3,\"distillationAlpha\":0.5}}")
-                .post("/training-runs")
-                .then()
-                .statusCode(202)
-                .extract()
-                .path("id");
-        List<JsonNode> events = progressEvents(runId, gate);
+        RunEvents kd = runWithProgress(
+                dataset,
+                "{\"hiddenUnits\":[32,32],\"maxEpochs\":4,\"patience\":4,\"distillationTemperature\":3,"
+                        + "\"distillationAlpha\":0.5}");
+        String runId = kd.runId();
+        List<JsonNode> events = kd.events();
 
         // progress covers the three trainings, each tagged with its phase: 4 epochs each (patience 4)
         List<String> phases = events.stream()
@@ -788,6 +772,27 @@ class TrainingServiceTest {
                         .contains("studentHiddenUnits only used with distillationTemperature > 0"),
                 run.getString("failureReason"));
         assertEquals(0, registry.requestsForRun(runId).size());
+    }
+
+    /** A run and every progress event it streamed. */
+    record RunEvents(String runId, List<JsonNode> events) {}
+
+    /**
+     * Defines {@code dataset} (version 1), holds its data until the run's event stream is open, starts a REST run with
+     * {@code specJson} and reads its progress events to the end.
+     */
+    private RunEvents runWithProgress(String dataset, String specJson) throws Exception {
+        datasets.define(dataset, 1);
+        CountDownLatch gate = new CountDownLatch(1);
+        datasets.hold(dataset, gate);
+        String runId = given().contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"spec\":" + specJson + "}")
+                .post("/training-runs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        return new RunEvents(runId, progressEvents(runId, gate));
     }
 
     private static HttpRequest eventsRequest(String runId) {
