@@ -401,24 +401,12 @@ public final class CompilationEngine {
         if (verdict.accepted() && !estimate.fits()) {
             verdict = verdict.rejected("does not fit target profile " + profile.name() + ": " + estimate.reason());
         }
-        if (!verdict.accepted()) {
-            return new VariantOutcome(
-                    target,
-                    null,
-                    null,
-                    verdict,
-                    settings,
-                    extra,
-                    p.draft.opset(),
-                    p.draft.sparsity(),
-                    p.peakMemoryBytes,
-                    estimate);
-        }
+        Path file = verdict.accepted() ? p.file() : null;
         try {
             return new VariantOutcome(
                     target,
-                    p.file(),
-                    Hashing.sha256Hex(p.file()),
+                    file,
+                    file == null ? null : Hashing.sha256Hex(file),
                     verdict,
                     settings,
                     extra,
