@@ -90,25 +90,10 @@ public final class TestGraphs {
                 .addInitializer(Tensors.floatTensor("b2", new long[] {classes}, b2))
                 .addNode(Tensors.node("Sub", "sub", List.of("features", "mean"), List.of("centered")))
                 .addNode(Tensors.node("Div", "div", List.of("centered", "std"), List.of("normalized")))
-                .addNode(Tensors.node(
-                        "Gemm",
-                        "gemm1",
-                        List.of("normalized", "w1", "b1"),
-                        List.of("h1"),
-                        Tensors.intAttribute("transB", 1)))
+                .addNode(gemm("gemm1", "normalized", "w1", "b1", "h1"))
                 .addNode(Tensors.node("Relu", "relu1", List.of("h1"), List.of("a1")))
-                .addNode(Tensors.node(
-                        "Gemm",
-                        "gemm2",
-                        List.of("a1", "w2", "b2"),
-                        List.of("logits"),
-                        Tensors.intAttribute("transB", 1)))
-                .addNode(Tensors.node(
-                        "Softmax",
-                        "softmax",
-                        List.of("logits"),
-                        List.of("probabilities"),
-                        Tensors.intAttribute("axis", 1)));
+                .addNode(gemm("gemm2", "a1", "w2", "b2", "logits"))
+                .addNode(softmax());
         return model(g);
     }
 
@@ -188,18 +173,8 @@ public final class TestGraphs {
                 .addNode(Tensors.node("Relu", "relu2", List.of("c2"), List.of("r2")))
                 .addNode(Tensors.node("GlobalAveragePool", "gap", List.of("r2"), List.of("g")))
                 .addNode(Tensors.node("Flatten", "flatten", List.of("g"), List.of("flat")))
-                .addNode(Tensors.node(
-                        "Gemm",
-                        "dense",
-                        List.of("flat", "dense_w", "dense_b"),
-                        List.of("logits"),
-                        Tensors.intAttribute("transB", 1)))
-                .addNode(Tensors.node(
-                        "Softmax",
-                        "softmax",
-                        List.of("logits"),
-                        List.of("probabilities"),
-                        Tensors.intAttribute("axis", 1)));
+                .addNode(gemm("dense", "flat", "dense_w", "dense_b", "logits"))
+                .addNode(softmax());
         return model(g);
     }
 
@@ -213,18 +188,8 @@ public final class TestGraphs {
                 .addInitializer(Tensors.floatTensor(
                         "w", new long[] {outputs, inputs}, gaussian(r, outputs * inputs, 1 / Math.sqrt(inputs))))
                 .addInitializer(Tensors.floatTensor("b", new long[] {outputs}, gaussian(r, outputs, 0.1)))
-                .addNode(Tensors.node(
-                        "Gemm",
-                        "gemm",
-                        List.of("features", "w", "b"),
-                        List.of("logits"),
-                        Tensors.intAttribute("transB", 1)))
-                .addNode(Tensors.node(
-                        "Softmax",
-                        "softmax",
-                        List.of("logits"),
-                        List.of("probabilities"),
-                        Tensors.intAttribute("axis", 1)));
+                .addNode(gemm("gemm", "features", "w", "b", "logits"))
+                .addNode(softmax());
         return model(g);
     }
 
@@ -324,5 +289,16 @@ public final class TestGraphs {
                 a[i][j] /= pivot;
             }
         }
+    }
+
+    /** {@code y = x * w^T + b} (weights stored [out, in]). */
+    static OnnxMl.NodeProto gemm(String name, String x, String w, String b, String y) {
+        return Tensors.node("Gemm", name, List.of(x, w, b), List.of(y), Tensors.intAttribute("transB", 1));
+    }
+
+    /** Softmax over the classes: {@code logits -> probabilities}. */
+    static OnnxMl.NodeProto softmax() {
+        return Tensors.node(
+                "Softmax", "softmax", List.of("logits"), List.of("probabilities"), Tensors.intAttribute("axis", 1));
     }
 }
