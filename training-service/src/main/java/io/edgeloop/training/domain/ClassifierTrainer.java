@@ -57,6 +57,7 @@ public final class ClassifierTrainer {
     private final InputLayout layout;
     private final List<String> classLabels;
     private EpochListener listener = stats -> {};
+    private java.util.function.IntConsumer nativeArrays = n -> {};
     private float[][] teacherLogits;
     private double temperature;
     private double alpha;
@@ -93,6 +94,15 @@ public final class ClassifierTrainer {
     }
 
     /** Reports every epoch to {@code l}. */
+    /**
+     * Diagnostics: told, after every epoch, how many NDArrays the model's manager (and the trainer's, under it) still
+     * holds; a number that grows with the epochs is a native memory leak.
+     */
+    ClassifierTrainer onEpochNativeArrays(java.util.function.IntConsumer counter) {
+        this.nativeArrays = counter;
+        return this;
+    }
+
     public ClassifierTrainer onEpoch(EpochListener l) {
         this.listener = l;
         return this;
@@ -246,6 +256,7 @@ public final class ClassifierTrainer {
                         "epoch %d: train loss %.4f, validation loss %.4f, accuracy %.4f",
                         (Object) epoch, lastTrainLoss, val.loss(), val.accuracy());
                 listener.onEpoch(stats);
+                nativeArrays.accept(model.getNDManager().getManagedArrays().size());
                 if (val.loss() < bestLoss) {
                     bestLoss = val.loss();
                     bestEpoch = epoch;

@@ -21,6 +21,34 @@ class CnnTrainerTest {
     private static final ModelSpec DEFAULTS = MlpTrainer.spec(new Hyperparameters(12, 4, 32, 32, 0.01f, 42));
 
     @Test
+    void nativeArraysDoNotAccumulateAcrossEpochs() {
+        TrainingData data = Synthetic.timeSeries(3, 3, 32, 120, 30, 30);
+        // patience = epochs: all 8 epochs run, whatever the validation loss does
+        ModelSpec spec = new ModelSpec(
+                Architecture.CNN1D,
+                List.of(8, 16),
+                8,
+                16,
+                0.01,
+                ModelSpec.OptimizerKind.ADAM,
+                ModelSpec.Schedule.COSINE,
+                8,
+                3);
+        InputLayout layout = InputLayout.resolve(DataKind.TIMESERIES, List.of(3, 32), 96, spec.architecture());
+        List<Integer> live = new ArrayList<>();
+        try (TrainedModel model = new ClassifierTrainer(spec, layout, data.classLabels())
+                .onEpochNativeArrays(live::add)
+                .train(data)) {
+            assertEquals(8, model.epochs());
+        }
+        assertEquals(8, live.size());
+        // the first epoch creates the optimizer state and the best-weights snapshot; after that nothing may pile up
+        // (a batch that leaked would add arrays every epoch: dozens per epoch here)
+        assertEquals(
+                List.of(live.get(1)), live.subList(1, 8).stream().distinct().toList(), live.toString());
+    }
+
+    @Test
     void cnn1dLearnsSinePatternsAndOnnxRuntimeReproducesIt() throws Exception {
         TrainingData data = Synthetic.timeSeries(3, 3, 64, 240, 60, 90);
         ModelSpec spec = ModelSpec.resolve(TrainingSpec.getDefaultInstance(), DataKind.TIMESERIES, DEFAULTS);
