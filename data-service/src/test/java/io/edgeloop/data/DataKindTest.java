@@ -16,6 +16,7 @@ import io.edgeloop.proto.events.v1.DataReady;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,47 +38,41 @@ class DataKindTest {
         return names;
     }
 
-    @Test
-    void kindAndShapeAreStoredReturnedAndPartOfTheSchema() {
-        Map<String, Object> schema = Map.of(
+    /** A schema of {@code featureCount} features and the test labels, of the given kind and sample shape. */
+    private static Map<String, Object> schema(int featureCount, String dataKind, List<Integer> sampleShape) {
+        return Map.of(
                 "featureNames",
-                features(6),
+                features(featureCount),
                 "labels",
                 TestSupport.LABELS,
                 "dataKind",
-                "timeseries",
+                dataKind,
                 "sampleShape",
-                List.of(2, 3));
-        given().contentType(ContentType.JSON)
+                sampleShape);
+    }
+
+    private static ValidatableResponse putSchema(String dataset, Map<String, Object> schema) {
+        return given().contentType(ContentType.JSON)
                 .body(schema)
-                .put("/datasets/kind-ts")
-                .then()
+                .put("/datasets/" + dataset)
+                .then();
+    }
+
+    @Test
+    void kindAndShapeAreStoredReturnedAndPartOfTheSchema() {
+        Map<String, Object> schema = schema(6, "timeseries", List.of(2, 3));
+        putSchema("kind-ts", schema)
                 .statusCode(201)
                 .body("dataKind", equalTo("timeseries"))
                 .body("sampleShape", contains(2, 3));
-        given().contentType(ContentType.JSON)
-                .body(schema)
-                .put("/datasets/kind-ts")
-                .then()
-                .statusCode(200);
+        putSchema("kind-ts", schema).statusCode(200);
         given().get("/datasets/kind-ts")
                 .then()
                 .statusCode(200)
                 .body("dataKind", equalTo("timeseries"))
                 .body("sampleShape", contains(2, 3));
         // another shape (or kind) is another schema
-        given().contentType(ContentType.JSON)
-                .body(Map.of(
-                        "featureNames",
-                        features(6),
-                        "labels",
-                        TestSupport.LABELS,
-                        "dataKind",
-                        "timeseries",
-                        "sampleShape",
-                        List.of(3, 2)))
-                .put("/datasets/kind-ts")
-                .then()
+        putSchema("kind-ts", schema(6, "timeseries", List.of(3, 2)))
                 .statusCode(409)
                 .body("detail", containsString("sampleShape"));
         // defaults: features, [feature count]; an explicit default is the same schema
@@ -86,56 +81,21 @@ class DataKindTest {
                 .then()
                 .body("dataKind", equalTo("features"))
                 .body("sampleShape", contains(4));
-        given().contentType(ContentType.JSON)
-                .body(Map.of(
-                        "featureNames",
-                        features(4),
-                        "labels",
-                        TestSupport.LABELS,
-                        "dataKind",
-                        "features",
-                        "sampleShape",
-                        List.of(4)))
-                .put("/datasets/kind-default")
-                .then()
-                .statusCode(200);
+        putSchema("kind-default", schema(4, "features", List.of(4))).statusCode(200);
     }
 
     @Test
     void invalidKindAndShapeAre422() {
-        given().contentType(ContentType.JSON)
-                .body(Map.of(
-                        "featureNames",
-                        features(6),
-                        "labels",
-                        TestSupport.LABELS,
-                        "dataKind",
-                        "audio",
-                        "sampleShape",
-                        List.of(4, 2)))
-                .put("/datasets/kind-bad")
-                .then()
+        putSchema("kind-bad", schema(6, "audio", List.of(4, 2)))
                 .statusCode(422)
                 .contentType("application/problem+json")
                 .body("errors.field", containsInAnyOrder("dataKind", "sampleShape"));
-        given().contentType(ContentType.JSON)
-                .body(Map.of(
-                        "featureNames",
-                        features(6),
-                        "labels",
-                        TestSupport.LABELS,
-                        "dataKind",
-                        "image",
-                        "sampleShape",
-                        List.of(1, 0, 6)))
-                .put("/datasets/kind-bad")
-                .then()
+        putSchema("kind-bad", schema(6, "image", List.of(1, 0, 6)))
                 .statusCode(422)
                 .body("errors.field", containsInAnyOrder("sampleShape[1]"));
-        given().contentType(ContentType.JSON)
-                .body(Map.of("featureNames", features(6), "labels", TestSupport.LABELS, "sampleShape", List.of()))
-                .put("/datasets/kind-bad")
-                .then()
+        putSchema(
+                        "kind-bad",
+                        Map.of("featureNames", features(6), "labels", TestSupport.LABELS, "sampleShape", List.of()))
                 .statusCode(422)
                 .body("errors.field", containsInAnyOrder("sampleShape"));
         given().get("/datasets/kind-bad").then().statusCode(404);
@@ -144,19 +104,7 @@ class DataKindTest {
     @Test
     void snapshotCarriesKindShapeAndTrainingSpecInDataReady() {
         String ds = "kind-image";
-        given().contentType(ContentType.JSON)
-                .body(Map.of(
-                        "featureNames",
-                        features(4),
-                        "labels",
-                        TestSupport.LABELS,
-                        "dataKind",
-                        "image",
-                        "sampleShape",
-                        List.of(1, 2, 2)))
-                .put("/datasets/" + ds)
-                .then()
-                .statusCode(201);
+        putSchema(ds, schema(4, "image", List.of(1, 2, 2))).statusCode(201);
         TestSupport.ingest(ds, TestSupport.generate(30, 4, 3), 30);
         given().contentType(ContentType.JSON)
                 .body(Map.of("trainingSpec", Map.of("architecture", "cnn3d", "hiddenUnits", List.of(8, -1), "x", 1)))

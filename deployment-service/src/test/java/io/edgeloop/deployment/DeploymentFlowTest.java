@@ -1,5 +1,9 @@
 package io.edgeloop.deployment;
 
+import static io.edgeloop.deployment.RolloutTestSupport.awaitRecord;
+import static io.edgeloop.deployment.RolloutTestSupport.blocking;
+import static io.edgeloop.deployment.RolloutTestSupport.deployed;
+import static io.edgeloop.deployment.RolloutTestSupport.produce;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -13,6 +17,7 @@ import io.edgeloop.common.Events;
 import io.edgeloop.common.Hashing;
 import io.edgeloop.common.Topics;
 import io.edgeloop.common.TraceContext;
+import io.edgeloop.deployment.RolloutTestSupport.Watch;
 import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
 import io.edgeloop.proto.deployment.v1.Assignment;
@@ -22,7 +27,6 @@ import io.edgeloop.proto.deployment.v1.DeviceServiceGrpc;
 import io.edgeloop.proto.deployment.v1.DeviceStateReport;
 import io.edgeloop.proto.deployment.v1.RegisterDeviceRequest;
 import io.edgeloop.proto.deployment.v1.RegisterDeviceResponse;
-import io.edgeloop.proto.deployment.v1.WatchAssignmentsRequest;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.events.v1.EventMeta;
 import io.edgeloop.proto.events.v1.ModelOptimized;
@@ -30,27 +34,14 @@ import io.edgeloop.proto.events.v1.VariantSummary;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,14 +53,12 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = FakeMonitoring.class, restrictToAnnotatedClass = false)
 class DeploymentFlowTest {
-    private static final long WAIT_S = 30;
-
     @GrpcClient("devices")
     Channel channel;
 
     @Test
     void rolloutReachesEveryDeviceAndEmitsDeployed() throws Exception {
-        var blocking = DeviceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+        var blocking = blocking(channel);
         String a = "dev-a-" + UUID.randomUUID();
         String b = "dev-b-" + UUID.randomUUID();
         RegisterDeviceResponse ra = blocking.register(device(a, "plant-1"));
@@ -167,7 +156,7 @@ class DeploymentFlowTest {
         // a newer watch of the same device replaces the older stream
         Watch again = watch(a);
         assertEquals(nextA.getDeploymentId(), again.next().getDeploymentId(), "current assignment sent at once");
-        Throwable ended = watchA.end.get(WAIT_S, TimeUnit.SECONDS);
+        Throwable ended = watchA.ended();
         assertEquals(Status.Code.ABORTED, Status.fromThrowable(ended).getCode());
     }
 
@@ -189,13 +178,13 @@ class DeploymentFlowTest {
     @Test
     void watchOfUnknownDeviceIsNotFound() throws Exception {
         Watch w = watch("never-registered-" + UUID.randomUUID());
-        Throwable ended = w.end.get(WAIT_S, TimeUnit.SECONDS);
+        Throwable ended = w.ended();
         assertEquals(Status.Code.NOT_FOUND, Status.fromThrowable(ended).getCode());
     }
 
     @Test
     void blankDeviceIdIsInvalid() {
-        var blocking = DeviceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+        var blocking = blocking(channel);
         StatusRuntimeException e =
                 assertThrows(StatusRuntimeException.class, () -> blocking.register(device("  ", "x")));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
@@ -270,84 +259,17 @@ class DeploymentFlowTest {
                 .build();
     }
 
-    private static void produce(ModelOptimized event) throws Exception {
-        Properties p = new Properties();
-        p.put(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KafkaTestResource.broker().bootstrapServers());
-        try (var producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.MODEL_OPTIMIZED, event.getModelName(), event.toByteArray()))
-                    .get(WAIT_S, TimeUnit.SECONDS);
-        }
-    }
-
-    private static Deployed awaitDeployed(String deploymentId) throws Exception {
-        ConsumerRecord<String, byte[]> r = awaitRecord(Topics.DEPLOYED, rec -> {
-            try {
-                return Deployed.parseFrom(rec.value()).getDeploymentId().equals(deploymentId);
-            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                return false;
-            }
-        });
-        Deployed d = Deployed.parseFrom(r.value());
-        assertEquals(d.getModelName(), r.key());
+    private static Deployed awaitDeployed(String deploymentId) {
+        ConsumerRecord<String, byte[]> r =
+                RolloutTestSupport.awaitDeployed(d -> d.getDeploymentId().equals(deploymentId));
         assertNotNull(r.headers().lastHeader("traceparent"));
         assertEquals(
                 "edgeloop.events.v1.Deployed",
                 new String(r.headers().lastHeader("event-type").value(), StandardCharsets.UTF_8));
-        return d;
-    }
-
-    private static ConsumerRecord<String, byte[]> awaitRecord(
-            String topic, java.util.function.Predicate<ConsumerRecord<String, byte[]>> match) {
-        return KafkaTestResource.broker()
-                .read(topic, read -> read.stream().anyMatch(match), Duration.ofSeconds(WAIT_S))
-                .stream()
-                .filter(match)
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no matching record on " + topic + " within " + WAIT_S + " s"));
+        return deployed(r);
     }
 
     private Watch watch(String deviceId) {
-        Watch w = new Watch();
-        DeviceServiceGrpc.newStub(channel)
-                .watchAssignments(
-                        WatchAssignmentsRequest.newBuilder()
-                                .setDeviceId(deviceId)
-                                .build(),
-                        w);
-        return w;
-    }
-
-    /** Collects a watch stream's assignments and how it ended. */
-    private static final class Watch implements StreamObserver<Assignment> {
-        final BlockingQueue<Assignment> received = new LinkedBlockingQueue<>();
-        final CompletableFuture<Throwable> end = new CompletableFuture<>();
-        final List<Assignment> all = new ArrayList<>();
-
-        Assignment next() throws InterruptedException {
-            Assignment a = received.poll(WAIT_S, TimeUnit.SECONDS);
-            if (a == null) {
-                throw new AssertionError(
-                        "no assignment within " + WAIT_S + " s (stream ended: " + end.getNow(null) + ")");
-            }
-            return a;
-        }
-
-        @Override
-        public void onNext(Assignment value) {
-            all.add(value);
-            received.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            end.complete(t);
-        }
-
-        @Override
-        public void onCompleted() {
-            end.complete(null);
-        }
+        return Watch.open(channel, deviceId);
     }
 }

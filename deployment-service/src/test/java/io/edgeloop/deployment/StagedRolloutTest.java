@@ -1,5 +1,7 @@
 package io.edgeloop.deployment;
 
+import static io.edgeloop.deployment.RolloutTestSupport.deployed;
+import static io.edgeloop.deployment.RolloutTestSupport.produce;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -7,12 +9,11 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeloop.common.Events;
 import io.edgeloop.common.Hashing;
-import io.edgeloop.common.Topics;
+import io.edgeloop.deployment.RolloutTestSupport.Watch;
 import io.edgeloop.deployment.gate.GateRequest;
 import io.edgeloop.deployment.gate.GateVerdict;
 import io.edgeloop.deployment.gate.HealthGate;
@@ -25,14 +26,11 @@ import io.edgeloop.proto.deployment.v1.DeviceModelState;
 import io.edgeloop.proto.deployment.v1.DeviceServiceGrpc;
 import io.edgeloop.proto.deployment.v1.DeviceStateReport;
 import io.edgeloop.proto.deployment.v1.RegisterDeviceRequest;
-import io.edgeloop.proto.deployment.v1.WatchAssignmentsRequest;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.events.v1.DeviceEstimate;
 import io.edgeloop.proto.events.v1.ModelOptimized;
 import io.edgeloop.proto.events.v1.VariantSummary;
 import io.grpc.Channel;
-import io.grpc.Context;
-import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusMock;
@@ -42,19 +40,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,8 +55,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = FakeMonitoring.class, restrictToAnnotatedClass = false)
 class StagedRolloutTest {
-    private static final long WAIT_S = 30;
-
     @GrpcClient("devices")
     Channel channel;
 
@@ -81,17 +66,11 @@ class StagedRolloutTest {
         String d3 = run + "-3";
         String d4 = run + "-4";
         String outsider = run + "-x";
-        var stub = blocking();
-        stub.register(device(d1, "healthy", "amd64", 512));
-        stub.register(device(d2, "healthy", "aarch64", 1024));
-        stub.register(device(d3, "healthy", "amd64", 4)); // tiny RAM -> mcu variant
-        stub.register(device(d4, "healthy", "amd64", 512));
-        stub.register(device(outsider, "elsewhere", "amd64", 512)); // not selected by suite=healthy
-        Watch w1 = watch(d1);
-        Watch w2 = watch(d2);
-        Watch w3 = watch(d3);
-        Watch w4 = watch(d4);
-        Watch wx = watch(outsider);
+        Watch w1 = join(device(d1, "healthy", "amd64", 512));
+        Watch w2 = join(device(d2, "healthy", "aarch64", 1024));
+        Watch w3 = join(device(d3, "healthy", "amd64", 4)); // tiny RAM -> mcu variant
+        Watch w4 = join(device(d4, "healthy", "amd64", 512));
+        Watch wx = join(device(outsider, "elsewhere", "amd64", 512)); // not selected by suite=healthy
 
         ModelOptimized event = event("healthy", 1);
         FakeRegistry.sign(variant(event, "edge-arm64-int8").getArtifactSha256(), "c2lnbmF0dXJl");
@@ -175,20 +154,11 @@ class StagedRolloutTest {
         String run = "f" + UUID.randomUUID().toString().substring(0, 8);
         String c = run + "-1"; // the canary (first by id)
         String o = run + "-2";
-        var stub = blocking();
-        stub.register(device(c, "faulty", "amd64", 512));
-        stub.register(device(o, "faulty", "amd64", 512));
-        Watch wc = watch(c);
-        Watch wo = watch(o);
+        Watch wc = join(device(c, "faulty", "amd64", 512));
+        Watch wo = join(device(o, "faulty", "amd64", 512));
 
         // v1 completes on both: it becomes their last known good
-        ModelOptimized v1 = event("faulty", 1);
-        produce(v1);
-        Assignment c1 = wc.next();
-        report(c, c1, DeviceModelState.ACTIVE);
-        Assignment o1 = wo.next();
-        report(o, o1, DeviceModelState.ACTIVE);
-        awaitDeployed(c1.getDeploymentId(), "completed", 2);
+        Assignment c1 = rollOutAndActivate(event("faulty", 1), 2, wc, wo).get(0);
 
         // v2: the canary runs it and its telemetry shows 40% errors
         ModelOptimized v2 = event("faulty", 2);
@@ -258,18 +228,11 @@ class StagedRolloutTest {
         String run = "m" + UUID.randomUUID().toString().substring(0, 8);
         String m1 = run + "-1";
         String m2 = run + "-2";
-        var stub = blocking();
-        stub.register(device(m1, "manual", "amd64", 512));
-        stub.register(device(m2, "manual", "amd64", 512));
-        Watch w1 = watch(m1);
-        Watch w2 = watch(m2);
-        ModelOptimized v1 = event("manual", 1);
-        produce(v1);
-        Assignment a1 = w1.next();
-        report(m1, a1, DeviceModelState.ACTIVE);
-        Assignment b1 = w2.next();
-        report(m2, b1, DeviceModelState.ACTIVE);
-        awaitDeployed(a1.getDeploymentId(), "completed", 2);
+        Watch w1 = join(device(m1, "manual", "amd64", 512));
+        Watch w2 = join(device(m2, "manual", "amd64", 512));
+        List<Assignment> v1 = rollOutAndActivate(event("manual", 1), 2, w1, w2);
+        Assignment a1 = v1.get(0);
+        Assignment b1 = v1.get(1);
         assertEquals(2, evaluated.size(), "the fake gate decided both waves of v1");
 
         ModelOptimized v2 = event("manual", 2);
@@ -413,7 +376,29 @@ class StagedRolloutTest {
     // ---- helpers ----
 
     private DeviceServiceGrpc.DeviceServiceBlockingStub blocking() {
-        return DeviceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+        return RolloutTestSupport.blocking(channel);
+    }
+
+    /** Registers the device and opens its assignment stream. */
+    private Watch join(RegisterDeviceRequest device) {
+        blocking().register(device);
+        return watch(device.getDeviceId());
+    }
+
+    /**
+     * Publishes {@code event}; each device, in the order given, reports ACTIVE as it is assigned, and the rollout
+     * completes in {@code waves} waves. The devices' assignments, in the same order.
+     */
+    private List<Assignment> rollOutAndActivate(ModelOptimized event, int waves, Watch... devices) throws Exception {
+        produce(event);
+        List<Assignment> assigned = new ArrayList<>();
+        for (Watch w : devices) {
+            Assignment a = w.next();
+            report(w.deviceId(), a, DeviceModelState.ACTIVE);
+            assigned.add(a);
+        }
+        awaitDeployed(assigned.get(0).getDeploymentId(), "completed", waves);
+        return assigned;
     }
 
     private static RegisterDeviceRequest device(String id, String suite, String arch, int ramMb) {
@@ -490,87 +475,14 @@ class StagedRolloutTest {
                 .orElseThrow();
     }
 
-    private static void produce(ModelOptimized event) throws Exception {
-        Properties p = new Properties();
-        p.put(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KafkaTestResource.broker().bootstrapServers());
-        try (var producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.MODEL_OPTIMIZED, event.getModelName(), event.toByteArray()))
-                    .get(WAIT_S, TimeUnit.SECONDS);
-        }
-    }
-
-    private static Deployed awaitDeployed(String rolloutId, String phase, int wave) throws Exception {
-        Predicate<Deployed> match =
-                d -> d.getRolloutId().equals(rolloutId) && d.getPhase().equals(phase) && d.getWave() == wave;
-        ConsumerRecord<String, byte[]> r = awaitRecord(Topics.DEPLOYED, rec -> {
-            try {
-                return match.test(Deployed.parseFrom(rec.value()));
-            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                return false;
-            }
-        });
-        Deployed d = Deployed.parseFrom(r.value());
+    private static Deployed awaitDeployed(String rolloutId, String phase, int wave) {
+        Deployed d = deployed(RolloutTestSupport.awaitDeployed(
+                e -> e.getRolloutId().equals(rolloutId) && e.getPhase().equals(phase) && e.getWave() == wave));
         assertEquals(rolloutId, d.getDeploymentId());
-        assertEquals(d.getModelName(), r.key());
         return d;
     }
 
-    private static ConsumerRecord<String, byte[]> awaitRecord(
-            String topic, Predicate<ConsumerRecord<String, byte[]>> match) {
-        return KafkaTestResource.broker()
-                .read(topic, read -> read.stream().anyMatch(match), Duration.ofSeconds(WAIT_S))
-                .stream()
-                .filter(match)
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no matching record on " + topic + " within " + WAIT_S + " s"));
-    }
-
     private Watch watch(String deviceId) {
-        Watch w = new Watch();
-        w.context.run(() -> DeviceServiceGrpc.newStub(channel)
-                .watchAssignments(
-                        WatchAssignmentsRequest.newBuilder()
-                                .setDeviceId(deviceId)
-                                .build(),
-                        w));
-        return w;
-    }
-
-    /** Collects a watch stream's assignments; cancellable like a device dropping its connection. */
-    private static final class Watch implements StreamObserver<Assignment> {
-        final BlockingQueue<Assignment> received = new LinkedBlockingQueue<>();
-        final Context.CancellableContext context = Context.current().withCancellation();
-        final List<Assignment> all = new ArrayList<>();
-
-        Assignment next() throws InterruptedException {
-            Assignment a = received.poll(WAIT_S, TimeUnit.SECONDS);
-            if (a == null) {
-                throw new AssertionError("no assignment within " + WAIT_S + " s");
-            }
-            return a;
-        }
-
-        void assertNothing(Duration d) throws InterruptedException {
-            Assignment a = received.poll(d.toMillis(), TimeUnit.MILLISECONDS);
-            assertNull(a, "unexpected assignment " + a);
-        }
-
-        void cancel() {
-            context.cancel(null);
-        }
-
-        @Override
-        public void onNext(Assignment value) {
-            all.add(value);
-            received.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {}
-
-        @Override
-        public void onCompleted() {}
+        return Watch.open(channel, deviceId);
     }
 }

@@ -28,40 +28,43 @@ public final class DynamicQuantizer {
      */
     public record Result(OnnxMl.ModelProto model, int quantizedNodes) {}
 
-    private DynamicQuantizer() {}
+    /** The original model's initializers. */
+    private final Map<String, TensorProto> init;
+    /** The rewritten graph's nodes. */
+    private final OnnxMl.GraphProto.Builder out;
+    /** The initializers the rewritten nodes add. */
+    private final List<TensorProto> newInit = new ArrayList<>();
+
+    private DynamicQuantizer(OnnxMl.GraphProto g) {
+        this.init = StaticQuantizer.initializers(g);
+        this.out = g.toBuilder().clearNode().clearInitializer();
+    }
 
     public static Result quantize(OnnxMl.ModelProto m) {
         OnnxMl.GraphProto g = m.getGraph();
-        Map<String, TensorProto> init = StaticQuantizer.initializers(g);
-        OnnxMl.GraphProto.Builder out = g.toBuilder().clearNode().clearInitializer();
-        List<TensorProto> newInit = new ArrayList<>();
+        DynamicQuantizer q = new DynamicQuantizer(g);
         int count = 0;
         int index = 0;
         for (NodeProto n : g.getNodeList()) {
             String p = "dq" + index++;
-            if (StaticQuantizer.quantizable(n, init) && !n.getOpType().equals("Conv")) {
-                matMulInteger(n, init, p, out, newInit);
-                count++;
-            } else if (StaticQuantizer.quantizable(n, init) && convIntegerBias(n, init)) {
-                convInteger(n, init, p, out, newInit);
-                count++;
-            } else if (StaticQuantizer.quantizable(n, init)) {
-                weightsOnly(n, init, p, out, newInit);
-                count++;
-            } else {
-                out.addNode(n);
+            if (!StaticQuantizer.quantizable(n, q.init)) {
+                q.out.addNode(n);
+                continue;
             }
+            if (!n.getOpType().equals("Conv")) {
+                q.matMulInteger(n, p);
+            } else if (q.convIntegerBias(n)) {
+                q.convInteger(n, p);
+            } else {
+                q.weightsOnly(n, p);
+            }
+            count++;
         }
-        StaticQuantizer.retainUsed(g, init, out, newInit);
-        return new Result(StaticQuantizer.withOpset(m, out.build()), count);
+        StaticQuantizer.retainUsed(g, q.init, q.out, q.newInit);
+        return new Result(StaticQuantizer.withOpset(m, q.out.build()), count);
     }
 
-    private static void matMulInteger(
-            NodeProto n,
-            Map<String, TensorProto> init,
-            String p,
-            OnnxMl.GraphProto.Builder out,
-            List<TensorProto> newInit) {
+    private void matMulInteger(NodeProto n, String p) {
         TensorProto w = init.get(n.getInput(1));
         long[] dims = Tensors.dims(w);
         float[] values = Tensors.floats(w);
@@ -75,7 +78,7 @@ public final class DynamicQuantizer {
         String y = n.getOutput(0);
         newInit.add(Tensors.byteTensor(p + "_W_quantized", dims, Tensors.INT8, q));
         newInit.add(Tensors.floatTensor(p + "_W_scale", new long[] {dims[1]}, scales));
-        quantizeInput(p, x, out);
+        quantizeInput(p, x);
         out.addNode(Tensors.node(
                 "MatMulInteger",
                 p + "_MatMulInteger",
@@ -84,11 +87,11 @@ public final class DynamicQuantizer {
         boolean bias = n.getOpType().equals("Gemm")
                 && n.getInputCount() > 2
                 && !n.getInput(2).isEmpty();
-        rescale(p, bias ? n.getInput(2) : null, y, out);
+        rescale(p, bias ? n.getInput(2) : null, y);
     }
 
     /** {@code DynamicQuantizeLinear(x) -> p_x_quantized, p_x_scale, p_x_zero_point}. */
-    private static void quantizeInput(String p, String x, OnnxMl.GraphProto.Builder out) {
+    private void quantizeInput(String p, String x) {
         out.addNode(Tensors.node(
                 "DynamicQuantizeLinear",
                 p + "_DynamicQuantizeLinear",
@@ -97,7 +100,7 @@ public final class DynamicQuantizer {
     }
 
     /** {@code y = float(p_int32) * (p_x_scale * p_W_scale) [+ bias]}. */
-    private static void rescale(String p, String bias, String y, OnnxMl.GraphProto.Builder out) {
+    private void rescale(String p, String bias, String y) {
         out.addNode(Tensors.node(
                 "Cast",
                 p + "_Cast",
@@ -114,7 +117,7 @@ public final class DynamicQuantizer {
     }
 
     /** Whether a Conv's bias is absent or a float initializer of [M] values (as ConvInteger needs it separately). */
-    private static boolean convIntegerBias(NodeProto n, Map<String, TensorProto> init) {
+    private boolean convIntegerBias(NodeProto n) {
         if (n.getInputCount() < 3 || n.getInput(2).isEmpty()) {
             return true;
         }
@@ -123,12 +126,7 @@ public final class DynamicQuantizer {
         return b != null && b.getDataType() == Tensors.FLOAT && b.getDimsCount() == 1 && b.getDims(0) == channels;
     }
 
-    private static void convInteger(
-            NodeProto n,
-            Map<String, TensorProto> init,
-            String p,
-            OnnxMl.GraphProto.Builder out,
-            List<TensorProto> newInit) {
+    private void convInteger(NodeProto n, String p) {
         TensorProto w = init.get(n.getInput(1));
         long[] dims = Tensors.dims(w);
         float[] values = Tensors.floats(w);
@@ -147,7 +145,7 @@ public final class DynamicQuantizer {
         newInit.add(Tensors.byteTensor(p + "_W_quantized", dims, Tensors.UINT8, u));
         newInit.add(Tensors.byteTensor(p + "_W_zero_point", new long[0], Tensors.UINT8, new byte[] {(byte) 128}));
         newInit.add(Tensors.floatTensor(p + "_W_scale", channelDims, scales));
-        quantizeInput(p, x, out);
+        quantizeInput(p, x);
         out.addNode(NodeProto.newBuilder()
                 .setOpType("ConvInteger")
                 .setName(p + "_ConvInteger")
@@ -160,15 +158,10 @@ public final class DynamicQuantizer {
             // [M] -> [M, 1, ...] so that it broadcasts over the spatial axes
             newInit.add(Tensors.floatTensor(p + "_bias", channelDims, Tensors.floats(init.get(n.getInput(2)))));
         }
-        rescale(p, bias ? p + "_bias" : null, y, out);
+        rescale(p, bias ? p + "_bias" : null, y);
     }
 
-    private static void weightsOnly(
-            NodeProto n,
-            Map<String, TensorProto> init,
-            String p,
-            OnnxMl.GraphProto.Builder out,
-            List<TensorProto> newInit) {
+    private void weightsOnly(NodeProto n, String p) {
         TensorProto w = init.get(n.getInput(1));
         long[] dims = Tensors.dims(w);
         int axis = StaticQuantizer.weightAxis(n);

@@ -76,22 +76,16 @@ public record ModelDescriptor(
 
     /** This descriptor, activated at {@code when}. */
     public ModelDescriptor activatedAt(Instant when) {
-        return new ModelDescriptor(
-                deploymentId,
-                modelName,
-                modelVersion,
-                variantId,
-                artifactSha256,
-                format,
-                classLabels,
-                featureCount,
-                when,
-                signature,
-                signingKeyId);
+        return with(when, signature, signingKeyId);
     }
 
     /** This descriptor with the signature that verified its artifact. */
     public ModelDescriptor signedBy(String signature, String signingKeyId) {
+        return with(activatedAt, signature, signingKeyId);
+    }
+
+    /** This model with another activation time and signature. */
+    private ModelDescriptor with(Instant activatedAt, String signature, String signingKeyId) {
         return new ModelDescriptor(
                 deploymentId,
                 modelName,

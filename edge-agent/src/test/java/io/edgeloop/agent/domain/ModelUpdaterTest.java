@@ -171,11 +171,36 @@ class ModelUpdaterTest {
 
     private static final float[] X = {0.3f, 0.28f, 0.2f, 0.9f, 3f, 3f, 25f, 40f};
 
+    /** Serves {@code bytes} under their sha256, which it returns. */
+    private String serve(byte[] bytes) {
+        String sha = Hashing.sha256Hex(bytes);
+        served.put(sha, bytes);
+        return sha;
+    }
+
+    private static Assignment signed(Assignment a, String signature, String keyId) {
+        return a.toBuilder().setSignature(signature).setSigningKeyId(keyId).build();
+    }
+
+    /**
+     * Deployment {@code dep} of artifact {@code sha} failed: FAILED reported, neither the download nor the artifact
+     * kept, and the model of deployment d1 (version 1, predicting "normal") still serves and is still recorded.
+     */
+    private void assertRefusedAndD1KeepsServing(
+            String dep, String sha, ModelRuntime runtime, ModelStore store, String why) throws Exception {
+        assertEquals(List.of(dep + ":DOWNLOADING", dep + ":FAILED"), reports, why);
+        assertFalse(Files.exists(store.modelFile(sha, "onnx")), why + ": the artifact is not kept");
+        assertFalse(Files.exists(store.partialFile(sha)), why + ": the download is deleted");
+        Prediction p = runtime.infer(X);
+        assertEquals(1, p.model().modelVersion(), why + ": the old model keeps serving");
+        assertEquals("normal", p.label(), why);
+        assertEquals("d1", store.readActive().orElseThrow().deploymentId(), why);
+    }
+
     @Test
     void activatesVerifiedModelAndRestoresItOffline() throws Exception {
         byte[] model = TestModels.constant(8, 4, 2, LABELS);
-        String sha = Hashing.sha256Hex(model);
-        served.put(sha, model);
+        String sha = serve(model);
         ModelStore store = new ModelStore(dir);
         ModelRuntime runtime = newRuntime();
 
@@ -208,8 +233,7 @@ class ModelUpdaterTest {
     @Test
     void unassignedUnloadsTheModelAndARestartServesNothing() throws Exception {
         byte[] model = TestModels.constant(8, 4, 2, LABELS);
-        String sha = Hashing.sha256Hex(model);
-        served.put(sha, model);
+        String sha = serve(model);
         ModelStore store = new ModelStore(dir);
         ModelRuntime runtime = newRuntime();
         ModelUpdater updater = updater(runtime, store);
@@ -249,8 +273,7 @@ class ModelUpdaterTest {
     @Test
     void shaMismatchDeletesTheDownloadAndKeepsTheOldModel() throws Exception {
         byte[] good = TestModels.constant(8, 4, 0, LABELS);
-        String goodSha = Hashing.sha256Hex(good);
-        served.put(goodSha, good);
+        String goodSha = serve(good);
         ModelStore store = new ModelStore(dir);
         ModelRuntime runtime = newRuntime();
         ModelUpdater updater = updater(runtime, store);
@@ -262,20 +285,13 @@ class ModelUpdaterTest {
         reports.clear();
         assertEquals(ModelUpdater.Outcome.FAILED, updater.apply(assignment("d2", 2, tampered, claimed)));
 
-        assertEquals(List.of("d2:DOWNLOADING", "d2:FAILED"), reports);
-        assertFalse(Files.exists(store.partialFile(claimed)), "the bad download is deleted");
-        assertFalse(Files.exists(store.modelFile(claimed, "onnx")));
-        Prediction p = runtime.infer(X);
-        assertEquals(1, p.model().modelVersion(), "the old model keeps serving");
-        assertEquals("normal", p.label());
-        assertEquals("d1", store.readActive().orElseThrow().deploymentId());
+        assertRefusedAndD1KeepsServing("d2", claimed, runtime, store, "sha mismatch");
     }
 
     @Test
     void resumesFromThePartialFileOnDisk() throws Exception {
         byte[] model = TestModels.linear(8, new float[] {0.5f, 0f, 0f, 0f}, 0.3f, 11, LABELS);
-        String sha = Hashing.sha256Hex(model);
-        served.put(sha, model);
+        String sha = serve(model);
         ModelStore store = new ModelStore(dir);
         // a previous run got a quarter of the bytes before it stopped
         int partial = model.length / 4;
@@ -345,8 +361,7 @@ class ModelUpdaterTest {
         KeyPair registry = ed25519();
         registryKeys = List.of(publicKey("registry-key-1", registry));
         byte[] model = TestModels.constant(8, 4, 2, LABELS);
-        String sha = Hashing.sha256Hex(model);
-        served.put(sha, model);
+        String sha = serve(model);
         servedSignatures.put(sha, sign(registry, sha));
         ModelStore store = new ModelStore(dir);
         ModelRuntime runtime = newRuntime();
@@ -383,14 +398,10 @@ class ModelUpdaterTest {
         ModelUpdater updater = updater(runtime, store, requiring(store));
 
         byte[] good = TestModels.constant(8, 4, 0, LABELS);
-        String goodSha = Hashing.sha256Hex(good);
-        served.put(goodSha, good);
+        String goodSha = serve(good);
         assertEquals(
                 ModelUpdater.Outcome.ACTIVATED,
-                updater.apply(assignment("d1", 1, good, goodSha).toBuilder()
-                        .setSignature(sign(registry, goodSha))
-                        .setSigningKeyId("registry-key-1")
-                        .build()));
+                updater.apply(signed(assignment("d1", 1, good, goodSha), sign(registry, goodSha), "registry-key-1")));
 
         byte[] next = TestModels.constant(8, 4, 3, LABELS);
         String nextSha = Hashing.sha256Hex(next);
@@ -413,28 +424,16 @@ class ModelUpdaterTest {
             served.put(nextSha, c.servedBytes());
             reports.clear();
             String dep = "d" + deployment++;
-            Assignment a = assignment(dep, 2, next, nextSha).toBuilder()
-                    .setSignature(c.signature())
-                    .setSigningKeyId(c.keyId())
-                    .build();
+            Assignment a = signed(assignment(dep, 2, next, nextSha), c.signature(), c.keyId());
             assertEquals(ModelUpdater.Outcome.FAILED, updater.apply(a), c.name());
-            assertEquals(List.of(dep + ":DOWNLOADING", dep + ":FAILED"), reports, c.name());
-            assertFalse(Files.exists(store.modelFile(nextSha, "onnx")), c.name() + ": the artifact is not kept");
-            assertFalse(Files.exists(store.partialFile(nextSha)), c.name());
-            Prediction p = runtime.infer(X);
-            assertEquals(1, p.model().modelVersion(), c.name() + ": the old model keeps serving");
-            assertEquals("normal", p.label(), c.name());
-            assertEquals("d1", store.readActive().orElseThrow().deploymentId(), c.name());
+            assertRefusedAndD1KeepsServing(dep, nextSha, runtime, store, c.name());
         }
 
         // the same artifact, correctly signed, is then accepted
         served.put(nextSha, next);
         assertEquals(
                 ModelUpdater.Outcome.ACTIVATED,
-                updater.apply(assignment("d99", 2, next, nextSha).toBuilder()
-                        .setSignature(sign(registry, nextSha))
-                        .setSigningKeyId("registry-key-1")
-                        .build()));
+                updater.apply(signed(assignment("d99", 2, next, nextSha), sign(registry, nextSha), "registry-key-1")));
         assertEquals("bearing-fault", runtime.infer(X).label());
     }
 
@@ -447,10 +446,8 @@ class ModelUpdaterTest {
         ModelUpdater updater = updater(runtime, store, requiring(store));
         byte[] v1 = TestModels.constant(8, 4, 0, LABELS);
         byte[] v2 = TestModels.constant(8, 4, 1, LABELS);
-        String sha1 = Hashing.sha256Hex(v1);
-        String sha2 = Hashing.sha256Hex(v2);
-        served.put(sha1, v1);
-        served.put(sha2, v2);
+        String sha1 = serve(v1);
+        String sha2 = serve(v2);
         servedSignatures.put(sha1, sign(registry, sha1));
         servedSignatures.put(sha2, sign(registry, sha2));
         assertEquals(ModelUpdater.Outcome.ACTIVATED, updater.apply(assignment("d1", 1, v1, sha1)));

@@ -10,6 +10,7 @@ import io.edgeloop.registry.domain.ModelSummary;
 import io.edgeloop.registry.domain.RegistryException;
 import io.edgeloop.registry.domain.VersionView;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -89,11 +90,8 @@ public class MlflowResource {
     /** {@code ?filter=name LIKE '...'&max_results=&page_token=} -> {@code {"registered_models": [...]}}. */
     @GET
     @Path("registered-models/search")
-    public Map<String, Object> searchModels(
-            @QueryParam("filter") String filter,
-            @QueryParam("max_results") String maxResults,
-            @QueryParam("page_token") String pageToken) {
-        return searchModelsImpl(filter, maxResults, pageToken);
+    public Map<String, Object> searchModels(@BeanParam SearchParams params) {
+        return searchModelsImpl(params);
     }
 
     /** POST form of search: {@code {filter, max_results, page_token}}. */
@@ -101,8 +99,7 @@ public class MlflowResource {
     @Path("registered-models/search")
     @Consumes(MediaType.APPLICATION_JSON)
     public Map<String, Object> searchModelsPost(JsonNode body) {
-        return searchModelsImpl(
-                optionalText(body, "filter"), optionalText(body, "max_results"), optionalText(body, "page_token"));
+        return searchModelsImpl(SearchParams.of(body));
     }
 
     /** {@code {name, alias, version}}: points the alias at the version -> {@code {}}. */
@@ -182,11 +179,8 @@ public class MlflowResource {
     /** {@code ?filter=name='x'&max_results=&page_token=} -> {@code {"model_versions": [...]}}. */
     @GET
     @Path("model-versions/search")
-    public Map<String, Object> searchVersions(
-            @QueryParam("filter") String filter,
-            @QueryParam("max_results") String maxResults,
-            @QueryParam("page_token") String pageToken) {
-        return searchVersionsImpl(filter, maxResults, pageToken);
+    public Map<String, Object> searchVersions(@BeanParam SearchParams params) {
+        return searchVersionsImpl(params);
     }
 
     /** POST form of model-versions search. */
@@ -194,8 +188,7 @@ public class MlflowResource {
     @Path("model-versions/search")
     @Consumes(MediaType.APPLICATION_JSON)
     public Map<String, Object> searchVersionsPost(JsonNode body) {
-        return searchVersionsImpl(
-                optionalText(body, "filter"), optionalText(body, "max_results"), optionalText(body, "page_token"));
+        return searchVersionsImpl(SearchParams.of(body));
     }
 
     /** {@code ?name=&version=} -> {@code {"artifact_uri": "<base>/artifacts/<sha256>"}}. */
@@ -233,8 +226,30 @@ public class MlflowResource {
 
     // --- internals
 
-    private Map<String, Object> searchModelsImpl(String filter, String maxResults, String pageToken) {
-        int limit = maxResults(maxResults);
+    /** A search's {@code filter}, {@code max_results} and {@code page_token}: query parameters, or a POST body. */
+    public static final class SearchParams {
+        @QueryParam("filter")
+        String filter;
+
+        @QueryParam("max_results")
+        String maxResults;
+
+        @QueryParam("page_token")
+        String pageToken;
+
+        static SearchParams of(JsonNode body) {
+            SearchParams p = new SearchParams();
+            p.filter = optionalText(body, "filter");
+            p.maxResults = optionalText(body, "max_results");
+            p.pageToken = optionalText(body, "page_token");
+            return p;
+        }
+    }
+
+    private Map<String, Object> searchModelsImpl(SearchParams params) {
+        int limit = maxResults(params.maxResults);
+        String filter = params.filter;
+        String pageToken = params.pageToken;
         String pattern = null;
         if (filter != null && !filter.isBlank()) {
             Matcher m = NAME_FILTER.matcher(filter);
@@ -258,8 +273,10 @@ public class MlflowResource {
         return result;
     }
 
-    private Map<String, Object> searchVersionsImpl(String filter, String maxResults, String pageToken) {
-        int limit = maxResults(maxResults);
+    private Map<String, Object> searchVersionsImpl(SearchParams params) {
+        int limit = maxResults(params.maxResults);
+        String filter = params.filter;
+        String pageToken = params.pageToken;
         List<String> names;
         if (filter == null || filter.isBlank()) {
             names = registry.models().stream().map(ModelSummary::name).toList();

@@ -8,10 +8,7 @@ import io.edgeloop.training.domain.DeviceProfile;
 import io.edgeloop.training.domain.Distiller;
 import io.edgeloop.training.domain.ExperimentService;
 import io.edgeloop.training.domain.ModelSpec;
-import io.edgeloop.training.grpc.GrpcRetry;
-import io.edgeloop.training.grpc.SnapshotNotFoundException;
 import io.edgeloop.training.persistence.Experiment;
-import io.grpc.Status;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -73,10 +70,7 @@ public class ExperimentResource {
                 alpha,
                 dataKind,
                 shape);
-        Experiment e = callDataService(() -> experiments.submitDistillation(name, version, r, body.toString()));
-        return Response.accepted(ExperimentView.of(e))
-                .location(URI.create("/distillations/" + e.id))
-                .build();
+        return queued("distillations", () -> experiments.submitDistillation(name, version, r, body.toString()));
     }
 
     /** A distillation; 404 when unknown. */
@@ -121,10 +115,7 @@ public class ExperimentResource {
         }
         ExperimentService.SearchRequest r = new ExperimentService.SearchRequest(
                 profile, base == null ? TrainingSpec.getDefaultInstance() : base, dataKind, shape);
-        Experiment e = callDataService(() -> experiments.submitSearch(name, version, r, body.toString()));
-        return Response.accepted(ExperimentView.of(e))
-                .location(URI.create("/searches/" + e.id))
-                .build();
+        return queued("searches", () -> experiments.submitSearch(name, version, r, body.toString()));
     }
 
     /** A search; 404 when unknown. */
@@ -155,22 +146,11 @@ public class ExperimentResource {
         return v.asDouble();
     }
 
-    private static Experiment callDataService(Supplier<Experiment> call) {
-        try {
-            return call.get();
-        } catch (SnapshotNotFoundException e) {
-            throw ApiException.notFound(e.getMessage());
-        } catch (RuntimeException e) {
-            Status.Code code = GrpcRetry.code(e);
-            if (code == Status.Code.INVALID_ARGUMENT) {
-                throw ApiException.invalid(
-                        "data-service rejected the snapshot reference",
-                        List.of(new Problem.FieldError("datasetName", e.getMessage())));
-            }
-            if (code != null) {
-                throw new ApiException(503, "Service Unavailable", "data-service: " + e.getMessage(), List.of());
-            }
-            throw e;
-        }
+    /** 202 with the experiment {@code submit} queued, located under {@code /collection}. */
+    private static Response queued(String collection, Supplier<Experiment> submit) {
+        Experiment e = DataServiceCalls.call(submit);
+        return Response.accepted(ExperimentView.of(e))
+                .location(URI.create("/" + collection + "/" + e.id))
+                .build();
     }
 }

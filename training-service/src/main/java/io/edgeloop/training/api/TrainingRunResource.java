@@ -7,10 +7,7 @@ import io.edgeloop.proto.events.v1.TrainingSpec;
 import io.edgeloop.training.domain.EpochStats;
 import io.edgeloop.training.domain.ProgressHub;
 import io.edgeloop.training.domain.TrainingPipeline;
-import io.edgeloop.training.grpc.GrpcRetry;
-import io.edgeloop.training.grpc.SnapshotNotFoundException;
 import io.edgeloop.training.persistence.TrainingRun;
-import io.grpc.Status;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.common.annotation.Blocking;
@@ -141,23 +138,7 @@ public class TrainingRunResource {
         if (!errors.isEmpty()) {
             throw ApiException.invalid("invalid training request", errors);
         }
-        TrainingRun run;
-        try {
-            run = pipeline.submit(name, version, spec, dataKind, sampleShape);
-        } catch (SnapshotNotFoundException e) {
-            throw ApiException.notFound(e.getMessage());
-        } catch (RuntimeException e) {
-            Status.Code code = GrpcRetry.code(e);
-            if (code == Status.Code.INVALID_ARGUMENT) {
-                throw ApiException.invalid(
-                        "data-service rejected the snapshot reference",
-                        List.of(new Problem.FieldError("datasetName", e.getMessage())));
-            }
-            if (code != null) {
-                throw new ApiException(503, "Service Unavailable", "data-service: " + e.getMessage(), List.of());
-            }
-            throw e;
-        }
+        TrainingRun run = DataServiceCalls.call(() -> pipeline.submit(name, version, spec, dataKind, sampleShape));
         return Response.accepted(TrainingRunView.of(run))
                 .location(URI.create("/training-runs/" + run.id))
                 .build();

@@ -37,6 +37,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -198,11 +199,7 @@ class TrainingServiceTest {
         assertNotNull(run.getString("finishedAt"));
         assertEquals(0, registry.requestsForRun(runId).size());
         assertEquals(0, datasets.streams(dataset), "no samples fetched for a contradicting snapshot");
-        List<ModelTrained> emitted = QuarkusTransaction.requiringNew()
-                .call(() -> OutboxEvent.<OutboxEvent>list("topic", Topics.MODEL_TRAINED).stream()
-                        .map(o -> parse(o.payload))
-                        .filter(e -> e.getTrainingRunId().equals(runId))
-                        .toList());
+        List<ModelTrained> emitted = enqueued(runId);
         assertEquals(List.of(), emitted);
     }
 
@@ -224,10 +221,7 @@ class TrainingServiceTest {
                         ModelRegistryGrpc.getRegisterVersionMethod(),
                         2,
                         Status.UNAVAILABLE.withDescription("injected outage"));
-        String location = given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":0}")
-                .post("/training-runs")
-                .then()
+        String location = postJson("/training-runs", "{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":0}")
                 .statusCode(202)
                 .header("Location", containsString("/training-runs/"))
                 .body("status", equalTo("QUEUED"))
@@ -246,12 +240,7 @@ class TrainingServiceTest {
         List<RegisterVersionRequest> calls = registry.requestsForRun(runId);
         assertEquals(3, calls.size());
         assertTrue(calls.stream().allMatch(c -> c.getIdempotencyKey().equals(runId)));
-        ModelTrained event = QuarkusTransaction.requiringNew()
-                .call(() -> OutboxEvent.<OutboxEvent>list("topic", Topics.MODEL_TRAINED).stream()
-                        .map(o -> parse(o.payload))
-                        .filter(e -> e.getTrainingRunId().equals(runId))
-                        .findFirst()
-                        .orElseThrow());
+        ModelTrained event = enqueued(runId).get(0);
         assertEquals("", event.getMeta().getCausationId());
         assertEquals(run.getString("artifactSha256"), event.getArtifactSha256());
         // a run without distillationTemperature does not distill
@@ -265,10 +254,9 @@ class TrainingServiceTest {
     void restRunTakesTheDataKindAndShapeFromTheSnapshotMetadata() {
         String dataset = "windows-by-rest";
         datasets.define(dataset, 1, "timeseries", List.of(2, 4));
-        String location = given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"spec\":{\"maxEpochs\":2}}")
-                .post("/training-runs")
-                .then()
+        String location = postJson(
+                        "/training-runs",
+                        "{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"spec\":{\"maxEpochs\":2}}")
                 .statusCode(202)
                 .body("dataKind", equalTo("timeseries"))
                 .body("sampleShape", equalTo(List.of(2, 4)))
@@ -284,42 +272,22 @@ class TrainingServiceTest {
     @Test
     void badRequestsGetProblemDetails() {
         datasets.define("vibration-known", 1);
-        given().contentType(ContentType.JSON)
-                .body("{}")
-                .post("/training-runs")
-                .then()
+        postJson("/training-runs", "{}")
                 .statusCode(422)
                 .contentType("application/problem+json")
                 .body("errors.field", containsInAnyOrder("datasetName", "datasetVersion"));
-        given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"\",\"datasetVersion\":-1}")
-                .post("/training-runs")
-                .then()
+        postJson("/training-runs", "{\"datasetName\":\"\",\"datasetVersion\":-1}")
                 .statusCode(422)
                 .body("errors.field", containsInAnyOrder("datasetName", "datasetVersion"));
-        given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"vibration-known\",\"datasetVersion\":\"one\"}")
-                .post("/training-runs")
-                .then()
+        postJson("/training-runs", "{\"datasetName\":\"vibration-known\",\"datasetVersion\":\"one\"}")
                 .statusCode(422)
                 .body("errors.field", containsInAnyOrder("datasetVersion"));
-        given().contentType(ContentType.JSON)
-                .body("[1]")
-                .post("/training-runs")
-                .then()
-                .statusCode(400)
-                .contentType("application/problem+json");
-        given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"vibration-known\",\"datasetVersion\":2}")
-                .post("/training-runs")
-                .then()
+        postJson("/training-runs", "[1]").statusCode(400).contentType("application/problem+json");
+        postJson("/training-runs", "{\"datasetName\":\"vibration-known\",\"datasetVersion\":2}")
                 .statusCode(404)
                 .contentType("application/problem+json")
                 .body("detail", containsString("vibration-known@v2"));
-        given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"no-such-dataset\",\"datasetVersion\":1}")
-                .post("/training-runs")
-                .then()
+        postJson("/training-runs", "{\"datasetName\":\"no-such-dataset\",\"datasetVersion\":1}")
                 .statusCode(404);
         given().get("/training-runs/" + UUID.randomUUID())
                 .then()
@@ -347,11 +315,7 @@ class TrainingServiceTest {
                 .build();
         produce(dataset, event.toByteArray());
         String runId = TrainingPipeline.runIdFor(event.getMeta().getEventId());
-        ModelTrained t = modelTrained(r -> parse(r).getTrainingRunId().equals(runId)).stream()
-                .map(TrainingServiceTest::parse)
-                .filter(e -> e.getTrainingRunId().equals(runId))
-                .findFirst()
-                .orElseThrow();
+        ModelTrained t = published(runId);
         assertTrue(t.getArchitecture().startsWith("cnn1d(2x4-conv8-relu-pool2-gap-4)"), t.getArchitecture());
         assertEquals(List.of(2, 4), t.getSampleShapeList());
         assertEquals("cnn1d", t.getSpec().getArchitecture());
@@ -452,27 +416,22 @@ class TrainingServiceTest {
     void distillationReportsTeacherAndBothStudents() {
         String dataset = "vibration-distill";
         datasets.define(dataset, 1);
-        given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"temperature\":-1,\"alpha\":2,"
-                        + "\"teacher\":{\"hiddenUnits\":[0]},\"student\":{\"optimizer\":\"x\",\"color\":1}}")
-                .post("/distillations")
-                .then()
+        postJson(
+                        "/distillations",
+                        "{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"temperature\":-1,\"alpha\":2,"
+                                + "\"teacher\":{\"hiddenUnits\":[0]},\"student\":{\"optimizer\":\"x\",\"color\":1}}")
                 .statusCode(422)
                 .contentType("application/problem+json")
                 .body(
                         "errors.field",
                         containsInAnyOrder("temperature", "alpha", "teacher.hiddenUnits[0]", "student.color"));
-        given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"nope\",\"datasetVersion\":1}")
-                .post("/distillations")
-                .then()
+        postJson("/distillations", "{\"datasetName\":\"nope\",\"datasetVersion\":1}")
                 .statusCode(404);
-        String id = given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"temperature\":3,\"alpha\":0.5,"
-                        + "\"teacher\":{\"hiddenUnits\":[32,32],\"maxEpochs\":5},"
-                        + "\"student\":{\"hiddenUnits\":[4],\"maxEpochs\":5}}")
-                .post("/distillations")
-                .then()
+        String id = postJson(
+                        "/distillations",
+                        "{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"temperature\":3,\"alpha\":0.5,"
+                                + "\"teacher\":{\"hiddenUnits\":[32,32],\"maxEpochs\":5},"
+                                + "\"student\":{\"hiddenUnits\":[4],\"maxEpochs\":5}}")
                 .statusCode(202)
                 .header("Location", containsString("/distillations/"))
                 .body("kind", equalTo("DISTILLATION"))
@@ -502,23 +461,16 @@ class TrainingServiceTest {
     void searchFindsTheBestCandidateThatFitsTheProfile() {
         String dataset = "vibration-search";
         datasets.define(dataset, 1);
-        given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"targetProfile\":\"watch\"}")
-                .post("/searches")
-                .then()
+        postJson("/searches", "{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"targetProfile\":\"watch\"}")
                 .statusCode(422)
                 .body("errors.field", containsInAnyOrder("targetProfile"));
-        given().contentType(ContentType.JSON)
-                .body("{\"datasetVersion\":1}")
-                .post("/searches")
-                .then()
+        postJson("/searches", "{\"datasetVersion\":1}")
                 .statusCode(422)
                 .body("errors.field", containsInAnyOrder("datasetName", "targetProfile"));
-        String id = given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"targetProfile\":\"mcu\","
-                        + "\"spec\":{\"maxEpochs\":4}}")
-                .post("/searches")
-                .then()
+        String id = postJson(
+                        "/searches",
+                        "{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"targetProfile\":\"mcu\","
+                                + "\"spec\":{\"maxEpochs\":4}}")
                 .statusCode(202)
                 .extract()
                 .path("id");
@@ -547,20 +499,18 @@ class TrainingServiceTest {
     @Test
     void invalidSpecOverRestIsRejected() {
         datasets.define("vibration-spec", 1);
-        given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"vibration-spec\",\"datasetVersion\":1,\"dataKind\":\"audio\","
-                        + "\"sampleShape\":[2,0],\"spec\":{\"architecture\":\"rnn\",\"maxEpochs\":\"ten\","
-                        + "\"targetProfile\":\"toaster\"}}")
-                .post("/training-runs")
-                .then()
+        postJson(
+                        "/training-runs",
+                        "{\"datasetName\":\"vibration-spec\",\"datasetVersion\":1,\"dataKind\":\"audio\","
+                                + "\"sampleShape\":[2,0],\"spec\":{\"architecture\":\"rnn\",\"maxEpochs\":\"ten\","
+                                + "\"targetProfile\":\"toaster\"}}")
                 .statusCode(422)
                 .contentType("application/problem+json")
                 .body("errors.field", containsInAnyOrder("dataKind", "sampleShape[1]", "spec.maxEpochs"));
-        given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"vibration-spec\",\"datasetVersion\":1,"
-                        + "\"spec\":{\"architecture\":\"rnn\",\"targetProfile\":\"toaster\"}}")
-                .post("/training-runs")
-                .then()
+        postJson(
+                        "/training-runs",
+                        "{\"datasetName\":\"vibration-spec\",\"datasetVersion\":1,"
+                                + "\"spec\":{\"architecture\":\"rnn\",\"targetProfile\":\"toaster\"}}")
                 .statusCode(422)
                 .body("errors.field", containsInAnyOrder("spec.architecture", "spec.targetProfile"));
     }
@@ -616,12 +566,7 @@ class TrainingServiceTest {
                 1e-6);
 
         // ModelTrained announces the student, with the teacher and the student alone alongside
-        ModelTrained event = QuarkusTransaction.requiringNew()
-                .call(() -> OutboxEvent.<OutboxEvent>list("topic", Topics.MODEL_TRAINED).stream()
-                        .map(o -> parse(o.payload))
-                        .filter(e -> e.getTrainingRunId().equals(runId))
-                        .findFirst()
-                        .orElseThrow());
+        ModelTrained event = enqueued(runId).get(0);
         assertEquals(studentParams, event.getParameterCount());
         assertEquals(List.of(8, 8), event.getSpec().getHiddenUnitsList());
         assertEquals(run.getDouble("test.accuracy"), event.getTestMetrics().getAccuracy(), 1e-6);
@@ -673,11 +618,7 @@ class TrainingServiceTest {
                 .build();
         produce(dataset, event.toByteArray());
         String runId = TrainingPipeline.runIdFor(event.getMeta().getEventId());
-        ModelTrained t = modelTrained(r -> parse(r).getTrainingRunId().equals(runId)).stream()
-                .map(TrainingServiceTest::parse)
-                .filter(e -> e.getTrainingRunId().equals(runId))
-                .findFirst()
-                .orElseThrow();
+        ModelTrained t = published(runId);
         assertEquals(List.of(4), t.getSpec().getHiddenUnitsList());
         assertEquals(8 * 4 + 4 + 4 * 4 + 4, t.getParameterCount());
         assertEquals(0.7, t.getDistillation().getAlpha(), 0);
@@ -698,11 +639,10 @@ class TrainingServiceTest {
     void targetProfileSearchPicksTheStudentAndTheTeacherKeepsItsUnits() {
         String dataset = "vibration-kd-search";
         datasets.define(dataset, 1);
-        String runId = given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"spec\":{\"hiddenUnits\":[512,512],"
-                        + "\"maxEpochs\":3,\"distillationTemperature\":2,\"targetProfile\":\"mcu\"}}")
-                .post("/training-runs")
-                .then()
+        String runId = postJson(
+                        "/training-runs",
+                        "{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"spec\":{\"hiddenUnits\":[512,512],"
+                                + "\"maxEpochs\":3,\"distillationTemperature\":2,\"targetProfile\":\"mcu\"}}")
                 .statusCode(202)
                 .extract()
                 .path("id");
@@ -720,11 +660,10 @@ class TrainingServiceTest {
     @Test
     void invalidDistillationSpecsAreRejected() {
         datasets.define("vibration-kd-bad", 1);
-        given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"vibration-kd-bad\",\"datasetVersion\":1,\"spec\":{"
-                        + "\"distillationTemperature\":101,\"distillationAlpha\":1.5,\"studentHiddenUnits\":[0,2000]}}")
-                .post("/training-runs")
-                .then()
+        postJson(
+                        "/training-runs",
+                        "{\"datasetName\":\"vibration-kd-bad\",\"datasetVersion\":1,\"spec\":{"
+                                + "\"distillationTemperature\":101,\"distillationAlpha\":1.5,\"studentHiddenUnits\":[0,2000]}}")
                 .statusCode(422)
                 .contentType("application/problem+json")
                 .body(
@@ -734,27 +673,24 @@ class TrainingServiceTest {
                                 "spec.distillationAlpha",
                                 "spec.studentHiddenUnits[0]",
                                 "spec.studentHiddenUnits[1]"));
-        given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"vibration-kd-bad\",\"datasetVersion\":1,"
-                        + "\"spec\":{\"studentHiddenUnits\":[4],\"distillationAlpha\":0.5}}")
-                .post("/training-runs")
-                .then()
+        postJson(
+                        "/training-runs",
+                        "{\"datasetName\":\"vibration-kd-bad\",\"datasetVersion\":1,"
+                                + "\"spec\":{\"studentHiddenUnits\":[4],\"distillationAlpha\":0.5}}")
                 .statusCode(422)
                 .body("errors.field", containsInAnyOrder("spec.studentHiddenUnits", "spec.distillationAlpha"))
                 .body("errors.message", everyItem(equalTo("only used with distillationTemperature > 0")));
-        given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"vibration-kd-bad\",\"datasetVersion\":1,\"spec\":{"
-                        + "\"distillationTemperature\":2,\"studentHiddenUnits\":[1,1,1,1,1,1,1],"
-                        + "\"distillationAlpha\":\"high\"}}")
-                .post("/training-runs")
-                .then()
+        postJson(
+                        "/training-runs",
+                        "{\"datasetName\":\"vibration-kd-bad\",\"datasetVersion\":1,\"spec\":{"
+                                + "\"distillationTemperature\":2,\"studentHiddenUnits\":[1,1,1,1,1,1,1],"
+                                + "\"distillationAlpha\":\"high\"}}")
                 .statusCode(422)
                 .body("errors.field", containsInAnyOrder("spec.distillationAlpha"));
-        given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"vibration-kd-bad\",\"datasetVersion\":1,\"spec\":{"
-                        + "\"distillationTemperature\":2,\"studentHiddenUnits\":[1,1,1,1,1,1,1]}}")
-                .post("/training-runs")
-                .then()
+        postJson(
+                        "/training-runs",
+                        "{\"datasetName\":\"vibration-kd-bad\",\"datasetVersion\":1,\"spec\":{"
+                                + "\"distillationTemperature\":2,\"studentHiddenUnits\":[1,1,1,1,1,1,1]}}")
                 .statusCode(422)
                 .body("errors.field", containsInAnyOrder("spec.studentHiddenUnits"))
                 .body("errors.message", contains("at most 6 layers"));
@@ -785,10 +721,9 @@ class TrainingServiceTest {
         datasets.define(dataset, 1);
         CountDownLatch gate = new CountDownLatch(1);
         datasets.hold(dataset, gate);
-        String runId = given().contentType(ContentType.JSON)
-                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"spec\":" + specJson + "}")
-                .post("/training-runs")
-                .then()
+        String runId = postJson(
+                        "/training-runs",
+                        "{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"spec\":" + specJson + "}")
                 .statusCode(202)
                 .extract()
                 .path("id");
@@ -825,22 +760,9 @@ class TrainingServiceTest {
         return events;
     }
 
+    /** The finished experiment at {@code path}. */
     private static JsonPath awaitExperiment(String path) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            var response = given().get(path);
-            String status = response.jsonPath().getString("status");
-            if (response.statusCode() == 200 && (status.equals("SUCCEEDED") || status.equals("FAILED"))) {
-                return response.jsonPath();
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError(path + " did not finish within " + WAIT);
+        return awaitStatus(path, s -> s.equals("SUCCEEDED") || s.equals("FAILED"));
     }
 
     private static DataReady dataReady(String dataset, int version, String contentHash) {
@@ -896,9 +818,14 @@ class TrainingServiceTest {
     }
 
     private static JsonPath awaitRun(String runId, Predicate<String> status) {
+        return awaitStatus("/training-runs/" + runId, status);
+    }
+
+    /** Polls {@code path} until it answers 200 with a {@code status} that matches. */
+    private static JsonPath awaitStatus(String path, Predicate<String> status) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            var response = given().get("/training-runs/" + runId);
+            var response = given().get(path);
             if (response.statusCode() == 200 && status.test(response.jsonPath().getString("status"))) {
                 return response.jsonPath();
             }
@@ -909,6 +836,28 @@ class TrainingServiceTest {
                 throw new AssertionError(e);
             }
         }
-        throw new AssertionError("run " + runId + " did not reach the expected status within " + WAIT);
+        throw new AssertionError(path + " did not reach the expected status within " + WAIT);
+    }
+
+    private static ValidatableResponse postJson(String path, String json) {
+        return given().contentType(ContentType.JSON).body(json).post(path).then();
+    }
+
+    /** The ModelTrained events of a run in the outbox. */
+    private static List<ModelTrained> enqueued(String runId) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> OutboxEvent.<OutboxEvent>list("topic", Topics.MODEL_TRAINED).stream()
+                        .map(o -> parse(o.payload))
+                        .filter(e -> e.getTrainingRunId().equals(runId))
+                        .toList());
+    }
+
+    /** The run's ModelTrained event, read from the topic. */
+    private static ModelTrained published(String runId) {
+        return modelTrained(r -> parse(r).getTrainingRunId().equals(runId)).stream()
+                .map(TrainingServiceTest::parse)
+                .filter(e -> e.getTrainingRunId().equals(runId))
+                .findFirst()
+                .orElseThrow();
     }
 }
