@@ -46,7 +46,20 @@ public final class StaticQuantizer {
 
     /** The activations that will be quantized, i.e. the tensors to calibrate. */
     public static Set<String> activationsToCalibrate(OnnxMl.ModelProto model) {
-        OnnxMl.ModelProto m = StandardizationFolding.fold(model);
+        return plan(model).activations();
+    }
+
+    /**
+     * What {@link #quantize} does to a model, decided once.
+     *
+     * @param model the model with its input standardization folded where that is exact
+     * @param activations the tensors that get a Q/DQ pair (calibrated)
+     * @param foldedRelus ReLUs folded into the quantization of their input, by the pre-ReLU tensor
+     */
+    private record Plan(OnnxMl.ModelProto model, Set<String> activations, Map<String, NodeProto> foldedRelus) {}
+
+    private static Plan plan(OnnxMl.ModelProto original) {
+        OnnxMl.ModelProto m = StandardizationFolding.fold(original);
         OnnxMl.GraphProto g = m.getGraph();
         Map<String, TensorProto> init = initializers(g);
         ShapeInference.Result shapes = ShapeInference.infer(g);
@@ -75,8 +88,9 @@ public final class StaticQuantizer {
                 chosen.add(t);
             }
         }
-        chosen.removeAll(foldedRelus(g, init, chosen, outputs).keySet());
-        return chosen;
+        Map<String, NodeProto> folded = foldedRelus(g, init, consumers, chosen, outputs);
+        chosen.removeAll(folded.keySet());
+        return new Plan(m, chosen, folded);
     }
 
     /**
@@ -84,10 +98,13 @@ public final class StaticQuantizer {
      * quantized operator's output (weights quantized, data input quantized) and its own output is quantized.
      */
     private static Map<String, NodeProto> foldedRelus(
-            OnnxMl.GraphProto g, Map<String, TensorProto> init, Set<String> quantized, Set<String> outputs) {
+            OnnxMl.GraphProto g,
+            Map<String, TensorProto> init,
+            Map<String, List<NodeUse>> consumers,
+            Set<String> quantized,
+            Set<String> outputs) {
         Map<String, NodeProto> producers = new HashMap<>();
         g.getNodeList().forEach(n -> n.getOutputList().forEach(o -> producers.put(o, n)));
-        Map<String, List<NodeUse>> consumers = consumers(g);
         Map<String, NodeProto> folded = new HashMap<>();
         for (NodeProto r : g.getNodeList()) {
             if (!r.getOpType().equals("Relu") || r.getInputCount() != 1 || r.getOutputCount() != 1) {
@@ -114,10 +131,11 @@ public final class StaticQuantizer {
      * @param unsignedActivations uint8 activations when true, int8 otherwise
      */
     public static Result quantize(OnnxMl.ModelProto model, Map<String, float[]> ranges, boolean unsignedActivations) {
-        OnnxMl.ModelProto m = StandardizationFolding.fold(model);
+        Plan plan = plan(model);
+        OnnxMl.ModelProto m = plan.model();
         OnnxMl.GraphProto g = m.getGraph();
         Map<String, TensorProto> init = initializers(g);
-        Set<String> activations = activationsToCalibrate(m);
+        Set<String> activations = plan.activations();
         Map<String, QuantMath.Params> params = new HashMap<>();
         for (String t : activations) {
             float[] r = ranges.get(t);
@@ -127,9 +145,7 @@ public final class StaticQuantizer {
             params.put(t, QuantMath.activation(r[0], r[1], unsignedActivations));
         }
         int qType = unsignedActivations ? Tensors.UINT8 : Tensors.INT8;
-        Set<String> graphOutputs = new HashSet<>();
-        g.getOutputList().forEach(o -> graphOutputs.add(o.getName()));
-        Map<String, NodeProto> folded = foldedRelus(g, init, activations, graphOutputs);
+        Map<String, NodeProto> folded = plan.foldedRelus();
         OnnxMl.GraphProto.Builder out = g.toBuilder().clearNode().clearInitializer();
         List<TensorProto> newInit = new ArrayList<>();
         Map<String, String> dequantized = new HashMap<>(); // activation -> its DQ output
