@@ -7,6 +7,7 @@ import io.edgeloop.proto.registry.v1.ModelRegistryGrpc;
 import io.edgeloop.proto.registry.v1.ModelVariant;
 import io.edgeloop.proto.registry.v1.ModelVersion;
 import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
+import io.edgeloop.proto.registry.v1.SetAliasRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -25,7 +26,8 @@ import java.util.regex.Pattern;
  * model and idempotency key, the artifact must be in the given {@link InMemoryArtifactService}), AddVariant
  * (idempotent per model, version and target) and GetVersion (0 = latest). Requests are validated like the registry's
  * (INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION) and recorded for assertions, including those answered with an
- * error. Aliases are not kept: SetAlias and GetVersion by alias answer UNIMPLEMENTED.
+ * error. Aliases: SetAlias (or {@link #setAlias}) points one at an existing version; GetVersion by an alias that does
+ * not exist answers NOT_FOUND, as the registry does.
  */
 public class InMemoryModelRegistry extends ModelRegistryGrpc.ModelRegistryImplBase {
     /** Valid model names, as in the registry. */
@@ -41,6 +43,8 @@ public class InMemoryModelRegistry extends ModelRegistryGrpc.ModelRegistryImplBa
     private final Map<String, Map<String, ModelVariant>> variants = new HashMap<>();
     /** Version numbers per "model idempotency-key"; guarded by this. */
     private final Map<String, Integer> byIdempotencyKey = new HashMap<>();
+    /** Alias -> version per model; guarded by this. */
+    private final Map<String, Map<String, Integer>> aliases = new HashMap<>();
 
     private final List<RegisterVersionRequest> registerCalls = new CopyOnWriteArrayList<>();
     private final List<AddVariantRequest> addVariantCalls = new CopyOnWriteArrayList<>();
@@ -57,6 +61,17 @@ public class InMemoryModelRegistry extends ModelRegistryGrpc.ModelRegistryImplBa
         }
         models.computeIfAbsent(version.getModelName(), k -> new TreeMap<>())
                 .put(version.getVersion(), version.toBuilder().clearVariants().build());
+    }
+
+    /**
+     * Points {@code alias} of {@code modelName} at {@code version} (which must be registered), e.g. the
+     * {@code production} version a test starts from.
+     */
+    public synchronized void setAlias(String modelName, String alias, int version) {
+        if (!models.getOrDefault(modelName, new TreeMap<>()).containsKey(version)) {
+            throw new IllegalArgumentException("no version " + version + " of model " + modelName);
+        }
+        aliases.computeIfAbsent(modelName, k -> new HashMap<>()).put(alias, version);
     }
 
     /** Version {@code version} of {@code modelName} with its variants, if registered. */
@@ -117,6 +132,31 @@ public class InMemoryModelRegistry extends ModelRegistryGrpc.ModelRegistryImplBa
     @Override
     public void getVersion(GetVersionRequest request, StreamObserver<ModelVersion> response) {
         faults.answer(ModelRegistryGrpc.getGetVersionMethod(), response, () -> find(request));
+    }
+
+    @Override
+    public void setAlias(SetAliasRequest request, StreamObserver<ModelVersion> response) {
+        faults.answer(ModelRegistryGrpc.getSetAliasMethod(), response, () -> moveAlias(request));
+    }
+
+    private synchronized ModelVersion moveAlias(SetAliasRequest r) {
+        List<String> errors = new ArrayList<>();
+        checkModelName(r.getModelName(), errors);
+        if (!TARGET.matcher(r.getAlias()).matches()) {
+            errors.add("alias: must be 1-64 of [A-Za-z0-9._-] starting with a letter or digit, got '" + r.getAlias()
+                    + "'");
+        }
+        if (r.getVersion() < 1) {
+            errors.add("version: must be positive, got " + r.getVersion());
+        }
+        throwIfInvalid(errors);
+        ModelVersion version =
+                models.getOrDefault(r.getModelName(), new TreeMap<>()).get(r.getVersion());
+        if (version == null) {
+            throw notFound("no version " + r.getVersion() + " of model " + r.getModelName());
+        }
+        aliases.computeIfAbsent(r.getModelName(), k -> new HashMap<>()).put(r.getAlias(), r.getVersion());
+        return withVariants(version);
     }
 
     private synchronized ModelVersion createVersion(RegisterVersionRequest r) {
@@ -216,9 +256,11 @@ public class InMemoryModelRegistry extends ModelRegistryGrpc.ModelRegistryImplBa
 
     private synchronized ModelVersion find(GetVersionRequest r) {
         if (!r.getAlias().isEmpty()) {
-            throw Status.UNIMPLEMENTED
-                    .withDescription("the in-memory registry keeps no aliases")
-                    .asRuntimeException();
+            Integer target = aliases.getOrDefault(r.getModelName(), Map.of()).get(r.getAlias());
+            if (target == null) {
+                throw notFound("model " + r.getModelName() + " has no alias '" + r.getAlias() + "'");
+            }
+            return withVariants(models.get(r.getModelName()).get(target));
         }
         if (r.getVersion() < 0) {
             throw Status.INVALID_ARGUMENT
@@ -244,9 +286,13 @@ public class InMemoryModelRegistry extends ModelRegistryGrpc.ModelRegistryImplBa
 
     private ModelVersion withVariants(ModelVersion version) {
         Map<String, ModelVariant> targets = variants.get(version.getModelName() + "/" + version.getVersion());
-        return targets == null
-                ? version
-                : version.toBuilder().addAllVariants(targets.values()).build();
+        List<String> named = aliases.getOrDefault(version.getModelName(), Map.of()).entrySet().stream()
+                .filter(e -> e.getValue() == version.getVersion())
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+        ModelVersion.Builder b = version.toBuilder().clearAliases().addAllAliases(named);
+        return targets == null ? b.build() : b.addAllVariants(targets.values()).build();
     }
 
     private long artifactSize(String sha256) {

@@ -11,6 +11,7 @@ import io.edgeloop.proto.registry.v1.ModelRegistryGrpc;
 import io.edgeloop.proto.registry.v1.ModelVariant;
 import io.edgeloop.proto.registry.v1.ModelVersion;
 import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
+import io.edgeloop.proto.registry.v1.SetAliasRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.List;
@@ -55,6 +56,42 @@ class InMemoryModelRegistryTest {
 
     static Status.Code code(Executable call) {
         return assertThrows(StatusRuntimeException.class, call).getStatus().getCode();
+    }
+
+    @Test
+    void aliasesPointAtVersionsAndUnknownOnesAreNotFound() {
+        stub.registerVersion(request("m", sha, "a"));
+        stub.registerVersion(request("m", sha, "b"));
+        GetVersionRequest production = GetVersionRequest.newBuilder()
+                .setModelName("m")
+                .setAlias("production")
+                .build();
+        assertEquals(Status.Code.NOT_FOUND, code(() -> stub.getVersion(production)));
+
+        ModelVersion moved = stub.setAlias(SetAliasRequest.newBuilder()
+                .setModelName("m")
+                .setAlias("production")
+                .setVersion(1)
+                .build());
+        assertEquals(1, moved.getVersion());
+        assertEquals(List.of("production"), stub.getVersion(production).getAliasesList());
+        assertEquals(1, stub.getVersion(production).getVersion());
+        registry.setAlias("m", "production", 2);
+        assertEquals(2, stub.getVersion(production).getVersion());
+        assertEquals(
+                Status.Code.NOT_FOUND,
+                code(() -> stub.setAlias(SetAliasRequest.newBuilder()
+                        .setModelName("m")
+                        .setAlias("production")
+                        .setVersion(9)
+                        .build())));
+        assertEquals(
+                Status.Code.INVALID_ARGUMENT,
+                code(() -> stub.setAlias(SetAliasRequest.newBuilder()
+                        .setModelName("m")
+                        .setAlias("")
+                        .setVersion(1)
+                        .build())));
     }
 
     @Test
