@@ -27,7 +27,11 @@ public class TelemetryResource {
     /** A device's windows. */
     public record DeviceTelemetry(String deviceId, List<WindowView> windows) {}
 
-    /** Summary of one window and the drift score its acknowledgement carried. */
+    /**
+     * Summary of one window and the drift score its acknowledgement carried. {@code errorCount} counts model/runtime
+     * failures, {@code clientErrorCount} the caller's input errors; {@code source} is {@code live} or
+     * {@code simulator}.
+     */
     public record WindowView(
             String windowId,
             String modelName,
@@ -37,6 +41,9 @@ public class TelemetryResource {
             Instant windowEnd,
             long inferenceCount,
             long errorCount,
+            long clientErrorCount,
+            String source,
+            String deploymentId,
             int featureCount,
             int sampleCount,
             double latencyP50Us,
@@ -81,6 +88,9 @@ public class TelemetryResource {
                                 w.windowEnd,
                                 w.inferenceCount,
                                 w.errorCount,
+                                w.clientErrorCount,
+                                w.source,
+                                w.deploymentId,
                                 w.featureCount,
                                 w.sampleCount,
                                 w.latencyP50Us,

@@ -34,4 +34,18 @@ public interface MonitoringConfig {
     /** Retries of a StreamSnapshot call that failed with UNAVAILABLE. */
     @WithDefault("5")
     int datasetRetries();
+
+    /** Which telemetry feeds drift detection ({@code edgeloop.monitoring.drift.*}). */
+    Drift drift();
+
+    /** Inputs of drift detection. */
+    interface Drift {
+        /**
+         * Whether the input samples of windows with {@code source = "simulator"} (the agents' built-in sensor
+         * simulator) feed the observation buffer. True by default: the demo's sensors are that simulator. Set it to
+         * false where real callers exist, so that synthetic inputs never raise (or mask) drift.
+         */
+        @WithDefault("true")
+        boolean includeSimulated();
+    }
 }

@@ -18,7 +18,6 @@ import io.edgeloop.proto.events.v1.EventMeta;
 import io.edgeloop.proto.events.v1.FeatureDrift;
 import io.edgeloop.proto.telemetry.v1.TelemetryAck;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
-import io.grpc.Status;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -76,32 +75,34 @@ public class DriftMonitor {
     /** Deployed.phase of a rollout whose health gate failed (its devices returned to the previous version). */
     static final String ROLLED_BACK = "rolled-back";
 
+    /** Deployed.phase of a version the promotion gate refused: no device runs it. */
+    static final String REJECTED = "rejected";
+
+    /** Deployed.phase of a change in the devices that serve a completed version. */
+    static final String FLEET = "fleet";
+
     /**
      * Applies a Deployed event in the caller's transaction: the model's deployed version and reference become the
      * event's. When the version (or its snapshot) changes, the observation buffer starts empty, so inputs seen by
      * an older version no longer count; a redeployment of the same version keeps the buffer. A rolled-back rollout
-     * makes the previously deployed version the monitored one again.
+     * makes the previously deployed version the monitored one again. A rejected version (no device touched) changes
+     * nothing; a fleet change only updates the device list of the monitored version.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void onDeployed(Deployed event) {
+        if (REJECTED.equals(event.getPhase())) {
+            return;
+        }
         ModelStateEntity s = em.find(ModelStateEntity.class, event.getModelName(), LockModeType.PESSIMISTIC_WRITE);
+        if (FLEET.equals(event.getPhase())) {
+            if (s != null && s.modelVersion == event.getModelVersion()) {
+                s.deviceIds = String.join(",", event.getDeviceIdsList());
+            }
+            return;
+        }
         Instant now = Instant.now();
         if (ROLLED_BACK.equals(event.getPhase())) {
-            // the devices went back to the version deployed before: monitor that one again
-            if (s != null
-                    && s.modelVersion == event.getModelVersion()
-                    && s.previousModelVersion != null
-                    && s.previousModelVersion > 0) {
-                ObservationChunkEntity.delete("modelName", event.getModelName());
-                LOG.infof(
-                        "model %s v%d rolled back: monitoring v%d again",
-                        event.getModelName(), event.getModelVersion(), s.previousModelVersion);
-                s.modelVersion = s.previousModelVersion;
-                s.snapshotId = s.previousSnapshotId;
-                s.previousModelVersion = 0;
-                s.previousSnapshotId = null;
-                s.observingSince = now;
-            }
+            rolledBack(s, event, now);
             return;
         }
         boolean fresh =
@@ -134,12 +135,29 @@ public class DriftMonitor {
         }
     }
 
+    /** The devices went back to the version deployed before the rolled-back one: monitor that one again. */
+    private static void rolledBack(ModelStateEntity s, Deployed event, Instant now) {
+        if (s == null
+                || s.modelVersion != event.getModelVersion()
+                || s.previousModelVersion == null
+                || s.previousModelVersion <= 0) {
+            return;
+        }
+        ObservationChunkEntity.delete("modelName", event.getModelName());
+        LOG.infof(
+                "model %s v%d rolled back: monitoring v%d again",
+                event.getModelName(), event.getModelVersion(), s.previousModelVersion);
+        s.modelVersion = s.previousModelVersion;
+        s.snapshotId = s.previousSnapshotId;
+        s.previousModelVersion = 0;
+        s.previousSnapshotId = null;
+        s.observingSince = now;
+    }
+
     /**
      * Stores a validated telemetry window and evaluates drift. A window id seen before changes nothing and gets
-     * the acknowledgement it got the first time.
-     *
-     * @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT when the window's inputs do not have the deployed
-     *     model's feature count
+     * the acknowledgement it got the first time. A window whose inputs do not have the reference's feature count
+     * is stored but not buffered.
      */
     @Transactional
     public TelemetryAck report(TelemetryWindow w) {
@@ -151,16 +169,23 @@ public class DriftMonitor {
         ModelStateEntity state = em.find(ModelStateEntity.class, w.getModelName(), LockModeType.PESSIMISTIC_WRITE);
         boolean current = state != null && state.modelVersion == w.getModelVersion();
         ReferenceProfile reference = current ? references.find(state.snapshotId).orElse(null) : null;
-        if (reference != null && w.getSampleCount() > 0 && w.getFeatureCount() != reference.featureCount()) {
-            throw Status.INVALID_ARGUMENT
-                    .withDescription("feature_count " + w.getFeatureCount() + " does not match the "
-                            + reference.featureCount() + " input features of " + w.getModelName() + " v"
-                            + w.getModelVersion())
-                    .asRuntimeException();
+        boolean feeds = feedsDrift(w, config.drift().includeSimulated());
+        if (reference != null && feeds && w.getFeatureCount() != reference.featureCount()) {
+            // the counts still matter to health gates: store the window, keep its inputs out of the buffer
+            LOG.warnf(
+                    "window %s from %s: feature_count %d does not match the %d input features of %s v%d; stored,"
+                            + " not buffered",
+                    w.getWindowId(),
+                    w.getDeviceId(),
+                    w.getFeatureCount(),
+                    reference.featureCount(),
+                    w.getModelName(),
+                    w.getModelVersion());
+            feeds = false;
         }
         Instant now = Instant.now();
         TelemetryWindowEntity window = toEntity(w, now);
-        window.buffered = current && w.getSampleCount() > 0;
+        window.buffered = current && feeds;
         if (window.buffered) {
             ObservationChunkEntity chunk = new ObservationChunkEntity();
             chunk.modelName = w.getModelName();
@@ -186,6 +211,18 @@ public class DriftMonitor {
         window.driftDetected = report.driftDetected();
         window.persist();
         return ack(report.driftScore(), report.driftDetected());
+    }
+
+    /**
+     * Whether the input sample of {@code w} is data for drift detection: it must hold rows, come from inferences
+     * that ran (an error-only window's inputs are not what the model saw), and come from live traffic unless
+     * simulated traffic is included ({@code edgeloop.monitoring.drift.include-simulated}).
+     */
+    static boolean feedsDrift(TelemetryWindow w, boolean includeSimulated) {
+        if (w.getSampleCount() <= 0 || w.getInferenceCount() <= 0) {
+            return false;
+        }
+        return includeSimulated || !TelemetryWindowEntity.SIMULATOR.equals(TelemetryValidation.source(w));
     }
 
     /** The drift state of {@code modelName}, empty when no deployment of it was seen. */
@@ -322,6 +359,9 @@ public class DriftMonitor {
         e.windowEnd = w.hasWindowEnd() ? ProtoTime.toInstant(w.getWindowEnd()) : null;
         e.inferenceCount = w.getInferenceCount();
         e.errorCount = w.getErrorCount();
+        e.clientErrorCount = w.getClientErrorCount();
+        e.source = TelemetryValidation.source(w);
+        e.deploymentId = w.getDeploymentId().isBlank() ? null : w.getDeploymentId();
         e.featureCount = w.getFeatureCount();
         e.sampleCount = w.getSampleCount();
         e.latencyP50Us = w.getLatencyP50Us();

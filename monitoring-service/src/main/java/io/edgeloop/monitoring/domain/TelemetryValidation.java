@@ -1,17 +1,61 @@
 package io.edgeloop.monitoring.domain;
 
+import io.edgeloop.monitoring.persistence.TelemetryWindowEntity;
 import io.edgeloop.proto.telemetry.v1.FeatureStats;
+import io.edgeloop.proto.telemetry.v1.ListWindowsRequest;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Checks a {@link TelemetryWindow} before it is stored; every problem is reported, not just the first. */
+/**
+ * Checks a {@link TelemetryWindow} before it is stored, and a {@link ListWindowsRequest}; every problem is reported,
+ * not just the first.
+ */
 public final class TelemetryValidation {
     /** Longest accepted id (window, device, model, variant). */
     public static final int MAX_ID_LENGTH = 255;
 
+    /** Largest {@code limit} of a ListWindows request. */
+    public static final int MAX_LIST_LIMIT = 500;
+
+    /** Windows a ListWindows request with {@code limit = 0} gets. */
+    public static final int DEFAULT_LIST_LIMIT = 50;
+
+    /** Accepted {@code source} values; empty means live. */
+    private static final Set<String> SOURCES = Set.of("", TelemetryWindowEntity.LIVE, TelemetryWindowEntity.SIMULATOR);
+
     private TelemetryValidation() {}
+
+    /** The window's traffic source: {@code live} when it names none. */
+    public static String source(TelemetryWindow w) {
+        return w.getSource().isEmpty() ? TelemetryWindowEntity.LIVE : w.getSource();
+    }
+
+    /** Problems of a ListWindows request (each names its field), empty when it is valid. */
+    public static List<String> problems(ListWindowsRequest r) {
+        List<String> p = new ArrayList<>();
+        requireId(p, "device_id", r.getDeviceId(), true);
+        requireId(p, "model_name", r.getModelName(), false);
+        if (r.getModelVersion() < 0) {
+            p.add("model_version must be >= 0 (0 = every version), was " + r.getModelVersion());
+        } else if (r.getModelVersion() > 0 && r.getModelName().isBlank()) {
+            p.add("model_version needs model_name");
+        }
+        if (r.getLimit() < 0 || r.getLimit() > MAX_LIST_LIMIT) {
+            p.add("limit must be between 0 and " + MAX_LIST_LIMIT + " (0 = " + DEFAULT_LIST_LIMIT + "), was "
+                    + r.getLimit());
+        }
+        if (r.hasSince() && (r.getSince().getNanos() < 0 || r.getSince().getNanos() > 999_999_999)) {
+            p.add("since has nanos outside 0..999999999");
+        }
+        return p;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
 
     /** Problems of {@code w}, empty when it is valid. */
     public static List<String> problems(TelemetryWindow w) {
@@ -20,6 +64,7 @@ public final class TelemetryValidation {
         requireId(p, "device_id", w.getDeviceId(), true);
         requireId(p, "model_name", w.getModelName(), true);
         requireId(p, "variant_id", w.getVariantId(), false);
+        requireId(p, "deployment_id", w.getDeploymentId(), false);
         if (w.getModelVersion() < 1) {
             p.add("model_version must be >= 1, was " + w.getModelVersion());
         }
@@ -28,6 +73,12 @@ public final class TelemetryValidation {
         }
         if (w.getErrorCount() < 0) {
             p.add("error_count must be >= 0, was " + w.getErrorCount());
+        }
+        if (w.getClientErrorCount() < 0) {
+            p.add("client_error_count must be >= 0, was " + w.getClientErrorCount());
+        }
+        if (!SOURCES.contains(w.getSource())) {
+            p.add("source must be empty, \"live\" or \"simulator\", was \"" + abbreviate(w.getSource()) + "\"");
         }
         if (w.getFeatureCount() < 0) {
             p.add("feature_count must be >= 0, was " + w.getFeatureCount());
@@ -53,7 +104,9 @@ public final class TelemetryValidation {
             p.add("feature_stats has " + w.getFeatureStatsCount() + " entries, expected 0 or feature_count = "
                     + w.getFeatureCount());
         }
-        for (int i = 0; i < w.getFeatureStatsCount(); i++) {
+        // statistics over zero inferences (an error-only window) carry nothing: an agent's empty min/max are +-inf
+        int statsChecked = w.getInferenceCount() > 0 ? w.getFeatureStatsCount() : 0;
+        for (int i = 0; i < statsChecked; i++) {
             FeatureStats s = w.getFeatureStats(i);
             if (!Double.isFinite(s.getMean())
                     || !Double.isFinite(s.getStd())

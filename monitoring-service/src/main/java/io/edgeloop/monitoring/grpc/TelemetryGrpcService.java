@@ -1,7 +1,11 @@
 package io.edgeloop.monitoring.grpc;
 
+import io.edgeloop.common.ProtoTime;
 import io.edgeloop.monitoring.domain.DriftMonitor;
 import io.edgeloop.monitoring.domain.TelemetryValidation;
+import io.edgeloop.monitoring.persistence.TelemetryWindowEntity;
+import io.edgeloop.proto.telemetry.v1.ListWindowsRequest;
+import io.edgeloop.proto.telemetry.v1.ListWindowsResponse;
 import io.edgeloop.proto.telemetry.v1.TelemetryAck;
 import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
@@ -9,14 +13,17 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * {@code edgeloop.telemetry.v1.TelemetryService}: edge agents report telemetry windows. Invalid windows get
- * INVALID_ARGUMENT listing every problem; duplicates (same window_id) are acknowledged without effect.
+ * {@code edgeloop.telemetry.v1.TelemetryService}: edge agents report telemetry windows; health gates list them.
+ * Invalid windows or requests get INVALID_ARGUMENT listing every problem by field; duplicates (same window_id) are
+ * acknowledged without effect.
  */
 @GrpcService
 public class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceImplBase {
@@ -30,9 +37,7 @@ public class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceI
     public void report(TelemetryWindow request, StreamObserver<TelemetryAck> responseObserver) {
         List<String> problems = TelemetryValidation.problems(request);
         if (!problems.isEmpty()) {
-            responseObserver.onError(Status.INVALID_ARGUMENT
-                    .withDescription("invalid telemetry window: " + String.join("; ", problems))
-                    .asRuntimeException());
+            responseObserver.onError(invalid("invalid telemetry window: ", problems));
             return;
         }
         TelemetryAck ack;
@@ -50,5 +55,74 @@ public class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceI
         }
         responseObserver.onNext(ack);
         responseObserver.onCompleted();
+    }
+
+    /**
+     * The stored windows of a device, newest first (by window end), without their input samples. An unknown device
+     * has none.
+     */
+    @Override
+    @Blocking
+    public void listWindows(ListWindowsRequest request, StreamObserver<ListWindowsResponse> responseObserver) {
+        List<String> problems = TelemetryValidation.problems(request);
+        if (!problems.isEmpty()) {
+            responseObserver.onError(invalid("invalid ListWindows request: ", problems));
+            return;
+        }
+        int limit = request.getLimit() == 0 ? TelemetryValidation.DEFAULT_LIST_LIMIT : request.getLimit();
+        Instant since = request.hasSince() ? ProtoTime.toInstant(request.getSince()) : null;
+        ListWindowsResponse response;
+        try {
+            response = QuarkusTransaction.requiringNew().call(() -> {
+                ListWindowsResponse.Builder b = ListWindowsResponse.newBuilder();
+                TelemetryWindowEntity.listWindows(
+                                request.getDeviceId(), request.getModelName(), request.getModelVersion(), since, limit)
+                        .forEach(w -> b.addWindows(toProto(w)));
+                return b.build();
+            });
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "listing the telemetry windows of %s failed", request.getDeviceId());
+            responseObserver.onError(Status.INTERNAL
+                    .withDescription("windows of " + request.getDeviceId() + " could not be read: " + e)
+                    .asRuntimeException());
+            return;
+        }
+        responseObserver.onNext(response);
+        responseObserver.onCompleted();
+    }
+
+    /** The stored summary of a window as the contract's message; input_sample and feature_stats stay empty. */
+    static TelemetryWindow toProto(TelemetryWindowEntity w) {
+        TelemetryWindow.Builder b = TelemetryWindow.newBuilder()
+                .setWindowId(w.windowId)
+                .setDeviceId(w.deviceId)
+                .setModelName(w.modelName)
+                .setModelVersion(w.modelVersion)
+                .setVariantId(w.variantId)
+                .setInferenceCount(w.inferenceCount)
+                .setErrorCount(w.errorCount)
+                .setClientErrorCount(w.clientErrorCount)
+                .setFeatureCount(w.featureCount)
+                .setSampleCount(w.sampleCount)
+                .setLatencyP50Us(w.latencyP50Us)
+                .setLatencyP99Us(w.latencyP99Us)
+                .putAllPredictedClassCounts(w.predictedClassCounts)
+                .setSource(w.source);
+        if (w.windowStart != null) {
+            b.setWindowStart(ProtoTime.of(w.windowStart));
+        }
+        if (w.windowEnd != null) {
+            b.setWindowEnd(ProtoTime.of(w.windowEnd));
+        }
+        if (w.deploymentId != null) {
+            b.setDeploymentId(w.deploymentId);
+        }
+        return b.build();
+    }
+
+    private static StatusRuntimeException invalid(String prefix, List<String> problems) {
+        return Status.INVALID_ARGUMENT
+                .withDescription(prefix + String.join("; ", problems))
+                .asRuntimeException();
     }
 }

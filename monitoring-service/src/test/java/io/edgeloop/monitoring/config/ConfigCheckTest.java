@@ -19,6 +19,11 @@ class ConfigCheckTest {
         public int datasetRetries() {
             return 5;
         }
+
+        @Override
+        public Drift drift() {
+            return () -> true;
+        }
     }
 
     @Test

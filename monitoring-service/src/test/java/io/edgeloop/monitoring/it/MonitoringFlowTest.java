@@ -16,6 +16,7 @@ import io.edgeloop.common.SensorSimulator;
 import io.edgeloop.common.Topics;
 import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
+import io.edgeloop.kit.outbox.Inbox;
 import io.edgeloop.kit.outbox.OutboxEvent;
 import io.edgeloop.monitoring.persistence.ObservationChunkEntity;
 import io.edgeloop.proto.data.v1.Split;
@@ -67,6 +68,9 @@ class MonitoringFlowTest {
     @Inject
     @GrpcService
     FakeDatasetService datasets;
+
+    @Inject
+    Inbox inbox;
 
     @Test
     void driftOfTheDeployedVersionIsDetectedOnce() throws Exception {
@@ -142,22 +146,27 @@ class MonitoringFlowTest {
         assertEquals(0, drift.getInt("sampleCount"));
         assertEquals(MODEL + "@v2", drift.getString("referenceSnapshotId"));
 
-        // inputs of the wrong width for the deployed model are refused
-        StatusRuntimeException wide = assertThrows(
-                StatusRuntimeException.class,
-                () -> telemetry.report(TelemetryWindow.newBuilder()
-                        .setWindowId("wide-1")
-                        .setDeviceId("dev-a")
-                        .setModelName(MODEL)
-                        .setModelVersion(2)
-                        .setFeatureCount(3)
-                        .setSampleCount(1)
-                        .addInputSample(1f)
-                        .addInputSample(2f)
-                        .addInputSample(3f)
-                        .build()));
-        assertEquals(Status.Code.INVALID_ARGUMENT, wide.getStatus().getCode());
-        assertTrue(wide.getStatus().getDescription().contains("feature_count 3"));
+        // inputs of the wrong width for the deployed model: stored (health gates need the counts), never buffered
+        TelemetryAck wide = telemetry.report(TelemetryWindow.newBuilder()
+                .setWindowId("wide-1")
+                .setDeviceId("dev-a")
+                .setModelName(MODEL)
+                .setModelVersion(2)
+                .setInferenceCount(1)
+                .setFeatureCount(3)
+                .setSampleCount(1)
+                .addInputSample(1f)
+                .addInputSample(2f)
+                .addInputSample(3f)
+                .build());
+        assertTrue(wide.getAccepted());
+        assertEquals(-1.0, wide.getDriftScore());
+        assertEquals(0, driftView().getInt("sampleCount"));
+        given().get("/devices/dev-a/telemetry")
+                .then()
+                .statusCode(200)
+                .body("windows[0].windowId", is("wide-1"))
+                .body("windows[0].buffered", is(false));
 
         // drifted inputs of the old version no longer count
         SensorSimulator remounted = new SensorSimulator(12).drift(SensorSimulator.Drift.REMOUNTED);
@@ -235,6 +244,21 @@ class MonitoringFlowTest {
                 .jsonPath();
         assertEquals(model + "@v1", view.getString("referenceSnapshotId"));
         assertEquals(0, view.getInt("sampleCount"));
+    }
+
+    @Test
+    void rejectedVersionsAndFleetChangesOfOtherVersionsDoNotChangeTheMonitoredVersion() throws Exception {
+        String model = "gated-model";
+        publish(Topics.DEPLOYED, model, deployedOf(model, 1, "completed").toByteArray());
+        await("v1 deployed", () -> modelVersionOf(model) == 1);
+        for (String phase : List.of("rejected", "fleet")) {
+            Deployed event = deployedOf(model, 2, phase);
+            publish(Topics.DEPLOYED, model, event.toByteArray());
+            await(
+                    phase + " consumed",
+                    () -> inbox.seen("monitoring-deployed", event.getMeta().getEventId()));
+            assertEquals(1, modelVersionOf(model), phase + " v2 leaves v1 monitored");
+        }
     }
 
     private static int modelVersionOf(String model) {

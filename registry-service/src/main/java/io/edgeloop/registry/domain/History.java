@@ -73,7 +73,11 @@ public class History {
         e.persist();
     }
 
-    /** Appends a deployment reported by a {@code Deployed} event. Call once per event (see the Inbox). */
+    /**
+     * Appends a deployment reported by a {@code Deployed} event (any phase: {@code wave}, {@code completed},
+     * {@code rolled-back}, {@code rejected}, {@code fleet}), with its {@code reason}. Call once per event (see the
+     * Inbox).
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public void deployed(Deployed event) {
         Instant occurred = event.getMeta().hasOccurredAt()
@@ -91,6 +95,7 @@ public class History {
         e.devicesTargeted = event.getDevicesTargeted();
         e.devicesActive = event.getDevicesActive();
         e.correlationId = blankToNull(event.getMeta().getCorrelationId());
+        e.reason = event.getReason().isBlank() ? null : ProductionAlias.limit(event.getReason());
         e.persist();
     }
 

@@ -13,12 +13,13 @@ import java.time.Instant;
  * @param alias the alias (alias entries)
  * @param previousVersion where the alias pointed before, 0 = nowhere (alias entries)
  * @param actor who or what did it (alias moves: the given actor; deployments: the event's producer)
- * @param reason why (alias moves)
+ * @param reason why (alias moves, version deletions; deployments: the Deployed event's reason, e.g. why a version
+ *     was rejected or rolled back)
  * @param eventId the Deployed event's id
  * @param deploymentId deployment id
  * @param rolloutId staged rollout id
  * @param variantId the deployed variant
- * @param phase {@code wave}, {@code completed} or {@code rolled-back}
+ * @param phase {@code wave}, {@code completed}, {@code rolled-back}, {@code rejected} or {@code fleet}
  * @param wave 1-based wave of the rollout, 0 when not staged
  * @param wavesTotal number of waves, 0 when not staged
  * @param devicesTargeted devices the deployment targets

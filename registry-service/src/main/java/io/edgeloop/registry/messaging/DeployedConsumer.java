@@ -5,6 +5,7 @@ import io.edgeloop.common.Topics;
 import io.edgeloop.kit.outbox.Inbox;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.registry.domain.History;
+import io.edgeloop.registry.domain.ProductionAlias;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,8 +13,10 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Records every {@code Deployed} event (a rollout wave, its completion or a rollback) in the model's history, once
- * per event id (Inbox). A record without a model name, version or event id is poison and goes to the dead-letter
+ * Records every {@code Deployed} event (a rollout wave, its completion, a rollback, a rejection by the promotion
+ * gate, a change of the devices serving a version) in the model's history and moves the {@code production} alias
+ * on completions and rollbacks ({@link ProductionAlias}), once per event id: both in the transaction that marks
+ * the event in the Inbox. A record without a model name, version or event id is poison and goes to the dead-letter
  * topic.
  */
 @ApplicationScoped
@@ -25,6 +28,9 @@ public class DeployedConsumer {
 
     @Inject
     History history;
+
+    @Inject
+    ProductionAlias production;
 
     /** Handles one record of {@link Topics#DEPLOYED}. */
     @Incoming(Topics.DEPLOYED)
@@ -42,6 +48,7 @@ public class DeployedConsumer {
         QuarkusTransaction.requiringNew().run(() -> {
             if (inbox.firstDelivery(CONSUMER, event.getMeta().getEventId())) {
                 history.deployed(event);
+                production.onDeployed(event);
             }
         });
     }

@@ -53,6 +53,7 @@ public class HistoryEntity extends PanacheEntityBase {
     @Column(length = 200)
     public String actor;
 
+    /** Why: the reason of an alias move or deletion, or the Deployed event's reason (rejected, rolled back, fleet). */
     @Column(length = 1000)
     public String reason;
 
@@ -69,7 +70,10 @@ public class HistoryEntity extends PanacheEntityBase {
     @Column(name = "variant_id", length = 300)
     public String variantId;
 
-    /** Deployed: {@code wave}, {@code completed}, {@code rolled-back} (blank from producers that predate it). */
+    /**
+     * Deployed: {@code wave}, {@code completed}, {@code rolled-back}, {@code rejected}, {@code fleet} (blank from
+     * producers that predate it).
+     */
     @Column(length = 32)
     public String phase;
 

@@ -1,0 +1,277 @@
+package io.edgeloop.monitoring.it;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgeloop.common.Events;
+import io.edgeloop.common.ProtoTime;
+import io.edgeloop.common.Topics;
+import io.edgeloop.proto.events.v1.Deployed;
+import io.edgeloop.proto.telemetry.v1.FeatureStats;
+import io.edgeloop.proto.telemetry.v1.ListWindowsRequest;
+import io.edgeloop.proto.telemetry.v1.TelemetryAck;
+import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
+import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+/**
+ * TelemetryService.ListWindows (filters, limit, ordering, validation) and the window fields added for health
+ * gates: client errors apart from model errors, the traffic source, error-only windows. Shares the application
+ * start (embedded Kafka + PostgreSQL) with {@link MonitoringFlowTest}.
+ */
+@QuarkusTest
+class ListWindowsTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final FeatureStats EMPTY_STATS = FeatureStats.newBuilder()
+            .setMin(Double.POSITIVE_INFINITY)
+            .setMax(Double.NEGATIVE_INFINITY)
+            .build();
+
+    @GrpcClient("telemetry")
+    TelemetryServiceGrpc.TelemetryServiceBlockingStub telemetry;
+
+    @Test
+    void windowsAreListedNewestFirstAndFiltered() {
+        String device = "list-" + UUID.randomUUID();
+        // reported out of order; window end decides what is newest
+        report(summary("w3", device, "alpha", 2, 3).setSource("simulator").setClientErrorCount(4));
+        report(summary("w1", device, "alpha", 1, 1));
+        report(summary("w5", device, "beta", 1, 5).setErrorCount(2));
+        report(summary("w2", device, "alpha", 1, 2));
+        report(summary("w4", device, "alpha", 2, 4).setSource("live"));
+        report(summary("other", "someone-else", "alpha", 1, 9));
+
+        assertEquals(List.of("w5", "w4", "w3", "w2", "w1"), ids(list(device).build()));
+        assertEquals(
+                List.of("w4", "w3", "w2", "w1"),
+                ids(list(device).setModelName("alpha").build()));
+        assertEquals(
+                List.of("w2", "w1"),
+                ids(list(device).setModelName("alpha").setModelVersion(1).build()));
+        assertEquals(
+                List.of("w5", "w4", "w3"),
+                ids(list(device).setSince(ProtoTime.of(end(3))).build()),
+                "since is inclusive of windows that ended at that instant");
+        assertEquals(List.of("w5", "w4"), ids(list(device).setLimit(2).build()));
+        assertEquals(List.of(), ids(list("nobody-" + UUID.randomUUID()).build()), "unknown device: no windows");
+
+        List<TelemetryWindow> windows =
+                telemetry.listWindows(list(device).build()).getWindowsList();
+        TelemetryWindow w3 = windows.get(2);
+        assertEquals("simulator", w3.getSource());
+        assertEquals(4, w3.getClientErrorCount());
+        assertEquals(0, w3.getErrorCount());
+        assertEquals(10, w3.getInferenceCount());
+        assertEquals(2, w3.getSampleCount(), "the sample's size is kept");
+        assertEquals(0, w3.getInputSampleCount(), "input_sample is left empty");
+        assertEquals(ProtoTime.of(end(3)), w3.getWindowEnd());
+        assertEquals(ProtoTime.of(end(3).minusSeconds(60)), w3.getWindowStart());
+        assertEquals("dep-alpha", w3.getDeploymentId());
+        assertEquals(Map.of("normal", 10L), w3.getPredictedClassCountsMap());
+        assertEquals("live", windows.get(0).getSource(), "a window without a source is live");
+        assertEquals(2, windows.get(0).getErrorCount());
+    }
+
+    @Test
+    void zeroLimitMeansFiftyNewest() {
+        String device = "many-" + UUID.randomUUID();
+        for (int i = 1; i <= 52; i++) {
+            report(summary("m" + i, device, "alpha", 1, i));
+        }
+        List<String> ids = ids(list(device).build());
+        assertEquals(50, ids.size());
+        assertEquals("m52", ids.get(0));
+        assertEquals("m3", ids.get(49));
+        assertEquals(52, ids(list(device).setLimit(500).build()).size());
+    }
+
+    @Test
+    void badListRequestsNameTheField() {
+        assertInvalid(list("").build(), "device_id is required");
+        assertInvalid(list("  ").build(), "device_id is required");
+        assertInvalid(list("dev").setLimit(501).build(), "limit must be between 0 and 500");
+        assertInvalid(list("dev").setLimit(-1).build(), "limit must be between 0 and 500");
+        assertInvalid(list("dev").setModelName("m").setModelVersion(-1).build(), "model_version must be >= 0");
+        assertInvalid(list("dev").setModelVersion(2).build(), "model_version needs model_name");
+    }
+
+    @Test
+    void errorOnlyWindowsAreStoredAndClientErrorsKeptApart() throws Exception {
+        String model = "gate-" + UUID.randomUUID().toString().substring(0, 8);
+        String device = "gate-dev-" + UUID.randomUUID();
+        publishDeployed(model);
+        await(
+                "deployment seen",
+                () -> given().get("/models/" + model + "/drift").statusCode() == 200);
+
+        // every inference failed: nothing to divide, nothing to buffer, but stored
+        TelemetryAck ack = telemetry.report(TelemetryWindow.newBuilder()
+                .setWindowId("errors-only-" + device)
+                .setDeviceId(device)
+                .setModelName(model)
+                .setModelVersion(1)
+                .setErrorCount(7)
+                .setClientErrorCount(3)
+                .setFeatureCount(2) // as an agent sends it: statistics of no inference
+                .addFeatureStats(EMPTY_STATS)
+                .addFeatureStats(EMPTY_STATS)
+                .setWindowStart(ProtoTime.of(end(1).minusSeconds(60)))
+                .setWindowEnd(ProtoTime.of(end(1)))
+                .build());
+        assertTrue(ack.getAccepted());
+        assertEquals(-1.0, ack.getDriftScore());
+        // inputs sampled in a window without a single successful inference are not what the model saw
+        report(summary("failed-inputs", device, model, 1, 2)
+                .setInferenceCount(0)
+                .setErrorCount(2));
+        report(summary("sim", device, model, 1, 3).setSource("simulator"));
+        report(summary("live", device, model, 1, 4).setClientErrorCount(1));
+
+        JsonPath view = given().get("/devices/" + device + "/telemetry")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertEquals(
+                List.of("live-" + device, "sim-" + device, "failed-inputs-" + device, "errors-only-" + device),
+                view.getList("windows.windowId"));
+        assertEquals(List.of(true, true, false, false), view.getList("windows.buffered"));
+        assertEquals(List.of("live", "simulator", "live", "live"), view.getList("windows.source"));
+        assertEquals(List.of(1, 0, 0, 3), view.getList("windows.clientErrorCount"));
+        assertEquals(List.of(0, 0, 2, 7), view.getList("windows.errorCount"));
+        assertEquals(List.of(10, 10, 0, 0), view.getList("windows.inferenceCount"));
+        assertEquals(4, given().get("/models/" + model + "/drift").jsonPath().getInt("sampleCount"));
+
+        List<TelemetryWindow> all = telemetry
+                .listWindows(list(device).setModelName(model).setModelVersion(1).build())
+                .getWindowsList();
+        assertEquals(4, all.size());
+        TelemetryWindow errorsOnly = all.get(3);
+        assertEquals("errors-only-" + device, errorsOnly.getWindowId());
+        assertEquals(0, errorsOnly.getInferenceCount());
+        assertEquals(7, errorsOnly.getErrorCount());
+        assertEquals(3, errorsOnly.getClientErrorCount());
+        assertEquals("live", errorsOnly.getSource());
+    }
+
+    @Test
+    void badSourcesAndNegativeClientErrorsAreRefused() {
+        TelemetryWindow ok = summary("bad-src", "dev-bad", "alpha", 1, 1).build();
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> telemetry.report(ok.toBuilder()
+                        .setSource("replay")
+                        .setClientErrorCount(-1)
+                        .build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(
+                e.getStatus().getDescription().contains("source must be"),
+                e.getStatus().getDescription());
+        assertTrue(
+                e.getStatus().getDescription().contains("client_error_count must be >= 0"),
+                e.getStatus().getDescription());
+    }
+
+    private static Instant end(int minute) {
+        return T0.plusSeconds(60L * minute);
+    }
+
+    /** A window of 10 inferences ending at minute {@code minute}, with a 2-row sample of 2 features. */
+    private static TelemetryWindow.Builder summary(String id, String device, String model, int version, int minute) {
+        return TelemetryWindow.newBuilder()
+                .setWindowId(id + "-" + device)
+                .setDeviceId(device)
+                .setModelName(model)
+                .setModelVersion(version)
+                .setVariantId(model + "-v" + version + "-cpu-fp32")
+                .setDeploymentId("dep-" + model)
+                .setWindowStart(ProtoTime.of(end(minute).minusSeconds(60)))
+                .setWindowEnd(ProtoTime.of(end(minute)))
+                .setInferenceCount(10)
+                .setFeatureCount(2)
+                .setSampleCount(2)
+                .addInputSample(0.5f)
+                .addInputSample(1.5f)
+                .addInputSample(2.5f)
+                .addInputSample(3.5f)
+                .putPredictedClassCounts("normal", 10)
+                .setLatencyP50Us(12)
+                .setLatencyP99Us(30);
+    }
+
+    private void report(TelemetryWindow.Builder w) {
+        assertTrue(telemetry.report(w.build()).getAccepted());
+    }
+
+    private static ListWindowsRequest.Builder list(String device) {
+        return ListWindowsRequest.newBuilder().setDeviceId(device);
+    }
+
+    private List<String> ids(ListWindowsRequest request) {
+        return telemetry.listWindows(request).getWindowsList().stream()
+                .map(w -> w.getWindowId().substring(0, w.getWindowId().indexOf('-')))
+                .toList();
+    }
+
+    private void assertInvalid(ListWindowsRequest r, String expected) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> telemetry.listWindows(r));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(
+                e.getStatus().getDescription().contains(expected), e.getStatus().getDescription());
+    }
+
+    private static void publishDeployed(String model) {
+        Deployed event = Deployed.newBuilder()
+                .setMeta(Events.newMeta("deployment-service", UUID.randomUUID().toString(), ""))
+                .setDeploymentId("dep-" + model)
+                .setModelName(model)
+                .setModelVersion(1)
+                .setVariantId(model + "-v1-cpu-fp32")
+                .addDeviceIds("gate-dev")
+                .setDevicesTargeted(1)
+                .setDevicesActive(1)
+                .setSnapshotId(model + "@v1")
+                .setPhase("completed")
+                .build();
+        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+        try (var producer = new KafkaProducer<>(
+                Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.DEPLOYED, model, event.toByteArray()))
+                    .get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish Deployed", e);
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+}
