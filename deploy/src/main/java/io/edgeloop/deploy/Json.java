@@ -39,6 +39,13 @@ final class Json {
                 .POST(HttpRequest.BodyPublishers.ofString(write(body))));
     }
 
+    /** POSTs raw bytes ({@code application/octet-stream}), e.g. an ONNX model upload. */
+    static Reply postBytes(String url, byte[] body) {
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
     static Reply put(String url, Object body) {
         return send(HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/json")

@@ -48,6 +48,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
     private final List<String> agentUrls = new ArrayList<>();
     private final List<String> deviceIds = new ArrayList<>();
+    private final List<Integer> agentGrpcPorts = new ArrayList<>();
     private EmbeddedKafka kafka;
     private EmbeddedPostgresServer postgres;
     private TraceSink traceSink;
@@ -144,6 +145,7 @@ public final class LocalStack implements AutoCloseable {
             int grpcPort = fixed ? 9089 + i : Ports.free();
             processes.add(startAgent(home, deviceId, port, grpcPort, i, spanEndpoint));
             agentUrls.add("http://127.0.0.1:" + port);
+            agentGrpcPorts.add(grpcPort);
             deviceIds.add(deviceId);
         }
         for (int i = 0; i < agentUrls.size(); i++) {
@@ -214,7 +216,9 @@ public final class LocalStack implements AutoCloseable {
         cmd.add("-Dquarkus.grpc.server.port=" + grpcPort); // KServe v2 / Open Inference Protocol
         cmd.add("-Dedgeloop.agent.device-id=" + deviceId);
         cmd.add("-Dedgeloop.agent.model-dir=" + workDir.resolve("agents/" + deviceId + "/models"));
+        cmd.add("-Dedgeloop.agent.simulator.enabled=" + cfg.simulator);
         cmd.add("-Dedgeloop.agent.simulator.seed=" + (1000 + index));
+        cfg.agentLabels.apply(index).forEach((k, v) -> cmd.add("-Dedgeloop.agent.labels." + k + "=" + v));
         cmd.add("-Dquarkus.otel.service.name=" + deviceId);
         cmd.addAll(commonProps(spanEndpoint));
         cmd.add("-jar");
@@ -315,6 +319,11 @@ public final class LocalStack implements AutoCloseable {
         return List.copyOf(agentUrls);
     }
 
+    /** The agents' KServe v2 gRPC ports on 127.0.0.1, in {@link #deviceIds()} order. */
+    public List<Integer> agentGrpcPorts() {
+        return List.copyOf(agentGrpcPorts);
+    }
+
     public List<String> deviceIds() {
         return List.copyOf(deviceIds);
     }
@@ -397,6 +406,8 @@ public final class LocalStack implements AutoCloseable {
         private int agents = 2;
         private boolean zipkin;
         private boolean fixedPorts;
+        private boolean simulator = true;
+        private java.util.function.IntFunction<Map<String, String>> agentLabels = i -> Map.of();
         private Consumer<String> log = System.out::println;
 
         /** Repository root (where the service modules were built). */
@@ -426,6 +437,21 @@ public final class LocalStack implements AutoCloseable {
         /** Use the documented ports (8081-8086, 9081-9086, 8090+, Kafka 9092, PostgreSQL 5432) instead of free ones. */
         public Builder fixedPorts(boolean fixedPorts) {
             this.fixedPorts = fixedPorts;
+            return this;
+        }
+
+        /**
+         * Whether the agents run their built-in sensor simulator (the demo's stand-in for sensors; default true).
+         * Agents ship with it off.
+         */
+        public Builder simulator(boolean simulator) {
+            this.simulator = simulator;
+            return this;
+        }
+
+        /** Labels of agent {@code i} (1-based), sent when it registers; none by default. */
+        public Builder agentLabels(java.util.function.IntFunction<Map<String, String>> agentLabels) {
+            this.agentLabels = agentLabels;
             return this;
         }
 

@@ -53,6 +53,7 @@ public final class LoopDriver {
         String data = stack.url("data-service");
 
         log.accept("== iteration 1: labelled data from the original sensor mounting");
+        setPolicy();
         Json.put(
                         data + "/datasets/" + DATASET,
                         Map.of("featureNames", SensorSimulator.FEATURES, "labels", SensorSimulator.LABELS))
@@ -137,6 +138,28 @@ public final class LoopDriver {
                 stageTimeout,
                 "ModelOptimized for v" + version);
         return events.await(Deployed.class, e -> e.getModelVersion() == version, stageTimeout, "Deployed v" + version);
+    }
+
+    /**
+     * The demo's deployment policy for its model: every device, new versions roll out by themselves (canary of half
+     * the fleet, 5 s soak and health gate, then the rest), and a candidate must reach 70% accuracy and may not be more
+     * than 5 points worse than the version in production on the same test data. Without a policy a model is
+     * registered and compiled but deployed nowhere.
+     */
+    private void setPolicy() {
+        Map<String, Object> rollout = new LinkedHashMap<>();
+        rollout.put("canaryPercent", 50);
+        rollout.put("wavePercents", List.of(100));
+        rollout.put("soakTimeMs", 5000);
+        Map<String, Object> policy = new LinkedHashMap<>();
+        policy.put("selector", Map.of());
+        policy.put("autoRollout", true);
+        policy.put("rollout", rollout);
+        policy.put("promotion", Map.of("minAccuracy", 0.7, "maxAccuracyDrop", 0.05));
+        Json.put(stack.url("deployment-service") + "/policies/" + DATASET, policy)
+                .expect(200, 201);
+        log.accept("deployment policy for " + DATASET + ": every device, canary 50% -> soak 5 s + gate -> 100%;"
+                + " promotion: accuracy >= 0.70 and at most 0.05 below production");
     }
 
     /** What became of each DriftDetected: the snapshot it caused, or why none was cut. */

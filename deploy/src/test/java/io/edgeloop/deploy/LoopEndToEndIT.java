@@ -18,11 +18,16 @@ import org.junit.jupiter.api.Test;
  */
 class LoopEndToEndIT {
 
-    @Test
-    void driftTriggersRetrainingAndTheDevicesEndOnTheNewModel() throws Exception {
-        Path home = Path.of(System.getProperty("edgeloop.home", ".."))
+    /** The repository root the services were built in ({@code -Dedgeloop.home}, default the parent folder). */
+    static Path home() {
+        return Path.of(System.getProperty("edgeloop.home", ".."))
                 .toAbsolutePath()
                 .normalize();
+    }
+
+    @Test
+    void driftTriggersRetrainingAndTheDevicesEndOnTheNewModel() throws Exception {
+        Path home = home();
         Path workDir;
         try (LocalStack stack = LocalStack.builder()
                         .home(home)

@@ -51,7 +51,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = FakeMonitoring.class, restrictToAnnotatedClass = false)
 class DeploymentFlowTest {
     @GrpcClient("devices")
     Channel channel;
@@ -134,8 +133,10 @@ class DeploymentFlowTest {
                 .statusCode(200)
                 .body("labels.site", equalTo("plant-1"))
                 .body("capabilities.runtime", equalTo("onnxruntime"))
-                .body("desired.deploymentId", equalTo(deploymentId))
-                .body("reported.state", equalTo("ACTIVE"))
+                .body("models[0].modelName", equalTo("vibration"))
+                .body("models[0].desired.deploymentId", equalTo(deploymentId))
+                .body("models[0].reported.state", equalTo("ACTIVE"))
+                .body("models[0].inSync", equalTo(true))
                 .body("inSync", equalTo(true))
                 .body("connected", equalTo(true));
 

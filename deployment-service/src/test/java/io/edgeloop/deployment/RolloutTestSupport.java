@@ -42,6 +42,20 @@ final class RolloutTestSupport {
         return DeviceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
     }
 
+    /**
+     * Waits until {@code condition} holds (polled every 50 ms, at most {@link #WAIT_S} s): a condition, not a fixed
+     * sleep.
+     */
+    static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + WAIT_S + " s: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** Publishes {@code event} keyed by its model name, as compiler-service does. */
     static void produce(ModelOptimized event) throws Exception {
         Properties p = new Properties();
@@ -121,6 +135,20 @@ final class RolloutTestSupport {
                         "no assignment within " + WAIT_S + " s (stream ended: " + end.getNow(null) + ")");
             }
             return a;
+        }
+
+        /** The next assignment, which must be for {@code model} (an assignment of another model fails the test). */
+        Assignment nextFor(String model) throws InterruptedException {
+            Assignment a = next();
+            assertEquals(model, a.getModelName(), "assignment of another model: " + a);
+            return a;
+        }
+
+        /** The assignments received so far and not yet taken. */
+        java.util.List<Assignment> drain() {
+            java.util.List<Assignment> out = new java.util.ArrayList<>();
+            received.drainTo(out);
+            return out;
         }
 
         void assertNothing(Duration d) throws InterruptedException {

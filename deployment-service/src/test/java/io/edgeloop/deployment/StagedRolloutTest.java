@@ -17,7 +17,7 @@ import io.edgeloop.deployment.RolloutTestSupport.Watch;
 import io.edgeloop.deployment.gate.GateRequest;
 import io.edgeloop.deployment.gate.GateVerdict;
 import io.edgeloop.deployment.gate.HealthGate;
-import io.edgeloop.deployment.gate.MonitoringHealthGate;
+import io.edgeloop.deployment.gate.TelemetryHealthGate;
 import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
 import io.edgeloop.proto.deployment.v1.Assignment;
@@ -53,7 +53,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = FakeMonitoring.class, restrictToAnnotatedClass = false)
 class StagedRolloutTest {
     @GrpcClient("devices")
     Channel channel;
@@ -142,11 +141,11 @@ class StagedRolloutTest {
         given().get("/devices/" + d2)
                 .then()
                 .statusCode(200)
-                .body("lastGoodDeploymentId", equalTo(rollout))
-                .body("inSync", equalTo(true));
+                .body("models[0].lastGoodDeploymentId", equalTo(rollout))
+                .body("models[0].inSync", equalTo(true));
         // label selection: the outsider never got an assignment
         wx.assertNothing(Duration.ofMillis(100));
-        given().get("/devices/" + outsider).then().statusCode(200).body("desired", nullValue());
+        given().get("/devices/" + outsider).then().statusCode(200).body("models", hasSize(0));
     }
 
     @Test
@@ -167,18 +166,18 @@ class StagedRolloutTest {
         String rollout = c2.getDeploymentId();
         assertEquals(2, c2.getModelVersion());
         wc.cancel(); // the canary disconnects while its gate is evaluated
-        FakeMonitoring.put(
+        FakeTelemetry.put(
                 c,
                 List.of(
-                        FakeMonitoring.window("faulty", 2, 60, 40, 900, Map.of("normal", 60L)),
-                        FakeMonitoring.window("faulty", 1, 100, 0, 800, Map.of("normal", 100L))));
+                        FakeTelemetry.window("faulty", 2, 60, 40, 900, Map.of("normal", 60L)),
+                        FakeTelemetry.window("faulty", 1, 100, 0, 800, Map.of("normal", 100L))));
         report(c, c2, DeviceModelState.ACTIVE);
 
         Deployed rolledBack = awaitDeployed(rollout, "rolled-back", 1);
         assertEquals(List.of(c), rolledBack.getDeviceIdsList());
         assertEquals(0, rolledBack.getDevicesActive());
         assertEquals(2, rolledBack.getModelVersion());
-        assertTrue(FakeMonitoring.requests(c) > 0, "the gate read monitoring over HTTP");
+        assertTrue(FakeTelemetry.requests(c) > 0, "the gate read monitoring over gRPC");
         given().get("/rollouts/" + rollout)
                 .then()
                 .statusCode(200)
@@ -205,8 +204,9 @@ class StagedRolloutTest {
                 given().get("/devices").then().statusCode(200).extract().path("$");
         for (Map<String, Object> dev : devices) {
             if (List.of(c, o).contains((String) dev.get("id"))) {
-                assertEquals(c1.getDeploymentId(), ((Map<?, ?>) dev.get("desired")).get("deploymentId"));
-                assertEquals(1, ((Map<?, ?>) dev.get("reported")).get("modelVersion"), "no device left on v2");
+                Map<?, ?> model = (Map<?, ?>) ((List<?>) dev.get("models")).get(0);
+                assertEquals(c1.getDeploymentId(), ((Map<?, ?>) model.get("desired")).get("deploymentId"));
+                assertEquals(1, ((Map<?, ?>) model.get("reported")).get("modelVersion"), "no device left on v2");
             }
         }
         given().post("/rollouts/" + rollout + "/rollback").then().statusCode(409);
@@ -216,14 +216,14 @@ class StagedRolloutTest {
     void pauseResumeAndManualRollbackWithAFakeGate() throws Exception {
         List<GateRequest> evaluated = new CopyOnWriteArrayList<>();
         // QuarkusMock needs an instance of the bean class; the override never touches monitoring
-        HealthGate fake = new MonitoringHealthGate() {
+        HealthGate fake = new TelemetryHealthGate() {
             @Override
             public GateVerdict evaluate(GateRequest request) {
                 evaluated.add(request);
                 return GateVerdict.pass(List.of("fake gate"), GateVerdict.Metrics.NONE);
             }
         };
-        QuarkusMock.installMockForType((MonitoringHealthGate) fake, MonitoringHealthGate.class);
+        QuarkusMock.installMockForType((TelemetryHealthGate) fake, TelemetryHealthGate.class);
 
         String run = "m" + UUID.randomUUID().toString().substring(0, 8);
         String m1 = run + "-1";
@@ -299,7 +299,7 @@ class StagedRolloutTest {
         assertTrue(off.getUnassigned());
         assertEquals(rollout, off.getDeploymentId());
         assertEquals(rollout, off.getRolloutId());
-        assertEquals("", off.getModelName());
+        assertEquals("firstever", off.getModelName(), "only that model is unloaded");
         assertEquals("", off.getArtifactSha256());
         assertTrue(off.getReason().contains("no earlier completed deployment"), off.getReason());
         Deployed rb = awaitDeployed(rollout, "rolled-back", 1);
@@ -307,11 +307,11 @@ class StagedRolloutTest {
         given().get("/devices/" + dev)
                 .then()
                 .statusCode(200)
-                .body("desired", nullValue())
-                .body("desiredState", equalTo("UNASSIGNED"))
-                .body("unassigned.deploymentId", equalTo(rollout))
-                .body("unassigned.reason", containsString("rolled back"))
-                .body("inSync", equalTo(false));
+                .body("models[0].desired", nullValue())
+                .body("models[0].desiredState", equalTo("UNASSIGNED"))
+                .body("models[0].unassigned.deploymentId", equalTo(rollout))
+                .body("models[0].unassigned.reason", containsString("rolled back"))
+                .body("models[0].inSync", equalTo(false));
 
         // the agent unloads and says so: the twin is in sync
         assertTrue(blocking()
@@ -323,9 +323,9 @@ class StagedRolloutTest {
                 .getAccepted());
         given().get("/devices/" + dev)
                 .then()
-                .body("reported.state", equalTo("UNLOADED"))
-                .body("reported.deploymentId", equalTo(rollout))
-                .body("inSync", equalTo(true));
+                .body("models[0].reported.state", equalTo("UNLOADED"))
+                .body("models[0].reported.deploymentId", equalTo(rollout))
+                .body("models[0].inSync", equalTo(true));
         given().get("/rollouts/" + rollout).then().body("targets[0].state", equalTo("ROLLED_BACK"));
 
         // sent again on reconnect and in Register's current
@@ -346,9 +346,9 @@ class StagedRolloutTest {
         assertTrue(!a2.getDeploymentId().equals(rollout));
         given().get("/devices/" + dev)
                 .then()
-                .body("desiredState", equalTo("ASSIGNED"))
-                .body("desired.deploymentId", equalTo(a2.getDeploymentId()))
-                .body("unassigned", nullValue());
+                .body("models[0].desiredState", equalTo("ASSIGNED"))
+                .body("models[0].desired.deploymentId", equalTo(a2.getDeploymentId()))
+                .body("models[0].unassigned", nullValue());
     }
 
     @Test

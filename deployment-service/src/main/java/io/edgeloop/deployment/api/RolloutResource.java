@@ -29,8 +29,8 @@ import java.util.function.Supplier;
 
 /**
  * Staged rollouts: status and history ({@code GET /rollouts}, {@code GET /rollouts/{id}} with waves, gate results and
- * reasons) and manual control ({@code POST /rollouts/{id}/pause|resume|rollback}: 404 unknown, 409 when the rollout
- * is in a state that does not allow it).
+ * reasons) and manual control ({@code POST /rollouts/{id}/start|pause|resume|rollback}: 404 unknown, 409 when the
+ * rollout is in a state that does not allow it).
  */
 @Path("/rollouts")
 @Produces(MediaType.APPLICATION_JSON)
@@ -67,6 +67,21 @@ public class RolloutResource {
     @GET
     @Path("/{id}")
     public Views.Rollout get(@PathParam("id") String id) {
+        return load(id);
+    }
+
+    /**
+     * Starts a HELD rollout with the model's current policy (promotion gate first): 409 unless HELD, 422 when still no
+     * policy matches the model.
+     */
+    @POST
+    @Path("/{id}/start")
+    public Views.Rollout start(@PathParam("id") String id) {
+        try {
+            control(() -> rollouts.start(id));
+        } catch (RolloutService.NoPolicyException e) {
+            throw ApiException.invalid(e.getMessage(), List.of(new Problem.FieldError("policy", e.getMessage())));
+        }
         return load(id);
     }
 

@@ -1,12 +1,10 @@
 package io.edgeloop.deployment.api;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.edgeloop.deployment.domain.RolloutSettings;
 import io.edgeloop.deployment.persistence.DeploymentEntity;
 import io.edgeloop.deployment.persistence.DeploymentStatus;
 import io.edgeloop.deployment.persistence.DeploymentTargetEntity;
 import io.edgeloop.deployment.persistence.DeploymentVariantEntity;
-import io.edgeloop.deployment.persistence.DeviceEntity;
 import io.edgeloop.deployment.persistence.RolloutGateEntity;
 import io.edgeloop.deployment.persistence.RolloutHistoryEntity;
 import io.edgeloop.deployment.persistence.TargetState;
@@ -19,107 +17,6 @@ import java.util.TreeMap;
 /** JSON views of the fleet returned by the REST API. */
 public final class Views {
     private Views() {}
-
-    /** Hardware and runtime a device reported at registration. */
-    public record Capabilities(
-            String architecture,
-            int ramMb,
-            String runtime,
-            String runtimeVersion,
-            List<String> accelerators,
-            int storageMb) {}
-
-    /** What a device should run. */
-    public record Desired(
-            String deploymentId, String modelName, int modelVersion, String variantId, String artifactSha256) {}
-
-    /**
-     * Why a device should run no model.
-     *
-     * @param deploymentId the rolled-back deployment that left it without an earlier one to return to
-     */
-    public record Unassigned(String deploymentId, String reason) {}
-
-    /** What a device last reported. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Reported(
-            String deploymentId,
-            TargetState state,
-            String modelName,
-            int modelVersion,
-            String variantId,
-            String message,
-            Instant reportedAt) {}
-
-    /**
-     * A device twin.
-     *
-     * @param connected whether the device has a live WatchAssignments stream to this instance
-     * @param desired the model it should run; null when it has none
-     * @param desiredState {@code NONE} (never assigned), {@code ASSIGNED} (run {@code desired}) or {@code UNASSIGNED}
-     *     (run no model: a rollback left it without an earlier deployment; see {@code unassigned})
-     * @param unassigned why it should run nothing (only with {@code UNASSIGNED})
-     * @param inSync whether it reported ACTIVE for its desired deployment (UNLOADED for its unassigned state)
-     */
-    public record Device(
-            String id,
-            Map<String, String> labels,
-            Capabilities capabilities,
-            Instant registeredAt,
-            Instant lastSeenAt,
-            boolean connected,
-            Desired desired,
-            String desiredState,
-            Unassigned unassigned,
-            Reported reported,
-            boolean inSync,
-            String lastGoodDeploymentId) {
-        static Device of(DeviceEntity d, DeploymentEntity desired, boolean connected) {
-            Reported reported = d.reportedState == null
-                    ? null
-                    : new Reported(
-                            d.reportedDeploymentId,
-                            d.reportedState,
-                            d.reportedModelName,
-                            d.reportedModelVersion,
-                            d.reportedVariantId,
-                            d.reportedMessage,
-                            d.reportedAt);
-            boolean unassigned = d.isUnassigned();
-            boolean inSync = unassigned
-                    ? d.unassignedByDeploymentId.equals(d.reportedDeploymentId)
-                            && d.reportedState == TargetState.UNLOADED
-                    : desired != null
-                            && desired.id.equals(d.reportedDeploymentId)
-                            && d.reportedState == TargetState.ACTIVE;
-            return new Device(
-                    d.id,
-                    new TreeMap<>(d.labels),
-                    new Capabilities(
-                            d.architecture,
-                            d.ramMb,
-                            d.runtime,
-                            d.runtimeVersion,
-                            d.acceleratorList(),
-                            d.storageMb == null ? 0 : d.storageMb),
-                    d.registeredAt,
-                    d.lastSeenAt,
-                    connected,
-                    desired == null
-                            ? null
-                            : new Desired(
-                                    desired.id,
-                                    desired.modelName,
-                                    desired.modelVersion,
-                                    desired.variantId,
-                                    desired.artifactSha256),
-                    unassigned ? "UNASSIGNED" : d.desiredDeploymentId != null ? "ASSIGNED" : "NONE",
-                    unassigned ? new Unassigned(d.unassignedByDeploymentId, d.unassignedReason) : null,
-                    reported,
-                    inSync,
-                    d.lastGoodDeploymentId);
-        }
-    }
 
     /**
      * One device of a deployment.
@@ -213,7 +110,8 @@ public final class Views {
             double maxPredictionShift,
             long minInferences,
             long activationTimeoutMs,
-            long gateTimeoutMs) {
+            long gateTimeoutMs,
+            String onNoTelemetry) {
         static RolloutSettingsView of(RolloutSettings s) {
             return new RolloutSettingsView(
                     s.canaryPercent(),
@@ -224,7 +122,8 @@ public final class Views {
                     s.maxPredictionShift(),
                     s.minInferences(),
                     s.activationTimeout().toMillis(),
-                    s.gateTimeout().toMillis());
+                    s.gateTimeout().toMillis(),
+                    s.onNoTelemetry());
         }
     }
 
@@ -235,6 +134,7 @@ public final class Views {
             int windows,
             long inferences,
             long errors,
+            long clientErrors,
             double errorRate,
             double latencyP99Us,
             Double predictionShift,
@@ -247,6 +147,7 @@ public final class Views {
                     g.windows,
                     g.inferences,
                     g.errors,
+                    g.clientErrors == null ? 0 : g.clientErrors,
                     g.errorRate,
                     g.latencyP99Us,
                     g.predictionShift,
@@ -282,6 +183,7 @@ public final class Views {
             int modelVersion,
             DeploymentStatus status,
             String statusReason,
+            String policyName,
             Map<String, String> selector,
             RolloutSettingsView settings,
             Integer currentWave,
@@ -313,6 +215,10 @@ public final class Views {
                 String state;
                 if (gate != null) {
                     state = "PASS".equals(gate.outcome) ? "PASSED" : "FAILED";
+                } else if (d.status == DeploymentStatus.HELD) {
+                    state = "HELD";
+                } else if (d.status == DeploymentStatus.REJECTED) {
+                    state = "REJECTED";
                 } else if (wave > current && d.isActive()) {
                     state = "PENDING";
                 } else if (wave == current && d.status == DeploymentStatus.ROLLING_OUT) {
@@ -337,6 +243,7 @@ public final class Views {
                     d.modelVersion,
                     d.status,
                     d.statusReason,
+                    d.policyName,
                     new TreeMap<>(d.selector),
                     RolloutSettingsView.of(d.settings()),
                     d.currentWave,

@@ -1,5 +1,5 @@
 /**
- * REST API of the fleet: devices (desired vs reported state), deployments, and staged rollouts (status, waves, gate
- * results, history; pause / resume / rollback). Errors are problem+json.
+ * REST API of the fleet: devices (desired vs reported state per model), deployments, staged rollouts (status, waves,
+ * gate results, history; start / pause / resume / rollback) and deployment policies. Errors are problem+json.
  */
 package io.edgeloop.deployment.api;

@@ -18,11 +18,15 @@ public interface DeploymentConfig {
     @WithDefault("500")
     int maxPageSize();
 
-    /** Base URL of monitoring-service's REST API (health gates read {@code GET /devices/{id}/telemetry}). */
+    /**
+     * Deprecated, ignored: monitoring is read over gRPC ({@code quarkus.grpc.clients.telemetry.*}). Kept (with its old
+     * default) so older configurations and manifests still start.
+     */
+    @Deprecated
     @WithDefault("http://127.0.0.1:8086")
     String monitoringUrl();
 
-    /** Timeout of one monitoring HTTP request. */
+    /** Deadline of one telemetry {@code ListWindows} call. */
     @WithDefault("5s")
     Duration monitoringTimeout();
 
@@ -84,13 +88,19 @@ public interface DeploymentConfig {
         @WithDefault("5m")
         Duration activationTimeout();
 
-        /** How long after the soak time a gate may wait for telemetry (min-inferences) before it fails. */
+        /**
+         * How long after the soak time a gate may wait (monitoring unreachable, no telemetry, min-inferences) before
+         * it fails.
+         */
         @WithDefault("2m")
         Duration gateTimeout();
 
-        /** Whether an unreachable monitoring-service fails the gate (else it counts as "no telemetry"). */
-        @WithDefault("false")
-        boolean requireMonitoring();
+        /** {@code fail}: a wave without any telemetry waits, then fails after gate-timeout; {@code pass}: it passes. */
+        @WithDefault("fail")
+        String onNoTelemetry();
+
+        /** Deprecated, ignored: an unreachable monitoring-service always holds the wave, then fails the gate. */
+        Optional<Boolean> requireMonitoring();
 
         /** Telemetry windows read per device and gate. */
         @WithDefault("50")
@@ -99,8 +109,25 @@ public interface DeploymentConfig {
         /** Label selector of the fleet (all labels must match); empty = every device. */
         Map<String, String> selector();
 
-        /** Overrides per model name ({@code edgeloop.deployment.rollout.models."<model>".*}). */
+        /**
+         * Config-defined deployment policies per model name ({@code edgeloop.deployment.rollout.models."<model>".*});
+         * REST policies ({@code /policies}) take precedence.
+         */
         Map<String, ModelRollout> models();
+    }
+
+    /** Promotion gate defaults ({@code edgeloop.deployment.promotion.*}), for policies that omit them. */
+    Promotion promotion();
+
+    /** Promotion gate defaults. */
+    interface Promotion {
+        /** Lowest candidate accuracy (0 = none). */
+        @WithDefault("0")
+        double minAccuracy();
+
+        /** Largest accuracy drop below the production version on the same samples. */
+        @WithDefault("0.02")
+        double maxAccuracyDrop();
     }
 
     /** Per-model overrides of the rollout defaults; anything unset inherits the default. */
@@ -122,6 +149,15 @@ public interface DeploymentConfig {
         Optional<Duration> activationTimeout();
 
         Optional<Duration> gateTimeout();
+
+        Optional<String> onNoTelemetry();
+
+        /** Whether new versions start rolling out on their own (default true). */
+        Optional<Boolean> autoRollout();
+
+        Optional<Double> minAccuracy();
+
+        Optional<Double> maxAccuracyDrop();
 
         /** Replaces the default selector when non-empty. */
         Map<String, String> selector();

@@ -1,72 +1,103 @@
 package io.edgeloop.deployment.domain;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.edgeloop.deployment.persistence.DeploymentEntity;
 import io.edgeloop.deployment.persistence.DeploymentTargetEntity;
-import io.edgeloop.deployment.persistence.DeviceEntity;
+import io.edgeloop.deployment.persistence.DeploymentVariantEntity;
+import io.edgeloop.deployment.persistence.DeviceModelEntity;
 import io.edgeloop.proto.deployment.v1.Assignment;
-import java.util.Optional;
+import io.edgeloop.proto.model.v1.ModelSignature;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Maps deployments and their per-device targets to the gRPC desired-state message. */
+/** Maps deployments, per-device targets and twin slots to the gRPC desired-state message (one per device and model). */
 public final class Assignments {
     private Assignments() {}
 
     /**
      * The assignment of {@code d} for the device of {@code target}: the variant chosen for that device (the
      * deployment's recommended variant when {@code target} is null or predates per-device variants), its registry
-     * signature, the rollout id and the variant's target profile. Class labels and feature count stay empty:
-     * ModelOptimized does not carry them and the agent reads them from the ONNX model's metadata.
+     * signature, ModelSignature and RAM estimate, the model's class labels, the rollout id and {@code revision}.
      */
-    public static Assignment of(DeploymentEntity d, DeploymentTargetEntity target) {
+    public static Assignment of(DeploymentEntity d, DeploymentTargetEntity target, long revision) {
         boolean own = target != null && target.variantId != null;
+        String variantId = own ? target.variantId : d.variantId;
         Assignment.Builder b = Assignment.newBuilder()
                 .setDeploymentId(d.id)
                 .setRolloutId(d.id)
                 .setModelName(d.modelName)
                 .setModelVersion(d.modelVersion)
-                .setVariantId(own ? target.variantId : d.variantId)
+                .setVariantId(variantId)
                 .setArtifactSha256(own ? target.artifactSha256 : d.artifactSha256)
                 .setSizeBytes(own ? target.sizeBytes : d.sizeBytes)
                 .setFormat(own ? target.format : d.format)
-                .setTraceparent(d.traceparent == null ? "" : d.traceparent);
+                .setTraceparent(d.traceparent == null ? "" : d.traceparent)
+                .addAllClassLabels(d.classLabelList())
+                .setRevision(revision);
         if (own) {
             b.setTarget(nz(target.variantTarget))
                     .setSignature(nz(target.signature))
                     .setSigningKeyId(nz(target.signingKeyId));
         }
+        DeploymentVariantEntity v = DeploymentVariantEntity.<DeploymentVariantEntity>find(
+                        "deploymentId = ?1 and variantId = ?2", d.id, variantId)
+                .firstResult();
+        if (v != null) {
+            b.setRamBytes(Math.max(0, v.ramBytes));
+            ModelSignature spec = signatureSpec(v.signatureSpec);
+            if (spec != null) {
+                b.setSignatureSpec(spec);
+            }
+        }
         return b.build();
     }
 
     /**
-     * The "run nothing" assignment: no model; {@code deploymentId} and {@code rolloutId} name the rolled-back
-     * deployment {@code cause}, with its traceparent, and {@code reason} says why.
+     * The "run no version of {@code modelName}" assignment: {@code deploymentId} and {@code rolloutId} name the
+     * rolled-back deployment {@code cause}, with its traceparent, and {@code reason} says why.
      */
-    public static Assignment unassigned(String causeId, DeploymentEntity cause, String reason) {
+    public static Assignment unassigned(
+            String modelName, String causeId, DeploymentEntity cause, String reason, long revision) {
         return Assignment.newBuilder()
                 .setUnassigned(true)
+                .setModelName(nz(modelName))
                 .setDeploymentId(causeId)
                 .setRolloutId(causeId)
                 .setReason(nz(reason))
                 .setTraceparent(cause == null || cause.traceparent == null ? "" : cause.traceparent)
+                .setRevision(revision)
                 .build();
     }
 
-    /** The current desired assignment of {@code device} (a model or "run nothing"), if it has one. */
-    public static Optional<Assignment> desiredOf(DeviceEntity device) {
-        if (device.isUnassigned()) {
-            DeploymentEntity cause = DeploymentEntity.findById(device.unassignedByDeploymentId);
-            return Optional.of(unassigned(device.unassignedByDeploymentId, cause, device.unassignedReason));
+    /** The assignment of one twin slot, or null when the slot has no desired state. */
+    public static AssignmentPush pushOf(DeviceModelEntity slot) {
+        if (slot.isUnassigned()) {
+            DeploymentEntity cause = DeploymentEntity.findById(slot.unassignedByDeploymentId);
+            return new AssignmentPush(
+                    slot.deviceId,
+                    unassigned(
+                            slot.modelName, slot.unassignedByDeploymentId, cause, slot.unassignedReason, slot.revision),
+                    slot.revision);
         }
-        if (device.desiredDeploymentId == null) {
-            return Optional.empty();
+        if (slot.desiredDeploymentId == null) {
+            return null;
         }
-        return DeploymentEntity.<DeploymentEntity>findByIdOptional(device.desiredDeploymentId)
-                .map(d -> of(d, targetOf(d.id, device.id)));
+        DeploymentEntity d = DeploymentEntity.findById(slot.desiredDeploymentId);
+        return d == null
+                ? null
+                : new AssignmentPush(slot.deviceId, of(d, targetOf(d.id, slot.deviceId), slot.revision), slot.revision);
     }
 
-    /** The push of {@code device}'s current desired assignment, if any. */
-    public static Optional<AssignmentPush> pushOf(DeviceEntity device) {
-        long revision = device.desiredRevision == null ? 0 : device.desiredRevision;
-        return desiredOf(device).map(a -> new AssignmentPush(device.id, a, revision));
+    /** Every current desired assignment of a device (one per model with a desired state), by model name. */
+    public static List<AssignmentPush> pushesOf(String deviceId) {
+        List<AssignmentPush> out = new ArrayList<>();
+        for (DeviceModelEntity slot : Slots.of(deviceId)) {
+            AssignmentPush p = pushOf(slot);
+            if (p != null) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     /** The target row of a device in a deployment, or null. */
@@ -74,6 +105,17 @@ public final class Assignments {
         return DeploymentTargetEntity.<DeploymentTargetEntity>find(
                         "deploymentId = ?1 and deviceId = ?2", deploymentId, deviceId)
                 .firstResult();
+    }
+
+    static ModelSignature signatureSpec(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            return null;
+        }
+        try {
+            return ModelSignature.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            return null;
+        }
     }
 
     private static String nz(String s) {

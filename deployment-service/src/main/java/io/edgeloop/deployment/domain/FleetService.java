@@ -6,8 +6,12 @@ import io.edgeloop.deployment.persistence.DeploymentStatus;
 import io.edgeloop.deployment.persistence.DeploymentTargetEntity;
 import io.edgeloop.deployment.persistence.DeploymentVariantEntity;
 import io.edgeloop.deployment.persistence.DeviceEntity;
+import io.edgeloop.deployment.persistence.DeviceModelEntity;
 import io.edgeloop.deployment.persistence.TargetState;
 import io.edgeloop.kit.outbox.Inbox;
+import io.edgeloop.proto.deployment.v1.Assignment;
+import io.edgeloop.proto.deployment.v1.DeviceCapabilities;
+import io.edgeloop.proto.deployment.v1.DeviceModelState;
 import io.edgeloop.proto.deployment.v1.DeviceStateReport;
 import io.edgeloop.proto.deployment.v1.RegisterDeviceRequest;
 import io.edgeloop.proto.events.v1.ModelOptimized;
@@ -17,6 +21,7 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -45,7 +50,13 @@ public class FleetService {
     Inbox inbox;
 
     @Inject
-    RolloutService rollouts;
+    RolloutPlanner planner;
+
+    @Inject
+    PolicyService policies;
+
+    @Inject
+    FleetTruth fleetTruth;
 
     @Inject
     DeploymentConfig config;
@@ -75,47 +86,55 @@ public class FleetService {
         }
         device.labels.clear();
         device.labels.putAll(request.getLabelsMap());
-        var caps = request.getCapabilities();
+        capabilities(device, request.getCapabilities());
+        device.lastSeenAt = now;
+
+        List<AssignmentPush> pushes = new ArrayList<>();
+        Set<String> followed = new HashSet<>();
+        for (DeploymentEntity active : DeploymentEntity.<DeploymentEntity>list(
+                "status in ?1 order by createdAt desc",
+                List.of(DeploymentStatus.ROLLING_OUT, DeploymentStatus.PAUSED))) {
+            if (!WavePlan.matches(active.selector, device.labels, RolloutPlanner.profile(device, active.modelName))
+                    || !followed.add(active.modelName)) {
+                continue; // per model, a device follows the newest rollout that selects it
+            }
+            if (Assignments.targetOf(active.id, device.id) == null) {
+                planner.join(active, device, now).ifPresent(pushes::add);
+            }
+        }
+        List<Assignment> current = Assignments.pushesOf(device.id).stream()
+                .map(AssignmentPush::assignment)
+                .toList();
+        return new RegisterOutcome(current, pushes);
+    }
+
+    private static void capabilities(DeviceEntity device, DeviceCapabilities caps) {
         device.architecture = caps.getArchitecture();
         device.ramMb = caps.getRamMb();
         device.runtime = caps.getRuntime();
         device.runtimeVersion = caps.getRuntimeVersion();
-        device.accelerators = caps.getAcceleratorsList().isEmpty()
-                ? null
-                : String.join(
-                        ",",
-                        caps.getAcceleratorsList().stream().map(String::trim).toList());
+        device.accelerators = DeviceEntity.join(caps.getAcceleratorsList());
         device.storageMb = caps.getStorageMb();
-        device.lastSeenAt = now;
-
-        Optional<AssignmentPush> push = Optional.empty();
-        for (DeploymentEntity active : DeploymentEntity.<DeploymentEntity>list(
-                "status in ?1 order by createdAt desc",
-                List.of(DeploymentStatus.ROLLING_OUT, DeploymentStatus.PAUSED))) {
-            if (!WavePlan.matches(active.selector, device.labels)) {
-                continue;
-            }
-            if (Assignments.targetOf(active.id, device.id) == null) {
-                push = rollouts.join(active, device, now);
-            }
-            break; // a device follows the newest rollout that selects it
-        }
-        return new RegisterOutcome(Assignments.desiredOf(device), push);
+        device.maxOpset = caps.getMaxOpset();
+        device.opDomains = DeviceEntity.join(caps.getOpDomainsList());
+        device.tensorDatatypes = DeviceEntity.join(caps.getTensorDatatypesList());
+        device.modelMemoryBudgetMb = caps.getModelMemoryBudgetMb();
+        device.maxModels = caps.getMaxModels();
     }
 
     /**
-     * The desired assignment of a registered device, touching its last-seen time.
+     * Every desired assignment of a registered device (one per model), touching its last-seen time.
      *
      * @throws UnknownEntityException when the device is not registered
      */
     @Transactional
-    public Optional<AssignmentPush> assignmentOf(String deviceId) {
+    public List<AssignmentPush> assignmentsOf(String deviceId) {
         DeviceEntity device = DeviceEntity.findById(deviceId);
         if (device == null) {
             throw new UnknownEntityException("device '" + deviceId + "' is not registered");
         }
         device.lastSeenAt = Instant.now();
-        return Assignments.pushOf(device);
+        return Assignments.pushesOf(deviceId);
     }
 
     /** Whether {@code deviceId} is registered. */
@@ -140,14 +159,29 @@ public class FleetService {
             return Optional.empty();
         }
         fleetLock.lock();
-        RolloutSettings settings = RolloutSettings.resolve(config.rollout(), event.getModelName());
         Instant now = Instant.now();
         for (DeploymentEntity old : DeploymentEntity.<DeploymentEntity>list(
-                "modelName = ?1 and status in ?2",
-                event.getModelName(),
-                List.of(DeploymentStatus.ROLLING_OUT, DeploymentStatus.PAUSED))) {
-            rollouts.supersede(old, event.getModelVersion(), now);
+                "modelName = ?1 and status = ?2", event.getModelName(), DeploymentStatus.HELD)) {
+            planner.supersede(old, event.getModelVersion(), now); // a newer version replaces a held one
         }
+        DeploymentEntity d = record(event, variants, traceparent, now);
+        Optional<Policy> policy = policies.resolve(event.getModelName());
+        if (policy.isEmpty() || !policy.get().autoRollout()) {
+            d.status = DeploymentStatus.HELD;
+            d.statusReason = policy.isEmpty()
+                    ? "no deployment policy matches model '" + d.modelName + "'"
+                    : "awaiting approval (policy '" + policy.get().name() + "' has autoRollout=false)";
+            RolloutEvents.history(
+                    d, "held", null, d.statusReason + "; start with POST /rollouts/" + d.id + "/start", now);
+            LOG.infof("rollout %s of %s v%d held: %s", d.id, d.modelName, d.modelVersion, d.statusReason);
+            return Optional.of(List.of());
+        }
+        return Optional.of(planner.begin(d, policy.get(), now));
+    }
+
+    /** Stores the deployment of a ModelOptimized event (status HELD until started) with its variants. */
+    private DeploymentEntity record(
+            ModelOptimized event, List<VariantOption> variants, String traceparent, Instant now) {
         VariantOption recommended = variants.stream()
                 .filter(VariantOption::recommended)
                 .findFirst()
@@ -161,12 +195,14 @@ public class FleetService {
         d.sizeBytes = recommended.sizeBytes();
         d.format = recommended.format();
         d.snapshotId = event.getSnapshotId();
-        d.status = DeploymentStatus.ROLLING_OUT;
+        d.status = DeploymentStatus.HELD;
         d.causeEventId = event.getMeta().getEventId();
         d.correlationId = event.getMeta().getCorrelationId();
         d.traceparent = traceparent;
         d.createdAt = now;
-        d.apply(settings);
+        d.promotionEvidence = event.hasPromotion() ? event.getPromotion().toByteArray() : null;
+        d.classLabels = event.getClassLabelsCount() == 0 ? null : String.join("\n", event.getClassLabelsList());
+        d.apply(RolloutSettings.resolve(config.rollout(), ""));
         d.persist();
         for (VariantOption v : variants) {
             DeploymentVariantEntity e = new DeploymentVariantEntity();
@@ -182,42 +218,26 @@ public class FleetService {
             e.recommended = v.recommended();
             e.signature = v.signature().isEmpty() ? null : v.signature();
             e.signingKeyId = v.signingKeyId().isEmpty() ? null : v.signingKeyId();
+            e.signatureSpec =
+                    v.signatureSpec() == null ? null : v.signatureSpec().toByteArray();
             e.persist();
         }
-        List<AssignmentPush> pushes = rollouts.plan(d, variants, now);
-        return Optional.of(pushes);
+        return d;
     }
 
     /**
-     * Records a device's reported state for a deployment in its twin and its target. Waves advance (and fail) in
-     * {@link RolloutService#advance}; a report for a target that is queued, incompatible or rolled back updates only
-     * the twin, and so does UNLOADED (the device applied an unassigned desired state and runs no model).
+     * Records a device's reported state for a deployment in the twin slot of the report's model (its model_name, else
+     * the deployment's) and in its target. Waves advance (and fail) in {@link RolloutService#advance}; a report for a
+     * target that is queued, incompatible or rolled back updates only the twin, and so does UNLOADED (the device runs
+     * no version of that model). REFUSED fails the target like FAILED, but the slot keeps what the device runs (so does
+     * DOWNLOADING while the slot reports another deployment ACTIVE).
      *
      * @throws IllegalArgumentException for a blank id or an unspecified state
      * @throws UnknownEntityException for an unregistered device or an unknown deployment
      */
     @Transactional
     public void report(DeviceStateReport report) {
-        List<String> problems = new ArrayList<>();
-        if (report.getDeviceId().isBlank()) {
-            problems.add("device_id must not be blank");
-        }
-        if (report.getDeploymentId().isBlank()) {
-            problems.add("deployment_id must not be blank");
-        }
-        TargetState state = switch (report.getState()) {
-            case DOWNLOADING -> TargetState.DOWNLOADING;
-            case ACTIVE -> TargetState.ACTIVE;
-            case FAILED -> TargetState.FAILED;
-            case UNLOADED -> TargetState.UNLOADED;
-            default -> {
-                problems.add("state must be DOWNLOADING, ACTIVE, FAILED or UNLOADED");
-                yield null;
-            }
-        };
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
-        }
+        TargetState state = validate(report);
         fleetLock.lock();
         DeviceEntity device = DeviceEntity.findById(report.getDeviceId());
         if (device == null) {
@@ -230,23 +250,44 @@ public class FleetService {
         DeploymentTargetEntity target = Assignments.targetOf(d.id, device.id);
         Instant now = Instant.now();
         device.lastSeenAt = now;
-        device.reportedDeploymentId = d.id;
-        device.reportedState = state;
-        device.reportedMessage = truncate(report.getMessage(), 2000);
-        device.reportedAt = now;
-        if (state == TargetState.UNLOADED) {
-            // the device runs no model; the deployment is the unassigned one it applied. Never a target's state.
-            device.reportedModelName = null;
-            device.reportedModelVersion = 0;
-            device.reportedVariantId = null;
-            LOG.infof("device %s unloaded its model (unassigned by deployment %s)", device.id, d.id);
-            return;
+        String model = report.getModelName().isBlank() ? d.modelName : report.getModelName();
+        DeviceModelEntity slot = Slots.getOrCreate(device.id, model);
+        boolean refused = report.getState() == DeviceModelState.REFUSED;
+        String message = truncate(report.getMessage(), 2000);
+        FleetTruth.Before before = fleetTruth.before(slot);
+        boolean keepsServing = state == TargetState.DOWNLOADING
+                && slot.reportedState == TargetState.ACTIVE
+                && !d.id.equals(slot.reportedDeploymentId);
+        if (refused || keepsServing) {
+            // the device keeps serving what it served for this model: the slot's reported state stays
+            slot.reportedMessage = truncate(
+                    (refused ? "refused deployment " : "downloading deployment ") + d.id + " (v" + d.modelVersion + ")"
+                            + (message == null ? "" : ": " + message),
+                    2000);
+            slot.reportedAt = now;
+        } else {
+            slot.reportedDeploymentId = d.id;
+            slot.reportedState = state;
+            slot.reportedMessage = message;
+            slot.reportedAt = now;
+            if (state == TargetState.UNLOADED) {
+                slot.reportedModelVersion = 0;
+                slot.reportedVariantId = null;
+                LOG.infof("device %s unloaded model %s (unassigned by deployment %s)", device.id, model, d.id);
+            } else {
+                slot.reportedModelVersion = report.getModelVersion() == 0 ? d.modelVersion : report.getModelVersion();
+                String variant = target != null && target.variantId != null ? target.variantId : d.variantId;
+                slot.reportedVariantId = report.getVariantId().isBlank() ? variant : report.getVariantId();
+            }
         }
-        device.reportedModelName = report.getModelName().isBlank() ? d.modelName : report.getModelName();
-        device.reportedModelVersion = report.getModelVersion() == 0 ? d.modelVersion : report.getModelVersion();
-        String variant = target != null && target.variantId != null ? target.variantId : d.variantId;
-        device.reportedVariantId = report.getVariantId().isBlank() ? variant : report.getVariantId();
-
+        fleetTruth.after(
+                before,
+                slot,
+                device.id + " reported " + report.getState() + " for " + model + " v"
+                        + (report.getModelVersion() == 0 ? d.modelVersion : report.getModelVersion()));
+        if (state == TargetState.UNLOADED) {
+            return; // never a target's state
+        }
         if (target == null) {
             LOG.infof("device %s reported %s for deployment %s it is not a target of", device.id, state, d.id);
             return;
@@ -256,8 +297,32 @@ public class FleetService {
             return;
         }
         target.state = state;
-        target.message = truncate(report.getMessage(), 2000);
+        target.message = refused ? truncate("REFUSED: " + (message == null ? "" : message), 2000) : message;
         target.updatedAt = now;
+    }
+
+    private static TargetState validate(DeviceStateReport report) {
+        List<String> problems = new ArrayList<>();
+        if (report.getDeviceId().isBlank()) {
+            problems.add("device_id must not be blank");
+        }
+        if (report.getDeploymentId().isBlank()) {
+            problems.add("deployment_id must not be blank");
+        }
+        TargetState state = switch (report.getState()) {
+            case DOWNLOADING -> TargetState.DOWNLOADING;
+            case ACTIVE -> TargetState.ACTIVE;
+            case FAILED, REFUSED -> TargetState.FAILED;
+            case UNLOADED -> TargetState.UNLOADED;
+            default -> {
+                problems.add("state must be DOWNLOADING, ACTIVE, FAILED, REFUSED or UNLOADED");
+                yield null;
+            }
+        };
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return state;
     }
 
     /** Targets of a deployment, by device id. */

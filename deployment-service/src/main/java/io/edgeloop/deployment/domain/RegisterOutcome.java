@@ -1,12 +1,17 @@
 package io.edgeloop.deployment.domain;
 
 import io.edgeloop.proto.deployment.v1.Assignment;
-import java.util.Optional;
+import java.util.List;
 
 /**
  * Result of a registration.
  *
- * @param current the device's desired assignment (a model, or unassigned: run nothing), if it has one
- * @param push set when the device just joined a rollout (its live stream, if any, must get the assignment)
+ * @param assignments the device's desired state now, one per model with a desired state, by model name
+ * @param pushes assignments of rollouts the device just joined (its live stream, if any, must get them)
  */
-public record RegisterOutcome(Optional<Assignment> current, Optional<AssignmentPush> push) {}
+public record RegisterOutcome(List<Assignment> assignments, List<AssignmentPush> pushes) {
+    public RegisterOutcome {
+        assignments = List.copyOf(assignments);
+        pushes = List.copyOf(pushes);
+    }
+}

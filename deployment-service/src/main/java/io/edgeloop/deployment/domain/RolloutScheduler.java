@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Advances every rollout in progress once per {@code edgeloop.deployment.tick} on one thread: a step under the
- * fleet lock, the gate evaluation (HTTP to monitoring) outside any transaction, then the verdict under the lock
+ * fleet lock, the gate evaluation (gRPC to monitoring) outside any transaction, then the verdict under the lock
  * again. Assignments are pushed to the watch streams after each commit.
  */
 @ApplicationScoped

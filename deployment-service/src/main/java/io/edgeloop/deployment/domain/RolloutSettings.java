@@ -20,7 +20,9 @@ import java.util.TreeMap;
  * @param maxPredictionShift gate threshold on the total variation distance of predicted classes
  * @param minInferences inferences needed before a gate can pass (0 = none)
  * @param activationTimeout time a wave's devices may take to report ACTIVE
- * @param gateTimeout time after the soak a gate may wait for min-inferences
+ * @param gateTimeout time after the soak a gate may wait (for telemetry, min-inferences, monitoring) before it fails
+ * @param onNoTelemetry {@code fail}: a wave without any telemetry waits, then fails after the gate timeout;
+ *     {@code pass}: it passes on the devices' ACTIVE reports
  * @param selector labels a device must carry to be part of the fleet (empty = all)
  */
 public record RolloutSettings(
@@ -33,7 +35,12 @@ public record RolloutSettings(
         long minInferences,
         Duration activationTimeout,
         Duration gateTimeout,
+        String onNoTelemetry,
         Map<String, String> selector) {
+    /** {@link #onNoTelemetry()}: wait, then fail. */
+    public static final String NO_TELEMETRY_FAIL = "fail";
+    /** {@link #onNoTelemetry()}: pass on ACTIVE reports. */
+    public static final String NO_TELEMETRY_PASS = "pass";
 
     public RolloutSettings {
         wavePercents = List.copyOf(wavePercents);
@@ -55,6 +62,7 @@ public record RolloutSettings(
                     defaults.minInferences(),
                     defaults.activationTimeout(),
                     defaults.gateTimeout(),
+                    defaults.onNoTelemetry(),
                     defaults.selector());
         } else {
             s = new RolloutSettings(
@@ -67,6 +75,7 @@ public record RolloutSettings(
                     o.minInferences().orElse(defaults.minInferences()),
                     o.activationTimeout().orElse(defaults.activationTimeout()),
                     o.gateTimeout().orElse(defaults.gateTimeout()),
+                    o.onNoTelemetry().orElse(defaults.onNoTelemetry()),
                     o.selector().isEmpty() ? defaults.selector() : o.selector());
         }
         List<String> problems = s.problems();
@@ -112,7 +121,15 @@ public record RolloutSettings(
         if (gateTimeout.isNegative()) {
             p.add("gate-timeout must not be negative");
         }
+        if (!NO_TELEMETRY_FAIL.equals(onNoTelemetry) && !NO_TELEMETRY_PASS.equals(onNoTelemetry)) {
+            p.add("on-no-telemetry must be fail or pass, was " + onNoTelemetry);
+        }
         return p;
+    }
+
+    /** Whether a wave without any telemetry passes. */
+    public boolean passWithoutTelemetry() {
+        return NO_TELEMETRY_PASS.equals(onNoTelemetry);
     }
 
     /** Wave percents as stored ({@code "50,100"}). */
@@ -137,7 +154,8 @@ public record RolloutSettings(
         return new TreeMap<>(selector);
     }
 
-    private static List<Integer> withFinalWave(List<Integer> percents) {
+    /** Appends 100 to cumulative wave percents when missing. */
+    public static List<Integer> withFinalWave(List<Integer> percents) {
         List<Integer> out = new ArrayList<>(percents);
         if (out.isEmpty() || out.get(out.size() - 1) < 100) {
             out.add(100);

@@ -1,5 +1,7 @@
 package io.edgeloop.deployment.domain;
 
+import io.edgeloop.proto.model.v1.ModelSignature;
+
 /**
  * One deployable variant of a rollout (from ModelOptimized.variants) with the registry's signature of its artifact.
  *
@@ -9,6 +11,7 @@ package io.edgeloop.deployment.domain;
  * @param recommended whether it is the event's recommended variant
  * @param signature registry signature (base64) or empty
  * @param signingKeyId id of the key that made {@code signature}, or empty
+ * @param signatureSpec the variant's ModelSignature (opset, operator domains, tensors), or null when unknown
  */
 public record VariantOption(
         String variantId,
@@ -21,4 +24,33 @@ public record VariantOption(
         double accuracy,
         boolean recommended,
         String signature,
-        String signingKeyId) {}
+        String signingKeyId,
+        ModelSignature signatureSpec) {
+    /** A variant without a ModelSignature. */
+    public VariantOption(
+            String variantId,
+            String target,
+            String format,
+            String artifactSha256,
+            long sizeBytes,
+            long ramBytes,
+            long flashBytes,
+            double accuracy,
+            boolean recommended,
+            String signature,
+            String signingKeyId) {
+        this(
+                variantId,
+                target,
+                format,
+                artifactSha256,
+                sizeBytes,
+                ramBytes,
+                flashBytes,
+                accuracy,
+                recommended,
+                signature,
+                signingKeyId,
+                null);
+    }
+}

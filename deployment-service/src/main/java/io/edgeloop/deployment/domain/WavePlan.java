@@ -38,6 +38,44 @@ public final class WavePlan {
         return waves;
     }
 
+    /** Selector keys with this prefix match the device's capabilities instead of its labels. */
+    public static final String CAPABILITY = "capability.";
+
+    /**
+     * Whether a device matches {@code selector}: every label key/value, and every capability key
+     * ({@code capability.architecture} = normalized architecture, {@code capability.minRamMb},
+     * {@code capability.minStorageMb}, {@code capability.accelerator} = one of its accelerators).
+     */
+    public static boolean matches(Map<String, String> selector, Map<String, String> labels, DeviceProfile device) {
+        for (Map.Entry<String, String> e : selector.entrySet()) {
+            String key = e.getKey();
+            String want = e.getValue();
+            boolean ok = switch (key) {
+                case CAPABILITY + "architecture" ->
+                    new DeviceProfile(want, 0, 0, List.of())
+                            .normalizedArchitecture()
+                            .equals(device.normalizedArchitecture());
+                case CAPABILITY + "minRamMb" -> device.ramMb() >= parse(want);
+                case CAPABILITY + "minStorageMb" -> device.storageMb() >= parse(want);
+                case CAPABILITY + "accelerator" ->
+                    device.accelerators().stream().anyMatch(a -> a.equalsIgnoreCase(want));
+                default -> want.equals(labels.get(key));
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long parse(String v) {
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE; // never matches
+        }
+    }
+
     /** Whether {@code labels} carry every key/value of {@code selector} (an empty selector matches everything). */
     public static boolean matches(Map<String, String> selector, Map<String, String> labels) {
         return selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));

@@ -1,5 +1,7 @@
 package io.edgeloop.deployment.gate;
 
+import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,12 +15,14 @@ import java.util.Set;
  * version that end after the wave started, then:
  *
  * <ul>
- *   <li>FAIL when errors / (inferences + errors) &gt; max-error-rate;
+ *   <li>FAIL when error_count / (inference_count + error_count) &gt; max-error-rate (a model whose every inference
+ *       fails has rate 1); client_error_count (the caller's bad input) is reported but never trips the gate;
  *   <li>FAIL when the worst window latency p99 &gt; max-latency-p99-us;
  *   <li>FAIL when the total variation distance between the predicted-class distribution on the new version and the
  *       same devices' distribution on their previous version &gt; max-prediction-shift (only when both exist);
+ *   <li>no window at all: WAIT (then FAIL after the gate timeout) unless on-no-telemetry is {@code pass};
  *   <li>else WAIT while fewer than min-inferences inferences were observed;
- *   <li>else PASS. With min-inferences = 0 a wave without any telemetry passes on its devices' ACTIVE reports.
+ *   <li>else PASS.
  * </ul>
  */
 public final class GateEvaluation {
@@ -29,30 +33,33 @@ public final class GateEvaluation {
         int windows = 0;
         long inferences = 0;
         long errors = 0;
+        long clientErrors = 0;
         double p99 = 0;
         Map<String, Long> observed = new HashMap<>();
         Map<String, Long> baseline = new HashMap<>();
         Set<String> silent = new HashSet<>();
+        Instant since = request.since();
         for (GateRequest.GateDevice device : request.devices()) {
             boolean any = false;
             for (TelemetryWindow w : windowsByDevice.getOrDefault(device.deviceId(), List.of())) {
-                if (!request.modelName().equals(w.modelName())) {
+                if (!request.modelName().equals(w.getModelName())) {
                     continue;
                 }
-                if (w.modelVersion() == request.modelVersion()) {
-                    if (w.windowEnd() != null && w.windowEnd().isBefore(request.since())) {
+                if (w.getModelVersion() == request.modelVersion()) {
+                    if (since != null && w.hasWindowEnd() && end(w).isBefore(since)) {
                         continue; // an earlier deployment of the same version
                     }
                     any = true;
                     windows++;
-                    inferences += w.inferenceCount();
-                    errors += w.errorCount();
-                    if (w.inferenceCount() > 0) {
-                        p99 = Math.max(p99, w.latencyP99Us());
+                    inferences += w.getInferenceCount();
+                    errors += w.getErrorCount();
+                    clientErrors += w.getClientErrorCount();
+                    if (w.getInferenceCount() > 0) {
+                        p99 = Math.max(p99, w.getLatencyP99Us());
                     }
-                    w.predictedClassCounts().forEach((k, v) -> observed.merge(k, v, Long::sum));
-                } else if (device.previousVersion() > 0 && w.modelVersion() == device.previousVersion()) {
-                    w.predictedClassCounts().forEach((k, v) -> baseline.merge(k, v, Long::sum));
+                    w.getPredictedClassCountsMap().forEach((k, v) -> observed.merge(k, v, Long::sum));
+                } else if (device.previousVersion() > 0 && w.getModelVersion() == device.previousVersion()) {
+                    w.getPredictedClassCountsMap().forEach((k, v) -> baseline.merge(k, v, Long::sum));
                 }
             }
             if (!any) {
@@ -62,7 +69,8 @@ public final class GateEvaluation {
         long served = inferences + errors;
         double errorRate = served == 0 ? 0 : (double) errors / served;
         Double shift = totalVariation(observed, baseline);
-        GateVerdict.Metrics m = new GateVerdict.Metrics(windows, inferences, errors, errorRate, p99, shift);
+        GateVerdict.Metrics m =
+                new GateVerdict.Metrics(windows, inferences, errors, clientErrors, errorRate, p99, shift);
 
         List<String> failures = new ArrayList<>();
         if (served > 0 && errorRate > t.maxErrorRate()) {
@@ -89,6 +97,16 @@ public final class GateEvaluation {
         if (!failures.isEmpty()) {
             return GateVerdict.fail(failures, m);
         }
+        if (windows == 0) {
+            if (t.passWithoutTelemetry()) {
+                return GateVerdict.pass(
+                        List.of("no telemetry on v" + request.modelVersion()
+                                + " yet; passed on the devices' ACTIVE reports (on-no-telemetry=pass)"),
+                        m);
+            }
+            return GateVerdict.waitFor(
+                    List.of("no telemetry on v" + request.modelVersion() + " from any device of the wave yet"), m);
+        }
         if (inferences < t.minInferences()) {
             return GateVerdict.waitFor(
                     List.of(inferences + " inferences observed on v" + request.modelVersion() + ", min-inferences is "
@@ -96,21 +114,23 @@ public final class GateEvaluation {
                     m);
         }
         List<String> notes = new ArrayList<>();
-        if (windows == 0) {
-            notes.add("no telemetry on v" + request.modelVersion() + " yet; passed on the devices' ACTIVE reports");
-        } else {
-            notes.add(String.format(
-                    Locale.ROOT,
-                    "healthy: error rate %.4f, latency p99 %.0f us, %s over %d window(s)",
-                    errorRate,
-                    p99,
-                    shift == null ? "no prediction baseline" : String.format(Locale.ROOT, "shift %.3f", shift),
-                    windows));
-            if (!silent.isEmpty()) {
-                notes.add("no telemetry yet from " + silent.stream().sorted().toList());
-            }
+        notes.add(String.format(
+                Locale.ROOT,
+                "healthy: error rate %.4f, latency p99 %.0f us, %s over %d window(s)%s",
+                errorRate,
+                p99,
+                shift == null ? "no prediction baseline" : String.format(Locale.ROOT, "shift %.3f", shift),
+                windows,
+                clientErrors > 0 ? "; " + clientErrors + " client input error(s) not counted" : ""));
+        if (!silent.isEmpty()) {
+            notes.add("no telemetry yet from " + silent.stream().sorted().toList());
         }
         return GateVerdict.pass(notes, m);
+    }
+
+    private static Instant end(TelemetryWindow w) {
+        return Instant.ofEpochSecond(
+                w.getWindowEnd().getSeconds(), w.getWindowEnd().getNanos());
     }
 
     /** Total variation distance of two count distributions, null when either is empty. */

@@ -34,5 +34,5 @@ public record GateRequest(
             double maxLatencyP99Us,
             double maxPredictionShift,
             long minInferences,
-            boolean requireMonitoring) {}
+            boolean passWithoutTelemetry) {}
 }

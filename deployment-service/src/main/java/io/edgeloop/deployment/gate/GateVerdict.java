@@ -23,14 +23,22 @@ public record GateVerdict(Outcome outcome, List<String> reasons, Metrics metrics
      * Telemetry of the wave on the new version.
      *
      * @param windows telemetry windows counted
+     * @param errors model/runtime failures
+     * @param clientErrors failures caused by the caller's input (reported, never gated)
      * @param errorRate errors / (inferences + errors), 0 without traffic
      * @param latencyP99Us worst window p99, 0 without windows
      * @param predictionShift total variation distance to the baseline, null when not computable
      */
     public record Metrics(
-            int windows, long inferences, long errors, double errorRate, double latencyP99Us, Double predictionShift) {
+            int windows,
+            long inferences,
+            long errors,
+            long clientErrors,
+            double errorRate,
+            double latencyP99Us,
+            Double predictionShift) {
         /** No telemetry at all. */
-        public static final Metrics NONE = new Metrics(0, 0, 0, 0, 0, null);
+        public static final Metrics NONE = new Metrics(0, 0, 0, 0, 0, 0, null);
     }
 
     public static GateVerdict pass(List<String> reasons, Metrics m) {

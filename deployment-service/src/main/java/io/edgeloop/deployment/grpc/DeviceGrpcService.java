@@ -16,11 +16,11 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
-import java.util.Optional;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * DeviceService: devices register, watch their desired assignment and report what they run. WatchAssignments
+ * DeviceService: devices register, watch their desired assignments (one per model) and report what they run. WatchAssignments
  * returns as soon as the stream is registered in the {@link WatchHub}: no thread is held per stream.
  */
 @GrpcService
@@ -45,10 +45,13 @@ public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
         }
         var reply = RegisterDeviceResponse.newBuilder()
                 .setDeviceId(request.getDeviceId().trim());
-        outcome.current().ifPresent(reply::setCurrent);
+        reply.addAllAssignments(outcome.assignments());
+        if (!outcome.assignments().isEmpty()) {
+            reply.setCurrent(outcome.assignments().get(0)); // single-model agents: the first by model name
+        }
         response.onNext(reply.build());
         response.onCompleted();
-        outcome.push().ifPresent(hub::push);
+        hub.pushAll(outcome.pushes());
     }
 
     @Override
@@ -71,14 +74,14 @@ public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
         if (stream == null) {
             return;
         }
-        Optional<AssignmentPush> current;
+        List<AssignmentPush> current;
         try {
-            current = fleet.assignmentOf(deviceId);
+            current = fleet.assignmentsOf(deviceId);
         } catch (UnknownEntityException e) {
             stream.abort(e.getMessage());
             return;
         }
-        current.ifPresent(hub::push);
+        hub.pushAll(current); // every model's current desired state at once
         LOG.debugf("device %s watches assignments (%d live streams)", deviceId, hub.liveStreams());
     }
 

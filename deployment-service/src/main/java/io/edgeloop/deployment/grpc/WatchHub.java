@@ -9,6 +9,8 @@ import io.grpc.stub.StreamObserver;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.jboss.logging.Logger;
@@ -16,8 +18,8 @@ import org.jboss.logging.Logger;
 /**
  * The live WatchAssignments streams, one per device. A stream is only an observer held in a map (no thread waits
  * on it); pushes are sent from whichever thread committed the change. A newer stream of the same device replaces
- * (and ends with ABORTED) the older one. Pushes carry the device's desired-state revision: a stream never goes
- * back to a lower revision nor repeats one.
+ * (and ends with ABORTED) the older one. Pushes carry the device's desired-state revision; per model, a stream never
+ * goes back to a lower revision nor repeats one (a push for model B is never suppressed by a newer one of model A).
  */
 @ApplicationScoped
 public class WatchHub {
@@ -83,7 +85,7 @@ public class WatchHub {
         private final String deviceId;
         private final StreamObserver<Assignment> observer;
         private boolean closed;
-        private long lastRevision = -1;
+        private final Map<String, Long> lastRevision = new HashMap<>();
 
         LiveStream(String deviceId, StreamObserver<Assignment> observer) {
             this.deviceId = deviceId;
@@ -91,9 +93,9 @@ public class WatchHub {
         }
 
         /**
-         * Sends {@code assignment} unless its desired-state revision is not newer than the last one sent (a stale read
-         * racing a newer push, or the same assignment again). A rollback is a newer revision that points back at an
-         * older deployment, so it is sent.
+         * Sends {@code assignment} unless its revision is not newer than the last one sent for the same model (a stale
+         * read racing a newer push, or the same assignment again). A rollback is a newer revision that points back at
+         * an older deployment, so it is sent.
          *
          * @return false when the stream is closed or broken
          */
@@ -101,12 +103,13 @@ public class WatchHub {
             if (closed) {
                 return false;
             }
-            if (revision <= lastRevision) {
+            String model = assignment.getModelName();
+            if (revision <= lastRevision.getOrDefault(model, -1L)) {
                 return true;
             }
             try {
                 observer.onNext(assignment);
-                lastRevision = revision;
+                lastRevision.put(model, revision);
                 return true;
             } catch (RuntimeException e) {
                 LOG.debugf("watch stream of %s is gone: %s", deviceId, e.toString());

@@ -156,6 +156,7 @@ public class ModelOptimizedConsumer {
                 v.getAccuracy(),
                 recommended,
                 signature,
-                keyId);
+                keyId,
+                v.hasSignature() ? v.getSignature() : null);
     }
 }

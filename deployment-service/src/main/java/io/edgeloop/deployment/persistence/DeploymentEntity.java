@@ -133,6 +133,29 @@ public class DeploymentEntity extends PanacheEntityBase {
     @Column(name = "gate_timeout_ms")
     public Long gateTimeoutMs;
 
+    /** What no telemetry at all means for a gate: {@code fail} (wait, then fail) or {@code pass}. */
+    @Column(name = "on_no_telemetry")
+    public String onNoTelemetry;
+
+    /** The deployment policy the rollout started with (null while held). */
+    @Column(name = "policy_name")
+    public String policyName;
+
+    /** PromotionEvidence of the ModelOptimized event (serialized protobuf), or null when it carried none. */
+    @Column(name = "promotion_evidence")
+    public byte[] promotionEvidence;
+
+    /** ModelOptimized.class_labels, one per line, or null. */
+    @Column(name = "class_labels", columnDefinition = "text")
+    public String classLabels;
+
+    /** The class labels as a list. */
+    public java.util.List<String> classLabelList() {
+        return classLabels == null || classLabels.isEmpty()
+                ? java.util.List.of()
+                : java.util.List.of(classLabels.split("\n", -1));
+    }
+
     /** Stores the effective settings of the rollout. */
     public void apply(RolloutSettings s) {
         canaryPercent = s.canaryPercent();
@@ -144,6 +167,7 @@ public class DeploymentEntity extends PanacheEntityBase {
         minInferences = s.minInferences();
         activationTimeoutMs = s.activationTimeout().toMillis();
         gateTimeoutMs = s.gateTimeout().toMillis();
+        onNoTelemetry = s.onNoTelemetry();
         selector.clear();
         selector.putAll(s.selector());
     }
@@ -160,6 +184,7 @@ public class DeploymentEntity extends PanacheEntityBase {
                 minInferences == null ? 0 : minInferences,
                 Duration.ofMillis(activationTimeoutMs == null ? 300_000 : activationTimeoutMs),
                 Duration.ofMillis(gateTimeoutMs == null ? 120_000 : gateTimeoutMs),
+                onNoTelemetry == null ? RolloutSettings.NO_TELEMETRY_FAIL : onNoTelemetry,
                 selector);
     }
 

@@ -2,6 +2,13 @@ package io.edgeloop.deployment.persistence;
 
 /** Lifecycle of a deployment (a staged rollout). */
 public enum DeploymentStatus {
+    /**
+     * Recorded but not started: no deployment policy matches the model, or its policy has autoRollout=false; started
+     * with {@code POST /rollouts/{id}/start}.
+     */
+    HELD,
+    /** The promotion gate refused the version before any device was touched. */
+    REJECTED,
     /** Waves are being assigned, activated and gated (or no device matched yet). */
     ROLLING_OUT,
     /** Paused over REST: nothing advances until resumed. */

@@ -58,4 +58,8 @@ public class DeploymentVariantEntity extends PanacheEntityBase {
 
     @Column(name = "signing_key_id")
     public String signingKeyId;
+
+    /** The variant's ModelSignature (serialized protobuf), or null when the event carried none. */
+    @Column(name = "signature_spec")
+    public byte[] signatureSpec;
 }

@@ -5,8 +5,6 @@ import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
 import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
@@ -17,8 +15,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A registered edge device and its twin: the desired deployment (what it should run) and the state it last
- * reported (what it runs).
+ * A registered edge device: labels, capabilities and its desired-state revision. The twin (desired vs reported state)
+ * is kept per model in {@link DeviceModelEntity}.
  */
 @Entity
 @Table(name = "device")
@@ -49,11 +47,30 @@ public class DeviceEntity extends PanacheEntityBase {
     @Column(name = "storage_mb")
     public Integer storageMb;
 
-    /** Deployment of the last rollout that completed on this device: where a rollback returns it. */
-    @Column(name = "last_good_deployment_id")
-    public String lastGoodDeploymentId;
+    /** Highest default-domain ONNX opset the runtime runs (0 = unknown). */
+    @Column(name = "max_opset")
+    public Integer maxOpset;
 
-    /** Incremented whenever the desired deployment changes; watch streams never go back to a lower revision. */
+    /** Operator domains besides the default one, comma separated, or null. */
+    @Column(name = "op_domains", length = 1000)
+    public String opDomains;
+
+    /** Tensor datatypes the device can feed and read (KServe names), comma separated, or null (= not checked). */
+    @Column(name = "tensor_datatypes", length = 1000)
+    public String tensorDatatypes;
+
+    /** Memory granted to all its models together, MiB (0 or null = unknown). */
+    @Column(name = "model_memory_budget_mb")
+    public Integer modelMemoryBudgetMb;
+
+    /** Most models served at once (0 or null = no limit). */
+    @Column(name = "max_models")
+    public Integer maxModels;
+
+    /**
+     * The desired-state revision: incremented on every change to any of the device's model slots; a watch stream
+     * never goes back to a lower revision of the same model.
+     */
     @Column(name = "desired_revision")
     public Long desiredRevision;
 
@@ -64,82 +81,40 @@ public class DeviceEntity extends PanacheEntityBase {
     @Column(name = "last_seen_at", nullable = false)
     public Instant lastSeenAt;
 
-    /** Deployment the device should run, or null. */
-    @Column(name = "desired_deployment_id")
-    public String desiredDeploymentId;
-
     /**
-     * Set when the desired state is "run nothing" (then {@link #desiredDeploymentId} is null): the rolled-back
-     * deployment that left the device without an earlier one to return to. Null otherwise.
+     * Legacy NOT NULL column of the single-model twin (now in {@link DeviceModelEntity}); mapped only so that devices
+     * can still be inserted into a database created before several models per device. Always 0.
      */
-    @Column(name = "unassigned_by_deployment_id")
-    public String unassignedByDeploymentId;
-
-    /** Why the device should run nothing (with {@link #unassignedByDeploymentId}). */
-    @Column(name = "unassigned_reason", length = 2000)
-    public String unassignedReason;
-
-    @Column(name = "reported_deployment_id")
-    public String reportedDeploymentId;
-
-    @Enumerated(EnumType.STRING)
-    @Column(name = "reported_state")
-    public TargetState reportedState;
-
-    @Column(name = "reported_model_name")
-    public String reportedModelName;
-
+    @Deprecated
     @Column(name = "reported_model_version")
-    public int reportedModelVersion;
+    public int legacyReportedModelVersion;
 
-    @Column(name = "reported_variant_id")
-    public String reportedVariantId;
-
-    @Column(name = "reported_message", length = 2000)
-    public String reportedMessage;
-
-    @Column(name = "reported_at")
-    public Instant reportedAt;
-
-    /** Points the twin's desired state at {@code deploymentId} and bumps the revision. */
-    public long desire(String deploymentId) {
-        desiredDeploymentId = deploymentId;
-        unassignedByDeploymentId = null;
-        unassignedReason = null;
-        return bumpRevision();
-    }
-
-    /**
-     * Sets the twin's desired state to "run nothing" (the device unloads its model) and bumps the revision.
-     *
-     * @param byDeploymentId the rolled-back deployment that caused it
-     * @param reason why, for the device and the REST view
-     */
-    public long unassign(String byDeploymentId, String reason) {
-        desiredDeploymentId = null;
-        unassignedByDeploymentId = byDeploymentId;
-        unassignedReason = reason;
-        return bumpRevision();
-    }
-
-    /** Whether the desired state is "run nothing" (see {@link #unassign}). */
-    public boolean isUnassigned() {
-        return desiredDeploymentId == null && unassignedByDeploymentId != null;
-    }
-
-    private long bumpRevision() {
+    /** Increments and returns the desired-state revision. */
+    public long nextRevision() {
         desiredRevision = (desiredRevision == null ? 0 : desiredRevision) + 1;
         return desiredRevision;
     }
 
-    /** The accelerators as a list. */
-    public java.util.List<String> acceleratorList() {
-        if (accelerators == null || accelerators.isBlank()) {
+    /** Splits a comma-separated column. */
+    public static java.util.List<String> split(String csv) {
+        if (csv == null || csv.isBlank()) {
             return java.util.List.of();
         }
-        return java.util.Arrays.stream(accelerators.split(","))
+        return java.util.Arrays.stream(csv.split(","))
                 .map(String::trim)
                 .filter(a -> !a.isEmpty())
                 .toList();
+    }
+
+    /** Joins a list for a comma-separated column (null when empty). */
+    public static String join(java.util.List<String> values) {
+        java.util.List<String> clean =
+                values.stream().map(String::trim).filter(v -> !v.isEmpty()).toList();
+        return clean.isEmpty() ? null : String.join(",", clean);
+    }
+
+    /** The accelerators as a list. */
+    public java.util.List<String> acceleratorList() {
+        return split(accelerators);
     }
 }

@@ -41,6 +41,10 @@ public class RolloutGateEntity extends PanacheEntityBase {
     @Column(nullable = false)
     public long errors;
 
+    /** Caller input errors (reported, never gated). */
+    @Column(name = "client_errors")
+    public Long clientErrors;
+
     @Column(name = "error_rate", nullable = false)
     public double errorRate;
 

@@ -1,5 +1,6 @@
 /**
- * Fleet state in PostgreSQL: devices (a twin of desired vs reported model, last known good deployment), deployments
- * (staged rollouts) with their variants, per-device targets (wave, chosen variant), gate results and history.
+ * Fleet state in PostgreSQL: devices (labels, capabilities, desired-state revision), their twin per model (desired
+ * vs reported state, last known good deployment), deployments (staged rollouts) with their variants, per-device
+ * targets (wave, chosen variant), gate results, history, and deployment policies.
  */
 package io.edgeloop.deployment.persistence;

@@ -39,11 +39,34 @@ class WavePlanTest {
     }
 
     @Test
+    void capabilitySelectorsMatchTheDevice() {
+        DeviceProfile pi = new DeviceProfile("aarch64", 1024, 64, List.of("npu"));
+        Map<String, String> labels = Map.of("site", "a");
+        assertTrue(WavePlan.matches(
+                Map.of("site", "a", "capability.architecture", "arm64", "capability.minRamMb", "512"), labels, pi));
+        assertTrue(WavePlan.matches(Map.of("capability.accelerator", "NPU"), labels, pi));
+        assertFalse(WavePlan.matches(Map.of("capability.minRamMb", "2048"), labels, pi));
+        assertFalse(WavePlan.matches(Map.of("capability.architecture", "amd64"), labels, pi));
+        assertFalse(WavePlan.matches(Map.of("capability.minStorageMb", "128"), labels, pi));
+        assertFalse(WavePlan.matches(Map.of("site", "b", "capability.minRamMb", "1"), labels, pi));
+    }
+
+    @Test
     void settingsValidationListsEveryProblem() {
         RolloutSettings bad = new RolloutSettings(
-                120, List.of(50, 40), Duration.ofSeconds(-1), 2, 0, 0.5, -1, Duration.ZERO, Duration.ZERO, Map.of());
+                120,
+                List.of(50, 40),
+                Duration.ofSeconds(-1),
+                2,
+                0,
+                0.5,
+                -1,
+                Duration.ZERO,
+                Duration.ZERO,
+                "maybe",
+                Map.of());
         List<String> problems = bad.problems();
-        assertEquals(7, problems.size(), problems.toString());
+        assertEquals(8, problems.size(), problems.toString());
         RolloutSettings ok = new RolloutSettings(
                 50,
                 List.of(100),
@@ -54,6 +77,7 @@ class WavePlanTest {
                 0,
                 Duration.ofMinutes(5),
                 Duration.ofMinutes(2),
+                "fail",
                 Map.of());
         assertEquals(List.of(), ok.problems());
         assertEquals(List.of(50, 100), RolloutSettings.parseWavePercents("50, 100"));

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.Timestamp;
+import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,10 @@ class GateEvaluationTest {
     private static final Instant SINCE = Instant.parse("2026-01-01T00:00:00Z");
 
     private static GateRequest request(long minInferences) {
+        return request(minInferences, false);
+    }
+
+    private static GateRequest request(long minInferences, boolean passWithoutTelemetry) {
         return new GateRequest(
                 "r",
                 "m",
@@ -20,7 +26,7 @@ class GateEvaluationTest {
                 1,
                 List.of(new GateRequest.GateDevice("a", 1), new GateRequest.GateDevice("b", 1)),
                 SINCE,
-                new GateRequest.Thresholds(0.05, 1000, 0.3, minInferences, false));
+                new GateRequest.Thresholds(0.05, 1000, 0.3, minInferences, passWithoutTelemetry));
     }
 
     private static TelemetryWindow w(int version, long n, long errors, double p99, Map<String, Long> classes) {
@@ -29,7 +35,38 @@ class GateEvaluationTest {
 
     private static TelemetryWindow w(
             int version, long n, long errors, double p99, Map<String, Long> classes, Instant end) {
-        return new TelemetryWindow("id", "m", version, "v", end.minusSeconds(1), end, n, errors, p99, classes);
+        return w("m", version, n, errors, 0, p99, classes, end);
+    }
+
+    private static TelemetryWindow w(
+            String model,
+            int version,
+            long n,
+            long errors,
+            long clientErrors,
+            double p99,
+            Map<String, Long> classes,
+            Instant end) {
+        return TelemetryWindow.newBuilder()
+                .setWindowId("id")
+                .setModelName(model)
+                .setModelVersion(version)
+                .setVariantId("v")
+                .setWindowStart(ts(end.minusSeconds(1)))
+                .setWindowEnd(ts(end))
+                .setInferenceCount(n)
+                .setErrorCount(errors)
+                .setClientErrorCount(clientErrors)
+                .setLatencyP99Us(p99)
+                .putAllPredictedClassCounts(classes)
+                .build();
+    }
+
+    private static Timestamp ts(Instant i) {
+        return Timestamp.newBuilder()
+                .setSeconds(i.getEpochSecond())
+                .setNanos(i.getNano())
+                .build();
     }
 
     @Test
@@ -72,11 +109,15 @@ class GateEvaluationTest {
     }
 
     @Test
-    void noTelemetryPassesUnlessInferencesAreRequired() {
+    void noTelemetryWaitsUnlessConfiguredToPass() {
         var none = GateEvaluation.evaluate(request(0), Map.of());
-        assertEquals(GateVerdict.Outcome.PASS, none.outcome());
+        assertEquals(GateVerdict.Outcome.WAIT, none.outcome(), "fail-safe default: hold, fail after gate-timeout");
         assertTrue(none.reasons().get(0).contains("no telemetry"));
         assertNull(none.metrics().predictionShift());
+
+        var passing = GateEvaluation.evaluate(request(0, true), Map.of());
+        assertEquals(GateVerdict.Outcome.PASS, passing.outcome());
+        assertTrue(passing.reasons().get(0).contains("on-no-telemetry=pass"));
 
         var waiting = GateEvaluation.evaluate(request(100), Map.of("a", List.of(w(2, 10, 0, 10, Map.of()))));
         assertEquals(GateVerdict.Outcome.WAIT, waiting.outcome());
@@ -84,16 +125,37 @@ class GateEvaluationTest {
     }
 
     @Test
+    void aModelWhoseEveryInferenceFailsFails() {
+        var v = GateEvaluation.evaluate(request(0), Map.of("a", List.of(w(2, 0, 25, 0, Map.of()))));
+        assertEquals(GateVerdict.Outcome.FAIL, v.outcome(), v.reasons().toString());
+        assertEquals(1.0, v.metrics().errorRate(), 1e-12);
+        assertTrue(
+                v.reasons().get(0).startsWith("error rate 1.0000 > max 0.0500"),
+                v.reasons().toString());
+    }
+
+    @Test
+    void clientErrorsAreReportedButNeverTripTheGate() {
+        var v = GateEvaluation.evaluate(
+                request(0), Map.of("a", List.of(w("m", 2, 10, 0, 90, 10, Map.of(), SINCE.plusSeconds(1)))));
+        assertEquals(GateVerdict.Outcome.PASS, v.outcome(), v.reasons().toString());
+        assertEquals(90, v.metrics().clientErrors());
+        assertEquals(0, v.metrics().errorRate(), 1e-12);
+        assertTrue(
+                v.reasons().get(0).contains("90 client input error(s) not counted"),
+                v.reasons().toString());
+    }
+
+    @Test
     void windowsOfOtherModelsVersionsOrEarlierDeploymentsAreIgnored() {
         var v = GateEvaluation.evaluate(
-                request(0),
+                request(0, true),
                 Map.of(
                         "a",
                         List.of(
                                 w(2, 10, 10, 10, Map.of(), SINCE.minusSeconds(60)), // before this wave started
                                 w(3, 10, 10, 10, Map.of()),
-                                new TelemetryWindow(
-                                        "x", "other", 2, "v", SINCE, SINCE.plusSeconds(1), 10, 10, 10, Map.of()))));
+                                w("other", 2, 10, 10, 0, 10, Map.of(), SINCE.plusSeconds(1)))));
         assertEquals(GateVerdict.Outcome.PASS, v.outcome(), v.reasons().toString());
         assertEquals(0, v.metrics().windows());
     }
