@@ -200,7 +200,6 @@ public final class LocalStack implements AutoCloseable {
         cmd.add("-Dquarkus.datasource.username=" + EmbeddedPostgresServer.USER);
         cmd.add("-Dquarkus.datasource.password=");
         cmd.addAll(commonProps(spanEndpoint));
-        cmd.add("-Dedgeloop.deployment.monitoring-url=" + url("monitoring-service"));
         cmd.add("-Dedgeloop.registry.storage-dir="
                 + workDir.resolve("registry-artifacts").toAbsolutePath());
         cmd.add("-jar");

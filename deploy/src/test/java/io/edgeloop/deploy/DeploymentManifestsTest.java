@@ -84,9 +84,10 @@ class DeploymentManifestsTest {
         assertEquals("edgeloop_data", data.database());
         // compiler-service configures a gRPC port but serves no gRPC service: nothing to expose
         assertEquals(Set.of(8083), stack.apps.get("compiler-service").ports());
+        // health gates read monitoring's telemetry over gRPC
         assertEquals(
-                "http://127.0.0.1:8086",
-                stack.apps.get("deployment-service").loopbackProperties().get("edgeloop.deployment.monitoring-url"));
+                Set.of("registry", "telemetry"),
+                stack.apps.get("deployment-service").grpcClients());
         assertEquals(
                 Set.of("devices", "registry", "telemetry"),
                 stack.apps.get("edge-agent").grpcClients());

@@ -18,14 +18,6 @@ public interface DeploymentConfig {
     @WithDefault("500")
     int maxPageSize();
 
-    /**
-     * Deprecated, ignored: monitoring is read over gRPC ({@code quarkus.grpc.clients.telemetry.*}). Kept (with its old
-     * default) so older configurations and manifests still start.
-     */
-    @Deprecated
-    @WithDefault("http://127.0.0.1:8086")
-    String monitoringUrl();
-
     /** Deadline of one telemetry {@code ListWindows} call. */
     @WithDefault("5s")
     Duration monitoringTimeout();
