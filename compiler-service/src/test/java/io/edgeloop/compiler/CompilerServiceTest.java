@@ -283,6 +283,17 @@ class CompilerServiceTest {
                 .findFirst()
                 .orElseThrow();
         assertEquals(ortopt.getVariantId(), e.getRecommendedVariantId());
+        assertEquals(SensorSimulator.LABELS, e.getClassLabelsList());
+        assertEquals("features", ortopt.getSignature().getFeatureInput());
+        assertEquals("classification", ortopt.getSignature().getOutputKind());
+        assertEquals(List.of(-1L, 8L), ortopt.getSignature().getInputs(0).getShapeList());
+        assertEquals(13, ortopt.getSignature().getOpset());
+        // no TEST split and no production version: evidence on the validation split, no champion
+        assertEquals("validation", e.getPromotion().getSplit());
+        assertEquals(s.validation.size(), e.getPromotion().getSampleCount());
+        assertEquals(expected, e.getPromotion().getCandidateAccuracy(), 1e-9);
+        assertEquals(0, e.getPromotion().getChampionVersion());
+        assertTrue(e.getPromotion().getClassification());
         assertTrue(e.getVariantsList().stream()
                 .anyMatch(v ->
                         v.getTarget().equals("cpu-ort-format") && v.getFormat().equals("ort")));

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param floatModel figures of the float model; null when the compilation failed before evaluating it
  * @param variants every produced variant, accepted or rejected
  * @param eventId id of the emitted ModelOptimized event, null when none was emitted
+ * @param promotion the candidate against the version in production (ModelOptimized.promotion); null when none
  */
 public record CompilationView(
         String id,
@@ -35,7 +36,26 @@ public record CompilationView(
         String eventId,
         Instant startedAt,
         Instant finishedAt,
-        List<Variant> variants) {
+        List<Variant> variants,
+        Promotion promotion) {
+
+    /**
+     * Promotion evidence: accuracies on the same held-out samples.
+     *
+     * @param split {@code test} or {@code validation}
+     * @param championVersion the version in production (0 = none)
+     * @param championAccuracy null when not compared
+     * @param championNote why the champion was not compared
+     * @param classification whether accuracy applies
+     */
+    public record Promotion(
+            String split,
+            long sampleCount,
+            double candidateAccuracy,
+            int championVersion,
+            Double championAccuracy,
+            String championNote,
+            boolean classification) {}
 
     /** Figures of the float model on the validation samples. */
     public record FloatModel(
@@ -103,7 +123,17 @@ public record CompilationView(
                 c.eventId,
                 c.startedAt,
                 c.finishedAt,
-                c.variants.stream().map(CompilationView::variant).toList());
+                c.variants.stream().map(CompilationView::variant).toList(),
+                c.promotionSplit == null
+                        ? null
+                        : new Promotion(
+                                c.promotionSplit,
+                                c.promotionSamples,
+                                c.candidateAccuracy,
+                                c.championVersion,
+                                c.championNote == null && c.championVersion > 0 ? c.championAccuracy : null,
+                                c.championNote,
+                                Boolean.TRUE.equals(c.promotionClassification)));
     }
 
     private static Variant variant(CompiledVariant v) {

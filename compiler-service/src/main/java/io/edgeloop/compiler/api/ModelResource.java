@@ -1,7 +1,11 @@
 package io.edgeloop.compiler.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.compiler.config.CompilerConfig;
 import io.edgeloop.compiler.domain.CompilationFailure;
+import io.edgeloop.compiler.domain.ModelIo;
 import io.edgeloop.compiler.domain.ModelUploads;
 import io.edgeloop.compiler.domain.PeerUnavailableException;
 import io.edgeloop.compiler.persistence.Compilation;
@@ -21,17 +25,24 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * "Bring your own model": {@code POST /models?name=&dataset=&datasetVersion=} with an ONNX model as the
- * {@code application/octet-stream} body (the parameters may also come as headers {@code X-Model-Name},
- * {@code X-Dataset}, {@code X-Dataset-Version}). The model is checked, registered as a new version, and compiled
- * against the snapshot's samples.
+ * {@code application/octet-stream} body (the parameters may also come as headers {@code X-Model-Name}, {@code X-Dataset},
+ * {@code X-Dataset-Version}). The model is checked, registered as a new version, and compiled
+ * against the snapshot's samples. Models with several inputs and outputs may declare (query parameters, or headers
+ * {@code X-Feature-Input}, {@code X-Score-Output}, {@code X-Input-Defaults}) which input carries the features
+ * ({@code featureInput}), which output carries the class scores ({@code scoreOutput}, {@code none} for a model that
+ * is not a classifier) and the value of every other input ({@code inputDefaults}, a JSON object
+ * {@code {"state":0,"step":3}}; zeros when absent).
  */
 @Path("/models")
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelResource {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}";
 
     @Inject
@@ -64,6 +75,12 @@ public class ModelResource {
             @HeaderParam("X-Model-Name") String nameHeader,
             @HeaderParam("X-Dataset") String datasetHeader,
             @HeaderParam("X-Dataset-Version") String datasetVersionHeader,
+            @QueryParam("featureInput") String featureInput,
+            @QueryParam("scoreOutput") String scoreOutput,
+            @QueryParam("inputDefaults") String inputDefaults,
+            @HeaderParam("X-Feature-Input") String featureInputHeader,
+            @HeaderParam("X-Score-Output") String scoreOutputHeader,
+            @HeaderParam("X-Input-Defaults") String inputDefaultsHeader,
             byte[] body) {
         String model = name != null ? name : nameHeader;
         String ds = dataset != null ? dataset : datasetHeader;
@@ -84,6 +101,12 @@ public class ModelResource {
                 errors.add(new Problem.FieldError("datasetVersion", "must be an integer"));
             }
         }
+        Map<String, Double> defaults =
+                inputDefaults(inputDefaults != null ? inputDefaults : inputDefaultsHeader, errors);
+        ModelIo io = new ModelIo(
+                featureInput != null ? featureInput : featureInputHeader,
+                scoreOutput != null ? scoreOutput : scoreOutputHeader,
+                defaults);
         if (body == null || body.length == 0) {
             errors.add(new Problem.FieldError("body", "an ONNX model is required"));
         }
@@ -99,7 +122,7 @@ public class ModelResource {
         }
         ModelUploads.Uploaded u;
         try {
-            u = uploads.upload(model, ds, version, body);
+            u = uploads.upload(model, ds, version, body, io);
         } catch (ModelUploads.NotOnnxException e) {
             throw new ApiException(400, "Bad Request", e.getMessage(), List.of());
         } catch (ModelUploads.RejectedModelException e) {
@@ -127,6 +150,35 @@ public class ModelResource {
                         u.version().getArtifactSha256(),
                         view))
                 .build();
+    }
+
+    /** {@code {"name": number, ...}}; problems are added to {@code errors} under {@code inputDefaults}. */
+    static Map<String, Double> inputDefaults(String json, List<Problem.FieldError> errors) {
+        Map<String, Double> defaults = new LinkedHashMap<>();
+        if (json == null || json.isBlank()) {
+            return defaults;
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            node = null;
+        }
+        if (node == null || !node.isObject()) {
+            errors.add(new Problem.FieldError("inputDefaults", "must be a JSON object {\"input\": number}"));
+            return defaults;
+        }
+        node.fields().forEachRemaining(e -> {
+            if (e.getValue().isNumber() && Double.isFinite(e.getValue().asDouble())) {
+                defaults.put(e.getKey(), e.getValue().asDouble());
+            } else if (e.getValue().isBoolean()) {
+                defaults.put(e.getKey(), e.getValue().asBoolean() ? 1.0 : 0.0);
+            } else {
+                errors.add(new Problem.FieldError(
+                        "inputDefaults", "'" + e.getKey() + "' must be a finite number, got " + e.getValue()));
+            }
+        });
+        return defaults;
     }
 
     private static void checkName(String field, String value, List<Problem.FieldError> errors) {

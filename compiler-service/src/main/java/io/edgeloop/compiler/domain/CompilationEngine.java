@@ -4,7 +4,6 @@ import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.edgeloop.common.Hashing;
 import io.edgeloop.compiler.onnx.Calibrator;
 import io.edgeloop.compiler.onnx.DeviceEstimate;
@@ -15,6 +14,7 @@ import io.edgeloop.compiler.onnx.OnnxChecker;
 import io.edgeloop.compiler.onnx.StaticQuantizer;
 import io.edgeloop.compiler.onnx.TargetProfile;
 import io.edgeloop.compiler.onnx.Tensors;
+import io.edgeloop.proto.model.v1.ModelSignature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -115,23 +115,33 @@ public final class CompilationEngine {
      * @throws CompilationFailure when the validation data does not fit the model
      */
     public EngineResult run(Path floatModel, ValidationSet data, ValidationSet calibration, Path outDir) {
-        OnnxMl.ModelProto parsed = parseOrNull(floatModel);
-        long[] inputShape = parsed == null ? null : OnnxGraphs.inputShape(parsed);
+        return run(floatModel, data, calibration, outDir, ModelIo.AUTO, 0);
+    }
+
+    /**
+     * {@link #run(Path, ValidationSet, ValidationSet, Path)} feeding the model as {@code io} declares (see
+     * {@link IoPlan}); {@code labels} is the number of class labels (0 when unknown).
+     */
+    public EngineResult run(
+            Path floatModel, ValidationSet data, ValidationSet calibration, Path outDir, ModelIo io, int labels) {
+        OnnxMl.ModelProto parsed = OnnxGraphs.parseOrNull(floatModel);
+        Feeds feeds = feeds(floatModel, parsed, io, data);
         SessionMemoryProbe.Measurement floatMemory = null;
         if (probe != null) {
             // a model that crashes ONNX Runtime takes the child down, not this process
-            SessionMemoryProbe.Outcome o = probe.measureAll(
-                            List.of(request(floatModel, inputShape, OptLevel.NO_OPT, data)))
+            SessionMemoryProbe.Outcome o = probe.measureAll(List.of(request(floatModel, feeds, OptLevel.NO_OPT)))
                     .get(0);
             if (o.failure() instanceof SessionMemoryProbe.ModelFailure f) {
                 throw f;
             }
             floatMemory = o.measurement();
         }
-        ModelEvaluation evaluated = evaluator.evaluate(floatModel, data);
+        Judging judging = new Judging(data, io, labels);
+        ModelEvaluation evaluated =
+                evaluator.evaluate(floatModel, data, OptLevel.NO_OPT, evaluator.measuresProcessMemory(), io, labels);
         ModelEvaluation reference =
                 floatMemory == null ? evaluated : evaluated.withPeakMemoryBytes(floatMemory.peakBytes());
-        OnnxMl.ModelProto source = parsed != null ? parsed : parse(floatModel);
+        OnnxMl.ModelProto source = parsed != null ? parsed : OnnxGraphs.parse(floatModel);
         List<String> problems = OnnxChecker.check(source);
         if (!problems.isEmpty()) {
             throw new InvalidModelException(
@@ -143,13 +153,15 @@ public final class CompilationEngine {
         Map<VariantTarget.Method, Draft> drafts = new EnumMap<>(VariantTarget.Method.class);
         try {
             for (VariantTarget target : options.orderedTargets()) {
-                drafts.computeIfAbsent(target.method(), m -> produce(target, floatModel, source, calibration, outDir));
+                drafts.computeIfAbsent(
+                        target.method(), m -> produce(target, floatModel, source, calibration, io, outDir));
             }
-            Map<VariantTarget.Method, SessionMemoryProbe.Outcome> memory = probeVariants(drafts, inputShape, data);
+            ortFormatDomains(drafts);
+            Map<VariantTarget.Method, SessionMemoryProbe.Outcome> memory = probeVariants(drafts, feeds);
             // latency is measured only after every probe has finished
-            drafts.forEach((m, d) -> produced.put(m, judge(d, memory.get(m), reference, data)));
+            drafts.forEach((m, d) -> produced.put(m, judge(d, memory.get(m), reference, judging)));
             for (VariantTarget target : options.orderedTargets()) {
-                outcomes.add(outcome(target, produced.get(target.method()), source));
+                outcomes.add(outcome(target, produced.get(target.method()), source, labels));
             }
         } catch (RuntimeException e) {
             drafts.values().forEach(d -> {
@@ -169,14 +181,44 @@ public final class CompilationEngine {
         return new EngineResult(reference, floatNodes, List.copyOf(outcomes));
     }
 
-    private SessionMemoryProbe.Request request(Path model, long[] inputShape, OptLevel level, ValidationSet data) {
+    /** The validation data and how it feeds the model. */
+    private record Judging(ValidationSet data, ModelIo io, int labels) {}
+
+    /** The probe's inputs, from the ONNX graph (empty when they cannot be planned: the session is only created). */
+    private record Feeds(List<InputFeed> inputs, int batch) {}
+
+    private Feeds feeds(Path model, OnnxMl.ModelProto parsed, ModelIo io, ValidationSet data) {
         int batch = Math.max(1, Math.min(evaluator.batchSize(), data.size()));
-        return new SessionMemoryProbe.Request(model, inputShape, level, evaluator.intraOpThreads(), batch);
+        if (parsed == null) {
+            return new Feeds(List.of(), batch);
+        }
+        try {
+            List<InputFeed> inputs =
+                    IoPlan.feeds(model.getFileName().toString(), IoPlan.graphInputs(parsed), io, data.featureCount());
+            return new Feeds(inputs, IoPlan.batch(inputs, batch));
+        } catch (RuntimeException e) {
+            // the in-process evaluation reports why the model cannot be fed
+            return new Feeds(List.of(), batch);
+        }
+    }
+
+    private SessionMemoryProbe.Request request(Path model, Feeds feeds, OptLevel level) {
+        return new SessionMemoryProbe.Request(
+                model, null, level, evaluator.intraOpThreads(), feeds.batch(), feeds.inputs());
+    }
+
+    /** An ORT-format file uses the operators of the ORT-optimized ONNX graph (same optimization level). */
+    private static void ortFormatDomains(Map<VariantTarget.Method, Draft> drafts) {
+        Draft ort = drafts.get(VariantTarget.Method.ORT_FORMAT);
+        Draft onnx = drafts.get(VariantTarget.Method.ORT_OPTIMIZED);
+        if (ort != null && onnx != null && onnx.file != null) {
+            drafts.put(VariantTarget.Method.ORT_FORMAT, ort.withDomains(onnx.domains));
+        }
     }
 
     /** Measures every produced variant that is to be evaluated (none without a probe). */
     private Map<VariantTarget.Method, SessionMemoryProbe.Outcome> probeVariants(
-            Map<VariantTarget.Method, Draft> drafts, long[] inputShape, ValidationSet data) {
+            Map<VariantTarget.Method, Draft> drafts, Feeds feeds) {
         Map<VariantTarget.Method, SessionMemoryProbe.Outcome> result = new EnumMap<>(VariantTarget.Method.class);
         if (probe == null) {
             return result;
@@ -186,7 +228,7 @@ public final class CompilationEngine {
         drafts.forEach((m, d) -> {
             if (d.verdict == null) {
                 methods.add(m);
-                requests.add(request(d.file, inputShape, d.evalLevel, data));
+                requests.add(request(d.file, feeds, d.evalLevel));
             }
         });
         List<SessionMemoryProbe.Outcome> outcomes = probe.measureAll(requests);
@@ -194,28 +236,6 @@ public final class CompilationEngine {
             result.put(methods.get(i), outcomes.get(i));
         }
         return result;
-    }
-
-    /** The parsed model, or null when it is not ONNX protobuf (ONNX Runtime then says why it cannot load it). */
-    private static OnnxMl.ModelProto parseOrNull(Path model) {
-        try {
-            return OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model));
-        } catch (InvalidProtocolBufferException e) {
-            return null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + model, e);
-        }
-    }
-
-    static OnnxMl.ModelProto parse(Path model) {
-        try {
-            return OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model));
-        } catch (InvalidProtocolBufferException e) {
-            throw new InvalidModelException(
-                    model.getFileName() + " is not an ONNX protobuf model: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + model, e);
-        }
     }
 
     /**
@@ -230,7 +250,12 @@ public final class CompilationEngine {
             int opset,
             double sparsity,
             long weightBytes,
-            OptLevel evalLevel) {}
+            OptLevel evalLevel,
+            Set<String> domains) {
+        Draft withDomains(Set<String> d) {
+            return new Draft(file, verdict, settings, extra, opset, sparsity, weightBytes, evalLevel, d);
+        }
+    }
 
     /** A judged draft, shared by the targets made the same way: final verdict, settings and figures. */
     private record Produced(
@@ -238,14 +263,20 @@ public final class CompilationEngine {
             VariantVerdict verdict,
             Map<String, String> settings,
             Map<String, Double> extra,
-            long peakMemoryBytes) {
+            long peakMemoryBytes,
+            ModelEvaluation evaluation) {
         Path file() {
             return draft.file();
         }
     }
 
     private Draft produce(
-            VariantTarget target, Path floatModel, OnnxMl.ModelProto source, ValidationSet calibration, Path outDir) {
+            VariantTarget target,
+            Path floatModel,
+            OnnxMl.ModelProto source,
+            ValidationSet calibration,
+            ModelIo io,
+            Path outDir) {
         Map<String, String> settings = new LinkedHashMap<>(optimizer.settings(target));
         Map<String, Double> extra = new LinkedHashMap<>();
         settings.put("quantization", target.method().quantization());
@@ -265,8 +296,7 @@ public final class CompilationEngine {
                 }
                 case STATIC_INT8 -> {
                     Set<String> tensors = StaticQuantizer.activationsToCalibrate(source);
-                    Calibrator calibrator = new Calibrator(env, options.calibration(), options.percentile());
-                    Map<String, float[]> ranges = calibrator.ranges(source, tensors, calibration.features());
+                    Map<String, float[]> ranges = calibrate(source, tensors, calibration, io);
                     StaticQuantizer.Result r = StaticQuantizer.quantize(source, ranges, options.unsignedActivations());
                     written = r.model();
                     extra.put("quantized_nodes", (double) r.quantizedNodes());
@@ -294,7 +324,8 @@ public final class CompilationEngine {
             if (written != null) {
                 Files.write(file, written.toByteArray());
             }
-        } catch (InvalidModelException | OrtException | IllegalArgumentException | IllegalStateException e) {
+        } catch (OrtException | RuntimeException e) {
+            // whatever the quantizers or the optimizer cannot handle rejects this variant only
             OnnxOptimizer.deleteQuietly(file);
             return new Draft(
                     null,
@@ -304,16 +335,19 @@ public final class CompilationEngine {
                     0,
                     0,
                     0,
-                    evalLevel);
+                    evalLevel,
+                    Set.of());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
         settings.put("evaluation_optimization_level", evalLevel.name());
         int opset = (int) Tensors.defaultOpset(source);
         long weightBytes = DeviceEstimator.weightBytes(source.getGraph());
+        Set<String> domains = OnnxGraphs.opDomains(source);
         if (target.format().equals("onnx")) {
-            OnnxMl.ModelProto variant = written != null ? written : parse(file);
+            OnnxMl.ModelProto variant = written != null ? written : OnnxGraphs.parse(file);
             opset = (int) Tensors.defaultOpset(variant);
+            domains = OnnxGraphs.opDomains(variant);
             weightBytes = DeviceEstimator.weightBytes(variant.getGraph());
             extra.put("graph_nodes", (double) variant.getGraph().getNodeCount());
             List<String> problems = OnnxChecker.check(variant);
@@ -326,30 +360,48 @@ public final class CompilationEngine {
                         opset,
                         sparsity,
                         weightBytes,
-                        evalLevel);
+                        evalLevel,
+                        domains);
             }
         }
         extra.put("opset", (double) opset);
         if (target.method() == VariantTarget.Method.PRUNED) {
             extra.put("sparsity", sparsity);
         }
-        return new Draft(file, null, settings, extra, opset, sparsity, weightBytes, evalLevel);
+        return new Draft(file, null, settings, extra, opset, sparsity, weightBytes, evalLevel, domains);
+    }
+
+    /** Calibrates on the samples, feeding a model with several inputs as {@code io} declares (see {@link IoPlan}). */
+    private Map<String, float[]> calibrate(
+            OnnxMl.ModelProto source, Set<String> tensors, ValidationSet calibration, ModelIo io) throws OrtException {
+        Calibrator calibrator = new Calibrator(env, options.calibration(), options.percentile());
+        List<IoPlan.Tensor> inputs = IoPlan.graphInputs(source);
+        if (inputs.size() == 1) {
+            return calibrator.ranges(source, tensors, calibration.features());
+        }
+        List<InputFeed> feeds = IoPlan.feeds("the model", inputs, io, calibration.featureCount());
+        return calibrator.ranges(
+                source,
+                tensors,
+                calibration.size(),
+                IoPlan.batch(feeds, Integer.MAX_VALUE),
+                (start, b) -> InputTensors.create(env, feeds, b, calibration.features(), start, 0));
     }
 
     /**
      * Evaluates a draft in this process and judges it against the float model, unless its probe failed: a variant
      * that crashed, hung or was refused in the child is rejected with that reason and never loaded here.
      */
-    private Produced judge(Draft d, SessionMemoryProbe.Outcome memory, ModelEvaluation reference, ValidationSet data) {
+    private Produced judge(Draft d, SessionMemoryProbe.Outcome memory, ModelEvaluation reference, Judging j) {
         if (d.verdict != null) {
-            return new Produced(d, d.verdict, d.settings, d.extra, 0);
+            return new Produced(d, d.verdict, d.settings, d.extra, 0, null);
         }
         Map<String, String> settings = new LinkedHashMap<>(d.settings);
         Map<String, Double> extra = new LinkedHashMap<>(d.extra);
         MemoryProbeMode mode = memoryProbeMode();
         if (memory != null && memory.failure() instanceof SessionMemoryProbe.ModelFailure f) {
             settings.put("peak_memory_scope", mode.scope());
-            return new Produced(d, VariantVerdict.unusable(f.getMessage()), settings, extra, 0);
+            return new Produced(d, VariantVerdict.unusable(f.getMessage()), settings, extra, 0, null);
         }
         boolean inProcess = mode == MemoryProbeMode.IN_PROCESS;
         if (memory != null && memory.failure() != null) {
@@ -361,28 +413,38 @@ public final class CompilationEngine {
         settings.put("peak_memory_scope", mode.scope());
         VariantVerdict verdict;
         long peak = 0;
+        ModelEvaluation e = null;
         try {
-            ModelEvaluation e = evaluator.evaluate(d.file, data, d.evalLevel, inProcess);
+            e = evaluator.evaluate(d.file, j.data(), d.evalLevel, inProcess, j.io(), j.labels());
             peak = e.peakMemoryBytes();
             verdict = validator.judge(reference, e);
-        } catch (CompilationFailure e) {
-            verdict = VariantVerdict.unusable("variant does not run: " + e.getMessage());
+        } catch (CompilationFailure failure) {
+            verdict = VariantVerdict.unusable("variant does not run: " + failure.getMessage());
         }
         if (memory != null && memory.measurement() != null) {
             peak = memory.measurement().peakBytes();
             extra.put("session_load_bytes", (double) memory.measurement().loadBytes());
         }
         extra.put("peak_memory_bytes", (double) peak);
-        return new Produced(d, verdict, settings, extra, peak);
+        if (!reference.classification()) {
+            settings.put("accuracy", "not applicable: the outputs are not class scores");
+        }
+        return new Produced(d, verdict, settings, extra, peak, e);
     }
 
-    private VariantOutcome outcome(VariantTarget target, Produced p, OnnxMl.ModelProto source) {
+    private VariantOutcome outcome(VariantTarget target, Produced p, OnnxMl.ModelProto source, int labels) {
         Map<String, String> settings = new LinkedHashMap<>(p.settings);
         settings.put("target_profile", target.profile());
         Map<String, Double> extra = new LinkedHashMap<>(p.extra);
         if (p.file() == null) {
             return new VariantOutcome(
-                    target, null, null, p.verdict, settings, extra, p.draft.opset(), p.draft.sparsity(), 0, null);
+                    target, null, null, p.verdict, settings, extra, p.draft.opset(), p.draft.sparsity(), 0, null, null);
+        }
+        ModelSignature signature = p.evaluation == null
+                ? null
+                : ModelSignatures.of(p.evaluation, p.draft.opset(), p.draft.domains(), labels);
+        if (signature != null) {
+            settings.putAll(ModelSignatures.settings(signature));
         }
         TargetProfile profile = options.profiles().get(target.profile());
         long flash;
@@ -391,7 +453,16 @@ public final class CompilationEngine {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + p.file(), e);
         }
-        DeviceEstimate estimate = DeviceEstimator.estimate(source.getGraph(), p.draft.weightBytes(), flash, profile);
+        DeviceEstimate estimate;
+        try {
+            estimate = DeviceEstimator.estimate(source.getGraph(), p.draft.weightBytes(), flash, profile);
+        } catch (RuntimeException e) {
+            // a graph the estimator cannot walk: no estimate, the variant is judged on its measurements
+            settings.put("estimate_error", String.valueOf(e.getMessage()));
+            boolean fits = flash <= profile.flashBytes();
+            estimate = new DeviceEstimate(
+                    profile.name(), 0, 0, flash, 0, 0, fits, fits ? null : "the file exceeds the flash", false);
+        }
         extra.put("est_ram_bytes", (double) estimate.ramBytes());
         extra.put("est_flash_bytes", (double) estimate.flashBytes());
         extra.put("est_macs", (double) estimate.macs());
@@ -413,7 +484,8 @@ public final class CompilationEngine {
                     p.draft.opset(),
                     p.draft.sparsity(),
                     p.peakMemoryBytes,
-                    estimate);
+                    estimate,
+                    signature);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot hash " + p.file(), e);
         }

@@ -6,7 +6,6 @@ import io.edgeloop.common.Topics;
 import io.edgeloop.compiler.config.CompilerConfig;
 import io.edgeloop.compiler.grpc.DatasetGateway;
 import io.edgeloop.compiler.grpc.RegistryGateway;
-import io.edgeloop.compiler.onnx.DeviceEstimate;
 import io.edgeloop.compiler.onnx.TargetProfile;
 import io.edgeloop.compiler.persistence.Compilation;
 import io.edgeloop.compiler.persistence.CompiledVariant;
@@ -15,6 +14,7 @@ import io.edgeloop.kit.outbox.Outbox;
 import io.edgeloop.proto.data.v1.Split;
 import io.edgeloop.proto.events.v1.EventMeta;
 import io.edgeloop.proto.events.v1.ModelOptimized;
+import io.edgeloop.proto.events.v1.PromotionEvidence;
 import io.edgeloop.proto.events.v1.VariantSummary;
 import io.edgeloop.proto.registry.v1.ModelVariant;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -69,6 +69,9 @@ public class CompilationService {
 
     @Inject
     Outbox outbox;
+
+    @Inject
+    PromotionEvaluator promotions;
 
     private final ReentrantLock oneAtATime = new ReentrantLock();
     private CompilationEngine engine;
@@ -213,13 +216,16 @@ public class CompilationService {
             registry.download(job.sourceSha256(), floatModel);
             ValidationSet data = datasets.validationSplit(
                     job.datasetName(), job.datasetVersion(), config.validation().maxSamples());
-            EngineResult result = engine.run(floatModel, data, calibration(job, data), dir);
+            EngineResult result = engine.run(floatModel, data, calibration(job, data), dir, job.io(), job.classCount());
             checkClasses(job, result, data);
+            Optional<PromotionEvidence> promotion =
+                    result.accepted().isEmpty() ? Optional.empty() : promotions.evaluate(job, floatModel, data, dir);
             Map<VariantTarget, ModelVariant> registered = register(id, job, result, data.size());
-            return finish(id, job, started, result, data.size(), registered);
+            return finish(id, job, started, result, data.size(), registered, promotion);
         } catch (CompilationFailure e) {
-            LOG.warnf("compilation of %s v%d failed: %s", job.modelName(), job.modelVersion(), e.getMessage());
-            return recordFailure(id, job, started, e.getMessage(), true);
+            String reason = named(e.getMessage(), job, dir);
+            LOG.warnf("compilation of %s v%d failed: %s", job.modelName(), job.modelVersion(), reason);
+            return recordFailure(id, job, started, reason, true);
         } catch (IOException | RuntimeException e) {
             String reason = e instanceof PeerUnavailableException ? e.getMessage() : e.toString();
             LOG.errorf("compilation of %s v%d failed: %s", job.modelName(), job.modelVersion(), reason);
@@ -251,7 +257,21 @@ public class CompilationService {
         }
     }
 
+    /** {@code message} with the scratch folder and the float model's file name replaced by the model's name. */
+    static String named(String message, CompileJob job, Path dir) {
+        String name = "model " + job.modelName() + " v" + job.modelVersion();
+        String m = message;
+        if (dir != null) {
+            m = m.replace(dir.resolve("float.onnx").toAbsolutePath().toString(), name)
+                    .replace(dir.toAbsolutePath().toString(), name);
+        }
+        return m.replace("float.onnx", name);
+    }
+
     private static void checkClasses(CompileJob job, EngineResult result, ValidationSet data) {
+        if (!result.reference().classification()) {
+            return;
+        }
         int classes = result.reference().classCount();
         if (job.classCount() > 0 && job.classCount() != classes) {
             throw new CompilationFailure("the model outputs " + classes + " classes but its snapshot has "
@@ -280,7 +300,7 @@ public class CompilationService {
                     o.target().id(),
                     o.target().format(),
                     o.sha256(),
-                    metrics(o, result, samples),
+                    VariantRecords.metrics(o, result, samples),
                     settings);
             if (v.getVariantId().isBlank()) {
                 throw new CompilationFailure(
@@ -291,30 +311,14 @@ public class CompilationService {
         return registered;
     }
 
-    private static Map<String, Double> metrics(VariantOutcome o, EngineResult result, int samples) {
-        VariantVerdict v = o.verdict();
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("accuracy", v.accuracy());
-        m.put("accuracy_delta", v.accuracyDelta());
-        m.put("max_abs_diff", v.maxAbsDiff());
-        m.put("argmax_agreement", v.argmaxAgreement());
-        m.put("latency_p50_us", v.latencyP50Us());
-        m.put("latency_p99_us", v.latencyP99Us());
-        m.put("size_bytes", (double) v.sizeBytes());
-        m.put("float_accuracy", result.reference().accuracy());
-        m.put("float_latency_p50_us", result.reference().latencyP50Us());
-        m.put("validation_samples", (double) samples);
-        m.putAll(o.extraMetrics());
-        return m;
-    }
-
     private Optional<String> finish(
             String id,
             CompileJob job,
             Instant started,
             EngineResult result,
             int samples,
-            Map<VariantTarget, ModelVariant> registered) {
+            Map<VariantTarget, ModelVariant> registered,
+            Optional<PromotionEvidence> promotion) {
         return QuarkusTransaction.requiringNew().call(() -> {
             if (job.cause() != null
                     && !inbox.firstDelivery(CONSUMER, job.cause().getEventId())) {
@@ -330,10 +334,10 @@ public class CompilationService {
             c.validationSamples = samples;
             List<VariantSummary> summaries = new ArrayList<>();
             for (VariantOutcome o : result.variants()) {
-                CompiledVariant v = variant(o, registered.get(o.target()));
+                CompiledVariant v = VariantRecords.variant(o, registered.get(o.target()));
                 c.addVariant(v);
                 if (v.accepted) {
-                    summaries.add(summary(v));
+                    summaries.add(VariantRecords.summary(v, o.signature()));
                 }
             }
             if (summaries.isEmpty()) {
@@ -341,7 +345,8 @@ public class CompilationService {
                 c.failureReason = "no variant stayed within the accuracy budget";
             } else {
                 c.status = CompilationStatus.SUCCEEDED;
-                c.recommendedVariantId = recommended(c.variants);
+                c.recommendedVariantId = VariantRecords.recommended(c.variants);
+                promotion.ifPresent(c::setPromotion);
                 EventMeta meta = job.cause() != null
                         ? Events.causedBy(PRODUCER, job.cause())
                         : Events.newMeta(PRODUCER, job.correlationId(), "");
@@ -353,7 +358,11 @@ public class CompilationService {
                         .addAllVariants(summaries)
                         .setRecommendedVariantId(c.recommendedVariantId)
                         .setFloatAccuracy(ref.accuracy())
+                        .addAllClassLabels(ref.classification() ? job.classLabels() : List.of())
                         .build();
+                if (promotion.isPresent()) {
+                    event = event.toBuilder().setPromotion(promotion.get()).build();
+                }
                 outbox.enqueue(Topics.MODEL_OPTIMIZED, job.modelName(), meta, event);
                 c.eventId = meta.getEventId();
             }
@@ -429,84 +438,6 @@ public class CompilationService {
         c.optimizationLevel = config.optimizationLevel().name();
         c.startedAt = started;
         return c;
-    }
-
-    private static CompiledVariant variant(VariantOutcome o, ModelVariant registered) {
-        VariantVerdict v = o.verdict();
-        CompiledVariant cv = new CompiledVariant();
-        cv.target = o.target().id();
-        cv.format = o.target().format();
-        cv.accepted = v.accepted() && registered != null;
-        cv.rejectionReason = v.reason();
-        cv.variantId = registered == null ? null : registered.getVariantId();
-        cv.artifactSha256 = o.sha256();
-        cv.sizeBytes = v.sizeBytes();
-        cv.accuracy = v.accuracy();
-        cv.accuracyDelta = v.accuracyDelta();
-        cv.maxAbsDiff = v.maxAbsDiff();
-        cv.argmaxAgreement = v.argmaxAgreement();
-        cv.latencyP50Us = v.latencyP50Us();
-        cv.latencyP99Us = v.latencyP99Us();
-        cv.settings.putAll(o.settings());
-        cv.targetProfile = o.target().profile();
-        cv.quantization = o.quantization();
-        cv.opset = o.opset();
-        cv.peakMemoryBytes = o.peakMemoryBytes();
-        cv.sparsity = o.sparsity();
-        DeviceEstimate e = o.estimate();
-        if (e != null) {
-            cv.estRamBytes = e.ramBytes();
-            cv.estFlashBytes = e.flashBytes();
-            cv.estMacs = e.macs();
-            cv.estLatencyUs = e.latencyUs();
-            cv.estFits = e.fits();
-            cv.estReason = e.reason();
-        }
-        return cv;
-    }
-
-    private static VariantSummary summary(CompiledVariant v) {
-        VariantSummary.Builder b = VariantSummary.newBuilder()
-                .setVariantId(v.variantId)
-                .setTarget(v.target)
-                .setFormat(v.format)
-                .setArtifactSha256(v.artifactSha256)
-                .setSizeBytes(v.sizeBytes)
-                .setAccuracy(v.accuracy)
-                .setAccuracyDelta(v.accuracyDelta)
-                .setMaxAbsDiff(v.maxAbsDiff)
-                .setArgmaxAgreement(v.argmaxAgreement)
-                .setLatencyP50Us(v.latencyP50Us)
-                .setLatencyP99Us(v.latencyP99Us)
-                .setQuantization(v.quantization == null ? "none" : v.quantization)
-                .setOpset(v.opset == null ? 0 : v.opset)
-                .setPeakMemoryBytes(v.peakMemoryBytes == null ? 0 : v.peakMemoryBytes)
-                .setSparsity(v.sparsity == null ? 0 : v.sparsity);
-        if (v.estRamBytes != null) {
-            b.setEstimate(io.edgeloop.proto.events.v1.DeviceEstimate.newBuilder()
-                    .setTargetProfile(v.targetProfile)
-                    .setRamBytes(v.estRamBytes)
-                    .setFlashBytes(v.estFlashBytes)
-                    .setMacs(v.estMacs)
-                    .setLatencyUs(v.estLatencyUs)
-                    .setFits(Boolean.TRUE.equals(v.estFits))
-                    .setReason(v.estReason == null ? "" : v.estReason));
-        }
-        return b.build();
-    }
-
-    /** The cpu-fp32-ortopt variant when accepted, else the most accurate accepted one (then the fastest). */
-    static String recommended(List<CompiledVariant> variants) {
-        List<CompiledVariant> accepted =
-                variants.stream().filter(v -> v.accepted).toList();
-        return accepted.stream()
-                .filter(v -> v.target.equals(VariantTarget.CPU_FP32_ORTOPT.id()))
-                .findFirst()
-                .or(() -> accepted.stream()
-                        .min(Comparator.comparingDouble((CompiledVariant v) -> -v.accuracy)
-                                .thenComparingDouble(v -> v.latencyP50Us)))
-                .map(v -> v.variantId)
-                .orElseThrow();
     }
 
     /** Deletes {@code dir} and everything in it (best effort; null is ignored). */

@@ -3,6 +3,7 @@ package io.edgeloop.compiler.domain;
 import io.edgeloop.proto.events.v1.EventMeta;
 import io.edgeloop.proto.events.v1.ModelTrained;
 import io.edgeloop.proto.registry.v1.ModelVersion;
+import java.util.List;
 
 /**
  * What to compile: a registered float model version and the snapshot whose validation split checks its variants.
@@ -13,10 +14,11 @@ import io.edgeloop.proto.registry.v1.ModelVersion;
  * @param datasetName dataset of the snapshot the model was trained on
  * @param datasetVersion snapshot version
  * @param snapshotId {@code <dataset>@v<version>}
- * @param classCount classes the model must output, 0 when unknown
+ * @param classLabels the model's class labels in output order (empty when unknown or not a classifier)
  * @param cause the ModelTrained event's metadata, or null for an on-demand compilation
  * @param correlationId the loop iteration's id (from the cause or the version's lineage), may be blank
  * @param uploaded true for a model uploaded over {@code POST /models}
+ * @param io how the model's inputs are fed and which output carries class scores (declared at upload)
  */
 public record CompileJob(
         String modelName,
@@ -25,10 +27,20 @@ public record CompileJob(
         String datasetName,
         int datasetVersion,
         String snapshotId,
-        int classCount,
+        List<String> classLabels,
         EventMeta cause,
         String correlationId,
-        boolean uploaded) {
+        boolean uploaded,
+        ModelIo io) {
+    public CompileJob {
+        classLabels = classLabels == null ? List.of() : List.copyOf(classLabels);
+        io = io == null ? ModelIo.AUTO : io;
+    }
+
+    /** Classes the model must output, 0 when unknown. */
+    public int classCount() {
+        return classLabels.size();
+    }
 
     /** The job a ModelTrained event asks for. */
     public static CompileJob fromEvent(ModelTrained e) {
@@ -39,10 +51,11 @@ public record CompileJob(
                 e.getDatasetName(),
                 e.getDatasetVersion(),
                 e.getSnapshotId(),
-                e.getClassLabelsCount(),
+                e.getClassLabelsList(),
                 e.getMeta(),
                 e.getMeta().getCorrelationId(),
-                false);
+                false,
+                ModelIo.AUTO);
     }
 
     /** An on-demand (re)compilation of a registered version, from its lineage. */
@@ -55,10 +68,11 @@ public record CompileJob(
                 lineage.getDatasetName(),
                 lineage.getDatasetVersion(),
                 lineage.getSnapshotId(),
-                v.getClassLabelsCount(),
+                v.getClassLabelsList(),
                 null,
                 lineage.getCorrelationId(),
-                false);
+                false,
+                ModelIo.fromTags(v.getTagsMap()));
     }
 
     /** {@code event}, {@code upload} or {@code api}. */

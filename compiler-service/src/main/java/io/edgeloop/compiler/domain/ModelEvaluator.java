@@ -1,6 +1,5 @@
 package io.edgeloop.compiler.domain;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -8,14 +7,20 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
-import ai.onnxruntime.TensorInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -118,6 +123,21 @@ public final class ModelEvaluator {
      */
     public ModelEvaluation evaluate(
             Path model, ValidationSet data, SessionOptions.OptLevel level, boolean measureProcessMemory) {
+        return evaluate(model, data, level, measureProcessMemory, ModelIo.AUTO, 0);
+    }
+
+    /**
+     * Evaluates {@code model} on {@code data} fed as {@code io} declares ({@link IoPlan}): the feature input from the
+     * samples, the other inputs from their defaults; accuracy on the class-score output when the model has one
+     * ({@code labels}: the number of class labels, 0 when unknown).
+     */
+    public ModelEvaluation evaluate(
+            Path model,
+            ValidationSet data,
+            SessionOptions.OptLevel level,
+            boolean measureProcessMemory,
+            ModelIo io,
+            int labels) {
         if (data.size() == 0) {
             throw new CompilationFailure("the validation set is empty");
         }
@@ -143,14 +163,14 @@ public final class ModelEvaluator {
         try (SessionOptions ignored = options;
                 OrtSession s = session) {
             sample(rss);
-            Signature sig = signature(s, name, data.featureCount());
+            Signature sig = signature(s, name, data.featureCount(), io, labels);
             float[][] outputs = infer(s, sig, data, name);
             sample(rss);
             int[] predictions = new int[outputs.length];
             int correct = 0;
             for (int i = 0; i < outputs.length; i++) {
-                predictions[i] = argmax(outputs[i]);
-                if (predictions[i] == data.labels()[i]) {
+                predictions[i] = sig.classification ? argmax(outputs[i]) : 0;
+                if (sig.classification && predictions[i] == data.labels()[i]) {
                     correct++;
                 }
             }
@@ -163,9 +183,17 @@ public final class ModelEvaluator {
                     latency[0],
                     latency[1],
                     size,
-                    sig.input,
+                    sig.feeds.stream()
+                            .filter(InputFeed::feature)
+                            .findFirst()
+                            .orElseThrow()
+                            .name(),
                     sig.output,
-                    rss == null ? 0 : rss.peakGrowthBytes());
+                    rss == null ? 0 : rss.peakGrowthBytes(),
+                    sig.classification,
+                    sig.inputs,
+                    sig.outputs,
+                    sig.feeds);
         } catch (OrtException e) {
             throw new InvalidModelException("ONNX Runtime failed to run " + name + ": " + e.getMessage(), e);
         }
@@ -189,111 +217,125 @@ public final class ModelEvaluator {
         return o;
     }
 
-    /** The model's single float input, the first rank-2 float output, and how samples are batched. */
-    private record Signature(String input, long[] sampleDims, String output, int batch) {}
+    /** How the model is fed, the judged output, and how samples are batched. */
+    private record Signature(
+            List<IoPlan.Tensor> inputs,
+            List<IoPlan.Tensor> outputs,
+            List<InputFeed> feeds,
+            String output,
+            boolean classification,
+            int batch) {}
 
-    private Signature signature(OrtSession s, String name, int featureCount) throws OrtException {
-        Map<String, NodeInfo> inputs = s.getInputInfo();
-        if (inputs.size() != 1) {
-            throw new InvalidModelException(
-                    name + " has " + inputs.size() + " inputs " + inputs.keySet() + "; one feature tensor is expected");
-        }
-        NodeInfo in = inputs.values().iterator().next();
-        if (!(in.getInfo() instanceof TensorInfo ti) || ti.type != OnnxJavaType.FLOAT) {
-            throw new InvalidModelException(
-                    name + " input '" + in.getName() + "' is " + in.getInfo() + "; a float tensor is expected");
-        }
-        long[] shape = ti.getShape();
-        if (shape.length < 2) {
-            throw new InvalidModelException(name + " input '" + in.getName() + "' has shape " + Arrays.toString(shape)
-                    + "; [batch, features...] is expected");
-        }
-        long[] sampleDims = Arrays.copyOfRange(shape, 1, shape.length);
-        long perSample = 1;
-        for (long d : sampleDims) {
-            if (d <= 0) {
-                throw new InvalidModelException(name + " input '" + in.getName() + "' has shape "
-                        + Arrays.toString(shape) + "; only the batch dimension may be dynamic");
-            }
-            perSample *= d;
-        }
-        if (perSample != featureCount) {
-            throw new CompilationFailure(name + " input '" + in.getName() + "' takes " + perSample
-                    + " values per sample " + Arrays.toString(shape) + " but validation samples have " + featureCount
-                    + " features");
-        }
-        int batch;
-        if (shape[0] == 1) {
-            batch = 1;
-        } else if (shape[0] <= 0) {
-            batch = batchSize;
-        } else {
-            throw new InvalidModelException(
-                    name + " has a fixed batch dimension of " + shape[0] + "; 1 or dynamic is expected");
-        }
-        for (NodeInfo out : s.getOutputInfo().values()) {
-            if (out.getInfo() instanceof TensorInfo oi && oi.type == OnnxJavaType.FLOAT && oi.getShape().length == 2) {
-                return new Signature(in.getName(), sampleDims, out.getName(), batch);
-            }
-        }
-        throw new InvalidModelException(name + " has no [batch, classes] float output among "
-                + s.getOutputInfo().keySet());
+    private Signature signature(OrtSession s, String name, int featureCount, ModelIo io, int labels)
+            throws OrtException {
+        List<IoPlan.Tensor> inputs = IoPlan.of(s.getInputInfo());
+        List<IoPlan.Tensor> outputs = IoPlan.of(s.getOutputInfo());
+        List<InputFeed> feeds = IoPlan.feeds(name, inputs, io, featureCount);
+        Optional<IoPlan.Tensor> scores = IoPlan.scoreOutput(name, outputs, io, labels);
+        String output = scores.map(IoPlan.Tensor::name)
+                .orElseGet(() -> IoPlan.firstNumericOutput(name, outputs).name());
+        return new Signature(inputs, outputs, feeds, output, scores.isPresent(), IoPlan.batch(feeds, batchSize));
     }
 
     private float[][] infer(OrtSession s, Signature sig, ValidationSet data, String name) throws OrtException {
         int n = data.size();
-        int f = data.featureCount();
         float[][] outputs = new float[n][];
         for (int start = 0; start < n; start += sig.batch) {
             int b = Math.min(sig.batch, n - start);
-            FloatBuffer buf = FloatBuffer.allocate(b * f);
-            for (int i = 0; i < b; i++) {
-                buf.put(data.features()[start + i]);
-            }
-            buf.flip();
-            try (OnnxTensor t = OnnxTensor.createTensor(env, buf, shape(b, sig.sampleDims));
-                    OrtSession.Result r = s.run(Map.of(sig.input, t), Set.of(sig.output))) {
-                float[][] rows = rows(r.get(0), name, sig.output);
-                if (rows.length != b) {
-                    throw new InvalidModelException(name + " returned " + rows.length + " rows for a batch of " + b);
-                }
+            Map<String, OnnxTensor> in = InputTensors.create(env, sig.feeds, b, data.features(), start, 0);
+            try (OrtSession.Result r = s.run(in, Set.of(sig.output))) {
+                float[][] rows = rows(r.get(0), b, name, sig.output);
                 for (int i = 0; i < b; i++) {
                     if (start + i > 0 && rows[i].length != outputs[0].length) {
                         throw new InvalidModelException(name + " output width changed between batches");
                     }
                     outputs[start + i] = rows[i];
                 }
+            } finally {
+                InputTensors.close(in);
             }
         }
         if (outputs[0].length == 0) {
-            throw new InvalidModelException(name + " output '" + sig.output + "' has no classes");
+            throw new InvalidModelException(name + " output '" + sig.output + "' is empty");
         }
         return outputs;
     }
 
-    private static float[][] rows(OnnxValue value, String name, String output) throws OrtException {
-        if (value.getValue() instanceof float[][] rows) {
-            return rows;
+    /** The output's values, one row per sample of the batch. */
+    private static float[][] rows(OnnxValue value, int batch, String name, String output) {
+        if (!(value instanceof OnnxTensor t)) {
+            throw new InvalidModelException(name + " output '" + output + "' is not a tensor");
         }
-        throw new InvalidModelException(name + " output '" + output + "' is not a float matrix");
+        long[] shape = t.getInfo().getShape();
+        if (shape.length == 0 || shape[0] != batch) {
+            throw new InvalidModelException(name + " returned " + Arrays.toString(shape) + " from output '" + output
+                    + "' for a batch of " + batch + "; [batch, ...] is expected");
+        }
+        float[] flat = floats(t);
+        int per = flat.length / batch;
+        float[][] rows = new float[batch][];
+        for (int i = 0; i < batch; i++) {
+            rows[i] = Arrays.copyOfRange(flat, i * per, (i + 1) * per);
+        }
+        return rows;
+    }
+
+    /** A numeric tensor's values as floats. */
+    static float[] floats(OnnxTensor t) {
+        OnnxJavaType type = t.getInfo().type;
+        float[] out = new float[Math.toIntExact(t.getInfo().getNumElements())];
+        switch (type) {
+            case FLOAT, FLOAT16, BFLOAT16 -> t.getFloatBuffer().get(out);
+            case DOUBLE -> {
+                DoubleBuffer b = t.getDoubleBuffer();
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = (float) b.get(i);
+                }
+            }
+            case INT64 -> {
+                LongBuffer b = t.getLongBuffer();
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = b.get(i);
+                }
+            }
+            case INT32 -> {
+                IntBuffer b = t.getIntBuffer();
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = b.get(i);
+                }
+            }
+            case INT16 -> {
+                ShortBuffer b = t.getShortBuffer();
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = b.get(i);
+                }
+            }
+            case INT8, UINT8, BOOL -> {
+                ByteBuffer b = t.getByteBuffer();
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = type == OnnxJavaType.INT8 ? b.get(i) : b.get(i) & 0xff;
+                }
+            }
+            default -> throw new InvalidModelException("an output of type " + type + " cannot be judged");
+        }
+        return out;
     }
 
     /** p50 and p99 single-sample latency in microseconds. */
     private double[] latencyMicros(OrtSession s, Signature sig, ValidationSet data) throws OrtException {
         int pool = Math.min(data.size(), 64);
-        OnnxTensor[] singles = new OnnxTensor[pool];
+        List<Map<String, OnnxTensor>> singles = new ArrayList<>();
         try {
             for (int i = 0; i < pool; i++) {
-                singles[i] =
-                        OnnxTensor.createTensor(env, FloatBuffer.wrap(data.features()[i]), shape(1, sig.sampleDims));
+                singles.add(InputTensors.create(env, sig.feeds, 1, data.features(), i, 0));
             }
             Set<String> out = Set.of(sig.output);
             for (int i = 0; i < warmupRuns; i++) {
-                s.run(Map.of(sig.input, singles[i % pool]), out).close();
+                s.run(singles.get(i % pool), out).close();
             }
             long[] nanos = new long[latencyRuns];
             for (int i = 0; i < latencyRuns; i++) {
-                Map<String, OnnxTensor> in = Map.of(sig.input, singles[i % pool]);
+                Map<String, OnnxTensor> in = singles.get(i % pool);
                 long t0 = System.nanoTime();
                 OrtSession.Result r = s.run(in, out);
                 nanos[i] = System.nanoTime() - t0;
@@ -302,11 +344,7 @@ public final class ModelEvaluator {
             Arrays.sort(nanos);
             return new double[] {percentile(nanos, 0.50) / 1000.0, percentile(nanos, 0.99) / 1000.0};
         } finally {
-            for (OnnxTensor t : singles) {
-                if (t != null) {
-                    t.close();
-                }
-            }
+            singles.forEach(InputTensors::close);
         }
     }
 
@@ -314,13 +352,6 @@ public final class ModelEvaluator {
     static long percentile(long[] sorted, double p) {
         int rank = (int) Math.ceil(p * sorted.length);
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-    }
-
-    private static long[] shape(int batch, long[] sampleDims) {
-        long[] shape = new long[sampleDims.length + 1];
-        shape[0] = batch;
-        System.arraycopy(sampleDims, 0, shape, 1, sampleDims.length);
-        return shape;
     }
 
     /** Index of the largest value (the first on ties); NaN never wins. */

@@ -89,16 +89,23 @@ public class ModelUploads {
      * With the isolated memory probe, loads and runs the upload in a child JVM first, so that a model that crashes or
      * hangs ONNX Runtime is rejected without ever being loaded in this process.
      */
-    private void probeInIsolation(Path file, OnnxMl.ModelProto model, ValidationSet data) {
+    private void probeInIsolation(Path file, OnnxMl.ModelProto model, ValidationSet data, ModelIo io, Naming n) {
         compilations.isolatedMemoryProbe().ifPresent(probe -> {
             int batch = Math.max(1, Math.min(precheck.batchSize(), data.size()));
-            SessionMemoryProbe.Request request = new SessionMemoryProbe.Request(
-                    file, OnnxGraphs.inputShape(model), SessionOptions.OptLevel.NO_OPT, 1, batch);
+            List<InputFeed> feeds;
+            try {
+                feeds = IoPlan.feeds(n.name(), IoPlan.graphInputs(model), io, data.featureCount());
+                batch = IoPlan.batch(feeds, batch);
+            } catch (RuntimeException e) {
+                feeds = List.of(); // the session is only created; the check in process says why it cannot be fed
+            }
+            SessionMemoryProbe.Request request =
+                    new SessionMemoryProbe.Request(file, null, SessionOptions.OptLevel.NO_OPT, 1, batch, feeds);
             try {
                 probe.measure(request);
             } catch (SessionMemoryProbe.ModelFailure failure) {
                 throw new RejectedModelException(
-                        "the model does not load and run in ONNX Runtime", List.of(failure.getMessage()));
+                        n.name() + " does not load and run in ONNX Runtime", List.of(n.of(failure.getMessage())));
             } catch (SessionMemoryProbe.ProbeError error) {
                 LOG.warnf("isolated check of an upload failed (%s); checking it in process", error.getMessage());
             }
@@ -114,6 +121,35 @@ public class ModelUploads {
      * @throws PeerUnavailableException when a peer stays unavailable
      */
     public Uploaded upload(String modelName, String datasetName, int datasetVersion, byte[] bytes) {
+        return upload(modelName, datasetName, datasetVersion, bytes, ModelIo.AUTO);
+    }
+
+    /**
+     * How messages name the upload: the staged file's path and name become {@code model '<name>'}.
+     *
+     * @param name {@code model '<name>'}
+     * @param file the staged file
+     */
+    record Naming(String name, Path file) {
+        String of(String message) {
+            String m = message == null ? "" : message;
+            return m.replace(file.toAbsolutePath().toString(), name)
+                    .replace(file.toString(), name)
+                    .replace(file.getParent().toAbsolutePath().toString(), name)
+                    .replace(file.getFileName().toString(), name);
+        }
+    }
+
+    /**
+     * Checks, registers and compiles {@code bytes}, feeding it as {@code io} declares (see {@link IoPlan}).
+     *
+     * @throws NotOnnxException when the bytes are not ONNX protobuf
+     * @throws RejectedModelException when the model fails the checker, does not load or does not fit the snapshot;
+     *     every problem names the model, never the staged file
+     * @throws CompilationFailure when the snapshot does not exist (NOT_FOUND in the cause) or the registry refuses
+     * @throws PeerUnavailableException when a peer stays unavailable
+     */
+    public Uploaded upload(String modelName, String datasetName, int datasetVersion, byte[] bytes, ModelIo io) {
         OnnxMl.ModelProto model;
         try {
             model = OnnxMl.ModelProto.parseFrom(bytes);
@@ -121,8 +157,9 @@ public class ModelUploads {
             throw new NotOnnxException("the body is not an ONNX model (protobuf ModelProto): " + e.getMessage(), e);
         }
         List<String> problems = OnnxChecker.check(model);
+        String display = "model '" + modelName + "'";
         if (!problems.isEmpty()) {
-            throw new RejectedModelException("the model fails the ONNX checker", problems);
+            throw new RejectedModelException(display + " fails the ONNX checker", problems);
         }
         SnapshotInfo snapshot = datasets.snapshot(datasetName, datasetVersion);
         ValidationSet data = datasets.validationSplit(
@@ -132,23 +169,25 @@ public class ModelUploads {
             Path root = CompilationService.workRoot(config);
             Files.createDirectories(root);
             dir = Files.createTempDirectory(root, "upload-");
-            Path file = dir.resolve("upload.onnx");
+            Path file = dir.resolve(modelName + ".onnx");
             Files.write(file, bytes);
-            probeInIsolation(file, model, data);
+            Naming naming = new Naming(display, file);
+            probeInIsolation(file, model, data, io, naming);
             ModelEvaluation e;
+            int classes = snapshot.getClassLabelsCount();
             try {
-                e = precheck.evaluate(file, data);
+                e = precheck.evaluate(file, data, SessionOptions.OptLevel.NO_OPT, false, io, classes);
             } catch (CompilationFailure failure) {
                 throw new RejectedModelException(
-                        "the model does not run on snapshot " + snapshot.getSnapshotId(),
-                        List.of(failure.getMessage()));
+                        display + " does not run on snapshot " + snapshot.getSnapshotId(),
+                        List.of(naming.of(failure.getMessage())));
             }
-            int classes = snapshot.getClassLabelsCount();
-            if (classes > 0 && e.classCount() != classes) {
+            if (e.classification() && classes > 0 && e.classCount() != classes) {
                 throw new RejectedModelException(
-                        "the model does not fit snapshot " + snapshot.getSnapshotId(),
-                        List.of("the model outputs " + e.classCount() + " classes, the snapshot has " + classes));
+                        display + " does not fit snapshot " + snapshot.getSnapshotId(),
+                        List.of(display + " outputs " + e.classCount() + " classes, the snapshot has " + classes));
             }
+            List<String> labels = e.classification() ? snapshot.getClassLabelsList() : List.of();
             String sha = Hashing.sha256Hex(file);
             registry.upload(file, sha, VariantTarget.CPU_FP32_ORTOPT.mediaType());
             String correlation = UUID.randomUUID().toString();
@@ -160,12 +199,14 @@ public class ModelUploads {
                             .setDatasetVersion(snapshot.getVersion())
                             .setSnapshotId(snapshot.getSnapshotId())
                             .setCorrelationId(correlation))
-                    .addAllClassLabels(snapshot.getClassLabelsList())
+                    .addAllClassLabels(labels)
                     .setFeatureCount(data.featureCount())
                     .setArchitecture("uploaded")
                     .putMetrics("validation_accuracy", e.accuracy())
+                    .putTags("output_kind", IoPlan.outputKind(e.outputTensors(), labels.size()))
                     .putTags("source", "upload")
                     .putTags("producer", model.getProducerName())
+                    .putAllTags(io.tags())
                     .setIdempotencyKey("upload:" + modelName + ":" + sha + ":" + snapshot.getSnapshotId())
                     .build());
             String lineageCorrelation = version.getLineage().getCorrelationId().isBlank()
@@ -178,10 +219,11 @@ public class ModelUploads {
                     datasetName,
                     snapshot.getVersion(),
                     snapshot.getSnapshotId(),
-                    classes,
+                    labels,
                     null,
                     lineageCorrelation,
-                    true);
+                    true,
+                    io);
             return new Uploaded(version, compilations.compile(job).orElseThrow());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot stage the upload", e);

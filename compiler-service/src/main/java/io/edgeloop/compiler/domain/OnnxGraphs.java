@@ -3,6 +3,7 @@ package io.edgeloop.compiler.domain;
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -51,5 +52,52 @@ public final class OnnxGraphs {
             dims[i] = d.hasDimValue() && d.getDimValue() > 0 ? d.getDimValue() : -1;
         }
         return dims;
+    }
+
+    /**
+     * The operator domains other than the default one ({@code ""} / {@code ai.onnx}) that the model's nodes use,
+     * subgraphs included, sorted.
+     */
+    public static java.util.SortedSet<String> opDomains(OnnxMl.ModelProto model) {
+        java.util.SortedSet<String> domains = new java.util.TreeSet<>();
+        collectDomains(model.getGraph(), domains);
+        return domains;
+    }
+
+    private static void collectDomains(OnnxMl.GraphProto graph, Set<String> domains) {
+        for (OnnxMl.NodeProto n : graph.getNodeList()) {
+            if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
+                domains.add(n.getDomain());
+            }
+            for (OnnxMl.AttributeProto a : n.getAttributeList()) {
+                if (a.hasG()) {
+                    collectDomains(a.getG(), domains);
+                }
+                a.getGraphsList().forEach(g -> collectDomains(g, domains));
+            }
+        }
+    }
+
+    /** The parsed model, or null when it is not ONNX protobuf (ONNX Runtime then says why it cannot load it). */
+    static OnnxMl.ModelProto parseOrNull(Path model) {
+        try {
+            return OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model));
+        } catch (InvalidProtocolBufferException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + model, e);
+        }
+    }
+
+    /** The parsed model; {@link InvalidModelException} when it is not ONNX protobuf. */
+    static OnnxMl.ModelProto parse(Path model) {
+        try {
+            return OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model));
+        } catch (InvalidProtocolBufferException e) {
+            throw new InvalidModelException(
+                    model.getFileName() + " is not an ONNX protobuf model: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + model, e);
+        }
     }
 }

@@ -28,7 +28,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -49,10 +48,7 @@ import java.util.stream.Collectors;
  * available in a native image (there is no JVM to start): {@link #create} says why.
  */
 public final class SessionMemoryProbe implements AutoCloseable {
-    private static final Pattern LONG_FIELD = Pattern.compile("\"(\\w+)\":(-?\\d+)");
-    private static final Pattern VERSION_FIELD = Pattern.compile("\"ort_version\":\"([^\"]*)\"");
     private static final Pattern HEAP = Pattern.compile("\\d+[kKmMgG]?");
-    private static final String FATAL_BANNER = "A fatal error has been detected by the Java Runtime Environment";
 
     private final Path launcher;
     private final String classPath;
@@ -75,8 +71,20 @@ public final class SessionMemoryProbe implements AutoCloseable {
      * @param level graph optimization level of the session
      * @param intraOpThreads intra-op threads of the session
      * @param batch samples in the batch run (1 when the input's batch dimension is fixed to 1)
+     * @param inputs every input of the model and how to fill it (random values for the feature input); when not
+     *     empty it replaces {@code inputShape}
      */
-    public record Request(Path model, long[] inputShape, OptLevel level, int intraOpThreads, int batch) {}
+    public record Request(
+            Path model, long[] inputShape, OptLevel level, int intraOpThreads, int batch, List<InputFeed> inputs) {
+        public Request {
+            inputs = inputs == null ? List.of() : List.copyOf(inputs);
+        }
+
+        /** A request for a model with a single float input of {@code inputShape}. */
+        public Request(Path model, long[] inputShape, OptLevel level, int intraOpThreads, int batch) {
+            this(model, inputShape, level, intraOpThreads, batch, List.of());
+        }
+    }
 
     /**
      * What one session cost.
@@ -263,7 +271,16 @@ public final class SessionMemoryProbe implements AutoCloseable {
         args.add("ort-format=" + ModelEvaluator.isOrtFormat(request.model()));
         args.add("batch=" + Math.max(1, request.batch()));
         long inputBytes = 0;
-        if (request.inputShape() != null) {
+        for (int i = 0; i < request.inputs().size(); i++) {
+            InputFeed f = request.inputs().get(i);
+            args.add("input." + i + "=" + f.name());
+            args.add("input." + i + ".type=" + f.type().name());
+            args.add("input." + i + ".shape="
+                    + Arrays.stream(f.shape()).mapToObj(Long::toString).collect(Collectors.joining(",")));
+            args.add("input." + i + ".fill=" + (f.feature() ? "features" : Double.toString(f.fill())));
+            inputBytes += (Math.max(1, request.batch()) + 1L) * f.perSample() * Math.max(1, f.type().size);
+        }
+        if (request.inputs().isEmpty() && request.inputShape() != null) {
             args.add("shape="
                     + Arrays.stream(request.inputShape())
                             .mapToObj(Long::toString)
@@ -274,8 +291,8 @@ public final class SessionMemoryProbe implements AutoCloseable {
             }
             inputBytes = (Math.max(1, request.batch()) + 1L) * perSample * Float.BYTES;
         }
-        Child c = run(args, inputBytes);
-        if (c.timedOut) {
+        ProbeChild c = run(args, inputBytes);
+        if (c.timedOut()) {
             throw new ModelFailure(
                     "ONNX Runtime did not finish " + c.stage() + " " + name + " within " + timeout.toMillis()
                             + " ms (memory probe timeout)",
@@ -283,13 +300,13 @@ public final class SessionMemoryProbe implements AutoCloseable {
         }
         if (c.crashed()) {
             throw new ModelFailure(
-                    "ONNX Runtime crashed (exit " + c.exit + ") " + c.stage() + " " + name + c.crashDetail(), true);
+                    "ONNX Runtime crashed (exit " + c.exit() + ") " + c.stage() + " " + name + c.crashDetail(), true);
         }
-        switch (c.exit) {
+        switch (c.exit()) {
             case 0 -> {
                 return c.measurement()
                         .orElseThrow(() -> new ProbeError(
-                                "the memory probe of " + name + " printed no figures: " + c.tail(c.stdout), null));
+                                "the memory probe of " + name + " printed no figures: " + c.tail(c.stdout()), null));
             }
             case SessionMemoryProbeMain.EXIT_LOAD_FAILED ->
                 throw new ModelFailure(name + " is not a model ONNX Runtime can load: " + c.ortMessage(), false);
@@ -297,7 +314,7 @@ public final class SessionMemoryProbe implements AutoCloseable {
                 throw new ModelFailure("ONNX Runtime failed to run " + name + ": " + c.ortMessage(), false);
             default ->
                 throw new ProbeError(
-                        "the memory probe of " + name + " failed (exit " + c.exit + "): " + c.tail(c.stderr), null);
+                        "the memory probe of " + name + " failed (exit " + c.exit() + "): " + c.tail(c.stderr()), null);
         }
     }
 
@@ -350,92 +367,16 @@ public final class SessionMemoryProbe implements AutoCloseable {
     }
 
     private void selfCheck() throws UnavailableException {
-        Child c = run(List.of("check"), 0);
-        if (c.exit != 0 || c.timedOut || !c.stdout.contains("\"ort_version\"")) {
+        ProbeChild c = run(List.of("check"), 0);
+        if (c.exit() != 0 || c.timedOut() || !c.stdout().contains("\"ort_version\"")) {
             throw new UnavailableException(
-                    "a probe JVM does not start (" + String.join(" ", jvmCommand(0, scratchRoot)) + "): exit " + c.exit
-                            + (c.timedOut ? ", timed out" : "") + " " + c.tail(c.stderr + c.stdout),
+                    "a probe JVM does not start (" + String.join(" ", jvmCommand(0, scratchRoot)) + "): exit "
+                            + c.exit() + (c.timedOut() ? ", timed out" : "") + " " + c.tail(c.stderr() + c.stdout()),
                     null);
         }
     }
 
-    /** What a child did. */
-    private record Child(int exit, boolean timedOut, String stdout, String stderr) {
-        /** A JVM crash (fatal error handler) or death by a signal. */
-        boolean crashed() {
-            return !timedOut && exit != 0 && (exit >= 128 || stdout.contains(FATAL_BANNER));
-        }
-
-        String stage() {
-            if (stderr.contains("stage=running")) {
-                return "running";
-            }
-            return stderr.contains("stage=loading") ? "loading" : "before loading";
-        }
-
-        /** {@code : SIGSEGV, problematic frame C [libonnxruntime.so+0x...]} from the JVM's report, when present. */
-        String crashDetail() {
-            List<String> parts = new ArrayList<>();
-            Matcher signal = Pattern.compile("#\\s+(SIG[A-Z]+)").matcher(stdout);
-            if (signal.find()) {
-                parts.add(signal.group(1));
-            } else if (exit > 128) {
-                parts.add("signal " + (exit - 128));
-            }
-            int frame = stdout.indexOf("# Problematic frame:");
-            if (frame >= 0) {
-                String[] lines = stdout.substring(frame).split("\n", 3);
-                if (lines.length > 1) {
-                    parts.add("problematic frame "
-                            + lines[1].replaceFirst("^#\\s*", "").trim());
-                }
-            }
-            return parts.isEmpty() ? "" : ": " + String.join(", ", parts);
-        }
-
-        String ortMessage() {
-            for (String line : stderr.split("\n")) {
-                if (line.startsWith("onnxruntime: ")) {
-                    return line.substring("onnxruntime: ".length()).trim();
-                }
-            }
-            return tail(stderr);
-        }
-
-        String tail(String s) {
-            String t = s.strip();
-            return t.length() <= 500 ? t : "..." + t.substring(t.length() - 500);
-        }
-
-        Optional<Measurement> measurement() {
-            String json = null;
-            for (String line : stdout.split("\n")) {
-                if (line.startsWith("{")) {
-                    json = line;
-                }
-            }
-            if (json == null) {
-                return Optional.empty();
-            }
-            Long peak = null;
-            Long load = null;
-            Matcher m = LONG_FIELD.matcher(json);
-            while (m.find()) {
-                switch (m.group(1)) {
-                    case "peak_bytes" -> peak = Long.parseLong(m.group(2));
-                    case "load_bytes" -> load = Long.parseLong(m.group(2));
-                    default -> {}
-                }
-            }
-            Matcher v = VERSION_FIELD.matcher(json);
-            if (peak == null || load == null || !v.find()) {
-                return Optional.empty();
-            }
-            return Optional.of(new Measurement(peak, load, json.contains("\"hwm_reset\":true"), v.group(1)));
-        }
-    }
-
-    private Child run(List<String> args, long inputBytes) {
+    private ProbeChild run(List<String> args, long inputBytes) {
         Path scratch = null;
         Process p = null;
         try {
@@ -462,7 +403,7 @@ public final class SessionMemoryProbe implements AutoCloseable {
             if (closed) {
                 throw new ProbeError("the memory probe was closed (shutdown) while measuring", null);
             }
-            return new Child(
+            return new ProbeChild(
                     finished ? p.exitValue() : -1,
                     !finished,
                     Files.readString(out, StandardCharsets.UTF_8),

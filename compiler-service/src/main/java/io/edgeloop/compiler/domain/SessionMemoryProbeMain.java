@@ -1,5 +1,6 @@
 package io.edgeloop.compiler.domain;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -11,19 +12,25 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
 /**
  * The child process of {@link SessionMemoryProbe}: measures the resident memory one ONNX Runtime session costs. It
- * runs in its own short-lived JVM with only this class and the ONNX Runtime jar on the class path, so it must use
- * nothing but the JDK and {@code ai.onnxruntime} (no other class of this application, no Quarkus).
+ * runs in its own short-lived JVM with this service's classes and the ONNX Runtime jar on the class path, so it must use
+ * nothing but the JDK, {@code ai.onnxruntime} and the JDK-only {@link InputFeed}/{@link InputTensors} (no Quarkus).
  *
  * <p>Arguments ({@code key=value}): {@code model}, {@code opt-level} (an {@link SessionOptions.OptLevel} name),
  * {@code threads}, {@code ort-format} ({@code true|false}), {@code batch}, {@code shape} (the input's dims, {@code -1}
- * for dynamic ones, e.g. {@code -1,8}; empty: only the session is created), {@code batch-runs}, {@code single-runs}.
+ * for dynamic ones, e.g. {@code -1,8}; empty: only the session is created), {@code batch-runs}, {@code single-runs};
+ * or, for any number of inputs of any numeric type, {@code input.N=<name>}, {@code input.N.type} (an
+ * {@link OnnxJavaType} name), {@code input.N.shape} and {@code input.N.fill} ({@code features}: random values, else
+ * the value of every element), which replace {@code shape}.
  * With the single argument {@code check} it only loads ONNX Runtime and prints its version.
  *
  * <p>It creates the environment (loading the native library) and the random input tensors, resets the RSS high-water
@@ -61,8 +68,13 @@ final class SessionMemoryProbeMain {
             }
             long[] shape = parseShape(a.getOrDefault("shape", ""));
             int batch = shape != null && shape[0] == 1 ? 1 : Integer.parseInt(required(a, "batch"));
-            OnnxTensor batchInput = shape == null ? null : randomTensor(env, shape, batch, 1);
-            OnnxTensor singleInput = shape == null ? null : randomTensor(env, shape, 1, 2);
+            List<InputFeed> feeds = feeds(a);
+            Map<String, OnnxTensor> batchInputs =
+                    feeds.isEmpty() ? null : InputTensors.create(env, feeds, batch, null, 0, 1);
+            Map<String, OnnxTensor> singleInputs =
+                    feeds.isEmpty() ? null : InputTensors.create(env, feeds, 1, null, 0, 2);
+            OnnxTensor batchInput = shape == null || !feeds.isEmpty() ? null : randomTensor(env, shape, batch, 1);
+            OnnxTensor singleInput = shape == null || !feeds.isEmpty() ? null : randomTensor(env, shape, 1, 2);
             try (SessionOptions options = new SessionOptions()) {
                 options.setOptimizationLevel(SessionOptions.OptLevel.valueOf(required(a, "opt-level")));
                 options.setIntraOpNumThreads(Integer.parseInt(required(a, "threads")));
@@ -82,7 +94,14 @@ final class SessionMemoryProbeMain {
                     long afterLoad = read("VmRSS:");
                     stage = 2;
                     System.err.println("stage=running");
-                    if (batchInput != null && session.getNumInputs() == 1) {
+                    if (batchInputs != null) {
+                        for (int i = 0; i < batchRuns; i++) {
+                            session.run(batchInputs).close();
+                        }
+                        for (int i = 0; i < singleRuns; i++) {
+                            session.run(singleInputs).close();
+                        }
+                    } else if (batchInput != null && session.getNumInputs() == 1) {
                         String input = session.getInputNames().iterator().next();
                         for (int i = 0; i < batchRuns; i++) {
                             session.run(Map.of(input, batchInput)).close();
@@ -115,6 +134,29 @@ final class SessionMemoryProbeMain {
             System.err.println("probe error: " + e);
             System.exit(EXIT_PROBE_ERROR);
         }
+    }
+
+    /** The {@code input.N=name}, {@code input.N.type}, {@code .shape}, {@code .fill} arguments (none: empty). */
+    static List<InputFeed> feeds(Map<String, String> a) {
+        List<InputFeed> feeds = new ArrayList<>();
+        for (int i = 0; a.containsKey("input." + i); i++) {
+            String p = "input." + i;
+            String dims = required(a, p + ".shape");
+            long[] shape = dims.isBlank()
+                    ? new long[0]
+                    : Arrays.stream(dims.split(","))
+                            .mapToLong(d -> Long.parseLong(d.trim()))
+                            .toArray();
+            String fill = required(a, p + ".fill");
+            boolean feature = fill.equals("features");
+            feeds.add(new InputFeed(
+                    a.get(p),
+                    OnnxJavaType.valueOf(required(a, p + ".type")),
+                    shape,
+                    feature,
+                    feature ? 0 : Double.parseDouble(fill)));
+        }
+        return feeds;
     }
 
     private static String required(Map<String, String> args, String key) {

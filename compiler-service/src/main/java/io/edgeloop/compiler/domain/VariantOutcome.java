@@ -1,6 +1,7 @@
 package io.edgeloop.compiler.domain;
 
 import io.edgeloop.compiler.onnx.DeviceEstimate;
+import io.edgeloop.proto.model.v1.ModelSignature;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -17,6 +18,7 @@ import java.util.Map;
  * @param sparsity fraction of zero weights in the pruned layers (pruned variants), else 0
  * @param peakMemoryBytes measured resident memory growth while loading and running the variant
  * @param estimate device estimate on the variant's target profile; null when the variant could not be produced
+ * @param signature the variant's inputs, outputs and runtime needs; null when it was not evaluated
  */
 public record VariantOutcome(
         VariantTarget target,
@@ -28,7 +30,8 @@ public record VariantOutcome(
         int opset,
         double sparsity,
         long peakMemoryBytes,
-        DeviceEstimate estimate) {
+        DeviceEstimate estimate,
+        ModelSignature signature) {
 
     /** An outcome without the figures of the quantization work (kept for the fp32 variants' callers). */
     public VariantOutcome(
@@ -38,7 +41,7 @@ public record VariantOutcome(
             VariantVerdict verdict,
             Map<String, String> settings,
             Map<String, Double> extraMetrics) {
-        this(target, artifact, sha256, verdict, settings, extraMetrics, 0, 0, 0, null);
+        this(target, artifact, sha256, verdict, settings, extraMetrics, 0, 0, 0, null, null);
     }
 
     public boolean accepted() {

@@ -5,11 +5,15 @@ import java.util.Locale;
 /**
  * Compares a variant's evaluation with the float model's on the same validation samples and applies the accuracy
  * budget: a variant whose accuracy is more than {@code budgetPoints} percentage points below the float model's, or
- * whose outputs are not finite or not shaped like the float model's, is rejected.
+ * whose outputs are not finite or not shaped like the float model's, is rejected. For a model whose outputs are not
+ * class scores (accuracy does not apply) a variant is rejected when its outputs differ from the float model's by more
+ * than {@link #TENSOR_TOLERANCE} of their largest magnitude.
  */
 public final class VariantValidator {
     /** Slack for floating-point noise when comparing accuracies. */
     private static final double EPSILON = 1e-9;
+    /** Largest |difference| allowed for outputs that are not class scores, relative to their largest magnitude. */
+    static final double TENSOR_TOLERANCE = 0.05;
 
     private final double budgetPoints;
 
@@ -34,6 +38,7 @@ public final class VariantValidator {
         }
         int width = Math.min(reference.classCount(), variant.classCount());
         double maxAbsDiff = 0;
+        double magnitude = 0;
         boolean finite = true;
         int agree = 0;
         for (int i = 0; i < n; i++) {
@@ -45,6 +50,7 @@ public final class VariantValidator {
                     continue;
                 }
                 maxAbsDiff = Math.max(maxAbsDiff, Math.abs((double) a[c] - b[c]));
+                magnitude = Math.max(magnitude, Math.abs((double) a[c]));
             }
             if (reference.predictions()[i] == variant.predictions()[i]) {
                 agree++;
@@ -61,6 +67,14 @@ public final class VariantValidator {
                     reference.classCount());
         } else if (!finite) {
             reason = "variant produced non-finite outputs";
+        } else if (!reference.classification() && maxAbsDiff > TENSOR_TOLERANCE * Math.max(magnitude, 1e-6)) {
+            reason = String.format(
+                    Locale.ROOT,
+                    "outputs differ from the float model's by up to %.4g, more than %.0f %% of their largest magnitude"
+                            + " %.4g (they are not class scores: accuracy does not apply)",
+                    maxAbsDiff,
+                    TENSOR_TOLERANCE * 100,
+                    magnitude);
         } else if (lostPoints > budgetPoints + EPSILON) {
             reason = String.format(
                     Locale.ROOT,

@@ -223,4 +223,28 @@ public class RegistryGateway {
                 () -> models.withDeadlineAfter(config.grpc().deadline().toMillis(), TimeUnit.MILLISECONDS)
                         .getVersion(request));
     }
+
+    /**
+     * The version alias {@code alias} of {@code modelName} points at; empty when there is no such alias (NOT_FOUND).
+     *
+     * @throws CompilationFailure with the gRPC status in its cause on another permanent error
+     */
+    public java.util.Optional<ModelVersion> alias(String modelName, String alias) {
+        GetVersionRequest request = GetVersionRequest.newBuilder()
+                .setModelName(modelName)
+                .setAlias(alias)
+                .build();
+        try {
+            return java.util.Optional.of(calls.call(
+                    "registry GetVersion " + modelName + " alias " + alias,
+                    () -> models.withDeadlineAfter(config.grpc().deadline().toMillis(), TimeUnit.MILLISECONDS)
+                            .getVersion(request)));
+        } catch (CompilationFailure e) {
+            if (e.getCause() instanceof io.grpc.StatusRuntimeException sre
+                    && sre.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+    }
 }

@@ -63,6 +63,42 @@ public final class Calibrator {
         if (samples.length == 0) {
             throw new IllegalArgumentException("no calibration samples");
         }
+        long[] sampleDims = sampleDims(model.getGraph(), samples[0].length);
+        String input = inputName(model.getGraph());
+        int f = samples[0].length;
+        return ranges(model, tensors, samples.length, BATCH, (start, b) -> {
+            FloatBuffer buf = FloatBuffer.allocate(b * f);
+            for (int i = 0; i < b; i++) {
+                buf.put(samples[start + i]);
+            }
+            buf.flip();
+            long[] shape = new long[sampleDims.length + 1];
+            shape[0] = b;
+            System.arraycopy(sampleDims, 0, shape, 1, sampleDims.length);
+            return Map.of(input, OnnxTensor.createTensor(env, buf, shape));
+        });
+    }
+
+    /** The input tensors of one calibration run; the calibrator closes them. */
+    @FunctionalInterface
+    public interface Inputs {
+        /** Every input of the model for samples {@code start..start+size-1}. */
+        Map<String, OnnxTensor> batch(int start, int size) throws OrtException;
+    }
+
+    /**
+     * Ranges {lo, hi} of {@code tensors} over {@code sampleCount} samples that {@code inputs} feeds to the model
+     * (any number of inputs), at most {@code maxBatch} at a time.
+     *
+     * @throws IllegalArgumentException when there are no samples
+     */
+    public Map<String, float[]> ranges(
+            OnnxMl.ModelProto model, Set<String> tensors, int sampleCount, int maxBatch, Inputs inputs)
+            throws OrtException {
+        if (sampleCount == 0) {
+            throw new IllegalArgumentException("no calibration samples");
+        }
+        Feed feed = new Feed(sampleCount, Math.max(1, Math.min(BATCH, maxBatch)), inputs);
         OnnxMl.GraphProto.Builder g = model.getGraph().toBuilder();
         Set<String> outputs = new HashSet<>();
         g.getOutputList().forEach(o -> outputs.add(o.getName()));
@@ -76,8 +112,6 @@ public final class Calibrator {
             }
         }
         byte[] augmented = model.toBuilder().setGraph(g).build().toByteArray();
-        long[] sampleDims = sampleDims(model.getGraph(), samples[0].length);
-        String input = inputName(model.getGraph());
         Map<String, float[]> minMax = new LinkedHashMap<>();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(1);
@@ -86,7 +120,7 @@ public final class Calibrator {
                 for (String t : tensors) {
                     minMax.put(t, new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY});
                 }
-                run(s, input, sampleDims, samples, tensors, (name, v) -> {
+                run(s, feed, tensors, (name, v) -> {
                     float[] r = minMax.get(name);
                     for (float x : v) {
                         if (Float.isFinite(x)) {
@@ -106,7 +140,7 @@ public final class Calibrator {
                 }
                 Map<String, long[]> hist = new LinkedHashMap<>();
                 tensors.forEach(t -> hist.put(t, new long[BINS]));
-                run(s, input, sampleDims, samples, tensors, (name, v) -> {
+                run(s, feed, tensors, (name, v) -> {
                     float[] r = minMax.get(name);
                     long[] h = hist.get(name);
                     double width = (r[1] - r[0]) / BINS;
@@ -154,22 +188,15 @@ public final class Calibrator {
         void accept(String tensor, float[] values);
     }
 
-    private void run(OrtSession s, String input, long[] sampleDims, float[][] samples, Set<String> tensors, Sink sink)
-            throws OrtException {
+    /** Where the samples come from: {@code count} samples, {@code batch} per run. */
+    private record Feed(int count, int batch, Inputs inputs) {}
+
+    private void run(OrtSession s, Feed feed, Set<String> tensors, Sink sink) throws OrtException {
         List<String> names = new ArrayList<>(tensors);
-        int f = samples[0].length;
-        for (int start = 0; start < samples.length; start += BATCH) {
-            int b = Math.min(BATCH, samples.length - start);
-            FloatBuffer buf = FloatBuffer.allocate(b * f);
-            for (int i = 0; i < b; i++) {
-                buf.put(samples[start + i]);
-            }
-            buf.flip();
-            long[] shape = new long[sampleDims.length + 1];
-            shape[0] = b;
-            System.arraycopy(sampleDims, 0, shape, 1, sampleDims.length);
-            try (OnnxTensor t = OnnxTensor.createTensor(env, buf, shape);
-                    OrtSession.Result r = s.run(Map.of(input, t), new HashSet<>(names))) {
+        for (int start = 0; start < feed.count(); start += feed.batch()) {
+            int b = Math.min(feed.batch(), feed.count() - start);
+            Map<String, OnnxTensor> in = feed.inputs().batch(start, b);
+            try (OrtSession.Result r = s.run(in, new HashSet<>(names))) {
                 for (String name : names) {
                     OnnxValue v = r.get(name).orElseThrow();
                     FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
@@ -177,6 +204,8 @@ public final class Calibrator {
                     fb.get(values);
                     sink.accept(name, values);
                 }
+            } finally {
+                in.values().forEach(OnnxTensor::close);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.edgeloop.compiler.persistence;
 
 import io.edgeloop.compiler.domain.CompilationStatus;
+import io.edgeloop.proto.events.v1.PromotionEvidence;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.CascadeType;
 import jakarta.persistence.Column;
@@ -58,6 +59,21 @@ public class Compilation extends PanacheEntityBase {
     /** Id of the ModelOptimized event this compilation emitted. */
     public String eventId;
 
+    /** Promotion evidence: the held-out split ({@code test} or {@code validation}); null when not evaluated. */
+    public String promotionSplit;
+
+    public Long promotionSamples;
+    public Double candidateAccuracy;
+    /** The version in production when evaluated (0 = none). */
+    public Integer championVersion;
+
+    public Double championAccuracy;
+
+    @Column(length = 2000)
+    public String championNote;
+
+    public Boolean promotionClassification;
+
     @Column(nullable = false)
     public Instant startedAt;
 
@@ -66,6 +82,18 @@ public class Compilation extends PanacheEntityBase {
     @OneToMany(mappedBy = "compilation", cascade = CascadeType.ALL, orphanRemoval = true, fetch = FetchType.EAGER)
     @OrderBy("position")
     public List<CompiledVariant> variants = new ArrayList<>();
+
+    /** Keeps the promotion evidence of the ModelOptimized event. */
+    public void setPromotion(PromotionEvidence p) {
+        promotionSplit = p.getSplit();
+        promotionSamples = p.getSampleCount();
+        candidateAccuracy = p.getCandidateAccuracy();
+        championVersion = p.getChampionVersion();
+        championAccuracy = p.getChampionAccuracy();
+        String note = p.getChampionNote();
+        championNote = note.isEmpty() ? null : note.length() > 2000 ? note.substring(0, 2000) : note;
+        promotionClassification = p.getClassification();
+    }
 
     /** Adds {@code v} as the next variant. */
     public void addVariant(CompiledVariant v) {

@@ -301,4 +301,90 @@ public final class TestGraphs {
         return Tensors.node(
                 "Softmax", "softmax", List.of("logits"), List.of("probabilities"), Tensors.intAttribute("axis", 1));
     }
+
+    /**
+     * {@link #mlp} as one step of a recurrent model with an {@code int64} side input and two outputs: inputs
+     * {@code features} [batch, F], {@code state} [batch, 16] and {@code step} [batch, 1] (int64); outputs
+     * {@code probabilities} [batch, classes] (the MLP's, plus {@code state x wz}: unchanged at state 0) and
+     * {@code state_out} [batch, 16] = {@code 0.5 * state + float(step) * k}.
+     */
+    public static OnnxMl.ModelProto recurrent(ValidationSet train, int hidden, int classes, long seed) {
+        OnnxMl.ModelProto m = mlp(train, hidden, classes, seed);
+        OnnxMl.GraphProto g = m.getGraph();
+        Random r = new Random(seed + 1);
+        OnnxMl.GraphProto.Builder b = g.toBuilder().clearNode();
+        for (OnnxMl.NodeProto n : g.getNodeList()) {
+            if (n.getOpType().equals("Softmax")) {
+                b.addNode(Tensors.node("MatMul", "state_scores", List.of("state", "wz"), List.of("sz")));
+                b.addNode(Tensors.node("Add", "add_state", List.of("logits", "sz"), List.of("logits_s")));
+                b.addNode(n.toBuilder().setInput(0, "logits_s"));
+            } else {
+                b.addNode(n);
+            }
+        }
+        b.addNode(Tensors.node(
+                "Cast", "step_float", List.of("step"), List.of("stepf"), Tensors.intAttribute("to", Tensors.FLOAT)));
+        b.addNode(Tensors.node("Mul", "decay", List.of("state", "half"), List.of("decayed")));
+        b.addNode(Tensors.node("Mul", "step_k", List.of("stepf", "k"), List.of("stepk")));
+        b.addNode(Tensors.node("Add", "next_state", List.of("decayed", "stepk"), List.of("state_out")));
+        b.addInitializer(Tensors.floatTensor("wz", new long[] {16, classes}, gaussian(r, 16 * classes, 0.1)));
+        b.addInitializer(Tensors.floatTensor("half", new long[] {1}, new float[] {0.5f}));
+        b.addInitializer(Tensors.floatTensor("k", new long[] {16}, gaussian(r, 16, 1)));
+        b.addInput(input("state", 16));
+        b.addInput(typed("step", Tensors.INT64, 1));
+        b.addOutput(output("state_out", 16));
+        return m.toBuilder().setGraph(b).build();
+    }
+
+    /** A 2D CNN on [channels, height, width] inputs (Conv 3x3, Relu, GlobalAveragePool, Flatten, Gemm, Softmax). */
+    public static OnnxMl.ModelProto cnn2d(int channels, int height, int width, int filters, int classes, long seed) {
+        Random r = new Random(seed);
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder()
+                .setName("cnn2d")
+                .addInput(input("images", channels, height, width))
+                .addOutput(output("probabilities", classes))
+                .addInitializer(Tensors.floatTensor(
+                        "conv_w",
+                        new long[] {filters, channels, 3, 3},
+                        gaussian(r, filters * channels * 9, 1 / Math.sqrt(channels * 9))))
+                .addInitializer(Tensors.floatTensor("conv_b", new long[] {filters}, gaussian(r, filters, 0.1)))
+                .addInitializer(Tensors.floatTensor(
+                        "dense_w", new long[] {classes, filters}, gaussian(r, classes * filters, 1)))
+                .addInitializer(Tensors.floatTensor("dense_b", new long[] {classes}, gaussian(r, classes, 0.1)))
+                .addNode(Tensors.node(
+                        "Conv",
+                        "conv",
+                        List.of("images", "conv_w", "conv_b"),
+                        List.of("c"),
+                        ints("kernel_shape", 3, 3),
+                        ints("pads", 1, 1, 1, 1)))
+                .addNode(Tensors.node("Relu", "relu", List.of("c"), List.of("rc")))
+                .addNode(Tensors.node("GlobalAveragePool", "gap", List.of("rc"), List.of("g")))
+                .addNode(Tensors.node("Flatten", "flatten", List.of("g"), List.of("flat")))
+                .addNode(gemm("dense", "flat", "dense_w", "dense_b", "logits"))
+                .addNode(softmax());
+        return model(g);
+    }
+
+    /** A regression model: one Gemm {@code inputs -> 1} (output {@code value} [batch, 1]), no Softmax. */
+    public static OnnxMl.ModelProto regression(int inputs, long seed) {
+        Random r = new Random(seed);
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder()
+                .setName("regression")
+                .addInput(input("features", inputs))
+                .addOutput(output("value", 1))
+                .addInitializer(Tensors.floatTensor("w", new long[] {1, inputs}, gaussian(r, inputs, 1)))
+                .addInitializer(Tensors.floatTensor("b", new long[] {1}, new float[] {0.5f}))
+                .addNode(gemm("gemm", "features", "w", "b", "value"));
+        return model(g);
+    }
+
+    /** An input [batch, dims...] of ONNX element type {@code elemType}. */
+    public static OnnxMl.ValueInfoProto typed(String name, int elemType, long... dims) {
+        OnnxMl.ValueInfoProto v = valueInfo(name, dims);
+        return v.toBuilder()
+                .setType(v.getType().toBuilder()
+                        .setTensorType(v.getType().getTensorType().toBuilder().setElemType(elemType)))
+                .build();
+    }
 }
