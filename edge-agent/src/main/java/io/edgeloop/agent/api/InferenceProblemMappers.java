@@ -2,6 +2,7 @@ package io.edgeloop.agent.api;
 
 import io.edgeloop.agent.domain.InferenceFailedException;
 import io.edgeloop.agent.domain.InvalidInputException;
+import io.edgeloop.agent.domain.ModelNotServedException;
 import io.edgeloop.agent.domain.NoModelException;
 import io.edgeloop.kit.api.Problem;
 import jakarta.ws.rs.core.Response;
@@ -10,7 +11,7 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * problem+json for the agent's own failures (no model loaded, input that does not fit the model, a failed inference);
+ * problem+json for the agent's own failures (no model loaded, a model not served, input that does not fit the model, a failed inference);
  * every other error is mapped by {@link io.edgeloop.kit.api.ProblemMappers}.
  */
 public class InferenceProblemMappers {
@@ -19,6 +20,11 @@ public class InferenceProblemMappers {
     @ServerExceptionMapper
     public Response noModel(NoModelException e) {
         return respond(new Problem("about:blank", "Service Unavailable", 503, e.getMessage(), List.of()));
+    }
+
+    @ServerExceptionMapper
+    public Response notServed(ModelNotServedException e) {
+        return respond(new Problem("about:blank", "Not Found", 404, e.getMessage(), List.of()));
     }
 
     @ServerExceptionMapper

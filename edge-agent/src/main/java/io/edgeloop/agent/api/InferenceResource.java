@@ -1,71 +1,144 @@
 package io.edgeloop.agent.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.edgeloop.agent.domain.InferenceService;
 import io.edgeloop.agent.domain.Prediction;
+import io.edgeloop.agent.domain.TelemetryAccumulator;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem;
+import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Local inference on the active model. */
-@Path("/infer")
+/**
+ * Local single-sample inference: {@code POST /infer} on the default model (or {@code ?model=NAME}), {@code POST
+ * /models/{name}/infer} on a named one. The features are the elements of one sample of the model's feature input,
+ * flat (reshaped to the input) or nested; other inputs take their defaults.
+ */
+@Path("/")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class InferenceResource {
-    /** Request body: one input row. */
-    public record InferRequest(List<Double> features) {}
+    /** Request body: one sample, flat or nested numbers. */
+    public record InferRequest(JsonNode features) {}
 
-    /** Response body. */
+    /** One output tensor: flat row-major data. */
+    public record Output(String name, String datatype, long[] shape, Object data) {}
+
+    /**
+     * Response body; {@code label}, {@code classIndex} and {@code probabilities} are null for a model that is not a
+     * classifier (regression, embeddings, raw tensors: see {@code outputs}).
+     */
     public record InferResponse(
             String label,
-            int classIndex,
+            Integer classIndex,
             float[] probabilities,
             String modelName,
             int modelVersion,
             String variantId,
-            long latencyUs) {}
+            long latencyUs,
+            List<Output> outputs) {}
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Inject
     InferenceService inference;
 
+    @Inject
+    InferenceDispatch dispatch;
+
     /**
-     * Classifies {@code features}: 422 for a missing or wrong-length vector or non-finite values, 503 when no model
-     * is loaded.
+     * Runs {@code features} on the default model or {@code model}: 422 for a missing or wrong-length vector or
+     * non-finite values, 404 for a model not served, 503 when no model is loaded.
      */
     @POST
-    public InferResponse infer(InferRequest request) {
-        if (request == null || request.features() == null) {
+    @Path("/infer")
+    public Uni<InferResponse> infer(@QueryParam("model") String model, byte[] body) {
+        String name = model == null || model.isBlank() ? null : model;
+        return dispatch.run(name, () -> run(name, parse(body)));
+    }
+
+    /** Runs {@code features} on model {@code name}. */
+    @POST
+    @Path("/models/{name}/infer")
+    public Uni<InferResponse> inferModel(@PathParam("name") String name, byte[] body) {
+        return dispatch.run(name, () -> run(name, parse(body)));
+    }
+
+    /** The request body (parsed here rather than bound: one tree read, no record binding); 400 when malformed. */
+    private static InferRequest parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw ApiException.badRequest("request body is required");
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node != null && node.isObject() ? new InferRequest(node.get("features")) : null;
+        } catch (java.io.IOException e) {
+            throw ApiException.badRequest("malformed JSON: " + e.getMessage());
+        }
+    }
+
+    private InferResponse run(String model, InferRequest request) {
+        if (request == null || request.features() == null || request.features().isNull()) {
             throw ApiException.invalid(
                     "request needs a features array", List.of(new Problem.FieldError("features", "is required")));
         }
-        List<Double> values = request.features();
-        float[] features = new float[values.size()];
+        float[] features = features(request.features());
+        Prediction p = inference.infer(model, features, TelemetryAccumulator.LIVE);
+        return new InferResponse(
+                p.label(),
+                p.label() == null ? null : p.classIndex(),
+                p.probabilities(),
+                p.model().modelName(),
+                p.model().modelVersion(),
+                p.model().variantId(),
+                p.latencyUs(),
+                p.outputs().stream()
+                        .map(t -> new Output(t.name(), t.datatype().name(), t.shape(), t.jsonData()))
+                        .toList());
+    }
+
+    /** The flat numbers of {@code node} (an array, possibly nested); 422 naming every non-number by flat index. */
+    private static float[] features(JsonNode node) {
+        if (!node.isArray()) {
+            throw ApiException.invalid(
+                    "features must be an array", List.of(new Problem.FieldError("features", "must be an array")));
+        }
+        List<JsonNode> flat = new ArrayList<>();
+        flatten(node, flat);
+        float[] features = new float[flat.size()];
         List<Problem.FieldError> errors = new ArrayList<>();
         for (int i = 0; i < features.length; i++) {
-            Double v = values.get(i);
-            if (v == null) {
-                errors.add(new Problem.FieldError("features[" + i + "]", "must be a number, was null"));
+            JsonNode v = flat.get(i);
+            if (v.isNumber()) {
+                features[i] = (float) v.asDouble(); // non-finite / beyond float range: rejected by the model
             } else {
-                features[i] = v.floatValue(); // non-finite (or beyond float range) values are rejected by the model
+                errors.add(new Problem.FieldError(
+                        "features[" + i + "]", "must be a number, was " + (v.isNull() ? "null" : v.toString())));
             }
         }
         if (!errors.isEmpty()) {
             throw ApiException.invalid("invalid features", errors);
         }
-        Prediction p = inference.infer(features);
-        return new InferResponse(
-                p.label(),
-                p.classIndex(),
-                p.probabilities(),
-                p.model().modelName(),
-                p.model().modelVersion(),
-                p.model().variantId(),
-                p.latencyUs());
+        return features;
+    }
+
+    private static void flatten(JsonNode node, List<JsonNode> out) {
+        if (node.isArray()) {
+            for (JsonNode e : node) {
+                flatten(e, out);
+            }
+        } else {
+            out.add(node);
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.edgeloop.agent.config.AgentConfig;
 import io.edgeloop.agent.domain.LoadedModel;
 import io.edgeloop.agent.domain.ModelRuntime;
 import io.edgeloop.agent.domain.Simulator;
+import io.edgeloop.agent.domain.TensorSpec;
 import io.edgeloop.agent.grpc.FleetSync;
 import io.edgeloop.agent.grpc.TelemetryReporter;
 import jakarta.inject.Inject;
@@ -18,10 +19,59 @@ import java.util.List;
 @Path("/status")
 @Produces(MediaType.APPLICATION_JSON)
 public class StatusResource {
+    /** One input or output of a served model. */
+    public record Tensor(String name, String datatype, List<Long> shape) {
+        static Tensor of(TensorSpec t) {
+            return new Tensor(t.name(), t.datatype().name(), t.shapeList());
+        }
+    }
+
     /**
-     * Device status; model fields are null while no model is loaded.
+     * One served model.
      *
-     * @param inferenceCount inferences served by the active model since it was loaded in this process
+     * @param featureCount elements of one sample of the feature input (-1 when dynamic)
+     * @param outputKind "classification", "regression", "embedding" or "tensor"
+     * @param inferenceCount inferences (samples) served by it since it was loaded in this process
+     */
+    public record Model(
+            String deploymentId,
+            String modelName,
+            int modelVersion,
+            String variantId,
+            String artifactSha256,
+            List<String> classLabels,
+            int featureCount,
+            String featureInput,
+            String outputKind,
+            List<Tensor> inputs,
+            List<Tensor> outputs,
+            long inferenceCount,
+            Instant activatedAt) {
+        static Model of(LoadedModel m) {
+            var d = m.descriptor();
+            var s = m.signature();
+            return new Model(
+                    d.deploymentId(),
+                    d.modelName(),
+                    d.modelVersion(),
+                    d.variantId(),
+                    d.artifactSha256(),
+                    m.labels(),
+                    m.featureCount(),
+                    s.featureInput().name(),
+                    s.outputKind(),
+                    s.inputs().stream().map(Tensor::of).toList(),
+                    s.outputs().stream().map(Tensor::of).toList(),
+                    m.inferenceCount(),
+                    d.activatedAt());
+        }
+    }
+
+    /**
+     * Device status. The top-level model fields describe the default model (null while none is loaded), as before
+     * several models; {@code models} lists every served model by name.
+     *
+     * @param inferenceCount inferences served by the default model since it was loaded in this process
      * @param connected registered with the deployment service and watching assignments
      * @param telemetryWindowsSent windows delivered to the monitoring service since start
      */
@@ -36,6 +86,7 @@ public class StatusResource {
             Integer featureCount,
             long inferenceCount,
             Instant activatedAt,
+            List<Model> models,
             Simulator.State simulator,
             boolean connected,
             long telemetryWindowsSent) {}
@@ -70,6 +121,7 @@ public class StatusResource {
                 m == null ? null : m.featureCount(),
                 m == null ? 0 : m.inferenceCount(),
                 d == null ? null : d.activatedAt(),
+                runtime.models().stream().map(Model::of).toList(),
                 simulator.state(),
                 sync.isConnected(),
                 telemetry.sentWindows());

@@ -31,8 +31,10 @@ public class AgentBeans {
 
     @Produces
     @Singleton
-    ModelRuntime modelRuntime(OrtEnvironment env) {
-        return new ModelRuntime(env);
+    ModelRuntime modelRuntime(OrtEnvironment env, AgentConfig config) {
+        ModelRuntime runtime = new ModelRuntime(env);
+        runtime.defaultModel(config.defaultModel().orElse("").strip());
+        return runtime;
     }
 
     void closeRuntime(@Disposes ModelRuntime runtime) {

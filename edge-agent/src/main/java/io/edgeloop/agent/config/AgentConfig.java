@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /** Settings of the edge agent ({@code edgeloop.agent.*}). One agent process is one device. */
 @ConfigMapping(prefix = "edgeloop.agent")
@@ -31,6 +32,31 @@ public interface AgentConfig {
     @WithDefault("1")
     int ortThreads();
 
+    /**
+     * The model {@code POST /infer} (without a model name), the top-level fields of {@code /status} and readiness
+     * detail use when several are served; blank = the only one served, else the first by name.
+     */
+    Optional<String> defaultModel();
+
+    /**
+     * Memory granted to all models together, MiB, sent at registration; an assignment whose estimated RAM does not fit
+     * in what the other served models leave is refused before download. 0 = unknown (not checked).
+     */
+    @WithDefault("0")
+    long memoryBudgetMb();
+
+    /** Most models served at once, sent at registration; a further model is refused. 0 = no limit. */
+    @WithDefault("0")
+    int maxModels();
+
+    /**
+     * REST inference runs on the HTTP event loop (no thread hop) for a model whose recent calls took at most this long
+     * in ONNX Runtime, microseconds; slower models (and a model's first call) run on a worker thread so the event
+     * loop is never blocked long. 0 = always on a worker thread.
+     */
+    @WithDefault("500")
+    long inlineInferenceMaxUs();
+
     /** The built-in sensor simulator. */
     Simulator simulator();
 
@@ -42,8 +68,8 @@ public interface AgentConfig {
 
     /** Simulator settings. */
     interface Simulator {
-        /** Whether the simulator runs at start. */
-        @WithDefault("true")
+        /** Whether the simulator runs at start (off by default; the demo launcher turns it on). */
+        @WithDefault("false")
         boolean enabled();
 
         /** Readings per second. */

@@ -1,8 +1,12 @@
 package io.edgeloop.agent.domain;
 
+import java.util.List;
+import java.util.Map;
+
 /**
- * The one inference path, shared by the REST API and the simulator: runs the active model and feeds the telemetry
- * window with the outcome.
+ * The one inference path, shared by the REST APIs, the KServe v2 gRPC API and the simulator: runs a served model and
+ * feeds the telemetry window of that model and traffic source with the outcome. Input the model refuses counts as a
+ * client error, a failure of the model or runtime as an error.
  */
 public final class InferenceService {
     private final ModelRuntime runtime;
@@ -13,55 +17,73 @@ public final class InferenceService {
         this.telemetry = telemetry;
     }
 
+    public ModelRuntime runtime() {
+        return runtime;
+    }
+
+    /** Runs one live sample (flat feature elements) on the default model; see {@link #infer(String, float[], String)}. */
+    public Prediction infer(float[] features) {
+        return infer(null, features, TelemetryAccumulator.LIVE);
+    }
+
     /**
-     * Classifies one input.
+     * Runs one sample given as the flat elements of the feature input on {@code model} (null = the default model).
      *
      * @throws NoModelException when no model is loaded
-     * @throws InvalidInputException when the input does not fit the model (counted as an error)
-     * @throws InferenceFailedException when ONNX Runtime fails (counted as an error)
+     * @throws ModelNotServedException when {@code model} is not served
+     * @throws InvalidInputException when the input does not fit the model (a client error)
+     * @throws InferenceFailedException when ONNX Runtime fails (an error)
      */
-    public Prediction infer(float[] features) {
+    public Prediction infer(String model, float[] features, String source) {
         try {
-            Prediction p = runtime.infer(features);
-            telemetry.record(p.model(), features, p.label(), p.latencyUs());
+            Prediction p = model == null ? runtime.infer(features) : runtime.infer(model, features);
+            telemetry.record(p.model(), source, features, p.label(), p.latencyUs());
             return p;
         } catch (InvalidInputException e) {
-            telemetry.recordError(e.model());
+            telemetry.recordClientError(e.model(), source);
             throw e;
         } catch (InferenceFailedException e) {
-            telemetry.recordError(e.model());
+            telemetry.recordError(e.model(), source);
             throw e;
         }
     }
 
     /**
-     * Runs a batch on the active model, which must be {@code modelName} (and {@code modelVersion} unless blank);
-     * each row counts as one inference in the telemetry window (latency: the batch's share per row).
+     * Runs named input tensors on {@code modelName} (and {@code modelVersion} unless blank); each sample of the batch
+     * counts as one inference in telemetry (latency: the batch's share per sample).
      *
      * @throws NoModelException when no model is loaded
-     * @throws ModelNotServedException when another model is active
-     * @throws InvalidInputException when the input does not fit the model (counted as an error)
-     * @throws InferenceFailedException when ONNX Runtime fails (counted as an error)
+     * @throws ModelNotServedException when that model or version is not served
+     * @throws InvalidInputException when the input does not fit the model (a client error)
+     * @throws InferenceFailedException when ONNX Runtime fails (an error)
      */
-    public BatchPrediction inferBatch(String modelName, String modelVersion, float[] data, int rows) {
+    public InferenceResult run(
+            String modelName,
+            String modelVersion,
+            Map<String, Tensor> inputs,
+            List<String> requestedOutputs,
+            String source) {
         try {
-            BatchPrediction p = runtime.inferBatch(modelName, modelVersion, data, rows);
-            int f = p.model().featureCount();
-            long perRow = p.latencyUs() / p.rows();
-            for (int r = 0; r < p.rows(); r++) {
-                telemetry.record(
-                        p.model().descriptor(),
-                        java.util.Arrays.copyOfRange(data, r * f, (r + 1) * f),
-                        p.labels().get(r),
-                        perRow);
-            }
-            return p;
+            InferenceResult r = runtime.run(modelName, modelVersion, inputs, requestedOutputs);
+            record(r, source);
+            return r;
         } catch (InvalidInputException e) {
-            telemetry.recordError(e.model());
+            telemetry.recordClientError(e.model(), source);
             throw e;
         } catch (InferenceFailedException e) {
-            telemetry.recordError(e.model());
+            telemetry.recordError(e.model(), source);
             throw e;
+        }
+    }
+
+    private void record(InferenceResult r, String source) {
+        Tensor f = r.features();
+        int n = f.size() / Math.max(1, r.batch());
+        long perSample = r.latencyUs() / Math.max(1, r.batch());
+        ModelDescriptor d = r.model().descriptor();
+        for (int s = 0; s < r.batch(); s++) {
+            String label = r.labels().isEmpty() ? null : r.labels().get(s);
+            telemetry.record(d, source, f.floats(s * n, n), label, perSample);
         }
     }
 }

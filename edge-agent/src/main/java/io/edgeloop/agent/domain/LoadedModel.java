@@ -1,16 +1,17 @@
 package io.edgeloop.agent.domain;
 
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,50 +19,34 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An immutable loaded model: its ONNX Runtime session, identity, input contract and class labels. Reference counted:
- * the holder (the runtime) owns one reference, each running inference another; the session closes when the last
- * reference is released, so inferences that started before a swap finish on the old session.
+ * An immutable loaded model: its ONNX Runtime session, identity and {@link ModelSignature} (read from ONNX Runtime's
+ * metadata: any number of inputs and outputs, N-D shapes, every {@link DataType}). Reference counted: the holder (the
+ * runtime) owns one reference, each running inference another; the session closes when the last reference is
+ * released, so inferences that started before a swap finish on the old session.
  */
 public final class LoadedModel {
     /** Metadata key of the comma-separated class labels. */
     public static final String CLASS_LABELS_KEY = "class_labels";
 
     private final OrtSession session;
-    private final ModelDescriptor descriptor;
-    private final String inputName;
-    private final String outputName;
-    private final int featureCount;
-    private final long batch;
-    private final int classes;
-    private final List<String> labels;
+    private final ModelSignature signature;
+    private final Set<String> outputNames;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final AtomicLong inferences = new AtomicLong();
+    /** Moving average of the latency of one call, microseconds; unknown (max) until the first call. */
+    private volatile long recentLatencyUs = Long.MAX_VALUE;
 
-    private LoadedModel(
-            OrtSession session,
-            ModelDescriptor descriptor,
-            String inputName,
-            String outputName,
-            int featureCount,
-            long batch,
-            int classes,
-            List<String> labels) {
+    private LoadedModel(OrtSession session, ModelSignature signature) {
         this.session = session;
-        this.descriptor = descriptor;
-        this.inputName = inputName;
-        this.outputName = outputName;
-        this.featureCount = featureCount;
-        this.batch = batch;
-        this.classes = classes;
-        this.labels = List.copyOf(labels);
+        this.signature = signature;
+        this.outputNames = new LinkedHashSet<>(
+                signature.outputs().stream().map(TensorSpec::name).toList());
     }
 
     /**
-     * Creates a session for {@code file} and checks it against the inference contract: one float input of shape
-     * [1 or dynamic, F], a float output of [1, C] whose C matches the class labels. Labels come from the model's
-     * {@code class_labels} metadata, else from the descriptor.
+     * Creates a session for {@code file} and reads its signature (see {@link SignatureReader}).
      *
-     * @throws InvalidModelException when the model does not fit the contract (the session is closed)
+     * @throws InvalidModelException when the model cannot be served (the session is closed)
      */
     public static LoadedModel load(OrtEnvironment env, Path file, ModelDescriptor descriptor, int threads)
             throws OrtException, InvalidModelException {
@@ -75,70 +60,11 @@ public final class LoadedModel {
             options.close();
         }
         try {
-            return inspect(session, descriptor);
+            return new LoadedModel(session, SignatureReader.read(session, descriptor));
         } catch (InvalidModelException | OrtException | RuntimeException e) {
             session.close();
             throw e;
         }
-    }
-
-    private static LoadedModel inspect(OrtSession session, ModelDescriptor descriptor)
-            throws OrtException, InvalidModelException {
-        Map<String, NodeInfo> inputs = session.getInputInfo();
-        if (inputs.size() != 1) {
-            throw new InvalidModelException("model has " + inputs.size() + " inputs, expected 1");
-        }
-        var input = inputs.values().iterator().next();
-        if (!(input.getInfo() instanceof TensorInfo in) || in.type != OnnxJavaType.FLOAT) {
-            throw new InvalidModelException("model input " + input.getName() + " is not a float tensor");
-        }
-        long[] inShape = in.getShape();
-        if (inShape.length != 2) {
-            throw new InvalidModelException("model input shape " + Arrays.toString(inShape) + " is not [1, F]");
-        }
-        int features = inShape[1] > 0 ? (int) inShape[1] : descriptor.featureCount();
-        if (features <= 0) {
-            throw new InvalidModelException(
-                    "model input has a dynamic feature dimension and no feature count is known");
-        }
-        Map<String, NodeInfo> outputs = session.getOutputInfo();
-        NodeInfo output = outputs.containsKey("probabilities")
-                ? outputs.get("probabilities")
-                : outputs.values().iterator().next();
-        if (!(output.getInfo() instanceof TensorInfo out) || out.type != OnnxJavaType.FLOAT) {
-            throw new InvalidModelException("model output " + output.getName() + " is not a float tensor");
-        }
-        long[] outShape = out.getShape();
-        long classes = outShape.length == 0 ? -1 : outShape[outShape.length - 1];
-        List<String> labels = session.getMetadata()
-                .getCustomMetadataValue(CLASS_LABELS_KEY)
-                .filter(s -> !s.isBlank())
-                .map(s -> Arrays.stream(s.split(",")).map(String::trim).toList())
-                .orElse(descriptor.classLabels());
-        if (classes > 0 && !labels.isEmpty() && labels.size() != classes) {
-            throw new InvalidModelException(
-                    "model has " + classes + " output classes but " + labels.size() + " class labels " + labels);
-        }
-        if (labels.isEmpty() && classes > 0) {
-            List<String> generated = new ArrayList<>();
-            for (int i = 0; i < classes; i++) {
-                generated.add("class-" + i);
-            }
-            labels = generated;
-        }
-        long batch = inShape[0] > 0 ? inShape[0] : -1;
-        if (batch > 1) {
-            throw new InvalidModelException("model input has a fixed batch of " + batch + ", expected 1 or dynamic");
-        }
-        return new LoadedModel(
-                session,
-                descriptor,
-                input.getName(),
-                output.getName(),
-                features,
-                batch,
-                classes > 0 ? (int) classes : labels.size(),
-                labels);
     }
 
     /** Takes a reference for one inference; false once the model was released by its holder and closed. */
@@ -162,7 +88,7 @@ public final class LoadedModel {
             } catch (OrtException e) {
                 // nothing else holds the session; a failed close only leaks native memory
                 org.jboss.logging.Logger.getLogger(LoadedModel.class)
-                        .warnf("closing session of %s failed: %s", descriptor.modelName(), e.getMessage());
+                        .warnf("closing session of %s failed: %s", descriptor().modelName(), e.getMessage());
             }
         }
     }
@@ -173,184 +99,175 @@ public final class LoadedModel {
     }
 
     /**
-     * Validates and runs one input. The caller must hold a reference.
+     * Validates, completes (defaults for left-out inputs) and runs {@code inputs}, returning {@code requested}
+     * outputs (every output when empty). The caller must hold a reference.
      *
-     * @throws InvalidInputException for a wrong feature count or non-finite values
+     * @throws InvalidInputException when the inputs do not fit the signature or an unknown output is requested
+     * @throws InferenceFailedException when ONNX Runtime fails
      */
-    Prediction run(OrtEnvironment env, float[] features) {
-        validate(features);
-        long start = System.nanoTime();
-        float[] scores;
-        try (OnnxTensor tensor =
-                        OnnxTensor.createTensor(env, FloatBuffer.wrap(features), new long[] {1, featureCount});
-                OrtSession.Result result = session.run(Map.of(inputName, tensor), Set.of(outputName))) {
-            Object value = result.get(0).getValue();
-            if (value instanceof float[][] rows) {
-                scores = rows[0];
-            } else if (value instanceof float[] row) {
-                scores = row;
-            } else {
-                throw new InferenceFailedException(
-                        descriptor,
-                        new IllegalStateException(
-                                "unexpected output type " + value.getClass().getSimpleName()));
-            }
-        } catch (OrtException e) {
-            throw new InferenceFailedException(descriptor, e);
-        }
-        float[] probabilities = toProbabilities(scores);
-        int best = 0;
-        for (int i = 1; i < probabilities.length; i++) {
-            if (probabilities[i] > probabilities[best]) {
-                best = i;
-            }
-        }
-        long latencyUs = (System.nanoTime() - start) / 1000;
-        inferences.incrementAndGet();
-        String label = best < labels.size() ? labels.get(best) : "class-" + best;
-        return new Prediction(descriptor, label, best, probabilities, latencyUs);
-    }
-
-    /**
-     * Validates and runs {@code rows} inputs given row-major in {@code data}. A model with a fixed batch of 1 runs
-     * row by row. The caller must hold a reference.
-     *
-     * @throws InvalidInputException for a wrong value count or non-finite values
-     */
-    BatchPrediction runBatch(OrtEnvironment env, float[] data, int rows) {
+    InferenceResult run(OrtEnvironment env, Map<String, Tensor> inputs, List<String> requested) {
+        List<String> outputs = requested == null || requested.isEmpty() ? List.copyOf(outputNames) : requested;
         List<InputProblem> problems = new ArrayList<>();
-        if (rows < 1) {
-            problems.add(new InputProblem("shape", "batch size must be at least 1, got " + rows));
-        } else if (data.length != (long) rows * featureCount) {
-            problems.add(new InputProblem(
-                    "contents",
-                    "expected " + rows + " x " + featureCount + " = " + (long) rows * featureCount + " values, got "
-                            + data.length));
-        }
-        for (int i = 0; i < data.length && problems.size() < 20; i++) {
-            if (!Float.isFinite(data[i])) {
-                problems.add(new InputProblem("contents[" + i + "]", "must be a finite number"));
+        for (String o : outputs) {
+            if (!outputNames.contains(o)) {
+                problems.add(new InputProblem(
+                        "outputs", "unknown output '" + o + "'; the model's outputs are " + outputNames));
             }
         }
         if (!problems.isEmpty()) {
-            throw new InvalidInputException(descriptor, problems);
+            throw new InvalidInputException(descriptor(), problems);
+        }
+        InputBinder.Bound bound = InputBinder.bind(signature, inputs);
+        Classification c = signature.classification();
+        Set<String> fetch = new LinkedHashSet<>(outputs);
+        if (c != null) {
+            fetch.add(c.outputName());
         }
         long start = System.nanoTime();
-        float[] scores = new float[rows * classes];
+        Map<String, OnnxTensor> feed = new HashMap<>();
+        List<Tensor> out = new ArrayList<>(outputs.size());
+        Tensor scores = null;
         try {
-            if (batch == 1) {
-                for (int r = 0; r < rows; r++) {
-                    float[] one = session1(env, FloatBuffer.wrap(data, r * featureCount, featureCount), 1);
-                    System.arraycopy(one, 0, scores, r * classes, classes);
-                }
-            } else {
-                float[] all = session1(env, FloatBuffer.wrap(data), rows);
-                System.arraycopy(all, 0, scores, 0, scores.length);
+            for (Tensor t : bound.inputs().values()) {
+                feed.put(t.name(), TensorCodec.toOrt(env, t));
             }
-        } catch (OrtException e) {
-            throw new InferenceFailedException(descriptor, e);
+            try (OrtSession.Result result = session.run(feed, fetch)) {
+                for (String name : fetch) {
+                    Tensor t = read(result, name);
+                    if (outputs.contains(name)) {
+                        out.add(t);
+                    }
+                    if (c != null && name.equals(c.outputName())) {
+                        scores = t;
+                    }
+                }
+            }
+        } catch (OrtException | RuntimeException e) {
+            throw new InferenceFailedException(descriptor(), e);
+        } finally {
+            feed.values().forEach(OnnxTensor::close);
+        }
+        List<String> labels = List.of();
+        if (c != null) {
+            if (scores.size() != (long) bound.batch() * c.classes()) {
+                throw new InferenceFailedException(
+                        descriptor(),
+                        new IllegalStateException("output " + c.outputName() + " has shape "
+                                + Arrays.toString(scores.shape()) + ", expected [" + bound.batch() + ", "
+                                + c.classes() + "]"));
+            }
+            List<String> l = new ArrayList<>(bound.batch());
+            for (int r = 0; r < bound.batch(); r++) {
+                l.add(c.labels().get(c.best(scores, r)));
+            }
+            labels = l;
         }
         long latencyUs = (System.nanoTime() - start) / 1000;
-        List<String> predicted = new ArrayList<>(rows);
-        for (int r = 0; r < rows; r++) {
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                if (scores[r * classes + c] > scores[r * classes + best]) {
-                    best = c;
-                }
-            }
-            predicted.add(best < labels.size() ? labels.get(best) : "class-" + best);
+        long previous = recentLatencyUs;
+        recentLatencyUs = previous == Long.MAX_VALUE ? latencyUs : (7 * previous + latencyUs) / 8;
+        inferences.addAndGet(bound.batch());
+        return new InferenceResult(signature, bound.batch(), bound.features(), out, labels, latencyUs);
+    }
+
+    private Tensor read(OrtSession.Result result, String name) {
+        OnnxValue v = result.get(name).orElseThrow(() -> new IllegalStateException("no output " + name));
+        if (!(v instanceof OnnxTensor t)) {
+            throw new IllegalStateException("output " + name + " is not a tensor");
         }
-        inferences.addAndGet(rows);
-        return new BatchPrediction(signature(), rows, classes, scores, predicted, latencyUs);
+        return TensorCodec.fromOrt(name, signature.output(name).orElseThrow().datatype(), t);
     }
 
-    /** Runs {@code rows} rows and returns the output, row-major, checked to be {@code rows x classes}. */
-    private float[] session1(OrtEnvironment env, FloatBuffer input, int rows) throws OrtException {
-        try (OnnxTensor tensor = OnnxTensor.createTensor(env, input.slice(), new long[] {rows, featureCount});
-                OrtSession.Result result = session.run(Map.of(inputName, tensor), Set.of(outputName))) {
-            if (!(result.get(0) instanceof OnnxTensor out)) {
-                throw new InferenceFailedException(
-                        descriptor, new IllegalStateException("output " + outputName + " is not a tensor"));
-            }
-            FloatBuffer values = out.getFloatBuffer();
-            if (values == null || values.remaining() != rows * classes) {
-                throw new InferenceFailedException(
-                        descriptor,
-                        new IllegalStateException(
-                                "output shape " + Arrays.toString(out.getInfo().getShape()) + " is not [" + rows + ", "
-                                        + classes + "]"));
-            }
-            float[] flat = new float[rows * classes];
-            values.get(flat);
-            return flat;
-        }
-    }
-
-    /** Identity and tensor signature. */
-    public ModelSignature signature() {
-        return new ModelSignature(descriptor, inputName, outputName, batch, featureCount, classes, labels);
-    }
-
-    private void validate(float[] features) {
+    /**
+     * Runs one sample given as the flat elements of the feature input (reshaped to it; other inputs take their
+     * defaults). The caller must hold a reference.
+     *
+     * @throws InvalidInputException for a wrong element count or non-finite values (fields {@code features},
+     *     {@code features[i]})
+     */
+    Prediction run(OrtEnvironment env, float[] features) {
+        TensorSpec in = signature.featureInput();
         List<InputProblem> problems = new ArrayList<>();
-        if (features.length != featureCount) {
-            problems.add(new InputProblem("features", "expected " + featureCount + " values, got " + features.length));
+        long[] shape = signature.featureShape(1);
+        if (shape == null) {
+            problems.add(new InputProblem(
+                    "features",
+                    "the feature input " + in + " has dynamic dimensions: send" + " the tensor with its shape"));
+        } else if (features.length != signature.featureCount()) {
+            problems.add(new InputProblem(
+                    "features", "expected " + signature.featureCount() + " values, got " + features.length));
         }
-        for (int i = 0; i < features.length; i++) {
+        for (int i = 0; i < features.length && problems.size() < 20; i++) {
             if (!Float.isFinite(features[i])) {
                 problems.add(new InputProblem("features[" + i + "]", "must be a finite number"));
             }
         }
         if (!problems.isEmpty()) {
-            throw new InvalidInputException(descriptor, problems);
+            throw new InvalidInputException(descriptor(), problems);
         }
+        Object data = in.datatype().newArray(features.length);
+        for (int i = 0; i < features.length; i++) {
+            Tensor.set(in.datatype(), data, i, features[i]);
+        }
+        InferenceResult r = run(env, Map.of(in.name(), new Tensor(in.name(), in.datatype(), shape, data)), List.of());
+        return prediction(r);
     }
 
-    /** Scores as probabilities: kept when they already are a distribution, otherwise softmax (logits). */
+    /** The single-sample view of a result: label and probabilities of sample 0 when the model is a classifier. */
+    static Prediction prediction(InferenceResult r) {
+        Classification c = r.model().classification();
+        if (c == null) {
+            return new Prediction(r.model().descriptor(), null, -1, null, r.latencyUs(), r.outputs());
+        }
+        Tensor scores = r.output(c.outputName());
+        int best = c.labels().indexOf(r.labels().get(0));
+        return new Prediction(
+                r.model().descriptor(),
+                r.labels().get(0),
+                scores == null ? best : c.best(scores, 0),
+                scores == null ? null : c.probabilities(scores, 0),
+                r.latencyUs(),
+                r.outputs());
+    }
+
+    /** Identity and tensor signature. */
+    public ModelSignature signature() {
+        return signature;
+    }
+
+    /** Scores as probabilities (see {@link Classification#toProbabilities}). */
     static float[] toProbabilities(float[] scores) {
-        double sum = 0;
-        boolean inUnitRange = true;
-        for (float s : scores) {
-            sum += s;
-            inUnitRange &= s >= 0f && s <= 1f;
-        }
-        if (inUnitRange && Math.abs(sum - 1.0) < 1e-3) {
-            return scores.clone();
-        }
-        double max = Double.NEGATIVE_INFINITY;
-        for (float s : scores) {
-            max = Math.max(max, s);
-        }
-        double[] e = new double[scores.length];
-        double total = 0;
-        for (int i = 0; i < scores.length; i++) {
-            e[i] = Math.exp(scores[i] - max);
-            total += e[i];
-        }
-        float[] p = new float[scores.length];
-        for (int i = 0; i < scores.length; i++) {
-            p[i] = (float) (e[i] / total);
-        }
-        return p;
+        return Classification.toProbabilities(scores);
     }
 
     public ModelDescriptor descriptor() {
-        return descriptor;
+        return signature.descriptor();
     }
 
-    /** Features per input. */
+    /** Elements of one feature sample (-1 when dynamic). */
     public int featureCount() {
-        return featureCount;
+        return signature.featureCount();
     }
 
-    /** Class labels in output order. */
+    /** Class labels in output order (empty when the model is not a classifier). */
     public List<String> labels() {
-        return labels;
+        return signature.labels();
     }
 
-    /** Inferences served by this model. */
+    /**
+     * Moving average of the time one call spends in ONNX Runtime, microseconds; {@link Long#MAX_VALUE} before the
+     * first call.
+     */
+    public long recentLatencyUs() {
+        return recentLatencyUs;
+    }
+
+    /** Inferences (samples) served by this model. */
     public long inferenceCount() {
         return inferences.get();
+    }
+
+    /** ONNX Runtime's description of an input or output, for {@link SignatureReader}. */
+    static TensorInfo tensorInfo(NodeInfo node) {
+        return node.getInfo() instanceof TensorInfo t ? t : null;
     }
 }

@@ -3,17 +3,23 @@ package io.edgeloop.agent.domain;
 import io.edgeloop.proto.deployment.v1.Assignment;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Identity of a model on this device, persisted as the record of the active model so that a restart loads it before
- * any network.
+ * Identity of a model on this device, persisted as the record of an active model ({@code active/<model>.json}) so that
+ * a restart loads it before any network.
  *
  * @param deploymentId deployment that assigned it
- * @param classLabels labels from the assignment, used when the model's metadata has none
- * @param featureCount feature count from the assignment, used when the model's input shape is dynamic
+ * @param classLabels labels from the assignment (the registry's), preferred over the model's metadata
+ * @param featureCount feature count from the assignment, used when the feature input's sample size is dynamic
  * @param activatedAt when it was activated (null before activation)
  * @param signature the registry's Ed25519 signature (base64) of the artifact digest that was verified, null if none
  * @param signingKeyId the key that made {@code signature}
+ * @param outputKind the assignment's signature_spec.output_kind ("classification", "regression", "embedding",
+ *     "tensor"); blank = unknown (classification when the output fits the labels)
+ * @param featureInput the input that carries the features (blank = the first input)
+ * @param inputDefaults value of every element of an input a caller leaves out (absent = zeros)
+ * @param ramBytes estimated RAM the model needs (0 = unknown), counted against the memory budget
  */
 public record ModelDescriptor(
         String deploymentId,
@@ -26,14 +32,21 @@ public record ModelDescriptor(
         int featureCount,
         Instant activatedAt,
         String signature,
-        String signingKeyId) {
+        String signingKeyId,
+        String outputKind,
+        String featureInput,
+        Map<String, Double> inputDefaults,
+        long ramBytes) {
     public ModelDescriptor {
         classLabels = classLabels == null ? List.of() : List.copyOf(classLabels);
         signature = signature == null || signature.isBlank() ? null : signature;
         signingKeyId = signingKeyId == null || signingKeyId.isBlank() ? null : signingKeyId;
+        outputKind = outputKind == null ? "" : outputKind;
+        featureInput = featureInput == null ? "" : featureInput;
+        inputDefaults = inputDefaults == null ? Map.of() : Map.copyOf(inputDefaults);
     }
 
-    /** An unsigned descriptor. */
+    /** An unsigned descriptor without a signature spec. */
     public ModelDescriptor(
             String deploymentId,
             String modelName,
@@ -55,11 +68,16 @@ public record ModelDescriptor(
                 featureCount,
                 activatedAt,
                 null,
-                null);
+                null,
+                "",
+                "",
+                Map.of(),
+                0);
     }
 
     /** The model an assignment asks for. */
     public static ModelDescriptor of(Assignment a) {
+        var spec = a.getSignatureSpec();
         return new ModelDescriptor(
                 a.getDeploymentId(),
                 a.getModelName(),
@@ -71,7 +89,11 @@ public record ModelDescriptor(
                 a.getFeatureCount(),
                 null,
                 a.getSignature(),
-                a.getSigningKeyId());
+                a.getSigningKeyId(),
+                spec.getOutputKind(),
+                spec.getFeatureInput(),
+                spec.getInputDefaultsMap(),
+                a.getRamBytes());
     }
 
     /** This descriptor, activated at {@code when}. */
@@ -82,6 +104,46 @@ public record ModelDescriptor(
     /** This descriptor with the signature that verified its artifact. */
     public ModelDescriptor signedBy(String signature, String signingKeyId) {
         return with(activatedAt, signature, signingKeyId);
+    }
+
+    /** This descriptor with other class labels and output kind (tests, callers that know better). */
+    public ModelDescriptor withOutput(List<String> labels, String kind) {
+        return new ModelDescriptor(
+                deploymentId,
+                modelName,
+                modelVersion,
+                variantId,
+                artifactSha256,
+                format,
+                labels,
+                featureCount,
+                activatedAt,
+                signature,
+                signingKeyId,
+                kind,
+                featureInput,
+                inputDefaults,
+                ramBytes);
+    }
+
+    /** This descriptor with another feature input and input defaults. */
+    public ModelDescriptor withInputs(String featureInput, Map<String, Double> defaults) {
+        return new ModelDescriptor(
+                deploymentId,
+                modelName,
+                modelVersion,
+                variantId,
+                artifactSha256,
+                format,
+                classLabels,
+                featureCount,
+                activatedAt,
+                signature,
+                signingKeyId,
+                outputKind,
+                featureInput,
+                defaults,
+                ramBytes);
     }
 
     /** This model with another activation time and signature. */
@@ -97,6 +159,10 @@ public record ModelDescriptor(
                 featureCount,
                 activatedAt,
                 signature,
-                signingKeyId);
+                signingKeyId,
+                outputKind,
+                featureInput,
+                inputDefaults,
+                ramBytes);
     }
 }

@@ -1,17 +1,22 @@
 package io.edgeloop.agent.domain;
 
 import ai.onnxruntime.OrtEnvironment;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The active model, swapped (or unloaded) atomically. {@link #infer} pins the model it started on (a reference
- * count), so a swap or an unload never fails or mixes an in-flight inference: the old session closes when its last
- * inference finishes.
+ * The models served on this device, one slot per model name, each swapped (or unloaded) atomically and independently
+ * of the others. An inference pins the model it started on (a reference count), so a swap or an unload never fails
+ * or mixes an in-flight inference: the old session closes when its last inference finishes.
  */
 public final class ModelRuntime implements AutoCloseable {
     private final OrtEnvironment env;
-    private final AtomicReference<LoadedModel> active = new AtomicReference<>();
+    private final Map<String, LoadedModel> slots = new ConcurrentHashMap<>();
+    private volatile String defaultModel = "";
 
     public ModelRuntime(OrtEnvironment env) {
         this.env = env;
@@ -21,18 +26,43 @@ public final class ModelRuntime implements AutoCloseable {
         return env;
     }
 
-    /** The active model, if any. */
-    public Optional<LoadedModel> active() {
-        return Optional.ofNullable(active.get());
+    /** Names the model that {@link #active()} and the single-model calls use when several are served. */
+    public void defaultModel(String name) {
+        defaultModel = name == null ? "" : name;
+    }
+
+    /** Every served model, by name. */
+    public List<LoadedModel> models() {
+        List<LoadedModel> all = new ArrayList<>(slots.values());
+        all.sort(Comparator.comparing(m -> m.descriptor().modelName()));
+        return all;
+    }
+
+    /** The model served under {@code name}, if any. */
+    public Optional<LoadedModel> get(String name) {
+        return Optional.ofNullable(slots.get(name));
     }
 
     /**
-     * Makes {@code next} the active model and releases the previous one (closed once its in-flight inferences end).
+     * The default model: the configured one, else the only one served, else the first by name (empty when none is
+     * served, or the configured one is not).
+     */
+    public Optional<LoadedModel> active() {
+        if (!defaultModel.isBlank()) {
+            return get(defaultModel);
+        }
+        List<LoadedModel> all = models();
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
+    }
+
+    /**
+     * Makes {@code next} the model served under its name and releases the one it replaces (closed once its in-flight
+     * inferences end). Other models are untouched.
      *
-     * @return the previous model, or null
+     * @return the replaced model, or null
      */
     public LoadedModel activate(LoadedModel next) {
-        LoadedModel previous = active.getAndSet(next);
+        LoadedModel previous = slots.put(next.descriptor().modelName(), next);
         if (previous != null) {
             previous.release();
         }
@@ -40,29 +70,41 @@ public final class ModelRuntime implements AutoCloseable {
     }
 
     /**
-     * Stops serving: no model is active afterwards (inferences get {@link NoModelException}). The previous model is
-     * released; its session closes once its in-flight inferences end, so a request racing the unload either completes
-     * on it or finds no model.
+     * Stops serving {@code name}; its session closes once its in-flight inferences end, so a request racing the
+     * unload either completes on it or finds no model.
      *
-     * @return the model that was active, or null
+     * @return the model that was served, or null
+     */
+    public LoadedModel unload(String name) {
+        LoadedModel previous = slots.remove(name);
+        if (previous != null) {
+            previous.release();
+        }
+        return previous;
+    }
+
+    /**
+     * Stops serving every model.
+     *
+     * @return the model that was the default one, or null
      */
     public LoadedModel unload() {
-        LoadedModel previous = active.getAndSet(null);
-        if (previous != null) {
-            previous.release();
+        LoadedModel first = active().orElse(null);
+        for (String name : List.copyOf(slots.keySet())) {
+            unload(name);
         }
-        return previous;
+        return first;
     }
 
     /**
-     * Runs one input on the active model.
+     * Runs one sample (the flat elements of the feature input) on the default model.
      *
      * @throws NoModelException when no model is loaded
      * @throws InvalidInputException when the input does not fit the model
      * @throws InferenceFailedException when ONNX Runtime fails
      */
     public Prediction infer(float[] features) {
-        LoadedModel model = pin();
+        LoadedModel model = pinDefault();
         try {
             return model.run(env, features);
         } finally {
@@ -71,44 +113,74 @@ public final class ModelRuntime implements AutoCloseable {
     }
 
     /**
-     * Runs a batch (row-major {@code data}, {@code rows} rows) on the active model, which must be {@code modelName}
-     * (and {@code modelVersion} unless blank). The model is pinned for the whole batch.
+     * Runs one sample (the flat elements of the feature input) on model {@code name}.
      *
      * @throws NoModelException when no model is loaded
-     * @throws ModelNotServedException when the active model is another one
-     * @throws InvalidInputException when the input does not fit the model
-     * @throws InferenceFailedException when ONNX Runtime fails
+     * @throws ModelNotServedException when {@code name} is not served
      */
-    public BatchPrediction inferBatch(String modelName, String modelVersion, float[] data, int rows) {
-        LoadedModel model = pin();
+    public Prediction infer(String name, float[] features) {
+        LoadedModel model = pin(name, "");
         try {
-            ModelDescriptor d = model.descriptor();
-            if (!d.modelName().equals(modelName)) {
-                throw new ModelNotServedException(
-                        "model '" + modelName + "' is not served here (serving '" + d.modelName() + "')");
-            }
-            if (modelVersion != null
-                    && !modelVersion.isBlank()
-                    && !modelVersion.equals(String.valueOf(d.modelVersion()))) {
-                throw new ModelNotServedException("version " + modelVersion + " of '" + modelName
-                        + "' is not served here (serving version " + d.modelVersion() + ")");
-            }
-            return model.runBatch(env, data, rows);
+            return model.run(env, features);
         } finally {
             model.release();
         }
     }
 
-    private LoadedModel pin() {
-        while (true) {
-            LoadedModel model = active.get();
-            if (model == null) {
+    /**
+     * Runs named input tensors on {@code modelName} (and {@code modelVersion} unless blank), returning the
+     * {@code requested} outputs (all when empty). The model is pinned for the whole call.
+     *
+     * @throws NoModelException when no model is loaded at all
+     * @throws ModelNotServedException when that model (or version) is not served
+     * @throws InvalidInputException when the input does not fit the model
+     * @throws InferenceFailedException when ONNX Runtime fails
+     */
+    public InferenceResult run(
+            String modelName, String modelVersion, Map<String, Tensor> inputs, List<String> requested) {
+        LoadedModel model = pin(modelName, modelVersion);
+        try {
+            return model.run(env, inputs, requested);
+        } finally {
+            model.release();
+        }
+    }
+
+    /** The model {@code name} at {@code version} (blank = any), or why not. */
+    public LoadedModel served(String name, String version) {
+        LoadedModel m = slots.get(name);
+        if (m == null) {
+            if (slots.isEmpty()) {
                 throw new NoModelException();
             }
+            throw new ModelNotServedException("model '" + name + "' is not served here (serving "
+                    + models().stream().map(x -> x.descriptor().modelName()).toList() + ")");
+        }
+        if (version != null
+                && !version.isBlank()
+                && !version.equals(String.valueOf(m.descriptor().modelVersion()))) {
+            throw new ModelNotServedException("version " + version + " of '" + name
+                    + "' is not served here (serving version " + m.descriptor().modelVersion() + ")");
+        }
+        return m;
+    }
+
+    private LoadedModel pinDefault() {
+        while (true) {
+            LoadedModel model = active().orElseThrow(NoModelException::new);
             if (model.tryAcquire()) {
                 return model;
             }
-            // swapped out and closed between the read and the acquire: the reference now holds a newer model
+        }
+    }
+
+    private LoadedModel pin(String name, String version) {
+        while (true) {
+            LoadedModel model = served(name, version);
+            if (model.tryAcquire()) {
+                return model;
+            }
+            // swapped out and closed between the read and the acquire: the slot now holds a newer model or none
         }
     }
 

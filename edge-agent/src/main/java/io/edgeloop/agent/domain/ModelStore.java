@@ -10,25 +10,33 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
  * The model cache on disk: {@code <sha256>.onnx|.ort} verified artifacts, {@code <sha256>.part} partial downloads
- * and {@code active.json}, the record of the active model (written atomically).
+ * and {@code active/<model>.json}, one record per active model (written atomically). A legacy single-model
+ * {@code active.json} is moved there at start.
  */
 public final class ModelStore {
     private static final Logger LOG = Logger.getLogger(ModelStore.class);
-    private static final String ACTIVE = "active.json";
+    private static final String LEGACY_ACTIVE = "active.json";
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private final Path dir;
+    private final Path activeDir;
 
+    /** Opens (creates) the store and migrates a legacy {@code active.json}. */
     public ModelStore(Path dir) throws IOException {
         this.dir = Files.createDirectories(dir);
+        this.activeDir = Files.createDirectories(dir.resolve("active"));
+        migrateLegacy();
     }
 
     public Path dir() {
@@ -51,9 +59,26 @@ public final class ModelStore {
         return Files.isRegularFile(file) && Hashing.sha256Hex(file).equals(sha256);
     }
 
-    /** The record of the last activated model, if any (an unreadable record is ignored with a warning). */
-    public Optional<ModelDescriptor> readActive() {
-        Path file = dir.resolve(ACTIVE);
+    /** The record of the active model {@code modelName}, if any (an unreadable record is ignored, logged). */
+    public Optional<ModelDescriptor> readActive(String modelName) {
+        return read(recordFile(modelName));
+    }
+
+    /** The records of every active model, by model name. */
+    public List<ModelDescriptor> readAll() {
+        List<ModelDescriptor> all = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(activeDir, "*.json")) {
+            for (Path f : files) {
+                read(f).ifPresent(all::add);
+            }
+        } catch (IOException e) {
+            LOG.warnf("cannot list %s: %s", activeDir, e.getMessage());
+        }
+        all.sort(Comparator.comparing(ModelDescriptor::modelName));
+        return all;
+    }
+
+    private Optional<ModelDescriptor> read(Path file) {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
@@ -65,24 +90,57 @@ public final class ModelStore {
         }
     }
 
-    /** Records {@code model} as the active model: written to a temporary file, then moved over the record. */
+    /** Records {@code model} as the active model of its name: written to a temporary file, then moved over. */
     public void writeActive(ModelDescriptor model) throws IOException {
-        Path tmp = dir.resolve(ACTIVE + ".tmp");
+        Path target = recordFile(model.modelName());
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         JSON.writeValue(tmp.toFile(), model);
-        try {
-            Files.move(tmp, dir.resolve(ACTIVE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, dir.resolve(ACTIVE), StandardCopyOption.REPLACE_EXISTING);
-        }
+        move(tmp, target);
     }
 
     /**
-     * Forgets the active model: deletes its record, so a restart loads nothing (the artifact stays cached).
+     * Forgets the active model {@code modelName}: deletes its record, so a restart does not load it (the artifact
+     * stays cached).
      *
      * @return whether there was a record
      */
-    public boolean clearActive() throws IOException {
-        return Files.deleteIfExists(dir.resolve(ACTIVE));
+    public boolean clearActive(String modelName) throws IOException {
+        return Files.deleteIfExists(recordFile(modelName));
+    }
+
+    /** Forgets every active model. */
+    public void clearAll() throws IOException {
+        for (ModelDescriptor d : readAll()) {
+            clearActive(d.modelName());
+        }
+    }
+
+    /** The record file of {@code modelName} (characters other than letters, digits, '.', '_', '-' become '_'). */
+    public Path recordFile(String modelName) {
+        return activeDir.resolve(modelName.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Moves a single-model agent's {@code active.json} to {@code active/<model>.json}. */
+    private void migrateLegacy() throws IOException {
+        Path legacy = dir.resolve(LEGACY_ACTIVE);
+        if (!Files.isRegularFile(legacy)) {
+            return;
+        }
+        Optional<ModelDescriptor> d = read(legacy);
+        if (d.isPresent() && !Files.exists(recordFile(d.get().modelName()))) {
+            move(legacy, recordFile(d.get().modelName()));
+            LOG.infof("migrated %s to %s", legacy, recordFile(d.get().modelName()));
+        } else {
+            Files.delete(legacy);
+        }
     }
 
     /** Deletes artifacts and partial downloads whose digest is not in {@code keep}. */

@@ -19,14 +19,20 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Applies assignments: report DOWNLOADING, download the artifact (resuming a partial file), verify its sha256 and
+ * Applies assignments, each to the slot of its model name (other models are never touched): check the device's
+ * limits (REFUSED before any download when it cannot run the variant), report DOWNLOADING, download the artifact (resuming a partial file), verify its sha256 and
  * the registry's Ed25519 signature of that digest (from the assignment, else the download's first chunk, else
  * ArtifactService.GetArtifact), load and check the model, record it as active on disk, swap it in, report ACTIVE.
  * Any failure reports FAILED and leaves the previous model serving. An unassigned assignment unloads the model and
@@ -42,6 +48,8 @@ public final class ModelUpdater {
         ALREADY_ACTIVE,
         /** An unassigned assignment: no model is served (or was loaded) any more. */
         UNLOADED,
+        /** Refused before download: the device cannot run the variant (REFUSED reported). */
+        REFUSED,
         FAILED
     }
 
@@ -55,6 +63,35 @@ public final class ModelUpdater {
     private final int downloadAttempts;
     private final Duration retryDelay;
     private final Clock clock;
+    private final DeviceLimits limits;
+    /** Artifact each model served before its last swap (kept on disk for a rollback). */
+    private final Map<String, String> previousSha = new ConcurrentHashMap<>();
+
+    /** An updater with ONNX Runtime's limits and no memory budget or model limit. */
+    public ModelUpdater(
+            ModelStore store,
+            ModelRuntime runtime,
+            ArtifactSource artifacts,
+            SignatureVerifier signatures,
+            StateReporter reporter,
+            Tracer tracer,
+            int ortThreads,
+            int downloadAttempts,
+            Duration retryDelay,
+            Clock clock) {
+        this(
+                store,
+                runtime,
+                artifacts,
+                signatures,
+                reporter,
+                tracer,
+                ortThreads,
+                downloadAttempts,
+                retryDelay,
+                clock,
+                DeviceLimits.onnxRuntime(0, 0));
+    }
 
     /**
      * @param downloadAttempts tries per download for transient failures (each resumes where the last stopped)
@@ -70,7 +107,9 @@ public final class ModelUpdater {
             int ortThreads,
             int downloadAttempts,
             Duration retryDelay,
-            Clock clock) {
+            Clock clock,
+            DeviceLimits limits) {
+        this.limits = limits;
         this.store = store;
         this.runtime = runtime;
         this.artifacts = artifacts;
@@ -84,34 +123,34 @@ public final class ModelUpdater {
     }
 
     /**
-     * Loads the model recorded as active in the store, before any network (offline start). Its sha256 and its
-     * recorded signature are checked again (keys come from the on-disk cache).
+     * Loads every model recorded as active in the store, before any network (offline start). Each artifact's sha256
+     * and recorded signature are checked again (keys come from the on-disk cache).
      *
-     * @return the restored model, or empty when there is none or it cannot be loaded
+     * @return the restored models (those that cannot be loaded are skipped, logged)
      */
-    public Optional<ModelDescriptor> restore() {
-        Optional<ModelDescriptor> recorded = store.readActive();
-        if (recorded.isEmpty()) {
-            return Optional.empty();
-        }
-        ModelDescriptor d = recorded.get();
-        try {
-            if (!store.hasVerified(d.artifactSha256(), d.format())) {
+    public List<ModelDescriptor> restore() {
+        List<ModelDescriptor> restored = new ArrayList<>();
+        for (ModelDescriptor d : store.readAll()) {
+            try {
+                if (!store.hasVerified(d.artifactSha256(), d.format())) {
+                    LOG.warnf(
+                            "active model %s v%d is missing or corrupt on disk; waiting for an assignment",
+                            d.modelName(), d.modelVersion());
+                    continue;
+                }
+                signatures.verify(d.artifactSha256(), d.signature(), d.signingKeyId());
+                LoadedModel model = LoadedModel.load(
+                        runtime.environment(), store.modelFile(d.artifactSha256(), d.format()), d, ortThreads);
+                runtime.activate(model);
+                LOG.infof("restored %s v%d (%s) from %s", d.modelName(), d.modelVersion(), d.variantId(), store.dir());
+                restored.add(d);
+            } catch (Exception e) {
                 LOG.warnf(
-                        "active model %s v%d is missing or corrupt on disk; waiting for an assignment",
-                        d.modelName(), d.modelVersion());
-                return Optional.empty();
+                        "cannot restore the active model %s (%s): %s",
+                        d.modelName(), d.artifactSha256(), e.getMessage());
             }
-            signatures.verify(d.artifactSha256(), d.signature(), d.signingKeyId());
-            LoadedModel model = LoadedModel.load(
-                    runtime.environment(), store.modelFile(d.artifactSha256(), d.format()), d, ortThreads);
-            runtime.activate(model);
-            LOG.infof("restored %s v%d (%s) from %s", d.modelName(), d.modelVersion(), d.variantId(), store.dir());
-            return Optional.of(d);
-        } catch (Exception e) {
-            LOG.warnf("cannot restore the active model %s: %s", d.artifactSha256(), e.getMessage());
-            return Optional.empty();
         }
+        return restored;
     }
 
     /**
@@ -130,17 +169,33 @@ public final class ModelUpdater {
                 .setAttribute("edgeloop.artifact_sha256", assignment.getArtifactSha256())
                 .startSpan();
         try (Scope ignored = span.makeCurrent()) {
-            Optional<LoadedModel> current = runtime.active();
+            String name = assignment.getModelName();
+            Optional<LoadedModel> current = runtime.get(name);
             if (current.isPresent() && current.get().descriptor().deploymentId().equals(assignment.getDeploymentId())) {
                 span.setAttribute("edgeloop.outcome", "already-active");
                 reporter.report(assignment, DeviceModelState.ACTIVE, "already active");
                 return Outcome.ALREADY_ACTIVE;
             }
+            List<ModelDescriptor> others = runtime.models().stream()
+                    .map(LoadedModel::descriptor)
+                    .filter(d -> !d.modelName().equals(name))
+                    .toList();
+            Optional<String> refusal = limits.refusal(assignment, others);
+            if (refusal.isPresent()) {
+                String why = "refused before download: " + refusal.get();
+                LOG.warnf(
+                        "assignment %s (%s v%d) %s",
+                        assignment.getDeploymentId(), name, assignment.getModelVersion(), why);
+                span.setAttribute("edgeloop.outcome", "refused");
+                span.setStatus(StatusCode.ERROR, why);
+                reporter.report(assignment, DeviceModelState.REFUSED, why);
+                return Outcome.REFUSED;
+            }
             reporter.report(assignment, DeviceModelState.DOWNLOADING, "");
             ModelDescriptor wanted = ModelDescriptor.of(assignment);
             Fetched fetched = fetch(wanted, assignment.getSizeBytes());
             Path file = fetched.file();
-            ModelDescriptor signed = checkSignature(wanted, fetched, current);
+            ModelDescriptor signed = checkSignature(wanted, fetched);
             ModelDescriptor activated = signed.activatedAt(clock.instant());
             LoadedModel model = LoadedModel.load(runtime.environment(), file, activated, ortThreads);
             try {
@@ -150,19 +205,18 @@ public final class ModelUpdater {
                 throw e;
             }
             LoadedModel previous = runtime.activate(model);
-            Set<String> keep = new HashSet<>();
-            keep.add(activated.artifactSha256());
-            if (previous != null) {
-                keep.add(previous.descriptor().artifactSha256());
+            if (previous != null && !previous.descriptor().artifactSha256().equals(activated.artifactSha256())) {
+                previousSha.put(name, previous.descriptor().artifactSha256());
             }
-            store.prune(keep);
+            prune();
             span.setAttribute("edgeloop.outcome", "activated");
             LOG.infof(
-                    "activated %s v%d (%s, %d features, labels %s)",
+                    "activated %s v%d (%s, inputs %s, outputs %s, labels %s)",
                     activated.modelName(),
                     activated.modelVersion(),
                     activated.variantId(),
-                    model.featureCount(),
+                    model.signature().inputs(),
+                    model.signature().outputs(),
                     model.labels());
             reporter.report(assignment, DeviceModelState.ACTIVE, "");
             return Outcome.ACTIVATED;
@@ -185,29 +239,49 @@ public final class ModelUpdater {
     }
 
     /**
-     * Stops serving for an unassigned assignment: forgets the active model on disk first (a restart then loads
-     * nothing; the artifact stays cached), then unloads it (its session closes once in-flight inferences end) and
-     * reports UNLOADED. Applying it again reports UNLOADED again. If the record cannot be deleted the model is
-     * unloaded anyway and FAILED is reported (a restart might load it again until the next unassignment).
+     * Stops serving for an unassigned assignment: model_name only (every model when it is empty). Forgets the model
+     * on disk first (a restart then does not load it; the artifact stays cached), then unloads it (its session closes
+     * once in-flight inferences end) and reports UNLOADED. Applying it again reports UNLOADED again. If the record
+     * cannot be deleted the model is unloaded anyway and FAILED is reported.
      */
     private Outcome unload(Assignment assignment) {
+        String name = assignment.getModelName();
         Span span = tracer.spanBuilder("model unload")
                 .setParent(TraceContext.contextOf(assignment.getTraceparent()))
                 .setAttribute("edgeloop.deployment_id", assignment.getDeploymentId())
+                .setAttribute("edgeloop.model", name)
                 .startSpan();
         try (Scope ignored = span.makeCurrent()) {
             IOException forgetFailed = null;
             try {
-                store.clearActive();
+                if (name.isBlank()) {
+                    store.clearAll();
+                } else {
+                    store.clearActive(name);
+                }
             } catch (IOException e) {
                 forgetFailed = e;
             }
-            LoadedModel previous = runtime.unload();
-            String what = previous == null
-                    ? "no model was loaded"
-                    : "unloaded " + previous.descriptor().modelName() + " v"
-                            + previous.descriptor().modelVersion() + " (deployment "
-                            + previous.descriptor().deploymentId() + ")";
+            List<LoadedModel> unloaded = new ArrayList<>();
+            List<String> names = name.isBlank()
+                    ? runtime.models().stream()
+                            .map(m -> m.descriptor().modelName())
+                            .toList()
+                    : List.of(name);
+            for (String n : names) {
+                LoadedModel m = runtime.unload(n);
+                if (m != null) {
+                    unloaded.add(m);
+                }
+            }
+            String what = unloaded.isEmpty()
+                    ? "no model " + (name.isBlank() ? "" : "'" + name + "' ") + "was loaded"
+                    : "unloaded "
+                            + unloaded.stream()
+                                    .map(m -> m.descriptor().modelName() + " v"
+                                            + m.descriptor().modelVersion() + " (deployment "
+                                            + m.descriptor().deploymentId() + ")")
+                                    .collect(Collectors.joining(", "));
             if (forgetFailed != null) {
                 String why = what + ", but the record of the active model cannot be deleted: " + forgetFailed;
                 LOG.warn(why);
@@ -226,6 +300,14 @@ public final class ModelUpdater {
         }
     }
 
+    /** Deletes cached artifacts no slot uses: keeps every served, recorded and previous artifact. */
+    private void prune() {
+        Set<String> keep = new HashSet<>(previousSha.values());
+        runtime.models().forEach(m -> keep.add(m.descriptor().artifactSha256()));
+        store.readAll().forEach(d -> keep.add(d.artifactSha256()));
+        store.prune(keep);
+    }
+
     /** A sha256-verified artifact file and the signature its download carried (nulls when none or cached). */
     private record Fetched(Path file, String signature, String signingKeyId) {}
 
@@ -235,7 +317,7 @@ public final class ModelUpdater {
      *
      * @return {@code wanted} with the signature that verified (unchanged when unsigned and not required)
      */
-    private ModelDescriptor checkSignature(ModelDescriptor wanted, Fetched fetched, Optional<LoadedModel> current)
+    private ModelDescriptor checkSignature(ModelDescriptor wanted, Fetched fetched)
             throws ArtifactVerificationException {
         String sha = wanted.artifactSha256();
         String signature = wanted.signature();
@@ -262,8 +344,8 @@ public final class ModelUpdater {
         try {
             signatures.verify(sha, signature, keyId);
         } catch (ArtifactVerificationException e) {
-            boolean inUse = current.map(m -> m.descriptor().artifactSha256().equals(sha))
-                    .orElse(false);
+            boolean inUse = runtime.models().stream()
+                    .anyMatch(m -> m.descriptor().artifactSha256().equals(sha));
             if (!inUse) {
                 try {
                     Files.deleteIfExists(fetched.file());

@@ -1,6 +1,10 @@
 package io.edgeloop.agent.domain;
 
 import io.edgeloop.common.SensorSimulator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -8,8 +12,11 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
 /**
- * Feeds simulated sensor readings ({@link SensorSimulator}) through the inference path at a configurable rate on one
- * background thread. Rate, drift and on/off change at run time; readings are skipped while no model is loaded.
+ * Feeds simulated inputs through the inference path (tagged source "simulator" in telemetry) at a configurable rate
+ * on one background thread, one input per served model per tick: a {@link SensorSimulator} reading (with the drift
+ * setting) for a model whose feature input takes as many elements as the sensor has features, random values of the
+ * feature input's shape and datatype otherwise (other inputs at their defaults). Rate, drift and on/off change at
+ * run time; ticks are skipped while no model is loaded.
  */
 public final class Simulator implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Simulator.class);
@@ -19,8 +26,8 @@ public final class Simulator implements AutoCloseable {
     /**
      * Current settings and counters.
      *
-     * @param generated readings run through the model
-     * @param skipped readings dropped because no model was loaded
+     * @param generated inputs run through a model
+     * @param skipped ticks without a model to run
      * @param failed readings whose inference failed
      */
     public record State(
@@ -38,6 +45,10 @@ public final class Simulator implements AutoCloseable {
     private volatile String drift;
     private volatile boolean running;
     private Thread thread;
+    /** One simulated sensor per model whose feature input takes a sensor reading (simulator thread only). */
+    private final Map<String, SensorSimulator> sensors = new HashMap<>();
+
+    private final Map<String, String> appliedDrift = new HashMap<>();
 
     /**
      * @throws IllegalArgumentException for an unknown drift or a rate outside (0, {@link #MAX_RATE}]
@@ -104,8 +115,7 @@ public final class Simulator implements AutoCloseable {
     }
 
     private void loop() {
-        SensorSimulator sensor = new SensorSimulator(seed);
-        String appliedDrift = null;
+        Random random = new Random(seed);
         long next = System.nanoTime();
         while (running) {
             try {
@@ -121,12 +131,13 @@ public final class Simulator implements AutoCloseable {
                     next = System.nanoTime();
                     continue;
                 }
-                String d = drift;
-                if (!d.equals(appliedDrift)) {
-                    sensor.drift(SensorSimulator.Drift.named(d));
-                    appliedDrift = d;
+                List<LoadedModel> models = inference.runtime().models();
+                if (models.isEmpty()) {
+                    skipped.incrementAndGet();
                 }
-                runOne(sensor.next().features());
+                for (LoadedModel m : models) {
+                    runOne(m.signature(), random);
+                }
                 long period = (long) (1e9 / rate);
                 next += period;
                 long wait = next - System.nanoTime();
@@ -149,17 +160,55 @@ public final class Simulator implements AutoCloseable {
         }
     }
 
-    private void runOne(float[] features) {
+    /**
+     * One simulated input for {@code model}: a sensor reading when its feature input takes one (as many elements per
+     * sample as the sensor has features), otherwise random values of the feature input's shape and datatype; other
+     * inputs are left to their defaults.
+     */
+    private void runOne(ModelSignature model, Random random) {
+        String name = model.descriptor().modelName();
         try {
-            inference.infer(features);
+            if (model.featureCount() == SensorSimulator.featureCount()) {
+                SensorSimulator sensor = sensors.computeIfAbsent(name, n -> new SensorSimulator(seed));
+                String d = drift;
+                if (!d.equals(appliedDrift.get(name))) {
+                    sensor.drift(SensorSimulator.Drift.named(d));
+                    appliedDrift.put(name, d);
+                }
+                inference.infer(name, sensor.next().features(), TelemetryAccumulator.SIMULATOR);
+            } else {
+                Tensor t = randomInput(model.featureInput(), model.featureShape(1), random);
+                inference.run(name, "", Map.of(t.name(), t), List.of(), TelemetryAccumulator.SIMULATOR);
+            }
             generated.incrementAndGet();
-        } catch (NoModelException e) {
-            skipped.incrementAndGet();
+        } catch (NoModelException | ModelNotServedException e) {
+            skipped.incrementAndGet(); // unloaded meanwhile
         } catch (InvalidInputException | InferenceFailedException e) {
             if (failed.incrementAndGet() % 1000 == 1) {
-                LOG.warnf("simulated inference failed: %s", e.getMessage());
+                LOG.warnf("simulated inference on %s failed: %s", name, e.getMessage());
             }
         }
+    }
+
+    /** Random values (gaussian floats, small integers, booleans) in the shape of {@code spec}, batch 1. */
+    static Tensor randomInput(TensorSpec spec, long[] resolved, Random random) {
+        long[] shape = resolved != null ? resolved : spec.shape();
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] < 0) {
+                shape[i] = 1;
+            }
+        }
+        int n = (int) Tensor.elements(shape);
+        Object data = spec.datatype().newArray(n);
+        for (int i = 0; i < n; i++) {
+            double v = switch (spec.datatype()) {
+                case FP32, FP16, FP64 -> random.nextGaussian();
+                case BOOL -> random.nextBoolean() ? 1 : 0;
+                default -> random.nextInt(10);
+            };
+            Tensor.set(spec.datatype(), data, i, v);
+        }
+        return new Tensor(spec.name(), spec.datatype(), shape, data);
     }
 
     @Override

@@ -17,11 +17,12 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Inference statistics of the current window (one model): count, per-feature mean/std/min/max (Welford; std is the
+ * Inference statistics of the current windows, one per model and source ("live" or "simulator"): count, per-feature mean/std/min/max (Welford; std is the
  * population standard deviation), a uniform reservoir sample of inputs (algorithm R), predicted class counts,
- * latency percentiles (nearest rank over a latency reservoir) and the error count, tagged with the deployment being
- * served. {@link #roll} closes the window
- * into a bounded queue of windows waiting to be sent; a window closes early when the model changes. Thread-safe.
+ * latency percentiles (nearest rank over a latency reservoir), the model/runtime error count and, apart, the client
+ * (input) error count, tagged with the deployment being served. {@link #roll} closes every window that saw an
+ * inference or an error into a bounded queue of windows waiting to be sent; a window closes early when its model's
+ * deployment changes. Thread-safe.
  */
 public final class TelemetryAccumulator {
     private static final Logger LOG = Logger.getLogger(TelemetryAccumulator.class);
@@ -33,8 +34,8 @@ public final class TelemetryAccumulator {
     private final Random random;
     private final Clock clock;
     private final Deque<TelemetryWindow> pending = new ArrayDeque<>();
+    private final Map<String, Window> windows = new java.util.LinkedHashMap<>();
     private long dropped;
-    private Window window;
 
     /**
      * @param reservoirSize inputs sampled per window
@@ -51,29 +52,49 @@ public final class TelemetryAccumulator {
         this.clock = clock;
     }
 
-    /** Records one successful inference. */
-    public synchronized void record(ModelDescriptor model, float[] features, String label, long latencyUs) {
-        windowFor(model, features.length).add(features, label, latencyUs);
+    /** Traffic from callers of the device's APIs. */
+    public static final String LIVE = "live";
+    /** Traffic from the built-in simulator. */
+    public static final String SIMULATOR = "simulator";
+
+    /** Records one successful live inference. */
+    public void record(ModelDescriptor model, float[] features, String label, long latencyUs) {
+        record(model, LIVE, features, label, latencyUs);
     }
 
-    /** Records one failed or rejected inference on {@code model}. */
-    public synchronized void recordError(ModelDescriptor model) {
-        Window w = window != null && sameModel(window.model, model) ? window : windowFor(model, 0);
-        w.errors++;
+    /** Records one successful inference from {@code source}; {@code label} is null for non-classifiers. */
+    public synchronized void record(
+            ModelDescriptor model, String source, float[] features, String label, long latencyUs) {
+        windowFor(model, source, features.length).add(features, label, latencyUs);
+    }
+
+    /** Records one live inference that the model or runtime failed. */
+    public void recordError(ModelDescriptor model) {
+        recordError(model, LIVE);
+    }
+
+    /** Records one inference from {@code source} that the model or runtime failed. */
+    public synchronized void recordError(ModelDescriptor model, String source) {
+        windowFor(model, source, 0).errors++;
+    }
+
+    /** Records one inference from {@code source} refused because the caller's input did not fit the model. */
+    public synchronized void recordClientError(ModelDescriptor model, String source) {
+        windowFor(model, source, 0).clientErrors++;
     }
 
     /**
-     * Closes the current window into the send queue if it holds at least one inference; an empty window keeps
-     * running (and restarts its clock when it saw nothing at all).
+     * Closes every window that saw at least one inference or error into the send queue (oldest first); windows that
+     * saw nothing are dropped.
      */
     public synchronized void roll() {
-        if (window == null) {
-            return;
-        }
-        if (window.count > 0) {
-            close();
-        } else if (window.errors == 0) {
-            window = null;
+        List<Window> open = new ArrayList<>(windows.values());
+        open.sort(java.util.Comparator.comparing(w -> w.start));
+        windows.clear();
+        for (Window w : open) {
+            if (w.count > 0 || w.errors > 0 || w.clientErrors > 0) {
+                close(w);
+            }
         }
     }
 
@@ -92,16 +113,23 @@ public final class TelemetryAccumulator {
         return dropped;
     }
 
-    private Window windowFor(ModelDescriptor model, int featureCount) {
+    /**
+     * The open window of {@code model} and {@code source}; a window of another deployment, version or variant of the
+     * same model and source is closed first (dropped when it saw nothing).
+     */
+    private Window windowFor(ModelDescriptor model, String source, int featureCount) {
+        String key = model.modelName() + '\u0000' + source;
+        Window window = windows.get(key);
         if (window != null && !sameModel(window.model, model)) {
-            if (window.count > 0) {
-                close();
-            } else {
-                window = null;
+            windows.remove(key);
+            if (window.count > 0 || window.errors > 0 || window.clientErrors > 0) {
+                close(window);
             }
+            window = null;
         }
         if (window == null) {
-            window = new Window(model, clock.instant());
+            window = new Window(model, source, clock.instant());
+            windows.put(key, window);
         }
         if (featureCount > 0 && window.featureCount == 0) {
             window.initFeatures(featureCount);
@@ -116,9 +144,8 @@ public final class TelemetryAccumulator {
                 && a.variantId().equals(b.variantId());
     }
 
-    private void close() {
+    private void close(Window window) {
         pending.addLast(window.toProto(deviceId, clock.instant()));
-        window = null;
         while (pending.size() > maxPending) {
             TelemetryWindow gone = pending.removeFirst();
             dropped++;
@@ -131,9 +158,11 @@ public final class TelemetryAccumulator {
     /** Statistics of one open window. */
     private final class Window {
         final ModelDescriptor model;
+        final String source;
         final Instant start;
         long count;
         long errors;
+        long clientErrors;
         int featureCount;
         double[] mean;
         double[] m2;
@@ -145,8 +174,9 @@ public final class TelemetryAccumulator {
         int latencyCount;
         long latencySeen;
 
-        Window(ModelDescriptor model, Instant start) {
+        Window(ModelDescriptor model, String source, Instant start) {
             this.model = model;
+            this.source = source;
             this.start = start;
         }
 
@@ -162,7 +192,7 @@ public final class TelemetryAccumulator {
 
         void add(float[] x, String label, long latencyUs) {
             if (x.length != featureCount) {
-                errors++; // cannot happen for inputs the model accepted; never mix shapes in one window
+                clientErrors++; // cannot happen for inputs the model accepted; never mix shapes in one window
                 return;
             }
             count++;
@@ -182,7 +212,9 @@ public final class TelemetryAccumulator {
                     sample.set((int) j, x.clone());
                 }
             }
-            classCounts.merge(label, 1L, Long::sum);
+            if (label != null) {
+                classCounts.merge(label, 1L, Long::sum);
+            }
             latencySeen++;
             if (latencyCount < LATENCY_RESERVOIR) {
                 if (latencyCount == latencies.length) {
@@ -216,11 +248,13 @@ public final class TelemetryAccumulator {
                     .setFeatureCount(featureCount)
                     .setSampleCount(sample.size())
                     .putAllPredictedClassCounts(classCounts)
-                    .setErrorCount(errors);
+                    .setErrorCount(errors)
+                    .setClientErrorCount(clientErrors)
+                    .setSource(source);
             for (int i = 0; i < featureCount; i++) {
                 b.addFeatureStats(FeatureStats.newBuilder()
                         .setMean(mean[i])
-                        .setStd(Math.sqrt(m2[i] / count))
+                        .setStd(count == 0 ? 0 : Math.sqrt(m2[i] / count))
                         .setMin(min[i])
                         .setMax(max[i]));
             }

@@ -2,6 +2,7 @@ package io.edgeloop.agent.grpc;
 
 import ai.onnxruntime.OrtEnvironment;
 import io.edgeloop.agent.config.AgentConfig;
+import io.edgeloop.agent.domain.DeviceLimits;
 import io.edgeloop.agent.domain.ModelRuntime;
 import io.edgeloop.agent.domain.ModelStore;
 import io.edgeloop.agent.domain.ModelUpdater;
@@ -38,21 +39,24 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
  * The device's link to the control plane. At start it restores the last active model from disk (before any network),
  * then on a background thread registers (retrying with exponential backoff), opens the WatchAssignments stream and
- * re-registers and re-watches with backoff whenever the stream ends. Assignments (a model, or unassigned: unload) are
- * applied one at a time on their own thread; when several arrive during an update, only the newest is applied next.
+ * re-registers and re-watches with backoff whenever the stream ends. Assignments (a model, or unassigned: unload that
+ * model, or every model when the name is empty) are applied one at a time on their own thread; when several arrive
+ * for one model during an update, only the newest of that model is applied. Registration sends the device's
+ * capabilities and limits ({@link DeviceLimits}).
  */
 @ApplicationScoped
 public class FleetSync {
@@ -79,7 +83,9 @@ public class FleetSync {
     @GrpcClient("registry")
     Channel registry;
 
-    private final AtomicReference<Assignment> pendingAssignment = new AtomicReference<>();
+    /** The newest assignment not yet applied, per model name ("" = unassign every model), in arrival order. */
+    private final Map<String, Assignment> pending = new LinkedHashMap<>();
+
     private volatile boolean connected;
     private volatile boolean stopping;
     private volatile ClientCallStreamObserver<WatchAssignmentsRequest> watchCall;
@@ -100,7 +106,8 @@ public class FleetSync {
                 config.ortThreads(),
                 3,
                 Duration.ofSeconds(1),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                limits());
         updater.restore();
         if (!config.sync().enabled()) {
             LOG.info("control-plane sync disabled (edgeloop.agent.sync.enabled=false)");
@@ -145,7 +152,9 @@ public class FleetSync {
         }
         failedAttempts = 0;
         LOG.infof("registered as %s", config.deviceId());
-        if (response.hasCurrent()) {
+        if (response.getAssignmentsCount() > 0) {
+            response.getAssignmentsList().forEach(this::submit);
+        } else if (response.hasCurrent()) {
             submit(response.getCurrent());
         }
         DeviceServiceGrpc.newStub(devices)
@@ -178,18 +187,42 @@ public class FleetSync {
         }
     }
 
+    /**
+     * Queues {@code assignment} for the update thread: it replaces a pending one of the same model (newest wins per
+     * model); an unassignment of every model replaces every pending one.
+     */
     private void submit(Assignment assignment) {
-        pendingAssignment.set(assignment);
+        String key = assignment.getUnassigned() && assignment.getModelName().isBlank() ? "" : assignment.getModelName();
+        synchronized (pending) {
+            if (key.isEmpty()) {
+                pending.clear();
+            }
+            pending.remove(key); // re-inserted last: applied in arrival order
+            pending.put(key, assignment);
+        }
         try {
-            apply.execute(() -> {
-                Assignment next = pendingAssignment.getAndSet(null);
-                if (next != null) {
-                    updater.apply(next);
-                }
-            });
+            apply.execute(this::applyNext);
         } catch (java.util.concurrent.RejectedExecutionException ignored) {
             // shutting down
         }
+    }
+
+    private void applyNext() {
+        Assignment next;
+        synchronized (pending) {
+            var it = pending.entrySet().iterator();
+            if (!it.hasNext()) {
+                return;
+            }
+            next = it.next().getValue();
+            it.remove();
+        }
+        updater.apply(next);
+    }
+
+    /** ONNX Runtime's limits with the configured memory budget and model count. */
+    private DeviceLimits limits() {
+        return DeviceLimits.onnxRuntime(config.memoryBudgetMb(), config.maxModels());
     }
 
     private RegisterDeviceRequest registration() {
@@ -200,11 +233,11 @@ public class FleetSync {
         return RegisterDeviceRequest.newBuilder()
                 .setDeviceId(config.deviceId())
                 .putAllLabels(config.labels())
-                .setCapabilities(DeviceCapabilities.newBuilder()
+                .setCapabilities(limits().describe(DeviceCapabilities.newBuilder()
                         .setArchitecture(System.getProperty("os.arch"))
                         .setRamMb((int) Math.min(Integer.MAX_VALUE, ramMb))
                         .setRuntime("onnxruntime")
-                        .setRuntimeVersion(env.getVersion()))
+                        .setRuntimeVersion(env.getVersion())))
                 .build();
     }
 
@@ -274,8 +307,10 @@ public class FleetSync {
         public void onNext(Assignment assignment) {
             if (assignment.getUnassigned()) {
                 LOG.infof(
-                        "unassigned by deployment %s: run no model (%s)",
-                        assignment.getDeploymentId(), assignment.getReason());
+                        "unassigned by deployment %s: run no %s (%s)",
+                        assignment.getDeploymentId(),
+                        assignment.getModelName().isBlank() ? "model" : "'" + assignment.getModelName() + "'",
+                        assignment.getReason());
             } else {
                 LOG.infof(
                         "assignment %s: %s v%d (%s)",

@@ -1,18 +1,19 @@
 package io.edgeloop.agent.grpc;
 
-import com.google.protobuf.ByteString;
-import io.edgeloop.agent.domain.BatchPrediction;
+import io.edgeloop.agent.config.AgentConfig;
 import io.edgeloop.agent.domain.InferenceFailedException;
+import io.edgeloop.agent.domain.InferenceResult;
 import io.edgeloop.agent.domain.InferenceService;
-import io.edgeloop.agent.domain.InputProblem;
 import io.edgeloop.agent.domain.InvalidInputException;
 import io.edgeloop.agent.domain.LoadedModel;
 import io.edgeloop.agent.domain.ModelNotServedException;
 import io.edgeloop.agent.domain.ModelRuntime;
 import io.edgeloop.agent.domain.ModelSignature;
 import io.edgeloop.agent.domain.NoModelException;
+import io.edgeloop.agent.domain.TelemetryAccumulator;
+import io.edgeloop.agent.domain.Tensor;
+import io.edgeloop.agent.domain.TensorSpec;
 import io.edgeloop.proto.inference.GRPCInferenceServiceGrpc;
-import io.edgeloop.proto.inference.InferTensorContents;
 import io.edgeloop.proto.inference.ModelInferRequest;
 import io.edgeloop.proto.inference.ModelInferResponse;
 import io.edgeloop.proto.inference.ModelMetadataRequest;
@@ -29,36 +30,36 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.inject.Inject;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The KServe v2 / Open Inference Protocol gRPC API of this device ({@code inference.GRPCInferenceService}), so
- * standard inference clients can call it. The device serves one model, named by its model name, at its registry
- * version; its signature is one FP32 input {@code [batch, features]} and one FP32 output {@code [batch, classes]}
- * (the model's raw output tensor). Inference goes through the same path as REST (telemetry included).
+ * standard inference clients can call it. Every served model is addressed by its model name at its registry version,
+ * with the inputs and outputs ONNX Runtime reports (any number, N-D shapes, every {@link
+ * io.edgeloop.agent.domain.DataType}); inputs other than the feature input may be left out (defaults). Inference goes
+ * through the same path as REST (telemetry included; each sample of a batch counts as one inference).
  *
- * <p>Errors: {@code UNAVAILABLE} while no model is loaded, {@code NOT_FOUND} for another model name or version,
- * {@code INVALID_ARGUMENT} for a bad tensor (name, datatype, shape, content size, non-finite values), {@code
- * INTERNAL} when ONNX Runtime fails.
+ * <p>Errors: {@code UNAVAILABLE} while no model is loaded, {@code NOT_FOUND} for a model name or version not served,
+ * {@code INVALID_ARGUMENT} for a bad request (missing model name, unknown input or output, datatype, shape, content
+ * size, non-finite values), {@code INTERNAL} when ONNX Runtime fails.
  */
 @GrpcService
 public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
     /** Platform reported in model metadata (ONNX and ORT-format models both run on ONNX Runtime). */
     public static final String PLATFORM = "onnxruntime_onnx";
 
-    static final String FP32 = "FP32";
-
     @Inject
     ModelRuntime runtime;
 
     @Inject
     InferenceService inference;
+
+    @Inject
+    AgentConfig config;
 
     @ConfigProperty(name = "quarkus.application.name", defaultValue = "edge-agent")
     String serverName;
@@ -75,7 +76,7 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
     @Override
     public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> response) {
         response.onNext(ServerReadyResponse.newBuilder()
-                .setReady(runtime.active().isPresent())
+                .setReady(!runtime.models().isEmpty())
                 .build());
         response.onCompleted();
     }
@@ -91,9 +92,13 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
 
     @Override
     public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> response) {
-        boolean ready = runtime.active()
-                .map(m -> serves(m, request.getName(), request.getVersion()))
-                .orElse(false);
+        boolean ready;
+        try {
+            runtime.served(request.getName(), request.getVersion());
+            ready = true;
+        } catch (NoModelException | ModelNotServedException e) {
+            ready = false;
+        }
         response.onNext(ModelReadyResponse.newBuilder().setReady(ready).build());
         response.onCompleted();
     }
@@ -101,31 +106,47 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
     @Override
     public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> response) {
         try {
-            ModelSignature s = served(request.getName(), request.getVersion());
-            response.onNext(ModelMetadataResponse.newBuilder()
+            ModelSignature s = served(request.getName(), request.getVersion()).signature();
+            var b = ModelMetadataResponse.newBuilder()
                     .setName(s.descriptor().modelName())
                     .addVersions(String.valueOf(s.descriptor().modelVersion()))
-                    .setPlatform(PLATFORM)
-                    .addInputs(ModelMetadataResponse.TensorMetadata.newBuilder()
-                            .setName(s.inputName())
-                            .setDatatype(FP32)
-                            .addShape(s.batch())
-                            .addShape(s.featureCount()))
-                    .addOutputs(ModelMetadataResponse.TensorMetadata.newBuilder()
-                            .setName(s.outputName())
-                            .setDatatype(FP32)
-                            .addShape(s.batch())
-                            .addShape(s.classes()))
-                    .build());
+                    .setPlatform(PLATFORM);
+            s.inputs().forEach(t -> b.addInputs(metadata(t)));
+            s.outputs().forEach(t -> b.addOutputs(metadata(t)));
+            response.onNext(b.build());
             response.onCompleted();
         } catch (StatusRuntimeException e) {
             response.onError(e);
         }
     }
 
+    private static ModelMetadataResponse.TensorMetadata metadata(TensorSpec t) {
+        return ModelMetadataResponse.TensorMetadata.newBuilder()
+                .setName(t.name())
+                .setDatatype(t.datatype().name())
+                .addAllShape(t.shapeList())
+                .build();
+    }
+
+    /**
+     * Runs inline on the calling (event-loop) thread when the model's recent calls were fast (at most {@code
+     * edgeloop.agent.inline-inference-max-us}), else on a worker thread, so a slow model never blocks the event loop.
+     */
     @Override
-    @Blocking
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> response) {
+        long max = config.inlineInferenceMaxUs();
+        boolean inline = max > 0
+                && runtime.get(request.getModelName())
+                        .map(m -> m.recentLatencyUs() <= max)
+                        .orElse(true);
+        if (inline) {
+            answer(request, response);
+        } else {
+            Infrastructure.getDefaultWorkerPool().execute(() -> answer(request, response));
+        }
+    }
+
+    private void answer(ModelInferRequest request, StreamObserver<ModelInferResponse> response) {
         try {
             response.onNext(infer(request));
             response.onCompleted();
@@ -136,137 +157,54 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
         } catch (ModelNotServedException e) {
             response.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
         } catch (InvalidInputException e) {
-            response.onError(invalid(
-                    e.problems().stream().map(OpenInferenceService::describe).collect(Collectors.joining("; "))));
+            response.onError(GrpcTensors.invalid(e.problems().stream()
+                    .map(p -> p.field() + ": " + p.message())
+                    .collect(Collectors.joining("; "))));
         } catch (InferenceFailedException e) {
             response.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
+        } catch (RuntimeException e) {
+            response.onError(Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
         }
     }
 
     private ModelInferResponse infer(ModelInferRequest request) {
-        ModelSignature s = served(request.getModelName(), request.getModelVersion());
-        if (request.getInputsCount() != 1) {
-            throw invalid("expected exactly 1 input tensor (" + s.inputName() + "), got " + request.getInputsCount());
-        }
-        ModelInferRequest.InferInputTensor input = request.getInputs(0);
-        if (!input.getName().equals(s.inputName())) {
-            throw invalid("unknown input tensor '" + input.getName() + "', expected '" + s.inputName() + "'");
-        }
-        if (!FP32.equals(input.getDatatype())) {
-            throw invalid("input " + input.getName() + " has datatype '" + input.getDatatype() + "', expected FP32");
-        }
-        List<Long> shape = input.getShapeList();
-        if (shape.size() != 2 || shape.get(0) < 1 || shape.get(1) != s.featureCount()) {
-            throw invalid("input " + input.getName() + " has shape " + shape + ", expected [batch >= 1, "
-                    + s.featureCount() + "]");
-        }
-        if (shape.get(0) > Integer.MAX_VALUE / Math.max(1, s.featureCount() * 4)) {
-            throw invalid("batch of " + shape.get(0) + " rows is too large");
-        }
-        int rows = shape.get(0).intValue();
-        for (ModelInferRequest.InferRequestedOutputTensor out : request.getOutputsList()) {
-            if (!out.getName().equals(s.outputName())) {
-                throw invalid("unknown output tensor '" + out.getName() + "', expected '" + s.outputName() + "'");
-            }
-        }
+        served(request.getModelName(), request.getModelVersion());
+        Map<String, Tensor> inputs = GrpcTensors.inputs(request);
+        var requested = request.getOutputsList().stream()
+                .map(ModelInferRequest.InferRequestedOutputTensor::getName)
+                .toList();
+        InferenceResult r = inference.run(
+                request.getModelName(), request.getModelVersion(), inputs, requested, TelemetryAccumulator.LIVE);
         boolean raw = request.getRawInputContentsCount() > 0;
-        float[] data = raw ? rawFloats(request, input, rows * s.featureCount()) : typedFloats(input);
-
-        BatchPrediction p = inference.inferBatch(request.getModelName(), request.getModelVersion(), data, rows);
-
-        ModelInferResponse.InferOutputTensor.Builder out = ModelInferResponse.InferOutputTensor.newBuilder()
-                .setName(p.model().outputName())
-                .setDatatype(FP32)
-                .addShape(p.rows())
-                .addShape(p.classes());
         ModelInferResponse.Builder b = ModelInferResponse.newBuilder()
-                .setModelName(p.model().descriptor().modelName())
-                .setModelVersion(String.valueOf(p.model().descriptor().modelVersion()))
+                .setModelName(r.model().descriptor().modelName())
+                .setModelVersion(String.valueOf(r.model().descriptor().modelVersion()))
                 .setId(request.getId());
-        if (raw) {
-            ByteBuffer bytes = ByteBuffer.allocate(p.scores().length * 4).order(ByteOrder.LITTLE_ENDIAN);
-            bytes.asFloatBuffer().put(p.scores());
-            b.addOutputs(out).addRawOutputContents(ByteString.copyFrom(bytes));
-        } else {
-            InferTensorContents.Builder contents = InferTensorContents.newBuilder();
-            for (float v : p.scores()) {
-                contents.addFp32Contents(v);
+        for (Tensor t : r.outputs()) {
+            b.addOutputs(GrpcTensors.output(t, raw));
+            if (raw) {
+                b.addRawOutputContents(GrpcTensors.raw(t));
             }
-            b.addOutputs(out.setContents(contents));
         }
         return b.build();
     }
 
-    private static float[] rawFloats(ModelInferRequest request, ModelInferRequest.InferInputTensor input, int count) {
-        if (request.getRawInputContentsCount() != 1) {
-            throw invalid(
-                    "expected 1 raw_input_contents entry (one per input), got " + request.getRawInputContentsCount());
-        }
-        if (input.hasContents()) {
-            throw invalid("input " + input.getName() + " has both contents and raw_input_contents");
-        }
-        ByteString bytes = request.getRawInputContents(0);
-        if (bytes.size() != (long) count * 4) {
-            throw invalid("raw_input_contents of " + input.getName() + " has " + bytes.size() + " bytes, expected "
-                    + count + " FP32 values = " + (long) count * 4 + " bytes");
-        }
-        float[] data = new float[count];
-        bytes.asReadOnlyByteBuffer()
-                .order(ByteOrder.LITTLE_ENDIAN)
-                .asFloatBuffer()
-                .get(data);
-        return data;
-    }
-
-    private static float[] typedFloats(ModelInferRequest.InferInputTensor input) {
-        InferTensorContents c = input.getContents();
-        if (c.getBoolContentsCount()
-                        + c.getIntContentsCount()
-                        + c.getInt64ContentsCount()
-                        + c.getUintContentsCount()
-                        + c.getUint64ContentsCount()
-                        + c.getFp64ContentsCount()
-                        + c.getBytesContentsCount()
-                > 0) {
-            throw invalid("input " + input.getName() + " is FP32: only fp32_contents may be set");
-        }
-        float[] data = new float[c.getFp32ContentsCount()];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = c.getFp32Contents(i);
-        }
-        return data;
-    }
-
-    /** The active model if it is {@code name} (and {@code version} unless blank). */
-    private ModelSignature served(String name, String version) {
-        LoadedModel m = runtime.active()
-                .orElseThrow(() -> Status.UNAVAILABLE
-                        .withDescription(new NoModelException().getMessage())
-                        .asRuntimeException());
-        if (name.isBlank()) {
-            throw invalid("model name is required");
-        }
-        if (!serves(m, name, version)) {
-            throw Status.NOT_FOUND
-                    .withDescription("model '" + name + "'" + (version.isBlank() ? "" : " version " + version)
-                            + " is not served here (serving '" + m.descriptor().modelName() + "' version "
-                            + m.descriptor().modelVersion() + ")")
+    /** The served model {@code name} (at {@code version} unless blank), as a gRPC status when it is not. */
+    private LoadedModel served(String name, String version) {
+        if (runtime.models().isEmpty()) {
+            throw Status.UNAVAILABLE
+                    .withDescription(new NoModelException().getMessage())
                     .asRuntimeException();
         }
-        return m.signature();
-    }
-
-    private static boolean serves(LoadedModel m, String name, String version) {
-        return m.descriptor().modelName().equals(name)
-                && (version.isBlank()
-                        || version.equals(String.valueOf(m.descriptor().modelVersion())));
-    }
-
-    private static StatusRuntimeException invalid(String message) {
-        return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
-    }
-
-    private static String describe(InputProblem p) {
-        return p.field() + " " + p.message();
+        if (name.isBlank()) {
+            throw GrpcTensors.invalid("model name is required");
+        }
+        try {
+            return runtime.served(name, version);
+        } catch (ModelNotServedException e) {
+            throw Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
+        } catch (NoModelException e) {
+            throw Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException();
+        }
     }
 }

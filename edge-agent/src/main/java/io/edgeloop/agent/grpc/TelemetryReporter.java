@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Every telemetry window: closes the current window (when it saw inferences), appends closed windows to the on-disk
+ * Every telemetry window: closes the current windows (one per model and source, those that saw an inference or an
+ * error), appends closed windows to the on-disk
  * spool and sends the spool to TelemetryService.Report, oldest first, removing each window only after its ack. A
  * failed send keeps that window and the later ones (across restarts) for the next tick; the spool is bounded
  * (edgeloop.agent.telemetry.spool-max-windows). Window ids are fixed when a window closes, so a window re-sent after a

@@ -8,7 +8,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when a model is loaded (the agent serves inference without the control plane). */
+/** Ready when a model is loaded (the agent serves inference without the control plane); data: the default model. */
 @Readiness
 @ApplicationScoped
 public class ModelReadinessCheck implements HealthCheck {
@@ -21,12 +21,20 @@ public class ModelReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         var builder = HealthCheckResponse.named("model").withData("connected", sync.isConnected());
+        var models = runtime.models();
         runtime.active()
+                .or(() -> models.stream().findFirst())
                 .ifPresentOrElse(
                         m -> builder.up()
                                 .withData("model", m.descriptor().modelName())
                                 .withData("version", m.descriptor().modelVersion())
-                                .withData("variant", m.descriptor().variantId()),
+                                .withData("variant", m.descriptor().variantId())
+                                .withData(
+                                        "models",
+                                        models.stream()
+                                                .map(x -> x.descriptor().modelName() + "@v"
+                                                        + x.descriptor().modelVersion())
+                                                .collect(java.util.stream.Collectors.joining(","))),
                         () -> builder.down().withData("reason", "no model loaded"));
         return builder.build();
     }

@@ -21,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,8 +34,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Agent inference throughput and p99 latency over REST ({@code POST /infer}) and over the KServe v2 gRPC API
- * ({@code ModelInfer}, FP32 contents) against ONNX Runtime called in-process on the same model (batch 1). The agent
+ * Agent inference throughput and p50/p99 latency over REST ({@code POST /infer}), KServe v2 REST ({@code POST
+ * /v2/models/vibration/infer}) and the KServe v2 gRPC API ({@code ModelInfer}, FP32 contents) against ONNX Runtime
+ * called in-process on the same model (batch 1), with 1 and {@code bench.threads} client threads. REST calls use
+ * {@link RawHttpClient} (one keep-alive connection per client thread) so that the client's own overhead stays out of
+ * the figures. The agent
  * runs as its own process (the packaged {@code target/quarkus-app/quarkus-run.jar}, heap capped, sync and telemetry
  * sending off), started from a model directory prepared here, so the figures include HTTP/gRPC, JSON/protobuf and
  * the agent's validation and telemetry recording. Bounded: a fixed number of requests per mode. Prints one table and
@@ -122,23 +124,34 @@ public final class InferenceBenchmark {
         Process agent = startAgent(jar, work, http, grpc);
         try {
             awaitReady(agent, http);
-            HttpClient client = HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(2))
-                    .build();
-            URI infer = URI.create("http://127.0.0.1:" + http + "/infer");
+            // one keep-alive connection per client thread, raw HTTP/1.1 (see RawHttpClient)
+            List<RawHttpClient> connections = new java.util.concurrent.CopyOnWriteArrayList<>();
+            ThreadLocal<RawHttpClient> connection = ThreadLocal.withInitial(() -> {
+                try {
+                    RawHttpClient c = new RawHttpClient("127.0.0.1", http);
+                    connections.add(c);
+                    return c;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
             Call rest = x -> {
-                HttpResponse<String> r = client.send(
-                        HttpRequest.newBuilder(infer)
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(json(x)))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() != 200) {
-                    throw new IllegalStateException("REST " + r.statusCode() + ": " + r.body());
+                int status = connection.get().post("/infer", json(x));
+                if (status != 200) {
+                    throw new IllegalStateException("REST " + status);
                 }
             };
             results.addAll(measure("agent REST /infer", rest, inputs, warmup, requests, threads));
+            Call kserveRest = x -> {
+                int status = connection.get().post("/v2/models/vibration/infer", v2Json(x));
+                if (status != 200) {
+                    throw new IllegalStateException("KServe REST " + status);
+                }
+            };
+            results.addAll(measure("agent KServe v2 REST", kserveRest, inputs, warmup, requests, threads));
+            for (RawHttpClient c : connections) {
+                c.close();
+            }
 
             ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", grpc)
                     .usePlaintext()
@@ -293,6 +306,19 @@ public final class InferenceBenchmark {
         return b.append("]}").toString();
     }
 
+    private static String v2Json(float[] x) {
+        StringBuilder b = new StringBuilder("{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,")
+                .append(x.length)
+                .append("],\"data\":[");
+        for (int i = 0; i < x.length; i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append(x[i]);
+        }
+        return b.append("]}]}").toString();
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
@@ -328,12 +354,13 @@ public final class InferenceBenchmark {
             Result conc = results.get(i + 1);
             System.out.printf(
                     Locale.ROOT,
-                    "  %-24s throughput 1 thread %.3fx, %d threads %.3fx; p99 latency %.1fx%n",
+                    "  %-24s throughput 1 thread %.3fx, %d threads %.3fx; p99 latency %.1fx; p50 added %.0f us%n",
                     seq.mode(),
                     seq.throughput() / ort.throughput(),
                     conc.threads(),
                     conc.throughput() / ortConcurrent.throughput(),
-                    (double) seq.p99Ns() / ort.p99Ns());
+                    (double) seq.p99Ns() / ort.p99Ns(),
+                    (seq.p50Ns() - ort.p50Ns()) / 1e3);
         }
     }
 }

@@ -194,7 +194,7 @@ class ModelUpdaterTest {
         Prediction p = runtime.infer(X);
         assertEquals(1, p.model().modelVersion(), why + ": the old model keeps serving");
         assertEquals("normal", p.label(), why);
-        assertEquals("d1", store.readActive().orElseThrow().deploymentId(), why);
+        assertEquals("d1", store.readActive("vibration").orElseThrow().deploymentId(), why);
     }
 
     @Test
@@ -221,7 +221,7 @@ class ModelUpdaterTest {
         served.clear();
         ModelRuntime restarted = newRuntime();
         var restored = updater(restarted, new ModelStore(dir)).restore();
-        assertEquals("d1", restored.orElseThrow().deploymentId());
+        assertEquals("d1", restored.get(0).deploymentId());
         assertEquals("misalignment", restarted.infer(X).label());
     }
 
@@ -252,7 +252,7 @@ class ModelUpdaterTest {
         assertTrue(runtime.active().isEmpty());
         assertThrows(NoModelException.class, () -> runtime.infer(X));
         assertTrue(loaded.isClosed(), "the session is closed");
-        assertTrue(store.readActive().isEmpty(), "the active model is forgotten");
+        assertTrue(store.readActive("vibration").isEmpty(), "the active model is forgotten");
         assertTrue(Files.exists(store.modelFile(sha, "onnx")), "the artifact may stay cached");
         // re-sent on reconnect: nothing to do, UNLOADED again
         assertEquals(ModelUpdater.Outcome.UNLOADED, updater.apply(unassigned));
@@ -372,15 +372,18 @@ class ModelUpdaterTest {
                 updater(runtime, store, requiring(store)).apply(assignment("d1", 1, model, sha)));
         assertEquals(List.of("d1:DOWNLOADING", "d1:ACTIVE"), reports);
         assertEquals("misalignment", runtime.infer(X).label());
-        assertEquals(servedSignatures.get(sha), store.readActive().orElseThrow().signature());
-        assertEquals("registry-key-1", store.readActive().orElseThrow().signingKeyId());
+        assertEquals(
+                servedSignatures.get(sha),
+                store.readActive("vibration").orElseThrow().signature());
+        assertEquals(
+                "registry-key-1", store.readActive("vibration").orElseThrow().signingKeyId());
         assertTrue(Files.exists(dir.resolve(TrustedKeys.FILE)), "the key is cached on disk");
 
         // restart with the registry unreachable: the recorded signature verifies with the cached key
         registryKeys = null;
         ModelRuntime restarted = newRuntime();
         var restored = updater(restarted, new ModelStore(dir), requiring(store)).restore();
-        assertEquals("d1", restored.orElseThrow().deploymentId());
+        assertEquals("d1", restored.get(0).deploymentId());
         assertEquals("misalignment", restarted.infer(X).label());
     }
 
@@ -465,6 +468,6 @@ class ModelUpdaterTest {
         servedSignatures.put(sha2, sign(ed25519(), sha2));
         assertEquals(ModelUpdater.Outcome.FAILED, updater.apply(assignment("d4", 2, v2, sha2)));
         assertEquals("normal", runtime.infer(X).label());
-        assertEquals("d3", store.readActive().orElseThrow().deploymentId());
+        assertEquals("d3", store.readActive("vibration").orElseThrow().deploymentId());
     }
 }

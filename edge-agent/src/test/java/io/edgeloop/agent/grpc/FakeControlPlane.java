@@ -41,6 +41,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class FakeControlPlane {
     static final BlockingQueue<RegisterDeviceRequest> REGISTRATIONS = new LinkedBlockingQueue<>();
     static final BlockingQueue<DeviceStateReport> REPORTS = new LinkedBlockingQueue<>();
+    /** Assignments the Register response carries (its {@code assignments}). */
+    static final java.util.List<Assignment> REGISTER_ASSIGNMENTS = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Trace id that was current on the server while each report was handled. */
     static final BlockingQueue<String> REPORT_TRACE_IDS = new LinkedBlockingQueue<>();
 
@@ -53,6 +55,8 @@ public final class FakeControlPlane {
     static final KeyPair KEY = newKey();
 
     static final BlockingQueue<String> KEY_REQUESTS = new LinkedBlockingQueue<>();
+    /** The sha256 of every Download request. */
+    static final BlockingQueue<String> DOWNLOADS = new LinkedBlockingQueue<>();
 
     private static KeyPair newKey() {
         try {
@@ -84,6 +88,7 @@ public final class FakeControlPlane {
             REGISTRATIONS.add(request);
             response.onNext(RegisterDeviceResponse.newBuilder()
                     .setDeviceId(request.getDeviceId())
+                    .addAllAssignments(REGISTER_ASSIGNMENTS)
                     .build());
             response.onCompleted();
         }
@@ -110,6 +115,7 @@ public final class FakeControlPlane {
     public static class Artifacts extends ArtifactServiceGrpc.ArtifactServiceImplBase {
         @Override
         public void download(DownloadRequest request, StreamObserver<DownloadChunk> response) {
+            DOWNLOADS.add(request.getSha256());
             byte[] bytes = ARTIFACTS.get(request.getSha256());
             if (bytes == null) {
                 response.onError(Status.NOT_FOUND.asRuntimeException());

@@ -20,6 +20,8 @@ import io.edgeloop.proto.deployment.v1.RegisterDeviceRequest;
 import io.edgeloop.proto.inference.GRPCInferenceServiceGrpc;
 import io.edgeloop.proto.inference.ModelInferRequest;
 import io.edgeloop.proto.inference.ServerReadyRequest;
+import io.edgeloop.proto.model.v1.ModelSignature;
+import io.edgeloop.proto.model.v1.TensorSpec;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -31,6 +33,7 @@ import io.restassured.http.ContentType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -82,6 +85,10 @@ class FleetSyncTest {
                         "plant-9",
                         "edgeloop.agent.sync.initial-backoff",
                         "100ms",
+                        "edgeloop.agent.memory-budget-mb",
+                        "64",
+                        "edgeloop.agent.max-models",
+                        "3",
                         "edgeloop.agent.model-dir",
                         modelDir().toString());
             } catch (IOException e) {
@@ -100,6 +107,13 @@ class FleetSyncTest {
         assertEquals("edge-sync-1", registration.getDeviceId());
         assertEquals("plant-9", registration.getLabelsMap().get("site"));
         assertEquals("onnxruntime", registration.getCapabilities().getRuntime());
+        assertEquals(26, registration.getCapabilities().getMaxOpset());
+        assertEquals(
+                List.of("ai.onnx.ml", "com.microsoft"),
+                registration.getCapabilities().getOpDomainsList());
+        assertTrue(registration.getCapabilities().getTensorDatatypesList().containsAll(List.of("FP32", "INT64")));
+        assertEquals(64, registration.getCapabilities().getModelMemoryBudgetMb());
+        assertEquals(3, registration.getCapabilities().getMaxModels());
         awaitWatch();
 
         byte[] model = TestModels.constant(8, 4, 1, "normal,imbalance,misalignment,bearing-fault");
@@ -133,7 +147,8 @@ class FleetSyncTest {
                         .contains("registry-test-key"),
                 "and cached on disk");
         assertTrue(
-                Files.readString(ControlPlane.modelDir().resolve("active.json")).contains(FakeControlPlane.sign(sha)),
+                Files.readString(ControlPlane.modelDir().resolve("active/vibration.json"))
+                        .contains(FakeControlPlane.sign(sha)),
                 "the verified signature is recorded with the active model");
 
         given().get("/status")
@@ -161,14 +176,28 @@ class FleetSyncTest {
         assertEquals(8, window.getFeatureStatsCount());
         assertEquals(1, window.getPredictedClassCountsMap().get("imbalance"));
 
-        // the server ends the stream: the agent re-registers and watches again
+        // the server ends the stream: the agent re-registers (the response carries its desired state per model:
+        // the served deployment, re-confirmed ACTIVE without a download) and watches again
+        FakeControlPlane.REGISTER_ASSIGNMENTS.add(Assignment.newBuilder()
+                .setDeploymentId("dep-42")
+                .setModelName("vibration")
+                .setModelVersion(2)
+                .setArtifactSha256(sha)
+                .build());
+        FakeControlPlane.DOWNLOADS.clear();
         var old = FakeControlPlane.WATCH.getAndSet(null);
         old.onCompleted();
         RegisterDeviceRequest again = FakeControlPlane.REGISTRATIONS.poll(WAIT_S, TimeUnit.SECONDS);
         assertNotNull(again, "re-registered after the stream ended");
         awaitWatch();
         given().get("/status").then().statusCode(200).body("connected", equalTo(true));
-        assertTrue(FakeControlPlane.REPORTS.isEmpty(), "nothing new to report");
+        DeviceStateReport confirmed = FakeControlPlane.REPORTS.poll(WAIT_S, TimeUnit.SECONDS);
+        assertNotNull(confirmed, "the registration's assignment is applied");
+        assertEquals(DeviceModelState.ACTIVE, confirmed.getState());
+        assertEquals("already active", confirmed.getMessage());
+        assertTrue(FakeControlPlane.DOWNLOADS.isEmpty());
+        FakeControlPlane.REGISTER_ASSIGNMENTS.clear();
+        assertNull(FakeControlPlane.REPORTS.poll(300, TimeUnit.MILLISECONDS), "nothing else to report");
 
         // the rollout of the device's first-ever deployment is rolled back: run no model
         assertTrue(kserve.serverReady(ServerReadyRequest.getDefaultInstance()).getReady());
@@ -202,9 +231,101 @@ class FleetSyncTest {
         given().get("/status").then().statusCode(200).body("deploymentId", nullValue());
         given().get("/q/health/ready").then().statusCode(503);
         // forgotten on disk (a restart loads nothing); the artifact may stay cached
-        assertFalse(Files.exists(ControlPlane.modelDir().resolve("active.json")));
+        assertFalse(Files.exists(ControlPlane.modelDir().resolve("active/vibration.json")));
         assertTrue(Files.exists(ControlPlane.modelDir().resolve(sha + ".onnx")));
         assertNull(FakeControlPlane.WINDOWS.poll(1500, TimeUnit.MILLISECONDS), "no telemetry after the unload");
+
+        severalModelsAreServedAndRefusedIndependently(model, sha);
+    }
+
+    /**
+     * An assignment the device cannot run is refused before any download; two models are then served at once and
+     * unassigning one leaves the other serving.
+     */
+    private void severalModelsAreServedAndRefusedIndependently(byte[] vibration, String vibrationSha) throws Exception {
+        byte[] cnn = TestModels.flattenLinear(new long[] {4, 10}, 3, 4, null);
+        String cnnSha = Hashing.sha256Hex(cnn);
+        FakeControlPlane.ARTIFACTS.put(cnnSha, cnn);
+        FakeControlPlane.DOWNLOADS.clear();
+        Assignment cnnAssignment = Assignment.newBuilder()
+                .setDeploymentId("dep-50")
+                .setModelName("cnn1d")
+                .setModelVersion(1)
+                .setVariantId("cnn1d-v1-fp32")
+                .setArtifactSha256(cnnSha)
+                .setSizeBytes(cnn.length)
+                .setFormat("onnx")
+                .addAllClassLabels(List.of("x", "y", "z"))
+                .setSignatureSpec(ModelSignature.newBuilder()
+                        .addInputs(TensorSpec.newBuilder()
+                                .setName("input")
+                                .setDatatype("FP32")
+                                .addAllShape(List.of(-1L, 4L, 10L)))
+                        .setOpset(13)
+                        .setOutputKind("classification"))
+                .build();
+        Assignment tooNew = cnnAssignment.toBuilder()
+                .setDeploymentId("dep-49")
+                .setSignatureSpec(cnnAssignment.getSignatureSpec().toBuilder().setOpset(99))
+                .build();
+        FakeControlPlane.WATCH.get().onNext(tooNew);
+        DeviceStateReport refused = FakeControlPlane.REPORTS.poll(WAIT_S, TimeUnit.SECONDS);
+        assertNotNull(refused, "REFUSED reported");
+        assertEquals(DeviceModelState.REFUSED, refused.getState());
+        assertEquals("cnn1d", refused.getModelName());
+        assertTrue(refused.getMessage().contains("opset 99"), refused.getMessage());
+        assertTrue(FakeControlPlane.DOWNLOADS.isEmpty(), "nothing was downloaded");
+
+        FakeControlPlane.WATCH
+                .get()
+                .onNext(Assignment.newBuilder()
+                        .setDeploymentId("dep-43")
+                        .setModelName("vibration")
+                        .setModelVersion(3)
+                        .setVariantId("vibration-v3-fp32")
+                        .setArtifactSha256(vibrationSha)
+                        .setSizeBytes(vibration.length)
+                        .setSignature(FakeControlPlane.sign(vibrationSha))
+                        .setSigningKeyId(FakeControlPlane.KEY_ID)
+                        .build());
+        FakeControlPlane.WATCH.get().onNext(cnnAssignment);
+        Map<String, DeviceModelState> last = new java.util.HashMap<>();
+        while (last.size() < 2 || last.containsValue(DeviceModelState.DOWNLOADING)) {
+            DeviceStateReport r = FakeControlPlane.REPORTS.poll(WAIT_S, TimeUnit.SECONDS);
+            assertNotNull(r, "reports of both models, got " + last);
+            last.put(r.getModelName(), r.getState());
+        }
+        assertEquals(Map.of("vibration", DeviceModelState.ACTIVE, "cnn1d", DeviceModelState.ACTIVE), last);
+        given().get("/status").then().statusCode(200).body("models.modelName", equalTo(List.of("cnn1d", "vibration")));
+        given().contentType(ContentType.JSON)
+                .body("{\"features\":" + java.util.Arrays.toString(new float[40]) + "}")
+                .post("/models/cnn1d/infer")
+                .then()
+                .statusCode(200)
+                .body("label", org.hamcrest.Matchers.in(List.of("x", "y", "z")));
+
+        // unassigning cnn1d leaves vibration serving
+        FakeControlPlane.WATCH
+                .get()
+                .onNext(Assignment.newBuilder()
+                        .setUnassigned(true)
+                        .setModelName("cnn1d")
+                        .setDeploymentId("dep-50")
+                        .build());
+        DeviceStateReport unloaded = FakeControlPlane.REPORTS.poll(WAIT_S, TimeUnit.SECONDS);
+        assertNotNull(unloaded);
+        assertEquals(DeviceModelState.UNLOADED, unloaded.getState());
+        assertEquals("cnn1d", unloaded.getModelName());
+        given().get("/v2/models/cnn1d/ready").then().statusCode(404);
+        given().get("/v2/models/vibration/ready").then().statusCode(200);
+        given().contentType(ContentType.JSON)
+                .body("{\"features\":[0.3,0.28,0.2,0.9,3.0,3.0,25.0,40.0]}")
+                .post("/infer?model=vibration")
+                .then()
+                .statusCode(200)
+                .body("label", equalTo("imbalance"));
+        assertTrue(Files.exists(ControlPlane.modelDir().resolve("active/vibration.json")));
+        assertFalse(Files.exists(ControlPlane.modelDir().resolve("active/cnn1d.json")));
     }
 
     private static void awaitWatch() throws InterruptedException {

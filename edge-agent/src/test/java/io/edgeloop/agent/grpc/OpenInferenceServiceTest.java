@@ -262,12 +262,149 @@ class OpenInferenceServiceTest {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> client.modelInfer(typed(nan, 2)));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
         assertTrue(
-                e.getStatus().getDescription().contains("contents[3]"),
+                e.getStatus().getDescription().contains("input[3]"),
                 e.getStatus().getDescription());
         assertEquals(
                 Status.Code.INVALID_ARGUMENT,
                 code(() -> client.modelInfer(
                         typed(x, 2).toBuilder().setModelName("").build())));
         assertEquals(0, runtime.active().orElseThrow().inferenceCount(), "nothing was run");
+    }
+
+    private void activate(String name, byte[] bytes, ModelDescriptor d) throws Exception {
+        Path file = Files.createTempFile(name, ".onnx");
+        Files.write(file, bytes);
+        runtime.activate(LoadedModel.load(runtime.environment(), file, d, 1));
+    }
+
+    /**
+     * The loop's 1D-CNN and 2D-CNN shapes and a model with a state input (left out: its default) and an int64 input,
+     * served next to each other, typed and raw, with requested outputs.
+     */
+    @Test
+    void servesNdAndMultiInputModelsTypedAndRaw() throws Exception {
+        byte[] cnn1 = TestModels.flattenLinear(new long[] {4, 10}, 4, 31, "a,b,c,d");
+        byte[] cnn2 = TestModels.flattenLinear(new long[] {1, 8, 8}, 3, 32, "x,y,z");
+        var d1 = new ModelDescriptor("d1", "cnn1d", 1, "v1", "1".repeat(64), "onnx", List.of(), 0, Instant.now());
+        var d2 = new ModelDescriptor("d2", "cnn2d", 2, "v2", "2".repeat(64), "onnx", List.of(), 0, Instant.now());
+        var d3 = new ModelDescriptor("d3", "rnn", 1, "v1", "3".repeat(64), "onnx", List.of(), 0, Instant.now())
+                .withInputs("x", Map.of("state", 0.5));
+        activate("cnn1d", cnn1, d1);
+        activate("cnn2d", cnn2, d2);
+        activate("rnn", TestModels.stateful(), d3);
+
+        ModelMetadataResponse meta = client.modelMetadata(
+                ModelMetadataRequest.newBuilder().setName("cnn2d").build());
+        assertEquals(List.of(-1L, 1L, 8L, 8L), meta.getInputs(0).getShapeList());
+        assertEquals(
+                List.of("FP32", "FP32", "INT64"),
+                client
+                        .modelMetadata(
+                                ModelMetadataRequest.newBuilder().setName("rnn").build())
+                        .getInputsList()
+                        .stream()
+                        .map(ModelMetadataResponse.TensorMetadata::getDatatype)
+                        .toList());
+
+        for (var c : List.of(Map.entry("cnn1d", cnn1), Map.entry("cnn2d", cnn2))) {
+            boolean one = c.getKey().equals("cnn1d");
+            List<Long> shape = one ? List.of(2L, 4L, 10L) : List.of(2L, 1L, 8L, 8L);
+            int n = one ? 80 : 128;
+            float[] x = new float[n];
+            Random r = new Random(n);
+            for (int i = 0; i < n; i++) {
+                x[i] = (float) r.nextGaussian();
+            }
+            float[] expected = io.edgeloop.agent.domain.TestOrt.run(
+                    c.getValue(),
+                    "input",
+                    x,
+                    shape.stream().mapToLong(Long::longValue).toArray());
+            InferTensorContents.Builder contents = InferTensorContents.newBuilder();
+            for (float v : x) {
+                contents.addFp32Contents(v);
+            }
+            ModelInferRequest.Builder b = request("input", shape).setModelName(c.getKey());
+            b.getInputsBuilder(0).setContents(contents);
+            ModelInferResponse typed = client.modelInfer(b.build());
+            assertEquals(c.getKey(), typed.getModelName());
+            assertEquals(List.of(2L, one ? 4L : 3L), typed.getOutputs(0).getShapeList());
+            float[] got = new float[expected.length];
+            for (int i = 0; i < got.length; i++) {
+                got[i] = typed.getOutputs(0).getContents().getFp32Contents(i);
+            }
+            assertArrayEquals(expected, got, 1e-6f);
+        }
+
+        // raw: x FP32 and step INT64, state left out (0.5 each, sum 1.0): y = 2x + step + 1
+        ByteBuffer xs = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        xs.asFloatBuffer().put(new float[] {1, 2, 3});
+        ByteBuffer step = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 4);
+        ModelInferResponse raw = client.modelInfer(ModelInferRequest.newBuilder()
+                .setModelName("rnn")
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                        .setName("x")
+                        .setDatatype("FP32")
+                        .addShape(1)
+                        .addShape(3))
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                        .setName("step")
+                        .setDatatype("INT64")
+                        .addShape(1)
+                        .addShape(1))
+                .addRawInputContents(ByteString.copyFrom(xs.array()))
+                .addRawInputContents(ByteString.copyFrom(step.array()))
+                .addOutputs(ModelInferRequest.InferRequestedOutputTensor.newBuilder()
+                        .setName("y"))
+                .build());
+        assertEquals(1, raw.getOutputsCount());
+        float[] y = new float[3];
+        raw.getRawOutputContents(0)
+                .asReadOnlyByteBuffer()
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer()
+                .get(y);
+        assertArrayEquals(new float[] {7, 9, 11}, y, 1e-6f);
+
+        // typed int64 contents, both outputs
+        ModelInferResponse typed = client.modelInfer(ModelInferRequest.newBuilder()
+                .setModelName("rnn")
+                .setModelVersion("1")
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                        .setName("x")
+                        .setDatatype("FP32")
+                        .addShape(1)
+                        .addShape(3)
+                        .setContents(InferTensorContents.newBuilder()
+                                .addFp32Contents(1)
+                                .addFp32Contents(2)
+                                .addFp32Contents(3)))
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                        .setName("step")
+                        .setDatatype("INT64")
+                        .addShape(1)
+                        .addShape(1)
+                        .setContents(InferTensorContents.newBuilder().addInt64Contents(1)))
+                .build());
+        assertEquals(
+                List.of("y", "new_state"),
+                typed.getOutputsList().stream()
+                        .map(ModelInferResponse.InferOutputTensor::getName)
+                        .toList());
+        assertEquals(List.of(4f, 6f, 8f), typed.getOutputs(0).getContents().getFp32ContentsList());
+        assertEquals(List.of(1.5f, 1.5f), typed.getOutputs(1).getContents().getFp32ContentsList());
+        // wrong content field for INT64
+        ModelInferRequest.Builder wrong = ModelInferRequest.newBuilder()
+                .setModelName("rnn")
+                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
+                        .setName("x")
+                        .setDatatype("FP32")
+                        .addShape(1)
+                        .addShape(3)
+                        .setContents(InferTensorContents.newBuilder()
+                                .addInt64Contents(1)
+                                .addInt64Contents(2)
+                                .addInt64Contents(3)));
+        assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> client.modelInfer(wrong.build())));
     }
 }
