@@ -347,6 +347,18 @@ public final class LoopDriver {
                         v.getTarget(), v.getSizeBytes(), v.getAccuracyDelta(), v.getMaxAbsDiff(), v.getLatencyP50Us()));
             }
             what = String.format("%s v%d  %s", e.getModelName(), e.getModelVersion(), String.join(", ", vs));
+            if (e.hasPromotion() && e.getPromotion().getClassification()) {
+                var p = e.getPromotion();
+                what += String.format(
+                        "; on %d %s samples: accuracy %.3f%s",
+                        p.getSampleCount(),
+                        p.getSplit(),
+                        p.getCandidateAccuracy(),
+                        p.getChampionVersion() > 0 && p.getChampionNote().isEmpty()
+                                ? String.format(
+                                        " vs production v%d %.3f", p.getChampionVersion(), p.getChampionAccuracy())
+                                : "");
+            }
         } else if (o.event() instanceof Deployed e) {
             String stage = e.getPhase().isEmpty()
                     ? ""
@@ -362,6 +374,9 @@ public final class LoopDriver {
                     e.getDevicesActive(),
                     e.getDevicesTargeted(),
                     e.getDeviceIdsList());
+            if (!e.getReason().isEmpty()) {
+                what += " (" + e.getReason() + ")";
+            }
         } else if (o.event() instanceof DriftDetected e) {
             FeatureDrift worst = e.getFeaturesList().stream()
                     .max((a, b) -> Double.compare(a.getKsStatistic(), b.getKsStatistic()))
@@ -373,7 +388,9 @@ public final class LoopDriver {
                     e.getDriftScore(),
                     e.getThreshold(),
                     e.getMethod(),
-                    SensorSimulator.FEATURES.get(Math.min(worst.getFeatureIndex(), 7)),
+                    e.getModelName().equals(DATASET) && worst.getFeatureIndex() < SensorSimulator.FEATURES.size()
+                            ? SensorSimulator.FEATURES.get(worst.getFeatureIndex())
+                            : "#" + worst.getFeatureIndex(),
                     e.getWindowSampleCount(),
                     e.getDeviceIdsList());
         } else {

@@ -12,7 +12,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
 /**
- * Feeds simulated inputs through the inference path (tagged source "simulator" in telemetry) at a configurable rate
+ * Feeds simulated inputs through the inference path (tagged source "simulator" in telemetry for sensor readings,
+ * "synthetic" for random inputs) at a configurable rate
  * on one background thread, one input per served model per tick: a {@link SensorSimulator} reading (with the drift
  * setting) for a model whose feature input takes as many elements as the sensor has features, random values of the
  * feature input's shape and datatype otherwise (other inputs at their defaults). Rate, drift and on/off change at
@@ -178,7 +179,7 @@ public final class Simulator implements AutoCloseable {
                 inference.infer(name, sensor.next().features(), TelemetryAccumulator.SIMULATOR);
             } else {
                 Tensor t = randomInput(model.featureInput(), model.featureShape(1), random);
-                inference.run(name, "", Map.of(t.name(), t), List.of(), TelemetryAccumulator.SIMULATOR);
+                inference.run(name, "", Map.of(t.name(), t), List.of(), TelemetryAccumulator.SYNTHETIC);
             }
             generated.incrementAndGet();
         } catch (NoModelException | ModelNotServedException e) {

@@ -54,8 +54,10 @@ public final class TelemetryAccumulator {
 
     /** Traffic from callers of the device's APIs. */
     public static final String LIVE = "live";
-    /** Traffic from the built-in simulator. */
+    /** Traffic from the built-in simulator's sensor (stands in for a real sensor: drift detection may use it). */
     public static final String SIMULATOR = "simulator";
+    /** Random inputs shaped like a model's signature (health gates count them; drift detection never uses them). */
+    public static final String SYNTHETIC = "synthetic";
 
     /** Records one successful live inference. */
     public void record(ModelDescriptor model, float[] features, String label, long latencyUs) {

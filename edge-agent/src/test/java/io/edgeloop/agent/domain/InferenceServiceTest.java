@@ -113,15 +113,17 @@ class InferenceServiceTest {
             assertEquals(0, sim.state().failed());
         }
         Map<String, TelemetryWindow> w = windows();
+        // sensor readings stand in for a sensor ("simulator"); random inputs shaped like a model are "synthetic"
+        Map<String, String> sources = Map.of("vibration", "simulator", "cnn", "synthetic", "rnn", "synthetic");
         for (String model : List.of("vibration", "cnn", "rnn")) {
-            TelemetryWindow s = w.get(model + "/simulator");
+            TelemetryWindow s = w.get(model + "/" + sources.get(model));
             assertTrue(s != null && s.getInferenceCount() > 0, model + ": " + w.keySet());
             assertEquals(0, s.getErrorCount() + s.getClientErrorCount(), model);
         }
         assertEquals(
                 SensorSimulator.featureCount(), w.get("vibration/simulator").getFeatureCount());
-        assertEquals(40, w.get("cnn/simulator").getFeatureCount());
-        assertEquals(3, w.get("rnn/simulator").getFeatureCount());
+        assertEquals(40, w.get("cnn/synthetic").getFeatureCount());
+        assertEquals(3, w.get("rnn/synthetic").getFeatureCount());
         assertTrue(w.get("vibration/simulator").getPredictedClassCountsMap().containsKey("imbalance"));
         assertTrue(w.keySet().stream().noneMatch(k -> k.endsWith("/live")), "simulator traffic is never live");
     }

@@ -215,14 +215,19 @@ public class DriftMonitor {
 
     /**
      * Whether the input sample of {@code w} is data for drift detection: it must hold rows, come from inferences
-     * that ran (an error-only window's inputs are not what the model saw), and come from live traffic unless
-     * simulated traffic is included ({@code edgeloop.monitoring.drift.include-simulated}).
+     * that ran (an error-only window's inputs are not what the model saw), never be synthetic (random inputs shaped
+     * like the model), and come from live traffic unless simulated sensor traffic is included
+     * ({@code edgeloop.monitoring.drift.include-simulated}).
      */
     static boolean feedsDrift(TelemetryWindow w, boolean includeSimulated) {
         if (w.getSampleCount() <= 0 || w.getInferenceCount() <= 0) {
             return false;
         }
-        return includeSimulated || !TelemetryWindowEntity.SIMULATOR.equals(TelemetryValidation.source(w));
+        String source = TelemetryValidation.source(w);
+        if (TelemetryWindowEntity.SYNTHETIC.equals(source)) {
+            return false;
+        }
+        return includeSimulated || !TelemetryWindowEntity.SIMULATOR.equals(source);
     }
 
     /** The drift state of {@code modelName}, empty when no deployment of it was seen. */

@@ -24,7 +24,8 @@ public final class TelemetryValidation {
     public static final int DEFAULT_LIST_LIMIT = 50;
 
     /** Accepted {@code source} values; empty means live. */
-    private static final Set<String> SOURCES = Set.of("", TelemetryWindowEntity.LIVE, TelemetryWindowEntity.SIMULATOR);
+    private static final Set<String> SOURCES =
+            Set.of("", TelemetryWindowEntity.LIVE, TelemetryWindowEntity.SIMULATOR, TelemetryWindowEntity.SYNTHETIC);
 
     private TelemetryValidation() {}
 
@@ -78,7 +79,8 @@ public final class TelemetryValidation {
             p.add("client_error_count must be >= 0, was " + w.getClientErrorCount());
         }
         if (!SOURCES.contains(w.getSource())) {
-            p.add("source must be empty, \"live\" or \"simulator\", was \"" + abbreviate(w.getSource()) + "\"");
+            p.add("source must be empty, \"live\", \"simulator\" or \"synthetic\", was \"" + abbreviate(w.getSource())
+                    + "\"");
         }
         if (w.getFeatureCount() < 0) {
             p.add("feature_count must be >= 0, was " + w.getFeatureCount());

@@ -33,6 +33,9 @@ public class TelemetryWindowEntity extends PanacheEntityBase {
     /** {@link #source} of traffic from the agent's built-in sensor simulator. */
     public static final String SIMULATOR = "simulator";
 
+    /** Random inputs an agent's simulator shaped like the model's signature: never used for drift. */
+    public static final String SYNTHETIC = "synthetic";
+
     @Id
     @Column(name = "window_id")
     public String windowId;

@@ -45,4 +45,11 @@ class DriftInputTest {
         assertTrue(DriftMonitor.feedsDrift(simulated, true));
         assertFalse(DriftMonitor.feedsDrift(simulated, false));
     }
+
+    @Test
+    void syntheticInputsNeverFeedDrift() {
+        TelemetryWindow synthetic = sampled().setSource("synthetic").build();
+        assertFalse(DriftMonitor.feedsDrift(synthetic, true));
+        assertFalse(DriftMonitor.feedsDrift(synthetic, false));
+    }
 }

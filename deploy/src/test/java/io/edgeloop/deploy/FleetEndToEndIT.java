@@ -1,0 +1,397 @@
+package io.edgeloop.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.edgeloop.common.SensorSimulator;
+import io.edgeloop.proto.events.v1.Deployed;
+import io.edgeloop.proto.inference.GRPCInferenceServiceGrpc;
+import io.edgeloop.proto.inference.ModelInferRequest;
+import io.edgeloop.proto.inference.ModelInferResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Several teams' models on one shared fleet of three real agents (separate JVMs), on the real stack: two uploaded
+ * models with different deployment policies (selectors) share devices, and rolling one back never disturbs the
+ * other; a model with a state input and an int64 input is served; the loop's own 1D-CNN and 2D-CNN are trained,
+ * compiled, rolled out and answer over KServe v2 REST and gRPC; twins and registry history match what the agents
+ * serve.
+ */
+class FleetEndToEndIT {
+    private static final Duration STAGE = Duration.ofMinutes(4);
+    private static final String TEAM_A = "team-a-classifier";
+    private static final String TEAM_B = "team-b-stateful";
+    private static final List<String> MOTION = List.of("up", "down", "flat");
+    private static final List<String> STROKES = List.of("horizontal", "vertical");
+
+    @Test
+    void twoTeamsShareAFleetAndEveryModelKindIsServed() throws Exception {
+        try (LocalStack stack = LocalStack.builder()
+                        .home(LoopEndToEndIT.home())
+                        .agents(3)
+                        .zipkin(false)
+                        .fixedPorts(false)
+                        .agentLabels(i -> Map.of("fleet", "shared", "zone", i == 1 ? "a" : "b"))
+                        .log(line -> System.out.println("[fleet] " + line))
+                        .build()
+                        .start();
+                EventWatcher events = new EventWatcher(
+                        stack.kafkaBootstrapServers(), o -> System.out.println("[fleet] " + LoopDriver.describe(o)))) {
+            String data = stack.url("data-service");
+            String deployment = stack.url("deployment-service");
+            List<String> agents = stack.agentUrls();
+
+            // policies: team A on the whole shared fleet, team B only on zone b; the CNNs on the whole fleet
+            policy(deployment, "team-a-*", Map.of("fleet", "shared"), 0.0);
+            policy(deployment, "team-b-*", Map.of("zone", "b"), 0.0);
+            policy(deployment, "motion", Map.of("fleet", "shared"), 0.6);
+            policy(deployment, "strokes", Map.of("fleet", "shared"), 0.6);
+
+            // the loop's own CNNs: time series [4 x 10] and images [1 x 8 x 8], trained while the teams upload
+            dataset(data, "motion", "timeseries", List.of(4, 10), MOTION, FleetEndToEndIT::motionSample);
+            dataset(data, "strokes", "image", List.of(1, 8, 8), STROKES, FleetEndToEndIT::strokeSample);
+            // the snapshot the uploads are validated on (no policy: its own trained model is deployed nowhere)
+            dataset(
+                    data,
+                    "sensors",
+                    "features",
+                    List.of(SensorSimulator.FEATURES.size()),
+                    SensorSimulator.LABELS,
+                    new SensorSampler());
+
+            // team A: a classifier on every device; team B: a stateful model (state + int64 inputs) on zone b
+            upload(stack, TEAM_A, FleetModels.classifier(8, 4, 1));
+            completed(events, TEAM_A, 3);
+            upload(stack, TEAM_B, FleetModels.stateful(8, 4, 4, 2));
+            Deployed teamB = completed(events, TEAM_B, 2);
+            assertEquals(
+                    List.of("edge-002", "edge-003"),
+                    teamB.getDeviceIdsList().stream().sorted().toList());
+            for (int i = 0; i < 3; i++) {
+                assertTrue(ready(agents.get(i), TEAM_A), agents.get(i) + " serves " + TEAM_A);
+                assertEquals(i > 0, ready(agents.get(i), TEAM_B), agents.get(i) + " serves " + TEAM_B);
+            }
+
+            // team B's model answers with all three inputs, and with its state left at its default
+            JsonNode full = infer(
+                    agents.get(1),
+                    TEAM_B,
+                    List.of(
+                            tensor("features", "FP32", List.of(1, 8), List.of(.5, .5, .5, .5, .5, .5, .5, .5)),
+                            tensor("state", "FP32", List.of(1, 4), List.of(0.1, -0.2, 0.3, 0.0)),
+                            tensor("mode", "INT64", List.of(1, 1), List.of(1))));
+            assertEquals(2, full.path("outputs").size(), "two outputs: " + full);
+            JsonNode partial = infer(
+                    agents.get(2),
+                    TEAM_B,
+                    List.of(
+                            tensor("features", "FP32", List.of(1, 8), List.of(0, 0, 0, 0, 0, 0, 0, 0)),
+                            tensor("mode", "INT64", List.of(1, 1), List.of(0))));
+            assertEquals(TEAM_B, partial.path("model_name").asText());
+
+            // rolling team B back never disturbs team A: requests to A keep succeeding on every device
+            AtomicBoolean probing = new AtomicBoolean(true);
+            AtomicInteger failures = new AtomicInteger();
+            AtomicInteger served = new AtomicInteger();
+            Thread prober = new Thread(() -> {
+                Random r = new Random(5);
+                while (probing.get()) {
+                    String agent = agents.get(r.nextInt(agents.size()));
+                    Json.Reply reply = Json.post(
+                            agent + "/v2/models/" + TEAM_A + "/infer",
+                            Map.of("inputs", List.of(tensor("features", "FP32", List.of(1, 8), randomRow(r, 8)))));
+                    (reply.status() == 200 ? served : failures).incrementAndGet();
+                }
+            });
+            prober.start();
+            Json.post(deployment + "/rollouts/" + teamB.getRolloutId() + "/rollback", Map.of())
+                    .expect(200);
+            events.await(
+                    Deployed.class,
+                    e -> e.getModelName().equals(TEAM_B) && e.getPhase().equals("rolled-back"),
+                    STAGE,
+                    "rolled-back " + TEAM_B);
+            await("zone b unloads " + TEAM_B, () -> !ready(agents.get(1), TEAM_B) && !ready(agents.get(2), TEAM_B));
+            probing.set(false);
+            prober.join();
+            assertEquals(0, failures.get(), "requests to " + TEAM_A + " failed during the rollback of " + TEAM_B);
+            assertTrue(served.get() > 0, "the prober served nothing");
+            for (String agent : agents) {
+                assertTrue(ready(agent, TEAM_A), agent + " still serves " + TEAM_A);
+            }
+
+            // twins match what the agents serve; the registry history never shows the unloaded model as active
+            for (String device : stack.deviceIds()) {
+                Map<String, String> models = twinStates(deployment, device);
+                assertEquals("ACTIVE", models.get(TEAM_A), device + " twin: " + models);
+                if (!device.equals("edge-001")) {
+                    assertNotEquals("ACTIVE", models.get(TEAM_B), device + " twin: " + models);
+                }
+            }
+            assertTrue(
+                    historyPhases(stack, TEAM_B).contains("rolled-back"),
+                    "history of " + TEAM_B + ": " + historyPhases(stack, TEAM_B));
+            assertTrue(
+                    !historyPhases(stack, TEAM_A).contains("rolled-back"),
+                    "history of " + TEAM_A + ": " + historyPhases(stack, TEAM_A));
+
+            // the loop's 1D-CNN and 2D-CNN reach every agent and answer over KServe v2 REST and gRPC
+            completed(events, "motion", 3);
+            completed(events, "strokes", 3);
+            Random r = new Random(11);
+            for (int k = 0; k < MOTION.size(); k++) {
+                float[] x = motionSample(r, k);
+                assertEquals(MOTION.get(k), predicted(agents.get(0), "motion", List.of(1, 4, 10), x));
+                assertEquals(
+                        MOTION.get(k), predictedGrpc(stack.agentGrpcPorts().get(2), "motion", List.of(1, 4, 10), x));
+            }
+            for (int k = 0; k < STROKES.size(); k++) {
+                float[] x = strokeSample(r, k);
+                assertEquals(STROKES.get(k), predicted(agents.get(1), "strokes", List.of(1, 1, 8, 8), x));
+                assertEquals(
+                        STROKES.get(k),
+                        predictedGrpc(stack.agentGrpcPorts().get(0), "strokes", List.of(1, 1, 8, 8), x));
+            }
+        }
+    }
+
+    // ---- the stack's APIs ----
+
+    private static void policy(String deployment, String name, Map<String, String> selector, double minAccuracy) {
+        Map<String, Object> rollout = new LinkedHashMap<>();
+        rollout.put("canaryPercent", 100);
+        rollout.put("soakTimeMs", 1000);
+        Map<String, Object> policy = new LinkedHashMap<>();
+        policy.put("selector", selector);
+        policy.put("autoRollout", true);
+        policy.put("rollout", rollout);
+        policy.put("promotion", Map.of("minAccuracy", minAccuracy, "maxAccuracyDrop", 0.05));
+        Json.put(deployment + "/policies/" + URLEncoder.encode(name, StandardCharsets.UTF_8), policy)
+                .expect(200, 201);
+    }
+
+    /** A sample generator: class index -> one flat sample. */
+    interface Sampler {
+        float[] sample(Random r, int label);
+    }
+
+    /** Creates a dataset, ingests labelled samples and cuts a snapshot (which starts a training run). */
+    private static void dataset(
+            String data, String name, String kind, List<Integer> shape, List<String> labels, Sampler sampler) {
+        int features = shape.stream().reduce(1, (a, b) -> a * b);
+        List<String> featureNames =
+                kind.equals("features") ? new ArrayList<>(SensorSimulator.FEATURES) : new ArrayList<>();
+        for (int i = 0; featureNames.size() < features; i++) {
+            featureNames.add("x" + i);
+        }
+        Json.put(
+                        data + "/datasets/" + name,
+                        Map.of("featureNames", featureNames, "labels", labels, "dataKind", kind, "sampleShape", shape))
+                .expect(200, 201);
+        Random r = new Random(name.hashCode());
+        List<Map<String, Object>> batch = new ArrayList<>();
+        for (int i = 0; i < 360; i++) {
+            int label = i % labels.size();
+            batch.add(Map.of("features", sampler.sample(r, label), "label", labels.get(label), "source", "fleet-it"));
+        }
+        Json.post(data + "/datasets/" + name + "/samples", Map.of("samples", batch))
+                .expect(200, 201);
+        Json.post(
+                        data + "/datasets/" + name + "/snapshots",
+                        Map.of("trigger", "manual", "trainingSpec", Map.of("maxEpochs", 12)))
+                .expect(201);
+    }
+
+    private static void upload(LocalStack stack, String model, byte[] onnx) {
+        Json.Reply reply = Json.postBytes(
+                stack.url("compiler-service") + "/models?name=" + model + "&dataset=sensors&datasetVersion=1", onnx);
+        if (reply.status() != 201) {
+            throw new AssertionError("upload of " + model + " answered " + reply.status() + ": " + reply.body());
+        }
+    }
+
+    private static Deployed completed(EventWatcher events, String model, int devices) throws InterruptedException {
+        Deployed d = events.await(
+                Deployed.class,
+                e -> e.getModelName().equals(model) && e.getPhase().equals("completed"),
+                STAGE,
+                "completed rollout of " + model);
+        assertEquals(devices, d.getDevicesActive(), model + " completed on " + d.getDeviceIdsList());
+        return d;
+    }
+
+    private static boolean ready(String agent, String model) {
+        return Json.get(agent + "/v2/models/" + model + "/ready").status() == 200;
+    }
+
+    private static Map<String, Object> tensor(String name, String datatype, List<Integer> shape, List<?> data) {
+        return Map.of("name", name, "datatype", datatype, "shape", shape, "data", data);
+    }
+
+    private static JsonNode infer(String agent, String model, List<Map<String, Object>> inputs) {
+        return Json.post(agent + "/v2/models/" + model + "/infer", Map.of("inputs", inputs))
+                .expect(200)
+                .body();
+    }
+
+    /** The class the agent predicts over KServe v2 REST: argmax of the first output, mapped to the dataset labels. */
+    private static String predicted(String agent, String model, List<Integer> shape, float[] x) {
+        JsonNode meta = Json.get(agent + "/v2/models/" + model).expect(200).body();
+        String input = meta.path("inputs").path(0).path("name").asText();
+        JsonNode out = infer(agent, model, List.of(tensor(input, "FP32", shape, boxed(x))));
+        JsonNode scores = out.path("outputs").path(0).path("data");
+        int best = 0;
+        for (int i = 1; i < scores.size(); i++) {
+            if (scores.path(i).asDouble() > scores.path(best).asDouble()) {
+                best = i;
+            }
+        }
+        return labelsOf(model).get(best);
+    }
+
+    /** The same over the KServe v2 gRPC API (raw little-endian contents). */
+    private static String predictedGrpc(int port, String model, List<Integer> shape, float[] x) throws Exception {
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port)
+                .usePlaintext()
+                .build();
+        try {
+            var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+            var meta = stub.modelMetadata(io.edgeloop.proto.inference.ModelMetadataRequest.newBuilder()
+                    .setName(model)
+                    .build());
+            ModelInferRequest.InferInputTensor.Builder in = ModelInferRequest.InferInputTensor.newBuilder()
+                    .setName(meta.getInputs(0).getName())
+                    .setDatatype("FP32");
+            shape.forEach(d -> in.addShape(d));
+            io.edgeloop.proto.inference.InferTensorContents.Builder contents =
+                    io.edgeloop.proto.inference.InferTensorContents.newBuilder();
+            for (float v : x) {
+                contents.addFp32Contents(v);
+            }
+            ModelInferResponse r = stub.modelInfer(ModelInferRequest.newBuilder()
+                    .setModelName(model)
+                    .addInputs(in.setContents(contents))
+                    .build());
+            List<Float> scores = r.getOutputs(0).getContents().getFp32ContentsList();
+            int best = 0;
+            for (int i = 1; i < scores.size(); i++) {
+                if (scores.get(i) > scores.get(best)) {
+                    best = i;
+                }
+            }
+            return labelsOf(model).get(best);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** What the twin says each model is doing on the device: model name -> reported state. */
+    private static Map<String, String> twinStates(String deployment, String device) {
+        JsonNode twin = Json.get(deployment + "/devices/" + device).expect(200).body();
+        Map<String, String> out = new LinkedHashMap<>();
+        for (JsonNode m : twin.path("models")) {
+            out.put(
+                    m.path("modelName").asText(),
+                    m.path("reported").path("state").asText());
+        }
+        return out;
+    }
+
+    /** Phases of the model's deployment history entries in the registry. */
+    private static List<String> historyPhases(LocalStack stack, String model) {
+        JsonNode h = Json.get(stack.url("registry-service") + "/models/" + model + "/history?limit=500")
+                .expect(200)
+                .body();
+        List<String> phases = new ArrayList<>();
+        h.forEach(e -> {
+            if (e.hasNonNull("phase")) {
+                phases.add(e.path("phase").asText());
+            }
+        });
+        return phases;
+    }
+
+    private static List<String> labelsOf(String model) {
+        return model.equals("motion") ? MOTION : STROKES;
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + STAGE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    // ---- data ----
+
+    /** A [4 x 10] recording: every channel rises, falls or stays flat over time, with noise. */
+    static float[] motionSample(Random r, int label) {
+        float slope = label == 0 ? 1f : label == 1 ? -1f : 0f;
+        float[] x = new float[40];
+        for (int c = 0; c < 4; c++) {
+            for (int t = 0; t < 10; t++) {
+                x[c * 10 + t] = slope * t / 10f * (1 + c * 0.25f) + (float) r.nextGaussian() * 0.08f;
+            }
+        }
+        return x;
+    }
+
+    /** An [1 x 8 x 8] image with one horizontal or vertical stroke, with noise. */
+    static float[] strokeSample(Random r, int label) {
+        float[] x = new float[64];
+        int line = 1 + r.nextInt(6);
+        for (int i = 0; i < 8; i++) {
+            int idx = label == 0 ? line * 8 + i : i * 8 + line;
+            x[idx] = 1f;
+        }
+        for (int i = 0; i < 64; i++) {
+            x[i] += (float) r.nextGaussian() * 0.05f;
+        }
+        return x;
+    }
+
+    private static List<Double> boxed(float[] x) {
+        List<Double> out = new ArrayList<>(x.length);
+        for (float v : x) {
+            out.add((double) v);
+        }
+        return out;
+    }
+
+    private static List<Double> randomRow(Random r, int n) {
+        List<Double> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(r.nextGaussian());
+        }
+        return out;
+    }
+
+    /** Labelled readings of the demo's vibration sensor (the upload snapshot's data). */
+    private static final class SensorSampler implements Sampler {
+        private final SensorSimulator sim = new SensorSimulator(7);
+
+        @Override
+        public float[] sample(Random r, int label) {
+            return sim.next(label).features();
+        }
+    }
+}
