@@ -15,8 +15,6 @@ import io.edgeloop.common.Topics;
 import io.edgeloop.compiler.domain.ValidationSet;
 import io.edgeloop.compiler.persistence.Compilation;
 import io.edgeloop.compiler.testing.FakeArtifactService;
-import io.edgeloop.compiler.testing.FakeDatasetService;
-import io.edgeloop.compiler.testing.FakeModelRegistry;
 import io.edgeloop.compiler.testing.TestModels;
 import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
@@ -28,15 +26,10 @@ import io.edgeloop.proto.events.v1.ModelOptimized;
 import io.edgeloop.proto.events.v1.ModelTrained;
 import io.edgeloop.proto.events.v1.VariantSummary;
 import io.edgeloop.proto.registry.v1.AddVariantRequest;
-import io.edgeloop.proto.registry.v1.Lineage;
-import io.edgeloop.proto.registry.v1.ModelVersion;
-import io.edgeloop.testsupport.SensorSamples;
-import io.quarkus.grpc.GrpcService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +48,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,67 +57,18 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-class CompilerServiceTest {
-    static final TestModels.Linear LINEAR = TestModels.fit(11, 2000);
-    static final Duration WAIT = Duration.ofSeconds(60);
-
-    @Inject
-    @GrpcService
-    FakeArtifactService artifacts;
-
-    @Inject
-    @GrpcService
-    FakeModelRegistry registry;
-
-    @Inject
-    @GrpcService
-    FakeDatasetService datasets;
-
-    @Inject
-    io.edgeloop.compiler.config.CompilerConfig config;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
+class CompilerServiceTest extends CompilerTestBase {
     /** A registered version of {@code model} (trained on snapshot {@code model@v1}) with its float artifact. */
     record Setup(String model, String sha, List<Sample> validation) {}
 
     /** Puts snapshot {@code dataset@v1} (80 % validation, 20 % train) into the data service double. */
     List<Sample> snapshot(String dataset) {
-        SensorSimulator sim = new SensorSimulator(dataset.hashCode());
-        List<Sample> all = new ArrayList<>();
-        List<Sample> validation = new ArrayList<>();
-        for (int i = 0; i < 500; i++) {
-            var r = sim.next();
-            Split split = i % 5 == 0 ? Split.TRAIN : Split.VALIDATION;
-            Sample s = SensorSamples.sample(String.format("s%04d", i), r, split);
-            all.add(s);
-            if (split == Split.VALIDATION) {
-                validation.add(s);
-            }
-        }
-        datasets.put(dataset, 1, SensorSimulator.LABELS, all);
-        return validation;
+        return snapshot(dataset, false, Split.VALIDATION);
     }
 
     Setup setUp(String model, byte[] onnx) {
-        String sha = artifacts.put(onnx, "application/onnx");
         List<Sample> validation = snapshot(model);
-        registry.register(ModelVersion.newBuilder()
-                .setModelName(model)
-                .setVersion(1)
-                .setArtifactSha256(sha)
-                .setSizeBytes(onnx.length)
-                .setLineage(Lineage.newBuilder()
-                        .setDatasetName(model)
-                        .setDatasetVersion(1)
-                        .setSnapshotId(model + "@v1")
-                        .setTrainingRunId("run-1")
-                        .setCorrelationId("corr-" + model))
-                .addAllClassLabels(SensorSimulator.LABELS)
-                .setFeatureCount(TestModels.FEATURES)
-                .setArchitecture("linear")
-                .build());
+        String sha = registerVersion(model, 1, onnx, "corr-" + model, "run-1");
         return new Setup(model, sha, validation);
     }
 
@@ -157,27 +100,13 @@ class CompilerServiceTest {
         }
     }
 
-    /** The first ModelOptimized on the topic that matches {@code match}. */
-    ModelOptimized awaitOptimized(Predicate<ModelOptimized> match) throws Exception {
-        Predicate<ConsumerRecord<String, byte[]>> matching = r -> match.test(parse(r));
-        ConsumerRecord<String, byte[]> r =
-                KafkaTestResource.broker()
-                        .read(Topics.MODEL_OPTIMIZED, read -> read.stream().anyMatch(matching), WAIT)
-                        .stream()
-                        .filter(matching)
-                        .findFirst()
-                        .orElseThrow(() -> new AssertionError("no matching ModelOptimized within " + WAIT));
+    /** The first ModelOptimized on the topic that matches {@code match}, keyed by its model name. */
+    @Override
+    ModelOptimized awaitOptimized(Predicate<ModelOptimized> match) {
+        ConsumerRecord<String, byte[]> r = awaitOptimizedRecord(match);
         ModelOptimized e = parse(r);
         assertEquals(e.getModelName(), r.key());
         return e;
-    }
-
-    private static ModelOptimized parse(ConsumerRecord<String, byte[]> r) {
-        try {
-            return ModelOptimized.parseFrom(r.value());
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new AssertionError("undecodable record on " + r.topic(), e);
-        }
     }
 
     static <T> T await(String what, Supplier<Optional<T>> probe) throws InterruptedException {

@@ -11,11 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
 import io.edgeloop.common.SensorSimulator;
-import io.edgeloop.common.Topics;
 import io.edgeloop.compiler.domain.CompilationService;
-import io.edgeloop.compiler.testing.FakeArtifactService;
-import io.edgeloop.compiler.testing.FakeDatasetService;
-import io.edgeloop.compiler.testing.FakeModelRegistry;
 import io.edgeloop.compiler.testing.TestGraphs;
 import io.edgeloop.compiler.testing.TestModels;
 import io.edgeloop.embedded.quarkus.KafkaTestResource;
@@ -26,22 +22,12 @@ import io.edgeloop.proto.events.v1.ModelOptimized;
 import io.edgeloop.proto.events.v1.PromotionEvidence;
 import io.edgeloop.proto.events.v1.VariantSummary;
 import io.edgeloop.proto.model.v1.ModelSignature;
-import io.edgeloop.proto.registry.v1.Lineage;
-import io.edgeloop.proto.registry.v1.ModelVersion;
 import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
-import io.edgeloop.testsupport.SensorSamples;
-import io.quarkus.grpc.GrpcService;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import jakarta.inject.Inject;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,65 +37,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-class UploadsAndPromotionTest {
-    static final TestModels.Linear LINEAR = TestModels.fit(11, 2000);
-    static final Duration WAIT = Duration.ofSeconds(60);
-
-    @Inject
-    @GrpcService
-    FakeArtifactService artifacts;
-
-    @Inject
-    @GrpcService
-    FakeModelRegistry registry;
-
-    @Inject
-    @GrpcService
-    FakeDatasetService datasets;
-
-    @Inject
-    io.edgeloop.compiler.config.CompilerConfig config;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    /** Puts {@code dataset@v1}: 500 samples, 20 % TRAIN, 20 % TEST when {@code withTest}, the rest VALIDATION. */
-    List<Sample> snapshot(String dataset, boolean withTest, Split wanted) {
-        SensorSimulator sim = new SensorSimulator(dataset.hashCode());
-        List<Sample> all = new ArrayList<>();
-        List<Sample> selected = new ArrayList<>();
-        for (int i = 0; i < 500; i++) {
-            var r = sim.next();
-            Split split = i % 5 == 0 ? Split.TRAIN : withTest && i % 5 == 1 ? Split.TEST : Split.VALIDATION;
-            Sample s = SensorSamples.sample(String.format("s%04d", i), r, split);
-            all.add(s);
-            if (split == wanted) {
-                selected.add(s);
-            }
-        }
-        datasets.put(dataset, 1, SensorSimulator.LABELS, all);
-        return selected;
-    }
-
-    ModelOptimized awaitOptimized(Predicate<ModelOptimized> match) {
-        Predicate<ConsumerRecord<String, byte[]>> matching = r -> match.test(parse(r));
-        return KafkaTestResource.broker()
-                .read(Topics.MODEL_OPTIMIZED, read -> read.stream().anyMatch(matching), WAIT)
-                .stream()
-                .filter(matching)
-                .findFirst()
-                .map(UploadsAndPromotionTest::parse)
-                .orElseThrow(() -> new AssertionError("no matching ModelOptimized within " + WAIT));
-    }
-
-    private static ModelOptimized parse(ConsumerRecord<String, byte[]> r) {
-        try {
-            return ModelOptimized.parseFrom(r.value());
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new AssertionError("undecodable record on " + r.topic(), e);
-        }
-    }
-
+class UploadsAndPromotionTest extends CompilerTestBase {
     static VariantSummary variant(ModelOptimized e, String target) {
         return e.getVariantsList().stream()
                 .filter(v -> v.getTarget().equals(target))
@@ -258,21 +186,7 @@ class UploadsAndPromotionTest {
 
     /** Registers version {@code version} of {@code model} trained on {@code model@v1}. */
     void register(String model, int version, byte[] onnx) {
-        String sha = artifacts.put(onnx, "application/onnx");
-        registry.register(ModelVersion.newBuilder()
-                .setModelName(model)
-                .setVersion(version)
-                .setArtifactSha256(sha)
-                .setSizeBytes(onnx.length)
-                .setLineage(Lineage.newBuilder()
-                        .setDatasetName(model)
-                        .setDatasetVersion(1)
-                        .setSnapshotId(model + "@v1")
-                        .setCorrelationId("corr-" + model + "-" + version))
-                .addAllClassLabels(SensorSimulator.LABELS)
-                .setFeatureCount(TestModels.FEATURES)
-                .setArchitecture("linear")
-                .build());
+        registerVersion(model, version, onnx, "corr-" + model + "-" + version, "");
     }
 
     PromotionEvidence compile(String model, int version) {

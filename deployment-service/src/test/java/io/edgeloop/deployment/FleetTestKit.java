@@ -2,15 +2,12 @@ package io.edgeloop.deployment;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgeloop.common.Events;
 import io.edgeloop.common.Hashing;
 import io.edgeloop.proto.deployment.v1.Assignment;
 import io.edgeloop.proto.deployment.v1.DeviceCapabilities;
 import io.edgeloop.proto.deployment.v1.DeviceModelState;
 import io.edgeloop.proto.deployment.v1.DeviceServiceGrpc;
-import io.edgeloop.proto.deployment.v1.DeviceStateReport;
 import io.edgeloop.proto.deployment.v1.RegisterDeviceRequest;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.events.v1.DeviceEstimate;
@@ -26,6 +23,9 @@ import java.util.UUID;
 
 /** Devices, policies and events of the multi-model suites. */
 final class FleetTestKit {
+    /** Rollout keys of a policy that rolls out in one wave without soak and passes without telemetry. */
+    static final String ONE_WAVE = "{\"canaryPercent\":100,\"soakTimeMs\":0,\"onNoTelemetry\":\"pass\"}";
+
     private final Channel channel;
 
     FleetTestKit(Channel channel) {
@@ -59,15 +59,7 @@ final class FleetTestKit {
     }
 
     void report(String device, Assignment a, DeviceModelState s) {
-        assertTrue(stub().reportState(DeviceStateReport.newBuilder()
-                        .setDeviceId(device)
-                        .setDeploymentId(a.getDeploymentId())
-                        .setState(s)
-                        .setModelName(a.getModelName())
-                        .setModelVersion(a.getModelVersion())
-                        .setVariantId(a.getVariantId())
-                        .build())
-                .getAccepted());
+        RolloutTestSupport.report(stub(), device, a, s);
     }
 
     /** PUTs a one-wave policy for {@code name} (200 expected). */
@@ -91,14 +83,7 @@ final class FleetTestKit {
     /** One cpu-fp32 variant (recommended; opset 17, FP32 in and out, ~1 MB RAM) with class labels and, when given, promotion evidence. */
     static ModelOptimized event(String model, int version, PromotionEvidence promotion) {
         byte[] bytes = (model + version + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
-        ModelOptimized.Builder b = ModelOptimized.newBuilder()
-                .setMeta(Events.newMeta(
-                        "compiler-service",
-                        UUID.randomUUID().toString(),
-                        UUID.randomUUID().toString()))
-                .setModelName(model)
-                .setModelVersion(version)
-                .setSnapshotId(model + "@v" + version)
+        ModelOptimized.Builder b = RolloutTestSupport.optimized(model, version)
                 .addVariants(VariantSummary.newBuilder()
                         .setVariantId(model + "-v" + version + "-cpu-fp32")
                         .setTarget("cpu-fp32")

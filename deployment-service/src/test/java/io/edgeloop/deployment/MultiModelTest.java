@@ -1,5 +1,6 @@
 package io.edgeloop.deployment;
 
+import static io.edgeloop.deployment.FleetTestKit.ONE_WAVE;
 import static io.edgeloop.deployment.FleetTestKit.awaitDeployed;
 import static io.edgeloop.deployment.FleetTestKit.event;
 import static io.edgeloop.deployment.FleetTestKit.policy;
@@ -38,8 +39,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 class MultiModelTest {
-    private static final String ONE_WAVE = "{\"canaryPercent\":100,\"soakTimeMs\":0,\"onNoTelemetry\":\"pass\"}";
-
     @GrpcClient("devices")
     Channel channel;
 

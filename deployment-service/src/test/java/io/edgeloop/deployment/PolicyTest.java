@@ -1,5 +1,6 @@
 package io.edgeloop.deployment;
 
+import static io.edgeloop.deployment.FleetTestKit.ONE_WAVE;
 import static io.edgeloop.deployment.FleetTestKit.awaitDeployed;
 import static io.edgeloop.deployment.FleetTestKit.awaitRollout;
 import static io.edgeloop.deployment.FleetTestKit.event;
@@ -36,8 +37,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 class PolicyTest {
-    private static final String ONE_WAVE = "{\"canaryPercent\":100,\"soakTimeMs\":0,\"onNoTelemetry\":\"pass\"}";
-
     @GrpcClient("devices")
     Channel channel;
 

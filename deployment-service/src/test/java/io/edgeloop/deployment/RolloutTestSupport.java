@@ -2,12 +2,16 @@ package io.edgeloop.deployment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.edgeloop.common.Events;
 import io.edgeloop.common.Topics;
 import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.proto.deployment.v1.Assignment;
+import io.edgeloop.proto.deployment.v1.DeviceModelState;
 import io.edgeloop.proto.deployment.v1.DeviceServiceGrpc;
+import io.edgeloop.proto.deployment.v1.DeviceStateReport;
 import io.edgeloop.proto.deployment.v1.WatchAssignmentsRequest;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.events.v1.ModelOptimized;
@@ -16,6 +20,7 @@ import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -42,6 +47,20 @@ final class RolloutTestSupport {
         return DeviceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
     }
 
+    /** Reports that {@code device} is in state {@code s} for assignment {@code a} (accepted expected). */
+    static void report(
+            DeviceServiceGrpc.DeviceServiceBlockingStub stub, String device, Assignment a, DeviceModelState s) {
+        assertTrue(stub.reportState(DeviceStateReport.newBuilder()
+                        .setDeviceId(device)
+                        .setDeploymentId(a.getDeploymentId())
+                        .setState(s)
+                        .setModelName(a.getModelName())
+                        .setModelVersion(a.getModelVersion())
+                        .setVariantId(a.getVariantId())
+                        .build())
+                .getAccepted());
+    }
+
     /**
      * Waits until {@code condition} holds (polled every 50 ms, at most {@link #WAIT_S} s): a condition, not a fixed
      * sleep.
@@ -54,6 +73,18 @@ final class RolloutTestSupport {
             }
             Thread.sleep(50);
         }
+    }
+
+    /** A ModelOptimized of {@code model} v{@code version} from snapshot {@code model@v<version>}, without variants. */
+    static ModelOptimized.Builder optimized(String model, int version) {
+        return ModelOptimized.newBuilder()
+                .setMeta(Events.newMeta(
+                        "compiler-service",
+                        UUID.randomUUID().toString(),
+                        UUID.randomUUID().toString()))
+                .setModelName(model)
+                .setModelVersion(version)
+                .setSnapshotId(model + "@v" + version);
     }
 
     /** Publishes {@code event} keyed by its model name, as compiler-service does. */

@@ -11,7 +11,6 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgeloop.common.Events;
 import io.edgeloop.common.Hashing;
 import io.edgeloop.deployment.RolloutTestSupport.Watch;
 import io.edgeloop.deployment.gate.GateRequest;
@@ -423,28 +422,12 @@ class StagedRolloutTest {
     }
 
     private void report(String device, Assignment a, DeviceModelState s) {
-        assertTrue(blocking()
-                .reportState(DeviceStateReport.newBuilder()
-                        .setDeviceId(device)
-                        .setDeploymentId(a.getDeploymentId())
-                        .setState(s)
-                        .setModelName(a.getModelName())
-                        .setModelVersion(a.getModelVersion())
-                        .setVariantId(a.getVariantId())
-                        .build())
-                .getAccepted());
+        RolloutTestSupport.report(blocking(), device, a, s);
     }
 
     /** cpu-fp32 (recommended), edge-arm64-int8 and mcu-int8 variants, with device estimates. */
     private static ModelOptimized event(String model, int version) {
-        return ModelOptimized.newBuilder()
-                .setMeta(Events.newMeta(
-                        "compiler-service",
-                        UUID.randomUUID().toString(),
-                        UUID.randomUUID().toString()))
-                .setModelName(model)
-                .setModelVersion(version)
-                .setSnapshotId(model + "@v" + version)
+        return RolloutTestSupport.optimized(model, version)
                 .addVariants(summary(model, version, "cpu-fp32", "onnx", 40_000_000L))
                 .addVariants(summary(model, version, "edge-arm64-int8", "ort", 12_000_000L))
                 .addVariants(summary(model, version, "mcu-int8", "ort", 2_000_000L))

@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import io.edgeloop.common.Hashing;
 import io.edgeloop.proto.registry.v1.ArtifactRef;
 import io.edgeloop.proto.registry.v1.ArtifactServiceGrpc;
+import io.edgeloop.proto.registry.v1.ModelRegistryGrpc;
+import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
 import io.edgeloop.proto.registry.v1.UploadHeader;
 import io.edgeloop.proto.registry.v1.UploadRequest;
 import io.grpc.Channel;
@@ -11,11 +13,12 @@ import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-/** Helpers to make artifacts and push them through the gRPC upload. */
+/** Helpers to make artifacts, push them through the gRPC upload and register versions of them. */
 public final class TestArtifacts {
     private TestArtifacts() {}
 
@@ -38,6 +41,30 @@ public final class TestArtifacts {
     /** Uploads {@code data} honestly (correct header, 64 KiB chunks). */
     public static ArtifactRef upload(Channel channel, byte[] data) {
         return upload(channel, header(Hashing.sha256Hex(data), data.length), chunks(data, 64 * 1024));
+    }
+
+    /**
+     * Registers a new model named {@code prefix} and a random suffix with {@code n} versions of one uploaded artifact
+     * ({@code artifactSize} pseudo-random bytes).
+     *
+     * @return the model's name
+     */
+    public static String modelWithVersions(
+            Channel channel,
+            ModelRegistryGrpc.ModelRegistryBlockingStub registry,
+            String prefix,
+            int artifactSize,
+            int n) {
+        String model = prefix + UUID.randomUUID().toString().substring(0, 8);
+        String sha =
+                upload(channel, randomBytes(artifactSize, model.hashCode())).getSha256();
+        for (int i = 0; i < n; i++) {
+            registry.registerVersion(RegisterVersionRequest.newBuilder()
+                    .setModelName(model)
+                    .setArtifactSha256(sha)
+                    .build());
+        }
+        return model;
     }
 
     /** A header with media type {@code application/onnx}. */

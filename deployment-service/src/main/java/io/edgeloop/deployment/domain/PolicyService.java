@@ -3,10 +3,10 @@ package io.edgeloop.deployment.domain;
 import io.edgeloop.deployment.config.DeploymentConfig;
 import io.edgeloop.deployment.domain.InvalidPolicyException.FieldProblem;
 import io.edgeloop.deployment.persistence.PolicyEntity;
+import io.edgeloop.deployment.persistence.RolloutSettingsColumns;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -102,19 +102,21 @@ public class PolicyService {
         PolicySpec.Rollout r = spec.rollout() == null
                 ? new PolicySpec.Rollout(null, null, null, null, null, null, null, null, null, null)
                 : spec.rollout();
-        e.canaryPercent = r.canaryPercent();
-        e.wavePercents = r.wavePercents() == null
+        RolloutSettingsColumns c = new RolloutSettingsColumns();
+        c.canaryPercent = r.canaryPercent();
+        c.wavePercents = r.wavePercents() == null
                 ? null
                 : String.join(
                         ",", r.wavePercents().stream().map(String::valueOf).toList());
-        e.soakMs = r.soakTimeMs();
-        e.maxErrorRate = r.maxErrorRate();
-        e.maxLatencyP99Us = r.maxLatencyP99Us();
-        e.maxPredictionShift = r.maxPredictionShift();
-        e.minInferences = r.minInferences();
-        e.activationTimeoutMs = r.activationTimeoutMs();
-        e.gateTimeoutMs = r.gateTimeoutMs();
-        e.onNoTelemetry = r.onNoTelemetry();
+        c.soakMs = r.soakTimeMs();
+        c.maxErrorRate = r.maxErrorRate();
+        c.maxLatencyP99Us = r.maxLatencyP99Us();
+        c.maxPredictionShift = r.maxPredictionShift();
+        c.minInferences = r.minInferences();
+        c.activationTimeoutMs = r.activationTimeoutMs();
+        c.gateTimeoutMs = r.gateTimeoutMs();
+        c.onNoTelemetry = r.onNoTelemetry();
+        e.rollout = c;
         e.minAccuracy = spec.promotion() == null ? null : spec.promotion().minAccuracy();
         e.maxAccuracyDrop = spec.promotion() == null ? null : spec.promotion().maxAccuracyDrop();
         Policy p = toPolicy(e);
@@ -145,20 +147,9 @@ public class PolicyService {
     }
 
     private Policy toPolicy(PolicyEntity e) {
-        DeploymentConfig.Rollout d = config.rollout();
-        RolloutSettings s = new RolloutSettings(
-                e.canaryPercent == null ? d.canaryPercent() : e.canaryPercent,
-                RolloutSettings.withFinalWave(
-                        e.wavePercents == null ? d.wavePercents() : RolloutSettings.parseWavePercents(e.wavePercents)),
-                e.soakMs == null ? d.soakTime() : Duration.ofMillis(e.soakMs),
-                e.maxErrorRate == null ? d.maxErrorRate() : e.maxErrorRate,
-                e.maxLatencyP99Us == null ? d.maxLatencyP99Us() : e.maxLatencyP99Us,
-                e.maxPredictionShift == null ? d.maxPredictionShift() : e.maxPredictionShift,
-                e.minInferences == null ? d.minInferences() : e.minInferences,
-                e.activationTimeoutMs == null ? d.activationTimeout() : Duration.ofMillis(e.activationTimeoutMs),
-                e.gateTimeoutMs == null ? d.gateTimeout() : Duration.ofMillis(e.gateTimeoutMs),
-                e.onNoTelemetry == null ? d.onNoTelemetry() : e.onNoTelemetry,
-                e.selector);
+        RolloutSettingsColumns stored = e.rollout == null ? new RolloutSettingsColumns() : e.rollout;
+        RolloutSettings s = stored.settings(RolloutSettings.defaults(config.rollout()), e.selector)
+                .withFinalWave();
         return new Policy(
                 e.name,
                 "rest",

@@ -219,12 +219,7 @@ public class RolloutService {
      */
     @Transactional
     public List<AssignmentPush> start(String rolloutId) {
-        fleetLock.lock();
-        DeploymentEntity d = find(rolloutId);
-        if (d.status != DeploymentStatus.HELD) {
-            throw new IllegalStateException(
-                    "rollout " + d.id + " is " + d.status + "; only a HELD rollout can be started");
-        }
+        DeploymentEntity d = lockIn(rolloutId, DeploymentStatus.HELD, "started");
         Policy policy = policies.resolve(d.modelName)
                 .orElseThrow(() -> new NoPolicyException("no deployment policy matches model '" + d.modelName
                         + "'; PUT /policies/" + d.modelName + " first"));
@@ -241,12 +236,7 @@ public class RolloutService {
      */
     @Transactional
     public void pause(String rolloutId) {
-        fleetLock.lock();
-        DeploymentEntity d = find(rolloutId);
-        if (d.status != DeploymentStatus.ROLLING_OUT) {
-            throw new IllegalStateException(
-                    "rollout " + d.id + " is " + d.status + "; only a ROLLING_OUT rollout can be paused");
-        }
+        DeploymentEntity d = lockIn(rolloutId, DeploymentStatus.ROLLING_OUT, "paused");
         d.status = DeploymentStatus.PAUSED;
         RolloutEvents.history(d, "paused", d.currentWave, "paused over REST", Instant.now());
     }
@@ -260,12 +250,7 @@ public class RolloutService {
      */
     @Transactional
     public List<AssignmentPush> resume(String rolloutId) {
-        fleetLock.lock();
-        DeploymentEntity d = find(rolloutId);
-        if (d.status != DeploymentStatus.PAUSED) {
-            throw new IllegalStateException(
-                    "rollout " + d.id + " is " + d.status + "; only a PAUSED rollout can be resumed");
-        }
+        DeploymentEntity d = lockIn(rolloutId, DeploymentStatus.PAUSED, "resumed");
         Instant now = Instant.now();
         d.status = DeploymentStatus.ROLLING_OUT;
         d.waveStartedAt = now;
@@ -328,6 +313,21 @@ public class RolloutService {
             }
         }
         return out;
+    }
+
+    /**
+     * Takes the fleet lock and the rollout, which must be in {@code required}.
+     *
+     * @throws IllegalStateException naming what only a rollout in {@code required} can be ({@code action})
+     */
+    private DeploymentEntity lockIn(String rolloutId, DeploymentStatus required, String action) {
+        fleetLock.lock();
+        DeploymentEntity d = find(rolloutId);
+        if (d.status != required) {
+            throw new IllegalStateException(
+                    "rollout " + d.id + " is " + d.status + "; only a " + required + " rollout can be " + action);
+        }
+        return d;
     }
 
     private static DeploymentEntity find(String id) {

@@ -52,18 +52,7 @@ public record RolloutSettings(
         DeploymentConfig.ModelRollout o = defaults.models().get(modelName);
         RolloutSettings s;
         if (o == null) {
-            s = new RolloutSettings(
-                    defaults.canaryPercent(),
-                    withFinalWave(defaults.wavePercents()),
-                    defaults.soakTime(),
-                    defaults.maxErrorRate(),
-                    defaults.maxLatencyP99Us(),
-                    defaults.maxPredictionShift(),
-                    defaults.minInferences(),
-                    defaults.activationTimeout(),
-                    defaults.gateTimeout(),
-                    defaults.onNoTelemetry(),
-                    defaults.selector());
+            s = defaults(defaults);
         } else {
             s = new RolloutSettings(
                     o.canaryPercent().orElse(defaults.canaryPercent()),
@@ -84,6 +73,38 @@ public record RolloutSettings(
                     + (o == null ? "" : " for model '" + modelName + "'") + ": " + String.join("; ", problems));
         }
         return s;
+    }
+
+    /** The {@code edgeloop.deployment.rollout.*} defaults, with a final 100% wave; not validated. */
+    public static RolloutSettings defaults(DeploymentConfig.Rollout defaults) {
+        return new RolloutSettings(
+                defaults.canaryPercent(),
+                withFinalWave(defaults.wavePercents()),
+                defaults.soakTime(),
+                defaults.maxErrorRate(),
+                defaults.maxLatencyP99Us(),
+                defaults.maxPredictionShift(),
+                defaults.minInferences(),
+                defaults.activationTimeout(),
+                defaults.gateTimeout(),
+                defaults.onNoTelemetry(),
+                defaults.selector());
+    }
+
+    /** These settings with 100 appended to the wave percents when missing. */
+    public RolloutSettings withFinalWave() {
+        return new RolloutSettings(
+                canaryPercent,
+                withFinalWave(wavePercents),
+                soakTime,
+                maxErrorRate,
+                maxLatencyP99Us,
+                maxPredictionShift,
+                minInferences,
+                activationTimeout,
+                gateTimeout,
+                onNoTelemetry,
+                selector);
     }
 
     /** Every invalid setting, empty when valid. */

@@ -25,32 +25,4 @@ public record VariantOption(
         boolean recommended,
         String signature,
         String signingKeyId,
-        ModelSignature signatureSpec) {
-    /** A variant without a ModelSignature. */
-    public VariantOption(
-            String variantId,
-            String target,
-            String format,
-            String artifactSha256,
-            long sizeBytes,
-            long ramBytes,
-            long flashBytes,
-            double accuracy,
-            boolean recommended,
-            String signature,
-            String signingKeyId) {
-        this(
-                variantId,
-                target,
-                format,
-                artifactSha256,
-                sizeBytes,
-                ramBytes,
-                flashBytes,
-                accuracy,
-                recommended,
-                signature,
-                signingKeyId,
-                null);
-    }
-}
+        ModelSignature signatureSpec) {}

@@ -5,6 +5,7 @@ import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -32,6 +33,20 @@ import java.util.Map;
             @Index(name = "deployment_status_idx", columnList = "status")
         })
 public class DeploymentEntity extends PanacheEntityBase {
+    /** What a column left null by a row written before staged rollouts reads as. */
+    private static final RolloutSettings BEFORE_STAGED_ROLLOUTS = new RolloutSettings(
+            100,
+            RolloutSettings.parseWavePercents(null),
+            Duration.ZERO,
+            1,
+            Double.MAX_VALUE,
+            1,
+            0,
+            Duration.ofMillis(300_000),
+            Duration.ofMillis(120_000),
+            RolloutSettings.NO_TELEMETRY_FAIL,
+            Map.of());
+
     @Id
     public String id;
 
@@ -106,36 +121,9 @@ public class DeploymentEntity extends PanacheEntityBase {
     @Column(name = "status_reason", length = 4000)
     public String statusReason;
 
-    @Column(name = "canary_percent")
-    public Integer canaryPercent;
-
-    @Column(name = "wave_percents")
-    public String wavePercents;
-
-    @Column(name = "soak_ms")
-    public Long soakMs;
-
-    @Column(name = "max_error_rate")
-    public Double maxErrorRate;
-
-    @Column(name = "max_latency_p99_us")
-    public Double maxLatencyP99Us;
-
-    @Column(name = "max_prediction_shift")
-    public Double maxPredictionShift;
-
-    @Column(name = "min_inferences")
-    public Long minInferences;
-
-    @Column(name = "activation_timeout_ms")
-    public Long activationTimeoutMs;
-
-    @Column(name = "gate_timeout_ms")
-    public Long gateTimeoutMs;
-
-    /** What no telemetry at all means for a gate: {@code fail} (wait, then fail) or {@code pass}. */
-    @Column(name = "on_no_telemetry")
-    public String onNoTelemetry;
+    /** The effective rollout settings (null when every column is, as in rows written before staged rollouts). */
+    @Embedded
+    public RolloutSettingsColumns rollout;
 
     /** The deployment policy the rollout started with (null while held). */
     @Column(name = "policy_name")
@@ -158,34 +146,17 @@ public class DeploymentEntity extends PanacheEntityBase {
 
     /** Stores the effective settings of the rollout. */
     public void apply(RolloutSettings s) {
-        canaryPercent = s.canaryPercent();
-        wavePercents = s.wavePercentsText();
-        soakMs = s.soakTime().toMillis();
-        maxErrorRate = s.maxErrorRate();
-        maxLatencyP99Us = s.maxLatencyP99Us();
-        maxPredictionShift = s.maxPredictionShift();
-        minInferences = s.minInferences();
-        activationTimeoutMs = s.activationTimeout().toMillis();
-        gateTimeoutMs = s.gateTimeout().toMillis();
-        onNoTelemetry = s.onNoTelemetry();
+        if (rollout == null) {
+            rollout = new RolloutSettingsColumns();
+        }
+        rollout.apply(s);
         selector.clear();
         selector.putAll(s.selector());
     }
 
     /** The stored settings (rows written before staged rollouts read as one 100% wave without soak). */
     public RolloutSettings settings() {
-        return new RolloutSettings(
-                canaryPercent == null ? 100 : canaryPercent,
-                RolloutSettings.parseWavePercents(wavePercents),
-                Duration.ofMillis(soakMs == null ? 0 : soakMs),
-                maxErrorRate == null ? 1 : maxErrorRate,
-                maxLatencyP99Us == null ? Double.MAX_VALUE : maxLatencyP99Us,
-                maxPredictionShift == null ? 1 : maxPredictionShift,
-                minInferences == null ? 0 : minInferences,
-                Duration.ofMillis(activationTimeoutMs == null ? 300_000 : activationTimeoutMs),
-                Duration.ofMillis(gateTimeoutMs == null ? 120_000 : gateTimeoutMs),
-                onNoTelemetry == null ? RolloutSettings.NO_TELEMETRY_FAIL : onNoTelemetry,
-                selector);
+        return (rollout == null ? new RolloutSettingsColumns() : rollout).settings(BEFORE_STAGED_ROLLOUTS, selector);
     }
 
     /** Whether the rollout still changes the fleet (rolling out or paused). */

@@ -4,6 +4,7 @@ import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
@@ -34,35 +35,9 @@ public class PolicyEntity extends PanacheEntityBase {
     @Column(name = "auto_rollout", nullable = false)
     public boolean autoRollout;
 
-    @Column(name = "canary_percent")
-    public Integer canaryPercent;
-
-    @Column(name = "wave_percents")
-    public String wavePercents;
-
-    @Column(name = "soak_ms")
-    public Long soakMs;
-
-    @Column(name = "max_error_rate")
-    public Double maxErrorRate;
-
-    @Column(name = "max_latency_p99_us")
-    public Double maxLatencyP99Us;
-
-    @Column(name = "max_prediction_shift")
-    public Double maxPredictionShift;
-
-    @Column(name = "min_inferences")
-    public Long minInferences;
-
-    @Column(name = "activation_timeout_ms")
-    public Long activationTimeoutMs;
-
-    @Column(name = "gate_timeout_ms")
-    public Long gateTimeoutMs;
-
-    @Column(name = "on_no_telemetry")
-    public String onNoTelemetry;
+    /** The rollout keys the policy sets (null = the configuration default; null when it sets none). */
+    @Embedded
+    public RolloutSettingsColumns rollout;
 
     @Column(name = "min_accuracy")
     public Double minAccuracy;

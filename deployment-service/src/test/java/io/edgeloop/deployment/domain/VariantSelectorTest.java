@@ -12,7 +12,8 @@ class VariantSelectorTest {
     private static final long MIB = 1024L * 1024L;
 
     private static VariantOption v(String id, String target, long ramBytes, boolean recommended) {
-        return new VariantOption(id, target, "onnx", "a".repeat(64), MIB, ramBytes, MIB, 0.9, recommended, "", "");
+        return new VariantOption(
+                id, target, "onnx", "a".repeat(64), MIB, ramBytes, MIB, 0.9, recommended, "", "", null);
     }
 
     private static final List<VariantOption> ALL = List.of(
@@ -47,7 +48,7 @@ class VariantSelectorTest {
         assertTrue(none.reason().contains("no variant fits"), none.reason());
         var storage = VariantSelector.select(
                 new DeviceProfile("amd64", 512, 1, List.of()),
-                List.of(new VariantOption("big", "cpu", "onnx", "a", 3 * MIB, -1, -1, 0, true, "", "")),
+                List.of(new VariantOption("big", "cpu", "onnx", "a", 3 * MIB, -1, -1, 0, true, "", "", null)),
                 8);
         assertTrue(storage.variant().isEmpty(), "3 MiB artifact on 1 MiB storage");
     }

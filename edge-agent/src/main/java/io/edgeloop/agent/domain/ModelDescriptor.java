@@ -98,16 +98,33 @@ public record ModelDescriptor(
 
     /** This descriptor, activated at {@code when}. */
     public ModelDescriptor activatedAt(Instant when) {
-        return with(when, signature, signingKeyId);
+        return copy(classLabels, when, signature, signingKeyId, outputKind, featureInput, inputDefaults);
     }
 
     /** This descriptor with the signature that verified its artifact. */
     public ModelDescriptor signedBy(String signature, String signingKeyId) {
-        return with(activatedAt, signature, signingKeyId);
+        return copy(classLabels, activatedAt, signature, signingKeyId, outputKind, featureInput, inputDefaults);
     }
 
     /** This descriptor with other class labels and output kind (tests, callers that know better). */
     public ModelDescriptor withOutput(List<String> labels, String kind) {
+        return copy(labels, activatedAt, signature, signingKeyId, kind, featureInput, inputDefaults);
+    }
+
+    /** This descriptor with another feature input and input defaults. */
+    public ModelDescriptor withInputs(String featureInput, Map<String, Double> defaults) {
+        return copy(classLabels, activatedAt, signature, signingKeyId, outputKind, featureInput, defaults);
+    }
+
+    /** This model with the given labels, activation, signature and signature spec; the identity stays. */
+    private ModelDescriptor copy(
+            List<String> labels,
+            Instant activatedAt,
+            String signature,
+            String signingKeyId,
+            String kind,
+            String featureInput,
+            Map<String, Double> defaults) {
         return new ModelDescriptor(
                 deploymentId,
                 modelName,
@@ -122,47 +139,7 @@ public record ModelDescriptor(
                 signingKeyId,
                 kind,
                 featureInput,
-                inputDefaults,
-                ramBytes);
-    }
-
-    /** This descriptor with another feature input and input defaults. */
-    public ModelDescriptor withInputs(String featureInput, Map<String, Double> defaults) {
-        return new ModelDescriptor(
-                deploymentId,
-                modelName,
-                modelVersion,
-                variantId,
-                artifactSha256,
-                format,
-                classLabels,
-                featureCount,
-                activatedAt,
-                signature,
-                signingKeyId,
-                outputKind,
-                featureInput,
                 defaults,
-                ramBytes);
-    }
-
-    /** This model with another activation time and signature. */
-    private ModelDescriptor with(Instant activatedAt, String signature, String signingKeyId) {
-        return new ModelDescriptor(
-                deploymentId,
-                modelName,
-                modelVersion,
-                variantId,
-                artifactSha256,
-                format,
-                classLabels,
-                featureCount,
-                activatedAt,
-                signature,
-                signingKeyId,
-                outputKind,
-                featureInput,
-                inputDefaults,
                 ramBytes);
     }
 }

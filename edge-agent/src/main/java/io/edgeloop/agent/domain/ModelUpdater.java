@@ -67,32 +67,6 @@ public final class ModelUpdater {
     /** Artifact each model served before its last swap (kept on disk for a rollback). */
     private final Map<String, String> previousSha = new ConcurrentHashMap<>();
 
-    /** An updater with ONNX Runtime's limits and no memory budget or model limit. */
-    public ModelUpdater(
-            ModelStore store,
-            ModelRuntime runtime,
-            ArtifactSource artifacts,
-            SignatureVerifier signatures,
-            StateReporter reporter,
-            Tracer tracer,
-            int ortThreads,
-            int downloadAttempts,
-            Duration retryDelay,
-            Clock clock) {
-        this(
-                store,
-                runtime,
-                artifacts,
-                signatures,
-                reporter,
-                tracer,
-                ortThreads,
-                downloadAttempts,
-                retryDelay,
-                clock,
-                DeviceLimits.onnxRuntime(0, 0));
-    }
-
     /**
      * @param downloadAttempts tries per download for transient failures (each resumes where the last stopped)
      * @param retryDelay pause before the second try; doubles per try

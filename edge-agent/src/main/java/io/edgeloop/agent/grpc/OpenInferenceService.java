@@ -49,6 +49,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @GrpcService
 public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(OpenInferenceService.class);
+
     /** Platform reported in model metadata (ONNX and ORT-format models both run on ONNX Runtime). */
     public static final String PLATFORM = "onnxruntime_onnx";
 
@@ -163,7 +165,11 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
         } catch (InferenceFailedException e) {
             response.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
         } catch (RuntimeException e) {
-            response.onError(Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
+            // never a class name or stack detail to the caller: the log has them
+            LOG.warnf(e, "ModelInfer of %s failed unexpectedly", request.getModelName());
+            response.onError(Status.INTERNAL
+                    .withDescription("inference of model '" + request.getModelName() + "' failed")
+                    .asRuntimeException());
         }
     }
 

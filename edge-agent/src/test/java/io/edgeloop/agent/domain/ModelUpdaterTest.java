@@ -147,7 +147,8 @@ class ModelUpdaterTest {
                 1,
                 3,
                 Duration.ofMillis(1),
-                Clock.fixed(now, ZoneOffset.UTC));
+                Clock.fixed(now, ZoneOffset.UTC),
+                DeviceLimits.onnxRuntime(0, 0));
     }
 
     private ModelRuntime newRuntime() {

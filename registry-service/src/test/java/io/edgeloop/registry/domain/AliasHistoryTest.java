@@ -311,16 +311,7 @@ class AliasHistoryTest {
     }
 
     private String modelWithVersions(int n) {
-        String model = "alias-" + UUID.randomUUID().toString().substring(0, 8);
-        String sha = TestArtifacts.upload(channel, TestArtifacts.randomBytes(2000, model.hashCode()))
-                .getSha256();
-        for (int i = 0; i < n; i++) {
-            registry.registerVersion(RegisterVersionRequest.newBuilder()
-                    .setModelName(model)
-                    .setArtifactSha256(sha)
-                    .build());
-        }
-        return model;
+        return TestArtifacts.modelWithVersions(channel, registry, "alias-", 2000, n);
     }
 
     private static String causeChain(Throwable t) {

@@ -11,7 +11,6 @@ import io.edgeloop.common.Topics;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.registry.v1.GetVersionRequest;
 import io.edgeloop.proto.registry.v1.ModelRegistryGrpc;
-import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
 import io.edgeloop.registry.TestArtifacts;
 import io.edgeloop.registry.persistence.AliasEntity;
 import io.edgeloop.registry.persistence.HistoryEntity;
@@ -249,16 +248,7 @@ class ProductionAliasTest {
     }
 
     private String modelWithVersions(int n) {
-        String model = "prod-" + UUID.randomUUID().toString().substring(0, 8);
-        String sha = TestArtifacts.upload(channel, TestArtifacts.randomBytes(1500, model.hashCode()))
-                .getSha256();
-        for (int i = 0; i < n; i++) {
-            registry.registerVersion(RegisterVersionRequest.newBuilder()
-                    .setModelName(model)
-                    .setArtifactSha256(sha)
-                    .build());
-        }
-        return model;
+        return TestArtifacts.modelWithVersions(channel, registry, "prod-", 1500, n);
     }
 
     /** Polls {@code probe} until it answers non-null (at most 60 s). */
