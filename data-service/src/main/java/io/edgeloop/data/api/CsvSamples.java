@@ -9,6 +9,7 @@ import io.edgeloop.data.domain.SampleCandidate;
 import io.edgeloop.data.domain.SampleLocation;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem.FieldError;
+import io.edgeloop.kit.input.InputRules;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -38,6 +39,34 @@ final class CsvSamples {
 
     private CsvSamples() {}
 
+    /**
+     * Refuses a body with a NUL or other control character (tab, line feed and carriage return allowed) or an unpaired
+     * surrogate: 400 naming the line, before anything is parsed or stored.
+     */
+    static void requireText(String text) {
+        if (text == null) {
+            return;
+        }
+        long line = 1;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                line++;
+            } else if (c < 0x20 && c != '\t' && c != '\r' || Character.isSurrogate(c)) {
+                int end = Character.isHighSurrogate(c) && i + 1 < text.length() ? i + 2 : i + 1;
+                String problem = InputRules.problem(text.substring(i, end), 2);
+                if (problem != null) {
+                    throw new ApiException(
+                            400,
+                            "Bad Request",
+                            "malformed CSV: line " + line + " " + problem,
+                            List.of(new FieldError("line " + line, problem)));
+                }
+                i = end - 1;
+            }
+        }
+    }
+
     /** A parsed record: the line it starts on and its cells. */
     private record Row(long line, List<String> cells) {}
 
@@ -48,6 +77,7 @@ final class CsvSamples {
      */
     static List<SampleCandidate> parse(String body, List<String> featureNames, int maxRows) {
         String text = body != null && body.startsWith("\uFEFF") ? body.substring(1) : body;
+        requireText(text);
         List<Row> rows = rows(text == null ? "" : text, maxRows);
         if (rows.isEmpty()) {
             throw ApiException.invalid(

@@ -7,7 +7,6 @@ import io.edgeloop.agent.domain.NoModelException;
 import io.edgeloop.kit.api.Problem;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
@@ -15,8 +14,6 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * every other error is mapped by {@link io.edgeloop.kit.api.ProblemMappers}.
  */
 public class InferenceProblemMappers {
-    private static final Logger LOG = Logger.getLogger(InferenceProblemMappers.class);
-
     @ServerExceptionMapper
     public Response noModel(NoModelException e) {
         return respond(new Problem("about:blank", "Service Unavailable", 503, e.getMessage(), List.of()));
@@ -40,10 +37,19 @@ public class InferenceProblemMappers {
                         .toList()));
     }
 
+    /** ONNX Runtime failed: a 500 naming the model, with the details only in the log under an error id. */
     @ServerExceptionMapper
-    public Response inferenceFailed(InferenceFailedException e) {
-        LOG.warn("inference failed", e);
-        return respond(new Problem("about:blank", "Internal Server Error", 500, e.getMessage(), List.of()));
+    public Response inferenceFailed(InferenceFailedException e, io.vertx.core.http.HttpServerRequest request) {
+        Problem internal = io.edgeloop.kit.api.ProblemMappers.internal(e, request);
+        return respond(new Problem(
+                internal.type(),
+                internal.title(),
+                500,
+                "inference failed on model " + e.model().modelName() + " v"
+                        + e.model().modelVersion() + "; " + internal.detail(),
+                internal.instance(),
+                internal.errorId(),
+                List.of()));
     }
 
     private static Response respond(Problem p) {

@@ -146,8 +146,13 @@ public class KServeResource {
                                     .map(p -> p.field() + ": " + p.message())
                                     .collect(Collectors.joining("; ")));
         } catch (InferenceFailedException e) {
-            LOG.warn("inference failed", e);
-            return error(500, e.getMessage());
+            // ONNX Runtime's message stays in the log, under an id the caller can quote
+            String errorId = io.edgeloop.kit.input.InputRules.newErrorId();
+            LOG.warnf(e, "error %s: inference failed", errorId);
+            return error(
+                    500,
+                    "inference failed on model " + e.model().modelName() + " v"
+                            + e.model().modelVersion() + "; logged under error id " + errorId);
         }
     }
 
