@@ -331,14 +331,11 @@ class FleetEndToEndIT {
         return model.equals("motion") ? MOTION : STROKES;
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + STAGE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(200);
-        }
+    private static void await(String what, BooleanSupplier condition) {
+        org.awaitility.Awaitility.await(what)
+                .atMost(STAGE)
+                .pollInterval(Duration.ofMillis(200))
+                .until(condition::getAsBoolean);
     }
 
     // ---- data ----

@@ -61,18 +61,12 @@ final class RolloutTestSupport {
                 .getAccepted());
     }
 
-    /**
-     * Waits until {@code condition} holds (polled every 50 ms, at most {@link #WAIT_S} s): a condition, not a fixed
-     * sleep.
-     */
-    static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT_S + " s: " + what);
-            }
-            Thread.sleep(50);
-        }
+    /** Waits until {@code condition} holds (polled every 50 ms, at most {@link #WAIT_S} s). */
+    static void await(String what, java.util.function.BooleanSupplier condition) {
+        org.awaitility.Awaitility.await(what)
+                .atMost(WAIT_S, TimeUnit.SECONDS)
+                .pollInterval(java.time.Duration.ofMillis(50))
+                .until(condition::getAsBoolean);
     }
 
     /** A ModelOptimized of {@code model} v{@code version} from snapshot {@code model@v<version>}, without variants. */

@@ -1,5 +1,6 @@
 package io.edgeloop.deployment.gate;
 
+import io.edgeloop.common.ProtoTime;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -129,8 +130,7 @@ public final class GateEvaluation {
     }
 
     private static Instant end(TelemetryWindow w) {
-        return Instant.ofEpochSecond(
-                w.getWindowEnd().getSeconds(), w.getWindowEnd().getNanos());
+        return ProtoTime.toInstant(w.getWindowEnd());
     }
 
     /** Total variation distance of two count distributions, null when either is empty. */

@@ -1,6 +1,6 @@
 package io.edgeloop.deployment.gate;
 
-import com.google.protobuf.Timestamp;
+import io.edgeloop.common.ProtoTime;
 import io.edgeloop.deployment.config.DeploymentConfig;
 import io.edgeloop.proto.telemetry.v1.ListWindowsRequest;
 import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
@@ -63,9 +63,7 @@ public class TelemetryHealthGate implements HealthGate {
                 .setModelVersion(version)
                 .setLimit(config.rollout().telemetryLimit());
         if (sinceWave && request.since() != null) {
-            b.setSince(Timestamp.newBuilder()
-                    .setSeconds(request.since().getEpochSecond())
-                    .setNanos(request.since().getNano()));
+            b.setSince(ProtoTime.of(request.since()));
         }
         return telemetry
                 .withDeadlineAfter(config.monitoringTimeout().toMillis(), TimeUnit.MILLISECONDS)

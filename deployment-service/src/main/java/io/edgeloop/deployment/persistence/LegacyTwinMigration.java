@@ -21,17 +21,17 @@ import org.jboss.logging.Logger;
 public class LegacyTwinMigration {
     private static final Logger LOG = Logger.getLogger(LegacyTwinMigration.class);
 
-    /** device_model column <- legacy device column (null when the legacy column is missing). */
-    private static final List<String[]> COLUMNS = List.of(
-            new String[] {"desired_deployment_id", "desired_deployment_id"},
-            new String[] {"unassigned_by_deployment_id", "unassigned_by_deployment_id"},
-            new String[] {"unassigned_reason", "unassigned_reason"},
-            new String[] {"last_good_deployment_id", "last_good_deployment_id"},
-            new String[] {"reported_deployment_id", "reported_deployment_id"},
-            new String[] {"reported_state", "reported_state"},
-            new String[] {"reported_variant_id", "reported_variant_id"},
-            new String[] {"reported_message", "reported_message"},
-            new String[] {"reported_at", "reported_at"});
+    /** Columns the legacy device row and device_model share (each copied when the legacy column exists). */
+    private static final List<String> COLUMNS = List.of(
+            "desired_deployment_id",
+            "unassigned_by_deployment_id",
+            "unassigned_reason",
+            "last_good_deployment_id",
+            "reported_deployment_id",
+            "reported_state",
+            "reported_variant_id",
+            "reported_message",
+            "reported_at");
 
     @Inject
     EntityManager em;
@@ -65,12 +65,12 @@ public class LegacyTwinMigration {
                 + (have.contains("desired_revision") ? "coalesce(d.desired_revision, 0)" : "0") + ", "
                 + (have.contains("reported_model_version") ? "coalesce(d.reported_model_version, 0)" : "0"));
         StringBuilder key = new StringBuilder();
-        for (String[] c : COLUMNS) {
-            if (have.contains(c[1])) {
-                into.append(", ").append(c[0]);
-                select.append(", d.").append(c[1]);
-                if (c[1].endsWith("deployment_id") && !c[1].startsWith("last_good")) {
-                    key.append(key.length() == 0 ? "" : ", ").append("d.").append(c[1]);
+        for (String c : COLUMNS) {
+            if (have.contains(c)) {
+                into.append(", ").append(c);
+                select.append(", d.").append(c);
+                if (c.endsWith("deployment_id") && !c.startsWith("last_good")) {
+                    key.append(key.length() == 0 ? "" : ", ").append("d.").append(c);
                 }
             }
         }

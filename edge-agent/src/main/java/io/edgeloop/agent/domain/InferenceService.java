@@ -35,17 +35,11 @@ public final class InferenceService {
      * @throws InferenceFailedException when ONNX Runtime fails (an error)
      */
     public Prediction infer(String model, float[] features, String source) {
-        try {
+        return counted(source, () -> {
             Prediction p = model == null ? runtime.infer(features) : runtime.infer(model, features);
             telemetry.record(p.model(), source, features, p.label(), p.latencyUs());
             return p;
-        } catch (InvalidInputException e) {
-            telemetry.recordClientError(e.model(), source);
-            throw e;
-        } catch (InferenceFailedException e) {
-            telemetry.recordError(e.model(), source);
-            throw e;
-        }
+        });
     }
 
     /**
@@ -63,10 +57,17 @@ public final class InferenceService {
             Map<String, Tensor> inputs,
             List<String> requestedOutputs,
             String source) {
-        try {
+        return counted(source, () -> {
             InferenceResult r = runtime.run(modelName, modelVersion, inputs, requestedOutputs);
             record(r, source);
             return r;
+        });
+    }
+
+    /** Runs {@code call}, counting refused input as a client error and a runtime failure as an error of its model. */
+    private <T> T counted(String source, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
         } catch (InvalidInputException e) {
             telemetry.recordClientError(e.model(), source);
             throw e;

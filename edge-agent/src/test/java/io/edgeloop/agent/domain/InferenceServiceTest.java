@@ -129,11 +129,10 @@ class InferenceServiceTest {
     }
 
     /** Polls {@code condition} until it holds (fails after 20 s). */
-    static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "condition not met within 20 s");
-            Thread.sleep(10);
-        }
+    static void await(BooleanSupplier condition) {
+        org.awaitility.Awaitility.await()
+                .atMost(20, TimeUnit.SECONDS)
+                .pollInterval(java.time.Duration.ofMillis(10))
+                .until(condition::getAsBoolean);
     }
 }
