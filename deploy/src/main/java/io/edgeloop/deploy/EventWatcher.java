@@ -54,18 +54,23 @@ public final class EventWatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    /** Starts watching; {@code listener} is called on the watcher thread for each record. */
+    /** Starts watching an open broker; {@code listener} is called on the watcher thread for each record. */
     public EventWatcher(String bootstrapServers, Consumer<Observed> listener) {
+        this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), listener);
+    }
+
+    /**
+     * Starts watching with {@code kafka} client settings (bootstrap servers and, on a secured broker, the watcher's
+     * credentials, see {@link LocalStack#watcherKafkaConfig()}).
+     */
+    public EventWatcher(Map<String, ?> kafka, Consumer<Observed> listener) {
         this.listener = listener;
-        this.consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                        ConsumerConfig.GROUP_ID_CONFIG, "edgeloop-watcher-" + UUID.randomUUID(),
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                        ConsumerConfig.METADATA_MAX_AGE_CONFIG, "2000"),
-                new StringDeserializer(),
-                new ByteArrayDeserializer());
+        Map<String, Object> config = new java.util.HashMap<>(kafka);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, KafkaAccess.WATCHER + "-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "2000");
+        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(
                 Pattern.compile("(data-ready|model-trained|model-optimized|deployed|drift-detected)(-dlq)?"));
         thread = new Thread(this::run, "event-watcher");

@@ -9,7 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** JSON over HTTP for the demo driver: every call returns status and parsed body. */
+/** JSON over HTTP for the demo driver: every call returns status and parsed body, with the bearer token if set. */
 final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HttpClient HTTP =
@@ -27,7 +27,14 @@ final class Json {
         }
     }
 
+    private static volatile String bearer;
+
     private Json() {}
+
+    /** Sends {@code Authorization: Bearer <token>} on every later call (the stack's admin token for the demo). */
+    static void authorize(String token) {
+        bearer = token;
+    }
 
     static Reply get(String url) {
         return send(HttpRequest.newBuilder(URI.create(url)).GET());
@@ -62,6 +69,9 @@ final class Json {
 
     private static Reply send(HttpRequest.Builder request) {
         try {
+            if (bearer != null) {
+                request.header("Authorization", "Bearer " + bearer);
+            }
             HttpResponse<String> r = HTTP.send(
                     request.timeout(Duration.ofSeconds(60))
                             .header("Accept", "application/json")

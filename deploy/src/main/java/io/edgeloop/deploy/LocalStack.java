@@ -1,6 +1,7 @@
 package io.edgeloop.deploy;
 
 import io.edgeloop.common.Topics;
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.embedded.EmbeddedKafka;
 import io.edgeloop.embedded.EmbeddedPostgresServer;
 import io.edgeloop.embedded.Ports;
@@ -49,12 +50,15 @@ public final class LocalStack implements AutoCloseable {
     private final List<String> agentUrls = new ArrayList<>();
     private final List<String> deviceIds = new ArrayList<>();
     private final List<Integer> agentGrpcPorts = new ArrayList<>();
+    private final Map<String, EmbeddedPostgresServer.Credentials> dbLogins = new LinkedHashMap<>();
+    private final Map<String, String> kafkaLogins = new LinkedHashMap<>();
     private EmbeddedKafka kafka;
     private EmbeddedPostgresServer postgres;
     private TraceSink traceSink;
     private ManagedProcess zipkin;
     private String zipkinUrl;
     private Path workDir;
+    private StackAuth auth;
     private boolean ownsWorkDir;
     private volatile boolean closed;
 
@@ -86,6 +90,8 @@ public final class LocalStack implements AutoCloseable {
         ownsWorkDir = cfg.workDir == null;
         workDir = ownsWorkDir ? Files.createTempDirectory("edgeloop-stack-") : cfg.workDir;
         Files.createDirectories(workDir.resolve("tmp"));
+        auth = StackAuth.open(workDir);
+        Json.authorize(auth.adminToken());
         boolean fixed = cfg.fixedPorts;
         services.put("data-service", spec("data-service", fixed, 8081, 9081, "edgeloop_data", "256m"));
         services.put("training-service", spec("training-service", fixed, 8082, 0, "edgeloop_training", "512m"));
@@ -106,13 +112,22 @@ public final class LocalStack implements AutoCloseable {
         kafka = EmbeddedKafka.builder()
                 .port(fixed ? 9092 : 0)
                 .logDir(workDir.resolve("kafka"))
+                .secured(true)
                 .build()
                 .start();
         List<String> topics = new ArrayList<>(Topics.ALL);
         Topics.ALL.forEach(t -> topics.add(Topics.deadLetter(t)));
         kafka.createTopics(topics);
-        log.accept(
-                String.format("kafka       %s (KRaft, in-process) ready in %s", kafka.bootstrapServers(), since(t0)));
+        for (String service : SERVICES) {
+            KafkaAccess.Grant g = KafkaAccess.SERVICES.get(service);
+            kafkaLogins.put(service, kafka.createUser(service));
+            kafka.grant(service, g.produces(), g.consumes(), service);
+        }
+        kafkaLogins.put(KafkaAccess.WATCHER, kafka.createUser(KafkaAccess.WATCHER));
+        kafka.grant(KafkaAccess.WATCHER, List.of(), topics, KafkaAccess.WATCHER);
+        log.accept(String.format(
+                "kafka       %s (KRaft, in-process, SASL/SCRAM + ACLs) ready in %s",
+                kafka.bootstrapServers(), since(t0)));
 
         t0 = System.nanoTime();
         postgres = EmbeddedPostgresServer.builder()
@@ -121,7 +136,7 @@ public final class LocalStack implements AutoCloseable {
                 .build()
                 .start();
         for (ServiceSpec s : services.values()) {
-            postgres.createDatabase(s.database());
+            dbLogins.put(s.name(), postgres.createServiceDatabase(s.database()));
         }
         log.accept(String.format(
                 "postgres    127.0.0.1:%d (embedded, %d databases) ready in %s",
@@ -196,16 +211,32 @@ public final class LocalStack implements AutoCloseable {
             cmd.add("-Dquarkus.grpc.server.port=" + s.grpcPort());
         }
         cmd.add("-Dkafka.bootstrap.servers=" + kafka.bootstrapServers());
-        cmd.add("-Dquarkus.datasource.jdbc.url=" + postgres.jdbcUrl(s.database()));
-        cmd.add("-Dquarkus.datasource.username=" + EmbeddedPostgresServer.USER);
-        cmd.add("-Dquarkus.datasource.password=");
+        Map<String, String> kafkaLogin = kafka.clientSecurity(s.name(), kafkaLogins.get(s.name()));
+        cmd.add("-Dkafka.security.protocol=" + kafkaLogin.get("security.protocol"));
+        cmd.add("-Dkafka.sasl.mechanism=" + kafkaLogin.get("sasl.mechanism"));
+        cmd.add("-Dkafka.sasl.jaas.config=${EDGELOOP_KAFKA_JAAS}");
+        EmbeddedPostgresServer.Credentials db = dbLogins.get(s.name());
+        cmd.add("-Dquarkus.datasource.jdbc.url=" + db.jdbcUrl());
+        cmd.add("-Dquarkus.datasource.username=" + db.user());
         cmd.addAll(commonProps(spanEndpoint));
+        cmd.add("-Dedgeloop.auth.token-file=" + auth.serviceTokenFile(s.name()));
         cmd.add("-Dedgeloop.registry.storage-dir="
                 + workDir.resolve("registry-artifacts").toAbsolutePath());
         cmd.add("-jar");
         cmd.add(quarkusJar(home, s.name()).toString());
+        // the password goes through the environment, not the command line other users can read
         return ManagedProcess.start(
-                s.name(), cmd, workDir.resolve("run/" + s.name()), workDir.resolve("logs/" + s.name() + ".log"));
+                s.name(),
+                cmd,
+                workDir.resolve("run/" + s.name()),
+                workDir.resolve("logs/" + s.name() + ".log"),
+                Map.of(
+                        "QUARKUS_DATASOURCE_PASSWORD",
+                        db.password(),
+                        "EDGELOOP_DB_PASSWORD",
+                        db.password(),
+                        "EDGELOOP_KAFKA_JAAS",
+                        kafkaLogin.get("sasl.jaas.config")));
     }
 
     private ManagedProcess startAgent(
@@ -220,6 +251,7 @@ public final class LocalStack implements AutoCloseable {
         cfg.agentLabels.apply(index).forEach((k, v) -> cmd.add("-Dedgeloop.agent.labels." + k + "=" + v));
         cmd.add("-Dquarkus.otel.service.name=" + deviceId);
         cmd.addAll(commonProps(spanEndpoint));
+        cmd.add("-Dedgeloop.auth.token-file=" + auth.identityFile(deviceId, deviceId, Roles.DEVICE));
         cmd.add("-jar");
         cmd.add(quarkusJar(home, "edge-agent").toString());
         return ManagedProcess.start(
@@ -232,6 +264,8 @@ public final class LocalStack implements AutoCloseable {
         p.add("-Dquarkus.grpc.server.host=127.0.0.1");
         p.add("-Dedgeloop.tracing.zipkin-endpoint=" + spanEndpoint);
         p.add("-Dquarkus.otel.bsp.schedule.delay=1s");
+        p.add("-Dedgeloop.auth.public-key=" + auth.publicKeyFile());
+        p.add("-Dedgeloop.auth.revocation-file=" + auth.revocationFile());
         grpcClient(p, "dataset", "data-service");
         grpcClient(p, "registry", "registry-service");
         grpcClient(p, "devices", "deployment-service");
@@ -331,6 +365,14 @@ public final class LocalStack implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
+    /** Kafka client settings of the read-only event watcher: bootstrap servers and its SASL credentials. */
+    public Map<String, Object> watcherKafkaConfig() {
+        Map<String, Object> c =
+                new LinkedHashMap<>(kafka.clientSecurity(KafkaAccess.WATCHER, kafkaLogins.get(KafkaAccess.WATCHER)));
+        c.put("bootstrap.servers", kafka.bootstrapServers());
+        return c;
+    }
+
     /** Zipkin's UI/API base URL, or null when traces go to the in-process sink. */
     public String zipkinUrl() {
         return zipkinUrl;
@@ -338,6 +380,16 @@ public final class LocalStack implements AutoCloseable {
 
     public Path workDir() {
         return workDir;
+    }
+
+    /** The stack's identities (keys, tokens, revocation list) under {@code <work dir>/auth}. */
+    public StackAuth auth() {
+        return auth;
+    }
+
+    /** The admin bearer token (also in {@code <work dir>/auth/admin.token}). */
+    public String adminToken() {
+        return auth.adminToken();
     }
 
     /** Names of the services that reported spans of {@code traceId} (from Zipkin or the in-process sink). */

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "EdgeLoop 0.1.0",
         description = "Runs the EdgeLoop stack on this machine with embedded Kafka and PostgreSQL.",
-        subcommands = {Main.Up.class, Main.Demo.class})
+        subcommands = {Main.Up.class, Main.Demo.class, TokenCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** Options shared by the subcommands. */
@@ -99,6 +99,7 @@ public final class Main implements Callable<Integer> {
             say("stack is up. REST: data :8081, training :8082, compiler :8083, registry :8084, deployment :8085,"
                     + " monitoring :8086, agents :8090+ (KServe v2 gRPC :9090+)"
                     + (stack.zipkinUrl() != null ? ", Zipkin " + stack.zipkinUrl() : ""));
+            sayHowToAuthenticate(stack);
             say("logs in " + stack.workDir().resolve("logs") + ". Ctrl-C to stop.");
             stopped.await();
             return 0;
@@ -127,9 +128,10 @@ public final class Main implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 stack.start();
+                sayHowToAuthenticate(stack);
                 LoopReport report;
                 try (EventWatcher events =
-                        new EventWatcher(stack.kafkaBootstrapServers(), o -> say(LoopDriver.describe(o)))) {
+                        new EventWatcher(stack.watcherKafkaConfig(), o -> say(LoopDriver.describe(o)))) {
                     report = new LoopDriver(stack, events, Main::say, stageTimeout).run();
                 }
                 System.out.println();
@@ -154,6 +156,16 @@ public final class Main implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** Every API needs a bearer token: tells the user where the admin token is and how to mint others. */
+    static void sayHowToAuthenticate(LocalStack stack) {
+        java.nio.file.Path token = stack.auth().adminTokenFile();
+        say("security is on: every API call needs a bearer token. Admin token (mode 0600): " + token);
+        say("  export EDGELOOP_TOKEN=$(cat " + token + ")");
+        say("  curl -H \"Authorization: Bearer $EDGELOOP_TOKEN\" http://127.0.0.1:8081/datasets");
+        say("  more tokens: java -jar deploy/target/edgeloop-deploy.jar token mint --work-dir " + stack.workDir()
+                + " --subject alice --role ml");
     }
 
     public static void main(String[] args) {

@@ -22,6 +22,13 @@ final class ManagedProcess implements AutoCloseable {
     }
 
     static ManagedProcess start(String name, List<String> command, Path workDir, Path logFile) throws IOException {
+        return start(name, command, workDir, logFile, java.util.Map.of());
+    }
+
+    /** Starts {@code command} with {@code env} added to this process's environment (secrets stay off the command line). */
+    static ManagedProcess start(
+            String name, List<String> command, Path workDir, Path logFile, java.util.Map<String, String> env)
+            throws IOException {
         Files.createDirectories(logFile.getParent());
         Files.createDirectories(workDir);
         ProcessBuilder pb = new ProcessBuilder(command)
@@ -29,6 +36,7 @@ final class ManagedProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()));
         pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().putAll(env);
         return new ManagedProcess(name, logFile, pb.start());
     }
 

@@ -52,7 +52,7 @@ class FleetEndToEndIT {
                         .build()
                         .start();
                 EventWatcher events = new EventWatcher(
-                        stack.kafkaBootstrapServers(), o -> System.out.println("[fleet] " + LoopDriver.describe(o)))) {
+                        stack.watcherKafkaConfig(), o -> System.out.println("[fleet] " + LoopDriver.describe(o)))) {
             String data = stack.url("data-service");
             String deployment = stack.url("deployment-service");
             List<String> agents = stack.agentUrls();

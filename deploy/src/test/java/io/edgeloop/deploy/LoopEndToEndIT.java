@@ -1,15 +1,32 @@
 package io.edgeloop.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgeloop.common.Topics;
 import io.edgeloop.proto.events.v1.DataReady;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.events.v1.DriftDetected;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +42,64 @@ class LoopEndToEndIT {
                 .normalize();
     }
 
+    /** The stack the loop just ran on refuses anonymous callers, wrong roles and revoked tokens. */
+    private static void securityIsOn(LocalStack stack) throws Exception {
+        String datasets = stack.url("data-service") + "/datasets";
+        String policy = stack.url("deployment-service") + "/policies/someone-elses-model";
+        for (String service : LocalStack.SERVICES) {
+            assertEquals(200, call("GET", stack.url(service) + "/q/health/ready", null), service + " health is open");
+        }
+        assertEquals(401, call("GET", datasets, null));
+        assertEquals(401, call("POST", datasets + "/" + LoopDriver.DATASET + "/snapshots", null));
+        assertEquals(401, call("PUT", policy, null));
+        assertEquals(401, call("GET", datasets, "not-a-token"));
+
+        String viewer =
+                stack.auth().mint("carol", Duration.ofHours(1), "viewer").value();
+        assertEquals(200, call("GET", datasets, viewer));
+        assertEquals(403, call("PUT", policy, viewer));
+        assertEquals(403, call("POST", datasets + "/" + LoopDriver.DATASET + "/snapshots", viewer));
+
+        String temp = stack.auth().mint("dave", Duration.ofHours(1), "release").value();
+        assertEquals(200, call("GET", datasets, temp));
+        assertEquals(List.of(tokenId(stack, "dave")), stack.auth().revoke("dave"));
+        assertEquals(401, call("GET", datasets, temp), "a revoked token is refused from the next request on");
+
+        // Kafka: the read-only watcher cannot forge an event that starts a rollout
+        Map<String, Object> watcher = new HashMap<>(stack.watcherKafkaConfig());
+        watcher.put("max.block.ms", 10_000);
+        try (KafkaProducer<String, byte[]> forger =
+                new KafkaProducer<>(watcher, new StringSerializer(), new ByteArraySerializer())) {
+            ExecutionException e = assertThrows(
+                    ExecutionException.class,
+                    () -> forger.send(new ProducerRecord<>(Topics.MODEL_OPTIMIZED, new byte[] {1}))
+                            .get(20, TimeUnit.SECONDS));
+            // denied either on the topic or, for the idempotent producer id, on the cluster
+            assertInstanceOf(AuthorizationException.class, e.getCause());
+        }
+    }
+
+    private static String tokenId(LocalStack stack, String subject) {
+        return stack.auth().issued().stream()
+                .filter(r -> r[1].equals(subject))
+                .map(r -> r[0])
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static int call(String method, String url, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .method(method, method.equals("GET") ? BodyPublishers.noBody() : BodyPublishers.ofString("{}"));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HttpClient.newHttpClient()
+                .send(b.build(), BodyHandlers.discarding())
+                .statusCode();
+    }
+
     @Test
     void driftTriggersRetrainingAndTheDevicesEndOnTheNewModel() throws Exception {
         Path home = home();
@@ -38,7 +113,7 @@ class LoopEndToEndIT {
                         .build()
                         .start();
                 EventWatcher events = new EventWatcher(
-                        stack.kafkaBootstrapServers(), o -> System.out.println("[e2e] " + LoopDriver.describe(o)))) {
+                        stack.watcherKafkaConfig(), o -> System.out.println("[e2e] " + LoopDriver.describe(o)))) {
             workDir = stack.workDir();
 
             LoopReport report = new LoopDriver(
@@ -97,6 +172,8 @@ class LoopEndToEndIT {
                         it.tracedServices().containsAll(LocalStack.SERVICES),
                         "trace " + it.traceId() + " (" + it.trigger() + ") covers only " + it.tracedServices());
             }
+
+            securityIsOn(stack);
         }
 
         // closing the stack leaves nothing behind: no child process (services, agents, PostgreSQL), no work dir

@@ -36,6 +36,11 @@ import org.apache.kafka.server.common.MetadataVersion;
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) running in this JVM on loopback.
  *
+ * <p>With {@link Builder#secured(boolean)} clients must authenticate with SASL/SCRAM-SHA-256 and every operation is
+ * authorized by ACLs (nothing is allowed without one): the broker's own {@code admin} super user is created when the
+ * log directory is formatted, {@link #createUser(String)} adds users and {@link #grant} gives them topics and
+ * consumer groups. The controller listener (internal, loopback) uses SASL/PLAIN with the same admin credential.
+ *
  * <pre>{@code
  * try (EmbeddedKafka kafka = EmbeddedKafka.builder().build().start()) {
  *     String bootstrap = kafka.bootstrapServers();
@@ -46,6 +51,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int requestedPort;
     private final Path requestedLogDir;
     private final Map<String, String> overrides;
+    private final boolean secured;
+    private String adminPassword;
     private KafkaRaftServer server;
     private Path logDir;
     private boolean ownsLogDir;
@@ -55,6 +62,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.requestedPort = b.port;
         this.requestedLogDir = b.logDir;
         this.overrides = Map.copyOf(b.overrides);
+        this.secured = b.secured;
     }
 
     public static Builder builder() {
@@ -96,11 +104,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("num.partitions", "1");
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
         p.put("log.segment.bytes", String.valueOf(16 * 1024 * 1024));
-        overrides.forEach(p::put);
         try {
             boolean formatted = Files.exists(logDir.resolve("meta.properties"));
+            List<String> scram = List.of();
+            if (secured) {
+                adminPassword = KafkaSecurity.adminPassword(logDir, ownsLogDir, formatted);
+                KafkaSecurity.brokerProperties(p, port, controllerPort, adminPassword);
+                scram = List.of(KafkaSecurity.scramArgument(KafkaSecurity.ADMIN, adminPassword));
+            }
+            overrides.forEach(p::put);
             if (!formatted) {
                 new Formatter()
+                        .setScramArguments(scram)
                         .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                         .setNodeId(1)
                         .setClusterId(Uuid.randomUuid().toString())
@@ -146,12 +161,60 @@ public final class EmbeddedKafka implements AutoCloseable {
         return port;
     }
 
-    /** A new admin client for this broker; close it after use. */
+    /** A new admin client for this broker (as the super user when secured); close it after use. */
     public Admin admin() {
-        return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
+        Map<String, Object> c = new LinkedHashMap<>(adminClientConfig());
+        c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        return Admin.create(c);
+    }
+
+    /** Bootstrap servers plus, when secured, the super user's SASL settings: for tools and tests that need all. */
+    public Map<String, Object> adminClientConfig() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        if (secured) {
+            c.putAll(KafkaSecurity.clientProperties(KafkaSecurity.ADMIN, adminPassword));
+        }
+        return c;
+    }
+
+    /** Whether clients must authenticate. */
+    public boolean secured() {
+        return secured;
+    }
+
+    /**
+     * Creates (or gives a new password to) SCRAM-SHA-256 user {@code name} and returns the password; the user may do
+     * nothing until {@link #grant} allows it. Only on a secured broker.
+     */
+    public String createUser(String name) {
+        requireSecured();
+        try (Admin admin = admin()) {
+            return KafkaSecurity.createUser(admin, name);
+        }
+    }
+
+    /**
+     * Lets {@code user} write to {@code produce}, read {@code consume} and use consumer groups whose ids start with
+     * {@code groupPrefix}; every topic in either list may be described.
+     */
+    public void grant(String user, Collection<String> produce, Collection<String> consume, String groupPrefix) {
+        requireSecured();
+        try (Admin admin = admin()) {
+            KafkaSecurity.grant(admin, user, produce, consume, groupPrefix);
+        }
+    }
+
+    /** Client settings ({@code security.protocol}, {@code sasl.*}) for {@code user}; empty when not secured. */
+    public Map<String, String> clientSecurity(String user, String password) {
+        return secured ? KafkaSecurity.clientProperties(user, password) : Map.of();
+    }
+
+    private void requireSecured() {
+        if (!secured) {
+            throw new IllegalStateException("this broker was built without secured(true)");
+        }
     }
 
     /** Creates topics (1 partition each) that do not exist yet. */
@@ -187,18 +250,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     public List<ConsumerRecord<String, byte[]>> read(
             String topic, Predicate<List<ConsumerRecord<String, byte[]>>> until, Duration timeout, Duration settle) {
         List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrapServers(),
-                        ConsumerConfig.GROUP_ID_CONFIG,
-                        "read-" + UUID.randomUUID(),
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                        "earliest",
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                        "false"),
-                new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        Map<String, Object> c = new LinkedHashMap<>(adminClientConfig());
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "read-" + UUID.randomUUID());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline && !until.test(read)) {
@@ -235,6 +292,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         private int port;
         private Path logDir;
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private boolean secured;
 
         /** Broker port on 127.0.0.1; 0 (default) picks a free one. */
         public Builder port(int port) {
@@ -245,6 +303,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         /** Persistent log directory; by default a temporary one, deleted on close. */
         public Builder logDir(Path logDir) {
             this.logDir = logDir;
+            return this;
+        }
+
+        /** Require SASL/SCRAM authentication and ACLs (default off: an open broker for tests). */
+        public Builder secured(boolean secured) {
+            this.secured = secured;
             return this;
         }
 

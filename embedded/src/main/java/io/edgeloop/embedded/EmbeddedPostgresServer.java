@@ -10,20 +10,37 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * A real PostgreSQL server (zonky's packaged binaries) running as a child process on loopback, with one database per
- * service. Works when running as root.
+ * service, each owned by its own login role. Works when running as root.
+ *
+ * <p>Authentication is {@code scram-sha-256} for every login, the superuser included: on the first start of a fresh
+ * data directory the superuser gets a random password (kept, mode 0600, in {@code <data dir>.superuser-password}
+ * for a persistent data directory) and {@code pg_hba.conf} is switched from initdb's {@code trust} to password
+ * authentication before any database is created. Services never get the superuser: {@link #createServiceDatabase}
+ * creates a role that owns only its database (no superuser, no database or role creation; other roles cannot
+ * connect to it).
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
-    /** Superuser of the embedded server (trust authentication on loopback). */
+    /** Superuser of the embedded server (password authentication; only this class uses it). */
     public static final String USER = "postgres";
+
+    /** Login of a service: its role, password and JDBC URL. */
+    public record Credentials(String user, String password, String jdbcUrl) {
+        @Override
+        public String toString() {
+            return "Credentials[" + user + " " + jdbcUrl + "]";
+        }
+    }
 
     private final int requestedPort;
     private final Path requestedDataDir;
     private EmbeddedPostgres postgres;
     private Path dataDir;
     private boolean ownsDataDir;
+    private String superuserPassword;
 
     private EmbeddedPostgresServer(Builder b) {
         this.requestedPort = b.port;
@@ -42,20 +59,61 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         try {
             ownsDataDir = requestedDataDir == null;
             dataDir = ownsDataDir ? Files.createTempDirectory("edgeloop-pg-") : requestedDataDir;
-            postgres = EmbeddedPostgres.builder()
+            Path passwordFile = dataDir.resolveSibling(dataDir.getFileName() + ".superuser-password");
+            boolean secured =
+                    !ownsDataDir && Files.exists(passwordFile) && Files.exists(dataDir.resolve("pg_hba.conf"));
+            EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
                     .setPort(requestedPort > 0 ? requestedPort : Ports.free())
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(ownsDataDir)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "200")
-                    .setServerConfig("fsync", "off")
-                    .start();
+                    .setServerConfig("password_encryption", "scram-sha-256")
+                    .setServerConfig("fsync", "off");
+            if (secured) {
+                superuserPassword = Files.readString(passwordFile).strip();
+                b.setConnectConfig("password", superuserPassword);
+            }
+            postgres = b.start();
+            if (!secured) {
+                superuserPassword = Secrets.password();
+                secure(ownsDataDir ? null : passwordFile);
+            }
         } catch (IOException e) {
             close();
             throw new UncheckedIOException("embedded PostgreSQL failed to start", e);
+        } catch (SQLException e) {
+            close();
+            throw new IllegalStateException("embedded PostgreSQL could not be secured", e);
         }
         return this;
+    }
+
+    /**
+     * Gives the superuser a password and switches every login to {@code scram-sha-256} (initdb leaves {@code trust});
+     * the password is kept in {@code passwordFile} when the data directory outlives this process.
+     */
+    private void secure(Path passwordFile) throws IOException, SQLException {
+        try (Connection c = postgres.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("alter role " + USER + " password '" + superuserPassword + "'");
+            Files.writeString(
+                    dataDir.resolve("pg_hba.conf"),
+                    "# written by EdgeLoop: password (SCRAM) authentication for every login\n"
+                            + "local all all scram-sha-256\n"
+                            + "host all all 127.0.0.1/32 scram-sha-256\n"
+                            + "host all all ::1/128 scram-sha-256\n");
+            s.execute("select pg_reload_conf()");
+        }
+        if (passwordFile != null) {
+            Secrets.writeOwnerOnly(passwordFile, superuserPassword);
+        }
+    }
+
+    private Connection admin(String database) throws SQLException {
+        return postgres.getDatabase(USER, database, Map.of("password", superuserPassword))
+                .getConnection();
     }
 
     public int port() {
@@ -67,21 +125,37 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
     }
 
-    /** Creates {@code database} unless it exists. Names are restricted to [a-z0-9_]. */
-    public void createDatabase(String database) {
-        if (!database.matches("[a-z0-9_]+")) {
-            throw new IllegalArgumentException("database names are [a-z0-9_]+: " + database);
+    /**
+     * Creates {@code database} owned by a login role of the same name unless they exist, gives the role a new random
+     * password, and returns its credentials. The role is no superuser and cannot create databases or roles; only it
+     * (and the superuser) may connect to the database. Names are restricted to [a-z0-9_].
+     */
+    public Credentials createServiceDatabase(String database) {
+        if (!database.matches("[a-z][a-z0-9_]*")) {
+            throw new IllegalArgumentException("database names are [a-z][a-z0-9_]*: " + database);
         }
-        try (Connection c = postgres.getPostgresDatabase().getConnection();
+        String password = Secrets.password();
+        try (Connection c = admin("postgres");
                 Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("select 1 from pg_database where datname = '" + database + "'")) {
-                if (rs.next()) {
-                    return;
-                }
+            if (exists(s, "select 1 from pg_roles where rolname = '" + database + "'")) {
+                s.execute("alter role " + database + " login password '" + password + "'");
+            } else {
+                s.execute("create role " + database + " login nosuperuser nocreatedb nocreaterole noinherit"
+                        + " password '" + password + "'");
             }
-            s.execute("create database " + database);
+            if (!exists(s, "select 1 from pg_database where datname = '" + database + "'")) {
+                s.execute("create database " + database + " owner " + database);
+            }
+            s.execute("revoke all on database " + database + " from public");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + database, e);
+        }
+        return new Credentials(database, password, jdbcUrl(database));
+    }
+
+    private static boolean exists(Statement s, String query) throws SQLException {
+        try (ResultSet rs = s.executeQuery(query)) {
+            return rs.next();
         }
     }
 

@@ -65,16 +65,33 @@ class EmbeddedServersTest {
     }
 
     @Test
-    void postgresCreatesDatabasesAndAnswersQueries() throws Exception {
+    void postgresGivesEachServiceItsOwnPasswordProtectedDatabaseAndRole() throws Exception {
         try (EmbeddedPostgresServer pg =
                 EmbeddedPostgresServer.builder().build().start()) {
-            pg.createDatabase("svc_a");
-            pg.createDatabase("svc_a"); // idempotent
-            try (var c = DriverManager.getConnection(pg.jdbcUrl("svc_a"), EmbeddedPostgresServer.USER, "");
-                    var rs = c.createStatement().executeQuery("select current_database()")) {
+            EmbeddedPostgresServer.Credentials a = pg.createServiceDatabase("svc_a");
+            EmbeddedPostgresServer.Credentials again = pg.createServiceDatabase("svc_a"); // idempotent, new password
+            EmbeddedPostgresServer.Credentials b = pg.createServiceDatabase("svc_b");
+            try (var c = DriverManager.getConnection(again.jdbcUrl(), again.user(), again.password());
+                    var rs = c.createStatement()
+                            .executeQuery("select current_database(), current_user,"
+                                    + " (select rolsuper from pg_roles where rolname = current_user)")) {
                 rs.next();
                 assertEquals("svc_a", rs.getString(1));
+                assertEquals("svc_a", rs.getString(2));
+                assertEquals(false, rs.getBoolean(3), "a service role is no superuser");
+                c.createStatement().execute("create table t (id int)"); // owns its database
             }
+            assertRefused(a.jdbcUrl(), a.user(), a.password()); // the old password no longer works
+            assertRefused(a.jdbcUrl(), a.user(), ""); // no login without the password
+            assertRefused(a.jdbcUrl(), EmbeddedPostgresServer.USER, ""); // nor for the superuser
+            assertRefused(a.jdbcUrl(), b.user(), b.password()); // svc_b cannot open svc_a's database
         }
+    }
+
+    private static void assertRefused(String url, String user, String password) {
+        java.sql.SQLException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.sql.SQLException.class,
+                () -> DriverManager.getConnection(url, user, password).close());
+        org.junit.jupiter.api.Assertions.assertNotNull(e.getSQLState(), e.toString());
     }
 }

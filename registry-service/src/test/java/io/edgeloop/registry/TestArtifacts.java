@@ -9,6 +9,11 @@ import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
 import io.edgeloop.proto.registry.v1.UploadHeader;
 import io.edgeloop.proto.registry.v1.UploadRequest;
 import io.grpc.Channel;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.Metadata;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +26,22 @@ import java.util.concurrent.TimeUnit;
 /** Helpers to make artifacts, push them through the gRPC upload and register versions of them. */
 public final class TestArtifacts {
     private TestArtifacts() {}
+
+    /** {@code stub} calling with {@code authorization} (e.g. {@code TestAuth.bearer("alice", Roles.RELEASE)}). */
+    public static <S extends AbstractStub<S>> S as(S stub, String authorization) {
+        return stub.withInterceptors(authorization(authorization));
+    }
+
+    /** {@code channel} calling with {@code authorization} instead of the default admin token. */
+    public static Channel as(Channel channel, String authorization) {
+        return ClientInterceptors.intercept(channel, authorization(authorization));
+    }
+
+    private static ClientInterceptor authorization(String authorization) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), authorization);
+        return MetadataUtils.newAttachHeadersInterceptor(headers);
+    }
 
     /** Deterministic pseudo-random content. */
     public static byte[] randomBytes(int size, long seed) {

@@ -1,6 +1,7 @@
 package io.edgeloop.compiler.api;
 
 import io.edgeloop.common.Hashing;
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.compiler.domain.CompilationFailure;
 import io.edgeloop.compiler.domain.CompilationService;
 import io.edgeloop.compiler.domain.CompileJob;
@@ -14,6 +15,7 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -29,9 +31,10 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Compilations: list, read, and (re)compile a registered model version on demand. */
+/** Compilations: list and read ({@code viewer}), and (re)compile a registered model version on demand ({@code ml}). */
 @Path("/compilations")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class CompilationResource {
     private static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}";
 
@@ -76,6 +79,7 @@ public class CompilationResource {
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ML)
     public Response compile(CompileRequest request) {
         validate(request);
         CompileJob job;

@@ -3,6 +3,7 @@ package io.edgeloop.compiler.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.compiler.config.CompilerConfig;
 import io.edgeloop.compiler.domain.CompilationFailure;
 import io.edgeloop.compiler.domain.ModelIo;
@@ -14,6 +15,7 @@ import io.edgeloop.kit.api.Problem;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -37,10 +39,12 @@ import java.util.Map;
  * {@code X-Feature-Input}, {@code X-Score-Output}, {@code X-Input-Defaults}) which input carries the features
  * ({@code featureInput}), which output carries the class scores ({@code scoreOutput}, {@code none} for a model that
  * is not a classifier) and the value of every other input ({@code inputDefaults}, a JSON object
- * {@code {"state":0,"step":3}}; zeros when absent).
+ * {@code {"state":0,"step":3}}; zeros when absent). Uploading needs the {@code ml} role; the version is registered
+ * under compiler-service's own identity.
  */
 @Path("/models")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class ModelResource {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}";
@@ -68,6 +72,7 @@ public class ModelResource {
      */
     @POST
     @Consumes(MediaType.APPLICATION_OCTET_STREAM)
+    @RolesAllowed(Roles.ML)
     public Response upload(
             @QueryParam("name") String name,
             @QueryParam("dataset") String dataset,

@@ -3,9 +3,9 @@ package io.edgeloop.data.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.data.api.Dtos.DatasetSchema;
 import io.edgeloop.data.api.Dtos.IngestResponse;
-import io.edgeloop.data.api.Dtos.SampleBatch;
 import io.edgeloop.data.api.Dtos.SampleInput;
 import io.edgeloop.data.api.Dtos.SnapshotRequest;
 import io.edgeloop.data.api.Dtos.SnapshotView;
@@ -17,8 +17,9 @@ import io.edgeloop.data.domain.SampleIngestor;
 import io.edgeloop.data.domain.SampleLocation;
 import io.edgeloop.data.domain.SnapshotService;
 import io.edgeloop.kit.api.ApiException;
-import io.edgeloop.kit.api.Problem.FieldError;
+import io.edgeloop.kit.api.StrictJson;
 import io.edgeloop.proto.events.v1.TrainingSpec;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -29,15 +30,19 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** REST API: dataset schemas, sample ingest (JSON and CSV) and snapshots. Errors are problem+json. */
 @Path("/datasets")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class DatasetResource {
     @Inject
     DatasetCatalog catalog;
@@ -54,6 +59,9 @@ public class DatasetResource {
     @Inject
     ObjectMapper json;
 
+    @ConfigProperty(name = StrictJson.MAX_STRING_LENGTH_KEY, defaultValue = "65536")
+    int maxStringLength;
+
     /** All datasets. */
     @GET
     public List<DatasetSummary> list() {
@@ -64,6 +72,7 @@ public class DatasetResource {
     @PUT
     @Path("/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.DATA)
     public Response define(@PathParam("name") String name, DatasetSchema schema) {
         if (schema == null) {
             throw ApiException.badRequest("request body required: {\"featureNames\":[...],\"labels\":[...]}");
@@ -85,20 +94,24 @@ public class DatasetResource {
         return catalog.get(name);
     }
 
-    /** Ingests a JSON batch of samples, atomically. */
+    /**
+     * Ingests a JSON batch of samples, atomically. The body is read as a stream: a batch past {@code
+     * edgeloop.data.max-batch-size} samples is refused (413) at the first sample too many, before the rest is read.
+     */
     @POST
     @Path("/{name}/samples")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response ingest(@PathParam("name") String name, SampleBatch batch) {
-        if (batch == null) {
+    @RolesAllowed(Roles.DATA)
+    public Response ingest(@PathParam("name") String name, InputStream body) throws IOException {
+        catalog.get(name); // 404 before reading the body
+        List<SampleInput> samples =
+                new SampleBatchReader(json, config.maxBatchSize(), config.maxFeatures(), maxStringLength).read(body);
+        if (samples == null) {
             throw ApiException.badRequest("request body required: {\"samples\":[...]}");
         }
-        if (batch.samples() == null) {
-            throw ApiException.invalid("no samples", List.of(new FieldError("samples", "required")));
-        }
-        List<SampleCandidate> candidates = new ArrayList<>(batch.samples().size());
-        for (int i = 0; i < batch.samples().size(); i++) {
-            candidates.add(candidate(i, batch.samples().get(i)));
+        List<SampleCandidate> candidates = new ArrayList<>(samples.size());
+        for (int i = 0; i < samples.size(); i++) {
+            candidates.add(candidate(i, samples.get(i)));
         }
         return respond(ingestor.ingest(name, candidates));
     }
@@ -107,6 +120,7 @@ public class DatasetResource {
     @POST
     @Path("/{name}/samples/csv")
     @Consumes("text/csv")
+    @RolesAllowed(Roles.DATA)
     public Response ingestCsv(@PathParam("name") String name, String body) {
         DatasetSummary ds = catalog.get(name); // 404 before parsing
         List<SampleCandidate> candidates = CsvSamples.parse(body, ds.featureNames(), config.maxBatchSize());
@@ -120,6 +134,7 @@ public class DatasetResource {
     @POST
     @Path("/{name}/snapshots")
     @Consumes(MediaType.WILDCARD)
+    @RolesAllowed(Roles.DATA)
     public Response cut(@PathParam("name") String name, String body) throws JsonProcessingException {
         SnapshotRequest request = body == null || body.isBlank() ? null : json.readValue(body, SnapshotRequest.class);
         String trigger = request == null || request.trigger() == null ? "manual" : request.trigger();

@@ -27,9 +27,6 @@ public final class Dtos {
      */
     public record SampleInput(List<JsonNode> features, String label, String source) {}
 
-    /** {@code POST /datasets/{name}/samples} body. */
-    public record SampleBatch(List<SampleInput> samples) {}
-
     /** Ingest outcome. */
     public record IngestResponse(int accepted, int duplicates) {}
 

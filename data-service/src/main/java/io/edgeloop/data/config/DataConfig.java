@@ -10,6 +10,10 @@ public interface DataConfig {
     @WithDefault("10000")
     int maxBatchSize();
 
+    /** Most features one ingested sample may carry (a JSON batch is refused at the first sample with more). */
+    @WithDefault("100000")
+    int maxFeatures();
+
     /** Outlier rejection at ingest. */
     Outlier outlier();
 

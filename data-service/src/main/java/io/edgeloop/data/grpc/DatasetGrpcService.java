@@ -1,6 +1,7 @@
 package io.edgeloop.data.grpc;
 
 import io.edgeloop.common.ProtoTime;
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.data.config.DataConfig;
 import io.edgeloop.data.domain.DatasetCatalog;
 import io.edgeloop.data.domain.DatasetNames;
@@ -23,6 +24,7 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -36,6 +38,7 @@ import org.jboss.logging.Logger;
  * ordered by sample id, straight from a database cursor.
  */
 @GrpcService
+@RolesAllowed(Roles.VIEWER)
 public class DatasetGrpcService extends DatasetServiceGrpc.DatasetServiceImplBase {
     private static final Logger LOG = Logger.getLogger(DatasetGrpcService.class);
     /** A slow consumer may hold the read cursor this long. */

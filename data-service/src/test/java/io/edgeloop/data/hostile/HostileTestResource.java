@@ -1,5 +1,6 @@
 package io.edgeloop.data.hostile;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.persistence.PersistenceException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Test-only endpoints that fail the ways the shared error policy must hide, and a typed body to check strict JSON. */
+@PermitAll
 @Path("/test-hostile")
 @Produces(MediaType.APPLICATION_JSON)
 public class HostileTestResource {

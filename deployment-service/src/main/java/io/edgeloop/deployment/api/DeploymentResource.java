@@ -1,5 +1,6 @@
 package io.edgeloop.deployment.api;
 
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.deployment.config.DeploymentConfig;
 import io.edgeloop.deployment.domain.FleetService;
 import io.edgeloop.deployment.persistence.DeploymentEntity;
@@ -8,6 +9,7 @@ import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.DefaultValue;
@@ -21,9 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Deployments (rollouts) and their per-device progress. */
+/** Deployments (rollouts) and their per-device progress; read-only ({@code viewer}). */
 @Path("/deployments")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class DeploymentResource {
     @Inject
     FleetService fleet;

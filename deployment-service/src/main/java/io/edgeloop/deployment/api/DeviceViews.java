@@ -124,6 +124,7 @@ public final class DeviceViews {
      * @param desiredRevision the device's desired-state revision (incremented on every change to any model)
      * @param inSync whether every model is in sync
      * @param models every model it has a desired or reported state for, by name
+     * @param revokedAt when an administrator revoked it (null while enrolled)
      */
     public record Device(
             String id,
@@ -134,7 +135,8 @@ public final class DeviceViews {
             boolean connected,
             long desiredRevision,
             boolean inSync,
-            List<Model> models) {
+            List<Model> models,
+            Instant revokedAt) {
         static Device of(DeviceEntity d, List<Model> models, boolean connected) {
             return new Device(
                     d.id,
@@ -145,7 +147,8 @@ public final class DeviceViews {
                     connected,
                     d.desiredRevision == null ? 0 : d.desiredRevision,
                     models.stream().allMatch(m -> m.inSync() || "NONE".equals(m.desiredState())),
-                    models);
+                    models,
+                    d.revokedAt);
         }
     }
 }

@@ -1,11 +1,15 @@
 package io.edgeloop.deployment.api;
 
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.deployment.domain.InvalidPolicyException;
 import io.edgeloop.deployment.domain.Policy;
 import io.edgeloop.deployment.domain.PolicyService;
 import io.edgeloop.deployment.domain.PolicySpec;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem;
+import io.edgeloop.kit.auth.Caller;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -23,13 +27,18 @@ import java.util.TreeMap;
 
 /**
  * Deployment policies per model ({@code /policies/{name}}: an exact model name or a prefix pattern ending in
- * {@code *}); config-defined policies are listed with {@code source = config}.
+ * {@code *}); config-defined policies are listed with {@code source = config}. Reading needs {@code viewer}, setting
+ * and deleting {@code release}; the caller is recorded as {@code updatedBy}.
  */
 @Path("/policies")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class PolicyResource {
     @Inject
     PolicyService policies;
+
+    @Inject
+    SecurityIdentity identity;
 
     /** A policy with its effective settings (omitted keys filled from the configuration defaults). */
     public record PolicyView(
@@ -40,7 +49,8 @@ public class PolicyResource {
             boolean autoRollout,
             Views.RolloutSettingsView rollout,
             Policy.Promotion promotion,
-            Instant updatedAt) {
+            Instant updatedAt,
+            String updatedBy) {
         static PolicyView of(Policy p) {
             return new PolicyView(
                     p.name(),
@@ -50,7 +60,8 @@ public class PolicyResource {
                     p.autoRollout(),
                     Views.RolloutSettingsView.of(p.settings()),
                     p.promotion(),
-                    p.updatedAt());
+                    p.updatedAt(),
+                    p.updatedBy());
         }
     }
 
@@ -73,9 +84,10 @@ public class PolicyResource {
     @PUT
     @Path("/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.RELEASE)
     public PolicyView put(@PathParam("name") String name, PolicySpec spec) {
         try {
-            return PolicyView.of(policies.put(name, spec));
+            return PolicyView.of(policies.put(name, spec, Caller.subject(identity)));
         } catch (InvalidPolicyException e) {
             throw ApiException.invalid(
                     "invalid policy '" + name + "'",
@@ -88,8 +100,9 @@ public class PolicyResource {
     /** Deletes a REST policy (204); 404 when there is none (config policies cannot be deleted). */
     @DELETE
     @Path("/{name}")
+    @RolesAllowed(Roles.RELEASE)
     public Response delete(@PathParam("name") String name) {
-        if (!policies.delete(name)) {
+        if (!policies.delete(name, Caller.subject(identity))) {
             throw ApiException.notFound("no REST policy '" + name + "'");
         }
         return Response.noContent().build();

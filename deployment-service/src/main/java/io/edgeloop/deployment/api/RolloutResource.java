@@ -1,5 +1,6 @@
 package io.edgeloop.deployment.api;
 
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.deployment.config.DeploymentConfig;
 import io.edgeloop.deployment.domain.AssignmentPush;
 import io.edgeloop.deployment.domain.RolloutService;
@@ -12,9 +13,12 @@ import io.edgeloop.deployment.persistence.RolloutGateEntity;
 import io.edgeloop.deployment.persistence.RolloutHistoryEntity;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem;
+import io.edgeloop.kit.auth.Caller;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -30,11 +34,16 @@ import java.util.function.Supplier;
 /**
  * Staged rollouts: status and history ({@code GET /rollouts}, {@code GET /rollouts/{id}} with waves, gate results and
  * reasons) and manual control ({@code POST /rollouts/{id}/start|pause|resume|rollback}: 404 unknown, 409 when the
- * rollout is in a state that does not allow it).
+ * rollout is in a state that does not allow it). Reading needs {@code viewer}, control {@code release}; the caller is
+ * recorded as the actor of the history entry.
  */
 @Path("/rollouts")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class RolloutResource {
+    @Inject
+    SecurityIdentity identity;
+
     @Inject
     RolloutService rollouts;
 
@@ -76,9 +85,10 @@ public class RolloutResource {
      */
     @POST
     @Path("/{id}/start")
+    @RolesAllowed(Roles.RELEASE)
     public Views.Rollout start(@PathParam("id") String id) {
         try {
-            control(() -> rollouts.start(id));
+            control(() -> rollouts.start(id, Caller.subject(identity)));
         } catch (RolloutService.NoPolicyException e) {
             throw ApiException.invalid(e.getMessage(), List.of(new Problem.FieldError("policy", e.getMessage())));
         }
@@ -88,9 +98,10 @@ public class RolloutResource {
     /** Pauses a rolling rollout (409 unless ROLLING_OUT). */
     @POST
     @Path("/{id}/pause")
+    @RolesAllowed(Roles.RELEASE)
     public Views.Rollout pause(@PathParam("id") String id) {
         control(() -> {
-            rollouts.pause(id);
+            rollouts.pause(id, Caller.subject(identity));
             return List.of();
         });
         return load(id);
@@ -99,8 +110,9 @@ public class RolloutResource {
     /** Resumes a paused rollout (409 unless PAUSED). */
     @POST
     @Path("/{id}/resume")
+    @RolesAllowed(Roles.RELEASE)
     public Views.Rollout resume(@PathParam("id") String id) {
-        control(() -> rollouts.resume(id));
+        control(() -> rollouts.resume(id, Caller.subject(identity)));
         return load(id);
     }
 
@@ -110,8 +122,9 @@ public class RolloutResource {
      */
     @POST
     @Path("/{id}/rollback")
+    @RolesAllowed(Roles.RELEASE)
     public Views.Rollout rollback(@PathParam("id") String id) {
-        control(() -> rollouts.rollback(id, "manual rollback over REST"));
+        control(() -> rollouts.rollback(id, "manual rollback over REST", Caller.subject(identity)));
         return load(id);
     }
 

@@ -163,8 +163,13 @@ public final class Views {
      */
     public record Wave(int wave, String state, List<String> deviceIds, Gate gate) {}
 
-    /** One entry of a rollout's history. */
-    public record HistoryEntry(Instant at, String action, Integer wave, String detail) {}
+    /**
+     * One entry of a rollout's history.
+     *
+     * @param actor who did it: the authenticated subject for actions requested over REST, the service's name for
+     *     what the rollout decided by itself
+     */
+    public record HistoryEntry(Instant at, String action, Integer wave, String detail, String actor) {}
 
     /** A variant the rollout may assign. */
     public record Variant(
@@ -270,7 +275,7 @@ public final class Views {
                             .toList(),
                     targets.stream().map(Target::of).toList(),
                     history.stream()
-                            .map(h -> new HistoryEntry(h.at, h.action, h.wave, h.detail))
+                            .map(h -> new HistoryEntry(h.at, h.action, h.wave, h.detail, h.actor))
                             .toList());
         }
     }

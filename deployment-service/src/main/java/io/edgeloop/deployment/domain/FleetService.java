@@ -67,6 +67,7 @@ public class FleetService {
      * no device yet), else queued for the last wave.
      *
      * @throws IllegalArgumentException for a blank device id
+     * @throws DeviceRevokedException when the device was revoked
      */
     @Transactional
     public RegisterOutcome register(RegisterDeviceRequest request) {
@@ -83,6 +84,8 @@ public class FleetService {
             device.registeredAt = now;
             device.lastSeenAt = now;
             device.persist();
+        } else if (device.isRevoked()) {
+            throw new DeviceRevokedException(deviceId);
         }
         device.labels.clear();
         device.labels.putAll(request.getLabelsMap());
@@ -126,21 +129,35 @@ public class FleetService {
      * Every desired assignment of a registered device (one per model), touching its last-seen time.
      *
      * @throws UnknownEntityException when the device is not registered
+     * @throws DeviceRevokedException when the device was revoked
      */
     @Transactional
     public List<AssignmentPush> assignmentsOf(String deviceId) {
-        DeviceEntity device = DeviceEntity.findById(deviceId);
-        if (device == null) {
-            throw new UnknownEntityException("device '" + deviceId + "' is not registered");
-        }
+        DeviceEntity device = enrolled(deviceId);
         device.lastSeenAt = Instant.now();
         return Assignments.pushesOf(deviceId);
     }
 
-    /** Whether {@code deviceId} is registered. */
+    /**
+     * Checks that {@code deviceId} is registered and not revoked.
+     *
+     * @throws UnknownEntityException when the device is not registered
+     * @throws DeviceRevokedException when the device was revoked
+     */
     @Transactional
-    public boolean isRegistered(String deviceId) {
-        return DeviceEntity.findById(deviceId) != null;
+    public void requireEnrolled(String deviceId) {
+        enrolled(deviceId);
+    }
+
+    private static DeviceEntity enrolled(String deviceId) {
+        DeviceEntity device = DeviceEntity.findById(deviceId);
+        if (device == null) {
+            throw new UnknownEntityException("device '" + deviceId + "' is not registered");
+        }
+        if (device.isRevoked()) {
+            throw new DeviceRevokedException(deviceId);
+        }
+        return device;
     }
 
     /**
@@ -234,15 +251,13 @@ public class FleetService {
      *
      * @throws IllegalArgumentException for a blank id or an unspecified state
      * @throws UnknownEntityException for an unregistered device or an unknown deployment
+     * @throws DeviceRevokedException when the device was revoked
      */
     @Transactional
     public void report(DeviceStateReport report) {
         TargetState state = validate(report);
         fleetLock.lock();
-        DeviceEntity device = DeviceEntity.findById(report.getDeviceId());
-        if (device == null) {
-            throw new UnknownEntityException("device '" + report.getDeviceId() + "' is not registered");
-        }
+        DeviceEntity device = enrolled(report.getDeviceId());
         DeploymentEntity d = DeploymentEntity.findById(report.getDeploymentId());
         if (d == null) {
             throw new UnknownEntityException("no deployment '" + report.getDeploymentId() + "'");

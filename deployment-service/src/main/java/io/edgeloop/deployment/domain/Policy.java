@@ -10,6 +10,7 @@ import java.time.Instant;
  * @param source {@code rest} ({@code /policies}) or {@code config} ({@code edgeloop.deployment.rollout.models.*})
  * @param settings rollout settings with the defaults filled in (the selector included)
  * @param updatedAt when it was last set (null for config policies)
+ * @param updatedBy the authenticated subject that last set it (null for config policies)
  */
 public record Policy(
         String name,
@@ -17,7 +18,8 @@ public record Policy(
         boolean autoRollout,
         RolloutSettings settings,
         Promotion promotion,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String updatedBy) {
     /**
      * The promotion gate (champion/challenger) of a policy.
      *

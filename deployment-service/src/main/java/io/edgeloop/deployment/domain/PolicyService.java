@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 
 /**
  * Deployment policies: REST policies ({@code deployment_policy}) and config-defined ones
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class PolicyService {
+    private static final Logger LOG = Logger.getLogger(PolicyService.class);
     /** A model name, or a prefix of one followed by {@code *} (a bare {@code *} matches every model). */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*\\*?|\\*");
 
@@ -69,12 +71,12 @@ public class PolicyService {
     }
 
     /**
-     * Creates or replaces a REST policy.
+     * Creates or replaces a REST policy on behalf of {@code actor} (the authenticated subject, recorded with it).
      *
      * @throws InvalidPolicyException naming every invalid field
      */
     @Transactional
-    public Policy put(String name, PolicySpec spec) {
+    public Policy put(String name, PolicySpec spec, String actor) {
         List<FieldProblem> problems = PolicyValidation.problems(name, spec);
         if (!problems.isEmpty()) {
             throw new InvalidPolicyException(problems);
@@ -87,6 +89,7 @@ public class PolicyService {
             e.createdAt = now;
         }
         e.updatedAt = now;
+        e.updatedBy = FleetService.truncate(actor, 255);
         e.selector.clear();
         if (spec.selector() != null) {
             spec.selector().forEach((k, v) -> e.selector.put(k.trim(), v));
@@ -131,13 +134,17 @@ public class PolicyService {
     }
 
     /**
-     * Deletes a REST policy.
+     * Deletes a REST policy on behalf of {@code actor} (logged).
      *
      * @return false when there is no REST policy of that name
      */
     @Transactional
-    public boolean delete(String name) {
-        return PolicyEntity.deleteById(name);
+    public boolean delete(String name, String actor) {
+        boolean deleted = PolicyEntity.deleteById(name);
+        if (deleted) {
+            LOG.infof("policy '%s' deleted by %s", name, actor);
+        }
+        return deleted;
     }
 
     private static void putIf(Map<String, String> selector, String capability, Object value) {
@@ -158,7 +165,8 @@ public class PolicyService {
                 new Policy.Promotion(
                         e.minAccuracy == null ? config.promotion().minAccuracy() : e.minAccuracy,
                         e.maxAccuracyDrop == null ? config.promotion().maxAccuracyDrop() : e.maxAccuracyDrop),
-                e.updatedAt);
+                e.updatedAt,
+                e.updatedBy);
     }
 
     private Policy fromConfig(String name, DeploymentConfig.ModelRollout o) {
@@ -170,6 +178,7 @@ public class PolicyService {
                 new Policy.Promotion(
                         o.minAccuracy().orElse(config.promotion().minAccuracy()),
                         o.maxAccuracyDrop().orElse(config.promotion().maxAccuracyDrop())),
+                null,
                 null);
     }
 

@@ -169,9 +169,15 @@ public class RolloutEvents {
         return g;
     }
 
-    /** Appends to a rollout's history. */
+    /** Appends to a rollout's history what the service decided by itself (the actor is the service). */
     static void history(DeploymentEntity d, String action, Integer wave, String detail, Instant now) {
+        history(d, action, wave, detail, now, FleetService.PRODUCER);
+    }
+
+    /** Appends to a rollout's history what {@code actor} (an authenticated subject, or the service) did. */
+    static void history(DeploymentEntity d, String action, Integer wave, String detail, Instant now, String actor) {
         RolloutHistoryEntity h = new RolloutHistoryEntity();
+        h.actor = FleetService.truncate(actor, 255);
         h.deploymentId = d.id;
         h.at = now;
         h.action = action;

@@ -78,6 +78,7 @@ public class RolloutPlanner {
     List<AssignmentPush> plan(DeploymentEntity d, List<VariantOption> variants, Instant now) {
         RolloutSettings s = d.settings();
         List<DeviceEntity> fleet = DeviceEntity.<DeviceEntity>listAll().stream()
+                .filter(dev -> !dev.isRevoked())
                 .filter(dev -> WavePlan.matches(d.selector, dev.labels, profile(dev, d.modelName)))
                 .sorted(Comparator.comparing(dev -> dev.id))
                 .toList();

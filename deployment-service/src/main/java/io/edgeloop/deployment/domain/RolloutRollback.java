@@ -31,11 +31,15 @@ public class RolloutRollback {
         RolloutEvents.gate(d, "FAIL", reasons, metrics, now);
         RolloutEvents.history(d, "gate-failed", d.currentWave, String.join("; ", reasons), now);
         LOG.warnf("rollout %s: wave %d failed its gate: %s", d.id, d.currentWave, reasons);
-        return rollBack(d, "wave " + d.currentWave + " health gate failed: " + String.join("; ", reasons), now);
+        return rollBack(
+                d,
+                "wave " + d.currentWave + " health gate failed: " + String.join("; ", reasons),
+                now,
+                FleetService.PRODUCER);
     }
 
-    /** Rolls {@code d} back; returns the assignments to push. */
-    List<AssignmentPush> rollBack(DeploymentEntity d, String reason, Instant now) {
+    /** Rolls {@code d} back on behalf of {@code actor} (recorded in the history); returns the assignments to push. */
+    List<AssignmentPush> rollBack(DeploymentEntity d, String reason, Instant now, String actor) {
         List<AssignmentPush> pushes = new ArrayList<>();
         List<String> reverted = new ArrayList<>();
         List<String> unassigned = new ArrayList<>();
@@ -82,7 +86,8 @@ public class RolloutRollback {
                 d.currentWave,
                 reason + "; devices returned: " + reverted
                         + (unassigned.isEmpty() ? "" : "; unassigned (no earlier deployment): " + unassigned),
-                now);
+                now,
+                actor);
         events.emitRolledBack(d, reverted, reason);
         LOG.warnf(
                 "rollout %s rolled back (%s); devices %s returned to their last known good, %s of them unassigned",

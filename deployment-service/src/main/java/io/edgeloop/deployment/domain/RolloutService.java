@@ -211,56 +211,63 @@ public class RolloutService {
     // ---- manual control ----
 
     /**
-     * Starts a HELD rollout with the model's current policy (promotion gate first).
+     * Starts a HELD rollout with the model's current policy (promotion gate first), on behalf of {@code actor} (the
+     * authenticated subject, recorded in the history).
      *
      * @throws UnknownEntityException when there is no such rollout
      * @throws IllegalStateException when it is not HELD
      * @throws NoPolicyException when still no policy matches the model
      */
     @Transactional
-    public List<AssignmentPush> start(String rolloutId) {
+    public List<AssignmentPush> start(String rolloutId, String actor) {
         DeploymentEntity d = lockIn(rolloutId, DeploymentStatus.HELD, "started");
         Policy policy = policies.resolve(d.modelName)
                 .orElseThrow(() -> new NoPolicyException("no deployment policy matches model '" + d.modelName
                         + "'; PUT /policies/" + d.modelName + " first"));
         RolloutEvents.history(
-                d, "start-requested", null, "started over REST with policy '" + policy.name() + "'", Instant.now());
+                d,
+                "start-requested",
+                null,
+                "started over REST with policy '" + policy.name() + "'",
+                Instant.now(),
+                actor);
         return planner.begin(d, policy, Instant.now());
     }
 
     /**
-     * Pauses a rollout in progress: no wave advances, no gate is evaluated until resumed.
+     * Pauses a rollout in progress on behalf of {@code actor}: no wave advances, no gate is evaluated until resumed.
      *
      * @throws UnknownEntityException when there is no such rollout
      * @throws IllegalStateException when it is not ROLLING_OUT
      */
     @Transactional
-    public void pause(String rolloutId) {
+    public void pause(String rolloutId, String actor) {
         DeploymentEntity d = lockIn(rolloutId, DeploymentStatus.ROLLING_OUT, "paused");
         d.status = DeploymentStatus.PAUSED;
-        RolloutEvents.history(d, "paused", d.currentWave, "paused over REST", Instant.now());
+        RolloutEvents.history(d, "paused", d.currentWave, "paused over REST", Instant.now(), actor);
     }
 
     /**
-     * Resumes a paused rollout; the current wave soaks again from the moment all its devices are ACTIVE. Devices that
+     * Resumes a paused rollout on behalf of {@code actor}; the current wave soaks again from the moment all its devices are ACTIVE. Devices that
      * joined the current wave while paused are assigned now.
      *
      * @throws UnknownEntityException when there is no such rollout
      * @throws IllegalStateException when it is not PAUSED
      */
     @Transactional
-    public List<AssignmentPush> resume(String rolloutId) {
+    public List<AssignmentPush> resume(String rolloutId, String actor) {
         DeploymentEntity d = lockIn(rolloutId, DeploymentStatus.PAUSED, "resumed");
         Instant now = Instant.now();
         d.status = DeploymentStatus.ROLLING_OUT;
         d.waveStartedAt = now;
         d.waveActivatedAt = null;
-        RolloutEvents.history(d, "resumed", d.currentWave, "resumed over REST; the current wave soaks again", now);
+        RolloutEvents.history(
+                d, "resumed", d.currentWave, "resumed over REST; the current wave soaks again", now, actor);
         return d.currentWave == null ? List.of() : planner.assignWave(d, d.currentWave, now);
     }
 
     /**
-     * Rolls a rollout back by hand: every device whose slot of the model points at this rollout returns to its last
+     * Rolls a rollout back by hand, on behalf of {@code actor}: every device whose slot of the model points at this rollout returns to its last
      * known good deployment of that model, or is unassigned from that model when it has none. Allowed while
      * ROLLING_OUT or PAUSED, and for a COMPLETED rollout (devices that moved on are left alone).
      *
@@ -268,14 +275,14 @@ public class RolloutService {
      * @throws IllegalStateException when it already ended otherwise
      */
     @Transactional
-    public List<AssignmentPush> rollback(String rolloutId, String reason) {
+    public List<AssignmentPush> rollback(String rolloutId, String reason, String actor) {
         fleetLock.lock();
         DeploymentEntity d = find(rolloutId);
         if (!d.isActive() && d.status != DeploymentStatus.COMPLETED) {
             throw new IllegalStateException("rollout " + d.id + " is " + d.status
                     + "; only a ROLLING_OUT, PAUSED or COMPLETED rollout can be rolled back");
         }
-        return rollback.rollBack(d, reason, Instant.now());
+        return rollback.rollBack(d, reason, Instant.now(), actor);
     }
 
     /** No deployment policy matches a model. */

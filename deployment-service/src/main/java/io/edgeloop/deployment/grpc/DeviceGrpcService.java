@@ -1,9 +1,12 @@
 package io.edgeloop.deployment.grpc;
 
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.deployment.domain.AssignmentPush;
+import io.edgeloop.deployment.domain.DeviceRevokedException;
 import io.edgeloop.deployment.domain.FleetService;
 import io.edgeloop.deployment.domain.RegisterOutcome;
 import io.edgeloop.deployment.domain.UnknownEntityException;
+import io.edgeloop.kit.auth.Caller;
 import io.edgeloop.proto.deployment.v1.Assignment;
 import io.edgeloop.proto.deployment.v1.DeviceServiceGrpc;
 import io.edgeloop.proto.deployment.v1.DeviceStateReport;
@@ -14,7 +17,9 @@ import io.edgeloop.proto.deployment.v1.WatchAssignmentsRequest;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -22,8 +27,14 @@ import org.jboss.logging.Logger;
 /**
  * DeviceService: devices register, watch their desired assignments (one per model) and report what they run. WatchAssignments
  * returns as soon as the stream is registered in the {@link WatchHub}: no thread is held per stream.
+ *
+ * <p>Every method is for devices ({@code device}, acting only for the device id that is its token's subject) and for
+ * release operators ({@code release}, any device); a call for another device is {@code PERMISSION_DENIED}, and so is
+ * every call for a revoked device. The caller is checked on the calling thread, before anything is read or a stream is
+ * registered.
  */
 @GrpcService
+@RolesAllowed({Roles.DEVICE, Roles.RELEASE})
 public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
     private static final Logger LOG = Logger.getLogger(DeviceGrpcService.class);
 
@@ -33,18 +44,27 @@ public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
     @Inject
     WatchHub hub;
 
+    @Inject
+    SecurityIdentity identity;
+
     @Override
     @Blocking
     public void register(RegisterDeviceRequest request, StreamObserver<RegisterDeviceResponse> response) {
+        String deviceId = request.getDeviceId().trim();
+        if (refused(deviceId, response)) {
+            return;
+        }
         RegisterOutcome outcome;
         try {
             outcome = fleet.register(request);
         } catch (IllegalArgumentException e) {
             response.onError(invalid(e));
             return;
+        } catch (DeviceRevokedException e) {
+            response.onError(revoked(e));
+            return;
         }
-        var reply = RegisterDeviceResponse.newBuilder()
-                .setDeviceId(request.getDeviceId().trim());
+        var reply = RegisterDeviceResponse.newBuilder().setDeviceId(deviceId);
         reply.addAllAssignments(outcome.assignments());
         if (!outcome.assignments().isEmpty()) {
             reply.setCurrent(outcome.assignments().get(0)); // single-model agents: the first by model name
@@ -58,18 +78,21 @@ public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
     @Blocking
     public void watchAssignments(WatchAssignmentsRequest request, StreamObserver<Assignment> response) {
         String deviceId = request.getDeviceId().trim();
-        if (deviceId.isEmpty()) {
-            response.onError(Status.INVALID_ARGUMENT
-                    .withDescription("device_id must not be blank")
-                    .asRuntimeException());
+        if (refused(deviceId, response)) {
             return;
         }
-        if (!fleet.isRegistered(deviceId)) {
+        try {
+            fleet.requireEnrolled(deviceId);
+        } catch (UnknownEntityException e) {
             response.onError(notFound(deviceId));
+            return;
+        } catch (DeviceRevokedException e) {
+            response.onError(revoked(e));
             return;
         }
         // register the stream before reading the current assignment: a rollout committing in between is pushed to
-        // it, and the stream drops the then-older current assignment
+        // it, and the stream drops the then-older current assignment (a revocation committing in between is seen by
+        // the read below, or ends the registered stream)
         WatchHub.LiveStream stream = hub.open(deviceId, response);
         if (stream == null) {
             return;
@@ -80,6 +103,9 @@ public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
         } catch (UnknownEntityException e) {
             stream.abort(e.getMessage());
             return;
+        } catch (DeviceRevokedException e) {
+            hub.end(stream, Status.PERMISSION_DENIED.withDescription(e.getMessage()));
+            return;
         }
         hub.pushAll(current); // every model's current desired state at once
         LOG.debugf("device %s watches assignments (%d live streams)", deviceId, hub.liveStreams());
@@ -88,6 +114,9 @@ public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
     @Override
     @Blocking
     public void reportState(DeviceStateReport request, StreamObserver<ReportAck> response) {
+        if (refused(request.getDeviceId(), response)) {
+            return;
+        }
         try {
             fleet.report(request);
         } catch (IllegalArgumentException e) {
@@ -96,13 +125,42 @@ public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
         } catch (UnknownEntityException e) {
             response.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
             return;
+        } catch (DeviceRevokedException e) {
+            response.onError(revoked(e));
+            return;
         }
         response.onNext(ReportAck.newBuilder().setAccepted(true).build());
         response.onCompleted();
     }
 
+    /**
+     * Answers (and returns true) when the call cannot go on: INVALID_ARGUMENT for a blank device id, PERMISSION_DENIED
+     * when the caller may not act for {@code deviceId} (a device token for another device).
+     */
+    private boolean refused(String deviceId, StreamObserver<?> response) {
+        if (deviceId.isBlank()) {
+            response.onError(Status.INVALID_ARGUMENT
+                    .withDescription("device_id must not be blank")
+                    .asRuntimeException());
+            return true;
+        }
+        if (!Caller.mayActFor(identity, deviceId)) {
+            LOG.infof("%s may not act for device %s", Caller.subject(identity), deviceId);
+            response.onError(Status.PERMISSION_DENIED
+                    .withDescription(
+                            "the caller may not act for device '" + deviceId + "': a device acts only for" + " itself")
+                    .asRuntimeException());
+            return true;
+        }
+        return false;
+    }
+
     private static RuntimeException invalid(IllegalArgumentException e) {
         return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+    }
+
+    private static RuntimeException revoked(DeviceRevokedException e) {
+        return Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException();
     }
 
     private static RuntimeException notFound(String deviceId) {

@@ -70,6 +70,27 @@ public class WatchHub {
         }
     }
 
+    /**
+     * Ends the device's live stream, if any, with {@code PERMISSION_DENIED} (the device was revoked).
+     *
+     * @return whether a stream was ended
+     */
+    public boolean cutOff(String deviceId, String why) {
+        LiveStream stream = streams.remove(deviceId);
+        if (stream == null) {
+            return false;
+        }
+        stream.fail(Status.PERMISSION_DENIED.withDescription(why));
+        LOG.infof("ended the watch stream of %s: %s", deviceId, why);
+        return true;
+    }
+
+    /** Ends {@code stream} with {@code status} and forgets it (unless a newer stream replaced it already). */
+    void end(LiveStream stream, Status status) {
+        streams.remove(stream.deviceId, stream);
+        stream.fail(status);
+    }
+
     /** Whether the device has a live watch stream. */
     public boolean isConnected(String deviceId) {
         return streams.containsKey(deviceId);
@@ -119,12 +140,17 @@ public class WatchHub {
         }
 
         synchronized void abort(String why) {
+            fail(Status.ABORTED.withDescription(why));
+        }
+
+        /** Ends the stream with {@code status} unless it already ended. */
+        synchronized void fail(Status status) {
             if (closed) {
                 return;
             }
             closed = true;
             try {
-                observer.onError(Status.ABORTED.withDescription(why).asRuntimeException());
+                observer.onError(status.asRuntimeException());
             } catch (RuntimeException e) {
                 LOG.debugf("watch stream of %s already gone: %s", deviceId, e.toString());
             }

@@ -82,12 +82,28 @@ public class DeviceEntity extends PanacheEntityBase {
     public Instant lastSeenAt;
 
     /**
+     * When an administrator revoked the device (null while it is enrolled): a revoked device has no assignments, is
+     * never selected by a rollout and every call made for it is refused.
+     */
+    @Column(name = "revoked_at")
+    public Instant revokedAt;
+
+    /** The subject that revoked the device. */
+    @Column(name = "revoked_by")
+    public String revokedBy;
+
+    /**
      * Legacy NOT NULL column of the single-model twin (now in {@link DeviceModelEntity}); mapped only so that devices
      * can still be inserted into a database created before several models per device. Always 0.
      */
     @Deprecated
     @Column(name = "reported_model_version")
     public int legacyReportedModelVersion;
+
+    /** Whether the device was revoked. */
+    public boolean isRevoked() {
+        return revokedAt != null;
+    }
 
     /** Increments and returns the desired-state revision. */
     public long nextRevision() {

@@ -50,4 +50,8 @@ public class PolicyEntity extends PanacheEntityBase {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /** The authenticated subject that last set the policy (null for policies set before it was recorded). */
+    @Column(name = "updated_by")
+    public String updatedBy;
 }

@@ -34,4 +34,10 @@ public class RolloutHistoryEntity extends PanacheEntityBase {
 
     @Column(length = 4000)
     public String detail;
+
+    /**
+     * Who did it: the authenticated subject for an action requested over REST, the service's own name for what the
+     * rollout decided by itself or what an event started (null in entries written before it was recorded).
+     */
+    public String actor;
 }

@@ -7,6 +7,7 @@ import io.edgeloop.agent.domain.TelemetryAccumulator;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -22,10 +23,16 @@ import java.util.List;
  * Local single-sample inference: {@code POST /infer} on the default model (or {@code ?model=NAME}), {@code POST
  * /models/{name}/infer} on a named one. The features are the elements of one sample of the model's feature input,
  * flat (reshaped to the input) or nested; other inputs take their defaults.
+ *
+ * <p>Part of the agent's device-local serving API, open to any caller ({@code @PermitAll}) like KServe's and
+ * Triton's by default: local applications call it without a token. It is reachable only where the agent's HTTP and
+ * gRPC servers are bound ({@code quarkus.http.host} / {@code quarkus.grpc.server.host}, {@code 127.0.0.1} by default);
+ * bind it to a wider address only on a network you trust for inference. Nothing in it changes what the device runs.
  */
 @Path("/")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
+@PermitAll
 public class InferenceResource {
     /** Request body: one sample, flat or nested numbers. */
     public record InferRequest(JsonNode features) {}

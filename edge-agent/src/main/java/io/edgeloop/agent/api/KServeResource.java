@@ -15,6 +15,7 @@ import io.edgeloop.agent.domain.NoModelException;
 import io.edgeloop.agent.domain.TelemetryAccumulator;
 import io.edgeloop.agent.grpc.OpenInferenceService;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -35,9 +36,15 @@ import org.jboss.logging.Logger;
  * model readiness and inference with the protocol's JSON tensors. Errors are {@code {"error": "..."}}: 400 for a
  * request that is malformed or does not fit the model, 404 for a model or version not served (or any model while
  * none is), 500 when ONNX Runtime fails.
+ *
+ * <p>Part of the agent's device-local serving API, open to any caller ({@code @PermitAll}) like KServe's and
+ * Triton's by default: local applications call it without a token. It is reachable only where the agent's HTTP and
+ * gRPC servers are bound ({@code quarkus.http.host} / {@code quarkus.grpc.server.host}, {@code 127.0.0.1} by default);
+ * bind it to a wider address only on a network you trust for inference. Nothing in it changes what the device runs.
  */
 @Path("/v2")
 @Produces(MediaType.APPLICATION_JSON)
+@PermitAll
 public class KServeResource {
     private static final Logger LOG = Logger.getLogger(KServeResource.class);
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -2,8 +2,11 @@ package io.edgeloop.agent.api;
 
 import io.edgeloop.agent.domain.Simulator;
 import io.edgeloop.common.SensorSimulator;
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem;
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -14,9 +17,14 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Run-time control of the sensor simulator. */
+/**
+ * Run-time control of the sensor simulator. Changing it changes the data the device feeds its models (and the
+ * telemetry the fleet sees), so it needs an {@code admin} token, verified with the stack's public key; reading its
+ * state is open, as in {@code /status}.
+ */
 @Path("/simulator")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
 public class SimulatorResource {
     /** Changes; absent fields stay as they are. */
     public record SimulatorUpdate(Boolean enabled, Double rate, String drift) {}
@@ -24,7 +32,9 @@ public class SimulatorResource {
     @Inject
     Simulator simulator;
 
+    /** The simulator's state (also part of {@code /status}). */
     @GET
+    @PermitAll
     public Simulator.State get() {
         return simulator.state();
     }

@@ -7,6 +7,7 @@ import io.edgeloop.agent.domain.Simulator;
 import io.edgeloop.agent.domain.TensorSpec;
 import io.edgeloop.agent.grpc.FleetSync;
 import io.edgeloop.agent.grpc.TelemetryReporter;
+import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -15,9 +16,14 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
 
-/** What this device runs and whether it is connected to the control plane. */
+/**
+ * What this device runs and whether it is connected to the control plane. Local, read-only status (no secrets: ids,
+ * versions, counters), open like the serving API ({@code @PermitAll}) and reachable where the agent's HTTP server is
+ * bound.
+ */
 @Path("/status")
 @Produces(MediaType.APPLICATION_JSON)
+@PermitAll
 public class StatusResource {
     /** One input or output of a served model. */
     public record Tensor(String name, String datatype, List<Long> shape) {

@@ -31,6 +31,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -46,8 +47,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * <p>Errors: {@code UNAVAILABLE} while no model is loaded, {@code NOT_FOUND} for a model name or version not served,
  * {@code INVALID_ARGUMENT} for a bad request (missing model name, unknown input or output, datatype, shape, content
  * size, non-finite values), {@code INTERNAL} when ONNX Runtime fails.
+ *
+ * <p>Part of the agent's device-local serving API, open to any caller ({@code @PermitAll}) like KServe's and
+ * Triton's by default: local applications call it without a token. It is reachable only where the agent's HTTP and
+ * gRPC servers are bound ({@code quarkus.http.host} / {@code quarkus.grpc.server.host}, {@code 127.0.0.1} by default);
+ * bind it to a wider address only on a network you trust for inference. Nothing in it changes what the device runs.
  */
 @GrpcService
+@PermitAll
 public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(OpenInferenceService.class);
 

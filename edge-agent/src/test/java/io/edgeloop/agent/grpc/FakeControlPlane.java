@@ -17,10 +17,16 @@ import io.edgeloop.proto.registry.v1.SigningKeys;
 import io.edgeloop.proto.telemetry.v1.TelemetryAck;
 import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.api.trace.Span;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.grpc.RegisterInterceptor;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -55,6 +61,8 @@ public final class FakeControlPlane {
     static final KeyPair KEY = newKey();
 
     static final BlockingQueue<String> KEY_REQUESTS = new LinkedBlockingQueue<>();
+    /** The {@code authorization} metadata of the last call of each control-plane method, by full method name. */
+    static final Map<String, String> CREDENTIALS = new ConcurrentHashMap<>();
     /** The sha256 of every Download request. */
     static final BlockingQueue<String> DOWNLOADS = new LinkedBlockingQueue<>();
 
@@ -80,8 +88,24 @@ public final class FakeControlPlane {
 
     private FakeControlPlane() {}
 
+    /** Records the credential each call to the doubles carries in {@link #CREDENTIALS} (the doubles check none). */
+    @ApplicationScoped
+    public static class CredentialRecorder implements ServerInterceptor {
+        private static final Metadata.Key<String> AUTHORIZATION =
+                Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+        @Override
+        public <Q, A> ServerCall.Listener<Q> interceptCall(
+                ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+            String value = headers.get(AUTHORIZATION);
+            CREDENTIALS.put(call.getMethodDescriptor().getFullMethodName(), value == null ? "<none>" : value);
+            return next.startCall(call, headers);
+        }
+    }
+
     /** DeviceService double. */
     @GrpcService
+    @RegisterInterceptor(CredentialRecorder.class)
     public static class Devices extends DeviceServiceGrpc.DeviceServiceImplBase {
         @Override
         public void register(RegisterDeviceRequest request, StreamObserver<RegisterDeviceResponse> response) {
@@ -112,6 +136,7 @@ public final class FakeControlPlane {
      * the signing key.
      */
     @GrpcService
+    @RegisterInterceptor(CredentialRecorder.class)
     public static class Artifacts extends ArtifactServiceGrpc.ArtifactServiceImplBase {
         @Override
         public void download(DownloadRequest request, StreamObserver<DownloadChunk> response) {
@@ -151,6 +176,7 @@ public final class FakeControlPlane {
 
     /** TelemetryService double. */
     @GrpcService
+    @RegisterInterceptor(CredentialRecorder.class)
     public static class Telemetry extends TelemetryServiceGrpc.TelemetryServiceImplBase {
         @Override
         public void report(TelemetryWindow request, StreamObserver<TelemetryAck> response) {

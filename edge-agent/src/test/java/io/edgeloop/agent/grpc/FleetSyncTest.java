@@ -13,8 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeloop.agent.TestModels;
 import io.edgeloop.common.Hashing;
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.proto.deployment.v1.Assignment;
 import io.edgeloop.proto.deployment.v1.DeviceModelState;
+import io.edgeloop.proto.deployment.v1.DeviceServiceGrpc;
 import io.edgeloop.proto.deployment.v1.DeviceStateReport;
 import io.edgeloop.proto.deployment.v1.RegisterDeviceRequest;
 import io.edgeloop.proto.inference.GRPCInferenceServiceGrpc;
@@ -22,7 +24,10 @@ import io.edgeloop.proto.inference.ModelInferRequest;
 import io.edgeloop.proto.inference.ServerReadyRequest;
 import io.edgeloop.proto.model.v1.ModelSignature;
 import io.edgeloop.proto.model.v1.TensorSpec;
+import io.edgeloop.proto.registry.v1.ArtifactServiceGrpc;
+import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
+import io.edgeloop.testsupport.auth.TestAuth;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
@@ -33,6 +38,7 @@ import io.restassured.http.ContentType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +49,8 @@ import org.junit.jupiter.api.Test;
  * registry's Ed25519 signature, with the key fetched from GetSigningKeys and cached on disk) an assigned model, swaps
  * it in, reports DOWNLOADING then ACTIVE (in the assignment's trace), serves it, sends telemetry, re-registers when
  * the watch stream ends, and on an unassigned assignment unloads the model (UNLOADED reported, REST 503 and KServe
- * UNAVAILABLE, the record of the active model deleted, no more telemetry).
+ * UNAVAILABLE, the record of the active model deleted, no more telemetry). Every call to the control plane carries
+ * the agent's own device credential ({@code edgeloop.auth.token}).
  */
 @QuarkusTest
 @TestProfile(FleetSyncTest.ControlPlane.class)
@@ -67,10 +74,22 @@ class FleetSyncTest {
             }
         }
 
+        /** The agent's device token (subject = its device id), minted once per JVM like the model dir. */
+        static String deviceToken() {
+            synchronized (System.class) {
+                String token = System.getProperty("edgeloop.test.sync-device-token");
+                if (token == null) {
+                    token = TestAuth.token("edge-sync-1", Roles.DEVICE).value();
+                    System.setProperty("edgeloop.test.sync-device-token", token);
+                }
+                return token;
+            }
+        }
+
         @Override
         public Map<String, String> getConfigOverrides() {
             try {
-                return Map.of(
+                Map<String, String> overrides = new HashMap<>(Map.of(
                         "edgeloop.agent.require-signature",
                         "true",
                         "quarkus.grpc.clients.devices.test-port",
@@ -90,7 +109,9 @@ class FleetSyncTest {
                         "edgeloop.agent.max-models",
                         "3",
                         "edgeloop.agent.model-dir",
-                        modelDir().toString());
+                        modelDir().toString()));
+                overrides.put("edgeloop.auth.token", deviceToken());
+                return overrides;
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -175,6 +196,7 @@ class FleetSyncTest {
         assertEquals(1, window.getInferenceCount());
         assertEquals(8, window.getFeatureStatsCount());
         assertEquals(1, window.getPredictedClassCountsMap().get("imbalance"));
+        assertCallsCarryTheDeviceCredential();
 
         // the server ends the stream: the agent re-registers (the response carries its desired state per model:
         // the served deployment, re-confirmed ACTIVE without a download) and watches again
@@ -326,6 +348,20 @@ class FleetSyncTest {
                 .body("label", equalTo("imbalance"));
         assertTrue(Files.exists(ControlPlane.modelDir().resolve("active/vibration.json")));
         assertFalse(Files.exists(ControlPlane.modelDir().resolve("active/cnn1d.json")));
+    }
+
+    /** Registration, watch, reports, key fetch, download and telemetry all went out as the device itself. */
+    private static void assertCallsCarryTheDeviceCredential() {
+        String expected = "Bearer " + ControlPlane.deviceToken();
+        for (String method : List.of(
+                DeviceServiceGrpc.getRegisterMethod().getFullMethodName(),
+                DeviceServiceGrpc.getWatchAssignmentsMethod().getFullMethodName(),
+                DeviceServiceGrpc.getReportStateMethod().getFullMethodName(),
+                ArtifactServiceGrpc.getGetSigningKeysMethod().getFullMethodName(),
+                ArtifactServiceGrpc.getDownloadMethod().getFullMethodName(),
+                TelemetryServiceGrpc.getReportMethod().getFullMethodName())) {
+            assertEquals(expected, FakeControlPlane.CREDENTIALS.get(method), method);
+        }
     }
 
     private static void awaitWatch() throws InterruptedException {

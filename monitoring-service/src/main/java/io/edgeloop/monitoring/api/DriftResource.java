@@ -1,9 +1,11 @@
 package io.edgeloop.monitoring.api;
 
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.monitoring.config.MonitoringConfig;
 import io.edgeloop.monitoring.domain.DriftMonitor;
 import io.edgeloop.monitoring.domain.DriftReport;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -15,6 +17,7 @@ import java.util.List;
 /** {@code GET /models/{name}/drift}: drift of the deployed version's observation buffer, computed now. */
 @Path("/models/{name}/drift")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class DriftResource {
     @Inject
     DriftMonitor monitor;

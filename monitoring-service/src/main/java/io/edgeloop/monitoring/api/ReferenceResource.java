@@ -1,9 +1,11 @@
 package io.edgeloop.monitoring.api;
 
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.monitoring.domain.ReferenceProfile;
 import io.edgeloop.monitoring.persistence.ReferenceProfileEntity;
 import io.edgeloop.monitoring.persistence.ReferenceStore;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,6 +18,7 @@ import java.util.List;
 /** {@code GET /references}, {@code GET /references/{snapshotId}}: stored reference profiles. */
 @Path("/references")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class ReferenceResource {
     @Inject
     ReferenceStore references;

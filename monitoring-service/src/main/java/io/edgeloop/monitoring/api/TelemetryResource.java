@@ -1,9 +1,11 @@
 package io.edgeloop.monitoring.api;
 
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem;
 import io.edgeloop.monitoring.persistence.TelemetryWindowEntity;
 import io.quarkus.panache.common.Page;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -20,6 +22,7 @@ import java.util.TreeMap;
 /** {@code GET /devices/{id}/telemetry?limit=N}: a device's most recent telemetry windows, newest first. */
 @Path("/devices/{id}/telemetry")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class TelemetryResource {
     /** Largest accepted {@code limit}. */
     public static final int MAX_LIMIT = 500;

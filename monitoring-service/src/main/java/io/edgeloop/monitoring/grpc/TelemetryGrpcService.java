@@ -1,6 +1,8 @@
 package io.edgeloop.monitoring.grpc;
 
 import io.edgeloop.common.ProtoTime;
+import io.edgeloop.common.auth.Roles;
+import io.edgeloop.kit.auth.Caller;
 import io.edgeloop.monitoring.domain.DriftMonitor;
 import io.edgeloop.monitoring.domain.TelemetryValidation;
 import io.edgeloop.monitoring.persistence.TelemetryWindowEntity;
@@ -14,7 +16,9 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
@@ -24,6 +28,10 @@ import org.jboss.logging.Logger;
  * {@code edgeloop.telemetry.v1.TelemetryService}: edge agents report telemetry windows; health gates list them.
  * Invalid windows or requests get INVALID_ARGUMENT listing every problem by field; duplicates (same window_id) are
  * acknowledged without effect.
+ *
+ * <p>Reporting is for devices ({@code device}, only windows of the device that is the token's subject: another
+ * device id is PERMISSION_DENIED and nothing is stored) and release operators ({@code release}, any device); listing
+ * needs {@code viewer}.
  */
 @GrpcService
 public class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceImplBase {
@@ -32,9 +40,22 @@ public class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceI
     @Inject
     DriftMonitor monitor;
 
+    @Inject
+    SecurityIdentity identity;
+
     @Override
     @Blocking
+    @RolesAllowed({Roles.DEVICE, Roles.RELEASE})
     public void report(TelemetryWindow request, StreamObserver<TelemetryAck> responseObserver) {
+        String deviceId = request.getDeviceId();
+        if (!deviceId.isBlank() && !Caller.mayActFor(identity, deviceId)) {
+            LOG.infof("%s may not send telemetry for device %s", Caller.subject(identity), deviceId);
+            responseObserver.onError(Status.PERMISSION_DENIED
+                    .withDescription("the caller may not send telemetry for device '" + deviceId
+                            + "': a device reports only its own windows")
+                    .asRuntimeException());
+            return;
+        }
         List<String> problems = TelemetryValidation.problems(request);
         if (!problems.isEmpty()) {
             responseObserver.onError(invalid("invalid telemetry window: ", problems));
@@ -63,6 +84,7 @@ public class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceI
      */
     @Override
     @Blocking
+    @RolesAllowed(Roles.VIEWER)
     public void listWindows(ListWindowsRequest request, StreamObserver<ListWindowsResponse> responseObserver) {
         List<String> problems = TelemetryValidation.problems(request);
         if (!problems.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.edgeloop.registry.api;
 
 import io.edgeloop.common.Hashing;
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.registry.config.RegistryConfig;
 import io.edgeloop.registry.domain.ModelRegistry;
@@ -8,6 +9,7 @@ import io.edgeloop.registry.domain.OrphanSweep;
 import io.edgeloop.registry.signing.ArtifactSignature;
 import io.edgeloop.registry.signing.ArtifactSigner;
 import io.edgeloop.registry.storage.ArtifactStore;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -27,6 +29,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,15 +37,17 @@ import java.util.regex.Pattern;
 /**
  * {@code GET /artifacts/{sha256}}: streams an artifact's bytes ({@code application/octet-stream}, strong ETag = the
  * digest, {@code If-None-Match} and single {@code Range: bytes=...} requests supported). 400 for a malformed digest,
- * 404 for an unknown one, 416 for an unsatisfiable range. The registry's Ed25519 signature of the digest comes in
- * {@value #SIGNATURE_HEADER} (base64) and the id of the key that made it in {@value #KEY_HEADER} (public keys:
- * {@code GET /signing-keys}).
+ * 404 for an unknown one, 416 for an unsatisfiable range. For registered content, the registry's Ed25519 signature
+ * of the digest comes in {@value #SIGNATURE_HEADER} (base64) and the id of the key that made it in {@value
+ * #KEY_HEADER} (public keys: {@code GET /signing-keys}); content that no version or variant references is served
+ * without them. Viewers and devices may download.
  *
  * <p>{@code POST /artifacts/gc[?minAge=PT1H]} (operators): deletes now the blobs that were uploaded more than
  * {@code minAge} (ISO-8601; absent or empty: {@code edgeloop.registry.orphan-gc.min-age}) ago and that no version or variant
- * references, and answers what it deleted; 400 for a malformed or negative {@code minAge}.
+ * references, and answers what it deleted; 400 for a malformed or negative {@code minAge}. Needs {@code admin}.
  */
 @Path("/artifacts")
+@RolesAllowed(Roles.VIEWER)
 public class ArtifactResource {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
@@ -68,6 +73,7 @@ public class ArtifactResource {
     @POST
     @Path("gc")
     @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ADMIN)
     public OrphanSweep collectOrphans(@QueryParam("minAge") String minAge) {
         Duration age = config.orphanGc().minAge();
         if (minAge != null && !minAge.isBlank()) {
@@ -87,6 +93,7 @@ public class ArtifactResource {
     @GET
     @Path("{sha256}")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    @RolesAllowed({Roles.VIEWER, Roles.DEVICE})
     public Response download(
             @PathParam("sha256") String sha256,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,
@@ -100,14 +107,16 @@ public class ArtifactResource {
             throw ApiException.notFound("no artifact with sha256 " + sha256);
         }
         long size = stored.getAsLong();
-        ArtifactSignature signature = signer.signature(sha256);
+        Optional<ArtifactSignature> signed = signer.signature(sha256);
+        String signature = signed.map(ArtifactSignature::signature).orElse(null);
+        String keyId = signed.map(ArtifactSignature::keyId).orElse(null);
         String etag = "\"" + sha256 + "\"";
         if (ifNoneMatch != null
                 && (ifNoneMatch.contains(etag) || ifNoneMatch.trim().equals("*"))) {
             return Response.notModified()
                     .header(HttpHeaders.ETAG, etag)
-                    .header(SIGNATURE_HEADER, signature.signature())
-                    .header(KEY_HEADER, signature.keyId())
+                    .header(SIGNATURE_HEADER, signature)
+                    .header(KEY_HEADER, keyId)
                     .build();
         }
         long start = 0;
@@ -139,8 +148,8 @@ public class ArtifactResource {
                 .type(MediaType.APPLICATION_OCTET_STREAM_TYPE)
                 .header(HttpHeaders.ETAG, etag)
                 .header("Accept-Ranges", "bytes")
-                .header(SIGNATURE_HEADER, signature.signature())
-                .header(KEY_HEADER, signature.keyId())
+                .header(SIGNATURE_HEADER, signature)
+                .header(KEY_HEADER, keyId)
                 .header(HttpHeaders.CONTENT_LENGTH, Math.max(0, length))
                 .entity(body);
         if (partial) {

@@ -1,7 +1,9 @@
 package io.edgeloop.registry.api;
 
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem;
+import io.edgeloop.kit.auth.Caller;
 import io.edgeloop.registry.domain.AliasView;
 import io.edgeloop.registry.domain.History;
 import io.edgeloop.registry.domain.HistoryEntry;
@@ -9,6 +11,8 @@ import io.edgeloop.registry.domain.ModelDetail;
 import io.edgeloop.registry.domain.ModelRegistry;
 import io.edgeloop.registry.domain.ModelSummary;
 import io.edgeloop.registry.domain.VersionView;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -26,10 +30,13 @@ import java.util.Set;
 
 /**
  * REST view of the registry: list/search models, get models and versions, set and remove aliases, tag versions,
- * delete versions (garbage-collecting their blobs) and read a model's append-only history.
+ * delete versions (garbage-collecting their blobs) and read a model's append-only history. Reads need {@code viewer};
+ * alias moves {@code release}; tags {@code ml}; deleting a version {@code admin}. The history records the caller's
+ * authenticated subject as the actor (an {@code actor} given in a body or query is ignored).
  */
 @Path("/models")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class ModelResource {
     @Inject
     ModelRegistry registry;
@@ -37,7 +44,16 @@ public class ModelResource {
     @Inject
     History history;
 
-    /** Body of {@code PUT /models/{name}/aliases/{alias}}. */
+    @Inject
+    SecurityIdentity identity;
+
+    /**
+     * Body of {@code PUT /models/{name}/aliases/{alias}}.
+     *
+     * @param version the version to point at
+     * @param actor ignored (accepted for older clients): the history records the authenticated subject
+     * @param reason why, recorded in the history
+     */
     public record AliasRequest(Integer version, String actor, String reason) {}
 
     /** Body of {@code PUT /models/{name}/versions/{version}/tags/{key}}. */
@@ -74,31 +90,33 @@ public class ModelResource {
     }
 
     /**
-     * Points an alias at a version ({@code {"version":3,"actor":"alice","reason":"..."}}), recorded in the history;
-     * returns the version. 400 for a bad body or alias, 404 for an unknown model or version.
+     * Points an alias at a version ({@code {"version":3,"reason":"..."}}), recorded in the history with the caller
+     * as actor; returns the version. 400 for a bad body or alias, 404 for an unknown model or version.
      */
     @PUT
     @Path("{name}/aliases/{alias}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.RELEASE)
     public VersionView setAlias(@PathParam("name") String name, @PathParam("alias") String alias, AliasRequest body) {
         checkName(name);
         if (body == null || body.version() == null) {
             throw ApiException.invalid(
-                    "the body must be {\"version\": <positive number>, \"actor\": ..., \"reason\": ...}",
+                    "the body must be {\"version\": <positive number>, \"reason\": ...}",
                     List.of(new Problem.FieldError("version", "is required")));
         }
-        return registry.setAlias(name, alias, body.version(), body.actor(), body.reason());
+        return registry.setAlias(name, alias, body.version(), Caller.subject(identity), body.reason());
     }
 
-    /** Removes an alias (recorded in the history); 204, or 404 when there is no such alias. */
+    /**
+     * Removes an alias (recorded in the history with the caller as actor; a query {@code actor} is ignored); 204, or
+     * 404 when there is no such alias.
+     */
     @DELETE
     @Path("{name}/aliases/{alias}")
+    @RolesAllowed(Roles.RELEASE)
     public void deleteAlias(
-            @PathParam("name") String name,
-            @PathParam("alias") String alias,
-            @QueryParam("actor") String actor,
-            @QueryParam("reason") String reason) {
-        registry.deleteAlias(checkName(name), alias, actor, reason);
+            @PathParam("name") String name, @PathParam("alias") String alias, @QueryParam("reason") String reason) {
+        registry.deleteAlias(checkName(name), alias, Caller.subject(identity), reason);
     }
 
     /**
@@ -148,17 +166,15 @@ public class ModelResource {
 
     /**
      * Deletes a version and its variants, then deletes the blobs nothing references any more. 409 when an alias
-     * points at it, 404 when it does not exist.
+     * points at it, 404 when it does not exist. The history records the caller as actor.
      */
     @DELETE
     @Path("{name}/versions/{version}")
+    @RolesAllowed(Roles.ADMIN)
     public DeletedVersion deleteVersion(
-            @PathParam("name") String name,
-            @PathParam("version") String version,
-            @QueryParam("actor") String actor,
-            @QueryParam("reason") String reason) {
+            @PathParam("name") String name, @PathParam("version") String version, @QueryParam("reason") String reason) {
         int v = parseNumber(version);
-        Set<String> deleted = registry.deleteVersion(checkName(name), v, actor, reason);
+        Set<String> deleted = registry.deleteVersion(checkName(name), v, Caller.subject(identity), reason);
         return new DeletedVersion(name, v, deleted);
     }
 
@@ -166,6 +182,7 @@ public class ModelResource {
     @PUT
     @Path("{name}/versions/{version}/tags/{key}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ML)
     public VersionView setTag(
             @PathParam("name") String name,
             @PathParam("version") String version,
@@ -181,6 +198,7 @@ public class ModelResource {
     /** Removes a tag of a version; returns the version. 404 when the tag does not exist. */
     @DELETE
     @Path("{name}/versions/{version}/tags/{key}")
+    @RolesAllowed(Roles.ML)
     public VersionView deleteTag(
             @PathParam("name") String name, @PathParam("version") String version, @PathParam("key") String key) {
         return registry.deleteVersionTag(checkName(name), parseNumber(version), key);

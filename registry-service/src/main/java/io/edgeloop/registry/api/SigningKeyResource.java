@@ -1,6 +1,8 @@
 package io.edgeloop.registry.api;
 
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.registry.signing.ArtifactSigner;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -11,10 +13,12 @@ import java.util.List;
 
 /**
  * {@code GET /signing-keys}: the public keys that verify artifact signatures, the current one first:
- * {@code [{"keyId","algorithm":"Ed25519","publicKey":<base64 X.509 DER>,"current"}]}.
+ * {@code [{"keyId","algorithm":"Ed25519","publicKey":<base64 X.509 DER>,"current"}]}. Viewers and devices may read
+ * them.
  */
 @Path("/signing-keys")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.VIEWER, Roles.DEVICE})
 public class SigningKeyResource {
     /**
      * One public key.

@@ -66,8 +66,9 @@ public interface RegistryConfig {
     /** MLflow-compatible REST API ({@code edgeloop.registry.mlflow.*}). */
     interface Mlflow {
         /**
-         * Base URL put in front of {@code /artifacts/<sha256>} by {@code get-download-uri}; default: the scheme,
-         * host and port of the request.
+         * Base URL put in front of {@code /artifacts/<sha256>} by {@code get-download-uri}, as clients reach the
+         * registry (e.g. {@code https://registry.example.com}); default: this server's own HTTP address. Never taken
+         * from the request's {@code Host} header, which any caller can set.
          */
         Optional<String> publicBaseUrl();
     }

@@ -65,6 +65,7 @@ public class ModelRegistry {
     private static final int MAX_TAGS = 100;
     private static final int MAX_TEXT = 200;
     private static final int MAX_SETTING_VALUE = 2000;
+    private static final int MAX_SUBJECT = 200;
     /** Old blobs whose references one query checks during an orphan sweep. */
     private static final int ORPHAN_BATCH = 500;
 
@@ -83,14 +84,16 @@ public class ModelRegistry {
     History history;
 
     /**
-     * Registers the next version of a model. With an idempotency key that was used before for this model, returns
-     * the version registered then instead.
+     * Registers the next version of a model, recording who registered it, and signs its artifact (the registry
+     * signs only registered content). With an idempotency key that was used before for this model, returns the
+     * version registered then instead.
      *
+     * @param registeredBy the authenticated subject registering it
      * @throws RegistryException INVALID for bad input, FAILED_PRECONDITION when the artifact has not been uploaded or
      *     the lineage names a parent version that does not exist
      */
     @Transactional
-    public VersionView register(RegisterVersionRequest request) {
+    public VersionView register(RegisterVersionRequest request, String registeredBy) {
         validate(request);
         String name = request.getModelName();
         ModelEntity model = lockModel(name, true);
@@ -126,6 +129,7 @@ public class ModelRegistry {
         version.lineage = toEmbeddable(lineage, parent);
         version.tags.putAll(request.getTagsMap());
         version.idempotencyKey = key;
+        version.registeredBy = truncate(registeredBy);
         version.createdAt = now;
         version.persist();
 
@@ -135,14 +139,15 @@ public class ModelRegistry {
     }
 
     /**
-     * Adds the build of a model version for a target. Idempotent per (model, version, target): a repeated call
-     * returns the variant added first.
+     * Adds the build of a model version for a target, recording who added it, and signs its artifact. Idempotent
+     * per (model, version, target): a repeated call returns the variant added first.
      *
+     * @param registeredBy the authenticated subject adding it
      * @throws RegistryException INVALID for bad input, NOT_FOUND for an unknown model or version,
      *     FAILED_PRECONDITION when the artifact has not been uploaded
      */
     @Transactional
-    public VariantView addVariant(AddVariantRequest request) {
+    public VariantView addVariant(AddVariantRequest request, String registeredBy) {
         validate(request);
         String name = request.getModelName();
         ModelEntity model = lockModel(name, false);
@@ -169,6 +174,7 @@ public class ModelRegistry {
         variant.sizeBytes = size;
         variant.metrics.putAll(request.getMetricsMap());
         variant.settings.putAll(request.getSettingsMap());
+        variant.registeredBy = truncate(registeredBy);
         variant.createdAt = now();
         variant.persist();
         return toView(variant);
@@ -231,7 +237,8 @@ public class ModelRegistry {
      * the model's lock. Setting an alias to where it already points changes and records nothing.
      *
      * @return the version it points at now
-     * @throws RegistryException INVALID for a bad alias/version/actor/reason, NOT_FOUND for an unknown model or
+     * @param actor who moves it (an authenticated subject or a service's name; recorded, cut to 200 characters)
+     * @throws RegistryException INVALID for a bad alias/version/reason, NOT_FOUND for an unknown model or
      *     version
      */
     @Transactional
@@ -242,7 +249,6 @@ public class ModelRegistry {
         if (version < 1) {
             errors.add("version: must be positive, got " + version);
         }
-        checkLength("actor", nullToEmpty(actor), MAX_TEXT, errors);
         checkLength("reason", nullToEmpty(reason), 1000, errors);
         if (!errors.isEmpty()) {
             throw RegistryException.invalid(errors);
@@ -265,15 +271,15 @@ public class ModelRegistry {
             a.alias = alias;
             a.version = version;
             a.updatedAt = now;
-            a.updatedBy = blankToNull(actor);
+            a.updatedBy = truncate(actor);
             a.persist();
         } else {
             a.version = version;
             a.updatedAt = now;
-            a.updatedBy = blankToNull(actor);
+            a.updatedBy = truncate(actor);
         }
         history.aliasChanged(
-                History.ALIAS_SET, modelName, alias, version, previous, blankToNull(actor), blankToNull(reason));
+                History.ALIAS_SET, modelName, alias, version, previous, truncate(actor), blankToNull(reason));
         model.updatedAt = now;
         em.flush();
         return toView(target);
@@ -288,7 +294,6 @@ public class ModelRegistry {
     public void deleteAlias(String modelName, String alias, String actor, String reason) {
         List<String> errors = new ArrayList<>();
         checkAlias(alias, errors);
-        checkLength("actor", nullToEmpty(actor), MAX_TEXT, errors);
         checkLength("reason", nullToEmpty(reason), 1000, errors);
         if (!errors.isEmpty()) {
             throw RegistryException.invalid(errors);
@@ -304,7 +309,7 @@ public class ModelRegistry {
         int previous = a.version;
         a.delete();
         history.aliasChanged(
-                History.ALIAS_DELETED, modelName, alias, 0, previous, blankToNull(actor), blankToNull(reason));
+                History.ALIAS_DELETED, modelName, alias, 0, previous, truncate(actor), blankToNull(reason));
         model.updatedAt = now();
     }
 
@@ -398,6 +403,11 @@ public class ModelRegistry {
      *     at the version (move or delete the alias first)
      */
     public Set<String> deleteVersion(String modelName, int version, String actor, String reason) {
+        List<String> errors = new ArrayList<>();
+        checkLength("reason", nullToEmpty(reason), 1000, errors);
+        if (!errors.isEmpty()) {
+            throw RegistryException.invalid(errors);
+        }
         Set<String> candidates = QuarkusTransaction.requiringNew().call(() -> {
             ModelEntity model = lockModel(modelName, false);
             if (model == null) {
@@ -419,7 +429,7 @@ public class ModelRegistry {
                 variant.delete();
             }
             v.delete();
-            history.versionDeleted(modelName, version, blankToNull(actor), blankToNull(reason));
+            history.versionDeleted(modelName, version, truncate(actor), blankToNull(reason));
             model.updatedAt = now();
             return shas;
         });
@@ -647,12 +657,13 @@ public class ModelRegistry {
 
     /**
      * Takes the shared lock on a blob (so garbage collection cannot delete it before this transaction commits),
-     * checks it is stored, signs it when it was not yet, and returns its size.
+     * checks it is stored, signs it when it was not yet (registration is what gets content signed), and returns its
+     * size.
      */
     private long referenceArtifact(String sha256) {
         advisoryLock(sha256, true);
         long size = artifactSize(sha256);
-        signer.signature(sha256);
+        signer.sign(sha256);
         return size;
     }
 
@@ -812,6 +823,12 @@ public class ModelRegistry {
         return s == null || s.isBlank() ? null : s;
     }
 
+    /** An authenticated subject as stored (the columns hold {@value #MAX_SUBJECT} characters). */
+    static String truncate(String subject) {
+        String s = blankToNull(subject);
+        return s == null || s.length() <= MAX_SUBJECT ? s : s.substring(0, MAX_SUBJECT);
+    }
+
     private static LineageEmbeddable toEmbeddable(Lineage l, int parentVersion) {
         LineageEmbeddable e = new LineageEmbeddable();
         e.datasetName = blankToNull(l.getDatasetName());
@@ -843,6 +860,7 @@ public class ModelRegistry {
                         l.correlationId),
                 v.variants.stream().map(ModelRegistry::toView).toList(),
                 v.createdAt,
+                v.registeredBy,
                 AliasEntity.<AliasEntity>list("modelName = ?1 and version = ?2 order by alias", v.modelName, v.version)
                         .stream()
                         .map(a -> a.alias)
@@ -861,6 +879,7 @@ public class ModelRegistry {
                 v.sizeBytes,
                 Collections.unmodifiableMap(new TreeMap<>(v.metrics)),
                 Collections.unmodifiableMap(new TreeMap<>(v.settings)),
-                v.createdAt);
+                v.createdAt,
+                v.registeredBy);
     }
 }

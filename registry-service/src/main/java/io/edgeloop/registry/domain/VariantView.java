@@ -16,6 +16,7 @@ import java.util.Map;
  * @param metrics measurements of this build (accuracy, latency, ...), sorted by name
  * @param settings how it was built (quantization, opset, ...), sorted by name
  * @param createdAt when it was added
+ * @param registeredBy the authenticated subject that added it (null for variants added before this was recorded)
  */
 public record VariantView(
         String variantId,
@@ -27,4 +28,5 @@ public record VariantView(
         long sizeBytes,
         Map<String, Double> metrics,
         Map<String, String> settings,
-        Instant createdAt) {}
+        Instant createdAt,
+        String registeredBy) {}

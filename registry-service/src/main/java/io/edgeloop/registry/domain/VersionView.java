@@ -18,6 +18,8 @@ import java.util.Map;
  * @param lineage where it came from
  * @param variants builds for deployment targets, sorted by target
  * @param createdAt when it was registered
+ * @param registeredBy the authenticated subject that registered it (null for versions registered before this was
+ *     recorded)
  * @param aliases aliases pointing at it, sorted
  * @param tags key/value labels, sorted by key
  */
@@ -33,5 +35,6 @@ public record VersionView(
         LineageView lineage,
         List<VariantView> variants,
         Instant createdAt,
+        String registeredBy,
         List<String> aliases,
         Map<String, String> tags) {}

@@ -2,6 +2,7 @@ package io.edgeloop.registry.grpc;
 
 import com.google.protobuf.ByteString;
 import io.edgeloop.common.Hashing;
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.proto.registry.v1.ArtifactRef;
 import io.edgeloop.proto.registry.v1.ArtifactServiceGrpc;
 import io.edgeloop.proto.registry.v1.DownloadChunk;
@@ -26,19 +27,23 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.jboss.logging.Logger;
 
 /**
  * Streams artifacts in and out of the {@link ArtifactStore} in chunks of at most {@value #CHUNK_BYTES} bytes.
  * Uploads are verified against their header (DATA_LOSS on a mismatch, with nothing stored); downloads respect the
- * client's flow control, so neither direction holds more than a chunk or two in memory. Every stored artifact carries
- * the registry's Ed25519 signature of its digest: in the Upload response, on the first Download chunk and from
- * GetArtifact; GetSigningKeys serves the public keys that verify them.
+ * client's flow control, so neither direction holds more than a chunk or two in memory. Content that a version or
+ * variant references (registration signs it) carries the registry's Ed25519 signature of its digest: on the first
+ * Download chunk, from GetArtifact and in the Upload response of content registered before; content only uploaded
+ * is unsigned (empty signature fields). GetSigningKeys serves the public keys that verify signatures. Upload needs
+ * {@code ml}; the reads are open to viewers and devices.
  */
 @GrpcService
 public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImplBase {
@@ -58,6 +63,7 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
 
     @Override
     @Blocking
+    @RolesAllowed({Roles.VIEWER, Roles.DEVICE})
     public void getArtifact(GetArtifactRequest request, StreamObserver<ArtifactRef> responseObserver) {
         String sha256 = request.getSha256();
         if (!Hashing.isSha256Hex(sha256)) {
@@ -72,13 +78,12 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
                         .asRuntimeException());
                 return;
             }
-            ArtifactSignature signature = signer.signature(sha256);
-            responseObserver.onNext(ArtifactRef.newBuilder()
-                    .setSha256(sha256)
-                    .setSizeBytes(size.getAsLong())
-                    .setMediaType("application/octet-stream")
-                    .setSignature(signature.signature())
-                    .setSigningKeyId(signature.keyId())
+            responseObserver.onNext(signed(
+                            ArtifactRef.newBuilder()
+                                    .setSha256(sha256)
+                                    .setSizeBytes(size.getAsLong())
+                                    .setMediaType("application/octet-stream"),
+                            signer.signature(sha256))
                     .build());
             responseObserver.onCompleted();
         } catch (IOException | RuntimeException e) {
@@ -91,6 +96,7 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
 
     @Override
     @Blocking
+    @RolesAllowed({Roles.VIEWER, Roles.DEVICE})
     public void getSigningKeys(GetSigningKeysRequest request, StreamObserver<SigningKeys> responseObserver) {
         try {
             SigningKeys.Builder keys = SigningKeys.newBuilder();
@@ -111,12 +117,14 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
 
     @Override
     @Blocking
+    @RolesAllowed(Roles.ML)
     public StreamObserver<UploadRequest> upload(StreamObserver<ArtifactRef> responseObserver) {
         return new UploadHandler(responseObserver);
     }
 
     @Override
     @Blocking
+    @RolesAllowed({Roles.VIEWER, Roles.DEVICE})
     public void download(DownloadRequest request, StreamObserver<DownloadChunk> responseObserver) {
         String sha256 = request.getSha256();
         if (!Hashing.isSha256Hex(sha256)) {
@@ -156,14 +164,14 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
                     .asRuntimeException());
             return;
         }
-        ArtifactSignature signature;
+        Optional<ArtifactSignature> signature;
         try {
             signature = signer.signature(sha256);
         } catch (RuntimeException e) {
             closeQuietly(channel);
-            LOG.errorf(e, "cannot sign artifact %s", sha256);
+            LOG.errorf(e, "cannot read the signature of artifact %s", sha256);
             responseObserver.onError(Status.INTERNAL
-                    .withDescription("cannot sign artifact " + sha256 + ": " + e)
+                    .withDescription("cannot read the signature of artifact " + sha256 + ": " + e)
                     .asRuntimeException());
             return;
         }
@@ -180,6 +188,12 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
         } catch (IOException e) {
             LOG.debug("closing an artifact channel", e);
         }
+    }
+
+    /** {@code ref} with the signature, when there is one. */
+    private static ArtifactRef.Builder signed(ArtifactRef.Builder ref, Optional<ArtifactSignature> signature) {
+        signature.ifPresent(s -> ref.setSignature(s.signature()).setSigningKeyId(s.keyId()));
+        return ref;
     }
 
     private static StatusRuntimeException invalid(String description) {
@@ -274,16 +288,16 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
             try {
                 StoredArtifact stored = upload.commit();
                 done = true;
-                ArtifactSignature signature = signer.signature(stored.sha256());
                 LOG.infof(
                         "artifact %s (%d bytes) %s",
                         stored.sha256(), stored.sizeBytes(), stored.created() ? "stored" : "already stored");
-                response.onNext(ArtifactRef.newBuilder()
-                        .setSha256(stored.sha256())
-                        .setSizeBytes(stored.sizeBytes())
-                        .setMediaType(header.getMediaType())
-                        .setSignature(signature.signature())
-                        .setSigningKeyId(signature.keyId())
+                // unsigned until a version or variant registers it (signed already when registered before)
+                response.onNext(signed(
+                                ArtifactRef.newBuilder()
+                                        .setSha256(stored.sha256())
+                                        .setSizeBytes(stored.sizeBytes())
+                                        .setMediaType(header.getMediaType()),
+                                signer.signature(stored.sha256()))
                         .build());
                 response.onCompleted();
             } catch (DigestMismatchException e) {
@@ -319,7 +333,7 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
         private final SeekableByteChannel channel;
         private final String sha256;
         private final long size;
-        private final ArtifactSignature signature;
+        private final Optional<ArtifactSignature> signature;
         private final ByteBuffer buffer = ByteBuffer.allocate(CHUNK_BYTES);
         private long position;
         private boolean sentAny;
@@ -331,7 +345,7 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
                 String sha256,
                 long size,
                 long offset,
-                ArtifactSignature signature) {
+                Optional<ArtifactSignature> signature) {
             this.call = call;
             this.channel = channel;
             this.sha256 = sha256;
@@ -383,7 +397,7 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
                     .setTotalSize(size)
                     .setSha256(sha256);
             if (!sentAny) {
-                chunk.setSignature(signature.signature()).setSigningKeyId(signature.keyId());
+                signature.ifPresent(s -> chunk.setSignature(s.signature()).setSigningKeyId(s.keyId()));
             }
             return chunk.build();
         }

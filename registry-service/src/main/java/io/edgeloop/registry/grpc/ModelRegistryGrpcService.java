@@ -1,5 +1,7 @@
 package io.edgeloop.registry.grpc;
 
+import io.edgeloop.common.auth.Roles;
+import io.edgeloop.kit.auth.Caller;
 import io.edgeloop.proto.registry.v1.AddVariantRequest;
 import io.edgeloop.proto.registry.v1.GetVersionRequest;
 import io.edgeloop.proto.registry.v1.ModelRegistryGrpc;
@@ -12,7 +14,9 @@ import io.edgeloop.registry.domain.RegistryException;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.function.Supplier;
@@ -20,7 +24,10 @@ import org.jboss.logging.Logger;
 
 /**
  * gRPC face of {@link ModelRegistry}: RegisterVersion, AddVariant, GetVersion (version 0 = latest, or by alias) and
- * SetAlias. Errors map to INVALID_ARGUMENT, NOT_FOUND and FAILED_PRECONDITION with a description.
+ * SetAlias. Errors map to INVALID_ARGUMENT, NOT_FOUND and FAILED_PRECONDITION with a description. RegisterVersion and
+ * AddVariant need {@code ml} (the caller is recorded as who registered, and registration signs the artifact),
+ * SetAlias {@code release} (the history records the caller; the request's {@code actor} is ignored), GetVersion
+ * {@code viewer}.
  */
 @GrpcService
 public class ModelRegistryGrpcService extends ModelRegistryGrpc.ModelRegistryImplBase {
@@ -29,20 +36,28 @@ public class ModelRegistryGrpcService extends ModelRegistryGrpc.ModelRegistryImp
     @Inject
     ModelRegistry registry;
 
+    @Inject
+    SecurityIdentity identity;
+
     @Override
     @Blocking
+    @RolesAllowed(Roles.ML)
     public void registerVersion(RegisterVersionRequest request, StreamObserver<ModelVersion> response) {
-        respond(response, () -> ProtoMapper.toProto(registry.register(request)));
+        String subject = Caller.subject(identity);
+        respond(response, () -> ProtoMapper.toProto(registry.register(request, subject)));
     }
 
     @Override
     @Blocking
+    @RolesAllowed(Roles.ML)
     public void addVariant(AddVariantRequest request, StreamObserver<ModelVariant> response) {
-        respond(response, () -> ProtoMapper.toProto(registry.addVariant(request)));
+        String subject = Caller.subject(identity);
+        respond(response, () -> ProtoMapper.toProto(registry.addVariant(request, subject)));
     }
 
     @Override
     @Blocking
+    @RolesAllowed(Roles.VIEWER)
     public void getVersion(GetVersionRequest request, StreamObserver<ModelVersion> response) {
         respond(response, () -> {
             if (!request.getAlias().isEmpty()) {
@@ -58,14 +73,16 @@ public class ModelRegistryGrpcService extends ModelRegistryGrpc.ModelRegistryImp
 
     @Override
     @Blocking
+    @RolesAllowed(Roles.RELEASE)
     public void setAlias(SetAliasRequest request, StreamObserver<ModelVersion> response) {
+        String subject = Caller.subject(identity);
         respond(
                 response,
                 () -> ProtoMapper.toProto(registry.setAlias(
                         request.getModelName(),
                         request.getAlias(),
                         request.getVersion(),
-                        request.getActor(),
+                        subject,
                         request.getReason())));
     }
 

@@ -1,6 +1,8 @@
 package io.edgeloop.registry.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgeloop.common.auth.Roles;
+import io.edgeloop.kit.auth.Caller;
 import io.edgeloop.proto.registry.v1.Lineage;
 import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
 import io.edgeloop.registry.config.RegistryConfig;
@@ -9,6 +11,8 @@ import io.edgeloop.registry.domain.ModelRegistry;
 import io.edgeloop.registry.domain.ModelSummary;
 import io.edgeloop.registry.domain.RegistryException;
 import io.edgeloop.registry.domain.VersionView;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
@@ -18,10 +22,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -30,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
@@ -39,14 +42,16 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * "READY"}); errors are {@code {"error_code","message"}} with 404 RESOURCE_DOES_NOT_EXIST, 400
  * INVALID_PARAMETER_VALUE or 400 RESOURCE_ALREADY_EXISTS. A model version's {@code source} is an artifact stored
  * in the registry, named by its digest ({@code sha256:<hex>}, {@code <hex>} or any URI ending in the hex digest);
- * responses give it as the artifact's download URL.
+ * responses give it as the artifact's download URL, and its {@code user_id} is who registered it.
+ *
+ * <p>Roles: reads (including the POST forms of search) {@code viewer}; creating registered models and model versions
+ * {@code ml}; setting and deleting aliases {@code release}. Alias moves are recorded with the caller's subject as
+ * actor.
  */
 @Path("/api/2.0/mlflow")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
 public class MlflowResource {
-    /** Recorded as the actor of alias moves made through this API. */
-    static final String ACTOR = "mlflow-api";
-
     private static final Pattern SOURCE_DIGEST = Pattern.compile("([0-9a-f]{64})/?$");
     private static final Pattern NAME_FILTER =
             Pattern.compile("\\s*name\\s*(=|LIKE|ILIKE)\\s*(['\"])(.*)\\2\\s*", Pattern.CASE_INSENSITIVE);
@@ -59,8 +64,14 @@ public class MlflowResource {
     @Inject
     RegistryConfig config;
 
-    @Context
-    UriInfo uri;
+    @ConfigProperty(name = "quarkus.http.host", defaultValue = "localhost")
+    String httpHost;
+
+    @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
+    int httpPort;
+
+    @Inject
+    SecurityIdentity identity;
 
     // --- registered models
 
@@ -68,6 +79,7 @@ public class MlflowResource {
     @POST
     @Path("registered-models/create")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ML)
     public Map<String, Object> createModel(JsonNode body) {
         String name = requiredText(body, "name");
         Map<String, String> tags = tags(body);
@@ -106,17 +118,19 @@ public class MlflowResource {
     @POST
     @Path("registered-models/alias")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.RELEASE)
     public Map<String, Object> setAlias(JsonNode body) {
         String name = requiredText(body, "name");
         String alias = requiredText(body, "alias");
         int version = parseVersion(requiredText(body, "version"));
-        registry.setAlias(name, alias, version, ACTOR, "set via the MLflow API");
+        registry.setAlias(name, alias, version, Caller.subject(identity), "set via the MLflow API");
         return Map.of();
     }
 
     /** {@code ?name=&alias=} (or the same as a JSON body): removes the alias -> {@code {}}. */
     @DELETE
     @Path("registered-models/alias")
+    @RolesAllowed(Roles.RELEASE)
     public Map<String, Object> deleteAlias(
             @QueryParam("name") String name, @QueryParam("alias") String alias, String body) {
         if ((name == null || alias == null) && body != null && !body.isBlank()) {
@@ -128,7 +142,11 @@ public class MlflowResource {
                 throw MlflowException.invalid("the body is not JSON: " + e.getOriginalMessage());
             }
         }
-        registry.deleteAlias(required("name", name), required("alias", alias), ACTOR, "deleted via the MLflow API");
+        registry.deleteAlias(
+                required("name", name),
+                required("alias", alias),
+                Caller.subject(identity),
+                "deleted via the MLflow API");
         return Map.of();
     }
 
@@ -147,6 +165,7 @@ public class MlflowResource {
     @POST
     @Path("model-versions/create")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ML)
     public Map<String, Object> createVersion(JsonNode body) {
         String name = requiredText(body, "name");
         String source = requiredText(body, "source");
@@ -164,7 +183,7 @@ public class MlflowResource {
         if (runId != null) {
             request.setLineage(Lineage.newBuilder().setTrainingRunId(runId));
         }
-        return Map.of("model_version", modelVersion(registry.register(request.build())));
+        return Map.of("model_version", modelVersion(registry.register(request.build(), Caller.subject(identity))));
     }
 
     /** {@code ?name=&version=} -> {@code {"model_version": ...}}. */
@@ -344,6 +363,7 @@ public class MlflowResource {
         m.put("description", "");
         m.put("source", artifactUrl(v.artifactSha256()));
         m.put("run_id", v.lineage().trainingRunId() == null ? "" : v.lineage().trainingRunId());
+        m.put("user_id", v.registeredBy() == null ? "" : v.registeredBy());
         m.put("status", "READY");
         m.put("aliases", v.aliases());
         m.put("tags", tagList(v.tags()));
@@ -360,7 +380,7 @@ public class MlflowResource {
         String base = config.mlflow()
                 .publicBaseUrl()
                 .filter(s -> !s.isBlank())
-                .orElseGet(() -> uri.getBaseUri().toString());
+                .orElseGet(() -> "http://" + (httpHost.equals("0.0.0.0") ? "localhost" : httpHost) + ":" + httpPort);
         return base.replaceAll("/+$", "") + "/artifacts/" + sha256;
     }
 

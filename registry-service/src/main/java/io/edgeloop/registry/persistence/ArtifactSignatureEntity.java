@@ -7,7 +7,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** The registry's Ed25519 signature of an artifact's raw 32-byte SHA-256 digest, made when it was first stored. */
+/** The registry's Ed25519 signature of an artifact's raw 32-byte SHA-256 digest, made when it was first registered. */
 @Entity
 @Table(name = "registry_artifact_signature")
 public class ArtifactSignatureEntity extends PanacheEntityBase {

@@ -72,4 +72,8 @@ public class ModelVariantEntity extends PanacheEntityBase {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    /** The authenticated subject (an {@code ml} identity) that registered it; null for rows from before. */
+    @Column(name = "registered_by", length = 200)
+    public String registeredBy;
 }

@@ -30,10 +30,13 @@ import org.jboss.logging.Logger;
 
 /**
  * Signs artifacts with the registry's Ed25519 key: the signature covers the raw 32-byte SHA-256 digest of the
- * content and is made once per artifact (at upload, or at registration for content stored before), stored, and
- * served with the artifact. The key comes from {@code edgeloop.registry.signing.private-key}; without one, a key
- * is generated at first start and kept in {@code <storage-dir>/signing/ed25519-private.pk8} (owner-only), so it
- * survives restarts. Every public key ever used is kept so that older signatures still verify after a rotation.
+ * content. Only registered content is signed: {@link #sign} runs when a version or variant that an {@code ml}
+ * caller registers first references the artifact, and {@link #signature} serves a stored signature only while a
+ * version or variant references the artifact, so an upload that is never registered is never signed (its signature
+ * is forgotten when the blob is collected). The key comes from {@code edgeloop.registry.signing.private-key};
+ * without one, a key is generated at first start and kept in {@code <storage-dir>/signing/ed25519-private.pk8}
+ * (owner-only), so it survives restarts. Every public key ever used is kept so that older signatures still verify
+ * after a rotation.
  */
 @ApplicationScoped
 public class ArtifactSigner {
@@ -69,18 +72,19 @@ public class ArtifactSigner {
     }
 
     /**
-     * The stored signature of an artifact, signing (and storing) it now when there is none. The caller checks that
-     * the artifact is stored.
+     * Signs a registered artifact (storing the signature) unless it is signed already; runs in the registration's
+     * transaction, which references the artifact. The caller checks that the artifact is stored.
      */
-    @Transactional
-    public ArtifactSignature signature(String sha256) {
+    @Transactional(Transactional.TxType.MANDATORY)
+    public ArtifactSignature sign(String sha256) {
         if (!Hashing.isSha256Hex(sha256)) {
             throw new IllegalArgumentException("not a sha256 digest: " + sha256);
         }
         ArtifactSignatureEntity stored = em.find(ArtifactSignatureEntity.class, sha256);
         if (stored == null) {
             load();
-            String signature = Base64.getEncoder().encodeToString(sign(sha256));
+            String signature =
+                    Base64.getEncoder().encodeToString(signDigest(HexFormat.of().parseHex(sha256)));
             em.createNativeQuery("insert into registry_artifact_signature (sha256, key_id, signature, signed_at)"
                             + " values (?1, ?2, ?3, ?4) on conflict (sha256) do nothing")
                     .setParameter(1, sha256)
@@ -91,6 +95,26 @@ public class ArtifactSigner {
             stored = em.find(ArtifactSignatureEntity.class, sha256);
         }
         return new ArtifactSignature(stored.sha256, stored.keyId, stored.signature);
+    }
+
+    /**
+     * The stored signature of an artifact that a version or variant references; empty for content that was only
+     * uploaded (never registered), and for unknown digests.
+     */
+    @Transactional
+    public Optional<ArtifactSignature> signature(String sha256) {
+        if (!Hashing.isSha256Hex(sha256)) {
+            return Optional.empty();
+        }
+        return em.createQuery(
+                        "select s from ArtifactSignatureEntity s where s.sha256 = ?1 and (exists (select 1 from"
+                                + " ModelVersionEntity v where v.artifactSha256 = s.sha256) or exists (select 1"
+                                + " from ModelVariantEntity w where w.artifactSha256 = s.sha256))",
+                        ArtifactSignatureEntity.class)
+                .setParameter(1, sha256)
+                .getResultStream()
+                .findFirst()
+                .map(e -> new ArtifactSignature(e.sha256, e.keyId, e.signature));
     }
 
     /** Drops the signature of an artifact that was deleted (it is signed afresh if the content comes back). */
@@ -113,8 +137,8 @@ public class ArtifactSigner {
     }
 
     /** Ed25519 signature of the raw digest bytes. */
-    byte[] sign(String sha256) {
-        return Ed25519.sign(keyPair.getPrivate(), HexFormat.of().parseHex(sha256));
+    byte[] signDigest(byte[] digest) {
+        return Ed25519.sign(keyPair.getPrivate(), digest);
     }
 
     private synchronized void load() {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeloop.common.Events;
 import io.edgeloop.common.Topics;
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.registry.v1.GetVersionRequest;
 import io.edgeloop.proto.registry.v1.ModelRegistryGrpc;
@@ -18,6 +19,7 @@ import io.edgeloop.proto.registry.v1.ModelVersion;
 import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
 import io.edgeloop.proto.registry.v1.SetAliasRequest;
 import io.edgeloop.registry.TestArtifacts;
+import io.edgeloop.testsupport.auth.TestAuth;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -27,6 +29,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -40,6 +43,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -55,24 +59,27 @@ class AliasHistoryTest {
     EntityManager em;
 
     @Test
-    void aliasesMoveOverRestAndGrpcAndEveryMoveIsRecorded() {
+    void aliasesMoveOverRestAndGrpcAndEveryMoveIsRecordedWithTheCallersSubject() {
         String model = modelWithVersions(2);
 
-        given().contentType(ContentType.JSON)
-                .body(Map.of("version", 1, "actor", "alice", "reason", "first release"))
+        // a client-supplied actor is ignored: the history records the token's subject
+        given().header("Authorization", TestAuth.bearer("alice", Roles.RELEASE))
+                .contentType(ContentType.JSON)
+                .body(Map.of("version", 1, "actor", "mallory", "reason", "first release"))
                 .put("/models/" + model + "/aliases/champion")
                 .then()
                 .statusCode(200)
                 .body("version", equalTo(1))
                 .body("aliases", contains("champion"));
 
-        ModelVersion moved = registry.setAlias(SetAliasRequest.newBuilder()
-                .setModelName(model)
-                .setAlias("champion")
-                .setVersion(2)
-                .setActor("ci")
-                .setReason("better accuracy")
-                .build());
+        ModelVersion moved = TestArtifacts.as(registry, TestAuth.bearer("ci", Roles.RELEASE))
+                .setAlias(SetAliasRequest.newBuilder()
+                        .setModelName(model)
+                        .setAlias("champion")
+                        .setVersion(2)
+                        .setActor("mallory")
+                        .setReason("better accuracy")
+                        .build());
         assertEquals(2, moved.getVersion());
         assertEquals(List.of("champion"), moved.getAliasesList());
         ModelVersion byAlias = registry.getVersion(GetVersionRequest.newBuilder()
@@ -87,7 +94,8 @@ class AliasHistoryTest {
                 .body("version", equalTo(2));
         given().get("/models/" + model).then().statusCode(200).body("aliases.champion", equalTo(2));
 
-        given().delete("/models/" + model + "/aliases/champion?actor=bob&reason=retired")
+        given().header("Authorization", TestAuth.bearer("bob", Roles.RELEASE))
+                .delete("/models/" + model + "/aliases/champion?actor=mallory&reason=retired")
                 .then()
                 .statusCode(204);
         given().get("/models/" + model + "/aliases/champion")
@@ -215,7 +223,7 @@ class AliasHistoryTest {
                             .run(() -> em.createNativeQuery(sql).executeUpdate()));
             assertTrue(causeChain(e).contains("append-only"), causeChain(e));
         }
-        given().get("/models/" + model + "/history").then().body("actor", contains((String) null));
+        given().get("/models/" + model + "/history").then().body("actor", contains(TestAuth.ADMIN_SUBJECT));
     }
 
     @Test
@@ -246,25 +254,15 @@ class AliasHistoryTest {
             producer.send(new ProducerRecord<>(Topics.DEPLOYED, model, event.toByteArray()))
                     .get(); // redelivery
         }
-        long deadline = System.currentTimeMillis() + 30_000;
-        List<Map<String, Object>> entries = List.of();
-        while (System.currentTimeMillis() < deadline) {
-            entries = given().get("/models/" + model + "/history")
-                    .then()
-                    .extract()
-                    .jsonPath()
-                    .getList("$");
-            if (!entries.isEmpty()) {
-                break;
-            }
-            Thread.sleep(200);
-        }
-        Thread.sleep(1000); // give the duplicate time to (not) arrive
-        entries = given().get("/models/" + model + "/history")
-                .then()
-                .extract()
-                .jsonPath()
-                .getList("$");
+        Awaitility.await("the Deployed event is recorded")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> !history(model).isEmpty());
+        // the redelivered duplicate (and the poison record) add nothing, for a while after the first entry
+        Awaitility.await("no duplicate entry")
+                .during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> history(model).size() == 1);
+        List<Map<String, Object>> entries = history(model);
         assertEquals(1, entries.size(), "entries: " + entries);
         Map<String, Object> e = entries.get(0);
         assertEquals("deployed", e.get("kind"));
@@ -308,6 +306,14 @@ class AliasHistoryTest {
                                 .setVersion(1)
                                 .build())
                         .getTagsMap());
+    }
+
+    private static List<Map<String, Object>> history(String model) {
+        return given().get("/models/" + model + "/history")
+                .then()
+                .extract()
+                .jsonPath()
+                .getList("$");
     }
 
     private String modelWithVersions(int n) {

@@ -14,6 +14,7 @@ import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
 import io.edgeloop.proto.registry.v1.SetAliasRequest;
 import io.edgeloop.registry.TestArtifacts;
 import io.edgeloop.registry.storage.ArtifactStore;
+import io.edgeloop.testsupport.auth.TestAuth;
 import io.grpc.Channel;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -106,7 +107,7 @@ class VersionDeletionTest {
                 .then()
                 .body("kind", contains("alias-set", "alias-deleted", "version-deleted", "version-deleted"))
                 .body("version", contains(2, 0, 2, 1))
-                .body("actor[2]", equalTo("janitor"));
+                .body("actor[2]", equalTo(TestAuth.ADMIN_SUBJECT)); // the token's subject, not ?actor=
     }
 
     private int register(String model, String sha) {

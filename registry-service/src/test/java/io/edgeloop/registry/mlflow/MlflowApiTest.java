@@ -123,6 +123,14 @@ class MlflowApiTest {
                 .extract()
                 .path("artifact_uri");
         given().get(uri).then().statusCode(200).header("ETag", "\"" + sha + "\"");
+        // the URI never comes from the caller's Host header
+        given().header("Host", "evil.example:666")
+                .queryParam("name", name)
+                .queryParam("version", "1")
+                .get(API + "model-versions/get-download-uri")
+                .then()
+                .statusCode(200)
+                .body("artifact_uri", equalTo(uri));
 
         given().queryParam("name", name)
                 .queryParam("alias", "champion")

@@ -3,17 +3,22 @@ package io.edgeloop.registry.signing;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeloop.common.Hashing;
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.proto.registry.v1.ArtifactRef;
 import io.edgeloop.proto.registry.v1.ArtifactServiceGrpc;
 import io.edgeloop.proto.registry.v1.DownloadChunk;
 import io.edgeloop.proto.registry.v1.DownloadRequest;
 import io.edgeloop.proto.registry.v1.GetArtifactRequest;
 import io.edgeloop.proto.registry.v1.GetSigningKeysRequest;
+import io.edgeloop.proto.registry.v1.ModelRegistryGrpc;
+import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
 import io.edgeloop.proto.registry.v1.SigningKey;
 import io.edgeloop.registry.TestArtifacts;
+import io.edgeloop.testsupport.auth.TestAuth;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -26,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -34,13 +40,37 @@ class SignatureTest {
     Channel channel;
 
     @Test
-    void uploadDownloadAndRestServeASignatureThatVerifiesWithThePublishedKey() throws Exception {
+    void onlyRegisteredContentIsSignedAndTheSignatureVerifiesWithThePublishedKey() throws Exception {
         byte[] data = TestArtifacts.randomBytes(200_000, 4242);
         String sha = Hashing.sha256Hex(data);
+        var stub = ArtifactServiceGrpc.newBlockingStub(channel);
+
+        // uploaded, not registered: no signature anywhere
+        ArtifactRef unsigned = TestArtifacts.upload(channel, data);
+        assertTrue(
+                unsigned.getSignature().isEmpty() && unsigned.getSigningKeyId().isEmpty());
+        assertTrue(
+                stub.getArtifact(GetArtifactRequest.newBuilder().setSha256(sha).build())
+                        .getSignature()
+                        .isEmpty());
+        List<DownloadChunk> unsignedChunks = new ArrayList<>();
+        stub.download(DownloadRequest.newBuilder().setSha256(sha).build()).forEachRemaining(unsignedChunks::add);
+        assertTrue(unsignedChunks.stream().allMatch(c -> c.getSignature().isEmpty()));
+        Response restUnsigned = given().get("/artifacts/" + sha);
+        assertEquals(200, restUnsigned.statusCode());
+        assertNull(restUnsigned.header("X-Edgeloop-Signature"));
+        assertNull(restUnsigned.header("X-Edgeloop-Signing-Key"));
+
+        // registering it (an ml identity) signs it; uploading it again now answers the signature
+        String model = "signed-" + UUID.randomUUID().toString().substring(0, 8);
+        TestArtifacts.as(ModelRegistryGrpc.newBlockingStub(channel), TestAuth.bearer("carol", Roles.ML))
+                .registerVersion(RegisterVersionRequest.newBuilder()
+                        .setModelName(model)
+                        .setArtifactSha256(sha)
+                        .build());
         ArtifactRef uploaded = TestArtifacts.upload(channel, data);
         assertFalse(uploaded.getSignature().isEmpty());
 
-        var stub = ArtifactServiceGrpc.newBlockingStub(channel);
         List<SigningKey> keys =
                 stub.getSigningKeys(GetSigningKeysRequest.getDefaultInstance()).getKeysList();
         SigningKey key = keys.stream()
@@ -80,12 +110,14 @@ class SignatureTest {
                 tamperedDigest,
                 Base64.getDecoder().decode(chunks.get(0).getSignature())));
 
-        // REST: headers on /artifacts and the key under /signing-keys
-        Response rest = given().get("/artifacts/" + sha);
+        // REST (as a device): headers on /artifacts and the key under /signing-keys
+        String device = TestAuth.bearer("device-1", Roles.DEVICE);
+        Response rest = given().header("Authorization", device).get("/artifacts/" + sha);
         assertEquals(200, rest.statusCode());
         assertEquals(uploaded.getSignature(), rest.header("X-Edgeloop-Signature"));
         assertEquals(uploaded.getSigningKeyId(), rest.header("X-Edgeloop-Signing-Key"));
-        String restKey = given().get("/signing-keys")
+        String restKey = given().header("Authorization", device)
+                .get("/signing-keys")
                 .then()
                 .statusCode(200)
                 .extract()

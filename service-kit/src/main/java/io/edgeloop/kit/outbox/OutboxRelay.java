@@ -10,6 +10,7 @@ import io.opentelemetry.context.Scope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,6 +63,11 @@ public class OutboxRelay {
     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
     String bootstrapServers;
 
+    /** Quarkus' {@code kafka.*} settings (security, SASL, TLS...), the same the messaging channels use. */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
+
     @ConfigProperty(name = "quarkus.application.name", defaultValue = "edgeloop")
     String applicationName;
 
@@ -75,6 +82,11 @@ public class OutboxRelay {
             return;
         }
         Properties props = new Properties();
+        kafkaConfig.forEach((k, v) -> {
+            if (ProducerConfig.configNames().contains(k)) {
+                props.put(k, v);
+            }
+        });
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, applicationName + "-outbox");
         props.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -1,15 +1,19 @@
 package io.edgeloop.training.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem;
+import io.edgeloop.kit.auth.Caller;
 import io.edgeloop.proto.events.v1.TrainingSpec;
 import io.edgeloop.training.domain.DeviceProfile;
 import io.edgeloop.training.domain.Distiller;
 import io.edgeloop.training.domain.ExperimentService;
 import io.edgeloop.training.domain.ModelSpec;
 import io.edgeloop.training.persistence.Experiment;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -27,14 +31,18 @@ import java.util.function.Supplier;
 
 /**
  * Knowledge distillation ({@code /distillations}) and architecture search under device constraints ({@code
- * /searches}): both queue an experiment (202) and are read back by id.
+ * /searches}): both queue an experiment (202, {@code ml}) and are read back by id ({@code viewer}).
  */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
+@RolesAllowed(Roles.VIEWER)
 public class ExperimentResource {
     @Inject
     ExperimentService experiments;
+
+    @Inject
+    SecurityIdentity identity;
 
     /**
      * Queues a distillation: {@code {"datasetName", "datasetVersion", "teacher": spec, "student": spec,
@@ -43,6 +51,7 @@ public class ExperimentResource {
     @POST
     @Path("distillations")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ML)
     public Response distill(JsonNode body) {
         RequestFields.object(body, "{\"datasetName\": \"...\", \"datasetVersion\": N, \"teacher\": {...}, ...}");
         List<Problem.FieldError> errors = new ArrayList<>();
@@ -70,7 +79,8 @@ public class ExperimentResource {
                 alpha,
                 dataKind,
                 shape);
-        return queued("distillations", () -> experiments.submitDistillation(name, version, r, body.toString()));
+        String by = Caller.subject(identity);
+        return queued("distillations", () -> experiments.submitDistillation(name, version, r, body.toString(), by));
     }
 
     /** A distillation; 404 when unknown. */
@@ -88,6 +98,7 @@ public class ExperimentResource {
     @POST
     @Path("searches")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ML)
     public Response search(JsonNode body) {
         RequestFields.object(body, "{\"datasetName\": \"...\", \"datasetVersion\": N, \"targetProfile\": \"mcu\"}");
         List<Problem.FieldError> errors = new ArrayList<>();
@@ -115,7 +126,8 @@ public class ExperimentResource {
         }
         ExperimentService.SearchRequest r = new ExperimentService.SearchRequest(
                 profile, base == null ? TrainingSpec.getDefaultInstance() : base, dataKind, shape);
-        return queued("searches", () -> experiments.submitSearch(name, version, r, body.toString()));
+        String by = Caller.subject(identity);
+        return queued("searches", () -> experiments.submitSearch(name, version, r, body.toString(), by));
     }
 
     /** A search; 404 when unknown. */

@@ -15,6 +15,7 @@ import java.time.Instant;
  * @param datasetName dataset
  * @param datasetVersion snapshot version
  * @param snapshotId {@code <dataset>@v<version>}
+ * @param requestedBy who queued it
  * @param request the validated request
  * @param result the report once SUCCEEDED (a distillation or a search report)
  * @param failureReason why a FAILED experiment failed
@@ -30,6 +31,7 @@ public record ExperimentView(
         String datasetName,
         int datasetVersion,
         String snapshotId,
+        String requestedBy,
         JsonNode request,
         JsonNode result,
         String failureReason,
@@ -49,6 +51,7 @@ public record ExperimentView(
                     e.datasetName,
                     e.datasetVersion,
                     e.snapshotId,
+                    e.requestedBy,
                     JSON.readTree(e.request),
                     e.result == null ? null : JSON.readTree(e.result),
                     e.failureReason,

@@ -1,8 +1,10 @@
 package io.edgeloop.training.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem;
+import io.edgeloop.kit.auth.Caller;
 import io.edgeloop.proto.events.v1.TrainingSpec;
 import io.edgeloop.training.domain.EpochStats;
 import io.edgeloop.training.domain.ProgressHub;
@@ -10,8 +12,10 @@ import io.edgeloop.training.domain.TrainingPipeline;
 import io.edgeloop.training.persistence.TrainingRun;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -28,10 +32,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
-/** Training runs: list, inspect, and start one on demand. */
+/** Training runs: list, inspect and follow ({@code viewer}), and start one on demand ({@code ml}). */
 @Path("/training-runs")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
+@RolesAllowed(Roles.VIEWER)
 public class TrainingRunResource {
     private static final int MAX_LIMIT = 500;
 
@@ -40,6 +45,9 @@ public class TrainingRunResource {
 
     @Inject
     ProgressHub hub;
+
+    @Inject
+    SecurityIdentity identity;
 
     /** Runs, newest first; optionally of one dataset. */
     @GET
@@ -123,10 +131,12 @@ public class TrainingRunResource {
     /**
      * Queues a run of a snapshot: {@code {"datasetName": "...", "datasetVersion": N, "spec": {...}, "dataKind":
      * "timeseries", "sampleShape": [3, 128]}} (N >= 0, 0 = latest; spec, dataKind and sampleShape optional). 202
-     * with the queued run; 422 for missing or invalid fields; 404 when data-service has no such snapshot.
+     * with the queued run, recorded as requested by the caller; 422 for missing or invalid fields; 404 when
+     * data-service has no such snapshot.
      */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ML)
     public Response create(JsonNode body) {
         RequestFields.object(body, "{\"datasetName\": \"...\", \"datasetVersion\": N}");
         List<Problem.FieldError> errors = new ArrayList<>();
@@ -138,7 +148,9 @@ public class TrainingRunResource {
         if (!errors.isEmpty()) {
             throw ApiException.invalid("invalid training request", errors);
         }
-        TrainingRun run = DataServiceCalls.call(() -> pipeline.submit(name, version, spec, dataKind, sampleShape));
+        String requestedBy = Caller.subject(identity);
+        TrainingRun run =
+                DataServiceCalls.call(() -> pipeline.submit(name, version, spec, dataKind, sampleShape, requestedBy));
         return Response.accepted(TrainingRunView.of(run))
                 .location(URI.create("/training-runs/" + run.id))
                 .build();

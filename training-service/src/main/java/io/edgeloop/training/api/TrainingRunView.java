@@ -17,6 +17,7 @@ import java.util.List;
  * @param datasetVersion snapshot version trained on
  * @param snapshotId {@code <dataset>@v<version>}
  * @param trigger {@code event} or {@code api}
+ * @param requestedBy who started the run: the caller for {@code api} runs, {@code training-service} for event runs
  * @param status QUEUED, RUNNING, SUCCEEDED or FAILED
  * @param failureReason why a FAILED run failed
  * @param maxEpochs configured epoch limit
@@ -53,6 +54,7 @@ public record TrainingRunView(
         int datasetVersion,
         String snapshotId,
         String trigger,
+        String requestedBy,
         String status,
         String failureReason,
         int maxEpochs,
@@ -157,6 +159,7 @@ public record TrainingRunView(
                 run.datasetVersion,
                 run.snapshotId,
                 run.trigger,
+                run.requestedBy,
                 run.status.name(),
                 run.failureReason,
                 run.maxEpochs,

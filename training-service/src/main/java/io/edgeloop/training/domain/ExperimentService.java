@@ -83,13 +83,14 @@ public class ExperimentService {
      * Queues a distillation.
      *
      * @param requestJson the validated request, stored with the experiment
+     * @param requestedBy who queued it (the authenticated caller's subject)
      * @throws io.edgeloop.training.grpc.SnapshotNotFoundException when data-service does not know the snapshot
      */
     public Experiment submitDistillation(
-            String datasetName, int datasetVersion, DistillationRequest r, String requestJson) {
+            String datasetName, int datasetVersion, DistillationRequest r, String requestJson, String requestedBy) {
         SnapshotInfo info = datasets.snapshot(datasetName, datasetVersion);
         TrainingPipeline.DeclaredLayout layout = layout(info, r.dataKind(), r.sampleShape());
-        return submit(Experiment.Kind.DISTILLATION, info, requestJson, epochs -> {
+        return submit(Experiment.Kind.DISTILLATION, info, requestJson, requestedBy, epochs -> {
             DataKind kind = DataKind.parse(layout.dataKind());
             ModelSpec teacher = ModelSpec.resolve(r.teacher(), kind, pipeline.defaults());
             TrainingSpec studentRequest = r.student();
@@ -115,12 +116,14 @@ public class ExperimentService {
      * Queues an architecture search.
      *
      * @param requestJson the validated request, stored with the experiment
+     * @param requestedBy who queued it (the authenticated caller's subject)
      * @throws io.edgeloop.training.grpc.SnapshotNotFoundException when data-service does not know the snapshot
      */
-    public Experiment submitSearch(String datasetName, int datasetVersion, SearchRequest r, String requestJson) {
+    public Experiment submitSearch(
+            String datasetName, int datasetVersion, SearchRequest r, String requestJson, String requestedBy) {
         SnapshotInfo info = datasets.snapshot(datasetName, datasetVersion);
         TrainingPipeline.DeclaredLayout layout = layout(info, r.dataKind(), r.sampleShape());
-        return submit(Experiment.Kind.SEARCH, info, requestJson, epochs -> {
+        return submit(Experiment.Kind.SEARCH, info, requestJson, requestedBy, epochs -> {
             DataKind kind = DataKind.parse(layout.dataKind());
             ModelSpec resolved = ModelSpec.resolve(r.base(), kind, pipeline.defaults());
             ModelSpec base = r.base().getMaxEpochs() > 0
@@ -147,7 +150,8 @@ public class ExperimentService {
         Object run(AtomicInteger epochs);
     }
 
-    private Experiment submit(Experiment.Kind kind, SnapshotInfo info, String requestJson, Work work) {
+    private Experiment submit(
+            Experiment.Kind kind, SnapshotInfo info, String requestJson, String requestedBy, Work work) {
         String id = UUID.randomUUID().toString();
         Experiment queued = QuarkusTransaction.requiringNew().call(() -> {
             Experiment e = new Experiment();
@@ -158,6 +162,7 @@ public class ExperimentService {
             e.datasetVersion = info.getVersion();
             e.snapshotId = info.getSnapshotId();
             e.request = requestJson;
+            e.requestedBy = requestedBy;
             e.queuedAt = Instant.now();
             e.persist();
             return e;

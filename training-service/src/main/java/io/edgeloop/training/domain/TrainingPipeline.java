@@ -242,6 +242,7 @@ public class TrainingPipeline {
                 run.id = runId;
             }
             queue(run, event.getDatasetName(), event.getDatasetVersion(), "event");
+            run.requestedBy = SERVICE;
             run.snapshotId = event.getSnapshotId();
             run.dataKind = event.getDataKind().isBlank() ? DataKind.FEATURES.wireName() : event.getDataKind();
             run.sampleShape = formatShape(event.getSampleShapeList());
@@ -280,7 +281,7 @@ public class TrainingPipeline {
      * @throws io.edgeloop.training.grpc.SnapshotNotFoundException when data-service does not know the snapshot
      */
     public TrainingRun submit(String datasetName, int datasetVersion) {
-        return submit(datasetName, datasetVersion, null, null, null);
+        return submit(datasetName, datasetVersion, null, null, null, SERVICE);
     }
 
     /**
@@ -289,9 +290,15 @@ public class TrainingPipeline {
      * @param spec requested spec, null = defaults
      * @param dataKind data kind, null = the dataset's (see {@link #layoutOf})
      * @param sampleShape sample shape, null = the dataset's
+     * @param requestedBy who asked for the run (the authenticated caller's subject)
      */
     public TrainingRun submit(
-            String datasetName, int datasetVersion, TrainingSpec spec, String dataKind, List<Integer> sampleShape) {
+            String datasetName,
+            int datasetVersion,
+            TrainingSpec spec,
+            String dataKind,
+            List<Integer> sampleShape,
+            String requestedBy) {
         SnapshotInfo info = datasets.snapshot(datasetName, datasetVersion);
         DeclaredLayout declared = layoutOf(info);
         String kind = dataKind != null ? dataKind : declared.dataKind();
@@ -302,6 +309,7 @@ public class TrainingPipeline {
             TrainingRun run = new TrainingRun();
             run.id = runId;
             queue(run, info.getDatasetName(), info.getVersion(), "api");
+            run.requestedBy = requestedBy;
             run.snapshotId = info.getSnapshotId();
             run.dataKind = kind;
             run.sampleShape = formatShape(shape);

@@ -39,6 +39,10 @@ public class Experiment extends PanacheEntityBase {
     @Column(name = "snapshot_id")
     public String snapshotId;
 
+    /** Who queued it: the authenticated caller's subject. */
+    @Column(name = "requested_by")
+    public String requestedBy;
+
     /** The validated request, as JSON. */
     @Column(name = "request", columnDefinition = "text", nullable = false)
     public String request;

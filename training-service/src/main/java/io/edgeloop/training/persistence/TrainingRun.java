@@ -45,6 +45,10 @@ public class TrainingRun extends PanacheEntityBase {
     @Column(nullable = false)
     public String trigger;
 
+    /** Who started the run: the caller's subject for {@code api} runs, {@code training-service} for event runs. */
+    @Column(name = "requested_by")
+    public String requestedBy;
+
     @Column(name = "data_ready_event_id")
     public String dataReadyEventId;
 

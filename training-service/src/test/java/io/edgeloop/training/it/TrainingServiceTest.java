@@ -21,6 +21,7 @@ import io.edgeloop.common.Events;
 import io.edgeloop.common.Hashing;
 import io.edgeloop.common.SensorSimulator;
 import io.edgeloop.common.Topics;
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
 import io.edgeloop.kit.outbox.OutboxEvent;
@@ -29,6 +30,7 @@ import io.edgeloop.proto.events.v1.ModelTrained;
 import io.edgeloop.proto.events.v1.TrainingSpec;
 import io.edgeloop.proto.registry.v1.ModelRegistryGrpc;
 import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
+import io.edgeloop.testsupport.auth.TestAuth;
 import io.edgeloop.training.domain.TrainingPipeline;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
@@ -170,6 +172,7 @@ class TrainingServiceTest {
                 .statusCode(200)
                 .body("status", equalTo("SUCCEEDED"))
                 .body("trigger", equalTo("event"))
+                .body("requestedBy", equalTo("training-service"))
                 .body("modelVersion", equalTo(1))
                 .body("snapshotId", equalTo(dataset + "@v1"))
                 .body("dataReadyEventId", equalTo(first.getMeta().getEventId()))
@@ -221,11 +224,16 @@ class TrainingServiceTest {
                         ModelRegistryGrpc.getRegisterVersionMethod(),
                         2,
                         Status.UNAVAILABLE.withDescription("injected outage"));
-        String location = postJson("/training-runs", "{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":0}")
+        String location = given().header("Authorization", TestAuth.bearer("alice", Roles.ML))
+                .contentType(ContentType.JSON)
+                .body("{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":0}")
+                .post("/training-runs")
+                .then()
                 .statusCode(202)
                 .header("Location", containsString("/training-runs/"))
                 .body("status", equalTo("QUEUED"))
                 .body("trigger", equalTo("api"))
+                .body("requestedBy", equalTo("alice"))
                 .body("datasetVersion", equalTo(3)) // 0 = latest, resolved
                 .body("snapshotId", equalTo(dataset + "@v3"))
                 .extract()
@@ -435,6 +443,7 @@ class TrainingServiceTest {
                 .statusCode(202)
                 .header("Location", containsString("/distillations/"))
                 .body("kind", equalTo("DISTILLATION"))
+                .body("requestedBy", equalTo(TestAuth.ADMIN_SUBJECT))
                 .extract()
                 .path("id");
         JsonPath done = awaitExperiment("/distillations/" + id);
@@ -733,6 +742,7 @@ class TrainingServiceTest {
     private static HttpRequest eventsRequest(String runId) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:19082/training-runs/" + runId + "/events"))
                 .header("Accept", "text/event-stream")
+                .header("Authorization", TestAuth.bearer("sse-viewer", Roles.VIEWER))
                 .timeout(WAIT)
                 .build();
     }

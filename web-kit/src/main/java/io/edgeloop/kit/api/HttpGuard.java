@@ -22,7 +22,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *
  * <ul>
  *   <li>413 for a declared body ({@code Content-Length}) over {@code quarkus.http.limits.max-body-size}, before any
- *       of it is read (Quarkus' own check answers with an empty body).
+ *       of it is read (Quarkus' own check answers with an empty body). A chunked body is cut off by Quarkus when it
+ *       passes the limit while streaming in (413, still with an empty body).
  *   <li>403 for a state-changing request (anything but GET, HEAD, OPTIONS) that a browser sent from another origin:
  *       an {@code Origin} header that is neither this server's own nor in {@code quarkus.http.cors.origins} (read
  *       only with {@code quarkus.http.cors.enabled=true}). CORS itself stays off unless configured, and clients that

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.edgeloop.kit.input.InputRules;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -26,6 +29,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  *   <li>{@link ApiException}: its status and message (deliberate, user-facing).
  *   <li>JSON that cannot be read (malformed, duplicate keys, wrong types, fractional numbers for integers, strings
  *       with control characters): 400 naming the JSON path of the field, never a Java type or class name.
+ *   <li>No or a bad bearer token: 401 with {@code WWW-Authenticate: Bearer}; a role that does not allow the call: 403.
  *   <li>{@link IllegalArgumentException}: 400 with its message when the message is safe to show, otherwise a generic
  *       one (the message is logged under an error id).
  *   <li>Anything else: 500 with an {@code errorId} (also in {@code instance}, {@code urn:edgeloop:error:<id>}) and
@@ -70,6 +74,30 @@ public class ProblemMappers {
             message = title;
         }
         return respond(new Problem("about:blank", title, status, message, List.of()));
+    }
+
+    @ServerExceptionMapper
+    public Response unauthenticated(UnauthorizedException e) {
+        return unauthorized("this endpoint needs a bearer token (Authorization: Bearer <token>)");
+    }
+
+    @ServerExceptionMapper
+    public Response authenticationFailed(AuthenticationFailedException e) {
+        return unauthorized("the bearer token is invalid, expired or revoked");
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return respond(new Problem(
+                "about:blank", "Forbidden", 403, "the caller's roles do not allow this operation", List.of()));
+    }
+
+    private static Response unauthorized(String detail) {
+        return Response.status(401)
+                .type(Problem.MEDIA_TYPE)
+                .header("WWW-Authenticate", "Bearer")
+                .entity(new Problem("about:blank", "Unauthorized", 401, detail, List.of()))
+                .build();
     }
 
     @ServerExceptionMapper

@@ -11,6 +11,9 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GlobalInterceptor;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.Prioritized;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,6 +32,8 @@ import org.jboss.logging.Logger;
  *       status, an {@code INTERNAL} status caused by an exception, or any status whose description would reveal
  *       internals (SQL, class names, exception names) — is answered as {@code INTERNAL} with an error id and no
  *       internals; the full detail is logged under that id.
+ *   <li>A refusal by Quarkus security ({@code @RolesAllowed} on a service method) is {@code UNAUTHENTICATED} without
+ *       a valid token and {@code PERMISSION_DENIED} for a role that does not allow the method.
  * </ul>
  */
 @GlobalInterceptor
@@ -68,6 +73,10 @@ public class GrpcGuard implements ServerInterceptor, Prioritized {
             return status;
         }
         Throwable cause = status.getCause();
+        Status denied = denial(cause);
+        if (denied != null) {
+            return denied;
+        }
         boolean accidental = status.getCode() == Status.Code.UNKNOWN
                 || (status.getCode() == Status.Code.INTERNAL
                         && cause != null
@@ -89,6 +98,23 @@ public class GrpcGuard implements ServerInterceptor, Prioritized {
         return Status.fromCode(code)
                 .withDescription(
                         "internal error; it is logged under error id " + id + " (" + InputRules.errorUrn(id) + ")");
+    }
+
+    /**
+     * UNAUTHENTICATED or PERMISSION_DENIED when {@code cause} (or what caused it) is a refusal by Quarkus security,
+     * e.g. a {@code @RolesAllowed} check on the service method; null otherwise.
+     */
+    static Status denial(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UnauthorizedException || t instanceof AuthenticationFailedException) {
+                return Status.UNAUTHENTICATED.withDescription(
+                        "this method needs a valid bearer token (authorization: Bearer <token>)");
+            }
+            if (t instanceof ForbiddenException) {
+                return Status.PERMISSION_DENIED.withDescription("the caller's roles do not allow this method");
+            }
+        }
+        return null;
     }
 
     private static final class GuardedCall<Q, A> extends ForwardingServerCall.SimpleForwardingServerCall<Q, A> {

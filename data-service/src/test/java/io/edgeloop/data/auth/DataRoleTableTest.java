@@ -1,0 +1,44 @@
+package io.edgeloop.data.auth;
+
+import io.edgeloop.common.auth.Roles;
+import io.edgeloop.data.api.DatasetResource;
+import io.edgeloop.testsupport.auth.RoleTable;
+import io.grpc.Channel;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/** Who may call what on data-service: the table, checked against the code and enforced over REST and gRPC. */
+@QuarkusTest
+class DataRoleTableTest {
+    static final RoleTable TABLE = new RoleTable()
+            .rest("GET", "/datasets", Roles.VIEWER)
+            .rest("GET", "/datasets/{name}", Roles.VIEWER)
+            .rest("PUT", "/datasets/{name}", Roles.DATA)
+            .rest("POST", "/datasets/{name}/samples", Roles.DATA)
+            .rest("POST", "/datasets/{name}/samples/csv", Roles.DATA)
+            .rest("POST", "/datasets/{name}/snapshots", Roles.DATA)
+            .rest("GET", "/datasets/{name}/snapshots", Roles.VIEWER)
+            .rest("GET", "/datasets/{name}/snapshots/{version}", Roles.VIEWER)
+            .grpc("edgeloop.data.v1.DatasetService/GetSnapshot", Roles.VIEWER)
+            .grpc("edgeloop.data.v1.DatasetService/StreamSnapshot", Roles.VIEWER);
+
+    @GrpcClient("self")
+    Channel channel;
+
+    @Test
+    void tableMatchesTheCode() {
+        TABLE.assertMatchesCode(DatasetResource.class, "io.edgeloop.data");
+    }
+
+    @Test
+    void restEnforcesTheTable() {
+        TABLE.assertMatchesCode(DatasetResource.class, "io.edgeloop.data");
+        TABLE.assertEnforcedOverRest();
+    }
+
+    @Test
+    void grpcEnforcesTheTable() {
+        TABLE.assertEnforcedOverGrpc(channel);
+    }
+}

@@ -1,0 +1,89 @@
+package io.edgeloop.deployment.auth;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.edgeloop.common.auth.Roles;
+import io.edgeloop.deployment.api.Views;
+import io.edgeloop.embedded.quarkus.KafkaTestResource;
+import io.edgeloop.embedded.quarkus.PostgresTestResource;
+import io.edgeloop.proto.deployment.v1.DeviceServiceGrpc;
+import io.edgeloop.proto.deployment.v1.DeviceStateReport;
+import io.edgeloop.proto.deployment.v1.RegisterDeviceRequest;
+import io.edgeloop.testsupport.auth.RoleTable;
+import io.edgeloop.testsupport.auth.TestAuth;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.Metadata;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Who may call what on deployment-service: the table, checked against the code and enforced over REST and gRPC. */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
+class DeploymentRoleTableTest {
+    private static final String[] DEVICE_SIDE = {Roles.DEVICE, Roles.RELEASE};
+
+    static final RoleTable TABLE = new RoleTable()
+            .rest("GET", "/deployments", Roles.VIEWER)
+            .rest("GET", "/deployments/{id}", Roles.VIEWER)
+            .rest("GET", "/devices", Roles.VIEWER)
+            .rest("GET", "/devices/{id}", Roles.VIEWER)
+            .rest("DELETE", "/devices/{id}", Roles.ADMIN)
+            .rest("GET", "/policies", Roles.VIEWER)
+            .rest("GET", "/policies/{name}", Roles.VIEWER)
+            .rest("PUT", "/policies/{name}", Roles.RELEASE)
+            .rest("DELETE", "/policies/{name}", Roles.RELEASE)
+            .rest("GET", "/rollouts", Roles.VIEWER)
+            .rest("GET", "/rollouts/{id}", Roles.VIEWER)
+            .rest("POST", "/rollouts/{id}/start", Roles.RELEASE)
+            .rest("POST", "/rollouts/{id}/pause", Roles.RELEASE)
+            .rest("POST", "/rollouts/{id}/resume", Roles.RELEASE)
+            .rest("POST", "/rollouts/{id}/rollback", Roles.RELEASE)
+            .grpc("edgeloop.deployment.v1.DeviceService/Register", DEVICE_SIDE)
+            .grpc("edgeloop.deployment.v1.DeviceService/WatchAssignments", DEVICE_SIDE)
+            .grpc("edgeloop.deployment.v1.DeviceService/ReportState", DEVICE_SIDE);
+
+    @GrpcClient("devices")
+    Channel channel;
+
+    @Test
+    void tableMatchesTheCode() {
+        TABLE.assertMatchesCode(Views.class, "io.edgeloop.deployment");
+    }
+
+    @Test
+    void restEnforcesTheTable() {
+        TABLE.assertMatchesCode(Views.class, "io.edgeloop.deployment");
+        TABLE.assertEnforcedOverRest();
+    }
+
+    @Test
+    void grpcEnforcesTheTable() {
+        warmUp();
+        TABLE.assertEnforcedOverGrpc(channel);
+    }
+
+    /**
+     * Calls each unary RPC once as nobody and once as the default admin, with a long deadline, so that the table's
+     * probes (which give a unary call 2 s) do not meet the first, cold call on a loaded machine.
+     */
+    private void warmUp() {
+        for (String authorization : new String[] {TestAuth.ANONYMOUS, null}) {
+            Channel c = channel;
+            if (authorization != null) {
+                Metadata headers = new Metadata();
+                headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), authorization);
+                c = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+            }
+            var stub = DeviceServiceGrpc.newBlockingStub(c).withDeadlineAfter(60, TimeUnit.SECONDS);
+            assertThrows(StatusRuntimeException.class, () -> stub.register(RegisterDeviceRequest.getDefaultInstance()));
+            assertThrows(StatusRuntimeException.class, () -> stub.reportState(DeviceStateReport.getDefaultInstance()));
+        }
+    }
+}

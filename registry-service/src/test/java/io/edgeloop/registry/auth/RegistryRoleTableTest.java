@@ -1,0 +1,75 @@
+package io.edgeloop.registry.auth;
+
+import io.edgeloop.common.auth.Roles;
+import io.edgeloop.registry.api.ModelResource;
+import io.edgeloop.testsupport.auth.RoleTable;
+import io.grpc.Channel;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/** Who may call what on registry-service: the table, checked against the code and enforced over REST and gRPC. */
+@QuarkusTest
+class RegistryRoleTableTest {
+    private static final String MLFLOW = "/api/2.0/mlflow/";
+
+    static final RoleTable TABLE = new RoleTable()
+            // models, versions, aliases, tags, history
+            .rest("GET", "/models", Roles.VIEWER)
+            .rest("GET", "/models/{name}", Roles.VIEWER)
+            .rest("GET", "/models/{name}/aliases", Roles.VIEWER)
+            .rest("GET", "/models/{name}/aliases/{alias}", Roles.VIEWER)
+            .rest("PUT", "/models/{name}/aliases/{alias}", Roles.RELEASE)
+            .rest("DELETE", "/models/{name}/aliases/{alias}", Roles.RELEASE)
+            .rest("GET", "/models/{name}/history", Roles.VIEWER)
+            .rest("GET", "/models/{name}/versions", Roles.VIEWER)
+            .rest("GET", "/models/{name}/versions/{version}", Roles.VIEWER)
+            .rest("DELETE", "/models/{name}/versions/{version}", Roles.ADMIN)
+            .rest("PUT", "/models/{name}/versions/{version}/tags/{key}", Roles.ML)
+            .rest("DELETE", "/models/{name}/versions/{version}/tags/{key}", Roles.ML)
+            // artifacts and signing keys
+            .rest("GET", "/artifacts/{sha256}", Roles.VIEWER, Roles.DEVICE)
+            .rest("POST", "/artifacts/gc", Roles.ADMIN)
+            .rest("GET", "/signing-keys", Roles.VIEWER, Roles.DEVICE)
+            // MLflow-compatible API
+            .rest("POST", MLFLOW + "registered-models/create", Roles.ML)
+            .rest("GET", MLFLOW + "registered-models/get", Roles.VIEWER)
+            .rest("GET", MLFLOW + "registered-models/search", Roles.VIEWER)
+            .rest("POST", MLFLOW + "registered-models/search", Roles.VIEWER)
+            .rest("GET", MLFLOW + "registered-models/alias", Roles.VIEWER)
+            .rest("POST", MLFLOW + "registered-models/alias", Roles.RELEASE)
+            .rest("DELETE", MLFLOW + "registered-models/alias", Roles.RELEASE)
+            .rest("POST", MLFLOW + "model-versions/create", Roles.ML)
+            .rest("GET", MLFLOW + "model-versions/get", Roles.VIEWER)
+            .rest("GET", MLFLOW + "model-versions/search", Roles.VIEWER)
+            .rest("POST", MLFLOW + "model-versions/search", Roles.VIEWER)
+            .rest("GET", MLFLOW + "model-versions/get-download-uri", Roles.VIEWER)
+            // gRPC
+            .grpc("edgeloop.registry.v1.ArtifactService/Upload", Roles.ML)
+            .grpc("edgeloop.registry.v1.ArtifactService/Download", Roles.VIEWER, Roles.DEVICE)
+            .grpc("edgeloop.registry.v1.ArtifactService/GetArtifact", Roles.VIEWER, Roles.DEVICE)
+            .grpc("edgeloop.registry.v1.ArtifactService/GetSigningKeys", Roles.VIEWER, Roles.DEVICE)
+            .grpc("edgeloop.registry.v1.ModelRegistry/RegisterVersion", Roles.ML)
+            .grpc("edgeloop.registry.v1.ModelRegistry/AddVariant", Roles.ML)
+            .grpc("edgeloop.registry.v1.ModelRegistry/GetVersion", Roles.VIEWER)
+            .grpc("edgeloop.registry.v1.ModelRegistry/SetAlias", Roles.RELEASE);
+
+    @GrpcClient("self")
+    Channel channel;
+
+    @Test
+    void tableMatchesTheCode() {
+        TABLE.assertMatchesCode(ModelResource.class, "io.edgeloop.registry");
+    }
+
+    @Test
+    void restEnforcesTheTable() {
+        TABLE.assertMatchesCode(ModelResource.class, "io.edgeloop.registry");
+        TABLE.assertEnforcedOverRest();
+    }
+
+    @Test
+    void grpcEnforcesTheTable() {
+        TABLE.assertEnforcedOverGrpc(channel);
+    }
+}

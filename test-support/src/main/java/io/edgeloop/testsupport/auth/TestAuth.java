@@ -1,0 +1,82 @@
+package io.edgeloop.testsupport.auth;
+
+import io.edgeloop.common.auth.AuthKeys;
+import io.edgeloop.common.auth.Roles;
+import io.edgeloop.common.auth.TokenMinter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The signing keys of one test JVM, in a directory named after the process id (so the test code and the app under
+ * test, in different class loaders, read the same pair), removed when the JVM exits.
+ */
+public final class TestAuth {
+    /** Subject of the default token tests send. */
+    public static final String ADMIN_SUBJECT = "test-admin";
+
+    /** The value tests send as {@code Authorization} to call as nobody (not a bearer token: unauthenticated). */
+    public static final String ANONYMOUS = "Anonymous";
+
+    private static volatile AuthKeys keys;
+    private static volatile String admin;
+
+    private TestAuth() {}
+
+    /** The JVM's key pair, created on first use. */
+    public static AuthKeys keys() {
+        AuthKeys k = keys;
+        if (k == null) {
+            synchronized (TestAuth.class) {
+                if (keys == null) {
+                    Path dir = Path.of(
+                            System.getProperty("java.io.tmpdir"),
+                            "edgeloop-test-auth-" + ProcessHandle.current().pid());
+                    keys = AuthKeys.loadOrCreate(dir);
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
+                }
+                k = keys;
+            }
+        }
+        return k;
+    }
+
+    /** A token for {@code subject} with {@code roles}, signed by the JVM's key. */
+    public static TokenMinter.Token token(String subject, String... roles) {
+        return keys().minter().subject(subject).roles(roles).mint();
+    }
+
+    /** {@code Bearer <token>} for {@code subject} with {@code roles}. */
+    public static String bearer(String subject, String... roles) {
+        return token(subject, roles).bearer();
+    }
+
+    /** The compact admin token every test sends by default (one per JVM). */
+    public static String adminToken() {
+        String a = admin;
+        if (a == null) {
+            synchronized (TestAuth.class) {
+                if (admin == null) {
+                    admin = token(ADMIN_SUBJECT, Roles.ADMIN).value();
+                }
+                a = admin;
+            }
+        }
+        return a;
+    }
+
+    /** Removes the key directory; quietly, since each class loader that loaded this class registers a hook. */
+    private static void delete(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // already removed by another class loader's hook
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.edgeloop.kit.auth;
+
+import io.smallrye.config.ConfigMapping;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** {@code edgeloop.auth.*}: this app's own credential and the revocation list it honours. */
+@ConfigMapping(prefix = "edgeloop.auth")
+public interface AuthConfig {
+    /**
+     * The stack's token verification key ({@code token-signing.pub}, PEM); SmallRye JWT reads it through {@code
+     * mp.jwt.verify.publickey.location}. An app without a readable key does not start.
+     */
+    Optional<String> publicKey();
+
+    /** Bearer token this app presents on its outgoing gRPC calls (its service or device identity). */
+    Optional<String> token();
+
+    /** File holding that token (read when {@link #token()} is not set); keeps the token out of the environment. */
+    Optional<Path> tokenFile();
+
+    /** File of revoked token ids, one per line (see {@link io.edgeloop.common.auth.RevocationList}). */
+    Optional<Path> revocationFile();
+}

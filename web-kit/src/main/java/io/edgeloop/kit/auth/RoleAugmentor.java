@@ -1,0 +1,42 @@
+package io.edgeloop.kit.auth;
+
+import io.edgeloop.common.auth.RevocationList;
+import io.edgeloop.common.auth.Roles;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.SecurityIdentityAugmentor;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/**
+ * Completes every authenticated identity: refuses a token whose id is on the revocation list (the request is then
+ * unauthenticated), and adds the roles its roles imply ({@link Roles#expand}), so an {@code admin} passes every
+ * {@code @RolesAllowed("release")} and a {@code release} user every {@code @RolesAllowed("viewer")}.
+ */
+@ApplicationScoped
+public class RoleAugmentor implements SecurityIdentityAugmentor {
+    private final RevocationList revoked;
+
+    RoleAugmentor(AuthConfig config) {
+        this.revoked = config.revocationFile().map(RevocationList::new).orElse(null);
+    }
+
+    @Override
+    public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
+        if (identity.isAnonymous()) {
+            return Uni.createFrom().item(identity);
+        }
+        if (revoked != null
+                && identity.getPrincipal() instanceof JsonWebToken jwt
+                && revoked.isRevoked(jwt.getTokenID())) {
+            return Uni.createFrom().failure(new AuthenticationFailedException("the token has been revoked"));
+        }
+        return Uni.createFrom()
+                .item(QuarkusSecurityIdentity.builder(identity)
+                        .addRoles(Roles.expand(identity.getRoles()))
+                        .build());
+    }
+}
