@@ -39,6 +39,7 @@ class DataRoleTableTest {
 
     @Test
     void grpcEnforcesTheTable() {
+        TABLE.assertMatchesCode(DatasetResource.class, "io.edgeloop.data");
         TABLE.assertEnforcedOverGrpc(channel);
     }
 }

@@ -8,6 +8,7 @@ import io.edgeloop.agent.domain.LoadedModel;
 import io.edgeloop.agent.domain.ModelDescriptor;
 import io.edgeloop.agent.domain.ModelRuntime;
 import io.edgeloop.common.auth.Roles;
+import io.edgeloop.testsupport.auth.RawGrpc;
 import io.edgeloop.testsupport.auth.RoleTable;
 import io.edgeloop.testsupport.auth.TestAuth;
 import io.grpc.CallOptions;
@@ -22,10 +23,6 @@ import io.grpc.stub.MetadataUtils;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -139,8 +136,8 @@ class AgentRoleTableTest {
         MethodDescriptor<byte[], byte[]> md = MethodDescriptor.<byte[], byte[]>newBuilder()
                 .setType(MethodDescriptor.MethodType.UNARY)
                 .setFullMethodName(method)
-                .setRequestMarshaller(RAW)
-                .setResponseMarshaller(RAW)
+                .setRequestMarshaller(RawGrpc.BYTES)
+                .setResponseMarshaller(RawGrpc.BYTES)
                 .build();
         try {
             ClientCalls.blockingUnaryCall(
@@ -153,20 +150,4 @@ class AgentRoleTableTest {
             return e.getStatus().getCode();
         }
     }
-
-    private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
 }

@@ -70,6 +70,7 @@ class RegistryRoleTableTest {
 
     @Test
     void grpcEnforcesTheTable() {
+        TABLE.assertMatchesCode(ModelResource.class, "io.edgeloop.registry");
         TABLE.assertEnforcedOverGrpc(channel);
     }
 }

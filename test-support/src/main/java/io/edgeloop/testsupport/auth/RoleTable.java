@@ -3,17 +3,9 @@ package io.edgeloop.testsupport.auth;
 import static io.restassured.RestAssured.given;
 
 import io.edgeloop.common.auth.Roles;
-import io.grpc.CallOptions;
 import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.restassured.response.Response;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,9 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The table of who may call what in one app, checked two ways:
@@ -130,6 +119,9 @@ public final class RoleTable {
 
     /** Calls every gRPC row over {@code channel} (an empty request message) as nobody, a wrong role and a right one. */
     public void assertEnforcedOverGrpc(Channel channel) {
+        if (rows.keySet().stream().anyMatch(k -> k.startsWith("grpc ") && !consumes.containsKey(k))) {
+            throw new IllegalStateException("call assertMatchesCode first: it learns which RPCs stream their answers");
+        }
         List<String> problems = new ArrayList<>();
         rows.forEach((key, roles) -> {
             if (!key.startsWith("grpc ")) {
@@ -212,49 +204,14 @@ public final class RoleTable {
             java.util.function.Predicate<Status.Code> ok) {
         String type = consumes.getOrDefault("grpc " + method, "UNARY");
         boolean stream = type.equals("SERVER_STREAMING") || type.equals("BIDI_STREAMING");
-        Status status = call(channel, method, authorization, stream);
+        RawGrpc.Outcome outcome = RawGrpc.probe(
+                channel, method, new byte[0], authorization == null ? TestAuth.ANONYMOUS : authorization, stream);
+        Status status = outcome.answered()
+                ? outcome.status()
+                : stream ? Status.OK : Status.DEADLINE_EXCEEDED.withDescription("no answer in 60 s");
         if (!ok.test(status.getCode())) {
             problems.add("grpc " + method + " as " + who(authorization) + ": got " + status.getCode() + " "
                     + status.getDescription());
-        }
-    }
-
-    /**
-     * Sends one empty message and returns the status the call ends with. A response stream that is still open after
-     * three seconds (it passed authorization and waits for more) counts as {@code OK} and is cancelled; a unary call
-     * has 60 seconds to answer (a cold, loaded test JVM can be slow).
-     */
-    private static Status call(Channel channel, String method, String authorization, boolean stream) {
-        MethodDescriptor<byte[], byte[]> md = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNKNOWN)
-                .setFullMethodName(method)
-                .setRequestMarshaller(RAW)
-                .setResponseMarshaller(RAW)
-                .build();
-        ClientCall<byte[], byte[]> call = channel.newCall(md, CallOptions.DEFAULT);
-        CompletableFuture<Status> done = new CompletableFuture<>();
-        Metadata headers = new Metadata();
-        headers.put(
-                Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-                authorization == null ? TestAuth.ANONYMOUS : authorization);
-        call.start(
-                new ClientCall.Listener<>() {
-                    @Override
-                    public void onClose(Status status, Metadata trailers) {
-                        done.complete(status);
-                    }
-                },
-                headers);
-        call.request(Integer.MAX_VALUE);
-        call.sendMessage(new byte[0]);
-        call.halfClose();
-        try {
-            return done.get(stream ? 3 : 60, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            call.cancel("role probe done", null);
-            return stream ? Status.OK : Status.DEADLINE_EXCEEDED.withDescription("no answer in 60 s");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -267,20 +224,4 @@ public final class RoleTable {
             throw new AssertionError("authorization not as the table says:\n  " + String.join("\n  ", problems));
         }
     }
-
-    private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
 }

@@ -5,23 +5,13 @@ import static io.restassured.RestAssured.given;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
 import io.edgeloop.testsupport.auth.Endpoints;
-import io.grpc.CallOptions;
+import io.edgeloop.testsupport.auth.RawGrpc;
 import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.protobuf.ProtoMethodDescriptorSupplier;
 import io.restassured.response.Response;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -137,39 +127,14 @@ public final class Fuzzer {
     }
 
     private void call(Channel channel, String method, byte[] request, String what, boolean stream) {
-        MethodDescriptor<byte[], byte[]> md = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNKNOWN)
-                .setFullMethodName(method)
-                .setRequestMarshaller(RAW)
-                .setResponseMarshaller(RAW)
-                .build();
-        ClientCall<byte[], byte[]> call = channel.newCall(md, CallOptions.DEFAULT);
-        CompletableFuture<Status> done = new CompletableFuture<>();
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), authorization);
-        call.start(
-                new ClientCall.Listener<>() {
-                    @Override
-                    public void onClose(Status status, Metadata trailers) {
-                        done.complete(status);
-                    }
-                },
-                headers);
-        call.request(Integer.MAX_VALUE);
-        call.sendMessage(request);
-        call.halfClose();
-        Status s;
-        try {
-            s = done.get(stream ? 3 : 60, TimeUnit.SECONDS);
-        } catch (TimeoutException ex) {
-            call.cancel("fuzz probe done", null);
+        RawGrpc.Outcome outcome = RawGrpc.probe(channel, method, request, authorization, stream);
+        if (!outcome.answered()) {
             if (!stream) {
                 problems.add("grpc " + method + " " + cut(what.replace('\n', ' ')) + ": no answer in 60 s");
             }
             return;
-        } catch (Exception ex) {
-            throw new IllegalStateException(ex);
         }
+        Status s = outcome.status();
         String description = String.valueOf(s.getDescription());
         if (s.getCode() == Status.Code.INTERNAL
                 || s.getCode() == Status.Code.UNKNOWN
@@ -183,20 +148,4 @@ public final class Fuzzer {
         String t = s.replaceAll("[\\x00-\\x1f]", "?");
         return t.length() > 160 ? t.substring(0, 160) + "..." : t;
     }
-
-    private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
 }
