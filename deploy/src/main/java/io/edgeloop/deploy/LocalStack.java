@@ -1,7 +1,7 @@
 package io.edgeloop.deploy;
 
 import io.edgeloop.common.Topics;
-import io.edgeloop.common.auth.Roles;
+import io.edgeloop.common.auth.AuthKeys;
 import io.edgeloop.embedded.EmbeddedKafka;
 import io.edgeloop.embedded.EmbeddedPostgresServer;
 import io.edgeloop.embedded.Ports;
@@ -220,6 +220,9 @@ public final class LocalStack implements AutoCloseable {
         cmd.add("-Dquarkus.datasource.username=" + db.user());
         cmd.addAll(commonProps(spanEndpoint));
         cmd.add("-Dedgeloop.auth.token-file=" + auth.serviceTokenFile(s.name()));
+        if (s.name().equals("deployment-service")) {
+            cmd.add("-Dedgeloop.auth.device-issuer-key=" + auth.deviceIssuerKeyFile());
+        }
         cmd.add("-Dedgeloop.registry.storage-dir="
                 + workDir.resolve("registry-artifacts").toAbsolutePath());
         cmd.add("-jar");
@@ -251,11 +254,30 @@ public final class LocalStack implements AutoCloseable {
         cfg.agentLabels.apply(index).forEach((k, v) -> cmd.add("-Dedgeloop.agent.labels." + k + "=" + v));
         cmd.add("-Dquarkus.otel.service.name=" + deviceId);
         cmd.addAll(commonProps(spanEndpoint));
-        cmd.add("-Dedgeloop.auth.token-file=" + auth.identityFile(deviceId, deviceId, Roles.DEVICE));
+        // the device enrolls itself: a one-time token in, its own credential (kept in its directory) out
+        Path deviceDir = workDir.resolve("agents/" + deviceId);
+        cmd.add("-Dedgeloop.agent.enrollment-token-file=" + enrollmentTokenFile(deviceId, deviceDir));
+        cmd.add("-Dedgeloop.auth.token-file=" + deviceDir.resolve("credential.token"));
         cmd.add("-jar");
         cmd.add(quarkusJar(home, "edge-agent").toString());
         return ManagedProcess.start(
                 deviceId, cmd, workDir.resolve("run/" + deviceId), workDir.resolve("logs/" + deviceId + ".log"));
+    }
+
+    /**
+     * Issues a one-time enrollment token for {@code deviceId} (POST /enrollments on the deployment service, as the
+     * stack's admin) and writes it, owner-only, to the device's directory.
+     */
+    private Path enrollmentTokenFile(String deviceId, Path deviceDir) throws IOException {
+        Json.Reply r =
+                Json.post(url("deployment-service") + "/enrollments", Map.of("deviceId", deviceId, "ttl", "PT1H"));
+        if (r.status() != 201) {
+            throw new IllegalStateException("cannot issue an enrollment token for " + deviceId + ": " + r);
+        }
+        Files.createDirectories(deviceDir);
+        Path f = deviceDir.resolve("enrollment.token");
+        AuthKeys.writeSecret(f, r.body().path("token").asText() + "\n");
+        return f;
     }
 
     private List<String> commonProps(String spanEndpoint) {
@@ -264,7 +286,7 @@ public final class LocalStack implements AutoCloseable {
         p.add("-Dquarkus.grpc.server.host=127.0.0.1");
         p.add("-Dedgeloop.tracing.zipkin-endpoint=" + spanEndpoint);
         p.add("-Dquarkus.otel.bsp.schedule.delay=1s");
-        p.add("-Dedgeloop.auth.public-key=" + auth.publicKeyFile());
+        p.add("-Dedgeloop.auth.public-key=" + auth.verificationKeysFile());
         p.add("-Dedgeloop.auth.revocation-file=" + auth.revocationFile());
         grpcClient(p, "dataset", "data-service");
         grpcClient(p, "registry", "registry-service");
@@ -337,6 +359,15 @@ public final class LocalStack implements AutoCloseable {
 
     private static String since(long t0) {
         return String.format("%.1f s", (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Port of a service's gRPC server on 127.0.0.1 (0 for a service without one). */
+    public int grpcPort(String service) {
+        ServiceSpec s = services.get(service);
+        if (s == null) {
+            throw new IllegalArgumentException("unknown service " + service);
+        }
+        return s.grpcPort();
     }
 
     /** Base URL of a service's REST API, e.g. {@code url("data-service")}. */

@@ -1,6 +1,7 @@
 package io.edgeloop.deploy;
 
 import io.edgeloop.common.auth.AuthKeys;
+import io.edgeloop.common.auth.Jwks;
 import io.edgeloop.common.auth.RevocationList;
 import io.edgeloop.common.auth.Roles;
 import io.edgeloop.common.auth.TokenMinter;
@@ -17,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The local stack's identities, kept under {@code <work dir>/auth}: the token-signing key pair (created at first
- * start), the revocation list every service reads, a ledger of issued tokens, the admin token, and one token file
+ * The local stack's identities, kept under {@code <work dir>/auth}: the token-signing key pair and the device issuer's
+ * (created at first start; the JWK set of both is what services verify with), the revocation list every service reads, a ledger of issued tokens, the admin token, and one token file
  * per service and device (all token and key files mode 0600).
  */
 public final class StackAuth {
@@ -36,10 +37,13 @@ public final class StackAuth {
 
     private final Path dir;
     private final AuthKeys keys;
+    private final AuthKeys deviceIssuer;
 
     private StackAuth(Path dir) {
         this.dir = dir;
         this.keys = AuthKeys.loadOrCreate(dir);
+        this.deviceIssuer = AuthKeys.loadOrCreate(dir, AuthKeys.DEVICE_ISSUER);
+        Jwks.write(dir.resolve(Jwks.FILE), keys, deviceIssuer);
     }
 
     /** Opens (and on first use creates) the identities of the stack whose work directory is {@code workDir}. */
@@ -51,8 +55,22 @@ public final class StackAuth {
         return dir;
     }
 
+    /** The stack's own public key (PEM). */
     public Path publicKeyFile() {
         return keys.publicKeyFile();
+    }
+
+    /**
+     * The JWK set every service verifies tokens with ({@code edgeloop.auth.public-key}): the stack's key and the
+     * device issuer's.
+     */
+    public Path verificationKeysFile() {
+        return dir.resolve(Jwks.FILE);
+    }
+
+    /** The device issuer's private key, given to the deployment service only. */
+    public Path deviceIssuerKeyFile() {
+        return deviceIssuer.privateKeyFile();
     }
 
     public Path revocationFile() {
@@ -67,7 +85,8 @@ public final class StackAuth {
     /** The admin token file, minted at first start and kept. */
     public Path adminTokenFile() {
         Path f = dir.resolve("admin.token");
-        if (!Files.exists(f)) {
+        // tokens minted before key ids existed name no key: such an admin token is replaced
+        if (!Files.exists(f) || !keys.keyId().equals(Jwks.keyIdOf(read(f)))) {
             writeToken(f, mint(ADMIN_SUBJECT, Duration.ofDays(365), Roles.ADMIN));
         }
         return f;

@@ -5,9 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeloop.common.Topics;
+import io.edgeloop.proto.deployment.v1.DeviceServiceGrpc;
+import io.edgeloop.proto.deployment.v1.RegisterDeviceRequest;
 import io.edgeloop.proto.events.v1.DataReady;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.events.v1.DriftDetected;
+import io.edgeloop.proto.registry.v1.ArtifactServiceGrpc;
+import io.edgeloop.proto.registry.v1.DownloadRequest;
+import io.edgeloop.proto.registry.v1.GetSigningKeysRequest;
+import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
+import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,10 +28,13 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -27,6 +43,7 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * The whole loop on real components: embedded Kafka and PostgreSQL, the six services and two edge agents as
@@ -80,6 +97,93 @@ class LoopEndToEndIT {
                             .anyMatch(AuthorizationException.class::isInstance),
                     () -> "expected an authorization refusal, got " + e);
         }
+    }
+
+    /**
+     * Each agent enrolled with a one-time token and holds its own credential: with it, it can act neither as another
+     * device nor as an operator, nor download an artifact without its assignment's grant; revoking it cuts it off in
+     * every service at once.
+     */
+    private static void devicesActOnlyAsThemselves(LocalStack stack) throws Exception {
+        Path dir1 = stack.workDir().resolve("agents/edge-001");
+        assertTrue(!Files.exists(dir1.resolve("enrollment.token")), "the used enrollment token is deleted");
+        assertEquals(
+                "rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(dir1.resolve("credential.token"))));
+        String edge1 = Files.readString(dir1.resolve("credential.token")).strip();
+        String edge2 = Files.readString(stack.workDir().resolve("agents/edge-002/credential.token"))
+                .strip();
+        assertEquals(403, call("GET", stack.url("deployment-service") + "/devices", edge1));
+        assertEquals(403, call("GET", stack.url("data-service") + "/datasets", edge1));
+
+        TelemetryWindow window = TelemetryWindow.newBuilder()
+                .setWindowId(UUID.randomUUID().toString())
+                .setDeviceId("edge-002")
+                .setModelName("vibration")
+                .setModelVersion(1)
+                .build();
+        ManagedChannel monitoring = channel(stack, "monitoring-service");
+        ManagedChannel registry = channel(stack, "registry-service");
+        ManagedChannel devices = channel(stack, "deployment-service");
+        try {
+            var asEdge1 = TelemetryServiceGrpc.newBlockingStub(monitoring).withCallCredentials(bearer(edge1));
+            assertCode(Status.Code.PERMISSION_DENIED, () -> asEdge1.report(window), "telemetry as another device");
+            var download =
+                    DownloadRequest.newBuilder().setSha256("0".repeat(64)).build();
+            assertCode(
+                    Status.Code.PERMISSION_DENIED,
+                    () -> ArtifactServiceGrpc.newBlockingStub(registry)
+                            .withCallCredentials(bearer(edge1))
+                            .download(download)
+                            .hasNext(),
+                    "a download without a grant");
+
+            // revoking edge-002 revokes its credential everywhere
+            assertEquals(
+                    204, call("DELETE", stack.url("deployment-service") + "/devices/edge-002", stack.adminToken()));
+            var asEdge2 = TelemetryServiceGrpc.newBlockingStub(monitoring).withCallCredentials(bearer(edge2));
+            assertCode(Status.Code.UNAUTHENTICATED, () -> asEdge2.report(window), "telemetry of a revoked device");
+            assertCode(
+                    Status.Code.UNAUTHENTICATED,
+                    () -> ArtifactServiceGrpc.newBlockingStub(registry)
+                            .withCallCredentials(bearer(edge2))
+                            .getSigningKeys(GetSigningKeysRequest.getDefaultInstance()),
+                    "registry for a revoked device");
+            assertCode(
+                    Status.Code.UNAUTHENTICATED,
+                    () -> DeviceServiceGrpc.newBlockingStub(devices)
+                            .withCallCredentials(bearer(edge2))
+                            .register(RegisterDeviceRequest.newBuilder()
+                                    .setDeviceId("edge-002")
+                                    .build()),
+                    "fleet for a revoked device");
+        } finally {
+            monitoring.shutdownNow();
+            registry.shutdownNow();
+            devices.shutdownNow();
+        }
+    }
+
+    private static ManagedChannel channel(LocalStack stack, String service) {
+        return ManagedChannelBuilder.forAddress("127.0.0.1", stack.grpcPort(service))
+                .usePlaintext()
+                .build();
+    }
+
+    private static CallCredentials bearer(String token) {
+        return new CallCredentials() {
+            @Override
+            public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+                Metadata headers = new Metadata();
+                headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+                applier.apply(headers);
+            }
+        };
+    }
+
+    private static void assertCode(Status.Code expected, Executable call, String what) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call, what);
+        assertEquals(expected, e.getStatus().getCode(), what + ": " + e.getStatus());
     }
 
     private static String tokenId(LocalStack stack, String subject) {
@@ -177,6 +281,7 @@ class LoopEndToEndIT {
             }
 
             securityIsOn(stack);
+            devicesActOnlyAsThemselves(stack);
         }
 
         // closing the stack leaves nothing behind: no child process (services, agents, PostgreSQL), no work dir

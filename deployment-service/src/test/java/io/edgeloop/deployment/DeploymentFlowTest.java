@@ -17,6 +17,7 @@ import io.edgeloop.common.Events;
 import io.edgeloop.common.Hashing;
 import io.edgeloop.common.Topics;
 import io.edgeloop.common.TraceContext;
+import io.edgeloop.common.auth.DeviceTokens;
 import io.edgeloop.deployment.RolloutTestSupport.Watch;
 import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
@@ -31,6 +32,7 @@ import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.events.v1.EventMeta;
 import io.edgeloop.proto.events.v1.ModelOptimized;
 import io.edgeloop.proto.events.v1.VariantSummary;
+import io.edgeloop.testsupport.auth.TestAuth;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -83,6 +85,9 @@ class DeploymentFlowTest {
         assertEquals(recommended.getArtifactSha256(), gotA.getArtifactSha256());
         assertEquals(recommended.getSizeBytes(), gotA.getSizeBytes());
         assertEquals("ort", gotA.getFormat());
+        // each device's assignment carries a grant to download that artifact, for that device only
+        assertGrant(gotA, a);
+        assertGrant(gotB, b);
         assertEquals(
                 TraceContext.traceId(traceparent),
                 TraceContext.traceId(gotA.getTraceparent()),
@@ -92,6 +97,7 @@ class DeploymentFlowTest {
         String c = "dev-c-" + UUID.randomUUID();
         RegisterDeviceResponse rc = blocking.register(device(c, "plant-1"));
         assertEquals(deploymentId, rc.getCurrent().getDeploymentId());
+        assertGrant(rc.getCurrent(), c);
 
         report(blocking, a, deploymentId, DeviceModelState.DOWNLOADING);
         report(blocking, a, deploymentId, DeviceModelState.ACTIVE);
@@ -272,5 +278,20 @@ class DeploymentFlowTest {
 
     private Watch watch(String deviceId) {
         return Watch.open(channel, deviceId);
+    }
+
+    /** {@code a} carries a download grant for {@code device} and its artifact, signed by the device issuer. */
+    private static void assertGrant(Assignment a, String device) {
+        try {
+            var claims = new org.jose4j.jwt.consumer.JwtConsumerBuilder()
+                    .setVerificationKey(TestAuth.deviceIssuer().publicKey())
+                    .setExpectedIssuer("edgeloop")
+                    .build()
+                    .processToClaims(a.getDownloadGrant());
+            assertEquals(device, claims.getSubject());
+            assertEquals(a.getArtifactSha256(), claims.getStringClaimValue(DeviceTokens.GRANT_SHA256));
+        } catch (org.jose4j.jwt.consumer.InvalidJwtException | org.jose4j.jwt.MalformedClaimException e) {
+            throw new AssertionError("no valid download grant for " + device + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -26,18 +26,20 @@ public final class TokenMinter {
     public static final String ISSUER = "edgeloop";
 
     private final PrivateKey key;
+    private final String keyId;
     private String subject;
     private final List<String> roles = new ArrayList<>();
     private Duration ttl = Duration.ofDays(30);
     private Clock clock = Clock.systemUTC();
 
-    TokenMinter(PrivateKey key) {
+    TokenMinter(PrivateKey key, String keyId) {
         this.key = Objects.requireNonNull(key, "key");
+        this.keyId = keyId;
     }
 
-    /** A minter signing with {@code key}. */
-    public static TokenMinter signingWith(PrivateKey key) {
-        return new TokenMinter(key);
+    /** A minter signing with {@code key}; its tokens carry {@code keyId} (may be null) as their {@code kid}. */
+    public static TokenMinter signingWith(PrivateKey key, String keyId) {
+        return new TokenMinter(key, keyId);
     }
 
     /** Who the token speaks for: a user name, {@code service:<name>} or a device id. */
@@ -90,13 +92,21 @@ public final class TokenMinter {
         claims.setJwtId(id);
         claims.setIssuedAt(NumericDate.fromSeconds(now));
         claims.setExpirationTime(NumericDate.fromSeconds(now + ttl.toSeconds()));
+        return new Token(sign(claims, key, keyId), id, subject, List.copyOf(roles), now + ttl.toSeconds());
+    }
+
+    /** Signs {@code claims} as an RS256 JWT with {@code kid} {@code keyId} (none when null). */
+    static String sign(JwtClaims claims, PrivateKey key, String keyId) {
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
         jws.setKey(key);
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
         jws.setHeader("typ", "JWT");
+        if (keyId != null) {
+            jws.setKeyIdHeaderValue(keyId);
+        }
         try {
-            return new Token(jws.getCompactSerialization(), id, subject, List.copyOf(roles), now + ttl.toSeconds());
+            return jws.getCompactSerialization();
         } catch (JoseException e) {
             throw new IllegalStateException("cannot sign the token", e);
         }

@@ -2,6 +2,7 @@ package io.edgeloop.deployment.api;
 
 import io.edgeloop.common.auth.Roles;
 import io.edgeloop.deployment.domain.DeviceRevocation;
+import io.edgeloop.deployment.domain.Enrollment;
 import io.edgeloop.deployment.grpc.WatchHub;
 import io.edgeloop.deployment.persistence.DeploymentEntity;
 import io.edgeloop.deployment.persistence.DeviceEntity;
@@ -40,6 +41,9 @@ public class DeviceResource {
     DeviceRevocation revocation;
 
     @Inject
+    Enrollment enrollment;
+
+    @Inject
     SecurityIdentity identity;
 
     /** Every registered device, by id ({@code []} for an empty fleet). */
@@ -73,15 +77,19 @@ public class DeviceResource {
 
     /**
      * Revokes a device (204; 404 when it is not registered; again 204 when it was revoked before): its assignments are
-     * removed, it leaves the rollouts in progress, its live WatchAssignments stream ends with PERMISSION_DENIED and
-     * every later call made for it is refused. It stays listed, with {@code revokedAt}.
+     * removed, it leaves the rollouts in progress, its live WatchAssignments stream ends with PERMISSION_DENIED, every
+     * credential it was issued goes on the stack's revocation list (so every service refuses it at once) with its
+     * unused enrollment tokens cancelled, and every later call made for it is refused. It stays listed, with {@code
+     * revokedAt}.
      */
     @DELETE
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)
     public Response revoke(@PathParam("id") String id) {
         String actor = Caller.subject(identity);
-        if (!revocation.revoke(id, actor)) {
+        boolean registered = revocation.revoke(id, actor);
+        int credentials = enrollment.revokeAll(id);
+        if (!registered && credentials == 0) {
             throw ApiException.notFound("device '" + id + "' is not registered");
         }
         hub.cutOff(id, "device '" + id + "' was revoked");

@@ -108,6 +108,31 @@ public interface DeploymentConfig {
         Map<String, ModelRollout> models();
     }
 
+    /** Device enrollment and credentials ({@code edgeloop.deployment.enrollment.*}). */
+    Enrollment enrollment();
+
+    /**
+     * Device enrollment: one-time tokens traded for device credentials signed with {@code
+     * edgeloop.auth.device-issuer-key}.
+     */
+    interface Enrollment {
+        /** Lifetime of an enrollment token when its request names none. */
+        @WithDefault("24h")
+        Duration tokenTtl();
+
+        /** Longest lifetime an enrollment token may be given. */
+        @WithDefault("720h")
+        Duration maxTokenTtl();
+
+        /** Lifetime of a device credential; devices renew it after half of it (RenewCredential). */
+        @WithDefault("168h")
+        Duration credentialTtl();
+
+        /** Lifetime of the download grant sent with each assignment. */
+        @WithDefault("24h")
+        Duration grantTtl();
+    }
+
     /** Promotion gate defaults ({@code edgeloop.deployment.promotion.*}), for policies that omit them. */
     Promotion promotion();
 

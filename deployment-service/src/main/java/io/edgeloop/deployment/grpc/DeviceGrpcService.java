@@ -1,17 +1,26 @@
 package io.edgeloop.deployment.grpc;
 
+import com.google.protobuf.Timestamp;
 import io.edgeloop.common.auth.Roles;
+import io.edgeloop.common.auth.TokenMinter;
 import io.edgeloop.deployment.domain.AssignmentPush;
+import io.edgeloop.deployment.domain.DeviceIssuer;
 import io.edgeloop.deployment.domain.DeviceRevokedException;
+import io.edgeloop.deployment.domain.Enrollment;
+import io.edgeloop.deployment.domain.EnrollmentRefusedException;
+import io.edgeloop.deployment.domain.EnrollmentUnavailableException;
 import io.edgeloop.deployment.domain.FleetService;
 import io.edgeloop.deployment.domain.RegisterOutcome;
 import io.edgeloop.deployment.domain.UnknownEntityException;
 import io.edgeloop.kit.auth.Caller;
 import io.edgeloop.proto.deployment.v1.Assignment;
+import io.edgeloop.proto.deployment.v1.DeviceCredential;
 import io.edgeloop.proto.deployment.v1.DeviceServiceGrpc;
 import io.edgeloop.proto.deployment.v1.DeviceStateReport;
+import io.edgeloop.proto.deployment.v1.EnrollRequest;
 import io.edgeloop.proto.deployment.v1.RegisterDeviceRequest;
 import io.edgeloop.proto.deployment.v1.RegisterDeviceResponse;
+import io.edgeloop.proto.deployment.v1.RenewCredentialRequest;
 import io.edgeloop.proto.deployment.v1.ReportAck;
 import io.edgeloop.proto.deployment.v1.WatchAssignmentsRequest;
 import io.grpc.Status;
@@ -19,16 +28,19 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * DeviceService: devices register, watch their desired assignments (one per model) and report what they run. WatchAssignments
  * returns as soon as the stream is registered in the {@link WatchHub}: no thread is held per stream.
  *
- * <p>Every method is for devices ({@code device}, acting only for the device id that is its token's subject) and for
+ * <p>Enroll is open: its one-time enrollment token is the credential; RenewCredential is for the device itself. Every
+ * other method is for devices ({@code device}, acting only for the device id that is its token's subject) and for
  * release operators ({@code release}, any device); a call for another device is {@code PERMISSION_DENIED}, and so is
  * every call for a revoked device. The caller is checked on the calling thread, before anything is read or a stream is
  * registered.
@@ -37,6 +49,8 @@ import org.jboss.logging.Logger;
 @RolesAllowed({Roles.DEVICE, Roles.RELEASE})
 public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
     private static final Logger LOG = Logger.getLogger(DeviceGrpcService.class);
+    /** Longest device id (the column size). */
+    private static final int MAX_ID = 255;
 
     @Inject
     FleetService fleet;
@@ -46,6 +60,12 @@ public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
 
     @Inject
     SecurityIdentity identity;
+
+    @Inject
+    Enrollment enrollment;
+
+    @Inject
+    DeviceIssuer issuer;
 
     @Override
     @Blocking
@@ -65,9 +85,12 @@ public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
             return;
         }
         var reply = RegisterDeviceResponse.newBuilder().setDeviceId(deviceId);
-        reply.addAllAssignments(outcome.assignments());
-        if (!outcome.assignments().isEmpty()) {
-            reply.setCurrent(outcome.assignments().get(0)); // single-model agents: the first by model name
+        List<Assignment> granted = outcome.assignments().stream()
+                .map(a -> issuer.withGrant(deviceId, a))
+                .toList();
+        reply.addAllAssignments(granted);
+        if (!granted.isEmpty()) {
+            reply.setCurrent(granted.get(0)); // single-model agents: the first by model name
         }
         response.onNext(reply.build());
         response.onCompleted();
@@ -130,6 +153,66 @@ public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
             return;
         }
         response.onNext(ReportAck.newBuilder().setAccepted(true).build());
+        response.onCompleted();
+    }
+
+    @Override
+    @Blocking
+    @PermitAll // the one-time enrollment token is the credential
+    public void enroll(EnrollRequest request, StreamObserver<DeviceCredential> response) {
+        String deviceId = request.getDeviceId().trim();
+        if (deviceId.isBlank() || deviceId.length() > MAX_ID) {
+            response.onError(Status.INVALID_ARGUMENT
+                    .withDescription("device_id must be 1 to " + MAX_ID + " characters")
+                    .asRuntimeException());
+            return;
+        }
+        if (request.getEnrollmentToken().isBlank()) {
+            response.onError(Status.INVALID_ARGUMENT
+                    .withDescription("enrollment_token is required")
+                    .asRuntimeException());
+            return;
+        }
+        credential(
+                deviceId, () -> enrollment.enroll(request.getEnrollmentToken().trim(), deviceId), response);
+    }
+
+    @Override
+    @Blocking
+    @RolesAllowed(Roles.DEVICE)
+    public void renewCredential(RenewCredentialRequest request, StreamObserver<DeviceCredential> response) {
+        String deviceId = request.getDeviceId().trim();
+        if (refused(deviceId, response)) {
+            return;
+        }
+        if (!Caller.isDevice(identity)) {
+            response.onError(Status.PERMISSION_DENIED
+                    .withDescription("only the device itself renews its credential")
+                    .asRuntimeException());
+            return;
+        }
+        credential(deviceId, () -> enrollment.renew(deviceId), response);
+    }
+
+    private static void credential(
+            String deviceId, Supplier<TokenMinter.Token> issue, StreamObserver<DeviceCredential> response) {
+        TokenMinter.Token token;
+        try {
+            token = issue.get();
+        } catch (EnrollmentRefusedException e) {
+            Status status = e.unauthenticated() ? Status.UNAUTHENTICATED : Status.PERMISSION_DENIED;
+            response.onError(status.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        } catch (EnrollmentUnavailableException e) {
+            response.onError(
+                    Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+            return;
+        }
+        response.onNext(DeviceCredential.newBuilder()
+                .setDeviceId(deviceId)
+                .setToken(token.value())
+                .setExpiresAt(Timestamp.newBuilder().setSeconds(token.expiresAtEpochSecond()))
+                .build());
         response.onCompleted();
     }
 

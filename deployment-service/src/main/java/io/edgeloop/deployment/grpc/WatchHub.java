@@ -2,6 +2,7 @@ package io.edgeloop.deployment.grpc;
 
 import io.edgeloop.deployment.config.DeploymentConfig;
 import io.edgeloop.deployment.domain.AssignmentPush;
+import io.edgeloop.deployment.domain.DeviceIssuer;
 import io.edgeloop.proto.deployment.v1.Assignment;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -20,6 +21,7 @@ import org.jboss.logging.Logger;
  * on it); pushes are sent from whichever thread committed the change. A newer stream of the same device replaces
  * (and ends with ABORTED) the older one. Pushes carry the device's desired-state revision; per model, a stream never
  * goes back to a lower revision nor repeats one (a push for model B is never suppressed by a newer one of model A).
+ * Each assignment sent carries a fresh download grant for its device ({@link DeviceIssuer#withGrant}).
  */
 @ApplicationScoped
 public class WatchHub {
@@ -27,6 +29,9 @@ public class WatchHub {
 
     @Inject
     DeploymentConfig config;
+
+    @Inject
+    DeviceIssuer issuer;
 
     private final ConcurrentMap<String, LiveStream> streams = new ConcurrentHashMap<>();
 
@@ -65,7 +70,7 @@ public class WatchHub {
     /** Sends an assignment to the device's live stream, if it has one. */
     public void push(AssignmentPush push) {
         LiveStream stream = streams.get(push.deviceId());
-        if (stream != null && !stream.send(push.assignment(), push.revision())) {
+        if (stream != null && !stream.send(issuer.withGrant(push.deviceId(), push.assignment()), push.revision())) {
             streams.remove(push.deviceId(), stream);
         }
     }

@@ -24,6 +24,9 @@ class DeploymentRoleTableTest {
             .rest("GET", "/devices", Roles.VIEWER)
             .rest("GET", "/devices/{id}", Roles.VIEWER)
             .rest("DELETE", "/devices/{id}", Roles.ADMIN)
+            .rest("POST", "/enrollments", Roles.ADMIN)
+            .rest("GET", "/enrollments", Roles.ADMIN)
+            .rest("DELETE", "/enrollments/{id}", Roles.ADMIN)
             .rest("GET", "/policies", Roles.VIEWER)
             .rest("GET", "/policies/{name}", Roles.VIEWER)
             .rest("PUT", "/policies/{name}", Roles.RELEASE)
@@ -36,7 +39,9 @@ class DeploymentRoleTableTest {
             .rest("POST", "/rollouts/{id}/rollback", Roles.RELEASE)
             .grpc("edgeloop.deployment.v1.DeviceService/Register", DEVICE_SIDE)
             .grpc("edgeloop.deployment.v1.DeviceService/WatchAssignments", DEVICE_SIDE)
-            .grpc("edgeloop.deployment.v1.DeviceService/ReportState", DEVICE_SIDE);
+            .grpc("edgeloop.deployment.v1.DeviceService/ReportState", DEVICE_SIDE)
+            .openGrpc("edgeloop.deployment.v1.DeviceService/Enroll")
+            .grpc("edgeloop.deployment.v1.DeviceService/RenewCredential", Roles.DEVICE);
 
     @GrpcClient("devices")
     Channel channel;

@@ -13,6 +13,16 @@ public interface AgentConfig {
     @WithDefault("edge-1")
     String deviceId();
 
+    /**
+     * One-time enrollment token (from {@code POST /enrollments} on the deployment service): when this device has no
+     * credential yet in {@code edgeloop.auth.token-file}, it trades the token for one ({@code DeviceService.Enroll})
+     * before it registers, then keeps that credential renewed.
+     */
+    Optional<String> enrollmentToken();
+
+    /** File holding the enrollment token (read when {@link #enrollmentToken()} is not set; deleted once used). */
+    Optional<java.nio.file.Path> enrollmentTokenFile();
+
     /** Labels sent at registration, e.g. {@code edgeloop.agent.labels.site=plant-1}. */
     Map<String, String> labels();
 

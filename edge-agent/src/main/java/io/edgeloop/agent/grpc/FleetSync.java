@@ -43,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -77,6 +78,9 @@ public class FleetSync {
     @Inject
     Tracer tracer;
 
+    @Inject
+    DeviceCredentialKeeper credentials;
+
     @GrpcClient("devices")
     Channel devices;
 
@@ -88,6 +92,9 @@ public class FleetSync {
 
     private volatile boolean connected;
     private volatile boolean stopping;
+    /** The newest download grant per artifact, from the assignments that named it. */
+    private final Map<String, String> grants = new ConcurrentHashMap<>();
+
     private volatile ClientCallStreamObserver<WatchAssignmentsRequest> watchCall;
     private int failedAttempts;
     private ModelUpdater updater;
@@ -116,6 +123,16 @@ public class FleetSync {
         sync = Executors.newSingleThreadScheduledExecutor(daemon("fleet-sync"));
         apply = Executors.newSingleThreadExecutor(daemon("model-update"));
         sync.execute(this::connect);
+        // renew the device credential past half its lifetime (a no-op without one)
+        sync.scheduleWithFixedDelay(this::renewCredential, 1, 1, TimeUnit.MINUTES);
+    }
+
+    private void renewCredential() {
+        try {
+            credentials.ensure();
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot renew the device credential (will retry): %s", e.toString());
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -139,6 +156,12 @@ public class FleetSync {
 
     private void connect() {
         if (stopping) {
+            return;
+        }
+        try {
+            credentials.ensure();
+        } catch (RuntimeException e) {
+            retryLater("enroll", e);
             return;
         }
         RegisterDeviceResponse response;
@@ -192,6 +215,9 @@ public class FleetSync {
      * model); an unassignment of every model replaces every pending one.
      */
     private void submit(Assignment assignment) {
+        if (!assignment.getDownloadGrant().isEmpty()) {
+            grants.put(assignment.getArtifactSha256(), assignment.getDownloadGrant());
+        }
         String key = assignment.getUnassigned() && assignment.getModelName().isBlank() ? "" : assignment.getModelName();
         synchronized (pending) {
             if (key.isEmpty()) {
@@ -248,7 +274,7 @@ public class FleetSync {
                 .getKeysList();
     }
 
-    /** The registry's ArtifactService: Download and GetArtifact. */
+    /** The registry's ArtifactService: Download (with the assignment's download grant) and GetArtifact. */
     private final class RegistryArtifacts implements io.edgeloop.agent.domain.ArtifactSource {
         @Override
         public Iterator<DownloadChunk> download(String sha256, long offset) {
@@ -257,6 +283,7 @@ public class FleetSync {
                     .download(DownloadRequest.newBuilder()
                             .setSha256(sha256)
                             .setOffset(offset)
+                            .setDownloadGrant(grants.getOrDefault(sha256, ""))
                             .build());
         }
 

@@ -1,9 +1,14 @@
 package io.edgeloop.agent.grpc;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
+import io.edgeloop.common.auth.Roles;
+import io.edgeloop.common.auth.TokenMinter;
 import io.edgeloop.proto.deployment.v1.Assignment;
+import io.edgeloop.proto.deployment.v1.DeviceCredential;
 import io.edgeloop.proto.deployment.v1.DeviceServiceGrpc;
 import io.edgeloop.proto.deployment.v1.DeviceStateReport;
+import io.edgeloop.proto.deployment.v1.EnrollRequest;
 import io.edgeloop.proto.deployment.v1.RegisterDeviceRequest;
 import io.edgeloop.proto.deployment.v1.RegisterDeviceResponse;
 import io.edgeloop.proto.deployment.v1.ReportAck;
@@ -17,6 +22,7 @@ import io.edgeloop.proto.registry.v1.SigningKeys;
 import io.edgeloop.proto.telemetry.v1.TelemetryAck;
 import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
+import io.edgeloop.testsupport.auth.TestAuth;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -63,6 +69,14 @@ public final class FakeControlPlane {
     static final BlockingQueue<String> KEY_REQUESTS = new LinkedBlockingQueue<>();
     /** The {@code authorization} metadata of the last call of each control-plane method, by full method name. */
     static final Map<String, String> CREDENTIALS = new ConcurrentHashMap<>();
+    /** The enrollment token the double accepts, once. */
+    static final String ENROLLMENT_TOKEN = "enr_fleet-sync-test";
+    /** Every Enroll request. */
+    static final BlockingQueue<EnrollRequest> ENROLLMENTS = new LinkedBlockingQueue<>();
+    /** The credential the double issued at enrollment. */
+    static final AtomicReference<String> ENROLLED = new AtomicReference<>();
+    /** The download grant of every Download request, by sha256. */
+    static final Map<String, String> GRANTS = new ConcurrentHashMap<>();
     /** The sha256 of every Download request. */
     static final BlockingQueue<String> DOWNLOADS = new LinkedBlockingQueue<>();
 
@@ -118,6 +132,23 @@ public final class FakeControlPlane {
         }
 
         @Override
+        public void enroll(EnrollRequest request, StreamObserver<DeviceCredential> response) {
+            ENROLLMENTS.add(request);
+            if (!request.getEnrollmentToken().equals(ENROLLMENT_TOKEN) || ENROLLED.get() != null) {
+                response.onError(Status.UNAUTHENTICATED.asRuntimeException());
+                return;
+            }
+            TokenMinter.Token credential = TestAuth.token(request.getDeviceId(), Roles.DEVICE);
+            ENROLLED.set(credential.value());
+            response.onNext(DeviceCredential.newBuilder()
+                    .setDeviceId(request.getDeviceId())
+                    .setToken(credential.value())
+                    .setExpiresAt(Timestamp.newBuilder().setSeconds(credential.expiresAtEpochSecond()))
+                    .build());
+            response.onCompleted();
+        }
+
+        @Override
         public void watchAssignments(WatchAssignmentsRequest request, StreamObserver<Assignment> response) {
             WATCH.set(response);
         }
@@ -141,6 +172,7 @@ public final class FakeControlPlane {
         @Override
         public void download(DownloadRequest request, StreamObserver<DownloadChunk> response) {
             DOWNLOADS.add(request.getSha256());
+            GRANTS.put(request.getSha256(), request.getDownloadGrant());
             byte[] bytes = ARTIFACTS.get(request.getSha256());
             if (bytes == null) {
                 response.onError(Status.NOT_FOUND.asRuntimeException());

@@ -13,11 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeloop.agent.TestModels;
 import io.edgeloop.common.Hashing;
-import io.edgeloop.common.auth.Roles;
 import io.edgeloop.proto.deployment.v1.Assignment;
 import io.edgeloop.proto.deployment.v1.DeviceModelState;
 import io.edgeloop.proto.deployment.v1.DeviceServiceGrpc;
 import io.edgeloop.proto.deployment.v1.DeviceStateReport;
+import io.edgeloop.proto.deployment.v1.EnrollRequest;
 import io.edgeloop.proto.deployment.v1.RegisterDeviceRequest;
 import io.edgeloop.proto.inference.GRPCInferenceServiceGrpc;
 import io.edgeloop.proto.inference.ModelInferRequest;
@@ -27,7 +27,6 @@ import io.edgeloop.proto.model.v1.TensorSpec;
 import io.edgeloop.proto.registry.v1.ArtifactServiceGrpc;
 import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
-import io.edgeloop.testsupport.auth.TestAuth;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
@@ -74,18 +73,6 @@ class FleetSyncTest {
             }
         }
 
-        /** The agent's device token (subject = its device id), minted once per JVM like the model dir. */
-        static String deviceToken() {
-            synchronized (System.class) {
-                String token = System.getProperty("edgeloop.test.sync-device-token");
-                if (token == null) {
-                    token = TestAuth.token("edge-sync-1", Roles.DEVICE).value();
-                    System.setProperty("edgeloop.test.sync-device-token", token);
-                }
-                return token;
-            }
-        }
-
         @Override
         public Map<String, String> getConfigOverrides() {
             try {
@@ -110,7 +97,14 @@ class FleetSyncTest {
                         "3",
                         "edgeloop.agent.model-dir",
                         modelDir().toString()));
-                overrides.put("edgeloop.auth.token", deviceToken());
+                // no credential yet: the agent enrolls with its one-time token and keeps the credential in a file
+                overrides.put("edgeloop.auth.token", "");
+                overrides.put(
+                        "edgeloop.auth.token-file",
+                        modelDir()
+                                .resolveSibling(modelDir().getFileName() + ".credential")
+                                .toString());
+                overrides.put("edgeloop.agent.enrollment-token", FakeControlPlane.ENROLLMENT_TOKEN);
                 return overrides;
             } catch (IOException e) {
                 throw new IllegalStateException(e);
@@ -152,6 +146,7 @@ class FleetSyncTest {
                         .setSizeBytes(model.length)
                         .setFormat("onnx")
                         .setTraceparent("00-" + traceId + "-b7ad6b7169203331-01")
+                        .setDownloadGrant("grant-for-" + sha)
                         .build());
 
         DeviceStateReport downloading = FakeControlPlane.REPORTS.poll(WAIT_S, TimeUnit.SECONDS);
@@ -196,7 +191,7 @@ class FleetSyncTest {
         assertEquals(1, window.getInferenceCount());
         assertEquals(8, window.getFeatureStatsCount());
         assertEquals(1, window.getPredictedClassCountsMap().get("imbalance"));
-        assertCallsCarryTheDeviceCredential();
+        assertCallsCarryTheDeviceCredential(sha);
 
         // the server ends the stream: the agent re-registers (the response carries its desired state per model:
         // the served deployment, re-confirmed ACTIVE without a download) and watches again
@@ -350,9 +345,30 @@ class FleetSyncTest {
         assertFalse(Files.exists(ControlPlane.modelDir().resolve("active/cnn1d.json")));
     }
 
-    /** Registration, watch, reports, key fetch, download and telemetry all went out as the device itself. */
-    private static void assertCallsCarryTheDeviceCredential() {
-        String expected = "Bearer " + ControlPlane.deviceToken();
+    /**
+     * The agent enrolled once, anonymously, with its one-time token; then registration, watch, reports, key fetch,
+     * download (with the assignment's grant) and telemetry all went out with the credential it received, which it
+     * keeps in its token file (owner-only).
+     */
+    private static void assertCallsCarryTheDeviceCredential(String sha) throws IOException {
+        EnrollRequest enrollment = FakeControlPlane.ENROLLMENTS.poll();
+        assertNotNull(enrollment, "the agent enrolled");
+        assertEquals("edge-sync-1", enrollment.getDeviceId());
+        assertEquals(FakeControlPlane.ENROLLMENT_TOKEN, enrollment.getEnrollmentToken());
+        assertEquals(
+                "<none>",
+                FakeControlPlane.CREDENTIALS.get(
+                        DeviceServiceGrpc.getEnrollMethod().getFullMethodName()));
+        assertEquals("grant-for-" + sha, FakeControlPlane.GRANTS.get(sha), "the download carried the grant");
+        Path credentialFile =
+                ControlPlane.modelDir().resolveSibling(ControlPlane.modelDir().getFileName() + ".credential");
+        assertEquals(
+                FakeControlPlane.ENROLLED.get(),
+                Files.readString(credentialFile).strip());
+        assertEquals(
+                "rw-------",
+                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(credentialFile)));
+        String expected = "Bearer " + FakeControlPlane.ENROLLED.get();
         for (String method : List.of(
                 DeviceServiceGrpc.getRegisterMethod().getFullMethodName(),
                 DeviceServiceGrpc.getWatchAssignmentsMethod().getFullMethodName(),

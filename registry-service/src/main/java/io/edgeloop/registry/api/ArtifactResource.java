@@ -93,7 +93,7 @@ public class ArtifactResource {
     @GET
     @Path("{sha256}")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    @RolesAllowed({Roles.VIEWER, Roles.DEVICE})
+    @RolesAllowed(Roles.VIEWER) // devices download over gRPC, with the grant of their assignment
     public Response download(
             @PathParam("sha256") String sha256,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch,

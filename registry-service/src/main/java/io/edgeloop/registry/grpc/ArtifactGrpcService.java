@@ -3,6 +3,8 @@ package io.edgeloop.registry.grpc;
 import com.google.protobuf.ByteString;
 import io.edgeloop.common.Hashing;
 import io.edgeloop.common.auth.Roles;
+import io.edgeloop.kit.auth.Caller;
+import io.edgeloop.kit.auth.DownloadGrants;
 import io.edgeloop.proto.registry.v1.ArtifactRef;
 import io.edgeloop.proto.registry.v1.ArtifactServiceGrpc;
 import io.edgeloop.proto.registry.v1.DownloadChunk;
@@ -26,6 +28,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -43,7 +46,8 @@ import org.jboss.logging.Logger;
  * variant references (registration signs it) carries the registry's Ed25519 signature of its digest: on the first
  * Download chunk, from GetArtifact and in the Upload response of content registered before; content only uploaded
  * is unsigned (empty signature fields). GetSigningKeys serves the public keys that verify signatures. Upload needs
- * {@code ml}; the reads are open to viewers and devices.
+ * {@code ml}; the reads are open to viewers and devices, and a device downloads only an artifact assigned to it
+ * (with the download grant that came with the assignment, see {@link DownloadGrants}).
  */
 @GrpcService
 public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImplBase {
@@ -60,6 +64,12 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
 
     @Inject
     ArtifactSigner signer;
+
+    @Inject
+    DownloadGrants grants;
+
+    @Inject
+    SecurityIdentity identity;
 
     @Override
     @Blocking
@@ -133,6 +143,13 @@ public class ArtifactGrpcService extends ArtifactServiceGrpc.ArtifactServiceImpl
         }
         if (request.getOffset() < 0) {
             responseObserver.onError(invalid("offset must not be negative, got " + request.getOffset()));
+            return;
+        }
+        Optional<String> refusal = grants.refusal(identity, sha256, request.getDownloadGrant());
+        if (refusal.isPresent()) {
+            LOG.infof("download of %s refused to %s: %s", sha256, Caller.subject(identity), refusal.get());
+            responseObserver.onError(
+                    Status.PERMISSION_DENIED.withDescription(refusal.get()).asRuntimeException());
             return;
         }
         SeekableByteChannel channel;

@@ -28,7 +28,7 @@ class RegistryRoleTableTest {
             .rest("PUT", "/models/{name}/versions/{version}/tags/{key}", Roles.ML)
             .rest("DELETE", "/models/{name}/versions/{version}/tags/{key}", Roles.ML)
             // artifacts and signing keys
-            .rest("GET", "/artifacts/{sha256}", Roles.VIEWER, Roles.DEVICE)
+            .rest("GET", "/artifacts/{sha256}", Roles.VIEWER)
             .rest("POST", "/artifacts/gc", Roles.ADMIN)
             .rest("GET", "/signing-keys", Roles.VIEWER, Roles.DEVICE)
             // MLflow-compatible API

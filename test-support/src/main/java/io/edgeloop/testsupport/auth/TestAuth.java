@@ -1,12 +1,16 @@
 package io.edgeloop.testsupport.auth;
 
 import io.edgeloop.common.auth.AuthKeys;
+import io.edgeloop.common.auth.DeviceTokens;
+import io.edgeloop.common.auth.Jwks;
 import io.edgeloop.common.auth.Roles;
 import io.edgeloop.common.auth.TokenMinter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -22,6 +26,7 @@ public final class TestAuth {
     public static final String ANONYMOUS = "Anonymous";
 
     private static volatile AuthKeys keys;
+    private static volatile AuthKeys deviceIssuer;
     private static volatile String admin;
 
     private TestAuth() {}
@@ -42,6 +47,38 @@ public final class TestAuth {
             }
         }
         return k;
+    }
+
+    /** The JVM's device issuer pair (the deployment service's key in a stack), next to {@link #keys()}. */
+    public static AuthKeys deviceIssuer() {
+        AuthKeys k = deviceIssuer;
+        if (k == null) {
+            synchronized (TestAuth.class) {
+                if (deviceIssuer == null) {
+                    deviceIssuer = AuthKeys.loadOrCreate(keys().dir(), AuthKeys.DEVICE_ISSUER);
+                }
+                k = deviceIssuer;
+            }
+        }
+        return k;
+    }
+
+    /** The JWK set of both pairs, what apps under test verify tokens with. */
+    public static Path verificationKeys() {
+        Path f = keys().dir().resolve(Jwks.FILE);
+        synchronized (TestAuth.class) {
+            if (!Files.exists(f)) {
+                Jwks.write(f, keys(), deviceIssuer());
+            }
+        }
+        return f;
+    }
+
+    /** {@code Bearer <credential>} of device {@code deviceId}, signed by the device issuer as enrollment would. */
+    public static String deviceBearer(String deviceId) {
+        return new DeviceTokens(deviceIssuer(), Clock.systemUTC())
+                .credential(deviceId, Duration.ofHours(1))
+                .bearer();
     }
 
     /** A token for {@code subject} with {@code roles}, signed by the JVM's key. */

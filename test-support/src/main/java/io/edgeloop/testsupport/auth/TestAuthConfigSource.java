@@ -6,7 +6,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Configures every app under test (found through {@code META-INF/services}) to verify tokens with the test JVM's
- * public key and to call other services with the admin token. Ordinal 200: a test's {@code application.properties}
+ * JWK set (its stack key and device issuer key; the deployment service also signs with the latter) and to call other services with the admin token. Ordinal 200: a test's {@code application.properties}
  * or profile may override both.
  */
 public class TestAuthConfigSource implements ConfigSource {
@@ -16,7 +16,9 @@ public class TestAuthConfigSource implements ConfigSource {
         Map<String, String> v = values;
         if (v == null) {
             v = Map.of(
-                    "edgeloop.auth.public-key", TestAuth.keys().publicKeyFile().toString(),
+                    "edgeloop.auth.public-key", TestAuth.verificationKeys().toString(),
+                    "edgeloop.auth.device-issuer-key",
+                            TestAuth.deviceIssuer().privateKeyFile().toString(),
                     "edgeloop.auth.token", TestAuth.adminToken());
             values = v;
         }

@@ -8,8 +8,9 @@ import java.util.Optional;
 @ConfigMapping(prefix = "edgeloop.auth")
 public interface AuthConfig {
     /**
-     * The stack's token verification key ({@code token-signing.pub}, PEM); SmallRye JWT reads it through {@code
-     * mp.jwt.verify.publickey.location}. An app without a readable key does not start.
+     * The stack's token verification keys: a JWK set ({@code verify-keys.jwks}, the stack's key and the device
+     * issuer's) or one PEM public key; SmallRye JWT reads it through {@code mp.jwt.verify.publickey.location}. An app
+     * without a readable key does not start.
      */
     Optional<String> publicKey();
 
@@ -18,6 +19,12 @@ public interface AuthConfig {
 
     /** File holding that token (read when {@link #token()} is not set); keeps the token out of the environment. */
     Optional<Path> tokenFile();
+
+    /**
+     * The device issuer's private key ({@code device-issuer.key}, PEM): only the deployment service has it, to sign
+     * device credentials and download grants; every service trusts its public key through the JWK set.
+     */
+    Optional<Path> deviceIssuerKey();
 
     /** File of revoked token ids, one per line (see {@link io.edgeloop.common.auth.RevocationList}). */
     Optional<Path> revocationFile();

@@ -1,5 +1,6 @@
 package io.edgeloop.kit.auth;
 
+import io.edgeloop.common.auth.DeviceTokens;
 import io.edgeloop.common.auth.RevocationList;
 import io.edgeloop.common.auth.Roles;
 import io.quarkus.security.AuthenticationFailedException;
@@ -9,11 +10,13 @@ import io.quarkus.security.identity.SecurityIdentityAugmentor;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Completes every authenticated identity: refuses a token whose id is on the revocation list (the request is then
- * unauthenticated), and adds the roles its roles imply ({@link Roles#expand}), so an {@code admin} passes every
+ * unauthenticated), a download grant presented as a bearer token, and a token signed by the device issuer's key that
+ * claims any role but {@code device} (that key is trusted for device credentials only); and adds the roles its roles imply ({@link Roles#expand}), so an {@code admin} passes every
  * {@code @RolesAllowed("release")} and a {@code release} user every {@code @RolesAllowed("viewer")}.
  */
 @ApplicationScoped
@@ -29,10 +32,19 @@ public class RoleAugmentor implements SecurityIdentityAugmentor {
         if (identity.isAnonymous()) {
             return Uni.createFrom().item(identity);
         }
-        if (revoked != null
-                && identity.getPrincipal() instanceof JsonWebToken jwt
-                && revoked.isRevoked(jwt.getTokenID())) {
-            return Uni.createFrom().failure(new AuthenticationFailedException("the token has been revoked"));
+        if (identity.getPrincipal() instanceof JsonWebToken jwt) {
+            if (revoked != null && revoked.isRevoked(jwt.getTokenID())) {
+                return Uni.createFrom().failure(new AuthenticationFailedException("the token has been revoked"));
+            }
+            if (jwt.containsClaim(DeviceTokens.GRANT)) {
+                return Uni.createFrom().failure(new AuthenticationFailedException("a grant is not a bearer token"));
+            }
+            if (DeviceTokens.isDeviceIssued(jwt.getRawToken())
+                    && !Set.of(Roles.DEVICE).containsAll(identity.getRoles())) {
+                return Uni.createFrom()
+                        .failure(new AuthenticationFailedException(
+                                "the device issuer's key signs device credentials only"));
+            }
         }
         return Uni.createFrom()
                 .item(QuarkusSecurityIdentity.builder(identity)

@@ -10,41 +10,78 @@ import io.grpc.MethodDescriptor;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * Puts this app's own credential ({@code edgeloop.auth.token} or {@code edgeloop.auth.token-file}) on every
  * outgoing gRPC call of every {@code @GrpcClient}, so services call each other, and devices call the fleet, as
- * themselves. With no credential configured, calls go out without one (and protected methods refuse them).
+ * themselves. The token file is read again whenever it changes (a device renews its credential by rewriting it); while
+ * no credential is configured or the file does not exist yet (a device before it enrolled), calls go out without one
+ * and protected methods refuse them.
  */
 @GlobalInterceptor
 @ApplicationScoped
 public class ServiceCredentials implements ClientInterceptor {
-    private final Optional<String> bearer;
+    private static final Logger LOG = Logger.getLogger(ServiceCredentials.class);
+
+    private final Optional<String> fixed;
+    private final Optional<Path> file;
+    private volatile Cached cached = new Cached(null, -1, Optional.empty());
 
     ServiceCredentials(AuthConfig config) {
-        this.bearer = config.token()
-                .or(() -> config.tokenFile().map(f -> {
-                    try {
-                        return Files.readString(f).strip();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException("cannot read edgeloop.auth.token-file " + f, e);
-                    }
-                }))
-                .filter(t -> !t.isBlank())
-                .map(t -> "Bearer " + t);
+        this.fixed = config.token().map(String::strip).filter(t -> !t.isBlank());
+        this.file = fixed.isPresent() ? Optional.empty() : config.tokenFile();
     }
 
-    /** Whether a credential is configured. */
+    /** Whether a credential is available now. */
     public boolean configured() {
-        return bearer.isPresent();
+        return bearer().isPresent();
+    }
+
+    /** The current {@code Authorization} value, if any. */
+    public Optional<String> bearer() {
+        if (fixed.isPresent()) {
+            return fixed.map(t -> "Bearer " + t);
+        }
+        return file.flatMap(this::fromFile);
+    }
+
+    private Optional<String> fromFile(Path f) {
+        FileTime modified;
+        long size;
+        try {
+            modified = Files.getLastModifiedTime(f);
+            size = Files.size(f);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            LOG.warnf("cannot read edgeloop.auth.token-file %s: %s", f, e.getMessage());
+            return cached.bearer();
+        }
+        Cached c = cached;
+        if (modified.equals(c.modified()) && size == c.size()) {
+            return c.bearer();
+        }
+        try {
+            String t = Files.readString(f).strip();
+            Optional<String> bearer = t.isBlank() ? Optional.empty() : Optional.of("Bearer " + t);
+            cached = new Cached(modified, size, bearer);
+            return bearer;
+        } catch (IOException e) {
+            LOG.warnf("cannot read edgeloop.auth.token-file %s: %s", f, e.getMessage());
+            return c.bearer();
+        }
     }
 
     @Override
     public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
         ClientCall<Q, A> call = next.newCall(method, options);
+        Optional<String> bearer = bearer();
         if (bearer.isEmpty()) {
             return call;
         }
@@ -58,4 +95,6 @@ public class ServiceCredentials implements ClientInterceptor {
             }
         };
     }
+
+    private record Cached(FileTime modified, long size, Optional<String> bearer) {}
 }
