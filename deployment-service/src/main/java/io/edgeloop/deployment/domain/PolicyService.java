@@ -28,6 +28,14 @@ public class PolicyService {
     private static final Logger LOG = Logger.getLogger(PolicyService.class);
     /** A model name, or a prefix of one followed by {@code *} (a bare {@code *} matches every model). */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*\\*?|\\*");
+    /** Longest policy name and selector label name (the key columns). */
+    static final int MAX_NAME = 255;
+    /** Longest selector label value (its column). */
+    static final int MAX_LABEL_VALUE = 1000;
+
+    private static String abbreviate(String s) {
+        return s == null || s.length() <= 60 ? s : s.substring(0, 60) + "...";
+    }
 
     @Inject
     DeploymentConfig config;
@@ -188,11 +196,11 @@ public class PolicyService {
 
         static List<FieldProblem> problems(String name, PolicySpec spec) {
             List<FieldProblem> p = new ArrayList<>();
-            if (name == null || !NAME.matcher(name).matches()) {
+            if (name == null || name.length() > MAX_NAME || !NAME.matcher(name).matches()) {
                 p.add(new FieldProblem(
                         "name",
-                        "must be a model name or a prefix pattern ending in '*' (letters, digits, . _ : -), was '"
-                                + name + "'"));
+                        "must be a model name or a prefix pattern ending in '*' (letters, digits, . _ : -, at most "
+                                + MAX_NAME + " characters), was '" + abbreviate(name) + "'"));
             }
             if (spec == null) {
                 p.add(new FieldProblem("body", "a policy object is required"));
@@ -200,8 +208,10 @@ public class PolicyService {
             }
             if (spec.selector() != null) {
                 spec.selector().forEach((k, v) -> {
-                    if (k == null || k.isBlank()) {
-                        p.add(new FieldProblem("selector", "label names must not be blank"));
+                    if (k == null || k.isBlank() || k.length() > MAX_NAME) {
+                        p.add(new FieldProblem("selector", "label names must be 1 to " + MAX_NAME + " characters"));
+                    } else if (v != null && v.length() > MAX_LABEL_VALUE) {
+                        p.add(new FieldProblem("selector." + k, "must be at most " + MAX_LABEL_VALUE + " characters"));
                     } else if (k.startsWith(WavePlan.CAPABILITY)) {
                         p.add(new FieldProblem("selector." + k, "capabilities go in \"capabilities\""));
                     } else if (v == null) {
