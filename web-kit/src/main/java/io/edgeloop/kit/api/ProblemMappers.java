@@ -267,6 +267,11 @@ public class ProblemMappers {
     }
 
     static Response respond(Problem p) {
-        return Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p).build();
+        Response.ResponseBuilder r =
+                Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p);
+        if (p.status() == 413) {
+            r.header("Connection", "close"); // the rest of the refused body is never read
+        }
+        return r.build();
     }
 }
