@@ -53,6 +53,10 @@ final class Json {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
+    static Reply delete(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).DELETE());
+    }
+
     static Reply put(String url, Object body) {
         return send(HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/json")

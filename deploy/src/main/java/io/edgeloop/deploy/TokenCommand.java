@@ -13,7 +13,13 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "token",
         description = "Mint, revoke and list bearer tokens of a stack (keys under <work dir>/auth).",
-        subcommands = {TokenCommand.Mint.class, TokenCommand.Revoke.class, TokenCommand.ListTokens.class})
+        subcommands = {
+            TokenCommand.Mint.class,
+            TokenCommand.Revoke.class,
+            TokenCommand.ListTokens.class,
+            TokenCommand.Enroll.class,
+            TokenCommand.RevokeDevice.class
+        })
 final class TokenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -100,6 +106,78 @@ final class TokenCommand implements Callable<Integer> {
                         "%s  %-28s %-22s %s  %s%n",
                         row[0], row[1], row[2], row[3], auth.isRevoked(row[0]) ? "revoked" : "active");
             }
+            return 0;
+        }
+    }
+
+    /** Options of the subcommands that call a running stack's deployment service as its administrator. */
+    static class Fleet {
+        @picocli.CommandLine.Mixin
+        Where where;
+
+        @Option(
+                names = "--url",
+                defaultValue = "http://127.0.0.1:8085",
+                description = "The deployment service (default: ${DEFAULT-VALUE}, the local stack's).")
+        String url;
+
+        String base() {
+            Json.authorize(where.auth().adminToken());
+            return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        }
+    }
+
+    /** Issues a one-time enrollment token for a device and prints it (and only it) on standard output. */
+    @Command(
+            name = "enroll",
+            description = "Issue a one-time enrollment token for a device (the agent trades it for its credential).")
+    static final class Enroll implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Fleet fleet;
+
+        @Parameters(paramLabel = "DEVICE_ID")
+        String deviceId;
+
+        @Option(names = "--ttl", defaultValue = "PT24H", description = "Lifetime, ISO-8601 (default ${DEFAULT-VALUE}).")
+        Duration ttl;
+
+        @Override
+        public Integer call() {
+            Json.Reply r = Json.post(
+                    fleet.base() + "/enrollments", java.util.Map.of("deviceId", deviceId, "ttl", ttl.toString()));
+            if (r.status() != 201) {
+                System.err.println("cannot issue an enrollment token (HTTP " + r.status() + "): " + r.body());
+                return 1;
+            }
+            System.err.println("enrollment token " + r.body().path("id").asText() + " for " + deviceId + ", expires "
+                    + r.body().path("expiresAt").asText()
+                    + "; give it to the agent as edgeloop.agent.enrollment-token(-file)");
+            System.out.println(r.body().path("token").asText());
+            return 0;
+        }
+    }
+
+    /** Revokes a device: its stream is cut and every credential it holds is refused by every service. */
+    @Command(
+            name = "revoke-device",
+            description = "Revoke a device everywhere (DELETE /devices/{id}: stream cut, credentials revoked).")
+    static final class RevokeDevice implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Fleet fleet;
+
+        @Parameters(paramLabel = "DEVICE_ID")
+        String deviceId;
+
+        @Override
+        public Integer call() {
+            Json.Reply r = Json.delete(fleet.base() + "/devices/"
+                    + java.net.URLEncoder.encode(deviceId, java.nio.charset.StandardCharsets.UTF_8)
+                            .replace("+", "%20"));
+            if (r.status() != 204) {
+                System.err.println("cannot revoke " + deviceId + " (HTTP " + r.status() + "): " + r.body());
+                return 1;
+            }
+            System.out.println("revoked device " + deviceId);
             return 0;
         }
     }
