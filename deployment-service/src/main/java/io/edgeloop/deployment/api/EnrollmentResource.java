@@ -7,6 +7,7 @@ import io.edgeloop.deployment.persistence.EnrollmentTokenEntity;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem;
 import io.edgeloop.kit.auth.Caller;
+import io.edgeloop.kit.input.FieldLimits;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -33,7 +34,7 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.ADMIN)
 public class EnrollmentResource {
-    private static final int MAX_ID = 255;
+    private static final int MAX_ID = FieldLimits.ID;
 
     @Inject
     Enrollment enrollment;

@@ -5,6 +5,7 @@ import io.edgeloop.deployment.persistence.DeploymentTargetEntity;
 import io.edgeloop.deployment.persistence.DeviceEntity;
 import io.edgeloop.deployment.persistence.DeviceModelEntity;
 import io.edgeloop.deployment.persistence.TargetState;
+import io.edgeloop.kit.input.FieldLimits;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -47,7 +48,7 @@ public class DeviceRevocation {
         }
         Instant now = Instant.now();
         device.revokedAt = now;
-        device.revokedBy = FleetService.truncate(actor, 255);
+        device.revokedBy = FleetService.truncate(actor, FieldLimits.ID);
         String why = "device " + deviceId + " was revoked by " + actor;
         for (DeviceModelEntity slot : DeviceModelEntity.<DeviceModelEntity>list("deviceId = ?1", deviceId)) {
             FleetTruth.Before before = fleetTruth.before(slot);

@@ -7,6 +7,7 @@ import io.edgeloop.deployment.config.DeploymentConfig;
 import io.edgeloop.deployment.persistence.DeviceCredentialEntity;
 import io.edgeloop.deployment.persistence.DeviceEntity;
 import io.edgeloop.deployment.persistence.EnrollmentTokenEntity;
+import io.edgeloop.kit.input.FieldLimits;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -72,7 +73,7 @@ public class Enrollment {
         t.id = UUID.randomUUID().toString();
         t.secretSha256 = hash(secret);
         t.deviceId = deviceId;
-        t.createdBy = FleetService.truncate(actor, 255);
+        t.createdBy = FleetService.truncate(actor, FieldLimits.ID);
         t.createdAt = Instant.now();
         t.expiresAt = t.createdAt.plus(life);
         t.persist();

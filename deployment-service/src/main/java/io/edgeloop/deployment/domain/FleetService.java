@@ -8,6 +8,7 @@ import io.edgeloop.deployment.persistence.DeploymentVariantEntity;
 import io.edgeloop.deployment.persistence.DeviceEntity;
 import io.edgeloop.deployment.persistence.DeviceModelEntity;
 import io.edgeloop.deployment.persistence.TargetState;
+import io.edgeloop.kit.input.FieldLimits;
 import io.edgeloop.kit.outbox.Inbox;
 import io.edgeloop.proto.deployment.v1.Assignment;
 import io.edgeloop.proto.deployment.v1.DeviceCapabilities;
@@ -268,7 +269,7 @@ public class FleetService {
         String model = report.getModelName().isBlank() ? d.modelName : report.getModelName();
         DeviceModelEntity slot = Slots.getOrCreate(device.id, model);
         boolean refused = report.getState() == DeviceModelState.REFUSED;
-        String message = truncate(report.getMessage(), 2000);
+        String message = truncate(report.getMessage(), FieldLimits.MESSAGE);
         FleetTruth.Before before = fleetTruth.before(slot);
         boolean keepsServing = state == TargetState.DOWNLOADING
                 && slot.reportedState == TargetState.ACTIVE
@@ -312,7 +313,8 @@ public class FleetService {
             return;
         }
         target.state = state;
-        target.message = refused ? truncate("REFUSED: " + (message == null ? "" : message), 2000) : message;
+        target.message =
+                refused ? truncate("REFUSED: " + (message == null ? "" : message), FieldLimits.MESSAGE) : message;
         target.updatedAt = now;
     }
 

@@ -4,6 +4,7 @@ import io.edgeloop.deployment.config.DeploymentConfig;
 import io.edgeloop.deployment.domain.InvalidPolicyException.FieldProblem;
 import io.edgeloop.deployment.persistence.PolicyEntity;
 import io.edgeloop.deployment.persistence.RolloutSettingsColumns;
+import io.edgeloop.kit.input.FieldLimits;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -29,9 +30,9 @@ public class PolicyService {
     /** A model name, or a prefix of one followed by {@code *} (a bare {@code *} matches every model). */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]*\\*?|\\*");
     /** Longest policy name and selector label name (the key columns). */
-    static final int MAX_NAME = 255;
+    static final int MAX_NAME = FieldLimits.ID;
     /** Longest selector label value (its column). */
-    static final int MAX_LABEL_VALUE = 1000;
+    static final int MAX_LABEL_VALUE = FieldLimits.LABEL_VALUE;
 
     private static String abbreviate(String s) {
         return s == null || s.length() <= 60 ? s : s.substring(0, 60) + "...";
@@ -97,7 +98,7 @@ public class PolicyService {
             e.createdAt = now;
         }
         e.updatedAt = now;
-        e.updatedBy = FleetService.truncate(actor, 255);
+        e.updatedBy = FleetService.truncate(actor, FieldLimits.ID);
         e.selector.clear();
         if (spec.selector() != null) {
             spec.selector().forEach((k, v) -> e.selector.put(k.trim(), v));

@@ -9,6 +9,7 @@ import io.edgeloop.deployment.persistence.DeploymentTargetEntity;
 import io.edgeloop.deployment.persistence.RolloutGateEntity;
 import io.edgeloop.deployment.persistence.RolloutHistoryEntity;
 import io.edgeloop.deployment.persistence.TargetState;
+import io.edgeloop.kit.input.FieldLimits;
 import io.edgeloop.kit.outbox.Outbox;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.events.v1.EventMeta;
@@ -177,7 +178,7 @@ public class RolloutEvents {
     /** Appends to a rollout's history what {@code actor} (an authenticated subject, or the service) did. */
     static void history(DeploymentEntity d, String action, Integer wave, String detail, Instant now, String actor) {
         RolloutHistoryEntity h = new RolloutHistoryEntity();
-        h.actor = FleetService.truncate(actor, 255);
+        h.actor = FleetService.truncate(actor, FieldLimits.ID);
         h.deploymentId = d.id;
         h.at = now;
         h.action = action;

@@ -9,6 +9,7 @@ import io.edgeloop.deployment.persistence.DeploymentVariantEntity;
 import io.edgeloop.deployment.persistence.DeviceEntity;
 import io.edgeloop.deployment.persistence.DeviceModelEntity;
 import io.edgeloop.deployment.persistence.TargetState;
+import io.edgeloop.kit.input.FieldLimits;
 import io.edgeloop.proto.events.v1.PromotionEvidence;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -97,7 +98,7 @@ public class RolloutPlanner {
                 incompatible.add(dev.id);
                 DeploymentTargetEntity t = newTarget(d, dev, null, sel, now);
                 t.state = TargetState.INCOMPATIBLE;
-                t.message = FleetService.truncate(sel.reason(), 2000);
+                t.message = FleetService.truncate(sel.reason(), FieldLimits.MESSAGE);
             }
         }
         List<List<String>> waves = WavePlan.waves(eligible, s.canaryPercent(), s.wavePercents());
@@ -136,7 +137,7 @@ public class RolloutPlanner {
         if (sel.variant().isEmpty()) {
             DeploymentTargetEntity t = newTarget(d, device, null, sel, now);
             t.state = TargetState.INCOMPATIBLE;
-            t.message = FleetService.truncate(sel.reason(), 2000);
+            t.message = FleetService.truncate(sel.reason(), FieldLimits.MESSAGE);
             return Optional.empty();
         }
         boolean hasTargets =
@@ -201,7 +202,7 @@ public class RolloutPlanner {
         t.wave = wave;
         t.state = TargetState.QUEUED;
         t.updatedAt = now;
-        t.selection = FleetService.truncate(sel.reason(), 2000);
+        t.selection = FleetService.truncate(sel.reason(), FieldLimits.MESSAGE);
         DeviceModelEntity slot = Slots.find(device.id, d.modelName);
         t.previousDeploymentId = slot == null ? null : slot.lastGoodDeploymentId;
         sel.variant().ifPresent(v -> {

@@ -7,6 +7,7 @@ import io.edgeloop.deployment.persistence.DeploymentTargetEntity;
 import io.edgeloop.deployment.persistence.DeviceEntity;
 import io.edgeloop.deployment.persistence.DeviceModelEntity;
 import io.edgeloop.deployment.persistence.TargetState;
+import io.edgeloop.kit.input.FieldLimits;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -109,7 +110,7 @@ public class RolloutRollback {
         // no earlier deployment of this model to return to: the device must stop serving it (only it)
         String why = "rollout " + d.id + " (" + d.modelName + " v" + d.modelVersion + ") was rolled back (" + reason
                 + ") and the device has no earlier completed deployment of " + d.modelName + " to return to";
-        String stored = FleetService.truncate(why, 2000);
+        String stored = FleetService.truncate(why, FieldLimits.MESSAGE);
         slot.unassign(d.id, stored, revision);
         return new AssignmentPush(device.id, Assignments.unassigned(d.modelName, d.id, d, stored, revision), revision);
     }

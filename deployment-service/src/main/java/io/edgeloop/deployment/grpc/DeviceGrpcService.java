@@ -13,6 +13,7 @@ import io.edgeloop.deployment.domain.FleetService;
 import io.edgeloop.deployment.domain.RegisterOutcome;
 import io.edgeloop.deployment.domain.UnknownEntityException;
 import io.edgeloop.kit.auth.Caller;
+import io.edgeloop.kit.input.FieldLimits;
 import io.edgeloop.proto.deployment.v1.Assignment;
 import io.edgeloop.proto.deployment.v1.DeviceCredential;
 import io.edgeloop.proto.deployment.v1.DeviceServiceGrpc;
@@ -50,7 +51,7 @@ import org.jboss.logging.Logger;
 public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
     private static final Logger LOG = Logger.getLogger(DeviceGrpcService.class);
     /** Longest device id (the column size). */
-    private static final int MAX_ID = 255;
+    private static final int MAX_ID = FieldLimits.ID;
 
     @Inject
     FleetService fleet;
