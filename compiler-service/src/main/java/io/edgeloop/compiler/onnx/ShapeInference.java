@@ -45,6 +45,10 @@ public final class ShapeInference {
         }
     }
 
+    /** The finding for a node whose inputs, shapes or attributes do not fit its operator at all. */
+    static final String MALFORMED =
+            "malformed: a required input is missing, or a shape or attribute is out of range for the operator";
+
     private final Map<String, Info> tensors = new HashMap<>();
     private final Map<String, TensorProto> initializers = new HashMap<>();
     private final List<String> errors = new ArrayList<>();
@@ -68,14 +72,25 @@ public final class ShapeInference {
             NodeProto n = graph.getNode(i);
             try {
                 macs[i] = s.node(n);
-            } catch (RuntimeException e) {
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                // the checks' own findings: their messages name the problem
                 s.errors.add("node " + describe(n) + ": " + e.getMessage());
-                for (String o : n.getOutputList()) {
-                    s.tensors.putIfAbsent(o, new Info(0, null));
-                }
+                s.undetermined(n);
+            } catch (RuntimeException e) {
+                // anything else (a missing input, an index out of range) is a malformed node, whose exception
+                // message would only name this code's internals
+                s.errors.add("node " + describe(n) + ": " + MALFORMED);
+                s.undetermined(n);
             }
         }
         return new Result(Map.copyOf(s.tensors), macs, List.copyOf(s.errors));
+    }
+
+    /** Marks the outputs of a node that could not be inferred as of unknown type and shape. */
+    private void undetermined(NodeProto n) {
+        for (String o : n.getOutputList()) {
+            tensors.putIfAbsent(o, new Info(0, null));
+        }
     }
 
     static String describe(NodeProto n) {

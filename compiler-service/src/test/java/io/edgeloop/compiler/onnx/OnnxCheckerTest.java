@@ -47,6 +47,19 @@ class OnnxCheckerTest {
     }
 
     @Test
+    void aNodeWithoutItsDataInputIsMalformedWithoutNamingInternals() {
+        OnnxMl.ModelProto gemm = TestGraphs.gemm(TestModels.FEATURES, TestModels.CLASSES, 3);
+        OnnxMl.GraphProto g = gemm.getGraph();
+        OnnxMl.GraphProto broken = g.toBuilder()
+                .setNode(0, g.getNode(0).toBuilder().setInput(0, ""))
+                .build();
+        List<String> p = OnnxChecker.check(gemm.toBuilder().setGraph(broken).build());
+        assertTrue(p.stream().anyMatch(s -> s.endsWith(ShapeInference.MALFORMED)), p.toString());
+        assertTrue(p.stream().noneMatch(s -> s.contains("Exception") || s.contains("io.edgeloop")), p.toString());
+        assertTrue(p.stream().noneMatch(s -> s.contains("Cannot invoke")), p.toString());
+    }
+
+    @Test
     void untypedOrShortInitializersAreRejected() {
         OnnxMl.GraphProto g = GOOD.getGraph();
         OnnxMl.TensorProto w = g.getInitializer(0);

@@ -20,14 +20,16 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
  * {@code edgeloop.telemetry.v1.TelemetryService}: edge agents report telemetry windows; health gates list them.
- * Invalid windows or requests get INVALID_ARGUMENT listing every problem by field; duplicates (same window_id) are
- * acknowledged without effect.
+ * Invalid windows or requests get INVALID_ARGUMENT listing every problem by field (including windows beyond the
+ * bounds of {@link TelemetryValidation}: sizes, counts, and times against this service's {@link Clock}); nothing of
+ * a refused window is stored. Duplicates (same window_id) are acknowledged without effect.
  *
  * <p>Reporting is for devices ({@code device}, only windows of the device that is the token's subject: another
  * device id is PERMISSION_DENIED and nothing is stored) and release operators ({@code release}, any device); listing
@@ -43,6 +45,9 @@ public class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceI
     @Inject
     SecurityIdentity identity;
 
+    @Inject
+    Clock clock;
+
     @Override
     @Blocking
     @RolesAllowed({Roles.DEVICE, Roles.RELEASE})
@@ -51,12 +56,12 @@ public class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceI
         if (!deviceId.isBlank() && !Caller.mayActFor(identity, deviceId)) {
             LOG.infof("%s may not send telemetry for device %s", Caller.subject(identity), deviceId);
             responseObserver.onError(Status.PERMISSION_DENIED
-                    .withDescription("the caller may not send telemetry for device '" + deviceId
+                    .withDescription("the caller may not send telemetry for device '" + abbreviate(deviceId)
                             + "': a device reports only its own windows")
                     .asRuntimeException());
             return;
         }
-        List<String> problems = TelemetryValidation.problems(request);
+        List<String> problems = TelemetryValidation.problems(request, clock.instant());
         if (!problems.isEmpty()) {
             responseObserver.onError(invalid("invalid telemetry window: ", problems));
             return;
@@ -70,7 +75,7 @@ public class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceI
         } catch (RuntimeException e) {
             LOG.errorf(e, "telemetry window %s from %s failed", request.getWindowId(), request.getDeviceId());
             responseObserver.onError(Status.INTERNAL
-                    .withDescription("telemetry window " + request.getWindowId() + " could not be stored: " + e)
+                    .withDescription("telemetry window " + abbreviate(request.getWindowId()) + " could not be stored")
                     .asRuntimeException());
             return;
         }
@@ -105,7 +110,7 @@ public class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceI
         } catch (RuntimeException e) {
             LOG.errorf(e, "listing the telemetry windows of %s failed", request.getDeviceId());
             responseObserver.onError(Status.INTERNAL
-                    .withDescription("windows of " + request.getDeviceId() + " could not be read: " + e)
+                    .withDescription("windows of " + abbreviate(request.getDeviceId()) + " could not be read")
                     .asRuntimeException());
             return;
         }
@@ -140,6 +145,11 @@ public class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceI
             b.setDeploymentId(w.deploymentId);
         }
         return b.build();
+    }
+
+    /** {@code s}, cut to 40 characters: the caller's own id, echoed in an error without echoing a huge one. */
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 
     private static StatusRuntimeException invalid(String prefix, List<String> problems) {

@@ -101,7 +101,7 @@ class TelemetryScopeTest {
 
     /** A valid window of 10 inferences with a 2-row sample of 2 features. */
     private static TelemetryWindow window(String id, String device) {
-        Instant end = Instant.parse("2026-01-01T00:10:00Z");
+        Instant end = Instant.now().minusSeconds(60);
         return TelemetryWindow.newBuilder()
                 .setWindowId(id + "-" + device)
                 .setDeviceId(device)

@@ -178,8 +178,13 @@ final class RequestFields {
             errors.add(new Problem.FieldError(field, "must be an array of positive integers"));
             return;
         }
+        // the first entry that is not an integer is reported, not every one of a huge array
         for (int i = 0; i < v.size(); i++) {
+            int before = errors.size();
             integer(v.get(i), field + "[" + i + "]", errors, add);
+            if (errors.size() > before) {
+                return;
+            }
         }
     }
 

@@ -45,6 +45,7 @@ public enum Architecture {
                 return a;
             }
         }
-        throw new IllegalArgumentException("unknown architecture '" + name + "' (known: auto, mlp, cnn1d, cnn2d)");
+        throw new IllegalArgumentException(
+                "unknown architecture " + FieldProblem.quoted(name) + " (known: auto, mlp, cnn1d, cnn2d)");
     }
 }

@@ -46,6 +46,7 @@ public enum DataKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown data kind '" + name + "' (known: features, timeseries, image)");
+        throw new IllegalArgumentException(
+                "unknown data kind " + FieldProblem.quoted(name) + " (known: features, timeseries, image)");
     }
 }

@@ -51,8 +51,8 @@ public record DeviceProfile(
                         n, p.ramBytes, p.flashBytes, p.latencyBudgetMicros, p.macsPerSecond, p.weightsInRam, int8);
             }
         }
-        throw new IllegalArgumentException("unknown target profile '" + name + "' (known: " + String.join(", ", names())
-                + ", each optionally with -int8 or -fp32)");
+        throw new IllegalArgumentException("unknown target profile " + FieldProblem.quoted(name) + " (known: "
+                + String.join(", ", names()) + ", each optionally with -int8 or -fp32)");
     }
 
     /**

@@ -153,6 +153,7 @@ public record ModelSpec(
     private static void unitProblems(List<Integer> units, String field, List<FieldProblem> out) {
         if (units.size() > MAX_LAYERS) {
             out.add(new FieldProblem(field, "at most " + MAX_LAYERS + " layers"));
+            return; // one problem, not one per entry of a huge list
         }
         for (int i = 0; i < units.size(); i++) {
             int u = units.get(i);
