@@ -10,7 +10,9 @@ import org.jboss.logging.Logger;
 /**
  * Moves closed telemetry windows from the {@link TelemetryAccumulator} into the on-disk {@link TelemetrySpool} and
  * delivers the spool oldest first: one window at a time, removed only after the server acknowledged it, stopping at
- * the first failure (the same window, with the same {@code window_id}, is sent again next time). Call from one thread.
+ * the first failure (the same window, with the same {@code window_id}, is sent again next time). A window the server
+ * refuses for good ({@link TelemetryRejectedException}) is dropped and counted instead, so it cannot hold back the
+ * windows after it. Call from one thread.
  */
 public final class TelemetryShipper {
     private static final Logger LOG = Logger.getLogger(TelemetryShipper.class);
@@ -19,13 +21,15 @@ public final class TelemetryShipper {
     @FunctionalInterface
     public interface Sender {
         /**
-         * @throws RuntimeException (e.g. a gRPC status) when the window was not delivered
+         * @throws TelemetryRejectedException when the server refused the window for good
+         * @throws RuntimeException (e.g. a gRPC status) when the window was not delivered and may be sent again
          */
         TelemetryAck send(TelemetryWindow window);
     }
 
     private final TelemetryAccumulator accumulator;
     private final TelemetrySpool spool;
+    private long dropped;
 
     public TelemetryShipper(TelemetryAccumulator accumulator, TelemetrySpool spool) {
         this.accumulator = accumulator;
@@ -48,7 +52,15 @@ public final class TelemetryShipper {
             if (next.isEmpty()) {
                 return delivered;
             }
-            TelemetryAck ack = sender.send(next.get());
+            TelemetryAck ack;
+            try {
+                ack = sender.send(next.get());
+            } catch (TelemetryRejectedException e) {
+                dropped++;
+                LOG.warnf("telemetry window %s refused, dropped: %s", next.get().getWindowId(), e.getMessage());
+                spool.acknowledge(next.get().getWindowId());
+                continue;
+            }
             if (!spool.acknowledge(next.get().getWindowId())) {
                 LOG.warnf(
                         "telemetry window %s was delivered but is no longer the oldest",
@@ -66,6 +78,11 @@ public final class TelemetryShipper {
             spool.append(w);
             accumulator.acknowledge(w.getWindowId());
         }
+    }
+
+    /** Windows the server refused for good and that were dropped, since this shipper was made. */
+    public long dropped() {
+        return dropped;
     }
 
     /** Windows waiting on disk. */

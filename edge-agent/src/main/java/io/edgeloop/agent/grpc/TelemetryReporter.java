@@ -2,12 +2,14 @@ package io.edgeloop.agent.grpc;
 
 import io.edgeloop.agent.config.AgentConfig;
 import io.edgeloop.agent.domain.TelemetryAccumulator;
+import io.edgeloop.agent.domain.TelemetryRejectedException;
 import io.edgeloop.agent.domain.TelemetryShipper;
 import io.edgeloop.agent.domain.TelemetrySpool;
 import io.edgeloop.proto.telemetry.v1.TelemetryAck;
 import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import io.grpc.Channel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.runtime.ShutdownEvent;
@@ -105,9 +107,18 @@ public class TelemetryReporter {
     }
 
     private TelemetryAck send(TelemetryWindow w) {
-        return TelemetryServiceGrpc.newBlockingStub(telemetry)
-                .withDeadlineAfter(config.sync().rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .report(w);
+        try {
+            return TelemetryServiceGrpc.newBlockingStub(telemetry)
+                    .withDeadlineAfter(config.sync().rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .report(w);
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
+                // invalid for good (e.g. out of the server's bounds): sending it again cannot succeed
+                throw new TelemetryRejectedException(
+                        String.valueOf(e.getStatus().getDescription()), e);
+            }
+            throw e;
+        }
     }
 
     private void acknowledged(TelemetryAck ack) {

@@ -117,6 +117,30 @@ class TelemetryShipperTest {
     }
 
     @Test
+    void aWindowRefusedForGoodIsDroppedAndDoesNotHoldBackTheOthers() throws IOException {
+        Monitoring monitoring = new Monitoring();
+        monitoring.up = true;
+        TelemetrySpool spool = new TelemetrySpool(dir, 100);
+        TelemetryAccumulator acc = accumulator();
+        TelemetryShipper shipper = new TelemetryShipper(acc, spool);
+        for (int n = 1; n <= 3; n++) {
+            infer(acc, n);
+            shipper.spoolClosedWindows();
+        }
+        TelemetryShipper.Sender refusesTheSecond = w -> {
+            if (w.getInferenceCount() == 2) {
+                throw new TelemetryRejectedException("window_start is more than 5 minutes in the future", null);
+            }
+            return monitoring.send(w);
+        };
+        assertEquals(2, shipper.ship(refusesTheSecond, a -> {}));
+        assertEquals(List.of(1L, 3L), counts(monitoring.received));
+        assertEquals(1, shipper.dropped());
+        assertEquals(0, spool.size(), "nothing is left to send again");
+        spool.close();
+    }
+
+    @Test
     void aWindowWhoseAckWasLostIsResentWithTheSameIdAndNothingElseRepeats() throws IOException {
         Monitoring monitoring = new Monitoring();
         monitoring.up = true;
