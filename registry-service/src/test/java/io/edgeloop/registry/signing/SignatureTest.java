@@ -110,9 +110,12 @@ class SignatureTest {
                 tamperedDigest,
                 Base64.getDecoder().decode(chunks.get(0).getSignature())));
 
-        // REST (as a device): headers on /artifacts and the key under /signing-keys
+        // REST: headers on /artifacts (operators; devices download over gRPC with a grant) and, for devices too, the
+        // key under /signing-keys
         String device = TestAuth.bearer("device-1", Roles.DEVICE);
-        Response rest = given().header("Authorization", device).get("/artifacts/" + sha);
+        given().header("Authorization", device).get("/artifacts/" + sha).then().statusCode(403);
+        Response rest = given().header("Authorization", TestAuth.bearer("viewer-1", Roles.VIEWER))
+                .get("/artifacts/" + sha);
         assertEquals(200, rest.statusCode());
         assertEquals(uploaded.getSignature(), rest.header("X-Edgeloop-Signature"));
         assertEquals(uploaded.getSigningKeyId(), rest.header("X-Edgeloop-Signing-Key"));
