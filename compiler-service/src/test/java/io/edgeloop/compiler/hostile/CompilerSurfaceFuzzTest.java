@@ -3,9 +3,6 @@ package io.edgeloop.compiler.hostile;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.Descriptors.FieldDescriptor;
-import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.Message;
 import io.edgeloop.compiler.config.CompilerConfig;
 import io.edgeloop.compiler.testing.FakeModelRegistry;
@@ -15,6 +12,7 @@ import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
 import io.edgeloop.testsupport.auth.TestAuth;
 import io.edgeloop.testsupport.hostile.Fuzzer;
+import io.edgeloop.testsupport.hostile.HostileVariants;
 import io.grpc.Channel;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.grpc.GrpcService;
@@ -57,7 +55,6 @@ class CompilerSurfaceFuzzTest {
                     + "|postgres)");
 
     private static final int MAX_DEPTH = 3;
-    private static final String BIG = "x".repeat(100_000);
     /** A snapshot the data-service double does not hold: a model the checker accepts gets 404, nothing registered. */
     private static final String UPLOAD = "/models?name=fuzz-upload&dataset=fuzz-missing&datasetVersion=1";
 
@@ -104,7 +101,7 @@ class CompilerSurfaceFuzzTest {
         Message good = TestGraphs.gemm(TestModels.FEATURES, TestModels.CLASSES, 3);
         byte[] valid = good.toByteArray();
         bodies.add(java.util.Arrays.copyOf(valid, valid.length / 2));
-        for (Message m : variants(good, 0)) {
+        for (Message m : HostileVariants.of(good, MAX_DEPTH)) {
             bodies.add(m.toByteArray());
         }
         List<String> problems = new ArrayList<>();
@@ -124,55 +121,5 @@ class CompilerSurfaceFuzzTest {
         }
         assertEquals(List.of(), problems);
         assertEquals(0, registry.versionCount("fuzz-upload"), "a refused upload registers nothing");
-    }
-
-    /** {@code base} with, in turn, each field (down to {@link #MAX_DEPTH} levels of messages) set to a hostile value. */
-    private static List<Message> variants(Message base, int depth) {
-        List<Message> out = new ArrayList<>();
-        for (FieldDescriptor f : base.getDescriptorForType().getFields()) {
-            boolean present = f.isRepeated() ? base.getRepeatedFieldCount(f) > 0 : base.hasField(f);
-            if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-                if (depth >= MAX_DEPTH) {
-                    continue;
-                }
-                Message inner = present
-                        ? (Message) (f.isRepeated() ? base.getRepeatedField(f, 0) : base.getField(f))
-                        : DynamicMessage.getDefaultInstance(f.getMessageType());
-                for (Message v : variants(inner, depth + 1)) {
-                    out.add(with(base, f, present, v));
-                }
-            } else {
-                for (Object v : values(f)) {
-                    out.add(with(base, f, present, v));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static Message with(Message base, FieldDescriptor f, boolean present, Object value) {
-        DynamicMessage.Builder b = DynamicMessage.newBuilder(base);
-        if (!f.isRepeated()) {
-            b.setField(f, value);
-        } else if (present) {
-            b.setRepeatedField(f, 0, value);
-        } else {
-            b.addRepeatedField(f, value);
-        }
-        return b.build();
-    }
-
-    private static List<Object> values(FieldDescriptor f) {
-        return switch (f.getJavaType()) {
-            case STRING -> List.of("", "a\u0000b", BIG, "../../etc/passwd");
-            case INT -> List.of(Integer.MIN_VALUE, -1, Integer.MAX_VALUE);
-            case LONG -> List.of(Long.MIN_VALUE, -1L, Long.MAX_VALUE);
-            case DOUBLE -> List.of(Double.NaN, Double.NEGATIVE_INFINITY);
-            case FLOAT -> List.of(Float.NaN, Float.POSITIVE_INFINITY);
-            case BOOLEAN -> List.of(true);
-            case BYTE_STRING -> List.of(ByteString.copyFrom(new byte[] {0, (byte) 0xff, 0x7f}));
-            case ENUM -> List.of(f.getEnumType().findValueByNumberCreatingIfUnknown(9_999));
-            case MESSAGE -> List.of();
-        };
     }
 }

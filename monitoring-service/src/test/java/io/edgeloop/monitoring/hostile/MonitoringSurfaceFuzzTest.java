@@ -3,8 +3,6 @@ package io.edgeloop.monitoring.hostile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.Descriptors.FieldDescriptor;
-import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.edgeloop.common.ProtoTime;
@@ -17,6 +15,7 @@ import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import io.edgeloop.testsupport.auth.TestAuth;
 import io.edgeloop.testsupport.hostile.Fuzzer;
+import io.edgeloop.testsupport.hostile.HostileVariants;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -53,8 +52,6 @@ class MonitoringSurfaceFuzzTest {
             "(?i)(insert into|select .{0,200} from|org\\.hibernate|java\\.[a-z]+\\.|io\\.edgeloop\\.|Exception\\b"
                     + "|postgres)");
 
-    private static final String BIG = "x".repeat(100_000);
-
     @GrpcClient("self")
     Channel channel;
 
@@ -78,7 +75,7 @@ class MonitoringSurfaceFuzzTest {
         List<String> problems = new ArrayList<>();
         Set<String> accepted = new TreeSet<>(Set.of(valid.getWindowId()));
         int n = 0;
-        for (Message m : variants(valid)) {
+        for (Message m : HostileVariants.of(valid, 8)) {
             // a fresh window id per variant (unless the id is the hostile field), so that no variant is a duplicate
             TelemetryWindow parsed = reparse(m, TelemetryWindow::parseFrom);
             TelemetryWindow w = parsed.getWindowId().equals(valid.getWindowId())
@@ -97,7 +94,7 @@ class MonitoringSurfaceFuzzTest {
                 .setSince(ProtoTime.of(end.minusSeconds(3_600)))
                 .setLimit(500)
                 .build();
-        for (Message m : variants(list)) {
+        for (Message m : HostileVariants.of(list, 8)) {
             ListWindowsRequest r = reparse(m, ListWindowsRequest::parseFrom);
             check(problems, "ListWindows " + r.toString().replace('\n', ' '), call(() -> telemetry.listWindows(r)));
         }
@@ -142,51 +139,6 @@ class MonitoringSurfaceFuzzTest {
         } catch (InvalidProtocolBufferException e) {
             throw new AssertionError(e);
         }
-    }
-
-    /** {@code base} with, in turn, each field (and each field of its message fields) set to each hostile value. */
-    private static List<Message> variants(Message base) {
-        List<Message> out = new ArrayList<>();
-        for (FieldDescriptor f : base.getDescriptorForType().getFields()) {
-            boolean present = f.isRepeated() ? base.getRepeatedFieldCount(f) > 0 : base.hasField(f);
-            if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-                Message inner = present
-                        ? (Message) (f.isRepeated() ? base.getRepeatedField(f, 0) : base.getField(f))
-                        : DynamicMessage.getDefaultInstance(f.getMessageType());
-                for (Message v : variants(inner)) {
-                    out.add(with(base, f, present, v));
-                }
-            } else {
-                for (Object v : values(f)) {
-                    out.add(with(base, f, present, v));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static Message with(Message base, FieldDescriptor f, boolean present, Object value) {
-        DynamicMessage.Builder b = DynamicMessage.newBuilder(base);
-        if (!f.isRepeated()) {
-            b.setField(f, value);
-        } else if (present) {
-            b.setRepeatedField(f, 0, value);
-        } else {
-            b.addRepeatedField(f, value);
-        }
-        return b.build();
-    }
-
-    private static List<Object> values(FieldDescriptor f) {
-        return switch (f.getJavaType()) {
-            case STRING -> List.of("a\u0000b", "\u0001", BIG, "' or 1=1; --");
-            case INT -> List.of(Integer.MIN_VALUE, -1, Integer.MAX_VALUE);
-            case LONG -> List.of(Long.MIN_VALUE, -1L, Long.MAX_VALUE);
-            case DOUBLE -> List.of(Double.NaN, Double.NEGATIVE_INFINITY, -1e308, Double.MAX_VALUE);
-            case FLOAT -> List.of(Float.NaN, Float.POSITIVE_INFINITY, -Float.MAX_VALUE);
-            case BOOLEAN -> List.of(true);
-            default -> List.of();
-        };
     }
 
     /** A valid window of 10 inferences with a 2-row sample of 2 features, ending at {@code end}. */

@@ -38,17 +38,24 @@ final class GrpcInputs {
     }
 
     private static List<Object> values(FieldDescriptor f, String big, int depth) {
+        if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+            return depth >= MAX_DEPTH ? List.of() : new ArrayList<>(variants(f.getMessageType(), big, depth + 1));
+        }
+        return scalars(f, big);
+    }
+
+    /** The hostile values of a scalar (non-message) field's type. */
+    static List<Object> scalars(FieldDescriptor f, String big) {
         return switch (f.getJavaType()) {
-            case STRING -> List.of("a\u0000b", "\u0001", big, "' or 1=1; --");
+            case STRING -> List.of("", "a\u0000b", "\u0001", big, "' or 1=1; --", "../../etc/passwd");
             case INT -> List.of(Integer.MIN_VALUE, -1, Integer.MAX_VALUE);
             case LONG -> List.of(Long.MIN_VALUE, -1L, Long.MAX_VALUE);
-            case DOUBLE -> List.of(Double.NaN, Double.NEGATIVE_INFINITY, -1e308);
-            case FLOAT -> List.of(Float.NaN, Float.POSITIVE_INFINITY);
+            case DOUBLE -> List.of(Double.NaN, Double.NEGATIVE_INFINITY, -1e308, Double.MAX_VALUE);
+            case FLOAT -> List.of(Float.NaN, Float.POSITIVE_INFINITY, -Float.MAX_VALUE);
             case BOOLEAN -> List.of(true);
             case BYTE_STRING -> List.of(ByteString.copyFrom(new byte[] {0, (byte) 0xff, 0x7f}));
             case ENUM -> List.of(f.getEnumType().findValueByNumberCreatingIfUnknown(9_999));
-            case MESSAGE ->
-                depth >= MAX_DEPTH ? List.of() : new ArrayList<>(variants(f.getMessageType(), big, depth + 1));
+            case MESSAGE -> List.of();
         };
     }
 }
