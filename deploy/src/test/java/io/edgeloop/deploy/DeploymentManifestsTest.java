@@ -18,12 +18,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -421,7 +424,7 @@ class DeploymentManifestsTest {
         }
         for (Workload w : stack.k8sWorkloads) {
             w.env().forEach((name, env) -> {
-                if (SECRETISH.matcher(name).find()) {
+                if (SECRETISH.matcher(name).find() && !namesAFile(w, env)) {
                     if (env.secretRef() == null) {
                         problems.add(w.label() + ": " + name + " must come from a Secret (secretKeyRef)");
                     } else if (!generated.contains(env.secretRef().split("/")[0])) {
@@ -433,9 +436,12 @@ class DeploymentManifestsTest {
         }
         for (Workload w : stack.composeWorkloads) {
             w.env().forEach((name, env) -> {
-                if (SECRETISH.matcher(name).find() && !env.value().matches("\\$\\{\\w+(:?\\?[^}]*)?}")) {
+                if (SECRETISH.matcher(name).find()
+                        && !namesAFile(w, env)
+                        && !env.value().matches("\\$\\{\\w+(:?\\?[^}]*)?}")) {
                     problems.add(w.label() + ": " + name + "=" + env.value()
-                            + " must be a required variable (${VAR:?message}), with no literal or default");
+                            + " must name a file mounted from a secret, or be a required variable (${VAR:?message}),"
+                            + " with no literal or default");
                 }
             });
         }
@@ -540,8 +546,10 @@ class DeploymentManifestsTest {
         }
         for (Workload w : stack.k8sWorkloads) {
             App app = stack.appOf(w.image());
+            // a ReadWriteMany claim (the shared revocation list) may be mounted by two pods at once
             boolean claims = list(at(w.spec(), "spec", "template", "spec", "volumes")).stream()
-                    .anyMatch(v -> at(v, "persistentVolumeClaim") != null);
+                    .map(v -> str(at(v, "persistentVolumeClaim", "claimName")))
+                    .anyMatch(c -> c != null && !claimModes(c).contains("ReadWriteMany"));
             boolean single = app != null && app.module().equals("training-service");
             if (w.kind().equals("Deployment") && (claims || single)) {
                 if (!"1".equals(str(at(w.spec(), "spec", "replicas")))) {
@@ -610,6 +618,14 @@ class DeploymentManifestsTest {
         }
         return list(w.container().get("volumeMounts")).stream()
                 .anyMatch(m -> persistent.contains(str(at(m, "name"))) && under(dir, str(at(m, "mountPath"))));
+    }
+
+    /** The access modes of PersistentVolumeClaim {@code name} of the base. */
+    static List<Object> claimModes(String name) {
+        return stack.k8s("PersistentVolumeClaim").stream()
+                .filter(d -> name.equals(str(at(d.getValue(), "metadata", "name"))))
+                .flatMap(d -> list(at(d.getValue(), "spec", "accessModes")).stream())
+                .toList();
     }
 
     private static boolean under(String dir, String mount) {
@@ -732,8 +748,9 @@ class DeploymentManifestsTest {
     }
 
     /**
-     * Where kubectl is installed (it embeds kustomize), renders the base as {@code kubectl apply -k} would, with a
-     * throw-away db.env, and checks the result: generated names are substituted and every image has its tag.
+     * Where kubectl is installed (it embeds kustomize), renders the base as {@code kubectl apply -k} would, with
+     * throw-away secrets from {@code secrets init}, and checks the result: generated names are substituted and every
+     * image has its tag.
      */
     @Test
     void kustomizeRendersTheBase(@TempDir Path tmp) throws IOException, InterruptedException {
@@ -748,15 +765,23 @@ class DeploymentManifestsTest {
         Path copy = tmp.resolve("base");
         try (Stream<Path> files = Files.walk(base)) {
             for (Path f : files.toList()) {
-                Path to = copy.resolve(base.relativize(f).toString());
-                if (Files.isDirectory(f)) {
+                String rel = base.relativize(f).toString().replace(File.separatorChar, '/');
+                Path to = copy.resolve(rel);
+                if (rel.equals("secrets") || rel.startsWith("secrets/")) {
+                    continue; // a developer's own secrets are neither read nor copied
+                } else if (Files.isDirectory(f)) {
                     Files.createDirectories(to);
-                } else if (!f.getFileName().toString().equals("db.env")) {
+                } else {
                     Files.copy(f, to);
                 }
             }
         }
-        Files.writeString(copy.resolve("db.env"), "EDGELOOP_DB_PASSWORD=rendering-test-only\n");
+        List<String> devices = generatedSecrets().getOrDefault("edgeloop-devices", Map.of()).keySet().stream()
+                .map(k -> k.replaceFirst("\\.token$", ""))
+                .toList();
+        new SecretsCommand.Writer(
+                        copy.resolve("secrets"), java.time.Duration.ofDays(1), java.time.Duration.ofDays(1), false)
+                .write(devices);
         Path out = tmp.resolve("rendered.yaml");
         Process p = new ProcessBuilder(kubectl.get().toString(), "kustomize", copy.toString())
                 .redirectErrorStream(true)
@@ -791,9 +816,567 @@ class DeploymentManifestsTest {
                     }
                 }
             }
+            for (Object v : list(at(doc, "spec", "template", "spec", "volumes"))) {
+                Object secret = at(v, "secret", "secretName");
+                Object configMap = at(v, "configMap", "name");
+                if (secret != null && !names.contains("Secret/" + secret)
+                        || configMap != null && !names.contains("ConfigMap/" + configMap)) {
+                    problems.add(doc.get("kind") + "/" + at(doc, "metadata", "name") + ": volume " + at(v, "name")
+                            + " refers to " + (secret != null ? "Secret " + secret : "ConfigMap " + configMap)
+                            + ", which is not in the rendered output");
+                }
+            }
         }
         assertTrue(names.contains("StatefulSet/edge"), "rendered: " + names);
         assertNone(problems, "rendered base");
+    }
+
+    // ---- auth and secrets (EdgeLoop issue 9: the apps refuse to start without their auth settings)
+
+    @Test
+    void everyAppHasItsAuthSettingsAndOnlyItsOwnSecrets() {
+        List<String> problems = new ArrayList<>();
+        for (Workload w : all()) {
+            App app = stack.appOf(w.image());
+            if (app == null) {
+                continue;
+            }
+            boolean agent = app.module().equals("edge-agent");
+            List<Mounted> mounted = secretFiles(w);
+            expectFile(problems, w, mounted, "EDGELOOP_AUTH_PUBLIC_KEY", "auth/verify-keys.jwks");
+            String revocation = value(w, "EDGELOOP_AUTH_REVOCATION_FILE");
+            boolean writer = app.module().equals("deployment-service");
+            if (revocation == null || !revocation.startsWith("/")) {
+                problems.add(w.label() + ": EDGELOOP_AUTH_REVOCATION_FILE must name the shared revocation list");
+            } else if (!onRevocationVolume(w, revocation, writer)) {
+                problems.add(
+                        w.label() + ": EDGELOOP_AUTH_REVOCATION_FILE=" + revocation + " must be on the volume every"
+                                + " app shares (compose: named volume revocations; Kubernetes: claim edgeloop-revocations)"
+                                + (writer ? ", writable: deployment-service appends revoked devices" : ""));
+            }
+            if (agent) {
+                agentCredential(problems, w, mounted);
+            } else {
+                expectFile(
+                        problems,
+                        w,
+                        mounted,
+                        "EDGELOOP_AUTH_TOKEN_FILE",
+                        "services/" + app.module() + "/service.token");
+                if (find(mounted, "/app/config/application.properties")
+                        .filter(m -> ("services/" + app.module() + "/application.properties").equals(m.file()))
+                        .isEmpty()) {
+                    problems.add(w.label() + ": /app/config/application.properties (its database password and Kafka"
+                            + " login) must be its own secrets/services/" + app.module() + "/application.properties");
+                }
+            }
+            for (Mounted m : mounted) {
+                if (!ownSecret(w, app, m)) {
+                    problems.add(w.label() + ": gets " + m.path() + " (" + (m.file() == null ? m.secret() : m.file())
+                            + "), which is not its own secret");
+                }
+            }
+        }
+        assertNone(problems, "auth settings");
+    }
+
+    private static void agentCredential(List<String> problems, Workload w, List<Mounted> mounted) {
+        String token = value(w, "EDGELOOP_AUTH_TOKEN_FILE");
+        if (token == null || !onVolume(w, token, true)) {
+            problems.add(w.label() + ": EDGELOOP_AUTH_TOKEN_FILE=" + token + " must be on a writable volume (the agent"
+                    + " renews its credential there and keeps it across restarts)");
+        }
+        Env id = w.env().get("EDGELOOP_AGENT_DEVICE_ID");
+        String seed = value(w, "DEVICE_CREDENTIAL_SEED");
+        List<Mounted> seeds = seed == null
+                ? List.of()
+                : mounted.stream().filter(m -> matchesPath(seed, m.path())).toList();
+        boolean own = !seeds.isEmpty()
+                && seeds.stream()
+                        .allMatch(m -> m.file() != null
+                                && m.file().matches("agents/[^/]+/device\\.token")
+                                && (id == null
+                                        || !id.isLiteral()
+                                        || m.file().equals("agents/" + id.value() + "/device.token")));
+        if (!own) {
+            problems.add(w.label() + ": DEVICE_CREDENTIAL_SEED=" + seed + " must name the mounted credential of its"
+                    + " own device (secrets/agents/<device id>/device.token)");
+        }
+    }
+
+    /** What an app may get: the JWK set, its own service secrets, an agent a device credential. */
+    private static boolean ownSecret(Workload w, App app, Mounted m) {
+        if (m.file() == null) {
+            return false;
+        }
+        if (m.file().equals("auth/verify-keys.jwks")) {
+            return true;
+        }
+        if (app.module().equals("edge-agent")) {
+            Env id = w.env().get("EDGELOOP_AGENT_DEVICE_ID");
+            return id != null && id.isLiteral()
+                    ? m.file().equals("agents/" + id.value() + "/device.token")
+                    : m.file().matches("agents/[^/]+/device\\.token"); // one pod template for every device
+        }
+        return m.file().startsWith("services/" + app.module() + "/");
+    }
+
+    @Test
+    void onlyDeploymentServiceGetsTheDeviceIssuerKey() {
+        List<String> problems = new ArrayList<>();
+        for (Workload w : all()) {
+            App app = stack.appOf(w.image());
+            boolean deployment = app != null && app.module().equals("deployment-service");
+            List<Mounted> issuer = secretFiles(w).stream()
+                    .filter(m -> m.file() != null && m.file().endsWith("device-issuer.key"))
+                    .toList();
+            String env = value(w, "EDGELOOP_AUTH_DEVICE_ISSUER_KEY");
+            if (deployment) {
+                if (issuer.isEmpty()
+                        || env == null
+                        || issuer.stream().noneMatch(m -> m.path().equals(env))) {
+                    problems.add(
+                            w.label() + ": EDGELOOP_AUTH_DEVICE_ISSUER_KEY must name the mounted device issuer key");
+                }
+            } else if (!issuer.isEmpty() || env != null) {
+                problems.add(w.label() + ": gets the device issuer's private key; only deployment-service may");
+            }
+        }
+        // every pod template of the base (Jobs and init containers included) and every compose service
+        Set<String> issuerSecrets = new LinkedHashSet<>();
+        generatedSecrets().forEach((name, keys) -> {
+            if (keys.values().stream().anyMatch(f -> f != null && f.endsWith("device-issuer.key"))) {
+                issuerSecrets.add(name);
+            }
+        });
+        for (var d : stack.k8sDocs) {
+            for (Object v : list(at(d.getValue(), "spec", "template", "spec", "volumes"))) {
+                String secret = str(at(v, "secret", "secretName"));
+                String name = d.getValue().get("kind") + "/" + at(d.getValue(), "metadata", "name");
+                if (issuerSecrets.contains(secret) && !name.equals("Deployment/deployment-service")) {
+                    problems.add(d.getKey() + ": " + name + " mounts Secret " + secret + " (the device issuer key)");
+                }
+            }
+        }
+        assertTrue(!issuerSecrets.isEmpty(), "no secretGenerator holds device-issuer.key");
+        assertNone(problems, "device issuer key");
+    }
+
+    @Test
+    void kafkaClientsLogInWithSaslAndTheBrokerAllowsOnlyTheirGrants() {
+        List<String> problems = new ArrayList<>();
+        Set<String> mechanisms = new LinkedHashSet<>();
+        for (Workload w : all()) {
+            App app = stack.appOf(w.image());
+            if (app == null || !usesKafka(app)) {
+                continue;
+            }
+            String protocol = value(w, "KAFKA_SECURITY_PROTOCOL");
+            String mechanism = value(w, "KAFKA_SASL_MECHANISM");
+            if (protocol == null || !protocol.matches("SASL_(PLAINTEXT|SSL)")) {
+                problems.add(
+                        w.label() + ": KAFKA_SECURITY_PROTOCOL=" + protocol + ", expected SASL_PLAINTEXT/SASL_SSL");
+            }
+            if (mechanism == null || !mechanism.matches("SCRAM-SHA-(256|512)")) {
+                problems.add(w.label() + ": KAFKA_SASL_MECHANISM=" + mechanism + ", expected SCRAM-SHA-256/512");
+            } else {
+                mechanisms.add(mechanism);
+            }
+            if (w.env().containsKey("KAFKA_SASL_JAAS_CONFIG")) {
+                problems.add(w.label() + ": KAFKA_SASL_JAAS_CONFIG holds a password: use the mounted"
+                        + " /app/config/application.properties (kafka.sasl.jaas.config)");
+            }
+        }
+        for (Workload w : all()) {
+            if (!"apache/kafka".equals(w.image()) || value(w, "KAFKA_PROCESS_ROLES") == null) {
+                continue;
+            }
+            broker(problems, w, mechanisms);
+        }
+        problems.addAll(kafkaInitGrants());
+        assertNone(problems, "Kafka security");
+    }
+
+    private static void broker(List<String> problems, Workload w, Set<String> mechanisms) {
+        String map = String.valueOf(value(w, "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"));
+        for (String entry : map.split(",")) {
+            if (!entry.replaceFirst("^[^:]*:", "").startsWith("SASL_")) {
+                problems.add(w.label() + ": listener " + entry + " does not authenticate (KAFKA_LISTENER_SECURITY_"
+                        + "PROTOCOL_MAP)");
+            }
+        }
+        Map<String, String> expected = Map.of(
+                "KAFKA_AUTHORIZER_CLASS_NAME", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND", "false",
+                "KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false",
+                "KAFKA_SUPER_USERS", "User:" + SecretsCommand.KAFKA_ADMIN);
+        expected.forEach((k, v) -> {
+            if (!v.equals(value(w, k))) {
+                problems.add(w.label() + ": " + k + "=" + value(w, k) + ", expected " + v);
+            }
+        });
+        String enabled = String.valueOf(value(w, "KAFKA_SASL_ENABLED_MECHANISMS"));
+        for (String m : mechanisms) {
+            if (!List.of(enabled.split(",")).contains(m)) {
+                problems.add(w.label() + ": KAFKA_SASL_ENABLED_MECHANISMS=" + enabled + " lacks the clients' " + m);
+            }
+        }
+        if (find(secretFiles(w), "/mnt/shared/config/server.properties")
+                .filter(m -> "kafka/server.properties".equals(m.file()))
+                .isEmpty()) {
+            problems.add(w.label() + ": the listener logins must be the mounted secrets/kafka/server.properties at"
+                    + " /mnt/shared/config/server.properties");
+        }
+    }
+
+    /** kafka-init.sh's topics and grants against the launcher's tested ACL matrix ({@link KafkaAccess}). */
+    private static List<String> kafkaInitGrants() {
+        List<String> problems = new ArrayList<>();
+        String file = StackModel.K8S_BASE + "/kafka-init.sh";
+        String script = StackModel.read(stack.home.resolve(file));
+        Map<String, KafkaAccess.Grant> found = new TreeMap<>();
+        Matcher m =
+                Pattern.compile("(?m)^grant (\\S+) \"([^\"]*)\" \"([^\"]*)\"$").matcher(script);
+        while (m.find()) {
+            found.put(m.group(1), new KafkaAccess.Grant(words(m.group(2)), words(m.group(3))));
+        }
+        for (var e : KafkaAccess.SERVICES.entrySet()) {
+            KafkaAccess.Grant g = found.get(e.getKey());
+            if (g == null
+                    || !Set.copyOf(g.produces()).equals(Set.copyOf(e.getValue().produces()))
+                    || !Set.copyOf(g.consumes()).equals(Set.copyOf(e.getValue().consumes()))) {
+                problems.add(file + ": grant " + e.getKey() + " " + g + ", but KafkaAccess grants " + e.getValue());
+            }
+        }
+        found.keySet().stream()
+                .filter(u -> !KafkaAccess.SERVICES.containsKey(u))
+                .forEach(u -> problems.add(file + ": grants user " + u + ", which KafkaAccess does not know"));
+        Matcher topics = Pattern.compile("for topic in ([^;]+);").matcher(script);
+        String created = topics.find() ? topics.group(1) : "";
+        if (!Set.copyOf(words(created)).equals(Set.copyOf(io.edgeloop.common.Topics.ALL))) {
+            problems.add(file + ": creates topics '" + created + "', expected " + io.edgeloop.common.Topics.ALL
+                    + " (and their -dlq)");
+        }
+        return problems;
+    }
+
+    private static List<String> words(String s) {
+        return s.isBlank() ? List.of() : List.of(s.trim().split("\\s+"));
+    }
+
+    private static boolean usesKafka(App app) {
+        return StackModel.read(stack.home.resolve(app.module()).resolve("src/main/resources/application.properties"))
+                .contains("kafka.bootstrap.servers");
+    }
+
+    @Test
+    void servicesConnectToPostgresAsTheirOwnRoleNeverTheSuperuser() {
+        List<String> problems = new ArrayList<>();
+        for (var deployment : deployments()) {
+            List<Workload> postgres = deployment.workloads().stream()
+                    .filter(w -> "postgres".equals(w.image()))
+                    .toList();
+            Set<String> superusers = new LinkedHashSet<>(List.of("postgres"));
+            for (Workload p : postgres) {
+                Optional.ofNullable(value(p, "POSTGRES_USER")).ifPresent(superusers::add);
+                postgresServer(problems, p);
+            }
+            for (Workload w : deployment.workloads()) {
+                App app = stack.appOf(w.image());
+                if (app == null || app.database() == null) {
+                    continue;
+                }
+                String user = value(w, "QUARKUS_DATASOURCE_USERNAME");
+                if (user == null || superusers.contains(user)) {
+                    problems.add(w.label() + ": QUARKUS_DATASOURCE_USERNAME=" + user + " is the PostgreSQL superuser"
+                            + " (or unset); use its own role " + app.database());
+                } else if (!user.equals(app.database())) {
+                    problems.add(w.label() + ": QUARKUS_DATASOURCE_USERNAME=" + user + ", but the role owning "
+                            + app.database() + " is " + app.database());
+                }
+            }
+        }
+        String sql = StackModel.read(stack.home.resolve(StackModel.INIT_SQL));
+        for (String db : stack.initDatabases) {
+            String role = "CREATE ROLE " + db + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE";
+            for (String expected : List.of(
+                    "\\set pw `cat /run/secrets/edgeloop-db/" + db + "`",
+                    role,
+                    "CREATE DATABASE " + db + " OWNER " + db + ";",
+                    "REVOKE ALL ON DATABASE " + db + " FROM PUBLIC;")) {
+                if (!sql.contains(expected)) {
+                    problems.add(StackModel.INIT_SQL + ": lacks '" + expected + "'");
+                }
+            }
+        }
+        assertNone(problems, "database roles");
+    }
+
+    private static void postgresServer(List<String> problems, Workload p) {
+        if (p.env().containsKey("POSTGRES_PASSWORD")) {
+            problems.add(p.label() + ": POSTGRES_PASSWORD: use POSTGRES_PASSWORD_FILE (a mounted secret)");
+        }
+        expectFile(problems, p, secretFiles(p), "POSTGRES_PASSWORD_FILE", "postgres/superuser");
+        if (!"scram-sha-256".equals(value(p, "POSTGRES_HOST_AUTH_METHOD"))) {
+            problems.add(p.label() + ": POSTGRES_HOST_AUTH_METHOD must be scram-sha-256");
+        }
+        for (String db : stack.initDatabases) {
+            if (find(secretFiles(p), "/run/secrets/edgeloop-db/" + db)
+                    .filter(m -> ("postgres/" + db).equals(m.file()))
+                    .isEmpty()) {
+                problems.add(p.label() + ": init-databases.sql reads /run/secrets/edgeloop-db/" + db
+                        + ", which is not the mounted secrets/postgres/" + db);
+            }
+        }
+    }
+
+    @Test
+    void noSecretValueIsWrittenInTheDeploymentFiles() throws IOException {
+        Map<String, Pattern> literal = Map.of(
+                "a token (JWT)", Pattern.compile("eyJ[\\w-]{8,}\\.[\\w-]{8,}"),
+                "a private key", Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----"),
+                "a JAAS password", Pattern.compile("password\\s*=\\s*\\\\?\"(?!\\$)[^\"\\\\]+"),
+                "an SQL password", Pattern.compile("(?i)PASSWORD\\s+'[^']*'"),
+                "a SCRAM password", Pattern.compile("[\\[,]password=(?![$\"\\\\])[^\\],\\s]+"),
+                "a generated password", Pattern.compile("\\b[0-9a-f]{32}\\b"));
+        List<String> problems = new ArrayList<>();
+        for (String root : List.of("deploy/compose", "deploy/k8s", "deploy/docker")) {
+            try (Stream<Path> files = Files.walk(stack.home.resolve(root))) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    String file = stack.home.relativize(f).toString().replace(File.separatorChar, '/');
+                    if (gitignored(file)) {
+                        continue;
+                    }
+                    String text = StackModel.read(f);
+                    literal.forEach((what, pattern) -> {
+                        Matcher m = pattern.matcher(text);
+                        if (m.find()) {
+                            problems.add(file + ": holds " + what + ": " + m.group());
+                        }
+                    });
+                }
+            }
+        }
+        for (Object def : map(stack.compose.get("secrets")).values()) {
+            String file = str(at(def, "file"));
+            if (file == null || !gitignored("deploy/compose/" + file.replaceFirst("^\\./", ""))) {
+                problems.add(StackModel.COMPOSE + ": secret " + def + " must be a git-ignored file (secrets init)");
+            }
+        }
+        assertNone(problems, "literal secrets");
+    }
+
+    @Test
+    void secretsInitWritesEveryFileTheManifestsRead(@TempDir Path tmp) {
+        Set<String> devices = new TreeSet<>();
+        for (Workload w : stack.composeWorkloads) {
+            Env id = w.env().get("EDGELOOP_AGENT_DEVICE_ID");
+            if (id != null && id.isLiteral()) {
+                devices.add(id.value());
+            }
+        }
+        generatedSecrets()
+                .getOrDefault("edgeloop-devices", Map.of())
+                .keySet()
+                .forEach(k -> devices.add(k.replaceFirst("\\.token$", "")));
+        new SecretsCommand.Writer(tmp, java.time.Duration.ofDays(1), java.time.Duration.ofDays(1), false)
+                .write(List.copyOf(devices));
+        List<String> problems = new ArrayList<>();
+        map(stack.compose.get("secrets")).forEach((name, def) -> {
+            String file = String.valueOf(at(def, "file")).replaceFirst("^\\./secrets/", "");
+            if (!Files.isRegularFile(tmp.resolve(file))) {
+                problems.add(StackModel.COMPOSE + ": secret " + name + " reads " + file
+                        + ", which secrets init does not" + " write");
+            }
+        });
+        generatedSecrets()
+                .forEach((name, keys) -> keys.forEach((key, file) -> {
+                    if (file == null || !Files.isRegularFile(tmp.resolve(file))) {
+                        problems.add(StackModel.K8S_BASE + "/kustomization.yaml: Secret " + name + " key " + key
+                                + " reads " + file + ", which secrets init does not write");
+                    }
+                }));
+        for (Workload w : stack.k8sWorkloads) {
+            if ("edgeloop/edge-agent".equals(w.image())) {
+                int replicas = Integer.parseInt(String.valueOf(at(w.spec(), "spec", "replicas")));
+                for (int i = 0; i < replicas; i++) {
+                    String pod = at(w.spec(), "metadata", "name") + "-" + i;
+                    if (!generatedSecrets()
+                            .getOrDefault("edgeloop-devices", Map.of())
+                            .containsKey(pod + ".token")) {
+                        problems.add(w.label() + ": pod " + pod + " has no seed credential in Secret edgeloop-devices");
+                    }
+                }
+            }
+        }
+        assertNone(problems, "secret files");
+    }
+
+    /** A file a container gets from a secret: where it sees it, the secret, and the file of `secrets init` it is. */
+    record Mounted(String path, String secret, String file) {}
+
+    /** The secret files mounted into {@code w}'s container (compose {@code secrets:}, Kubernetes Secret volumes). */
+    static List<Mounted> secretFiles(Workload w) {
+        List<Mounted> out = new ArrayList<>();
+        if (w.kind().equals("compose")) {
+            Map<String, Object> defs = map(stack.compose.get("secrets"));
+            for (Object s : list(w.spec().get("secrets"))) {
+                String source = s instanceof Map<?, ?> m ? str(m.get("source")) : str(s);
+                String target = str(at(s, "target"));
+                String path = target == null
+                        ? "/run/secrets/" + source
+                        : target.startsWith("/") ? target : "/run/secrets/" + target;
+                String file = str(at(defs.get(source), "file"));
+                out.add(new Mounted(path, source, file == null ? null : file.replaceFirst("^\\./secrets/", "")));
+            }
+            return out;
+        }
+        Map<String, Object> volumes = new LinkedHashMap<>();
+        list(at(w.spec(), "spec", "template", "spec", "volumes")).forEach(v -> volumes.put(str(at(v, "name")), v));
+        for (Object mount : list(w.container().get("volumeMounts"))) {
+            Object v = volumes.get(str(at(mount, "name")));
+            String secret = str(at(v, "secret", "secretName"));
+            if (secret == null) {
+                continue;
+            }
+            Map<String, String> keys = generatedSecrets().getOrDefault(secret, Map.of());
+            Map<String, String> shown = new LinkedHashMap<>(); // key -> path inside the volume
+            List<Object> items = list(at(v, "secret", "items"));
+            if (items.isEmpty()) {
+                keys.keySet().forEach(k -> shown.put(k, k));
+            } else {
+                items.forEach(i -> shown.put(str(at(i, "key")), str(at(i, "path"))));
+            }
+            String path = str(at(mount, "mountPath"));
+            String subPath = str(at(mount, "subPath"));
+            shown.forEach((key, inVolume) -> {
+                if (subPath == null) {
+                    out.add(new Mounted(path + "/" + inVolume, secret, keys.get(key)));
+                } else if (subPath.equals(inVolume)) {
+                    out.add(new Mounted(path, secret, keys.get(key)));
+                }
+            });
+        }
+        return out;
+    }
+
+    /** The base's secretGenerator: Secret name -> key -> file under {@code secrets/} (as secrets init lays it out). */
+    static Map<String, Map<String, String>> generatedSecrets() {
+        Map<String, Map<String, String>> all = new LinkedHashMap<>();
+        for (Object g : list(stack.kustomization.get("secretGenerator"))) {
+            Map<String, String> keys = new LinkedHashMap<>();
+            for (Object f : list(map(g).get("files"))) {
+                String spec = String.valueOf(f);
+                String file = spec.replaceFirst("^[^=]*=", "");
+                String key = spec.contains("=") ? spec.substring(0, spec.indexOf('=')) : file.replaceFirst(".*/", "");
+                keys.put(key, file.startsWith("secrets/") ? file.substring("secrets/".length()) : null);
+            }
+            all.put(str(map(g).get("name")), keys);
+        }
+        return all;
+    }
+
+    private static Optional<Mounted> find(List<Mounted> mounted, String path) {
+        return mounted.stream().filter(m -> m.path().equals(path)).findFirst();
+    }
+
+    /** Checks that variable {@code var} names a mounted secret file, {@code file} of secrets init when not null. */
+    private static void expectFile(List<String> problems, Workload w, List<Mounted> mounted, String var, String file) {
+        String v = value(w, var);
+        Optional<Mounted> m = v == null ? Optional.empty() : find(mounted, v);
+        if (m.isEmpty()) {
+            problems.add(w.label() + ": " + var + "=" + v + " must name a file mounted from a secret");
+        } else if (file != null && !file.equals(m.get().file())) {
+            problems.add(w.label() + ": " + var + "=" + v + " is " + m.get().file() + ", expected secrets/" + file);
+        }
+    }
+
+    /** Whether {@code env} is a path naming a secret file or directory mounted into {@code w}, or its own credential. */
+    private static boolean namesAFile(Workload w, Env env) {
+        String v = env.value();
+        if (v == null || !v.startsWith("/")) {
+            return false;
+        }
+        if (secretFiles(w).stream()
+                .anyMatch(m -> matchesPath(v, m.path()) || m.path().startsWith(v + "/"))) {
+            return true;
+        }
+        // an agent's own credential: on its writable volume, first copied from its mounted seed
+        return v.equals(value(w, "EDGELOOP_AUTH_TOKEN_FILE"))
+                && value(w, "DEVICE_CREDENTIAL_SEED") != null
+                && onVolume(w, v, true);
+    }
+
+    /** {@code value} with Kubernetes' {@code $(VAR)} references read as any one path segment, against {@code path}. */
+    private static boolean matchesPath(String value, String path) {
+        StringBuilder regex = new StringBuilder();
+        for (String part : value.split("\\$\\([A-Z0-9_]+\\)", -1)) {
+            if (regex.length() > 0) {
+                regex.append("[^/]+");
+            }
+            regex.append(Pattern.quote(part));
+        }
+        return path.matches(regex.toString());
+    }
+
+    private static boolean onRevocationVolume(Workload w, String file, boolean writable) {
+        if (w.kind().equals("compose")) {
+            return volumeMounts(w).stream()
+                    .anyMatch(v -> v[0].equals("revocations") && under(file, v[1]) && (!writable || v[2] == null));
+        }
+        return volumeMounts(w).stream()
+                .anyMatch(v ->
+                        "claim:edgeloop-revocations".equals(v[0]) && under(file, v[1]) && (!writable || v[2] == null));
+    }
+
+    /** Whether {@code file} is on a named volume (compose) or persistent claim (Kubernetes), writable if asked. */
+    private static boolean onVolume(Workload w, String file, boolean writable) {
+        return volumeMounts(w).stream()
+                .anyMatch(v -> v[0] != null
+                        && under(file, v[1])
+                        && (!writable || v[2] == null)
+                        && (w.kind().equals("compose") || v[0].startsWith("claim:")));
+    }
+
+    /** {@code [volume, mount path, "ro" or null]} of {@code w}; Kubernetes claims as {@code claim:<name>}. */
+    private static List<String[]> volumeMounts(Workload w) {
+        List<String[]> out = new ArrayList<>();
+        if (w.kind().equals("compose")) {
+            Set<String> named = map(stack.compose.get("volumes")).keySet();
+            for (Object v : list(w.spec().get("volumes"))) {
+                String[] parts = String.valueOf(v).split(":");
+                if (parts.length >= 2 && named.contains(parts[0])) {
+                    out.add(new String[] {parts[0], parts[1], parts.length > 2 && parts[2].contains("ro") ? "ro" : null
+                    });
+                }
+            }
+            return out;
+        }
+        Map<String, String> claims = new LinkedHashMap<>();
+        for (Object v : list(at(w.spec(), "spec", "template", "spec", "volumes"))) {
+            String claim = str(at(v, "persistentVolumeClaim", "claimName"));
+            if (claim != null) {
+                claims.put(str(at(v, "name")), "claim:" + claim);
+            }
+        }
+        for (Object t : list(at(w.spec(), "spec", "volumeClaimTemplates"))) {
+            String name = str(at(t, "metadata", "name"));
+            claims.put(name, "claim:" + name);
+        }
+        for (Object m : list(w.container().get("volumeMounts"))) {
+            String claim = claims.get(str(at(m, "name")));
+            if (claim != null) {
+                out.add(new String[] {
+                    claim, str(at(m, "mountPath")), Boolean.TRUE.equals(at(m, "readOnly")) ? "ro" : null
+                });
+            }
+        }
+        return out;
+    }
+
+    private static String value(Workload w, String var) {
+        Env e = w.env().get(var);
+        return e == null ? null : e.value();
     }
 
     // ---- helpers
@@ -823,16 +1406,36 @@ class DeploymentManifestsTest {
         return all;
     }
 
-    private static boolean gitignored(String file) {
-        Path ignore = stack.home.resolve(".gitignore");
-        if (!Files.exists(ignore)) {
-            return false;
+    /**
+     * Whether a .gitignore (the repository's, or one in a directory above the file) names {@code file}, its name, or a
+     * directory ({@code dir/}) it lies in. Enough for the patterns this repository uses; not git's full syntax.
+     */
+    static boolean gitignored(String file) {
+        String[] parts = file.split("/");
+        String dir = "";
+        for (int i = 0; i < parts.length; i++) {
+            Path ignore = stack.home.resolve(dir + ".gitignore");
+            if (Files.exists(ignore) && ignores(StackModel.read(ignore), file.substring(dir.length()))) {
+                return true;
+            }
+            dir = dir + parts[i] + "/";
         }
-        String name = file.substring(file.lastIndexOf('/') + 1);
-        return StackModel.read(ignore)
+        return false;
+    }
+
+    private static boolean ignores(String gitignore, String relative) {
+        String name = relative.substring(relative.lastIndexOf('/') + 1);
+        return gitignore
                 .lines()
                 .map(String::trim)
-                .anyMatch(l -> l.replaceFirst("^/", "").equals(file) || l.equals(name));
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .anyMatch(l -> {
+                    String pattern = l.replaceFirst("^/", "");
+                    if (pattern.endsWith("/")) {
+                        return relative.startsWith(pattern) || !l.startsWith("/") && relative.contains("/" + pattern);
+                    }
+                    return pattern.equals(relative) || l.equals(name);
+                });
     }
 
     private static void assertNone(List<String> problems, String what) {
