@@ -12,11 +12,15 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Revoked token ids ({@code jti}), one per line in a file that the token CLI appends to and every service reads. The
- * file is re-read when its modification time or size changes, so a revocation takes effect on the next request.
- * A missing file revokes nothing.
+ * Revoked token ids ({@code jti}) and revoked devices, one per line in a file that the token CLI and the deployment
+ * service append to and every service reads: a line is a token id, or {@value #DEVICE_PREFIX} and a device id (every
+ * device credential of that device, whoever issued it). The file is re-read when its modification time or size
+ * changes, so a revocation takes effect on the next request. A missing file revokes nothing.
  */
 public final class RevocationList {
+    /** Prefix of a line that revokes a device rather than one token. */
+    public static final String DEVICE_PREFIX = "device:";
+
     private final Path file;
     private volatile Snapshot snapshot = new Snapshot(null, -1, Set.of());
 
@@ -29,9 +33,22 @@ public final class RevocationList {
         return jti != null && current().ids().contains(jti);
     }
 
+    /** Whether device {@code deviceId} has been revoked (then none of its device credentials is valid). */
+    public boolean isDeviceRevoked(String deviceId) {
+        return deviceId != null && current().ids().contains(DEVICE_PREFIX + deviceId);
+    }
+
+    /** Revokes every device credential of {@code deviceId} (idempotent). */
+    public void revokeDevice(String deviceId) {
+        if (deviceId == null || deviceId.isBlank() || deviceId.contains("\n") || deviceId.contains("\r")) {
+            throw new IllegalArgumentException("not a device id: '" + deviceId + "'");
+        }
+        revoke(DEVICE_PREFIX + deviceId);
+    }
+
     /** Adds {@code jti} to the file (idempotent). */
     public synchronized void revoke(String jti) {
-        if (jti == null || jti.isBlank() || jti.contains("\n")) {
+        if (jti == null || jti.isBlank() || jti.contains("\n") || jti.contains("\r")) {
             throw new IllegalArgumentException("not a token id: '" + jti + "'");
         }
         if (isRevoked(jti)) {

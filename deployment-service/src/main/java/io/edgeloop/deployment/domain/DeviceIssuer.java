@@ -56,6 +56,11 @@ public class DeviceIssuer {
                 .build();
     }
 
+    /** Puts device {@code deviceId} on the stack's revocation list (every credential of it), when one is configured. */
+    public void revokeDevice(String deviceId) {
+        revocations.ifPresent(r -> r.revokeDevice(deviceId));
+    }
+
     /** Puts the token id {@code jti} on the stack's revocation list, when one is configured. */
     public void revoke(String jti) {
         revocations.ifPresent(r -> r.revoke(jti));

@@ -157,17 +157,21 @@ public class Enrollment {
     }
 
     /**
-     * Puts every unrevoked credential of {@code deviceId} on the stack's revocation list and cancels its unused
-     * enrollment tokens (part of revoking the device).
+     * Puts the device on the stack's revocation list (every device credential of it, also ones an operator minted),
+     * and each credential issued here, and cancels its unused enrollment tokens (part of revoking the device).
      *
-     * @return how many credentials were revoked
+     * @return how many credentials issued here were revoked
      */
     @Transactional
     public int revokeAll(String deviceId) {
         Instant now = Instant.now();
         EnrollmentTokenEntity.update(
                 "cancelledAt = ?1 where deviceId = ?2 and usedAt is null and cancelledAt is null", now, deviceId);
-        return revokeCredentials(deviceId, now);
+        int revoked = revokeCredentials(deviceId, now);
+        if (revoked > 0 || DeviceEntity.findById(deviceId) != null) {
+            issuer.revokeDevice(deviceId); // only devices the fleet knows: nothing is written for unknown ids
+        }
+        return revoked;
     }
 
     private int revokeCredentials(String deviceId, Instant now) {

@@ -146,8 +146,16 @@ class EnrollmentTest {
         asX.register(register(x));
         DeviceCredential second = asX.renewCredential(renew(x));
         Issued unused = issue(Map.of("deviceId", x));
+        // a device token an operator minted for x (signed with the stack key, never seen by the fleet)
+        String minted = TestAuth.bearer(x, Roles.DEVICE);
+        as(minted).register(register(x));
 
         given().delete("/devices/" + x).then().statusCode(204);
+        // every device credential of x is refused, whoever issued it
+        expect(Status.Code.UNAUTHENTICATED, () -> as(minted).register(register(x)));
+        // an unknown id writes nothing to the revocation list
+        given().delete("/devices/never-seen-" + run).then().statusCode(404);
+        assertFalse(Files.readString(auth.revocationFile().orElseThrow()).contains("never-seen-" + run));
 
         Path revoked = auth.revocationFile().orElseThrow();
         String list = Files.readString(revoked);

@@ -14,8 +14,8 @@ import java.util.Set;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
- * Completes every authenticated identity: refuses a token whose id is on the revocation list (the request is then
- * unauthenticated), a download grant presented as a bearer token, and a token signed by the device issuer's key that
+ * Completes every authenticated identity: refuses a token whose id is on the revocation list, and a device credential
+ * (a token whose only role is {@code device}) of a revoked device (the request is then unauthenticated), a download grant presented as a bearer token, and a token signed by the device issuer's key that
  * claims any role but {@code device} (that key is trusted for device credentials only); and adds the roles its roles imply ({@link Roles#expand}), so an {@code admin} passes every
  * {@code @RolesAllowed("release")} and a {@code release} user every {@code @RolesAllowed("viewer")}.
  */
@@ -35,6 +35,11 @@ public class RoleAugmentor implements SecurityIdentityAugmentor {
         if (identity.getPrincipal() instanceof JsonWebToken jwt) {
             if (revoked != null && revoked.isRevoked(jwt.getTokenID())) {
                 return Uni.createFrom().failure(new AuthenticationFailedException("the token has been revoked"));
+            }
+            if (revoked != null
+                    && identity.getRoles().equals(Set.of(Roles.DEVICE))
+                    && revoked.isDeviceRevoked(jwt.getName())) {
+                return Uni.createFrom().failure(new AuthenticationFailedException("the device has been revoked"));
             }
             if (jwt.containsClaim(DeviceTokens.GRANT)) {
                 return Uni.createFrom().failure(new AuthenticationFailedException("a grant is not a bearer token"));
