@@ -43,11 +43,13 @@ public final class AuthKeys {
     private final Path dir;
     private final String name;
     private final KeyPair pair;
+    private final String keyId;
 
     private AuthKeys(Path dir, String name, KeyPair pair) {
         this.dir = dir;
         this.name = name;
         this.pair = pair;
+        this.keyId = keyIdOf(name, pair.getPublic());
     }
 
     /** Reads the stack's pair ({@value #STACK}) in {@code dir}, or generates and writes one. */
@@ -115,9 +117,12 @@ public final class AuthKeys {
      * the public key>}, stable for the pair and different for a new one.
      */
     public String keyId() {
+        return keyId;
+    }
+
+    private static String keyIdOf(String name, PublicKey publicKey) {
         try {
-            byte[] digest =
-                    MessageDigest.getInstance("SHA-256").digest(pair.getPublic().getEncoded());
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(publicKey.getEncoded());
             return name + "-"
                     + Base64.getUrlEncoder()
                             .withoutPadding()
