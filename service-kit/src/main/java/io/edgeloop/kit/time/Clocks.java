@@ -1,4 +1,4 @@
-package io.edgeloop.monitoring.config;
+package io.edgeloop.kit.time;
 
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,8 +7,9 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 
 /**
- * The service's {@link Clock} (UTC system time), injected wherever "now" decides something (e.g. whether a telemetry
- * window is too old or in the future), so that a test can replace it with an alternative bean.
+ * The service's {@link Clock} (UTC system time), injected wherever "now" decides something (a rollout's soak, a
+ * lease's expiry, a window's age), so that a test replaces it with an alternative bean (e.g. the test-support
+ * {@code MutableClock}) and advances time instead of sleeping.
  */
 @ApplicationScoped
 public class Clocks {
