@@ -67,7 +67,8 @@ class JobStore {
                 r.attempts++;
                 r.leaseOwner = owner;
                 r.leaseUntil = now.plus(lease);
-                return new Job(r.id, r.kind, r.jobKey, r.payload, r.attempts, owner, new AtomicBoolean());
+                return new Job(
+                        r.id, r.kind, r.jobKey, r.payload, r.attempts, r.maxAttempts, owner, new AtomicBoolean());
             }
             return null;
         });

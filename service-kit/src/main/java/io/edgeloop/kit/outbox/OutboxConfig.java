@@ -22,4 +22,16 @@ public interface OutboxConfig {
     /** How long one publish may wait for the broker's acknowledgement. */
     @WithDefault("10s")
     Duration sendTimeout();
+
+    /** Failed publishes of one row before it is parked (reported, replayable) so that its key stops waiting. */
+    @WithDefault("10")
+    int maxAttempts();
+
+    /** How long published rows are kept. */
+    @WithDefault("7d")
+    Duration retention();
+
+    /** How long consumed event ids are remembered (longer than the topics keep records, so redeliveries dedupe). */
+    @WithDefault("30d")
+    Duration inboxRetention();
 }

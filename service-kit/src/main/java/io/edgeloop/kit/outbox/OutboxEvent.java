@@ -44,6 +44,10 @@ public class OutboxEvent extends PanacheEntityBase {
 
     public int attempts;
 
+    /** Set when the broker kept refusing the row: it is no longer retried nor blocks its key (see the relay). */
+    @Column(name = "parked_at")
+    public Instant parkedAt;
+
     @Column(name = "last_error", length = 2000)
     public String lastError;
 }

@@ -12,7 +12,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Readiness of the outbox: DOWN when events have been waiting for more than a minute (the broker is unreachable
- * or rejecting them), with the backlog and last error as data.
+ * or rejecting them), with the backlog, the parked rows (refused too often; they do not hold anything back and do not
+ * make the check DOWN, operators replay them) and the last error as data.
  */
 @Readiness
 @ApplicationScoped
@@ -28,16 +29,17 @@ public class OutboxHealthCheck implements HealthCheck {
     @Override
     @Transactional
     public HealthCheckResponse call() {
-        Object[] row = (Object[])
-                em.createQuery("select count(e), min(e.createdAt) from OutboxEvent e where e.publishedAt is null")
-                        .getSingleResult();
+        Object[] row = (Object[]) em.createQuery(
+                        "select count(e), min(e.createdAt) from OutboxEvent e where e.publishedAt is null and e.parkedAt is null")
+                .getSingleResult();
         long pending = ((Number) row[0]).longValue();
         Instant oldest = (Instant) row[1];
         boolean stuck = oldest != null && oldest.isBefore(Instant.now().minus(STUCK_AFTER));
         var builder = HealthCheckResponse.named("outbox")
                 .status(!stuck)
                 .withData("pending", pending)
-                .withData("published", relay.publishedCount());
+                .withData("published", relay.publishedCount())
+                .withData("parked", relay.parkedCount());
         if (relay.lastFailure() != null) {
             builder.withData("lastFailure", relay.lastFailure());
         }

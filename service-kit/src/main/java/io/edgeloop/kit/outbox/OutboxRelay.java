@@ -20,11 +20,14 @@ import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,15 +41,19 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes outbox rows to Kafka in insertion order, at least once, on one background thread. Each publish is a
- * PRODUCER span whose parent is the trace stored with the row, so traces continue across the outbox. A commit that
- * wrote rows wakes the relay at once; otherwise it polls.
+ * Publishes outbox rows to Kafka at least once, in insertion order per record key, on one background thread. Among
+ * replicas of a service one relays at a time (a PostgreSQL advisory lock per pass), so that the order holds across
+ * them. A row the broker refuses holds back only the later rows of its key; after {@code max-attempts} failed
+ * publishes it is parked (counted in the health check, listed and replayed by operators) and its key flows again.
+ * Producer settings come from Quarkus' {@code kafka.*} configuration. Published rows and old inbox rows are trimmed
+ * after their retention. Each publish is a PRODUCER span whose parent is the trace stored with the row. A commit
+ * that wrote rows wakes the relay at once; otherwise it polls.
  */
 @ApplicationScoped
 public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    /** Hibernate's value for {@code jakarta.persistence.lock.timeout} that means SKIP LOCKED. */
-    private static final int SKIP_LOCKED = -2;
+    /** Advisory lock key of the relay pass (one relaying replica at a time): "edgeloop-outbox". */
+    private static final long RELAY_LOCK = 0x6564_6765_6f62_6f78L;
 
     @Inject
     EntityManager em;
@@ -60,6 +67,9 @@ public class OutboxRelay {
     @Inject
     TransactionSynchronizationRegistry txRegistry;
 
+    @Inject
+    Clock clock;
+
     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
     String bootstrapServers;
 
@@ -72,6 +82,9 @@ public class OutboxRelay {
     String applicationName;
 
     private final AtomicLong published = new AtomicLong();
+    /** Keys whose oldest pending row failed, until when they wait. */
+    private final Map<String, Instant> heldBack = new java.util.concurrent.ConcurrentHashMap<>();
+
     private volatile Instant lastFailureAt;
     private volatile String lastFailure;
     private ScheduledExecutorService executor;
@@ -105,6 +118,7 @@ public class OutboxRelay {
         });
         long pollMs = config.pollInterval().toMillis();
         executor.scheduleWithFixedDelay(this::drain, pollMs, pollMs, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(this::trim, 1, 60, TimeUnit.MINUTES);
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -154,6 +168,62 @@ public class OutboxRelay {
         return lastFailure;
     }
 
+    /** Rows parked after too many failed publishes. */
+    public long parkedCount() {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> OutboxEvent.count("publishedAt is null and parkedAt is not null"));
+    }
+
+    /**
+     * Queues a parked row for publishing again (an operator's replay, after the cause was fixed).
+     *
+     * @return false when no parked row has that id
+     */
+    public boolean unpark(long id) {
+        boolean done = QuarkusTransaction.requiringNew()
+                .call(() -> OutboxEvent.update(
+                                "parkedAt = null, attempts = 0 where id = ?1 and parkedAt is not null"
+                                        + " and publishedAt is null",
+                                id)
+                        == 1);
+        if (done && executor != null && !executor.isShutdown()) {
+            executor.execute(this::drain);
+        }
+        return done;
+    }
+
+    /** Runs one relay pass now, on the caller's thread (tests, operators); returns the rows published. */
+    public int drainNow() {
+        int total = 0;
+        int n;
+        do {
+            n = QuarkusTransaction.requiringNew().call(this::publishBatch);
+            total += n;
+        } while (n == config.batchSize());
+        return total;
+    }
+
+    /** Deletes published rows and inbox rows older than their retention; returns how many rows went. */
+    public int trimNow() {
+        Instant now = clock.instant();
+        return QuarkusTransaction.requiringNew().call(() -> {
+            int outbox = (int) OutboxEvent.delete("publishedAt < ?1", now.minus(config.retention()));
+            int inbox = (int) ProcessedEvent.delete("processedAt < ?1", now.minus(config.inboxRetention()));
+            return outbox + inbox;
+        });
+    }
+
+    private void trim() {
+        try {
+            int removed = trimNow();
+            if (removed > 0) {
+                LOG.infof("trimmed %d published outbox and old inbox rows", removed);
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("trimming the outbox failed: %s", e);
+        }
+    }
+
     private void drain() {
         try {
             int n;
@@ -165,31 +235,66 @@ public class OutboxRelay {
         }
     }
 
-    /** Publishes up to one batch; returns how many rows were published. Stops at the first failure. */
+    /**
+     * Publishes up to one batch of pending rows in id order; returns how many were published (0 when another
+     * replica holds the relay lock). A failure holds back the later rows of the same key only.
+     */
     private int publishBatch() {
+        Boolean mine = (Boolean) em.createNativeQuery("select pg_try_advisory_xact_lock(?1)")
+                .setParameter(1, RELAY_LOCK)
+                .getSingleResult();
+        if (!Boolean.TRUE.equals(mine)) {
+            return 0;
+        }
+        Instant now = clock.instant();
+        heldBack.values().removeIf(until -> !until.isAfter(now));
+        Set<String> blocked = new HashSet<>(heldBack.keySet());
+        blocked.add(""); // never empty: 'not in ()' is not valid SQL
         List<OutboxEvent> rows = em.createQuery(
-                        "from OutboxEvent where publishedAt is null order by id", OutboxEvent.class)
+                        "from OutboxEvent where publishedAt is null and parkedAt is null"
+                                + " and concat(topic, '/', recordKey) not in ?1 order by id",
+                        OutboxEvent.class)
+                .setParameter(1, blocked)
                 .setMaxResults(config.batchSize())
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .setHint("jakarta.persistence.lock.timeout", SKIP_LOCKED)
                 .getResultList();
         int done = 0;
         for (OutboxEvent row : rows) {
+            String key = row.topic + "/" + row.recordKey;
+            if (blocked.contains(key)) {
+                continue; // keep the key's order: an earlier row of it failed in this pass
+            }
             try {
                 publish(row);
-                row.publishedAt = Instant.now();
+                row.publishedAt = clock.instant();
                 published.incrementAndGet();
                 done++;
             } catch (Exception e) {
-                row.attempts++;
-                row.lastError = truncate(e.toString(), 2000);
-                lastFailureAt = Instant.now();
-                lastFailure = row.lastError;
-                LOG.warnf("publishing %s %s failed (attempt %d): %s", row.eventType, row.eventId, row.attempts, e);
-                break; // keep order: retry this row before any later one
+                failed(row, e);
+                if (row.parkedAt == null) {
+                    blocked.add(key);
+                    // the key waits (the rest of its rows with it), other keys go on; backoff per attempt
+                    long ms = Math.min(30_000L, config.pollInterval().toMillis() << Math.min(10, row.attempts));
+                    heldBack.put(key, now.plusMillis(ms));
+                }
             }
         }
         return done;
+    }
+
+    private void failed(OutboxEvent row, Exception e) {
+        row.attempts++;
+        row.lastError = truncate(e.toString(), 2000);
+        lastFailureAt = clock.instant();
+        lastFailure = row.lastError;
+        if (row.attempts >= config.maxAttempts()) {
+            row.parkedAt = clock.instant();
+            LOG.errorf(
+                    "outbox row %d (%s %s on %s) parked after %d failed publishes: %s",
+                    row.id, row.eventType, row.eventId, row.topic, row.attempts, row.lastError);
+        } else {
+            LOG.warnf("publishing %s %s failed (attempt %d): %s", row.eventType, row.eventId, row.attempts, e);
+        }
     }
 
     private void publish(OutboxEvent row) throws Exception {

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.common.Events;
 import io.edgeloop.common.Hashing;
 import io.edgeloop.common.Topics;
-import io.edgeloop.kit.outbox.Inbox;
+import io.edgeloop.kit.jobs.Job;
+import io.edgeloop.kit.jobs.Jobs;
+import io.edgeloop.kit.jobs.LeaseLostException;
+import io.edgeloop.kit.jobs.PermanentJobFailure;
 import io.edgeloop.kit.outbox.Outbox;
 import io.edgeloop.proto.data.v1.SnapshotInfo;
 import io.edgeloop.proto.events.v1.DataReady;
@@ -28,6 +31,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -52,8 +56,8 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class TrainingPipeline {
-    /** Inbox consumer name of the DataReady handler. */
-    public static final String CONSUMER = "training-service/data-ready";
+    /** Kind of the durable job that trains one run. */
+    public static final String JOB_KIND = "train";
 
     private static final Logger LOG = Logger.getLogger(TrainingPipeline.class);
     private static final String SERVICE = "training-service";
@@ -72,7 +76,7 @@ public class TrainingPipeline {
     Outbox outbox;
 
     @Inject
-    Inbox inbox;
+    Jobs jobs;
 
     @Inject
     ProgressHub progress;
@@ -92,7 +96,7 @@ public class TrainingPipeline {
      * @param dataKind declared data kind (blank = features)
      * @param sampleShape declared sample shape (empty = flat)
      */
-    record Job(
+    record RunRequest(
             String runId,
             String datasetName,
             int datasetVersion,
@@ -101,7 +105,8 @@ public class TrainingPipeline {
             EventMeta cause,
             TrainingSpec spec,
             String dataKind,
-            List<Integer> sampleShape) {}
+            List<Integer> sampleShape,
+            Job claim) {}
 
     /**
      * How a dataset's samples are shaped.
@@ -118,18 +123,6 @@ public class TrainingPipeline {
             t.setDaemon(true);
             return t;
         });
-        Instant boot = Instant.now();
-        int orphaned = QuarkusTransaction.requiringNew()
-                .call(() -> TrainingRun.update(
-                        "status = ?1, failureReason = ?2, finishedAt = ?3 where status in ?4 and queuedAt < ?5",
-                        TrainingRun.Status.FAILED,
-                        "the service stopped before the run finished",
-                        boot,
-                        List.of(TrainingRun.Status.QUEUED, TrainingRun.Status.RUNNING),
-                        boot));
-        if (orphaned > 0) {
-            LOG.warnf("marked %d unfinished training runs of a previous process as FAILED", orphaned);
-        }
         // load (and on first use extract) the native PyTorch library before the first run needs it
         executor.submit(() -> {
             try {
@@ -228,48 +221,72 @@ public class TrainingPipeline {
     }
 
     /**
-     * Trains the snapshot a DataReady event announces and waits for the run to finish. A run that fails for a
-     * permanent reason is recorded as FAILED and the event counts as processed; a transient failure (a gRPC peer
-     * still unavailable after retries) is rethrown so the record goes to the dead-letter topic.
+     * Records the run a DataReady event asks for (QUEUED) and enqueues its durable job, in the caller's transaction
+     * (the one that marks the event processed): the run is trained even if this process dies before it starts.
+     *
+     * @return the run's id
      */
-    public TrainingRun trainForEvent(DataReady event) {
+    @Transactional(Transactional.TxType.MANDATORY)
+    public String queueForEvent(DataReady event) {
         EventMeta meta = event.getMeta();
         String runId = runIdFor(meta.getEventId());
-        QuarkusTransaction.requiringNew().run(() -> {
-            TrainingRun run = TrainingRun.findById(runId);
-            if (run == null) {
-                run = new TrainingRun();
-                run.id = runId;
-            }
-            queue(run, event.getDatasetName(), event.getDatasetVersion(), "event");
-            run.requestedBy = SERVICE;
-            run.snapshotId = event.getSnapshotId();
-            run.dataKind = event.getDataKind().isBlank() ? DataKind.FEATURES.wireName() : event.getDataKind();
-            run.sampleShape = formatShape(event.getSampleShapeList());
-            run.requestedSpec = event.hasTrainingSpec() ? toJson(event.getTrainingSpec()) : null;
-            run.dataReadyEventId = meta.getEventId();
-            run.correlationId = meta.getCorrelationId();
-            run.persist();
-        });
-        Job job = new Job(
-                runId,
-                event.getDatasetName(),
-                event.getDatasetVersion(),
-                event.getSnapshotId(),
-                event.getContentHash(),
-                meta,
-                event.getTrainingSpec(),
-                event.getDataKind(),
-                event.getSampleShapeList());
-        // the trainer thread continues the consumer's trace (gRPC calls, the outbox row)
-        Future<TrainingRun> done = executor.submit(Context.current().wrap(() -> execute(job)));
+        TrainingRun run = TrainingRun.findById(runId);
+        if (run == null) {
+            run = new TrainingRun();
+            run.id = runId;
+        }
+        queue(run, event.getDatasetName(), event.getDatasetVersion(), "event");
+        run.requestedBy = SERVICE;
+        run.snapshotId = event.getSnapshotId();
+        run.dataKind = event.getDataKind().isBlank() ? DataKind.FEATURES.wireName() : event.getDataKind();
+        run.sampleShape = formatShape(event.getSampleShapeList());
+        run.requestedSpec = event.hasTrainingSpec() ? toJson(event.getTrainingSpec()) : null;
+        run.dataReadyEventId = meta.getEventId();
+        run.correlationId = meta.getCorrelationId();
+        run.persist();
+        jobs.enqueue(JOB_KIND, runId, event.toByteArray());
+        return runId;
+    }
+
+    /**
+     * Runs one attempt of a {@code train} job on the trainer thread (one training at a time per process) and waits
+     * for it. The job's payload is the DataReady event (for API runs, one without metadata). An attempt after a
+     * crash starts the run over; the registry registers one version per run id.
+     *
+     * @throws PermanentJobFailure when the run failed for a reason retrying cannot fix (it is recorded FAILED)
+     */
+    public void runJob(Job claim) throws InterruptedException {
+        DataReady request;
         try {
-            return done.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while training " + event.getSnapshotId(), e);
+            request = DataReady.parseFrom(claim.payload());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new PermanentJobFailure("job payload is not a DataReady request");
+        }
+        EventMeta cause = request.getMeta().getEventId().isBlank() ? null : request.getMeta();
+        RunRequest job = new RunRequest(
+                claim.key(),
+                request.getDatasetName(),
+                request.getDatasetVersion(),
+                request.getSnapshotId(),
+                request.getContentHash(),
+                cause,
+                request.getTrainingSpec(),
+                request.getDataKind(),
+                request.getSampleShapeList(),
+                claim);
+        // the trainer thread continues the job's trace (gRPC calls, the outbox row)
+        Future<TrainingRun> done = executor.submit(Context.current().wrap(() -> execute(job)));
+        TrainingRun run;
+        try {
+            run = done.get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            done.cancel(true);
+            throw e;
+        }
+        if (run.status == TrainingRun.Status.FAILED) {
+            throw new PermanentJobFailure(run.failureReason == null ? "the run failed" : run.failureReason);
         }
     }
 
@@ -305,6 +322,15 @@ public class TrainingPipeline {
         List<Integer> shape = sampleShape != null ? sampleShape : dataKind != null ? List.of() : declared.sampleShape();
         TrainingSpec requested = spec == null ? TrainingSpec.getDefaultInstance() : spec;
         String runId = UUID.randomUUID().toString();
+        DataReady request = DataReady.newBuilder()
+                .setDatasetName(info.getDatasetName())
+                .setDatasetVersion(info.getVersion())
+                .setSnapshotId(info.getSnapshotId())
+                .setContentHash(info.getContentHash())
+                .setTrainingSpec(requested)
+                .setDataKind(kind)
+                .addAllSampleShape(shape)
+                .build();
         TrainingRun queued = QuarkusTransaction.requiringNew().call(() -> {
             TrainingRun run = new TrainingRun();
             run.id = runId;
@@ -315,25 +341,9 @@ public class TrainingPipeline {
             run.sampleShape = formatShape(shape);
             run.requestedSpec = spec == null ? null : toJson(spec);
             run.persist();
+            jobs.enqueue(JOB_KIND, runId, request.toByteArray());
             return run;
         });
-        Job job = new Job(
-                runId,
-                info.getDatasetName(),
-                info.getVersion(),
-                info.getSnapshotId(),
-                info.getContentHash(),
-                null,
-                requested,
-                kind,
-                shape);
-        executor.submit(Context.current().wrap(() -> {
-            try {
-                execute(job);
-            } catch (RuntimeException | Error e) {
-                LOG.errorf(e, "on-demand training run %s failed", runId);
-            }
-        }));
         return queued;
     }
 
@@ -360,9 +370,13 @@ public class TrainingPipeline {
      * The run itself, on the trainer thread. A permanent failure is recorded and returned as a FAILED run; a
      * transient one is recorded and rethrown.
      */
-    TrainingRun execute(Job job) {
+    TrainingRun execute(RunRequest job) {
         QuarkusTransaction.requiringNew().run(() -> {
             TrainingRun run = TrainingRun.findById(job.runId());
+            if (job.claim().isRetry()) {
+                // an earlier attempt failed or died mid-run: start over from the snapshot
+                queue(run, run.datasetName, run.datasetVersion, run.trigger);
+            }
             run.status = TrainingRun.Status.RUNNING;
             run.startedAt = Instant.now();
         });
@@ -399,28 +413,42 @@ public class TrainingPipeline {
                     .train(data)) {
                 return succeeded(publish(job, info, model, null), null);
             }
+        } catch (LeaseLostException e) {
+            throw e; // another worker runs this job now: leave the run to it
         } catch (RuntimeException | Error e) {
-            boolean transientFailure = GrpcRetry.isTransient(e);
-            String reason = (transientFailure ? "transient: " : "") + describe(e);
-            LOG.errorf("training run %s of %s failed: %s", job.runId(), job.datasetName(), reason);
-            String phase = QuarkusTransaction.requiringNew().call(() -> {
-                TrainingRun run = TrainingRun.findById(job.runId());
-                run.status = TrainingRun.Status.FAILED;
-                run.failureReason = reason.length() > 2000 ? reason.substring(0, 2000) : reason;
-                run.finishedAt = Instant.now();
-                if (!transientFailure && !(e instanceof Error) && job.cause() != null) {
-                    // a permanent failure: redelivery would fail the same way
-                    inbox.firstDelivery(CONSUMER, job.cause().getEventId());
-                }
-                return run.progressPhase;
-            });
-            progress.publish(
-                    new ProgressHub.ProgressEvent("failed", job.runId(), "FAILED", null, phase, reason, null, null));
-            if (transientFailure || e instanceof Error) {
-                throw e;
-            }
-            return QuarkusTransaction.requiringNew().call(() -> TrainingRun.<TrainingRun>findById(job.runId()));
+            return failed(job, e);
         }
+    }
+
+    /**
+     * Records a failed attempt. A transient failure (a peer unavailable after retries) with attempts left puts the
+     * run back to QUEUED and is rethrown so that the job is retried with backoff; otherwise the run is FAILED (and a
+     * transient failure is still rethrown so that the job is parked, replayable).
+     */
+    private TrainingRun failed(RunRequest job, Throwable e) {
+        boolean transientFailure = GrpcRetry.isTransient(e) || e instanceof Error;
+        boolean retry = transientFailure && !job.claim().isLastAttempt();
+        String reason = (transientFailure ? "transient: " : "")
+                + describe(e)
+                + (retry ? " (attempt " + job.claim().attempt() + ", retrying)" : "");
+        LOG.errorf("training run %s of %s failed: %s", job.runId(), job.datasetName(), reason);
+        String phase = QuarkusTransaction.requiringNew().call(() -> {
+            TrainingRun run = TrainingRun.findById(job.runId());
+            run.status = retry ? TrainingRun.Status.QUEUED : TrainingRun.Status.FAILED;
+            run.failureReason = reason.length() > 2000 ? reason.substring(0, 2000) : reason;
+            run.finishedAt = retry ? null : Instant.now();
+            return run.progressPhase;
+        });
+        String status = retry ? "QUEUED" : "FAILED";
+        progress.publish(new ProgressHub.ProgressEvent(
+                retry ? "retrying" : "failed", job.runId(), status, null, phase, reason, null, null));
+        if (e instanceof Error err) {
+            throw err;
+        }
+        if (transientFailure) {
+            throw (RuntimeException) e;
+        }
+        return QuarkusTransaction.requiringNew().call(() -> TrainingRun.<TrainingRun>findById(job.runId()));
     }
 
     private TrainingRun succeeded(TrainingRun done, String phase) {
@@ -434,7 +462,7 @@ public class TrainingPipeline {
      * student, and returns them with the distilled student open. Student units: the spec's {@code
      * studentHiddenUnits}, else the search's choice for its target profile, else the teacher's / 4.
      */
-    private Distiller.Trained distill(Job job, ModelSpec teacher, TrainingData data, DataKind kind) {
+    private Distiller.Trained distill(RunRequest job, ModelSpec teacher, TrainingData data, DataKind kind) {
         TrainingSpec s = job.spec();
         List<Integer> units;
         if (s.getStudentHiddenUnitsCount() > 0) {
@@ -466,7 +494,7 @@ public class TrainingPipeline {
     }
 
     /** The units of the best candidate of a quick architecture search for the spec's target profile. */
-    private List<Integer> searchUnits(Job job, ModelSpec spec, TrainingData data, DataKind kind) {
+    private List<Integer> searchUnits(RunRequest job, ModelSpec spec, TrainingData data, DataKind kind) {
         DeviceProfile profile = DeviceProfile.parse(job.spec().getTargetProfile());
         ModelSpec quick = spec.withEpochs(Math.min(spec.maxEpochs(), config.searchMaxEpochs()), spec.patience());
         ArchitectureSearch.Result r = new ArchitectureSearch(quick, profile, config.searchLatencyRuns())
@@ -553,7 +581,7 @@ public class TrainingPipeline {
      *
      * @param distilled the distillation {@code model} is the student of, null for a plain run
      */
-    private TrainingRun publish(Job job, SnapshotInfo info, TrainedModel model, Distiller.Trained distilled) {
+    private TrainingRun publish(RunRequest job, SnapshotInfo info, TrainedModel model, Distiller.Trained distilled) {
         String modelName = info.getDatasetName();
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("model_name", modelName);
@@ -616,8 +644,7 @@ public class TrainingPipeline {
                 model.test().accuracy(),
                 model.test().macroF1());
         return QuarkusTransaction.requiringNew().call(() -> {
-            boolean first = job.cause() == null
-                    || inbox.firstDelivery(CONSUMER, job.cause().getEventId());
+            jobs.complete(job.claim()); // rolls the run's result back if another worker took the job over
             TrainingRun run = TrainingRun.findById(job.runId());
             run.status = TrainingRun.Status.SUCCEEDED;
             run.finishedAt = Instant.now();
@@ -646,12 +673,6 @@ public class TrainingPipeline {
             run.validationDetail = toJson(Reports.MetricsReport.of(model.validation(), model.classLabels()));
             run.testDetail = toJson(Reports.MetricsReport.of(model.test(), model.classLabels()));
             run.distillationDetail = distilled == null ? null : toJson(Reports.RunDistillationReport.of(distilled));
-            if (!first) {
-                LOG.infof(
-                        "DataReady %s was processed concurrently; not emitting ModelTrained twice",
-                        job.cause().getEventId());
-                return run;
-            }
             EventMeta meta =
                     job.cause() != null ? Events.causedBy(SERVICE, job.cause()) : Events.newMeta(SERVICE, "", "");
             run.correlationId = meta.getCorrelationId();

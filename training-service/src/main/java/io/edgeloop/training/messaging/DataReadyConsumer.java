@@ -1,48 +1,49 @@
 package io.edgeloop.training.messaging;
 
-import io.edgeloop.common.Events;
 import io.edgeloop.common.Topics;
-import io.edgeloop.kit.outbox.Inbox;
+import io.edgeloop.common.events.EventContract;
+import io.edgeloop.common.events.EventContracts;
+import io.edgeloop.kit.events.EventConsumer;
+import io.edgeloop.kit.events.EventHandler;
 import io.edgeloop.proto.events.v1.DataReady;
 import io.edgeloop.training.domain.TrainingPipeline;
-import io.edgeloop.training.persistence.TrainingRun;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Trains a model for every DataReady event, once per event id. Poison records and runs that failed transiently (a
- * gRPC peer unavailable after retries) go to the dead-letter topic {@code data-ready-dlq}.
+ * Turns every DataReady event into a queued training run and its durable {@code train} job, once per event id, in
+ * the transaction that marks the event processed. Training itself runs on a job worker (any replica), so a crash
+ * during a run does not lose it. Poison records go to the dead-letter topic {@code data-ready-dlq}.
  */
 @ApplicationScoped
-public class DataReadyConsumer {
+public class DataReadyConsumer implements EventHandler<DataReady> {
     private static final Logger LOG = Logger.getLogger(DataReadyConsumer.class);
 
     @Inject
-    Inbox inbox;
+    EventConsumer consumer;
 
     @Inject
     TrainingPipeline pipeline;
 
-    /** Handles one DataReady record (protobuf bytes). */
+    /** Handles one DataReady record. */
     @Incoming(Topics.DATA_READY)
     @Blocking(ordered = true)
-    public void onDataReady(byte[] value) {
-        DataReady event = Events.parse(value, DataReady.parser(), DataReady::getMeta);
-        if (event.getDatasetName().isBlank() || event.getDatasetVersion() < 1) {
-            throw new Events.PoisonEventException(
-                    "DataReady " + event.getMeta().getEventId() + " needs a dataset_name and a dataset_version >= 1");
-        }
-        if (inbox.seen(TrainingPipeline.CONSUMER, event.getMeta().getEventId())) {
-            LOG.infof(
-                    "DataReady %s already processed, skipping", event.getMeta().getEventId());
-            return;
-        }
-        TrainingRun run = pipeline.trainForEvent(event);
-        LOG.infof(
-                "DataReady %s (%s): run %s %s",
-                event.getMeta().getEventId(), event.getSnapshotId(), run.id, run.status);
+    public void onDataReady(ConsumerRecord<String, byte[]> record) {
+        consumer.accept(record, this);
+    }
+
+    @Override
+    public EventContract<DataReady> contract() {
+        return EventContracts.DATA_READY;
+    }
+
+    @Override
+    public void apply(DataReady event) {
+        String runId = pipeline.queueForEvent(event);
+        LOG.infof("DataReady %s (%s): run %s queued", event.getMeta().getEventId(), event.getSnapshotId(), runId);
     }
 }
