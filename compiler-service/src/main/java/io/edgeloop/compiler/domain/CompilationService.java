@@ -9,7 +9,8 @@ import io.edgeloop.compiler.grpc.RegistryGateway;
 import io.edgeloop.compiler.onnx.TargetProfile;
 import io.edgeloop.compiler.persistence.Compilation;
 import io.edgeloop.compiler.persistence.CompiledVariant;
-import io.edgeloop.kit.outbox.Inbox;
+import io.edgeloop.kit.jobs.Job;
+import io.edgeloop.kit.jobs.Jobs;
 import io.edgeloop.kit.outbox.Outbox;
 import io.edgeloop.proto.data.v1.Split;
 import io.edgeloop.proto.events.v1.EventMeta;
@@ -43,14 +44,14 @@ import org.jboss.logging.Logger;
 /**
  * Runs a compilation end to end: downloads the float model (digest verified), fetches the snapshot's validation split,
  * compiles and validates the variants, uploads and registers the accepted ones, then records the compilation and
- * enqueues ModelOptimized in one transaction (deduplicated through the inbox for event-triggered jobs). Permanent
+ * enqueues ModelOptimized in one transaction (with the completion of the durable job for event-triggered ones). Permanent
  * failures are recorded with their reason and emit nothing; a peer that stays unavailable is recorded and rethrown.
  * Compilations run one at a time so that latency figures do not disturb each other.
  */
 @ApplicationScoped
 public class CompilationService {
-    /** Inbox consumer name of the ModelTrained handler. */
-    public static final String CONSUMER = "compiler-service/model-trained";
+    /** Kind of the durable job that compiles one model version. */
+    public static final String JOB_KIND = "compile";
 
     private static final String PRODUCER = "compiler-service";
     private static final Logger LOG = Logger.getLogger(CompilationService.class);
@@ -65,7 +66,7 @@ public class CompilationService {
     DatasetGateway datasets;
 
     @Inject
-    Inbox inbox;
+    Jobs jobs;
 
     @Inject
     Outbox outbox;
@@ -193,11 +194,6 @@ public class CompilationService {
         return config.workDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "edgeloop-compiler"));
     }
 
-    /** Whether {@code job}'s event was already processed (a cheap early check; see {@link #compile}). */
-    public boolean alreadyProcessed(CompileJob job) {
-        return job.cause() != null && inbox.seen(CONSUMER, job.cause().getEventId());
-    }
-
     /**
      * Compiles {@code job}.
      *
@@ -205,6 +201,18 @@ public class CompilationService {
      * @throws PeerUnavailableException when the registry or the data service stayed unavailable (recorded as FAILED)
      */
     public Optional<String> compile(CompileJob job) {
+        return compile(job, null);
+    }
+
+    /**
+     * Compiles {@code job} as one attempt of a durable {@code compile} job: the compilation's record and its
+     * ModelOptimized commit together with the job's completion (rolled back if another worker took the job over).
+     * A permanent failure is recorded and completes the job; a peer that stayed unavailable is rethrown (the job is
+     * retried, then parked).
+     *
+     * @param claim the job attempt, null for a synchronous API compilation
+     */
+    public Optional<String> compile(CompileJob job, Job claim) {
         oneAtATime.lock();
         String id = UUID.randomUUID().toString();
         Instant started = Instant.now();
@@ -221,15 +229,15 @@ public class CompilationService {
             Optional<PromotionEvidence> promotion =
                     result.accepted().isEmpty() ? Optional.empty() : promotions.evaluate(job, floatModel, data, dir);
             Map<VariantTarget, ModelVariant> registered = register(id, job, result, data.size());
-            return finish(id, job, started, result, data.size(), registered, promotion);
+            return finish(id, job, claim, started, result, data.size(), registered, promotion);
         } catch (CompilationFailure e) {
             String reason = named(e.getMessage(), job, dir);
             LOG.warnf("compilation of %s v%d failed: %s", job.modelName(), job.modelVersion(), reason);
-            return recordFailure(id, job, started, reason, true);
+            return recordFailure(id, job, claim, started, reason, true);
         } catch (IOException | RuntimeException e) {
             String reason = e instanceof PeerUnavailableException ? e.getMessage() : e.toString();
             LOG.errorf("compilation of %s v%d failed: %s", job.modelName(), job.modelVersion(), reason);
-            recordFailure(id, job, started, reason, false);
+            recordFailure(id, job, claim, started, reason, false);
             if (e instanceof RuntimeException re) {
                 throw re;
             }
@@ -314,15 +322,15 @@ public class CompilationService {
     private Optional<String> finish(
             String id,
             CompileJob job,
+            Job claim,
             Instant started,
             EngineResult result,
             int samples,
             Map<VariantTarget, ModelVariant> registered,
             Optional<PromotionEvidence> promotion) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            if (job.cause() != null
-                    && !inbox.firstDelivery(CONSUMER, job.cause().getEventId())) {
-                return Optional.empty();
+            if (claim != null) {
+                jobs.complete(claim);
             }
             Compilation c = base(id, job, started);
             ModelEvaluation ref = result.reference();
@@ -401,13 +409,11 @@ public class CompilationService {
     }
 
     private Optional<String> recordFailure(
-            String id, CompileJob job, Instant started, String reason, boolean markProcessed) {
+            String id, CompileJob job, Job claim, Instant started, String reason, boolean permanent) {
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
-                if (markProcessed
-                        && job.cause() != null
-                        && !inbox.firstDelivery(CONSUMER, job.cause().getEventId())) {
-                    return Optional.empty();
+                if (permanent && claim != null) {
+                    jobs.complete(claim); // a permanent failure completes the job: retrying cannot help
                 }
                 Compilation c = base(id, job, started);
                 c.status = CompilationStatus.FAILED;
@@ -418,7 +424,7 @@ public class CompilationService {
             });
         } catch (RuntimeException e) {
             LOG.errorf("cannot record the failed compilation of %s v%d: %s", job.modelName(), job.modelVersion(), e);
-            if (markProcessed) {
+            if (permanent) {
                 throw e;
             }
             return Optional.empty();

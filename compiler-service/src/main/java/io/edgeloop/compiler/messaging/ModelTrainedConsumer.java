@@ -1,67 +1,57 @@
 package io.edgeloop.compiler.messaging;
 
-import io.edgeloop.common.Events;
-import io.edgeloop.common.Events.PoisonEventException;
-import io.edgeloop.common.Hashing;
 import io.edgeloop.common.Topics;
+import io.edgeloop.common.events.EventContract;
+import io.edgeloop.common.events.EventContracts;
 import io.edgeloop.compiler.domain.CompilationService;
-import io.edgeloop.compiler.domain.CompileJob;
+import io.edgeloop.kit.events.EventConsumer;
+import io.edgeloop.kit.events.EventHandler;
+import io.edgeloop.kit.jobs.Jobs;
 import io.edgeloop.proto.events.v1.ModelTrained;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
-import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Compiles every newly trained model version. Records that are not a usable ModelTrained go to the dead-letter topic;
- * redelivered events are skipped through the inbox; a peer that stays unavailable makes the record fail (dead-letter
- * topic, with the reason in its headers) so that it can be replayed.
+ * Turns every newly trained model version into a durable {@code compile} job, keyed by model and version (one set of
+ * variants per version, however often the event or its version is announced), in the transaction that marks the
+ * event processed. A job worker (any replica) compiles it; a crash mid-compilation is retried. Unusable records go to
+ * the dead-letter topic.
  */
 @ApplicationScoped
-public class ModelTrainedConsumer {
+public class ModelTrainedConsumer implements EventHandler<ModelTrained> {
     private static final Logger LOG = Logger.getLogger(ModelTrainedConsumer.class);
 
     @Inject
-    CompilationService compilations;
+    EventConsumer consumer;
+
+    @Inject
+    Jobs jobs;
 
     @Incoming(Topics.MODEL_TRAINED)
     @Blocking(ordered = true)
-    public void onModelTrained(byte[] value) {
-        ModelTrained event = Events.parse(value, ModelTrained.parser(), ModelTrained::getMeta);
-        List<String> problems = problems(event);
-        if (!problems.isEmpty()) {
-            throw new PoisonEventException(
-                    "ModelTrained " + event.getMeta().getEventId() + " is unusable: " + String.join("; ", problems));
-        }
-        CompileJob job = CompileJob.fromEvent(event);
-        if (compilations.alreadyProcessed(job)) {
-            LOG.debugf("ModelTrained %s already processed", event.getMeta().getEventId());
-            return;
-        }
-        compilations.compile(job);
+    public void onModelTrained(ConsumerRecord<String, byte[]> record) {
+        consumer.accept(record, this);
     }
 
-    /** What makes an event impossible to compile. */
-    static List<String> problems(ModelTrained e) {
-        List<String> p = new ArrayList<>();
-        if (e.getModelName().isBlank()) {
-            p.add("model_name is blank");
+    @Override
+    public EventContract<ModelTrained> contract() {
+        return EventContracts.MODEL_TRAINED;
+    }
+
+    @Override
+    public void apply(ModelTrained event) {
+        String key = jobKey(event.getModelName(), event.getModelVersion());
+        if (!jobs.enqueue(CompilationService.JOB_KIND, key, event.toByteArray())) {
+            LOG.infof("ModelTrained %s: %s is compiled already", event.getMeta().getEventId(), key);
         }
-        if (e.getModelVersion() < 1) {
-            p.add("model_version must be >= 1");
-        }
-        if (!Hashing.isSha256Hex(e.getArtifactSha256())) {
-            p.add("artifact_sha256 is not a sha256 hex digest");
-        }
-        if (e.getDatasetName().isBlank()) {
-            p.add("dataset_name is blank");
-        }
-        if (e.getDatasetVersion() < 1) {
-            p.add("dataset_version must be >= 1");
-        }
-        return p;
+    }
+
+    /** The compile job's key: one compilation per model version. */
+    public static String jobKey(String modelName, int version) {
+        return modelName + "@v" + version;
     }
 }

@@ -1,30 +1,29 @@
 package io.edgeloop.registry.messaging;
 
-import io.edgeloop.common.Events;
 import io.edgeloop.common.Topics;
-import io.edgeloop.kit.outbox.Inbox;
+import io.edgeloop.common.events.EventContract;
+import io.edgeloop.common.events.EventContracts;
+import io.edgeloop.kit.events.EventConsumer;
+import io.edgeloop.kit.events.EventHandler;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.registry.domain.History;
 import io.edgeloop.registry.domain.ProductionAlias;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Records every {@code Deployed} event (a rollout wave, its completion, a rollback, a rejection by the promotion
  * gate, a change of the devices serving a version) in the model's history and moves the {@code production} alias
  * on completions and rollbacks ({@link ProductionAlias}), once per event id: both in the transaction that marks
- * the event in the Inbox. A record without a model name, version or event id is poison and goes to the dead-letter
- * topic.
+ * the event in the inbox. A record that breaks the Deployed contract is poison and goes to the dead-letter topic.
  */
 @ApplicationScoped
-public class DeployedConsumer {
-    static final String CONSUMER = "registry-deployed";
-
+public class DeployedConsumer implements EventHandler<Deployed> {
     @Inject
-    Inbox inbox;
+    EventConsumer consumer;
 
     @Inject
     History history;
@@ -35,21 +34,18 @@ public class DeployedConsumer {
     /** Handles one record of {@link Topics#DEPLOYED}. */
     @Incoming(Topics.DEPLOYED)
     @Blocking(ordered = true)
-    public void onDeployed(byte[] value) {
-        Deployed event = Events.parse(value, Deployed.parser(), Deployed::getMeta);
-        if (event.getModelName().isBlank() || event.getModelVersion() < 1) {
-            throw new Events.PoisonEventException(
-                    "Deployed " + event.getMeta().getEventId() + " needs model_name and model_version >= 1");
-        }
-        if (event.getModelName().length() > 128) {
-            throw new Events.PoisonEventException(
-                    "Deployed " + event.getMeta().getEventId() + " has a model name over 128 characters");
-        }
-        QuarkusTransaction.requiringNew().run(() -> {
-            if (inbox.firstDelivery(CONSUMER, event.getMeta().getEventId())) {
-                history.deployed(event);
-                production.onDeployed(event);
-            }
-        });
+    public void onDeployed(ConsumerRecord<String, byte[]> record) {
+        consumer.accept(record, this);
+    }
+
+    @Override
+    public EventContract<Deployed> contract() {
+        return EventContracts.DEPLOYED;
+    }
+
+    @Override
+    public void apply(Deployed event) {
+        history.deployed(event);
+        production.onDeployed(event);
     }
 }
