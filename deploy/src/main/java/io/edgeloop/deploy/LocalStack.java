@@ -61,6 +61,7 @@ public final class LocalStack implements AutoCloseable {
     private StackAuth auth;
     private boolean ownsWorkDir;
     private volatile boolean closed;
+    private String spanEndpoint;
 
     private LocalStack(Builder b) {
         this.cfg = b;
@@ -142,7 +143,7 @@ public final class LocalStack implements AutoCloseable {
                 "postgres    127.0.0.1:%d (embedded, %d databases) ready in %s",
                 postgres.port(), services.size(), since(t0)));
 
-        String spanEndpoint = startTracing(home, fixed);
+        spanEndpoint = startTracing(home, fixed);
 
         t0 = System.nanoTime();
         for (ServiceSpec s : services.values()) {
@@ -152,6 +153,9 @@ public final class LocalStack implements AutoCloseable {
             awaitHealthy(s.name(), "http://127.0.0.1:" + s.httpPort() + "/q/health/ready", Duration.ofSeconds(240));
         }
         log.accept(String.format("services    %d services ready in %s", services.size(), since(t0)));
+        Map<String, String> urls = new LinkedHashMap<>();
+        services.values().forEach(s -> urls.put(s.name(), "http://127.0.0.1:" + s.httpPort()));
+        StackEndpoints.write(workDir, urls);
 
         t0 = System.nanoTime();
         for (int i = 1; i <= cfg.agents; i++) {
@@ -225,6 +229,7 @@ public final class LocalStack implements AutoCloseable {
         }
         cmd.add("-Dedgeloop.registry.storage-dir="
                 + workDir.resolve("registry-artifacts").toAbsolutePath());
+        cfg.serviceProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(quarkusJar(home, s.name()).toString());
         // the password goes through the environment, not the command line other users can read
@@ -418,6 +423,37 @@ public final class LocalStack implements AutoCloseable {
         return auth;
     }
 
+    /**
+     * Kills {@code service} with SIGKILL (a crash: no shutdown hooks, nothing handed back), for chaos tests.
+     *
+     * @throws IllegalArgumentException for an unknown service
+     */
+    public void kill(String service) {
+        ManagedProcess p = process(service);
+        p.kill();
+        processes.remove(p);
+        log.accept(service + " killed (SIGKILL)");
+    }
+
+    /** Starts {@code service} again after {@link #kill} and waits until it is ready. */
+    public void restart(String service) throws IOException, InterruptedException {
+        ServiceSpec s = services.get(service);
+        if (s == null || processes.stream().anyMatch(p -> p.name().equals(service))) {
+            throw new IllegalArgumentException(service + " is unknown or still running");
+        }
+        long t0 = System.nanoTime();
+        processes.add(startService(cfg.home.toAbsolutePath().normalize(), s, spanEndpoint));
+        awaitHealthy(service, "http://127.0.0.1:" + s.httpPort() + "/q/health/ready", Duration.ofSeconds(240));
+        log.accept(service + " restarted, ready in " + since(t0));
+    }
+
+    private ManagedProcess process(String service) {
+        return processes.stream()
+                .filter(p -> p.name().equals(service))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no running process " + service));
+    }
+
     /** The admin bearer token (also in {@code <work dir>/auth/admin.token}). */
     public String adminToken() {
         return auth.adminToken();
@@ -491,6 +527,7 @@ public final class LocalStack implements AutoCloseable {
         private boolean simulator = true;
         private java.util.function.IntFunction<Map<String, String>> agentLabels = i -> Map.of();
         private Consumer<String> log = System.out::println;
+        private final Map<String, String> serviceProperties = new LinkedHashMap<>();
 
         /** Repository root (where the service modules were built). */
         public Builder home(Path home) {
@@ -538,6 +575,12 @@ public final class LocalStack implements AutoCloseable {
         }
 
         /** Where progress lines go. */
+        /** A system property every service gets (e.g. a short job lease for chaos tests). */
+        public Builder serviceProperty(String key, String value) {
+            serviceProperties.put(key, value);
+            return this;
+        }
+
         public Builder log(Consumer<String> log) {
             this.log = log;
             return this;

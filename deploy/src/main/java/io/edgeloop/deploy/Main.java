@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "EdgeLoop 0.1.0",
         description = "Runs the EdgeLoop stack on this machine with embedded Kafka and PostgreSQL.",
-        subcommands = {Main.Up.class, Main.Demo.class, TokenCommand.class, SecretsCommand.class})
+        subcommands = {Main.Up.class, Main.Demo.class, TokenCommand.class, SecretsCommand.class, OpsCommand.class})
 public final class Main implements Callable<Integer> {
 
     /** Options shared by the subcommands. */

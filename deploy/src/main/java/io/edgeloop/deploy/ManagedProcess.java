@@ -82,6 +82,20 @@ final class ManagedProcess implements AutoCloseable {
         }
     }
 
+    /** Kills the process and its descendants at once (SIGKILL, like a crash), and waits for them to exit. */
+    void kill() {
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : all) {
+            try {
+                h.onExit().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("process " + h.pid() + " of " + name + " did not die", e);
+            }
+        }
+    }
+
     @Override
     public void close() {
         stop(Duration.ofSeconds(10));
