@@ -45,13 +45,13 @@ public class FakeTelemetry extends TelemetryServiceGrpc.TelemetryServiceImplBase
         return REQUESTS.getOrDefault(deviceId, 0);
     }
 
-    /** One window ending now. */
+    /** One window ending now (by the {@link TestClock}). */
     public static TelemetryWindow window(
             String model, int version, long inferences, long errors, double p99Us, Map<String, Long> classes) {
         return window(model, version, inferences, errors, 0, p99Us, classes);
     }
 
-    /** One window ending now, with client (input) errors. */
+    /** One window ending now (by the {@link TestClock}), with client (input) errors. */
     public static TelemetryWindow window(
             String model,
             int version,
@@ -60,7 +60,7 @@ public class FakeTelemetry extends TelemetryServiceGrpc.TelemetryServiceImplBase
             long clientErrors,
             double p99Us,
             Map<String, Long> classes) {
-        Instant now = Instant.now();
+        Instant now = TestClock.CLOCK.instant();
         Timestamp ts = Timestamp.newBuilder()
                 .setSeconds(now.getEpochSecond())
                 .setNanos(now.getNano())

@@ -20,6 +20,7 @@ import io.grpc.Channel;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 class GateSafetyTest {
+    private static final Duration SOAK = Duration.ofMillis(100);
+    private static final Duration GATE_TIMEOUT = Duration.ofMillis(1500);
+
     @GrpcClient("devices")
     Channel channel;
 
@@ -41,6 +45,7 @@ class GateSafetyTest {
         Started s = start("down", "fail", null, true);
         awaitHistory(s.rollout(), "gate-waiting", "monitoring unavailable");
         assertTrue("ROLLING_OUT".equals(FleetTestKit.status(s.rollout())), "the wave holds");
+        TestClock.advancePast(GATE_TIMEOUT);
         Deployed rb = awaitDeployed(s.model(), 1, "rolled-back");
         assertTrue(rb.getReason().contains("gate timed out"), rb.getReason());
         assertTrue(FakeTelemetry.requests(s.device()) > 0, "the gate called ListWindows");
@@ -71,6 +76,8 @@ class GateSafetyTest {
     void noTelemetryHoldsThenFailsUnlessThePolicySaysPass() throws Exception {
         Started quiet = start("quiet", "fail", null, false);
         awaitHistory(quiet.rollout(), "gate-waiting", "no telemetry");
+        assertTrue("ROLLING_OUT".equals(FleetTestKit.status(quiet.rollout())), "the wave holds");
+        TestClock.advancePast(GATE_TIMEOUT);
         Deployed rb = awaitDeployed(quiet.model(), 1, "rolled-back");
         assertTrue(rb.getReason().contains("no telemetry"), rb.getReason());
 
@@ -84,8 +91,9 @@ class GateSafetyTest {
     private record Started(String model, String device, String rollout, Watch watch) {}
 
     /**
-     * A one-device model with a 100 ms soak and a 1.5 s gate timeout, activated; {@code counts} = inferences, errors,
-     * client errors of one window on v1 (null = none); {@code down}: ListWindows answers UNAVAILABLE.
+     * A one-device model with a 100 ms soak and a 1.5 s gate timeout, activated and soaked (the clock moved on by the
+     * soak time: the gate is due); {@code counts} = inferences, errors, client errors of one window on v1 (null =
+     * none); {@code down}: ListWindows answers UNAVAILABLE.
      */
     private Started start(String name, String onNoTelemetry, List<Long> counts, boolean down) throws Exception {
         FleetTestKit kit = new FleetTestKit(channel);
@@ -95,8 +103,8 @@ class GateSafetyTest {
         policy(
                 model,
                 Map.of("fleet", run),
-                "{\"canaryPercent\":100,\"soakTimeMs\":100,\"gateTimeoutMs\":1500,\"onNoTelemetry\":\"" + onNoTelemetry
-                        + "\"}",
+                "{\"canaryPercent\":100,\"soakTimeMs\":" + SOAK.toMillis() + ",\"gateTimeoutMs\":"
+                        + GATE_TIMEOUT.toMillis() + ",\"onNoTelemetry\":\"" + onNoTelemetry + "\"}",
                 null);
         Watch w = kit.join(device, Map.of("fleet", run));
         FakeTelemetry.down(device, down);
@@ -109,6 +117,7 @@ class GateSafetyTest {
                             model, 1, counts.get(0), counts.get(1), counts.get(2), 500, Map.of("normal", 1L))));
         }
         kit.report(device, a, DeviceModelState.ACTIVE);
+        TestClock.soak(a.getRolloutId(), 1, SOAK);
         return new Started(model, device, a.getRolloutId(), w);
     }
 

@@ -81,8 +81,12 @@ final class RolloutTestSupport {
                 .setSnapshotId(model + "@v" + version);
     }
 
-    /** Publishes {@code event} keyed by its model name, as compiler-service does. */
+    /**
+     * Publishes {@code event} keyed by its model name, as compiler-service does, a millisecond after the previous
+     * one by the {@link TestClock}: rollouts are created at distinct times, so "newest first" stays well defined.
+     */
     static void produce(ModelOptimized event) throws Exception {
+        TestClock.CLOCK.advance(Duration.ofMillis(1));
         Properties p = new Properties();
         p.put(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,

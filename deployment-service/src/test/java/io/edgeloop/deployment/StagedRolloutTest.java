@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,6 +54,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 class StagedRolloutTest {
+    /** Three ticks of the rollout scheduler (edgeloop.deployment.tick=200ms): long enough for a step to happen. */
+    private static final Duration TICKS = Duration.ofMillis(600);
+
     @GrpcClient("devices")
     Channel channel;
 
@@ -97,6 +101,7 @@ class StagedRolloutTest {
                 .body("settings.canaryPercent", equalTo(25));
 
         report(d1, a1, DeviceModelState.ACTIVE);
+        TestClock.soak(rollout, 1, soakOf("healthy"));
         Deployed wave1 = awaitDeployed(rollout, "wave", 1);
         assertEquals(3, wave1.getWavesTotal());
         assertEquals(List.of(d1), wave1.getDeviceIdsList());
@@ -111,6 +116,7 @@ class StagedRolloutTest {
         assertEquals("test-key", a2.getSigningKeyId());
         w3.assertNothing(Duration.ofMillis(300));
         report(d2, a2, DeviceModelState.ACTIVE);
+        TestClock.soak(rollout, 2, soakOf("healthy"));
         Deployed wave2 = awaitDeployed(rollout, "wave", 2);
         assertEquals(List.of(d1, d2), wave2.getDeviceIdsList());
 
@@ -120,6 +126,7 @@ class StagedRolloutTest {
         assertEquals(variant(event, "cpu-fp32").getVariantId(), a4.getVariantId());
         report(d3, a3, DeviceModelState.ACTIVE);
         report(d4, a4, DeviceModelState.ACTIVE);
+        TestClock.soak(rollout, 3, soakOf("healthy"));
         Deployed done = awaitDeployed(rollout, "completed", 3);
         assertEquals(List.of(d1, d2, d3, d4), done.getDeviceIdsList());
         assertEquals(4, done.getDevicesActive());
@@ -156,7 +163,7 @@ class StagedRolloutTest {
         Watch wo = join(device(o, "faulty", "amd64", 512));
 
         // v1 completes on both: it becomes their last known good
-        Assignment c1 = rollOutAndActivate(event("faulty", 1), 2, wc, wo).get(0);
+        Assignment c1 = rollOutAndActivate(event("faulty", 1), wc, wo).get(0);
 
         // v2: the canary runs it and its telemetry shows 40% errors
         ModelOptimized v2 = event("faulty", 2);
@@ -171,6 +178,7 @@ class StagedRolloutTest {
                         FakeTelemetry.window("faulty", 2, 60, 40, 900, Map.of("normal", 60L)),
                         FakeTelemetry.window("faulty", 1, 100, 0, 800, Map.of("normal", 100L))));
         report(c, c2, DeviceModelState.ACTIVE);
+        TestClock.soak(rollout, 1, soakOf("faulty"));
 
         Deployed rolledBack = awaitDeployed(rollout, "rolled-back", 1);
         assertEquals(List.of(c), rolledBack.getDeviceIdsList());
@@ -229,7 +237,7 @@ class StagedRolloutTest {
         String m2 = run + "-2";
         Watch w1 = join(device(m1, "manual", "amd64", 512));
         Watch w2 = join(device(m2, "manual", "amd64", 512));
-        List<Assignment> v1 = rollOutAndActivate(event("manual", 1), 2, w1, w2);
+        List<Assignment> v1 = rollOutAndActivate(event("manual", 1), w1, w2);
         Assignment a1 = v1.get(0);
         Assignment b1 = v1.get(1);
         assertEquals(2, evaluated.size(), "the fake gate decided both waves of v1");
@@ -245,10 +253,16 @@ class StagedRolloutTest {
                 .body("waves[0].state", equalTo("PAUSED"));
         given().post("/rollouts/" + rollout + "/pause").then().statusCode(409).contentType("application/problem+json");
         report(m1, a2, DeviceModelState.ACTIVE);
-        w2.assertNothing(Duration.ofMillis(2500)); // longer than the 1.5 s soak: paused, nothing advances
+        TestClock.advancePast(soakOf("manual")); // the soak time passes while paused: nothing advances
+        w2.assertNothing(TICKS);
         assertEquals(2, evaluated.size(), "no gate while paused");
 
         given().post("/rollouts/" + rollout + "/resume").then().statusCode(200).body("status", equalTo("ROLLING_OUT"));
+        // the wave soaks again from the moment it is ACTIVE after the resume: the time spent paused does not count
+        TestClock.awaitSoaking(rollout, 1);
+        w2.assertNothing(TICKS);
+        assertEquals(2, evaluated.size(), "no gate before the soak restarted at resume elapsed");
+        TestClock.CLOCK.advance(soakOf("manual"));
         Assignment b2 = w2.next(); // wave 1 soaked again and passed: wave 2 assigned
         assertEquals(rollout, b2.getDeploymentId());
         assertEquals(
@@ -385,19 +399,29 @@ class StagedRolloutTest {
     }
 
     /**
-     * Publishes {@code event}; each device, in the order given, reports ACTIVE as it is assigned, and the rollout
-     * completes in {@code waves} waves. The devices' assignments, in the same order.
+     * Publishes {@code event} of a model that rolls out one device per wave; each device, in the order given, reports
+     * ACTIVE as it is assigned and its wave soaks (the clock moves on by the model's soak time), until the rollout
+     * completes. The devices' assignments, in the same order.
      */
-    private List<Assignment> rollOutAndActivate(ModelOptimized event, int waves, Watch... devices) throws Exception {
+    private List<Assignment> rollOutAndActivate(ModelOptimized event, Watch... devices) throws Exception {
         produce(event);
+        Duration soak = soakOf(event.getModelName());
         List<Assignment> assigned = new ArrayList<>();
-        for (Watch w : devices) {
+        for (int wave = 1; wave <= devices.length; wave++) {
+            Watch w = devices[wave - 1];
             Assignment a = w.next();
             report(w.deviceId(), a, DeviceModelState.ACTIVE);
+            TestClock.soak(a.getDeploymentId(), wave, soak);
             assigned.add(a);
         }
-        awaitDeployed(assigned.get(0).getDeploymentId(), "completed", waves);
+        awaitDeployed(assigned.get(0).getDeploymentId(), "completed", devices.length);
         return assigned;
+    }
+
+    /** The soak time of {@code model} in this suite (application.properties). */
+    private static Duration soakOf(String model) {
+        return ConfigProvider.getConfig()
+                .getValue("edgeloop.deployment.rollout.models." + model + ".soak-time", Duration.class);
     }
 
     private static RegisterDeviceRequest device(String id, String suite, String arch, int ramMb) {

@@ -20,6 +20,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -42,6 +43,9 @@ public class EnrollmentResource {
     @Inject
     SecurityIdentity identity;
 
+    @Inject
+    Clock clock;
+
     /**
      * A request for an enrollment token.
      *
@@ -60,16 +64,9 @@ public class EnrollmentResource {
             Instant expiresAt,
             Instant usedAt,
             String usedBy) {
-        static EnrollmentView of(EnrollmentTokenEntity t) {
+        static EnrollmentView of(EnrollmentTokenEntity t, Instant now) {
             return new EnrollmentView(
-                    t.id,
-                    t.deviceId,
-                    t.status(Instant.now()),
-                    t.createdAt,
-                    t.createdBy,
-                    t.expiresAt,
-                    t.usedAt,
-                    t.usedBy);
+                    t.id, t.deviceId, t.status(now), t.createdAt, t.createdBy, t.expiresAt, t.usedAt, t.usedBy);
         }
     }
 
@@ -109,7 +106,8 @@ public class EnrollmentResource {
     /** Every enrollment token, newest first, without secrets. */
     @GET
     public List<EnrollmentView> list() {
-        return enrollment.list().stream().map(EnrollmentView::of).toList();
+        Instant now = clock.instant();
+        return enrollment.list().stream().map(t -> EnrollmentView.of(t, now)).toList();
     }
 
     /** Cancels an unused token (204; 404 when there is none; a used one stays used). */

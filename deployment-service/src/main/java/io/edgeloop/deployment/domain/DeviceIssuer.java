@@ -28,6 +28,8 @@ public class DeviceIssuer {
 
     DeviceIssuer(AuthConfig auth, DeploymentConfig config) {
         this.config = config;
+        // system time, not the injected Clock: the tokens' iat/exp are checked by their verifiers (SmallRye JWT
+        // here, the registry for grants) against the system clock, so they must be minted on it
         this.tokens = auth.deviceIssuerKey()
                 .map(f -> new DeviceTokens(AuthKeys.loadPrivate(f, AuthKeys.DEVICE_ISSUER), Clock.systemUTC()));
         this.revocations = auth.revocationFile().map(RevocationList::new);

@@ -9,6 +9,7 @@ import io.edgeloop.kit.input.FieldLimits;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -31,6 +32,9 @@ public class DeviceRevocation {
     @Inject
     FleetTruth fleetTruth;
 
+    @Inject
+    Clock clock;
+
     /**
      * Revokes {@code deviceId} on behalf of {@code actor}; revoking a revoked device again changes nothing.
      *
@@ -46,7 +50,7 @@ public class DeviceRevocation {
         if (device.isRevoked()) {
             return true;
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         device.revokedAt = now;
         device.revokedBy = FleetService.truncate(actor, FieldLimits.ID);
         String why = "device " + deviceId + " was revoked by " + actor;

@@ -15,6 +15,7 @@ import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -42,6 +43,9 @@ public class Enrollment {
 
     @Inject
     DeploymentConfig config;
+
+    @Inject
+    Clock clock;
 
     /** An enrollment token as issued: its secret is shown once. */
     public record Issued(EnrollmentTokenEntity token, String secret) {}
@@ -74,7 +78,7 @@ public class Enrollment {
         t.secretSha256 = hash(secret);
         t.deviceId = deviceId;
         t.createdBy = FleetService.truncate(actor, FieldLimits.ID);
-        t.createdAt = Instant.now();
+        t.createdAt = clock.instant();
         t.expiresAt = t.createdAt.plus(life);
         t.persist();
         LOG.infof(
@@ -101,7 +105,7 @@ public class Enrollment {
             return false;
         }
         if (t.usedAt == null && t.cancelledAt == null) {
-            t.cancelledAt = Instant.now();
+            t.cancelledAt = clock.instant();
         }
         return true;
     }
@@ -122,7 +126,7 @@ public class Enrollment {
                 : EnrollmentTokenEntity.<EnrollmentTokenEntity>find("secretSha256", hash(secret))
                         .withLock(LockModeType.PESSIMISTIC_WRITE)
                         .firstResultOptional();
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         EnrollmentTokenEntity t = found.filter(e -> e.status(now).equals("active"))
                 .orElseThrow(() -> new EnrollmentRefusedException(NOT_GOOD, true));
         if (t.deviceId != null && !t.deviceId.equals(deviceId)) {
@@ -153,7 +157,7 @@ public class Enrollment {
         if (device != null && device.isRevoked()) {
             throw new EnrollmentRefusedException("device '" + deviceId + "' is revoked", false);
         }
-        return record(tokens.credential(deviceId, config.enrollment().credentialTtl()), deviceId, Instant.now());
+        return record(tokens.credential(deviceId, config.enrollment().credentialTtl()), deviceId, clock.instant());
     }
 
     /**
@@ -164,7 +168,7 @@ public class Enrollment {
      */
     @Transactional
     public int revokeAll(String deviceId) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         EnrollmentTokenEntity.update(
                 "cancelledAt = ?1 where deviceId = ?2 and usedAt is null and cancelledAt is null", now, deviceId);
         int revoked = revokeCredentials(deviceId, now);

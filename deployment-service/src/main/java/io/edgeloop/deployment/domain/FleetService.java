@@ -9,7 +9,6 @@ import io.edgeloop.deployment.persistence.DeviceEntity;
 import io.edgeloop.deployment.persistence.DeviceModelEntity;
 import io.edgeloop.deployment.persistence.TargetState;
 import io.edgeloop.kit.input.FieldLimits;
-import io.edgeloop.kit.outbox.Inbox;
 import io.edgeloop.proto.deployment.v1.Assignment;
 import io.edgeloop.proto.deployment.v1.DeviceCapabilities;
 import io.edgeloop.proto.deployment.v1.DeviceModelState;
@@ -19,6 +18,7 @@ import io.edgeloop.proto.events.v1.ModelOptimized;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -36,9 +36,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class FleetService {
-    /** Consumer name of the ModelOptimized inbox. */
-    public static final String CONSUMER = "deployment-service/model-optimized";
-
     static final String PRODUCER = "deployment-service";
     private static final Logger LOG = Logger.getLogger(FleetService.class);
     private static final Set<TargetState> SETTLED_TARGETS =
@@ -46,9 +43,6 @@ public class FleetService {
 
     @Inject
     FleetLock fleetLock;
-
-    @Inject
-    Inbox inbox;
 
     @Inject
     RolloutPlanner planner;
@@ -61,6 +55,9 @@ public class FleetService {
 
     @Inject
     DeploymentConfig config;
+
+    @Inject
+    Clock clock;
 
     /**
      * Creates or updates a device (labels, capabilities). A device that matches the selector of an active rollout
@@ -77,7 +74,7 @@ public class FleetService {
             throw new IllegalArgumentException("device_id must not be blank");
         }
         fleetLock.lock();
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         DeviceEntity device = DeviceEntity.findById(deviceId);
         if (device == null) {
             device = new DeviceEntity();
@@ -135,7 +132,7 @@ public class FleetService {
     @Transactional
     public List<AssignmentPush> assignmentsOf(String deviceId) {
         DeviceEntity device = enrolled(deviceId);
-        device.lastSeenAt = Instant.now();
+        device.lastSeenAt = clock.instant();
         return Assignments.pushesOf(deviceId);
     }
 
@@ -164,20 +161,16 @@ public class FleetService {
     /**
      * Starts the staged rollout announced by a ModelOptimized event: the devices matching the model's selector get
      * a variant each (by capabilities) and are split into waves; the first wave is assigned now. An active rollout of
-     * the same model is superseded. The event is recorded in the inbox in the same transaction.
+     * the same model is superseded. Runs in the transaction that records the event in the inbox.
      *
      * @param variants the event's deployable variants with their registry signatures
      * @param traceparent trace context of the rollout, copied into every assignment
-     * @return the assignments to push, or empty when the event was processed before
+     * @return the assignments to push after the commit
      */
-    @Transactional
-    public Optional<List<AssignmentPush>> startRollout(
-            ModelOptimized event, List<VariantOption> variants, String traceparent) {
-        if (!inbox.firstDelivery(CONSUMER, event.getMeta().getEventId())) {
-            return Optional.empty();
-        }
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<AssignmentPush> startRollout(ModelOptimized event, List<VariantOption> variants, String traceparent) {
         fleetLock.lock();
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         for (DeploymentEntity old : DeploymentEntity.<DeploymentEntity>list(
                 "modelName = ?1 and status = ?2", event.getModelName(), DeploymentStatus.HELD)) {
             planner.supersede(old, event.getModelVersion(), now); // a newer version replaces a held one
@@ -192,9 +185,9 @@ public class FleetService {
             RolloutEvents.history(
                     d, "held", null, d.statusReason + "; start with POST /rollouts/" + d.id + "/start", now);
             LOG.infof("rollout %s of %s v%d held: %s", d.id, d.modelName, d.modelVersion, d.statusReason);
-            return Optional.of(List.of());
+            return List.of();
         }
-        return Optional.of(planner.begin(d, policy.get(), now));
+        return planner.begin(d, policy.get(), now);
     }
 
     /** Stores the deployment of a ModelOptimized event (status HELD until started) with its variants. */
@@ -264,7 +257,7 @@ public class FleetService {
             throw new UnknownEntityException("no deployment '" + report.getDeploymentId() + "'");
         }
         DeploymentTargetEntity target = Assignments.targetOf(d.id, device.id);
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         device.lastSeenAt = now;
         String model = report.getModelName().isBlank() ? d.modelName : report.getModelName();
         DeviceModelEntity slot = Slots.getOrCreate(device.id, model);

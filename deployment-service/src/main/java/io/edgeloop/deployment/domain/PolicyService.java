@@ -8,6 +8,7 @@ import io.edgeloop.kit.input.FieldLimits;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,6 +41,9 @@ public class PolicyService {
 
     @Inject
     DeploymentConfig config;
+
+    @Inject
+    Clock clock;
 
     /** The policy of {@code modelName}, if any matches. */
     @Transactional
@@ -90,7 +94,7 @@ public class PolicyService {
         if (!problems.isEmpty()) {
             throw new InvalidPolicyException(problems);
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         PolicyEntity found = PolicyEntity.findById(name);
         PolicyEntity e = found == null ? new PolicyEntity() : found;
         if (found == null) {

@@ -3,6 +3,7 @@ package io.edgeloop.deployment.domain;
 import io.edgeloop.common.Events;
 import io.edgeloop.common.Topics;
 import io.edgeloop.common.TraceContext;
+import io.edgeloop.common.events.DeployedPhases;
 import io.edgeloop.deployment.gate.GateVerdict;
 import io.edgeloop.deployment.persistence.DeploymentEntity;
 import io.edgeloop.deployment.persistence.DeploymentTargetEntity;
@@ -140,6 +141,7 @@ public class RolloutEvents {
                     .setWave(wave)
                     .setWavesTotal(d.wavesTotal == null ? 1 : d.wavesTotal)
                     .setPhase(phase)
+                    .setPhaseKind(DeployedPhases.parse(phase))
                     .setReason(reason == null ? "" : reason)
                     .build();
             outbox.enqueue(Topics.DEPLOYED, d.modelName, meta, event);

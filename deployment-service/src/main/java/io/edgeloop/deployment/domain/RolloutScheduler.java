@@ -18,7 +18,8 @@ import org.jboss.logging.Logger;
 /**
  * Advances every rollout in progress once per {@code edgeloop.deployment.tick} on one thread: a step under the
  * fleet lock, the gate evaluation (gRPC to monitoring) outside any transaction, then the verdict under the lock
- * again. Assignments are pushed to the watch streams after each commit.
+ * again. Assignments are pushed to the watch streams after each commit. The tick runs on real time; every decision
+ * it leads to (soak elapsed, timeouts) reads the injected {@link java.time.Clock} in {@link RolloutService}.
  */
 @ApplicationScoped
 public class RolloutScheduler {

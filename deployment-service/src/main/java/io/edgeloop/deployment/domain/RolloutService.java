@@ -12,6 +12,7 @@ import io.edgeloop.deployment.persistence.TargetState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +26,7 @@ import org.jboss.logging.Logger;
  * back on FAIL ({@link RolloutRollback}), holds on WAIT until the gate timeout, and the REST controls (start a held
  * rollout, pause, resume, rollback). Planning is in {@link RolloutPlanner}, events in {@link RolloutEvents}. Every
  * public method is one transaction under the {@link FleetLock}; assignments to push are returned for after the commit.
+ * "Now" (soak, activation and gate timeouts, history) is always the injected {@link Clock}.
  */
 @ApplicationScoped
 public class RolloutService {
@@ -44,6 +46,9 @@ public class RolloutService {
 
     @Inject
     PolicyService policies;
+
+    @Inject
+    Clock clock;
 
     /**
      * What one step of a rollout decided.
@@ -76,7 +81,7 @@ public class RolloutService {
         if (d == null || d.status != DeploymentStatus.ROLLING_OUT || d.currentWave == null) {
             return Step.NONE;
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         RolloutSettings s = d.settings();
         List<DeploymentTargetEntity> wave = waveTargets(d, d.currentWave);
         if (wave.isEmpty()) {
@@ -149,7 +154,7 @@ public class RolloutService {
                 || !activatedAt.equals(d.waveActivatedAt)) {
             return List.of();
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         RolloutSettings s = d.settings();
         switch (verdict.outcome()) {
             case WAIT -> {
@@ -224,14 +229,10 @@ public class RolloutService {
         Policy policy = policies.resolve(d.modelName)
                 .orElseThrow(() -> new NoPolicyException("no deployment policy matches model '" + d.modelName
                         + "'; PUT /policies/" + d.modelName + " first"));
+        Instant now = clock.instant();
         RolloutEvents.history(
-                d,
-                "start-requested",
-                null,
-                "started over REST with policy '" + policy.name() + "'",
-                Instant.now(),
-                actor);
-        return planner.begin(d, policy, Instant.now());
+                d, "start-requested", null, "started over REST with policy '" + policy.name() + "'", now, actor);
+        return planner.begin(d, policy, now);
     }
 
     /**
@@ -244,7 +245,7 @@ public class RolloutService {
     public void pause(String rolloutId, String actor) {
         DeploymentEntity d = lockIn(rolloutId, DeploymentStatus.ROLLING_OUT, "paused");
         d.status = DeploymentStatus.PAUSED;
-        RolloutEvents.history(d, "paused", d.currentWave, "paused over REST", Instant.now(), actor);
+        RolloutEvents.history(d, "paused", d.currentWave, "paused over REST", clock.instant(), actor);
     }
 
     /**
@@ -257,7 +258,7 @@ public class RolloutService {
     @Transactional
     public List<AssignmentPush> resume(String rolloutId, String actor) {
         DeploymentEntity d = lockIn(rolloutId, DeploymentStatus.PAUSED, "resumed");
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         d.status = DeploymentStatus.ROLLING_OUT;
         d.waveStartedAt = now;
         d.waveActivatedAt = null;
@@ -282,7 +283,7 @@ public class RolloutService {
             throw new IllegalStateException("rollout " + d.id + " is " + d.status
                     + "; only a ROLLING_OUT, PAUSED or COMPLETED rollout can be rolled back");
         }
-        return rollback.rollBack(d, reason, Instant.now(), actor);
+        return rollback.rollBack(d, reason, clock.instant(), actor);
     }
 
     /** No deployment policy matches a model. */

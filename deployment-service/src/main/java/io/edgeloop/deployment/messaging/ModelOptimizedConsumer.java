@@ -4,12 +4,15 @@ import io.edgeloop.common.Events;
 import io.edgeloop.common.Hashing;
 import io.edgeloop.common.Topics;
 import io.edgeloop.common.TraceContext;
+import io.edgeloop.common.events.EventContract;
+import io.edgeloop.common.events.EventContracts;
 import io.edgeloop.deployment.domain.AssignmentPush;
 import io.edgeloop.deployment.domain.FleetService;
 import io.edgeloop.deployment.domain.VariantOption;
 import io.edgeloop.deployment.grpc.ArtifactSignatures;
 import io.edgeloop.deployment.grpc.WatchHub;
-import io.edgeloop.kit.outbox.Inbox;
+import io.edgeloop.kit.events.EventConsumer;
+import io.edgeloop.kit.events.EventHandler;
 import io.edgeloop.proto.events.v1.ModelOptimized;
 import io.edgeloop.proto.events.v1.VariantSummary;
 import io.opentelemetry.api.trace.Span;
@@ -20,20 +23,23 @@ import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Turns each ModelOptimized event into a staged rollout (a variant per device among the event's variants, signed by
- * the registry), then pushes the first wave's assignments to the devices' live watch streams (after the commit).
- * Redeliveries are skipped via the inbox.
+ * the registry) through the shared event library (contract validation, the rollout and the inbox mark in one
+ * transaction), then pushes the first wave's assignments to the devices' live watch streams after the commit.
  */
 @ApplicationScoped
-public class ModelOptimizedConsumer {
+public class ModelOptimizedConsumer implements EventHandler<ModelOptimized> {
     @Inject
-    Inbox inbox;
+    EventConsumer consumer;
 
     @Inject
     FleetService fleet;
@@ -47,13 +53,22 @@ public class ModelOptimizedConsumer {
     @Inject
     ArtifactSignatures signatures;
 
+    @Inject
+    TransactionSynchronizationRegistry txRegistry;
+
     @Incoming(Topics.MODEL_OPTIMIZED)
     @Blocking(ordered = true)
-    public void onModelOptimized(byte[] value) {
-        ModelOptimized event = Events.parse(value, ModelOptimized.parser(), ModelOptimized::getMeta);
-        if (inbox.seen(FleetService.CONSUMER, event.getMeta().getEventId())) {
-            return;
-        }
+    public void onModelOptimized(ConsumerRecord<String, byte[]> record) {
+        consumer.accept(record, this);
+    }
+
+    @Override
+    public EventContract<ModelOptimized> contract() {
+        return EventContracts.MODEL_OPTIMIZED;
+    }
+
+    @Override
+    public void apply(ModelOptimized event) {
         VariantSummary variant = recommendedVariant(event);
         List<VariantOption> variants = deployableVariants(event).stream()
                 .map(v -> {
@@ -74,9 +89,20 @@ public class ModelOptimizedConsumer {
                 .setAttribute("messaging.message.id", event.getMeta().getEventId())
                 .startSpan();
         try (Scope ignored = span.makeCurrent()) {
-            Optional<List<AssignmentPush>> pushes =
-                    fleet.startRollout(event, variants, TraceContext.currentTraceparent());
-            pushes.ifPresent(hub::pushAll);
+            List<AssignmentPush> pushes = fleet.startRollout(event, variants, TraceContext.currentTraceparent());
+            if (!pushes.isEmpty()) {
+                txRegistry.registerInterposedSynchronization(new Synchronization() {
+                    @Override
+                    public void beforeCompletion() {}
+
+                    @Override
+                    public void afterCompletion(int status) {
+                        if (status == Status.STATUS_COMMITTED) {
+                            hub.pushAll(pushes);
+                        }
+                    }
+                });
+            }
         } finally {
             span.end();
         }

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.edgeloop.common.auth.DeviceTokens;
 import io.edgeloop.common.auth.Jwks;
 import io.edgeloop.common.auth.Roles;
-import io.edgeloop.deployment.persistence.EnrollmentTokenEntity;
+import io.edgeloop.deployment.TestClock;
 import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
 import io.edgeloop.kit.auth.AuthConfig;
@@ -28,13 +28,13 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.quarkus.grpc.GrpcClient;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -97,10 +97,8 @@ class EnrollmentTest {
         assertTrue(other.getStatus().getDescription().contains("another device"), other.getMessage());
         anonymous().enroll(enroll(forX.secret(), x));
 
-        Issued expired = issue(Map.of());
-        QuarkusTransaction.requiringNew()
-                .run(() -> EnrollmentTokenEntity.update(
-                        "expiresAt = ?1 where id = ?2", Instant.now().minusSeconds(1), expired.id()));
+        Issued expired = issue(Map.of("ttl", "PT1S"));
+        TestClock.CLOCK.advance(Duration.ofSeconds(2)); // its second is over by the service's clock
         Issued cancelled = issue(Map.of());
         given().delete("/enrollments/" + cancelled.id()).then().statusCode(204);
         String unknown = "enr_" + "A".repeat(43);

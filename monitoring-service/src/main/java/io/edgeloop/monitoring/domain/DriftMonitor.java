@@ -3,6 +3,7 @@ package io.edgeloop.monitoring.domain;
 import io.edgeloop.common.Events;
 import io.edgeloop.common.ProtoTime;
 import io.edgeloop.common.Topics;
+import io.edgeloop.common.events.DeployedPhases;
 import io.edgeloop.kit.outbox.Inbox;
 import io.edgeloop.kit.outbox.Outbox;
 import io.edgeloop.monitoring.config.MonitoringConfig;
@@ -13,6 +14,7 @@ import io.edgeloop.monitoring.persistence.ObservationChunkEntity;
 import io.edgeloop.monitoring.persistence.ReferenceStore;
 import io.edgeloop.monitoring.persistence.TelemetryWindowEntity;
 import io.edgeloop.proto.events.v1.Deployed;
+import io.edgeloop.proto.events.v1.DeployedPhase;
 import io.edgeloop.proto.events.v1.DriftDetected;
 import io.edgeloop.proto.events.v1.EventMeta;
 import io.edgeloop.proto.events.v1.FeatureDrift;
@@ -23,6 +25,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +37,8 @@ import org.jboss.logging.Logger;
  * The monitoring state machine: remembers the deployed version of each model, takes telemetry windows in, keeps the
  * bounded observation buffer of the deployed version, evaluates drift against the reference profile and emits
  * DriftDetected once per model version through the outbox. Reports of one model are serialized by a row lock on
- * its {@link ModelStateEntity}.
+ * its {@link ModelStateEntity}. Times (observation start, window receipt, alerts) come from the injected
+ * {@link Clock}.
  */
 @ApplicationScoped
 public class DriftMonitor {
@@ -61,6 +65,9 @@ public class DriftMonitor {
     @Inject
     MonitoringConfig config;
 
+    @Inject
+    Clock clock;
+
     /**
      * The drift state of a model as the REST API shows it.
      *
@@ -72,15 +79,6 @@ public class DriftMonitor {
 
     private record Evaluation(DriftReport report, ObservationBuffer.Selection selection) {}
 
-    /** Deployed.phase of a rollout whose health gate failed (its devices returned to the previous version). */
-    static final String ROLLED_BACK = "rolled-back";
-
-    /** Deployed.phase of a version the promotion gate refused: no device runs it. */
-    static final String REJECTED = "rejected";
-
-    /** Deployed.phase of a change in the devices that serve a completed version. */
-    static final String FLEET = "fleet";
-
     /**
      * Applies a Deployed event in the caller's transaction: the model's deployed version and reference become the
      * event's. When the version (or its snapshot) changes, the observation buffer starts empty, so inputs seen by
@@ -90,18 +88,33 @@ public class DriftMonitor {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void onDeployed(Deployed event) {
-        if (REJECTED.equals(event.getPhase())) {
+        if (DeployedPhases.of(event) == DeployedPhase.DEPLOYED_PHASE_REJECTED) {
             return;
         }
         ModelStateEntity s = em.find(ModelStateEntity.class, event.getModelName(), LockModeType.PESSIMISTIC_WRITE);
-        if (FLEET.equals(event.getPhase())) {
+        Instant occurred = event.getMeta().hasOccurredAt()
+                ? ProtoTime.toInstant(event.getMeta().getOccurredAt())
+                : null;
+        if (s != null && occurred != null && s.lastEventAt != null && occurred.isBefore(s.lastEventAt)) {
+            LOG.infof(
+                    "Deployed %s (%s v%d, %s) is older than the last one applied: ignored",
+                    event.getMeta().getEventId(),
+                    event.getModelName(),
+                    event.getModelVersion(),
+                    DeployedPhases.of(event));
+            return;
+        }
+        if (s != null && occurred != null) {
+            s.lastEventAt = occurred;
+        }
+        if (DeployedPhases.of(event) == DeployedPhase.DEPLOYED_PHASE_FLEET) {
             if (s != null && s.modelVersion == event.getModelVersion()) {
                 s.deviceIds = String.join(",", event.getDeviceIdsList());
             }
             return;
         }
-        Instant now = Instant.now();
-        if (ROLLED_BACK.equals(event.getPhase())) {
+        Instant now = clock.instant();
+        if (DeployedPhases.of(event) == DeployedPhase.DEPLOYED_PHASE_ROLLED_BACK) {
             rolledBack(s, event, now);
             return;
         }
@@ -130,6 +143,7 @@ public class DriftMonitor {
         s.deployedEventId = event.getMeta().getEventId();
         s.deviceIds = String.join(",", event.getDeviceIdsList());
         s.deployedAt = now;
+        s.lastEventAt = occurred;
         if (created) {
             em.persist(s);
         }
@@ -183,7 +197,7 @@ public class DriftMonitor {
                     w.getModelVersion());
             feeds = false;
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         TelemetryWindowEntity window = toEntity(w, now);
         window.buffered = current && feeds;
         if (window.buffered) {
@@ -339,7 +353,7 @@ public class DriftMonitor {
         alert.correlationId = meta.getCorrelationId();
         alert.driftScore = report.driftScore();
         alert.sampleCount = report.sampleCount();
-        alert.firedAt = Instant.now();
+        alert.firedAt = clock.instant();
         alert.persist();
         outbox.enqueue(Topics.DRIFT_DETECTED, state.modelName, meta, event.build());
         LOG.infof(

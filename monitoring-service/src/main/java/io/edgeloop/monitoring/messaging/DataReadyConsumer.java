@@ -1,58 +1,44 @@
 package io.edgeloop.monitoring.messaging;
 
-import io.edgeloop.common.Events;
 import io.edgeloop.common.Topics;
-import io.edgeloop.kit.outbox.Inbox;
-import io.edgeloop.monitoring.domain.ReferenceProfile;
-import io.edgeloop.monitoring.grpc.SnapshotProfiler;
-import io.edgeloop.monitoring.persistence.ReferenceStore;
+import io.edgeloop.common.events.EventContract;
+import io.edgeloop.common.events.EventContracts;
+import io.edgeloop.kit.events.EventConsumer;
+import io.edgeloop.kit.events.EventHandler;
+import io.edgeloop.kit.jobs.Jobs;
+import io.edgeloop.monitoring.domain.ReferenceJobs;
 import io.edgeloop.proto.events.v1.DataReady;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
-/** On DataReady, profiles the snapshot's TRAIN split and stores it as the drift reference of that snapshot. */
+/**
+ * On DataReady, enqueues a durable job (one per snapshot) that profiles the snapshot's TRAIN split and stores it as
+ * the drift reference of that snapshot ({@link ReferenceJobs}), in the transaction that marks the event processed.
+ */
 @ApplicationScoped
-public class DataReadyConsumer {
-    static final String CONSUMER = "monitoring-data-ready";
-    private static final Logger LOG = Logger.getLogger(DataReadyConsumer.class);
+public class DataReadyConsumer implements EventHandler<DataReady> {
+    @Inject
+    EventConsumer consumer;
 
     @Inject
-    Inbox inbox;
-
-    @Inject
-    SnapshotProfiler profiler;
-
-    @Inject
-    ReferenceStore references;
+    Jobs jobs;
 
     @Incoming(Topics.DATA_READY)
     @Blocking(ordered = true)
-    public void onDataReady(byte[] value) {
-        DataReady event = Events.parse(value, DataReady.parser(), DataReady::getMeta);
-        String eventId = event.getMeta().getEventId();
-        if (inbox.seen(CONSUMER, eventId)) {
-            return;
-        }
-        if (event.getDatasetName().isBlank() || event.getSnapshotId().isBlank() || event.getDatasetVersion() < 1) {
-            throw new Events.PoisonEventException(
-                    "DataReady " + eventId + " needs dataset_name, snapshot_id and dataset_version >= 1");
-        }
-        if (references.find(event.getSnapshotId()).isEmpty()) {
-            ReferenceProfile profile = profiler.profile(
-                    event.getDatasetName(), event.getDatasetVersion(), event.getSnapshotId(), event.getFeatureCount());
-            QuarkusTransaction.requiringNew().run(() -> {
-                if (inbox.firstDelivery(CONSUMER, eventId) && references.save(profile, eventId)) {
-                    LOG.infof(
-                            "reference profile %s stored (%d features, %d TRAIN rows, sample %d)",
-                            profile.snapshotId(), profile.featureCount(), profile.trainCount(), profile.sampleSize());
-                }
-            });
-        } else {
-            QuarkusTransaction.requiringNew().run(() -> inbox.firstDelivery(CONSUMER, eventId));
-        }
+    public void onDataReady(ConsumerRecord<String, byte[]> record) {
+        consumer.accept(record, this);
+    }
+
+    @Override
+    public EventContract<DataReady> contract() {
+        return EventContracts.DATA_READY;
+    }
+
+    @Override
+    public void apply(DataReady event) {
+        jobs.enqueue(ReferenceJobs.KIND, event.getSnapshotId(), event.toByteArray());
     }
 }

@@ -39,6 +39,10 @@ public class ModelStateEntity extends PanacheEntityBase {
     @Column(name = "deployed_at", nullable = false)
     public Instant deployedAt;
 
+    /** {@code occurred_at} of the last Deployed event applied: an older one that arrives late is ignored. */
+    @Column(name = "last_event_at")
+    public Instant lastEventAt;
+
     /** When the current observation window started (the deployed version last changed). */
     @Column(name = "observing_since", nullable = false)
     public Instant observingSince;

@@ -2,8 +2,9 @@ package io.edgeloop.monitoring.persistence;
 
 import io.edgeloop.monitoring.domain.ReferenceProfile;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public class ReferenceStore {
     private static final int CACHE_LIMIT = 64;
     private final Map<String, ReferenceProfile> cache = new ConcurrentHashMap<>();
+
+    @Inject
+    Clock clock;
 
     /**
      * Stores {@code profile} in the caller's transaction unless a profile of the same snapshot exists.
@@ -34,7 +38,7 @@ public class ReferenceStore {
         header.trainCount = profile.trainCount();
         header.sampleSize = profile.sampleSize();
         header.sourceEventId = sourceEventId;
-        header.createdAt = Instant.now();
+        header.createdAt = clock.instant();
         header.persist();
         for (ReferenceProfile.FeatureProfile f : profile.features()) {
             ReferenceFeatureEntity e = new ReferenceFeatureEntity();

@@ -17,8 +17,11 @@ import io.edgeloop.common.SensorSimulator;
 import io.edgeloop.common.Topics;
 import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
+import io.edgeloop.kit.jobs.JobRecord;
+import io.edgeloop.kit.jobs.Jobs;
 import io.edgeloop.kit.outbox.Inbox;
 import io.edgeloop.kit.outbox.OutboxEvent;
+import io.edgeloop.monitoring.domain.ReferenceJobs;
 import io.edgeloop.monitoring.persistence.ObservationChunkEntity;
 import io.edgeloop.proto.data.v1.Split;
 import io.edgeloop.proto.events.v1.DataReady;
@@ -68,6 +71,9 @@ class MonitoringFlowTest {
     @Inject
     @GrpcService
     FakeDatasetService datasets;
+
+    @Inject
+    Jobs jobs;
 
     @Inject
     Inbox inbox;
@@ -256,9 +262,32 @@ class MonitoringFlowTest {
             publish(Topics.DEPLOYED, model, event.toByteArray());
             await(
                     phase + " consumed",
-                    () -> inbox.seen("monitoring-deployed", event.getMeta().getEventId()));
+                    () -> inbox.seen(
+                            "monitoring-service/Deployed", event.getMeta().getEventId()));
             assertEquals(1, modelVersionOf(model), phase + " v2 leaves v1 monitored");
         }
+    }
+
+    @Test
+    void aDeployedEventOlderThanTheLastOneAppliedIsIgnored() throws Exception {
+        String model = "late-model";
+        Deployed v1 = deployedOf(model, 1, "completed");
+        Deployed v2 = deployedOf(model, 2, "completed");
+        // a v1 event that happened before v2's, delivered after it (a replayed or parked row, another replica)
+        Deployed lateV1 = deployedOf(model, 1, "completed").toBuilder()
+                .setMeta(v1.getMeta().toBuilder()
+                        .setEventId(UUID.randomUUID().toString())
+                        .setOccurredAt(v1.getMeta().getOccurredAt()))
+                .build();
+        publish(Topics.DEPLOYED, model, v1.toByteArray());
+        await("v1 deployed", () -> modelVersionOf(model) == 1);
+        publish(Topics.DEPLOYED, model, v2.toByteArray());
+        await("v2 deployed", () -> modelVersionOf(model) == 2);
+        publish(Topics.DEPLOYED, model, lateV1.toByteArray());
+        await(
+                "late v1 consumed",
+                () -> inbox.seen("monitoring-service/Deployed", lateV1.getMeta().getEventId()));
+        assertEquals(2, modelVersionOf(model), "the late v1 event does not take the model back");
     }
 
     private static int modelVersionOf(String model) {
@@ -282,7 +311,7 @@ class MonitoringFlowTest {
     }
 
     @Test
-    void snapshotsDataServiceDoesNotKnowGoToTheDeadLetterTopic() {
+    void aSnapshotDataServiceDoesNotKnowFailsItsProfileJobForGood() {
         DataReady ghost = DataReady.newBuilder()
                 .setMeta(Events.newMeta("data-service", "", ""))
                 .setDatasetName("ghost")
@@ -291,11 +320,14 @@ class MonitoringFlowTest {
                 .setFeatureCount(8)
                 .build();
         publish(Topics.DATA_READY, "ghost", ghost.toByteArray());
-        List<ConsumerRecord<String, byte[]>> dead =
-                consume(Topics.deadLetter(Topics.DATA_READY), 1, Duration.ofSeconds(30));
-        assertTrue(
-                dead.stream().anyMatch(r -> r.key() != null && r.key().equals("ghost")),
-                "DataReady for an unknown snapshot is dead-lettered");
+        await(
+                "the ghost's profile job failed",
+                () -> jobs.find(ReferenceJobs.KIND, "ghost@v1")
+                        .map(j -> j.status == JobRecord.Status.FAILED)
+                        .orElse(false));
+        JobRecord job = jobs.find(ReferenceJobs.KIND, "ghost@v1").orElseThrow();
+        assertEquals(1, job.attempts, "NOT_FOUND is not retried");
+        assertTrue(job.lastError.contains("NOT_FOUND"), job.lastError);
         given().get("/references/ghost@v1").then().statusCode(404);
     }
 

@@ -1,6 +1,7 @@
 package io.edgeloop.registry.domain;
 
 import io.edgeloop.common.ProtoTime;
+import io.edgeloop.common.events.DeployedPhases;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.registry.persistence.HistoryEntity;
 import io.quarkus.runtime.StartupEvent;
@@ -89,7 +90,7 @@ public class History {
         e.deploymentId = blankToNull(event.getDeploymentId());
         e.rolloutId = blankToNull(event.getRolloutId());
         e.variantId = blankToNull(event.getVariantId());
-        e.phase = blankToNull(event.getPhase());
+        e.phase = blankToNull(DeployedPhases.wireName(DeployedPhases.of(event)));
         e.wave = event.getWave();
         e.wavesTotal = event.getWavesTotal();
         e.devicesTargeted = event.getDevicesTargeted();

@@ -1,6 +1,8 @@
 package io.edgeloop.registry.domain;
 
+import io.edgeloop.common.events.DeployedPhases;
 import io.edgeloop.proto.events.v1.Deployed;
+import io.edgeloop.proto.events.v1.DeployedPhase;
 import io.edgeloop.registry.persistence.AliasEntity;
 import io.edgeloop.registry.persistence.HistoryEntity;
 import io.edgeloop.registry.persistence.ModelEntity;
@@ -53,8 +55,8 @@ public class ProductionAlias {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void onDeployed(Deployed event) {
-        String phase = event.getPhase();
-        if (!COMPLETED.equals(phase) && !ROLLED_BACK.equals(phase)) {
+        DeployedPhase phase = DeployedPhases.of(event);
+        if (phase != DeployedPhase.DEPLOYED_PHASE_COMPLETED && phase != DeployedPhase.DEPLOYED_PHASE_ROLLED_BACK) {
             return;
         }
         String model = event.getModelName();
@@ -66,7 +68,7 @@ public class ProductionAlias {
                     phase, event.getRolloutId(), model, ALIAS);
             return;
         }
-        if (COMPLETED.equals(phase)) {
+        if (phase == DeployedPhase.DEPLOYED_PHASE_COMPLETED) {
             completed(event);
         } else {
             rolledBack(event);

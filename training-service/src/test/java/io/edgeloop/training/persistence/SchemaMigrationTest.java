@@ -1,0 +1,35 @@
+package io.edgeloop.training.persistence;
+
+import static io.edgeloop.testsupport.MigrationChecks.rows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.edgeloop.testsupport.MigrationChecks;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A database of the release before Flyway (schema made by Hibernate {@code update}, rows, no Flyway history;
+ * {@code src/test/resources/schema/previous-release.sql}) is baselined at V1 and migrated in place: its rows survive
+ * and its schema ends up identical to the one the migrations build on an empty database (which the
+ * {@code @QuarkusTest}s validate against the entities).
+ */
+class SchemaMigrationTest {
+    @Test
+    void aDatabaseOfThePreviousReleaseIsBaselinedAndMigratedInPlace() {
+        MigrationChecks.assertUpgradesPreviousRelease("schema/previous-release.sql", db -> {
+            assertEquals(
+                    List.of("run-0001 SUCCEEDED 0.96", "run-0002 FAILED null"),
+                    rows(
+                            db,
+                            "select id || ' ' || status || ' ' || coalesce(test_accuracy::text, 'null')"
+                                    + " from training_run order by id"));
+            assertEquals(
+                    List.of("SEARCH {\"best\":\"mlp\"}"), rows(db, "select kind || ' ' || result from experiment"));
+            assertEquals(List.of("1"), rows(db, "select count(*) from outbox_event where published_at is null"));
+            // the previous release's consumer ids, rewritten to <application>/<EventType>
+            assertEquals(
+                    List.of("training-service/DataReady/6a1e2f00-0000-4000-8000-000000000003"),
+                    rows(db, "select id from inbox_event order by id"));
+        });
+    }
+}
