@@ -226,10 +226,7 @@ public class OutboxRelay {
 
     private void drain() {
         try {
-            int n;
-            do {
-                n = QuarkusTransaction.requiringNew().call(this::publishBatch);
-            } while (n == config.batchSize());
+            drainNow();
         } catch (RuntimeException e) {
             LOG.warnf("outbox relay pass failed: %s", e.toString());
         }
