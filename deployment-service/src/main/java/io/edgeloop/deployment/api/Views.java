@@ -181,7 +181,10 @@ public final class Views {
             boolean recommended,
             boolean signed) {}
 
-    /** A staged rollout (same id as its deployment). */
+    /**
+     * A staged rollout (same id as its deployment). {@code drivenBy}/{@code drivenUntil}: the service instance that
+     * steps it (with replicas, one at a time per rollout) and until when its lease runs, while the rollout is active.
+     */
     public record Rollout(
             String id,
             String modelName,
@@ -201,7 +204,9 @@ public final class Views {
             List<Wave> waves,
             List<Variant> variants,
             List<Target> targets,
-            List<HistoryEntry> history) {
+            List<HistoryEntry> history,
+            String drivenBy,
+            Instant drivenUntil) {
         static Rollout of(
                 DeploymentEntity d,
                 List<DeploymentTargetEntity> targets,
@@ -276,7 +281,9 @@ public final class Views {
                     targets.stream().map(Target::of).toList(),
                     history.stream()
                             .map(h -> new HistoryEntry(h.at, h.action, h.wave, h.detail, h.actor))
-                            .toList());
+                            .toList(),
+                    d.isActive() ? d.driver : null,
+                    d.isActive() ? d.driverUntil : null);
         }
     }
 }

@@ -38,6 +38,21 @@ public interface DeploymentConfig {
     @WithDefault("1s")
     Duration tick();
 
+    /**
+     * How long one instance drives a rollout after its last tick (the per-rollout lease): another replica takes the
+     * rollout over only after it lapsed, e.g. when the driving instance died.
+     */
+    @WithDefault("30s")
+    Duration rolloutLease();
+
+    /**
+     * Replicas: how often each instance compares the revisions it sent on its watch streams with the database and
+     * sends what a lost notification left out (assignment changes made by another instance arrive at once through
+     * PostgreSQL LISTEN/NOTIFY; this is the safety net).
+     */
+    @WithDefault("30s")
+    Duration watchReconcile();
+
     /** Staged rollout defaults and per-model overrides. */
     Rollout rollout();
 

@@ -31,8 +31,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The fleet's registrations, reports and rollout creation. Each public method is one transaction that first takes
- * the {@link FleetLock}, so registrations, rollouts and reports never interleave (a device registering while a
- * rollout starts joins exactly one of them). Waves, gates and rollbacks are in {@link RolloutService}.
+ * the {@link FleetLock}: registrations and rollouts never interleave (a device registering while a rollout starts
+ * joins exactly one of them); reports of different devices run in parallel between them. Waves, gates and rollbacks are in {@link RolloutService}.
  */
 @ApplicationScoped
 public class FleetService {
@@ -134,6 +134,32 @@ public class FleetService {
         DeviceEntity device = enrolled(deviceId);
         device.lastSeenAt = clock.instant();
         return Assignments.pushesOf(deviceId);
+    }
+
+    /**
+     * The current desired assignments of a device for a push (nothing for a revoked or unknown device); unlike
+     * {@link #assignmentsOf} it records no contact with the device.
+     */
+    @Transactional
+    public List<AssignmentPush> currentAssignments(String deviceId) {
+        DeviceEntity device = DeviceEntity.findById(deviceId);
+        return device == null || device.isRevoked() ? List.of() : Assignments.pushesOf(deviceId);
+    }
+
+    /**
+     * The desired-state revision of each of {@code deviceIds} (0 for none), or -1 for a revoked device; unknown
+     * devices are left out.
+     */
+    @Transactional
+    public java.util.Map<String, Long> revisions(java.util.Collection<String> deviceIds) {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        if (deviceIds.isEmpty()) {
+            return out;
+        }
+        for (DeviceEntity d : DeviceEntity.<DeviceEntity>list("id in ?1", deviceIds)) {
+            out.put(d.id, d.isRevoked() ? -1L : d.desiredRevision == null ? 0L : d.desiredRevision);
+        }
+        return out;
     }
 
     /**
@@ -250,7 +276,7 @@ public class FleetService {
     @Transactional
     public void report(DeviceStateReport report) {
         TargetState state = validate(report);
-        fleetLock.lock();
+        fleetLock.lockDevice(report.getDeviceId());
         DeviceEntity device = enrolled(report.getDeviceId());
         DeploymentEntity d = DeploymentEntity.findById(report.getDeploymentId());
         if (d == null) {

@@ -18,6 +18,9 @@ public class FleetTruth {
     @Inject
     RolloutEvents events;
 
+    @Inject
+    FleetLock fleetLock;
+
     /** The state of one slot before a report: the model's production rollout and whether the slot served it. */
     record Before(DeploymentEntity production, boolean active) {}
 
@@ -32,6 +35,7 @@ public class FleetTruth {
             return;
         }
         DeploymentEntity d = before.production();
+        fleetLock.lockModel(d.modelName); // a parallel report of another device committed before this list is read
         List<String> active = DeviceModelEntity.<DeviceModelEntity>list(
                         "modelName = ?1 and reportedState = ?2 and reportedModelVersion = ?3",
                         d.modelName,

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Advances every rollout in progress once per {@code edgeloop.deployment.tick} on one thread: a step under the
- * fleet lock, the gate evaluation (gRPC to monitoring) outside any transaction, then the verdict under the lock
+ * Advances every rollout in progress that this instance drives (its {@link RolloutLeases lease}: one replica at a
+ * time per rollout) once per {@code edgeloop.deployment.tick} on one thread: a step under the fleet lock, the gate evaluation (gRPC to monitoring) outside any transaction, then the verdict under the lock
  * again. Assignments are pushed to the watch streams after each commit. The tick runs on real time; every decision
  * it leads to (soak elapsed, timeouts) reads the injected {@link java.time.Clock} in {@link RolloutService}.
  */
@@ -37,6 +37,9 @@ public class RolloutScheduler {
     @Inject
     DeploymentConfig config;
 
+    @Inject
+    RolloutLeases leases;
+
     private ScheduledExecutorService executor;
 
     void onStart(@Observes StartupEvent ev) {
@@ -55,6 +58,14 @@ public class RolloutScheduler {
     void onStop(@Observes ShutdownEvent ev) {
         if (executor != null) {
             executor.shutdownNow();
+            try {
+                executor.awaitTermination(5, TimeUnit.SECONDS);
+                leases.releaseAll(); // the other replicas take over at once
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.debugf("could not hand back rollout leases: %s", e.toString());
+            }
         }
     }
 
@@ -69,7 +80,9 @@ public class RolloutScheduler {
         }
         for (String id : ids) {
             try {
-                step(id);
+                if (leases.claim(id)) {
+                    step(id);
+                }
             } catch (RuntimeException e) {
                 LOG.warnf(e, "rollout %s: step failed; retrying on the next tick", id);
             }

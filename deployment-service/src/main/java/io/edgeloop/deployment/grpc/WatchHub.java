@@ -11,7 +11,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.jboss.logging.Logger;
@@ -22,6 +25,10 @@ import org.jboss.logging.Logger;
  * (and ends with ABORTED) the older one. Pushes carry the device's desired-state revision; per model, a stream never
  * goes back to a lower revision nor repeats one (a push for model B is never suppressed by a newer one of model A).
  * Each assignment sent carries a fresh download grant for its device ({@link DeviceIssuer#withGrant}).
+ *
+ * <p>With replicas, a device's stream lives on one instance while the change may be decided on another: pushes for
+ * devices not connected here are announced to every instance through the {@link FleetChannel}, whose holder of the
+ * stream reads the device's assignments and sends them; revocations likewise.
  */
 @ApplicationScoped
 public class WatchHub {
@@ -32,6 +39,9 @@ public class WatchHub {
 
     @Inject
     DeviceIssuer issuer;
+
+    @Inject
+    FleetChannel channel;
 
     private final ConcurrentMap<String, LiveStream> streams = new ConcurrentHashMap<>();
 
@@ -62,25 +72,65 @@ public class WatchHub {
         return stream;
     }
 
-    /** Sends each assignment to its device's live stream, if the device has one. */
+    /**
+     * Sends each assignment to its device's live stream when the device is connected to this instance, and announces
+     * the others' devices to the other replicas.
+     */
     public void pushAll(Collection<AssignmentPush> pushes) {
-        pushes.forEach(this::push);
-    }
-
-    /** Sends an assignment to the device's live stream, if it has one. */
-    public void push(AssignmentPush push) {
-        LiveStream stream = streams.get(push.deviceId());
-        if (stream != null && !stream.send(issuer.withGrant(push.deviceId(), push.assignment()), push.revision())) {
-            streams.remove(push.deviceId(), stream);
+        Set<String> elsewhere = new LinkedHashSet<>();
+        for (AssignmentPush p : pushes) {
+            if (!push(p)) {
+                elsewhere.add(p.deviceId());
+            }
         }
+        channel.announce(elsewhere);
     }
 
     /**
-     * Ends the device's live stream, if any, with {@code PERMISSION_DENIED} (the device was revoked).
+     * Sends an assignment to the device's live stream on this instance, if it has one.
      *
-     * @return whether a stream was ended
+     * @return whether the device has a live stream here
+     */
+    public boolean push(AssignmentPush push) {
+        LiveStream stream = streams.get(push.deviceId());
+        if (stream == null) {
+            return false;
+        }
+        if (!stream.send(issuer.withGrant(push.deviceId(), push.assignment()), push.revision())) {
+            streams.remove(push.deviceId(), stream);
+        }
+        return true;
+    }
+
+    /** Sends a device's current assignments to its live stream here (a replica announced a change, or reconcile). */
+    void deliver(String deviceId, Collection<AssignmentPush> current) {
+        current.forEach(this::push);
+    }
+
+    /** Ids of the devices with a live stream on this instance. */
+    List<String> connectedDevices() {
+        return List.copyOf(streams.keySet());
+    }
+
+    /** The highest revision sent on the device's live stream here (-1 when none, or no stream). */
+    long sentRevision(String deviceId) {
+        LiveStream stream = streams.get(deviceId);
+        return stream == null ? -1 : stream.maxRevision();
+    }
+
+    /**
+     * Ends the device's live stream, if any, with {@code PERMISSION_DENIED} (the device was revoked), on whichever
+     * replica holds it.
+     *
+     * @return whether a stream was ended on this instance
      */
     public boolean cutOff(String deviceId, String why) {
+        channel.announceRevoked(deviceId); // its stream may be on another replica
+        return endLocal(deviceId, why);
+    }
+
+    /** {@link #cutOff} on this instance only. */
+    boolean endLocal(String deviceId, String why) {
         LiveStream stream = streams.remove(deviceId);
         if (stream == null) {
             return false;
@@ -142,6 +192,13 @@ public class WatchHub {
                 closed = true;
                 return false;
             }
+        }
+
+        synchronized long maxRevision() {
+            return lastRevision.values().stream()
+                    .mapToLong(Long::longValue)
+                    .max()
+                    .orElse(-1L);
         }
 
         synchronized void abort(String why) {

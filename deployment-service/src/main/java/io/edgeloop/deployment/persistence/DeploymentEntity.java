@@ -134,6 +134,14 @@ public class DeploymentEntity extends PanacheEntityBase {
     public byte[] promotionEvidence;
 
     /** ModelOptimized.class_labels, one per line, or null. */
+    /** The replica driving the rollout (its lease; written only by RolloutLeases), or null. */
+    @Column(name = "driver", length = 200, insertable = false, updatable = false)
+    public String driver;
+
+    /** When the driver's lease lapses unless renewed. */
+    @Column(name = "driver_until", insertable = false, updatable = false)
+    public Instant driverUntil;
+
     @Column(name = "class_labels", columnDefinition = "text")
     public String classLabels;
 

@@ -1,5 +1,6 @@
 package io.edgeloop.registry.domain;
 
+import io.edgeloop.common.ProtoTime;
 import io.edgeloop.common.events.DeployedPhases;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.events.v1.DeployedPhase;
@@ -12,6 +13,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -21,7 +23,8 @@ import org.jboss.logging.Logger;
  * Keeps the alias {@value #ALIAS} on the version whose rollout last completed, from deployment-service's
  * {@code Deployed} events: phase {@code completed} moves it to the event's version; phase {@code rolled-back} of the
  * version it points at moves it back to the version it pointed at before (from the alias history, skipping versions
- * deleted or rolled back since), or removes it when there is none. Moves go through {@link ModelRegistry}, so they are recorded in
+ * deleted or rolled back since), or removes it when there is none. A completion or rollback older than one already
+ * applied (a late or replayed event) is recorded in the history but moves nothing. Moves go through {@link ModelRegistry}, so they are recorded in
  * the history like any other alias move, in the caller's transaction.
  */
 @ApplicationScoped
@@ -68,11 +71,37 @@ public class ProductionAlias {
                     phase, event.getRolloutId(), model, ALIAS);
             return;
         }
+        if (superseded(event)) {
+            LOG.infof(
+                    "Deployed %s of %s v%d (%s) is older than a completion or rollback already applied: alias %s"
+                            + " not moved",
+                    phase, model, event.getModelVersion(), rollout(event), ALIAS);
+            return;
+        }
         if (phase == DeployedPhase.DEPLOYED_PHASE_COMPLETED) {
             completed(event);
         } else {
             rolledBack(event);
         }
+    }
+
+    /**
+     * Whether a completion or rollback of the model that happened after {@code event} was recorded already: a late
+     * event (delayed, or replayed from the dead-letter topic) must not undo a newer decision.
+     */
+    private static boolean superseded(Deployed event) {
+        if (!event.getMeta().hasOccurredAt()) {
+            return false;
+        }
+        Instant occurred = ProtoTime.toInstant(event.getMeta().getOccurredAt());
+        return HistoryEntity.count(
+                        "modelName = ?1 and kind = ?2 and phase in ?3 and occurredAt > ?4 and eventId <> ?5",
+                        event.getModelName(),
+                        History.DEPLOYED,
+                        List.of(COMPLETED, ROLLED_BACK),
+                        occurred,
+                        event.getMeta().getEventId())
+                > 0;
     }
 
     private void completed(Deployed event) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeloop.common.Events;
+import io.edgeloop.common.ProtoTime;
 import io.edgeloop.common.Topics;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.registry.v1.GetVersionRequest;
@@ -88,6 +89,31 @@ class ProductionAliasTest {
                         .filter(e -> "deployed".equals(e.get("kind")))
                         .map(e -> e.get("eventId"))
                         .toList());
+    }
+
+    @Test
+    void aLateCompletionDoesNotMoveProductionBack() {
+        String model = modelWithVersions(2);
+        Deployed older = deployed(model, 1, "completed", "ro-1", "");
+        Deployed newer = deployed(model, 2, "completed", "ro-2", "");
+        newer = newer.toBuilder()
+                .setMeta(newer.getMeta().toBuilder()
+                        .setOccurredAt(
+                                ProtoTime.of(ProtoTime.toInstant(older.getMeta().getOccurredAt())
+                                        .plusSeconds(1))))
+                .build();
+        publish(model, newer, older); // v1's completion arrives after v2's (delayed, or replayed from the DLQ)
+        Deployed barrier = deployed(model, 2, "wave", "ro-3", "");
+        publish(model, barrier);
+        List<Map<String, Object>> history = awaitHistory(model, barrier);
+
+        assertEquals(2, productionVersion(model));
+        assertEquals(
+                List.of(2),
+                aliasMoves(history).stream().map(m -> m.get("version")).toList());
+        assertTrue(
+                history.stream().anyMatch(e -> older.getMeta().getEventId().equals(e.get("eventId"))),
+                "the late event is still recorded");
     }
 
     @Test
