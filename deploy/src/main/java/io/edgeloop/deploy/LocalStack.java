@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,13 +39,30 @@ public final class LocalStack implements AutoCloseable {
             "deployment-service",
             "monitoring-service");
 
-    /** A service JVM: name, HTTP port, gRPC port (0 = none), database (null = none), heap. */
-    record ServiceSpec(String name, int httpPort, int grpcPort, String database, String heap) {}
+    /**
+     * A service JVM: name, replica (1-based), HTTP port, gRPC port (0 = none), database (null = none), heap. Replicas
+     * of one service share its database and Kafka identity.
+     */
+    record ServiceSpec(String name, int replica, int httpPort, int grpcPort, String database, String heap) {
+        /** The instance name: the service's name for replica 1, {@code <name>-<replica>} for the others. */
+        String instance() {
+            return replica == 1 ? name : name + "-" + replica;
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + httpPort;
+        }
+    }
 
     private final Builder cfg;
     private final Consumer<String> log;
-    private final List<ManagedProcess> processes = Collections.synchronizedList(new ArrayList<>());
+    private final ProcessSupervisor processes = new ProcessSupervisor();
+    /** Replica 1 of each service, by service name. */
     private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
+    /** Every service instance (all replicas), by instance name. */
+    private final Map<String, ServiceSpec> instances = new LinkedHashMap<>();
+
+    private final Map<String, String> deviceFleetInstance = new LinkedHashMap<>();
     private final List<String> agentUrls = new ArrayList<>();
     private final List<String> deviceIds = new ArrayList<>();
     private final List<Integer> agentGrpcPorts = new ArrayList<>();
@@ -102,6 +118,13 @@ public final class LocalStack implements AutoCloseable {
                 "deployment-service", spec("deployment-service", fixed, 8085, 9085, "edgeloop_deployment", "256m"));
         services.put(
                 "monitoring-service", spec("monitoring-service", fixed, 8086, 9086, "edgeloop_monitoring", "320m"));
+        for (ServiceSpec first : services.values()) {
+            instances.put(first.instance(), first);
+            for (int r = 2; r <= cfg.replicas.getOrDefault(first.name(), 1); r++) {
+                ServiceSpec s = replica(first, r, fixed);
+                instances.put(s.instance(), s);
+            }
+        }
         for (ServiceSpec s : services.values()) {
             Path jar = quarkusJar(home, s.name());
             if (!Files.exists(jar)) {
@@ -146,13 +169,19 @@ public final class LocalStack implements AutoCloseable {
         spanEndpoint = startTracing(home, fixed);
 
         t0 = System.nanoTime();
-        for (ServiceSpec s : services.values()) {
+        for (ServiceSpec s : instances.values()) {
             processes.add(startService(home, s, spanEndpoint));
         }
-        for (ServiceSpec s : services.values()) {
-            awaitHealthy(s.name(), "http://127.0.0.1:" + s.httpPort() + "/q/health/ready", Duration.ofSeconds(240));
+        for (ServiceSpec s : instances.values()) {
+            processes.awaitHealthy(s.instance(), s.url() + "/q/health/ready", Duration.ofSeconds(240));
         }
-        log.accept(String.format("services    %d services ready in %s", services.size(), since(t0)));
+        log.accept(String.format(
+                "services    %d services ready in %s%s",
+                services.size(),
+                since(t0),
+                instances.size() > services.size()
+                        ? " (" + instances.size() + " instances: " + instances.keySet() + ")"
+                        : ""));
         Map<String, String> urls = new LinkedHashMap<>();
         services.values().forEach(s -> urls.put(s.name(), "http://127.0.0.1:" + s.httpPort()));
         StackEndpoints.write(workDir, urls);
@@ -162,13 +191,16 @@ public final class LocalStack implements AutoCloseable {
             String deviceId = String.format("edge-%03d", i);
             int port = fixed ? 8089 + i : Ports.free();
             int grpcPort = fixed ? 9089 + i : Ports.free();
-            processes.add(startAgent(home, deviceId, port, grpcPort, i, spanEndpoint));
+            List<ServiceSpec> fleet = replicasOf("deployment-service");
+            ServiceSpec fleetInstance = fleet.get((i - 1) % fleet.size()); // agents spread over the replicas
+            deviceFleetInstance.put(deviceId, fleetInstance.instance());
+            processes.add(startAgent(home, deviceId, port, grpcPort, i, fleetInstance));
             agentUrls.add("http://127.0.0.1:" + port);
             agentGrpcPorts.add(grpcPort);
             deviceIds.add(deviceId);
         }
         for (int i = 0; i < agentUrls.size(); i++) {
-            awaitHealthy(deviceIds.get(i), agentUrls.get(i) + "/q/health/live", Duration.ofSeconds(120));
+            processes.awaitHealthy(deviceIds.get(i), agentUrls.get(i) + "/q/health/live", Duration.ofSeconds(120));
         }
         if (cfg.agents > 0) {
             log.accept(String.format("edge-agents %s ready in %s", deviceIds, since(t0)));
@@ -197,7 +229,7 @@ public final class LocalStack implements AutoCloseable {
                         workDir.resolve("logs/zipkin.log"));
                 processes.add(zipkin);
                 zipkinUrl = "http://127.0.0.1:" + port;
-                awaitHealthy("zipkin", zipkinUrl + "/health", Duration.ofSeconds(180));
+                processes.awaitHealthy("zipkin", zipkinUrl + "/health", Duration.ofSeconds(180));
                 log.accept(String.format("zipkin      %s ready in %s", zipkinUrl, since(t0)));
                 return zipkinUrl + "/api/v2/spans";
             }
@@ -222,7 +254,7 @@ public final class LocalStack implements AutoCloseable {
         EmbeddedPostgresServer.Credentials db = dbLogins.get(s.name());
         cmd.add("-Dquarkus.datasource.jdbc.url=" + db.jdbcUrl());
         cmd.add("-Dquarkus.datasource.username=" + db.user());
-        cmd.addAll(commonProps(spanEndpoint));
+        cmd.addAll(commonProps(spanEndpoint, services.get("deployment-service")));
         cmd.add("-Dedgeloop.auth.token-file=" + auth.serviceTokenFile(s.name()));
         if (s.name().equals("deployment-service")) {
             cmd.add("-Dedgeloop.auth.device-issuer-key=" + auth.deviceIssuerKeyFile());
@@ -234,10 +266,10 @@ public final class LocalStack implements AutoCloseable {
         cmd.add(quarkusJar(home, s.name()).toString());
         // the password goes through the environment, not the command line other users can read
         return ManagedProcess.start(
-                s.name(),
+                s.instance(),
                 cmd,
-                workDir.resolve("run/" + s.name()),
-                workDir.resolve("logs/" + s.name() + ".log"),
+                workDir.resolve("run/" + s.instance()),
+                workDir.resolve("logs/" + s.instance() + ".log"),
                 Map.of(
                         "QUARKUS_DATASOURCE_PASSWORD",
                         db.password(),
@@ -247,8 +279,8 @@ public final class LocalStack implements AutoCloseable {
                         kafkaLogin.get("sasl.jaas.config")));
     }
 
-    private ManagedProcess startAgent(
-            Path home, String deviceId, int port, int grpcPort, int index, String spanEndpoint) throws IOException {
+    private ManagedProcess startAgent(Path home, String deviceId, int port, int grpcPort, int index, ServiceSpec fleet)
+            throws IOException {
         List<String> cmd = new ArrayList<>(jvm("192m"));
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-Dquarkus.grpc.server.port=" + grpcPort); // KServe v2 / Open Inference Protocol
@@ -258,7 +290,7 @@ public final class LocalStack implements AutoCloseable {
         cmd.add("-Dedgeloop.agent.simulator.seed=" + (1000 + index));
         cfg.agentLabels.apply(index).forEach((k, v) -> cmd.add("-Dedgeloop.agent.labels." + k + "=" + v));
         cmd.add("-Dquarkus.otel.service.name=" + deviceId);
-        cmd.addAll(commonProps(spanEndpoint));
+        cmd.addAll(commonProps(spanEndpoint, fleet));
         // the device enrolls itself: a one-time token in, its own credential (kept in its directory) out
         Path deviceDir = workDir.resolve("agents/" + deviceId);
         cmd.add("-Dedgeloop.agent.enrollment-token-file=" + enrollmentTokenFile(deviceId, deviceDir));
@@ -285,7 +317,8 @@ public final class LocalStack implements AutoCloseable {
         return f;
     }
 
-    private List<String> commonProps(String spanEndpoint) {
+    /** Settings of every JVM; {@code fleet} is the deployment-service instance its DeviceService calls go to. */
+    private List<String> commonProps(String spanEndpoint, ServiceSpec fleet) {
         List<String> p = new ArrayList<>();
         p.add("-Dquarkus.http.host=127.0.0.1");
         p.add("-Dquarkus.grpc.server.host=127.0.0.1");
@@ -295,7 +328,8 @@ public final class LocalStack implements AutoCloseable {
         p.add("-Dedgeloop.auth.revocation-file=" + auth.revocationFile());
         grpcClient(p, "dataset", "data-service");
         grpcClient(p, "registry", "registry-service");
-        grpcClient(p, "devices", "deployment-service");
+        p.add("-Dquarkus.grpc.clients.devices.host=127.0.0.1");
+        p.add("-Dquarkus.grpc.clients.devices.port=" + fleet.grpcPort());
         grpcClient(p, "telemetry", "monitoring-service");
         return p;
     }
@@ -318,40 +352,23 @@ public final class LocalStack implements AutoCloseable {
 
     private static ServiceSpec spec(String name, boolean fixed, int http, int grpc, String db, String heap) {
         return new ServiceSpec(
-                name, fixed ? http : Ports.free(), grpc == 0 ? 0 : fixed ? grpc : Ports.free(), db, heap);
+                name, 1, fixed ? http : Ports.free(), grpc == 0 ? 0 : fixed ? grpc : Ports.free(), db, heap);
     }
 
-    private void awaitHealthy(String name, String url, Duration timeout) throws InterruptedException {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        ManagedProcess proc = processes.stream()
-                .filter(p -> p.name().equals(name))
-                .findFirst()
-                .orElse(null);
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            if (proc != null && !proc.isAlive()) {
-                throw new IllegalStateException(
-                        name + " exited during start-up; last log lines (" + proc.logFile() + "):\n" + proc.tail(40));
-            }
-            try {
-                HttpResponse<String> r = http.send(
-                        HttpRequest.newBuilder(URI.create(url))
-                                .timeout(Duration.ofSeconds(5))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-                last = r.statusCode() + " " + r.body();
-            } catch (IOException e) {
-                last = e.toString();
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException(name + " not healthy after " + timeout + " (" + last + ")"
-                + (proc != null ? "; last log lines:\n" + proc.tail(40) : ""));
+    /** Replica {@code r} of a service: with fixed ports, replica 1's ports plus 100 per replica (8181, 9181, ...). */
+    private static ServiceSpec replica(ServiceSpec first, int r, boolean fixed) {
+        int shift = 100 * (r - 1);
+        return new ServiceSpec(
+                first.name(),
+                r,
+                fixed ? first.httpPort() + shift : Ports.free(),
+                first.grpcPort() == 0 ? 0 : fixed ? first.grpcPort() + shift : Ports.free(),
+                first.database(),
+                first.heap());
+    }
+
+    private List<ServiceSpec> replicasOf(String service) {
+        return instances.values().stream().filter(s -> s.name().equals(service)).toList();
     }
 
     private static Path quarkusJar(Path home, String module) {
@@ -368,16 +385,19 @@ public final class LocalStack implements AutoCloseable {
 
     /** Port of a service's gRPC server on 127.0.0.1 (0 for a service without one). */
     public int grpcPort(String service) {
-        ServiceSpec s = services.get(service);
+        ServiceSpec s = services.containsKey(service) ? services.get(service) : instances.get(service);
         if (s == null) {
             throw new IllegalArgumentException("unknown service " + service);
         }
         return s.grpcPort();
     }
 
-    /** Base URL of a service's REST API, e.g. {@code url("data-service")}. */
+    /**
+     * Base URL of a service's REST API, e.g. {@code url("data-service")} (its first replica), or of one instance,
+     * e.g. {@code url("training-service-2")}.
+     */
     public String url(String service) {
-        ServiceSpec s = services.get(service);
+        ServiceSpec s = services.containsKey(service) ? services.get(service) : instances.get(service);
         if (s == null) {
             throw new IllegalArgumentException("unknown service " + service);
         }
@@ -423,35 +443,44 @@ public final class LocalStack implements AutoCloseable {
         return auth;
     }
 
-    /**
-     * Kills {@code service} with SIGKILL (a crash: no shutdown hooks, nothing handed back), for chaos tests.
-     *
-     * @throws IllegalArgumentException for an unknown service
-     */
-    public void kill(String service) {
-        ManagedProcess p = process(service);
-        p.kill();
-        processes.remove(p);
-        log.accept(service + " killed (SIGKILL)");
+    /** The instance names of a service, replica 1 first (e.g. training-service, training-service-2). */
+    public List<String> instances(String service) {
+        return replicasOf(service).stream().map(ServiceSpec::instance).toList();
     }
 
-    /** Starts {@code service} again after {@link #kill} and waits until it is ready. */
-    public void restart(String service) throws IOException, InterruptedException {
-        ServiceSpec s = services.get(service);
-        if (s == null || processes.stream().anyMatch(p -> p.name().equals(service))) {
-            throw new IllegalArgumentException(service + " is unknown or still running");
+    /** The deployment-service instance whose DeviceService {@code deviceId} talks to. */
+    public String fleetInstanceOf(String deviceId) {
+        return deviceFleetInstance.get(deviceId);
+    }
+
+    /** The process id of a running instance (a service's job lease owners name it). */
+    public long pid(String instance) {
+        return processes
+                .find(instance)
+                .orElseThrow(() -> new IllegalArgumentException("no running process " + instance))
+                .pid();
+    }
+
+    /**
+     * Kills a service instance with SIGKILL (a crash: no shutdown hooks, nothing handed back), for chaos tests.
+     *
+     * @throws IllegalArgumentException when it does not run
+     */
+    public void kill(String instance) {
+        processes.kill(instance);
+        log.accept(instance + " killed (SIGKILL)");
+    }
+
+    /** Starts a service instance again after {@link #kill} and waits until it is ready. */
+    public void restart(String instance) throws IOException, InterruptedException {
+        ServiceSpec s = instances.get(instance);
+        if (s == null || processes.find(instance).isPresent()) {
+            throw new IllegalArgumentException(instance + " is unknown or still running");
         }
         long t0 = System.nanoTime();
         processes.add(startService(cfg.home.toAbsolutePath().normalize(), s, spanEndpoint));
-        awaitHealthy(service, "http://127.0.0.1:" + s.httpPort() + "/q/health/ready", Duration.ofSeconds(240));
-        log.accept(service + " restarted, ready in " + since(t0));
-    }
-
-    private ManagedProcess process(String service) {
-        return processes.stream()
-                .filter(p -> p.name().equals(service))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no running process " + service));
+        processes.awaitHealthy(instance, s.url() + "/q/health/ready", Duration.ofSeconds(240));
+        log.accept(instance + " restarted, ready in " + since(t0));
     }
 
     /** The admin bearer token (also in {@code <work dir>/auth/admin.token}). */
@@ -491,9 +520,7 @@ public final class LocalStack implements AutoCloseable {
             return;
         }
         closed = true;
-        List<ManagedProcess> all = new ArrayList<>(processes);
-        Collections.reverse(all);
-        all.parallelStream().forEach(p -> p.stop(Duration.ofSeconds(15)));
+        processes.stopAll(Duration.ofSeconds(15));
         if (traceSink != null) {
             traceSink.close();
         }
@@ -528,6 +555,7 @@ public final class LocalStack implements AutoCloseable {
         private java.util.function.IntFunction<Map<String, String>> agentLabels = i -> Map.of();
         private Consumer<String> log = System.out::println;
         private final Map<String, String> serviceProperties = new LinkedHashMap<>();
+        private final Map<String, Integer> replicas = new LinkedHashMap<>();
 
         /** Repository root (where the service modules were built). */
         public Builder home(Path home) {
@@ -574,13 +602,30 @@ public final class LocalStack implements AutoCloseable {
             return this;
         }
 
-        /** Where progress lines go. */
+        /**
+         * Instances per service (default 1), e.g. {@code training-service=2}: replicas share the service's database
+         * and consumer group; agents spread over the deployment-service replicas.
+         *
+         * @throws IllegalArgumentException for an unknown service or a count below 1
+         */
+        public Builder replicas(Map<String, Integer> replicas) {
+            replicas.forEach((service, n) -> {
+                if (!SERVICES.contains(service) || n == null || n < 1) {
+                    throw new IllegalArgumentException(
+                            "replicas: '" + service + "=" + n + "' (services: " + SERVICES + ", at least 1)");
+                }
+                this.replicas.put(service, n);
+            });
+            return this;
+        }
+
         /** A system property every service gets (e.g. a short job lease for chaos tests). */
         public Builder serviceProperty(String key, String value) {
             serviceProperties.put(key, value);
             return this;
         }
 
+        /** Where progress lines go. */
         public Builder log(Consumer<String> log) {
             this.log = log;
             return this;

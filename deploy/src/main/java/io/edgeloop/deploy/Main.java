@@ -37,6 +37,14 @@ public final class Main implements Callable<Integer> {
         boolean noZipkin;
 
         @Option(
+                names = "--replicas",
+                split = ",",
+                paramLabel = "SERVICE=N",
+                description = "Instances of a service, e.g. --replicas training=2,compiler=2,deployment=2 (short or"
+                        + " full service names; replica r listens on the first one's ports + 100*(r-1)).")
+        java.util.Map<String, Integer> replicas = new java.util.LinkedHashMap<>();
+
+        @Option(
                 names = "--work-dir",
                 description = "Keep data and logs here instead of a temporary directory removed at exit.")
         Path workDir;
@@ -48,11 +56,19 @@ public final class Main implements Callable<Integer> {
                     .agents(agents)
                     .zipkin(!noZipkin)
                     .fixedPorts(true)
+                    .replicas(fullNames(replicas))
                     .log(Main::say);
             if (workDir != null) {
                 b.workDir(workDir);
             }
             return b;
+        }
+
+        /** {@code data=2} and {@code data-service=2} alike. */
+        static java.util.Map<String, Integer> fullNames(java.util.Map<String, Integer> replicas) {
+            java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+            replicas.forEach((k, v) -> out.put(k.endsWith("-service") ? k : k + "-service", v));
+            return out;
         }
 
         private static Path detectHome() {
