@@ -4,7 +4,8 @@
 # topics are created if missing, users get their password again, ACLs that exist are left.
 # The grants are those of the launcher's tested setup (deploy/src/main/java/io/edgeloop/deploy/KafkaAccess.java;
 # DeploymentManifestsTest compares them): a service writes only its own events and the dead-letter topics of what it
-# consumes, reads only what it consumes, in consumer groups whose names start with its own. The broker refuses
+# consumes, reads only what it consumes (and those dead-letter topics, to list and replay them), in consumer groups
+# whose names start with its own. The broker refuses
 # everything else (StandardAuthorizer, allow.everyone.if.no.acl.found=false, super user admin only).
 # Reads: $KAFKA_LOGINS/admin-client.properties (admin's client login) and $KAFKA_LOGINS/<user>.password.
 set -euo pipefail
@@ -53,10 +54,10 @@ grant() {
   fi
 }
 
-grant data-service "data-ready drift-detected-dlq" "drift-detected"
-grant training-service "model-trained data-ready-dlq" "data-ready"
-grant compiler-service "model-optimized model-trained-dlq" "model-trained"
-grant registry-service "deployed-dlq" "deployed"
-grant deployment-service "deployed model-optimized-dlq" "model-optimized"
-grant monitoring-service "drift-detected data-ready-dlq deployed-dlq" "data-ready deployed"
+grant data-service "data-ready drift-detected-dlq" "drift-detected drift-detected-dlq"
+grant training-service "model-trained data-ready-dlq" "data-ready data-ready-dlq"
+grant compiler-service "model-optimized model-trained-dlq" "model-trained model-trained-dlq"
+grant registry-service "deployed-dlq" "deployed deployed-dlq"
+grant deployment-service "deployed model-optimized-dlq" "model-optimized model-optimized-dlq"
+grant monitoring-service "drift-detected data-ready-dlq deployed-dlq" "data-ready deployed data-ready-dlq deployed-dlq"
 echo "kafka-init: topics, users and ACLs are in place"

@@ -1,14 +1,18 @@
 package io.edgeloop.data;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeloop.common.Events;
 import io.edgeloop.common.Topics;
+import io.edgeloop.common.auth.Roles;
 import io.edgeloop.proto.events.v1.DataReady;
 import io.edgeloop.proto.events.v1.DriftDetected;
+import io.edgeloop.testsupport.auth.TestAuth;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.nio.charset.StandardCharsets;
@@ -132,6 +136,74 @@ class DriftConsumerTest {
                 .orElseThrow();
         assertArrayEquals(garbage, poison.value());
         given().get("/datasets/drift-unknown-dataset").then().statusCode(404);
+    }
+
+    /**
+     * The ops API lists this service's dead letters and replays one through the consumer: a DriftDetected for a
+     * dataset that did not exist yet is refused (422) until the dataset exists, then applied once however often it
+     * is replayed.
+     */
+    @Test
+    void aDeadLetterIsListedAndItsReplayIsAppliedOnce() throws Exception {
+        String ds = "drift-late-dataset";
+        String eventId = "drift-event-late";
+        TestSupport.produce(Topics.DRIFT_DETECTED, ds, drift(ds, eventId));
+        TestSupport.produce(Topics.DRIFT_DETECTED, "late-poison", "not an event".getBytes(StandardCharsets.UTF_8));
+        TestSupport.await(
+                "both records in the dead-letter topic",
+                Duration.ofSeconds(30),
+                () -> deadLetters().stream()
+                                .filter(d -> eventId.equals(d.get("eventId")) || "late-poison".equals(d.get("key")))
+                                .count()
+                        == 2);
+        Map<String, Object> late = deadLetter(d -> eventId.equals(d.get("eventId")));
+        assertEquals("drift-detected-dlq", late.get("topic"));
+        assertEquals(DriftDetected.getDescriptor().getFullName(), late.get("eventType"));
+        assertEquals(false, late.get("processed"));
+        assertEquals(false, late.get("replayable"), "an unknown dataset is classified as poison");
+        assertTrue(((String) late.get("reason")).contains(ds), late.toString());
+        assertTrue(((String) late.get("original")).startsWith("drift-detected/"), late.toString());
+        Map<String, Object> poison = deadLetter(d -> "late-poison".equals(d.get("key")));
+        assertEquals("", poison.get("eventId"));
+
+        String replay =
+                "/ops/dead-letters/drift-detected-dlq/" + late.get("partition") + "/" + late.get("offset") + "/replay";
+        given().post(replay).then().statusCode(422).contentType("application/problem+json");
+        TestSupport.createDataset(ds, 3);
+        TestSupport.ingest(ds, TestSupport.generate(30, 3, 11), 30);
+
+        given().post(replay).then().statusCode(200).body("applied", is(true)).body("eventId", is(eventId));
+        assertEquals(1, snapshots(ds).size());
+        assertEquals("drift", snapshots(ds).get(0).get("trigger"));
+        given().post(replay).then().statusCode(200).body("applied", is(false));
+        assertEquals(1, snapshots(ds).size(), "a second replay is deduplicated by the inbox");
+        assertEquals(true, deadLetter(d -> eventId.equals(d.get("eventId"))).get("processed"));
+
+        given().post("/ops/dead-letters/drift-detected-dlq/" + poison.get("partition") + "/" + poison.get("offset")
+                        + "/replay")
+                .then()
+                .statusCode(422);
+        given().post("/ops/dead-letters/model-trained-dlq/0/0/replay").then().statusCode(404);
+        given().post("/ops/dead-letters/drift-detected-dlq/0/999999/replay")
+                .then()
+                .statusCode(404);
+        given().header("Authorization", TestAuth.bearer("carol", Roles.VIEWER))
+                .get("/ops/dead-letters")
+                .then()
+                .statusCode(403);
+    }
+
+    private static List<Map<String, Object>> deadLetters() {
+        return given().get("/ops/dead-letters")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
+    }
+
+    private static Map<String, Object> deadLetter(java.util.function.Predicate<Map<String, Object>> which) {
+        return deadLetters().stream().filter(which).findFirst().orElseThrow();
     }
 
     private static DataReady parse(ConsumerRecord<String, byte[]> r) {

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * Which events each service may publish and read: the Kafka ACLs of the stack. A service writes only its own
- * events (and the dead-letter topics of what it consumes) and reads only what it consumes, in consumer groups named
- * after it.
+ * events (and the dead-letter topics of what it consumes) and reads only what it consumes (and those dead-letter
+ * topics, to list and replay them), in consumer groups named after it.
  */
 final class KafkaAccess {
     /** What one service may do on Kafka. */
@@ -28,7 +28,9 @@ final class KafkaAccess {
 
     private static Grant grant(List<String> own, List<String> consumes) {
         List<String> produces = new java.util.ArrayList<>(own);
+        List<String> reads = new java.util.ArrayList<>(consumes);
         consumes.forEach(t -> produces.add(Topics.deadLetter(t)));
-        return new Grant(List.copyOf(produces), consumes);
+        consumes.forEach(t -> reads.add(Topics.deadLetter(t)));
+        return new Grant(List.copyOf(produces), List.copyOf(reads));
     }
 }

@@ -2,15 +2,11 @@ package io.edgeloop.deploy;
 
 import io.edgeloop.common.Topics;
 import io.edgeloop.common.auth.AuthKeys;
+import io.edgeloop.deploy.StackLayout.ServiceSpec;
 import io.edgeloop.embedded.EmbeddedKafka;
 import io.edgeloop.embedded.EmbeddedPostgresServer;
 import io.edgeloop.embedded.Ports;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -39,28 +34,10 @@ public final class LocalStack implements AutoCloseable {
             "deployment-service",
             "monitoring-service");
 
-    /**
-     * A service JVM: name, replica (1-based), HTTP port, gRPC port (0 = none), database (null = none), heap. Replicas
-     * of one service share its database and Kafka identity.
-     */
-    record ServiceSpec(String name, int replica, int httpPort, int grpcPort, String database, String heap) {
-        /** The instance name: the service's name for replica 1, {@code <name>-<replica>} for the others. */
-        String instance() {
-            return replica == 1 ? name : name + "-" + replica;
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + httpPort;
-        }
-    }
-
     private final Builder cfg;
     private final Consumer<String> log;
     private final ProcessSupervisor processes = new ProcessSupervisor();
-    /** Replica 1 of each service, by service name. */
-    private final Map<String, ServiceSpec> services = new LinkedHashMap<>();
-    /** Every service instance (all replicas), by instance name. */
-    private final Map<String, ServiceSpec> instances = new LinkedHashMap<>();
+    private StackLayout layout;
 
     private final Map<String, String> deviceFleetInstance = new LinkedHashMap<>();
     private final List<String> agentUrls = new ArrayList<>();
@@ -70,14 +47,11 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, String> kafkaLogins = new LinkedHashMap<>();
     private EmbeddedKafka kafka;
     private EmbeddedPostgresServer postgres;
-    private TraceSink traceSink;
-    private ManagedProcess zipkin;
-    private String zipkinUrl;
+    private StackTracing tracing;
     private Path workDir;
     private StackAuth auth;
     private boolean ownsWorkDir;
     private volatile boolean closed;
-    private String spanEndpoint;
 
     private LocalStack(Builder b) {
         this.cfg = b;
@@ -110,22 +84,8 @@ public final class LocalStack implements AutoCloseable {
         auth = StackAuth.open(workDir);
         Json.authorize(auth.adminToken());
         boolean fixed = cfg.fixedPorts;
-        services.put("data-service", spec("data-service", fixed, 8081, 9081, "edgeloop_data", "256m"));
-        services.put("training-service", spec("training-service", fixed, 8082, 0, "edgeloop_training", "512m"));
-        services.put("compiler-service", spec("compiler-service", fixed, 8083, 0, "edgeloop_compiler", "384m"));
-        services.put("registry-service", spec("registry-service", fixed, 8084, 9084, "edgeloop_registry", "256m"));
-        services.put(
-                "deployment-service", spec("deployment-service", fixed, 8085, 9085, "edgeloop_deployment", "256m"));
-        services.put(
-                "monitoring-service", spec("monitoring-service", fixed, 8086, 9086, "edgeloop_monitoring", "320m"));
-        for (ServiceSpec first : services.values()) {
-            instances.put(first.instance(), first);
-            for (int r = 2; r <= cfg.replicas.getOrDefault(first.name(), 1); r++) {
-                ServiceSpec s = replica(first, r, fixed);
-                instances.put(s.instance(), s);
-            }
-        }
-        for (ServiceSpec s : services.values()) {
+        layout = new StackLayout(fixed, cfg.replicas);
+        for (ServiceSpec s : layout.services()) {
             Path jar = quarkusJar(home, s.name());
             if (!Files.exists(jar)) {
                 throw new IllegalStateException(jar + " is missing: build first with ./mvnw install -DskipTests");
@@ -159,31 +119,34 @@ public final class LocalStack implements AutoCloseable {
                 .dataDir(workDir.resolve("postgres"))
                 .build()
                 .start();
-        for (ServiceSpec s : services.values()) {
+        for (ServiceSpec s : layout.services()) {
             dbLogins.put(s.name(), postgres.createServiceDatabase(s.database()));
         }
         log.accept(String.format(
                 "postgres    127.0.0.1:%d (embedded, %d databases) ready in %s",
-                postgres.port(), services.size(), since(t0)));
+                postgres.port(), layout.services().size(), since(t0)));
 
-        spanEndpoint = startTracing(home, fixed);
+        tracing = StackTracing.start(cfg.zipkin, home, fixed, workDir, javaBin(), processes, log);
 
         t0 = System.nanoTime();
-        for (ServiceSpec s : instances.values()) {
-            processes.add(startService(home, s, spanEndpoint));
+        for (ServiceSpec s : layout.instances()) {
+            processes.add(startService(home, s));
         }
-        for (ServiceSpec s : instances.values()) {
+        for (ServiceSpec s : layout.instances()) {
             processes.awaitHealthy(s.instance(), s.url() + "/q/health/ready", Duration.ofSeconds(240));
         }
         log.accept(String.format(
                 "services    %d services ready in %s%s",
-                services.size(),
+                layout.services().size(),
                 since(t0),
-                instances.size() > services.size()
-                        ? " (" + instances.size() + " instances: " + instances.keySet() + ")"
+                layout.instances().size() > layout.services().size()
+                        ? " (" + layout.instances().size() + " instances: "
+                                + layout.instances().stream()
+                                        .map(ServiceSpec::instance)
+                                        .toList() + ")"
                         : ""));
         Map<String, String> urls = new LinkedHashMap<>();
-        services.values().forEach(s -> urls.put(s.name(), "http://127.0.0.1:" + s.httpPort()));
+        layout.services().forEach(s -> urls.put(s.name(), s.url()));
         StackEndpoints.write(workDir, urls);
 
         t0 = System.nanoTime();
@@ -191,7 +154,7 @@ public final class LocalStack implements AutoCloseable {
             String deviceId = String.format("edge-%03d", i);
             int port = fixed ? 8089 + i : Ports.free();
             int grpcPort = fixed ? 9089 + i : Ports.free();
-            List<ServiceSpec> fleet = replicasOf("deployment-service");
+            List<ServiceSpec> fleet = layout.replicasOf("deployment-service");
             ServiceSpec fleetInstance = fleet.get((i - 1) % fleet.size()); // agents spread over the replicas
             deviceFleetInstance.put(deviceId, fleetInstance.instance());
             processes.add(startAgent(home, deviceId, port, grpcPort, i, fleetInstance));
@@ -207,40 +170,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private String startTracing(Path home, boolean fixed) throws IOException, InterruptedException {
-        if (cfg.zipkin) {
-            Path jar = home.resolve("deploy/target/zipkin/zipkin.jar");
-            if (Files.exists(jar)) {
-                long t0 = System.nanoTime();
-                int port = fixed ? 9411 : Ports.free();
-                zipkin = ManagedProcess.start(
-                        "zipkin",
-                        List.of(
-                                javaBin(),
-                                "-Xmx256m",
-                                "-XX:+UseSerialGC",
-                                "-XX:TieredStopAtLevel=1",
-                                "-jar",
-                                jar.toString(),
-                                "--armeria.ports[0].port=" + port,
-                                "--armeria.ports[0].ip=127.0.0.1",
-                                "--armeria.ports[0].protocols=http"),
-                        workDir,
-                        workDir.resolve("logs/zipkin.log"));
-                processes.add(zipkin);
-                zipkinUrl = "http://127.0.0.1:" + port;
-                processes.awaitHealthy("zipkin", zipkinUrl + "/health", Duration.ofSeconds(180));
-                log.accept(String.format("zipkin      %s ready in %s", zipkinUrl, since(t0)));
-                return zipkinUrl + "/api/v2/spans";
-            }
-            log.accept("zipkin      " + jar + " not found (build the deploy module); using the in-process trace sink");
-        }
-        traceSink = TraceSink.start();
-        log.accept("traces      in-process Zipkin-API sink at " + traceSink.endpoint());
-        return traceSink.endpoint();
-    }
-
-    private ManagedProcess startService(Path home, ServiceSpec s, String spanEndpoint) throws IOException {
+    private ManagedProcess startService(Path home, ServiceSpec s) throws IOException {
         List<String> cmd = new ArrayList<>(jvm(s.heap()));
         cmd.add("-Dquarkus.http.port=" + s.httpPort());
         if (s.grpcPort() > 0) {
@@ -254,7 +184,7 @@ public final class LocalStack implements AutoCloseable {
         EmbeddedPostgresServer.Credentials db = dbLogins.get(s.name());
         cmd.add("-Dquarkus.datasource.jdbc.url=" + db.jdbcUrl());
         cmd.add("-Dquarkus.datasource.username=" + db.user());
-        cmd.addAll(commonProps(spanEndpoint, services.get("deployment-service")));
+        cmd.addAll(commonProps(layout.first("deployment-service")));
         cmd.add("-Dedgeloop.auth.token-file=" + auth.serviceTokenFile(s.name()));
         if (s.name().equals("deployment-service")) {
             cmd.add("-Dedgeloop.auth.device-issuer-key=" + auth.deviceIssuerKeyFile());
@@ -290,7 +220,7 @@ public final class LocalStack implements AutoCloseable {
         cmd.add("-Dedgeloop.agent.simulator.seed=" + (1000 + index));
         cfg.agentLabels.apply(index).forEach((k, v) -> cmd.add("-Dedgeloop.agent.labels." + k + "=" + v));
         cmd.add("-Dquarkus.otel.service.name=" + deviceId);
-        cmd.addAll(commonProps(spanEndpoint, fleet));
+        cmd.addAll(commonProps(fleet));
         // the device enrolls itself: a one-time token in, its own credential (kept in its directory) out
         Path deviceDir = workDir.resolve("agents/" + deviceId);
         cmd.add("-Dedgeloop.agent.enrollment-token-file=" + enrollmentTokenFile(deviceId, deviceDir));
@@ -318,11 +248,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Settings of every JVM; {@code fleet} is the deployment-service instance its DeviceService calls go to. */
-    private List<String> commonProps(String spanEndpoint, ServiceSpec fleet) {
+    private List<String> commonProps(ServiceSpec fleet) {
         List<String> p = new ArrayList<>();
         p.add("-Dquarkus.http.host=127.0.0.1");
         p.add("-Dquarkus.grpc.server.host=127.0.0.1");
-        p.add("-Dedgeloop.tracing.zipkin-endpoint=" + spanEndpoint);
+        p.add("-Dedgeloop.tracing.zipkin-endpoint=" + tracing.spanEndpoint());
         p.add("-Dquarkus.otel.bsp.schedule.delay=1s");
         p.add("-Dedgeloop.auth.public-key=" + auth.verificationKeysFile());
         p.add("-Dedgeloop.auth.revocation-file=" + auth.revocationFile());
@@ -337,7 +267,7 @@ public final class LocalStack implements AutoCloseable {
     private void grpcClient(List<String> p, String client, String service) {
         p.add("-Dquarkus.grpc.clients." + client + ".host=127.0.0.1");
         p.add("-Dquarkus.grpc.clients." + client + ".port="
-                + services.get(service).grpcPort());
+                + layout.first(service).grpcPort());
     }
 
     private List<String> jvm(String heap) {
@@ -348,27 +278,6 @@ public final class LocalStack implements AutoCloseable {
                 "-XX:MaxMetaspaceSize=256m",
                 "-Xss1m",
                 "-Djava.io.tmpdir=" + workDir.resolve("tmp"));
-    }
-
-    private static ServiceSpec spec(String name, boolean fixed, int http, int grpc, String db, String heap) {
-        return new ServiceSpec(
-                name, 1, fixed ? http : Ports.free(), grpc == 0 ? 0 : fixed ? grpc : Ports.free(), db, heap);
-    }
-
-    /** Replica {@code r} of a service: with fixed ports, replica 1's ports plus 100 per replica (8181, 9181, ...). */
-    private static ServiceSpec replica(ServiceSpec first, int r, boolean fixed) {
-        int shift = 100 * (r - 1);
-        return new ServiceSpec(
-                first.name(),
-                r,
-                fixed ? first.httpPort() + shift : Ports.free(),
-                first.grpcPort() == 0 ? 0 : fixed ? first.grpcPort() + shift : Ports.free(),
-                first.database(),
-                first.heap());
-    }
-
-    private List<ServiceSpec> replicasOf(String service) {
-        return instances.values().stream().filter(s -> s.name().equals(service)).toList();
     }
 
     private static Path quarkusJar(Path home, String module) {
@@ -385,7 +294,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** Port of a service's gRPC server on 127.0.0.1 (0 for a service without one). */
     public int grpcPort(String service) {
-        ServiceSpec s = services.containsKey(service) ? services.get(service) : instances.get(service);
+        ServiceSpec s = layout.find(service);
         if (s == null) {
             throw new IllegalArgumentException("unknown service " + service);
         }
@@ -397,7 +306,7 @@ public final class LocalStack implements AutoCloseable {
      * e.g. {@code url("training-service-2")}.
      */
     public String url(String service) {
-        ServiceSpec s = services.containsKey(service) ? services.get(service) : instances.get(service);
+        ServiceSpec s = layout.find(service);
         if (s == null) {
             throw new IllegalArgumentException("unknown service " + service);
         }
@@ -431,7 +340,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** Zipkin's UI/API base URL, or null when traces go to the in-process sink. */
     public String zipkinUrl() {
-        return zipkinUrl;
+        return tracing.zipkinUrl();
     }
 
     public Path workDir() {
@@ -445,7 +354,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** The instance names of a service, replica 1 first (e.g. training-service, training-service-2). */
     public List<String> instances(String service) {
-        return replicasOf(service).stream().map(ServiceSpec::instance).toList();
+        return layout.replicasOf(service).stream().map(ServiceSpec::instance).toList();
     }
 
     /** The deployment-service instance whose DeviceService {@code deviceId} talks to. */
@@ -473,12 +382,12 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts a service instance again after {@link #kill} and waits until it is ready. */
     public void restart(String instance) throws IOException, InterruptedException {
-        ServiceSpec s = instances.get(instance);
+        ServiceSpec s = layout.instance(instance);
         if (s == null || processes.find(instance).isPresent()) {
             throw new IllegalArgumentException(instance + " is unknown or still running");
         }
         long t0 = System.nanoTime();
-        processes.add(startService(cfg.home.toAbsolutePath().normalize(), s, spanEndpoint));
+        processes.add(startService(cfg.home.toAbsolutePath().normalize(), s));
         processes.awaitHealthy(instance, s.url() + "/q/health/ready", Duration.ofSeconds(240));
         log.accept(instance + " restarted, ready in " + since(t0));
     }
@@ -490,27 +399,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** Names of the services that reported spans of {@code traceId} (from Zipkin or the in-process sink). */
     public Set<String> traceServices(String traceId) {
-        if (traceSink != null) {
-            return traceSink.services(traceId);
-        }
-        Set<String> names = new TreeSet<>();
-        try {
-            HttpResponse<String> r = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(zipkinUrl + "/api/v2/trace/" + traceId))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200) {
-                for (var span : Json.MAPPER.readTree(r.body())) {
-                    names.add(span.path("localEndpoint").path("serviceName").asText());
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return names;
+        return tracing.services(traceId);
     }
 
     /** Stops agents, services, trace backend, PostgreSQL and Kafka, and removes the work directory if it made it. */
@@ -521,8 +410,8 @@ public final class LocalStack implements AutoCloseable {
         }
         closed = true;
         processes.stopAll(Duration.ofSeconds(15));
-        if (traceSink != null) {
-            traceSink.close();
+        if (tracing != null) {
+            tracing.close();
         }
         if (postgres != null) {
             postgres.close();

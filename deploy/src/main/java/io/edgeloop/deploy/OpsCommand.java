@@ -11,17 +11,19 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code edgeloop ops}: an administrator's view of the stack's event plumbing: durable jobs (list, retry parked or
- * failed ones) and outbox rows the broker kept refusing (list, replay), over each service's {@code /ops} API with
- * the stack's admin token.
+ * failed ones), outbox rows the broker kept refusing (list, replay) and dead-lettered records (list, replay through
+ * the consumer, applied at most once), over each service's {@code /ops} API with the stack's admin token.
  */
 @Command(
         name = "ops",
-        description = "List and retry parked jobs and outbox rows of a running stack.",
+        description = "List and retry parked jobs, outbox rows and dead letters of a running stack.",
         subcommands = {
             OpsCommand.ListJobs.class,
             OpsCommand.RetryJob.class,
             OpsCommand.Parked.class,
-            OpsCommand.Replay.class
+            OpsCommand.Replay.class,
+            OpsCommand.DeadLetters.class,
+            OpsCommand.ReplayDeadLetter.class
         })
 final class OpsCommand implements Callable<Integer> {
     @Override
@@ -150,6 +152,69 @@ final class OpsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Json.Reply r = Json.post(where.one() + "/ops/outbox/" + id + "/replay", Map.of());
+            System.out.println(r.body());
+            return r.status() == 200 ? 0 : 1;
+        }
+    }
+
+    /** Lists dead-lettered records. */
+    @Command(
+            name = "dead-letters",
+            description = "List the records each service's consumers dead-lettered, newest first.")
+    static final class DeadLetters implements Callable<Integer> {
+        @Mixin
+        Where where;
+
+        @Option(names = "--all", description = "Also records the service has processed since (e.g. after a replay).")
+        boolean all;
+
+        @Override
+        public Integer call() {
+            for (var e : where.services().entrySet()) {
+                for (JsonNode d :
+                        Json.get(e.getValue() + "/ops/dead-letters").expect(200).body()) {
+                    if (!all && d.path("processed").asBoolean()) {
+                        continue;
+                    }
+                    System.out.printf(
+                            "%-20s %s/%s/%s  %-36s %-10s %s  %s%n",
+                            e.getKey(),
+                            d.path("topic").asText(),
+                            d.path("partition").asText(),
+                            d.path("offset").asText(),
+                            d.path("eventId").asText("-").isEmpty()
+                                    ? "-"
+                                    : d.path("eventId").asText(),
+                            d.path("replayable").asBoolean() ? "transient" : "poison",
+                            d.path("processed").asBoolean() ? "processed" : "pending",
+                            d.path("reason").asText(""));
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** Replays one dead-lettered record through its consumer. */
+    @Command(
+            name = "replay-dead-letter",
+            description = "Apply a dead-lettered record through the service's consumer (needs --service); "
+                    + "an event already processed is skipped.")
+    static final class ReplayDeadLetter implements Callable<Integer> {
+        @Mixin
+        Where where;
+
+        @Parameters(paramLabel = "TOPIC/PARTITION/OFFSET", description = "As listed by 'ops dead-letters'.")
+        String record;
+
+        @Override
+        public Integer call() {
+            String[] parts = record.split("/");
+            if (parts.length != 3 || !parts[1].matches("\\d{1,9}") || !parts[2].matches("\\d{1,18}")) {
+                throw new IllegalArgumentException("expected TOPIC/PARTITION/OFFSET, got '" + record + "'");
+            }
+            Json.Reply r = Json.post(
+                    where.one() + "/ops/dead-letters/" + parts[0] + "/" + parts[1] + "/" + parts[2] + "/replay",
+                    Map.of());
             System.out.println(r.body());
             return r.status() == 200 ? 0 : 1;
         }

@@ -1,15 +1,18 @@
 package io.edgeloop.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.edgeloop.common.Topics;
 import io.edgeloop.proto.deployment.v1.DeviceServiceGrpc;
 import io.edgeloop.proto.deployment.v1.RegisterDeviceRequest;
 import io.edgeloop.proto.events.v1.DataReady;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.events.v1.DriftDetected;
+import io.edgeloop.proto.events.v1.ModelTrained;
 import io.edgeloop.proto.registry.v1.ArtifactServiceGrpc;
 import io.edgeloop.proto.registry.v1.DownloadRequest;
 import io.edgeloop.proto.registry.v1.GetSigningKeysRequest;
@@ -36,6 +39,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -48,6 +52,14 @@ import org.junit.jupiter.api.function.Executable;
 /**
  * The whole loop on real components: embedded Kafka and PostgreSQL, the six services and two edge agents as
  * separate JVMs. Two iterations, the second triggered by drift.
+ *
+ * <p>Training, compiler and deployment run as two replicas each against the same Kafka and PostgreSQL, the two
+ * agents talk to different deployment instances, and a {@link Chaos} thread kills the training instance that runs
+ * the first model's job after its first epoch, the compiler instance that compiles it and the deployment instance
+ * that drives its rollout mid-wave (each restarted afterwards). The other replica takes each job or rollout over once
+ * its lease lapsed, and the loop completes exactly once in effect: one model version and one ModelTrained per
+ * snapshot, one rollout and one completed Deployed per version, every device on the last version although one
+ * instance decides its assignments (the other delivers them to the agent connected to it).
  */
 class LoopEndToEndIT {
 
@@ -164,6 +176,61 @@ class LoopEndToEndIT {
         }
     }
 
+    /**
+     * The killed instances' work was finished by the other replica (a second attempt, done) and nothing was done
+     * twice: one ModelTrained per snapshot, one rollout per version, one completed Deployed per version.
+     */
+    private static void exactlyOnceDespiteTheCrashes(LocalStack stack, EventWatcher events, LoopReport report) {
+        Map<String, Long> trained = events.events(ModelTrained.class).stream()
+                .collect(Collectors.groupingBy(ModelTrained::getSnapshotId, Collectors.counting()));
+        assertEquals(Map.of(LoopDriver.DATASET + "@v1", 1L, LoopDriver.DATASET + "@v2", 1L), trained);
+
+        JsonNode train = Chaos.job(
+                stack, "training-service", "train", report.versions().get(0).trainingRunId());
+        assertEquals(2, train.path("attempts").asInt(), train.toString());
+        JsonNode compile = Chaos.jobs(stack, "compiler-service", "DONE").stream()
+                .filter(j -> j.path("attempts").asInt() == 2)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no compile job finished on a second attempt"));
+        assertEquals("compile", compile.path("kind").asText());
+
+        Map<Integer, Long> rollouts = Chaos.list(stack.url("deployment-service") + "/rollouts?limit=100").stream()
+                .collect(Collectors.groupingBy(r -> r.path("modelVersion").asInt(), Collectors.counting()));
+        assertEquals(Map.of(1, 1L, 2, 1L), rollouts);
+        Map<Integer, Long> completed = events.events(Deployed.class).stream()
+                .filter(d -> "completed".equals(d.getPhase()))
+                .collect(Collectors.groupingBy(Deployed::getModelVersion, Collectors.counting()));
+        assertEquals(Map.of(1, 1L, 2, 1L), completed);
+    }
+
+    /** {@code edgeloop ops} against the running stack: the job a crash interrupted, done on its second attempt. */
+    private static void opsCommandSeesTheRetriedJobs(LocalStack stack, LoopReport report) {
+        String dir = stack.workDir().toString();
+        String jobs = cli("ops", "jobs", "--work-dir", dir, "--service", "training-service", "--status", "DONE");
+        String runId = report.versions().get(0).trainingRunId();
+        assertTrue(
+                jobs.lines().anyMatch(l -> l.contains(runId) && l.contains("attempts 2/")),
+                "ops jobs lists " + runId + " done on attempt 2:\n" + jobs);
+        String dead = cli("ops", "dead-letters", "--work-dir", dir);
+        assertEquals("", dead, "nothing was dead-lettered in the loop");
+    }
+
+    /** Runs the launcher's command line in this JVM and returns what it printed (it must exit 0). */
+    private static String cli(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.out;
+        int code;
+        System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            code = new picocli.CommandLine(new Main()).execute(args);
+        } finally {
+            System.setOut(saved);
+        }
+        String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, code, String.join(" ", args) + " failed:\n" + printed);
+        return printed;
+    }
+
     private static ManagedChannel channel(LocalStack stack, String service) {
         return ManagedChannelBuilder.forAddress("127.0.0.1", stack.grpcPort(service))
                 .usePlaintext()
@@ -207,8 +274,11 @@ class LoopEndToEndIT {
                 .statusCode();
     }
 
+    private static final Map<String, Integer> REPLICAS =
+            Map.of("training-service", 2, "compiler-service", 2, "deployment-service", 2);
+
     @Test
-    void driftTriggersRetrainingAndTheDevicesEndOnTheNewModel() throws Exception {
+    void driftTriggersRetrainingAndTheDevicesEndOnTheNewModelWhileReplicasAreKilled() throws Exception {
         Path home = home();
         Path workDir;
         try (LocalStack stack = LocalStack.builder()
@@ -216,17 +286,27 @@ class LoopEndToEndIT {
                         .agents(2)
                         .zipkin(false)
                         .fixedPorts(false)
+                        .replicas(REPLICAS)
+                        .serviceProperty("edgeloop.jobs.lease", "6s")
+                        .serviceProperty("edgeloop.deployment.rollout-lease", "6s")
                         .log(line -> System.out.println("[e2e] " + line))
                         .build()
                         .start();
                 EventWatcher events = new EventWatcher(
-                        stack.watcherKafkaConfig(), o -> System.out.println("[e2e] " + LoopDriver.describe(o)))) {
+                        stack.watcherKafkaConfig(), o -> System.out.println("[e2e] " + LoopDriver.describe(o)));
+                Chaos chaos = Chaos.start(stack)) {
             workDir = stack.workDir();
+            assertNotEquals(
+                    stack.fleetInstanceOf("edge-001"),
+                    stack.fleetInstanceOf("edge-002"),
+                    "the agents talk to different deployment instances");
 
             LoopReport report = new LoopDriver(
-                            stack, events, line -> System.out.println("[e2e] " + line), Duration.ofMinutes(4))
+                            stack, events, line -> System.out.println("[e2e] " + line), Duration.ofMinutes(5))
                     .run();
             System.out.println(Summary.render(report, stack));
+            List<String> struck = chaos.awaitDone(Duration.ofMinutes(3));
+            assertEquals(3, struck.size(), "chaos strikes done: " + struck);
 
             // two model versions with lineage: v2 descends from v1 and was trained on the later snapshot
             assertEquals(2, report.versions().size(), "model versions: " + report.versions());
@@ -280,6 +360,8 @@ class LoopEndToEndIT {
                         "trace " + it.traceId() + " (" + it.trigger() + ") covers only " + it.tracedServices());
             }
 
+            exactlyOnceDespiteTheCrashes(stack, events, report);
+            opsCommandSeesTheRetriedJobs(stack, report);
             securityIsOn(stack);
             devicesActOnlyAsThemselves(stack);
         }

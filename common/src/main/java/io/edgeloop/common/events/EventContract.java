@@ -21,6 +21,7 @@ import java.util.function.Function;
 public final class EventContract<E extends Message> {
     private final String typeName;
     private final String simpleName;
+    private final String topic;
     private final Parser<E> parser;
     private final Function<E, EventMeta> meta;
     private final BiConsumer<E, List<String>> validator;
@@ -28,11 +29,13 @@ public final class EventContract<E extends Message> {
     EventContract(
             String typeName,
             String simpleName,
+            String topic,
             Parser<E> parser,
             Function<E, EventMeta> meta,
             BiConsumer<E, List<String>> validator) {
         this.typeName = Objects.requireNonNull(typeName);
         this.simpleName = Objects.requireNonNull(simpleName);
+        this.topic = Objects.requireNonNull(topic);
         this.parser = Objects.requireNonNull(parser);
         this.meta = Objects.requireNonNull(meta);
         this.validator = Objects.requireNonNull(validator);
@@ -46,6 +49,11 @@ public final class EventContract<E extends Message> {
     /** The message's simple name, e.g. {@code DataReady}. */
     public String simpleName() {
         return simpleName;
+    }
+
+    /** The topic events of this type are published to (dead letters of its consumers go to {@code <topic>-dlq}). */
+    public String topic() {
+        return topic;
     }
 
     /** The event's metadata. */

@@ -1,6 +1,7 @@
 package io.edgeloop.common.events;
 
 import io.edgeloop.common.Hashing;
+import io.edgeloop.common.Topics;
 import io.edgeloop.proto.events.v1.DataReady;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.events.v1.DriftDetected;
@@ -19,7 +20,12 @@ public final class EventContracts {
 
     /** A snapshot is ready: training trains it, monitoring profiles it. */
     public static final EventContract<DataReady> DATA_READY = new EventContract<>(
-            DataReady.getDescriptor().getFullName(), "DataReady", DataReady.parser(), DataReady::getMeta, (e, p) -> {
+            DataReady.getDescriptor().getFullName(),
+            "DataReady",
+            Topics.DATA_READY,
+            DataReady.parser(),
+            DataReady::getMeta,
+            (e, p) -> {
                 name(e.getDatasetName(), "dataset_name", p);
                 positive(e.getDatasetVersion(), "dataset_version", p);
                 required(e.getSnapshotId(), "snapshot_id", p);
@@ -29,6 +35,7 @@ public final class EventContracts {
     public static final EventContract<ModelTrained> MODEL_TRAINED = new EventContract<>(
             ModelTrained.getDescriptor().getFullName(),
             "ModelTrained",
+            Topics.MODEL_TRAINED,
             ModelTrained.parser(),
             ModelTrained::getMeta,
             (e, p) -> {
@@ -43,6 +50,7 @@ public final class EventContracts {
     public static final EventContract<ModelOptimized> MODEL_OPTIMIZED = new EventContract<>(
             ModelOptimized.getDescriptor().getFullName(),
             "ModelOptimized",
+            Topics.MODEL_OPTIMIZED,
             ModelOptimized.parser(),
             ModelOptimized::getMeta,
             (e, p) -> {
@@ -65,7 +73,12 @@ public final class EventContracts {
 
     /** A rollout advanced: the registry records history, monitoring learns what each device serves. */
     public static final EventContract<Deployed> DEPLOYED = new EventContract<>(
-            Deployed.getDescriptor().getFullName(), "Deployed", Deployed.parser(), Deployed::getMeta, (e, p) -> {
+            Deployed.getDescriptor().getFullName(),
+            "Deployed",
+            Topics.DEPLOYED,
+            Deployed.parser(),
+            Deployed::getMeta,
+            (e, p) -> {
                 name(e.getModelName(), "model_name", p);
                 positive(e.getModelVersion(), "model_version", p);
             });
@@ -74,6 +87,7 @@ public final class EventContracts {
     public static final EventContract<DriftDetected> DRIFT_DETECTED = new EventContract<>(
             DriftDetected.getDescriptor().getFullName(),
             "DriftDetected",
+            Topics.DRIFT_DETECTED,
             DriftDetected.parser(),
             DriftDetected::getMeta,
             (e, p) -> name(e.getDatasetName(), "dataset_name", p));

@@ -1,8 +1,11 @@
 package io.edgeloop.kit.ops;
 
+import io.edgeloop.common.Events;
 import io.edgeloop.common.auth.Roles;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem;
+import io.edgeloop.kit.events.DeadLetters;
+import io.edgeloop.kit.events.TransientEventException;
 import io.edgeloop.kit.jobs.JobRecord;
 import io.edgeloop.kit.jobs.Jobs;
 import io.edgeloop.kit.outbox.OutboxEvent;
@@ -21,22 +24,28 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import org.jboss.logging.Logger;
 
 /**
  * Operations on a service's event plumbing, for administrators (the launcher's {@code edgeloop ops}): durable jobs
- * (list, inspect, retry a parked or failed one) and outbox rows the broker kept refusing (list, replay).
+ * (list, inspect, retry a parked or failed one), outbox rows the broker kept refusing (list, replay) and the records
+ * its consumers dead-lettered (list, replay through the consumer).
  */
 @Path("/ops")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.ADMIN)
 public class OpsResource {
     private static final int MAX_LIMIT = 1000;
+    private static final Logger LOG = Logger.getLogger(OpsResource.class);
 
     @Inject
     Jobs jobs;
 
     @Inject
     OutboxRelay relay;
+
+    @Inject
+    DeadLetters deadLetters;
 
     /** A job as operators see it (no payload). */
     public record JobView(
@@ -143,6 +152,42 @@ public class OpsResource {
             throw ApiException.notFound("no parked outbox row " + id);
         }
         return QuarkusTransaction.requiringNew().call(() -> OutboxView.of(OutboxEvent.findById(id)));
+    }
+
+    /**
+     * The newest records of this service's dead-letter topics (at most {@code limit} per partition), newest first,
+     * each saying why it was dead-lettered, whether it is replayable and whether this service has processed it since.
+     */
+    @GET
+    @Path("/dead-letters")
+    public List<DeadLetters.DeadLetter> deadLetters(@QueryParam("limit") @DefaultValue("100") int limit) {
+        return deadLetters.list(checkLimit(limit));
+    }
+
+    /**
+     * Applies one dead-lettered record through this service's consumer of its event type, deduplicated like a live
+     * delivery: {@code applied} is false when the event had been processed already. 422 when the record is still
+     * unusable, 503 when applying it failed again.
+     */
+    @POST
+    @Path("/dead-letters/{topic}/{partition}/{offset}/replay")
+    public DeadLetters.Replay replayDeadLetter(
+            @PathParam("topic") String topic, @PathParam("partition") int partition, @PathParam("offset") long offset) {
+        try {
+            return deadLetters.replay(topic, partition, offset);
+        } catch (DeadLetters.NotFound e) {
+            throw ApiException.notFound(e.getMessage());
+        } catch (Events.PoisonEventException e) {
+            throw new ApiException(
+                    422, "Unprocessable Entity", "the record is still unusable: " + e.getMessage(), List.of());
+        } catch (TransientEventException e) {
+            LOG.warnf(e, "replay of dead letter %s/%d/%d failed again", topic, partition, offset);
+            throw new ApiException(
+                    503,
+                    "Service Unavailable",
+                    "applying the record failed again; the cause is in the service's log",
+                    List.of());
+        }
     }
 
     private static JobRecord.Status parseStatus(String status) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.lessThan;
 
 import io.edgeloop.common.auth.Roles;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
@@ -56,7 +57,8 @@ class OpsResourceTest {
                 .post("/ops/jobs/" + id + "/retry")
                 .then()
                 .statusCode(200)
-                .body("attempts", equalTo(0));
+                // fresh attempts: a worker may already have claimed it again (50 ms poll), not spent three
+                .body("attempts", lessThan(3));
     }
 
     @Test
