@@ -3,32 +3,41 @@ package io.edgeloop.deploy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgeloop.proto.events.v1.Deployed;
+import io.edgeloop.proto.events.v1.DeployedPhase;
+import io.edgeloop.proto.events.v1.DriftDetected;
+import io.edgeloop.proto.events.v1.ModelTrained;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
- * A chaos thread for end-to-end tests on a stack with replicas: it kills (SIGKILL) the training instance that runs a
- * model's job after its first epoch, the compiler instance that compiles one, and the deployment instance that drives
- * a rollout while its wave is in flight, in that order, each as soon as its moment comes; each victim is restarted
- * on a thread of its own. {@link #struck()} lists what was hit.
+ * A chaos thread for the end-to-end loop on a stack with replicas. It kills (SIGKILL), in loop order and each as soon
+ * as its moment comes: the training instance that runs the first model's job after its first epoch, the compiler
+ * instance that compiles it, the deployment instance whose lease drives its rollout while the canary wave is in
+ * flight, monitoring once the first rollout completed and telemetry flows (mid-window: the agents keep windows
+ * spooled until acknowledged), data-service as soon as monitoring published the drift (before, while or just after
+ * it cuts the drift snapshot: the consumer's transaction and inbox make every case one snapshot), and the registry as
+ * soon as the second model is trained (while the compiler downloads it and uploads its variants). Each victim is
+ * restarted on a thread of its own. {@link #awaitDone} lists what was hit.
  */
 final class Chaos implements AutoCloseable {
     private final List<String> struck = Collections.synchronizedList(new ArrayList<>());
     private final Thread thread;
 
-    private Chaos(LocalStack stack) {
-        this.thread = new Thread(() -> strike(stack, struck), "chaos");
+    private Chaos(LocalStack stack, EventWatcher events) {
+        this.thread = new Thread(() -> strike(stack, events, struck), "chaos");
         thread.setDaemon(true);
     }
 
-    /** Starts striking {@code stack}. */
-    static Chaos start(LocalStack stack) {
-        Chaos chaos = new Chaos(stack);
+    /** Starts striking {@code stack}; {@code events} tells when the later moments come. */
+    static Chaos start(LocalStack stack, EventWatcher events) {
+        Chaos chaos = new Chaos(stack, events);
         chaos.thread.start();
         return chaos;
     }
@@ -44,15 +53,42 @@ final class Chaos implements AutoCloseable {
         thread.interrupt();
     }
 
+    /** The strikes, in loop order. */
+    static final int STRIKES = 6;
+
     /**
-     * The chaos thread: three strikes, in loop order, each as soon as its moment comes (polled every 200 ms); each
+     * The chaos thread: the strikes in loop order, each as soon as its moment comes (polled every 200 ms); each
      * victim is restarted on a thread of its own, so the next strike is not delayed. Gives up after 10 minutes.
      */
-    private static void strike(LocalStack stack, List<String> struck) {
+    private static void strike(LocalStack stack, EventWatcher events, List<String> struck) {
         List<Strike> plan = List.of(
                 new Strike("training mid-epoch", "training-service", Chaos::trainingAfterFirstEpoch),
                 new Strike("compiler mid-compilation", "compiler-service", s -> runningJobOwner(s, "compiler-service")),
-                new Strike("deployment mid-wave", "deployment-service", Chaos::rolloutDriver));
+                new Strike("deployment mid-wave", "deployment-service", Chaos::rolloutDriver),
+                new Strike(
+                        "monitoring mid-window",
+                        "monitoring-service",
+                        s -> when(
+                                s,
+                                "monitoring-service",
+                                () -> events.events(Deployed.class).stream()
+                                                .anyMatch(
+                                                        d -> d.getPhaseKind() == DeployedPhase.DEPLOYED_PHASE_COMPLETED)
+                                        && telemetryFlows(s))),
+                new Strike(
+                        "data mid-drift-snapshot",
+                        "data-service",
+                        s -> when(
+                                s,
+                                "data-service",
+                                () -> !events.events(DriftDetected.class).isEmpty())),
+                new Strike(
+                        "registry mid-upload",
+                        "registry-service",
+                        s -> when(
+                                s,
+                                "registry-service",
+                                () -> events.events(ModelTrained.class).size() >= 2)));
         List<Thread> restarts = new ArrayList<>();
         try {
             for (Strike strike : plan) {
@@ -90,6 +126,19 @@ final class Chaos implements AutoCloseable {
 
     /** A chaos strike: what it hits, the service, and the pid of the instance to kill once the moment came. */
     private record Strike(String what, String service, Function<LocalStack, Optional<Long>> victim) {}
+
+    /** The pid of a single-instance {@code service} once {@code moment} holds. */
+    private static Optional<Long> when(LocalStack stack, String service, BooleanSupplier moment) {
+        return moment.getAsBoolean() ? Optional.of(stack.pid(service)) : Optional.empty();
+    }
+
+    /** Whether monitoring holds telemetry windows of a rolled-out model from the first device. */
+    private static boolean telemetryFlows(LocalStack stack) {
+        Json.Reply r = Json.get(stack.url("monitoring-service") + "/devices/"
+                + stack.deviceIds().get(0) + "/telemetry?limit=1");
+        return r.status() == 200
+                && r.body().path("windows").path(0).path("modelVersion").asInt() >= 1;
+    }
 
     /** The pid of the training instance whose run is past its first epoch and still running. */
     private static Optional<Long> trainingAfterFirstEpoch(LocalStack stack) {
