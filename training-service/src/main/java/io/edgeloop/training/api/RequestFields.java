@@ -120,6 +120,8 @@ final class RequestFields {
                 case "architecture" -> text(v, p + name, errors, b::setArchitecture);
                 case "optimizer" -> text(v, p + name, errors, b::setOptimizer);
                 case "targetProfile" -> text(v, p + name, errors, b::setTargetProfile);
+                case "normalization" -> text(v, p + name, errors, b::setNormalization);
+                case "classWeights" -> classWeights(v, p + name, errors, b);
                 case "maxEpochs" -> integer(v, p + name, errors, b::setMaxEpochs);
                 case "batchSize" -> integer(v, p + name, errors, b::setBatchSize);
                 case "patience" -> integer(v, p + name, errors, b::setPatience);
@@ -152,6 +154,30 @@ final class RequestFields {
         }
         problems.forEach(fp -> errors.add(new Problem.FieldError(fp.field(), fp.message())));
         return problems.isEmpty() ? built : null;
+    }
+
+    /** {@code "balanced"} / {@code "none"}, or an object of weights by class label. */
+    private static void classWeights(
+            JsonNode v, String field, List<Problem.FieldError> errors, TrainingSpec.Builder b) {
+        if (v.isTextual()) {
+            b.setClassWeighting(v.asText());
+            return;
+        }
+        if (!v.isObject()) {
+            errors.add(
+                    new Problem.FieldError(field, "must be \"balanced\", \"none\" or an object of weights by label"));
+            return;
+        }
+        var labels = v.fieldNames();
+        while (labels.hasNext()) {
+            String label = labels.next();
+            if (!v.get(label).isNumber()) {
+                String shown = label.length() > 64 ? label.substring(0, 64) + "..." : label;
+                errors.add(new Problem.FieldError(field + "." + shown, "must be a number"));
+                return;
+            }
+            b.putClassWeights(label, v.get(label).asDouble());
+        }
     }
 
     private static void text(

@@ -165,11 +165,13 @@ public final class ClassifierTrainer {
         engine.setRandomSeed(Long.hashCode(spec.seed()));
         int classes = classLabels.size();
         Standardizer standardizer = spec.architecture() == Architecture.MLP
-                ? Standardizer.fit(train.features())
-                : Standardizer.fitPerChannel(train.features(), layout.channels());
+                ? Standardizer.fit(train.features(), spec.normalization())
+                : Standardizer.fitPerChannel(train.features(), layout.channels(), spec.normalization());
         float[][] xTrain = standardizer.apply(train.features());
         float[][] xVal = standardizer.apply(validation.features());
         int[] yTrain = train.labels();
+        float[] classWeight =
+                spec.classWeights().weighted() ? spec.classWeights().perClass(classLabels, yTrain) : null;
         float[][] soft = teacherLogits == null ? null : softmax(teacherLogits, temperature);
 
         NetworkPlan plan = NetworkPlan.build(spec, layout, classes);
@@ -227,7 +229,9 @@ public final class ClassifierTrainer {
                         NDArray y = batch.create(by);
                         try (GradientCollector gc = trainer.newGradientCollector()) {
                             NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
-                            NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
+                            NDArray loss = classWeight == null
+                                    ? trainer.getLoss().evaluate(new NDList(y), new NDList(logits))
+                                    : weightedCrossEntropy(batch, logits, by, classWeight);
                             if (bs != null) {
                                 NDArray target = batch.create(bs, new Shape(n, classes));
                                 NDArray logStudent =
@@ -247,18 +251,22 @@ public final class ClassifierTrainer {
                 }
                 epochsRun = epoch;
                 lastTrainLoss = lossSum / order.length;
-                EvaluationMetrics val = EvaluationMetrics.of(
-                        softmax(logits(trainer, xVal, layout.shape()), 1), validation.labels(), classes);
+                float[][] valProbabilities = softmax(logits(trainer, xVal, layout.shape()), 1);
+                EvaluationMetrics val = EvaluationMetrics.of(valProbabilities, validation.labels(), classes);
+                // early stopping follows the objective trained: with class weights, the weighted validation loss
+                double valLoss = classWeight == null
+                        ? val.loss()
+                        : weightedLoss(valProbabilities, validation.labels(), classWeight);
                 EpochStats stats = new EpochStats(
-                        epoch, spec.maxEpochs(), lastTrainLoss, val.loss(), val.accuracy(), lr.getNewValue(updates));
+                        epoch, spec.maxEpochs(), lastTrainLoss, valLoss, val.accuracy(), lr.getNewValue(updates));
                 history.add(stats);
                 LOG.debugf(
                         "epoch %d: train loss %.4f, validation loss %.4f, accuracy %.4f",
-                        (Object) epoch, lastTrainLoss, val.loss(), val.accuracy());
+                        (Object) epoch, lastTrainLoss, valLoss, val.accuracy());
                 listener.onEpoch(stats);
                 nativeArrays.accept(model.getNDManager().getManagedArrays().size());
-                if (val.loss() < bestLoss) {
-                    bestLoss = val.loss();
+                if (valLoss < bestLoss) {
+                    bestLoss = valLoss;
                     bestEpoch = epoch;
                     best = plan.snapshot();
                 } else if (epoch - bestEpoch >= spec.patience()) {
@@ -341,6 +349,36 @@ public final class ClassifierTrainer {
             }
         }
         return out;
+    }
+
+    /**
+     * Cross-entropy of a batch weighted per class: the weighted mean {@code sum(w[y_i] * -log p_i[y_i]) /
+     * sum(w[y_i])}, as PyTorch's {@code CrossEntropyLoss(weight=...)}.
+     */
+    static NDArray weightedCrossEntropy(NDManager batch, NDArray logits, long[] labels, float[] classWeight) {
+        int n = labels.length;
+        int classes = classWeight.length;
+        float[] oneHotWeighted = new float[n * classes];
+        double total = 0;
+        for (int k = 0; k < n; k++) {
+            float w = classWeight[(int) labels[k]];
+            oneHotWeighted[k * classes + (int) labels[k]] = w;
+            total += w;
+        }
+        NDArray target = batch.create(oneHotWeighted, new Shape(n, classes));
+        return logits.logSoftmax(1).mul(target).sum().neg().div((float) total);
+    }
+
+    /** The class-weighted mean cross-entropy of predicted probabilities (as {@link #weightedCrossEntropy}). */
+    static double weightedLoss(float[][] probabilities, int[] labels, float[] classWeight) {
+        double sum = 0;
+        double total = 0;
+        for (int i = 0; i < labels.length; i++) {
+            double w = classWeight[labels[i]];
+            sum -= w * Math.log(Math.max(probabilities[i][labels[i]], 1e-12));
+            total += w;
+        }
+        return total == 0 ? 0 : sum / total;
     }
 
     /** Row-wise softmax of {@code logits / temperature}, in double precision. */

@@ -17,6 +17,8 @@ import java.util.Locale;
  * @param schedule learning-rate schedule over the run's updates
  * @param patience epochs without a lower validation loss before training stops early
  * @param seed seeds weight initialization and batch shuffling
+ * @param normalization input scaling fitted on the train split
+ * @param classWeights loss weights per class
  */
 public record ModelSpec(
         Architecture architecture,
@@ -27,7 +29,9 @@ public record ModelSpec(
         OptimizerKind optimizer,
         Schedule schedule,
         int patience,
-        long seed) {
+        long seed,
+        Normalization normalization,
+        ClassWeights classWeights) {
     /** Largest number of hidden layers / conv blocks accepted. */
     public static final int MAX_LAYERS = 6;
     /** Largest width / filter count accepted. */
@@ -56,6 +60,9 @@ public record ModelSpec(
         if (architecture == null || optimizer == null || schedule == null) {
             throw new IllegalArgumentException("architecture, optimizer and schedule are required");
         }
+        if (normalization == null || classWeights == null) {
+            throw new IllegalArgumentException("normalization and class weights are required");
+        }
         if (units.isEmpty() || units.size() > MAX_LAYERS || units.stream().anyMatch(u -> u < 1 || u > MAX_UNITS)) {
             throw new IllegalArgumentException("units must be 1-" + MAX_LAYERS + " values in [1, " + MAX_UNITS + "]");
         }
@@ -67,15 +74,67 @@ public record ModelSpec(
         }
     }
 
+    /** A spec with standard normalization and no class weights. */
+    public ModelSpec(
+            Architecture architecture,
+            List<Integer> units,
+            int maxEpochs,
+            int batchSize,
+            double learningRate,
+            OptimizerKind optimizer,
+            Schedule schedule,
+            int patience,
+            long seed) {
+        this(
+                architecture,
+                units,
+                maxEpochs,
+                batchSize,
+                learningRate,
+                optimizer,
+                schedule,
+                patience,
+                seed,
+                Normalization.STANDARD,
+                ClassWeights.NONE);
+    }
+
     /** A copy with another architecture and units. */
     public ModelSpec withLayers(Architecture a, List<Integer> u) {
-        return new ModelSpec(a, u, maxEpochs, batchSize, learningRate, optimizer, schedule, patience, seed);
+        return new ModelSpec(
+                a,
+                u,
+                maxEpochs,
+                batchSize,
+                learningRate,
+                optimizer,
+                schedule,
+                patience,
+                seed,
+                normalization,
+                classWeights);
     }
 
     /** A copy with another epoch limit and patience. */
     public ModelSpec withEpochs(int epochs, int newPatience) {
         return new ModelSpec(
-                architecture, units, epochs, batchSize, learningRate, optimizer, schedule, newPatience, seed);
+                architecture,
+                units,
+                epochs,
+                batchSize,
+                learningRate,
+                optimizer,
+                schedule,
+                newPatience,
+                seed,
+                normalization,
+                classWeights);
+    }
+
+    /** A copy with another normalization and class weighting. */
+    public ModelSpec withInputs(Normalization n, ClassWeights w) {
+        return new ModelSpec(
+                architecture, units, maxEpochs, batchSize, learningRate, optimizer, schedule, patience, seed, n, w);
     }
 
     /** This spec as the event contract's message (defaults filled in). */
@@ -89,6 +148,9 @@ public record ModelSpec(
                 .setOptimizer(optimizer.name().toLowerCase(Locale.ROOT))
                 .setPatience(patience)
                 .setSeed(seed)
+                .setNormalization(normalization.wireName())
+                .setClassWeighting(classWeights.mode() == ClassWeights.Mode.BALANCED ? "balanced" : "")
+                .putAllClassWeights(classWeights.explicit())
                 .build();
     }
 
@@ -124,6 +186,12 @@ public record ModelSpec(
         if (s.getPatience() < 0 || s.getPatience() > 1000) {
             out.add(new FieldProblem(prefix + "patience", "must be 1-1000 (0 = default)"));
         }
+        try {
+            Normalization.parse(s.getNormalization());
+        } catch (IllegalArgumentException e) {
+            out.add(new FieldProblem(prefix + "normalization", e.getMessage()));
+        }
+        classWeightProblems(s, prefix + "classWeights", out);
         double temperature = s.getDistillationTemperature();
         if (!Double.isFinite(temperature) || temperature < 0 || temperature > MAX_TEMPERATURE) {
             out.add(new FieldProblem(
@@ -147,6 +215,30 @@ public record ModelSpec(
             }
         }
         return out;
+    }
+
+    /** {@code classWeights}: {@code none}, {@code balanced} or up to 1000 labels with weights in (0, 1000]. */
+    private static void classWeightProblems(TrainingSpec s, String field, List<FieldProblem> out) {
+        if (s.getClassWeightsCount() > 1000) {
+            out.add(new FieldProblem(field, "at most 1000 labels"));
+            return;
+        }
+        for (var e : new java.util.TreeMap<>(s.getClassWeightsMap()).entrySet()) {
+            double w = e.getValue();
+            if (!(w > 0) || w > ClassWeights.MAX_WEIGHT) {
+                String label = e.getKey().length() > 64 ? e.getKey().substring(0, 64) + "..." : e.getKey();
+                out.add(new FieldProblem(
+                        field + "." + label, "must be a weight in (0, " + (int) ClassWeights.MAX_WEIGHT + "]"));
+                return;
+            }
+        }
+        if (s.getClassWeightsCount() == 0) {
+            try {
+                ClassWeights.parse(s.getClassWeighting(), java.util.Map.of());
+            } catch (IllegalArgumentException e) {
+                out.add(new FieldProblem(field, "must be \"balanced\", \"none\" or an object of weights by label"));
+            }
+        }
     }
 
     /** Widths or filters per block: 1-{@link #MAX_LAYERS} values (or none) in [1, {@link #MAX_UNITS}]. */
@@ -196,6 +288,10 @@ public record ModelSpec(
                         : OptimizerKind.valueOf(s.getOptimizer().trim().toUpperCase(Locale.ROOT)),
                 defaults.schedule(),
                 s.getPatience() > 0 ? s.getPatience() : defaults.patience(),
-                s.getSeed() != 0 ? s.getSeed() : defaults.seed());
+                s.getSeed() != 0 ? s.getSeed() : defaults.seed(),
+                s.getNormalization().isBlank() ? defaults.normalization() : Normalization.parse(s.getNormalization()),
+                s.getClassWeightsCount() == 0 && s.getClassWeighting().isBlank()
+                        ? defaults.classWeights()
+                        : ClassWeights.parse(s.getClassWeighting(), s.getClassWeightsMap()));
     }
 }

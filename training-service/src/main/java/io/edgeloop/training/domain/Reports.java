@@ -23,6 +23,8 @@ public final class Reports {
      * @param schedule cosine or constant
      * @param patience early-stopping patience (epochs without a lower validation loss)
      * @param seed seed
+     * @param normalization standard, minmax or none
+     * @param classWeights none, balanced, or the weights by label
      */
     public record SpecReport(
             String architecture,
@@ -33,7 +35,9 @@ public final class Reports {
             String optimizer,
             String schedule,
             int patience,
-            long seed) {
+            long seed,
+            String normalization,
+            Object classWeights) {
         public static SpecReport of(ModelSpec s) {
             return new SpecReport(
                     s.architecture().wireName(),
@@ -44,7 +48,14 @@ public final class Reports {
                     s.optimizer().name().toLowerCase(Locale.ROOT),
                     s.schedule().name().toLowerCase(Locale.ROOT),
                     s.patience(),
-                    s.seed());
+                    s.seed(),
+                    s.normalization().wireName(),
+                    switch (s.classWeights().mode()) {
+                        case NONE -> "none";
+                        case BALANCED -> "balanced";
+                        case EXPLICIT ->
+                            new java.util.TreeMap<>(s.classWeights().explicit());
+                    });
         }
     }
 

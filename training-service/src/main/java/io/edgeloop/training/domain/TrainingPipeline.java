@@ -531,44 +531,7 @@ public class TrainingPipeline {
     private String toJson(Object spec) {
         try {
             if (spec instanceof TrainingSpec t) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                if (!t.getArchitecture().isEmpty()) {
-                    m.put("architecture", t.getArchitecture());
-                }
-                if (t.getHiddenUnitsCount() > 0) {
-                    m.put("hiddenUnits", t.getHiddenUnitsList());
-                }
-                if (t.getMaxEpochs() != 0) {
-                    m.put("maxEpochs", t.getMaxEpochs());
-                }
-                if (t.getBatchSize() != 0) {
-                    m.put("batchSize", t.getBatchSize());
-                }
-                if (t.getLearningRate() != 0) {
-                    m.put("learningRate", t.getLearningRate());
-                }
-                if (!t.getOptimizer().isEmpty()) {
-                    m.put("optimizer", t.getOptimizer());
-                }
-                if (t.getPatience() != 0) {
-                    m.put("patience", t.getPatience());
-                }
-                if (t.getSeed() != 0) {
-                    m.put("seed", t.getSeed());
-                }
-                if (!t.getTargetProfile().isEmpty()) {
-                    m.put("targetProfile", t.getTargetProfile());
-                }
-                if (t.getDistillationTemperature() != 0) {
-                    m.put("distillationTemperature", t.getDistillationTemperature());
-                }
-                if (t.getStudentHiddenUnitsCount() > 0) {
-                    m.put("studentHiddenUnits", t.getStudentHiddenUnitsList());
-                }
-                if (t.getDistillationAlpha() != 0) {
-                    m.put("distillationAlpha", t.getDistillationAlpha());
-                }
-                return json.writeValueAsString(m);
+                return json.writeValueAsString(RequestedSpecs.asMap(t));
             }
             return json.writeValueAsString(spec);
         } catch (JsonProcessingException e) {

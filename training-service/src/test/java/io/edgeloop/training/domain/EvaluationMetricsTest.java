@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EvaluationMetricsTest {
@@ -91,7 +93,47 @@ class EvaluationMetricsTest {
         Standardizer s = Standardizer.fit(new float[][] {{1f, 5f}, {3f, 5f}});
         assertArrayEquals(new float[] {2f, 5f}, s.mean());
         assertEquals(1f, s.std()[0], 1e-7);
-        assertEquals(Standardizer.MIN_STD, s.std()[1]); // constant feature does not divide by zero
+        assertEquals(1f, s.std()[1]); // a constant feature gets scale 1, as scikit-learn does
         assertArrayEquals(new float[] {1f, 0f}, s.apply(new float[][] {{3f, 5f}})[0]);
+        // a later value off the constant moves the input by its own size, not a millionfold
+        assertArrayEquals(new float[] {0f, 1f}, s.apply(new float[][] {{2f, 6f}})[0]);
+    }
+
+    @Test
+    void minMaxAndNoNormalization() {
+        float[][] rows = {{1f, 5f, -2f}, {3f, 5f, 2f}};
+        Standardizer minmax = Standardizer.fit(rows, Normalization.MINMAX);
+        assertArrayEquals(new float[] {1f, 5f, -2f}, minmax.mean());
+        assertArrayEquals(new float[] {2f, 1f, 4f}, minmax.std());
+        assertArrayEquals(new float[] {1f, 0f, 0.5f}, minmax.apply(new float[][] {{3f, 5f, 0f}})[0]);
+        Standardizer none = Standardizer.fit(rows, Normalization.NONE);
+        assertArrayEquals(new float[] {3f, 5f, 0f}, none.apply(new float[][] {{3f, 5f, 0f}})[0]);
+        // per channel: two channels of two values each
+        Standardizer channels = Standardizer.fitPerChannel(new float[][] {{0f, 2f, 7f, 7f}}, 2, Normalization.MINMAX);
+        assertArrayEquals(new float[] {0f, 7f}, channels.mean());
+        assertArrayEquals(new float[] {2f, 1f}, channels.std());
+        assertEquals(Normalization.MINMAX, Normalization.parse(" MinMax "));
+        assertEquals(Normalization.STANDARD, Normalization.parse(""));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Normalization.parse("l2"));
+    }
+
+    @Test
+    void balancedAndExplicitClassWeights() {
+        List<String> labels = List.of("a", "b", "c");
+        int[] train = {0, 0, 0, 0, 0, 0, 1, 1, 2};
+        float[] balanced = ClassWeights.BALANCED.perClass(labels, train);
+        assertArrayEquals(new float[] {9f / (3 * 6), 9f / (3 * 2), 9f / 3}, balanced, 1e-6f);
+        assertArrayEquals(new float[] {1f, 1f, 1f}, ClassWeights.NONE.perClass(labels, train));
+        assertArrayEquals(
+                new float[] {1f, 4f, 1f}, ClassWeights.of(Map.of("b", 4.0)).perClass(labels, train));
+        IllegalArgumentException unknown = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () -> ClassWeights.of(Map.of("z", 2.0)).perClass(labels, train));
+        assertTrue(unknown.getMessage().contains("'z'"), unknown.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> ClassWeights.of(Map.of("a", -1.0)));
+        assertEquals(ClassWeights.BALANCED, ClassWeights.parse("Balanced", Map.of()));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> ClassWeights.parse("inverse", Map.of()));
     }
 }

@@ -667,6 +667,30 @@ class TrainingServiceTest {
     }
 
     @Test
+    void normalizationAndClassWeightsAreValidatedNamingTheField() {
+        datasets.define("vibration-opts-bad", 1);
+        postJson(
+                        "/training-runs",
+                        "{\"datasetName\":\"vibration-opts-bad\",\"datasetVersion\":1,\"spec\":{"
+                                + "\"normalization\":\"l2\",\"classWeights\":{\"normal\":0,\"bearing\":2}}}")
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors.field", containsInAnyOrder("spec.normalization", "spec.classWeights.normal"));
+        postJson(
+                        "/training-runs",
+                        "{\"datasetName\":\"vibration-opts-bad\",\"datasetVersion\":1,\"spec\":{"
+                                + "\"classWeights\":\"inverse\"}}")
+                .statusCode(422)
+                .body("errors.field", contains("spec.classWeights"));
+        postJson(
+                        "/training-runs",
+                        "{\"datasetName\":\"vibration-opts-bad\",\"datasetVersion\":1,\"spec\":{"
+                                + "\"classWeights\":{\"normal\":\"heavy\"}}}")
+                .statusCode(422)
+                .body("errors.field", contains("spec.classWeights.normal"));
+    }
+
+    @Test
     void invalidDistillationSpecsAreRejected() {
         datasets.define("vibration-kd-bad", 1);
         postJson(

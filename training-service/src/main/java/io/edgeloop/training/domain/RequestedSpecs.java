@@ -1,0 +1,61 @@
+package io.edgeloop.training.domain;
+
+import io.edgeloop.proto.events.v1.TrainingSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A requested training spec as the REST API shows it: the fields that were set, in the request's camelCase. */
+final class RequestedSpecs {
+    private RequestedSpecs() {}
+
+    /** The set fields of {@code t}, by their REST names. */
+    static Map<String, Object> asMap(TrainingSpec t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (!t.getArchitecture().isEmpty()) {
+            m.put("architecture", t.getArchitecture());
+        }
+        if (t.getHiddenUnitsCount() > 0) {
+            m.put("hiddenUnits", t.getHiddenUnitsList());
+        }
+        if (t.getMaxEpochs() != 0) {
+            m.put("maxEpochs", t.getMaxEpochs());
+        }
+        if (t.getBatchSize() != 0) {
+            m.put("batchSize", t.getBatchSize());
+        }
+        if (t.getLearningRate() != 0) {
+            m.put("learningRate", t.getLearningRate());
+        }
+        if (!t.getOptimizer().isEmpty()) {
+            m.put("optimizer", t.getOptimizer());
+        }
+        if (t.getPatience() != 0) {
+            m.put("patience", t.getPatience());
+        }
+        if (t.getSeed() != 0) {
+            m.put("seed", t.getSeed());
+        }
+        if (!t.getTargetProfile().isEmpty()) {
+            m.put("targetProfile", t.getTargetProfile());
+        }
+        if (t.getDistillationTemperature() != 0) {
+            m.put("distillationTemperature", t.getDistillationTemperature());
+        }
+        if (t.getStudentHiddenUnitsCount() > 0) {
+            m.put("studentHiddenUnits", t.getStudentHiddenUnitsList());
+        }
+        if (t.getDistillationAlpha() != 0) {
+            m.put("distillationAlpha", t.getDistillationAlpha());
+        }
+        if (!t.getNormalization().isEmpty()) {
+            m.put("normalization", t.getNormalization());
+        }
+        if (t.getClassWeightsCount() > 0) {
+            m.put("classWeights", new TreeMap<>(t.getClassWeightsMap()));
+        } else if (!t.getClassWeighting().isEmpty()) {
+            m.put("classWeights", t.getClassWeighting());
+        }
+        return m;
+    }
+}
