@@ -44,16 +44,6 @@ class SnapshotTest {
                 .jsonPath();
     }
 
-    /** sample id -> split name, computed from the samples with the documented formulas. */
-    private static TreeMap<String, String> expectedSplits(String dataset, List<TestSupport.Gen> samples) {
-        TreeMap<String, String> out = new TreeMap<>();
-        for (TestSupport.Gen g : samples) {
-            String id = TestSupport.sampleId(dataset, g.features(), g.label());
-            out.put(id, TestSupport.split(id));
-        }
-        return out;
-    }
-
     private static String expectedHash(TreeMap<String, String> splits) {
         StringBuilder sb = new StringBuilder();
         splits.forEach((id, split) -> sb.append(id).append(':').append(split).append('\n'));
@@ -70,13 +60,68 @@ class SnapshotTest {
         return out;
     }
 
+    /**
+     * A small imbalanced data set (178 rows, classes 59/71/48 as the UCI wine set) is split per class within one
+     * sample of 70/15/15, and the same rows get the same splits under another data set name, in another order.
+     */
+    @Test
+    void splitsAreStratifiedAndIndependentOfTheDatasetName() {
+        List<TestSupport.Gen> rows = new java.util.ArrayList<>();
+        int[] perClass = {59, 71, 48};
+        List<TestSupport.Gen> pool = TestSupport.generate(2000, 3, 11);
+        for (int c = 0; c < 3; c++) {
+            String label = TestSupport.LABELS.get(c);
+            pool.stream()
+                    .filter(g -> g.label().equals(label))
+                    .limit(perClass[c])
+                    .forEach(rows::add);
+        }
+        TestSupport.createDataset("wine-a", 3);
+        TestSupport.createDataset("wine-b", 3);
+        TestSupport.ingest("wine-a", rows, 178);
+        List<TestSupport.Gen> reversed = new java.util.ArrayList<>(rows);
+        java.util.Collections.reverse(reversed);
+        TestSupport.ingest("wine-b", reversed, 178);
+        cut("wine-a", 201);
+        JsonPath b = cut("wine-b", 201);
+
+        Map<String, String> a = byContent("wine-a", rows, streamedSplits("wine-a", 1));
+        assertEquals(a, byContent("wine-b", rows, streamedSplits("wine-b", 1)), "same rows, same splits");
+        for (int c = 0; c < 3; c++) {
+            String label = TestSupport.LABELS.get(c);
+            for (String split : List.of("train", "validation", "test")) {
+                double target = perClass[c] * (split.equals("train") ? 0.70 : 0.15);
+                long n = rows.stream()
+                        .filter(g -> g.label().equals(label))
+                        .filter(g -> split.equals(a.get(TestSupport.sampleId("", g.features(), g.label()))))
+                        .count();
+                assertTrue(Math.abs(n - target) < 1, label + " " + split + ": " + n + " for a target of " + target);
+            }
+        }
+        assertEquals(178, b.getLong("trainCount") + b.getLong("validationCount") + b.getLong("testCount"));
+        assertTrue(b.getLong("testCount") >= 26 && b.getLong("testCount") <= 28, "test " + b.getLong("testCount"));
+    }
+
+    /** Splits keyed by the data-set-independent content key of each row. */
+    private static Map<String, String> byContent(
+            String dataset, List<TestSupport.Gen> rows, TreeMap<String, String> splitsById) {
+        Map<String, String> out = new TreeMap<>();
+        for (TestSupport.Gen g : rows) {
+            out.put(
+                    TestSupport.sampleId("", g.features(), g.label()),
+                    splitsById.get(TestSupport.sampleId(dataset, g.features(), g.label())));
+        }
+        return out;
+    }
+
     @Test
     void snapshotsAreVersionedDeterministicAndAnnounced() {
         String ds = "snap-loop";
         TestSupport.createDataset(ds, 4);
         List<TestSupport.Gen> first = TestSupport.generate(300, 4, 1);
         TestSupport.ingest(ds, first, 300);
-        TreeMap<String, String> expected1 = expectedSplits(ds, first);
+        TestSupport.StratifiedSplits splits = new TestSupport.StratifiedSplits();
+        TreeMap<String, String> expected1 = splits.batch(ds, first);
 
         JsonPath v1 = cut(ds, 201);
         assertEquals(1, v1.getInt("version"));
@@ -105,8 +150,8 @@ class SnapshotTest {
         JsonPath v2 = cut(ds, 201);
         assertEquals(2, v2.getInt("version"));
         assertNotEquals(v1.getString("correlationId"), v2.getString("correlationId"));
-        TreeMap<String, String> expected2 = expectedSplits(ds, first);
-        expected2.putAll(expectedSplits(ds, second));
+        TreeMap<String, String> expected2 = new TreeMap<>(expected1);
+        expected2.putAll(splits.batch(ds, second));
         assertEquals(expectedHash(expected2), v2.getString("contentHash"));
         TreeMap<String, String> streamed2 = streamedSplits(ds, 2);
         assertEquals(400, streamed2.size());

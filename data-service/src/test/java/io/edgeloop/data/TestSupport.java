@@ -92,11 +92,36 @@ final class TestSupport {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    /** The documented split (70/15/15 by the first 8 bytes mod 100). */
-    static String split(String sampleId) {
-        long prefix = Long.parseUnsignedLong(sampleId.substring(0, 16), 16);
-        long bucket = Long.remainderUnsigned(prefix, 100);
-        return bucket < 70 ? "train" : bucket < 85 ? "validation" : "test";
+    /**
+     * The documented stratified split (70/15/15), computed independently of the service code: per class, each new
+     * sample goes to the split with the largest {@code target * (n + 1) - count} (ties train, validation, test), a
+     * batch taken in the order of its samples' ids computed with an empty data set name. One instance per data set,
+     * fed the batches in ingest order.
+     */
+    static final class StratifiedSplits {
+        private static final String[] NAMES = {"train", "validation", "test"};
+        private static final double[] TARGETS = {0.70, 0.15, 0.15};
+        private final Map<String, long[]> counts = new java.util.HashMap<>();
+
+        /** sample id in {@code dataset} -> split, for one ingested batch of new samples. */
+        java.util.TreeMap<String, String> batch(String dataset, List<Gen> samples) {
+            java.util.TreeMap<String, String> out = new java.util.TreeMap<>();
+            samples.stream()
+                    .sorted(java.util.Comparator.comparing(g -> sampleId("", g.features(), g.label())))
+                    .forEach(g -> {
+                        long[] n = counts.computeIfAbsent(g.label(), k -> new long[3]);
+                        long total = n[0] + n[1] + n[2] + 1;
+                        int best = 0;
+                        for (int s = 1; s < 3; s++) {
+                            if (TARGETS[s] * total - n[s] > TARGETS[best] * total - n[best] + 1e-9) {
+                                best = s;
+                            }
+                        }
+                        n[best]++;
+                        out.put(sampleId(dataset, g.features(), g.label()), NAMES[best]);
+                    });
+            return out;
+        }
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {

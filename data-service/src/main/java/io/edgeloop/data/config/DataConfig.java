@@ -17,7 +17,7 @@ public interface DataConfig {
     /** Outlier rejection at ingest. */
     Outlier outlier();
 
-    /** Deterministic split of samples by their id hash. */
+    /** Stratified split of samples (shares per class). */
     SplitRatios split();
 
     /** gRPC snapshot streaming. */
@@ -39,9 +39,9 @@ public interface DataConfig {
     }
 
     /**
-     * Split percentages: a sample whose id hash is {@code h} (first 8 bytes, unsigned, mod 100) goes to train when
-     * {@code h < trainPercent}, to validation when {@code h < trainPercent + validationPercent}, else to test. The
-     * split is stored with the sample at ingest, so a sample keeps its split even if these change later.
+     * Split percentages, kept per class: each new sample goes to the split of its class furthest below its share
+     * ({@link io.edgeloop.data.domain.SplitPlanner}); test gets the rest. The split is stored with the sample at
+     * ingest, so a sample keeps its split even if these change later.
      */
     interface SplitRatios {
         @WithDefault("70")

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Validates and stores batches of samples, atomically: a batch with any invalid sample stores nothing. Samples are
- * content-addressed, so re-ingesting one is a no-op counted as a duplicate.
+ * content-addressed, so re-ingesting one is a no-op counted as a duplicate. New samples get a stratified split
+ * ({@link SplitPlanner}).
  */
 @ApplicationScoped
 public class SampleIngestor {
@@ -81,21 +83,29 @@ public class SampleIngestor {
                     result.invalidSamples() + " of " + candidates.size() + " samples are invalid; nothing was stored",
                     result.errors());
         }
-        Map<String, NewSample> rows = new LinkedHashMap<>();
+        // new samples only (a stored or repeated one is a duplicate), assigned to splits in content order
+        Map<String, SampleValidator.ValidSample> fresh = new LinkedHashMap<>();
         for (SampleValidator.ValidSample s : result.samples()) {
-            String id = SampleKeys.sampleId(dataset, s.features(), s.label());
-            rows.putIfAbsent(
-                    id,
-                    new NewSample(
-                            id,
+            fresh.putIfAbsent(SampleKeys.sampleId(dataset, s.features(), s.label()), s);
+        }
+        store.existingIds(new ArrayList<>(fresh.keySet())).forEach(fresh::remove);
+        SplitPlanner planner = keys.planner(store.splitCounts(dataset, ds.labels.length));
+        List<NewSample> rows = new ArrayList<>(fresh.size());
+        fresh.entrySet().stream()
+                .sorted(Comparator.comparing(e -> SampleKeys.contentKey(
+                        e.getValue().features(), e.getValue().label())))
+                .forEach(e -> {
+                    SampleValidator.ValidSample s = e.getValue();
+                    rows.add(new NewSample(
+                            e.getKey(),
                             dataset,
                             s.features(),
                             (short) s.labelIndex(),
                             s.label(),
                             s.source(),
-                            keys.splitOf(id).code()));
-        }
-        store.insertSamples(new ArrayList<>(rows.values()), Instant.now());
+                            planner.assign(s.labelIndex()).code()));
+                });
+        store.insertSamples(rows, Instant.now());
         int accepted = (int) (store.countSamples(dataset) - before);
         LOG.debugf("dataset %s: %d samples accepted, %d duplicates", dataset, accepted, candidates.size() - accepted);
         return new IngestResult(accepted, candidates.size() - accepted);

@@ -6,14 +6,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 
 /**
- * Content addressing and deterministic split assignment of samples.
+ * Content addressing of samples and the split planner of a data set.
  *
  * <p>Sample id = hex sha256 over {@code utf8(dataset) 0x00 float32-big-endian(features...) 0x00 utf8(label)}, with
- * {@code -0.0} normalised to {@code 0.0}. Split = first 8 bytes of the id as an unsigned number, mod 100, compared
- * with the configured percentages.
+ * {@code -0.0} normalised to {@code 0.0}. Splits are stratified per class ({@link SplitPlanner}) with the configured
+ * percentages.
  */
 @ApplicationScoped
 public class SampleKeys {
@@ -44,22 +43,16 @@ public class SampleKeys {
         return Hashing.hex(md);
     }
 
-    /** The bucket (0..99) of a sample id: its first 8 bytes as an unsigned number, mod 100. */
-    public static int bucket(String sampleId) {
-        byte[] bytes = HexFormat.of().parseHex(sampleId, 0, 16);
-        long value = ByteBuffer.wrap(bytes).getLong();
-        return (int) Long.remainderUnsigned(value, 100);
+    /**
+     * The order key of a sample within a batch: its id computed without the data set's name, so the order (and so
+     * the splits) do not depend on what the data set is called.
+     */
+    public static String contentKey(float[] features, String label) {
+        return sampleId("", features, label);
     }
 
-    /** The split of a sample id under the configured percentages. */
-    public Split splitOf(String sampleId) {
-        int bucket = bucket(sampleId);
-        if (bucket < trainPercent) {
-            return Split.TRAIN;
-        }
-        if (bucket < trainPercent + validationPercent) {
-            return Split.VALIDATION;
-        }
-        return Split.TEST;
+    /** A planner starting from {@code counts} ({@code [class][train, validation, test]}) with the configured shares. */
+    public SplitPlanner planner(long[][] counts) {
+        return new SplitPlanner(trainPercent, validationPercent, counts);
     }
 }

@@ -95,6 +95,40 @@ public class SampleStore {
                 .getSingleResult();
     }
 
+    /**
+     * Stored samples of {@code dataset} per class index and split: {@code [class][0 train, 1 validation, 2 test]}.
+     */
+    public long[][] splitCounts(String dataset, int classes) {
+        long[][] counts = new long[classes][3];
+        for (Object[] row : em.createQuery(
+                        "select s.labelIndex, s.split, count(s) from SampleEntity s where s.datasetName = :d"
+                                + " group by s.labelIndex, s.split",
+                        Object[].class)
+                .setParameter("d", dataset)
+                .getResultList()) {
+            int c = ((Number) row[0]).intValue();
+            int split = ((Number) row[1]).intValue();
+            if (c >= 0 && c < classes && split >= 1 && split <= 3) {
+                counts[c][split - 1] = ((Number) row[2]).longValue();
+            }
+        }
+        return counts;
+    }
+
+    /** Which of {@code ids} are stored already. */
+    public java.util.Set<String> existingIds(List<String> ids) {
+        if (ids.isEmpty()) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> found = new java.util.HashSet<>();
+        for (int from = 0; from < ids.size(); from += 1000) {
+            found.addAll(em.createQuery("select s.id from SampleEntity s where s.id in :ids", String.class)
+                    .setParameter("ids", ids.subList(from, Math.min(ids.size(), from + 1000)))
+                    .getResultList());
+        }
+        return found;
+    }
+
     /** Sample counts of all datasets that have samples. */
     public Map<String, Long> sampleCounts() {
         Map<String, Long> counts = new HashMap<>();
