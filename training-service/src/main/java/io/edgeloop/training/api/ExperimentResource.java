@@ -55,6 +55,18 @@ public class ExperimentResource {
     public Response distill(JsonNode body) {
         RequestFields.object(body, "{\"datasetName\": \"...\", \"datasetVersion\": N, \"teacher\": {...}, ...}");
         List<Problem.FieldError> errors = new ArrayList<>();
+        RequestFields.onlyKnownFields(
+                body,
+                java.util.Set.of(
+                        "datasetName",
+                        "datasetVersion",
+                        "teacher",
+                        "student",
+                        "temperature",
+                        "alpha",
+                        "dataKind",
+                        "sampleShape"),
+                errors);
         String name = RequestFields.datasetName(body, errors);
         int version = RequestFields.datasetVersion(body, errors);
         TrainingSpec teacher = RequestFields.spec(body, "teacher", errors);
@@ -102,6 +114,10 @@ public class ExperimentResource {
     public Response search(JsonNode body) {
         RequestFields.object(body, "{\"datasetName\": \"...\", \"datasetVersion\": N, \"targetProfile\": \"mcu\"}");
         List<Problem.FieldError> errors = new ArrayList<>();
+        RequestFields.onlyKnownFields(
+                body,
+                java.util.Set.of("datasetName", "datasetVersion", "spec", "targetProfile", "dataKind", "sampleShape"),
+                errors);
         String name = RequestFields.datasetName(body, errors);
         int version = RequestFields.datasetVersion(body, errors);
         TrainingSpec base = RequestFields.spec(body, "spec", errors);

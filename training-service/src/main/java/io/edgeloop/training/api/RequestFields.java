@@ -30,6 +30,21 @@ final class RequestFields {
         return body;
     }
 
+    /**
+     * Reports every top-level field of {@code body} not in {@code known} as "unknown field", as {@link #spec} does
+     * inside a spec: a misspelt option is an error at every level of a request, never silently ignored.
+     */
+    static void onlyKnownFields(JsonNode body, java.util.Set<String> known, List<Problem.FieldError> errors) {
+        var names = body.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                String shown = name.length() > 64 ? name.substring(0, 64) + "..." : name;
+                errors.add(new Problem.FieldError(shown, "unknown field"));
+            }
+        }
+    }
+
     static String datasetName(JsonNode body, List<Problem.FieldError> errors) {
         JsonNode name = body.get("datasetName");
         if (name == null || name.isNull()) {

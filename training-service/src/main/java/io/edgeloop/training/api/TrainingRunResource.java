@@ -140,6 +140,8 @@ public class TrainingRunResource {
     public Response create(JsonNode body) {
         RequestFields.object(body, "{\"datasetName\": \"...\", \"datasetVersion\": N}");
         List<Problem.FieldError> errors = new ArrayList<>();
+        RequestFields.onlyKnownFields(
+                body, java.util.Set.of("datasetName", "datasetVersion", "spec", "dataKind", "sampleShape"), errors);
         String name = RequestFields.datasetName(body, errors);
         int version = RequestFields.datasetVersion(body, errors);
         TrainingSpec spec = RequestFields.spec(body, "spec", errors);

@@ -676,6 +676,14 @@ class TrainingServiceTest {
                 .statusCode(422)
                 .contentType("application/problem+json")
                 .body("errors.field", containsInAnyOrder("spec.normalization", "spec.classWeights.normal"));
+        // an unknown field is refused at the top level as inside the spec
+        postJson(
+                        "/training-runs",
+                        "{\"datasetName\":\"vibration-opts-bad\",\"datasetVersion\":1,\"specs\":{},"
+                                + "\"spec\":{\"epochs\":3}}")
+                .statusCode(422)
+                .body("errors.field", containsInAnyOrder("specs", "spec.epochs"))
+                .body("errors.message", everyItem(equalTo("unknown field")));
         postJson(
                         "/training-runs",
                         "{\"datasetName\":\"vibration-opts-bad\",\"datasetVersion\":1,\"spec\":{"
