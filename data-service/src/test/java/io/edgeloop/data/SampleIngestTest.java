@@ -145,37 +145,123 @@ class SampleIngestTest {
     }
 
     @Test
-    void outliersAreRejectedOnceTheDatasetHasEnoughSamples() {
+    void outliersAreJudgedPerClassIncludingTheFirstBatch() {
         TestSupport.createDataset("ingest-outlier", 2);
-        // below the minimum (100 stored samples) nothing counts as an outlier
-        TestSupport.ingest("ingest-outlier", TestSupport.generate(60, 2, 11), 60);
+        given().get("/datasets/ingest-outlier/settings")
+                .then()
+                .statusCode(200)
+                .body("outliers.mode", equalTo("per-class"))
+                .body("outliers.madThreshold", equalTo(25.0f))
+                .body("outliers.defaults", equalTo(true));
+        // the first batch is checked against itself (about 110 rows per class): one glitch rejects it, with a reason
+        List<Map<String, Object>> first = new java.util.ArrayList<>(TestSupport.generate(330, 2, 11).stream()
+                .map(g -> g.json("test"))
+                .toList());
+        first.add(sample(List.of(500.0, 0.0), "normal"));
         given().contentType(ContentType.JSON)
-                .body(Map.of("samples", List.of(sample(List.of(500.0, 0.0), "normal"))))
+                .body(Map.of("samples", first))
                 .post("/datasets/ingest-outlier/samples")
                 .then()
-                .statusCode(201);
-        TestSupport.ingest("ingest-outlier", TestSupport.generate(60, 2, 12), 60);
+                .statusCode(422)
+                .body("detail", startsWith("1 of 331 samples are invalid"))
+                .body("errors.field", contains("samples[330].features[0]"))
+                .body("errors[0].message", startsWith("outlier: 500 is "))
+                .body("errors[0].message", containsString("of class 'normal'"));
+        assertEquals(0, sampleCount("ingest-outlier"));
+        TestSupport.ingest("ingest-outlier", TestSupport.generate(330, 2, 11), 330);
 
+        // later batches against the stored samples of the class; structural errors and outliers reported together
         given().contentType(ContentType.JSON)
                 .body(Map.of(
                         "samples",
                         List.of(
                                 sample(List.of(1.5, 0.5), "normal"),
                                 sample(List.of(1.0, 40.0), "imbalance"),
+                                sample(List.of(1.0), "normal"),
                                 sample(List.of(-35.0, 1.0), "bearing"))))
                 .post("/datasets/ingest-outlier/samples")
                 .then()
                 .statusCode(422)
-                .body("errors.field", contains("samples[1].features[1]", "samples[2].features[0]"))
-                .body("errors[0].message", startsWith("outlier: 40 is "))
-                .body("errors[0].message", containsString("limit 25, over 121 stored samples"));
-        assertEquals(121, sampleCount("ingest-outlier"));
+                .body(
+                        "errors.field",
+                        contains("samples[1].features[1]", "samples[2].features", "samples[3].features[0]"))
+                .body("errors[0].message", containsString("limit 25, over "))
+                .body("errors[0].message", containsString("samples of class 'imbalance'"));
+        assertEquals(330, sampleCount("ingest-outlier"));
 
+        // a stricter threshold for this data set only; the mode stays
         given().contentType(ContentType.JSON)
-                .body(Map.of("samples", List.of(sample(List.of(1.5, 0.5), "normal"))))
+                .body(Map.of("outliers", Map.of("madThreshold", 1.0)))
+                .put("/datasets/ingest-outlier/settings")
+                .then()
+                .statusCode(200)
+                .body("outliers.mode", equalTo("per-class"))
+                .body("outliers.madThreshold", equalTo(1.0f))
+                .body("outliers.defaults", equalTo(false));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("samples", List.of(sample(List.of(9.0, 0.0), "normal"))))
+                .post("/datasets/ingest-outlier/samples")
+                .then()
+                .statusCode(422)
+                .body("errors[0].message", containsString("limit 1,"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("outliers", Map.of("mode", "sometimes", "madThreshold", -1)))
+                .put("/datasets/ingest-outlier/settings")
+                .then()
+                .statusCode(422)
+                .body("errors.field", contains("outliers.mode", "outliers.madThreshold"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("outliers", Map.of("mode", "off")))
+                .put("/datasets/ingest-outlier/settings")
+                .then()
+                .statusCode(200);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("samples", List.of(sample(List.of(500.0, 0.0), "normal"))))
                 .post("/datasets/ingest-outlier/samples")
                 .then()
                 .statusCode(201);
+    }
+
+    /**
+     * The rare class of a sensor data set arrives in a later batch with its own value range: judged against the
+     * whole data set it is rejected as outliers, judged per class (the default) it is data.
+     */
+    @Test
+    void aRareClassArrivingLaterIsNotAnOutlierPerClass() {
+        for (String ds : List.of("ingest-rare-dataset", "ingest-rare-class")) {
+            TestSupport.createDataset(ds, 2);
+            TestSupport.ingest(
+                    ds,
+                    TestSupport.generate(400, 2, 21).stream()
+                            .filter(g -> !g.label().equals("bearing"))
+                            .toList(),
+                    (int) TestSupport.generate(400, 2, 21).stream()
+                            .filter(g -> !g.label().equals("bearing"))
+                            .count());
+        }
+        given().contentType(ContentType.JSON)
+                .body(Map.of("outliers", Map.of("mode", "dataset")))
+                .put("/datasets/ingest-rare-dataset/settings")
+                .then()
+                .statusCode(200)
+                .body("outliers.mode", equalTo("dataset"));
+        List<Map<String, Object>> faults = new java.util.ArrayList<>();
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < 20; i++) {
+            faults.add(sample(List.of(40 + r.nextGaussian(), 40 + r.nextGaussian()), "bearing"));
+        }
+        given().contentType(ContentType.JSON)
+                .body(Map.of("samples", faults))
+                .post("/datasets/ingest-rare-dataset/samples")
+                .then()
+                .statusCode(422)
+                .body("errors[0].message", containsString("samples of the data set"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("samples", faults))
+                .post("/datasets/ingest-rare-class/samples")
+                .then()
+                .statusCode(201)
+                .body("accepted", equalTo(20));
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.edgeloop.data.api.Dtos.SnapshotRequest;
 import io.edgeloop.data.api.Dtos.SnapshotView;
 import io.edgeloop.data.config.DataConfig;
 import io.edgeloop.data.domain.DatasetCatalog;
+import io.edgeloop.data.domain.DatasetSettings;
 import io.edgeloop.data.domain.DatasetSummary;
 import io.edgeloop.data.domain.SampleCandidate;
 import io.edgeloop.data.domain.SampleIngestor;
@@ -59,6 +60,9 @@ public class DatasetResource {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    DatasetSettings settings;
+
     @ConfigProperty(name = StrictJson.MAX_STRING_LENGTH_KEY, defaultValue = "65536")
     int maxStringLength;
 
@@ -86,6 +90,40 @@ public class DatasetResource {
         }
         return Response.ok(defined.dataset()).build();
     }
+
+    /** A data set's settings: how new samples are checked for outliers (mode, threshold, whether defaults). */
+    @GET
+    @Path("/{name}/settings")
+    public DatasetSettings.Settings settings(@PathParam("name") String name) {
+        return settings.get(name);
+    }
+
+    /**
+     * Changes a data set's settings, e.g. {@code {"outliers": {"mode": "per-class", "madThreshold": 10}}} (mode
+     * {@code dataset}, {@code per-class} or {@code off}; each field optional). Applies to samples ingested from now
+     * on.
+     */
+    @PUT
+    @Path("/{name}/settings")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.DATA)
+    public DatasetSettings.Settings changeSettings(@PathParam("name") String name, SettingsRequest body) {
+        if (body == null || body.outliers() == null) {
+            throw ApiException.invalid(
+                    "nothing to change",
+                    List.of(new io.edgeloop.kit.api.Problem.FieldError("outliers", "is required")));
+        }
+        return settings.changeOutliers(
+                name,
+                new DatasetSettings.OutlierChange(
+                        body.outliers().mode(), body.outliers().madThreshold()));
+    }
+
+    /** {@code PUT /datasets/{name}/settings} body. */
+    public record SettingsRequest(OutlierRequest outliers) {}
+
+    /** Outlier settings to change; null fields stay. */
+    public record OutlierRequest(String mode, Double madThreshold) {}
 
     /** A dataset's schema, sample count and latest snapshot version. */
     @GET

@@ -23,8 +23,16 @@ public interface DataConfig {
     /** gRPC snapshot streaming. */
     Stream stream();
 
-    /** Outlier rejection: {@code |x - median| > madThreshold * MAD}, per feature, over the stored samples. */
+    /**
+     * Outlier rejection: {@code |x - median| > madThreshold * MAD}, per feature, against the stored samples of the
+     * data set or of the sample's class (and the batch itself while fewer than {@code minSamples} are stored). Data
+     * sets may set their own mode and threshold ({@code PUT /datasets/{name}/settings}).
+     */
     interface Outlier {
+        /** Default mode: {@code per-class} (a rare class is judged by its own samples), {@code dataset} or {@code off}. */
+        @WithDefault("per-class")
+        String mode();
+
         /**
          * How many median absolute deviations from the median a feature value may be. Wide enough that a new
          * operating regime (a remounted sensor reading 2x) is accepted as data, narrow enough to catch glitches
@@ -33,7 +41,7 @@ public interface DataConfig {
         @WithDefault("25")
         double madThreshold();
 
-        /** Stored samples a dataset needs before outliers are rejected (too few give unstable statistics). */
+        /** Samples a group (stored, plus the batch's own) needs before outliers are judged (fewer are unstable). */
         @WithDefault("100")
         int minSamples();
     }

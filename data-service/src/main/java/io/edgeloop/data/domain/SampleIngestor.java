@@ -36,7 +36,7 @@ public class SampleIngestor {
     @Inject
     DataConfig config;
 
-    /** Robust statistics per dataset, valid while the dataset's sample count is unchanged (samples are immutable). */
+    /** Robust statistics per data set and group, valid while the group's sample count is unchanged. */
     private final Map<String, FeatureStats> statsCache = new ConcurrentHashMap<>();
 
     /**
@@ -71,17 +71,25 @@ public class SampleIngestor {
                     "no samples", List.of(new FieldError("samples", "at least one sample is required")));
         }
         long before = store.countSamples(dataset);
-        FeatureStats stats = before >= config.outlier().minSamples() ? stats(ds, before) : null;
-        var validator = new SampleValidator(
-                List.of(ds.featureNames),
+        long[][] splitCounts = store.splitCounts(dataset, ds.labels.length);
+        SampleValidator.Result result =
+                new SampleValidator(List.of(ds.featureNames), List.of(ds.labels)).validate(candidates);
+        List<FieldError> outliers = OutlierCheck.check(
+                result.samples(),
                 List.of(ds.labels),
-                stats,
-                config.outlier().madThreshold());
-        SampleValidator.Result result = validator.validate(candidates);
-        if (!result.ok()) {
+                outlierMode(ds),
+                outlierThreshold(ds),
+                (group, batchRows) -> reference(ds, group, stored(splitCounts, group), batchRows));
+        if (!result.ok() || !outliers.isEmpty()) {
+            List<FieldError> errors = new ArrayList<>(result.errors());
+            errors.addAll(outliers);
+            errors.sort(Comparator.comparingInt(e -> candidateIndex(e.field())));
+            long bad = errors.stream()
+                    .map(e -> candidateIndex(e.field()))
+                    .distinct()
+                    .count();
             throw ApiException.invalid(
-                    result.invalidSamples() + " of " + candidates.size() + " samples are invalid; nothing was stored",
-                    result.errors());
+                    bad + " of " + candidates.size() + " samples are invalid; nothing was stored", errors);
         }
         // new samples only (a stored or repeated one is a duplicate), assigned to splits in content order
         Map<String, SampleValidator.ValidSample> fresh = new LinkedHashMap<>();
@@ -89,7 +97,7 @@ public class SampleIngestor {
             fresh.putIfAbsent(SampleKeys.sampleId(dataset, s.features(), s.label()), s);
         }
         store.existingIds(new ArrayList<>(fresh.keySet())).forEach(fresh::remove);
-        SplitPlanner planner = keys.planner(store.splitCounts(dataset, ds.labels.length));
+        SplitPlanner planner = keys.planner(splitCounts);
         List<NewSample> rows = new ArrayList<>(fresh.size());
         fresh.entrySet().stream()
                 .sorted(Comparator.comparing(e -> SampleKeys.contentKey(
@@ -111,16 +119,60 @@ public class SampleIngestor {
         return new IngestResult(accepted, candidates.size() - accepted);
     }
 
-    private FeatureStats stats(DatasetEntity ds, long count) {
-        FeatureStats cached = statsCache.get(ds.name);
-        if (cached != null && cached.sampleCount() == count) {
-            return cached;
+    /** The data set's outlier mode (its own setting, else the service default). */
+    public OutlierMode outlierMode(DatasetEntity ds) {
+        return OutlierMode.parse(
+                ds.outlierMode != null ? ds.outlierMode : config.outlier().mode());
+    }
+
+    /** The data set's outlier threshold in MADs (its own setting, else the service default). */
+    public double outlierThreshold(DatasetEntity ds) {
+        return ds.outlierMadThreshold != null
+                ? ds.outlierMadThreshold
+                : config.outlier().madThreshold();
+    }
+
+    private static long stored(long[][] splitCounts, int group) {
+        long n = 0;
+        for (int c = 0; c < splitCounts.length; c++) {
+            if (group == OutlierCheck.WHOLE_DATASET || group == c) {
+                n += splitCounts[c][0] + splitCounts[c][1] + splitCounts[c][2];
+            }
         }
-        List<float[]> rows = store.features(ds.name);
-        FeatureStats fresh = FeatureStats.of(rows, ds.featureNames.length);
-        if (fresh.sampleCount() == count) {
-            statsCache.put(ds.name, fresh);
+        return n;
+    }
+
+    /**
+     * The reference of a group: its stored samples once there are {@code min-samples} of them (cached while their
+     * count is unchanged; samples are immutable), else the stored ones together with the batch's own (so the first
+     * batches are checked too); null while even both are fewer.
+     */
+    private FeatureStats reference(DatasetEntity ds, int group, long storedCount, List<float[]> batchRows) {
+        int min = config.outlier().minSamples();
+        int features = ds.featureNames.length;
+        if (storedCount >= min) {
+            String key = ds.name + "/" + group;
+            FeatureStats cached = statsCache.get(key);
+            if (cached != null && cached.sampleCount() == storedCount) {
+                return cached;
+            }
+            FeatureStats fresh = FeatureStats.of(store.features(ds.name, group), features);
+            if (fresh.sampleCount() == storedCount) {
+                statsCache.put(key, fresh);
+            }
+            return fresh;
         }
-        return fresh;
+        if (storedCount + batchRows.size() < min) {
+            return null;
+        }
+        List<float[]> rows = new ArrayList<>(store.features(ds.name, group));
+        rows.addAll(batchRows);
+        return FeatureStats.of(rows, features);
+    }
+
+    /** The index of the candidate an error field names ({@code samples[i]...} or a CSV line), for ordering. */
+    private static int candidateIndex(String field) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\d+").matcher(field);
+        return m.find() ? Integer.parseInt(m.group()) : -1;
     }
 }

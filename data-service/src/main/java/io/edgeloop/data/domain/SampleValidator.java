@@ -3,11 +3,10 @@ package io.edgeloop.data.domain;
 import io.edgeloop.kit.api.Problem.FieldError;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * Checks samples against a dataset schema and, when given, robust statistics of the stored samples. Reports every
- * problem of every sample; only a fully valid batch yields samples to store.
+ * Checks samples against a dataset schema (outliers are {@link OutlierCheck}'s). Reports every problem of every
+ * sample; only a fully valid batch yields samples to store.
  */
 public final class SampleValidator {
     /** Longest accepted {@code source}. */
@@ -15,24 +14,18 @@ public final class SampleValidator {
 
     private final List<String> featureNames;
     private final List<String> labels;
-    private final FeatureStats stats;
-    private final double madThreshold;
 
     /**
      * @param featureNames the dataset's features, in order
      * @param labels the dataset's class labels, in order
-     * @param stats statistics for outlier rejection, or null to skip it
-     * @param madThreshold values more than this many MADs from the median are outliers
      */
-    public SampleValidator(List<String> featureNames, List<String> labels, FeatureStats stats, double madThreshold) {
+    public SampleValidator(List<String> featureNames, List<String> labels) {
         this.featureNames = featureNames;
         this.labels = labels;
-        this.stats = stats;
-        this.madThreshold = madThreshold;
     }
 
-    /** A validated sample: float32 features in schema order and the label's index. */
-    public record ValidSample(float[] features, int labelIndex, String label, String source) {}
+    /** A validated sample: float32 features in schema order, the label's index, and where it was in the request. */
+    public record ValidSample(float[] features, int labelIndex, String label, String source, SampleLocation location) {}
 
     /** Outcome: the valid samples (in input order) and every error found. */
     public record Result(List<ValidSample> samples, List<FieldError> errors, int invalidSamples) {
@@ -83,7 +76,7 @@ public final class SampleValidator {
         if (errors.size() > errorsBefore || features == null) {
             return null;
         }
-        return new ValidSample(features, labelIndex, label, source == null || source.isBlank() ? null : source);
+        return new ValidSample(features, labelIndex, label, source == null || source.isBlank() ? null : source, at);
     }
 
     /** The float32 features, or null (with errors added) when any is invalid. */
@@ -112,19 +105,6 @@ public final class SampleValidator {
                 problem = "not finite";
             } else if (Math.abs(v) > Float.MAX_VALUE) {
                 problem = "out of float32 range";
-            } else if (stats != null) {
-                double deviations = stats.deviations(j, v);
-                if (deviations > madThreshold) {
-                    problem = String.format(
-                            Locale.ROOT,
-                            "outlier: %s is %.1f MADs from the median %s (MAD %s, limit %s, over %d stored samples)",
-                            num(v),
-                            deviations,
-                            num(stats.median()[j]),
-                            num(stats.mad()[j]),
-                            num(madThreshold),
-                            stats.sampleCount());
-                }
             }
             if (problem != null) {
                 errors.add(at.feature(j, problem));
@@ -134,9 +114,5 @@ public final class SampleValidator {
             }
         }
         return ok ? out : null;
-    }
-
-    private static String num(double v) {
-        return String.format(Locale.ROOT, "%.6g", v).replaceAll("\\.?0+(e|$)", "$1");
     }
 }

@@ -33,6 +33,14 @@ public class DatasetEntity {
     @Column(name = "sample_shape")
     public Integer[] sampleShape;
 
+    /** Outlier check of new samples: dataset, per-class or off; null = the service default. */
+    @Column(name = "outlier_mode", length = 16)
+    public String outlierMode;
+
+    /** Outlier threshold in MADs; null = the service default. */
+    @Column(name = "outlier_mad_threshold")
+    public Double outlierMadThreshold;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 }

@@ -141,6 +141,28 @@ public class SampleStore {
     }
 
     /** Feature vectors of every stored sample of a dataset (for robust statistics). */
+    public List<float[]> features(String dataset, int labelIndex) {
+        if (labelIndex < 0) {
+            return features(dataset);
+        }
+        return session().doReturningWork(c -> {
+            List<float[]> out = new ArrayList<>();
+            try (PreparedStatement ps =
+                    c.prepareStatement("select features from sample where dataset_name = ? and label_index = ?")) {
+                ps.setFetchSize(1000);
+                ps.setString(1, dataset);
+                ps.setShort(2, (short) labelIndex);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(floats(rs.getArray(1)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Feature rows of every sample of {@code dataset}. */
     public List<float[]> features(String dataset) {
         return session().doReturningWork(c -> {
             List<float[]> out = new ArrayList<>();

@@ -15,6 +15,8 @@ class DataRoleTableTest {
             .rest("GET", "/datasets", Roles.VIEWER)
             .rest("GET", "/datasets/{name}", Roles.VIEWER)
             .rest("PUT", "/datasets/{name}", Roles.DATA)
+            .rest("GET", "/datasets/{name}/settings", Roles.VIEWER)
+            .rest("PUT", "/datasets/{name}/settings", Roles.DATA)
             .rest("POST", "/datasets/{name}/samples", Roles.DATA)
             .rest("POST", "/datasets/{name}/samples/csv", Roles.DATA)
             .rest("POST", "/datasets/{name}/snapshots", Roles.DATA)
