@@ -1,5 +1,6 @@
 package io.edgeloop.deploy;
 
+import io.edgeloop.deploy.bench.FleetBenchCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +16,14 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "EdgeLoop 0.1.0",
         description = "Runs the EdgeLoop stack on this machine with embedded Kafka and PostgreSQL.",
-        subcommands = {Main.Up.class, Main.Demo.class, TokenCommand.class, SecretsCommand.class, OpsCommand.class})
+        subcommands = {
+            Main.Up.class,
+            Main.Demo.class,
+            TokenCommand.class,
+            SecretsCommand.class,
+            OpsCommand.class,
+            FleetBenchCommand.class
+        })
 public final class Main implements Callable<Integer> {
 
     /** Options shared by the subcommands. */
