@@ -78,9 +78,14 @@ public class RolloutPlanner {
     /** Creates the targets of a rollout, split into waves, and assigns the first wave. */
     List<AssignmentPush> plan(DeploymentEntity d, List<VariantOption> variants, Instant now) {
         RolloutSettings s = d.settings();
+        Slots.Index slots = Slots.index();
+        Map<String, DeviceProfile> profiles = new HashMap<>();
         List<DeviceEntity> fleet = DeviceEntity.<DeviceEntity>listAll().stream()
                 .filter(dev -> !dev.isRevoked())
-                .filter(dev -> WavePlan.matches(d.selector, dev.labels, profile(dev, d.modelName)))
+                .filter(dev -> WavePlan.matches(
+                        d.selector,
+                        dev.labels,
+                        profiles.computeIfAbsent(dev.id, k -> profile(dev, d.modelName, slots.of(dev.id)))))
                 .sorted(Comparator.comparing(dev -> dev.id))
                 .toList();
         Map<String, DeviceEntity> byId = new HashMap<>();
@@ -89,14 +94,13 @@ public class RolloutPlanner {
         Map<String, VariantSelector.Selection> chosen = new HashMap<>();
         for (DeviceEntity dev : fleet) {
             byId.put(dev.id, dev);
-            VariantSelector.Selection sel =
-                    VariantSelector.select(profile(dev, d.modelName), variants, config.tinyRamMb());
+            VariantSelector.Selection sel = VariantSelector.select(profiles.get(dev.id), variants, config.tinyRamMb());
             chosen.put(dev.id, sel);
             if (sel.variant().isPresent()) {
                 eligible.add(dev.id);
             } else {
                 incompatible.add(dev.id);
-                DeploymentTargetEntity t = newTarget(d, dev, null, sel, now);
+                DeploymentTargetEntity t = newTarget(d, dev, null, sel, now, slots.find(dev.id, d.modelName));
                 t.state = TargetState.INCOMPATIBLE;
                 t.message = FleetService.truncate(sel.reason(), FieldLimits.MESSAGE);
             }
@@ -108,7 +112,7 @@ public class RolloutPlanner {
         d.waveActivatedAt = null;
         for (int k = 0; k < waves.size(); k++) {
             for (String id : waves.get(k)) {
-                newTarget(d, byId.get(id), k + 1, chosen.get(id), now);
+                newTarget(d, byId.get(id), k + 1, chosen.get(id), now, slots.find(id, d.modelName));
             }
         }
         RolloutEvents.history(
@@ -127,7 +131,7 @@ public class RolloutPlanner {
                 eligible.size(),
                 waves.stream().map(List::size).toList(),
                 s.sortedSelector());
-        return assignWave(d, 1, now);
+        return assignWave(d, 1, now, slots);
     }
 
     /** Adds a registering device to an active rollout (see {@link FleetService#register}). */
@@ -135,7 +139,7 @@ public class RolloutPlanner {
         VariantSelector.Selection sel =
                 VariantSelector.select(profile(device, d.modelName), variantsOf(d.id), config.tinyRamMb());
         if (sel.variant().isEmpty()) {
-            DeploymentTargetEntity t = newTarget(d, device, null, sel, now);
+            DeploymentTargetEntity t = newTarget(d, device, null, sel, now, Slots.find(device.id, d.modelName));
             t.state = TargetState.INCOMPATIBLE;
             t.message = FleetService.truncate(sel.reason(), FieldLimits.MESSAGE);
             return Optional.empty();
@@ -143,7 +147,7 @@ public class RolloutPlanner {
         boolean hasTargets =
                 DeploymentTargetEntity.count("deploymentId = ?1 and state <> ?2", d.id, TargetState.INCOMPATIBLE) > 0;
         int wave = hasTargets ? d.wavesTotal : d.currentWave;
-        DeploymentTargetEntity t = newTarget(d, device, wave, sel, now);
+        DeploymentTargetEntity t = newTarget(d, device, wave, sel, now, Slots.find(device.id, d.modelName));
         RolloutEvents.history(d, "device-joined", wave, device.id + " joined wave " + wave, now);
         if (wave != d.currentWave || d.status != DeploymentStatus.ROLLING_OUT) {
             LOG.infof("device %s queued for wave %d of rollout %s", device.id, wave, d.id);
@@ -151,7 +155,7 @@ public class RolloutPlanner {
         }
         LOG.infof("device %s joined wave %d of rollout %s", device.id, wave, d.id);
         d.waveActivatedAt = null;
-        return Optional.of(assign(d, t, device, now));
+        return Optional.of(assign(d, t, device, now, Slots.getOrCreate(device.id, d.modelName)));
     }
 
     /** Marks an active rollout superseded by a newer version of the same model. */
@@ -165,13 +169,23 @@ public class RolloutPlanner {
 
     /** Assigns the queued targets of {@code wave}. */
     List<AssignmentPush> assignWave(DeploymentEntity d, int wave, Instant now) {
+        return assignWave(d, wave, now, Slots.index());
+    }
+
+    private List<AssignmentPush> assignWave(DeploymentEntity d, int wave, Instant now, Slots.Index slots) {
         List<AssignmentPush> pushes = new ArrayList<>();
         List<DeploymentTargetEntity> queued = DeploymentTargetEntity.list(
                 "deploymentId = ?1 and wave = ?2 and state = ?3 order by deviceId", d.id, wave, TargetState.QUEUED);
+        Map<String, DeviceEntity> devices = new HashMap<>();
+        if (!queued.isEmpty()) {
+            DeviceEntity.<DeviceEntity>list(
+                            "id in ?1", queued.stream().map(t -> t.deviceId).toList())
+                    .forEach(dev -> devices.put(dev.id, dev));
+        }
         for (DeploymentTargetEntity t : queued) {
-            DeviceEntity device = DeviceEntity.findById(t.deviceId);
+            DeviceEntity device = devices.get(t.deviceId);
             if (device != null) {
-                pushes.add(assign(d, t, device, now));
+                pushes.add(assign(d, t, device, now, slots.getOrCreate(device.id, d.modelName)));
             }
         }
         if (!queued.isEmpty()) {
@@ -185,17 +199,24 @@ public class RolloutPlanner {
         return pushes;
     }
 
-    private AssignmentPush assign(DeploymentEntity d, DeploymentTargetEntity t, DeviceEntity device, Instant now) {
+    private AssignmentPush assign(
+            DeploymentEntity d, DeploymentTargetEntity t, DeviceEntity device, Instant now, DeviceModelEntity slot) {
         t.state = TargetState.PENDING;
         t.assignedAt = now;
         t.updatedAt = now;
         long revision = device.nextRevision();
-        Slots.getOrCreate(device.id, d.modelName).desire(d.id, revision);
+        slot.desire(d.id, revision);
         return new AssignmentPush(device.id, Assignments.of(d, t, revision), revision);
     }
 
+    /** A queued target; {@code slot} is the device's slot of the model (null when it has none yet). */
     private DeploymentTargetEntity newTarget(
-            DeploymentEntity d, DeviceEntity device, Integer wave, VariantSelector.Selection sel, Instant now) {
+            DeploymentEntity d,
+            DeviceEntity device,
+            Integer wave,
+            VariantSelector.Selection sel,
+            Instant now,
+            DeviceModelEntity slot) {
         DeploymentTargetEntity t = new DeploymentTargetEntity();
         t.deploymentId = d.id;
         t.deviceId = device.id;
@@ -203,7 +224,6 @@ public class RolloutPlanner {
         t.state = TargetState.QUEUED;
         t.updatedAt = now;
         t.selection = FleetService.truncate(sel.reason(), FieldLimits.MESSAGE);
-        DeviceModelEntity slot = Slots.find(device.id, d.modelName);
         t.previousDeploymentId = slot == null ? null : slot.lastGoodDeploymentId;
         sel.variant().ifPresent(v -> {
             t.variantId = v.variantId();
@@ -239,9 +259,14 @@ public class RolloutPlanner {
 
     /** The device's capabilities and what its models other than {@code modelName} take. */
     static DeviceProfile profile(DeviceEntity d, String modelName) {
+        return profile(d, modelName, Slots.of(d.id));
+    }
+
+    /** As {@link #profile(DeviceEntity, String)}, with the device's slots given. */
+    static DeviceProfile profile(DeviceEntity d, String modelName, List<DeviceModelEntity> slots) {
         long otherRam = 0;
         int others = 0;
-        for (DeviceModelEntity slot : Slots.of(d.id)) {
+        for (DeviceModelEntity slot : slots) {
             if (slot.modelName.equals(modelName) || slot.desiredDeploymentId == null) {
                 continue;
             }
