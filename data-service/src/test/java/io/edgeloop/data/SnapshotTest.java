@@ -100,6 +100,67 @@ class SnapshotTest {
         }
         assertEquals(178, b.getLong("trainCount") + b.getLong("validationCount") + b.getLong("testCount"));
         assertTrue(b.getLong("testCount") >= 26 && b.getLong("testCount") <= 28, "test " + b.getLong("testCount"));
+        // too small a test split to measure on: the snapshot says so
+        assertEquals(
+                List.of("the test split has " + b.getLong("testCount")
+                        + " samples (fewer than 30): test metrics are noisy"),
+                b.getList("warnings"));
+    }
+
+    /** A snapshot exported as CSV imports into another data set unchanged; NDJSON carries the same rows. */
+    @Test
+    void aSnapshotExportsAndImportsBackUnchanged() throws Exception {
+        TestSupport.createDataset("export-src", 3);
+        TestSupport.ingest("export-src", TestSupport.generate(120, 3, 31), 120);
+        cut("export-src", 201);
+        String csv = given().get("/datasets/export-src/snapshots/1/export")
+                .then()
+                .statusCode(200)
+                .contentType(org.hamcrest.Matchers.startsWith("text/csv"))
+                .header("Content-Disposition", equalTo("attachment; filename=\"export-src-v1.csv\""))
+                .extract()
+                .asString();
+        List<String> lines = csv.lines().toList();
+        assertEquals("f0,f1,f2,label,split", lines.get(0));
+        assertEquals(121, lines.size());
+
+        TestSupport.createDataset("export-dst", 3);
+        given().contentType("text/csv; charset=UTF-8")
+                .body(csv)
+                .post("/datasets/export-dst/samples/csv")
+                .then()
+                .statusCode(201)
+                .body("accepted", equalTo(120));
+        cut("export-dst", 201);
+        assertEquals(rows("export-src"), rows("export-dst"), "features and labels round-trip bit for bit");
+
+        given().get("/datasets/export-src/snapshots/1/export?format=xml")
+                .then()
+                .statusCode(422)
+                .body("errors.field", contains("format"));
+        given().get("/datasets/export-src/snapshots/9/export").then().statusCode(404);
+    }
+
+    /** The (features, label) rows of a data set's first snapshot, from its NDJSON export, sorted. */
+    private static List<String> rows(String dataset) throws Exception {
+        String ndjson = given().get("/datasets/" + dataset + "/snapshots/1/export?format=ndjson")
+                .then()
+                .statusCode(200)
+                .contentType(org.hamcrest.Matchers.startsWith("application/x-ndjson"))
+                .extract()
+                .asString();
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> out = new java.util.ArrayList<>();
+        for (String line : ndjson.lines().toList()) {
+            var node = mapper.readTree(line);
+            out.add(node.get("features").toString() + " " + node.get("label").asText());
+            assertTrue(
+                    List.of("train", "validation", "test")
+                            .contains(node.get("split").asText()),
+                    line);
+        }
+        java.util.Collections.sort(out);
+        return out;
     }
 
     /** Splits keyed by the data-set-independent content key of each row. */
@@ -135,6 +196,7 @@ class SnapshotTest {
         assertEquals(count(expected1, "test"), v1.getLong("testCount"));
         assertTrue(v1.getLong("trainCount") > 150 && v1.getLong("testCount") > 10, "a 70/15/15 split of 300");
         assertEquals(expected1, streamedSplits(ds, 1));
+        assertEquals(List.of(), v1.getList("warnings"), "45 test samples, 15 per class");
 
         // nothing changed: the latest snapshot comes back, no new version
         JsonPath again = cut(ds, 200);

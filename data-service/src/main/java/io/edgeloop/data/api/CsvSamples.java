@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 /**
  * Reads a CSV import (RFC 4180 via jackson-dataformat-csv) into sample candidates. The header row names the
  * dataset's feature columns in the dataset's order plus a {@code label} column and optionally a {@code source}
- * column (these two anywhere). Errors name the line on which the record starts.
+ * column (these two anywhere); a {@code split} column (as the snapshot export writes it) is ignored, splits being
+ * assigned at ingest. Errors name the line on which the record starts.
  */
 final class CsvSamples {
     /** Source recorded for CSV rows without a source column value. */
@@ -106,6 +107,8 @@ final class CsvSamples {
                 labelColumn = c;
             } else if (name.equals("source")) {
                 sourceColumn = c;
+            } else if (name.equals("split")) {
+                continue; // written by the snapshot export; splits are assigned at ingest
             } else {
                 errors.add(new FieldError(where, "unexpected column '" + name + "'"));
             }

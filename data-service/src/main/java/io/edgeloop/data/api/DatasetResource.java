@@ -16,21 +16,26 @@ import io.edgeloop.data.domain.DatasetSummary;
 import io.edgeloop.data.domain.SampleCandidate;
 import io.edgeloop.data.domain.SampleIngestor;
 import io.edgeloop.data.domain.SampleLocation;
+import io.edgeloop.data.domain.SnapshotExport;
 import io.edgeloop.data.domain.SnapshotService;
+import io.edgeloop.data.persistence.SnapshotEntity;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.StrictJson;
 import io.edgeloop.proto.events.v1.TrainingSpec;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -62,6 +67,9 @@ public class DatasetResource {
 
     @Inject
     DatasetSettings settings;
+
+    @Inject
+    SnapshotExport exporter;
 
     @ConfigProperty(name = StrictJson.MAX_STRING_LENGTH_KEY, defaultValue = "65536")
     int maxStringLength;
@@ -209,6 +217,36 @@ public class DatasetResource {
             }
         }
         return SnapshotView.of(snapshots.get(name, v));
+    }
+
+    /**
+     * A snapshot's samples, streamed: {@code format=csv} (default; feature columns, {@code label}, {@code split},
+     * importable again) or {@code ndjson}. 404 unknown data set or version, 400 bad format or version.
+     */
+    @GET
+    @Path("/{name}/snapshots/{version}/export")
+    @Produces({"text/csv", "application/x-ndjson"})
+    public Response export(
+            @PathParam("name") String name,
+            @PathParam("version") String version,
+            @QueryParam("format") @DefaultValue("csv") String format) {
+        SnapshotExport.Format f;
+        try {
+            f = SnapshotExport.Format.parse(format);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(
+                    "invalid query", List.of(new io.edgeloop.kit.api.Problem.FieldError("format", e.getMessage())));
+        }
+        SnapshotView view = snapshot(name, version); // 404/400 before streaming
+        SnapshotEntity s = snapshots.get(name, view.version());
+        List<String> features = catalog.get(name).featureNames();
+        StreamingOutput body = out -> exporter.write(s, features, f, out);
+        return Response.ok(body, f == SnapshotExport.Format.CSV ? "text/csv; charset=UTF-8" : "application/x-ndjson")
+                .header(
+                        "Content-Disposition",
+                        "attachment; filename=\"" + name + "-v" + view.version() + "."
+                                + f.name().toLowerCase(java.util.Locale.ROOT) + "\"")
+                .build();
     }
 
     private static Response respond(SampleIngestor.IngestResult result) {

@@ -51,7 +51,8 @@ public final class Dtos {
             List<String> labels,
             Instant createdAt,
             String trigger,
-            String correlationId) {
+            String correlationId,
+            List<String> warnings) {
         static SnapshotView of(SnapshotEntity s) {
             return new SnapshotView(
                     s.datasetName,
@@ -65,7 +66,8 @@ public final class Dtos {
                     List.of(s.labels),
                     s.createdAt,
                     s.trigger,
-                    s.correlationId);
+                    s.correlationId,
+                    s.warnings == null ? List.of() : List.of(s.warnings));
         }
     }
 }

@@ -17,6 +17,14 @@ public interface DataConfig {
     /** Outlier rejection at ingest. */
     Outlier outlier();
 
+    /** A snapshot whose test split has fewer samples than this carries a warning. */
+    @WithDefault("30")
+    int minTestSamples();
+
+    /** A snapshot with a class of fewer test samples than this carries a warning naming the class. */
+    @WithDefault("5")
+    int minTestSamplesPerClass();
+
     /** Stratified split of samples (shares per class). */
     SplitRatios split();
 

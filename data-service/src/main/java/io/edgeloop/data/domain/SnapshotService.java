@@ -47,6 +47,9 @@ public class SnapshotService {
     @Inject
     EntityManager em;
 
+    @Inject
+    io.edgeloop.data.config.DataConfig config;
+
     /** Result of {@link #cut}: the snapshot and whether this call created it (false: content unchanged). */
     public record CutResult(SnapshotEntity snapshot, boolean created) {}
 
@@ -127,6 +130,15 @@ public class SnapshotService {
             // Cannot happen while the dataset row is locked; refuse to publish an inconsistent snapshot.
             throw new IllegalStateException("snapshot " + snapshotId(dataset, s.version) + " got " + inserted
                     + " members, expected " + members.size());
+        }
+        s.warnings = SnapshotWarnings.of(
+                        List.of(s.labels),
+                        store.testCountsByClass(s.id, s.labels.length),
+                        config.minTestSamples(),
+                        config.minTestSamplesPerClass())
+                .toArray(String[]::new);
+        for (String w : s.warnings) {
+            LOG.warnf("snapshot %s: %s", snapshotId(dataset, s.version), w);
         }
         DataReady.Builder event = dataReady(s, meta).toBuilder()
                 .setDataKind(DatasetCatalog.dataKind(ds))

@@ -115,6 +115,24 @@ public class SampleStore {
         return counts;
     }
 
+    /** Test members of a snapshot per class index. */
+    @SuppressWarnings("unchecked")
+    public long[] testCountsByClass(long snapshotId, int classes) {
+        long[] counts = new long[classes];
+        List<Object[]> rows = em.createNativeQuery(
+                        "select s.label_index, count(*) from snapshot_sample m join sample s on s.id = m.sample_id"
+                                + " where m.snapshot_id = ?1 and m.split = 3 group by s.label_index")
+                .setParameter(1, snapshotId)
+                .getResultList();
+        for (Object[] row : rows) {
+            int c = ((Number) row[0]).intValue();
+            if (c >= 0 && c < classes) {
+                counts[c] = ((Number) row[1]).longValue();
+            }
+        }
+        return counts;
+    }
+
     /** Which of {@code ids} are stored already. */
     public java.util.Set<String> existingIds(List<String> ids) {
         if (ids.isEmpty()) {

@@ -67,4 +67,9 @@ public class SnapshotEntity {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    /** Warnings about the snapshot (e.g. a test split too small to measure on); null for older snapshots. */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "warnings")
+    public String[] warnings;
 }

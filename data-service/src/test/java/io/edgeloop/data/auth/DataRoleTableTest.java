@@ -22,6 +22,7 @@ class DataRoleTableTest {
             .rest("POST", "/datasets/{name}/snapshots", Roles.DATA)
             .rest("GET", "/datasets/{name}/snapshots", Roles.VIEWER)
             .rest("GET", "/datasets/{name}/snapshots/{version}", Roles.VIEWER)
+            .rest("GET", "/datasets/{name}/snapshots/{version}/export", Roles.VIEWER)
             .grpc("edgeloop.data.v1.DatasetService/GetSnapshot", Roles.VIEWER)
             .grpc("edgeloop.data.v1.DatasetService/StreamSnapshot", Roles.VIEWER);
 

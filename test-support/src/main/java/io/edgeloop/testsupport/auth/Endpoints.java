@@ -170,7 +170,8 @@ public final class Endpoints {
 
     /**
      * The classes directory holding {@code anchor}: from its code source, or (for classes Quarkus transformed, which
-     * have none) from where its class loader finds its {@code .class} file.
+     * have none) from where its class loader finds its {@code .class} file, or (a class served from memory) the
+     * module's {@code target/classes}.
      */
     private static java.nio.file.Path root(Class<?> anchor) {
         try {
@@ -181,6 +182,11 @@ public final class Endpoints {
             String file = anchor.getName().replace('.', '/') + ".class";
             var url = anchor.getClassLoader().getResource(file);
             if (url == null || !"file".equals(url.getProtocol())) {
+                // a class Quarkus keeps in memory: the module's own build output (tests run in the module directory)
+                java.nio.file.Path built = java.nio.file.Path.of("target", "classes");
+                if (Files.isRegularFile(built.resolve(file))) {
+                    return built.toAbsolutePath();
+                }
                 throw new IllegalStateException("cannot find the classes directory of " + anchor.getName());
             }
             java.nio.file.Path p = java.nio.file.Path.of(url.toURI());
