@@ -71,6 +71,12 @@ class DataKindTest {
                 .statusCode(200)
                 .body("dataKind", equalTo("timeseries"))
                 .body("sampleShape", contains(2, 3));
+        // raw signals and images are not judged for outliers unless the data set asks
+        given().get("/datasets/kind-ts/settings")
+                .then()
+                .statusCode(200)
+                .body("outliers.mode", equalTo("off"))
+                .body("outliers.defaults", equalTo(true));
         // another shape (or kind) is another schema
         putSchema("kind-ts", schema(6, "timeseries", List.of(3, 2)))
                 .statusCode(409)

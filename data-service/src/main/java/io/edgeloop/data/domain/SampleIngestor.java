@@ -119,10 +119,19 @@ public class SampleIngestor {
         return new IngestResult(accepted, candidates.size() - accepted);
     }
 
-    /** The data set's outlier mode (its own setting, else the service default). */
+    /**
+     * The data set's outlier mode: its own setting; else {@code off} for raw signals and images (a pixel or reading
+     * that is usually 0 in a class has a MAD near 0, so every sample where it is lit would count as an outlier);
+     * else the service default.
+     */
     public OutlierMode outlierMode(DatasetEntity ds) {
-        return OutlierMode.parse(
-                ds.outlierMode != null ? ds.outlierMode : config.outlier().mode());
+        if (ds.outlierMode != null) {
+            return OutlierMode.parse(ds.outlierMode);
+        }
+        if (!"features".equals(DatasetCatalog.dataKind(ds))) {
+            return OutlierMode.OFF;
+        }
+        return OutlierMode.parse(config.outlier().mode());
     }
 
     /** The data set's outlier threshold in MADs (its own setting, else the service default). */
