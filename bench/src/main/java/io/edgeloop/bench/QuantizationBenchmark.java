@@ -143,8 +143,14 @@ public final class QuantizationBenchmark {
             int[] shape,
             SessionMemoryProbe probe)
             throws Exception {
-        ModelSpec spec = new ModelSpec(
-                arch, units, 15, 64, 0.005, ModelSpec.OptimizerKind.ADAM, ModelSpec.Schedule.COSINE, 5, 7);
+        ModelSpec spec = ModelSpec.builder(arch, units)
+                .epochs(15, 5)
+                .batchSize(64)
+                .learningRate(0.005)
+                .optimizer(ModelSpec.OptimizerKind.ADAM)
+                .schedule(ModelSpec.Schedule.COSINE)
+                .seed(7)
+                .build();
         DataKind kind = shape.length == 1 ? DataKind.FEATURES : DataKind.TIMESERIES;
         byte[] floatModel;
         int epochs;

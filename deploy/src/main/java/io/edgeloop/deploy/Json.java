@@ -9,15 +9,23 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** JSON over HTTP for the demo driver: every call returns status and parsed body, with the bearer token if set. */
-final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+/**
+ * JSON over HTTP for the launcher's drivers (demo, CLI, benchmarks): every call returns status and parsed body. The
+ * static methods use one shared client whose bearer token {@link #authorize} sets; a {@link Client} carries its own
+ * token and timeout.
+ */
+public final class Json {
+    /** The mapper every driver shares. */
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
-    /** A response: status code and JSON body (a missing node when the body is empty or not JSON). */
-    record Reply(int status, JsonNode body) {
-        Reply expect(int... ok) {
+    /** A response: status code and JSON body (a missing node when empty, a text node when not JSON). */
+    public record Reply(int status, JsonNode body) {
+        /** This reply if its status is one of {@code ok}; otherwise an {@link IllegalStateException} naming both. */
+        public Reply expect(int... ok) {
             for (int s : ok) {
                 if (s == status) {
                     return this;
@@ -27,40 +35,91 @@ final class Json {
         }
     }
 
-    private static volatile String bearer;
+    /** A JSON client with its own bearer token (none when null) and request timeout. */
+    public static final class Client {
+        private final String bearer;
+        private final Duration timeout;
+
+        public Client(String bearer, Duration timeout) {
+            this.bearer = bearer;
+            this.timeout = timeout;
+        }
+
+        public Reply get(String url) {
+            return send(HttpRequest.newBuilder(URI.create(url)).GET());
+        }
+
+        public Reply post(String url, Object body) {
+            return send(json(url).POST(HttpRequest.BodyPublishers.ofString(write(body))));
+        }
+
+        public Reply put(String url, Object body) {
+            return send(json(url).PUT(HttpRequest.BodyPublishers.ofString(write(body))));
+        }
+
+        public Reply delete(String url) {
+            return send(HttpRequest.newBuilder(URI.create(url)).DELETE());
+        }
+
+        /** POSTs raw bytes ({@code application/octet-stream}), e.g. an ONNX model upload. */
+        public Reply postBytes(String url, byte[] body) {
+            return send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Content-Type", "application/octet-stream")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        }
+
+        private Reply send(HttpRequest.Builder request) {
+            try {
+                if (bearer != null) {
+                    request.header("Authorization", "Bearer " + bearer);
+                }
+                HttpResponse<String> r = HTTP.send(
+                        request.timeout(timeout)
+                                .header("Accept", "application/json")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                JsonNode node = r.body() == null || r.body().isBlank() ? MAPPER.missingNode() : parseOrText(r.body());
+                return new Reply(r.statusCode(), node);
+            } catch (IOException e) {
+                throw new IllegalStateException("HTTP call failed: " + e, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+
+    private static volatile Client shared = new Client(null, DEFAULT_TIMEOUT);
 
     private Json() {}
 
-    /** Sends {@code Authorization: Bearer <token>} on every later call (the stack's admin token for the demo). */
+    /** Sends {@code Authorization: Bearer <token>} on every later static call (the stack's admin token). */
     static void authorize(String token) {
-        bearer = token;
+        shared = new Client(token, DEFAULT_TIMEOUT);
     }
 
     static Reply get(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).GET());
+        return shared.get(url);
     }
 
     static Reply post(String url, Object body) {
-        return send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(write(body))));
+        return shared.post(url, body);
     }
 
-    /** POSTs raw bytes ({@code application/octet-stream}), e.g. an ONNX model upload. */
     static Reply postBytes(String url, byte[] body) {
-        return send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        return shared.postBytes(url, body);
     }
 
     static Reply delete(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).DELETE());
+        return shared.delete(url);
     }
 
     static Reply put(String url, Object body) {
-        return send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(write(body))));
+        return shared.put(url, body);
+    }
+
+    private static HttpRequest.Builder json(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json");
     }
 
     private static String write(Object body) {
@@ -68,26 +127,6 @@ final class Json {
             return body instanceof String s ? s : MAPPER.writeValueAsString(body);
         } catch (IOException e) {
             throw new IllegalArgumentException(e);
-        }
-    }
-
-    private static Reply send(HttpRequest.Builder request) {
-        try {
-            if (bearer != null) {
-                request.header("Authorization", "Bearer " + bearer);
-            }
-            HttpResponse<String> r = HTTP.send(
-                    request.timeout(Duration.ofSeconds(60))
-                            .header("Accept", "application/json")
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode node = r.body() == null || r.body().isBlank() ? MAPPER.missingNode() : parseOrText(r.body());
-            return new Reply(r.statusCode(), node);
-        } catch (IOException e) {
-            throw new IllegalStateException("HTTP call failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 

@@ -48,6 +48,7 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedKafka kafka;
     private EmbeddedPostgresServer postgres;
     private StackTracing tracing;
+    private JvmCommands commands;
     private Path workDir;
     private StackAuth auth;
     private boolean ownsWorkDir;
@@ -83,18 +84,25 @@ public final class LocalStack implements AutoCloseable {
         Files.createDirectories(workDir.resolve("tmp"));
         auth = StackAuth.open(workDir);
         Json.authorize(auth.adminToken());
-        boolean fixed = cfg.fixedPorts;
-        layout = new StackLayout(fixed, cfg.replicas);
+        layout = new StackLayout(cfg.fixedPorts, cfg.replicas);
         for (ServiceSpec s : layout.services()) {
-            Path jar = quarkusJar(home, s.name());
+            Path jar = JvmCommands.quarkusJar(home, s.name());
             if (!Files.exists(jar)) {
                 throw new IllegalStateException(jar + " is missing: build first with ./mvnw install -DskipTests");
             }
         }
+        startKafka();
+        startPostgres();
+        tracing = StackTracing.start(cfg.zipkin, home, cfg.fixedPorts, workDir, JvmCommands.javaBin(), processes, log);
+        commands = new JvmCommands(home, workDir, layout, tracing, auth);
+        startServices();
+        startAgents();
+    }
 
+    private void startKafka() {
         long t0 = System.nanoTime();
         kafka = EmbeddedKafka.builder()
-                .port(fixed ? 9092 : 0)
+                .port(cfg.fixedPorts ? 9092 : 0)
                 .logDir(workDir.resolve("kafka"))
                 .secured(true)
                 .build()
@@ -112,10 +120,12 @@ public final class LocalStack implements AutoCloseable {
         log.accept(String.format(
                 "kafka       %s (KRaft, in-process, SASL/SCRAM + ACLs) ready in %s",
                 kafka.bootstrapServers(), since(t0)));
+    }
 
-        t0 = System.nanoTime();
+    private void startPostgres() {
+        long t0 = System.nanoTime();
         postgres = EmbeddedPostgresServer.builder()
-                .port(fixed ? 5432 : 0)
+                .port(cfg.fixedPorts ? 5432 : 0)
                 .dataDir(workDir.resolve("postgres"))
                 .build()
                 .start();
@@ -125,12 +135,12 @@ public final class LocalStack implements AutoCloseable {
         log.accept(String.format(
                 "postgres    127.0.0.1:%d (embedded, %d databases) ready in %s",
                 postgres.port(), layout.services().size(), since(t0)));
+    }
 
-        tracing = StackTracing.start(cfg.zipkin, home, fixed, workDir, javaBin(), processes, log);
-
-        t0 = System.nanoTime();
+    private void startServices() throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
         for (ServiceSpec s : layout.instances()) {
-            processes.add(startService(home, s));
+            processes.add(startService(s));
         }
         for (ServiceSpec s : layout.instances()) {
             processes.awaitHealthy(s.instance(), s.url() + "/q/health/ready", Duration.ofSeconds(240));
@@ -148,16 +158,18 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> urls = new LinkedHashMap<>();
         layout.services().forEach(s -> urls.put(s.name(), s.url()));
         StackEndpoints.write(workDir, urls);
+    }
 
-        t0 = System.nanoTime();
+    private void startAgents() throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
         for (int i = 1; i <= cfg.agents; i++) {
             String deviceId = String.format("edge-%03d", i);
-            int port = fixed ? 8089 + i : Ports.free();
-            int grpcPort = fixed ? 9089 + i : Ports.free();
+            int port = cfg.fixedPorts ? 8089 + i : Ports.free();
+            int grpcPort = cfg.fixedPorts ? 9089 + i : Ports.free();
             List<ServiceSpec> fleet = layout.replicasOf("deployment-service");
             ServiceSpec fleetInstance = fleet.get((i - 1) % fleet.size()); // agents spread over the replicas
             deviceFleetInstance.put(deviceId, fleetInstance.instance());
-            processes.add(startAgent(home, deviceId, port, grpcPort, i, fleetInstance));
+            processes.add(startAgent(deviceId, port, grpcPort, i, fleetInstance));
             agentUrls.add("http://127.0.0.1:" + port);
             agentGrpcPorts.add(grpcPort);
             deviceIds.add(deviceId);
@@ -170,30 +182,10 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private ManagedProcess startService(Path home, ServiceSpec s) throws IOException {
-        List<String> cmd = new ArrayList<>(jvm(s.heap()));
-        cmd.add("-Dquarkus.http.port=" + s.httpPort());
-        if (s.grpcPort() > 0) {
-            cmd.add("-Dquarkus.grpc.server.port=" + s.grpcPort());
-        }
-        cmd.add("-Dkafka.bootstrap.servers=" + kafka.bootstrapServers());
+    private ManagedProcess startService(ServiceSpec s) throws IOException {
         Map<String, String> kafkaLogin = kafka.clientSecurity(s.name(), kafkaLogins.get(s.name()));
-        cmd.add("-Dkafka.security.protocol=" + kafkaLogin.get("security.protocol"));
-        cmd.add("-Dkafka.sasl.mechanism=" + kafkaLogin.get("sasl.mechanism"));
-        cmd.add("-Dkafka.sasl.jaas.config=${EDGELOOP_KAFKA_JAAS}");
         EmbeddedPostgresServer.Credentials db = dbLogins.get(s.name());
-        cmd.add("-Dquarkus.datasource.jdbc.url=" + db.jdbcUrl());
-        cmd.add("-Dquarkus.datasource.username=" + db.user());
-        cmd.addAll(commonProps(layout.first("deployment-service")));
-        cmd.add("-Dedgeloop.auth.token-file=" + auth.serviceTokenFile(s.name()));
-        if (s.name().equals("deployment-service")) {
-            cmd.add("-Dedgeloop.auth.device-issuer-key=" + auth.deviceIssuerKeyFile());
-        }
-        cmd.add("-Dedgeloop.registry.storage-dir="
-                + workDir.resolve("registry-artifacts").toAbsolutePath());
-        cfg.serviceProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        cmd.add("-jar");
-        cmd.add(quarkusJar(home, s.name()).toString());
+        List<String> cmd = commands.service(s, kafka.bootstrapServers(), kafkaLogin, db, cfg.serviceProperties);
         // the password goes through the environment, not the command line other users can read
         return ManagedProcess.start(
                 s.instance(),
@@ -209,24 +201,15 @@ public final class LocalStack implements AutoCloseable {
                         kafkaLogin.get("sasl.jaas.config")));
     }
 
-    private ManagedProcess startAgent(Path home, String deviceId, int port, int grpcPort, int index, ServiceSpec fleet)
+    private ManagedProcess startAgent(String deviceId, int port, int grpcPort, int index, ServiceSpec fleet)
             throws IOException {
-        List<String> cmd = new ArrayList<>(jvm("192m"));
-        cmd.add("-Dquarkus.http.port=" + port);
-        cmd.add("-Dquarkus.grpc.server.port=" + grpcPort); // KServe v2 / Open Inference Protocol
-        cmd.add("-Dedgeloop.agent.device-id=" + deviceId);
-        cmd.add("-Dedgeloop.agent.model-dir=" + workDir.resolve("agents/" + deviceId + "/models"));
-        cmd.add("-Dedgeloop.agent.simulator.enabled=" + cfg.simulator);
-        cmd.add("-Dedgeloop.agent.simulator.seed=" + (1000 + index));
-        cfg.agentLabels.apply(index).forEach((k, v) -> cmd.add("-Dedgeloop.agent.labels." + k + "=" + v));
-        cmd.add("-Dquarkus.otel.service.name=" + deviceId);
-        cmd.addAll(commonProps(fleet));
         // the device enrolls itself: a one-time token in, its own credential (kept in its directory) out
         Path deviceDir = workDir.resolve("agents/" + deviceId);
-        cmd.add("-Dedgeloop.agent.enrollment-token-file=" + enrollmentTokenFile(deviceId, deviceDir));
-        cmd.add("-Dedgeloop.auth.token-file=" + deviceDir.resolve("credential.token"));
-        cmd.add("-jar");
-        cmd.add(quarkusJar(home, "edge-agent").toString());
+        Path token = enrollmentTokenFile(deviceId, deviceDir);
+        List<String> cmd = commands.agent(
+                new JvmCommands.Agent(deviceId, port, grpcPort, index, cfg.simulator, cfg.agentLabels.apply(index)),
+                fleet,
+                token);
         return ManagedProcess.start(
                 deviceId, cmd, workDir.resolve("run/" + deviceId), workDir.resolve("logs/" + deviceId + ".log"));
     }
@@ -245,47 +228,6 @@ public final class LocalStack implements AutoCloseable {
         Path f = deviceDir.resolve("enrollment.token");
         AuthKeys.writeSecret(f, r.body().path("token").asText() + "\n");
         return f;
-    }
-
-    /** Settings of every JVM; {@code fleet} is the deployment-service instance its DeviceService calls go to. */
-    private List<String> commonProps(ServiceSpec fleet) {
-        List<String> p = new ArrayList<>();
-        p.add("-Dquarkus.http.host=127.0.0.1");
-        p.add("-Dquarkus.grpc.server.host=127.0.0.1");
-        p.add("-Dedgeloop.tracing.zipkin-endpoint=" + tracing.spanEndpoint());
-        p.add("-Dquarkus.otel.bsp.schedule.delay=1s");
-        p.add("-Dedgeloop.auth.public-key=" + auth.verificationKeysFile());
-        p.add("-Dedgeloop.auth.revocation-file=" + auth.revocationFile());
-        grpcClient(p, "dataset", "data-service");
-        grpcClient(p, "registry", "registry-service");
-        p.add("-Dquarkus.grpc.clients.devices.host=127.0.0.1");
-        p.add("-Dquarkus.grpc.clients.devices.port=" + fleet.grpcPort());
-        grpcClient(p, "telemetry", "monitoring-service");
-        return p;
-    }
-
-    private void grpcClient(List<String> p, String client, String service) {
-        p.add("-Dquarkus.grpc.clients." + client + ".host=127.0.0.1");
-        p.add("-Dquarkus.grpc.clients." + client + ".port="
-                + layout.first(service).grpcPort());
-    }
-
-    private List<String> jvm(String heap) {
-        return List.of(
-                javaBin(),
-                "-Xmx" + heap,
-                "-XX:+UseSerialGC",
-                "-XX:MaxMetaspaceSize=256m",
-                "-Xss1m",
-                "-Djava.io.tmpdir=" + workDir.resolve("tmp"));
-    }
-
-    private static Path quarkusJar(Path home, String module) {
-        return home.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-    }
-
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static String since(long t0) {
@@ -387,7 +329,7 @@ public final class LocalStack implements AutoCloseable {
             throw new IllegalArgumentException(instance + " is unknown or still running");
         }
         long t0 = System.nanoTime();
-        processes.add(startService(cfg.home.toAbsolutePath().normalize(), s));
+        processes.add(startService(s));
         processes.awaitHealthy(instance, s.url() + "/q/health/ready", Duration.ofSeconds(240));
         log.accept(instance + " restarted, ready in " + since(t0));
     }

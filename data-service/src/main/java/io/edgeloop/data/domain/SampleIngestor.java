@@ -70,7 +70,6 @@ public class SampleIngestor {
             throw ApiException.invalid(
                     "no samples", List.of(new FieldError("samples", "at least one sample is required")));
         }
-        long before = store.countSamples(dataset);
         long[][] splitCounts = store.splitCounts(dataset, ds.labels.length);
         SampleValidator.Result result =
                 new SampleValidator(List.of(ds.featureNames), List.of(ds.labels)).validate(candidates);
@@ -113,8 +112,8 @@ public class SampleIngestor {
                             s.source(),
                             planner.assign(s.labelIndex()).code()));
                 });
-        store.insertSamples(rows, Instant.now());
-        int accepted = (int) (store.countSamples(dataset) - before);
+        // the dataset row is locked and stored ids were removed above: every row is new
+        int accepted = store.insertSamples(rows, Instant.now());
         LOG.debugf("dataset %s: %d samples accepted, %d duplicates", dataset, accepted, candidates.size() - accepted);
         return new IngestResult(accepted, candidates.size() - accepted);
     }

@@ -158,18 +158,18 @@ public class SampleStore {
         return counts;
     }
 
-    /** Feature vectors of every stored sample of a dataset (for robust statistics). */
+    /** Feature rows of every stored sample of {@code dataset}, or of one class when {@code labelIndex >= 0}. */
     public List<float[]> features(String dataset, int labelIndex) {
-        if (labelIndex < 0) {
-            return features(dataset);
-        }
+        String sql =
+                "select features from sample where dataset_name = ?" + (labelIndex >= 0 ? " and label_index = ?" : "");
         return session().doReturningWork(c -> {
             List<float[]> out = new ArrayList<>();
-            try (PreparedStatement ps =
-                    c.prepareStatement("select features from sample where dataset_name = ? and label_index = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setFetchSize(1000);
                 ps.setString(1, dataset);
-                ps.setShort(2, (short) labelIndex);
+                if (labelIndex >= 0) {
+                    ps.setShort(2, (short) labelIndex);
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(floats(rs.getArray(1)));
@@ -182,27 +182,20 @@ public class SampleStore {
 
     /** Feature rows of every sample of {@code dataset}. */
     public List<float[]> features(String dataset) {
-        return session().doReturningWork(c -> {
-            List<float[]> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("select features from sample where dataset_name = ?")) {
-                ps.setFetchSize(1000);
-                ps.setString(1, dataset);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(floats(rs.getArray(1)));
-                    }
-                }
-            }
-            return out;
-        });
+        return features(dataset, -1);
     }
 
-    /** Inserts samples, skipping ids that exist (callers count rows before and after to see how many were new). */
-    public void insertSamples(List<NewSample> samples, Instant ingestedAt) {
+    /**
+     * Inserts samples, skipping ids that exist.
+     *
+     * @return the number of rows inserted (a row the driver reports without a count counts as inserted)
+     */
+    public int insertSamples(List<NewSample> samples, Instant ingestedAt) {
         if (samples.isEmpty()) {
-            return;
+            return 0;
         }
-        session().doWork(c -> {
+        return session().doReturningWork(c -> {
+            int inserted = 0;
             try (PreparedStatement ps = c.prepareStatement("insert into sample"
                     + " (id, dataset_name, features, label_index, label, source, split, ingested_at)"
                     + " values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing")) {
@@ -219,15 +212,24 @@ public class SampleStore {
                     ps.setTimestamp(8, at);
                     ps.addBatch();
                     if (++pending == 500) {
-                        ps.executeBatch();
+                        inserted += inserted(ps.executeBatch());
                         pending = 0;
                     }
                 }
                 if (pending > 0) {
-                    ps.executeBatch();
+                    inserted += inserted(ps.executeBatch());
                 }
             }
+            return inserted;
         });
+    }
+
+    private static int inserted(int[] counts) {
+        int n = 0;
+        for (int count : counts) {
+            n += count == java.sql.Statement.SUCCESS_NO_INFO ? 1 : Math.max(0, count);
+        }
+        return n;
     }
 
     /** Ids and splits of every stored sample of a dataset (unordered). */

@@ -2,6 +2,7 @@ package io.edgeloop.deploy.bench;
 
 import com.google.protobuf.CodedOutputStream;
 import io.edgeloop.common.SensorSimulator;
+import io.edgeloop.deploy.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,7 +31,7 @@ final class BenchModel {
     }
 
     /** Creates dataset {@code name} with a few hundred labelled sensor readings and cuts snapshot version 1. */
-    static void dataset(Rest rest, String dataUrl, String name, int samples) {
+    static void dataset(Json.Client rest, String dataUrl, String name, int samples) {
         rest.put(
                         dataUrl + "/datasets/" + name,
                         Map.of("featureNames", SensorSimulator.FEATURES, "labels", SensorSimulator.LABELS))

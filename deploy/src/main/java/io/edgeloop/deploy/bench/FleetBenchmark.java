@@ -1,6 +1,7 @@
 package io.edgeloop.deploy.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgeloop.deploy.Json;
 import io.edgeloop.deploy.LocalStack;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,7 +112,7 @@ public final class FleetBenchmark {
     }
 
     private void measure(LocalStack stack) throws InterruptedException {
-        Rest admin = new Rest(stack.adminToken());
+        Json.Client admin = new Json.Client(stack.adminToken(), Duration.ofSeconds(120));
         List<VirtualFleet.Endpoint> deployment = endpoints(stack, DEPLOYMENT);
         List<VirtualFleet.Endpoint> monitoring = endpoints(stack, MONITORING);
         prepareRollout(stack, admin);
@@ -159,7 +160,7 @@ public final class FleetBenchmark {
     }
 
     /** The policy (every device labelled fleet=bench, one wave) and the snapshot the upload is validated on. */
-    private void prepareRollout(LocalStack stack, Rest admin) {
+    private void prepareRollout(LocalStack stack, Json.Client admin) {
         Map<String, Object> rollout = new LinkedHashMap<>();
         rollout.put("canaryPercent", 100);
         rollout.put("soakTimeMs", 1000);
@@ -245,9 +246,10 @@ public final class FleetBenchmark {
     }
 
     /** Uploads the model: its rollout assigns it to every device, which acknowledge with ACTIVE. */
-    private void wave(LocalStack stack, Rest admin, VirtualFleet fleet, int expected) throws InterruptedException {
+    private void wave(LocalStack stack, Json.Client admin, VirtualFleet fleet, int expected)
+            throws InterruptedException {
         long t0 = System.nanoTime();
-        Rest.Reply up = admin.postBytes(
+        Json.Reply up = admin.postBytes(
                 stack.url("compiler-service") + "/models?name=" + MODEL + "&dataset=" + DATASET + "&datasetVersion=1",
                 BenchModel.classifier(8, 4, 11));
         if (up.status() != 201) {
@@ -277,7 +279,7 @@ public final class FleetBenchmark {
         note("rollout: " + rolloutStatus(stack, admin));
     }
 
-    private static String rolloutStatus(LocalStack stack, Rest admin) {
+    private static String rolloutStatus(LocalStack stack, Json.Client admin) {
         try {
             for (JsonNode r :
                     admin.get(stack.url(DEPLOYMENT) + "/rollouts?limit=10").body()) {

@@ -1,5 +1,6 @@
 package io.edgeloop.deploy.bench;
 
+import io.edgeloop.deploy.Json;
 import io.edgeloop.proto.deployment.v1.Assignment;
 import io.edgeloop.proto.telemetry.v1.TelemetryAck;
 import io.grpc.ManagedChannel;
@@ -103,7 +104,7 @@ final class VirtualFleet implements AutoCloseable, VirtualDevice.Listener {
      * Each device as a real one joins: an enrollment token from {@code POST /enrollments} (admin), Enroll for its own
      * credential, Register; {@code concurrency} devices at a time.
      */
-    Setup enrollAndRegister(Rest admin, int concurrency) throws InterruptedException {
+    Setup enrollAndRegister(Json.Client admin, int concurrency) throws InterruptedException {
         long t0 = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         AtomicInteger done = new AtomicInteger();
@@ -128,13 +129,13 @@ final class VirtualFleet implements AutoCloseable, VirtualDevice.Listener {
         return new Setup(done.get(), failed.get(), errors.get("setup"), since(t0));
     }
 
-    private void join(Rest admin, VirtualDevice d) {
+    private void join(Json.Client admin, VirtualDevice d) {
         String url = deployment.stream()
                 .filter(e -> e.instance().equals(d.fleetInstance))
                 .findFirst()
                 .orElseThrow()
                 .url();
-        Rest.Reply r = admin.post(url + "/enrollments", Map.of("deviceId", d.id, "ttl", "PT1H"));
+        Json.Reply r = admin.post(url + "/enrollments", Map.of("deviceId", d.id, "ttl", "PT1H"));
         if (r.status() != 201) {
             throw new IllegalStateException("POST /enrollments answered " + r.status() + ": " + r.body());
         }

@@ -19,16 +19,14 @@ public final class MlpTrainer {
 
     /** The spec this front trains with. */
     public static ModelSpec spec(Hyperparameters hp) {
-        return new ModelSpec(
-                Architecture.MLP,
-                List.of(hp.hiddenUnits(), hp.hiddenUnits()),
-                hp.maxEpochs(),
-                hp.batchSize(),
-                hp.learningRate(),
-                ModelSpec.OptimizerKind.ADAM,
-                ModelSpec.Schedule.COSINE,
-                hp.patience(),
-                hp.seed());
+        return ModelSpec.builder(Architecture.MLP, List.of(hp.hiddenUnits(), hp.hiddenUnits()))
+                .epochs(hp.maxEpochs(), hp.patience())
+                .batchSize(hp.batchSize())
+                .learningRate(hp.learningRate())
+                .optimizer(ModelSpec.OptimizerKind.ADAM)
+                .schedule(ModelSpec.Schedule.COSINE)
+                .seed(hp.seed())
+                .build();
     }
 
     /**

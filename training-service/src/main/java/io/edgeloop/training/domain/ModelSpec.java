@@ -74,67 +74,125 @@ public record ModelSpec(
         }
     }
 
-    /** A spec with standard normalization and no class weights. */
-    public ModelSpec(
-            Architecture architecture,
-            List<Integer> units,
-            int maxEpochs,
-            int batchSize,
-            double learningRate,
-            OptimizerKind optimizer,
-            Schedule schedule,
-            int patience,
-            long seed) {
-        this(
-                architecture,
-                units,
-                maxEpochs,
-                batchSize,
-                learningRate,
-                optimizer,
-                schedule,
-                patience,
-                seed,
-                Normalization.STANDARD,
-                ClassWeights.NONE);
+    /** A builder for a spec of this architecture and units; the other settings start at the service defaults. */
+    public static Builder builder(Architecture architecture, List<Integer> units) {
+        return new Builder(architecture, units);
+    }
+
+    /** A builder that starts from this spec. */
+    public Builder toBuilder() {
+        Builder b = new Builder(architecture, units);
+        b.maxEpochs = maxEpochs;
+        b.batchSize = batchSize;
+        b.learningRate = learningRate;
+        b.optimizer = optimizer;
+        b.schedule = schedule;
+        b.patience = patience;
+        b.seed = seed;
+        b.normalization = normalization;
+        b.classWeights = classWeights;
+        return b;
     }
 
     /** A copy with another architecture and units. */
     public ModelSpec withLayers(Architecture a, List<Integer> u) {
-        return new ModelSpec(
-                a,
-                u,
-                maxEpochs,
-                batchSize,
-                learningRate,
-                optimizer,
-                schedule,
-                patience,
-                seed,
-                normalization,
-                classWeights);
+        return toBuilder().layers(a, u).build();
     }
 
     /** A copy with another epoch limit and patience. */
     public ModelSpec withEpochs(int epochs, int newPatience) {
-        return new ModelSpec(
-                architecture,
-                units,
-                epochs,
-                batchSize,
-                learningRate,
-                optimizer,
-                schedule,
-                newPatience,
-                seed,
-                normalization,
-                classWeights);
+        return toBuilder().epochs(epochs, newPatience).build();
     }
 
     /** A copy with another normalization and class weighting. */
     public ModelSpec withInputs(Normalization n, ClassWeights w) {
-        return new ModelSpec(
-                architecture, units, maxEpochs, batchSize, learningRate, optimizer, schedule, patience, seed, n, w);
+        return toBuilder().normalization(n).classWeights(w).build();
+    }
+
+    /**
+     * Optional settings of a {@link ModelSpec}: 30 epochs with patience 5, batch 32, Adam at 0.01 with cosine decay,
+     * seed 42, standard normalization and no class weights unless set. {@link #build} validates.
+     */
+    public static final class Builder {
+        private Architecture architecture;
+        private List<Integer> units;
+        private int maxEpochs = 30;
+        private int batchSize = 32;
+        private double learningRate = 0.01;
+        private OptimizerKind optimizer = OptimizerKind.ADAM;
+        private Schedule schedule = Schedule.COSINE;
+        private int patience = 5;
+        private long seed = 42;
+        private Normalization normalization = Normalization.STANDARD;
+        private ClassWeights classWeights = ClassWeights.NONE;
+
+        private Builder(Architecture architecture, List<Integer> units) {
+            layers(architecture, units);
+        }
+
+        public Builder layers(Architecture a, List<Integer> u) {
+            this.architecture = a;
+            this.units = u;
+            return this;
+        }
+
+        /** The epoch limit and the early-stopping patience. */
+        public Builder epochs(int max, int patienceEpochs) {
+            this.maxEpochs = max;
+            this.patience = patienceEpochs;
+            return this;
+        }
+
+        public Builder batchSize(int size) {
+            this.batchSize = size;
+            return this;
+        }
+
+        public Builder learningRate(double rate) {
+            this.learningRate = rate;
+            return this;
+        }
+
+        public Builder optimizer(OptimizerKind kind) {
+            this.optimizer = kind;
+            return this;
+        }
+
+        public Builder schedule(Schedule s) {
+            this.schedule = s;
+            return this;
+        }
+
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        public Builder normalization(Normalization n) {
+            this.normalization = n;
+            return this;
+        }
+
+        public Builder classWeights(ClassWeights w) {
+            this.classWeights = w;
+            return this;
+        }
+
+        /** The spec; an {@link IllegalArgumentException} names what is out of range. */
+        public ModelSpec build() {
+            return new ModelSpec(
+                    architecture,
+                    units,
+                    maxEpochs,
+                    batchSize,
+                    learningRate,
+                    optimizer,
+                    schedule,
+                    patience,
+                    seed,
+                    normalization,
+                    classWeights);
+        }
     }
 
     /** This spec as the event contract's message (defaults filled in). */
@@ -277,21 +335,26 @@ public record ModelSpec(
         List<Integer> units = s.getHiddenUnitsCount() > 0
                 ? s.getHiddenUnitsList()
                 : arch == defaults.architecture() ? defaults.units() : arch.defaultUnits();
-        return new ModelSpec(
-                arch,
-                units,
-                s.getMaxEpochs() > 0 ? s.getMaxEpochs() : defaults.maxEpochs(),
-                s.getBatchSize() > 0 ? s.getBatchSize() : defaults.batchSize(),
-                s.getLearningRate() > 0 ? s.getLearningRate() : defaults.learningRate(),
-                s.getOptimizer().isBlank()
-                        ? defaults.optimizer()
-                        : OptimizerKind.valueOf(s.getOptimizer().trim().toUpperCase(Locale.ROOT)),
-                defaults.schedule(),
-                s.getPatience() > 0 ? s.getPatience() : defaults.patience(),
-                s.getSeed() != 0 ? s.getSeed() : defaults.seed(),
-                s.getNormalization().isBlank() ? defaults.normalization() : Normalization.parse(s.getNormalization()),
-                s.getClassWeightsCount() == 0 && s.getClassWeighting().isBlank()
-                        ? defaults.classWeights()
-                        : ClassWeights.parse(s.getClassWeighting(), s.getClassWeightsMap()));
+        return builder(arch, units)
+                .epochs(
+                        s.getMaxEpochs() > 0 ? s.getMaxEpochs() : defaults.maxEpochs(),
+                        s.getPatience() > 0 ? s.getPatience() : defaults.patience())
+                .batchSize(s.getBatchSize() > 0 ? s.getBatchSize() : defaults.batchSize())
+                .learningRate(s.getLearningRate() > 0 ? s.getLearningRate() : defaults.learningRate())
+                .optimizer(
+                        s.getOptimizer().isBlank()
+                                ? defaults.optimizer()
+                                : OptimizerKind.valueOf(s.getOptimizer().trim().toUpperCase(Locale.ROOT)))
+                .schedule(defaults.schedule())
+                .seed(s.getSeed() != 0 ? s.getSeed() : defaults.seed())
+                .normalization(
+                        s.getNormalization().isBlank()
+                                ? defaults.normalization()
+                                : Normalization.parse(s.getNormalization()))
+                .classWeights(
+                        s.getClassWeightsCount() == 0 && s.getClassWeighting().isBlank()
+                                ? defaults.classWeights()
+                                : ClassWeights.parse(s.getClassWeighting(), s.getClassWeightsMap()))
+                .build();
     }
 }

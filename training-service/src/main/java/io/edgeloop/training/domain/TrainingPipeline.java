@@ -1,28 +1,17 @@
 package io.edgeloop.training.domain;
 
 import ai.djl.engine.Engine;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgeloop.common.Events;
-import io.edgeloop.common.Hashing;
-import io.edgeloop.common.Topics;
 import io.edgeloop.kit.jobs.Job;
 import io.edgeloop.kit.jobs.Jobs;
 import io.edgeloop.kit.jobs.LeaseLostException;
 import io.edgeloop.kit.jobs.PermanentJobFailure;
-import io.edgeloop.kit.outbox.Outbox;
 import io.edgeloop.proto.data.v1.SnapshotInfo;
 import io.edgeloop.proto.events.v1.DataReady;
 import io.edgeloop.proto.events.v1.EventMeta;
-import io.edgeloop.proto.events.v1.ModelTrained;
 import io.edgeloop.proto.events.v1.TrainingSpec;
-import io.edgeloop.proto.registry.v1.Lineage;
-import io.edgeloop.proto.registry.v1.ModelVersion;
-import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
 import io.edgeloop.training.config.TrainingConfig;
 import io.edgeloop.training.grpc.DatasetClient;
 import io.edgeloop.training.grpc.GrpcRetry;
-import io.edgeloop.training.grpc.RegistryClient;
 import io.edgeloop.training.persistence.TrainingRun;
 import io.opentelemetry.context.Context;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -35,10 +24,8 @@ import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -61,7 +48,6 @@ public class TrainingPipeline {
 
     private static final Logger LOG = Logger.getLogger(TrainingPipeline.class);
     private static final String SERVICE = "training-service";
-    private static final String MEDIA_TYPE = "application/onnx";
 
     @Inject
     TrainingConfig config;
@@ -70,21 +56,17 @@ public class TrainingPipeline {
     DatasetClient datasets;
 
     @Inject
-    RegistryClient registry;
-
-    @Inject
-    Outbox outbox;
-
-    @Inject
     Jobs jobs;
 
     @Inject
     ProgressHub progress;
 
     @Inject
-    ObjectMapper json;
+    ModelPublisher publisher;
 
-    private final OnnxExporter exporter = new OnnxExporter();
+    @Inject
+    CompactModels compact;
+
     private ExecutorService executor;
     private volatile String engineStatus = "loading";
     private volatile boolean engineReady;
@@ -149,16 +131,15 @@ public class TrainingPipeline {
 
     /** The defaults every spec is completed with ({@code edgeloop.training.*}; an MLP). */
     public ModelSpec defaults() {
-        return new ModelSpec(
-                Architecture.MLP,
-                List.of(config.hiddenUnits(), config.hiddenUnits()),
-                config.maxEpochs(),
-                config.batchSize(),
-                config.learningRate(),
-                ModelSpec.OptimizerKind.valueOf(config.optimizer().trim().toUpperCase(Locale.ROOT)),
-                ModelSpec.Schedule.valueOf(config.lrSchedule().trim().toUpperCase(Locale.ROOT)),
-                config.patience(),
-                config.seed());
+        return ModelSpec.builder(Architecture.MLP, List.of(config.hiddenUnits(), config.hiddenUnits()))
+                .epochs(config.maxEpochs(), config.patience())
+                .batchSize(config.batchSize())
+                .learningRate(config.learningRate())
+                .optimizer(ModelSpec.OptimizerKind.valueOf(
+                        config.optimizer().trim().toUpperCase(Locale.ROOT)))
+                .schedule(ModelSpec.Schedule.valueOf(config.lrSchedule().trim().toUpperCase(Locale.ROOT)))
+                .seed(config.seed())
+                .build();
     }
 
     /**
@@ -399,19 +380,19 @@ public class TrainingPipeline {
             ModelSpec spec = ModelSpec.resolve(job.spec(), kind, defaults());
             TrainingData data = datasets.fetch(info);
             if (job.spec().getDistillationTemperature() > 0) {
-                try (Distiller.Trained distilled = distill(job, spec, data, kind)) {
-                    TrainingRun done = publish(job, info, distilled.student(), distilled);
+                try (Distiller.Trained distilled = compact.distill(job, spec, data, kind, this::recordEpoch)) {
+                    TrainingRun done = publisher.publish(job, info, distilled.student(), distilled);
                     return succeeded(done, Distiller.Phase.STUDENT.wireName());
                 }
             }
             if (!job.spec().getTargetProfile().isBlank()) {
-                spec = spec.withLayers(spec.architecture(), searchUnits(job, spec, data, kind));
+                spec = spec.withLayers(spec.architecture(), compact.searchUnits(job, spec, data, kind));
             }
             InputLayout layout = InputLayout.resolve(kind, job.sampleShape(), data.featureCount(), spec.architecture());
             try (TrainedModel model = new ClassifierTrainer(spec, layout, data.classLabels())
                     .onEpoch(stats -> recordEpoch(job.runId(), null, stats))
                     .train(data)) {
-                return succeeded(publish(job, info, model, null), null);
+                return succeeded(publisher.publish(job, info, model, null), null);
             }
         } catch (LeaseLostException e) {
             throw e; // another worker runs this job now: leave the run to it
@@ -457,65 +438,8 @@ public class TrainingPipeline {
         return done;
     }
 
-    /**
-     * Knowledge distillation inside a run: trains {@code teacher} (the spec), the student alone and the distilled
-     * student, and returns them with the distilled student open. Student units: the spec's {@code
-     * studentHiddenUnits}, else the search's choice for its target profile, else the teacher's / 4.
-     */
-    private Distiller.Trained distill(RunRequest job, ModelSpec teacher, TrainingData data, DataKind kind) {
-        TrainingSpec s = job.spec();
-        List<Integer> units;
-        if (s.getStudentHiddenUnitsCount() > 0) {
-            if (!s.getTargetProfile().isBlank()) {
-                DeviceProfile.parse(s.getTargetProfile()); // no search for given units, but no unknown profile
-            }
-            units = s.getStudentHiddenUnitsList();
-        } else if (!s.getTargetProfile().isBlank()) {
-            units = searchUnits(job, teacher, data, kind);
-        } else {
-            units = Distiller.defaultStudentUnits(teacher.units());
-        }
-        ModelSpec student = teacher.withLayers(teacher.architecture(), units);
-        double alpha = s.getDistillationAlpha() > 0 ? s.getDistillationAlpha() : Distiller.DEFAULT_ALPHA;
-        LOG.infof(
-                "run %s: distilling %s %s into %s (T=%s, alpha=%s)",
-                job.runId(),
-                teacher.architecture().wireName(),
-                teacher.units(),
-                units,
-                s.getDistillationTemperature(),
-                alpha);
-        return new Distiller(teacher, student, s.getDistillationTemperature(), alpha)
-                .train(
-                        data,
-                        kind,
-                        job.sampleShape(),
-                        (phase, stats) -> recordEpoch(job.runId(), phase.wireName(), stats));
-    }
-
-    /** The units of the best candidate of a quick architecture search for the spec's target profile. */
-    private List<Integer> searchUnits(RunRequest job, ModelSpec spec, TrainingData data, DataKind kind) {
-        DeviceProfile profile = DeviceProfile.parse(job.spec().getTargetProfile());
-        ModelSpec quick = spec.withEpochs(Math.min(spec.maxEpochs(), config.searchMaxEpochs()), spec.patience());
-        ArchitectureSearch.Result r = new ArchitectureSearch(quick, profile, config.searchLatencyRuns())
-                .run(data, kind, job.sampleShape(), stats -> {});
-        if (r.best() < 0) {
-            throw new IllegalArgumentException("no " + spec.architecture().wireName()
-                    + " candidate fits target profile "
-                    + profile.name() + ": "
-                    + String.join(
-                            " | ",
-                            r.candidates().stream()
-                                    .map(c -> c.units() + " " + c.estimate().reason())
-                                    .toList()));
-        }
-        List<Integer> units = r.candidates().get(r.best()).units();
-        LOG.infof("run %s: search for %s chose %s %s", job.runId(), profile.name(), spec.architecture(), units);
-        return units;
-    }
-
     /** Records and announces a finished epoch; {@code phase} = the training of a distilling run, else null. */
-    private void recordEpoch(String runId, String phase, EpochStats stats) {
+    void recordEpoch(String runId, String phase, EpochStats stats) {
         QuarkusTransaction.requiringNew().run(() -> {
             TrainingRun run = TrainingRun.findById(runId);
             run.progressPhase = phase;
@@ -529,142 +453,7 @@ public class TrainingPipeline {
     }
 
     private String toJson(Object spec) {
-        try {
-            if (spec instanceof TrainingSpec t) {
-                return json.writeValueAsString(RequestedSpecs.asMap(t));
-            }
-            return json.writeValueAsString(spec);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize " + spec, e);
-        }
-    }
-
-    /**
-     * Exports, uploads and registers {@code model}, then marks the run SUCCEEDED and enqueues ModelTrained.
-     *
-     * @param distilled the distillation {@code model} is the student of, null for a plain run
-     */
-    private TrainingRun publish(RunRequest job, SnapshotInfo info, TrainedModel model, Distiller.Trained distilled) {
-        String modelName = info.getDatasetName();
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("model_name", modelName);
-        metadata.put("dataset_name", info.getDatasetName());
-        metadata.put("dataset_version", Integer.toString(info.getVersion()));
-        metadata.put("snapshot_id", info.getSnapshotId());
-        metadata.put("content_hash", info.getContentHash());
-        metadata.put("training_run_id", job.runId());
-        metadata.put("architecture", model.architecture());
-        metadata.put("spec", toJson(Reports.SpecReport.of(model.spec())));
-        byte[] onnx = exporter.export(model, modelName, metadata);
-        String sha256 = Hashing.sha256Hex(onnx);
-        registry.upload(onnx, sha256, MEDIA_TYPE);
-        int parent = registry.latestVersion(modelName);
-        String correlationId = job.cause() != null ? job.cause().getCorrelationId() : "";
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("test_accuracy", model.test().accuracy());
-        metrics.put("test_macro_f1", model.test().macroF1());
-        metrics.put("test_loss", model.test().loss());
-        metrics.put("validation_accuracy", model.validation().accuracy());
-        metrics.put("validation_macro_f1", model.validation().macroF1());
-        metrics.put("validation_loss", model.validation().loss());
-        metrics.put("train_loss", model.finalTrainLoss());
-        metrics.put("epochs", (double) model.epochs());
-        metrics.put("best_epoch", (double) model.bestEpoch());
-        metrics.put("train_count", (double) model.trainSampleCount());
-        metrics.put("training_seconds", model.trainingSeconds());
-        metrics.put("parameter_count", (double) model.parameterCount());
-        if (distilled != null) {
-            metrics.put("teacher_test_accuracy", distilled.teacher().test().accuracy());
-            metrics.put("teacher_parameter_count", (double) distilled.teacher().parameterCount());
-            metrics.put(
-                    "student_alone_test_accuracy", distilled.baseline().test().accuracy());
-            metrics.put("distillation_temperature", distilled.temperature());
-            metrics.put("distillation_alpha", distilled.alpha());
-        }
-        ModelVersion version = registry.register(RegisterVersionRequest.newBuilder()
-                .setModelName(modelName)
-                .setArtifactSha256(sha256)
-                .setLineage(Lineage.newBuilder()
-                        .setDatasetName(info.getDatasetName())
-                        .setDatasetVersion(info.getVersion())
-                        .setSnapshotId(info.getSnapshotId())
-                        .setTrainingRunId(job.runId())
-                        .setParentVersion(parent)
-                        .setCorrelationId(correlationId))
-                .putAllMetrics(metrics)
-                .addAllClassLabels(model.classLabels())
-                .setFeatureCount(model.featureCount())
-                .setArchitecture(model.architecture())
-                .setIdempotencyKey(job.runId())
-                .build());
-        LOG.infof(
-                "run %s: %s v%d trained on %s in %d epochs, test accuracy %.4f, macro F1 %.4f",
-                job.runId(),
-                modelName,
-                version.getVersion(),
-                info.getSnapshotId(),
-                model.epochs(),
-                model.test().accuracy(),
-                model.test().macroF1());
-        return QuarkusTransaction.requiringNew().call(() -> {
-            jobs.complete(job.claim()); // rolls the run's result back if another worker took the job over
-            TrainingRun run = TrainingRun.findById(job.runId());
-            run.status = TrainingRun.Status.SUCCEEDED;
-            run.finishedAt = Instant.now();
-            run.datasetVersion = info.getVersion();
-            run.snapshotId = info.getSnapshotId();
-            run.epochs = model.epochs();
-            run.bestEpoch = model.bestEpoch();
-            run.trainCount = model.trainSampleCount();
-            run.trainLoss = model.finalTrainLoss();
-            run.validationAccuracy = model.validation().accuracy();
-            run.validationMacroF1 = model.validation().macroF1();
-            run.validationLoss = model.validation().loss();
-            run.validationCount = model.validation().sampleCount();
-            run.testAccuracy = model.test().accuracy();
-            run.testMacroF1 = model.test().macroF1();
-            run.testLoss = model.test().loss();
-            run.testCount = model.test().sampleCount();
-            run.modelVersion = version.getVersion();
-            run.artifactSha256 = sha256;
-            run.artifactSizeBytes = (long) onnx.length;
-            run.architecture = model.architecture();
-            run.trainingSeconds = model.trainingSeconds();
-            run.spec = toJson(Reports.SpecReport.of(model.spec()));
-            run.inputShape = formatShape(model.layout().shapeList());
-            run.parameterCount = model.parameterCount();
-            run.validationDetail = toJson(Reports.MetricsReport.of(model.validation(), model.classLabels()));
-            run.testDetail = toJson(Reports.MetricsReport.of(model.test(), model.classLabels()));
-            run.distillationDetail = distilled == null ? null : toJson(Reports.RunDistillationReport.of(distilled));
-            EventMeta meta =
-                    job.cause() != null ? Events.causedBy(SERVICE, job.cause()) : Events.newMeta(SERVICE, "", "");
-            run.correlationId = meta.getCorrelationId();
-            ModelTrained.Builder event = ModelTrained.newBuilder()
-                    .setMeta(meta)
-                    .setModelName(modelName)
-                    .setModelVersion(version.getVersion())
-                    .setTrainingRunId(job.runId())
-                    .setDatasetName(info.getDatasetName())
-                    .setDatasetVersion(info.getVersion())
-                    .setSnapshotId(info.getSnapshotId())
-                    .setArtifactSha256(sha256)
-                    .setArtifactSizeBytes(onnx.length)
-                    .setArchitecture(model.architecture())
-                    .setTestMetrics(Reports.toProto(model.test(), model.classLabels()))
-                    .setValidationMetrics(Reports.toProto(model.validation(), model.classLabels()))
-                    .setSpec(model.spec().toProto())
-                    .addAllSampleShape(model.layout().shapeList())
-                    .setParameterCount(model.parameterCount())
-                    .setFeatureCount(model.featureCount())
-                    .addAllClassLabels(model.classLabels())
-                    .setEpochs(model.epochs())
-                    .setTrainingSeconds(model.trainingSeconds());
-            if (distilled != null) {
-                event.setDistillation(Reports.toProto(distilled));
-            }
-            outbox.enqueue(Topics.MODEL_TRAINED, modelName, meta, event.build());
-            return run;
-        });
+        return publisher.toJson(spec);
     }
 
     private static String describe(Throwable e) {

@@ -32,16 +32,14 @@ public final class TrainingBenchmark {
         int train = args.length > 0 ? Integer.parseInt(args[0]) : 4000;
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 6;
         int val = train / 4;
-        ModelSpec base = new ModelSpec(
-                Architecture.MLP,
-                List.of(32, 32),
-                epochs,
-                32,
-                0.01,
-                ModelSpec.OptimizerKind.ADAM,
-                ModelSpec.Schedule.COSINE,
-                epochs, // never stop early: every epoch is timed
-                42);
+        ModelSpec base = ModelSpec.builder(Architecture.MLP, List.of(32, 32))
+                .epochs(epochs, epochs)
+                .batchSize(32)
+                .learningRate(0.01)
+                .optimizer(ModelSpec.OptimizerKind.ADAM)
+                .schedule(ModelSpec.Schedule.COSINE)
+                .seed(42)
+                .build();
         System.out.printf(
                 Locale.ROOT,
                 "training benchmark: %d train samples, %d epochs, batch 32, Adam, 1 thread (%s, %d cores)%n",

@@ -24,16 +24,14 @@ class CnnTrainerTest {
     void nativeArraysDoNotAccumulateAcrossEpochs() {
         TrainingData data = Synthetic.timeSeries(3, 3, 32, 120, 30, 30);
         // patience = epochs: all 8 epochs run, whatever the validation loss does
-        ModelSpec spec = new ModelSpec(
-                Architecture.CNN1D,
-                List.of(8, 16),
-                8,
-                16,
-                0.01,
-                ModelSpec.OptimizerKind.ADAM,
-                ModelSpec.Schedule.COSINE,
-                8,
-                3);
+        ModelSpec spec = ModelSpec.builder(Architecture.CNN1D, List.of(8, 16))
+                .epochs(8, 8)
+                .batchSize(16)
+                .learningRate(0.01)
+                .optimizer(ModelSpec.OptimizerKind.ADAM)
+                .schedule(ModelSpec.Schedule.COSINE)
+                .seed(3)
+                .build();
         InputLayout layout = InputLayout.resolve(DataKind.TIMESERIES, List.of(3, 32), 96, spec.architecture());
         List<Integer> live = new ArrayList<>();
         try (TrainedModel model = new ClassifierTrainer(spec, layout, data.classLabels())

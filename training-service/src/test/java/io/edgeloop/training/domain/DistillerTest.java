@@ -16,16 +16,14 @@ class DistillerTest {
     @Test
     void trainKeepsTheDistilledStudentOpenAndRunReportsTheSameModels() {
         TrainingData data = MlpTrainerTest.simulated(11, 400, 100, 100);
-        ModelSpec teacher = new ModelSpec(
-                Architecture.MLP,
-                List.of(32, 32),
-                4,
-                32,
-                0.01,
-                ModelSpec.OptimizerKind.ADAM,
-                ModelSpec.Schedule.COSINE,
-                4,
-                42);
+        ModelSpec teacher = ModelSpec.builder(Architecture.MLP, List.of(32, 32))
+                .epochs(4, 4)
+                .batchSize(32)
+                .learningRate(0.01)
+                .optimizer(ModelSpec.OptimizerKind.ADAM)
+                .schedule(ModelSpec.Schedule.COSINE)
+                .seed(42)
+                .build();
         ModelSpec student = teacher.withLayers(Architecture.MLP, Distiller.defaultStudentUnits(teacher.units()));
         Distiller distiller = new Distiller(teacher, student, 3, 0.5);
         List<String> phases = new ArrayList<>();

@@ -27,16 +27,14 @@ class TrainingOptionsTest {
     }
 
     private static ModelSpec spec(ClassWeights weights) {
-        return new ModelSpec(
-                        Architecture.MLP,
-                        List.of(16),
-                        30,
-                        32,
-                        0.01,
-                        ModelSpec.OptimizerKind.ADAM,
-                        ModelSpec.Schedule.CONSTANT,
-                        30,
-                        42)
+        return ModelSpec.builder(Architecture.MLP, List.of(16))
+                .epochs(30, 30)
+                .batchSize(32)
+                .learningRate(0.01)
+                .optimizer(ModelSpec.OptimizerKind.ADAM)
+                .schedule(ModelSpec.Schedule.CONSTANT)
+                .seed(42)
+                .build()
                 .withInputs(Normalization.STANDARD, weights);
     }
 

@@ -1,0 +1,30 @@
+package io.edgeloop.embedded;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PortsTest {
+
+    @Test
+    void portsAreDistinctBindableAndBelowTheEphemeralRange() throws Exception {
+        Set<Integer> ports = new HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            ports.add(Ports.free());
+        }
+        assertEquals(50, ports.size(), "one JVM never hands out a port twice");
+        for (int port : ports) {
+            if (Ports.ephemeralLow() >= 19_000) {
+                assertTrue(port >= 10_000 && port < 19_000, "port " + port + " lies outside the ephemeral range");
+            }
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                assertEquals(port, s.getLocalPort());
+            }
+        }
+    }
+}
