@@ -64,7 +64,11 @@ public final class Ports {
         Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
         try {
             if (Files.isReadable(range)) {
-                return Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]);
+                // read by line: Files.readString trusts the size procfs reports and returns only the first byte
+                try (java.io.BufferedReader r = Files.newBufferedReader(range)) {
+                    String line = r.readLine();
+                    return line == null ? 32_768 : Integer.parseInt(line.trim().split("\\s+")[0]);
+                }
             }
         } catch (IOException | RuntimeException e) {
             // unreadable: assume the default
