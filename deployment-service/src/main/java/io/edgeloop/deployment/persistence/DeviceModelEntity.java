@@ -9,6 +9,7 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
+import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
 import java.time.Instant;
@@ -27,8 +28,10 @@ import java.time.Instant;
                         columnNames = {"device_id", "model_name"}),
         indexes = @Index(name = "device_model_device_idx", columnList = "device_id"))
 public class DeviceModelEntity extends PanacheEntityBase {
+    /** From a pooled sequence (50 ids per call), so that many new rows are inserted in JDBC batches. */
     @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "device_model_seq")
+    @SequenceGenerator(name = "device_model_seq", sequenceName = "device_model_seq", allocationSize = 50)
     public Long id;
 
     @Column(name = "device_id", nullable = false)
