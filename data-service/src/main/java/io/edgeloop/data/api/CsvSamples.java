@@ -10,10 +10,14 @@ import io.edgeloop.data.domain.SampleLocation;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem.FieldError;
 import io.edgeloop.kit.input.InputRules;
+import java.io.BufferedReader;
+import java.io.FilterReader;
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,194 +25,313 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Reads a CSV import (RFC 4180 via jackson-dataformat-csv) into sample candidates. The header row names the
- * dataset's feature columns in the dataset's order plus a {@code label} column and optionally a {@code source}
- * column (these two anywhere); a {@code split} column (as the snapshot export writes it) is ignored, splits being
- * assigned at ingest. Errors name the line on which the record starts.
+ * Reads a CSV import (RFC 4180 via jackson-dataformat-csv) as a stream of sample candidates, a chunk at a time, so
+ * that a file of any length is read with flat memory. The header row names the columns; a {@link CsvMapping} says
+ * which hold the data set's features (by default the columns named like them, in any order), the label and the
+ * source; a {@code split} column (as the snapshot export writes it) is ignored, splits being assigned at ingest.
+ * Errors name the line on which the record starts and the file's column.
  */
-final class CsvSamples {
+final class CsvSamples implements AutoCloseable {
     /** Source recorded for CSV rows without a source column value. */
     static final String DEFAULT_SOURCE = "csv";
 
-    private static final CsvFactory FACTORY = CsvFactory.builder()
-            .enable(CsvParser.Feature.WRAP_AS_ARRAY)
-            .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
-            .enable(CsvParser.Feature.TRIM_SPACES)
-            .build();
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern NON_FINITE = Pattern.compile("[+-]?(NaN|nan|Infinity|infinity|Inf|inf)");
 
-    private CsvSamples() {}
+    private final CsvParser parser;
+    private final int columns;
+    private final int[] featureColumn;
+    private final List<String> featureColumnNames;
+    private final int labelColumn;
+    private final int sourceColumn;
+    private final String labelName;
+    private final String sourceName;
+    private long rows;
 
-    /**
-     * Refuses a body with a NUL or other control character (tab, line feed and carriage return allowed) or an unpaired
-     * surrogate: 400 naming the line, before anything is parsed or stored.
-     */
-    static void requireText(String text) {
-        if (text == null) {
-            return;
-        }
-        long line = 1;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\n') {
-                line++;
-            } else if (c < 0x20 && c != '\t' && c != '\r' || Character.isSurrogate(c)) {
-                int end = Character.isHighSurrogate(c) && i + 1 < text.length() ? i + 2 : i + 1;
-                String problem = InputRules.problem(text.substring(i, end), 2);
-                if (problem != null) {
-                    throw new ApiException(
-                            400,
-                            "Bad Request",
-                            "malformed CSV: line " + line + " " + problem,
-                            List.of(new FieldError("line " + line, problem)));
-                }
-                i = end - 1;
-            }
-        }
+    private CsvSamples(CsvParser parser, Header header) {
+        this.parser = parser;
+        this.columns = header.columns;
+        this.featureColumn = header.featureColumn;
+        this.featureColumnNames = header.featureColumnNames;
+        this.labelColumn = header.labelColumn;
+        this.sourceColumn = header.sourceColumn;
+        this.labelName = header.labelName;
+        this.sourceName = header.sourceName;
     }
+
+    /** The resolved header: where each mapped column is. */
+    private record Header(
+            int columns,
+            int[] featureColumn,
+            List<String> featureColumnNames,
+            int labelColumn,
+            int sourceColumn,
+            String labelName,
+            String sourceName) {}
 
     /** A parsed record: the line it starts on and its cells. */
     private record Row(long line, List<String> cells) {}
 
     /**
-     * Parses {@code body}.
+     * Opens {@code body} and reads its header.
      *
-     * @throws ApiException 400 for malformed CSV, 413 over {@code maxRows} records, 422 for a bad header or no rows
+     * @throws ApiException 400 for malformed CSV, 422 for a header that does not fit the mapping or an empty file
      */
-    static List<SampleCandidate> parse(String body, List<String> featureNames, int maxRows) {
-        String text = body != null && body.startsWith("\uFEFF") ? body.substring(1) : body;
-        requireText(text);
-        List<Row> rows = rows(text == null ? "" : text, maxRows);
-        if (rows.isEmpty()) {
-            throw ApiException.invalid(
-                    "empty CSV",
-                    List.of(new FieldError(
-                            "line 1", "expected a header row: " + String.join(",", featureNames) + ",label")));
-        }
-        Row header = rows.get(0);
-        int[] featureColumn = new int[featureNames.size()];
-        int labelColumn = -1;
-        int sourceColumn = -1;
-        List<FieldError> errors = new ArrayList<>();
-        Arrays.fill(featureColumn, -1);
-        Map<String, Integer> seen = new HashMap<>();
-        String where = "line " + header.line();
-        for (int c = 0; c < header.cells().size(); c++) {
-            String name = header.cells().get(c);
-            if (seen.putIfAbsent(name, c) != null) {
-                errors.add(new FieldError(where, "duplicate column '" + name + "'"));
-                continue;
+    static CsvSamples open(InputStream body, CsvMapping mapping, List<String> featureNames) {
+        CsvParser parser = null;
+        try {
+            Reader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 64 * 1024);
+            reader.mark(1);
+            if (reader.read() != '\uFEFF') {
+                reader.reset();
             }
-            int f = featureNames.indexOf(name);
-            if (f >= 0) {
-                featureColumn[f] = c;
-            } else if (name.equals("label")) {
-                labelColumn = c;
-            } else if (name.equals("source")) {
-                sourceColumn = c;
-            } else if (name.equals("split")) {
-                continue; // written by the snapshot export; splits are assigned at ingest
-            } else {
-                errors.add(new FieldError(where, "unexpected column '" + name + "'"));
+            reader = new TextOnly(reader);
+            parser = (CsvParser) CsvFactory.builder()
+                    .enable(CsvParser.Feature.WRAP_AS_ARRAY)
+                    .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
+                    .enable(CsvParser.Feature.TRIM_SPACES)
+                    .build()
+                    .createParser(reader);
+            parser.setSchema(CsvSchema.emptySchema().withColumnSeparator(mapping.delimiter()));
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw emptyFile(featureNames);
             }
-        }
-        for (int f = 0; f < featureNames.size(); f++) {
-            if (featureColumn[f] < 0) {
-                errors.add(new FieldError(where, "missing feature column '" + featureNames.get(f) + "'"));
-            } else if (f > 0 && featureColumn[f - 1] > featureColumn[f]) {
-                errors.add(new FieldError(
-                        where, "feature columns must be in the dataset's order: " + String.join(", ", featureNames)));
+            Row header = next(parser);
+            if (header == null) {
+                throw emptyFile(featureNames);
             }
-        }
-        if (labelColumn < 0) {
-            errors.add(new FieldError(where, "missing column 'label'"));
-        }
-        if (!errors.isEmpty()) {
-            throw ApiException.invalid("invalid CSV header", errors);
-        }
-        if (rows.size() == 1) {
-            throw ApiException.invalid(
-                    "no data rows", List.of(new FieldError("line " + (header.line() + 1), "expected a data row")));
-        }
-        int columns = header.cells().size();
-        List<SampleCandidate> out = new ArrayList<>(rows.size() - 1);
-        for (Row row : rows.subList(1, rows.size())) {
-            SampleLocation at = SampleLocation.csv(row.line(), featureNames);
-            if (row.cells().size() != columns) {
-                out.add(SampleCandidate.rejected(
-                        at,
-                        "expected " + columns + " columns, got " + row.cells().size()));
-                continue;
-            }
-            List<Double> values = new ArrayList<>(featureNames.size());
-            Map<Integer, String> unparsable = new HashMap<>();
-            for (int f = 0; f < featureNames.size(); f++) {
-                String cell = row.cells().get(featureColumn[f]);
-                if (cell.isEmpty()) {
-                    values.add(null);
-                } else if (DECIMAL.matcher(cell).matches()) {
-                    values.add(Double.parseDouble(cell));
-                } else if (NON_FINITE.matcher(cell).matches()) {
-                    values.add(cell.toLowerCase(Locale.ROOT).contains("nan") ? Double.NaN : Double.POSITIVE_INFINITY);
-                } else {
-                    values.add(null);
-                    unparsable.put(f, cell);
+            CsvSamples samples = new CsvSamples(parser, resolve(header, mapping, featureNames));
+            parser = null; // owned by samples now
+            return samples;
+        } catch (IOException e) {
+            throw malformed(e);
+        } finally {
+            if (parser != null) {
+                try {
+                    parser.close();
+                } catch (IOException ignored) {
+                    // nothing to release beyond the request body
                 }
             }
-            String label = row.cells().get(labelColumn);
-            String source = sourceColumn >= 0 ? row.cells().get(sourceColumn) : "";
-            out.add(new SampleCandidate(
-                    at,
-                    values,
-                    unparsable,
-                    label.isEmpty() ? null : label,
-                    source.isEmpty() ? DEFAULT_SOURCE : source,
-                    null));
+        }
+    }
+
+    /** Data rows read so far. */
+    long rows() {
+        return rows;
+    }
+
+    /**
+     * The next up to {@code max} records as candidates; empty at the end of the file.
+     *
+     * @throws ApiException 400 for malformed CSV or a control character in a cell
+     */
+    List<SampleCandidate> next(int max) {
+        List<SampleCandidate> out = new ArrayList<>(Math.min(max, 4096));
+        try {
+            Row row;
+            while (out.size() < max && (row = next(parser)) != null) {
+                rows++;
+                out.add(candidate(row));
+            }
+        } catch (IOException e) {
+            throw malformed(e);
         }
         return out;
     }
 
-    private static List<Row> rows(String text, int maxRows) {
-        List<Row> rows = new ArrayList<>();
-        try (CsvParser p = (CsvParser) FACTORY.createParser(new StringReader(text))) {
-            p.setSchema(CsvSchema.emptySchema());
-            JsonToken t = p.nextToken(); // the outer array wrapping all records
-            if (t != JsonToken.START_ARRAY) {
-                return rows;
+    private SampleCandidate candidate(Row row) {
+        SampleLocation at = SampleLocation.csv(row.line(), featureColumnNames, labelName, sourceName);
+        if (row.cells().size() != columns) {
+            return SampleCandidate.rejected(
+                    at, "expected " + columns + " columns, got " + row.cells().size());
+        }
+        List<Double> values = new ArrayList<>(featureColumn.length);
+        Map<Integer, String> unparsable = new HashMap<>();
+        for (int f = 0; f < featureColumn.length; f++) {
+            String cell = row.cells().get(featureColumn[f]);
+            if (cell.isEmpty()) {
+                values.add(null);
+            } else if (DECIMAL.matcher(cell).matches()) {
+                values.add(Double.parseDouble(cell));
+            } else if (NON_FINITE.matcher(cell).matches()) {
+                values.add(cell.toLowerCase(Locale.ROOT).contains("nan") ? Double.NaN : Double.POSITIVE_INFINITY);
+            } else {
+                values.add(null);
+                unparsable.put(f, cell);
             }
-            List<String> cells = null;
-            long line = -1;
-            while ((t = p.nextToken()) != null) {
-                if (t == JsonToken.START_ARRAY) {
-                    cells = new ArrayList<>();
-                    line = -1;
-                } else if (t == JsonToken.VALUE_STRING && cells != null) {
-                    if (line < 0) {
-                        line = p.currentTokenLocation().getLineNr();
-                    }
-                    cells.add(p.getText());
-                } else if (t == JsonToken.END_ARRAY && cells != null) {
-                    if (!cells.isEmpty()) {
-                        rows.add(new Row(line, cells));
-                        if (rows.size() > maxRows + 1) {
-                            throw new ApiException(
-                                    413,
-                                    "Content Too Large",
-                                    "more than " + maxRows
-                                            + " CSV records in one request (edgeloop.data.max-batch-size): split the file",
-                                    List.of());
-                        }
-                    }
-                    cells = null;
+        }
+        String label = row.cells().get(labelColumn);
+        String source = sourceColumn >= 0 ? row.cells().get(sourceColumn) : "";
+        return new SampleCandidate(
+                at,
+                values,
+                unparsable,
+                label.isEmpty() ? null : label,
+                source.isEmpty() ? DEFAULT_SOURCE : source,
+                null);
+    }
+
+    private static Header resolve(Row header, CsvMapping mapping, List<String> featureNames) {
+        List<String> cells = header.cells();
+        List<FieldError> errors = new ArrayList<>();
+        String where = "line " + header.line();
+        Map<String, Integer> index = new HashMap<>();
+        for (int c = 0; c < cells.size(); c++) {
+            if (index.putIfAbsent(cells.get(c), c) != null) {
+                errors.add(new FieldError(where, "duplicate column '" + cells.get(c) + "'"));
+            }
+        }
+        List<String> wanted = mapping.featureColumns().isEmpty() ? featureNames : mapping.featureColumns();
+        int[] featureColumn = new int[wanted.size()];
+        for (int f = 0; f < wanted.size(); f++) {
+            Integer c = index.get(wanted.get(f));
+            featureColumn[f] = c == null ? -1 : c;
+            if (c == null) {
+                errors.add(new FieldError(
+                        where,
+                        "missing column '" + wanted.get(f) + "'"
+                                + (wanted == featureNames ? "" : " (feature '" + featureNames.get(f) + "')")));
+            }
+        }
+        Integer label = index.get(mapping.labelColumn());
+        if (label == null) {
+            errors.add(new FieldError(where, "missing column '" + mapping.labelColumn() + "'"));
+        }
+        Integer source = index.get(mapping.sourceColumn());
+        if (!mapping.ignoreUnmapped()) {
+            for (String name : cells) {
+                boolean mapped = wanted.contains(name)
+                        || name.equals(mapping.labelColumn())
+                        || name.equals(mapping.sourceColumn())
+                        || name.equals("split"); // written by the snapshot export; splits are assigned at ingest
+                if (!mapped) {
+                    errors.add(new FieldError(
+                            where,
+                            "unexpected column '" + name + "' (map it with feature=..., or pass unmapped=ignore)"));
                 }
             }
-        } catch (JsonProcessingException e) {
-            long line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
-            throw ApiException.badRequest("malformed CSV at line " + line + ": " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw ApiException.badRequest("unreadable CSV: " + e.getMessage());
         }
-        return rows;
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid("invalid CSV header", errors);
+        }
+        return new Header(
+                cells.size(),
+                featureColumn,
+                List.copyOf(wanted),
+                label,
+                source == null ? -1 : source,
+                mapping.labelColumn(),
+                mapping.sourceColumn());
+    }
+
+    /** The next record, or null at the end; every cell is checked for control characters. */
+    private static Row next(CsvParser p) throws IOException {
+        JsonToken t;
+        List<String> cells = null;
+        long line = -1;
+        while ((t = p.nextToken()) != null) {
+            if (t == JsonToken.START_ARRAY) {
+                cells = new ArrayList<>();
+                line = -1;
+            } else if (t == JsonToken.VALUE_STRING && cells != null) {
+                if (line < 0) {
+                    line = p.currentTokenLocation().getLineNr();
+                }
+                cells.add(p.getText());
+            } else if (t == JsonToken.END_ARRAY && cells != null) {
+                if (!cells.isEmpty()) {
+                    return new Row(line, cells);
+                }
+                cells = null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Refuses, as it is read, a NUL or other control character (tab, line feed and carriage return allowed) or an
+     * unpaired surrogate anywhere in the file: 400 naming the line, before the CSV parser (which trims such
+     * characters from cells) sees it.
+     */
+    private static final class TextOnly extends FilterReader {
+        private long line = 1;
+        private boolean pendingHigh;
+
+        TextOnly(Reader in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            char[] one = new char[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0];
+        }
+
+        @Override
+        public int read(char[] buf, int off, int len) throws IOException {
+            int n = super.read(buf, off, len);
+            for (int i = off; i < off + n; i++) {
+                check(buf[i]);
+            }
+            if (n < 0 && pendingHigh) {
+                fail("\uD800");
+            }
+            return n;
+        }
+
+        private void check(char c) {
+            if (pendingHigh) {
+                pendingHigh = false;
+                if (Character.isLowSurrogate(c)) {
+                    return;
+                }
+                fail("\uD800");
+            }
+            if (c == '\n') {
+                line++;
+            } else if (Character.isHighSurrogate(c)) {
+                pendingHigh = true;
+            } else if (Character.isLowSurrogate(c) || c < 0x20 && c != '\t' && c != '\r') {
+                fail(String.valueOf(c));
+            }
+        }
+
+        private void fail(String text) {
+            String problem = InputRules.problem(text, 2);
+            if (problem == null) {
+                problem = String.format("control character U+%04X", (int) text.charAt(0));
+            }
+            throw new ApiException(
+                    400,
+                    "Bad Request",
+                    "malformed CSV: line " + line + " " + problem,
+                    List.of(new FieldError("line " + line, problem)));
+        }
+    }
+
+    private static ApiException emptyFile(List<String> featureNames) {
+        return ApiException.invalid(
+                "empty CSV",
+                List.of(new FieldError(
+                        "line 1", "expected a header row: " + String.join(",", featureNames) + ",label")));
+    }
+
+    private static ApiException malformed(IOException e) {
+        if (e instanceof JsonProcessingException j) {
+            long line = j.getLocation() == null ? -1 : j.getLocation().getLineNr();
+            return ApiException.badRequest("malformed CSV at line " + line + ": " + j.getOriginalMessage());
+        }
+        return ApiException.badRequest("unreadable CSV: " + e.getMessage());
+    }
+
+    @Override
+    public void close() {
+        try {
+            parser.close();
+        } catch (IOException ignored) {
+            // nothing to release beyond the request body
+        }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.common.auth.Roles;
+import io.edgeloop.data.api.Dtos.CsvImportResponse;
 import io.edgeloop.data.api.Dtos.DatasetSchema;
 import io.edgeloop.data.api.Dtos.IngestResponse;
 import io.edgeloop.data.api.Dtos.SampleInput;
@@ -162,15 +163,43 @@ public class DatasetResource {
         return respond(ingestor.ingest(name, candidates));
     }
 
-    /** Ingests a CSV file (header: feature columns in order, {@code label}, optional {@code source}), atomically. */
+    /**
+     * Imports a CSV file, streamed and stored a chunk at a time in one transaction. The header names the columns;
+     * by default the data set's features are the columns named like them (any order), the label is {@code label} and
+     * {@code source} (optional) each row's source. Query parameters map other layouts: {@code delimiter} (one
+     * character or {@code tab}), {@code feature} (repeated: the file's column for each feature, in the data set's
+     * order), {@code label}, {@code source}, {@code unmapped=ignore} (other columns are ignored instead of refused)
+     * and {@code onInvalid=skip} (valid rows are stored and the invalid ones returned, instead of nothing stored).
+     */
     @POST
     @Path("/{name}/samples/csv")
     @Consumes("text/csv")
     @RolesAllowed(Roles.DATA)
-    public Response ingestCsv(@PathParam("name") String name, String body) {
+    public Response ingestCsv(
+            @PathParam("name") String name,
+            @QueryParam("delimiter") String delimiter,
+            @QueryParam("feature") List<String> features,
+            @QueryParam("label") String label,
+            @QueryParam("source") String source,
+            @QueryParam("unmapped") String unmapped,
+            @QueryParam("onInvalid") String onInvalid,
+            InputStream body) {
         DatasetSummary ds = catalog.get(name); // 404 before parsing
-        List<SampleCandidate> candidates = CsvSamples.parse(body, ds.featureNames(), config.maxBatchSize());
-        return respond(ingestor.ingest(name, candidates));
+        CsvMapping mapping = CsvMapping.of(
+                delimiter,
+                features,
+                label,
+                source,
+                unmapped,
+                onInvalid,
+                ds.featureNames().size());
+        try (CsvSamples csv = CsvSamples.open(body, mapping, ds.featureNames())) {
+            SampleIngestor.ImportResult r = ingestor.ingestAll(name, csv::next, mapping.storeValidRows());
+            return Response.status(r.accepted() > 0 ? 201 : 200)
+                    .entity(new CsvImportResponse(
+                            (int) r.accepted(), (int) r.duplicates(), r.rows(), r.invalid(), r.errors()))
+                    .build();
+        }
     }
 
     /**

@@ -31,6 +31,22 @@ public final class Dtos {
     public record IngestResponse(int accepted, int duplicates) {}
 
     /**
+     * Outcome of a CSV import.
+     *
+     * @param accepted samples stored
+     * @param duplicates valid rows already stored (or repeated in the file)
+     * @param rows data rows read
+     * @param rejected invalid rows (not stored)
+     * @param errors why, for up to 1,000 of them (with {@code onInvalid=skip}; otherwise an invalid row is a 422)
+     */
+    public record CsvImportResponse(
+            int accepted,
+            int duplicates,
+            long rows,
+            long rejected,
+            List<io.edgeloop.kit.api.Problem.FieldError> errors) {}
+
+    /**
      * {@code POST /datasets/{name}/snapshots} body (optional).
      *
      * @param trigger why the snapshot is cut (default {@code manual})

@@ -38,8 +38,21 @@ public final class OutlierCheck {
             OutlierMode mode,
             double madThreshold,
             References references) {
+        List<FieldError> errors = new ArrayList<>();
+        check(samples, labels, mode, madThreshold, references, (sample, error) -> errors.add(error));
+        return errors;
+    }
+
+    /** As {@link #check(List, List, OutlierMode, double, References)}, handing each error to {@code sink} with its sample. */
+    public static void check(
+            List<SampleValidator.ValidSample> samples,
+            List<String> labels,
+            OutlierMode mode,
+            double madThreshold,
+            References references,
+            java.util.function.BiConsumer<SampleValidator.ValidSample, FieldError> sink) {
         if (mode == OutlierMode.OFF || samples.isEmpty()) {
-            return List.of();
+            return;
         }
         Map<Integer, List<float[]>> rowsByGroup = new HashMap<>();
         for (SampleValidator.ValidSample s : samples) {
@@ -52,7 +65,6 @@ public final class OutlierCheck {
                 stats.put(g, st);
             }
         });
-        List<FieldError> errors = new ArrayList<>();
         for (SampleValidator.ValidSample s : samples) {
             int g = group(s, mode);
             FeatureStats st = stats.get(g);
@@ -62,26 +74,27 @@ public final class OutlierCheck {
             for (int j = 0; j < s.features().length; j++) {
                 double deviations = st.deviations(j, s.features()[j]);
                 if (deviations > madThreshold) {
-                    errors.add(s.location()
-                            .feature(
-                                    j,
-                                    String.format(
-                                            Locale.ROOT,
-                                            "outlier: %s is %.1f MADs from the median %s (MAD %s, limit %s, over %d"
-                                                    + " samples %s)",
-                                            num(s.features()[j]),
-                                            deviations,
-                                            num(st.median()[j]),
-                                            num(st.mad()[j]),
-                                            num(madThreshold),
-                                            st.sampleCount(),
-                                            g == WHOLE_DATASET
-                                                    ? "of the data set"
-                                                    : "of class '" + labels.get(g) + "'")));
+                    sink.accept(
+                            s,
+                            s.location()
+                                    .feature(
+                                            j,
+                                            String.format(
+                                                    Locale.ROOT,
+                                                    "outlier: %s is %.1f MADs from the median %s (MAD %s, limit %s, over %d"
+                                                            + " samples %s)",
+                                                    num(s.features()[j]),
+                                                    deviations,
+                                                    num(st.median()[j]),
+                                                    num(st.mad()[j]),
+                                                    num(madThreshold),
+                                                    st.sampleCount(),
+                                                    g == WHOLE_DATASET
+                                                            ? "of the data set"
+                                                            : "of class '" + labels.get(g) + "'")));
                 }
             }
         }
-        return errors;
     }
 
     private static int group(SampleValidator.ValidSample s, OutlierMode mode) {

@@ -11,10 +11,13 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
@@ -35,6 +38,12 @@ public class SampleIngestor {
 
     @Inject
     DataConfig config;
+
+    /** Rows an import reads, checks and inserts at a time. */
+    static final int IMPORT_CHUNK = 5000;
+
+    /** Errors an import lists at most (the count of invalid rows is always exact). */
+    public static final int MAX_REPORTED_ERRORS = 1000;
 
     /** Robust statistics per data set and group, valid while the group's sample count is unchanged. */
     private final Map<String, FeatureStats> statsCache = new ConcurrentHashMap<>();
@@ -70,33 +79,121 @@ public class SampleIngestor {
             throw ApiException.invalid(
                     "no samples", List.of(new FieldError("samples", "at least one sample is required")));
         }
-        long[][] splitCounts = store.splitCounts(dataset, ds.labels.length);
+        Checked batch = check(ds, candidates);
+        if (!batch.errors().isEmpty()) {
+            throw ApiException.invalid(
+                    batch.invalid() + " of " + candidates.size() + " samples are invalid; nothing was stored",
+                    batch.errors());
+        }
+        int accepted = store(ds, batch.valid());
+        LOG.debugf("dataset %s: %d samples accepted, %d duplicates", dataset, accepted, candidates.size() - accepted);
+        return new IngestResult(accepted, candidates.size() - accepted);
+    }
+
+    /**
+     * Stores every chunk that {@code source} yields, in one transaction: a file of any length, read and inserted a
+     * chunk at a time. With {@code storeValid} false, one invalid row stores nothing (the reasons for every invalid
+     * row, up to {@link #MAX_REPORTED_ERRORS}, are returned as a 422); with true, valid rows are stored and the
+     * invalid ones returned.
+     *
+     * @throws ApiException 404 unknown dataset, 422 when nothing was read or (not {@code storeValid}) a row is invalid
+     */
+    @Transactional
+    public ImportResult ingestAll(String dataset, CandidateSource source, boolean storeValid) {
+        DatasetNames.require(dataset);
+        DatasetEntity ds =
+                store.lockDataset(dataset).orElseThrow(() -> ApiException.notFound("no dataset '" + dataset + "'"));
+        int chunkSize = Math.max(1, Math.min(config.maxBatchSize(), IMPORT_CHUNK));
+        long rows = 0;
+        long accepted = 0;
+        long invalid = 0;
+        List<FieldError> errors = new ArrayList<>();
+        List<SampleCandidate> chunk;
+        while (!(chunk = source.next(chunkSize)).isEmpty()) {
+            rows += chunk.size();
+            Checked batch = check(ds, chunk);
+            invalid += batch.invalid();
+            batch.errors().stream()
+                    .limit(Math.max(0, MAX_REPORTED_ERRORS - errors.size()))
+                    .forEach(errors::add);
+            if (storeValid || invalid == 0) {
+                accepted += store(ds, batch.valid());
+            }
+            LOG.debugf("dataset %s import: %d rows read, %d stored, %d invalid", dataset, rows, accepted, invalid);
+        }
+        if (rows == 0) {
+            throw ApiException.invalid("no data rows", List.of(new FieldError("line 2", "expected a data row")));
+        }
+        if (invalid > 0 && !storeValid) {
+            throw ApiException.invalid(
+                    invalid + " of " + rows + " rows are invalid; nothing was stored"
+                            + (invalid > errors.size() ? " (the first " + errors.size() + " errors are listed)" : ""),
+                    errors);
+        }
+        LOG.infof(
+                "dataset %s import: %d rows, %d stored, %d duplicates, %d invalid",
+                dataset, rows, accepted, rows - accepted - invalid, invalid);
+        return new ImportResult(rows, accepted, rows - accepted - invalid, invalid, errors);
+    }
+
+    /** Where an import's rows come from, a chunk at a time. */
+    @FunctionalInterface
+    public interface CandidateSource {
+        /** Up to {@code max} more candidates; empty at the end. */
+        List<SampleCandidate> next(int max);
+    }
+
+    /**
+     * Result of an import.
+     *
+     * @param rows data rows read
+     * @param accepted samples stored
+     * @param duplicates valid rows that were stored already (or repeated in the file)
+     * @param invalid rows refused (stored only with {@code storeValid})
+     * @param errors why, for up to {@link #MAX_REPORTED_ERRORS} of them
+     */
+    public record ImportResult(long rows, long accepted, long duplicates, long invalid, List<FieldError> errors) {}
+
+    /** A validated chunk: the samples to store, and every error with the number of samples it concerns. */
+    private record Checked(List<SampleValidator.ValidSample> valid, List<FieldError> errors, int invalid) {}
+
+    /** Validation and outlier checks of one chunk against what is stored now. */
+    private Checked check(DatasetEntity ds, List<SampleCandidate> candidates) {
+        long[][] splitCounts = store.splitCounts(ds.name, ds.labels.length);
         SampleValidator.Result result =
                 new SampleValidator(List.of(ds.featureNames), List.of(ds.labels)).validate(candidates);
-        List<FieldError> outliers = OutlierCheck.check(
+        Set<SampleValidator.ValidSample> outlying = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<FieldError> errors = new ArrayList<>(result.errors());
+        OutlierCheck.check(
                 result.samples(),
                 List.of(ds.labels),
                 outlierMode(ds),
                 outlierThreshold(ds),
-                (group, batchRows) -> reference(ds, group, stored(splitCounts, group), batchRows));
-        if (!result.ok() || !outliers.isEmpty()) {
-            List<FieldError> errors = new ArrayList<>(result.errors());
-            errors.addAll(outliers);
-            errors.sort(Comparator.comparingInt(e -> candidateIndex(e.field())));
-            long bad = errors.stream()
-                    .map(e -> candidateIndex(e.field()))
-                    .distinct()
-                    .count();
-            throw ApiException.invalid(
-                    bad + " of " + candidates.size() + " samples are invalid; nothing was stored", errors);
-        }
-        // new samples only (a stored or repeated one is a duplicate), assigned to splits in content order
+                (group, batchRows) -> reference(ds, group, stored(splitCounts, group), batchRows),
+                (sample, error) -> {
+                    outlying.add(sample);
+                    errors.add(error);
+                });
+        errors.sort(Comparator.comparingInt(e -> candidateIndex(e.field())));
+        List<SampleValidator.ValidSample> valid = outlying.isEmpty()
+                ? result.samples()
+                : result.samples().stream().filter(s -> !outlying.contains(s)).toList();
+        return new Checked(valid, errors, result.invalidSamples() + outlying.size());
+    }
+
+    /**
+     * Stores the new ones of {@code samples} (a stored or repeated one is a duplicate), assigned to splits in content
+     * order; the caller holds the dataset row's lock.
+     *
+     * @return how many were stored
+     */
+    private int store(DatasetEntity ds, List<SampleValidator.ValidSample> samples) {
         Map<String, SampleValidator.ValidSample> fresh = new LinkedHashMap<>();
-        for (SampleValidator.ValidSample s : result.samples()) {
-            fresh.putIfAbsent(SampleKeys.sampleId(dataset, s.features(), s.label()), s);
+        for (SampleValidator.ValidSample s : samples) {
+            fresh.putIfAbsent(SampleKeys.sampleId(ds.name, s.features(), s.label()), s);
         }
         store.existingIds(new ArrayList<>(fresh.keySet())).forEach(fresh::remove);
-        SplitPlanner planner = keys.planner(splitCounts);
+        SplitPlanner planner = keys.planner(store.splitCounts(ds.name, ds.labels.length));
         List<NewSample> rows = new ArrayList<>(fresh.size());
         fresh.entrySet().stream()
                 .sorted(Comparator.comparing(e -> SampleKeys.contentKey(
@@ -105,7 +202,7 @@ public class SampleIngestor {
                     SampleValidator.ValidSample s = e.getValue();
                     rows.add(new NewSample(
                             e.getKey(),
-                            dataset,
+                            ds.name,
                             s.features(),
                             (short) s.labelIndex(),
                             s.label(),
@@ -113,9 +210,7 @@ public class SampleIngestor {
                             planner.assign(s.labelIndex()).code()));
                 });
         // the dataset row is locked and stored ids were removed above: every row is new
-        int accepted = store.insertSamples(rows, Instant.now());
-        LOG.debugf("dataset %s: %d samples accepted, %d duplicates", dataset, accepted, candidates.size() - accepted);
-        return new IngestResult(accepted, candidates.size() - accepted);
+        return store.insertSamples(rows, Instant.now());
     }
 
     /**

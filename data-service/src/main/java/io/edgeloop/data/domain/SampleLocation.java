@@ -53,6 +53,14 @@ public interface SampleLocation {
 
     /** A CSV record starting on {@code line}: field {@code line 7}, the message names the column. */
     static SampleLocation csv(long line, List<String> featureNames) {
+        return csv(line, featureNames, "label", "source");
+    }
+
+    /**
+     * A CSV record starting on {@code line} of a file whose columns are mapped: messages name the file's columns
+     * ({@code featureColumns} in the data set's feature order, the label and source columns).
+     */
+    static SampleLocation csv(long line, List<String> featureColumns, String labelColumn, String sourceColumn) {
         String field = "line " + line;
         return new SampleLocation() {
             @Override
@@ -67,18 +75,18 @@ public interface SampleLocation {
 
             @Override
             public FieldError feature(int i, String message) {
-                String column = i < featureNames.size() ? featureNames.get(i) : "#" + i;
+                String column = i < featureColumns.size() ? featureColumns.get(i) : "#" + i;
                 return new FieldError(field, "column '" + column + "': " + message);
             }
 
             @Override
             public FieldError label(String message) {
-                return new FieldError(field, "column 'label': " + message);
+                return new FieldError(field, "column '" + labelColumn + "': " + message);
             }
 
             @Override
             public FieldError source(String message) {
-                return new FieldError(field, "column 'source': " + message);
+                return new FieldError(field, "column '" + sourceColumn + "': " + message);
             }
         };
     }

@@ -56,13 +56,19 @@ class LargeBodiesTest {
     @Test
     void aTwoHundredMegabyteChunkedBodyIs413AndTheServiceKeepsServing() throws Exception {
         long size = 200L * 1024 * 1024;
-        byte[] row = "1.0,2.0,3.0,a\n".getBytes(StandardCharsets.US_ASCII);
+        // a valid header, then rows the import reads and refuses (unknown label) until the limit cuts the stream
+        byte[] header = "x,y,z,label\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] row = "1.0,2.0,3.0,c\n".getBytes(StandardCharsets.US_ASCII);
         InputStream endless = new InputStream() {
             long sent;
 
             @Override
             public int read() {
-                return sent < size ? row[(int) (sent++ % row.length)] : -1;
+                if (sent >= size) {
+                    return -1;
+                }
+                long at = sent++;
+                return at < header.length ? header[(int) at] : row[(int) ((at - header.length) % row.length)];
             }
 
             @Override
@@ -72,7 +78,8 @@ class LargeBodiesTest {
                 }
                 int n = (int) Math.min(len, size - sent);
                 for (int i = 0; i < n; i++) {
-                    b[off + i] = row[(int) ((sent + i) % row.length)];
+                    long at = sent + i;
+                    b[off + i] = at < header.length ? header[(int) at] : row[(int) ((at - header.length) % row.length)];
                 }
                 sent += n;
                 return n;
