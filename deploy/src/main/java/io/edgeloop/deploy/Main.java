@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
             TokenCommand.class,
             SecretsCommand.class,
             OpsCommand.class,
-            FleetBenchCommand.class
+            FleetBenchCommand.class,
+            io.edgeloop.deploy.bench.IngestBenchCommand.class
         })
 public final class Main implements Callable<Integer> {
 

@@ -46,7 +46,10 @@ public class SampleIngestor {
     public static final int MAX_REPORTED_ERRORS = 1000;
 
     /** Robust statistics per data set and group, valid while the group's sample count is unchanged. */
-    private final Map<String, FeatureStats> statsCache = new ConcurrentHashMap<>();
+    private final Map<String, CachedReference> statsCache = new ConcurrentHashMap<>();
+
+    /** Stored rows a group's outlier reference is computed from at most (ids are hashes: an unbiased choice). */
+    static final int REFERENCE_ROWS = 20_000;
 
     /**
      * Result of an ingest.
@@ -195,9 +198,11 @@ public class SampleIngestor {
         store.existingIds(new ArrayList<>(fresh.keySet())).forEach(fresh::remove);
         SplitPlanner planner = keys.planner(store.splitCounts(ds.name, ds.labels.length));
         List<NewSample> rows = new ArrayList<>(fresh.size());
+        // each content key once (a key computed inside the comparator was a hash per comparison)
+        Map<String, String> contentKeys = new java.util.HashMap<>();
+        fresh.forEach((id, s) -> contentKeys.put(id, SampleKeys.contentKey(s.features(), s.label())));
         fresh.entrySet().stream()
-                .sorted(Comparator.comparing(e -> SampleKeys.contentKey(
-                        e.getValue().features(), e.getValue().label())))
+                .sorted(Comparator.comparing(e -> contentKeys.get(e.getKey())))
                 .forEach(e -> {
                     SampleValidator.ValidSample s = e.getValue();
                     rows.add(new NewSample(
@@ -246,23 +251,22 @@ public class SampleIngestor {
     }
 
     /**
-     * The reference of a group: its stored samples once there are {@code min-samples} of them (cached while their
-     * count is unchanged; samples are immutable), else the stored ones together with the batch's own (so the first
-     * batches are checked too); null while even both are fewer.
+     * The reference of a group: its stored samples once there are {@code min-samples} of them, else the stored ones
+     * together with the batch's own (so the first batches are checked too); null while even both are fewer. A stored
+     * reference is computed from at most {@link #REFERENCE_ROWS} rows and kept until the group has grown by a tenth
+     * (median and MAD barely move by then), so checking a batch costs the same at 1,000 or 1,000,000 stored rows.
      */
     private FeatureStats reference(DatasetEntity ds, int group, long storedCount, List<float[]> batchRows) {
         int min = config.outlier().minSamples();
         int features = ds.featureNames.length;
         if (storedCount >= min) {
             String key = ds.name + "/" + group;
-            FeatureStats cached = statsCache.get(key);
-            if (cached != null && cached.sampleCount() == storedCount) {
-                return cached;
+            CachedReference cached = statsCache.get(key);
+            if (cached != null && cached.storedCount() <= storedCount && storedCount <= cached.storedCount() * 1.1) {
+                return cached.stats();
             }
-            FeatureStats fresh = FeatureStats.of(store.features(ds.name, group), features);
-            if (fresh.sampleCount() == storedCount) {
-                statsCache.put(key, fresh);
-            }
+            FeatureStats fresh = FeatureStats.of(store.features(ds.name, group, REFERENCE_ROWS), features);
+            statsCache.put(key, new CachedReference(fresh, storedCount));
             return fresh;
         }
         if (storedCount + batchRows.size() < min) {
@@ -272,6 +276,9 @@ public class SampleIngestor {
         rows.addAll(batchRows);
         return FeatureStats.of(rows, features);
     }
+
+    /** A group's reference and the group's stored sample count when it was computed. */
+    private record CachedReference(FeatureStats stats, long storedCount) {}
 
     /** The index of the candidate an error field names ({@code samples[i]...} or a CSV line), for ordering. */
     private static int candidateIndex(String field) {

@@ -160,8 +160,17 @@ public class SampleStore {
 
     /** Feature rows of every stored sample of {@code dataset}, or of one class when {@code labelIndex >= 0}. */
     public List<float[]> features(String dataset, int labelIndex) {
-        String sql =
-                "select features from sample where dataset_name = ?" + (labelIndex >= 0 ? " and label_index = ?" : "");
+        return features(dataset, labelIndex, 0);
+    }
+
+    /**
+     * As {@link #features(String, int)}, at most {@code limit} rows (0 = all): the ones with the smallest ids, which
+     * are content hashes, so an unbiased and repeatable choice.
+     */
+    public List<float[]> features(String dataset, int labelIndex, int limit) {
+        String sql = "select features from sample where dataset_name = ?"
+                + (labelIndex >= 0 ? " and label_index = ?" : "")
+                + (limit > 0 ? " order by id limit " + limit : "");
         return session().doReturningWork(c -> {
             List<float[]> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {

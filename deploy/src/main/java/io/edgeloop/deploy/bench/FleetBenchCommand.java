@@ -94,7 +94,7 @@ public final class FleetBenchCommand implements Callable<Integer> {
                 waveTimeout));
     }
 
-    private static Path detectHome() {
+    static Path detectHome() {
         Path cwd = Path.of("").toAbsolutePath();
         for (Path p = cwd; p != null; p = p.getParent()) {
             if (Files.isDirectory(p.resolve("deployment-service")) && Files.isDirectory(p.resolve("deploy"))) {
