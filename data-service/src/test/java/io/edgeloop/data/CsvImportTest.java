@@ -19,15 +19,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class CsvImportTest {
 
-    private static long sampleCount(String dataset) {
-        return given().get("/datasets/" + dataset)
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath()
-                .getLong("sampleCount");
-    }
-
     @Test
     void aMappingNamesTheFilesColumnsAndItsDelimiter() {
         TestSupport.createDataset("csv-map", 3);
@@ -70,7 +61,32 @@ class CsvImportTest {
                 .then()
                 .statusCode(200)
                 .body("duplicates", equalTo(1));
-        assertEquals(4, sampleCount("csv-map"));
+        assertEquals(4, TestSupport.sampleCount("csv-map"));
+    }
+
+    @Test
+    void featureNamesAreDisplayNamesAsASheetHasThem() {
+        List<String> names = List.of("Alcohol", "od280/od315", "Sensor A (g)", "Färbung, 420 nm");
+        given().contentType(ContentType.JSON)
+                .body(Map.of("featureNames", names, "labels", List.of("class_1", "class_2")))
+                .put("/datasets/csv-display")
+                .then()
+                .statusCode(201)
+                .body("featureNames", equalTo(names));
+        // the header is the sheet's own: default mapping by name, quoted where it holds a comma
+        given().contentType("text/csv")
+                .body("Alcohol,od280/od315,Sensor A (g),\"Färbung, 420 nm\",label\n14.2,3.92,0.5,1.2,class_1\n")
+                .post("/datasets/csv-display/samples/csv")
+                .then()
+                .statusCode(201)
+                .body("accepted", equalTo(1));
+        given().contentType(ContentType.JSON)
+                .body(Map.of(
+                        "featureNames", List.of(" padded", "ok", "split", "tab\tinside"), "labels", List.of("a", "b")))
+                .put("/datasets/csv-display-bad")
+                .then()
+                .statusCode(422)
+                .body("errors.field", contains("featureNames[0]", "featureNames[3]", "featureNames[2]"));
     }
 
     @Test
@@ -109,7 +125,7 @@ class CsvImportTest {
                 .then()
                 .statusCode(422)
                 .body("errors.field", contains("label"));
-        assertEquals(0, sampleCount("csv-badmap"));
+        assertEquals(0, TestSupport.sampleCount("csv-badmap"));
     }
 
     @Test
@@ -132,7 +148,7 @@ class CsvImportTest {
                 .body("rejected", equalTo(3))
                 .body("errors.field", contains("line 3", "line 5", "line 6"))
                 .body("errors[0].message", equalTo("column 'f1': not a number: 'x'"));
-        assertEquals(2, sampleCount("csv-skip"));
+        assertEquals(2, TestSupport.sampleCount("csv-skip"));
         // the same file without the option stores nothing more and lists every reason
         given().contentType("text/csv")
                 .body(file.replace("1,2,normal", "9,9,normal"))
@@ -141,7 +157,7 @@ class CsvImportTest {
                 .statusCode(422)
                 .body("detail", startsWith("3 of 5 rows are invalid; nothing was stored"))
                 .body("errors", hasSize(3));
-        assertEquals(2, sampleCount("csv-skip"));
+        assertEquals(2, TestSupport.sampleCount("csv-skip"));
     }
 
     @Test
@@ -172,7 +188,7 @@ class CsvImportTest {
                 .statusCode(422)
                 .body("errors.field", contains("line 40002"))
                 .body("errors[0].message", equalTo("column 'a': not a number: 'oops'"));
-        assertEquals(0, sampleCount("csv-50k"));
+        assertEquals(0, TestSupport.sampleCount("csv-50k"));
 
         given().contentType("text/csv")
                 .queryParam("feature", "a", "b", "c")
@@ -185,6 +201,6 @@ class CsvImportTest {
                 .body("rows", equalTo(rows))
                 .body("rejected", equalTo(0))
                 .body("accepted", equalTo(rows));
-        assertEquals(rows, sampleCount("csv-50k"));
+        assertEquals(rows, TestSupport.sampleCount("csv-50k"));
     }
 }

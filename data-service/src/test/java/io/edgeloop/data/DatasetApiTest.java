@@ -63,7 +63,7 @@ class DatasetApiTest {
     @Test
     void invalidSchemasListEveryProblem() {
         given().contentType(ContentType.JSON)
-                .body(Map.of("featureNames", List.of("ax", "ax", "bad name", "label"), "labels", List.of("only")))
+                .body(Map.of("featureNames", List.of("ax", "ax", "bad name ", "label"), "labels", List.of("only")))
                 .put("/datasets/vib-bad")
                 .then()
                 .statusCode(422)

@@ -29,15 +29,6 @@ class SampleIngestTest {
         return m;
     }
 
-    private static long sampleCount(String dataset) {
-        return given().get("/datasets/" + dataset)
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath()
-                .getLong("sampleCount");
-    }
-
     @Test
     void batchIngestCountsDuplicates() {
         TestSupport.createDataset("ingest-dup", 3);
@@ -69,7 +60,7 @@ class SampleIngestTest {
                 .statusCode(200)
                 .body("accepted", equalTo(0))
                 .body("duplicates", equalTo(2));
-        assertEquals(4, sampleCount("ingest-dup"));
+        assertEquals(4, TestSupport.sampleCount("ingest-dup"));
     }
 
     @Test
@@ -111,7 +102,7 @@ class SampleIngestTest {
                         "samples[7].features[0]: not finite",
                         "samples[7].features[2]: not finite"),
                 errors);
-        assertEquals(0, sampleCount("ingest-bad"));
+        assertEquals(0, TestSupport.sampleCount("ingest-bad"));
 
         given().contentType(ContentType.JSON)
                 .body(Map.of("samples", List.of()))
@@ -141,7 +132,7 @@ class SampleIngestTest {
                 .statusCode(413)
                 .contentType("application/problem+json")
                 .body("detail", containsString("at most 1000"));
-        assertEquals(0, sampleCount("ingest-big"));
+        assertEquals(0, TestSupport.sampleCount("ingest-big"));
     }
 
     @Test
@@ -167,7 +158,7 @@ class SampleIngestTest {
                 .body("errors.field", contains("samples[330].features[0]"))
                 .body("errors[0].message", startsWith("outlier: 500 is "))
                 .body("errors[0].message", containsString("of class 'normal'"));
-        assertEquals(0, sampleCount("ingest-outlier"));
+        assertEquals(0, TestSupport.sampleCount("ingest-outlier"));
         TestSupport.ingest("ingest-outlier", TestSupport.generate(330, 2, 11), 330);
 
         // later batches against the stored samples of the class; structural errors and outliers reported together
@@ -187,7 +178,7 @@ class SampleIngestTest {
                         contains("samples[1].features[1]", "samples[2].features", "samples[3].features[0]"))
                 .body("errors[0].message", containsString("limit 25, over "))
                 .body("errors[0].message", containsString("samples of class 'imbalance'"));
-        assertEquals(330, sampleCount("ingest-outlier"));
+        assertEquals(330, TestSupport.sampleCount("ingest-outlier"));
 
         // a stricter threshold for this data set only; the mode stays
         given().contentType(ContentType.JSON)
@@ -290,7 +281,7 @@ class SampleIngestTest {
                                 "expected 4 columns, got 3",
                                 "column 'f2': not finite",
                                 "column 'label': unknown label 'x' (known: normal, imbalance, bearing)"));
-        assertEquals(0, sampleCount("ingest-csv"));
+        assertEquals(0, TestSupport.sampleCount("ingest-csv"));
 
         given().contentType("text/csv; charset=UTF-8")
                 .body("f0,f2,f1,label,extra\n1,2,3,normal,z\n")
@@ -328,7 +319,7 @@ class SampleIngestTest {
                 .statusCode(200)
                 .body("accepted", equalTo(0))
                 .body("duplicates", equalTo(1));
-        assertEquals(3, sampleCount("ingest-csv"));
+        assertEquals(3, TestSupport.sampleCount("ingest-csv"));
 
         given().contentType("text/csv; charset=UTF-8")
                 .body("f0,f1,f2,label\n\"1,2,3,normal\n")

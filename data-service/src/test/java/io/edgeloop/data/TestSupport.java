@@ -41,7 +41,26 @@ final class TestSupport {
         }
     }
 
+    /** The data set's stored sample count, as {@code GET /datasets/{name}} reports it. */
+    static long sampleCount(String dataset) {
+        return given().get("/datasets/" + dataset)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getLong("sampleCount");
+    }
+
+    /**
+     * Creates a data set of features {@code f0..} and {@link #LABELS}, content-addressed ({@code duplicates: drop}):
+     * the tests that recompute sample ids from content use it. {@link #createDataset(String, int, String)} chooses.
+     */
     static void createDataset(String name, int features) {
+        createDataset(name, features, "drop");
+    }
+
+    /** As {@link #createDataset(String, int)} with duplicate handling {@code keep} (the default) or {@code drop}. */
+    static void createDataset(String name, int features, String duplicates) {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < features; i++) {
             names.add("f" + i);
@@ -51,6 +70,13 @@ final class TestSupport {
                 .put("/datasets/" + name)
                 .then()
                 .statusCode(201);
+        if (!duplicates.equals("keep")) {
+            given().contentType(ContentType.JSON)
+                    .body(Map.of("duplicates", duplicates))
+                    .put("/datasets/" + name + "/settings")
+                    .then()
+                    .statusCode(200);
+        }
     }
 
     /** {@code n} samples with features ~ N(label index, 1), reproducible from {@code seed}. */

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -73,14 +72,15 @@ final class CsvSamples implements AutoCloseable {
     private record Row(long line, List<String> cells) {}
 
     /**
-     * Opens {@code body} and reads its header.
+     * Opens {@code body} (text in {@code charset}) and reads its header.
      *
      * @throws ApiException 400 for malformed CSV, 422 for a header that does not fit the mapping or an empty file
      */
-    static CsvSamples open(InputStream body, CsvMapping mapping, List<String> featureNames) {
+    static CsvSamples open(
+            InputStream body, java.nio.charset.Charset charset, CsvMapping mapping, List<String> featureNames) {
         CsvParser parser = null;
         try {
-            Reader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 64 * 1024);
+            Reader reader = new BufferedReader(new InputStreamReader(body, charset), 64 * 1024);
             reader.mark(1);
             if (reader.read() != '\uFEFF') {
                 reader.reset();

@@ -100,7 +100,11 @@ public class DatasetResource {
         return Response.ok(defined.dataset()).build();
     }
 
-    /** A data set's settings: how new samples are checked for outliers (mode, threshold, whether defaults). */
+    /**
+     * A data set's settings: how new samples are checked for outliers (mode, threshold, whether defaults) and what
+     * counts as a duplicate ({@code keep}: every row is a sample, only an upload sent again is a duplicate;
+     * {@code drop}: identical features and label are one sample).
+     */
     @GET
     @Path("/{name}/settings")
     public DatasetSettings.Settings settings(@PathParam("name") String name) {
@@ -108,28 +112,32 @@ public class DatasetResource {
     }
 
     /**
-     * Changes a data set's settings, e.g. {@code {"outliers": {"mode": "per-class", "madThreshold": 10}}} (mode
-     * {@code dataset}, {@code per-class} or {@code off}; each field optional). Applies to samples ingested from now
-     * on.
+     * Changes a data set's settings, e.g. {@code {"outliers": {"mode": "per-class", "madThreshold": 10},
+     * "duplicates": "drop"}} (mode {@code dataset}, {@code per-class} or {@code off}; duplicates {@code keep} or
+     * {@code drop}; each field optional, at least one). Applies to samples ingested from now on.
      */
     @PUT
     @Path("/{name}/settings")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.DATA)
     public DatasetSettings.Settings changeSettings(@PathParam("name") String name, SettingsRequest body) {
-        if (body == null || body.outliers() == null) {
+        if (body == null || body.outliers() == null && body.duplicates() == null) {
             throw ApiException.invalid(
                     "nothing to change",
-                    List.of(new io.edgeloop.kit.api.Problem.FieldError("outliers", "is required")));
+                    List.of(new io.edgeloop.kit.api.Problem.FieldError(
+                            "outliers", "outliers or duplicates is required")));
         }
-        return settings.changeOutliers(
+        return settings.change(
                 name,
-                new DatasetSettings.OutlierChange(
-                        body.outliers().mode(), body.outliers().madThreshold()));
+                body.outliers() == null
+                        ? null
+                        : new DatasetSettings.OutlierChange(
+                                body.outliers().mode(), body.outliers().madThreshold()),
+                body.duplicates());
     }
 
     /** {@code PUT /datasets/{name}/settings} body. */
-    public record SettingsRequest(OutlierRequest outliers) {}
+    public record SettingsRequest(OutlierRequest outliers, String duplicates) {}
 
     /** Outlier settings to change; null fields stay. */
     public record OutlierRequest(String mode, Double madThreshold) {}
@@ -183,6 +191,7 @@ public class DatasetResource {
             @QueryParam("source") String source,
             @QueryParam("unmapped") String unmapped,
             @QueryParam("onInvalid") String onInvalid,
+            @jakarta.ws.rs.HeaderParam("Content-Type") String contentType,
             InputStream body) {
         DatasetSummary ds = catalog.get(name); // 404 before parsing
         CsvMapping mapping = CsvMapping.of(
@@ -193,7 +202,7 @@ public class DatasetResource {
                 unmapped,
                 onInvalid,
                 ds.featureNames().size());
-        try (CsvSamples csv = CsvSamples.open(body, mapping, ds.featureNames())) {
+        try (CsvSamples csv = CsvSamples.open(body, charset(contentType), mapping, ds.featureNames())) {
             SampleIngestor.ImportResult r = ingestor.ingestAll(name, csv::next, mapping.storeValidRows());
             return Response.status(r.accepted() > 0 ? 201 : 200)
                     .entity(new CsvImportResponse(
@@ -276,6 +285,21 @@ public class DatasetResource {
                         "attachment; filename=\"" + name + "-v" + view.version() + "."
                                 + f.name().toLowerCase(java.util.Locale.ROOT) + "\"")
                 .build();
+    }
+
+    /** The charset a {@code text/csv} body declares (UTF-8 when none); 415 for one this JVM does not know. */
+    private static java.nio.charset.Charset charset(String contentType) {
+        String name = contentType == null
+                ? null
+                : MediaType.valueOf(contentType).getParameters().get("charset");
+        if (name == null || name.isBlank()) {
+            return java.nio.charset.StandardCharsets.UTF_8;
+        }
+        try {
+            return java.nio.charset.Charset.forName(name.trim());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(415, "Unsupported Media Type", "unknown charset '" + name + "'", List.of());
+        }
     }
 
     private static Response respond(SampleIngestor.IngestResult result) {

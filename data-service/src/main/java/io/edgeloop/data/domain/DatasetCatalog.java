@@ -25,10 +25,18 @@ public class DatasetCatalog {
     /** Most class labels a dataset may have. */
     public static final int MAX_LABELS = 1000;
 
-    private static final Pattern FEATURE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,63}");
+    /**
+     * A feature name is a display name, as a CSV header or a data sheet has it ({@code od280/od315}, {@code Sensor A
+     * (g)}): 1-64 characters, no control characters, no leading or trailing space.
+     */
+    private static final Pattern FEATURE_NAME =
+            Pattern.compile("[^\\p{Cntrl}\\s](?:[^\\p{Cntrl}]{0,62}[^\\p{Cntrl}\\s])?");
+
+    private static final String FEATURE_NAME_RULE =
+            "must be 1-64 characters without control characters or leading/trailing spaces";
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     /** Column names of a CSV import that cannot be feature names. */
-    private static final Set<String> RESERVED = Set.of("label", "source");
+    private static final Set<String> RESERVED = Set.of("label", "source", "split");
 
     @Inject
     SampleStore store;
@@ -66,8 +74,8 @@ public class DatasetCatalog {
             String name, List<String> featureNames, List<String> labels, String dataKind, List<Integer> sampleShape) {
         DatasetNames.require(name);
         List<FieldError> errors = new ArrayList<>();
-        checkList("featureNames", featureNames, FEATURE_NAME, 1, MAX_FEATURES, errors);
-        checkList("labels", labels, LABEL, 2, MAX_LABELS, errors);
+        checkList("featureNames", featureNames, FEATURE_NAME, FEATURE_NAME_RULE, 1, MAX_FEATURES, errors);
+        checkList("labels", labels, LABEL, null, 2, MAX_LABELS, errors);
         if (featureNames != null) {
             for (int i = 0; i < featureNames.size(); i++) {
                 if (featureNames.get(i) != null && RESERVED.contains(featureNames.get(i))) {
@@ -179,7 +187,13 @@ public class DatasetCatalog {
     }
 
     private static void checkList(
-            String field, List<String> values, Pattern pattern, int min, int max, List<FieldError> errors) {
+            String field,
+            List<String> values,
+            Pattern pattern,
+            String rule,
+            int min,
+            int max,
+            List<FieldError> errors) {
         if (values == null) {
             errors.add(new FieldError(field, "required"));
             return;
@@ -194,7 +208,8 @@ public class DatasetCatalog {
             if (v == null || v.isBlank()) {
                 errors.add(new FieldError(at, "missing value"));
             } else if (!pattern.matcher(v).matches()) {
-                errors.add(new FieldError(at, "'" + v + "' does not match " + pattern.pattern()));
+                errors.add(new FieldError(
+                        at, "'" + v + "' " + (rule != null ? rule : "does not match " + pattern.pattern())));
             } else if (!seen.add(v)) {
                 errors.add(new FieldError(at, "duplicate '" + v + "'"));
             }

@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A data set's mutable settings (its schema never changes): how new samples are checked for outliers. Unset values
- * follow the service defaults ({@code edgeloop.data.outlier.*}).
+ * A data set's mutable settings (its schema never changes): how new samples are checked for outliers (unset values
+ * follow the service defaults, {@code edgeloop.data.outlier.*}) and what counts as a duplicate sample.
  */
 @ApplicationScoped
 public class DatasetSettings {
@@ -35,7 +35,7 @@ public class DatasetSettings {
     public record Outliers(String mode, double madThreshold, boolean defaults) {}
 
     /** The settings document. */
-    public record Settings(Outliers outliers) {}
+    public record Settings(Outliers outliers, String duplicates) {}
 
     /** Requested changes; a null field is left as it is. */
     public record OutlierChange(String mode, Double madThreshold) {}
@@ -48,13 +48,26 @@ public class DatasetSettings {
     }
 
     /**
-     * Changes the outlier settings (for samples ingested from now on; stored samples stay). 422 naming the field for
-     * an unknown mode or a threshold outside (0, 1e6].
+     * Changes the outlier settings and the duplicate handling (for samples ingested from now on; stored samples
+     * stay). 422 naming the field for an unknown mode or a threshold outside (0, 1e6].
+     *
+     * @param change outlier settings to change, null = none
+     * @param duplicates {@code keep} or {@code drop}, null = unchanged
      */
     @Transactional
-    public Settings changeOutliers(String name, OutlierChange change) {
+    public Settings change(String name, OutlierChange change, String duplicates) {
         DatasetNames.require(name);
         List<FieldError> errors = new ArrayList<>();
+        if (change == null) {
+            change = new OutlierChange(null, null);
+        }
+        if (duplicates != null) {
+            try {
+                DuplicateMode.parse(duplicates);
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("duplicates", e.getMessage()));
+            }
+        }
         if (change.mode() != null) {
             try {
                 OutlierMode.parse(change.mode());
@@ -77,13 +90,18 @@ public class DatasetSettings {
         if (t != null) {
             ds.outlierMadThreshold = t;
         }
+        if (duplicates != null) {
+            ds.duplicates = DuplicateMode.parse(duplicates).wireName();
+        }
         return view(ds);
     }
 
     private Settings view(DatasetEntity ds) {
-        return new Settings(new Outliers(
-                ingestor.outlierMode(ds).wireName(),
-                ingestor.outlierThreshold(ds),
-                ds.outlierMode == null && ds.outlierMadThreshold == null));
+        return new Settings(
+                new Outliers(
+                        ingestor.outlierMode(ds).wireName(),
+                        ingestor.outlierThreshold(ds),
+                        ds.outlierMode == null && ds.outlierMadThreshold == null),
+                ingestor.duplicateMode(ds).wireName());
     }
 }

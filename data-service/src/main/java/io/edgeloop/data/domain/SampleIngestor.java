@@ -22,9 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * Validates and stores batches of samples, atomically: a batch with any invalid sample stores nothing. Samples are
- * content-addressed, so re-ingesting one is a no-op counted as a duplicate. New samples get a stratified split
- * ({@link SplitPlanner}).
+ * Validates and stores batches of samples, atomically: a batch with any invalid sample stores nothing. Sending the
+ * same batch or file again is a no-op counted as duplicates; whether identical rows of different uploads are one
+ * sample or several is the data set's {@link DuplicateMode}. New samples get a stratified split ({@link
+ * SplitPlanner}).
  */
 @ApplicationScoped
 public class SampleIngestor {
@@ -88,7 +89,7 @@ public class SampleIngestor {
                     batch.invalid() + " of " + candidates.size() + " samples are invalid; nothing was stored",
                     batch.errors());
         }
-        int accepted = store(ds, batch.valid());
+        int accepted = store(ds, batch.valid(), SampleKeys.chunkKey(SampleKeys.uploadStart(ds.name), candidates));
         LOG.debugf("dataset %s: %d samples accepted, %d duplicates", dataset, accepted, candidates.size() - accepted);
         return new IngestResult(accepted, candidates.size() - accepted);
     }
@@ -112,15 +113,17 @@ public class SampleIngestor {
         long invalid = 0;
         List<FieldError> errors = new ArrayList<>();
         List<SampleCandidate> chunk;
+        byte[] chain = SampleKeys.uploadStart(ds.name);
         while (!(chunk = source.next(chunkSize)).isEmpty()) {
             rows += chunk.size();
             Checked batch = check(ds, chunk);
+            chain = SampleKeys.chunkKey(chain, chunk);
             invalid += batch.invalid();
             batch.errors().stream()
                     .limit(Math.max(0, MAX_REPORTED_ERRORS - errors.size()))
                     .forEach(errors::add);
             if (storeValid || invalid == 0) {
-                accepted += store(ds, batch.valid());
+                accepted += store(ds, batch.valid(), chain);
             }
             LOG.debugf("dataset %s import: %d rows read, %d stored, %d invalid", dataset, rows, accepted, invalid);
         }
@@ -185,15 +188,21 @@ public class SampleIngestor {
     }
 
     /**
-     * Stores the new ones of {@code samples} (a stored or repeated one is a duplicate), assigned to splits in content
-     * order; the caller holds the dataset row's lock.
+     * Stores the new ones of {@code samples}, assigned to splits in content order; the caller holds the dataset row's
+     * lock. What is new depends on the data set's {@link DuplicateMode}: in {@code keep} a row is a duplicate only
+     * when the same upload position ({@code chunkKey} and index) is stored already, in {@code drop} when a sample of
+     * the same features and label is.
      *
      * @return how many were stored
      */
-    private int store(DatasetEntity ds, List<SampleValidator.ValidSample> samples) {
+    private int store(DatasetEntity ds, List<SampleValidator.ValidSample> samples, byte[] chunkKey) {
+        boolean keep = duplicateMode(ds) == DuplicateMode.KEEP;
         Map<String, SampleValidator.ValidSample> fresh = new LinkedHashMap<>();
         for (SampleValidator.ValidSample s : samples) {
-            fresh.putIfAbsent(SampleKeys.sampleId(ds.name, s.features(), s.label()), s);
+            String id = keep
+                    ? SampleKeys.rowId(chunkKey, s.index())
+                    : SampleKeys.sampleId(ds.name, s.features(), s.label());
+            fresh.putIfAbsent(id, s);
         }
         store.existingIds(new ArrayList<>(fresh.keySet())).forEach(fresh::remove);
         SplitPlanner planner = keys.planner(store.splitCounts(ds.name, ds.labels.length));
@@ -216,6 +225,11 @@ public class SampleIngestor {
                 });
         // the dataset row is locked and stored ids were removed above: every row is new
         return store.insertSamples(rows, Instant.now());
+    }
+
+    /** The data set's duplicate handling: its own setting, else {@code keep}. */
+    public DuplicateMode duplicateMode(DatasetEntity ds) {
+        return ds.duplicates == null ? DuplicateMode.KEEP : DuplicateMode.parse(ds.duplicates);
     }
 
     /**

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 
 /**
  * Content addressing of samples and the split planner of a data set.
@@ -40,6 +41,48 @@ public class SampleKeys {
         md.update(buf.array());
         md.update((byte) 0);
         md.update(label.getBytes(StandardCharsets.UTF_8));
+        return Hashing.hex(md);
+    }
+
+    /**
+     * The key of an upload's chunk in {@link DuplicateMode#KEEP}: a hash chained over the upload's content so far
+     * (start with {@link #uploadStart}), so the same batch or file sent again yields the same keys, chunk by chunk.
+     */
+    public static byte[] chunkKey(byte[] previous, List<SampleCandidate> chunk) {
+        MessageDigest md = Hashing.sha256();
+        md.update(previous);
+        ByteBuffer buf = ByteBuffer.allocate(Double.BYTES);
+        for (SampleCandidate c : chunk) {
+            md.update((byte) 1);
+            if (c.features() != null) {
+                for (Double v : c.features()) {
+                    buf.clear();
+                    buf.putDouble(v == null ? Double.NaN : v + 0.0);
+                    md.update(buf.array());
+                }
+            }
+            md.update((byte) 0);
+            c.unparsable().entrySet().stream()
+                    .sorted(java.util.Map.Entry.comparingByKey())
+                    .forEach(e ->
+                            md.update((e.getKey() + "=" + e.getValue() + "\u0000").getBytes(StandardCharsets.UTF_8)));
+            for (String s : new String[] {c.label(), c.source(), c.rejected()}) {
+                md.update(s == null ? new byte[] {2} : (s + "\u0000").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return md.digest();
+    }
+
+    /** The chain's start for an upload to {@code dataset}. */
+    public static byte[] uploadStart(String dataset) {
+        return Hashing.sha256().digest(("upload\u0000" + dataset).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The id of row {@code index} of the chunk with key {@code chunkKey} ({@link DuplicateMode#KEEP}). */
+    public static String rowId(byte[] chunkKey, int index) {
+        MessageDigest md = Hashing.sha256();
+        md.update(chunkKey);
+        md.update(ByteBuffer.allocate(Integer.BYTES).putInt(index).array());
         return Hashing.hex(md);
     }
 

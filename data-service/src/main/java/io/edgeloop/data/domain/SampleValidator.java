@@ -24,8 +24,9 @@ public final class SampleValidator {
         this.labels = labels;
     }
 
-    /** A validated sample: float32 features in schema order, the label's index, and where it was in the request. */
-    public record ValidSample(float[] features, int labelIndex, String label, String source, SampleLocation location) {}
+    /** A validated sample: float32 features in schema order, the label's index, where it was in the request and its position in the validated list. */
+    public record ValidSample(
+            float[] features, int labelIndex, String label, String source, SampleLocation location, int index) {}
 
     /** Outcome: the valid samples (in input order) and every error found. */
     public record Result(List<ValidSample> samples, List<FieldError> errors, int invalidSamples) {
@@ -39,9 +40,10 @@ public final class SampleValidator {
         List<ValidSample> valid = new ArrayList<>(candidates.size());
         List<FieldError> errors = new ArrayList<>();
         int invalid = 0;
-        for (SampleCandidate c : candidates) {
+        for (int i = 0; i < candidates.size(); i++) {
+            SampleCandidate c = candidates.get(i);
             int before = errors.size();
-            ValidSample s = validate(c, errors);
+            ValidSample s = validate(c, i, errors);
             if (s != null && errors.size() == before) {
                 valid.add(s);
             } else {
@@ -51,7 +53,7 @@ public final class SampleValidator {
         return new Result(valid, errors, invalid);
     }
 
-    private ValidSample validate(SampleCandidate c, List<FieldError> errors) {
+    private ValidSample validate(SampleCandidate c, int index, List<FieldError> errors) {
         SampleLocation at = c.location();
         if (c.rejected() != null) {
             errors.add(at.sample(c.rejected()));
@@ -76,7 +78,8 @@ public final class SampleValidator {
         if (errors.size() > errorsBefore || features == null) {
             return null;
         }
-        return new ValidSample(features, labelIndex, label, source == null || source.isBlank() ? null : source, at);
+        return new ValidSample(
+                features, labelIndex, label, source == null || source.isBlank() ? null : source, at, index);
     }
 
     /** The float32 features, or null (with errors added) when any is invalid. */

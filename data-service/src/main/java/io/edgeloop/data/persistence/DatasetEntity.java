@@ -41,6 +41,10 @@ public class DatasetEntity {
     @Column(name = "outlier_mad_threshold")
     public Double outlierMadThreshold;
 
+    /** What counts as a duplicate sample: keep or drop; null = keep. */
+    @Column(length = 16)
+    public String duplicates;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 }
