@@ -380,7 +380,8 @@ public class TrainingPipeline {
             ModelSpec spec = ModelSpec.resolve(job.spec(), kind, defaults());
             TrainingData data = datasets.fetch(info);
             if (job.spec().getDistillationTemperature() > 0) {
-                try (Distiller.Trained distilled = compact.distill(job, spec, data, kind, this::recordEpoch)) {
+                try (Distiller.Trained distilled =
+                        compact.distill(job, spec, data, kind, (run, phase, stats) -> epoch(job, phase, stats))) {
                     TrainingRun done = publisher.publish(job, info, distilled.student(), distilled);
                     return succeeded(done, Distiller.Phase.STUDENT.wireName());
                 }
@@ -390,7 +391,7 @@ public class TrainingPipeline {
             }
             InputLayout layout = InputLayout.resolve(kind, job.sampleShape(), data.featureCount(), spec.architecture());
             try (TrainedModel model = new ClassifierTrainer(spec, layout, data.classLabels())
-                    .onEpoch(stats -> recordEpoch(job.runId(), null, stats))
+                    .onEpoch(stats -> epoch(job, null, stats))
                     .train(data)) {
                 return succeeded(publisher.publish(job, info, model, null), null);
             }
@@ -436,6 +437,20 @@ public class TrainingPipeline {
         progress.publish(new ProgressHub.ProgressEvent(
                 "succeeded", done.id, "SUCCEEDED", null, phase, null, done.testAccuracy, done.modelVersion));
         return done;
+    }
+
+    /**
+     * After each epoch: stops the run at once when this worker lost the job's lease (another worker runs it now, so
+     * this one must neither record progress nor finish), else records the epoch.
+     *
+     * @throws LeaseLostException when the lease was lost
+     */
+    private void epoch(RunRequest job, String phase, EpochStats stats) {
+        if (job.claim().leaseLost()) {
+            LOG.warnf("run %s: lease on its job lost at epoch %d, stopping", job.runId(), stats.epoch());
+            throw new LeaseLostException(job.claim().id());
+        }
+        recordEpoch(job.runId(), phase, stats);
     }
 
     /** Records and announces a finished epoch; {@code phase} = the training of a distilling run, else null. */
