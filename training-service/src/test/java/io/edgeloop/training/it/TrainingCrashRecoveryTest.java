@@ -2,15 +2,19 @@ package io.edgeloop.training.it;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.edgeloop.common.Events;
 import io.edgeloop.common.SensorSimulator;
 import io.edgeloop.common.Topics;
 import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
+import io.edgeloop.kit.jobs.Job;
 import io.edgeloop.kit.jobs.JobRecord;
 import io.edgeloop.kit.jobs.Jobs;
+import io.edgeloop.kit.jobs.LeaseLostException;
 import io.edgeloop.kit.outbox.OutboxEvent;
 import io.edgeloop.proto.events.v1.DataReady;
 import io.edgeloop.proto.events.v1.ModelTrained;
@@ -24,11 +28,13 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
  * What a {@code kill -9} of training-service mid-run leaves behind (a RUNNING run, its job claimed by a process that
- * no longer renews the lease) is finished by the next worker, once: one registered version, one ModelTrained.
+ * no longer renews the lease) is finished by the next worker, once: one registered version, one ModelTrained; and a
+ * worker that lost its lease stops instead of finishing a run another worker owns.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
@@ -53,17 +59,7 @@ class TrainingCrashRecoveryTest {
 
     @Test
     void aRunInterruptedByACrashIsTrainedOnceByTheNextWorker() {
-        String dataset = "vibration-crash";
-        datasets.define(dataset, 1);
-        DataReady event = DataReady.newBuilder()
-                .setMeta(Events.newMeta("data-service", "", ""))
-                .setDatasetName(dataset)
-                .setDatasetVersion(1)
-                .setSnapshotId(dataset + "@v1")
-                .setContentHash(FakeDatasetService.contentHash(dataset, 1))
-                .setFeatureCount(8)
-                .addAllClassLabels(SensorSimulator.LABELS)
-                .build();
+        DataReady event = dataReady("vibration-crash");
         String runId = TrainingPipeline.runIdFor(event.getMeta().getEventId());
         QuarkusTransaction.requiringNew().run(() -> {
             pipeline.queueForEvent(event);
@@ -71,13 +67,7 @@ class TrainingCrashRecoveryTest {
             run.status = TrainingRun.Status.RUNNING;
             run.startedAt = Instant.now();
             run.progressEpoch = 3;
-            em.createQuery("update JobRecord set status = ?1, leaseOwner = 'training-service@killed',"
-                            + " leaseUntil = ?2, attempts = 1 where kind = ?3 and jobKey = ?4")
-                    .setParameter(1, JobRecord.Status.RUNNING)
-                    .setParameter(2, Instant.now().plusSeconds(2))
-                    .setParameter(3, TrainingPipeline.JOB_KIND)
-                    .setParameter(4, runId)
-                    .executeUpdate();
+            holdJob(runId, "training-service@killed", Instant.now().plusSeconds(2));
         });
 
         await().atMost(Duration.ofMinutes(2))
@@ -88,11 +78,75 @@ class TrainingCrashRecoveryTest {
         assertEquals(TrainingRun.Status.SUCCEEDED, run.status);
         assertNull(run.failureReason);
         assertEquals(1, registry.requestsForRun(runId).size(), "one model version for the snapshot");
-        long events = QuarkusTransaction.requiringNew()
+        assertEquals(1, modelTrainedEvents(runId), "one ModelTrained for the run");
+    }
+
+    /**
+     * A worker that lost the lease on its job (it stalled past the lease and another worker took the job over) stops
+     * at the end of the epoch it is in: it records no progress, registers nothing and announces nothing, leaving the
+     * run to the worker that holds the job now.
+     */
+    @Test
+    void aRunWhoseLeaseIsLostStopsAtTheEndOfItsEpoch() {
+        DataReady event = dataReady("vibration-lease");
+        String runId = TrainingPipeline.runIdFor(event.getMeta().getEventId());
+        // the job is held by another worker (so this process' runner leaves it alone); this test plays a worker
+        // whose claim of it lapsed
+        QuarkusTransaction.requiringNew().run(() -> {
+            pipeline.queueForEvent(event);
+            holdJob(runId, "training-service@other", Instant.now().plusSeconds(600));
+        });
+        JobRecord record = jobs.find(TrainingPipeline.JOB_KIND, runId).orElseThrow();
+        // the renewal found the lease taken (JobRunner sets the flag); the trainer sees it after its first epoch
+        Job claim = new Job(
+                record.id,
+                TrainingPipeline.JOB_KIND,
+                runId,
+                event.toByteArray(),
+                1,
+                3,
+                "training-service@me",
+                new AtomicBoolean(true));
+
+        assertThrows(LeaseLostException.class, () -> pipeline.runJob(claim));
+        TrainingRun run = QuarkusTransaction.requiringNew().call(() -> TrainingRun.findById(runId));
+        assertNull(run.progressEpoch, "no epoch recorded over the new owner's run");
+        assertNotEquals(TrainingRun.Status.SUCCEEDED, run.status);
+        assertNotEquals(TrainingRun.Status.FAILED, run.status, "the run is the new owner's, not failed by this one");
+        assertEquals(0, registry.requestsForRun(runId).size(), "nothing registered");
+        assertEquals(0, modelTrainedEvents(runId), "nothing announced");
+    }
+
+    private DataReady dataReady(String dataset) {
+        datasets.define(dataset, 1);
+        return DataReady.newBuilder()
+                .setMeta(Events.newMeta("data-service", "", ""))
+                .setDatasetName(dataset)
+                .setDatasetVersion(1)
+                .setSnapshotId(dataset + "@v1")
+                .setContentHash(FakeDatasetService.contentHash(dataset, 1))
+                .setFeatureCount(8)
+                .addAllClassLabels(SensorSimulator.LABELS)
+                .build();
+    }
+
+    /** Marks the run's job RUNNING under {@code owner}'s lease until {@code until} (call inside a transaction). */
+    private void holdJob(String runId, String owner, Instant until) {
+        em.createQuery("update JobRecord set status = ?1, leaseOwner = ?2, leaseUntil = ?3, attempts = 1"
+                        + " where kind = ?4 and jobKey = ?5")
+                .setParameter(1, JobRecord.Status.RUNNING)
+                .setParameter(2, owner)
+                .setParameter(3, until)
+                .setParameter(4, TrainingPipeline.JOB_KIND)
+                .setParameter(5, runId)
+                .executeUpdate();
+    }
+
+    private static long modelTrainedEvents(String runId) {
+        return QuarkusTransaction.requiringNew()
                 .call(() -> OutboxEvent.<OutboxEvent>list("topic", Topics.MODEL_TRAINED).stream()
                         .map(o -> Events.parse(o.payload, ModelTrained.parser(), ModelTrained::getMeta))
                         .filter(e -> e.getTrainingRunId().equals(runId))
                         .count());
-        assertEquals(1, events, "one ModelTrained for the run");
     }
 }
