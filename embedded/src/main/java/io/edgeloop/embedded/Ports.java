@@ -24,12 +24,13 @@ public final class Ports {
     private static final int HIGH = 19_000;
     private static final int TRIES = 200;
     private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
+    private static final int EPHEMERAL_LOW = ephemeralLow();
 
     private Ports() {}
 
     /** A TCP port free on 127.0.0.1 at the time of the call, outside the ephemeral range where possible. */
     public static int free() {
-        if (ephemeralLow() >= HIGH) {
+        if (EPHEMERAL_LOW >= HIGH) {
             for (int i = 0; i < TRIES; i++) {
                 int port = ThreadLocalRandom.current().nextInt(LOW, HIGH);
                 if (!GIVEN.contains(port) && bindable(port) && GIVEN.add(port)) {

@@ -25,9 +25,6 @@ record CsvMapping(
         boolean ignoreUnmapped,
         boolean storeValidRows) {
 
-    /** The mapping of a file laid out as the data set and the snapshot export are: {@code feature..., label}. */
-    static final CsvMapping DEFAULT = new CsvMapping(',', List.of(), "label", "source", false, false);
-
     /**
      * Reads the query parameters; every problem is reported at once (422 naming the parameter).
      *

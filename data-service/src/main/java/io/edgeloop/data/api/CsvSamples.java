@@ -38,24 +38,11 @@ final class CsvSamples implements AutoCloseable {
     private static final Pattern NON_FINITE = Pattern.compile("[+-]?(NaN|nan|Infinity|infinity|Inf|inf)");
 
     private final CsvParser parser;
-    private final int columns;
-    private final int[] featureColumn;
-    private final List<String> featureColumnNames;
-    private final int labelColumn;
-    private final int sourceColumn;
-    private final String labelName;
-    private final String sourceName;
-    private long rows;
+    private final Header header;
 
     private CsvSamples(CsvParser parser, Header header) {
         this.parser = parser;
-        this.columns = header.columns;
-        this.featureColumn = header.featureColumn;
-        this.featureColumnNames = header.featureColumnNames;
-        this.labelColumn = header.labelColumn;
-        this.sourceColumn = header.sourceColumn;
-        this.labelName = header.labelName;
-        this.sourceName = header.sourceName;
+        this.header = header;
     }
 
     /** The resolved header: where each mapped column is. */
@@ -116,22 +103,16 @@ final class CsvSamples implements AutoCloseable {
         }
     }
 
-    /** Data rows read so far. */
-    long rows() {
-        return rows;
-    }
-
     /**
      * The next up to {@code max} records as candidates; empty at the end of the file.
      *
-     * @throws ApiException 400 for malformed CSV or a control character in a cell
+     * @throws ApiException 400 for malformed CSV or a control character ({@link TextOnly})
      */
     List<SampleCandidate> next(int max) {
         List<SampleCandidate> out = new ArrayList<>(Math.min(max, 4096));
         try {
             Row row;
             while (out.size() < max && (row = next(parser)) != null) {
-                rows++;
                 out.add(candidate(row));
             }
         } catch (IOException e) {
@@ -141,15 +122,18 @@ final class CsvSamples implements AutoCloseable {
     }
 
     private SampleCandidate candidate(Row row) {
-        SampleLocation at = SampleLocation.csv(row.line(), featureColumnNames, labelName, sourceName);
-        if (row.cells().size() != columns) {
+        SampleLocation at =
+                SampleLocation.csv(row.line(), header.featureColumnNames(), header.labelName(), header.sourceName());
+        if (row.cells().size() != header.columns()) {
             return SampleCandidate.rejected(
-                    at, "expected " + columns + " columns, got " + row.cells().size());
+                    at,
+                    "expected " + header.columns() + " columns, got "
+                            + row.cells().size());
         }
-        List<Double> values = new ArrayList<>(featureColumn.length);
+        List<Double> values = new ArrayList<>(header.featureColumn().length);
         Map<Integer, String> unparsable = new HashMap<>();
-        for (int f = 0; f < featureColumn.length; f++) {
-            String cell = row.cells().get(featureColumn[f]);
+        for (int f = 0; f < header.featureColumn().length; f++) {
+            String cell = row.cells().get(header.featureColumn()[f]);
             if (cell.isEmpty()) {
                 values.add(null);
             } else if (DECIMAL.matcher(cell).matches()) {
@@ -161,8 +145,8 @@ final class CsvSamples implements AutoCloseable {
                 unparsable.put(f, cell);
             }
         }
-        String label = row.cells().get(labelColumn);
-        String source = sourceColumn >= 0 ? row.cells().get(sourceColumn) : "";
+        String label = row.cells().get(header.labelColumn());
+        String source = header.sourceColumn() >= 0 ? row.cells().get(header.sourceColumn()) : "";
         return new SampleCandidate(
                 at,
                 values,
@@ -225,7 +209,7 @@ final class CsvSamples implements AutoCloseable {
                 mapping.sourceColumn());
     }
 
-    /** The next record, or null at the end; every cell is checked for control characters. */
+    /** The next record, or null at the end. */
     private static Row next(CsvParser p) throws IOException {
         JsonToken t;
         List<String> cells = null;

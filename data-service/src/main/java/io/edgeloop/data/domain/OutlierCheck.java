@@ -31,19 +31,10 @@ public final class OutlierCheck {
         FeatureStats of(int group, List<float[]> batchRows);
     }
 
-    /** One error per outlying value, in input order; empty when none (or the mode is {@link OutlierMode#OFF}). */
-    public static List<FieldError> check(
-            List<SampleValidator.ValidSample> samples,
-            List<String> labels,
-            OutlierMode mode,
-            double madThreshold,
-            References references) {
-        List<FieldError> errors = new ArrayList<>();
-        check(samples, labels, mode, madThreshold, references, (sample, error) -> errors.add(error));
-        return errors;
-    }
-
-    /** As {@link #check(List, List, OutlierMode, double, References)}, handing each error to {@code sink} with its sample. */
+    /**
+     * Hands {@code sink} one error per outlying value, with its sample, in input order; nothing when none (or the mode
+     * is {@link OutlierMode#OFF}).
+     */
     public static void check(
             List<SampleValidator.ValidSample> samples,
             List<String> labels,

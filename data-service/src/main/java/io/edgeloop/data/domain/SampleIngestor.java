@@ -46,7 +46,7 @@ public class SampleIngestor {
     /** Errors an import lists at most (the count of invalid rows is always exact). */
     public static final int MAX_REPORTED_ERRORS = 1000;
 
-    /** Robust statistics per data set and group, valid while the group's sample count is unchanged. */
+    /** Outlier references per data set and group, kept until the group has grown by a tenth (see {@link #reference}). */
     private final Map<String, CachedReference> statsCache = new ConcurrentHashMap<>();
 
     /** Stored rows a group's outlier reference is computed from at most (ids are hashes: an unbiased choice). */
@@ -89,7 +89,7 @@ public class SampleIngestor {
                     batch.invalid() + " of " + candidates.size() + " samples are invalid; nothing was stored",
                     batch.errors());
         }
-        int accepted = store(ds, batch.valid(), SampleKeys.chunkKey(SampleKeys.uploadStart(ds.name), candidates));
+        int accepted = store(ds, batch, SampleKeys.chunkKey(SampleKeys.uploadStart(ds.name), candidates));
         LOG.debugf("dataset %s: %d samples accepted, %d duplicates", dataset, accepted, candidates.size() - accepted);
         return new IngestResult(accepted, candidates.size() - accepted);
     }
@@ -123,7 +123,7 @@ public class SampleIngestor {
                     .limit(Math.max(0, MAX_REPORTED_ERRORS - errors.size()))
                     .forEach(errors::add);
             if (storeValid || invalid == 0) {
-                accepted += store(ds, batch.valid(), chain);
+                accepted += store(ds, batch, chain);
             }
             LOG.debugf("dataset %s import: %d rows read, %d stored, %d invalid", dataset, rows, accepted, invalid);
         }
@@ -160,8 +160,12 @@ public class SampleIngestor {
      */
     public record ImportResult(long rows, long accepted, long duplicates, long invalid, List<FieldError> errors) {}
 
-    /** A validated chunk: the samples to store, and every error with the number of samples it concerns. */
-    private record Checked(List<SampleValidator.ValidSample> valid, List<FieldError> errors, int invalid) {}
+    /**
+     * A validated chunk: the samples to store, every error with the number of samples it concerns, and the stored
+     * samples per class and split it was checked against ({@code [class][train, validation, test]}).
+     */
+    private record Checked(
+            List<SampleValidator.ValidSample> valid, List<FieldError> errors, int invalid, long[][] splitCounts) {}
 
     /** Validation and outlier checks of one chunk against what is stored now. */
     private Checked check(DatasetEntity ds, List<SampleCandidate> candidates) {
@@ -184,28 +188,28 @@ public class SampleIngestor {
         List<SampleValidator.ValidSample> valid = outlying.isEmpty()
                 ? result.samples()
                 : result.samples().stream().filter(s -> !outlying.contains(s)).toList();
-        return new Checked(valid, errors, result.invalidSamples() + outlying.size());
+        return new Checked(valid, errors, result.invalidSamples() + outlying.size(), splitCounts);
     }
 
     /**
-     * Stores the new ones of {@code samples}, assigned to splits in content order; the caller holds the dataset row's
+     * Stores the new ones of a checked chunk, assigned to splits in content order; the caller holds the dataset row's
      * lock. What is new depends on the data set's {@link DuplicateMode}: in {@code keep} a row is a duplicate only
      * when the same upload position ({@code chunkKey} and index) is stored already, in {@code drop} when a sample of
      * the same features and label is.
      *
      * @return how many were stored
      */
-    private int store(DatasetEntity ds, List<SampleValidator.ValidSample> samples, byte[] chunkKey) {
+    private int store(DatasetEntity ds, Checked batch, byte[] chunkKey) {
         boolean keep = duplicateMode(ds) == DuplicateMode.KEEP;
         Map<String, SampleValidator.ValidSample> fresh = new LinkedHashMap<>();
-        for (SampleValidator.ValidSample s : samples) {
+        for (SampleValidator.ValidSample s : batch.valid()) {
             String id = keep
                     ? SampleKeys.rowId(chunkKey, s.index())
                     : SampleKeys.sampleId(ds.name, s.features(), s.label());
             fresh.putIfAbsent(id, s);
         }
         store.existingIds(new ArrayList<>(fresh.keySet())).forEach(fresh::remove);
-        SplitPlanner planner = keys.planner(store.splitCounts(ds.name, ds.labels.length));
+        SplitPlanner planner = keys.planner(batch.splitCounts()); // nothing was stored since the check
         List<NewSample> rows = new ArrayList<>(fresh.size());
         // each content key once (a key computed inside the comparator was a hash per comparison)
         Map<String, String> contentKeys = new java.util.HashMap<>();

@@ -24,7 +24,10 @@ public final class SampleValidator {
         this.labels = labels;
     }
 
-    /** A validated sample: float32 features in schema order, the label's index, where it was in the request and its position in the validated list. */
+    /**
+     * A validated sample: float32 features in schema order, the label's index, where it was in the request and its
+     * position in the list of candidates.
+     */
     public record ValidSample(
             float[] features, int labelIndex, String label, String source, SampleLocation location, int index) {}
 

@@ -165,7 +165,7 @@ public class SampleStore {
 
     /**
      * As {@link #features(String, int)}, at most {@code limit} rows (0 = all): the ones with the smallest ids, which
-     * are content hashes, so an unbiased and repeatable choice.
+     * are hashes, so an unbiased and repeatable choice.
      */
     public List<float[]> features(String dataset, int labelIndex, int limit) {
         String sql = "select features from sample where dataset_name = ?"

@@ -18,12 +18,6 @@ public class CompactModels {
     @Inject
     TrainingConfig config;
 
-    /** Where a run's finished epochs go ({@code phase}: the training of a distilling run). */
-    @FunctionalInterface
-    interface EpochRecorder {
-        void record(String runId, String phase, EpochStats stats);
-    }
-
     /**
      * Knowledge distillation inside a run: trains {@code teacher} (the spec), the student alone and the distilled
      * student, and returns them with the distilled student open. Student units: the spec's {@code
@@ -34,7 +28,7 @@ public class CompactModels {
             ModelSpec teacher,
             TrainingData data,
             DataKind kind,
-            EpochRecorder recorder) {
+            Distiller.PhaseListener listener) {
         TrainingSpec s = job.spec();
         List<Integer> units;
         if (s.getStudentHiddenUnitsCount() > 0) {
@@ -58,11 +52,7 @@ public class CompactModels {
                 s.getDistillationTemperature(),
                 alpha);
         return new Distiller(teacher, student, s.getDistillationTemperature(), alpha)
-                .train(
-                        data,
-                        kind,
-                        job.sampleShape(),
-                        (phase, stats) -> recorder.record(job.runId(), phase.wireName(), stats));
+                .train(data, kind, job.sampleShape(), listener);
     }
 
     /** The units of the best candidate of a quick architecture search for the spec's target profile. */

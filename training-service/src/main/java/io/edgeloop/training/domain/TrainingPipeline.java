@@ -381,7 +381,7 @@ public class TrainingPipeline {
             TrainingData data = datasets.fetch(info);
             if (job.spec().getDistillationTemperature() > 0) {
                 try (Distiller.Trained distilled =
-                        compact.distill(job, spec, data, kind, (run, phase, stats) -> epoch(job, phase, stats))) {
+                        compact.distill(job, spec, data, kind, (phase, stats) -> epoch(job, phase.wireName(), stats))) {
                     TrainingRun done = publisher.publish(job, info, distilled.student(), distilled);
                     return succeeded(done, Distiller.Phase.STUDENT.wireName());
                 }
@@ -454,7 +454,7 @@ public class TrainingPipeline {
     }
 
     /** Records and announces a finished epoch; {@code phase} = the training of a distilling run, else null. */
-    void recordEpoch(String runId, String phase, EpochStats stats) {
+    private void recordEpoch(String runId, String phase, EpochStats stats) {
         QuarkusTransaction.requiringNew().run(() -> {
             TrainingRun run = TrainingRun.findById(runId);
             run.progressPhase = phase;
