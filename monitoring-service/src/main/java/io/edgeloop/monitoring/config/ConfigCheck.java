@@ -7,7 +7,7 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Refuses to start with settings that make drift detection meaningless. */
+/** Refuses to start with settings that make drift detection meaningless or telemetry unwritable. */
 @ApplicationScoped
 public class ConfigCheck {
     @Inject
@@ -43,6 +43,16 @@ public class ConfigCheck {
         }
         if (c.datasetRetries() < 0) {
             p.add("dataset-retries must be >= 0, was " + c.datasetRetries());
+        }
+        MonitoringConfig.Telemetry t = c.telemetry();
+        if (t.batchSize() < 1 || t.batchSize() > 1000) {
+            p.add("telemetry.batch-size must be 1 to 1000, was " + t.batchSize());
+        }
+        if (t.committers() < 1 || t.committers() > 16) {
+            p.add("telemetry.committers must be 1 to 16, was " + t.committers());
+        }
+        if (t.timeout().isNegative() || t.timeout().isZero()) {
+            p.add("telemetry.timeout must be positive, was " + t.timeout());
         }
         return p;
     }

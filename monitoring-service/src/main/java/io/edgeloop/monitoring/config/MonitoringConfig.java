@@ -48,4 +48,22 @@ public interface MonitoringConfig {
         @WithDefault("true")
         boolean includeSimulated();
     }
+
+    /** How telemetry windows are written ({@code edgeloop.monitoring.telemetry.*}). */
+    Telemetry telemetry();
+
+    /** Group commit of telemetry windows: windows arriving together are stored in one transaction. */
+    interface Telemetry {
+        /** Most windows stored in one transaction. */
+        @WithDefault("64")
+        int batchSize();
+
+        /** Transactions storing windows at once. */
+        @WithDefault("2")
+        int committers();
+
+        /** How long a Report call waits for its window to be stored before failing with INTERNAL. */
+        @WithDefault("30s")
+        Duration timeout();
+    }
 }

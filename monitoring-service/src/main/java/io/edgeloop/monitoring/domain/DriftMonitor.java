@@ -4,7 +4,6 @@ import io.edgeloop.common.Events;
 import io.edgeloop.common.ProtoTime;
 import io.edgeloop.common.Topics;
 import io.edgeloop.common.events.DeployedPhases;
-import io.edgeloop.kit.outbox.Inbox;
 import io.edgeloop.kit.outbox.Outbox;
 import io.edgeloop.monitoring.config.MonitoringConfig;
 import io.edgeloop.monitoring.persistence.Codec;
@@ -12,14 +11,11 @@ import io.edgeloop.monitoring.persistence.DriftAlertEntity;
 import io.edgeloop.monitoring.persistence.ModelStateEntity;
 import io.edgeloop.monitoring.persistence.ObservationChunkEntity;
 import io.edgeloop.monitoring.persistence.ReferenceStore;
-import io.edgeloop.monitoring.persistence.TelemetryWindowEntity;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.events.v1.DeployedPhase;
 import io.edgeloop.proto.events.v1.DriftDetected;
 import io.edgeloop.proto.events.v1.EventMeta;
 import io.edgeloop.proto.events.v1.FeatureDrift;
-import io.edgeloop.proto.telemetry.v1.TelemetryAck;
-import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -45,16 +41,10 @@ public class DriftMonitor {
     /** Producer name in event metadata. */
     public static final String PRODUCER = "monitoring-service";
 
-    /** Inbox consumer name under which window ids are deduplicated. */
-    static final String WINDOW_CONSUMER = "telemetry-window";
-
     private static final Logger LOG = Logger.getLogger(DriftMonitor.class);
 
     @Inject
     EntityManager em;
-
-    @Inject
-    Inbox inbox;
 
     @Inject
     Outbox outbox;
@@ -169,79 +159,16 @@ public class DriftMonitor {
     }
 
     /**
-     * Stores a validated telemetry window and evaluates drift. A window id seen before changes nothing and gets
-     * the acknowledgement it got the first time. A window whose inputs do not have the reference's feature count
-     * is stored but not buffered.
+     * Evaluates the drift of {@code state}'s observation buffer against {@code reference} and emits DriftDetected
+     * once per version when it drifted. Runs in the caller's transaction, which holds the state's row lock.
      */
-    @Transactional
-    public TelemetryAck report(TelemetryWindow w) {
-        if (!inbox.firstDelivery(WINDOW_CONSUMER, w.getWindowId())) {
-            TelemetryWindowEntity prior = TelemetryWindowEntity.findById(w.getWindowId());
-            LOG.debugf("duplicate telemetry window %s ignored", w.getWindowId());
-            return prior == null ? ack(DriftReport.NOT_COMPUTED, false) : ack(prior.driftScore, prior.driftDetected);
+    @Transactional(Transactional.TxType.MANDATORY)
+    DriftReport evaluateAndAlert(ModelStateEntity state, ReferenceProfile reference) {
+        Evaluation evaluation = evaluate(state, reference);
+        if (evaluation.report().driftDetected()) {
+            fireOnce(state, reference, evaluation);
         }
-        ModelStateEntity state = em.find(ModelStateEntity.class, w.getModelName(), LockModeType.PESSIMISTIC_WRITE);
-        boolean current = state != null && state.modelVersion == w.getModelVersion();
-        ReferenceProfile reference = current ? references.find(state.snapshotId).orElse(null) : null;
-        boolean feeds = feedsDrift(w, config.drift().includeSimulated());
-        if (reference != null && feeds && w.getFeatureCount() != reference.featureCount()) {
-            // the counts still matter to health gates: store the window, keep its inputs out of the buffer
-            LOG.warnf(
-                    "window %s from %s: feature_count %d does not match the %d input features of %s v%d; stored,"
-                            + " not buffered",
-                    w.getWindowId(),
-                    w.getDeviceId(),
-                    w.getFeatureCount(),
-                    reference.featureCount(),
-                    w.getModelName(),
-                    w.getModelVersion());
-            feeds = false;
-        }
-        Instant now = clock.instant();
-        TelemetryWindowEntity window = toEntity(w, now);
-        window.buffered = current && feeds;
-        if (window.buffered) {
-            ObservationChunkEntity chunk = new ObservationChunkEntity();
-            chunk.modelName = w.getModelName();
-            chunk.modelVersion = w.getModelVersion();
-            chunk.windowId = w.getWindowId();
-            chunk.deviceId = w.getDeviceId();
-            chunk.rowCount = w.getSampleCount();
-            chunk.featureCount = w.getFeatureCount();
-            chunk.data = Codec.floats(toArray(w));
-            chunk.receivedAt = now;
-            chunk.persist();
-            trim(state);
-        }
-        DriftReport report = DriftReport.notComputed(0);
-        if (current && reference != null) {
-            Evaluation evaluation = evaluate(state, reference);
-            report = evaluation.report();
-            if (report.driftDetected()) {
-                fireOnce(state, reference, evaluation);
-            }
-        }
-        window.driftScore = report.driftScore();
-        window.driftDetected = report.driftDetected();
-        window.persist();
-        return ack(report.driftScore(), report.driftDetected());
-    }
-
-    /**
-     * Whether the input sample of {@code w} is data for drift detection: it must hold rows, come from inferences
-     * that ran (an error-only window's inputs are not what the model saw), never be synthetic (random inputs shaped
-     * like the model), and come from live traffic unless simulated sensor traffic is included
-     * ({@code edgeloop.monitoring.drift.include-simulated}).
-     */
-    static boolean feedsDrift(TelemetryWindow w, boolean includeSimulated) {
-        if (w.getSampleCount() <= 0 || w.getInferenceCount() <= 0) {
-            return false;
-        }
-        String source = TelemetryValidation.source(w);
-        if (TelemetryWindowEntity.SYNTHETIC.equals(source)) {
-            return false;
-        }
-        return includeSimulated || !TelemetryWindowEntity.SIMULATOR.equals(source);
+        return evaluation.report();
     }
 
     /** The drift state of {@code modelName}, empty when no deployment of it was seen. */
@@ -265,7 +192,7 @@ public class DriftMonitor {
     }
 
     /** Deletes chunks that fall entirely outside the newest {@code buffer-size} rows. */
-    private void trim(ModelStateEntity state) {
+    void trim(ModelStateEntity state) {
         List<Object[]> sizes = em.createQuery(
                         "select c.id, c.rowCount from ObservationChunkEntity c where c.modelName = ?1 order by c.id"
                                 + " desc",
@@ -365,44 +292,5 @@ public class DriftMonitor {
                 report.sampleCount(),
                 evaluation.selection().deviceIds(),
                 meta.getEventId());
-    }
-
-    private static TelemetryWindowEntity toEntity(TelemetryWindow w, Instant now) {
-        TelemetryWindowEntity e = new TelemetryWindowEntity();
-        e.windowId = w.getWindowId();
-        e.deviceId = w.getDeviceId();
-        e.modelName = w.getModelName();
-        e.modelVersion = w.getModelVersion();
-        e.variantId = w.getVariantId();
-        e.windowStart = w.hasWindowStart() ? ProtoTime.toInstant(w.getWindowStart()) : null;
-        e.windowEnd = w.hasWindowEnd() ? ProtoTime.toInstant(w.getWindowEnd()) : null;
-        e.inferenceCount = w.getInferenceCount();
-        e.errorCount = w.getErrorCount();
-        e.clientErrorCount = w.getClientErrorCount();
-        e.source = TelemetryValidation.source(w);
-        e.deploymentId = w.getDeploymentId().isBlank() ? null : w.getDeploymentId();
-        e.featureCount = w.getFeatureCount();
-        e.sampleCount = w.getSampleCount();
-        e.latencyP50Us = w.getLatencyP50Us();
-        e.latencyP99Us = w.getLatencyP99Us();
-        e.predictedClassCounts.putAll(w.getPredictedClassCountsMap());
-        e.receivedAt = now;
-        return e;
-    }
-
-    private static float[] toArray(TelemetryWindow w) {
-        float[] data = new float[w.getInputSampleCount()];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = w.getInputSample(i);
-        }
-        return data;
-    }
-
-    private static TelemetryAck ack(double score, boolean detected) {
-        return TelemetryAck.newBuilder()
-                .setAccepted(true)
-                .setDriftScore(score)
-                .setDriftDetected(detected)
-                .build();
     }
 }

@@ -3,7 +3,7 @@ package io.edgeloop.monitoring.grpc;
 import io.edgeloop.common.ProtoTime;
 import io.edgeloop.common.auth.Roles;
 import io.edgeloop.kit.auth.Caller;
-import io.edgeloop.monitoring.domain.DriftMonitor;
+import io.edgeloop.monitoring.domain.TelemetryIntake;
 import io.edgeloop.monitoring.domain.TelemetryValidation;
 import io.edgeloop.monitoring.persistence.TelemetryWindowEntity;
 import io.edgeloop.proto.telemetry.v1.ListWindowsRequest;
@@ -40,7 +40,7 @@ public class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceI
     private static final Logger LOG = Logger.getLogger(TelemetryGrpcService.class);
 
     @Inject
-    DriftMonitor monitor;
+    TelemetryIntake intake;
 
     @Inject
     SecurityIdentity identity;
@@ -68,7 +68,7 @@ public class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceI
         }
         TelemetryAck ack;
         try {
-            ack = monitor.report(request);
+            ack = intake.report(request);
         } catch (StatusRuntimeException e) {
             responseObserver.onError(e);
             return;

@@ -8,8 +8,18 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ConfigCheckTest {
-    private record Settings(double threshold, double alpha, int minSamples, int bufferSize, int referenceSampleSize)
+    private record Settings(
+            double threshold,
+            double alpha,
+            int minSamples,
+            int bufferSize,
+            int referenceSampleSize,
+            Telemetry telemetry)
             implements MonitoringConfig {
+        Settings(double threshold, double alpha, int minSamples, int bufferSize, int referenceSampleSize) {
+            this(threshold, alpha, minSamples, bufferSize, referenceSampleSize, batches(64, 2, Duration.ofSeconds(30)));
+        }
+
         @Override
         public Duration datasetTimeout() {
             return Duration.ofSeconds(120);
@@ -39,5 +49,36 @@ class ConfigCheckTest {
         assertTrue(p.get(1).startsWith("alpha"));
         assertTrue(p.get(2).startsWith("buffer-size must be >= min-samples"));
         assertTrue(p.get(3).startsWith("reference-sample-size"));
+    }
+
+    @Test
+    void badTelemetryBatchSettingsAreReported() {
+        List<String> p =
+                ConfigCheck.problems(new Settings(0.25, 0.001, 300, 2000, 2000, batches(0, 17, Duration.ZERO)));
+        assertEquals(
+                List.of(
+                        "telemetry.batch-size must be 1 to 1000, was 0",
+                        "telemetry.committers must be 1 to 16, was 17",
+                        "telemetry.timeout must be positive, was PT0S"),
+                p);
+    }
+
+    private static MonitoringConfig.Telemetry batches(int size, int committers, Duration timeout) {
+        return new MonitoringConfig.Telemetry() {
+            @Override
+            public int batchSize() {
+                return size;
+            }
+
+            @Override
+            public int committers() {
+                return committers;
+            }
+
+            @Override
+            public Duration timeout() {
+                return timeout;
+            }
+        };
     }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import org.junit.jupiter.api.Test;
 
-/** Which windows' input samples feed drift detection ({@link DriftMonitor#feedsDrift}). */
+/** Which windows' input samples feed drift detection ({@link TelemetryIntake#feedsDrift}). */
 class DriftInputTest {
     private static TelemetryWindow.Builder sampled() {
         return TelemetryWindow.newBuilder()
@@ -23,8 +23,8 @@ class DriftInputTest {
 
     @Test
     void liveSamplesOfInferencesThatRanFeedDrift() {
-        assertTrue(DriftMonitor.feedsDrift(sampled().build(), false));
-        assertTrue(DriftMonitor.feedsDrift(sampled().setSource("live").build(), false));
+        assertTrue(TelemetryIntake.feedsDrift(sampled().build(), false));
+        assertTrue(TelemetryIntake.feedsDrift(sampled().setSource("live").build(), false));
     }
 
     @Test
@@ -34,22 +34,22 @@ class DriftInputTest {
                 .setErrorCount(4)
                 .setClientErrorCount(1)
                 .build();
-        assertFalse(DriftMonitor.feedsDrift(errorsOnly, true));
-        assertFalse(DriftMonitor.feedsDrift(
+        assertFalse(TelemetryIntake.feedsDrift(errorsOnly, true));
+        assertFalse(TelemetryIntake.feedsDrift(
                 sampled().setInferenceCount(0).setErrorCount(2).build(), true));
     }
 
     @Test
     void simulatedTrafficFeedsDriftOnlyWhenIncluded() {
         TelemetryWindow simulated = sampled().setSource("simulator").build();
-        assertTrue(DriftMonitor.feedsDrift(simulated, true));
-        assertFalse(DriftMonitor.feedsDrift(simulated, false));
+        assertTrue(TelemetryIntake.feedsDrift(simulated, true));
+        assertFalse(TelemetryIntake.feedsDrift(simulated, false));
     }
 
     @Test
     void syntheticInputsNeverFeedDrift() {
         TelemetryWindow synthetic = sampled().setSource("synthetic").build();
-        assertFalse(DriftMonitor.feedsDrift(synthetic, true));
-        assertFalse(DriftMonitor.feedsDrift(synthetic, false));
+        assertFalse(TelemetryIntake.feedsDrift(synthetic, true));
+        assertFalse(TelemetryIntake.feedsDrift(synthetic, false));
     }
 }

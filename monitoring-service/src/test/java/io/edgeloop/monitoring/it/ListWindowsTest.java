@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.edgeloop.common.Events;
 import io.edgeloop.common.ProtoTime;
 import io.edgeloop.common.Topics;
+import io.edgeloop.kit.batch.GroupCommit;
+import io.edgeloop.monitoring.domain.TelemetryIntake;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.telemetry.v1.FeatureStats;
 import io.edgeloop.proto.telemetry.v1.ListWindowsRequest;
@@ -20,12 +22,18 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -49,6 +57,9 @@ class ListWindowsTest {
             .setMin(Double.POSITIVE_INFINITY)
             .setMax(Double.NEGATIVE_INFINITY)
             .build();
+
+    @Inject
+    TelemetryIntake intake;
 
     @GrpcClient("telemetry")
     TelemetryServiceGrpc.TelemetryServiceBlockingStub telemetry;
@@ -175,6 +186,61 @@ class ListWindowsTest {
         assertEquals(7, errorsOnly.getErrorCount());
         assertEquals(3, errorsOnly.getClientErrorCount());
         assertEquals("live", errorsOnly.getSource());
+    }
+
+    /**
+     * Windows reported at once by many devices, each sent twice, are written in group commits: every window is stored
+     * and buffered once, a repeated window gets the acknowledgement of its first delivery, and no batch fails (a
+     * batch holding a window and its repeat, or windows of one model, commits as a whole).
+     */
+    @Test
+    void concurrentWindowsAreStoredOnceEachInGroupCommits() throws Exception {
+        String model = "burst-" + UUID.randomUUID().toString().substring(0, 8);
+        publishDeployed(model);
+        await(
+                "deployment seen",
+                () -> given().get("/models/" + model + "/drift").statusCode() == 200);
+        GroupCommit.Stats before = intake.stats();
+        int devices = 16;
+        int perDevice = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(devices);
+        try {
+            List<Future<List<TelemetryAck>>> sent = new ArrayList<>();
+            for (int d = 0; d < devices; d++) {
+                String device = model + "-dev-" + d;
+                sent.add(pool.submit(() -> {
+                    List<TelemetryAck> acks = new ArrayList<>();
+                    for (int i = 1; i <= perDevice; i++) {
+                        TelemetryWindow w =
+                                summary("b" + i, device, model, 1, i).build();
+                        acks.add(telemetry.report(w));
+                        acks.add(telemetry.report(w)); // a retry of the same window
+                    }
+                    return acks;
+                }));
+            }
+            for (Future<List<TelemetryAck>> f : sent) {
+                List<TelemetryAck> acks = f.get(2, TimeUnit.MINUTES);
+                for (int i = 0; i < acks.size(); i += 2) {
+                    assertTrue(acks.get(i).getAccepted());
+                    assertEquals(acks.get(i), acks.get(i + 1), "a repeated window gets its first acknowledgement");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int d = 0; d < devices; d++) {
+            assertEquals(
+                    perDevice,
+                    ids(list(model + "-dev-" + d).setLimit(500).build()).size());
+        }
+        assertEquals(
+                devices * perDevice * 2,
+                given().get("/models/" + model + "/drift").jsonPath().getInt("sampleCount"),
+                "each window's 2 rows buffered once");
+        GroupCommit.Stats after = intake.stats();
+        assertEquals(devices * perDevice * 2L, after.items() - before.items(), "every call went through the commits");
+        assertEquals(before.fallbacks(), after.fallbacks(), "no batch failed");
     }
 
     @Test
