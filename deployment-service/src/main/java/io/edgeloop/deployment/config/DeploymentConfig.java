@@ -123,6 +123,24 @@ public interface DeploymentConfig {
         Map<String, ModelRollout> models();
     }
 
+    /** How devices' state reports are written ({@code edgeloop.deployment.reports.*}). */
+    Reports reports();
+
+    /** Group commit of state reports: reports arriving together (a rollout wave's acks) share one transaction. */
+    interface Reports {
+        /** Most reports applied in one transaction. */
+        @WithDefault("64")
+        int batchSize();
+
+        /** Transactions applying reports at once. */
+        @WithDefault("2")
+        int committers();
+
+        /** How long a ReportState call waits for its report to be applied before failing with INTERNAL. */
+        @WithDefault("30s")
+        Duration timeout();
+    }
+
     /** Device enrollment and credentials ({@code edgeloop.deployment.enrollment.*}). */
     Enrollment enrollment();
 

@@ -6,13 +6,8 @@ import io.edgeloop.deployment.persistence.DeploymentStatus;
 import io.edgeloop.deployment.persistence.DeploymentTargetEntity;
 import io.edgeloop.deployment.persistence.DeploymentVariantEntity;
 import io.edgeloop.deployment.persistence.DeviceEntity;
-import io.edgeloop.deployment.persistence.DeviceModelEntity;
-import io.edgeloop.deployment.persistence.TargetState;
-import io.edgeloop.kit.input.FieldLimits;
 import io.edgeloop.proto.deployment.v1.Assignment;
 import io.edgeloop.proto.deployment.v1.DeviceCapabilities;
-import io.edgeloop.proto.deployment.v1.DeviceModelState;
-import io.edgeloop.proto.deployment.v1.DeviceStateReport;
 import io.edgeloop.proto.deployment.v1.RegisterDeviceRequest;
 import io.edgeloop.proto.events.v1.ModelOptimized;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,7 +16,6 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -32,14 +26,12 @@ import org.jboss.logging.Logger;
 /**
  * The fleet's registrations, reports and rollout creation. Each public method is one transaction that first takes
  * the {@link FleetLock}: registrations and rollouts never interleave (a device registering while a rollout starts
- * joins exactly one of them); reports of different devices run in parallel between them. Waves, gates and rollbacks are in {@link RolloutService}.
+ * joins exactly one of them). Devices' state reports are applied by {@link ReportIntake}. Waves, gates and rollbacks are in {@link RolloutService}.
  */
 @ApplicationScoped
 public class FleetService {
     static final String PRODUCER = "deployment-service";
     private static final Logger LOG = Logger.getLogger(FleetService.class);
-    private static final Set<TargetState> SETTLED_TARGETS =
-            EnumSet.of(TargetState.QUEUED, TargetState.INCOMPATIBLE, TargetState.ROLLED_BACK);
 
     @Inject
     FleetLock fleetLock;
@@ -49,9 +41,6 @@ public class FleetService {
 
     @Inject
     PolicyService policies;
-
-    @Inject
-    FleetTruth fleetTruth;
 
     @Inject
     DeploymentConfig config;
@@ -173,7 +162,7 @@ public class FleetService {
         enrolled(deviceId);
     }
 
-    private static DeviceEntity enrolled(String deviceId) {
+    static DeviceEntity enrolled(String deviceId) {
         DeviceEntity device = DeviceEntity.findById(deviceId);
         if (device == null) {
             throw new UnknownEntityException("device '" + deviceId + "' is not registered");
@@ -260,105 +249,6 @@ public class FleetService {
             e.persist();
         }
         return d;
-    }
-
-    /**
-     * Records a device's reported state for a deployment in the twin slot of the report's model (its model_name, else
-     * the deployment's) and in its target. Waves advance (and fail) in {@link RolloutService#advance}; a report for a
-     * target that is queued, incompatible or rolled back updates only the twin, and so does UNLOADED (the device runs
-     * no version of that model). REFUSED fails the target like FAILED, but the slot keeps what the device runs (so does
-     * DOWNLOADING while the slot reports another deployment ACTIVE).
-     *
-     * @throws IllegalArgumentException for a blank id or an unspecified state
-     * @throws UnknownEntityException for an unregistered device or an unknown deployment
-     * @throws DeviceRevokedException when the device was revoked
-     */
-    @Transactional
-    public void report(DeviceStateReport report) {
-        TargetState state = validate(report);
-        fleetLock.lockDevice(report.getDeviceId());
-        DeviceEntity device = enrolled(report.getDeviceId());
-        DeploymentEntity d = DeploymentEntity.findById(report.getDeploymentId());
-        if (d == null) {
-            throw new UnknownEntityException("no deployment '" + report.getDeploymentId() + "'");
-        }
-        DeploymentTargetEntity target = Assignments.targetOf(d.id, device.id);
-        Instant now = clock.instant();
-        device.lastSeenAt = now;
-        String model = report.getModelName().isBlank() ? d.modelName : report.getModelName();
-        DeviceModelEntity slot = Slots.getOrCreate(device.id, model);
-        boolean refused = report.getState() == DeviceModelState.REFUSED;
-        String message = truncate(report.getMessage(), FieldLimits.MESSAGE);
-        FleetTruth.Before before = fleetTruth.before(slot);
-        boolean keepsServing = state == TargetState.DOWNLOADING
-                && slot.reportedState == TargetState.ACTIVE
-                && !d.id.equals(slot.reportedDeploymentId);
-        if (refused || keepsServing) {
-            // the device keeps serving what it served for this model: the slot's reported state stays
-            slot.reportedMessage = truncate(
-                    (refused ? "refused deployment " : "downloading deployment ") + d.id + " (v" + d.modelVersion + ")"
-                            + (message == null ? "" : ": " + message),
-                    2000);
-            slot.reportedAt = now;
-        } else {
-            slot.reportedDeploymentId = d.id;
-            slot.reportedState = state;
-            slot.reportedMessage = message;
-            slot.reportedAt = now;
-            if (state == TargetState.UNLOADED) {
-                slot.reportedModelVersion = 0;
-                slot.reportedVariantId = null;
-                LOG.infof("device %s unloaded model %s (unassigned by deployment %s)", device.id, model, d.id);
-            } else {
-                slot.reportedModelVersion = report.getModelVersion() == 0 ? d.modelVersion : report.getModelVersion();
-                String variant = target != null && target.variantId != null ? target.variantId : d.variantId;
-                slot.reportedVariantId = report.getVariantId().isBlank() ? variant : report.getVariantId();
-            }
-        }
-        fleetTruth.after(
-                before,
-                slot,
-                device.id + " reported " + report.getState() + " for " + model + " v"
-                        + (report.getModelVersion() == 0 ? d.modelVersion : report.getModelVersion()));
-        if (state == TargetState.UNLOADED) {
-            return; // never a target's state
-        }
-        if (target == null) {
-            LOG.infof("device %s reported %s for deployment %s it is not a target of", device.id, state, d.id);
-            return;
-        }
-        if (SETTLED_TARGETS.contains(target.state)) {
-            LOG.debugf("device %s reported %s for its %s target of %s", device.id, state, target.state, d.id);
-            return;
-        }
-        target.state = state;
-        target.message =
-                refused ? truncate("REFUSED: " + (message == null ? "" : message), FieldLimits.MESSAGE) : message;
-        target.updatedAt = now;
-    }
-
-    private static TargetState validate(DeviceStateReport report) {
-        List<String> problems = new ArrayList<>();
-        if (report.getDeviceId().isBlank()) {
-            problems.add("device_id must not be blank");
-        }
-        if (report.getDeploymentId().isBlank()) {
-            problems.add("deployment_id must not be blank");
-        }
-        TargetState state = switch (report.getState()) {
-            case DOWNLOADING -> TargetState.DOWNLOADING;
-            case ACTIVE -> TargetState.ACTIVE;
-            case FAILED, REFUSED -> TargetState.FAILED;
-            case UNLOADED -> TargetState.UNLOADED;
-            default -> {
-                problems.add("state must be DOWNLOADING, ACTIVE, FAILED, REFUSED or UNLOADED");
-                yield null;
-            }
-        };
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
-        }
-        return state;
     }
 
     /** Targets of a deployment, by device id. */

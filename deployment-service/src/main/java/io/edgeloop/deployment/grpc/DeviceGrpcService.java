@@ -11,6 +11,7 @@ import io.edgeloop.deployment.domain.EnrollmentRefusedException;
 import io.edgeloop.deployment.domain.EnrollmentUnavailableException;
 import io.edgeloop.deployment.domain.FleetService;
 import io.edgeloop.deployment.domain.RegisterOutcome;
+import io.edgeloop.deployment.domain.ReportIntake;
 import io.edgeloop.deployment.domain.UnknownEntityException;
 import io.edgeloop.kit.auth.Caller;
 import io.edgeloop.kit.input.FieldLimits;
@@ -58,6 +59,9 @@ public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
 
     @Inject
     WatchHub hub;
+
+    @Inject
+    ReportIntake reports;
 
     @Inject
     SecurityIdentity identity;
@@ -142,7 +146,7 @@ public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
             return;
         }
         try {
-            fleet.report(request);
+            reports.report(request);
         } catch (IllegalArgumentException e) {
             response.onError(invalid(e));
             return;
@@ -151,6 +155,12 @@ public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
             return;
         } catch (DeviceRevokedException e) {
             response.onError(revoked(e));
+            return;
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "state report of %s for %s failed", request.getDeviceId(), request.getDeploymentId());
+            response.onError(Status.INTERNAL
+                    .withDescription("the state report could not be recorded; retry")
+                    .asRuntimeException());
             return;
         }
         response.onNext(ReportAck.newBuilder().setAccepted(true).build());
