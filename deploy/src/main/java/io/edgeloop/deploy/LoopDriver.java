@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Drives the closed loop through a running {@link LocalStack}, the way a team would: create a dataset, ingest
@@ -250,25 +252,28 @@ public final class LoopDriver {
         return correct / (double) LIVE_PROBE_SAMPLES;
     }
 
-    private Map<String, Integer> awaitDevicesServing(int version) throws InterruptedException {
-        long deadline = System.nanoTime() + stageTimeout.toNanos();
+    private Map<String, Integer> awaitDevicesServing(int version) {
         Map<String, Integer> serving = new LinkedHashMap<>();
-        while (true) {
-            serving.clear();
-            List<String> urls = stack.agentUrls();
-            for (int i = 0; i < urls.size(); i++) {
-                JsonNode s = Json.get(urls.get(i) + "/status").body();
-                serving.put(stack.deviceIds().get(i), s.path("modelVersion").asInt());
-            }
-            if (serving.values().stream().allMatch(v -> v == version)) {
-                log.accept("devices " + serving.keySet() + " serve model v" + version);
-                return Collections.unmodifiableMap(new TreeMap<>(serving));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("devices do not serve v" + version + ": " + serving);
-            }
-            Thread.sleep(250);
+        try {
+            Awaitility.await("devices serving v" + version)
+                    .atMost(stageTimeout)
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        serving.clear();
+                        List<String> urls = stack.agentUrls();
+                        for (int i = 0; i < urls.size(); i++) {
+                            JsonNode s = Json.get(urls.get(i) + "/status").body();
+                            serving.put(
+                                    stack.deviceIds().get(i),
+                                    s.path("modelVersion").asInt());
+                        }
+                        return serving.values().stream().allMatch(v -> v == version);
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("devices do not serve v" + version + ": " + serving, e);
         }
+        log.accept("devices " + serving.keySet() + " serve model v" + version);
+        return Collections.unmodifiableMap(new TreeMap<>(serving));
     }
 
     private List<LoopReport.Version> versions() {
@@ -306,15 +311,22 @@ public final class LoopDriver {
     }
 
     /** Waits (briefly) until spans of the trace arrived from every service, as exporters batch them. */
-    private Set<String> awaitTrace(String traceId) throws InterruptedException {
+    private Set<String> awaitTrace(String traceId) {
         if (traceId.isEmpty()) {
             return Set.of();
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        Set<String> services = stack.traceServices(traceId);
-        while (System.nanoTime() < deadline && !services.containsAll(LocalStack.SERVICES)) {
-            Thread.sleep(500);
-            services = stack.traceServices(traceId);
+        Set<String> services = new java.util.TreeSet<>();
+        try {
+            Awaitility.await("spans of trace " + traceId)
+                    .atMost(Duration.ofSeconds(20))
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        services.addAll(stack.traceServices(traceId));
+                        return services.containsAll(LocalStack.SERVICES);
+                    });
+        } catch (ConditionTimeoutException e) {
+            // reported as it is: the iteration lists the services whose spans arrived
         }
         return services;
     }

@@ -8,7 +8,10 @@ import io.edgeloop.deployment.persistence.DeviceModelEntity;
 import io.edgeloop.proto.deployment.v1.Assignment;
 import io.edgeloop.proto.model.v1.ModelSignature;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** Maps deployments, per-device targets and twin slots to the gRPC desired-state message (one per device and model). */
 public final class Assignments {
@@ -19,7 +22,8 @@ public final class Assignments {
      * deployment's recommended variant when {@code target} is null or predates per-device variants), its registry
      * signature, ModelSignature and RAM estimate, the model's class labels, the rollout id and {@code revision}.
      */
-    public static Assignment of(DeploymentEntity d, DeploymentTargetEntity target, long revision) {
+    public static Assignment of(
+            DeploymentEntity d, DeploymentTargetEntity target, long revision, VariantFacts variants) {
         boolean own = target != null && target.variantId != null;
         String variantId = own ? target.variantId : d.variantId;
         Assignment.Builder b = Assignment.newBuilder()
@@ -39,17 +43,48 @@ public final class Assignments {
                     .setSignature(nz(target.signature))
                     .setSigningKeyId(nz(target.signingKeyId));
         }
-        DeploymentVariantEntity v = DeploymentVariantEntity.<DeploymentVariantEntity>find(
-                        "deploymentId = ?1 and variantId = ?2", d.id, variantId)
-                .firstResult();
-        if (v != null) {
-            b.setRamBytes(Math.max(0, v.ramBytes));
-            ModelSignature spec = signatureSpec(v.signatureSpec);
-            if (spec != null) {
-                b.setSignatureSpec(spec);
+        variants.of(d.id, variantId).ifPresent(v -> {
+            b.setRamBytes(v.ramBytes());
+            if (v.spec() != null) {
+                b.setSignatureSpec(v.spec());
             }
-        }
+        });
         return b.build();
+    }
+
+    /** {@link #of(DeploymentEntity, DeploymentTargetEntity, long, VariantFacts)} for one assignment. */
+    public static Assignment of(DeploymentEntity d, DeploymentTargetEntity target, long revision) {
+        return of(d, target, revision, new VariantFacts());
+    }
+
+    /**
+     * What assignments carry of deployment variants (RAM estimate, ModelSignature), each variant read and parsed once:
+     * assigning a wave of thousands of devices reads each variant once instead of once per device (each read would
+     * also flush every pending change of the transaction first, which made large waves quadratic). Lives for one
+     * transaction.
+     */
+    public static final class VariantFacts {
+        private final Map<String, Optional<Fact>> read = new HashMap<>();
+
+        /**
+         * A variant's facts.
+         *
+         * @param ramBytes RAM estimate, 0 when unknown
+         * @param spec its ModelSignature, null when none was recorded
+         */
+        public record Fact(long ramBytes, ModelSignature spec) {}
+
+        /** The facts of {@code variantId} of deployment {@code deploymentId}, empty when it has no such variant. */
+        public Optional<Fact> of(String deploymentId, String variantId) {
+            return read.computeIfAbsent(deploymentId + "/" + variantId, k -> {
+                DeploymentVariantEntity v = DeploymentVariantEntity.<DeploymentVariantEntity>find(
+                                "deploymentId = ?1 and variantId = ?2", deploymentId, variantId)
+                        .firstResult();
+                return v == null
+                        ? Optional.empty()
+                        : Optional.of(new Fact(Math.max(0, v.ramBytes), signatureSpec(v.signatureSpec)));
+            });
+        }
     }
 
     /**

@@ -155,7 +155,8 @@ public class RolloutPlanner {
         }
         LOG.infof("device %s joined wave %d of rollout %s", device.id, wave, d.id);
         d.waveActivatedAt = null;
-        return Optional.of(assign(d, t, device, now, Slots.getOrCreate(device.id, d.modelName)));
+        return Optional.of(
+                assign(d, t, device, now, Slots.getOrCreate(device.id, d.modelName), new Assignments.VariantFacts()));
     }
 
     /** Marks an active rollout superseded by a newer version of the same model. */
@@ -174,6 +175,7 @@ public class RolloutPlanner {
 
     private List<AssignmentPush> assignWave(DeploymentEntity d, int wave, Instant now, Slots.Index slots) {
         List<AssignmentPush> pushes = new ArrayList<>();
+        Assignments.VariantFacts variants = new Assignments.VariantFacts();
         List<DeploymentTargetEntity> queued = DeploymentTargetEntity.list(
                 "deploymentId = ?1 and wave = ?2 and state = ?3 order by deviceId", d.id, wave, TargetState.QUEUED);
         Map<String, DeviceEntity> devices = new HashMap<>();
@@ -185,7 +187,7 @@ public class RolloutPlanner {
         for (DeploymentTargetEntity t : queued) {
             DeviceEntity device = devices.get(t.deviceId);
             if (device != null) {
-                pushes.add(assign(d, t, device, now, slots.getOrCreate(device.id, d.modelName)));
+                pushes.add(assign(d, t, device, now, slots.getOrCreate(device.id, d.modelName), variants));
             }
         }
         if (!queued.isEmpty()) {
@@ -200,13 +202,18 @@ public class RolloutPlanner {
     }
 
     private AssignmentPush assign(
-            DeploymentEntity d, DeploymentTargetEntity t, DeviceEntity device, Instant now, DeviceModelEntity slot) {
+            DeploymentEntity d,
+            DeploymentTargetEntity t,
+            DeviceEntity device,
+            Instant now,
+            DeviceModelEntity slot,
+            Assignments.VariantFacts variants) {
         t.state = TargetState.PENDING;
         t.assignedAt = now;
         t.updatedAt = now;
         long revision = device.nextRevision();
         slot.desire(d.id, revision);
-        return new AssignmentPush(device.id, Assignments.of(d, t, revision), revision);
+        return new AssignmentPush(device.id, Assignments.of(d, t, revision, variants), revision);
     }
 
     /** A queued target; {@code slot} is the device's slot of the model (null when it has none yet). */

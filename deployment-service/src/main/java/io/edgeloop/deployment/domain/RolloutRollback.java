@@ -12,7 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,6 +47,9 @@ public class RolloutRollback {
         List<String> reverted = new ArrayList<>();
         List<String> unassigned = new ArrayList<>();
         boolean wasActive = d.isActive();
+        // read once for the whole fleet: a query per device would flush the growing transaction each time
+        Slots.Index slots = Slots.index();
+        Reverts reverts = new Reverts();
         for (DeploymentTargetEntity t :
                 DeploymentTargetEntity.<DeploymentTargetEntity>list("deploymentId = ?1 order by deviceId", d.id)) {
             if (t.state == TargetState.INCOMPATIBLE || t.state == TargetState.ROLLED_BACK) {
@@ -57,7 +62,7 @@ public class RolloutRollback {
                 continue;
             }
             DeviceEntity device = DeviceEntity.findById(t.deviceId);
-            DeviceModelEntity slot = device == null ? null : Slots.find(device.id, d.modelName);
+            DeviceModelEntity slot = device == null ? null : slots.find(device.id, d.modelName);
             boolean onThis = slot != null && d.id.equals(slot.desiredDeploymentId);
             if (!onThis && !wasActive) {
                 continue; // a completed rollout's device that moved on
@@ -65,7 +70,7 @@ public class RolloutRollback {
             DeploymentEntity pd =
                     t.previousDeploymentId == null ? null : DeploymentEntity.findById(t.previousDeploymentId);
             if (onThis) {
-                pushes.add(revert(d, device, slot, pd, reason));
+                pushes.add(reverts.revert(d, device, slot, pd, reason));
                 if (pd == null) {
                     unassigned.add(device.id);
                 }
@@ -96,22 +101,41 @@ public class RolloutRollback {
         return pushes;
     }
 
-    private static AssignmentPush revert(
-            DeploymentEntity d, DeviceEntity device, DeviceModelEntity slot, DeploymentEntity pd, String reason) {
-        if (d.id.equals(slot.lastGoodDeploymentId)) {
-            slot.lastGoodDeploymentId = pd == null ? null : pd.id;
-        }
-        long revision = device.nextRevision();
-        if (pd != null) {
-            slot.desire(pd.id, revision);
+    /** Reverts of one rollback, reading each earlier deployment's targets and variants once. */
+    private static final class Reverts {
+        private final Assignments.VariantFacts variants = new Assignments.VariantFacts();
+        private final Map<String, Map<String, DeploymentTargetEntity>> targets = new HashMap<>();
+
+        /** Returns the device to {@code pd}, or unassigns the model when there is no earlier deployment. */
+        AssignmentPush revert(
+                DeploymentEntity d, DeviceEntity device, DeviceModelEntity slot, DeploymentEntity pd, String reason) {
+            if (d.id.equals(slot.lastGoodDeploymentId)) {
+                slot.lastGoodDeploymentId = pd == null ? null : pd.id;
+            }
+            long revision = device.nextRevision();
+            if (pd != null) {
+                slot.desire(pd.id, revision);
+                return new AssignmentPush(
+                        device.id, Assignments.of(pd, targetOf(pd, device.id), revision, variants), revision);
+            }
+            // no earlier deployment of this model to return to: the device must stop serving it (only it)
+            String why = "rollout " + d.id + " (" + d.modelName + " v" + d.modelVersion + ") was rolled back ("
+                    + reason + ") and the device has no earlier completed deployment of " + d.modelName
+                    + " to return to";
+            String stored = FleetService.truncate(why, FieldLimits.MESSAGE);
+            slot.unassign(d.id, stored, revision);
             return new AssignmentPush(
-                    device.id, Assignments.of(pd, Assignments.targetOf(pd.id, device.id), revision), revision);
+                    device.id, Assignments.unassigned(d.modelName, d.id, d, stored, revision), revision);
         }
-        // no earlier deployment of this model to return to: the device must stop serving it (only it)
-        String why = "rollout " + d.id + " (" + d.modelName + " v" + d.modelVersion + ") was rolled back (" + reason
-                + ") and the device has no earlier completed deployment of " + d.modelName + " to return to";
-        String stored = FleetService.truncate(why, FieldLimits.MESSAGE);
-        slot.unassign(d.id, stored, revision);
-        return new AssignmentPush(device.id, Assignments.unassigned(d.modelName, d.id, d, stored, revision), revision);
+
+        private DeploymentTargetEntity targetOf(DeploymentEntity pd, String deviceId) {
+            return targets.computeIfAbsent(pd.id, id -> {
+                        Map<String, DeploymentTargetEntity> byDevice = new HashMap<>();
+                        DeploymentTargetEntity.<DeploymentTargetEntity>list("deploymentId", id)
+                                .forEach(t -> byDevice.put(t.deviceId, t));
+                        return byDevice;
+                    })
+                    .get(deviceId);
+        }
     }
 }
