@@ -123,6 +123,24 @@ public interface DeploymentConfig {
         Map<String, ModelRollout> models();
     }
 
+    /** How assignment changes reach connected devices ({@code edgeloop.deployment.push.*}). */
+    Push push();
+
+    /**
+     * Pushes of assignment changes: a change of many devices (a rollout wave) is sent by a small pool in parallel
+     * chunks, after the change committed, so that signing each device's download grant uses every core and the
+     * committing thread (a Kafka consumer, the rollout scheduler) is free at once.
+     */
+    interface Push {
+        /** Threads sending large changes. */
+        @WithDefault("2")
+        int threads();
+
+        /** A change of at most this many devices is sent on the committing thread. */
+        @WithDefault("64")
+        int inlineMax();
+    }
+
     /** How devices' state reports are written ({@code edgeloop.deployment.reports.*}). */
     Reports reports();
 

@@ -26,6 +26,7 @@ import io.edgeloop.proto.deployment.v1.RenewCredentialRequest;
 import io.edgeloop.proto.deployment.v1.ReportAck;
 import io.edgeloop.proto.deployment.v1.WatchAssignmentsRequest;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -117,6 +118,9 @@ public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
         } catch (DeviceRevokedException e) {
             response.onError(revoked(e));
             return;
+        } catch (RuntimeException e) {
+            response.onError(busy(e, "opening the watch of " + deviceId));
+            return;
         }
         // register the stream before reading the current assignment: a rollout committing in between is pushed to
         // it, and the stream drops the then-older current assignment (a revocation committing in between is seen by
@@ -133,6 +137,10 @@ public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
             return;
         } catch (DeviceRevokedException e) {
             hub.end(stream, Status.PERMISSION_DENIED.withDescription(e.getMessage()));
+            return;
+        } catch (RuntimeException e) {
+            StatusRuntimeException busy = busy(e, "reading the assignments of " + deviceId);
+            hub.end(stream, busy.getStatus());
             return;
         }
         hub.pushAll(current); // every model's current desired state at once
@@ -157,10 +165,7 @@ public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
             response.onError(revoked(e));
             return;
         } catch (RuntimeException e) {
-            LOG.errorf(e, "state report of %s for %s failed", request.getDeviceId(), request.getDeploymentId());
-            response.onError(Status.INTERNAL
-                    .withDescription("the state report could not be recorded; retry")
-                    .asRuntimeException());
+            response.onError(busy(e, "recording the state report of " + request.getDeviceId()));
             return;
         }
         response.onNext(ReportAck.newBuilder().setAccepted(true).build());
@@ -247,6 +252,17 @@ public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
             return true;
         }
         return false;
+    }
+
+    /**
+     * UNAVAILABLE for a failure of the service's own resources (the database pool exhausted by a burst of
+     * connections, a report not applied in time): nothing was changed, and devices retry with backoff.
+     */
+    private static StatusRuntimeException busy(RuntimeException e, String what) {
+        LOG.warnf(e, "%s failed", what);
+        return Status.UNAVAILABLE
+                .withDescription(what + " failed: the deployment service is busy; retry with backoff")
+                .asRuntimeException();
     }
 
     private static RuntimeException invalid(IllegalArgumentException e) {

@@ -7,8 +7,11 @@ import io.edgeloop.proto.deployment.v1.Assignment;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -17,6 +20,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,7 +30,8 @@ import org.jboss.logging.Logger;
  * on it); pushes are sent from whichever thread committed the change. A newer stream of the same device replaces
  * (and ends with ABORTED) the older one. Pushes carry the device's desired-state revision; per model, a stream never
  * goes back to a lower revision nor repeats one (a push for model B is never suppressed by a newer one of model A).
- * Each assignment sent carries a fresh download grant for its device ({@link DeviceIssuer#withGrant}).
+ * Each assignment sent carries a fresh download grant for its device ({@link DeviceIssuer#withGrant}); large changes
+ * are sent by a small pool in parallel.
  *
  * <p>With replicas, a device's stream lives on one instance while the change may be decided on another: pushes for
  * devices not connected here are announced to every instance through the {@link FleetChannel}, whose holder of the
@@ -44,6 +51,7 @@ public class WatchHub {
     FleetChannel channel;
 
     private final ConcurrentMap<String, LiveStream> streams = new ConcurrentHashMap<>();
+    private ExecutorService pushers;
 
     /**
      * Registers a stream for {@code deviceId}, replacing an older one.
@@ -72,18 +80,48 @@ public class WatchHub {
         return stream;
     }
 
+    @PostConstruct
+    void start() {
+        AtomicInteger n = new AtomicInteger();
+        pushers = Executors.newFixedThreadPool(Math.max(1, config.push().threads()), r -> {
+            Thread t = new Thread(r, "assignment-push-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        pushers.shutdownNow();
+    }
+
     /**
      * Sends each assignment to its device's live stream when the device is connected to this instance, and announces
-     * the others' devices to the other replicas.
+     * the others' devices to the other replicas. A change of more than {@code push.inline-max} devices here is sent
+     * by the push pool in parallel chunks and this method returns at once; per device and model, a later revision is
+     * never overtaken by an earlier one ({@link LiveStream#send} drops stale revisions).
      */
     public void pushAll(Collection<AssignmentPush> pushes) {
         Set<String> elsewhere = new LinkedHashSet<>();
+        List<AssignmentPush> here = new ArrayList<>();
         for (AssignmentPush p : pushes) {
-            if (!push(p)) {
+            if (streams.containsKey(p.deviceId())) {
+                here.add(p);
+            } else {
                 elsewhere.add(p.deviceId());
             }
         }
         channel.announce(elsewhere);
+        if (here.size() <= config.push().inlineMax()) {
+            here.forEach(this::push);
+            return;
+        }
+        int threads = Math.max(1, config.push().threads());
+        int chunk = Math.max(1, (here.size() + threads * 4 - 1) / (threads * 4)); // a few chunks per thread
+        for (int from = 0; from < here.size(); from += chunk) {
+            List<AssignmentPush> part = here.subList(from, Math.min(here.size(), from + chunk));
+            pushers.execute(() -> part.forEach(this::push));
+        }
     }
 
     /**
@@ -95,6 +133,9 @@ public class WatchHub {
         LiveStream stream = streams.get(push.deviceId());
         if (stream == null) {
             return false;
+        }
+        if (!stream.isNewer(push.assignment().getModelName(), push.revision())) {
+            return true; // sent already (a reconcile and a wave's push crossing): no grant signed in vain
         }
         if (!stream.send(issuer.withGrant(push.deviceId(), push.assignment()), push.revision())) {
             streams.remove(push.deviceId(), stream);
@@ -192,6 +233,11 @@ public class WatchHub {
                 closed = true;
                 return false;
             }
+        }
+
+        /** Whether {@code revision} is newer than the last one sent for {@code model} (a send would not drop it). */
+        synchronized boolean isNewer(String model, long revision) {
+            return revision > lastRevision.getOrDefault(model, -1L);
         }
 
         synchronized long maxRevision() {

@@ -38,6 +38,9 @@ class WatchHubTest {
         stream.send(a("a", 5), 5); // the same again: dropped
         stream.send(a("b", 6), 6);
         stream.send(a("a", 7), 7);
+        assertEquals(false, stream.isNewer("a", 7), "a's revision 7 was sent");
+        assertEquals(true, stream.isNewer("a", 8));
+        assertEquals(true, stream.isNewer("c", 0), "nothing sent for model c yet");
         assertEquals(
                 List.of("a-5", "b-3", "b-6", "a-7"),
                 sent.stream().map(Assignment::getDeploymentId).toList());

@@ -24,6 +24,7 @@ import io.edgeloop.proto.registry.v1.GetArtifactRequest;
 import io.edgeloop.proto.registry.v1.GetSigningKeysRequest;
 import io.edgeloop.proto.registry.v1.SigningKey;
 import io.grpc.Channel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -61,6 +62,15 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class FleetSync {
+    /** Attempts of one state report before it is dropped. */
+    static final int REPORT_ATTEMPTS = 5;
+
+    private static final java.util.Set<Status.Code> RETRIED_REPORT_CODES = java.util.EnumSet.of(
+            Status.Code.UNAVAILABLE,
+            Status.Code.DEADLINE_EXCEEDED,
+            Status.Code.RESOURCE_EXHAUSTED,
+            Status.Code.ABORTED);
+
     private static final Logger LOG = Logger.getLogger(FleetSync.class);
 
     @Inject
@@ -296,22 +306,48 @@ public class FleetSync {
         }
     }
 
+    /**
+     * Reports a model's state, retrying transient failures (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED)
+     * up to {@link #REPORT_ATTEMPTS} times with backoff, on the calling thread: the reports of one device stay in
+     * order, so a retried DOWNLOADING never lands after its ACTIVE. A report that still fails is dropped; the watch
+     * re-sends the current assignment on reconnect, and the agent then reports again.
+     */
     private void report(Assignment a, DeviceModelState state, String message) {
-        try {
-            DeviceServiceGrpc.newBlockingStub(devices)
-                    .withDeadlineAfter(config.sync().rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .reportState(DeviceStateReport.newBuilder()
-                            .setDeviceId(config.deviceId())
-                            .setDeploymentId(a.getDeploymentId())
-                            .setState(state)
-                            .setModelName(a.getModelName())
-                            .setModelVersion(a.getModelVersion())
-                            .setVariantId(a.getVariantId())
-                            .setMessage(message == null ? "" : message)
-                            .build());
-        } catch (StatusRuntimeException e) {
-            // the watch re-sends the current assignment on reconnect, and the agent then reports again
-            LOG.warnf("reporting %s for deployment %s failed: %s", state, a.getDeploymentId(), e.getStatus());
+        DeviceStateReport report = DeviceStateReport.newBuilder()
+                .setDeviceId(config.deviceId())
+                .setDeploymentId(a.getDeploymentId())
+                .setState(state)
+                .setModelName(a.getModelName())
+                .setModelVersion(a.getModelVersion())
+                .setVariantId(a.getVariantId())
+                .setMessage(message == null ? "" : message)
+                .build();
+        long delay = Math.max(1, config.sync().initialBackoff().toMillis());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                DeviceServiceGrpc.newBlockingStub(devices)
+                        .withDeadlineAfter(config.sync().rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                        .reportState(report);
+                return;
+            } catch (StatusRuntimeException e) {
+                if (attempt >= REPORT_ATTEMPTS
+                        || !RETRIED_REPORT_CODES.contains(e.getStatus().getCode())) {
+                    LOG.warnf(
+                            "reporting %s for deployment %s failed (attempt %d): %s",
+                            state, a.getDeploymentId(), attempt, e.getStatus());
+                    return;
+                }
+                LOG.infof(
+                        "reporting %s for deployment %s failed (%s); retrying in %d ms",
+                        state, a.getDeploymentId(), e.getStatus().getCode(), delay);
+            }
+            try {
+                Thread.sleep(delay); // a backoff between attempts, not a wait for a condition
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            delay = Math.min(delay * 2, config.sync().maxBackoff().toMillis());
         }
     }
 

@@ -58,6 +58,10 @@ public final class FakeControlPlane {
     /** Trace id that was current on the server while each report was handled. */
     static final BlockingQueue<String> REPORT_TRACE_IDS = new LinkedBlockingQueue<>();
 
+    /** How many of the next ReportState calls fail with UNAVAILABLE (a busy service) before reports are taken. */
+    static final java.util.concurrent.atomic.AtomicInteger REFUSED_REPORTS =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     static final BlockingQueue<TelemetryWindow> WINDOWS = new LinkedBlockingQueue<>();
     static final AtomicReference<StreamObserver<Assignment>> WATCH = new AtomicReference<>();
     static final Map<String, byte[]> ARTIFACTS = new ConcurrentHashMap<>();
@@ -155,6 +159,12 @@ public final class FakeControlPlane {
 
         @Override
         public void reportState(DeviceStateReport request, StreamObserver<ReportAck> response) {
+            if (REFUSED_REPORTS.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                response.onError(Status.UNAVAILABLE
+                        .withDescription("the deployment service is busy")
+                        .asRuntimeException());
+                return;
+            }
             REPORTS.add(request);
             REPORT_TRACE_IDS.add(Span.current().getSpanContext().getTraceId());
             response.onNext(ReportAck.newBuilder().setAccepted(true).build());

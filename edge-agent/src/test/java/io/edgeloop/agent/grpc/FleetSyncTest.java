@@ -135,6 +135,7 @@ class FleetSyncTest {
         String sha = Hashing.sha256Hex(model);
         FakeControlPlane.ARTIFACTS.put(sha, model);
         String traceId = "0af7651916cd43dd8448eb211c80319c";
+        FakeControlPlane.REFUSED_REPORTS.set(2); // a busy service: the DOWNLOADING report is retried, in order
         FakeControlPlane.WATCH
                 .get()
                 .onNext(Assignment.newBuilder()
@@ -154,6 +155,7 @@ class FleetSyncTest {
         assertNotNull(active, "ACTIVE reported");
         assertEquals(DeviceModelState.DOWNLOADING, downloading.getState());
         assertEquals(DeviceModelState.ACTIVE, active.getState());
+        assertEquals(0, FakeControlPlane.REFUSED_REPORTS.get(), "both refusals were met by retries");
         assertEquals("dep-42", active.getDeploymentId());
         assertEquals("edge-sync-1", active.getDeviceId());
         assertEquals(traceId, FakeControlPlane.REPORT_TRACE_IDS.poll(), "reports join the assignment's trace");

@@ -9,6 +9,7 @@ import io.edgeloop.common.ProtoTime;
 import io.edgeloop.common.auth.Roles;
 import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
+import io.edgeloop.kit.auth.VerifiedTokenCache;
 import io.edgeloop.proto.telemetry.v1.ListWindowsRequest;
 import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
@@ -19,9 +20,12 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -41,6 +45,9 @@ class TelemetryScopeTest {
     @GrpcClient("telemetry")
     Channel channel;
 
+    @Inject
+    JWTParser parser;
+
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String a = "dev-a-" + run;
     private final String b = "dev-b-" + run;
@@ -59,6 +66,29 @@ class TelemetryScopeTest {
         // a device is not a viewer: it cannot read windows, not even its own
         denied(() ->
                 asA.listWindows(ListWindowsRequest.newBuilder().setDeviceId(a).build()));
+    }
+
+    /**
+     * Verified tokens are remembered ({@link VerifiedTokenCache} is the parser SmallRye JWT uses) by their exact text:
+     * the same token is accepted again, a copy with its signature altered after an accepted call is verified anew and
+     * refused.
+     */
+    @Test
+    void rememberedTokensAreMatchedByTheirExactText() {
+        assertTrue(ClientProxy.unwrap(parser) instanceof VerifiedTokenCache, "the parser in use: " + parser);
+        String bearer = TestAuth.bearer(a, Roles.DEVICE);
+        assertTrue(stub(bearer).report(window("first", a)).getAccepted());
+        assertTrue(stub(bearer).report(window("again", a)).getAccepted());
+        char last = bearer.charAt(bearer.length() - 2);
+        String tampered = bearer.substring(0, bearer.length() - 2)
+                + (last == 'A' ? 'B' : 'A')
+                + bearer.charAt(bearer.length() - 1);
+        StatusRuntimeException e =
+                assertThrows(StatusRuntimeException.class, () -> stub(tampered).report(window("tampered", a)));
+        assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode(), e.getMessage());
+        assertEquals(
+                List.of("again-" + a, "first-" + a),
+                windowIds(a).stream().sorted().toList());
     }
 
     @Test
