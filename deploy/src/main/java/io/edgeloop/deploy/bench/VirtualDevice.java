@@ -23,6 +23,7 @@ import io.grpc.stub.StreamObserver;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -55,6 +56,9 @@ final class VirtualDevice {
     private final ManagedChannel telemetry;
     private volatile CallCredentials credentials;
     private volatile Assignment assignment;
+    /** Attempts to open the watch when the service answers UNAVAILABLE. */
+    static final int WATCH_ATTEMPTS = 6;
+
     volatile boolean watching;
 
     VirtualDevice(String id, String fleetInstance, ManagedChannel deployment, ManagedChannel telemetry) {
@@ -91,12 +95,20 @@ final class VirtualDevice {
                         .build());
     }
 
-    /** Opens the WatchAssignments stream (no deadline: it stays open). */
+    /**
+     * Opens the WatchAssignments stream (no deadline: it stays open). Like a real agent, a device whose watch is
+     * refused as UNAVAILABLE (a busy service) opens it again with backoff, up to {@link #WATCH_ATTEMPTS} times.
+     */
     void watch(String model, Listener listener) {
+        watch(model, listener, 1);
+    }
+
+    private void watch(String model, Listener listener, int attempt) {
         DeviceServiceGrpc.newStub(deployment)
                 .withCallCredentials(credentials)
                 .watchAssignments(
-                        WatchAssignmentsRequest.newBuilder().setDeviceId(id).build(), new Watch(model, listener));
+                        WatchAssignmentsRequest.newBuilder().setDeviceId(id).build(),
+                        new Watch(model, listener, attempt));
         watching = true;
     }
 
@@ -200,10 +212,12 @@ final class VirtualDevice {
     private final class Watch implements StreamObserver<Assignment> {
         private final String model;
         private final Listener listener;
+        private final int attempt;
 
-        Watch(String model, Listener listener) {
+        Watch(String model, Listener listener, int attempt) {
             this.model = model;
             this.listener = listener;
+            this.attempt = attempt;
         }
 
         @Override
@@ -218,7 +232,13 @@ final class VirtualDevice {
         @Override
         public void onError(Throwable t) {
             watching = false;
-            listener.watchEnded(VirtualDevice.this, Status.fromThrowable(t));
+            Status status = Status.fromThrowable(t);
+            if (status.getCode() == Status.Code.UNAVAILABLE && attempt < WATCH_ATTEMPTS) {
+                CompletableFuture.delayedExecutor(500L << attempt, TimeUnit.MILLISECONDS)
+                        .execute(() -> watch(model, listener, attempt + 1));
+                return;
+            }
+            listener.watchEnded(VirtualDevice.this, status);
         }
 
         @Override
