@@ -56,6 +56,13 @@ public final class FleetBenchCommand implements Callable<Integer> {
     int telemetryInFlight;
 
     @Option(
+            names = "--telemetry-batch",
+            defaultValue = "1",
+            description = "Windows of one device per call: 1 sends Report per window, more send ReportBatch"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int telemetryBatch;
+
+    @Option(
             names = "--telemetry-limit",
             defaultValue = "PT30S",
             description = "Send telemetry for at most this long (ISO-8601, default: ${DEFAULT-VALUE}).")
@@ -75,8 +82,15 @@ public final class FleetBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (devices < 1 || replicas < 1 || windows < 0 || perChannel < 1 || setupConcurrency < 1) {
-            System.err.println("--devices, --replicas, --devices-per-channel, --setup-concurrency must be >= 1");
+        if (devices < 1
+                || replicas < 1
+                || windows < 0
+                || perChannel < 1
+                || setupConcurrency < 1
+                || telemetryBatch < 1
+                || telemetryBatch > 100) {
+            System.err.println("--devices, --replicas, --devices-per-channel, --setup-concurrency must be >= 1,"
+                    + " --telemetry-batch 1 to 100");
             return 2;
         }
         Path h = home != null ? home : detectHome();
@@ -90,6 +104,7 @@ public final class FleetBenchCommand implements Callable<Integer> {
                 perChannel,
                 setupConcurrency,
                 telemetryInFlight,
+                telemetryBatch,
                 telemetryLimit,
                 waveTimeout));
     }

@@ -44,7 +44,8 @@ public final class FleetBenchmark {
      * @param windowSamples input samples per window (the agent's reservoir holds 64)
      * @param perChannel devices sharing one gRPC channel
      * @param setupConcurrency devices enrolling and registering at a time
-     * @param telemetryInFlight unanswered telemetry reports at a time, fleet-wide
+     * @param telemetryInFlight unanswered telemetry calls at a time, fleet-wide
+     * @param telemetryBatch windows of one device per call (1: Report, more: ReportBatch)
      * @param telemetryLimit longest time to send telemetry for (no new window is sent after it)
      * @param waveTimeout longest wait for the wave
      */
@@ -58,6 +59,7 @@ public final class FleetBenchmark {
             int perChannel,
             int setupConcurrency,
             int telemetryInFlight,
+            int telemetryBatch,
             Duration telemetryLimit,
             Duration waveTimeout) {}
 
@@ -296,10 +298,11 @@ public final class FleetBenchmark {
 
     private void telemetry(LocalStack stack, VirtualFleet fleet) throws InterruptedException {
         say(String.format(
-                "telemetry: %d windows per device (%d input samples each), %d in flight, for at most %s",
-                s.windows(), s.windowSamples(), s.telemetryInFlight(), s.telemetryLimit()));
-        VirtualFleet.Telemetry t =
-                fleet.sendTelemetry(s.windows(), s.windowSamples(), s.telemetryInFlight(), s.telemetryLimit());
+                "telemetry: %d windows per device (%d input samples each), %d per call, %d calls in flight, for at"
+                        + " most %s",
+                s.windows(), s.windowSamples(), s.telemetryBatch(), s.telemetryInFlight(), s.telemetryLimit()));
+        VirtualFleet.Telemetry t = fleet.sendTelemetry(
+                s.windows(), s.windowSamples(), s.telemetryBatch(), s.telemetryInFlight(), s.telemetryLimit());
         add(atLeast("telemetry windows/s acknowledged by monitoring", t.perSecond(), TARGET_WINDOWS_PER_S, "%.0f"));
         note(String.format(
                 "telemetry: %d windows acknowledged, %d failed in %.1f s%s",

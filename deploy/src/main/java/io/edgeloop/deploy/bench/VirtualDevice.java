@@ -13,6 +13,8 @@ import io.edgeloop.proto.deployment.v1.ReportAck;
 import io.edgeloop.proto.deployment.v1.WatchAssignmentsRequest;
 import io.edgeloop.proto.telemetry.v1.FeatureStats;
 import io.edgeloop.proto.telemetry.v1.TelemetryAck;
+import io.edgeloop.proto.telemetry.v1.TelemetryBatch;
+import io.edgeloop.proto.telemetry.v1.TelemetryBatchAck;
 import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import io.grpc.CallCredentials;
@@ -164,6 +166,18 @@ final class VirtualDevice {
                 .withCallCredentials(credentials)
                 .withDeadlineAfter(RPC_TIMEOUT_S, TimeUnit.SECONDS)
                 .report(window(seq, samples, run), done);
+    }
+
+    /** Sends windows {@code from .. from + count - 1} in one ReportBatch call. */
+    void reportBatch(int from, int count, int samples, String run, StreamObserver<TelemetryBatchAck> done) {
+        TelemetryBatch.Builder batch = TelemetryBatch.newBuilder();
+        for (int seq = from; seq < from + count; seq++) {
+            batch.addWindows(window(seq, samples, run));
+        }
+        TelemetryServiceGrpc.newStub(telemetry)
+                .withCallCredentials(credentials)
+                .withDeadlineAfter(RPC_TIMEOUT_S, TimeUnit.SECONDS)
+                .reportBatch(batch.build(), done);
     }
 
     /** A window like an agent's: per-feature statistics, a reservoir sample, class counts, latencies. */

@@ -2,7 +2,6 @@ package io.edgeloop.deploy.bench;
 
 import io.edgeloop.deploy.Json;
 import io.edgeloop.proto.deployment.v1.Assignment;
-import io.edgeloop.proto.telemetry.v1.TelemetryAck;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -181,10 +180,11 @@ final class VirtualFleet implements AutoCloseable, VirtualDevice.Listener {
     }
 
     /**
-     * Every device sends {@code windowsPerDevice} telemetry windows to its monitoring instance, at most {@code
-     * inFlight} unanswered at a time over the whole fleet; no window is sent after {@code limit}.
+     * Every device sends {@code windowsPerDevice} telemetry windows to its monitoring instance, {@code perCall} of its
+     * windows per call (Report when 1, ReportBatch otherwise), at most {@code inFlight} unanswered calls at a time over
+     * the whole fleet; no call is made after {@code limit}.
      */
-    Telemetry sendTelemetry(int windowsPerDevice, int samples, int inFlight, Duration limit)
+    Telemetry sendTelemetry(int windowsPerDevice, int samples, int perCall, int inFlight, Duration limit)
             throws InterruptedException {
         Semaphore permits = new Semaphore(inFlight);
         AtomicLong ok = new AtomicLong();
@@ -193,35 +193,65 @@ final class VirtualFleet implements AutoCloseable, VirtualDevice.Listener {
         String run = Long.toString(System.currentTimeMillis(), 36);
         long t0 = System.nanoTime();
         long stop = t0 + limit.toNanos();
-        for (int w = 0; w < windowsPerDevice && System.nanoTime() < stop; w++) {
+        for (int w = 0; w < windowsPerDevice && System.nanoTime() < stop; w += perCall) {
+            int from = w;
+            int count = Math.min(perCall, windowsPerDevice - w);
             for (int i = 0; i < devices.size() && System.nanoTime() < stop; i++) {
                 VirtualDevice d = devices.get(i);
                 permits.acquire();
-                d.report(w, samples, run, new StreamObserver<TelemetryAck>() {
-                    @Override
-                    public void onNext(TelemetryAck ack) {
-                        ok.incrementAndGet();
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        failed.incrementAndGet();
-                        errors.putIfAbsent("telemetry", d.id + ": " + Status.fromThrowable(t));
-                        last.set(System.nanoTime());
-                        permits.release();
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        last.set(System.nanoTime());
-                        permits.release();
-                    }
-                });
+                Runnable done = () -> {
+                    last.set(System.nanoTime());
+                    permits.release();
+                };
+                Consumer<Throwable> fail = t -> {
+                    failed.addAndGet(count);
+                    errors.putIfAbsent("telemetry", d.id + ": " + Status.fromThrowable(t));
+                    done.run();
+                };
+                if (count == 1) {
+                    d.report(from, samples, run, observer(ack -> ok.incrementAndGet(), fail, done));
+                } else {
+                    d.reportBatch(
+                            from,
+                            count,
+                            samples,
+                            run,
+                            observer(
+                                    reply -> reply.getResultsList().forEach(r -> {
+                                        if (r.hasAck()) {
+                                            ok.incrementAndGet();
+                                        } else {
+                                            failed.incrementAndGet();
+                                            errors.putIfAbsent("telemetry", d.id + ": refused: " + r.getRefused());
+                                        }
+                                    }),
+                                    fail,
+                                    done));
+                }
             }
         }
         permits.acquire(inFlight); // every answer in
         permits.release(inFlight);
         return new Telemetry(ok.get(), failed.get(), errors.get("telemetry"), (last.get() - t0) / 1e9);
+    }
+
+    private static <T> StreamObserver<T> observer(Consumer<T> next, Consumer<Throwable> error, Runnable completed) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(T value) {
+                next.accept(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                error.accept(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                completed.run();
+            }
+        };
     }
 
     @Override

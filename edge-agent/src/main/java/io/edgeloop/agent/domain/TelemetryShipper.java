@@ -3,13 +3,15 @@ package io.edgeloop.agent.domain;
 import io.edgeloop.proto.telemetry.v1.TelemetryAck;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
  * Moves closed telemetry windows from the {@link TelemetryAccumulator} into the on-disk {@link TelemetrySpool} and
- * delivers the spool oldest first: one window at a time, removed only after the server acknowledged it, stopping at
+ * delivers the spool oldest first: one window at a time (or a batch of the oldest when several wait), removed only
+ * after the server acknowledged it, stopping at
  * the first failure (the same window, with the same {@code window_id}, is sent again next time). A window the server
  * refuses for good ({@link TelemetryRejectedException}) is dropped and counted instead, so it cannot hold back the
  * windows after it. Call from one thread.
@@ -25,6 +27,16 @@ public final class TelemetryShipper {
          * @throws RuntimeException (e.g. a gRPC status) when the window was not delivered and may be sent again
          */
         TelemetryAck send(TelemetryWindow window);
+    }
+
+    /** Sends several windows in one call (TelemetryService.ReportBatch). */
+    @FunctionalInterface
+    public interface BatchSender {
+        /**
+         * @return one outcome per window, in order: its acknowledgement, or empty when the server refused it for good
+         * @throws RuntimeException (e.g. a gRPC status) when the windows were not all delivered; they may be sent again
+         */
+        List<Optional<TelemetryAck>> send(List<TelemetryWindow> windows);
     }
 
     private final TelemetryAccumulator accumulator;
@@ -45,8 +57,35 @@ public final class TelemetryShipper {
      * @throws IOException when the spool cannot be read or written (closed windows then stay in memory)
      */
     public int ship(Sender sender, Consumer<TelemetryAck> onAck) throws IOException {
+        return ship(sender, null, 1, onAck);
+    }
+
+    /**
+     * As {@link #ship(Sender, Consumer)}, delivering up to {@code maxBatch} of the oldest windows per call with
+     * {@code batch} while more than one waits (after an outage, say), and with {@code sender} when one waits.
+     */
+    public int ship(Sender sender, BatchSender batch, int maxBatch, Consumer<TelemetryAck> onAck) throws IOException {
         spoolClosedWindows();
         int delivered = 0;
+        while (batch != null && maxBatch > 1 && spool.size() > 1) {
+            List<TelemetryWindow> windows = spool.peek(maxBatch);
+            List<Optional<TelemetryAck>> outcomes = batch.send(windows);
+            if (outcomes.size() != windows.size()) {
+                throw new IllegalStateException(outcomes.size() + " outcomes for " + windows.size() + " windows");
+            }
+            for (int i = 0; i < windows.size(); i++) {
+                spool.acknowledge(windows.get(i).getWindowId());
+                if (outcomes.get(i).isPresent()) {
+                    delivered++;
+                    onAck.accept(outcomes.get(i).get());
+                } else {
+                    dropped++;
+                    LOG.warnf(
+                            "telemetry window %s refused, dropped",
+                            windows.get(i).getWindowId());
+                }
+            }
+        }
         while (true) {
             Optional<TelemetryWindow> next = spool.peek();
             if (next.isEmpty()) {

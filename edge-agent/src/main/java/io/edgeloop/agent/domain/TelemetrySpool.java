@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.zip.CRC32;
 import org.jboss.logging.Logger;
@@ -185,13 +187,26 @@ public final class TelemetrySpool implements AutoCloseable {
     /** The oldest window not yet acknowledged. */
     public synchronized Optional<TelemetryWindow> peek() throws IOException {
         Entry e = entries.peekFirst();
-        if (e == null) {
-            return Optional.empty();
+        return e == null ? Optional.empty() : Optional.of(read(e));
+    }
+
+    /** The oldest {@code max} windows not yet acknowledged, oldest first. */
+    public synchronized List<TelemetryWindow> peek(int max) throws IOException {
+        List<TelemetryWindow> out = new ArrayList<>(Math.min(max, entries.size()));
+        for (Entry e : entries) {
+            if (out.size() >= max) {
+                break;
+            }
+            out.add(read(e));
         }
+        return out;
+    }
+
+    private TelemetryWindow read(Entry e) throws IOException {
         ByteBuffer body = ByteBuffer.allocate(e.length());
         readFully(body, e.offset() + RECORD_HEADER);
         try {
-            return Optional.of(TelemetryWindow.parseFrom(body.array()));
+            return TelemetryWindow.parseFrom(body.array());
         } catch (InvalidProtocolBufferException ex) {
             throw new IOException("corrupt telemetry window at " + e.offset() + " in " + segmentFile(generation), ex);
         }

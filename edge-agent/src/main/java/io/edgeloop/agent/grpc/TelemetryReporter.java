@@ -6,6 +6,9 @@ import io.edgeloop.agent.domain.TelemetryRejectedException;
 import io.edgeloop.agent.domain.TelemetryShipper;
 import io.edgeloop.agent.domain.TelemetrySpool;
 import io.edgeloop.proto.telemetry.v1.TelemetryAck;
+import io.edgeloop.proto.telemetry.v1.TelemetryBatch;
+import io.edgeloop.proto.telemetry.v1.TelemetryBatchAck;
+import io.edgeloop.proto.telemetry.v1.TelemetryBatchResult;
 import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import io.grpc.Channel;
@@ -18,6 +21,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +40,9 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class TelemetryReporter {
+    /** Most spooled windows delivered in one ReportBatch call (the service takes up to 100). */
+    static final int MAX_BATCH = 50;
+
     private static final Logger LOG = Logger.getLogger(TelemetryReporter.class);
 
     @Inject
@@ -52,6 +61,9 @@ public class TelemetryReporter {
     private volatile double lastDriftScore = -1;
     private volatile boolean lastDriftDetected;
     private boolean failing;
+    /** Set once the monitoring service answered ReportBatch with UNIMPLEMENTED. */
+    private volatile boolean batchUnsupported;
+
     private ScheduledExecutorService executor;
     private TelemetryShipper shipper;
 
@@ -121,6 +133,47 @@ public class TelemetryReporter {
         }
     }
 
+    /**
+     * Several spooled windows in one ReportBatch call; against a monitoring service without it (UNIMPLEMENTED), or
+     * when the batch as a whole is refused, the windows go one by one.
+     */
+    private List<Optional<TelemetryAck>> sendBatch(List<TelemetryWindow> windows) {
+        if (!batchUnsupported) {
+            try {
+                TelemetryBatchAck reply = TelemetryServiceGrpc.newBlockingStub(telemetry)
+                        .withDeadlineAfter(config.sync().rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                        .reportBatch(TelemetryBatch.newBuilder()
+                                .addAllWindows(windows)
+                                .build());
+                List<Optional<TelemetryAck>> out = new ArrayList<>(windows.size());
+                for (TelemetryBatchResult r : reply.getResultsList()) {
+                    if (!r.getRefused().isEmpty()) {
+                        LOG.warnf("telemetry window %s refused: %s", r.getWindowId(), r.getRefused());
+                    }
+                    out.add(r.hasAck() ? Optional.of(r.getAck()) : Optional.empty());
+                }
+                return out;
+            } catch (StatusRuntimeException e) {
+                Status.Code code = e.getStatus().getCode();
+                if (code == Status.Code.UNIMPLEMENTED) {
+                    LOG.info("the monitoring service has no ReportBatch: windows are sent one by one");
+                    batchUnsupported = true;
+                } else if (code != Status.Code.INVALID_ARGUMENT) {
+                    throw e;
+                }
+            }
+        }
+        List<Optional<TelemetryAck>> out = new ArrayList<>(windows.size());
+        for (TelemetryWindow w : windows) {
+            try {
+                out.add(Optional.of(send(w)));
+            } catch (TelemetryRejectedException e) {
+                out.add(Optional.empty());
+            }
+        }
+        return out;
+    }
+
     private void acknowledged(TelemetryAck ack) {
         sent.incrementAndGet();
         lastDriftScore = ack.getDriftScore();
@@ -133,7 +186,7 @@ public class TelemetryReporter {
 
     private void tick() {
         try {
-            shipper.ship(this::send, this::acknowledged);
+            shipper.ship(this::send, this::sendBatch, MAX_BATCH, this::acknowledged);
         } catch (StatusRuntimeException e) {
             if (!failing) {
                 LOG.warnf(

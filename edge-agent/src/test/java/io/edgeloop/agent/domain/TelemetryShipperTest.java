@@ -116,6 +116,53 @@ class TelemetryShipperTest {
         again.close();
     }
 
+    /**
+     * A spool of several windows (after an outage) goes out in batches of the oldest, in order; a window the batch
+     * refuses is dropped; a failed batch call leaves its windows spooled; the last window goes alone.
+     */
+    @Test
+    void aBacklogIsDeliveredInBatchesOfTheOldest() throws IOException {
+        Monitoring monitoring = new Monitoring();
+        monitoring.up = true;
+        TelemetrySpool spool = new TelemetrySpool(dir, 100);
+        TelemetryAccumulator acc = accumulator();
+        TelemetryShipper shipper = new TelemetryShipper(acc, spool);
+        for (int n = 1; n <= 6; n++) {
+            infer(acc, n);
+            shipper.spoolClosedWindows();
+        }
+        List<List<Long>> calls = new ArrayList<>();
+        boolean[] down = {true};
+        TelemetryShipper.BatchSender batch = windows -> {
+            if (down[0]) {
+                throw Status.UNAVAILABLE.withDescription("monitoring down").asRuntimeException();
+            }
+            calls.add(counts(windows));
+            List<java.util.Optional<TelemetryAck>> out = new ArrayList<>();
+            for (TelemetryWindow w : windows) {
+                out.add(
+                        w.getInferenceCount() == 3
+                                ? java.util.Optional.empty()
+                                : java.util.Optional.of(monitoring.send(w)));
+            }
+            return out;
+        };
+        assertThrows(StatusRuntimeException.class, () -> shipper.ship(monitoring, batch, 2, a -> {}));
+        assertEquals(6, spool.size(), "a failed batch leaves its windows spooled");
+        down[0] = false;
+        List<TelemetryAck> acks = new ArrayList<>();
+        assertEquals(5, shipper.ship(monitoring, batch, 2, acks::add));
+        assertEquals(List.of(List.of(1L, 2L), List.of(3L, 4L), List.of(5L, 6L)), calls);
+        assertEquals(List.of(1L, 2L, 4L, 5L, 6L), counts(monitoring.received), "the refused window 3 is dropped");
+        assertEquals(5, acks.size());
+        assertEquals(1, shipper.dropped());
+        assertEquals(0, spool.size());
+        infer(acc, 7);
+        assertEquals(1, shipper.ship(monitoring, batch, 2, acks::add));
+        assertEquals(3, calls.size(), "one waiting window goes with Report, not in a batch");
+        spool.close();
+    }
+
     @Test
     void aWindowRefusedForGoodIsDroppedAndDoesNotHoldBackTheOthers() throws IOException {
         Monitoring monitoring = new Monitoring();

@@ -96,6 +96,20 @@ public class TelemetryIntake {
                 new Arrival(window, Context.current()), config.telemetry().timeout());
     }
 
+    /**
+     * {@link #report} for many validated windows of one call: they join the group commit like single reports.
+     *
+     * @return one acknowledgement per window, in order
+     * @throws RuntimeException when a window could not be stored (windows stored before it stay stored; sending them
+     *     again is acknowledged as a repeat)
+     */
+    public List<TelemetryAck> reportAll(List<TelemetryWindow> windows) {
+        Context context = Context.current();
+        return commits.applyAll(
+                windows.stream().map(w -> new Arrival(w, context)).toList(),
+                config.telemetry().timeout());
+    }
+
     /** Group commit counters. */
     public GroupCommit.Stats stats() {
         return commits.stats();

@@ -24,6 +24,9 @@ public final class TelemetryValidation {
     /** Largest {@code limit} of a ListWindows request. */
     public static final int MAX_LIST_LIMIT = 500;
 
+    /** Most windows in one ReportBatch call. */
+    public static final int MAX_BATCH = 100;
+
     /** Windows a ListWindows request with {@code limit = 0} gets. */
     public static final int DEFAULT_LIST_LIMIT = 50;
 

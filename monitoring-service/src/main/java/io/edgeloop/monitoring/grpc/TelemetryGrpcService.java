@@ -9,6 +9,9 @@ import io.edgeloop.monitoring.persistence.TelemetryWindowEntity;
 import io.edgeloop.proto.telemetry.v1.ListWindowsRequest;
 import io.edgeloop.proto.telemetry.v1.ListWindowsResponse;
 import io.edgeloop.proto.telemetry.v1.TelemetryAck;
+import io.edgeloop.proto.telemetry.v1.TelemetryBatch;
+import io.edgeloop.proto.telemetry.v1.TelemetryBatchAck;
+import io.edgeloop.proto.telemetry.v1.TelemetryBatchResult;
 import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import io.grpc.Status;
@@ -22,6 +25,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -80,6 +84,70 @@ public class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceI
             return;
         }
         responseObserver.onNext(ack);
+        responseObserver.onCompleted();
+    }
+
+    /**
+     * {@link #report} for up to {@link TelemetryValidation#MAX_BATCH} windows. The caller must be allowed every
+     * window's device (else PERMISSION_DENIED, nothing stored); an invalid window is refused in its result while the
+     * others are stored; a window that could not be stored fails the call with UNAVAILABLE (sending the batch again is
+     * safe: stored windows are acknowledged as repeats).
+     */
+    @Override
+    @Blocking
+    @RolesAllowed({Roles.DEVICE, Roles.RELEASE})
+    public void reportBatch(TelemetryBatch request, StreamObserver<TelemetryBatchAck> responseObserver) {
+        int n = request.getWindowsCount();
+        if (n == 0 || n > TelemetryValidation.MAX_BATCH) {
+            responseObserver.onError(Status.INVALID_ARGUMENT
+                    .withDescription("windows must hold 1 to " + TelemetryValidation.MAX_BATCH + " windows, not " + n)
+                    .asRuntimeException());
+            return;
+        }
+        for (TelemetryWindow w : request.getWindowsList()) {
+            if (!w.getDeviceId().isBlank() && !Caller.mayActFor(identity, w.getDeviceId())) {
+                LOG.infof("%s may not send telemetry for device %s", Caller.subject(identity), w.getDeviceId());
+                responseObserver.onError(Status.PERMISSION_DENIED
+                        .withDescription("the caller may not send telemetry for device '" + abbreviate(w.getDeviceId())
+                                + "': a device reports only its own windows")
+                        .asRuntimeException());
+                return;
+            }
+        }
+        Instant now = clock.instant();
+        String[] refused = new String[n];
+        List<TelemetryWindow> valid = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            List<String> problems = TelemetryValidation.problems(request.getWindows(i), now);
+            if (problems.isEmpty()) {
+                valid.add(request.getWindows(i));
+            } else {
+                refused[i] = "invalid telemetry window: " + String.join("; ", problems);
+            }
+        }
+        List<TelemetryAck> acks;
+        try {
+            acks = valid.isEmpty() ? List.of() : intake.reportAll(valid);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "a telemetry batch of %d windows failed", n);
+            responseObserver.onError(Status.UNAVAILABLE
+                    .withDescription("the batch's windows could not all be stored; send it again")
+                    .asRuntimeException());
+            return;
+        }
+        TelemetryBatchAck.Builder reply = TelemetryBatchAck.newBuilder();
+        int next = 0;
+        for (int i = 0; i < n; i++) {
+            TelemetryBatchResult.Builder r = TelemetryBatchResult.newBuilder()
+                    .setWindowId(request.getWindows(i).getWindowId());
+            if (refused[i] != null) {
+                r.setRefused(refused[i]);
+            } else {
+                r.setAck(acks.get(next++));
+            }
+            reply.addResults(r);
+        }
+        responseObserver.onNext(reply.build());
         responseObserver.onCompleted();
     }
 

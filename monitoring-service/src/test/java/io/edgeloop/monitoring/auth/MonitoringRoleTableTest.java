@@ -22,6 +22,7 @@ class MonitoringRoleTableTest {
             .rest("GET", "/references/{snapshotId}", Roles.VIEWER)
             .rest("GET", "/devices/{id}/telemetry", Roles.VIEWER)
             .grpc("edgeloop.telemetry.v1.TelemetryService/Report", Roles.DEVICE, Roles.RELEASE)
+            .grpc("edgeloop.telemetry.v1.TelemetryService/ReportBatch", Roles.DEVICE, Roles.RELEASE)
             .grpc("edgeloop.telemetry.v1.TelemetryService/ListWindows", Roles.VIEWER);
 
     @GrpcClient("telemetry")

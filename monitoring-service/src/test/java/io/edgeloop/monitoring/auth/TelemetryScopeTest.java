@@ -11,6 +11,7 @@ import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
 import io.edgeloop.kit.auth.VerifiedTokenCache;
 import io.edgeloop.proto.telemetry.v1.ListWindowsRequest;
+import io.edgeloop.proto.telemetry.v1.TelemetryBatch;
 import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import io.edgeloop.testsupport.auth.TestAuth;
@@ -63,6 +64,13 @@ class TelemetryScopeTest {
 
         assertTrue(asA.report(window("own", a)).getAccepted());
         assertEquals(List.of("own-" + a), windowIds(a));
+        // a batch holding another device's window is refused as a whole: not even A's own window is stored
+        denied(() -> asA.reportBatch(TelemetryBatch.newBuilder()
+                .addWindows(window("batch-own", a))
+                .addWindows(window("batch-forged", b))
+                .build()));
+        assertEquals(List.of("own-" + a), windowIds(a));
+        assertEquals(List.of(), windowIds(b));
         // a device is not a viewer: it cannot read windows, not even its own
         denied(() ->
                 asA.listWindows(ListWindowsRequest.newBuilder().setDeviceId(a).build()));

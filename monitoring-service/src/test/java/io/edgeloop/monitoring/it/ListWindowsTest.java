@@ -3,6 +3,7 @@ package io.edgeloop.monitoring.it;
 import static io.edgeloop.monitoring.it.Conditions.await;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,9 @@ import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.telemetry.v1.FeatureStats;
 import io.edgeloop.proto.telemetry.v1.ListWindowsRequest;
 import io.edgeloop.proto.telemetry.v1.TelemetryAck;
+import io.edgeloop.proto.telemetry.v1.TelemetryBatch;
+import io.edgeloop.proto.telemetry.v1.TelemetryBatchAck;
+import io.edgeloop.proto.telemetry.v1.TelemetryBatchResult;
 import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import io.grpc.Status;
@@ -241,6 +245,52 @@ class ListWindowsTest {
         GroupCommit.Stats after = intake.stats();
         assertEquals(devices * perDevice * 2L, after.items() - before.items(), "every call went through the commits");
         assertEquals(before.fallbacks(), after.fallbacks(), "no batch failed");
+    }
+
+    /**
+     * ReportBatch: valid windows are stored and acknowledged in order, an invalid one is refused in its result (naming
+     * the field) without failing the others, a repeat of a stored window gets its first acknowledgement; an empty or
+     * oversized batch is INVALID_ARGUMENT.
+     */
+    @Test
+    void aBatchStoresItsValidWindowsAndRefusesItsInvalidOnes() {
+        String device = "batch-" + UUID.randomUUID();
+        TelemetryAck first =
+                telemetry.report(summary("b1", device, "alpha", 1, 1).build());
+        TelemetryBatchAck reply = telemetry.reportBatch(TelemetryBatch.newBuilder()
+                .addWindows(summary("b2", device, "alpha", 1, 2))
+                .addWindows(summary("b3", device, "alpha", 1, 3).setInferenceCount(-4))
+                .addWindows(summary("b1", device, "alpha", 1, 1))
+                .addWindows(summary("b4", device, "alpha", 1, 4))
+                .build());
+        assertEquals(
+                List.of("b2-" + device, "b3-" + device, "b1-" + device, "b4-" + device),
+                reply.getResultsList().stream()
+                        .map(TelemetryBatchResult::getWindowId)
+                        .toList());
+        assertTrue(reply.getResults(0).getAck().getAccepted());
+        assertEquals("", reply.getResults(0).getRefused());
+        assertTrue(
+                reply.getResults(1).getRefused().contains("inference_count"),
+                reply.getResults(1).getRefused());
+        assertFalse(reply.getResults(1).hasAck());
+        assertEquals(first, reply.getResults(2).getAck(), "a repeat gets its first acknowledgement");
+        assertTrue(reply.getResults(3).getAck().getAccepted());
+        assertEquals(List.of("b4", "b2", "b1"), ids(list(device).build()), "the invalid window is not stored");
+
+        StatusRuntimeException empty = assertThrows(
+                StatusRuntimeException.class, () -> telemetry.reportBatch(TelemetryBatch.getDefaultInstance()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, empty.getStatus().getCode());
+        assertEquals(
+                "windows must hold 1 to 100 windows, not 0", empty.getStatus().getDescription());
+        TelemetryBatch.Builder tooMany = TelemetryBatch.newBuilder();
+        for (int i = 0; i < 101; i++) {
+            tooMany.addWindows(summary("many" + i, device, "alpha", 1, 5));
+        }
+        StatusRuntimeException over =
+                assertThrows(StatusRuntimeException.class, () -> telemetry.reportBatch(tooMany.build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, over.getStatus().getCode());
+        assertEquals(3, ids(list(device).build()).size(), "nothing of a refused batch is stored");
     }
 
     @Test

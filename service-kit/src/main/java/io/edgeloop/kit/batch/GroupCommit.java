@@ -115,9 +115,12 @@ public final class GroupCommit<I, O> implements AutoCloseable {
      *     item may still be applied later)
      */
     public O apply(I item, Duration timeout) {
-        CompletableFuture<O> result = submit(item);
+        return await(submit(item), timeout, timeout);
+    }
+
+    private O await(CompletableFuture<O> result, Duration left, Duration timeout) {
         try {
-            return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return result.get(left.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | CompletionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof RuntimeException r) {
@@ -133,6 +136,25 @@ public final class GroupCommit<I, O> implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for group commit " + name, e);
         }
+    }
+
+    /**
+     * Applies many items (one caller's batch) and waits for all of their results, in order: the items join the queue
+     * like any others, so they may share batches with other callers' items.
+     *
+     * @throws RuntimeException as {@link #apply}, for the first item that failed (the others may have been applied)
+     */
+    public List<O> applyAll(List<I> items, Duration timeout) {
+        List<CompletableFuture<O>> results = new ArrayList<>(items.size());
+        for (I item : items) {
+            results.add(submit(item));
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<O> out = new ArrayList<>(items.size());
+        for (CompletableFuture<O> result : results) {
+            out.add(await(result, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), timeout));
+        }
+        return out;
     }
 
     /** Counters since start. */

@@ -127,6 +127,29 @@ class GroupCommitTest {
         }
     }
 
+    /** One caller's items are applied and answered in order; the first failure is what the caller sees. */
+    @Test
+    void applyAllAnswersInOrderOrThrowsTheFirstFailure() {
+        try (GroupCommit<Integer, Integer> commits = GroupCommit.<Integer, Integer>builder("t", batch -> {
+                    if (batch.stream().anyMatch(i -> i < 0)) {
+                        throw new IllegalArgumentException("a negative item in the batch");
+                    }
+                    return batch.stream().map(i -> i * 10).toList();
+                })
+                .single(i -> {
+                    if (i < 0) {
+                        throw new IllegalArgumentException("item " + i + " is negative");
+                    }
+                    return i * 10;
+                })
+                .build()) {
+            assertEquals(List.of(10, 20, 30), commits.applyAll(List.of(1, 2, 3), WAIT));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> commits.applyAll(List.of(4, -1, -2), WAIT));
+            assertEquals("item -1 is negative", e.getMessage(), "the first failed item in the caller's order");
+        }
+    }
+
     /** Without a single-item function, a lone item goes through the batch function. */
     @Test
     void theBatchFunctionAppliesLoneItemsByDefault() {
