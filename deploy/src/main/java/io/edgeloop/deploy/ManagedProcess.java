@@ -34,7 +34,8 @@ final class ManagedProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()));
+                .redirectOutput(
+                        ProcessBuilder.Redirect.appendTo(logFile.toFile())); // a restart keeps the log before it
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().putAll(env);
         return new ManagedProcess(name, logFile, pb.start());

@@ -24,6 +24,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -307,6 +308,23 @@ class LoopEndToEndIT {
                 .statusCode();
     }
 
+    /** On a failure, the deployment instances' rollout and registration lines: the logs go with the work dir. */
+    private static void printRolloutLines(Path logs) {
+        try (var files = Files.list(logs)) {
+            for (Path log : files.filter(p -> p.getFileName().toString().startsWith("deployment-service"))
+                    .sorted()
+                    .toList()) {
+                for (String line : Files.readAllLines(log)) {
+                    if (line.contains("RolloutPlanner") || line.contains("FleetService") || line.contains("Rollout")) {
+                        System.out.println("[e2e] " + log.getFileName() + ": " + line);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            System.out.println("[e2e] cannot read the service logs: " + e);
+        }
+    }
+
     private static final Map<String, Integer> REPLICAS =
             Map.of("training-service", 2, "compiler-service", 2, "deployment-service", 2);
 
@@ -334,9 +352,15 @@ class LoopEndToEndIT {
                     stack.fleetInstanceOf("edge-002"),
                     "the agents talk to different deployment instances");
 
-            LoopReport report = new LoopDriver(
-                            stack, events, line -> System.out.println("[e2e] " + line), Duration.ofMinutes(5))
-                    .run();
+            LoopReport report;
+            try {
+                report = new LoopDriver(
+                                stack, events, line -> System.out.println("[e2e] " + line), Duration.ofMinutes(5))
+                        .run();
+            } catch (RuntimeException | AssertionError e) {
+                printRolloutLines(stack.workDir().resolve("logs"));
+                throw e;
+            }
             System.out.println(Summary.render(report, stack));
             List<String> struck = chaos.awaitDone(Duration.ofMinutes(3));
             assertEquals(Chaos.STRIKES, struck.size(), "chaos strikes done: " + struck);
