@@ -57,8 +57,11 @@ public class ReportIntake {
 
     private GroupCommit<Arrival, Boolean> commits;
 
-    /** A report and the trace context of the call that brought it: events it causes continue that trace. */
-    record Arrival(DeviceStateReport report, Context context) {}
+    /**
+     * A validated report, its state as a target state, and the trace context of the call that brought it: events it
+     * causes continue that trace.
+     */
+    record Arrival(DeviceStateReport report, TargetState state, Context context) {}
 
     @PostConstruct
     void start() {
@@ -91,8 +94,9 @@ public class ReportIntake {
      * @throws DeviceRevokedException when the device was revoked
      */
     public void report(DeviceStateReport report) {
-        validate(report); // refused before it is queued
-        commits.apply(new Arrival(report, Context.current()), config.reports().timeout());
+        TargetState state = validate(report); // refused before it is queued
+        commits.apply(
+                new Arrival(report, state, Context.current()), config.reports().timeout());
     }
 
     /** Group commit counters. */
@@ -103,16 +107,12 @@ public class ReportIntake {
     /** Applies reports in the caller's transaction, in order: {@link #report} for many. */
     @Transactional(Transactional.TxType.MANDATORY)
     List<Boolean> applyAll(List<Arrival> arrivals) {
-        List<TargetState> states = new ArrayList<>(arrivals.size());
         Set<String> devices = new TreeSet<>();
-        for (Arrival a : arrivals) {
-            states.add(validate(a.report()));
-            devices.add(a.report().getDeviceId());
-        }
+        arrivals.forEach(a -> devices.add(a.report().getDeviceId()));
         devices.forEach(fleetLock::lockDevice);
-        for (int i = 0; i < arrivals.size(); i++) {
-            try (Scope scope = arrivals.get(i).context().makeCurrent()) {
-                apply(arrivals.get(i).report(), states.get(i));
+        for (Arrival a : arrivals) {
+            try (Scope scope = a.context().makeCurrent()) {
+                apply(a.report(), a.state());
             }
         }
         return Collections.nCopies(arrivals.size(), Boolean.TRUE);

@@ -52,6 +52,7 @@ public class WatchHub {
 
     private final ConcurrentMap<String, LiveStream> streams = new ConcurrentHashMap<>();
     private ExecutorService pushers;
+    private int pushThreads;
 
     /**
      * Registers a stream for {@code deviceId}, replacing an older one.
@@ -82,8 +83,9 @@ public class WatchHub {
 
     @PostConstruct
     void start() {
+        pushThreads = Math.max(1, config.push().threads());
         AtomicInteger n = new AtomicInteger();
-        pushers = Executors.newFixedThreadPool(Math.max(1, config.push().threads()), r -> {
+        pushers = Executors.newFixedThreadPool(pushThreads, r -> {
             Thread t = new Thread(r, "assignment-push-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -116,8 +118,7 @@ public class WatchHub {
             here.forEach(this::push);
             return;
         }
-        int threads = Math.max(1, config.push().threads());
-        int chunk = Math.max(1, (here.size() + threads * 4 - 1) / (threads * 4)); // a few chunks per thread
+        int chunk = Math.max(1, (here.size() + pushThreads * 4 - 1) / (pushThreads * 4)); // a few chunks per thread
         for (int from = 0; from < here.size(); from += chunk) {
             List<AssignmentPush> part = here.subList(from, Math.min(here.size(), from + chunk));
             pushers.execute(() -> part.forEach(this::push));
@@ -221,7 +222,7 @@ public class WatchHub {
                 return false;
             }
             String model = assignment.getModelName();
-            if (revision <= lastRevision.getOrDefault(model, -1L)) {
+            if (!isNewer(model, revision)) {
                 return true;
             }
             try {

@@ -56,13 +56,9 @@ public class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceI
     @Blocking
     @RolesAllowed({Roles.DEVICE, Roles.RELEASE})
     public void report(TelemetryWindow request, StreamObserver<TelemetryAck> responseObserver) {
-        String deviceId = request.getDeviceId();
-        if (!deviceId.isBlank() && !Caller.mayActFor(identity, deviceId)) {
-            LOG.infof("%s may not send telemetry for device %s", Caller.subject(identity), deviceId);
-            responseObserver.onError(Status.PERMISSION_DENIED
-                    .withDescription("the caller may not send telemetry for device '" + abbreviate(deviceId)
-                            + "': a device reports only its own windows")
-                    .asRuntimeException());
+        StatusRuntimeException foreign = foreignDevice(request);
+        if (foreign != null) {
+            responseObserver.onError(foreign);
             return;
         }
         List<String> problems = TelemetryValidation.problems(request, clock.instant());
@@ -105,12 +101,9 @@ public class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceI
             return;
         }
         for (TelemetryWindow w : request.getWindowsList()) {
-            if (!w.getDeviceId().isBlank() && !Caller.mayActFor(identity, w.getDeviceId())) {
-                LOG.infof("%s may not send telemetry for device %s", Caller.subject(identity), w.getDeviceId());
-                responseObserver.onError(Status.PERMISSION_DENIED
-                        .withDescription("the caller may not send telemetry for device '" + abbreviate(w.getDeviceId())
-                                + "': a device reports only its own windows")
-                        .asRuntimeException());
+            StatusRuntimeException foreign = foreignDevice(w);
+            if (foreign != null) {
+                responseObserver.onError(foreign);
                 return;
             }
         }
@@ -213,6 +206,22 @@ public class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetryServiceI
             b.setDeploymentId(w.deploymentId);
         }
         return b.build();
+    }
+
+    /**
+     * PERMISSION_DENIED naming the window's device when the caller may not report for it (a device reports only its
+     * own windows), else null.
+     */
+    private StatusRuntimeException foreignDevice(TelemetryWindow w) {
+        String deviceId = w.getDeviceId();
+        if (deviceId.isBlank() || Caller.mayActFor(identity, deviceId)) {
+            return null;
+        }
+        LOG.infof("%s may not send telemetry for device %s", Caller.subject(identity), deviceId);
+        return Status.PERMISSION_DENIED
+                .withDescription("the caller may not send telemetry for device '" + abbreviate(deviceId)
+                        + "': a device reports only its own windows")
+                .asRuntimeException();
     }
 
     /** {@code s}, cut to 40 characters: the caller's own id, echoed in an error without echoing a huge one. */
