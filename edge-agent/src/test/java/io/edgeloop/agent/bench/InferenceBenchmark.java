@@ -46,7 +46,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Run: {@code ./mvnw -B -o -q package -DskipTests -pl edge-agent exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=io.edgeloop.agent.bench.InferenceBenchmark} (options: {@code -Dbench.requests=5000
- * -Dbench.warmup=2000 -Dbench.threads=2 -Dbench.features=24}).
+ * -Dbench.warmup=2000 -Dbench.threads=2 -Dbench.features=24 -Dbench.agent-opts=<extra agent JVM options>}).
  */
 public final class InferenceBenchmark {
     private InferenceBenchmark() {}
@@ -194,8 +194,13 @@ public final class InferenceBenchmark {
 
     private static Process startAgent(Path jar, Path work, int http, int grpc) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(
-                java,
+        List<String> cmd = new ArrayList<>(List.of(java));
+        // e.g. -Dbench.agent-opts=-agentpath:/path/libasyncProfiler.so=start,event=itimer,file=agent.html
+        String extra = System.getProperty("bench.agent-opts", "").strip();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
+        cmd.addAll(List.of(
                 "-Xmx192m",
                 "-XX:+UseSerialGC",
                 "-XX:MaxMetaspaceSize=256m",
@@ -210,8 +215,10 @@ public final class InferenceBenchmark {
                 "-Dedgeloop.agent.sync.enabled=false",
                 "-Dedgeloop.agent.telemetry.enabled=false",
                 "-Dedgeloop.agent.simulator.enabled=false",
+                // the serving API needs no token, but the agent refuses to start without a verification key
+                "-Dedgeloop.auth.public-key=" + io.edgeloop.testsupport.auth.TestAuth.verificationKeys(),
                 "-jar",
-                jar.toAbsolutePath().toString());
+                jar.toAbsolutePath().toString()));
         return new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(work.resolve("agent.log").toFile())

@@ -40,6 +40,10 @@ public final class MessageChecks {
                     return v;
                 }
             } else if (fd.isRepeated()) {
+                if (!carriesText(fd)) {
+                    // numeric and bytes arrays (tensor contents) have no strings: not walked element by element
+                    continue;
+                }
                 List<?> items = (List<?>) value;
                 for (int i = 0; i < items.size(); i++) {
                     Violation v = walkValue(fd, name + "[" + i + "]", items.get(i), maxLength, depth);
@@ -79,6 +83,11 @@ public final class MessageChecks {
             }
         }
         return null;
+    }
+
+    private static boolean carriesText(FieldDescriptor fd) {
+        return fd.getJavaType() == FieldDescriptor.JavaType.STRING
+                || fd.getJavaType() == FieldDescriptor.JavaType.MESSAGE;
     }
 
     private static Violation walkValue(FieldDescriptor fd, String name, Object value, int maxLength, int depth) {
