@@ -71,7 +71,7 @@ class SampleIngestTest {
         samples.add(sample(Arrays.asList(1.0, null, 3.0), "normal")); // 1 missing value
         samples.add(sample(List.of(1.0, 2.0), "normal")); // 2 too few
         samples.add(sample(List.of(1.0, 2.0, 3.0), "x")); // 3 unknown label
-        samples.add(sample(List.of(1.0, "abc", 3.0), null)); // 4 not a number + missing label
+        samples.add(sample(List.of(1.0, "abc", 3.0), null)); // 4 not a number (no label: unlabeled, allowed)
         samples.add(null); // 5
         samples.add(sample(List.of(1.0, 2.0, 1e39), "normal")); // 6 beyond float32
         String body = new io.vertx.core.json.JsonObject(Map.of("samples", samples)).encode();
@@ -96,7 +96,6 @@ class SampleIngestTest {
                         "samples[2].features: expected 3 features, got 2",
                         "samples[3].label: unknown label 'x' (known: normal, imbalance, bearing)",
                         "samples[4].features[1]: not a number: 'abc'",
-                        "samples[4].label: missing label",
                         "samples[5]: missing sample",
                         "samples[6].features[2]: out of float32 range",
                         "samples[7].features[0]: not finite",

@@ -277,7 +277,8 @@ public class DatasetResource {
         }
         SnapshotView view = snapshot(name, version); // 404/400 before streaming
         SnapshotEntity s = snapshots.get(name, view.version());
-        List<String> features = catalog.get(name).featureNames();
+        // the snapshot's data set, also when deleted (its snapshots stay readable)
+        List<String> features = List.of(snapshots.datasetOf(s).featureNames);
         StreamingOutput body = out -> exporter.write(s, features, f, out);
         return Response.ok(body, f == SnapshotExport.Format.CSV ? "text/csv; charset=UTF-8" : "application/x-ndjson")
                 .header(

@@ -68,7 +68,8 @@ public final class Dtos {
             Instant createdAt,
             String trigger,
             String correlationId,
-            List<String> warnings) {
+            List<String> warnings,
+            Long unlabeledCount) {
         static SnapshotView of(SnapshotEntity s) {
             return new SnapshotView(
                     s.datasetName,
@@ -83,7 +84,8 @@ public final class Dtos {
                     s.createdAt,
                     s.trigger,
                     s.correlationId,
-                    s.warnings == null ? List.of() : List.of(s.warnings));
+                    s.warnings == null ? List.of() : List.of(s.warnings),
+                    s.unlabeledCount);
         }
     }
 }

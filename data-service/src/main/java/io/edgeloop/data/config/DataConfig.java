@@ -31,6 +31,28 @@ public interface DataConfig {
     /** gRPC snapshot streaming. */
     Stream stream();
 
+    /** Labeling, listing, export and deletion of samples over REST. */
+    Curation curation();
+
+    /** Limits of the sample curation endpoints. */
+    interface Curation {
+        /** Most samples one bulk label or delete request may name; more gives 413. */
+        @WithDefault("10000")
+        int maxBulkSize();
+
+        /** Samples per page of {@code GET /datasets/{name}/samples} when the request sets no {@code limit}. */
+        @WithDefault("100")
+        int defaultPageSize();
+
+        /** Largest {@code limit} a sample listing may ask for. */
+        @WithDefault("1000")
+        int maxPageSize();
+
+        /** Rows a data-set export reads from its cursor at a time. */
+        @WithDefault("1000")
+        int exportFetchSize();
+    }
+
     /**
      * Outlier rejection: {@code |x - median| > madThreshold * MAD}, per feature, against the stored samples of the
      * data set or of the sample's class (and the batch itself while fewer than {@code minSamples} are stored). Data

@@ -122,6 +122,9 @@ public class DatasetCatalog {
                 && store.insertDatasetIfAbsent(
                         name, features, classes, kind, shape, Instant.now().truncatedTo(ChronoUnit.MICROS));
         DatasetEntity existing = store.dataset(name).orElseThrow();
+        if (existing.deletedAt != null) {
+            throw ApiException.conflict("dataset '" + name + "' was deleted; its name stays taken by its snapshots");
+        }
         if (!created
                 && (!Arrays.equals(existing.featureNames, features)
                         || !Arrays.equals(existing.labels, classes)
@@ -135,13 +138,13 @@ public class DatasetCatalog {
         return new Defined(summary(existing), created);
     }
 
-    /** The dataset; 404 when unknown. */
+    /** The dataset; 404 when unknown or deleted. */
     @Transactional
     public DatasetSummary get(String name) {
         return summary(require(name));
     }
 
-    /** Every dataset, by name. */
+    /** Every live dataset, by name. */
     @Transactional
     public List<DatasetSummary> list() {
         Map<String, Long> counts = store.sampleCounts();
@@ -151,11 +154,11 @@ public class DatasetCatalog {
                 .toList();
     }
 
-    /** The dataset entity; 404 when unknown. */
+    /** The dataset entity; 404 when unknown or deleted. */
     @Transactional(Transactional.TxType.MANDATORY)
     public DatasetEntity require(String name) {
         DatasetNames.require(name);
-        return store.dataset(name).orElseThrow(() -> ApiException.notFound("no dataset '" + name + "'"));
+        return store.liveDataset(name).orElseThrow(() -> ApiException.notFound("no dataset '" + name + "'"));
     }
 
     private DatasetSummary summary(DatasetEntity d) {

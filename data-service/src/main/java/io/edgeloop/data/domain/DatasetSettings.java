@@ -44,7 +44,7 @@ public class DatasetSettings {
     @Transactional
     public Settings get(String name) {
         DatasetNames.require(name);
-        return view(store.dataset(name).orElseThrow(() -> ApiException.notFound("no dataset '" + name + "'")));
+        return view(store.liveDataset(name).orElseThrow(() -> ApiException.notFound("no dataset '" + name + "'")));
     }
 
     /**

@@ -89,7 +89,8 @@ public final class OutlierCheck {
     }
 
     private static int group(SampleValidator.ValidSample s, OutlierMode mode) {
-        return mode == OutlierMode.PER_CLASS ? s.labelIndex() : WHOLE_DATASET;
+        // an unlabeled sample (label index -1) has no class: judged against the whole data set
+        return mode == OutlierMode.PER_CLASS && s.labelIndex() >= 0 ? s.labelIndex() : WHOLE_DATASET;
     }
 
     static String num(double v) {

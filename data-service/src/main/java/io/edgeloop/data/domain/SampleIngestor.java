@@ -205,7 +205,7 @@ public class SampleIngestor {
         for (SampleValidator.ValidSample s : batch.valid()) {
             String id = keep
                     ? SampleKeys.rowId(chunkKey, s.index())
-                    : SampleKeys.sampleId(ds.name, s.features(), s.label());
+                    : SampleKeys.sampleId(ds.name, s.features(), labelKey(s));
             fresh.putIfAbsent(id, s);
         }
         store.existingIds(new ArrayList<>(fresh.keySet())).forEach(fresh::remove);
@@ -213,22 +213,28 @@ public class SampleIngestor {
         List<NewSample> rows = new ArrayList<>(fresh.size());
         // each content key once (a key computed inside the comparator was a hash per comparison)
         Map<String, String> contentKeys = new java.util.HashMap<>();
-        fresh.forEach((id, s) -> contentKeys.put(id, SampleKeys.contentKey(s.features(), s.label())));
+        fresh.forEach((id, s) -> contentKeys.put(id, SampleKeys.contentKey(s.features(), labelKey(s))));
         fresh.entrySet().stream()
                 .sorted(Comparator.comparing(e -> contentKeys.get(e.getKey())))
                 .forEach(e -> {
                     SampleValidator.ValidSample s = e.getValue();
+                    boolean labeled = s.labelIndex() >= 0; // unlabeled: no class, no split until labeled
                     rows.add(new NewSample(
                             e.getKey(),
                             ds.name,
                             s.features(),
-                            (short) s.labelIndex(),
+                            labeled ? (short) s.labelIndex() : null,
                             s.label(),
                             s.source(),
-                            planner.assign(s.labelIndex()).code()));
+                            labeled ? planner.assign(s.labelIndex()).code() : 0));
                 });
         // the dataset row is locked and stored ids were removed above: every row is new
         return store.insertSamples(rows, Instant.now());
+    }
+
+    /** The label as hashed into ids and content keys: empty for an unlabeled sample. */
+    private static String labelKey(SampleValidator.ValidSample s) {
+        return s.label() == null ? "" : s.label();
     }
 
     /** The data set's duplicate handling: its own setting, else {@code keep}. */

@@ -5,7 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Checks samples against a dataset schema (outliers are {@link OutlierCheck}'s). Reports every problem of every
+ * Checks samples against a dataset schema (outliers are {@link OutlierCheck}'s). A sample without a label (absent,
+ * null or empty) is valid: it is stored unlabeled. Reports every problem of every
  * sample; only a fully valid batch yields samples to store.
  */
 public final class SampleValidator {
@@ -25,8 +26,8 @@ public final class SampleValidator {
     }
 
     /**
-     * A validated sample: float32 features in schema order, the label's index, where it was in the request and its
-     * position in the list of candidates.
+     * A validated sample: float32 features in schema order, the label's index (-1 and label null: unlabeled), where
+     * it was in the request and its position in the list of candidates.
      */
     public record ValidSample(
             float[] features, int labelIndex, String label, String source, SampleLocation location, int index) {}
@@ -66,8 +67,8 @@ public final class SampleValidator {
         float[] features = features(c, errors);
         int labelIndex = -1;
         String label = c.label();
-        if (label == null || label.isBlank()) {
-            errors.add(at.label("missing label"));
+        if (label == null || label.isEmpty()) {
+            label = null; // unlabeled: stored, left out of snapshots until labeled
         } else {
             labelIndex = labels.indexOf(label);
             if (labelIndex < 0) {
@@ -109,7 +110,8 @@ public final class SampleValidator {
                 problem = "missing value";
             } else if (!Double.isFinite(v)) {
                 problem = "not finite";
-            } else if (Math.abs(v) > Float.MAX_VALUE) {
+            } else if (Float.isInfinite(v.floatValue())) {
+                // not |v| > MAX_VALUE: "3.4028235E38" (how Float.MAX_VALUE prints, so an export has it) rounds to it
                 problem = "out of float32 range";
             }
             if (problem != null) {

@@ -64,13 +64,14 @@ public class SnapshotService {
     }
 
     /**
-     * Cuts a new snapshot of every stored sample of {@code dataset}, unless its content equals the latest snapshot's,
+     * Cuts a new snapshot of every live labelled sample of {@code dataset} (unlabeled ones are left out and counted),
+     * unless its content equals the latest snapshot's,
      * in which case that one is returned and nothing is emitted. A new snapshot starts a loop iteration: new
      * correlation id, DataReady enqueued in this transaction.
      *
      * @param trigger why ("manual", "drift", ...)
      * @param causationId event id of the causing event, or null
-     * @throws ApiException 404 unknown dataset, 409 dataset without samples
+     * @throws ApiException 404 unknown or deleted dataset, 409 dataset without labelled samples
      */
     @Transactional
     public CutResult cut(String dataset, String trigger, String causationId) {
@@ -93,7 +94,10 @@ public class SnapshotService {
                 store.lockDataset(dataset).orElseThrow(() -> ApiException.notFound("no dataset '" + dataset + "'"));
         List<IdSplit> members = store.sampleIdsAndSplits(dataset);
         if (members.isEmpty()) {
-            throw ApiException.conflict("dataset '" + dataset + "' has no samples: ingest some before a snapshot");
+            long unlabeled = store.countUnlabeled(dataset);
+            throw ApiException.conflict("dataset '" + dataset + "' has no labelled samples"
+                    + (unlabeled > 0 ? " (" + unlabeled + " unlabeled)" : "")
+                    + ": ingest or label some before a snapshot");
         }
         members.sort(Comparator.comparing(IdSplit::id));
         String contentHash = contentHash(members);
@@ -115,6 +119,7 @@ public class SnapshotService {
         s.contentHash = contentHash;
         s.featureCount = ds.featureNames.length;
         s.labels = ds.labels.clone();
+        s.unlabeledCount = store.countUnlabeled(dataset);
         s.trainCount = counts[Split.TRAIN.code()];
         s.validationCount = counts[Split.VALIDATION.code()];
         s.testCount = counts[Split.TEST.code()];
@@ -159,7 +164,7 @@ public class SnapshotService {
         return new CutResult(s, true);
     }
 
-    /** Every snapshot of a dataset, oldest first; 404 for an unknown dataset. */
+    /** Every snapshot of a dataset (deleted ones too: their snapshots stay readable), oldest first; 404 unknown. */
     @Transactional
     public List<SnapshotEntity> list(String dataset) {
         requireDataset(dataset);
@@ -182,13 +187,16 @@ public class SnapshotService {
     }
 
     /**
-     * sha256 over the members sorted by sample id, each as {@code <sampleId>:<split>\n} (split in lower case).
-     * Depends only on which samples are in the snapshot and their splits.
+     * sha256 over the members sorted by sample id, each as {@code <sampleId>:<split>\n} (split in lower case), or
+     * {@code <sampleId>:<split>:<label>\n} for a sample whose label was changed after ingest (its id stands for the
+     * ingest label). Depends only on which samples are in the snapshot, their splits and their labels.
      */
     public static String contentHash(List<IdSplit> sortedMembers) {
         MessageDigest md = Hashing.sha256();
         for (IdSplit m : sortedMembers) {
-            md.update((m.id() + ":" + Split.ofCode(m.split()).label() + "\n").getBytes(StandardCharsets.UTF_8));
+            String line = m.id() + ":" + Split.ofCode(m.split()).label()
+                    + (m.editedLabel() == null ? "" : ":" + m.editedLabel()) + "\n";
+            md.update(line.getBytes(StandardCharsets.UTF_8));
         }
         return Hashing.hex(md);
     }

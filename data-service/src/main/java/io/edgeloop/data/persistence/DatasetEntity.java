@@ -47,4 +47,8 @@ public class DatasetEntity {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    /** When it was deleted (hidden, no new samples; its snapshots stay readable); null = live. */
+    @Column(name = "deleted_at")
+    public Instant deletedAt;
 }

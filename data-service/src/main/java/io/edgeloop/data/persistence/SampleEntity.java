@@ -10,9 +10,10 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 /**
- * One labelled sample. The id is content-addressed (sha256 over dataset name, features and label), so a sample is
- * stored once and never changes; its split is fixed at ingest. Rows are written with plain JDBC by
- * {@link SampleStore}; the entity defines the table.
+ * One sample, labelled or not. The id is fixed at ingest (content-addressed, see {@link
+ * io.edgeloop.data.domain.SampleKeys}); features never change, the label may (history in {@code label_change}); the
+ * split is fixed when the sample gets its first label. Deleted samples keep their row (soft deletion) for the
+ * snapshots that hold them. Rows are written with plain JDBC by {@link SampleStore} and {@link LabelStore}.
  */
 @Entity
 @Table(name = "sample", indexes = @Index(name = "sample_dataset_idx", columnList = "dataset_name,id"))
@@ -30,16 +31,26 @@ public class SampleEntity {
     @Column(nullable = false)
     public float[] features;
 
-    @Column(name = "label_index", nullable = false)
-    public short labelIndex;
+    /** Index in the data set's labels; null = unlabeled. */
+    @Column(name = "label_index")
+    public Short labelIndex;
 
-    @Column(nullable = false, length = 64)
+    /** Null = unlabeled. */
+    @Column(length = 64)
     public String label;
+
+    /** Whether the label differs from the one the sample was ingested with (the id no longer says the label). */
+    @Column(name = "label_edited", nullable = false)
+    public boolean labelEdited;
+
+    /** When it was deleted; null = live. */
+    @Column(name = "deleted_at")
+    public Instant deletedAt;
 
     @Column(length = 200)
     public String source;
 
-    /** {@link io.edgeloop.data.domain.Split#code()}. */
+    /** {@link io.edgeloop.data.domain.Split#code()}; 0 = none (unlabeled). */
     @Column(nullable = false)
     public short split;
 

@@ -27,15 +27,25 @@ import org.hibernate.Session;
 @ApplicationScoped
 @Transactional(Transactional.TxType.MANDATORY)
 public class SampleStore {
+    /** The condition that makes a sample of a data set a member of a new snapshot: live and labelled. */
+    private static final String MEMBER = " and deleted_at is null and label_index is not null";
+
     @Inject
     EntityManager em;
 
-    /** A sample row to insert. */
+    /** A sample row to insert; {@code labelIndex} and {@code label} null (split 0) for an unlabeled sample. */
     public record NewSample(
-            String id, String dataset, float[] features, short labelIndex, String label, String source, short split) {}
+            String id, String dataset, float[] features, Short labelIndex, String label, String source, short split) {}
 
-    /** A stored sample's id and split code. */
-    public record IdSplit(String id, short split) {}
+    /**
+     * A live labelled sample's id and split code, and its label when that was edited after ingest (null otherwise:
+     * the id then already stands for the label).
+     */
+    public record IdSplit(String id, short split, String editedLabel) {
+        public IdSplit(String id, short split) {
+            this(id, split, null);
+        }
+    }
 
     /** One streamed member of a snapshot. */
     public record MemberRow(String id, float[] features, int labelIndex, short split) {}
@@ -46,22 +56,28 @@ public class SampleStore {
         void accept(MemberRow row) throws Exception;
     }
 
-    /** The dataset, or empty. */
+    /** The dataset, deleted or not (its snapshots stay readable), or empty. */
     public Optional<DatasetEntity> dataset(String name) {
         return Optional.ofNullable(em.find(DatasetEntity.class, name));
     }
 
-    /**
-     * The dataset, row-locked until the transaction ends: ingest and snapshot cutting of one dataset are serialised
-     * so a snapshot sees a consistent sample set.
-     */
-    public Optional<DatasetEntity> lockDataset(String name) {
-        return Optional.ofNullable(em.find(DatasetEntity.class, name, LockModeType.PESSIMISTIC_WRITE));
+    /** The dataset unless unknown or deleted. */
+    public Optional<DatasetEntity> liveDataset(String name) {
+        return dataset(name).filter(d -> d.deletedAt == null);
     }
 
-    /** Every dataset, by name. */
+    /**
+     * The live dataset (empty when unknown or deleted), row-locked until the transaction ends: ingest, labeling,
+     * deletion and snapshot cutting of one dataset are serialised so a snapshot sees a consistent sample set.
+     */
+    public Optional<DatasetEntity> lockDataset(String name) {
+        return Optional.ofNullable(em.find(DatasetEntity.class, name, LockModeType.PESSIMISTIC_WRITE))
+                .filter(d -> d.deletedAt == null);
+    }
+
+    /** Every live dataset, by name. */
     public List<DatasetEntity> datasets() {
-        return em.createQuery("from DatasetEntity order by name", DatasetEntity.class)
+        return em.createQuery("from DatasetEntity where deletedAt is null order by name", DatasetEntity.class)
                 .getResultList();
     }
 
@@ -88,25 +104,39 @@ public class SampleStore {
         });
     }
 
-    /** Number of stored samples of a dataset. */
+    /** Number of live (not deleted) samples of a dataset, labelled or not. */
     public long countSamples(String dataset) {
-        return em.createQuery("select count(s) from SampleEntity s where s.datasetName = :d", Long.class)
+        return em.createQuery(
+                        "select count(s) from SampleEntity s where s.datasetName = :d and s.deletedAt is null",
+                        Long.class)
+                .setParameter("d", dataset)
+                .getSingleResult();
+    }
+
+    /** Number of live unlabeled samples of a dataset. */
+    public long countUnlabeled(String dataset) {
+        return em.createQuery(
+                        "select count(s) from SampleEntity s where s.datasetName = :d and s.deletedAt is null"
+                                + " and s.labelIndex is null",
+                        Long.class)
                 .setParameter("d", dataset)
                 .getSingleResult();
     }
 
     /**
-     * Stored samples of {@code dataset} per class index and split: {@code [class][0 train, 1 validation, 2 test]}.
+     * Live labelled samples of {@code dataset} per class index and split: {@code [class][0 train, 1 validation, 2
+     * test]}.
      */
     public long[][] splitCounts(String dataset, int classes) {
         long[][] counts = new long[classes][3];
         for (Object[] row : em.createQuery(
                         "select s.labelIndex, s.split, count(s) from SampleEntity s where s.datasetName = :d"
+                                + " and s.deletedAt is null and s.labelIndex is not null"
                                 + " group by s.labelIndex, s.split",
                         Object[].class)
                 .setParameter("d", dataset)
                 .getResultList()) {
-            int c = ((Number) row[0]).intValue();
+            int c = row[0] == null ? -1 : ((Number) row[0]).intValue();
             int split = ((Number) row[1]).intValue();
             if (c >= 0 && c < classes && split >= 1 && split <= 3) {
                 counts[c][split - 1] = ((Number) row[2]).longValue();
@@ -120,12 +150,13 @@ public class SampleStore {
     public long[] testCountsByClass(long snapshotId, int classes) {
         long[] counts = new long[classes];
         List<Object[]> rows = em.createNativeQuery(
-                        "select s.label_index, count(*) from snapshot_sample m join sample s on s.id = m.sample_id"
-                                + " where m.snapshot_id = ?1 and m.split = 3 group by s.label_index")
+                        "select coalesce(m.label_index, s.label_index), count(*) from snapshot_sample m"
+                                + " join sample s on s.id = m.sample_id where m.snapshot_id = ?1 and m.split = 3"
+                                + " group by coalesce(m.label_index, s.label_index)")
                 .setParameter(1, snapshotId)
                 .getResultList();
         for (Object[] row : rows) {
-            int c = ((Number) row[0]).intValue();
+            int c = row[0] == null ? -1 : ((Number) row[0]).intValue();
             if (c >= 0 && c < classes) {
                 counts[c] = ((Number) row[1]).longValue();
             }
@@ -133,7 +164,7 @@ public class SampleStore {
         return counts;
     }
 
-    /** Which of {@code ids} are stored already. */
+    /** Which of {@code ids} are stored already (deleted ones included: deleting a sample is final). */
     public java.util.Set<String> existingIds(List<String> ids) {
         if (ids.isEmpty()) {
             return java.util.Set.of();
@@ -147,18 +178,20 @@ public class SampleStore {
         return found;
     }
 
-    /** Sample counts of all datasets that have samples. */
+    /** Live sample counts of all datasets that have samples. */
     public Map<String, Long> sampleCounts() {
         Map<String, Long> counts = new HashMap<>();
         for (Object[] row : em.createQuery(
-                        "select s.datasetName, count(s) from SampleEntity s group by s.datasetName", Object[].class)
+                        "select s.datasetName, count(s) from SampleEntity s where s.deletedAt is null"
+                                + " group by s.datasetName",
+                        Object[].class)
                 .getResultList()) {
             counts.put((String) row[0], ((Number) row[1]).longValue());
         }
         return counts;
     }
 
-    /** Feature rows of every stored sample of {@code dataset}, or of one class when {@code labelIndex >= 0}. */
+    /** Feature rows of every live sample of {@code dataset}, or of one class when {@code labelIndex >= 0}. */
     public List<float[]> features(String dataset, int labelIndex) {
         return features(dataset, labelIndex, 0);
     }
@@ -168,7 +201,7 @@ public class SampleStore {
      * are hashes, so an unbiased and repeatable choice.
      */
     public List<float[]> features(String dataset, int labelIndex, int limit) {
-        String sql = "select features from sample where dataset_name = ?"
+        String sql = "select features from sample where dataset_name = ? and deleted_at is null"
                 + (labelIndex >= 0 ? " and label_index = ?" : "")
                 + (limit > 0 ? " order by id limit " + limit : "");
         return session().doReturningWork(c -> {
@@ -214,7 +247,11 @@ public class SampleStore {
                     ps.setString(1, s.id());
                     ps.setString(2, s.dataset());
                     ps.setArray(3, floatArray(c, s.features()));
-                    ps.setShort(4, s.labelIndex());
+                    if (s.labelIndex() == null) {
+                        ps.setNull(4, java.sql.Types.SMALLINT);
+                    } else {
+                        ps.setShort(4, s.labelIndex());
+                    }
                     ps.setString(5, s.label());
                     ps.setString(6, s.source());
                     ps.setShort(7, s.split());
@@ -241,16 +278,17 @@ public class SampleStore {
         return n;
     }
 
-    /** Ids and splits of every stored sample of a dataset (unordered). */
+    /** Ids, splits and edited labels of every live labelled sample of a dataset: a snapshot's members (unordered). */
     public List<IdSplit> sampleIdsAndSplits(String dataset) {
         return session().doReturningWork(c -> {
             List<IdSplit> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("select id, split from sample where dataset_name = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("select id, split, case when label_edited then label end"
+                    + " from sample where dataset_name = ?" + MEMBER)) {
                 ps.setFetchSize(5000);
                 ps.setString(1, dataset);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new IdSplit(rs.getString(1), rs.getShort(2)));
+                        out.add(new IdSplit(rs.getString(1), rs.getShort(2), rs.getString(3)));
                     }
                 }
             }
@@ -258,11 +296,15 @@ public class SampleStore {
         });
     }
 
-    /** Makes every stored sample of the dataset a member of the snapshot; returns the member count. */
+    /**
+     * Makes every live labelled sample of the dataset a member of the snapshot, with its current split and label;
+     * returns the member count.
+     */
     public int insertMembers(long snapshotId, String dataset) {
         return session().doReturningWork(c -> {
-            try (PreparedStatement ps = c.prepareStatement("insert into snapshot_sample (snapshot_id, sample_id, split)"
-                    + " select ?, id, split from sample where dataset_name = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("insert into snapshot_sample (snapshot_id, sample_id, split, label_index)"
+                            + " select ?, id, split, label_index from sample where dataset_name = ?" + MEMBER)) {
                 ps.setLong(1, snapshotId);
                 ps.setString(2, dataset);
                 return ps.executeUpdate();
@@ -313,7 +355,9 @@ public class SampleStore {
      */
     public void streamMembers(long snapshotId, short[] splits, int fetchSize, RowSink sink) {
         session().doWork(c -> {
-            try (PreparedStatement ps = c.prepareStatement("select s.id, s.features, s.label_index, m.split"
+            // the label the member had when the snapshot was cut; deleted samples stay in the snapshots that hold them
+            try (PreparedStatement ps = c.prepareStatement("select s.id, s.features,"
+                    + " coalesce(m.label_index, s.label_index), m.split"
                     + " from snapshot_sample m join sample s on s.id = m.sample_id"
                     + " where m.snapshot_id = ? and m.split = any (?) order by m.sample_id")) {
                 ps.setFetchSize(fetchSize);
@@ -349,7 +393,7 @@ public class SampleStore {
         return c.createArrayOf("float4", boxed);
     }
 
-    private static float[] floats(Array array) throws SQLException {
+    static float[] floats(Array array) throws SQLException {
         Object raw = array.getArray();
         if (raw instanceof float[] primitive) {
             return primitive;

@@ -68,6 +68,10 @@ public class SnapshotEntity {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
+    /** Unlabeled samples left out of it; null for snapshots cut before unlabeled samples existed. */
+    @Column(name = "unlabeled_count")
+    public Long unlabeledCount;
+
     /** Warnings about the snapshot (e.g. a test split too small to measure on); null for older snapshots. */
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(name = "warnings")

@@ -8,7 +8,7 @@ import jakarta.persistence.Table;
 import java.io.Serializable;
 import java.util.Objects;
 
-/** Membership of a sample in a snapshot, with the split it has there. Written in bulk by {@link SampleStore}. */
+/** Membership of a sample in a snapshot, with the split and label it has there. Written in bulk by {@link SampleStore}. */
 @Entity
 @Table(name = "snapshot_sample")
 @IdClass(SnapshotSampleEntity.Key.class)
@@ -23,6 +23,10 @@ public class SnapshotSampleEntity {
 
     @Column(nullable = false)
     public short split;
+
+    /** The member's label index when the snapshot was cut (null for snapshots older than relabeling). */
+    @Column(name = "label_index")
+    public Short labelIndex;
 
     /** Composite primary key (snapshot id, sample id). */
     public static class Key implements Serializable {

@@ -23,6 +23,13 @@ class DataRoleTableTest {
             .rest("GET", "/datasets/{name}/snapshots", Roles.VIEWER)
             .rest("GET", "/datasets/{name}/snapshots/{version}", Roles.VIEWER)
             .rest("GET", "/datasets/{name}/snapshots/{version}/export", Roles.VIEWER)
+            .rest("DELETE", "/datasets/{name}", Roles.ADMIN)
+            .rest("GET", "/datasets/{name}/samples", Roles.VIEWER)
+            .rest("POST", "/datasets/{name}/samples/delete", Roles.DATA)
+            .rest("GET", "/datasets/{name}/export", Roles.VIEWER)
+            .rest("PUT", "/datasets/{name}/samples/{id}/label", Roles.DATA)
+            .rest("POST", "/datasets/{name}/labels", Roles.DATA)
+            .rest("GET", "/datasets/{name}/samples/{id}/labels", Roles.VIEWER)
             .grpc("edgeloop.data.v1.DatasetService/GetSnapshot", Roles.VIEWER)
             .grpc("edgeloop.data.v1.DatasetService/StreamSnapshot", Roles.VIEWER);
 

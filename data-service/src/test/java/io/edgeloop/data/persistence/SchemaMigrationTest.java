@@ -22,6 +22,17 @@ class SchemaMigrationTest {
                     List.of("vibration/0001 idle {0.12,-0.5,9.81}"),
                     rows(db, "select id || ' ' || label || ' ' || features::text from sample where split = 0"));
             assertEquals(List.of("3"), rows(db, "select count(*) from snapshot_sample"));
+            // V6: each snapshot member keeps the label it had (back-filled), existing samples are live and labelled
+            assertEquals(
+                    List.of("vibration/0001 0", "vibration/0002 1", "vibration/0003 0"),
+                    rows(db, "select sample_id || ' ' || label_index from snapshot_sample order by sample_id"));
+            assertEquals(
+                    List.of("3 0 0"),
+                    rows(
+                            db,
+                            "select count(*) || ' ' || count(deleted_at) || ' ' || count(*) filter (where label_edited)"
+                                    + " from sample"));
+            assertEquals(List.of("0"), rows(db, "select count(*) from dataset where deleted_at is not null"));
             assertEquals(List.of("1"), rows(db, "select count(*) from outbox_event where published_at is null"));
             // the previous release's consumer ids, rewritten to <application>/<EventType>
             assertEquals(
