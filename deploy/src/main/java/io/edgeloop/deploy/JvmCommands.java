@@ -63,6 +63,9 @@ final class JvmCommands {
         if (s.name().equals("deployment-service")) {
             cmd.add("-Dedgeloop.auth.device-issuer-key=" + auth.deviceIssuerKeyFile());
         }
+        if (s.name().equals("deployment-service") || s.name().equals("registry-service")) {
+            cmd.add("-Dedgeloop.auth.grant-key=" + auth.grantKeyFile()); // grants: signed by one, checked by the other
+        }
         cmd.add("-Dedgeloop.registry.storage-dir="
                 + workDir.resolve("registry-artifacts").toAbsolutePath());
         extraProperties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));

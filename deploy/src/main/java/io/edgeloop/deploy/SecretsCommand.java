@@ -2,6 +2,7 @@ package io.edgeloop.deploy;
 
 import io.edgeloop.common.auth.AuthKeys;
 import io.edgeloop.common.auth.DeviceTokens;
+import io.edgeloop.common.auth.GrantKey;
 import io.edgeloop.common.auth.Jwks;
 import io.edgeloop.common.auth.TokenMinter;
 import io.edgeloop.embedded.Secrets;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,6 +33,8 @@ import picocli.CommandLine.Option;
  * DIR/auth/verify-keys.jwks    the public JWK set every service and agent verifies tokens with
  * DIR/services/S/service.token S's own token (subject service:S, roles of {@link StackAuth#SERVICE_ROLES})
  * DIR/services/deployment-service/device-issuer.key  the device issuer's private key: deployment-service only
+ * DIR/services/S/grant.key     the download-grant key (HS256): deployment-service (signs) and registry-service
+ *                              (verifies) only, each its own copy
  * DIR/services/S/application.properties  S's database password and Kafka JAAS line, read by Quarkus as
  *                              /app/config/application.properties
  * DIR/agents/D/device.token    device D's first credential (subject D, role device, signed by the device issuer)
@@ -51,6 +55,8 @@ final class SecretsCommand implements Callable<Integer> {
     static final String KAFKA_ADMIN = "admin";
     /** The SASL mechanism of every Kafka login (as the embedded broker the launcher tests with). */
     static final String SCRAM = "SCRAM-SHA-256";
+    /** The services that hold the download-grant key: the deployment service signs grants, the registry checks them. */
+    static final Set<String> GRANT_KEY_HOLDERS = Set.of("deployment-service", "registry-service");
 
     @Override
     public Integer call() {
@@ -187,6 +193,7 @@ final class SecretsCommand implements Callable<Integer> {
                         List.of(
                                 dir.resolve("auth/" + AuthKeys.PRIVATE_FILE),
                                 dir.resolve("auth/" + AuthKeys.DEVICE_ISSUER + ".key"),
+                                dir.resolve("auth/" + GrantKey.FILE),
                                 dir.resolve("auth/admin.token"),
                                 // public, rewritten (same keys, same content) by every StackAuth.open
                                 dir.resolve("auth/" + Jwks.FILE)),
@@ -228,6 +235,9 @@ final class SecretsCommand implements Callable<Integer> {
                 update(
                         sdir.resolve(AuthKeys.DEVICE_ISSUER + ".key"),
                         Files.readString(auth.deviceIssuerKeyFile(), StandardCharsets.US_ASCII));
+            }
+            if (GRANT_KEY_HOLDERS.contains(service)) {
+                update(sdir.resolve(GrantKey.FILE), Files.readString(auth.grantKeyFile(), StandardCharsets.US_ASCII));
             }
             String db = password(dir.resolve("postgres").resolve(database(service)));
             String kafka = password(dir.resolve("kafka/users/" + service + ".password"));

@@ -1,6 +1,7 @@
 package io.edgeloop.deploy;
 
 import io.edgeloop.common.auth.AuthKeys;
+import io.edgeloop.common.auth.GrantKey;
 import io.edgeloop.common.auth.Jwks;
 import io.edgeloop.common.auth.RevocationList;
 import io.edgeloop.common.auth.Roles;
@@ -38,11 +39,13 @@ public final class StackAuth {
     private final Path dir;
     private final AuthKeys keys;
     private final AuthKeys deviceIssuer;
+    private final GrantKey grantKey;
 
     private StackAuth(Path dir) {
         this.dir = dir;
         this.keys = AuthKeys.loadOrCreate(dir);
         this.deviceIssuer = AuthKeys.loadOrCreate(dir, AuthKeys.DEVICE_ISSUER);
+        this.grantKey = GrantKey.loadOrCreate(dir);
         Jwks.write(dir.resolve(Jwks.FILE), keys, deviceIssuer);
     }
 
@@ -71,6 +74,11 @@ public final class StackAuth {
     /** The device issuer's private key, given to the deployment service only. */
     public Path deviceIssuerKeyFile() {
         return deviceIssuer.privateKeyFile();
+    }
+
+    /** The download-grant key, given to the deployment service (signs grants) and the registry (verifies them). */
+    public Path grantKeyFile() {
+        return grantKey.file();
     }
 
     public Path revocationFile() {

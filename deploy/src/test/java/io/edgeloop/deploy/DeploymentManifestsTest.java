@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.edgeloop.common.auth.GrantKey;
 import io.edgeloop.deploy.StackModel.App;
 import io.edgeloop.deploy.StackModel.Env;
 import io.edgeloop.deploy.StackModel.Host;
@@ -960,6 +961,28 @@ class DeploymentManifestsTest {
         }
         assertTrue(!issuerSecrets.isEmpty(), "no secretGenerator holds device-issuer.key");
         assertNone(problems, "device issuer key");
+    }
+
+    @Test
+    void deploymentAndRegistryShareTheGrantKeyAndNoOneElseHasIt() {
+        List<String> problems = new ArrayList<>();
+        for (Workload w : all()) {
+            App app = stack.appOf(w.image());
+            boolean holder = app != null && SecretsCommand.GRANT_KEY_HOLDERS.contains(app.module());
+            List<Mounted> key = secretFiles(w).stream()
+                    .filter(m -> m.file() != null && m.file().endsWith("/" + GrantKey.FILE))
+                    .toList();
+            String env = value(w, "EDGELOOP_AUTH_GRANT_KEY");
+            if (holder) {
+                if (env == null || key.stream().noneMatch(m -> m.path().equals(env))) {
+                    problems.add(w.label() + ": EDGELOOP_AUTH_GRANT_KEY must name the mounted grant key");
+                }
+            } else if (!key.isEmpty() || env != null) {
+                problems.add(
+                        w.label() + ": gets the download-grant key; only " + SecretsCommand.GRANT_KEY_HOLDERS + " may");
+            }
+        }
+        assertNone(problems, "grant key");
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeloop.common.auth.AuthKeys;
+import io.edgeloop.common.auth.GrantKey;
 import io.edgeloop.common.auth.Jwks;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -104,11 +105,17 @@ class SecretsCommandTest {
         assertTrue(read("kafka/kafka_server_jaas.conf").contains("password=\"" + admin + "\""));
         String issuerKey = AuthKeys.DEVICE_ISSUER + ".key";
         assertEquals(read("auth/" + issuerKey), read("services/deployment-service/" + issuerKey));
+        assertEquals(read("auth/" + GrantKey.FILE), read("services/deployment-service/" + GrantKey.FILE));
+        assertEquals(read("auth/" + GrantKey.FILE), read("services/registry-service/" + GrantKey.FILE));
         for (String service : LocalStack.SERVICES) {
             assertEquals(
                     service.equals("deployment-service"),
                     Files.exists(dir.resolve("services/" + service + "/" + issuerKey)),
                     "only deployment-service gets the device issuer's key: " + service);
+            assertEquals(
+                    SecretsCommand.GRANT_KEY_HOLDERS.contains(service),
+                    Files.exists(dir.resolve("services/" + service + "/" + GrantKey.FILE)),
+                    "only deployment-service and registry-service get the grant key: " + service);
         }
     }
 

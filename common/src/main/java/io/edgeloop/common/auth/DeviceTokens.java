@@ -26,14 +26,24 @@ public final class DeviceTokens {
     public static final String GRANT_DOWNLOAD = "download";
 
     private final AuthKeys issuer;
+    private final GrantKey grantKey;
     private final Clock clock;
 
-    /** An issuer signing with {@code issuer} (a {@link AuthKeys#DEVICE_ISSUER} pair). */
+    /** An issuer signing credentials and download grants with {@code issuer} (a {@link AuthKeys#DEVICE_ISSUER} pair). */
     public DeviceTokens(AuthKeys issuer, Clock clock) {
+        this(issuer, null, clock);
+    }
+
+    /**
+     * An issuer signing credentials with {@code issuer} and download grants with {@code grantKey} (HS256, verified by
+     * the registries that hold the same key), or with {@code issuer} when it is null.
+     */
+    public DeviceTokens(AuthKeys issuer, GrantKey grantKey, Clock clock) {
         if (!issuer.name().equals(AuthKeys.DEVICE_ISSUER)) {
             throw new IllegalArgumentException("device tokens are signed by the " + AuthKeys.DEVICE_ISSUER + " key");
         }
         this.issuer = issuer;
+        this.grantKey = grantKey;
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -53,7 +63,10 @@ public final class DeviceTokens {
                 .mint();
     }
 
-    /** A grant allowing {@code deviceId} to download the artifact {@code sha256} for {@code ttl}. */
+    /**
+     * A grant allowing {@code deviceId} to download the artifact {@code sha256} for {@code ttl}: an HS256 JWT with the
+     * grant key when this issuer has one, else an RS256 JWT with the device issuer key.
+     */
     public String downloadGrant(String deviceId, String sha256, Duration ttl) {
         long now = clock.millis() / 1000;
         JwtClaims claims = new JwtClaims();
@@ -66,6 +79,6 @@ public final class DeviceTokens {
         claims.setJwtId(UUID.randomUUID().toString());
         claims.setIssuedAt(NumericDate.fromSeconds(now));
         claims.setExpirationTime(NumericDate.fromSeconds(now + ttl.toSeconds()));
-        return TokenMinter.sign(claims, issuer.privateKey(), issuer.keyId());
+        return grantKey != null ? grantKey.sign(claims) : TokenMinter.sign(claims, issuer.privateKey(), issuer.keyId());
     }
 }

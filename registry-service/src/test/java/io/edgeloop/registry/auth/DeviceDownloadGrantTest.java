@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeloop.common.Hashing;
 import io.edgeloop.common.auth.DeviceTokens;
+import io.edgeloop.common.auth.GrantKey;
 import io.edgeloop.common.auth.Roles;
 import io.edgeloop.proto.registry.v1.ArtifactServiceGrpc;
 import io.edgeloop.proto.registry.v1.DownloadChunk;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A device downloads only what it was assigned: the gRPC download needs the grant that came with the assignment,
- * signed by the device issuer, for that device and that artifact; the device issuer's key gives nothing else.
+ * signed by the device issuer (or with the grant key the registry shares with the deployment service), for that device
+ * and that artifact; the device issuer's key gives nothing else.
  */
 @QuarkusTest
 class DeviceDownloadGrantTest {
@@ -39,7 +41,12 @@ class DeviceDownloadGrantTest {
     @GrpcClient("self")
     Channel channel;
 
+    /** Grants as a deployment service without a grant key signs them: RS256 with the device issuer key. */
     private final DeviceTokens issuer = new DeviceTokens(TestAuth.deviceIssuer(), Clock.systemUTC());
+    /** Grants as the launcher's deployment service signs them: HS256 with the grant key this registry also holds. */
+    private final DeviceTokens hmacIssuer =
+            new DeviceTokens(TestAuth.deviceIssuer(), TestAuth.grantKey(), Clock.systemUTC());
+
     private String mine;
     private String other;
 
@@ -72,6 +79,28 @@ class DeviceDownloadGrantTest {
         String stackSigned = TestAuth.token("edge-a", Roles.DEVICE).value();
         assertRefused(device, mine, stackSigned, "not a valid grant");
         assertRefused(device, mine, "not-a-jwt", "not a valid grant");
+    }
+
+    @Test
+    void grantsSignedWithTheGrantKeyAreCheckedTheSameWay() {
+        String grant = hmacIssuer.downloadGrant("edge-a", mine, Duration.ofMinutes(5));
+        assertTrue(GrantKey.isGrantSigned(grant));
+        String device = TestAuth.deviceBearer("edge-a");
+        assertEquals(2, download(device, mine, grant).size());
+        assertRefused(device, other, grant, "another artifact");
+        assertRefused(device, mine, hmacIssuer.downloadGrant("edge-b", mine, Duration.ofMinutes(5)), "another device");
+        DeviceTokens past = new DeviceTokens(
+                TestAuth.deviceIssuer(), TestAuth.grantKey(), Clock.offset(Clock.systemUTC(), Duration.ofHours(-3)));
+        assertRefused(device, mine, past.downloadGrant("edge-a", mine, Duration.ofHours(1)), "not a valid grant");
+        // a grant key the registry does not hold grants nothing
+        GrantKey foreign = GrantKey.loadOrCreate(TestAuth.keys().dir().resolve("foreign-grant-key"));
+        String forged = new DeviceTokens(TestAuth.deviceIssuer(), foreign, Clock.systemUTC())
+                .downloadGrant("edge-a", mine, Duration.ofMinutes(5));
+        assertRefused(device, mine, forged, "not a valid grant");
+        // and a grant is still no bearer token
+        StatusRuntimeException e =
+                assertThrows(StatusRuntimeException.class, () -> download("Bearer " + grant, mine, grant));
+        assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
     }
 
     @Test

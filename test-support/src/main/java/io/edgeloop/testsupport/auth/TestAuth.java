@@ -2,6 +2,7 @@ package io.edgeloop.testsupport.auth;
 
 import io.edgeloop.common.auth.AuthKeys;
 import io.edgeloop.common.auth.DeviceTokens;
+import io.edgeloop.common.auth.GrantKey;
 import io.edgeloop.common.auth.Jwks;
 import io.edgeloop.common.auth.Roles;
 import io.edgeloop.common.auth.TokenMinter;
@@ -61,6 +62,13 @@ public final class TestAuth {
             }
         }
         return k;
+    }
+
+    /** The JVM's download-grant key (deployment signs grants, registries verify them), next to {@link #keys()}. */
+    public static GrantKey grantKey() {
+        synchronized (TestAuth.class) {
+            return GrantKey.loadOrCreate(keys().dir());
+        }
     }
 
     /** The JWK set of both pairs, what apps under test verify tokens with. */

@@ -6,7 +6,8 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Configures every app under test (found through {@code META-INF/services}) to verify tokens with the test JVM's
- * JWK set (its stack key and device issuer key; the deployment service also signs with the latter) and to call other services with the admin token. Ordinal 200: a test's {@code application.properties}
+ * JWK set (its stack key and device issuer key; the deployment service also signs with the latter), to sign and
+ * verify download grants with the test grant key, and to call other services with the admin token. Ordinal 200: a test's {@code application.properties}
  * or profile may override both.
  */
 public class TestAuthConfigSource implements ConfigSource {
@@ -19,6 +20,7 @@ public class TestAuthConfigSource implements ConfigSource {
                     "edgeloop.auth.public-key", TestAuth.verificationKeys().toString(),
                     "edgeloop.auth.device-issuer-key",
                             TestAuth.deviceIssuer().privateKeyFile().toString(),
+                    "edgeloop.auth.grant-key", TestAuth.grantKey().file().toString(),
                     "edgeloop.auth.token", TestAuth.adminToken());
             values = v;
         }

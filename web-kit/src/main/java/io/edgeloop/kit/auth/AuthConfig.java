@@ -26,6 +26,13 @@ public interface AuthConfig {
      */
     Optional<Path> deviceIssuerKey();
 
+    /**
+     * The download-grant key ({@code grant.key}, see {@link io.edgeloop.common.auth.GrantKey}): the deployment service
+     * signs download grants with it and the registries verify them. Without it, grants are signed with the device
+     * issuer key (RS256), which registries verify through the JWK set.
+     */
+    Optional<Path> grantKey();
+
     /** File of revoked token ids, one per line (see {@link io.edgeloop.common.auth.RevocationList}). */
     Optional<Path> revocationFile();
 }
