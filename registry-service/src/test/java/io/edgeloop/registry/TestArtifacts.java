@@ -2,6 +2,7 @@ package io.edgeloop.registry;
 
 import com.google.protobuf.ByteString;
 import io.edgeloop.common.Hashing;
+import io.edgeloop.common.grpc.Observers;
 import io.edgeloop.proto.registry.v1.ArtifactRef;
 import io.edgeloop.proto.registry.v1.ArtifactServiceGrpc;
 import io.edgeloop.proto.registry.v1.ModelRegistryGrpc;
@@ -105,22 +106,10 @@ public final class TestArtifacts {
     public static ArtifactRef upload(Channel channel, UploadHeader header, List<ByteString> chunks) {
         CompletableFuture<ArtifactRef> result = new CompletableFuture<>();
         StreamObserver<UploadRequest> requests = ArtifactServiceGrpc.newStub(channel)
-                .upload(new StreamObserver<>() {
-                    @Override
-                    public void onNext(ArtifactRef value) {
-                        result.complete(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        result.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        result.completeExceptionally(new IllegalStateException("completed without a response"));
-                    }
-                });
+                .upload(Observers.of(
+                        result::complete,
+                        result::completeExceptionally,
+                        () -> result.completeExceptionally(new IllegalStateException("completed without a response"))));
         if (header != null) {
             requests.onNext(UploadRequest.newBuilder().setHeader(header).build());
         }

@@ -1,9 +1,9 @@
 package io.edgeloop.compiler.grpc;
 
-import com.google.protobuf.ByteString;
 import io.edgeloop.common.Hashing;
 import io.edgeloop.compiler.config.CompilerConfig;
 import io.edgeloop.compiler.domain.CompilationFailure;
+import io.edgeloop.kit.grpc.ArtifactUploads;
 import io.edgeloop.proto.registry.v1.AddVariantRequest;
 import io.edgeloop.proto.registry.v1.ArtifactRef;
 import io.edgeloop.proto.registry.v1.ArtifactServiceGrpc;
@@ -14,34 +14,24 @@ import io.edgeloop.proto.registry.v1.ModelRegistryGrpc;
 import io.edgeloop.proto.registry.v1.ModelVariant;
 import io.edgeloop.proto.registry.v1.ModelVersion;
 import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
-import io.edgeloop.proto.registry.v1.UploadHeader;
-import io.edgeloop.proto.registry.v1.UploadRequest;
 import io.grpc.Channel;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** The registry's ArtifactService and ModelRegistry, as used by the compiler. */
 @ApplicationScoped
 public class RegistryGateway {
-    /** Upload chunk size (the contract allows at most 64 KiB). */
-    static final int CHUNK = 64 * 1024;
-
     @GrpcClient("registry")
     ArtifactServiceGrpc.ArtifactServiceBlockingStub artifacts;
 
@@ -112,62 +102,11 @@ public class RegistryGateway {
     }
 
     private ArtifactRef uploadOnce(Path file, String sha256, String mediaType) throws Exception {
-        long size = Files.size(file);
-        CompletableFuture<ArtifactRef> result = new CompletableFuture<>();
-        StreamObserver<UploadRequest> requests = ArtifactServiceGrpc.newStub(registryChannel)
-                .withDeadlineAfter(config.grpc().deadline().toMillis(), TimeUnit.MILLISECONDS)
-                .upload(new StreamObserver<>() {
-                    @Override
-                    public void onNext(ArtifactRef ref) {
-                        result.complete(ref);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        result.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        result.completeExceptionally(Status.INTERNAL
-                                .withDescription("upload completed without a reference")
-                                .asRuntimeException());
-                    }
-                });
         try (InputStream in = Files.newInputStream(file)) {
-            requests.onNext(UploadRequest.newBuilder()
-                    .setHeader(UploadHeader.newBuilder()
-                            .setSha256(sha256)
-                            .setSizeBytes(size)
-                            .setMediaType(mediaType))
-                    .build());
-            byte[] buf = new byte[CHUNK];
-            int n;
-            while ((n = in.readNBytes(buf, 0, CHUNK)) > 0 && !result.isDone()) {
-                requests.onNext(UploadRequest.newBuilder()
-                        .setChunk(ByteString.copyFrom(buf, 0, n))
-                        .build());
-            }
-            requests.onCompleted();
-        } catch (IOException | RuntimeException e) {
-            requests.onError(Status.CANCELLED.withDescription("upload aborted").asRuntimeException());
-            throw e;
-        }
-        try {
-            ArtifactRef ref = result.get(config.grpc().deadline().toMillis() + 1000, TimeUnit.MILLISECONDS);
-            if (!ref.getSha256().equals(sha256)) {
-                throw new CompilationFailure("registry stored " + ref.getSha256() + " for an upload of " + sha256);
-            }
-            return ref;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new UncheckedIOException(new IOException("upload failed", e.getCause()));
-        } catch (TimeoutException e) {
-            throw Status.DEADLINE_EXCEEDED
-                    .withDescription("upload got no answer")
-                    .asRuntimeException();
+            return ArtifactUploads.upload(
+                    registryChannel, config.grpc().deadline(), in, Files.size(file), sha256, mediaType);
+        } catch (IllegalStateException e) {
+            throw new CompilationFailure(e.getMessage()); // the registry stored something else
         }
     }
 

@@ -2,6 +2,7 @@ package io.edgeloop.deploy.bench;
 
 import com.google.protobuf.Timestamp;
 import io.edgeloop.common.SensorSimulator;
+import io.edgeloop.common.grpc.Observers;
 import io.edgeloop.proto.deployment.v1.Assignment;
 import io.edgeloop.proto.deployment.v1.DeviceCapabilities;
 import io.edgeloop.proto.deployment.v1.DeviceModelState;
@@ -137,27 +138,19 @@ final class VirtualDevice {
         DeviceServiceGrpc.newStub(deployment)
                 .withCallCredentials(credentials)
                 .withDeadlineAfter(RPC_TIMEOUT_S, TimeUnit.SECONDS)
-                .reportState(report, new StreamObserver<ReportAck>() {
-                    @Override
-                    public void onNext(ReportAck ack) {
-                        assignment = a;
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        Status s = Status.fromThrowable(t);
-                        if (attempt < REPORT_TRIES && s.getCode() == Status.Code.UNAVAILABLE) {
-                            reportActive(a, listener, attempt + 1);
-                        } else {
-                            listener.ackFailed(VirtualDevice.this, s);
-                        }
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        listener.acknowledged(VirtualDevice.this);
-                    }
-                });
+                .reportState(
+                        report,
+                        Observers.<ReportAck>of(
+                                ack -> assignment = a,
+                                t -> {
+                                    Status s = Status.fromThrowable(t);
+                                    if (attempt < REPORT_TRIES && s.getCode() == Status.Code.UNAVAILABLE) {
+                                        reportActive(a, listener, attempt + 1);
+                                    } else {
+                                        listener.ackFailed(VirtualDevice.this, s);
+                                    }
+                                },
+                                () -> listener.acknowledged(VirtualDevice.this)));
     }
 
     /** Sends telemetry window {@code seq} (TelemetryService.Report) and calls {@code done} with the outcome. */

@@ -1,11 +1,11 @@
 package io.edgeloop.deploy.bench;
 
+import io.edgeloop.common.grpc.Observers;
 import io.edgeloop.deploy.Json;
 import io.edgeloop.proto.deployment.v1.Assignment;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -209,14 +209,14 @@ final class VirtualFleet implements AutoCloseable, VirtualDevice.Listener {
                     done.run();
                 };
                 if (count == 1) {
-                    d.report(from, samples, run, observer(ack -> ok.incrementAndGet(), fail, done));
+                    d.report(from, samples, run, Observers.of(ack -> ok.incrementAndGet(), fail, done));
                 } else {
                     d.reportBatch(
                             from,
                             count,
                             samples,
                             run,
-                            observer(
+                            Observers.of(
                                     reply -> reply.getResultsList().forEach(r -> {
                                         if (r.hasAck()) {
                                             ok.incrementAndGet();
@@ -233,25 +233,6 @@ final class VirtualFleet implements AutoCloseable, VirtualDevice.Listener {
         permits.acquire(inFlight); // every answer in
         permits.release(inFlight);
         return new Telemetry(ok.get(), failed.get(), errors.get("telemetry"), (last.get() - t0) / 1e9);
-    }
-
-    private static <T> StreamObserver<T> observer(Consumer<T> next, Consumer<Throwable> error, Runnable completed) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(T value) {
-                next.accept(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                error.accept(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                completed.run();
-            }
-        };
     }
 
     @Override

@@ -141,6 +141,23 @@ public interface DeploymentConfig {
         int inlineMax();
     }
 
+    /** How many devices' watches open at once ({@code edgeloop.deployment.watch-opens.*}). */
+    WatchOpens watchOpens();
+
+    /**
+     * Admission of {@code WatchAssignments} opens: each reads the database (the device, its assignments), so a fleet
+     * reconnecting at once (a restart, a network blip) queues for a turn instead of exhausting the connection pool.
+     */
+    interface WatchOpens {
+        /** Opens reading the database at once; keep it below the datasource's pool size (20 by default). */
+        @WithDefault("8")
+        int concurrency();
+
+        /** Longest wait for a turn; an open still waiting then fails with UNAVAILABLE (the device retries). */
+        @WithDefault("60s")
+        Duration maxWait();
+    }
+
     /** How devices' state reports are written ({@code edgeloop.deployment.reports.*}). */
     Reports reports();
 

@@ -7,12 +7,12 @@ import io.edgeloop.deployment.persistence.DeviceEntity;
 import io.edgeloop.deployment.persistence.DeviceModelEntity;
 import io.edgeloop.deployment.persistence.TargetState;
 import io.edgeloop.kit.batch.GroupCommit;
+import io.edgeloop.kit.batch.TransactionalGroupCommit;
 import io.edgeloop.kit.input.FieldLimits;
 import io.edgeloop.proto.deployment.v1.DeviceModelState;
 import io.edgeloop.proto.deployment.v1.DeviceStateReport;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -65,16 +65,12 @@ public class ReportIntake {
 
     @PostConstruct
     void start() {
-        try {
-            commits = GroupCommit.<Arrival, Boolean>builder(
-                            "reports",
-                            batch -> QuarkusTransaction.requiringNew().call(() -> applyAll(batch)))
-                    .maxBatch(config.reports().batchSize())
-                    .committers(config.reports().committers())
-                    .build();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("invalid edgeloop.deployment.reports settings: " + e.getMessage(), e);
-        }
+        commits = TransactionalGroupCommit.start(
+                "reports",
+                this::applyAll,
+                config.reports().batchSize(),
+                config.reports().committers(),
+                "edgeloop.deployment.reports");
     }
 
     @PreDestroy

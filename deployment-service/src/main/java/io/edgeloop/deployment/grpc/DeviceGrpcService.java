@@ -14,6 +14,7 @@ import io.edgeloop.deployment.domain.RegisterOutcome;
 import io.edgeloop.deployment.domain.ReportIntake;
 import io.edgeloop.deployment.domain.UnknownEntityException;
 import io.edgeloop.kit.auth.Caller;
+import io.edgeloop.kit.batch.Admission;
 import io.edgeloop.kit.input.FieldLimits;
 import io.edgeloop.proto.deployment.v1.Assignment;
 import io.edgeloop.proto.deployment.v1.DeviceCredential;
@@ -73,6 +74,9 @@ public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
     @Inject
     DeviceIssuer issuer;
 
+    @Inject
+    WatchOpens watchOpens;
+
     @Override
     @Blocking
     public void register(RegisterDeviceRequest request, StreamObserver<RegisterDeviceResponse> response) {
@@ -110,41 +114,52 @@ public class DeviceGrpcService extends DeviceServiceGrpc.DeviceServiceImplBase {
         if (refused(deviceId, response)) {
             return;
         }
+        // a reconnecting fleet queues here for its database reads instead of timing out at the connection pool
+        List<AssignmentPush> current;
+        try (Admission.Permit turn = watchOpens.enter()) {
+            current = open(deviceId, response);
+        } catch (Admission.Busy e) {
+            response.onError(busy(e, "opening the watch of " + deviceId));
+            return;
+        }
+        if (current != null) {
+            hub.pushAll(current); // every model's current desired state at once
+            LOG.debugf("device %s watches assignments (%d live streams)", deviceId, hub.liveStreams());
+        }
+    }
+
+    /** Registers {@code deviceId}'s stream and reads its assignments; null when the call was ended instead. */
+    private List<AssignmentPush> open(String deviceId, StreamObserver<Assignment> response) {
         try {
             fleet.requireEnrolled(deviceId);
         } catch (UnknownEntityException e) {
             response.onError(notFound(deviceId));
-            return;
+            return null;
         } catch (DeviceRevokedException e) {
             response.onError(revoked(e));
-            return;
+            return null;
         } catch (RuntimeException e) {
             response.onError(busy(e, "opening the watch of " + deviceId));
-            return;
+            return null;
         }
         // register the stream before reading the current assignment: a rollout committing in between is pushed to
         // it, and the stream drops the then-older current assignment (a revocation committing in between is seen by
         // the read below, or ends the registered stream)
         WatchHub.LiveStream stream = hub.open(deviceId, response);
         if (stream == null) {
-            return;
+            return null;
         }
-        List<AssignmentPush> current;
         try {
-            current = fleet.assignmentsOf(deviceId);
+            return fleet.assignmentsOf(deviceId);
         } catch (UnknownEntityException e) {
             stream.abort(e.getMessage());
-            return;
         } catch (DeviceRevokedException e) {
             hub.end(stream, Status.PERMISSION_DENIED.withDescription(e.getMessage()));
-            return;
         } catch (RuntimeException e) {
             StatusRuntimeException busy = busy(e, "reading the assignments of " + deviceId);
             hub.end(stream, busy.getStatus());
-            return;
         }
-        hub.pushAll(current); // every model's current desired state at once
-        LOG.debugf("device %s watches assignments (%d live streams)", deviceId, hub.liveStreams());
+        return null;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.edgeloop.agent.domain;
 
 import io.edgeloop.common.Hashing;
 import io.edgeloop.common.TraceContext;
+import io.edgeloop.kit.rpc.TransientFailures;
 import io.edgeloop.proto.deployment.v1.Assignment;
 import io.edgeloop.proto.deployment.v1.DeviceModelState;
 import io.edgeloop.proto.registry.v1.DownloadChunk;
@@ -354,12 +355,9 @@ public final class ModelUpdater {
 
     private static boolean transient_(Exception e) {
         if (e instanceof StatusRuntimeException s) {
-            Status.Code code = s.getStatus().getCode();
-            return code == Status.Code.UNAVAILABLE
-                    || code == Status.Code.DEADLINE_EXCEEDED
-                    || code == Status.Code.ABORTED
-                    || code == Status.Code.RESOURCE_EXHAUSTED
-                    || code == Status.Code.INTERNAL;
+            // besides the shared transient codes, a download also resumes after INTERNAL (the registry's store failing
+            // mid-stream): what is resumed is checked against the artifact's hash and signature anyway
+            return TransientFailures.isTransient(s) || s.getStatus().getCode() == Status.Code.INTERNAL;
         }
         return true; // an I/O failure or a stream that ended early: resume
     }

@@ -1,6 +1,7 @@
 package io.edgeloop.agent.domain;
 
 import io.edgeloop.proto.telemetry.v1.TelemetryAck;
+import io.edgeloop.proto.telemetry.v1.TelemetryBatchResult;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import java.io.IOException;
 import java.util.List;
@@ -33,10 +34,10 @@ public final class TelemetryShipper {
     @FunctionalInterface
     public interface BatchSender {
         /**
-         * @return one outcome per window, in order: its acknowledgement, or empty when the server refused it for good
+         * @return one result per window, in order: its acknowledgement, or the reason the server refused it for good
          * @throws RuntimeException (e.g. a gRPC status) when the windows were not all delivered; they may be sent again
          */
-        List<Optional<TelemetryAck>> send(List<TelemetryWindow> windows);
+        List<TelemetryBatchResult> send(List<TelemetryWindow> windows);
     }
 
     private final TelemetryAccumulator accumulator;
@@ -69,20 +70,21 @@ public final class TelemetryShipper {
         int delivered = 0;
         while (batch != null && maxBatch > 1 && spool.size() > 1) {
             List<TelemetryWindow> windows = spool.peek(maxBatch);
-            List<Optional<TelemetryAck>> outcomes = batch.send(windows);
+            List<TelemetryBatchResult> outcomes = batch.send(windows);
             if (outcomes.size() != windows.size()) {
                 throw new IllegalStateException(outcomes.size() + " outcomes for " + windows.size() + " windows");
             }
             for (int i = 0; i < windows.size(); i++) {
                 spool.acknowledge(windows.get(i).getWindowId());
-                if (outcomes.get(i).isPresent()) {
+                TelemetryBatchResult outcome = outcomes.get(i);
+                if (outcome.hasAck()) {
                     delivered++;
-                    onAck.accept(outcomes.get(i).get());
+                    onAck.accept(outcome.getAck());
                 } else {
                     dropped++;
                     LOG.warnf(
-                            "telemetry window %s refused, dropped",
-                            windows.get(i).getWindowId());
+                            "telemetry window %s refused, dropped: %s",
+                            windows.get(i).getWindowId(), outcome.getRefused());
                 }
             }
         }

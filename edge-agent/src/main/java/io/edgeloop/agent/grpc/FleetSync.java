@@ -8,6 +8,7 @@ import io.edgeloop.agent.domain.ModelStore;
 import io.edgeloop.agent.domain.ModelUpdater;
 import io.edgeloop.agent.domain.SignatureVerifier;
 import io.edgeloop.agent.domain.TrustedKeys;
+import io.edgeloop.kit.rpc.TransientFailures;
 import io.edgeloop.proto.deployment.v1.Assignment;
 import io.edgeloop.proto.deployment.v1.DeviceCapabilities;
 import io.edgeloop.proto.deployment.v1.DeviceModelState;
@@ -24,7 +25,6 @@ import io.edgeloop.proto.registry.v1.GetArtifactRequest;
 import io.edgeloop.proto.registry.v1.GetSigningKeysRequest;
 import io.edgeloop.proto.registry.v1.SigningKey;
 import io.grpc.Channel;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -64,12 +64,6 @@ import org.jboss.logging.Logger;
 public class FleetSync {
     /** Attempts of one state report before it is dropped. */
     static final int REPORT_ATTEMPTS = 5;
-
-    private static final java.util.Set<Status.Code> RETRIED_REPORT_CODES = java.util.EnumSet.of(
-            Status.Code.UNAVAILABLE,
-            Status.Code.DEADLINE_EXCEEDED,
-            Status.Code.RESOURCE_EXHAUSTED,
-            Status.Code.ABORTED);
 
     private static final Logger LOG = Logger.getLogger(FleetSync.class);
 
@@ -330,8 +324,7 @@ public class FleetSync {
                         .reportState(report);
                 return;
             } catch (StatusRuntimeException e) {
-                if (attempt >= REPORT_ATTEMPTS
-                        || !RETRIED_REPORT_CODES.contains(e.getStatus().getCode())) {
+                if (attempt >= REPORT_ATTEMPTS || !TransientFailures.isTransient(e)) {
                     LOG.warnf(
                             "reporting %s for deployment %s failed (attempt %d): %s",
                             state, a.getDeploymentId(), attempt, e.getStatus());

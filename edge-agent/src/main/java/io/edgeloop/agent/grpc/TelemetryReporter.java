@@ -23,7 +23,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -137,7 +136,7 @@ public class TelemetryReporter {
      * Several spooled windows in one ReportBatch call; against a monitoring service without it (UNIMPLEMENTED), or
      * when the batch as a whole is refused, the windows go one by one.
      */
-    private List<Optional<TelemetryAck>> sendBatch(List<TelemetryWindow> windows) {
+    private List<TelemetryBatchResult> sendBatch(List<TelemetryWindow> windows) {
         if (!batchUnsupported) {
             try {
                 TelemetryBatchAck reply = TelemetryServiceGrpc.newBlockingStub(telemetry)
@@ -145,14 +144,7 @@ public class TelemetryReporter {
                         .reportBatch(TelemetryBatch.newBuilder()
                                 .addAllWindows(windows)
                                 .build());
-                List<Optional<TelemetryAck>> out = new ArrayList<>(windows.size());
-                for (TelemetryBatchResult r : reply.getResultsList()) {
-                    if (!r.getRefused().isEmpty()) {
-                        LOG.warnf("telemetry window %s refused: %s", r.getWindowId(), r.getRefused());
-                    }
-                    out.add(r.hasAck() ? Optional.of(r.getAck()) : Optional.empty());
-                }
-                return out;
+                return reply.getResultsList(); // the shipper logs refusals
             } catch (StatusRuntimeException e) {
                 Status.Code code = e.getStatus().getCode();
                 if (code == Status.Code.UNIMPLEMENTED) {
@@ -163,13 +155,15 @@ public class TelemetryReporter {
                 }
             }
         }
-        List<Optional<TelemetryAck>> out = new ArrayList<>(windows.size());
+        List<TelemetryBatchResult> out = new ArrayList<>(windows.size());
         for (TelemetryWindow w : windows) {
+            TelemetryBatchResult.Builder r = TelemetryBatchResult.newBuilder().setWindowId(w.getWindowId());
             try {
-                out.add(Optional.of(send(w)));
+                r.setAck(send(w));
             } catch (TelemetryRejectedException e) {
-                out.add(Optional.empty());
+                r.setRefused(e.getMessage());
             }
+            out.add(r.build());
         }
         return out;
     }

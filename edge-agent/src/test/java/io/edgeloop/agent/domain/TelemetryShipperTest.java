@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeloop.proto.telemetry.v1.TelemetryAck;
+import io.edgeloop.proto.telemetry.v1.TelemetryBatchResult;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -138,12 +139,14 @@ class TelemetryShipperTest {
                 throw Status.UNAVAILABLE.withDescription("monitoring down").asRuntimeException();
             }
             calls.add(counts(windows));
-            List<java.util.Optional<TelemetryAck>> out = new ArrayList<>();
+            List<TelemetryBatchResult> out = new ArrayList<>();
             for (TelemetryWindow w : windows) {
+                TelemetryBatchResult.Builder r =
+                        TelemetryBatchResult.newBuilder().setWindowId(w.getWindowId());
                 out.add(
                         w.getInferenceCount() == 3
-                                ? java.util.Optional.empty()
-                                : java.util.Optional.of(monitoring.send(w)));
+                                ? r.setRefused("window 3 is refused").build()
+                                : r.setAck(monitoring.send(w)).build());
             }
             return out;
         };

@@ -2,6 +2,7 @@ package io.edgeloop.monitoring.domain;
 
 import io.edgeloop.common.ProtoTime;
 import io.edgeloop.kit.batch.GroupCommit;
+import io.edgeloop.kit.batch.TransactionalGroupCommit;
 import io.edgeloop.kit.outbox.Inbox;
 import io.edgeloop.monitoring.config.MonitoringConfig;
 import io.edgeloop.monitoring.persistence.Codec;
@@ -13,7 +14,6 @@ import io.edgeloop.proto.telemetry.v1.TelemetryAck;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -70,12 +70,12 @@ public class TelemetryIntake {
 
     @PostConstruct
     void start() {
-        commits = GroupCommit.<Arrival, TelemetryAck>builder(
-                        "telemetry",
-                        windows -> QuarkusTransaction.requiringNew().call(() -> storeAll(windows)))
-                .maxBatch(config.telemetry().batchSize())
-                .committers(config.telemetry().committers())
-                .build();
+        commits = TransactionalGroupCommit.start(
+                "telemetry",
+                this::storeAll,
+                config.telemetry().batchSize(),
+                config.telemetry().committers(),
+                "edgeloop.monitoring.telemetry");
     }
 
     @PreDestroy

@@ -1,2 +1,2 @@
-/** Group commit: many callers' small writes applied in few transactions. */
+/** Many callers sharing scarce resources: group commit (small writes in few transactions) and admission (bursts queued in front of a pool). */
 package io.edgeloop.kit.batch;

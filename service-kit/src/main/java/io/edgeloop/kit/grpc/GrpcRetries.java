@@ -4,26 +4,19 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.function.CheckedSupplier;
+import io.edgeloop.kit.rpc.TransientFailures;
 import io.grpc.Status;
-import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
-import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Retries of gRPC calls that failed transiently (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, found on
- * the exception or any of its causes), with exponential backoff (Failsafe). Immutable and thread-safe; build one per
+ * Retries of gRPC calls that failed transiently (web-kit {@link TransientFailures}: UNAVAILABLE, DEADLINE_EXCEEDED,
+ * RESOURCE_EXHAUSTED, ABORTED, found on the exception or any of its causes), with exponential backoff (Failsafe). Immutable and thread-safe; build one per
  * peer or per service from its config.
  */
 public final class GrpcRetries {
     private static final Logger LOG = Logger.getLogger(GrpcRetries.class);
-    private static final Set<Status.Code> TRANSIENT = Set.of(
-            Status.Code.UNAVAILABLE,
-            Status.Code.DEADLINE_EXCEEDED,
-            Status.Code.RESOURCE_EXHAUSTED,
-            Status.Code.ABORTED);
-
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final int maxAttempts;
@@ -71,23 +64,14 @@ public final class GrpcRetries {
         }
     }
 
-    /** Whether {@code t} (or one of its causes) is a gRPC status worth retrying. */
+    /** Whether {@code t} (or one of its causes) is a gRPC status worth retrying ({@link TransientFailures}). */
     public static boolean isTransient(Throwable t) {
-        Status.Code code = code(t);
-        return code != null && TRANSIENT.contains(code);
+        return TransientFailures.isTransient(t);
     }
 
     /** The gRPC status code of {@code t} or its first cause that has one, else null. */
     public static Status.Code code(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof StatusRuntimeException s) {
-                return s.getStatus().getCode();
-            }
-            if (c instanceof StatusException s) {
-                return s.getStatus().getCode();
-            }
-        }
-        return null;
+        return TransientFailures.code(t);
     }
 
     /** {@code CODE: description} of a gRPC failure. */

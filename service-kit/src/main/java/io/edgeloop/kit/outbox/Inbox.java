@@ -36,9 +36,7 @@ public class Inbox {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean firstDelivery(String consumer, String eventId) {
-        if (eventId == null || eventId.isBlank()) {
-            throw new IllegalArgumentException("event has no event_id");
-        }
+        requireId(eventId);
         int inserted = em.createNativeQuery(
                         "insert into inbox_event (id, processed_at) values (?1, ?2) on conflict (id) do nothing")
                 .setParameter(1, consumer + "/" + eventId)
@@ -55,9 +53,7 @@ public class Inbox {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public Set<String> firstDeliveries(String consumer, Collection<String> eventIds) {
-        if (eventIds.stream().anyMatch(id -> id == null || id.isBlank())) {
-            throw new IllegalArgumentException("event has no event_id");
-        }
+        eventIds.forEach(Inbox::requireId);
         if (eventIds.isEmpty()) {
             return Set.of();
         }
@@ -79,5 +75,11 @@ public class Inbox {
             }
             return fresh;
         });
+    }
+
+    private static void requireId(String eventId) {
+        if (eventId == null || eventId.isBlank()) {
+            throw new IllegalArgumentException("event has no event_id");
+        }
     }
 }
