@@ -58,6 +58,9 @@ final class JvmCommands {
         cmd.add("-Dkafka.sasl.jaas.config=${EDGELOOP_KAFKA_JAAS}");
         cmd.add("-Dquarkus.datasource.jdbc.url=" + db.jdbcUrl());
         cmd.add("-Dquarkus.datasource.username=" + db.user());
+        // every JVM of the stack shares one machine: a new connection (SCRAM login, a PostgreSQL backend) can take
+        // longer than Agroal's 5 s default while a dozen JVMs start at once, which failed a start-up's migration
+        cmd.add("-Dquarkus.datasource.jdbc.acquisition-timeout=30S");
         cmd.addAll(commonProps(layout.first("deployment-service")));
         cmd.add("-Dedgeloop.auth.token-file=" + auth.serviceTokenFile(s.name()));
         if (s.name().equals("deployment-service")) {
