@@ -84,7 +84,7 @@ public final class LocalStack implements AutoCloseable {
         Files.createDirectories(workDir.resolve("tmp"));
         auth = StackAuth.open(workDir);
         Json.authorize(auth.adminToken());
-        layout = new StackLayout(cfg.fixedPorts, cfg.replicas);
+        layout = new StackLayout(cfg.fixedPorts, cfg.replicas, cfg.heaps);
         for (ServiceSpec s : layout.services()) {
             Path jar = JvmCommands.quarkusJar(home, s.name());
             if (!Files.exists(jar)) {
@@ -387,6 +387,7 @@ public final class LocalStack implements AutoCloseable {
         private Consumer<String> log = System.out::println;
         private final Map<String, String> serviceProperties = new LinkedHashMap<>();
         private final Map<String, Integer> replicas = new LinkedHashMap<>();
+        private final Map<String, String> heaps = new LinkedHashMap<>();
 
         /** Repository root (where the service modules were built). */
         public Builder home(Path home) {
@@ -447,6 +448,21 @@ public final class LocalStack implements AutoCloseable {
                 }
                 this.replicas.put(service, n);
             });
+            return this;
+        }
+
+        /**
+         * The maximum heap of every instance of {@code service} ({@code -Xmx}, e.g. {@code 512m}) instead of the
+         * stack's default for it.
+         *
+         * @throws IllegalArgumentException for an unknown service or a size that is not digits and k, m or g
+         */
+        public Builder heap(String service, String heap) {
+            if (!SERVICES.contains(service) || heap == null || !heap.matches("[1-9][0-9]*[kKmMgG]")) {
+                throw new IllegalArgumentException(
+                        "heap: '" + service + "=" + heap + "' (services: " + SERVICES + "; a size such as 512m)");
+            }
+            heaps.put(service, heap);
             return this;
         }
 

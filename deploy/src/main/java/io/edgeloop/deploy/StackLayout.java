@@ -34,12 +34,48 @@ final class StackLayout {
     private final Map<String, ServiceSpec> instances = new LinkedHashMap<>();
 
     StackLayout(boolean fixed, Map<String, Integer> replicas) {
-        add(spec("data-service", fixed, 8081, 9081, "edgeloop_data", "256m"));
-        add(spec("training-service", fixed, 8082, 0, "edgeloop_training", "512m"));
-        add(spec("compiler-service", fixed, 8083, 0, "edgeloop_compiler", "384m"));
-        add(spec("registry-service", fixed, 8084, 9084, "edgeloop_registry", "256m"));
-        add(spec("deployment-service", fixed, 8085, 9085, "edgeloop_deployment", "256m"));
-        add(spec("monitoring-service", fixed, 8086, 9086, "edgeloop_monitoring", "320m"));
+        this(fixed, replicas, Map.of());
+    }
+
+    /** {@code heaps}: -Xmx per service name instead of the defaults below. */
+    StackLayout(boolean fixed, Map<String, Integer> replicas, Map<String, String> heaps) {
+        add(spec("data-service", fixed, 8081, 9081, "edgeloop_data", heaps.getOrDefault("data-service", "256m")));
+        add(spec(
+                "training-service",
+                fixed,
+                8082,
+                0,
+                "edgeloop_training",
+                heaps.getOrDefault("training-service", "512m")));
+        add(spec(
+                "compiler-service",
+                fixed,
+                8083,
+                0,
+                "edgeloop_compiler",
+                heaps.getOrDefault("compiler-service", "384m")));
+        add(spec(
+                "registry-service",
+                fixed,
+                8084,
+                9084,
+                "edgeloop_registry",
+                heaps.getOrDefault("registry-service", "256m")));
+        add(spec(
+                "deployment-service",
+                fixed,
+                8085,
+                9085,
+                "edgeloop_deployment",
+                // 10,000 streams hold ~110 MiB live; at 256m a 10,000-device wave spent most of its CPU in full GCs
+                heaps.getOrDefault("deployment-service", "512m")));
+        add(spec(
+                "monitoring-service",
+                fixed,
+                8086,
+                9086,
+                "edgeloop_monitoring",
+                heaps.getOrDefault("monitoring-service", "320m")));
         for (ServiceSpec first : List.copyOf(services.values())) {
             instances.put(first.instance(), first);
             for (int r = 2; r <= replicas.getOrDefault(first.name(), 1); r++) {

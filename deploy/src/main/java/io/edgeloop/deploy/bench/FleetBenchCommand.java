@@ -74,6 +74,11 @@ public final class FleetBenchCommand implements Callable<Integer> {
             description = "Longest wait for the rollout wave (ISO-8601, default: ${DEFAULT-VALUE}).")
     Duration waveTimeout;
 
+    @Option(
+            names = "--deployment-heap",
+            description = "-Xmx of the deployment-service instances, e.g. 512m (default: the stack's, 256m).")
+    String deploymentHeap;
+
     @Option(names = "--home", description = "Repository root with the built services (default: detected).")
     Path home;
 
@@ -88,9 +93,10 @@ public final class FleetBenchCommand implements Callable<Integer> {
                 || perChannel < 1
                 || setupConcurrency < 1
                 || telemetryBatch < 1
-                || telemetryBatch > 100) {
+                || telemetryBatch > 100
+                || (deploymentHeap != null && !deploymentHeap.matches("[1-9][0-9]*[kKmMgG]"))) {
             System.err.println("--devices, --replicas, --devices-per-channel, --setup-concurrency must be >= 1,"
-                    + " --telemetry-batch 1 to 100");
+                    + " --telemetry-batch 1 to 100, --deployment-heap a size such as 512m");
             return 2;
         }
         Path h = home != null ? home : detectHome();
@@ -106,7 +112,8 @@ public final class FleetBenchCommand implements Callable<Integer> {
                 telemetryInFlight,
                 telemetryBatch,
                 telemetryLimit,
-                waveTimeout));
+                waveTimeout,
+                deploymentHeap));
     }
 
     static Path detectHome() {

@@ -61,7 +61,8 @@ public final class FleetBenchmark {
             int telemetryInFlight,
             int telemetryBatch,
             Duration telemetryLimit,
-            Duration waveTimeout) {}
+            Duration waveTimeout,
+            String deploymentHeap) {}
 
     /** One line of the report. */
     private record Row(String metric, String measured, String target, String ratio, String verdict) {}
@@ -90,6 +91,9 @@ public final class FleetBenchmark {
                 .log(this::say);
         if (s.workDir() != null) {
             b.workDir(s.workDir());
+        }
+        if (s.deploymentHeap() != null) {
+            b.heap(DEPLOYMENT, s.deploymentHeap());
         }
         LocalStack stack = b.build();
         Thread hook = new Thread(stack::close);
