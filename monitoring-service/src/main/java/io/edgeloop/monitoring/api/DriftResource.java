@@ -2,7 +2,6 @@ package io.edgeloop.monitoring.api;
 
 import io.edgeloop.common.auth.Roles;
 import io.edgeloop.kit.api.ApiException;
-import io.edgeloop.monitoring.config.MonitoringConfig;
 import io.edgeloop.monitoring.domain.DriftMonitor;
 import io.edgeloop.monitoring.domain.DriftReport;
 import jakarta.annotation.security.RolesAllowed;
@@ -22,9 +21,6 @@ public class DriftResource {
     @Inject
     DriftMonitor monitor;
 
-    @Inject
-    MonitoringConfig config;
-
     /**
      * Drift of a model.
      *
@@ -32,11 +28,14 @@ public class DriftResource {
      * @param modelVersion deployed version
      * @param referenceSnapshotId training snapshot of that version
      * @param sampleCount observed rows in the buffer
-     * @param driftScore largest KS statistic, -1 when not computed (no reference yet or fewer than min-samples rows)
-     * @param threshold configured score threshold
-     * @param driftDetected whether the buffer drifts now (score above threshold, p-value below alpha)
+     * @param driftScore the rule's score (largest KS statistic, or share of drifted features), -1 when not computed
+     * @param threshold what the score is compared with
+     * @param driftDetected whether the buffer drifts now under the rule
      * @param driftEventId DriftDetected emitted for this version, or null
      * @param features per-feature results
+     * @param method the rule ({@code ks-2sample-max+psi-deciles} or {@code feature-tests+drift-share})
+     * @param driftShare share of features that drifted
+     * @param reason why nothing was computed (no reference, too few rows, inputs of another width), or null
      */
     public record DriftView(
             String modelName,
@@ -47,11 +46,28 @@ public class DriftResource {
             double threshold,
             boolean driftDetected,
             String driftEventId,
-            List<FeatureView> features) {}
+            List<FeatureView> features,
+            String method,
+            double driftShare,
+            String reason) {}
 
-    /** Drift of one feature. */
+    /**
+     * Drift of one feature: every figure, the test that judged it ({@code ks}: {@code statistic} is its p-value,
+     * Holm-adjusted under feature-share; {@code wasserstein}: the normalized distance), its threshold and verdict.
+     */
     public record FeatureView(
-            int index, double ksStatistic, double pValue, double psi, double referenceMean, double observedMean) {}
+            int index,
+            double ksStatistic,
+            double pValue,
+            double psi,
+            double referenceMean,
+            double observedMean,
+            double wasserstein,
+            double jensenShannon,
+            String test,
+            double statistic,
+            double threshold,
+            boolean drifted) {}
 
     @GET
     public DriftView drift(@PathParam("name") String name) {
@@ -64,12 +80,28 @@ public class DriftResource {
                 drift.state().snapshotId,
                 r.sampleCount(),
                 r.driftScore(),
-                config.threshold(),
+                r.computed() ? r.threshold() : monitor.evaluator().threshold(),
                 r.driftDetected(),
                 drift.alert() == null ? null : drift.alert().eventId,
                 r.features().stream()
                         .map(f -> new FeatureView(
-                                f.index(), f.ksStatistic(), f.pValue(), f.psi(), f.referenceMean(), f.observedMean()))
-                        .toList());
+                                f.index(),
+                                f.ksStatistic(),
+                                f.pValue(),
+                                f.psi(),
+                                f.referenceMean(),
+                                f.observedMean(),
+                                f.wasserstein(),
+                                f.jensenShannon(),
+                                f.test(),
+                                f.statistic(),
+                                f.featureThreshold(),
+                                f.drifted()))
+                        .toList(),
+                r.computed()
+                        ? r.method()
+                        : monitor.evaluator().policy().method().eventName(),
+                r.driftShare(),
+                r.reason());
     }
 }

@@ -1,5 +1,6 @@
 package io.edgeloop.monitoring.config;
 
+import io.edgeloop.monitoring.domain.DriftPolicy;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -44,6 +45,7 @@ public class ConfigCheck {
         if (c.datasetRetries() < 0) {
             p.add("dataset-retries must be >= 0, was " + c.datasetRetries());
         }
+        driftProblems(c.drift(), p);
         MonitoringConfig.Telemetry t = c.telemetry();
         if (t.batchSize() < 1 || t.batchSize() > 1000) {
             p.add("telemetry.batch-size must be 1 to 1000, was " + t.batchSize());
@@ -55,5 +57,25 @@ public class ConfigCheck {
             p.add("telemetry.timeout must be positive, was " + t.timeout());
         }
         return p;
+    }
+
+    private static void driftProblems(MonitoringConfig.Drift d, List<String> p) {
+        try {
+            DriftPolicy.Method.of(d.method());
+        } catch (IllegalArgumentException e) {
+            p.add(e.getMessage());
+        }
+        if (d.ksMaxRows() < 1) {
+            p.add("drift.ks-max-rows must be >= 1, was " + d.ksMaxRows());
+        }
+        if (!(d.featurePValue() > 0 && d.featurePValue() < 1)) {
+            p.add("drift.feature-p-value must be in (0, 1), was " + d.featurePValue());
+        }
+        if (!(d.distanceThreshold() > 0)) {
+            p.add("drift.distance-threshold must be > 0, was " + d.distanceThreshold());
+        }
+        if (!(d.share() > 0 && d.share() <= 1)) {
+            p.add("drift.share must be in (0, 1], was " + d.share());
+        }
     }
 }

@@ -47,6 +47,30 @@ public interface MonitoringConfig {
          */
         @WithDefault("true")
         boolean includeSimulated();
+
+        /**
+         * The decision rule: {@code ks-max} (the largest KS statistic above {@code threshold} with a p-value below
+         * {@code alpha}) or {@code feature-share} (Evidently's defaults: a test per feature, drift when a share of
+         * them drifted). See {@code DriftPolicy}.
+         */
+        @WithDefault("ks-max")
+        String method();
+
+        /** {@code feature-share}: the KS test up to this many observed rows, the normalized Wasserstein distance above. */
+        @WithDefault("1000")
+        int ksMaxRows();
+
+        /** {@code feature-share}: a feature drifts when its Holm-adjusted KS p-value is below this. */
+        @WithDefault("0.05")
+        double featurePValue();
+
+        /** {@code feature-share}: a feature drifts when its normalized Wasserstein distance is above this. */
+        @WithDefault("0.1")
+        double distanceThreshold();
+
+        /** {@code feature-share}: the model drifts when at least this share of its features drifted (0, 1]. */
+        @WithDefault("0.5")
+        double share();
     }
 
     /** How telemetry windows are written ({@code edgeloop.monitoring.telemetry.*}). */

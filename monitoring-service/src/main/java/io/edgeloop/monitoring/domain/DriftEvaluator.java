@@ -7,14 +7,15 @@ import org.apache.commons.math3.random.Well19937c;
 import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
 
 /**
- * Compares observed inputs with a {@link ReferenceProfile}: per feature the two-sample Kolmogorov-Smirnov statistic
- * and p-value against the reference sample, and the PSI over the reference's decile bins. The drift score is the
- * largest KS statistic; drift is detected when it exceeds {@code threshold} and that feature's p-value is below
- * {@code alpha}. Nothing is computed below {@code minSamples} observed rows. Deterministic and thread-safe.
+ * Compares observed inputs with a {@link ReferenceProfile} under a {@link DriftPolicy}. Per feature it computes the
+ * two-sample Kolmogorov-Smirnov statistic and p-value against the reference sample (commons-math), the PSI and the
+ * Jensen-Shannon distance over the reference's decile bins, and the Wasserstein distance normalized by the reference's
+ * standard deviation ({@link FeatureStatistics}); the policy's method says which of them decide, per feature and for
+ * the model. Nothing is computed below {@code minSamples} observed rows. Deterministic and thread-safe.
  */
 public final class DriftEvaluator {
-    /** Name of the method, carried in DriftDetected. */
-    public static final String METHOD = "ks-2sample-max+psi-deciles";
+    /** Name of the original method ({@link DriftPolicy.Method#KS_MAX}), carried in DriftDetected. */
+    public static final String METHOD = DriftPolicy.Method.KS_MAX.eventName();
 
     /** Floor for empty bins in PSI, so {@code ln(p/q)} stays finite. */
     public static final double PSI_EPSILON = 1e-4;
@@ -22,18 +23,23 @@ public final class DriftEvaluator {
     /** Seed of the random source commons-math uses for Monte Carlo p-values of mid-sized samples. */
     private static final int KS_SEED = 20_240_601;
 
-    private final double threshold;
-    private final double alpha;
-    private final int minSamples;
+    private final DriftPolicy policy;
 
+    /** The {@link DriftPolicy.Method#KS_MAX} rule. */
     public DriftEvaluator(double threshold, double alpha, int minSamples) {
-        this.threshold = threshold;
-        this.alpha = alpha;
-        this.minSamples = minSamples;
+        this(DriftPolicy.ksMax(threshold, alpha, minSamples));
+    }
+
+    public DriftEvaluator(DriftPolicy policy) {
+        this.policy = policy;
     }
 
     public double threshold() {
-        return threshold;
+        return policy.scoreThreshold();
+    }
+
+    public DriftPolicy policy() {
+        return policy;
     }
 
     /**
@@ -48,30 +54,79 @@ public final class DriftEvaluator {
                     "observed data has " + observed.length + " features, the reference " + reference.featureCount());
         }
         int n = observed.length == 0 ? 0 : observed[0].length;
-        if (n < minSamples || n == 0) {
-            return DriftReport.notComputed(n);
+        if (n < policy.minSamples() || n == 0) {
+            return DriftReport.notComputed(
+                    n, n + " observed rows, drift needs at least " + Math.max(policy.minSamples(), 1));
         }
         KolmogorovSmirnovTest ks = new KolmogorovSmirnovTest(new Well19937c(KS_SEED));
-        List<DriftReport.FeatureResult> results = new ArrayList<>(observed.length);
-        double score = 0;
-        double scoreP = 1;
+        int k = reference.featureCount();
+        double[] d = new double[k];
+        double[] p = new double[k];
         for (ReferenceProfile.FeatureProfile ref : reference.features()) {
             double[] values = observed[ref.index()];
             if (values.length != n) {
                 throw new IllegalArgumentException(
                         "feature " + ref.index() + " has " + values.length + " rows, not " + n);
             }
-            double d = ks.kolmogorovSmirnovStatistic(ref.sortedSample(), values);
-            double p = ks.kolmogorovSmirnovTest(ref.sortedSample(), values);
-            double psi = psi(ref.binEdges(), ref.binProportions(), values);
-            results.add(new DriftReport.FeatureResult(ref.index(), d, p, psi, ref.mean(), mean(values)));
-            if (d > score) {
-                score = d;
-                scoreP = p;
-            }
+            d[ref.index()] = ks.kolmogorovSmirnovStatistic(ref.sortedSample(), values);
+            p[ref.index()] = ks.kolmogorovSmirnovTest(ref.sortedSample(), values);
         }
-        boolean detected = score > threshold && scoreP < alpha;
-        return new DriftReport(n, score, detected, results);
+        boolean shareRule = policy.method() == DriftPolicy.Method.FEATURE_SHARE;
+        double[] adjusted = shareRule ? FeatureStatistics.holm(p) : p;
+        boolean byKs = !shareRule || n <= policy.ksMaxRows();
+        List<DriftReport.FeatureResult> results = new ArrayList<>(k);
+        double maxD = 0;
+        int drifted = 0;
+        for (ReferenceProfile.FeatureProfile ref : reference.features()) {
+            int i = ref.index();
+            DriftReport.FeatureResult r = result(ref, observed[i], d[i], p[i], adjusted[i], shareRule, byKs);
+            drifted += r.drifted() ? 1 : 0;
+            maxD = Math.max(maxD, d[i]);
+            results.add(r);
+        }
+        double share = k == 0 ? 0 : (double) drifted / k;
+        double score = shareRule ? share : maxD;
+        boolean detected = shareRule ? k > 0 && share >= policy.driftShare() : drifted > 0;
+        return new DriftReport(
+                n, score, detected, results, policy.method().eventName(), policy.scoreThreshold(), share, null);
+    }
+
+    /** One feature's figures and verdict under the policy. */
+    private DriftReport.FeatureResult result(
+            ReferenceProfile.FeatureProfile ref,
+            double[] values,
+            double d,
+            double p,
+            double adjustedP,
+            boolean shareRule,
+            boolean byKs) {
+        double[] shares = proportions(ref.binEdges(), values);
+        double w = FeatureStatistics.normalizedWasserstein(ref.sortedSample(), values, ref.std());
+        double featureThreshold;
+        boolean drifted;
+        if (!shareRule) {
+            featureThreshold = policy.alpha();
+            drifted = d > policy.threshold() && p < policy.alpha();
+        } else if (byKs) {
+            featureThreshold = policy.featurePValue();
+            drifted = adjustedP < policy.featurePValue();
+        } else {
+            featureThreshold = policy.distanceThreshold();
+            drifted = w > policy.distanceThreshold();
+        }
+        return new DriftReport.FeatureResult(
+                ref.index(),
+                d,
+                p,
+                psi(ref.binProportions(), shares),
+                ref.mean(),
+                mean(values),
+                w,
+                FeatureStatistics.jensenShannon(ref.binProportions(), shares),
+                byKs ? "ks" : "wasserstein",
+                byKs ? adjustedP : w,
+                featureThreshold,
+                drifted);
     }
 
     /**
@@ -79,7 +134,10 @@ public final class DriftEvaluator {
      * bins, shares floored at {@link #PSI_EPSILON}.
      */
     public static double psi(double[] edges, double[] referenceProportions, double[] observed) {
-        double[] obs = proportions(edges, observed);
+        return psi(referenceProportions, proportions(edges, observed));
+    }
+
+    private static double psi(double[] referenceProportions, double[] obs) {
         double psi = 0;
         for (int i = 0; i < obs.length; i++) {
             double o = Math.max(obs[i], PSI_EPSILON);

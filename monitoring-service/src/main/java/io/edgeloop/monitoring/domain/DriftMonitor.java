@@ -178,17 +178,57 @@ public class DriftMonitor {
         if (state == null) {
             return Optional.empty();
         }
-        DriftReport report = references
-                .find(state.snapshotId)
+        Optional<ReferenceProfile> reference = references.find(state.snapshotId);
+        DriftReport report = reference
                 .map(ref -> evaluate(state, ref).report())
-                .orElseGet(() -> DriftReport.notComputed(bufferedRows(state)));
+                .orElseGet(() -> DriftReport.notComputed(
+                        bufferedRows(state), "no reference profile of " + state.snapshotId + " yet"));
+        if (reference.isPresent() && !report.computed()) {
+            report = report.withReason(report.reason() + mismatch(state, reference.get()));
+        }
         DriftAlertEntity alert = DriftAlertEntity.findById(DriftAlertEntity.idOf(modelName, state.modelVersion));
         return Optional.of(new ModelDrift(state, report, alert));
     }
 
     /** Evaluator with the configured settings. */
     public DriftEvaluator evaluator() {
-        return new DriftEvaluator(config.threshold(), config.alpha(), config.minSamples());
+        MonitoringConfig.Drift d = config.drift();
+        return new DriftEvaluator(new DriftPolicy(
+                DriftPolicy.Method.of(d.method()),
+                config.threshold(),
+                config.alpha(),
+                config.minSamples(),
+                d.ksMaxRows(),
+                d.featurePValue(),
+                d.distanceThreshold(),
+                d.share()));
+    }
+
+    /**
+     * Why windows of the deployed version did not feed the buffer because their inputs have another width than the
+     * reference: {@code "; 12 windows sent 8 features, the reference has 64"}, or empty.
+     */
+    private String mismatch(ModelStateEntity state, ReferenceProfile reference) {
+        List<Object[]> widths = em.createQuery(
+                        "select w.featureCount, count(w) from TelemetryWindowEntity w where w.modelName = ?1 and"
+                                + " w.modelVersion = ?2 and w.featureCount <> ?3 and w.featureCount > 0 group by"
+                                + " w.featureCount",
+                        Object[].class)
+                .setParameter(1, state.modelName)
+                .setParameter(2, state.modelVersion)
+                .setParameter(3, reference.featureCount())
+                .getResultList();
+        StringBuilder why = new StringBuilder();
+        for (Object[] w : widths) {
+            why.append("; ")
+                    .append(w[1])
+                    .append(" windows sent ")
+                    .append(w[0])
+                    .append(" features, the reference has ")
+                    .append(reference.featureCount())
+                    .append(" (not compared)");
+        }
+        return why.toString();
     }
 
     /** Deletes chunks that fall entirely outside the newest {@code buffer-size} rows. */
@@ -260,8 +300,8 @@ public class DriftMonitor {
                 .setReferenceSnapshotId(reference.snapshotId())
                 .addAllDeviceIds(evaluation.selection().deviceIds())
                 .setDriftScore(report.driftScore())
-                .setThreshold(config.threshold())
-                .setMethod(DriftEvaluator.METHOD)
+                .setThreshold(report.threshold())
+                .setMethod(report.method())
                 .setWindowSampleCount(report.sampleCount());
         for (DriftReport.FeatureResult f : report.features()) {
             event.addFeatures(FeatureDrift.newBuilder()
@@ -288,7 +328,7 @@ public class DriftMonitor {
                 state.modelName,
                 state.modelVersion,
                 report.driftScore(),
-                config.threshold(),
+                report.threshold(),
                 report.sampleCount(),
                 evaluation.selection().deviceIds(),
                 meta.getEventId());

@@ -3,14 +3,27 @@ package io.edgeloop.monitoring.domain;
 import java.util.List;
 
 /**
- * Outcome of comparing a model's observed inputs with its reference profile.
+ * Outcome of comparing a model's observed inputs with its reference profile, with what decided it.
  *
  * @param sampleCount observed rows compared
- * @param driftScore largest per-feature KS statistic; -1 when not computed (no reference or too few rows)
- * @param driftDetected whether {@code driftScore > threshold} and that feature's p-value {@code < alpha}
+ * @param driftScore the model-level score: the largest per-feature KS statistic ({@code ks-max}) or the share of
+ *     drifted features ({@code feature-share}); -1 when not computed
+ * @param driftDetected whether the model drifts under {@code method}
  * @param features per-feature results (empty when not computed)
+ * @param method the rule that decided ({@link DriftPolicy.Method#eventName()})
+ * @param threshold what {@code driftScore} is compared with (the KS threshold or the drift share)
+ * @param driftShare share of features that drifted (0 when not computed)
+ * @param reason why nothing was computed (no reference, too few rows, inputs of another width), null when computed
  */
-public record DriftReport(int sampleCount, double driftScore, boolean driftDetected, List<FeatureResult> features) {
+public record DriftReport(
+        int sampleCount,
+        double driftScore,
+        boolean driftDetected,
+        List<FeatureResult> features,
+        String method,
+        double threshold,
+        double driftShare,
+        String reason) {
     /** Score reported when drift could not be computed. */
     public static final double NOT_COMPUTED = -1.0;
 
@@ -18,9 +31,9 @@ public record DriftReport(int sampleCount, double driftScore, boolean driftDetec
         features = List.copyOf(features);
     }
 
-    /** A report saying drift was not computed for {@code sampleCount} rows. */
-    public static DriftReport notComputed(int sampleCount) {
-        return new DriftReport(sampleCount, NOT_COMPUTED, false, List.of());
+    /** A report saying drift was not computed for {@code sampleCount} rows, and why. */
+    public static DriftReport notComputed(int sampleCount, String reason) {
+        return new DriftReport(sampleCount, NOT_COMPUTED, false, List.of(), null, Double.NaN, 0, reason);
     }
 
     /** Whether the statistics were computed. */
@@ -28,16 +41,38 @@ public record DriftReport(int sampleCount, double driftScore, boolean driftDetec
         return driftScore >= 0;
     }
 
+    /** This report with {@code reason} as the reason it was not computed (a computed report is returned as is). */
+    public DriftReport withReason(String why) {
+        return computed() ? this : notComputed(sampleCount, why);
+    }
+
     /**
      * Drift of one feature.
      *
      * @param index feature index
      * @param ksStatistic two-sample Kolmogorov-Smirnov statistic D (0..1)
-     * @param pValue two-sided p-value of D
+     * @param pValue two-sided p-value of D (not adjusted)
      * @param psi population stability index over the reference's decile bins
      * @param referenceMean mean of the feature in the training data
      * @param observedMean mean of the observed rows
+     * @param wasserstein first Wasserstein distance divided by the reference's standard deviation
+     * @param jensenShannon Jensen-Shannon distance over the reference's decile bins
+     * @param test the test that judged this feature: {@code ks} or {@code wasserstein}
+     * @param statistic that test's figure: the (Holm-adjusted, under feature-share) p-value, or the distance
+     * @param featureThreshold what {@code statistic} is compared with
+     * @param drifted whether this feature drifted under the policy
      */
     public record FeatureResult(
-            int index, double ksStatistic, double pValue, double psi, double referenceMean, double observedMean) {}
+            int index,
+            double ksStatistic,
+            double pValue,
+            double psi,
+            double referenceMean,
+            double observedMean,
+            double wasserstein,
+            double jensenShannon,
+            String test,
+            double statistic,
+            double featureThreshold,
+            boolean drifted) {}
 }

@@ -14,10 +14,21 @@ class ConfigCheckTest {
             int minSamples,
             int bufferSize,
             int referenceSampleSize,
-            Telemetry telemetry)
+            Telemetry telemetry,
+            Drift drift)
             implements MonitoringConfig {
         Settings(double threshold, double alpha, int minSamples, int bufferSize, int referenceSampleSize) {
             this(threshold, alpha, minSamples, bufferSize, referenceSampleSize, batches(64, 2, Duration.ofSeconds(30)));
+        }
+
+        Settings(
+                double threshold,
+                double alpha,
+                int minSamples,
+                int bufferSize,
+                int referenceSampleSize,
+                Telemetry telemetry) {
+            this(threshold, alpha, minSamples, bufferSize, referenceSampleSize, telemetry, DriftSettings.DEFAULTS);
         }
 
         @Override
@@ -29,11 +40,47 @@ class ConfigCheckTest {
         public int datasetRetries() {
             return 5;
         }
+    }
 
-        @Override
-        public Drift drift() {
-            return () -> true;
-        }
+    private record DriftSettings(
+            boolean includeSimulated,
+            String method,
+            int ksMaxRows,
+            double featurePValue,
+            double distanceThreshold,
+            double share)
+            implements MonitoringConfig.Drift {
+        static final DriftSettings DEFAULTS = new DriftSettings(true, "ks-max", 1000, 0.05, 0.1, 0.5);
+    }
+
+    @Test
+    void driftRuleSettingsAreChecked() {
+        assertEquals(
+                List.of(),
+                ConfigCheck.problems(new Settings(
+                        0.25,
+                        0.001,
+                        300,
+                        2000,
+                        2000,
+                        batches(64, 2, Duration.ofSeconds(30)),
+                        new DriftSettings(true, "feature-share", 1000, 0.05, 0.1, 0.5))));
+        List<String> p = ConfigCheck.problems(new Settings(
+                0.25,
+                0.001,
+                300,
+                2000,
+                2000,
+                batches(64, 2, Duration.ofSeconds(30)),
+                new DriftSettings(true, "evidently", 0, 1, 0, 0)));
+        assertEquals(
+                List.of(
+                        "drift.method must be ks-max or feature-share, was 'evidently'",
+                        "drift.ks-max-rows must be >= 1, was 0",
+                        "drift.feature-p-value must be in (0, 1), was 1.0",
+                        "drift.distance-threshold must be > 0, was 0.0",
+                        "drift.share must be in (0, 1], was 0.0"),
+                p);
     }
 
     @Test

@@ -168,6 +168,14 @@ class MonitoringFlowTest {
         assertTrue(wide.getAccepted());
         assertEquals(-1.0, wide.getDriftScore());
         assertEquals(0, driftView().getInt("sampleCount"));
+        // the report says why: too few rows, and the window whose inputs have another width
+        JsonPath explained = driftView();
+        assertEquals(-1.0, explained.getDouble("driftScore"));
+        assertEquals(
+                "0 observed rows, drift needs at least 300; 1 windows sent 3 features, the reference has 8 (not"
+                        + " compared)",
+                explained.getString("reason"));
+        assertEquals("ks-2sample-max+psi-deciles", explained.getString("method"));
         given().get("/devices/dev-a/telemetry")
                 .then()
                 .statusCode(200)
