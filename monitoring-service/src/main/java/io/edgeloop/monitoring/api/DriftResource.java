@@ -4,6 +4,7 @@ import io.edgeloop.common.auth.Roles;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.monitoring.domain.DriftMonitor;
 import io.edgeloop.monitoring.domain.DriftReport;
+import io.edgeloop.monitoring.domain.PredictionDrift;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -36,6 +37,8 @@ public class DriftResource {
      * @param method the rule ({@code ks-2sample-max+psi-deciles} or {@code feature-tests+drift-share})
      * @param driftShare share of features that drifted
      * @param reason why nothing was computed (no reference, too few rows, inputs of another width), or null
+     * @param prediction drift of the predicted classes against the training labels, null when not evaluated (no
+     *     label counts in the reference, fewer than min-samples predictions, a single class)
      */
     public record DriftView(
             String modelName,
@@ -49,7 +52,8 @@ public class DriftResource {
             List<FeatureView> features,
             String method,
             double driftShare,
-            String reason) {}
+            String reason,
+            PredictionDrift prediction) {}
 
     /**
      * Drift of one feature: every figure, the test that judged it ({@code ks}: {@code statistic} is its p-value,
@@ -102,6 +106,7 @@ public class DriftResource {
                         ? r.method()
                         : monitor.evaluator().policy().method().eventName(),
                 r.driftShare(),
-                r.reason());
+                r.reason(),
+                r.prediction());
     }
 }

@@ -88,7 +88,7 @@ public final class DriftEvaluator {
         double score = shareRule ? share : maxD;
         boolean detected = shareRule ? k > 0 && share >= policy.driftShare() : drifted > 0;
         return new DriftReport(
-                n, score, detected, results, policy.method().eventName(), policy.scoreThreshold(), share, null);
+                n, score, detected, results, policy.method().eventName(), policy.scoreThreshold(), share, null, null);
     }
 
     /** One feature's figures and verdict under the policy. */

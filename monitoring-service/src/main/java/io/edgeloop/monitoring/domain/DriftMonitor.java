@@ -25,7 +25,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -42,6 +44,8 @@ public class DriftMonitor {
     public static final String PRODUCER = "monitoring-service";
 
     private static final Logger LOG = Logger.getLogger(DriftMonitor.class);
+    /** Buffered windows whose predicted classes are compared with the training labels. */
+    static final int PREDICTION_WINDOWS = 200;
 
     @Inject
     EntityManager em;
@@ -164,7 +168,7 @@ public class DriftMonitor {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     DriftReport evaluateAndAlert(ModelStateEntity state, ReferenceProfile reference) {
-        Evaluation evaluation = evaluate(state, reference);
+        Evaluation evaluation = evaluate(state, reference, false);
         if (evaluation.report().driftDetected()) {
             fireOnce(state, reference, evaluation);
         }
@@ -180,7 +184,7 @@ public class DriftMonitor {
         }
         Optional<ReferenceProfile> reference = references.find(state.snapshotId);
         DriftReport report = reference
-                .map(ref -> evaluate(state, ref).report())
+                .map(ref -> evaluate(state, ref, true).report())
                 .orElseGet(() -> DriftReport.notComputed(
                         bufferedRows(state), "no reference profile of " + state.snapshotId + " yet"));
         if (reference.isPresent() && !report.computed()) {
@@ -251,10 +255,46 @@ public class DriftMonitor {
         }
     }
 
-    private Evaluation evaluate(ModelStateEntity state, ReferenceProfile reference) {
+    /**
+     * The buffer's drift; with {@code withPredictions} (always under {@code feature-share}, where it takes part in
+     * the verdict; for reports under {@code ks-max}) also the drift of the predicted classes.
+     */
+    private Evaluation evaluate(ModelStateEntity state, ReferenceProfile reference, boolean withPredictions) {
         ObservationBuffer.Selection selection =
                 ObservationBuffer.select(loadChunks(state), reference.featureCount(), config.bufferSize());
-        return new Evaluation(evaluator().evaluate(reference, selection.columns()), selection);
+        DriftEvaluator evaluator = evaluator();
+        DriftReport report = evaluator.evaluate(reference, selection.columns());
+        if (report.computed() && (withPredictions || evaluator.policy().method() == DriftPolicy.Method.FEATURE_SHARE)) {
+            PredictionDrift prediction = PredictionDrift.evaluate(
+                            reference.labelCounts(), predictedClasses(state), evaluator.policy())
+                    .orElse(null);
+            report = report.withPrediction(prediction, evaluator.policy());
+        }
+        return new Evaluation(report, selection);
+    }
+
+    /** Predictions per class of the newest {@link #PREDICTION_WINDOWS} buffered windows of the deployed version. */
+    private Map<String, Long> predictedClasses(ModelStateEntity state) {
+        List<String> windows = em.createQuery(
+                        "select w.windowId from TelemetryWindowEntity w where w.modelName = ?1 and w.modelVersion = ?2"
+                                + " and w.buffered = true order by w.receivedAt desc",
+                        String.class)
+                .setParameter(1, state.modelName)
+                .setParameter(2, state.modelVersion)
+                .setMaxResults(PREDICTION_WINDOWS)
+                .getResultList();
+        Map<String, Long> counts = new TreeMap<>();
+        if (windows.isEmpty()) {
+            return counts;
+        }
+        em.createQuery(
+                        "select key(c), sum(value(c)) from TelemetryWindowEntity w join w.predictedClassCounts c"
+                                + " where w.windowId in ?1 group by key(c)",
+                        Object[].class)
+                .setParameter(1, windows)
+                .getResultList()
+                .forEach(r -> counts.put((String) r[0], ((Number) r[1]).longValue()));
+        return counts;
     }
 
     private List<ObservationBuffer.Chunk> loadChunks(ModelStateEntity state) {

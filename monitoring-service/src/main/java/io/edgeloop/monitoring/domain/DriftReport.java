@@ -14,6 +14,7 @@ import java.util.List;
  * @param threshold what {@code driftScore} is compared with (the KS threshold or the drift share)
  * @param driftShare share of features that drifted (0 when not computed)
  * @param reason why nothing was computed (no reference, too few rows, inputs of another width), null when computed
+ * @param prediction drift of the predicted classes against the training labels, null when not evaluated
  */
 public record DriftReport(
         int sampleCount,
@@ -23,7 +24,8 @@ public record DriftReport(
         String method,
         double threshold,
         double driftShare,
-        String reason) {
+        String reason,
+        PredictionDrift prediction) {
     /** Score reported when drift could not be computed. */
     public static final double NOT_COMPUTED = -1.0;
 
@@ -33,7 +35,26 @@ public record DriftReport(
 
     /** A report saying drift was not computed for {@code sampleCount} rows, and why. */
     public static DriftReport notComputed(int sampleCount, String reason) {
-        return new DriftReport(sampleCount, NOT_COMPUTED, false, List.of(), null, Double.NaN, 0, reason);
+        return new DriftReport(sampleCount, NOT_COMPUTED, false, List.of(), null, Double.NaN, 0, reason, null);
+    }
+
+    /**
+     * This report with {@code p} attached. Under {@link DriftPolicy.Method#FEATURE_SHARE} the predictions count as
+     * one more column of the drift share (as Evidently counts the prediction column); under {@code ks-max} they are
+     * reported only. A report that was not computed is returned as is.
+     */
+    public DriftReport withPrediction(PredictionDrift p, DriftPolicy policy) {
+        if (!computed() || p == null) {
+            return this;
+        }
+        if (policy.method() != DriftPolicy.Method.FEATURE_SHARE) {
+            return new DriftReport(
+                    sampleCount, driftScore, driftDetected, features, method, threshold, driftShare, reason, p);
+        }
+        long drifted = features.stream().filter(FeatureResult::drifted).count() + (p.drifted() ? 1 : 0);
+        double share = (double) drifted / (features.size() + 1);
+        return new DriftReport(
+                sampleCount, share, share >= policy.driftShare(), features, method, threshold, share, reason, p);
     }
 
     /** Whether the statistics were computed. */

@@ -1,6 +1,7 @@
 package io.edgeloop.monitoring.domain;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the training inputs of a snapshot looked like: per feature summary statistics, a bounded sorted sample (for
@@ -12,12 +13,25 @@ import java.util.List;
  * @param datasetVersion snapshot version
  * @param trainCount TRAIN rows the statistics were computed over
  * @param features one profile per input feature, in index order
+ * @param labelCounts TRAIN rows per class label (the reference of prediction drift; empty when unknown)
  */
 public record ReferenceProfile(
-        String snapshotId, String datasetName, int datasetVersion, long trainCount, List<FeatureProfile> features) {
+        String snapshotId,
+        String datasetName,
+        int datasetVersion,
+        long trainCount,
+        List<FeatureProfile> features,
+        Map<String, Long> labelCounts) {
 
     public ReferenceProfile {
         features = List.copyOf(features);
+        labelCounts = Map.copyOf(labelCounts);
+    }
+
+    /** A profile without label counts. */
+    public ReferenceProfile(
+            String snapshotId, String datasetName, int datasetVersion, long trainCount, List<FeatureProfile> features) {
+        this(snapshotId, datasetName, datasetVersion, trainCount, features, Map.of());
     }
 
     /** Number of input features. */

@@ -27,6 +27,7 @@ public final class ReferenceProfileBuilder {
     private final float[][] reservoir;
     private int filled;
     private long count;
+    private final java.util.Map<String, Long> labelCounts = new java.util.TreeMap<>();
 
     /**
      * @param snapshotId the snapshot the rows come from (also seeds the reservoir)
@@ -68,6 +69,13 @@ public final class ReferenceProfileBuilder {
      *
      * @throws IllegalArgumentException when the row has the wrong length or a non-finite value
      */
+    /** Counts one TRAIN row of class {@code label} (blank labels are not counted). */
+    public void addLabel(String label) {
+        if (label != null && !label.isBlank()) {
+            labelCounts.merge(label, 1L, Long::sum);
+        }
+    }
+
     public void add(float[] row) {
         if (row.length != featureCount) {
             throw new IllegalArgumentException("row has " + row.length + " features, the snapshot has " + featureCount);
@@ -118,7 +126,7 @@ public final class ReferenceProfileBuilder {
             features.add(
                     new ReferenceProfile.FeatureProfile(f, mean[f], std, min[f], max[f], sample, edges, proportions));
         }
-        return new ReferenceProfile(snapshotId, datasetName, datasetVersion, count, features);
+        return new ReferenceProfile(snapshotId, datasetName, datasetVersion, count, features, labelCounts);
     }
 
     /** The distinct interior decile values of an ascending sample. */

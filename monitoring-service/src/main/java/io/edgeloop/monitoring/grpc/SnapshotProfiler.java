@@ -75,6 +75,7 @@ public class SnapshotProfiler {
                             builder = new ReferenceProfileBuilder(snapshotId, features, config.referenceSampleSize());
                         }
                         builder.add(toArray(sample, snapshotId, builder.featureCount()));
+                        builder.addLabel(sample.getLabel());
                     }
                 }
                 if (builder == null) {

@@ -1,11 +1,18 @@
 package io.edgeloop.monitoring.persistence;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.MapKeyColumn;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 
 /** A reference profile's header; its features are {@link ReferenceFeatureEntity} rows. */
 @Entity
@@ -36,4 +43,11 @@ public class ReferenceProfileEntity extends PanacheEntityBase {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    /** TRAIN rows per class label (empty for profiles stored before labels were counted). */
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "reference_label", joinColumns = @JoinColumn(name = "snapshot_id"))
+    @MapKeyColumn(name = "label")
+    @Column(name = "train_count", nullable = false)
+    public Map<String, Long> labelCounts = new HashMap<>();
 }

@@ -39,6 +39,7 @@ public class ReferenceStore {
         header.sampleSize = profile.sampleSize();
         header.sourceEventId = sourceEventId;
         header.createdAt = clock.instant();
+        header.labelCounts = new java.util.HashMap<>(profile.labelCounts());
         header.persist();
         for (ReferenceProfile.FeatureProfile f : profile.features()) {
             ReferenceFeatureEntity e = new ReferenceFeatureEntity();
@@ -85,7 +86,12 @@ public class ReferenceStore {
                     Codec.doubles(r.binProportions)));
         }
         ReferenceProfile profile = new ReferenceProfile(
-                header.snapshotId, header.datasetName, header.datasetVersion, header.trainCount, features);
+                header.snapshotId,
+                header.datasetName,
+                header.datasetVersion,
+                header.trainCount,
+                features,
+                header.labelCounts);
         if (cache.size() >= CACHE_LIMIT) {
             cache.clear();
         }

@@ -130,6 +130,23 @@ class MonitoringFlowTest {
         assertFalse(drift.getBoolean("driftDetected"));
         assertEquals(8, drift.getList("features").size());
         assertEquals(null, drift.getString("driftEventId"));
+        // the predicted classes (here the simulator's labels) against the training labels, reported with the test
+        assertEquals(400, drift.getLong("prediction.predictions"));
+        assertEquals("chi-square", drift.getString("prediction.test"));
+        double p = drift.getDouble("prediction.statistic");
+        assertTrue(p > 0 && p <= 1, "p " + p);
+        assertEquals(p < 0.05, drift.getBoolean("prediction.drifted"));
+        Map<String, Object> shares = drift.getMap("prediction.observedShares");
+        assertEquals(new java.util.TreeSet<>(SensorSimulator.LABELS), new java.util.TreeSet<>(shares.keySet()));
+        assertEquals(
+                1.0,
+                shares.values().stream()
+                        .mapToDouble(v -> ((Number) v).doubleValue())
+                        .sum(),
+                1e-5);
+        assertEquals(
+                SensorSimulator.LABELS.size(),
+                drift.getMap("prediction.referenceShares").size());
 
         // a duplicate window changes nothing and gets the same acknowledgement
         TelemetryAck again = telemetry.report(window("clean-4", "dev-b", 1, new SensorSimulator(99), 100));
