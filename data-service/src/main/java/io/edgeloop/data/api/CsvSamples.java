@@ -56,7 +56,7 @@ final class CsvSamples implements AutoCloseable {
             String sourceName) {}
 
     /** A parsed record: the line it starts on and its cells. */
-    private record Row(long line, List<String> cells) {}
+    record Row(long line, List<String> cells) {}
 
     /**
      * Opens {@code body} (text in {@code charset}) and reads its header.
@@ -67,19 +67,7 @@ final class CsvSamples implements AutoCloseable {
             InputStream body, java.nio.charset.Charset charset, CsvMapping mapping, List<String> featureNames) {
         CsvParser parser = null;
         try {
-            Reader reader = new BufferedReader(new InputStreamReader(body, charset), 64 * 1024);
-            reader.mark(1);
-            if (reader.read() != '\uFEFF') {
-                reader.reset();
-            }
-            reader = new TextOnly(reader);
-            parser = (CsvParser) CsvFactory.builder()
-                    .enable(CsvParser.Feature.WRAP_AS_ARRAY)
-                    .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
-                    .enable(CsvParser.Feature.TRIM_SPACES)
-                    .build()
-                    .createParser(reader);
-            parser.setSchema(CsvSchema.emptySchema().withColumnSeparator(mapping.delimiter()));
+            parser = parser(body, charset, mapping.delimiter());
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw emptyFile(featureNames);
             }
@@ -101,6 +89,39 @@ final class CsvSamples implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * A parser of RFC 4180 records (each wrapped as an array: read them with {@link #next(CsvParser)} after the
+     * first {@code START_ARRAY}) over {@code body}, a leading BOM skipped, control characters refused ({@link
+     * TextOnly}).
+     */
+    static CsvParser parser(InputStream body, java.nio.charset.Charset charset, char delimiter) throws IOException {
+        Reader reader = new BufferedReader(new InputStreamReader(body, charset), 64 * 1024);
+        reader.mark(1);
+        if (reader.read() != '\uFEFF') {
+            reader.reset();
+        }
+        reader = new TextOnly(reader);
+        CsvParser parser = (CsvParser) CsvFactory.builder()
+                .enable(CsvParser.Feature.WRAP_AS_ARRAY)
+                .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
+                .enable(CsvParser.Feature.TRIM_SPACES)
+                .build()
+                .createParser(reader);
+        parser.setSchema(CsvSchema.emptySchema().withColumnSeparator(delimiter));
+        return parser;
+    }
+
+    /** A cell as a number: null when it is not one ({@code NaN} and infinities are numbers here). */
+    static Double number(String cell) {
+        if (DECIMAL.matcher(cell).matches()) {
+            return Double.parseDouble(cell);
+        }
+        if (NON_FINITE.matcher(cell).matches()) {
+            return cell.toLowerCase(Locale.ROOT).contains("nan") ? Double.NaN : Double.POSITIVE_INFINITY;
+        }
+        return null;
     }
 
     /**
@@ -210,7 +231,7 @@ final class CsvSamples implements AutoCloseable {
     }
 
     /** The next record, or null at the end. */
-    private static Row next(CsvParser p) throws IOException {
+    static Row next(CsvParser p) throws IOException {
         JsonToken t;
         List<String> cells = null;
         long line = -1;
@@ -302,7 +323,7 @@ final class CsvSamples implements AutoCloseable {
                         "line 1", "expected a header row: " + String.join(",", featureNames) + ",label")));
     }
 
-    private static ApiException malformed(IOException e) {
+    static ApiException malformed(IOException e) {
         if (e instanceof JsonProcessingException j) {
             long line = j.getLocation() == null ? -1 : j.getLocation().getLineNr();
             return ApiException.badRequest("malformed CSV at line " + line + ": " + j.getOriginalMessage());

@@ -90,8 +90,13 @@ public class DatasetResource {
         if (schema == null) {
             throw ApiException.badRequest("request body required: {\"featureNames\":[...],\"labels\":[...]}");
         }
-        DatasetCatalog.Defined defined =
-                catalog.define(name, schema.featureNames(), schema.labels(), schema.dataKind(), schema.sampleShape());
+        DatasetCatalog.Defined defined = catalog.define(
+                name,
+                schema.featureNames(),
+                schema.labels(),
+                schema.dataKind(),
+                schema.sampleShape(),
+                schema.sampleRateHz());
         if (defined.created()) {
             return Response.created(URI.create("/datasets/" + name))
                     .entity(defined.dataset())
@@ -289,7 +294,7 @@ public class DatasetResource {
     }
 
     /** The charset a {@code text/csv} body declares (UTF-8 when none); 415 for one this JVM does not know. */
-    private static java.nio.charset.Charset charset(String contentType) {
+    static java.nio.charset.Charset charset(String contentType) {
         String name = contentType == null
                 ? null
                 : MediaType.valueOf(contentType).getParameters().get("charset");

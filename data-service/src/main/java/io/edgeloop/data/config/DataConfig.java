@@ -34,6 +34,32 @@ public interface DataConfig {
     /** Labeling, listing, export and deletion of samples over REST. */
     Curation curation();
 
+    /** Recording (time series, audio) and image imports. */
+    Recording recording();
+
+    /** Limits of recording and image imports. */
+    interface Recording {
+        /** Most values per axis a recording may have, as sent and after resampling; more gives 413. */
+        @WithDefault("4000000")
+        int maxLength();
+
+        /** Most windows one recording may be cut into; more gives 422 naming {@code stride}. */
+        @WithDefault("100000")
+        int maxWindows();
+
+        /** Most pixels (width x height) an imported image may declare before it is decoded; more gives 413. */
+        @WithDefault("25000000")
+        long maxImagePixels();
+
+        /** Recordings per page of {@code GET /datasets/{name}/recordings} when the request sets no {@code limit}. */
+        @WithDefault("100")
+        int defaultPageSize();
+
+        /** Largest {@code limit} a recording listing may ask for. */
+        @WithDefault("1000")
+        int maxPageSize();
+    }
+
     /** Limits of the sample curation endpoints. */
     interface Curation {
         /** Most samples one bulk label or delete request may name; more gives 413. */

@@ -43,6 +43,8 @@ public class DatasetCatalog {
 
     /** Data kinds a dataset may declare. */
     public static final List<String> DATA_KINDS = List.of("features", "timeseries", "image");
+    /** Highest sampling rate a data set may declare (Hz). */
+    public static final double MAX_SAMPLE_RATE_HZ = 10_000_000;
     /** Most dimensions of a sample shape. */
     public static final int MAX_SHAPE_RANK = 4;
 
@@ -72,6 +74,21 @@ public class DatasetCatalog {
     @Transactional
     public Defined define(
             String name, List<String> featureNames, List<String> labels, String dataKind, List<Integer> sampleShape) {
+        return define(name, featureNames, labels, dataKind, sampleShape, null);
+    }
+
+    /**
+     * As {@link #define(String, List, List, String, List)} with the sampling rate of a {@code timeseries} data set
+     * (null = not declared; part of the schema's identity).
+     */
+    @Transactional
+    public Defined define(
+            String name,
+            List<String> featureNames,
+            List<String> labels,
+            String dataKind,
+            List<Integer> sampleShape,
+            Double sampleRateHz) {
         DatasetNames.require(name);
         List<FieldError> errors = new ArrayList<>();
         checkList("featureNames", featureNames, FEATURE_NAME, FEATURE_NAME_RULE, 1, MAX_FEATURES, errors);
@@ -112,6 +129,13 @@ public class DatasetCatalog {
                 }
             }
         }
+        if (sampleRateHz != null) {
+            if (!"timeseries".equals(kind)) {
+                errors.add(new FieldError("sampleRateHz", "only a timeseries data set has a sampling rate"));
+            } else if (!Double.isFinite(sampleRateHz) || sampleRateHz <= 0 || sampleRateHz > MAX_SAMPLE_RATE_HZ) {
+                errors.add(new FieldError("sampleRateHz", "must be > 0 and at most " + MAX_SAMPLE_RATE_HZ));
+            }
+        }
         if (!errors.isEmpty()) {
             throw ApiException.invalid("invalid dataset schema", errors);
         }
@@ -120,7 +144,13 @@ public class DatasetCatalog {
         Integer[] shape = sampleShape == null ? new Integer[] {features.length} : sampleShape.toArray(Integer[]::new);
         boolean created = store.dataset(name).isEmpty()
                 && store.insertDatasetIfAbsent(
-                        name, features, classes, kind, shape, Instant.now().truncatedTo(ChronoUnit.MICROS));
+                        name,
+                        features,
+                        classes,
+                        kind,
+                        shape,
+                        sampleRateHz,
+                        Instant.now().truncatedTo(ChronoUnit.MICROS));
         DatasetEntity existing = store.dataset(name).orElseThrow();
         if (existing.deletedAt != null) {
             throw ApiException.conflict("dataset '" + name + "' was deleted; its name stays taken by its snapshots");
@@ -129,10 +159,12 @@ public class DatasetCatalog {
                 && (!Arrays.equals(existing.featureNames, features)
                         || !Arrays.equals(existing.labels, classes)
                         || !dataKind(existing).equals(kind)
-                        || !sampleShape(existing).equals(List.of(shape)))) {
+                        || !sampleShape(existing).equals(List.of(shape))
+                        || !java.util.Objects.equals(existing.sampleRateHz, sampleRateHz))) {
             throw ApiException.conflict("dataset '" + name + "' exists with a different schema (featureNames "
                     + Arrays.toString(existing.featureNames) + ", labels " + Arrays.toString(existing.labels)
                     + ", dataKind " + dataKind(existing) + ", sampleShape " + sampleShape(existing)
+                    + ", sampleRateHz " + existing.sampleRateHz
                     + "); a schema never changes: use a new dataset name");
         }
         return new Defined(summary(existing), created);
@@ -186,7 +218,8 @@ public class DatasetCatalog {
                 latest == null ? null : SnapshotService.snapshotId(d.name, latest),
                 d.createdAt,
                 dataKind(d),
-                sampleShape(d));
+                sampleShape(d),
+                d.sampleRateHz);
     }
 
     private static void checkList(

@@ -15,6 +15,7 @@ import java.util.List;
  * @param createdAt when the dataset was defined
  * @param dataKind {@code features}, {@code timeseries} or {@code image}
  * @param sampleShape shape of one sample (its product is the number of features)
+ * @param sampleRateHz sampling rate of a timeseries data set in Hz, null when not declared
  */
 public record DatasetSummary(
         String name,
@@ -25,4 +26,5 @@ public record DatasetSummary(
         String latestSnapshotId,
         Instant createdAt,
         String dataKind,
-        List<Integer> sampleShape) {}
+        List<Integer> sampleShape,
+        Double sampleRateHz) {}

@@ -104,6 +104,22 @@ public class SampleIngestor {
      */
     @Transactional
     public ImportResult ingestAll(String dataset, CandidateSource source, boolean storeValid) {
+        return ingestAll(dataset, source, storeValid, null);
+    }
+
+    /**
+     * The windows of a recording being imported: each stored sample is linked to the recording and its offset there
+     * ({@code row index * stride}); {@code chainStart} starts the chain of chunk keys (the recording's content hash),
+     * so the windows' ids in {@link DuplicateMode#KEEP} stand for this recording.
+     */
+    public record RecordingLink(long recordingId, byte[] chainStart, int stride) {}
+
+    /**
+     * As {@link #ingestAll(String, CandidateSource, boolean)}; with a {@code link} (may be null) every stored sample
+     * is a window of that recording.
+     */
+    @Transactional
+    public ImportResult ingestAll(String dataset, CandidateSource source, boolean storeValid, RecordingLink link) {
         DatasetNames.require(dataset);
         DatasetEntity ds =
                 store.lockDataset(dataset).orElseThrow(() -> ApiException.notFound("no dataset '" + dataset + "'"));
@@ -113,8 +129,9 @@ public class SampleIngestor {
         long invalid = 0;
         List<FieldError> errors = new ArrayList<>();
         List<SampleCandidate> chunk;
-        byte[] chain = SampleKeys.uploadStart(ds.name);
+        byte[] chain = link == null ? SampleKeys.uploadStart(ds.name) : link.chainStart();
         while (!(chunk = source.next(chunkSize)).isEmpty()) {
+            long firstRow = rows;
             rows += chunk.size();
             Checked batch = check(ds, chunk);
             chain = SampleKeys.chunkKey(chain, chunk);
@@ -123,7 +140,7 @@ public class SampleIngestor {
                     .limit(Math.max(0, MAX_REPORTED_ERRORS - errors.size()))
                     .forEach(errors::add);
             if (storeValid || invalid == 0) {
-                accepted += store(ds, batch, chain);
+                accepted += store(ds, batch, chain, link, firstRow);
             }
             LOG.debugf("dataset %s import: %d rows read, %d stored, %d invalid", dataset, rows, accepted, invalid);
         }
@@ -200,6 +217,11 @@ public class SampleIngestor {
      * @return how many were stored
      */
     private int store(DatasetEntity ds, Checked batch, byte[] chunkKey) {
+        return store(ds, batch, chunkKey, null, 0);
+    }
+
+    /** As {@link #store(DatasetEntity, Checked, byte[])}, linking each row to {@code link}'s recording (if any). */
+    private int store(DatasetEntity ds, Checked batch, byte[] chunkKey, RecordingLink link, long firstRow) {
         boolean keep = duplicateMode(ds) == DuplicateMode.KEEP;
         Map<String, SampleValidator.ValidSample> fresh = new LinkedHashMap<>();
         for (SampleValidator.ValidSample s : batch.valid()) {
@@ -226,7 +248,9 @@ public class SampleIngestor {
                             labeled ? (short) s.labelIndex() : null,
                             s.label(),
                             s.source(),
-                            labeled ? planner.assign(s.labelIndex()).code() : 0));
+                            labeled ? planner.assign(s.labelIndex()).code() : 0,
+                            link == null ? null : link.recordingId(),
+                            link == null ? null : Math.toIntExact((firstRow + s.index()) * link.stride())));
                 });
         // the dataset row is locked and stored ids were removed above: every row is new
         return store.insertSamples(rows, Instant.now());

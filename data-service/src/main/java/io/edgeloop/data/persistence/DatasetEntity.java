@@ -33,6 +33,10 @@ public class DatasetEntity {
     @Column(name = "sample_shape")
     public Integer[] sampleShape;
 
+    /** Sampling rate of a timeseries data set in Hz; null = not declared. Part of the schema. */
+    @Column(name = "sample_rate_hz")
+    public Double sampleRateHz;
+
     /** Outlier check of new samples: dataset, per-class or off; null = the service default. */
     @Column(name = "outlier_mode", length = 16)
     public String outlierMode;

@@ -33,9 +33,31 @@ public class SampleStore {
     @Inject
     EntityManager em;
 
-    /** A sample row to insert; {@code labelIndex} and {@code label} null (split 0) for an unlabeled sample. */
+    /**
+     * A sample row to insert; {@code labelIndex} and {@code label} null (split 0) for an unlabeled sample;
+     * {@code recordingId} and {@code windowOffset} set for a window of a recording, else null.
+     */
     public record NewSample(
-            String id, String dataset, float[] features, Short labelIndex, String label, String source, short split) {}
+            String id,
+            String dataset,
+            float[] features,
+            Short labelIndex,
+            String label,
+            String source,
+            short split,
+            Long recordingId,
+            Integer windowOffset) {
+        public NewSample(
+                String id,
+                String dataset,
+                float[] features,
+                Short labelIndex,
+                String label,
+                String source,
+                short split) {
+            this(id, dataset, features, labelIndex, label, source, split, null, null);
+        }
+    }
 
     /**
      * A live labelled sample's id and split code, and its label when that was edited after ingest (null otherwise:
@@ -88,17 +110,23 @@ public class SampleStore {
             String[] labels,
             String dataKind,
             Integer[] sampleShape,
+            Double sampleRateHz,
             Instant createdAt) {
         return session().doReturningWork(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "insert into dataset (name, feature_names, labels, data_kind, sample_shape, created_at)"
-                            + " values (?, ?, ?, ?, ?, ?) on conflict (name) do nothing")) {
+                    "insert into dataset (name, feature_names, labels, data_kind, sample_shape, sample_rate_hz,"
+                            + " created_at) values (?, ?, ?, ?, ?, ?, ?) on conflict (name) do nothing")) {
                 ps.setString(1, name);
                 ps.setArray(2, c.createArrayOf("text", featureNames));
                 ps.setArray(3, c.createArrayOf("text", labels));
                 ps.setString(4, dataKind);
                 ps.setArray(5, c.createArrayOf("integer", sampleShape));
-                ps.setTimestamp(6, Timestamp.from(createdAt));
+                if (sampleRateHz == null) {
+                    ps.setNull(6, java.sql.Types.DOUBLE);
+                } else {
+                    ps.setDouble(6, sampleRateHz);
+                }
+                ps.setTimestamp(7, Timestamp.from(createdAt));
                 return ps.executeUpdate() == 1;
             }
         });
@@ -239,8 +267,8 @@ public class SampleStore {
         return session().doReturningWork(c -> {
             int inserted = 0;
             try (PreparedStatement ps = c.prepareStatement("insert into sample"
-                    + " (id, dataset_name, features, label_index, label, source, split, ingested_at)"
-                    + " values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing")) {
+                    + " (id, dataset_name, features, label_index, label, source, split, ingested_at, recording_id,"
+                    + " window_offset) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing")) {
                 Timestamp at = Timestamp.from(ingestedAt);
                 int pending = 0;
                 for (NewSample s : samples) {
@@ -256,6 +284,8 @@ public class SampleStore {
                     ps.setString(6, s.source());
                     ps.setShort(7, s.split());
                     ps.setTimestamp(8, at);
+                    ps.setObject(9, s.recordingId(), java.sql.Types.BIGINT);
+                    ps.setObject(10, s.windowOffset(), java.sql.Types.INTEGER);
                     ps.addBatch();
                     if (++pending == 500) {
                         inserted += inserted(ps.executeBatch());

@@ -30,6 +30,10 @@ class DataRoleTableTest {
             .rest("PUT", "/datasets/{name}/samples/{id}/label", Roles.DATA)
             .rest("POST", "/datasets/{name}/labels", Roles.DATA)
             .rest("GET", "/datasets/{name}/samples/{id}/labels", Roles.VIEWER)
+            .rest("POST", "/datasets/{name}/recordings", Roles.DATA)
+            .rest("GET", "/datasets/{name}/recordings", Roles.VIEWER)
+            .rest("GET", "/datasets/{name}/recordings/{id}", Roles.VIEWER)
+            .rest("POST", "/datasets/{name}/images", Roles.DATA)
             .grpc("edgeloop.data.v1.DatasetService/GetSnapshot", Roles.VIEWER)
             .grpc("edgeloop.data.v1.DatasetService/StreamSnapshot", Roles.VIEWER);
 

@@ -34,6 +34,14 @@ class SchemaMigrationTest {
                                     + " from sample"));
             assertEquals(List.of("0"), rows(db, "select count(*) from dataset where deleted_at is not null"));
             assertEquals(List.of("1"), rows(db, "select count(*) from outbox_event where published_at is null"));
+            // V7: no sampling rate on existing data sets, no recordings, samples linked to none
+            assertEquals(List.of("0"), rows(db, "select count(*) from dataset where sample_rate_hz is not null"));
+            assertEquals(List.of("0"), rows(db, "select count(*) from recording"));
+            assertEquals(
+                    List.of("0"),
+                    rows(
+                            db,
+                            "select count(*) from sample where recording_id is not null or window_offset is not null"));
             // the previous release's consumer ids, rewritten to <application>/<EventType>
             assertEquals(
                     List.of("data-service/DriftDetected/6a1e2f00-0000-4000-8000-000000000003"),

@@ -1,0 +1,270 @@
+package io.edgeloop.data.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeloop.common.auth.Roles;
+import io.edgeloop.data.config.DataConfig;
+import io.edgeloop.data.domain.RecordingImporter;
+import io.edgeloop.data.domain.RecordingUpload;
+import io.edgeloop.data.domain.TimeseriesLayout;
+import io.edgeloop.data.persistence.RecordingStore.RecordingRow;
+import io.edgeloop.kit.api.ApiException;
+import io.edgeloop.kit.api.StrictJson;
+import io.edgeloop.kit.auth.Caller;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * REST API over recordings of {@code timeseries} data sets: import one recording (JSON, CSV or WAV), cut into
+ * windows stored as samples; list and read the stored recordings.
+ */
+@Path("/datasets")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.VIEWER)
+public class RecordingResource {
+    @Inject
+    RecordingImporter importer;
+
+    @Inject
+    DataConfig config;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    SecurityIdentity identity;
+
+    @ConfigProperty(name = StrictJson.MAX_STRING_LENGTH_KEY, defaultValue = "65536")
+    int maxStringLength;
+
+    /**
+     * A stored recording.
+     *
+     * @param sampleRateHz rate of its windows (the data set's when it declares one), null when unknown
+     * @param originalSampleRateHz rate it was sent at, null when unknown
+     * @param length values per axis (after resampling)
+     * @param stride values between the starts of two windows
+     */
+    public record RecordingView(
+            long id,
+            String datasetName,
+            String label,
+            String source,
+            String device,
+            Instant startedAt,
+            Double sampleRateHz,
+            Double originalSampleRateHz,
+            int length,
+            int stride,
+            int windowCount,
+            String format,
+            String createdBy,
+            Instant createdAt) {
+        static RecordingView of(RecordingRow r) {
+            return new RecordingView(
+                    r.id(),
+                    r.dataset(),
+                    r.label(),
+                    r.source(),
+                    r.device(),
+                    r.startedAt(),
+                    r.sampleRateHz(),
+                    r.originalRateHz(),
+                    r.length(),
+                    r.stride(),
+                    r.windowCount(),
+                    r.format(),
+                    r.createdBy(),
+                    r.createdAt());
+        }
+    }
+
+    /** Outcome of an import: the recording, windows stored and windows already stored. */
+    public record ImportResponse(RecordingView recording, long accepted, long duplicates) {}
+
+    /** A window of a recording: its offset in the (resampled) recording and its sample. */
+    public record WindowView(int offset, String sampleId) {}
+
+    /** A recording with its live windows, by offset. */
+    public record RecordingDetail(RecordingView recording, List<WindowView> windows) {}
+
+    /** A page of recordings; {@code next} is the {@code after} of the next page, null on the last. */
+    public record RecordingPage(List<RecordingView> recordings, String next) {}
+
+    /**
+     * Imports one recording into a timeseries data set: {@code application/json} ({@code {"label","source","device",
+     * "startedAt","sampleRateHz","axes":{"accX":[...],...}}}), {@code text/csv} (a column per axis, optional
+     * timestamp column; query {@code delimiter}, {@code axis} (repeated), {@code timestamp}, {@code unmapped} and
+     * the metadata {@code label}, {@code source}, {@code device}, {@code startedAt}, {@code sampleRateHz}) or {@code
+     * audio/wav} (one-axis data sets; query {@code label}, {@code source}, {@code device}, {@code startedAt}).
+     * Query {@code stride} for every format. 201 new, 200 the same recording was stored before (nothing stored).
+     */
+    @POST
+    @Path("/{name}/recordings")
+    @Consumes({MediaType.APPLICATION_JSON, "text/csv", "audio/wav", "audio/x-wav", "audio/wave"})
+    @RolesAllowed(Roles.DATA)
+    public Response importRecording(
+            @PathParam("name") String name,
+            @QueryParam("stride") String stride,
+            @QueryParam("label") String label,
+            @QueryParam("source") String source,
+            @QueryParam("device") String device,
+            @QueryParam("startedAt") String startedAt,
+            @QueryParam("sampleRateHz") String sampleRateHz,
+            @QueryParam("delimiter") String delimiter,
+            @QueryParam("axis") List<String> axisColumns,
+            @QueryParam("timestamp") String timestamp,
+            @QueryParam("unmapped") String unmapped,
+            @QueryParam("timestampUnit") String timestampUnit,
+            @HeaderParam("Content-Type") String contentType,
+            InputStream body)
+            throws IOException {
+        TimeseriesLayout layout = importer.layout(name); // 404 / 422 before reading the body
+        QueryParams q = new QueryParams();
+        Integer windowStride = q.integer("stride", stride);
+        MediaType type = MediaType.valueOf(contentType == null ? MediaType.APPLICATION_JSON : contentType);
+        RecordingUpload upload;
+        if (type.getSubtype().toLowerCase(Locale.ROOT).contains("json")) {
+            q.done();
+            upload = new RecordingJsonReader(
+                            json, layout.axes(), config.recording().maxLength(), maxStringLength)
+                    .read(body, windowStride);
+        } else if (type.getType().equalsIgnoreCase("text")) {
+            RecordingCsvReader.Mapping mapping =
+                    q.csvMapping(delimiter, axisColumns, timestamp, timestampUnit, unmapped, layout);
+            Double rate = q.decimal("sampleRateHz", sampleRateHz);
+            Instant started = q.instant("startedAt", startedAt);
+            q.done();
+            RecordingCsvReader.Read csv = new RecordingCsvReader(
+                            layout.axes(), config.recording().maxLength())
+                    .read(body, DatasetResource.charset(contentType), mapping);
+            rate = rate != null ? rate : timestampRate(csv.timestampRateHz(), layout.sampleRateHz());
+            upload = new RecordingUpload("csv", label, source, device, started, rate, windowStride, csv.axes());
+        } else {
+            upload = wav(
+                    layout,
+                    q,
+                    body,
+                    new RecordingUpload("wav", label, source, device, null, null, windowStride, null),
+                    startedAt,
+                    sampleRateHz);
+        }
+        RecordingImporter.Imported r = importer.importRecording(name, upload, Caller.subject(identity));
+        ImportResponse entity = new ImportResponse(RecordingView.of(r.recording()), r.accepted(), r.duplicates());
+        if (r.created()) {
+            return Response.created(URI.create(
+                            "/datasets/" + name + "/recordings/" + r.recording().id()))
+                    .entity(entity)
+                    .build();
+        }
+        return Response.ok(entity).build();
+    }
+
+    /** A WAV recording: {@code meta} with the file's mono values and rate ({@code sampleRateHz} may not be given). */
+    private RecordingUpload wav(
+            TimeseriesLayout layout,
+            QueryParams q,
+            InputStream body,
+            RecordingUpload meta,
+            String startedAt,
+            String rate) {
+        Instant started = q.instant("startedAt", startedAt);
+        if (layout.axes().size() != 1) {
+            q.add("sampleShape", "audio goes into a data set of one axis; this one has " + layout.axes());
+        }
+        if (rate != null) {
+            q.add("sampleRateHz", "a WAV file carries its own sampling rate");
+        }
+        q.done();
+        WavDecoder.Audio audio = WavDecoder.decode(body, config.recording().maxLength());
+        return new RecordingUpload(
+                "wav",
+                meta.label(),
+                meta.source(),
+                meta.device(),
+                started,
+                audio.sampleRateHz(),
+                meta.stride(),
+                new float[][] {audio.values()});
+    }
+
+    /**
+     * Recordings of a data set by id, a page at a time: {@code limit} (default {@code recording.default-page-size},
+     * at most {@code recording.max-page-size}), {@code after} (the previous page's {@code next}). 422 naming a bad
+     * query parameter, 404 unknown data set.
+     */
+    @GET
+    @Path("/{name}/recordings")
+    public RecordingPage list(
+            @PathParam("name") String name, @QueryParam("limit") String limit, @QueryParam("after") String after) {
+        QueryParams q = new QueryParams();
+        int max = config.recording().maxPageSize();
+        Integer size = q.integer("limit", limit);
+        Long from = q.longInteger("after", after);
+        if (size != null && (size < 1 || size > max)) {
+            q.add("limit", "must be 1 to " + max + ", got " + size);
+        }
+        if (from != null && from < 0) {
+            q.add("after", "must be a recording id (the previous page's next)");
+        }
+        q.done();
+        RecordingImporter.Page page = importer.page(
+                name,
+                from == null ? 0 : from,
+                size == null ? Math.min(config.recording().defaultPageSize(), max) : size);
+        return new RecordingPage(
+                page.recordings().stream().map(RecordingView::of).toList(), page.next());
+    }
+
+    /** A recording with its windows (offset and sample id, by offset); 404 unknown data set or recording. */
+    @GET
+    @Path("/{name}/recordings/{id}")
+    public RecordingDetail get(@PathParam("name") String name, @PathParam("id") String id) {
+        long recordingId;
+        try {
+            recordingId = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw ApiException.notFound("no recording '" + id + "'");
+        }
+        RecordingImporter.Detail d = importer.get(name, recordingId);
+        return new RecordingDetail(
+                RecordingView.of(d.recording()),
+                d.windows().stream()
+                        .map(w -> new WindowView(w.offset(), w.sampleId()))
+                        .toList());
+    }
+
+    /** Relative difference within which a rate implied by timestamps is taken as the data set's. */
+    static final double TIMESTAMP_TOLERANCE = 0.005;
+
+    /**
+     * The rate a CSV file's timestamps imply, taken as the data set's {@code declared} rate when within {@link
+     * #TIMESTAMP_TOLERANCE} of it (timestamps of real devices jitter; resampling by 0.1% would only blur).
+     */
+    static Double timestampRate(Double fromTimestamps, Double declared) {
+        if (fromTimestamps == null || !Double.isFinite(fromTimestamps) || fromTimestamps <= 0) {
+            return null;
+        }
+        if (declared != null && Math.abs(fromTimestamps / declared - 1) <= TIMESTAMP_TOLERANCE) {
+            return declared;
+        }
+        return fromTimestamps;
+    }
+}
