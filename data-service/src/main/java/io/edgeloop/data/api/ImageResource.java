@@ -95,31 +95,6 @@ public class ImageResource {
 
     /** Errors about the image name the request's parts: {@code body}, {@code label}, {@code source}. */
     private static SampleLocation location() {
-        return new SampleLocation() {
-            @Override
-            public FieldError sample(String message) {
-                return new FieldError("body", message);
-            }
-
-            @Override
-            public FieldError features(String message) {
-                return sample(message);
-            }
-
-            @Override
-            public FieldError feature(int index, String message) {
-                return sample("value " + index + ": " + message);
-            }
-
-            @Override
-            public FieldError label(String message) {
-                return new FieldError("label", message);
-            }
-
-            @Override
-            public FieldError source(String message) {
-                return new FieldError("source", message);
-            }
-        };
+        return SampleLocation.upload("body", "");
     }
 }

@@ -1,6 +1,5 @@
 package io.edgeloop.data.domain;
 
-import io.edgeloop.kit.api.Problem.FieldError;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,32 +53,6 @@ final class RecordingWindows implements SampleIngestor.CandidateSource {
 
     /** Errors about a window name it: {@code windows[3]} (offset in the message). */
     private static SampleLocation location(int w, int start) {
-        String base = "windows[" + w + "]";
-        return new SampleLocation() {
-            @Override
-            public FieldError sample(String message) {
-                return new FieldError(base, "offset " + start + ": " + message);
-            }
-
-            @Override
-            public FieldError features(String message) {
-                return sample(message);
-            }
-
-            @Override
-            public FieldError feature(int index, String message) {
-                return sample("value " + index + ": " + message);
-            }
-
-            @Override
-            public FieldError label(String message) {
-                return new FieldError("label", message);
-            }
-
-            @Override
-            public FieldError source(String message) {
-                return new FieldError("source", message);
-            }
-        };
+        return SampleLocation.upload("windows[" + w + "]", "offset " + start + ": ");
     }
 }

@@ -20,6 +20,40 @@ public interface SampleLocation {
     /** An error about the source. */
     FieldError source(String message);
 
+    /**
+     * A sample cut from an uploaded body (a recording's window, an image): errors about its values name {@code field}
+     * with {@code prefix} in the message (e.g. {@code windows[3]}, "offset 12: value 4: not finite"); label and source
+     * errors name the request's {@code label} and {@code source}.
+     */
+    static SampleLocation upload(String field, String prefix) {
+        return new SampleLocation() {
+            @Override
+            public FieldError sample(String message) {
+                return new FieldError(field, prefix + message);
+            }
+
+            @Override
+            public FieldError features(String message) {
+                return sample(message);
+            }
+
+            @Override
+            public FieldError feature(int index, String message) {
+                return sample("value " + index + ": " + message);
+            }
+
+            @Override
+            public FieldError label(String message) {
+                return new FieldError("label", message);
+            }
+
+            @Override
+            public FieldError source(String message) {
+                return new FieldError("source", message);
+            }
+        };
+    }
+
     /** Sample {@code index} of a JSON batch: fields like {@code samples[3].features[2]}. */
     static SampleLocation json(int index) {
         String base = "samples[" + index + "]";
