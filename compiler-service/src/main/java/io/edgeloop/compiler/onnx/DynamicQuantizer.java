@@ -20,6 +20,8 @@ import java.util.Map;
  * every release runs; the per-channel scales are applied after the integer convolution (shaped [M, 1, ...] to
  * broadcast over the output), so the granularity stays per channel. A Conv whose bias is not a float initializer gets
  * int8 per-channel weights with a DequantizeLinear only (weights-only: the size shrinks, the arithmetic stays float).
+ * The nodes of a processing block ({@link StaticQuantizer#PROCESSING_PREFIX}) are copied unchanged: the DSP at the
+ * front of an impulse stays float.
  */
 public final class DynamicQuantizer {
     /**

@@ -11,7 +11,9 @@ import java.util.Set;
  * Magnitude pruning without retraining: in every Gemm, MatMul and Conv weight (not biases), the {@code sparsity}
  * fraction of weights with the smallest absolute values is set to zero, layer by layer (each layer keeps the same
  * share of its weights, so a small layer is never emptied by a global threshold). The file stays dense float: the
- * gain is for sparse kernels and compression; the accuracy cost is measured by validating the variant.
+ * gain is for sparse kernels and compression; the accuracy cost is measured by validating the variant. The constants
+ * of a processing block ({@link StaticQuantizer#PROCESSING_PREFIX}: DFT, filterbank and DCT matrices) are not
+ * weights and are never pruned.
  */
 public final class MagnitudePruner {
     /**

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Walks a graph in node order and infers every tensor's element type and shape for a batch of one (symbolic
  * dimensions are taken as 1), counting the multiply-accumulates of the linear operators. Supports the operators of
- * the trainer's MLP and CNN exports, their quantized (QDQ and dynamic) forms and common shape operators; outputs of
+ * the trainer's MLP and CNN exports and of its processing blocks (impulses: Reduce*, Concat, Gather, Log; see
+ * {@link ShapeRules}), their quantized (QDQ and dynamic) forms and common shape operators; outputs of
  * other operators get an unknown type and shape, so figures that depend on them are lower bounds. Inconsistencies
  * that make a graph invalid (a Gemm whose K does not match, non-broadcastable operands, a DequantizeLinear whose
  * zero point type differs from its input) are collected as errors.
@@ -152,6 +153,7 @@ public final class ShapeInference {
                     "Clip",
                     "Dropout",
                     "Sqrt",
+                    "Log",
                     "Exp",
                     "Neg",
                     "Abs",
@@ -248,6 +250,19 @@ public final class ShapeInference {
                 }
             }
             case "Reshape" -> out(n, 0, x.elemType(), reshape(x.shape(), constant(n, 1)));
+            case "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceL2", "ReduceSumSquare" ->
+                out(n, 0, x.elemType(), ShapeRules.reduce(n, x.shape(), n.getInputCount() > 1, constant(n, 1)));
+            case "Concat" -> {
+                List<long[]> shapes = new ArrayList<>();
+                for (int i = 0; i < n.getInputCount(); i++) {
+                    shapes.add(in(n, i).shape());
+                }
+                out(n, 0, x.elemType(), ShapeRules.concat(n, shapes));
+            }
+            case "Gather" -> {
+                Info indices = in(n, 1);
+                out(n, 0, x.elemType(), ShapeRules.gather(n, x.shape(), indices == null ? null : indices.shape()));
+            }
             case "Transpose" -> {
                 long[] perm = Tensors.intsAttr(n, "perm");
                 long[] s = null;

@@ -60,7 +60,10 @@ public final class StandardizationFolding {
         Map<String, TensorProto> init = StaticQuantizer.initializers(g);
         Map<String, List<StaticQuantizer.NodeUse>> consumers = StaticQuantizer.consumers(g);
         for (NodeProto sub : g.getNodeList()) {
-            if (!sub.getOpType().equals("Sub") || !sub.getDomain().isEmpty() || sub.getInputCount() != 2) {
+            if (!sub.getOpType().equals("Sub")
+                    || !sub.getDomain().isEmpty()
+                    || sub.getInputCount() != 2
+                    || StaticQuantizer.isProcessing(sub)) {
                 continue;
             }
             NodeProto div = single(consumers, sub.getOutput(0));

@@ -30,6 +30,13 @@ public final class StaticQuantizer {
     static final Set<String> PASS_THROUGH =
             Set.of("Relu", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Squeeze", "Unsqueeze");
 
+    /**
+     * Name prefix of the nodes of a processing block (the trainer's impulses: DSP that turns raw windows into
+     * features). They stay float: neither their constants nor the tensors they read or write are quantized or pruned,
+     * and their node names survive {@link #compact}.
+     */
+    public static final String PROCESSING_PREFIX = "impulse/";
+
     /** Opset written (DequantizeLinear per-axis needs 13). */
     public static final long OPSET = 13;
 
@@ -69,6 +76,10 @@ public final class StaticQuantizer {
         Set<String> candidates = new LinkedHashSet<>();
         g.getInputList().forEach(v -> candidates.add(v.getName()));
         g.getNodeList().forEach(n -> candidates.addAll(n.getOutputList()));
+        Set<String> processing = new HashSet<>();
+        g.getNodeList().stream()
+                .filter(StaticQuantizer::isProcessing)
+                .forEach(n -> processing.addAll(n.getOutputList()));
         Set<String> chosen = new LinkedHashSet<>();
         for (String t : candidates) {
             if (t.isEmpty() || init.containsKey(t) || outputs.contains(t)) {
@@ -79,6 +90,9 @@ public final class StaticQuantizer {
                 continue;
             }
             List<NodeUse> uses = consumers.getOrDefault(t, List.of());
+            if (processing.contains(t) || uses.stream().anyMatch(u -> isProcessing(u.node))) {
+                continue; // the processing block's values stay float
+            }
             boolean feedsQuantized = uses.stream().anyMatch(u -> u.input == 0 && quantizable(u.node, init));
             boolean allQuantizable = !uses.isEmpty()
                     && uses.stream()
@@ -318,7 +332,7 @@ public final class StaticQuantizer {
     /**
      * {@code m} with fewer bytes and the same function: identical initializers stored once, every tensor other than
      * the graph inputs and outputs renamed to a short id in order of appearance (int8 weights keep
-     * {@link #WEIGHT_SUFFIX}), node names and doc strings dropped. Metadata, inputs, outputs and opsets are kept.
+     * {@link #WEIGHT_SUFFIX}), node names (except a processing block's) and doc strings dropped. Metadata, inputs, outputs and opsets are kept.
      */
     static OnnxMl.ModelProto compact(OnnxMl.ModelProto m) {
         OnnxMl.GraphProto g = m.getGraph();
@@ -350,7 +364,10 @@ public final class StaticQuantizer {
         OnnxMl.GraphProto.Builder out =
                 g.toBuilder().clearNode().clearInitializer().clearDocString();
         for (NodeProto n : g.getNodeList()) {
-            NodeProto.Builder b = n.toBuilder().clearName().clearDocString();
+            NodeProto.Builder b = n.toBuilder().clearDocString();
+            if (!isProcessing(n)) {
+                b.clearName();
+            }
             for (int i = 0; i < b.getInputCount(); i++) {
                 b.setInput(i, rename(b.getInput(i), names, keep, next));
             }
@@ -409,9 +426,14 @@ public final class StaticQuantizer {
         };
     }
 
-    /** Whether the weights of {@code n} can be quantized: Gemm/MatMul/Conv with a float initializer weight. */
+    /**
+     * Whether the weights of {@code n} can be quantized: Gemm/MatMul/Conv with a float initializer weight, outside a
+     * processing block.
+     */
     static boolean quantizable(NodeProto n, Map<String, TensorProto> init) {
-        if (n.getInputCount() < 2 || !(n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx"))) {
+        if (isProcessing(n)
+                || n.getInputCount() < 2
+                || !(n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx"))) {
             return false;
         }
         TensorProto w = init.get(n.getInput(1));
@@ -428,6 +450,11 @@ public final class StaticQuantizer {
             case "Conv" -> w.getDimsCount() >= 3;
             default -> false;
         };
+    }
+
+    /** Whether {@code n} belongs to a processing block ({@link #PROCESSING_PREFIX}), which stays float. */
+    public static boolean isProcessing(NodeProto n) {
+        return n.getName().startsWith(PROCESSING_PREFIX);
     }
 
     static Map<String, TensorProto> initializers(OnnxMl.GraphProto g) {

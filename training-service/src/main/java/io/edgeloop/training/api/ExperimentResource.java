@@ -71,6 +71,8 @@ public class ExperimentResource {
         int version = RequestFields.datasetVersion(body, errors);
         TrainingSpec teacher = RequestFields.spec(body, "teacher", errors);
         TrainingSpec student = RequestFields.spec(body, "student", errors);
+        RequestFields.noImpulse(teacher, "teacher", errors);
+        RequestFields.noImpulse(student, "student", errors);
         double temperature = number(body, "temperature", 4, errors);
         double alpha = number(body, "alpha", Distiller.DEFAULT_ALPHA, errors);
         if (!(temperature > 0) || temperature > ModelSpec.MAX_TEMPERATURE) {
@@ -121,6 +123,7 @@ public class ExperimentResource {
         String name = RequestFields.datasetName(body, errors);
         int version = RequestFields.datasetVersion(body, errors);
         TrainingSpec base = RequestFields.spec(body, "spec", errors);
+        RequestFields.noImpulse(base, "spec", errors);
         JsonNode profileName = body.get("targetProfile");
         DeviceProfile profile = null;
         if (profileName == null || profileName.isNull()) {

@@ -152,6 +152,7 @@ final class RequestFields {
                 case "distillationAlpha" -> number(v, p + name, errors, b::setDistillationAlpha);
                 case "hiddenUnits" -> integers(v, p + name, errors, b::addHiddenUnits);
                 case "studentHiddenUnits" -> integers(v, p + name, errors, b::addStudentHiddenUnits);
+                case "impulse" -> ImpulseFields.read(v, p + name, errors, b);
                 default -> errors.add(new Problem.FieldError(p + name, "unknown field"));
             }
         }
@@ -169,6 +170,17 @@ final class RequestFields {
         }
         problems.forEach(fp -> errors.add(new Problem.FieldError(fp.field(), fp.message())));
         return problems.isEmpty() ? built : null;
+    }
+
+    /** Distillations and searches train on raw samples only: a processing block in their specs is a field error. */
+    static void noImpulse(TrainingSpec spec, String field, List<Problem.FieldError> errors) {
+        if (spec != null
+                && spec.hasImpulse()
+                && !spec.getImpulse().getBlock().isBlank()
+                && !"raw".equalsIgnoreCase(spec.getImpulse().getBlock().trim())) {
+            errors.add(new Problem.FieldError(
+                    field + ".impulse", "processing blocks are not supported by distillations and searches yet"));
+        }
     }
 
     /** {@code "balanced"} / {@code "none"}, or an object of weights by class label. */

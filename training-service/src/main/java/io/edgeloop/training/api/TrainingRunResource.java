@@ -7,6 +7,7 @@ import io.edgeloop.kit.api.Problem;
 import io.edgeloop.kit.auth.Caller;
 import io.edgeloop.proto.events.v1.TrainingSpec;
 import io.edgeloop.training.domain.EpochStats;
+import io.edgeloop.training.domain.InvalidSpecException;
 import io.edgeloop.training.domain.ProgressHub;
 import io.edgeloop.training.domain.TrainingPipeline;
 import io.edgeloop.training.persistence.TrainingRun;
@@ -151,8 +152,16 @@ public class TrainingRunResource {
             throw ApiException.invalid("invalid training request", errors);
         }
         String requestedBy = Caller.subject(identity);
-        TrainingRun run =
-                DataServiceCalls.call(() -> pipeline.submit(name, version, spec, dataKind, sampleShape, requestedBy));
+        TrainingRun run;
+        try {
+            run = DataServiceCalls.call(() -> pipeline.submit(name, version, spec, dataKind, sampleShape, requestedBy));
+        } catch (InvalidSpecException e) {
+            throw ApiException.invalid(
+                    "the spec does not fit the data set",
+                    e.problems().stream()
+                            .map(p -> new Problem.FieldError(p.field(), p.message()))
+                            .toList());
+        }
         return Response.accepted(TrainingRunView.of(run))
                 .location(URI.create("/training-runs/" + run.id))
                 .build();

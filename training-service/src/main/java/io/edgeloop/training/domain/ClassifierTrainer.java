@@ -15,6 +15,7 @@ import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import io.edgeloop.training.impulse.ProcessingBlock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +33,10 @@ import org.jboss.logging.Logger;
  * <p>Usage without CDI: {@code new ClassifierTrainer(spec, layout, labels).train(trainSplit, validationSplit)}, then
  * {@link TrainedModel#evaluate}, {@link TrainedModel#exportOnnx}; close the model.
  *
+ * <p>With a processing block ({@link #forSamples}, {@link ModelSpec#impulse()}), splits hold raw windows: the block
+ * turns them into features, the standardization is fitted on the train split's features, and the network trains on
+ * them; the model evaluates and exports from raw windows (the block leads the ONNX graph).
+ *
  * <p>Not thread-safe (the PyTorch seed is global): callers serialize training runs.
  */
 public final class ClassifierTrainer {
@@ -48,6 +53,7 @@ public final class ClassifierTrainer {
     private final ModelSpec spec;
     private final InputLayout layout;
     private final List<String> classLabels;
+    private final ProcessingBlock block;
     private EpochListener listener = stats -> {};
     private java.util.function.IntConsumer nativeArrays = n -> {};
     private float[][] teacherLogits;
@@ -60,6 +66,20 @@ public final class ClassifierTrainer {
      * @param classLabels class names in index order (at least 2)
      */
     public ClassifierTrainer(ModelSpec spec, InputLayout layout, List<String> classLabels) {
+        this(spec, layout, classLabels, null);
+    }
+
+    /**
+     * @param spec architecture and optimization settings
+     * @param layout the network input (the block's features are reshaped to it)
+     * @param classLabels class names in index order (at least 2)
+     * @param block processing block applied to every raw window first; null = none (the network sees the sample)
+     */
+    public ClassifierTrainer(ModelSpec spec, InputLayout layout, List<String> classLabels, ProcessingBlock block) {
+        if (block != null && block.outputSize() != layout.featureCount()) {
+            throw new IllegalArgumentException(
+                    "the network input " + layout + " does not take the block's " + block.outputSize() + " features");
+        }
         if (classLabels.size() < 2) {
             throw new IllegalArgumentException("at least 2 class labels are needed");
         }
@@ -72,6 +92,36 @@ public final class ClassifierTrainer {
         this.spec = spec;
         this.layout = layout;
         this.classLabels = List.copyOf(classLabels);
+        this.block = block;
+    }
+
+    /**
+     * A trainer for samples of a data set: builds the spec's processing block (if any) for the sample shape and the
+     * network input for its features (or for the raw samples).
+     *
+     * @param declaredShape the data set's sample shape; empty = [featureCount]
+     * @throws IllegalArgumentException when the shape does not fit the block or the architecture (for the block,
+     *     the message starts with {@code impulse.<field>: })
+     */
+    public static ClassifierTrainer forSamples(
+            ModelSpec spec, DataKind kind, List<Integer> declaredShape, int featureCount, List<String> classLabels) {
+        if (!spec.impulse().processes()) {
+            InputLayout layout = InputLayout.resolve(kind, declaredShape, featureCount, spec.architecture());
+            return new ClassifierTrainer(spec, layout, classLabels);
+        }
+        InputLayout raw = InputLayout.resolve(kind, declaredShape, featureCount, Architecture.MLP);
+        int[] shape = declaredShape == null || declaredShape.isEmpty()
+                ? raw.shape()
+                : declaredShape.stream().mapToInt(Integer::intValue).toArray();
+        ProcessingBlock block;
+        try {
+            block = ProcessingBlock.create(spec.impulse(), shape);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("impulse." + e.getMessage(), e);
+        }
+        List<Integer> features = Arrays.stream(block.outputShape()).boxed().toList();
+        InputLayout layout = InputLayout.resolve(kind, features, block.outputSize(), spec.architecture());
+        return new ClassifierTrainer(spec, layout, classLabels, block);
     }
 
     /**
@@ -129,7 +179,8 @@ public final class ClassifierTrainer {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("snapshot cannot be trained on: " + String.join("; ", problems));
         }
-        if (!data.classLabels().equals(classLabels) || data.featureCount() != layout.featureCount()) {
+        int expected = block == null ? layout.featureCount() : block.inputSize();
+        if (!data.classLabels().equals(classLabels) || data.featureCount() != expected) {
             throw new IllegalArgumentException("the data's labels or feature count differ from the trainer's");
         }
         TrainedModel model = train(data.train(), data.validation());
@@ -148,6 +199,10 @@ public final class ClassifierTrainer {
     public TrainedModel train(SplitData train, SplitData validation) {
         if (train.size() == 0 || validation.size() == 0) {
             throw new IllegalArgumentException("train and validation splits must not be empty");
+        }
+        if (block != null) {
+            train = new SplitData(block.apply(train.features()), train.labels());
+            validation = new SplitData(block.apply(validation.features()), validation.labels());
         }
         if (teacherLogits != null && teacherLogits.length != train.size()) {
             throw new IllegalArgumentException("need one teacher logit row per train sample");
@@ -274,6 +329,7 @@ public final class ClassifierTrainer {
                     spec,
                     layout,
                     standardizer,
+                    block,
                     plan.layers(layout),
                     classLabels,
                     epochsRun,

@@ -167,7 +167,7 @@ public class ModelPublisher {
         run.architecture = model.architecture();
         run.trainingSeconds = model.trainingSeconds();
         run.spec = toJson(Reports.SpecReport.of(model.spec()));
-        run.inputShape = TrainingPipeline.formatShape(model.layout().shapeList());
+        run.inputShape = TrainingPipeline.formatShape(model.inputShape());
         run.parameterCount = model.parameterCount();
         run.validationDetail = toJson(Reports.MetricsReport.of(model.validation(), model.classLabels()));
         run.testDetail = toJson(Reports.MetricsReport.of(model.test(), model.classLabels()));
@@ -195,7 +195,7 @@ public class ModelPublisher {
                 .setTestMetrics(Reports.toProto(model.test(), model.classLabels()))
                 .setValidationMetrics(Reports.toProto(model.validation(), model.classLabels()))
                 .setSpec(model.spec().toProto())
-                .addAllSampleShape(model.layout().shapeList())
+                .addAllSampleShape(model.inputShape())
                 .setParameterCount(model.parameterCount())
                 .setFeatureCount(model.featureCount())
                 .addAllClassLabels(model.classLabels())

@@ -1,6 +1,7 @@
 package io.edgeloop.training.domain;
 
 import io.edgeloop.proto.events.v1.TrainingSpec;
+import io.edgeloop.training.impulse.ImpulseConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +20,7 @@ import java.util.Locale;
  * @param seed seeds weight initialization and batch shuffling
  * @param normalization input scaling fitted on the train split
  * @param classWeights loss weights per class
+ * @param impulse processing block before the network ({@link ImpulseConfig#RAW} = none)
  */
 public record ModelSpec(
         Architecture architecture,
@@ -31,7 +33,8 @@ public record ModelSpec(
         int patience,
         long seed,
         Normalization normalization,
-        ClassWeights classWeights) {
+        ClassWeights classWeights,
+        ImpulseConfig impulse) {
     /** Largest number of hidden layers / conv blocks accepted. */
     public static final int MAX_LAYERS = 6;
     /** Largest width / filter count accepted. */
@@ -40,6 +43,8 @@ public record ModelSpec(
     public static final double MAX_TEMPERATURE = 100;
 
     private static final String ONLY_WITH_TEMPERATURE = "only used with distillationTemperature > 0";
+    private static final String NOT_WITH_IMPULSE =
+            "not supported together with an impulse (impulse.block other than raw)";
 
     /** Optimizers. */
     public enum OptimizerKind {
@@ -60,8 +65,8 @@ public record ModelSpec(
         if (architecture == null || optimizer == null || schedule == null) {
             throw new IllegalArgumentException("architecture, optimizer and schedule are required");
         }
-        if (normalization == null || classWeights == null) {
-            throw new IllegalArgumentException("normalization and class weights are required");
+        if (normalization == null || classWeights == null || impulse == null) {
+            throw new IllegalArgumentException("normalization, class weights and impulse are required");
         }
         if (units.isEmpty() || units.size() > MAX_LAYERS || units.stream().anyMatch(u -> u < 1 || u > MAX_UNITS)) {
             throw new IllegalArgumentException("units must be 1-" + MAX_LAYERS + " values in [1, " + MAX_UNITS + "]");
@@ -91,6 +96,7 @@ public record ModelSpec(
         b.seed = seed;
         b.normalization = normalization;
         b.classWeights = classWeights;
+        b.impulse = impulse;
         return b;
     }
 
@@ -125,6 +131,7 @@ public record ModelSpec(
         private long seed = 42;
         private Normalization normalization = Normalization.STANDARD;
         private ClassWeights classWeights = ClassWeights.NONE;
+        private ImpulseConfig impulse = ImpulseConfig.RAW;
 
         private Builder(Architecture architecture, List<Integer> units) {
             layers(architecture, units);
@@ -178,6 +185,12 @@ public record ModelSpec(
             return this;
         }
 
+        /** The processing block run on raw windows before the network. */
+        public Builder impulse(ImpulseConfig i) {
+            this.impulse = i;
+            return this;
+        }
+
         /** The spec; an {@link IllegalArgumentException} names what is out of range. */
         public ModelSpec build() {
             return new ModelSpec(
@@ -191,13 +204,14 @@ public record ModelSpec(
                     patience,
                     seed,
                     normalization,
-                    classWeights);
+                    classWeights,
+                    impulse);
         }
     }
 
     /** This spec as the event contract's message (defaults filled in). */
     public TrainingSpec toProto() {
-        return TrainingSpec.newBuilder()
+        TrainingSpec.Builder b = TrainingSpec.newBuilder()
                 .setArchitecture(architecture.wireName())
                 .addAllHiddenUnits(units)
                 .setMaxEpochs(maxEpochs)
@@ -208,8 +222,11 @@ public record ModelSpec(
                 .setSeed(seed)
                 .setNormalization(normalization.wireName())
                 .setClassWeighting(classWeights.mode() == ClassWeights.Mode.BALANCED ? "balanced" : "")
-                .putAllClassWeights(classWeights.explicit())
-                .build();
+                .putAllClassWeights(classWeights.explicit());
+        if (impulse.processes()) {
+            b.setImpulse(impulse.toProto());
+        }
+        return b.build();
     }
 
     /**
@@ -250,6 +267,9 @@ public record ModelSpec(
             out.add(new FieldProblem(prefix + "normalization", e.getMessage()));
         }
         classWeightProblems(s, prefix + "classWeights", out);
+        if (s.hasImpulse()) {
+            impulseProblems(s, prefix, out);
+        }
         double temperature = s.getDistillationTemperature();
         if (!Double.isFinite(temperature) || temperature < 0 || temperature > MAX_TEMPERATURE) {
             out.add(new FieldProblem(
@@ -273,6 +293,24 @@ public record ModelSpec(
             }
         }
         return out;
+    }
+
+    /** The impulse's own fields, and the features it cannot be combined with (yet). */
+    private static void impulseProblems(TrainingSpec s, String prefix, List<FieldProblem> out) {
+        List<FieldProblem> own = ImpulseConfig.problems(s.getImpulse(), prefix + "impulse.");
+        out.addAll(own);
+        if (!own.isEmpty() || ImpulseConfig.Block.parse(s.getImpulse().getBlock()) == ImpulseConfig.Block.RAW) {
+            return;
+        }
+        if (s.getDistillationTemperature() != 0) {
+            out.add(new FieldProblem(prefix + "distillationTemperature", NOT_WITH_IMPULSE));
+        }
+        if (!s.getTargetProfile().isBlank()) {
+            out.add(new FieldProblem(prefix + "targetProfile", NOT_WITH_IMPULSE));
+        }
+        if ("cnn2d".equalsIgnoreCase(s.getArchitecture().trim())) {
+            out.add(new FieldProblem(prefix + "architecture", "cnn2d cannot follow an impulse; use mlp or cnn1d"));
+        }
     }
 
     /** {@code classWeights}: {@code none}, {@code balanced} or up to 1000 labels with weights in (0, 1000]. */
@@ -331,7 +369,8 @@ public record ModelSpec(
                                     .toList()));
         }
         Architecture requested = Architecture.parseOrAuto(s.getArchitecture());
-        Architecture arch = requested != null ? requested : kind.defaultArchitecture();
+        ImpulseConfig impulse = s.hasImpulse() ? ImpulseConfig.resolve(s.getImpulse()) : ImpulseConfig.RAW;
+        Architecture arch = requested != null ? requested : defaultArchitecture(kind, impulse);
         List<Integer> units = s.getHiddenUnitsCount() > 0
                 ? s.getHiddenUnitsList()
                 : arch == defaults.architecture() ? defaults.units() : arch.defaultUnits();
@@ -355,6 +394,16 @@ public record ModelSpec(
                         s.getClassWeightsCount() == 0 && s.getClassWeighting().isBlank()
                                 ? defaults.classWeights()
                                 : ClassWeights.parse(s.getClassWeighting(), s.getClassWeightsMap()))
+                .impulse(impulse)
                 .build();
+    }
+
+    /** The data kind's architecture, or for an impulse the one its features suit: MLP (spectral), 1D-CNN (frames). */
+    private static Architecture defaultArchitecture(DataKind kind, ImpulseConfig impulse) {
+        return switch (impulse.block()) {
+            case RAW -> kind.defaultArchitecture();
+            case SPECTRAL -> Architecture.MLP;
+            case MFE, MFCC -> Architecture.CNN1D;
+        };
     }
 }

@@ -10,6 +10,8 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
+import io.edgeloop.training.impulse.ImpulseGraph;
+import io.edgeloop.training.impulse.ProcessingBlock;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -24,6 +26,10 @@ import java.util.Map;
  * {@code probabilities} float [N, C], with a dynamic batch dimension {@code N}. Layers map to Gemm(transB=1) (dense),
  * Conv (kernel_shape, pads, strides 1), Relu, MaxPool (kernel = strides), GlobalAveragePool + Flatten. The
  * standardization constants are [F] for a flat input and [C, 1(, 1)] (per channel) for [N, C, L] / [N, C, H, W].
+ *
+ * <p>With a {@link ProcessingBlock}, {@code input} is the raw window [N, ...window shape]; the block's nodes (all
+ * named {@code impulse/...}) come first and a Reshape ({@code impulse/network_input}) feeds their features, shaped as
+ * the network's input, to Sub(mean).
  */
 public final class OnnxExporter {
     /** Name of the graph input. */
@@ -46,7 +52,14 @@ public final class OnnxExporter {
         all.put("architecture", model.architecture());
         all.put("parameter_count", Long.toString(model.parameterCount()));
         all.putAll(metadata);
-        return export(model.standardizer(), model.layout(), model.network(), model.classLabels(), graphName, all);
+        return export(
+                model.processing(),
+                model.standardizer(),
+                model.layout(),
+                model.network(),
+                model.classLabels(),
+                graphName,
+                all);
     }
 
     /** Serializes an MLP given by its parts; see {@link #export(TrainedModel, String, Map)}. */
@@ -70,6 +83,21 @@ public final class OnnxExporter {
 
     /** Serializes any network of {@link Layer}s; see {@link #export(TrainedModel, String, Map)}. */
     public byte[] export(
+            Standardizer standardizer,
+            InputLayout layout,
+            List<Layer> network,
+            List<String> classLabels,
+            String graphName,
+            Map<String, String> metadata) {
+        return export(null, standardizer, layout, network, classLabels, graphName, metadata);
+    }
+
+    /**
+     * Serializes a processing block (null = none) followed by a network of {@link Layer}s; see {@link
+     * #export(TrainedModel, String, Map)}.
+     */
+    public byte[] export(
+            ProcessingBlock block,
             Standardizer standardizer,
             InputLayout layout,
             List<Layer> network,
@@ -100,11 +128,12 @@ public final class OnnxExporter {
             throw new IllegalArgumentException("standardizer of " + stats + " values does not fit input " + layout);
         }
         GraphProto.Builder g = GraphProto.newBuilder().setName(graphName);
-        g.addInput(tensorInfo(INPUT, shape));
+        g.addInput(tensorInfo(INPUT, block == null ? shape : block.inputShape()));
         g.addOutput(tensorInfo(OUTPUT, new int[] {classes}));
+        String networkInput = block == null ? INPUT : emitBlock(g, block, shape);
         g.addInitializer(tensor("feature_mean", standardizer.mean(), statDims));
         g.addInitializer(tensor("feature_std", standardizer.std(), statDims));
-        g.addNode(node("Sub", "standardize_sub", List.of(INPUT, "feature_mean"), "centered"));
+        g.addNode(node("Sub", "standardize_sub", List.of(networkInput, "feature_mean"), "centered"));
         g.addNode(node("Div", "standardize_div", List.of("centered", "feature_std"), "standardized"));
         String current = "standardized";
         for (int i = 0; i < network.size(); i++) {
@@ -163,17 +192,37 @@ public final class OnnxExporter {
                 .setGraph(g);
         Map<String, String> props = new LinkedHashMap<>();
         props.put("class_labels", String.join(",", classLabels));
-        props.put("feature_count", Integer.toString(features));
+        int[] input = block == null ? shape : block.inputShape();
+        props.put("feature_count", Integer.toString(Arrays.stream(input).reduce(1, (a, b) -> a * b)));
         props.put("input_name", INPUT);
         props.put("output_name", OUTPUT);
         props.put("data_kind", layout.kind().wireName());
-        props.put(
-                "sample_shape",
-                String.join(
-                        ",", layout.shapeList().stream().map(String::valueOf).toList()));
+        props.put("sample_shape", join(input));
+        if (block != null) {
+            props.put("impulse", block.config().block().wireName());
+            props.put("impulse_block", block.describe());
+            props.put("impulse_output_shape", join(block.outputShape()));
+            props.put("network_input_shape", join(shape));
+        }
         props.putAll(metadata);
         props.forEach((k, v) -> meta(m, k, v));
         return m.build().toByteArray();
+    }
+
+    /** The block's nodes, then a Reshape of its features to the network input [N, ...shape]; returns its output. */
+    private static String emitBlock(GraphProto.Builder g, ProcessingBlock block, int[] shape) {
+        String features = block.emit(g, INPUT);
+        long[] dims = new long[shape.length + 1];
+        for (int i = 0; i < shape.length; i++) {
+            dims[i + 1] = shape[i];
+        }
+        ImpulseGraph ig = new ImpulseGraph(g);
+        String target = ig.constantInt64("network_input_shape", dims, dims.length);
+        return ig.node("Reshape", "network_input", List.of(features, target));
+    }
+
+    private static String join(int[] dims) {
+        return String.join(",", Arrays.stream(dims).mapToObj(String::valueOf).toList());
     }
 
     private static long[] repeat(long value, int times) {

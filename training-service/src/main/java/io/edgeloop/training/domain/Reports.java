@@ -25,6 +25,7 @@ public final class Reports {
      * @param seed seed
      * @param normalization standard, minmax or none
      * @param classWeights none, balanced, or the weights by label
+     * @param impulse the processing block's settings (REST names, defaults filled); absent for {@code raw}
      */
     public record SpecReport(
             String architecture,
@@ -37,7 +38,10 @@ public final class Reports {
             int patience,
             long seed,
             String normalization,
-            Object classWeights) {
+            Object classWeights,
+
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            Object impulse) {
         public static SpecReport of(ModelSpec s) {
             return new SpecReport(
                     s.architecture().wireName(),
@@ -55,7 +59,8 @@ public final class Reports {
                         case BALANCED -> "balanced";
                         case EXPLICIT ->
                             new java.util.TreeMap<>(s.classWeights().explicit());
-                    });
+                    },
+                    s.impulse().processes() ? RequestedSpecs.impulse(s.impulse().toProto()) : null);
         }
     }
 

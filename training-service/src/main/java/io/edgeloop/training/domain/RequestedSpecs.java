@@ -1,5 +1,6 @@
 package io.edgeloop.training.domain;
 
+import io.edgeloop.proto.events.v1.ImpulseSpec;
 import io.edgeloop.proto.events.v1.TrainingSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,6 +57,36 @@ final class RequestedSpecs {
         } else if (!t.getClassWeighting().isEmpty()) {
             m.put("classWeights", t.getClassWeighting());
         }
+        if (t.hasImpulse()) {
+            m.put("impulse", impulse(t.getImpulse()));
+        }
         return m;
+    }
+
+    /** The set fields of an impulse, by their REST names. */
+    static Map<String, Object> impulse(ImpulseSpec s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (!s.getBlock().isEmpty()) {
+            m.put("block", s.getBlock());
+        }
+        putIfSet(m, "sampleRateHz", s.getSampleRateHz());
+        putIfSet(m, "frameLength", s.getFrameLength());
+        putIfSet(m, "frameStride", s.getFrameStride());
+        putIfSet(m, "fftLength", s.getFftLength());
+        putIfSet(m, "bands", s.getBands());
+        putIfSet(m, "melFilters", s.getMelFilters());
+        putIfSet(m, "coefficients", s.getCoefficients());
+        putIfSet(m, "lowFrequencyHz", s.getLowFrequencyHz());
+        putIfSet(m, "highFrequencyHz", s.getHighFrequencyHz());
+        if (s.getNoWindow()) {
+            m.put("noWindow", true);
+        }
+        return m;
+    }
+
+    private static void putIfSet(Map<String, Object> m, String key, Number value) {
+        if (value.doubleValue() != 0) {
+            m.put(key, value);
+        }
     }
 }

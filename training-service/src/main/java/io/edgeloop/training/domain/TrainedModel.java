@@ -2,6 +2,7 @@ package io.edgeloop.training.domain;
 
 import ai.djl.Model;
 import ai.djl.training.Trainer;
+import io.edgeloop.training.impulse.ProcessingBlock;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ public final class TrainedModel implements AutoCloseable {
     private final ModelSpec spec;
     private final InputLayout layout;
     private final Standardizer standardizer;
+    private final ProcessingBlock block;
     private final List<Layer> network;
     private final List<String> classLabels;
     private final int epochs;
@@ -32,6 +34,7 @@ public final class TrainedModel implements AutoCloseable {
             ModelSpec spec,
             InputLayout layout,
             Standardizer standardizer,
+            ProcessingBlock block,
             List<Layer> network,
             List<String> classLabels,
             int epochs,
@@ -45,6 +48,7 @@ public final class TrainedModel implements AutoCloseable {
         this.spec = spec;
         this.layout = layout;
         this.standardizer = standardizer;
+        this.block = block;
         this.network = List.copyOf(network);
         this.classLabels = List.copyOf(classLabels);
         this.epochs = epochs;
@@ -60,7 +64,7 @@ public final class TrainedModel implements AutoCloseable {
         test = evaluate(data.test());
     }
 
-    /** Metrics of this model on {@code split} (raw, flat samples). */
+    /** Metrics of this model on {@code split} (raw, flat samples; raw windows when there is a processing block). */
     public EvaluationMetrics evaluate(SplitData split) {
         return EvaluationMetrics.of(predictProbabilities(split.features()), split.labels(), classLabels.size());
     }
@@ -72,7 +76,8 @@ public final class TrainedModel implements AutoCloseable {
 
     /** Logits computed by DJL for raw (unstandardized) flat samples. */
     public float[][] logits(float[][] rawFeatures) {
-        return ClassifierTrainer.logits(trainer, standardizer.apply(rawFeatures), layout.shape());
+        float[][] features = block == null ? rawFeatures : block.apply(rawFeatures);
+        return ClassifierTrainer.logits(trainer, standardizer.apply(features), layout.shape());
     }
 
     /**
@@ -110,7 +115,11 @@ public final class TrainedModel implements AutoCloseable {
      * cnn1d(3x128-conv16-relu-pool2-conv32-relu-pool2-gap-4)-softmax,standardized}.
      */
     public String architecture() {
-        StringBuilder sb = new StringBuilder(spec.architecture().wireName()).append('(');
+        StringBuilder sb = new StringBuilder();
+        if (block != null) {
+            sb.append(block.describe()).append('+');
+        }
+        sb.append(spec.architecture().wireName()).append('(');
         sb.append(String.join(
                 "x", layout.shapeList().stream().map(String::valueOf).toList()));
         for (Layer l : network) {
@@ -132,7 +141,16 @@ public final class TrainedModel implements AutoCloseable {
 
     /** Parameters, MACs and working memory per sample. */
     public Footprint footprint() {
-        return Footprint.of(network, layout.shape());
+        Footprint net = Footprint.of(network, layout.shape());
+        if (block == null) {
+            return net;
+        }
+        long raw = (long) block.inputSize() * Float.BYTES;
+        return new Footprint(
+                net.parameterCount(),
+                net.parameterBytes(),
+                net.macs() + block.macs(),
+                Math.max(net.peakActivationBytes(), raw + (long) block.outputSize() * Float.BYTES));
     }
 
     /** Trainable values. */
@@ -144,8 +162,21 @@ public final class TrainedModel implements AutoCloseable {
         return spec;
     }
 
+    /** The network's input (the processing block's features, when there is one). */
     public InputLayout layout() {
         return layout;
+    }
+
+    /** The processing block before the network; null when the network sees the raw sample. */
+    public ProcessingBlock processing() {
+        return block;
+    }
+
+    /** Shape of the model's input without the batch dimension: the raw window when there is a processing block. */
+    public List<Integer> inputShape() {
+        return block == null
+                ? layout.shapeList()
+                : java.util.Arrays.stream(block.inputShape()).boxed().toList();
     }
 
     public Standardizer standardizer() {
@@ -169,9 +200,9 @@ public final class TrainedModel implements AutoCloseable {
         return classLabels;
     }
 
-    /** Values per (flat) sample. */
+    /** Values per (flat) sample: the model's input (the raw window when there is a processing block). */
     public int featureCount() {
-        return layout.featureCount();
+        return block == null ? layout.featureCount() : block.inputSize();
     }
 
     /** Epochs actually run (early stopping may end before the maximum). */

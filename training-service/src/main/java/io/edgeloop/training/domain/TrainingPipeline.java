@@ -12,6 +12,7 @@ import io.edgeloop.proto.events.v1.TrainingSpec;
 import io.edgeloop.training.config.TrainingConfig;
 import io.edgeloop.training.grpc.DatasetClient;
 import io.edgeloop.training.grpc.GrpcRetry;
+import io.edgeloop.training.impulse.ProcessingBlock;
 import io.edgeloop.training.persistence.TrainingRun;
 import io.opentelemetry.context.Context;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -302,6 +303,10 @@ public class TrainingPipeline {
         String kind = dataKind != null ? dataKind : declared.dataKind();
         List<Integer> shape = sampleShape != null ? sampleShape : dataKind != null ? List.of() : declared.sampleShape();
         TrainingSpec requested = spec == null ? TrainingSpec.getDefaultInstance() : spec;
+        List<FieldProblem> unfit = ProcessingBlock.fitProblems(requested, shape, info.getFeatureCount(), "spec.");
+        if (!unfit.isEmpty()) {
+            throw new InvalidSpecException(unfit);
+        }
         String runId = UUID.randomUUID().toString();
         DataReady request = DataReady.newBuilder()
                 .setDatasetName(info.getDatasetName())
@@ -389,8 +394,8 @@ public class TrainingPipeline {
             if (!job.spec().getTargetProfile().isBlank()) {
                 spec = spec.withLayers(spec.architecture(), compact.searchUnits(job, spec, data, kind));
             }
-            InputLayout layout = InputLayout.resolve(kind, job.sampleShape(), data.featureCount(), spec.architecture());
-            try (TrainedModel model = new ClassifierTrainer(spec, layout, data.classLabels())
+            try (TrainedModel model = ClassifierTrainer.forSamples(
+                            spec, kind, job.sampleShape(), data.featureCount(), data.classLabels())
                     .onEpoch(stats -> epoch(job, null, stats))
                     .train(data)) {
                 return succeeded(publisher.publish(job, info, model, null), null);

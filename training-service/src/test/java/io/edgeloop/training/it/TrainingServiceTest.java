@@ -278,6 +278,61 @@ class TrainingServiceTest {
     }
 
     @Test
+    void restRunWithASpectralImpulseTrainsOnRawWindowsAndReportsTheBlock() {
+        String dataset = "windows-impulse";
+        datasets.define(dataset, 1, "timeseries", List.of(2, 4));
+        String location = postJson(
+                        "/training-runs",
+                        "{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"spec\":{\"maxEpochs\":2,"
+                                + "\"impulse\":{\"block\":\"spectral\",\"bands\":2}}}")
+                .statusCode(202)
+                .body("requestedSpec.impulse.block", equalTo("spectral"))
+                .extract()
+                .header("Location");
+        JsonPath run = awaitRun(
+                location.substring(location.lastIndexOf('/') + 1), s -> !s.equals("QUEUED") && !s.equals("RUNNING"));
+        assertEquals("SUCCEEDED", run.getString("status"), run.prettify());
+        assertEquals("mlp", run.getString("spec.architecture"), "a spectral impulse defaults to an MLP");
+        assertEquals("spectral", run.getString("spec.impulse.block"));
+        assertEquals(2, run.getInt("spec.impulse.bands"));
+        assertEquals(List.of(2, 4), run.getList("inputShape"), "the model takes the raw window");
+        assertTrue(run.getString("architecture").startsWith("spectral(2 bands"), run.getString("architecture"));
+    }
+
+    @Test
+    void invalidImpulsesAreRejectedNamingTheField() {
+        String dataset = "windows-bad-impulse";
+        datasets.define(dataset, 1, "timeseries", List.of(2, 4));
+        String prefix = "{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,";
+        postJson(
+                        "/training-runs",
+                        prefix + "\"spec\":{\"impulse\":{\"block\":\"spectral\",\"sampleRateHz\":\"fast\","
+                                + "\"colour\":1}}}")
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors.field", containsInAnyOrder("spec.impulse.sampleRateHz", "spec.impulse.colour"));
+        postJson(
+                        "/training-runs",
+                        prefix + "\"spec\":{\"impulse\":{\"block\":\"spectral\",\"bands\":500,\"frameLength\":8}}}")
+                .statusCode(422)
+                .body("errors.field", containsInAnyOrder("spec.impulse.bands", "spec.impulse.frameLength"));
+        // knowable at submission: a frame of 8 samples does not fit windows of 4
+        postJson(
+                        "/training-runs",
+                        prefix + "\"spec\":{\"impulse\":{\"block\":\"mfe\",\"sampleRateHz\":100,\"frameLength\":8}}}")
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors.field", containsInAnyOrder("spec.impulse.frameLength"))
+                .body("errors[0].message", containsString("longer than the window"));
+        postJson(
+                        "/searches",
+                        prefix
+                                + "\"targetProfile\":\"mcu\",\"spec\":{\"impulse\":{\"block\":\"mfcc\",\"sampleRateHz\":100}}}")
+                .statusCode(422)
+                .body("errors.field", containsInAnyOrder("spec.impulse"));
+    }
+
+    @Test
     void badRequestsGetProblemDetails() {
         datasets.define("vibration-known", 1);
         postJson("/training-runs", "{}")

@@ -1,0 +1,80 @@
+package io.edgeloop.training.impulse;
+
+import ai.onnx.proto.OnnxMl;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/** Runs ONNX models in ONNX Runtime (1 thread) for the impulse tests. */
+final class OrtBlocks {
+    private OrtBlocks() {}
+
+    /** A model holding only {@code block}'s nodes: input {@code window} -> output = the block's features. */
+    static byte[] blockModel(ProcessingBlock block) {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("block");
+        g.addInput(info("window", block.inputShape()));
+        String out = block.emit(g, "window");
+        g.addOutput(info(out, block.outputShape()));
+        return ModelProto.newBuilder()
+                .setIrVersion(8)
+                .addOpsetImport(
+                        OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                .setGraph(g)
+                .build()
+                .toByteArray();
+    }
+
+    /** Runs {@code onnx} on flat rows of {@code shape}; returns the first output, one flat row per input row. */
+    static float[][] run(byte[] onnx, String inputName, float[][] rows, int[] shape) throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        long[] dims = new long[shape.length + 1];
+        dims[0] = rows.length;
+        for (int i = 0; i < shape.length; i++) {
+            dims[i + 1] = shape[i];
+        }
+        int width = rows[0].length;
+        float[] flat = new float[rows.length * width];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, flat, i * width, width);
+        }
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            opts.setIntraOpNumThreads(1);
+            try (OrtSession session = env.createSession(onnx, opts);
+                    OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(flat), dims);
+                    OrtSession.Result result = session.run(Map.of(inputName, input))) {
+                OnnxTensor out = (OnnxTensor) result.get(0);
+                FloatBuffer fb = out.getFloatBuffer();
+                int per = fb.remaining() / rows.length;
+                float[][] values = new float[rows.length][per];
+                for (int i = 0; i < rows.length; i++) {
+                    fb.get(values[i]);
+                }
+                return values;
+            }
+        }
+    }
+
+    static ValueInfoProto info(String name, int[] dims) {
+        TensorShapeProto.Builder sb = TensorShapeProto.newBuilder()
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
+        for (int d : dims) {
+            sb.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(TensorProto.DataType.FLOAT.getNumber())
+                                .setShape(sb)))
+                .build();
+    }
+}
