@@ -13,7 +13,9 @@ import java.util.function.IntConsumer;
 /**
  * Reads the optional {@code trainingSpec} of a snapshot request into {@link TrainingSpec}. Checks types, the
  * enumerations and the distillation fields (temperature at most 100, alpha in [0, 1], student fields only with a
- * temperature); training-service judges the rest (a spec it cannot train with fails that run).
+ * temperature); every other field of the proto (e.g. {@code normalization}, {@code classWeights}, {@code impulse})
+ * is copied by its JSON name with its type checked ({@link ProtoJsonFields}); training-service judges the rest (a spec
+ * it cannot train with fails that run).
  */
 final class TrainingSpecs {
     private static final Set<String> ARCHITECTURES = Set.of("", "auto", "mlp", "cnn1d", "cnn2d");
@@ -107,7 +109,9 @@ final class TrainingSpecs {
                         errors.add(new FieldError(field, "must be a number in [0, 1] (0 = default 0.7)"));
                     }
                 }
-                default -> errors.add(new FieldError(field, "unknown field"));
+                // the other fields of the proto (normalization, class weights, impulse, ...): by their JSON names,
+                // typed by the proto; training-service judges the values
+                default -> ProtoJsonFields.mergeField(name, v, b, "trainingSpec", errors);
             }
         }
         // the student fields configure a distillation: without a temperature they would be silently ignored

@@ -69,6 +69,34 @@ class TrainingSpecsTest {
     }
 
     @Test
+    void theProtosOtherFieldsAreCopiedByTheirJsonNames() {
+        TrainingSpec s = TrainingSpecs.parse(json("{\"architecture\":\"cnn1d\",\"normalization\":\"minmax\","
+                + "\"classWeights\":{\"fault\":2.5},\"impulse\":{\"block\":\"mfcc\",\"sampleRateHz\":16000,"
+                + "\"frameLength\":256,\"melFilters\":20,\"coefficients\":13,\"noWindow\":true}}"));
+        assertEquals("minmax", s.getNormalization());
+        assertEquals(Map.of("fault", 2.5), s.getClassWeightsMap());
+        assertEquals("mfcc", s.getImpulse().getBlock());
+        assertEquals(16000.0, s.getImpulse().getSampleRateHz(), 0);
+        assertEquals(256, s.getImpulse().getFrameLength());
+        assertEquals(20, s.getImpulse().getMelFilters());
+        assertEquals(13, s.getImpulse().getCoefficients());
+        assertEquals(true, s.getImpulse().getNoWindow());
+    }
+
+    @Test
+    void unknownAndMistypedFieldsAreNamedWithTheirPath() {
+        assertEquals(
+                Map.of(
+                        "trainingSpec.impulse.bandz", "unknown field",
+                        "trainingSpec.impulse.frameLength", "must be an integer",
+                        "trainingSpec.classWeights", "must be an object whose values are numbers",
+                        "trainingSpec.colour", "unknown field"),
+                errors("{\"impulse\":{\"block\":\"spectral\",\"bandz\":8,\"frameLength\":\"long\"},"
+                        + "\"classWeights\":{\"a\":\"heavy\"},\"colour\":\"red\"}"));
+        assertEquals(Map.of("trainingSpec.impulse", "must be an object"), errors("{\"impulse\":\"mfcc\"}"));
+    }
+
+    @Test
     void studentFieldsWithoutTemperatureAreRejected() {
         assertEquals(
                 Map.of(
