@@ -177,8 +177,27 @@ public final class LocalStack implements AutoCloseable {
         for (int i = 0; i < agentUrls.size(); i++) {
             processes.awaitHealthy(deviceIds.get(i), agentUrls.get(i) + "/q/health/live", Duration.ofSeconds(120));
         }
+        // live is not enough: a loop started before an agent registered plans its rollout without that device
+        for (int i = 0; i < agentUrls.size(); i++) {
+            awaitConnected(deviceIds.get(i), agentUrls.get(i));
+        }
         if (cfg.agents > 0) {
             log.accept(String.format("edge-agents %s ready in %s", deviceIds, since(t0)));
+        }
+    }
+
+    /** Waits until agent {@code deviceId} is enrolled, registered with its fleet instance and watching. */
+    private static void awaitConnected(String deviceId, String url) {
+        try {
+            org.awaitility.Awaitility.await(deviceId + " registered with the fleet")
+                    .atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions()
+                    .until(() ->
+                            Json.get(url + "/status").body().path("connected").asBoolean(false));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IllegalStateException(
+                    deviceId + " did not register with the deployment service within 120 s (see its log)", e);
         }
     }
 

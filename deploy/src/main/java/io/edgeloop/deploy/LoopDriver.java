@@ -270,10 +270,20 @@ public final class LoopDriver {
                         return serving.values().stream().allMatch(v -> v == version);
                     });
         } catch (ConditionTimeoutException e) {
-            throw new IllegalStateException("devices do not serve v" + version + ": " + serving, e);
+            throw new IllegalStateException(
+                    "devices do not serve v" + version + ": " + serving + "; the fleet's view: " + fleetView(), e);
         }
         log.accept("devices " + serving.keySet() + " serve model v" + version);
         return Collections.unmodifiableMap(new TreeMap<>(serving));
+    }
+
+    /** What deployment-service says of the devices (for a failure message), or why it could not be read. */
+    private String fleetView() {
+        try {
+            return Json.get(stack.url("deployment-service") + "/devices").body().toString();
+        } catch (RuntimeException e) {
+            return "unavailable (" + e.getMessage() + ")";
+        }
     }
 
     private List<LoopReport.Version> versions() {
