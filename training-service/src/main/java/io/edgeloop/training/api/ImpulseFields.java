@@ -36,15 +36,15 @@ final class ImpulseFields {
                         errors.add(new Problem.FieldError(p + name, "must be a string"));
                     }
                 }
-                case "sampleRateHz" -> number(x, p + name, errors, i::setSampleRateHz);
-                case "lowFrequencyHz" -> number(x, p + name, errors, i::setLowFrequencyHz);
-                case "highFrequencyHz" -> number(x, p + name, errors, i::setHighFrequencyHz);
-                case "frameLength" -> integer(x, p + name, errors, i::setFrameLength);
-                case "frameStride" -> integer(x, p + name, errors, i::setFrameStride);
-                case "fftLength" -> integer(x, p + name, errors, i::setFftLength);
-                case "bands" -> integer(x, p + name, errors, i::setBands);
-                case "melFilters" -> integer(x, p + name, errors, i::setMelFilters);
-                case "coefficients" -> integer(x, p + name, errors, i::setCoefficients);
+                case "sampleRateHz" -> RequestFields.number(x, p + name, errors, i::setSampleRateHz);
+                case "lowFrequencyHz" -> RequestFields.number(x, p + name, errors, i::setLowFrequencyHz);
+                case "highFrequencyHz" -> RequestFields.number(x, p + name, errors, i::setHighFrequencyHz);
+                case "frameLength" -> RequestFields.integer(x, p + name, errors, i::setFrameLength);
+                case "frameStride" -> RequestFields.integer(x, p + name, errors, i::setFrameStride);
+                case "fftLength" -> RequestFields.integer(x, p + name, errors, i::setFftLength);
+                case "bands" -> RequestFields.integer(x, p + name, errors, i::setBands);
+                case "melFilters" -> RequestFields.integer(x, p + name, errors, i::setMelFilters);
+                case "coefficients" -> RequestFields.integer(x, p + name, errors, i::setCoefficients);
                 case "noWindow" -> {
                     if (x.isBoolean()) {
                         i.setNoWindow(x.asBoolean());
@@ -56,23 +56,5 @@ final class ImpulseFields {
             }
         }
         b.setImpulse(i);
-    }
-
-    private static void integer(
-            JsonNode v, String field, List<Problem.FieldError> errors, java.util.function.IntConsumer set) {
-        if (v.isIntegralNumber() && v.canConvertToInt()) {
-            set.accept(v.asInt());
-        } else {
-            errors.add(new Problem.FieldError(field, "must be an integer"));
-        }
-    }
-
-    private static void number(
-            JsonNode v, String field, List<Problem.FieldError> errors, java.util.function.DoubleConsumer set) {
-        if (v.isNumber()) {
-            set.accept(v.asDouble());
-        } else {
-            errors.add(new Problem.FieldError(field, "must be a number"));
-        }
     }
 }

@@ -216,8 +216,7 @@ final class RequestFields {
         }
     }
 
-    private static void integer(
-            JsonNode v, String field, List<Problem.FieldError> errors, java.util.function.IntConsumer set) {
+    static void integer(JsonNode v, String field, List<Problem.FieldError> errors, java.util.function.IntConsumer set) {
         if (v.isIntegralNumber() && v.canConvertToInt()) {
             set.accept(v.asInt());
         } else {
@@ -241,7 +240,7 @@ final class RequestFields {
         }
     }
 
-    private static void number(
+    static void number(
             JsonNode v, String field, List<Problem.FieldError> errors, java.util.function.DoubleConsumer set) {
         if (v.isNumber()) {
             set.accept(v.asDouble());
