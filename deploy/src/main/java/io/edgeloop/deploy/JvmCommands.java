@@ -114,10 +114,25 @@ final class JvmCommands {
         return p;
     }
 
+    /**
+     * The gRPC client {@code client} of {@code service}: its one address, or with replicas a Stork static list of
+     * every replica, so calls are spread over the replicas that are up and move to another when one dies.
+     */
     private void grpcClient(List<String> p, String client, String service) {
-        p.add("-Dquarkus.grpc.clients." + client + ".host=127.0.0.1");
-        p.add("-Dquarkus.grpc.clients." + client + ".port="
-                + layout.first(service).grpcPort());
+        List<ServiceSpec> replicas = layout.replicasOf(service);
+        if (replicas.size() <= 1) {
+            p.add("-Dquarkus.grpc.clients." + client + ".host=127.0.0.1");
+            p.add("-Dquarkus.grpc.clients." + client + ".port="
+                    + layout.first(service).grpcPort());
+            return;
+        }
+        p.add("-Dquarkus.grpc.clients." + client + ".host=" + service);
+        p.add("-Dquarkus.grpc.clients." + client + ".name-resolver=stork");
+        p.add("-Dquarkus.stork." + service + ".service-discovery.type=static");
+        p.add("-Dquarkus.stork." + service + ".service-discovery.address-list="
+                + String.join(
+                        ",",
+                        replicas.stream().map(r -> "127.0.0.1:" + r.grpcPort()).toList()));
     }
 
     private List<String> jvm(String heap) {

@@ -263,13 +263,19 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Base URL of a service's REST API, e.g. {@code url("data-service")} (its first replica), or of one instance,
-     * e.g. {@code url("training-service-2")}.
+     * Base URL of a service's REST API, e.g. {@code url("data-service")} (its first replica that runs, the first when
+     * none does), or of one instance, e.g. {@code url("training-service-2")}.
      */
     public String url(String service) {
         ServiceSpec s = layout.find(service);
         if (s == null) {
             throw new IllegalArgumentException("unknown service " + service);
+        }
+        if (layout.first(service) != null) {
+            s = layout.replicasOf(service).stream()
+                    .filter(r -> processes.find(r.instance()).isPresent())
+                    .findFirst()
+                    .orElse(s);
         }
         return "http://127.0.0.1:" + s.httpPort();
     }

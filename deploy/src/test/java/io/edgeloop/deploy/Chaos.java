@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -28,10 +30,11 @@ import java.util.function.Function;
  */
 final class Chaos implements AutoCloseable {
     private final List<String> struck = Collections.synchronizedList(new ArrayList<>());
+    private final CountDownLatch loopDone = new CountDownLatch(1);
     private final Thread thread;
 
     private Chaos(LocalStack stack, EventWatcher events) {
-        this.thread = new Thread(() -> strike(stack, events, struck), "chaos");
+        this.thread = new Thread(() -> strike(stack, events, struck, loopDone), "chaos");
         thread.setDaemon(true);
     }
 
@@ -42,8 +45,12 @@ final class Chaos implements AutoCloseable {
         return chaos;
     }
 
-    /** Waits (at most {@code limit}) until every strike was made and every victim restarted; returns the strikes. */
+    /**
+     * Waits (at most {@code limit}) until every strike was made and every victim restarted; returns the strikes. A
+     * replica of data, registry or monitoring is restarted only now: the loop ran to its end on the other replica.
+     */
     List<String> awaitDone(Duration limit) throws InterruptedException {
+        loopDone.countDown();
         thread.join(limit.toMillis());
         return List.copyOf(struck);
     }
@@ -53,6 +60,10 @@ final class Chaos implements AutoCloseable {
         thread.interrupt();
     }
 
+    /** Services whose killed replica stays down until the loop is done, when they run as replicas. */
+    private static final Set<String> RESTARTED_AFTER_THE_LOOP =
+            Set.of("data-service", "registry-service", "monitoring-service");
+
     /** The strikes, in loop order. */
     static final int STRIKES = 6;
 
@@ -60,7 +71,7 @@ final class Chaos implements AutoCloseable {
      * The chaos thread: the strikes in loop order, each as soon as its moment comes (polled every 200 ms); each
      * victim is restarted on a thread of its own, so the next strike is not delayed. Gives up after 10 minutes.
      */
-    private static void strike(LocalStack stack, EventWatcher events, List<String> struck) {
+    private static void strike(LocalStack stack, EventWatcher events, List<String> struck, CountDownLatch loopDone) {
         List<Strike> plan = List.of(
                 new Strike("training mid-epoch", "training-service", Chaos::trainingAfterFirstEpoch),
                 new Strike("compiler mid-compilation", "compiler-service", s -> runningJobOwner(s, "compiler-service")),
@@ -106,8 +117,15 @@ final class Chaos implements AutoCloseable {
                 stack.kill(victim.get());
                 struck.add(strike.what() + ": " + victim.get());
                 System.out.println("[chaos] " + strike.what() + ": killed " + victim.get());
+                // a service whose clients reach every replica (data, registry, monitoring) goes on without the
+                // victim until the loop is done; the others are restarted at once (jobs and leases move over)
+                boolean later = RESTARTED_AFTER_THE_LOOP.contains(strike.service())
+                        && stack.instances(strike.service()).size() > 1;
                 Thread restart = new Thread(() -> {
                     try {
+                        if (later) {
+                            loopDone.await();
+                        }
                         stack.restart(victim.get());
                     } catch (Exception e) {
                         System.out.println("[chaos] restarting " + victim.get() + " failed: " + e);

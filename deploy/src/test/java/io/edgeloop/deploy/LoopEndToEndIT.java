@@ -54,11 +54,13 @@ import org.junit.jupiter.api.function.Executable;
  * The whole loop on real components: embedded Kafka and PostgreSQL, the six services and two edge agents as
  * separate JVMs. Two iterations, the second triggered by drift.
  *
- * <p>Training, compiler and deployment run as two replicas each against the same Kafka and PostgreSQL, the two
- * agents talk to different deployment instances, and a {@link Chaos} thread kills every service once at its moment:
- * the training instance that runs the first model's job after its first epoch, the compiler instance that compiles
- * it, the deployment instance that drives its rollout mid-wave, monitoring while telemetry flows, data-service when
- * the drift is published and the registry when the second model is trained (each restarted afterwards). The other
+ * <p>Every service runs as two replicas against the same Kafka and PostgreSQL, the two agents talk to different
+ * deployment instances, and a {@link Chaos} thread kills every service once at its moment: the training instance that
+ * runs the first model's job after its first epoch, the compiler instance that compiles it, the deployment instance
+ * that drives its rollout mid-wave (each restarted at once), a monitoring replica while telemetry flows, a data-service
+ * replica when the drift is published and a registry replica when the second model is trained (these three restarted
+ * only after the loop: the clients of their gRPC APIs, services and agents, reach every replica through a Stork
+ * static list and carry on with the other). The other
  * replica takes each job or rollout over once its lease lapsed, and the loop completes exactly once in effect: one
  * model version and one ModelTrained per snapshot, one rollout and one completed Deployed per version, no telemetry
  * window lost, every device on the last version although one instance decides its assignments (the other delivers
@@ -325,8 +327,13 @@ class LoopEndToEndIT {
         }
     }
 
-    private static final Map<String, Integer> REPLICAS =
-            Map.of("training-service", 2, "compiler-service", 2, "deployment-service", 2);
+    private static final Map<String, Integer> REPLICAS = Map.of(
+            "data-service", 2,
+            "training-service", 2,
+            "compiler-service", 2,
+            "registry-service", 2,
+            "deployment-service", 2,
+            "monitoring-service", 2);
 
     @Test
     void driftTriggersRetrainingAndTheDevicesEndOnTheNewModelWhileReplicasAreKilled() throws Exception {

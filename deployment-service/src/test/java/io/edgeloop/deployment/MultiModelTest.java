@@ -201,6 +201,53 @@ class MultiModelTest {
     }
 
     /** Each watch gets an assignment of {@code model} and reports ACTIVE; their assignments, in order. */
+    @Test
+    void aDeviceRegisteringAfterACompletedRolloutGetsTheVersionInProduction() throws Exception {
+        FleetTestKit kit = new FleetTestKit(channel);
+        String run = "late" + FleetTestKit.run();
+        String model = run + "-m";
+        policy(model, Map.of("fleet", run), ONE_WAVE, null);
+        Watch early = kit.join(run + "-1", Map.of("fleet", run));
+        produce(event(model, 1, null));
+        activate(kit, model, List.of(early));
+        String rollout = awaitDeployed(model, 1, "completed").getDeploymentId();
+        produce(event(model, 2, null));
+        activate(kit, model, List.of(early));
+        String rollout2 = awaitDeployed(model, 2, "completed").getDeploymentId();
+
+        // a new device of the fleet gets v2 at once (the newest completed rollout that selects it), nothing else
+        Watch late = kit.join(run + "-2", Map.of("fleet", run));
+        Assignment got = late.nextFor(model);
+        assertEquals(2, got.getModelVersion());
+        assertEquals(rollout2, got.getDeploymentId());
+        kit.report(late.deviceId(), got, DeviceModelState.ACTIVE);
+        given().get("/rollouts/" + rollout2)
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("COMPLETED"))
+                .body("targets.deviceId", equalTo(List.of(run + "-1", run + "-2")));
+        RolloutTestSupport.await(
+                "the late device's twin is in sync",
+                () -> Boolean.TRUE.equals(
+                        given().get("/devices/" + run + "-2").then().extract().path("inSync")));
+        given().get("/rollouts/" + rollout).then().body("targets", hasSize(1));
+
+        // registering again (an agent restart) adds no second target; a device of another fleet gets nothing
+        var again = kit.stub()
+                .register(RegisterDeviceRequest.newBuilder()
+                        .setDeviceId(run + "-2")
+                        .putLabels("fleet", run)
+                        .build());
+        assertEquals(rollout2, again.getCurrent().getDeploymentId());
+        given().get("/rollouts/" + rollout2).then().body("targets", hasSize(2));
+        var outsider = kit.stub()
+                .register(RegisterDeviceRequest.newBuilder()
+                        .setDeviceId(run + "-x")
+                        .putLabels("fleet", run + "-other")
+                        .build());
+        assertFalse(outsider.hasCurrent(), "not selected by the completed rollout");
+    }
+
     private static List<Assignment> activate(FleetTestKit kit, String model, List<Watch> watches)
             throws InterruptedException {
         List<Assignment> out = new java.util.ArrayList<>();

@@ -51,7 +51,9 @@ public class FleetService {
     /**
      * Creates or updates a device (labels, capabilities). A device that matches the selector of an active rollout
      * and is not yet one of its targets joins it: in the current wave when that is the last one (or the rollout had
-     * no device yet), else queued for the last wave.
+     * no device yet), else queued for the last wave. For a model without an active rollout that selects it, a device
+     * that is not yet a target of the newest completed rollout selecting it (the version in production there) is
+     * assigned that version at once.
      *
      * @throws IllegalArgumentException for a blank device id
      * @throws DeviceRevokedException when the device was revoked
@@ -90,6 +92,16 @@ public class FleetService {
             }
             if (Assignments.targetOf(active.id, device.id) == null) {
                 planner.join(active, device, now).ifPresent(pushes::add);
+            }
+        }
+        // a model no active rollout gives it: the newest completed rollout that selects the device (production)
+        for (DeploymentEntity done : DeploymentEntity.<DeploymentEntity>list(
+                "status = ?1 order by createdAt desc", DeploymentStatus.COMPLETED)) {
+            if (!followed.contains(done.modelName)
+                    && WavePlan.matches(done.selector, device.labels, RolloutPlanner.profile(device, done.modelName))
+                    && followed.add(done.modelName)
+                    && Assignments.targetOf(done.id, device.id) == null) {
+                planner.join(done, device, now).ifPresent(pushes::add);
             }
         }
         List<Assignment> current = Assignments.pushesOf(device.id).stream()

@@ -134,7 +134,10 @@ public class RolloutPlanner {
         return assignWave(d, 1, now, slots);
     }
 
-    /** Adds a registering device to an active rollout (see {@link FleetService#register}). */
+    /**
+     * Adds a registering device to an active rollout, or to a completed one (the model's version in production for
+     * the devices it selects: assigned at once, its gates were passed) (see {@link FleetService#register}).
+     */
     Optional<AssignmentPush> join(DeploymentEntity d, DeviceEntity device, Instant now) {
         VariantSelector.Selection sel =
                 VariantSelector.select(profile(device, d.modelName), variantsOf(d.id), config.tinyRamMb());
@@ -143,6 +146,14 @@ public class RolloutPlanner {
             t.state = TargetState.INCOMPATIBLE;
             t.message = FleetService.truncate(sel.reason(), FieldLimits.MESSAGE);
             return Optional.empty();
+        }
+        if (d.status == DeploymentStatus.COMPLETED) {
+            DeploymentTargetEntity t = newTarget(d, device, d.wavesTotal, sel, now, Slots.find(device.id, d.modelName));
+            RolloutEvents.history(
+                    d, "device-joined", d.wavesTotal, device.id + " joined after completion: assigned", now);
+            LOG.infof("device %s joined completed rollout %s (%s v%d)", device.id, d.id, d.modelName, d.modelVersion);
+            return Optional.of(assign(
+                    d, t, device, now, Slots.getOrCreate(device.id, d.modelName), new Assignments.VariantFacts()));
         }
         boolean hasTargets =
                 DeploymentTargetEntity.count("deploymentId = ?1 and state <> ?2", d.id, TargetState.INCOMPATIBLE) > 0;
