@@ -165,5 +165,36 @@ class DataKindTest {
                 SnapshotRef.newBuilder().setDatasetName(ds).setVersion(0).build());
         assertEquals("image", info.getDataKind());
         assertEquals(List.of(1, 2, 2), info.getSampleShapeList());
+        assertEquals(0, info.getSampleRateHz(), 0, "an image data set has no sampling rate");
+    }
+
+    @Test
+    void aTimeseriesSnapshotCarriesItsRateAndGivesItToAnImpulseWithoutOne() {
+        String ds = "kind-rate";
+        RecordingSupport.createTimeseries(ds, List.of("acc"), 8, 100.0);
+        TestSupport.ingest(ds, TestSupport.generate(30, 8, 5), 30);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("trainingSpec", Map.of("impulse", Map.of("block", "spectral", "bands", 3))))
+                .post("/datasets/" + ds + "/snapshots")
+                .then()
+                .statusCode(201);
+        DataReady e = TestSupport.consume(
+                        Topics.DATA_READY, r -> ds.equals(r.key()), seen -> !seen.isEmpty(), Duration.ofSeconds(30))
+                .stream()
+                .map(r -> {
+                    try {
+                        return DataReady.parseFrom(r.value());
+                    } catch (Exception x) {
+                        throw new AssertionError(x);
+                    }
+                })
+                .findFirst()
+                .orElseThrow();
+        assertEquals(100.0, e.getSampleRateHz(), 0);
+        assertEquals(100.0, e.getTrainingSpec().getImpulse().getSampleRateHz(), 0, "the data set's rate");
+        assertEquals(3, e.getTrainingSpec().getImpulse().getBands());
+        SnapshotInfo info = grpc.getSnapshot(
+                SnapshotRef.newBuilder().setDatasetName(ds).setVersion(0).build());
+        assertEquals(100.0, info.getSampleRateHz(), 0);
     }
 }

@@ -145,11 +145,13 @@ public class SnapshotService {
         for (String w : s.warnings) {
             LOG.warnf("snapshot %s: %s", snapshotId(dataset, s.version), w);
         }
+        double rate = ds.sampleRateHz == null ? 0 : ds.sampleRateHz;
         DataReady.Builder event = dataReady(s, meta).toBuilder()
                 .setDataKind(DatasetCatalog.dataKind(ds))
-                .addAllSampleShape(DatasetCatalog.sampleShape(ds));
+                .addAllSampleShape(DatasetCatalog.sampleShape(ds))
+                .setSampleRateHz(rate);
         if (trainingSpec != null) {
-            event.setTrainingSpec(trainingSpec);
+            event.setTrainingSpec(withDatasetRate(trainingSpec, rate));
         }
         outbox.enqueue(Topics.DATA_READY, dataset, meta, event.build());
         LOG.infof(
@@ -199,6 +201,19 @@ public class SnapshotService {
             md.update(line.getBytes(StandardCharsets.UTF_8));
         }
         return Hashing.hex(md);
+    }
+
+    /**
+     * {@code spec} with the data set's sampling rate given to an impulse that declares none (its frequency bands
+     * and mel filters need it); an impulse's own rate is kept.
+     */
+    static TrainingSpec withDatasetRate(TrainingSpec spec, double rateHz) {
+        if (rateHz <= 0 || !spec.hasImpulse() || spec.getImpulse().getSampleRateHz() > 0) {
+            return spec;
+        }
+        return spec.toBuilder()
+                .setImpulse(spec.getImpulse().toBuilder().setSampleRateHz(rateHz))
+                .build();
     }
 
     /** The DataReady event announcing {@code s}. */

@@ -185,6 +185,7 @@ public class DatasetGrpcService extends DatasetServiceGrpc.DatasetServiceImplBas
                 .setCreatedAt(ProtoTime.of(s.createdAt))
                 .setDataKind(DatasetCatalog.dataKind(dataset))
                 .addAllSampleShape(DatasetCatalog.sampleShape(dataset))
+                .setSampleRateHz(dataset.sampleRateHz == null ? 0 : dataset.sampleRateHz)
                 .build();
     }
 
