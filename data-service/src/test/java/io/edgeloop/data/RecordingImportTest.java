@@ -162,6 +162,62 @@ class RecordingImportTest {
     }
 
     @Test
+    void aDeletedRecordingLeavesListingsAndNewSnapshotsAndComesBackWhenSentAgain() {
+        String ds = "rec-delete";
+        createTimeseries(ds, XY, 4, 100.0);
+        Map<String, Object> body = recordingJson(ramp(0, 12), ramp(100, 12));
+        long id = postJson(ds, body, null).statusCode(201).extract().jsonPath().getLong("recording.id");
+        long other = postJson(ds, recordingJson(ramp(50, 8), ramp(300, 8)), null)
+                .statusCode(201)
+                .extract()
+                .jsonPath()
+                .getLong("recording.id");
+        assertEquals(5, TestSupport.sampleCount(ds));
+        given().post("/datasets/" + ds + "/snapshots").then().statusCode(201).body("trainCount", notNullValue());
+        // one window of the recording deleted on its own before: it stays deleted when the recording comes back
+        String single = recording(ds, id).getString("windows[0].sampleId");
+        given().contentType(ContentType.JSON)
+                .body(Map.of("ids", List.of(single)))
+                .post("/datasets/" + ds + "/samples/delete")
+                .then()
+                .statusCode(200);
+
+        given().delete("/datasets/" + ds + "/recordings/" + id)
+                .then()
+                .statusCode(200)
+                .body("recording", equalTo((int) id))
+                .body("windowsDeleted", equalTo(2));
+        assertEquals(2, TestSupport.sampleCount(ds), "only the other recording's windows are live");
+        given().get("/datasets/" + ds + "/recordings/" + id).then().statusCode(404);
+        given().get("/datasets/" + ds + "/recordings")
+                .then()
+                .statusCode(200)
+                .body("recordings.id", equalTo(List.of((int) other)));
+        given().delete("/datasets/" + ds + "/recordings/" + id).then().statusCode(404);
+        given().delete("/datasets/" + ds + "/recordings/" + other + "9").then().statusCode(404);
+        given().delete("/datasets/rec-json-nope/recordings/" + other).then().statusCode(404);
+        // the snapshot cut before still holds all five windows; the next one has the two live ones
+        given().get("/datasets/" + ds + "/snapshots/1/export")
+                .then()
+                .statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("0.0,1.0,2.0,3.0,100.0,101.0,102.0,103.0,normal,"));
+        JsonPath next = given().post("/datasets/" + ds + "/snapshots")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath();
+        assertEquals(2, next.getLong("trainCount") + next.getLong("validationCount") + next.getLong("testCount"));
+
+        // the same recording sent again restores it with the windows deleted with it
+        postJson(ds, body, null)
+                .statusCode(201)
+                .body("recording.id", equalTo((int) id))
+                .body("accepted", equalTo(2));
+        assertEquals(4, TestSupport.sampleCount(ds));
+        assertEquals(2, recording(ds, id).getList("windows").size());
+    }
+
+    @Test
     void aCsvRecordingMapsColumnsAndItsErrorsNameTheLine() {
         String ds = "rec-csv";
         createTimeseries(ds, XY, 4, 50.0);

@@ -14,6 +14,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -237,18 +238,36 @@ public class RecordingResource {
     @GET
     @Path("/{name}/recordings/{id}")
     public RecordingDetail get(@PathParam("name") String name, @PathParam("id") String id) {
-        long recordingId;
-        try {
-            recordingId = Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            throw ApiException.notFound("no recording '" + id + "'");
-        }
-        RecordingImporter.Detail d = importer.get(name, recordingId);
+        RecordingImporter.Detail d = importer.get(name, recordingId(id));
         return new RecordingDetail(
                 RecordingView.of(d.recording()),
                 d.windows().stream()
                         .map(w -> new WindowView(w.offset(), w.sampleId()))
                         .toList());
+    }
+
+    /** What a recording's deletion removed: its windows (samples) that were live. */
+    public record DeletedRecording(long recording, int windowsDeleted) {}
+
+    /**
+     * Deletes a recording and its windows: 200 with the number of windows deleted. Soft: snapshots that hold them
+     * keep serving them, and sending the same recording again restores it with those windows. 404 unknown data set,
+     * unknown or already deleted recording.
+     */
+    @DELETE
+    @Path("/{name}/recordings/{id}")
+    @RolesAllowed(Roles.DATA)
+    public DeletedRecording delete(@PathParam("name") String name, @PathParam("id") String id) {
+        long recordingId = recordingId(id);
+        return new DeletedRecording(recordingId, importer.delete(name, recordingId, Caller.subject(identity)));
+    }
+
+    private static long recordingId(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw ApiException.notFound("no recording '" + id + "'");
+        }
     }
 
     /** Relative difference within which a rate implied by timestamps is taken as the data set's. */

@@ -113,9 +113,13 @@ public class RecordingImporter {
         String hex = HexFormat.of().formatHex(hash);
         Optional<RecordingRow> earlier = recordings.byContent(ds.name, hex);
         if (earlier.isPresent()) {
-            LOG.debugf(
-                    "dataset %s: recording %d sent again, nothing stored",
-                    ds.name, earlier.get().id());
+            long id = earlier.get().id();
+            int restored = recordings.restore(id);
+            if (restored >= 0) {
+                LOG.infof("dataset %s: deleted recording %d sent again, %d windows restored", ds.name, id, restored);
+                return new Imported(recordings.get(ds.name, id).orElseThrow(), true, restored, 0);
+            }
+            LOG.debugf("dataset %s: recording %d sent again, nothing stored", ds.name, id);
             return new Imported(earlier.get(), false, 0, earlier.get().windowCount());
         }
         String label = upload.label() == null || upload.label().isEmpty() ? null : upload.label();
@@ -144,6 +148,22 @@ public class RecordingImporter {
                 new SampleIngestor.RecordingLink(id, hash, stride));
         LOG.infof("dataset %s: recording %d, %d windows, %d stored", ds.name, id, windows, r.accepted());
         return new Imported(recordings.get(ds.name, id).orElseThrow(), true, r.accepted(), r.duplicates());
+    }
+
+    /**
+     * Deletes a recording of a live data set and its windows (soft: snapshots that hold them keep serving them; the
+     * same recording sent again restores them); returns how many windows were deleted. 404 unknown or deleted.
+     */
+    @Transactional
+    public int delete(String dataset, long id, String who) {
+        catalog.require(dataset);
+        samples.lockDataset(dataset); // one at a time with imports and snapshots of the data set
+        if (recordings.get(dataset, id).isEmpty()) {
+            throw ApiException.notFound("no recording " + id + " in dataset '" + dataset + "'");
+        }
+        int windows = recordings.delete(id, Instant.now().truncatedTo(ChronoUnit.MICROS), who);
+        LOG.infof("dataset %s: recording %d deleted by %s with %d windows", dataset, id, who, windows);
+        return windows;
     }
 
     /** Recordings of a live data set by id, a page at a time ({@code after}: the previous page's {@code next}). */

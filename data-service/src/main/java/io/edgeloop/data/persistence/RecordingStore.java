@@ -81,7 +81,7 @@ public class RecordingStore {
         });
     }
 
-    /** The recording of {@code dataset} with that content hash, or empty. */
+    /** The recording of {@code dataset} with that content hash, deleted or not, or empty. */
     public Optional<RecordingRow> byContent(String dataset, String contentHash) {
         return one(
                 "select " + COLUMNS + " from recording where dataset_name = ? and content_hash = ?",
@@ -89,16 +89,76 @@ public class RecordingStore {
                 contentHash);
     }
 
-    /** Recording {@code id} of {@code dataset}, or empty. */
+    /** Live recording {@code id} of {@code dataset}, or empty (unknown or deleted). */
     public Optional<RecordingRow> get(String dataset, long id) {
-        return one("select " + COLUMNS + " from recording where dataset_name = ? and id = ?", dataset, id);
+        return one(
+                "select " + COLUMNS + " from recording where dataset_name = ? and id = ? and deleted_at is null",
+                dataset,
+                id);
+    }
+
+    /**
+     * Soft-deletes live recording {@code id} and its live windows at {@code at}; returns how many windows were
+     * deleted, or -1 when the recording is not live.
+     */
+    public int delete(long id, Instant at, String by) {
+        return session().doReturningWork(c -> {
+            Timestamp when = Timestamp.from(at);
+            try (PreparedStatement rec = c.prepareStatement("update recording set deleted_at = ?, deleted_by = ?"
+                            + " where id = ? and deleted_at is null");
+                    PreparedStatement windows = c.prepareStatement(
+                            "update sample set deleted_at = ?" + " where recording_id = ? and deleted_at is null")) {
+                rec.setTimestamp(1, when);
+                rec.setString(2, by);
+                rec.setLong(3, id);
+                if (rec.executeUpdate() == 0) {
+                    return -1;
+                }
+                windows.setTimestamp(1, when);
+                windows.setLong(2, id);
+                return windows.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Restores deleted recording {@code id} and the windows deleted with it (not those deleted one by one before);
+     * returns how many windows came back, or -1 when the recording was not deleted.
+     */
+    public int restore(long id) {
+        return session().doReturningWork(c -> {
+            try (PreparedStatement windows = c.prepareStatement("update sample s set deleted_at = null from recording r"
+                            + " where r.id = ? and r.deleted_at is not null and s.recording_id = r.id"
+                            + " and s.deleted_at = r.deleted_at");
+                    PreparedStatement rec = c.prepareStatement("update recording set deleted_at = null,"
+                            + " deleted_by = null where id = ? and deleted_at is not null")) {
+                windows.setLong(1, id);
+                int restored = windows.executeUpdate();
+                rec.setLong(1, id);
+                return rec.executeUpdate() == 0 ? -1 : restored;
+            }
+        });
+    }
+
+    /** Whether recording {@code id} is deleted. */
+    public boolean isDeleted(long id) {
+        return session().doReturningWork(c -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("select deleted_at is not null from recording where id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() && rs.getBoolean(1);
+                }
+            }
+        });
     }
 
     /** Up to {@code limit} recordings of {@code dataset} with ids above {@code after}, by id. */
     public List<RecordingRow> page(String dataset, long after, int limit) {
         return session().doReturningWork(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "select " + COLUMNS + " from recording where dataset_name = ? and id > ? order by id limit ?")) {
+                    "select " + COLUMNS + " from recording where dataset_name = ? and id > ? and deleted_at is null"
+                            + " order by id limit ?")) {
                 ps.setString(1, dataset);
                 ps.setLong(2, after);
                 ps.setInt(3, limit);

@@ -33,6 +33,7 @@ class DataRoleTableTest {
             .rest("POST", "/datasets/{name}/recordings", Roles.DATA)
             .rest("GET", "/datasets/{name}/recordings", Roles.VIEWER)
             .rest("GET", "/datasets/{name}/recordings/{id}", Roles.VIEWER)
+            .rest("DELETE", "/datasets/{name}/recordings/{id}", Roles.DATA)
             .rest("POST", "/datasets/{name}/images", Roles.DATA)
             .grpc("edgeloop.data.v1.DatasetService/GetSnapshot", Roles.VIEWER)
             .grpc("edgeloop.data.v1.DatasetService/StreamSnapshot", Roles.VIEWER);
