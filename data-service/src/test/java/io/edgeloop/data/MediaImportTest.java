@@ -15,6 +15,8 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -184,6 +186,79 @@ class MediaImportTest {
         assertEquals(6, v.length);
         for (float p : v) {
             assertEquals(128 / 255.0, p, 0.03);
+        }
+    }
+
+    /** {@code jpeg} with an EXIF APP1 segment (big-endian TIFF, IFD0 holding only Orientation) after its SOI. */
+    private static byte[] withOrientation(byte[] jpeg, int orientation) {
+        ByteBuffer app1 = ByteBuffer.allocate(36);
+        app1.putShort((short) 0xFFE1).putShort((short) 34).put("Exif\0\0".getBytes(StandardCharsets.US_ASCII));
+        app1.put((byte) 'M').put((byte) 'M').putShort((short) 42).putInt(8); // TIFF header, IFD0 at 8
+        app1.putShort((short) 1); // one entry
+        app1.putShort((short) 0x0112)
+                .putShort((short) 3)
+                .putInt(1)
+                .putShort((short) orientation)
+                .putShort((short) 0);
+        app1.putInt(0); // no next IFD
+        byte[] out = new byte[jpeg.length + app1.capacity()];
+        System.arraycopy(jpeg, 0, out, 0, 2); // SOI
+        System.arraycopy(app1.array(), 0, out, 2, app1.capacity());
+        System.arraycopy(jpeg, 2, out, 2 + app1.capacity(), jpeg.length - 2);
+        return out;
+    }
+
+    /** 16x8: left half red, right half blue. */
+    private static BufferedImage wideRedBlue() {
+        BufferedImage img = new BufferedImage(16, 8, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.RED);
+        g.fillRect(0, 0, 8, 8);
+        g.setColor(Color.BLUE);
+        g.fillRect(8, 0, 8, 8);
+        g.dispose();
+        return img;
+    }
+
+    @Test
+    void aJpegIsTurnedUprightByItsExifOrientationAndTransparencyIsBlack() throws IOException {
+        byte[] jpeg = image(wideRedBlue(), "jpg");
+        // stored 16 wide x 8 high, tagged "rotate 90 clockwise" (6): upright it is 8 x 16, red on top
+        createImages("img-exif6", 3, 16, 8);
+        post("img-exif6", "/images", "image/jpeg", withOrientation(jpeg, 6), Map.of())
+                .statusCode(201);
+        float[] six = RecordingSupport.features("img-exif6").values().iterator().next();
+        // tagged "rotate 90 counter-clockwise" (8): blue on top
+        createImages("img-exif8", 3, 16, 8);
+        post("img-exif8", "/images", "image/jpeg", withOrientation(jpeg, 8), Map.of())
+                .statusCode(201);
+        float[] eight =
+                RecordingSupport.features("img-exif8").values().iterator().next();
+        for (int y : new int[] {0, 3, 5, 10, 12, 15}) {
+            for (int x = 0; x < 8; x++) {
+                int i = y * 8 + x;
+                float topRed = y < 8 ? 1 : 0;
+                assertEquals(topRed, six[i], 0.1, "orientation 6: R at " + x + "," + y);
+                assertEquals(1 - topRed, six[256 + i], 0.1, "orientation 6: B at " + x + "," + y);
+                assertEquals(1 - topRed, eight[i], 0.1, "orientation 8: R at " + x + "," + y);
+                assertEquals(topRed, eight[256 + i], 0.1, "orientation 8: B at " + x + "," + y);
+            }
+        }
+        // a PNG with transparency: fully transparent pixels count as black, opaque ones keep their colour
+        BufferedImage argb = new BufferedImage(4, 4, BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 4; x++) {
+                argb.setRGB(x, y, x < 2 ? 0x00FFFFFF : 0xFFFFFFFF); // left: transparent white, right: white
+            }
+        }
+        createImages("img-alpha", 1, 4, 4);
+        post("img-alpha", "/images", "image/png", image(argb, "png"), Map.of()).statusCode(201);
+        float[] alpha =
+                RecordingSupport.features("img-alpha").values().iterator().next();
+        for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 4; x++) {
+                assertEquals(x < 2 ? 0 : 1, alpha[y * 4 + x], 0.01, "gray at " + x + "," + y);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import io.edgeloop.kit.api.Problem.FieldError;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
@@ -17,7 +18,7 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes a PNG or JPEG body with {@link ImageIO} into one sample of an image data set of shape {@code [C, H, W]}:
- * resized to {@code W x H} (bilinear, halving first while the image is more than twice as large: an area average for
+ * turned upright by a JPEG's EXIF orientation ({@link ExifOrientation}), resized to {@code W x H} (bilinear, halving first while the image is more than twice as large: an area average for
  * large reductions), converted to {@code C} channels (1: luma {@code 0.299 R + 0.587 G + 0.114 B}; 3: RGB;
  * transparent pixels over black), scaled to [0, 1] and flattened channel-major ({@code [R..., G..., B...]}, rows
  * top to bottom).
@@ -37,8 +38,15 @@ final class ImageDecoder {
      * @throws ApiException 415 not a PNG or JPEG image, 422 corrupt, 413 more than {@code maxPixels} pixels
      */
     static float[] decode(InputStream body, int channels, int height, int width, long maxPixels) {
+        byte[] bytes;
+        try {
+            bytes = body.readAllBytes(); // bounded by the request body limit; EXIF and pixels are read from it
+        } catch (IOException e) {
+            throw ApiException.invalid("corrupt image", List.of(new FieldError("body", "unreadable body")));
+        }
         BufferedImage image;
-        try (ImageInputStream in = ImageIO.createImageInputStream(body)) {
+        int orientation = 1;
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
                 throw unsupported("not a PNG or JPEG image");
@@ -60,6 +68,9 @@ final class ImageDecoder {
                             List.of(new FieldError("body", "more than " + maxPixels + " pixels")));
                 }
                 image = reader.read(0);
+                if (!format.equals("png")) {
+                    orientation = ExifOrientation.of(bytes);
+                }
             } finally {
                 reader.dispose();
             }
@@ -69,7 +80,7 @@ final class ImageDecoder {
             }
             throw ApiException.invalid("corrupt image", List.of(new FieldError("body", "corrupt or truncated image")));
         }
-        return pixels(resize(image, width, height), channels);
+        return pixels(resize(ExifOrientation.upright(image, orientation), width, height), channels);
     }
 
     /** {@code image} as {@code width x height} RGB. */
