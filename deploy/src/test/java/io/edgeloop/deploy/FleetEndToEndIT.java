@@ -39,6 +39,10 @@ class FleetEndToEndIT {
     private static final String TEAM_B = "team-b-stateful";
     private static final List<String> MOTION = List.of("up", "down", "flat");
     private static final List<String> STROKES = List.of("horizontal", "vertical");
+    /** Tones of the audio impulse data set (70, 160 and 330 Hz at 1 kHz). */
+    private static final List<String> HUM = List.of("low", "mid", "high");
+
+    private static final double[] HUM_HZ = {70, 160, 330};
 
     @Test
     void twoTeamsShareAFleetAndEveryModelKindIsServed() throws Exception {
@@ -62,10 +66,13 @@ class FleetEndToEndIT {
             policy(deployment, "team-b-*", Map.of("zone", "b"), 0.0);
             policy(deployment, "motion", Map.of("fleet", "shared"), 0.6);
             policy(deployment, "strokes", Map.of("fleet", "shared"), 0.6);
+            policy(deployment, "hum", Map.of("fleet", "shared"), 0.6);
 
             // the loop's own CNNs: time series [4 x 10] and images [1 x 8 x 8], trained while the teams upload
             dataset(data, "motion", "timeseries", List.of(4, 10), MOTION, FleetEndToEndIT::motionSample);
             dataset(data, "strokes", "image", List.of(1, 8, 8), STROKES, FleetEndToEndIT::strokeSample);
+            // raw audio: recordings cut into [1 x 256] windows at 1 kHz, an MFE impulse (its rate from the data set)
+            humRecordings(data);
             // the snapshot the uploads are validated on (no policy: its own trained model is deployed nowhere)
             dataset(
                     data,
@@ -161,6 +168,12 @@ class FleetEndToEndIT {
                 assertEquals(
                         MOTION.get(k), predictedGrpc(stack.agentGrpcPorts().get(2), "motion", List.of(1, 4, 10), x));
             }
+            // the impulse model takes raw windows: the MFE block runs inside the deployed graph on the device
+            completed(events, "hum", 3);
+            for (int k = 0; k < HUM.size(); k++) {
+                float[] x = tone(r, HUM_HZ[k], 256);
+                assertEquals(HUM.get(k), predicted(agents.get(2), "hum", List.of(1, 1, 256), x), "a raw window");
+            }
             for (int k = 0; k < STROKES.size(); k++) {
                 float[] x = strokeSample(r, k);
                 assertEquals(STROKES.get(k), predicted(agents.get(1), "strokes", List.of(1, 1, 8, 8), x));
@@ -216,6 +229,62 @@ class FleetEndToEndIT {
                         data + "/datasets/" + name + "/snapshots",
                         Map.of("trigger", "manual", "trainingSpec", Map.of("maxEpochs", 12)))
                 .expect(201);
+    }
+
+    /**
+     * A timeseries data set of one axis ({@code mic}), 256 values per window at 1 kHz: three JSON recordings per tone,
+     * each cut into 16 windows by data-service; then a snapshot requesting an MFE impulse without a rate of its own.
+     */
+    private static void humRecordings(String data) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 256; i++) {
+            names.add("mic_" + i);
+        }
+        Json.put(
+                        data + "/datasets/hum",
+                        Map.of(
+                                "featureNames",
+                                names,
+                                "labels",
+                                HUM,
+                                "dataKind",
+                                "timeseries",
+                                "sampleShape",
+                                List.of(1, 256),
+                                "sampleRateHz",
+                                1000))
+                .expect(200, 201);
+        Random r = new Random(3);
+        for (int k = 0; k < HUM.size(); k++) {
+            for (int rec = 0; rec < 3; rec++) {
+                Json.post(
+                                data + "/datasets/hum/recordings",
+                                Map.of(
+                                        "label", HUM.get(k),
+                                        "source", "fleet-it",
+                                        "axes", Map.of("mic", boxed(tone(r, HUM_HZ[k], 256 * 16)))))
+                        .expect(201);
+            }
+        }
+        Json.post(
+                        data + "/datasets/hum/snapshots",
+                        Map.of(
+                                "trigger",
+                                "manual",
+                                "trainingSpec",
+                                Map.of("maxEpochs", 25, "impulse", Map.of("block", "mfe", "frameLength", 64))))
+                .expect(201);
+    }
+
+    /** {@code n} values of a tone at {@code hz} sampled at 1 kHz, random phase and amplitude, with noise. */
+    static float[] tone(Random r, double hz, int n) {
+        double phase = r.nextDouble() * 2 * Math.PI;
+        double amplitude = 0.5 + r.nextDouble() * 0.5;
+        float[] x = new float[n];
+        for (int t = 0; t < n; t++) {
+            x[t] = (float) (amplitude * Math.sin(2 * Math.PI * hz * t / 1000.0 + phase) + r.nextGaussian() * 0.05);
+        }
+        return x;
     }
 
     private static void upload(LocalStack stack, String model, byte[] onnx) {
@@ -328,7 +397,7 @@ class FleetEndToEndIT {
     }
 
     private static List<String> labelsOf(String model) {
-        return model.equals("motion") ? MOTION : STROKES;
+        return model.equals("motion") ? MOTION : model.equals("hum") ? HUM : STROKES;
     }
 
     private static void await(String what, BooleanSupplier condition) {
