@@ -12,11 +12,11 @@ import java.util.Map;
 /**
  * Walks a graph in node order and infers every tensor's element type and shape for a batch of one (symbolic
  * dimensions are taken as 1), counting the multiply-accumulates of the linear operators. Supports the operators of
- * the trainer's MLP and CNN exports and of its processing blocks (impulses: Reduce*, Concat, Gather, Log; see
- * {@link ShapeRules}), their quantized (QDQ and dynamic) forms and common shape operators; outputs of
- * other operators get an unknown type and shape, so figures that depend on them are lower bounds. Inconsistencies
- * that make a graph invalid (a Gemm whose K does not match, non-broadcastable operands, a DequantizeLinear whose
- * zero point type differs from its input) are collected as errors.
+ * the trainer's MLP, CNN and GRU exports and of its processing blocks (impulses: Reduce*, Concat, Gather, Log; see
+ * {@link ShapeRules}), recurrent layers (RNN, GRU, LSTM), their quantized (QDQ and dynamic) forms and common shape
+ * operators; outputs of other operators get an unknown type and shape, so figures that depend on them are lower
+ * bounds. Inconsistencies that make a graph invalid (a Gemm whose K does not match, non-broadcastable operands, a
+ * DequantizeLinear whose zero point type differs from its input) are collected as errors.
  */
 public final class ShapeInference {
     /** Type and shape of one tensor; {@code shape} null when unknown, {@code elemType} 0 when unknown. */
@@ -273,6 +273,14 @@ public final class ShapeInference {
                     }
                 }
                 out(n, 0, x.elemType(), s);
+            }
+            case "RNN", "GRU", "LSTM" -> {
+                Info w = in(n, 1);
+                long[][] s = ShapeRules.recurrent(n, x.shape(), w == null ? null : w.shape());
+                for (int i = 0; i < n.getOutputCount(); i++) {
+                    out(n, i, x.elemType(), s == null ? null : s[Math.min(i, 2)]);
+                }
+                return s == null ? 0 : ShapeRules.recurrentMacs(n, s[0], w.shape());
             }
             case "QuantizeLinear" -> {
                 Info scale = in(n, 1);

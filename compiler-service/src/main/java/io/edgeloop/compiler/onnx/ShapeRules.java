@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Output shapes of the reduction, concatenation and gather operators for {@link ShapeInference} (the operators of a
- * processing block at the front of an impulse model, among others). Every method returns null when a shape it needs
+ * processing block at the front of an impulse model, among others), and of the recurrent operators (RNN, GRU, LSTM). Every method returns null when a shape it needs
  * is unknown and throws {@link IllegalArgumentException} for an inconsistent node.
  */
 final class ShapeRules {
@@ -97,5 +97,46 @@ final class ShapeRules {
         System.arraycopy(indices, 0, s, axis, indices.length);
         System.arraycopy(data, axis + 1, s, axis + indices.length, data.length - axis - 1);
         return s;
+    }
+
+    /**
+     * Shapes of a recurrent node's outputs (RNN, GRU, LSTM): {@code Y} [seq, dirs, batch, H] and {@code Y_h} (and
+     * LSTM's {@code Y_c}) [dirs, batch, H], or with {@code layout=1} (opset 14+) [batch, seq, dirs, H] and [batch, dirs,
+     * H]; null when the input or weight shape is unknown.
+     *
+     * @param x input [seq, batch, input] ([batch, seq, input] with layout 1)
+     * @param w weight [dirs, gates * H, input]
+     */
+    static long[][] recurrent(NodeProto n, long[] x, long[] w) {
+        if (x == null || w == null) {
+            return null;
+        }
+        long hidden = Tensors.intAttr(n, "hidden_size", 0);
+        long gates = recurrentGates(n);
+        if (x.length != 3 || w.length != 3 || hidden < 1 || w[1] != gates * hidden || w[2] != x[2]) {
+            throw new IllegalArgumentException(n.getOpType() + " input " + Arrays.toString(x) + ", weight "
+                    + Arrays.toString(w) + " and hidden_size " + hidden + " do not fit");
+        }
+        boolean batchFirst = Tensors.intAttr(n, "layout", 0) != 0;
+        long seq = batchFirst ? x[1] : x[0];
+        long batch = batchFirst ? x[0] : x[1];
+        long dirs = w[0];
+        long[] y = batchFirst ? new long[] {batch, seq, dirs, hidden} : new long[] {seq, dirs, batch, hidden};
+        long[] state = batchFirst ? new long[] {batch, dirs, hidden} : new long[] {dirs, batch, hidden};
+        return new long[][] {y, state, state.clone()};
+    }
+
+    /** Multiply-accumulates of a recurrent node: every step, direction and gate multiplies input and state. */
+    static long recurrentMacs(NodeProto n, long[] y, long[] w) {
+        long hidden = w[1] / recurrentGates(n);
+        return Tensors.count(y) / hidden * w[1] * (w[2] + hidden);
+    }
+
+    private static long recurrentGates(NodeProto n) {
+        return switch (n.getOpType()) {
+            case "GRU" -> 3;
+            case "LSTM" -> 4;
+            default -> 1;
+        };
     }
 }

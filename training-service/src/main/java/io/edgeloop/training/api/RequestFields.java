@@ -153,6 +153,7 @@ final class RequestFields {
                 case "hiddenUnits" -> integers(v, p + name, errors, b::addHiddenUnits);
                 case "studentHiddenUnits" -> integers(v, p + name, errors, b::addStudentHiddenUnits);
                 case "impulse" -> ImpulseFields.read(v, p + name, errors, b);
+                case "augmentation" -> AugmentationFields.read(v, p + name, errors, b);
                 default -> errors.add(new Problem.FieldError(p + name, "unknown field"));
             }
         }
@@ -207,7 +208,7 @@ final class RequestFields {
         }
     }
 
-    private static void text(
+    static void text(
             JsonNode v, String field, List<Problem.FieldError> errors, java.util.function.Consumer<String> set) {
         if (v.isTextual()) {
             set.accept(v.asText());

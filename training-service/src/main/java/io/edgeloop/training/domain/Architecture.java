@@ -10,7 +10,12 @@ public enum Architecture {
     /** Conv1d(k=3, pad 1) -> ReLU -> MaxPool(2) blocks, global average pool, dense head; input [C, L]. */
     CNN1D("cnn1d", List.of(16, 32)),
     /** Conv2d(3x3, pad 1) -> ReLU -> MaxPool(2x2) blocks, global average pool, dense head; input [C, H, W]. */
-    CNN2D("cnn2d", List.of(8, 16));
+    CNN2D("cnn2d", List.of(8, 16)),
+    /**
+     * GRU layers (one per unit count, PyTorch gate layout) over the time steps of a [C, L] window, the last step's
+     * hidden state into a dense head; exported as ONNX {@code GRU} nodes ({@code linear_before_reset=1}).
+     */
+    GRU("gru", List.of(32));
 
     private final String wireName;
     private final List<Integer> defaultUnits;
@@ -25,7 +30,7 @@ public enum Architecture {
         return wireName;
     }
 
-    /** Hidden widths (MLP) or filters per conv block (CNN) when a spec gives none. */
+    /** Hidden widths (MLP), filters per conv block (CNN) or GRU state sizes when a spec gives none. */
     public List<Integer> defaultUnits() {
         return defaultUnits;
     }
@@ -46,6 +51,6 @@ public enum Architecture {
             }
         }
         throw new IllegalArgumentException(
-                "unknown architecture " + FieldProblem.quoted(name) + " (known: auto, mlp, cnn1d, cnn2d)");
+                "unknown architecture " + FieldProblem.quoted(name) + " (known: auto, mlp, cnn1d, cnn2d, gru)");
     }
 }

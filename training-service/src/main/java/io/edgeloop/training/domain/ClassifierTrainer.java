@@ -15,6 +15,7 @@ import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import io.edgeloop.training.augment.Augmenter;
 import io.edgeloop.training.impulse.ProcessingBlock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,6 +55,9 @@ public final class ClassifierTrainer {
     private final InputLayout layout;
     private final List<String> classLabels;
     private final ProcessingBlock block;
+    /** The raw sample shape the augmenter sees (see {@link Augmenter#sampleShape}); null = from the layout. */
+    private int[] augmentShape;
+
     private EpochListener listener = stats -> {};
     private java.util.function.IntConsumer nativeArrays = n -> {};
     private float[][] teacherLogits;
@@ -84,7 +88,8 @@ public final class ClassifierTrainer {
             throw new IllegalArgumentException("at least 2 class labels are needed");
         }
         if ((spec.architecture() == Architecture.MLP && layout.shape().length != 1)
-                || (spec.architecture() == Architecture.CNN1D && layout.shape().length != 2)
+                || ((spec.architecture() == Architecture.CNN1D || spec.architecture() == Architecture.GRU)
+                        && layout.shape().length != 2)
                 || (spec.architecture() == Architecture.CNN2D && layout.shape().length != 3)) {
             throw new IllegalArgumentException(
                     spec.architecture().wireName() + " cannot take inputs of shape " + layout.shapeList());
@@ -105,10 +110,25 @@ public final class ClassifierTrainer {
      */
     public static ClassifierTrainer forSamples(
             ModelSpec spec, DataKind kind, List<Integer> declaredShape, int featureCount, List<String> classLabels) {
+        ClassifierTrainer trainer;
         if (!spec.impulse().processes()) {
             InputLayout layout = InputLayout.resolve(kind, declaredShape, featureCount, spec.architecture());
-            return new ClassifierTrainer(spec, layout, classLabels);
+            trainer = new ClassifierTrainer(spec, layout, classLabels);
+        } else {
+            trainer = withBlock(spec, kind, declaredShape, featureCount, classLabels);
         }
+        if (spec.augmentation().augments()) {
+            try {
+                trainer.augmentShape = Augmenter.sampleShape(kind, declaredShape, featureCount);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("augmentation: cannot augment these samples: " + e.getMessage(), e);
+            }
+        }
+        return trainer;
+    }
+
+    private static ClassifierTrainer withBlock(
+            ModelSpec spec, DataKind kind, List<Integer> declaredShape, int featureCount, List<String> classLabels) {
         InputLayout raw = InputLayout.resolve(kind, declaredShape, featureCount, Architecture.MLP);
         int[] shape = declaredShape == null || declaredShape.isEmpty()
                 ? raw.shape()
@@ -200,6 +220,8 @@ public final class ClassifierTrainer {
         if (train.size() == 0 || validation.size() == 0) {
             throw new IllegalArgumentException("train and validation splits must not be empty");
         }
+        float[][] rawTrain = train.features();
+        Augmenter augmenter = augmenter(rawTrain);
         if (block != null) {
             train = new SplitData(block.apply(train.features()), train.labels());
             validation = new SplitData(block.apply(validation.features()), validation.labels());
@@ -255,6 +277,8 @@ public final class ClassifierTrainer {
             List<EpochStats> history = new ArrayList<>();
             for (int epoch = 1; epoch <= spec.maxEpochs(); epoch++) {
                 shuffle(order, shuffle);
+                // a fresh augmentation of the raw train samples every epoch; validation stays as it is
+                float[][] epochTrain = augmenter == null ? xTrain : augmented(augmenter, rawTrain, standardizer);
                 double lossSum = 0;
                 for (int from = 0; from < order.length; from += spec.batchSize()) {
                     int to = Math.min(order.length, from + spec.batchSize());
@@ -264,7 +288,7 @@ public final class ClassifierTrainer {
                     float[] bs = soft == null ? null : new float[n * classes];
                     for (int k = 0; k < n; k++) {
                         int row = order[from + k];
-                        System.arraycopy(xTrain[row], 0, bx, k * layout.featureCount(), layout.featureCount());
+                        System.arraycopy(epochTrain[row], 0, bx, k * layout.featureCount(), layout.featureCount());
                         by[k] = yTrain[row];
                         if (bs != null) {
                             System.arraycopy(soft[row], 0, bs, k * classes, classes);
@@ -345,6 +369,27 @@ public final class ClassifierTrainer {
             model.close();
             throw e;
         }
+    }
+
+    /** The spec's augmenter for these raw train samples, or null when the spec augments nothing. */
+    private Augmenter augmenter(float[][] rawTrain) {
+        if (!spec.augmentation().augments()) {
+            return null;
+        }
+        int[] shape = augmentShape;
+        if (shape == null) {
+            int[] raw = block == null ? layout.shape() : block.inputShape();
+            int size = Arrays.stream(raw).reduce(1, (a, b) -> a * b);
+            shape = Augmenter.sampleShape(
+                    layout.kind(), Arrays.stream(raw).boxed().toList(), size);
+        }
+        return Augmenter.create(spec.augmentation(), layout.kind(), shape, rawTrain, spec.seed());
+    }
+
+    /** Augmented raw train samples, through the block (if any) and the standardization. */
+    private float[][] augmented(Augmenter augmenter, float[][] rawTrain, Standardizer standardizer) {
+        float[][] x = augmenter.apply(rawTrain);
+        return standardizer.apply(block == null ? x : block.apply(x));
     }
 
     private Shape batchShape(int n) {

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * How a flat sample of {@code featureCount} values is fed to a network: the model's input shape without the batch
- * dimension ({@code [F]} for an MLP, {@code [C, L]} for a 1D-CNN, {@code [C, H, W]} for a 2D-CNN).
+ * dimension ({@code [F]} for an MLP, {@code [C, L]} for a 1D-CNN or a GRU, {@code [C, H, W]} for a 2D-CNN).
  *
  * @param kind what the dataset's samples are
  * @param shape the model input's shape without the batch dimension; its product is {@code featureCount}
@@ -50,7 +50,7 @@ public record InputLayout(DataKind kind, int[] shape) {
         }
         return switch (arch) {
             case MLP -> new InputLayout(kind, new int[] {featureCount});
-            case CNN1D -> {
+            case CNN1D, GRU -> {
                 if (s.length == 1) {
                     yield new InputLayout(kind, new int[] {1, s[0]});
                 }
@@ -58,7 +58,7 @@ public record InputLayout(DataKind kind, int[] shape) {
                     yield new InputLayout(kind, s);
                 }
                 throw new IllegalArgumentException(
-                        "cnn1d needs samples of shape [channels, steps], got " + Arrays.toString(s));
+                        arch.wireName() + " needs samples of shape [channels, steps], got " + Arrays.toString(s));
             }
             case CNN2D -> {
                 if (s.length == 3) {

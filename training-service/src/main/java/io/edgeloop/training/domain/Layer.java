@@ -4,7 +4,8 @@ package io.edgeloop.training.domain;
  * One exported layer of a trained network, with its weights on the heap. A network is a list of layers applied in
  * order to the standardized input; the last layer is a {@link Dense} producing the logits.
  */
-public sealed interface Layer permits Layer.Dense, Layer.Conv, Layer.Relu, Layer.MaxPool, Layer.GlobalAvgPool {
+public sealed interface Layer
+        permits Layer.Dense, Layer.Conv, Layer.Relu, Layer.MaxPool, Layer.GlobalAvgPool, Layer.Gru, Layer.LastStep {
 
     /** Number of trainable values. */
     default long parameterCount() {
@@ -114,6 +115,62 @@ public sealed interface Layer permits Layer.Dense, Layer.Conv, Layer.Relu, Layer
 
     /** Mean over all spatial positions, then flattened to [channels]. */
     record GlobalAvgPool() implements Layer {
+        @Override
+        public int[] outputShape(int[] input) {
+            return new int[] {input[0]};
+        }
+    }
+
+    /**
+     * A GRU layer over the time axis of a [inputs, steps] sequence, PyTorch's formulation and layout: gates in the
+     * order r, z, n, {@code n = tanh(W_in x + b_in + r * (W_hn h + b_hn))} (ONNX {@code linear_before_reset=1}),
+     * initial state zero. Output [hidden, steps]: the hidden state after every step.
+     *
+     * @param inputWeight [3 * hidden, inputs], gate blocks r, z, n
+     * @param recurrentWeight [3 * hidden, hidden], gate blocks r, z, n
+     * @param inputBias [3 * hidden]
+     * @param recurrentBias [3 * hidden]
+     * @param inputs input features per step
+     * @param hidden state size
+     */
+    record Gru(
+            float[] inputWeight,
+            float[] recurrentWeight,
+            float[] inputBias,
+            float[] recurrentBias,
+            int inputs,
+            int hidden)
+            implements Layer {
+        public Gru {
+            int gates = 3 * hidden;
+            if (inputs < 1
+                    || hidden < 1
+                    || inputWeight.length != gates * inputs
+                    || recurrentWeight.length != gates * hidden
+                    || inputBias.length != gates
+                    || recurrentBias.length != gates) {
+                throw new IllegalArgumentException("gru arrays do not match its shape");
+            }
+        }
+
+        @Override
+        public long parameterCount() {
+            return (long) inputWeight.length + recurrentWeight.length + inputBias.length + recurrentBias.length;
+        }
+
+        @Override
+        public int[] outputShape(int[] input) {
+            return new int[] {hidden, input[1]};
+        }
+
+        @Override
+        public long macs(int[] input) {
+            return (long) input[1] * 3 * hidden * (inputs + hidden);
+        }
+    }
+
+    /** The last step of a [features, steps] sequence: [features]. */
+    record LastStep() implements Layer {
         @Override
         public int[] outputShape(int[] input) {
             return new int[] {input[0]};

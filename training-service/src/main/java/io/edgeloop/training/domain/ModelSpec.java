@@ -1,6 +1,7 @@
 package io.edgeloop.training.domain;
 
 import io.edgeloop.proto.events.v1.TrainingSpec;
+import io.edgeloop.training.augment.AugmentationConfig;
 import io.edgeloop.training.impulse.ImpulseConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Locale;
  * @param normalization input scaling fitted on the train split
  * @param classWeights loss weights per class
  * @param impulse processing block before the network ({@link ImpulseConfig#RAW} = none)
+ * @param augmentation random transforms of the train samples per epoch ({@link AugmentationConfig#NONE} = none)
  */
 public record ModelSpec(
         Architecture architecture,
@@ -34,7 +36,8 @@ public record ModelSpec(
         long seed,
         Normalization normalization,
         ClassWeights classWeights,
-        ImpulseConfig impulse) {
+        ImpulseConfig impulse,
+        AugmentationConfig augmentation) {
     /** Largest number of hidden layers / conv blocks accepted. */
     public static final int MAX_LAYERS = 6;
     /** Largest width / filter count accepted. */
@@ -65,8 +68,8 @@ public record ModelSpec(
         if (architecture == null || optimizer == null || schedule == null) {
             throw new IllegalArgumentException("architecture, optimizer and schedule are required");
         }
-        if (normalization == null || classWeights == null || impulse == null) {
-            throw new IllegalArgumentException("normalization, class weights and impulse are required");
+        if (normalization == null || classWeights == null || impulse == null || augmentation == null) {
+            throw new IllegalArgumentException("normalization, class weights, impulse and augmentation are required");
         }
         if (units.isEmpty() || units.size() > MAX_LAYERS || units.stream().anyMatch(u -> u < 1 || u > MAX_UNITS)) {
             throw new IllegalArgumentException("units must be 1-" + MAX_LAYERS + " values in [1, " + MAX_UNITS + "]");
@@ -97,6 +100,7 @@ public record ModelSpec(
         b.normalization = normalization;
         b.classWeights = classWeights;
         b.impulse = impulse;
+        b.augmentation = augmentation;
         return b;
     }
 
@@ -132,6 +136,7 @@ public record ModelSpec(
         private Normalization normalization = Normalization.STANDARD;
         private ClassWeights classWeights = ClassWeights.NONE;
         private ImpulseConfig impulse = ImpulseConfig.RAW;
+        private AugmentationConfig augmentation = AugmentationConfig.NONE;
 
         private Builder(Architecture architecture, List<Integer> units) {
             layers(architecture, units);
@@ -191,6 +196,12 @@ public record ModelSpec(
             return this;
         }
 
+        /** Random transforms of the train samples, drawn anew every epoch. */
+        public Builder augmentation(AugmentationConfig a) {
+            this.augmentation = a;
+            return this;
+        }
+
         /** The spec; an {@link IllegalArgumentException} names what is out of range. */
         public ModelSpec build() {
             return new ModelSpec(
@@ -205,7 +216,8 @@ public record ModelSpec(
                     seed,
                     normalization,
                     classWeights,
-                    impulse);
+                    impulse,
+                    augmentation);
         }
     }
 
@@ -225,6 +237,9 @@ public record ModelSpec(
                 .putAllClassWeights(classWeights.explicit());
         if (impulse.processes()) {
             b.setImpulse(impulse.toProto());
+        }
+        if (augmentation.augments()) {
+            b.setAugmentation(augmentation.toProto());
         }
         return b.build();
     }
@@ -270,6 +285,9 @@ public record ModelSpec(
         if (s.hasImpulse()) {
             impulseProblems(s, prefix, out);
         }
+        if (s.hasAugmentation()) {
+            out.addAll(AugmentationConfig.problems(s.getAugmentation(), prefix + "augmentation."));
+        }
         double temperature = s.getDistillationTemperature();
         if (!Double.isFinite(temperature) || temperature < 0 || temperature > MAX_TEMPERATURE) {
             out.add(new FieldProblem(
@@ -295,6 +313,41 @@ public record ModelSpec(
         return out;
     }
 
+    /**
+     * Whether an architecture the spec names can take the data set's samples (checked at submission, so that a
+     * recurrent or convolutional network on samples of the wrong rank is a field error rather than a failed run).
+     * Nothing to say when the spec has other problems, names no architecture, puts a processing block in front (the
+     * block's features decide), or the shape contradicts the feature count (the run itself reports that).
+     *
+     * @param kind the data kind's wire name (blank = features)
+     * @param shape the sample shape, empty = flat
+     */
+    public static List<FieldProblem> shapeProblems(
+            TrainingSpec s, String kind, List<Integer> shape, int featureCount, String prefix) {
+        if (!problems(s, prefix).isEmpty()
+                || (s.hasImpulse()
+                        && ImpulseConfig.Block.parse(s.getImpulse().getBlock()) != ImpulseConfig.Block.RAW)) {
+            return List.of();
+        }
+        Architecture arch = Architecture.parseOrAuto(s.getArchitecture());
+        int product = shape.stream().reduce(1, (a, b) -> a * b);
+        if (arch == null || shape.isEmpty() || product != featureCount) {
+            return List.of();
+        }
+        DataKind dataKind;
+        try {
+            dataKind = DataKind.parse(kind);
+        } catch (IllegalArgumentException e) {
+            return List.of(); // the run reports the data kind
+        }
+        try {
+            InputLayout.resolve(dataKind, shape, featureCount, arch);
+            return List.of();
+        } catch (IllegalArgumentException e) {
+            return List.of(new FieldProblem(prefix + "architecture", e.getMessage()));
+        }
+    }
+
     /** The impulse's own fields, and the features it cannot be combined with (yet). */
     private static void impulseProblems(TrainingSpec s, String prefix, List<FieldProblem> out) {
         List<FieldProblem> own = ImpulseConfig.problems(s.getImpulse(), prefix + "impulse.");
@@ -309,7 +362,7 @@ public record ModelSpec(
             out.add(new FieldProblem(prefix + "targetProfile", NOT_WITH_IMPULSE));
         }
         if ("cnn2d".equalsIgnoreCase(s.getArchitecture().trim())) {
-            out.add(new FieldProblem(prefix + "architecture", "cnn2d cannot follow an impulse; use mlp or cnn1d"));
+            out.add(new FieldProblem(prefix + "architecture", "cnn2d cannot follow an impulse; use mlp, cnn1d or gru"));
         }
     }
 
@@ -395,6 +448,8 @@ public record ModelSpec(
                                 ? defaults.classWeights()
                                 : ClassWeights.parse(s.getClassWeighting(), s.getClassWeightsMap()))
                 .impulse(impulse)
+                .augmentation(
+                        s.hasAugmentation() ? AugmentationConfig.resolve(s.getAugmentation()) : AugmentationConfig.NONE)
                 .build();
     }
 

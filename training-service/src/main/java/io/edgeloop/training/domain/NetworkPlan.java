@@ -4,12 +4,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.nn.recurrent.GRU;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -63,6 +65,26 @@ record NetworkPlan(SequentialBlock block, List<Block> slots, List<Layer> kinds, 
                 slots.add(gap);
                 kinds.add(new Layer.GlobalAvgPool());
             }
+            case GRU -> {
+                // [N, C, L] -> [N, L, C]: the GRUs run batch-first over the L steps
+                net.add(LambdaBlock.singleton(x -> x.transpose(0, 2, 1), "time_major"));
+                for (int units : spec.units()) {
+                    GRU gru = GRU.builder()
+                            .setStateSize(units)
+                            .setNumLayers(1)
+                            .optBatchFirst(true)
+                            .optHasBiases(true)
+                            .optReturnState(false)
+                            .build();
+                    add(net, slots, kinds, gru, null);
+                }
+                add(
+                        net,
+                        slots,
+                        kinds,
+                        LambdaBlock.singleton(x -> x.get(":, -1, :"), "last_step"),
+                        new Layer.LastStep());
+            }
         }
         Linear head = Linear.builder().setUnits(classes).build();
         add(net, slots, kinds, head, null);
@@ -98,7 +120,9 @@ record NetworkPlan(SequentialBlock block, List<Block> slots, List<Layer> kinds, 
         for (int i = 0; i < slots.size(); i++) {
             Block b = slots.get(i);
             Layer layer = kinds.get(i);
-            if (layer == null) {
+            if (layer == null && b instanceof GRU) {
+                layer = gru(b, shape[0]);
+            } else if (layer == null) {
                 float[] w = b.getParameters().get("weight").getArray().toFloatArray();
                 float[] bias = b.getParameters().get("bias").getArray().toFloatArray();
                 if (b instanceof Linear) {
@@ -113,5 +137,34 @@ record NetworkPlan(SequentialBlock block, List<Block> slots, List<Layer> kinds, 
             shape = layer.outputShape(shape);
         }
         return out;
+    }
+
+    /** A GRU block's weights (one layer, one direction: {@code l_0_i2h_WEIGHT}, ...) as a {@link Layer.Gru}. */
+    private static Layer.Gru gru(Block b, int inputs) {
+        float[] wIh = null;
+        float[] wHh = null;
+        float[] bIh = null;
+        float[] bHh = null;
+        for (var e : b.getParameters()) {
+            String name = e.getKey();
+            float[] v = e.getValue().getArray().toFloatArray();
+            boolean bias = name.endsWith("BIAS");
+            if (name.contains("i2h")) {
+                if (bias) {
+                    bIh = v;
+                } else {
+                    wIh = v;
+                }
+            } else if (bias) {
+                bHh = v;
+            } else {
+                wHh = v;
+            }
+        }
+        if (wIh == null || wHh == null || bIh == null || bHh == null) {
+            throw new IllegalStateException(
+                    "GRU parameters not found: " + b.getParameters().keys());
+        }
+        return new Layer.Gru(wIh, wHh, bIh, bHh, inputs, bIh.length / 3);
     }
 }

@@ -24,7 +24,8 @@ import java.util.Map;
  * Writes a trained network as an ONNX model (opset 13, IR version 8) with the ONNX protobuf classes of
  * tribuo-util-onnx. Graph: {@code input} float [N, ...sample shape] -> Sub(mean) -> Div(std) -> layers -> Softmax ->
  * {@code probabilities} float [N, C], with a dynamic batch dimension {@code N}. Layers map to Gemm(transB=1) (dense),
- * Conv (kernel_shape, pads, strides 1), Relu, MaxPool (kernel = strides), GlobalAveragePool + Flatten. The
+ * Conv (kernel_shape, pads, strides 1), Relu, MaxPool (kernel = strides), GlobalAveragePool + Flatten, GRU
+ * (Transpose -> GRU -> Reshape -> Transpose, see {@link Layer.Gru}) and the last step (Gather on axis 2). The
  * standardization constants are [F] for a flat input and [C, 1(, 1)] (per channel) for [N, C, L] / [N, C, H, W].
  *
  * <p>With a {@link ProcessingBlock}, {@code input} is the raw window [N, ...window shape]; the block's nodes (all
@@ -136,6 +137,7 @@ public final class OnnxExporter {
         g.addNode(node("Sub", "standardize_sub", List.of(networkInput, "feature_mean"), "centered"));
         g.addNode(node("Div", "standardize_div", List.of("centered", "feature_std"), "standardized"));
         String current = "standardized";
+        int[] layerInput = shape;
         for (int i = 0; i < network.size(); i++) {
             Layer layer = network.get(i);
             boolean last = i == network.size() - 1;
@@ -167,6 +169,14 @@ public final class OnnxExporter {
                         .addAttribute(intsAttribute("kernel_shape", repeat(p.size(), p.spatialDims())))
                         .addAttribute(intsAttribute("strides", repeat(p.size(), p.spatialDims())))
                         .build());
+            } else if (layer instanceof Layer.Gru r) {
+                emitGru(g, r, "gru" + i, current, layerInput[1], out);
+            } else if (layer instanceof Layer.LastStep) {
+                String index = "last" + i + "_index";
+                g.addInitializer(int64Tensor(index, new long[] {layerInput[1] - 1}));
+                g.addNode(node("Gather", "last" + i, List.of(current, index), out).toBuilder()
+                        .addAttribute(intAttribute("axis", 2))
+                        .build());
             } else if (layer instanceof Layer.GlobalAvgPool) {
                 g.addNode(node("GlobalAveragePool", "gap" + i, List.of(current), out + "_pooled"));
                 g.addNode(node("Flatten", "flatten" + i, List.of(out + "_pooled"), out).toBuilder()
@@ -176,6 +186,7 @@ public final class OnnxExporter {
                 g.addNode(node("Relu", "relu" + i, List.of(current), out));
             }
             current = out;
+            layerInput = layer.outputShape(layerInput);
         }
         g.addNode(node("Softmax", "softmax", List.of(current), OUTPUT).toBuilder()
                 .addAttribute(intAttribute("axis", -1))
@@ -219,6 +230,59 @@ public final class OnnxExporter {
         ImpulseGraph ig = new ImpulseGraph(g);
         String target = ig.constantInt64("network_input_shape", dims, dims.length);
         return ig.node("Reshape", "network_input", List.of(features, target));
+    }
+
+    /**
+     * A GRU over [N, C, L]: Transpose to [L, N, C], ONNX {@code GRU} (gates reordered from PyTorch's r, z, n to
+     * ONNX's z, r, h; {@code B} = input biases then recurrent biases; {@code linear_before_reset=1} as PyTorch), its
+     * {@code Y} [L, 1, N, H] reshaped to [L, N, H] and transposed back to [N, H, L] in {@code out}.
+     */
+    private static void emitGru(GraphProto.Builder g, Layer.Gru r, String name, String in, int steps, String out) {
+        int h = r.hidden();
+        g.addNode(node("Transpose", name + "_time_major", List.of(in), name + "_x").toBuilder()
+                .addAttribute(intsAttribute("perm", new long[] {2, 0, 1}))
+                .build());
+        float[] bias = new float[6 * h];
+        System.arraycopy(onnxGates(r.inputBias(), h, 1), 0, bias, 0, 3 * h);
+        System.arraycopy(onnxGates(r.recurrentBias(), h, 1), 0, bias, 3 * h, 3 * h);
+        g.addInitializer(tensor(name + "_W", onnxGates(r.inputWeight(), h, r.inputs()), 1, 3L * h, r.inputs()));
+        g.addInitializer(tensor(name + "_R", onnxGates(r.recurrentWeight(), h, h), 1, 3L * h, h));
+        g.addInitializer(tensor(name + "_B", bias, 1, 6L * h));
+        g.addNode(
+                node("GRU", name, List.of(name + "_x", name + "_W", name + "_R", name + "_B"), name + "_y").toBuilder()
+                        .addAttribute(intAttribute("hidden_size", h))
+                        .addAttribute(intAttribute("linear_before_reset", 1))
+                        .build());
+        g.addInitializer(int64Tensor(name + "_shape", new long[] {steps, -1, h}, 3));
+        g.addNode(node("Reshape", name + "_squeeze", List.of(name + "_y", name + "_shape"), name + "_steps"));
+        g.addNode(node("Transpose", name + "_channels_first", List.of(name + "_steps"), out).toBuilder()
+                .addAttribute(intsAttribute("perm", new long[] {1, 2, 0}))
+                .build());
+    }
+
+    /** PyTorch's gate blocks r, z, n ([3 * hidden, width] row-major) in ONNX's order z, r, h. */
+    static float[] onnxGates(float[] pytorch, int hidden, int width) {
+        int block = hidden * width;
+        float[] out = new float[3 * block];
+        System.arraycopy(pytorch, block, out, 0, block);
+        System.arraycopy(pytorch, 0, out, block, block);
+        System.arraycopy(pytorch, 2 * block, out, 2 * block, block);
+        return out;
+    }
+
+    /** An int64 tensor; no dims = a scalar. */
+    private static TensorProto int64Tensor(String name, long[] values, long... dims) {
+        ByteBuffer buf = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            buf.putLong(v);
+        }
+        buf.flip();
+        TensorProto.Builder t =
+                TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64.getNumber());
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        return t.setRawData(ByteString.copyFrom(buf)).build();
     }
 
     private static String join(int[] dims) {

@@ -14,7 +14,7 @@ public final class Reports {
     /**
      * A training spec with every default filled in.
      *
-     * @param architecture mlp, cnn1d or cnn2d
+     * @param architecture mlp, cnn1d, cnn2d or gru
      * @param hiddenUnits widths or filters per block
      * @param maxEpochs epoch limit
      * @param batchSize mini-batch size
@@ -26,6 +26,7 @@ public final class Reports {
      * @param normalization standard, minmax or none
      * @param classWeights none, balanced, or the weights by label
      * @param impulse the processing block's settings (REST names, defaults filled); absent for {@code raw}
+     * @param augmentation the train-split augmentation (REST names, the transforms that are on); absent for none
      */
     public record SpecReport(
             String architecture,
@@ -41,7 +42,10 @@ public final class Reports {
             Object classWeights,
 
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-            Object impulse) {
+            Object impulse,
+
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            Object augmentation) {
         public static SpecReport of(ModelSpec s) {
             return new SpecReport(
                     s.architecture().wireName(),
@@ -60,7 +64,10 @@ public final class Reports {
                         case EXPLICIT ->
                             new java.util.TreeMap<>(s.classWeights().explicit());
                     },
-                    s.impulse().processes() ? RequestedSpecs.impulse(s.impulse().toProto()) : null);
+                    s.impulse().processes() ? RequestedSpecs.impulse(s.impulse().toProto()) : null,
+                    s.augmentation().augments()
+                            ? RequestedSpecs.augmentation(s.augmentation().toProto())
+                            : null);
         }
     }
 

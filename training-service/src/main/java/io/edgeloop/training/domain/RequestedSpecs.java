@@ -1,5 +1,6 @@
 package io.edgeloop.training.domain;
 
+import io.edgeloop.proto.events.v1.AugmentationSpec;
 import io.edgeloop.proto.events.v1.ImpulseSpec;
 import io.edgeloop.proto.events.v1.TrainingSpec;
 import java.util.LinkedHashMap;
@@ -60,6 +61,9 @@ final class RequestedSpecs {
         if (t.hasImpulse()) {
             m.put("impulse", impulse(t.getImpulse()));
         }
+        if (t.hasAugmentation()) {
+            m.put("augmentation", augmentation(t.getAugmentation()));
+        }
         return m;
     }
 
@@ -81,6 +85,24 @@ final class RequestedSpecs {
         if (s.getNoWindow()) {
             m.put("noWindow", true);
         }
+        return m;
+    }
+
+    /** The set fields of an augmentation, by their REST names. */
+    static Map<String, Object> augmentation(AugmentationSpec s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        putIfSet(m, "noiseStd", s.getNoiseStd());
+        putIfSet(m, "timeShiftMax", s.getTimeShiftMax());
+        if (!s.getTimeShiftMode().isEmpty()) {
+            m.put("timeShiftMode", s.getTimeShiftMode());
+        }
+        putIfSet(m, "gainMin", s.getGainMin());
+        putIfSet(m, "gainMax", s.getGainMax());
+        if (s.getHorizontalFlip()) {
+            m.put("horizontalFlip", true);
+        }
+        putIfSet(m, "shiftPixels", s.getShiftPixels());
+        putIfSet(m, "brightness", s.getBrightness());
         return m;
     }
 

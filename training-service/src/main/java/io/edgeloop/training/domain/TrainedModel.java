@@ -132,6 +132,10 @@ public final class TrainedModel implements AutoCloseable {
                 sb.append("pool").append(p.size());
             } else if (l instanceof Layer.GlobalAvgPool) {
                 sb.append("gap");
+            } else if (l instanceof Layer.Gru r) {
+                sb.append("gru").append(r.hidden());
+            } else if (l instanceof Layer.LastStep) {
+                sb.append("last");
             } else {
                 sb.append("relu");
             }

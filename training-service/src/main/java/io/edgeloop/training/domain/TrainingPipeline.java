@@ -9,6 +9,7 @@ import io.edgeloop.proto.data.v1.SnapshotInfo;
 import io.edgeloop.proto.events.v1.DataReady;
 import io.edgeloop.proto.events.v1.EventMeta;
 import io.edgeloop.proto.events.v1.TrainingSpec;
+import io.edgeloop.training.augment.Augmenter;
 import io.edgeloop.training.config.TrainingConfig;
 import io.edgeloop.training.grpc.DatasetClient;
 import io.edgeloop.training.grpc.GrpcRetry;
@@ -24,6 +25,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -303,7 +305,10 @@ public class TrainingPipeline {
         String kind = dataKind != null ? dataKind : declared.dataKind();
         List<Integer> shape = sampleShape != null ? sampleShape : dataKind != null ? List.of() : declared.sampleShape();
         TrainingSpec requested = spec == null ? TrainingSpec.getDefaultInstance() : spec;
-        List<FieldProblem> unfit = ProcessingBlock.fitProblems(requested, shape, info.getFeatureCount(), "spec.");
+        List<FieldProblem> unfit =
+                new ArrayList<>(ProcessingBlock.fitProblems(requested, shape, info.getFeatureCount(), "spec."));
+        unfit.addAll(ModelSpec.shapeProblems(requested, kind, shape, info.getFeatureCount(), "spec."));
+        unfit.addAll(Augmenter.fitProblems(requested, kind, shape, info.getFeatureCount(), "spec."));
         if (!unfit.isEmpty()) {
             throw new InvalidSpecException(unfit);
         }

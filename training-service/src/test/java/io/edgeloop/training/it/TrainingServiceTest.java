@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -275,6 +276,52 @@ class TrainingServiceTest {
         assertEquals("SUCCEEDED", run.getString("status"), run.prettify());
         assertEquals("cnn1d", run.getString("spec.architecture"), "auto architecture for time series");
         assertEquals(List.of(2, 4), run.getList("inputShape"));
+    }
+
+    @Test
+    void restRunWithAGruAndAugmentationReportsBoth() {
+        String dataset = "windows-gru-augmented";
+        datasets.define(dataset, 1, "timeseries", List.of(2, 4));
+        String location = postJson(
+                        "/training-runs",
+                        "{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"spec\":{\"maxEpochs\":2,"
+                                + "\"architecture\":\"gru\",\"hiddenUnits\":[8],\"augmentation\":{\"noiseStd\":0.1,"
+                                + "\"timeShiftMax\":1,\"gainMin\":0.9,\"gainMax\":1.1}}}")
+                .statusCode(202)
+                .body("requestedSpec.augmentation.noiseStd", equalTo(0.1f))
+                .extract()
+                .header("Location");
+        String runId = location.substring(location.lastIndexOf('/') + 1);
+        JsonPath run = awaitRun(runId, s -> !s.equals("QUEUED") && !s.equals("RUNNING"));
+        assertEquals("SUCCEEDED", run.getString("status"), run.prettify());
+        assertEquals("gru", run.getString("spec.architecture"));
+        assertEquals(1, run.getInt("spec.augmentation.timeShiftMax"));
+        assertEquals("circular", run.getString("spec.augmentation.timeShiftMode"));
+        assertEquals(0.9, run.getDouble("spec.augmentation.gainMin"), 1e-9);
+        assertTrue(run.getString("architecture").startsWith("gru(2x4-gru8-last-"), run.getString("architecture"));
+        ModelTrained event = enqueued(runId).get(0);
+        assertEquals(0.1, event.getSpec().getAugmentation().getNoiseStd(), 1e-9);
+        assertEquals("gru", event.getSpec().getArchitecture());
+    }
+
+    @Test
+    void invalidAugmentationIsRejectedNamingTheField() {
+        String dataset = "windows-augmentation-bad";
+        datasets.define(dataset, 1, "timeseries", List.of(2, 4));
+        String prefix = "{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1,\"spec\":{\"augmentation\":";
+        postJson("/training-runs", prefix + "{\"brightness\":\"x\",\"flip\":true}}}")
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors.field", containsInAnyOrder("spec.augmentation.brightness", "spec.augmentation.flip"));
+        postJson("/training-runs", prefix + "{\"noiseStd\":-1,\"gainMin\":2,\"gainMax\":1}}}")
+                .statusCode(422)
+                .body("errors.field", containsInAnyOrder("spec.augmentation.noiseStd", "spec.augmentation.gainMax"));
+        // fits the data set's kind and windows: no flips for time series, a shift shorter than the window
+        postJson("/training-runs", prefix + "{\"horizontalFlip\":true,\"timeShiftMax\":4}}}")
+                .statusCode(422)
+                .body(
+                        "errors.field",
+                        containsInAnyOrder("spec.augmentation.timeShiftMax", "spec.augmentation.horizontalFlip"));
     }
 
     @Test
@@ -577,6 +624,15 @@ class TrainingServiceTest {
                                 + "\"spec\":{\"architecture\":\"rnn\",\"targetProfile\":\"toaster\"}}")
                 .statusCode(422)
                 .body("errors.field", containsInAnyOrder("spec.architecture", "spec.targetProfile"));
+        // a gru runs over [channels, steps]: 3-D samples are refused at submission, naming the architecture
+        postJson(
+                        "/training-runs",
+                        "{\"datasetName\":\"vibration-spec\",\"datasetVersion\":1,\"dataKind\":\"image\","
+                                + "\"sampleShape\":[2,2,2],\"spec\":{\"architecture\":\"gru\"}}")
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors.field", contains("spec.architecture"))
+                .body("errors.message", contains(startsWith("gru needs samples of shape [channels, steps]")));
     }
 
     @Test
