@@ -34,17 +34,19 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 @PermitAll
 public class InferenceResource {
-    /** Request body: one sample, flat or nested numbers. */
-    public record InferRequest(JsonNode features) {}
+    /** Request body: one sample, flat or nested numbers, and optionally the caller's id for the inference. */
+    public record InferRequest(JsonNode features, JsonNode id) {}
 
     /** One output tensor: flat row-major data. */
     public record Output(String name, String datatype, long[] shape, Object data) {}
 
     /**
      * Response body; {@code label}, {@code classIndex} and {@code probabilities} are null for a model that is not a
-     * classifier (regression, embeddings, raw tensors: see {@code outputs}).
+     * classifier (regression, embeddings, raw tensors: see {@code outputs}). {@code inferenceId} is the request's
+     * {@code id} or a new UUID: ground truth for the inference is fed back to monitoring under it.
      */
     public record InferResponse(
+            String inferenceId,
             String label,
             Integer classIndex,
             float[] probabilities,
@@ -88,7 +90,7 @@ public class InferenceResource {
         }
         try {
             JsonNode node = JSON.readTree(body);
-            return node != null && node.isObject() ? new InferRequest(node.get("features")) : null;
+            return node != null && node.isObject() ? new InferRequest(node.get("features"), node.get("id")) : null;
         } catch (java.io.IOException e) {
             throw ApiException.badRequest("malformed JSON: " + e.getMessage());
         }
@@ -100,8 +102,10 @@ public class InferenceResource {
                     "request needs a features array", List.of(new Problem.FieldError("features", "is required")));
         }
         float[] features = features(request.features());
-        Prediction p = inference.infer(model, features, TelemetryAccumulator.LIVE);
+        String inferenceId = inferenceId(request.id());
+        Prediction p = inference.infer(model, features, TelemetryAccumulator.LIVE, inferenceId);
         return new InferResponse(
+                inferenceId,
                 p.label(),
                 p.label() == null ? null : p.classIndex(),
                 p.probabilities(),
@@ -112,6 +116,18 @@ public class InferenceResource {
                 p.outputs().stream()
                         .map(t -> new Output(t.name(), t.datatype().name(), t.shape(), t.jsonData()))
                         .toList());
+    }
+
+    /** The caller's inference id ({@code id}: a string, see {@link InferenceService#inferenceIdProblem}), else a new one. */
+    private static String inferenceId(JsonNode id) {
+        if (id == null || id.isNull()) {
+            return InferenceService.newInferenceId();
+        }
+        String problem = id.isTextual() ? InferenceService.inferenceIdProblem(id.asText()) : "must be a string";
+        if (problem != null) {
+            throw ApiException.invalid("invalid id", List.of(new Problem.FieldError("id", problem)));
+        }
+        return id.asText();
     }
 
     /** The flat numbers of {@code node} (an array, possibly nested); 422 naming every non-number by flat index. */

@@ -131,13 +131,20 @@ public class KServeResource {
             JsonNode request = parse(body);
             var inputs = KServeJson.inputs(request);
             var outputs = KServeJson.requestedOutputs(request);
-            InferenceResult r = inference.run(model, version, inputs, outputs, TelemetryAccumulator.LIVE);
+            JsonNode id = request.get("id");
+            String inferenceId = requestId(id);
+            InferenceResult r = inference.run(
+                    model,
+                    version,
+                    inputs,
+                    outputs,
+                    TelemetryAccumulator.LIVE,
+                    inferenceId == null ? InferenceService.newInferenceId() : inferenceId);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model_name", r.model().descriptor().modelName());
             m.put("model_version", String.valueOf(r.model().descriptor().modelVersion()));
-            JsonNode id = request.get("id");
-            if (id != null && id.isTextual()) {
-                m.put("id", id.asText());
+            if (inferenceId != null) {
+                m.put("id", inferenceId);
             }
             m.put("outputs", r.outputs().stream().map(KServeJson::output).toList());
             return Response.ok(m).build();
@@ -161,6 +168,21 @@ public class KServeResource {
                     "inference failed on model " + e.model().modelName() + " v"
                             + e.model().modelVersion() + "; logged under error id " + errorId);
         }
+    }
+
+    /**
+     * The request's {@code id} (the inference's id in telemetry, echoed), null when absent; 400 for an id that is not
+     * a usable string.
+     */
+    private static String requestId(JsonNode id) {
+        if (id == null || id.isNull()) {
+            return null;
+        }
+        String problem = id.isTextual() ? InferenceService.inferenceIdProblem(id.asText()) : "must be a string";
+        if (problem != null) {
+            throw new KServeJson.BadRequest("id: " + problem);
+        }
+        return id.asText();
     }
 
     private static JsonNode parse(byte[] body) {

@@ -58,6 +58,7 @@ public class AgentBeans {
                 config.deviceId(),
                 config.telemetry().reservoirSize(),
                 config.telemetry().maxPendingWindows(),
+                config.telemetry().maxInferenceRecords(),
                 new Random(),
                 Clock.systemUTC());
     }

@@ -109,6 +109,13 @@ public interface AgentConfig {
         @WithDefault("64")
         int reservoirSize();
 
+        /**
+         * Classified inferences itemized per window (id, predicted class, confidence: what ground truth fed back to
+         * monitoring is joined with), 0 to 10000; later ones in the same window are counted, not itemized.
+         */
+        @WithDefault("1000")
+        int maxInferenceRecords();
+
         /** Closed windows kept in memory before they are moved to the on-disk spool. */
         @WithDefault("30")
         int maxPendingWindows();

@@ -148,6 +148,8 @@ public final class LoadedModel {
             feed.values().forEach(OnnxTensor::close);
         }
         List<String> labels = List.of();
+        int[] classIndices = new int[0];
+        float[] confidences = new float[0];
         if (c != null) {
             if (scores.size() != (long) bound.batch() * c.classes()) {
                 throw new InferenceFailedException(
@@ -157,8 +159,13 @@ public final class LoadedModel {
                                 + c.classes() + "]"));
             }
             List<String> l = new ArrayList<>(bound.batch());
+            classIndices = new int[bound.batch()];
+            confidences = new float[bound.batch()];
             for (int r = 0; r < bound.batch(); r++) {
-                l.add(c.labels().get(c.best(scores, r)));
+                int best = c.best(scores, r);
+                l.add(c.labels().get(best));
+                classIndices[r] = best;
+                confidences[r] = c.probabilities(scores, r)[best];
             }
             labels = l;
         }
@@ -166,7 +173,8 @@ public final class LoadedModel {
         long previous = recentLatencyUs;
         recentLatencyUs = previous == Long.MAX_VALUE ? latencyUs : (7 * previous + latencyUs) / 8;
         inferences.addAndGet(bound.batch());
-        return new InferenceResult(signature, bound.batch(), bound.features(), out, labels, latencyUs);
+        return new InferenceResult(
+                signature, bound.batch(), bound.features(), out, labels, classIndices, confidences, latencyUs);
     }
 
     private Tensor read(OrtSession.Result result, String name) {

@@ -2,6 +2,7 @@ package io.edgeloop.agent.domain;
 
 import io.edgeloop.common.ProtoTime;
 import io.edgeloop.proto.telemetry.v1.FeatureStats;
+import io.edgeloop.proto.telemetry.v1.InferenceRecord;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,17 +21,24 @@ import org.jboss.logging.Logger;
  * Inference statistics of the current windows, one per model and source ("live" or "simulator"): count, per-feature mean/std/min/max (Welford; std is the
  * population standard deviation), a uniform reservoir sample of inputs (algorithm R), predicted class counts,
  * latency percentiles (nearest rank over a latency reservoir), the model/runtime error count and, apart, the client
- * (input) error count, tagged with the deployment being served. {@link #roll} closes every window that saw an
+ * (input) error count, tagged with the deployment being served, and one {@link InferenceRecord} per classified
+ * inference that came with an id (its id, predicted class index and confidence; at most {@code maxInferenceRecords}
+ * per window, later ones are counted but not itemized). {@link #roll} closes every window that saw an
  * inference or an error into a bounded queue of windows waiting to be sent; a window closes early when its model's
  * deployment changes. Thread-safe.
  */
 public final class TelemetryAccumulator {
     private static final Logger LOG = Logger.getLogger(TelemetryAccumulator.class);
     private static final int LATENCY_RESERVOIR = 4096;
+    /** Inference records per window unless configured. */
+    public static final int DEFAULT_MAX_INFERENCE_RECORDS = 1000;
+    /** Most inference records per window (monitoring refuses windows with more). */
+    public static final int MAX_INFERENCE_RECORDS = 10000;
 
     private final String deviceId;
     private final int reservoirSize;
     private final int maxPending;
+    private final int maxInferenceRecords;
     private final Random random;
     private final Clock clock;
     private final Deque<TelemetryWindow> pending = new ArrayDeque<>();
@@ -42,12 +50,28 @@ public final class TelemetryAccumulator {
      * @param maxPending closed windows kept while they cannot be sent; the oldest are dropped beyond
      */
     public TelemetryAccumulator(String deviceId, int reservoirSize, int maxPending, Random random, Clock clock) {
-        if (reservoirSize < 0 || maxPending < 1) {
-            throw new IllegalArgumentException("reservoirSize must be >= 0 and maxPending >= 1");
+        this(deviceId, reservoirSize, maxPending, DEFAULT_MAX_INFERENCE_RECORDS, random, clock);
+    }
+
+    /**
+     * @param reservoirSize inputs sampled per window
+     * @param maxPending closed windows kept while they cannot be sent; the oldest are dropped beyond
+     * @param maxInferenceRecords inference records (id, class, confidence) itemized per window
+     */
+    public TelemetryAccumulator(
+            String deviceId, int reservoirSize, int maxPending, int maxInferenceRecords, Random random, Clock clock) {
+        if (reservoirSize < 0
+                || maxPending < 1
+                || maxInferenceRecords < 0
+                || maxInferenceRecords > MAX_INFERENCE_RECORDS) {
+            throw new IllegalArgumentException("reservoir-size must be >= 0, max-pending-windows >= 1 and"
+                    + " max-inference-records 0 to " + MAX_INFERENCE_RECORDS + ", were " + reservoirSize + ", "
+                    + maxPending + ", " + maxInferenceRecords);
         }
         this.deviceId = deviceId;
         this.reservoirSize = reservoirSize;
         this.maxPending = maxPending;
+        this.maxInferenceRecords = maxInferenceRecords;
         this.random = random;
         this.clock = clock;
     }
@@ -65,10 +89,39 @@ public final class TelemetryAccumulator {
     }
 
     /** Records one successful inference from {@code source}; {@code label} is null for non-classifiers. */
-    public synchronized void record(
-            ModelDescriptor model, String source, float[] features, String label, long latencyUs) {
-        windowFor(model, source, features.length).add(features, label, latencyUs);
+    public void record(ModelDescriptor model, String source, float[] features, String label, long latencyUs) {
+        record(model, source, features, new Outcome(null, label, -1, 0f), latencyUs);
     }
+
+    /**
+     * Records one successful inference from {@code source} with its outcome: when it has an id and a class, the
+     * window itemizes it (up to the per-window cap).
+     */
+    public synchronized void record(
+            ModelDescriptor model, String source, float[] features, Outcome outcome, long latencyUs) {
+        Window w = windowFor(model, source, features.length);
+        if (w.add(features, outcome.label(), latencyUs)
+                && outcome.inferenceId() != null
+                && outcome.classIndex() >= 0
+                && w.inferences.size() < maxInferenceRecords) {
+            w.inferences.add(InferenceRecord.newBuilder()
+                    .setInferenceId(outcome.inferenceId())
+                    .setPredictedClass(outcome.classIndex())
+                    .setConfidence(outcome.confidence())
+                    .setInferredAt(ProtoTime.of(clock.instant()))
+                    .build());
+        }
+    }
+
+    /**
+     * What one inference gave, for telemetry.
+     *
+     * @param inferenceId the inference's id, or null (not itemized)
+     * @param label predicted label, null for a model that is not a classifier
+     * @param classIndex index of the predicted class, -1 for a model that is not a classifier
+     * @param confidence probability of the predicted class
+     */
+    public record Outcome(String inferenceId, String label, int classIndex, float confidence) {}
 
     /** Records one live inference that the model or runtime failed. */
     public void recordError(ModelDescriptor model) {
@@ -172,6 +225,7 @@ public final class TelemetryAccumulator {
         double[] max;
         final List<float[]> sample = new ArrayList<>();
         final Map<String, Long> classCounts = new HashMap<>();
+        final List<InferenceRecord> inferences = new ArrayList<>();
         long[] latencies = new long[64];
         int latencyCount;
         long latencySeen;
@@ -192,10 +246,11 @@ public final class TelemetryAccumulator {
             Arrays.fill(max, Double.NEGATIVE_INFINITY);
         }
 
-        void add(float[] x, String label, long latencyUs) {
+        /** Adds one inference; false when it was counted as a client error instead. */
+        boolean add(float[] x, String label, long latencyUs) {
             if (x.length != featureCount) {
                 clientErrors++; // cannot happen for inputs the model accepted; never mix shapes in one window
-                return;
+                return false;
             }
             count++;
             for (int i = 0; i < featureCount; i++) {
@@ -229,6 +284,7 @@ public final class TelemetryAccumulator {
                     latencies[(int) j] = latencyUs;
                 }
             }
+            return true;
         }
 
         /** Uniform in [0, bound). */
@@ -252,7 +308,8 @@ public final class TelemetryAccumulator {
                     .putAllPredictedClassCounts(classCounts)
                     .setErrorCount(errors)
                     .setClientErrorCount(clientErrors)
-                    .setSource(source);
+                    .setSource(source)
+                    .addAllInferences(inferences);
             for (int i = 0; i < featureCount; i++) {
                 b.addFeatureStats(FeatureStats.newBuilder()
                         .setMean(mean[i])

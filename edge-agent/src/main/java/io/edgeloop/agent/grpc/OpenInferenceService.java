@@ -186,8 +186,21 @@ public class OpenInferenceService extends GRPCInferenceServiceGrpc.GRPCInference
         var requested = request.getOutputsList().stream()
                 .map(ModelInferRequest.InferRequestedOutputTensor::getName)
                 .toList();
+        String inferenceId = InferenceService.newInferenceId();
+        if (!request.getId().isEmpty()) {
+            String problem = InferenceService.inferenceIdProblem(request.getId());
+            if (problem != null) {
+                throw GrpcTensors.invalid("id: " + problem);
+            }
+            inferenceId = request.getId();
+        }
         InferenceResult r = inference.run(
-                request.getModelName(), request.getModelVersion(), inputs, requested, TelemetryAccumulator.LIVE);
+                request.getModelName(),
+                request.getModelVersion(),
+                inputs,
+                requested,
+                TelemetryAccumulator.LIVE,
+                inferenceId);
         boolean raw = request.getRawInputContentsCount() > 0;
         ModelInferResponse.Builder b = ModelInferResponse.newBuilder()
                 .setModelName(r.model().descriptor().modelName())

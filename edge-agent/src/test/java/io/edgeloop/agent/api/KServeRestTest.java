@@ -338,7 +338,33 @@ class KServeRestTest {
                 .body("modelName", equalTo("cnn1d"))
                 .body("classIndex", equalTo(best))
                 .body("label", equalTo(LABELS.split(",")[best]))
+                .body("inferenceId", org.hamcrest.Matchers.matchesPattern("[0-9a-f-]{36}"))
                 .body("outputs[0].shape", equalTo(List.of(1, 4)));
+        // the caller's id names the inference (feedback is given under it); a bad one is a 422 naming "id"
+        given().contentType(ContentType.JSON)
+                .body(Map.of("features", list(x), "id", "order-17"))
+                .post("/infer?model=cnn1d")
+                .then()
+                .statusCode(200)
+                .body("inferenceId", equalTo("order-17"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("features", list(x), "id", 17))
+                .post("/infer?model=cnn1d")
+                .then()
+                .statusCode(422)
+                .body(containsString("\"id\""));
+        // KServe v2: an id that is not a usable string is a 400
+        given().contentType(ContentType.JSON)
+                .body(Map.of(
+                        "id",
+                        " ",
+                        "inputs",
+                        List.of(Map.of(
+                                "name", "input", "shape", List.of(1, 4, 10), "datatype", "FP32", "data", list(x)))))
+                .post("/v2/models/cnn1d/infer")
+                .then()
+                .statusCode(400)
+                .body("error", containsString("id:"));
         List<List<List<Float>>> image = new ArrayList<>();
         image.add(new ArrayList<>());
         for (int r = 0; r < 8; r++) {

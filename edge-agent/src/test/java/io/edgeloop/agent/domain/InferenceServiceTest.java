@@ -87,6 +87,63 @@ class InferenceServiceTest {
     }
 
     @Test
+    void everyClassifiedInferenceIsItemizedByItsId() throws Exception {
+        activate("vibration", TestModels.constant(8, 4, 1, LABELS), 0);
+        activate("cnn", TestModels.flattenLinear(new long[] {4, 10}, 3, 2, "a,b,c"), 0);
+        activate("plain", TestModels.flattenLinear(new long[] {4, 10}, 3, 2, null), 0);
+        Prediction p = inference.infer("vibration", new float[8], TelemetryAccumulator.LIVE, "req-1");
+        inference.infer("vibration", new float[8], TelemetryAccumulator.LIVE);
+        float[] x = new float[80];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i % 7) - 3;
+        }
+        InferenceResult r = inference.run(
+                "cnn", "", Map.of("input", Tensor.fp32("input", new long[] {2, 4, 10}, x)), List.of(), "live", "b");
+        inference.run(
+                "plain",
+                "",
+                Map.of("input", Tensor.fp32("input", new long[] {1, 4, 10}, new float[40])),
+                List.of(),
+                "live");
+
+        Map<String, TelemetryWindow> w = windows();
+        TelemetryWindow vib = w.get("vibration/live");
+        assertEquals(2, vib.getInferencesCount());
+        assertEquals("req-1", vib.getInferences(0).getInferenceId());
+        assertEquals(1, vib.getInferences(0).getPredictedClass());
+        // softmax of logits (10, 0, 0, 0): e^10 / (e^10 + 3)
+        double expected = Math.exp(10) / (Math.exp(10) + 3);
+        assertEquals(expected, vib.getInferences(0).getConfidence(), 1e-6);
+        assertEquals(p.probabilities()[1], vib.getInferences(0).getConfidence(), 1e-7);
+        java.util.UUID.fromString(vib.getInferences(1).getInferenceId()); // a new UUID when the caller gave none
+
+        TelemetryWindow cnn = w.get("cnn/live");
+        assertEquals(
+                List.of("b/0", "b/1"),
+                cnn.getInferencesList().stream().map(i -> i.getInferenceId()).toList());
+        Classification c = r.model().classification();
+        Tensor scores = r.output(c.outputName());
+        for (int s = 0; s < 2; s++) {
+            float[] probs = c.probabilities(scores, s);
+            int best = c.best(scores, s);
+            assertEquals(best, cnn.getInferences(s).getPredictedClass());
+            assertEquals(probs[best], cnn.getInferences(s).getConfidence(), 1e-7);
+            for (float q : probs) {
+                assertTrue(q <= cnn.getInferences(s).getConfidence());
+            }
+        }
+        assertEquals(0, w.get("plain/live").getInferencesCount(), "not a classifier: nothing to give feedback on");
+    }
+
+    @Test
+    void callerInferenceIdsAreChecked() {
+        assertEquals(null, InferenceService.inferenceIdProblem("req-7"));
+        assertTrue(InferenceService.inferenceIdProblem(" ") != null);
+        assertTrue(InferenceService.inferenceIdProblem("x".repeat(201)) != null);
+        assertTrue(InferenceService.inferenceIdProblem("a\nb") != null);
+    }
+
+    @Test
     void featureStatisticsComeFromTheFeatureInputPerSample() throws Exception {
         activate("cnn", TestModels.flattenLinear(new long[] {4, 10}, 3, 2, null), 0);
         float[] x = new float[80];

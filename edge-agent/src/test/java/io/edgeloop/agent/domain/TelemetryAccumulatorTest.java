@@ -159,4 +159,42 @@ class TelemetryAccumulatorTest {
                 acc.pending().stream().map(TelemetryWindow::getWindowId).toList());
         assertEquals(2, acc.droppedWindows());
     }
+
+    @Test
+    void classifiedInferencesAreItemizedUpToTheCapAndSurviveTheSpool(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        ManualClock clock = new ManualClock();
+        var acc = new TelemetryAccumulator("edge-1", 4, 10, 2, new Random(1), clock);
+        float[] x = {1f, 2f};
+        acc.record(V1, TelemetryAccumulator.LIVE, x, new TelemetryAccumulator.Outcome("inf-1", "normal", 0, 0.9f), 5);
+        clock.now = clock.now.plusMillis(10);
+        acc.record(
+                V1, TelemetryAccumulator.LIVE, x, new TelemetryAccumulator.Outcome("inf-2", "imbalance", 1, 0.6f), 5);
+        acc.record(V1, TelemetryAccumulator.LIVE, x, new TelemetryAccumulator.Outcome("inf-3", "normal", 0, 0.7f), 5);
+        acc.record(V1, x, "normal", 5); // no id: counted, not itemized
+        acc.record(V1, TelemetryAccumulator.LIVE, x, new TelemetryAccumulator.Outcome("reg", null, -1, 0f), 5);
+        acc.roll();
+        TelemetryWindow w = acc.pending().get(0);
+        assertEquals(5, w.getInferenceCount());
+        assertEquals(2, w.getInferencesCount(), "capped at 2 records per window");
+        assertEquals("inf-1", w.getInferences(0).getInferenceId());
+        assertEquals(0, w.getInferences(0).getPredictedClass());
+        assertEquals(0.9f, w.getInferences(0).getConfidence());
+        assertEquals(
+                ProtoTime.of(Instant.parse("2030-01-01T00:00:00Z")),
+                w.getInferences(0).getInferredAt());
+        assertEquals("inf-2", w.getInferences(1).getInferenceId());
+        assertEquals(1, w.getInferences(1).getPredictedClass());
+        assertEquals(0.6f, w.getInferences(1).getConfidence());
+
+        // spooled windows keep their records; a window of an older agent (no records) stays readable
+        TelemetryWindow old = w.toBuilder().setWindowId("old").clearInferences().build();
+        try (TelemetrySpool spool = new TelemetrySpool(dir, 10)) {
+            spool.append(old);
+            spool.append(w);
+        }
+        try (TelemetrySpool reopened = new TelemetrySpool(dir, 10)) {
+            assertEquals(List.of(old, w), reopened.peek(10));
+        }
+    }
 }

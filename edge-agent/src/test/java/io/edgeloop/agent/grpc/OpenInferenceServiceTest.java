@@ -239,6 +239,11 @@ class OpenInferenceServiceTest {
         assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> client.modelInfer(wrongFeatures.build())));
         ModelInferRequest.Builder zeroBatch = typed(new float[0], 0).toBuilder();
         assertEquals(Status.Code.INVALID_ARGUMENT, code(() -> client.modelInfer(zeroBatch.build())));
+        // the request id names the inference in telemetry: an over-long one is refused
+        assertEquals(
+                Status.Code.INVALID_ARGUMENT,
+                code(() -> client.modelInfer(
+                        typed(x, 2).toBuilder().setId("i".repeat(201)).build())));
         // datatype, names, contents
         ModelInferRequest.Builder fp64 = typed(x, 2).toBuilder();
         fp64.getInputsBuilder(0).setDatatype("FP64");

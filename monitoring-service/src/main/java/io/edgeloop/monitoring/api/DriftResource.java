@@ -2,8 +2,10 @@ package io.edgeloop.monitoring.api;
 
 import io.edgeloop.common.auth.Roles;
 import io.edgeloop.kit.api.ApiException;
+import io.edgeloop.monitoring.domain.ConfidenceDrift;
 import io.edgeloop.monitoring.domain.DriftMonitor;
 import io.edgeloop.monitoring.domain.DriftReport;
+import io.edgeloop.monitoring.domain.PerformanceMonitor;
 import io.edgeloop.monitoring.domain.PredictionDrift;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -22,6 +24,9 @@ public class DriftResource {
     @Inject
     DriftMonitor monitor;
 
+    @Inject
+    PerformanceMonitor performance;
+
     /**
      * Drift of a model.
      *
@@ -39,6 +44,8 @@ public class DriftResource {
      * @param reason why nothing was computed (no reference, too few rows, inputs of another width), or null
      * @param prediction drift of the predicted classes against the training labels, null when not evaluated (no
      *     label counts in the reference, fewer than min-samples predictions, a single class)
+     * @param confidence drift of the mean confidence: the version's newest inferences against its first ones after
+     *     deployment (reported only)
      */
     public record DriftView(
             String modelName,
@@ -53,7 +60,17 @@ public class DriftResource {
             String method,
             double driftShare,
             String reason,
-            PredictionDrift prediction) {}
+            PredictionDrift prediction,
+            ConfidenceView confidence) {}
+
+    /**
+     * Confidence drift of the deployed version ({@code drift} null with the {@code reason} when not evaluated).
+     *
+     * @param drift the first {@code performance.confidence-window} inferences after deployment against the newest as
+     *     many: counts, mean confidences, Welch's t-test p-value, alpha, whether the mean confidence fell
+     *     significantly
+     */
+    public record ConfidenceView(ConfidenceDrift drift, String reason) {}
 
     /**
      * Drift of one feature: every figure, the test that judged it ({@code ks}: {@code statistic} is its p-value,
@@ -107,6 +124,12 @@ public class DriftResource {
                         : monitor.evaluator().policy().method().eventName(),
                 r.driftShare(),
                 r.reason(),
-                r.prediction());
+                r.prediction(),
+                confidence(drift.state().modelName, drift.state().modelVersion));
+    }
+
+    private ConfidenceView confidence(String model, int version) {
+        PerformanceMonitor.ConfidenceReport c = performance.confidenceDrift(model, version);
+        return new ConfidenceView(c.drift(), c.reason());
     }
 }

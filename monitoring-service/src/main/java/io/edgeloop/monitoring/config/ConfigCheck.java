@@ -46,6 +46,7 @@ public class ConfigCheck {
             p.add("dataset-retries must be >= 0, was " + c.datasetRetries());
         }
         driftProblems(c.drift(), p);
+        performanceProblems(c.performance(), p);
         MonitoringConfig.Telemetry t = c.telemetry();
         if (t.batchSize() < 1 || t.batchSize() > 1000) {
             p.add("telemetry.batch-size must be 1 to 1000, was " + t.batchSize());
@@ -57,6 +58,30 @@ public class ConfigCheck {
             p.add("telemetry.timeout must be positive, was " + t.timeout());
         }
         return p;
+    }
+
+    private static void performanceProblems(MonitoringConfig.Performance f, List<String> p) {
+        if (f.minLabelled() < 1) {
+            p.add("performance.min-labelled must be >= 1, was " + f.minLabelled());
+        }
+        if (!(f.margin() >= 0 && f.margin() < 1)) {
+            p.add("performance.margin must be in [0, 1), was " + f.margin());
+        }
+        if (!(f.alpha() > 0 && f.alpha() < 1)) {
+            p.add("performance.alpha must be in (0, 1), was " + f.alpha());
+        }
+        if (f.retention().isNegative() || f.retention().isZero()) {
+            p.add("performance.retention must be positive, was " + f.retention());
+        }
+        if (f.trimInterval().isNegative() || f.trimInterval().isZero()) {
+            p.add("performance.trim-interval must be positive, was " + f.trimInterval());
+        }
+        if (f.confidenceWindow() < 2 || f.confidenceWindow() > 100_000) {
+            p.add("performance.confidence-window must be 2 to 100000, was " + f.confidenceWindow());
+        }
+        if (f.registryTimeout().isNegative() || f.registryTimeout().isZero()) {
+            p.add("performance.registry-timeout must be positive, was " + f.registryTimeout());
+        }
     }
 
     private static void driftProblems(MonitoringConfig.Drift d, List<String> p) {

@@ -73,6 +73,43 @@ public interface MonitoringConfig {
         double share();
     }
 
+    /** Performance monitoring with ground truth ({@code edgeloop.monitoring.performance.*}). */
+    Performance performance();
+
+    /** Reported inferences, fed-back labels, and the performance drift test. */
+    interface Performance {
+        /** Labelled inferences a version needs before its accuracy is tested. */
+        @WithDefault("100")
+        int minLabelled();
+
+        /** The accuracy has fallen when it is significantly below the version's test accuracy minus this, [0, 1). */
+        @WithDefault("0.05")
+        double margin();
+
+        /** Significance level of the one-sided binomial test, (0, 1). */
+        @WithDefault("0.01")
+        double alpha();
+
+        /** Reported inferences (and their labels) older than this are deleted. */
+        @WithDefault("30d")
+        Duration retention();
+
+        /** How often the retention trim runs. */
+        @WithDefault("1h")
+        Duration trimInterval();
+
+        /**
+         * Confidence drift: the deployed version's first this many inferences after deployment are compared with its
+         * newest this many (needs twice as many reported inferences).
+         */
+        @WithDefault("200")
+        int confidenceWindow();
+
+        /** Deadline of one GetVersion call to the registry (class labels and test accuracy of a version). */
+        @WithDefault("10s")
+        Duration registryTimeout();
+    }
+
     /** How telemetry windows are written ({@code edgeloop.monitoring.telemetry.*}). */
     Telemetry telemetry();
 

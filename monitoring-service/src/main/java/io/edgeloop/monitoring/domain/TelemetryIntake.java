@@ -6,10 +6,12 @@ import io.edgeloop.kit.batch.TransactionalGroupCommit;
 import io.edgeloop.kit.outbox.Inbox;
 import io.edgeloop.monitoring.config.MonitoringConfig;
 import io.edgeloop.monitoring.persistence.Codec;
+import io.edgeloop.monitoring.persistence.InferenceStore;
 import io.edgeloop.monitoring.persistence.ModelStateEntity;
 import io.edgeloop.monitoring.persistence.ObservationChunkEntity;
 import io.edgeloop.monitoring.persistence.ReferenceStore;
 import io.edgeloop.monitoring.persistence.TelemetryWindowEntity;
+import io.edgeloop.proto.telemetry.v1.InferenceRecord;
 import io.edgeloop.proto.telemetry.v1.TelemetryAck;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import io.opentelemetry.context.Context;
@@ -56,6 +58,9 @@ public class TelemetryIntake {
 
     @Inject
     ReferenceStore references;
+
+    @Inject
+    InferenceStore inferences;
 
     @Inject
     MonitoringConfig config;
@@ -147,6 +152,7 @@ public class TelemetryIntake {
             stored.put(w.getWindowId(), store(w, model, now));
             model.lastContext = a.context();
         }
+        inferences.insertAll(inferenceRows(firsts.stream().map(Arrival::window).toList(), now));
         for (ModelBatch m : models.values()) {
             m.evaluate();
         }
@@ -217,6 +223,32 @@ public class TelemetryIntake {
             return false;
         }
         return includeSimulated || !TelemetryWindowEntity.SIMULATOR.equals(source);
+    }
+
+    /**
+     * The classified inferences of {@code windows} to keep for ground-truth feedback: every record of a window that
+     * ran inferences, unless its inputs were synthetic (random inputs shaped like the model have no true label).
+     */
+    static List<InferenceStore.Reported> inferenceRows(List<TelemetryWindow> windows, Instant now) {
+        List<InferenceStore.Reported> rows = new ArrayList<>();
+        for (TelemetryWindow w : windows) {
+            if (w.getInferenceCount() <= 0 || TelemetryWindowEntity.SYNTHETIC.equals(TelemetryValidation.source(w))) {
+                continue;
+            }
+            for (InferenceRecord r : w.getInferencesList()) {
+                rows.add(new InferenceStore.Reported(
+                        w.getModelName(),
+                        r.getInferenceId(),
+                        w.getModelVersion(),
+                        w.getDeviceId(),
+                        w.getWindowId(),
+                        r.getPredictedClass(),
+                        r.getConfidence(),
+                        ProtoTime.toInstant(r.getInferredAt()),
+                        now));
+            }
+        }
+        return rows;
     }
 
     /** A model's share of a batch: its locked state, and the stored windows of its deployed version. */

@@ -3,6 +3,7 @@ package io.edgeloop.monitoring.domain;
 import com.google.protobuf.Timestamp;
 import io.edgeloop.monitoring.persistence.TelemetryWindowEntity;
 import io.edgeloop.proto.telemetry.v1.FeatureStats;
+import io.edgeloop.proto.telemetry.v1.InferenceRecord;
 import io.edgeloop.proto.telemetry.v1.ListWindowsRequest;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import java.time.Duration;
@@ -47,6 +48,9 @@ public final class TelemetryValidation {
      * {@link #MAX_FEATURE_COUNT}, so a wide model's window holds fewer rows.
      */
     public static final int MAX_INPUT_SAMPLE_VALUES = 262_144;
+
+    /** Most {@code inferences} records in one window (an agent itemizes at most 1000 by default). */
+    public static final int MAX_INFERENCE_RECORDS = 10_000;
 
     /** Most distinct labels in {@code predicted_class_counts}. */
     public static final int MAX_PREDICTED_CLASSES = 1024;
@@ -143,7 +147,42 @@ public final class TelemetryValidation {
         }
         classProblems(p, w);
         timeProblems(p, w, now);
+        inferenceProblems(p, w, now);
         return p;
+    }
+
+    /**
+     * inferences: at most {@link #MAX_INFERENCE_RECORDS} and no more than inference_count, each with an id, a class
+     * index >= 0, a confidence in [0, 1] and a valid time within the window bounds; the first bad record is named.
+     */
+    private static void inferenceProblems(List<String> p, TelemetryWindow w, Instant now) {
+        int n = w.getInferencesCount();
+        if (n > MAX_INFERENCE_RECORDS || n > Math.max(0, w.getInferenceCount())) {
+            p.add("inferences has " + n + " records, at most inference_count (" + w.getInferenceCount() + ") and "
+                    + MAX_INFERENCE_RECORDS + " are accepted");
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            InferenceRecord r = w.getInferences(i);
+            List<String> q = new ArrayList<>();
+            requireId(q, "inferences[" + i + "].inference_id", r.getInferenceId(), true);
+            if (r.getPredictedClass() < 0 || r.getPredictedClass() >= MAX_PREDICTED_CLASSES) {
+                q.add("inferences[" + i + "].predicted_class must be between 0 and " + (MAX_PREDICTED_CLASSES - 1)
+                        + ", was " + r.getPredictedClass());
+            }
+            if (!(r.getConfidence() >= 0f && r.getConfidence() <= 1f)) {
+                q.add("inferences[" + i + "].confidence must be between 0 and 1, was " + r.getConfidence());
+            }
+            if (!r.hasInferredAt()) {
+                q.add("inferences[" + i + "].inferred_at is required");
+            } else {
+                instant(q, "inferences[" + i + "].inferred_at", r.getInferredAt(), now);
+            }
+            if (!q.isEmpty()) {
+                p.addAll(q);
+                return;
+            }
+        }
     }
 
     private static void requireCount(List<String> p, String field, long value) {

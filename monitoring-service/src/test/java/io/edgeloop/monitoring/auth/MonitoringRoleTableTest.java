@@ -21,6 +21,9 @@ class MonitoringRoleTableTest {
             .rest("GET", "/references", Roles.VIEWER)
             .rest("GET", "/references/{snapshotId}", Roles.VIEWER)
             .rest("GET", "/devices/{id}/telemetry", Roles.VIEWER)
+            .rest("GET", "/models/{name}/performance", Roles.VIEWER)
+            .rest("POST", "/models/{name}/feedback", Roles.DEVICE, Roles.RELEASE)
+            .grpc("edgeloop.telemetry.v1.FeedbackService/Submit", Roles.DEVICE, Roles.RELEASE)
             .grpc("edgeloop.telemetry.v1.TelemetryService/Report", Roles.DEVICE, Roles.RELEASE)
             .grpc("edgeloop.telemetry.v1.TelemetryService/ReportBatch", Roles.DEVICE, Roles.RELEASE)
             .grpc("edgeloop.telemetry.v1.TelemetryService/ListWindows", Roles.VIEWER);

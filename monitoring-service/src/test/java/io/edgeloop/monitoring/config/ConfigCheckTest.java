@@ -40,6 +40,82 @@ class ConfigCheckTest {
         public int datasetRetries() {
             return 5;
         }
+
+        @Override
+        public Performance performance() {
+            return PerformanceSettings.DEFAULTS;
+        }
+    }
+
+    private record PerformanceSettings(
+            int minLabelled,
+            double margin,
+            double alpha,
+            Duration retention,
+            Duration trimInterval,
+            int confidenceWindow,
+            Duration registryTimeout)
+            implements MonitoringConfig.Performance {
+        static final PerformanceSettings DEFAULTS = new PerformanceSettings(
+                100, 0.05, 0.01, Duration.ofDays(30), Duration.ofHours(1), 200, Duration.ofSeconds(10));
+    }
+
+    /** {@code base} with other performance settings. */
+    private record WithPerformance(Settings base, Performance performance) implements MonitoringConfig {
+        public double threshold() {
+            return base.threshold();
+        }
+
+        public double alpha() {
+            return base.alpha();
+        }
+
+        public int minSamples() {
+            return base.minSamples();
+        }
+
+        public int bufferSize() {
+            return base.bufferSize();
+        }
+
+        public int referenceSampleSize() {
+            return base.referenceSampleSize();
+        }
+
+        public Duration datasetTimeout() {
+            return base.datasetTimeout();
+        }
+
+        public int datasetRetries() {
+            return base.datasetRetries();
+        }
+
+        public Drift drift() {
+            return base.drift();
+        }
+
+        public Telemetry telemetry() {
+            return base.telemetry();
+        }
+    }
+
+    @Test
+    void performanceSettingsAreChecked() {
+        Settings base = new Settings(0.25, 0.001, 300, 2000, 2000);
+        assertEquals(List.of(), ConfigCheck.problems(base));
+        List<String> problems = ConfigCheck.problems(new WithPerformance(
+                base, new PerformanceSettings(0, 1.0, 0, Duration.ZERO, Duration.ofSeconds(-1), 1, Duration.ZERO)));
+        assertEquals(7, problems.size(), problems.toString());
+        for (String key : List.of(
+                "performance.min-labelled",
+                "performance.margin",
+                "performance.alpha",
+                "performance.retention",
+                "performance.trim-interval",
+                "performance.confidence-window",
+                "performance.registry-timeout")) {
+            assertTrue(problems.stream().anyMatch(p -> p.startsWith(key)), key + " in " + problems);
+        }
     }
 
     private record DriftSettings(

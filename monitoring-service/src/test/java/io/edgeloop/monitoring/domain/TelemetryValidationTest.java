@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.Timestamp;
 import io.edgeloop.common.ProtoTime;
 import io.edgeloop.proto.telemetry.v1.FeatureStats;
+import io.edgeloop.proto.telemetry.v1.InferenceRecord;
 import io.edgeloop.proto.telemetry.v1.ListWindowsRequest;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import java.time.Duration;
@@ -37,6 +38,46 @@ class TelemetryValidationTest {
     @Test
     void acceptsAWellFormedWindow() {
         assertEquals(List.of(), TelemetryValidation.problems(valid().build(), NOW));
+    }
+
+    private static InferenceRecord.Builder record(String id) {
+        return InferenceRecord.newBuilder()
+                .setInferenceId(id)
+                .setPredictedClass(1)
+                .setConfidence(0.7f)
+                .setInferredAt(ProtoTime.of(NOW.minusSeconds(10)));
+    }
+
+    @Test
+    void inferenceRecordsAreChecked() {
+        assertEquals(
+                List.of(),
+                TelemetryValidation.problems(
+                        valid().addInferences(record("i-1")).build(), NOW));
+        List<String> p = TelemetryValidation.problems(
+                valid().addInferences(record("i-1"))
+                        .addInferences(record(" ")
+                                .setPredictedClass(-1)
+                                .setConfidence(1.5f)
+                                .clearInferredAt())
+                        .build(),
+                NOW);
+        assertEquals(
+                List.of(
+                        "inferences[1].inference_id is required",
+                        "inferences[1].predicted_class must be between 0 and 1023, was -1",
+                        "inferences[1].confidence must be between 0 and 1, was 1.5",
+                        "inferences[1].inferred_at is required"),
+                p);
+        TelemetryWindow.Builder tooMany = valid().setInferenceCount(1);
+        tooMany.addInferences(record("a")).addInferences(record("b"));
+        assertTrue(TelemetryValidation.problems(tooMany.build(), NOW).get(0).startsWith("inferences has 2 records"));
+        assertTrue(TelemetryValidation.problems(
+                        valid().addInferences(record("a").setConfidence(Float.NaN))
+                                .build(),
+                        NOW)
+                .get(0)
+                .startsWith("inferences[0].confidence"));
     }
 
     @Test
