@@ -2,6 +2,7 @@ package io.edgeloop.compiler.testing;
 
 import ai.onnx.proto.OnnxMl;
 import io.edgeloop.compiler.domain.ValidationSet;
+import io.edgeloop.testsupport.Tones;
 import java.io.InputStream;
 import java.util.Random;
 
@@ -49,29 +50,10 @@ public final class ImpulseFixtures {
             return new long[] {axes, length};
         }
 
-        /** Raw windows of the distribution the fixture was trained on (tones, a chirp, noise; see the trainer's test). */
+        /** Raw windows of the distribution the fixture was trained on ({@link Tones}, as the trainer's test). */
         public ValidationSet windows(long seed, int n) {
-            Random r = new Random(seed);
-            float[][] x = new float[n][axes * length];
-            int[] y = new int[n];
-            double duration = length / rate;
-            for (int i = 0; i < n; i++) {
-                int c = i % 4;
-                y[i] = c;
-                double amp = 0.6 + 0.8 * r.nextDouble();
-                double phase = 2 * Math.PI * r.nextDouble();
-                for (int t = 0; t < length; t++) {
-                    double time = t / rate;
-                    double angle = c < 3
-                            ? 2 * Math.PI * freqs[c] * time
-                            : 2 * Math.PI * (chirpFrom * time + (chirpTo - chirpFrom) * time * time / (2 * duration));
-                    double s = amp * Math.sin(angle + phase);
-                    for (int a = 0; a < axes; a++) {
-                        x[i][a * length + t] = (float) ((a == 0 ? s : a == 1 ? 0.5 * s : 9.8) + 0.4 * r.nextGaussian());
-                    }
-                }
-            }
-            return new ValidationSet(x, y);
+            Tones.Windows w = new Tones(rate, axes, length, freqs, chirpFrom, chirpTo).windows(new Random(seed), n);
+            return new ValidationSet(w.x(), w.y());
         }
     }
 
