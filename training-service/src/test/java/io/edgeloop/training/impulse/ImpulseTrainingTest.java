@@ -8,6 +8,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import io.edgeloop.proto.events.v1.ImpulseSpec;
 import io.edgeloop.proto.events.v1.TrainingSpec;
+import io.edgeloop.testsupport.Tones;
 import io.edgeloop.training.domain.Architecture;
 import io.edgeloop.training.domain.ClassifierTrainer;
 import io.edgeloop.training.domain.DataKind;
@@ -153,27 +154,8 @@ class ImpulseTrainingTest {
 
     private static SplitData split(
             Random r, int n, double rate, int axes, int length, double[] freqs, double chirpFrom, double chirpTo) {
-        float[][] x = new float[n][axes * length];
-        int[] y = new int[n];
-        double duration = length / rate;
-        for (int i = 0; i < n; i++) {
-            int c = i % CLASSES.size();
-            y[i] = c;
-            double amp = 0.6 + 0.8 * r.nextDouble();
-            double phase = 2 * Math.PI * r.nextDouble();
-            for (int t = 0; t < length; t++) {
-                double time = t / rate;
-                double angle = c < 3
-                        ? 2 * Math.PI * freqs[c] * time
-                        : 2 * Math.PI * (chirpFrom * time + (chirpTo - chirpFrom) * time * time / (2 * duration));
-                double s = amp * Math.sin(angle + phase);
-                for (int a = 0; a < axes; a++) {
-                    double v = (a == 0 ? s : a == 1 ? 0.5 * s : 9.8) + 0.4 * r.nextGaussian();
-                    x[i][a * length + t] = (float) v;
-                }
-            }
-        }
-        return new SplitData(x, y);
+        Tones.Windows w = new Tones(rate, axes, length, freqs, chirpFrom, chirpTo).windows(r, n);
+        return new SplitData(w.x(), w.y());
     }
 
     private static int argmax(float[] p) {
