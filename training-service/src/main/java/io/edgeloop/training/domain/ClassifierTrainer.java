@@ -322,6 +322,9 @@ public final class ClassifierTrainer {
                 }
                 epochsRun = epoch;
                 lastTrainLoss = lossSum / order.length;
+                if (!Double.isFinite(lastTrainLoss)) {
+                    throw new TrainingDivergedException(epoch, lastTrainLoss, spec.learningRate());
+                }
                 float[][] valProbabilities = softmax(logits(trainer, xVal, layout.shape()), 1);
                 EvaluationMetrics val = EvaluationMetrics.of(valProbabilities, validation.labels(), classes);
                 // early stopping follows the objective trained: with class weights, the weighted validation loss

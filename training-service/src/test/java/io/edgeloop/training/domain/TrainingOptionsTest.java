@@ -1,6 +1,7 @@
 package io.edgeloop.training.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeloop.proto.events.v1.TrainingSpec;
@@ -127,5 +128,29 @@ class TrainingOptionsTest {
                         .stream()
                         .map(FieldProblem::field)
                         .toList());
+    }
+
+    @Test
+    void aRunWhoseLossBecomesNaNFailsNamingTheEpochInsteadOfShippingUntrainedWeights() {
+        Random r = new Random(3);
+        TrainingData data = new TrainingData(
+                gaussians(r, 200, 100, 2), gaussians(r, 60, 30, 2), gaussians(r, 60, 30, 2), LABELS, 2);
+        ModelSpec wild = ModelSpec.builder(Architecture.MLP, List.of(16))
+                .epochs(5, 5)
+                .batchSize(32)
+                .learningRate(1e30)
+                .optimizer(ModelSpec.OptimizerKind.SGD)
+                .schedule(ModelSpec.Schedule.CONSTANT)
+                .seed(42)
+                .build();
+        InputLayout layout = InputLayout.resolve(DataKind.FEATURES, List.of(), 2, Architecture.MLP);
+        TrainingDivergedException e = assertThrows(
+                TrainingDivergedException.class, () -> new ClassifierTrainer(wild, layout, LABELS).train(data));
+        assertTrue(e.epoch() >= 1 && e.epoch() <= 5, "epoch " + e.epoch());
+        assertTrue(e.getMessage().contains("learningRate (1.0E30)"), e.getMessage());
+        // the same data at a sane rate trains
+        try (TrainedModel model = new ClassifierTrainer(spec(ClassWeights.NONE), layout, LABELS).train(data)) {
+            assertTrue(Double.isFinite(model.finalTrainLoss()));
+        }
     }
 }
