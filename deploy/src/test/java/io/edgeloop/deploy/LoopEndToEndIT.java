@@ -400,6 +400,15 @@ class LoopEndToEndIT {
             DriftDetected drift = events.events(DriftDetected.class).get(0);
             assertEquals(v1.version(), drift.getModelVersion());
             assertTrue(drift.getDriftScore() > drift.getThreshold());
+            // v2 learned the new regime: compared with its live baseline, the same regime raises no second drift
+            assertEquals(
+                    List.of(),
+                    events.events(DriftDetected.class).stream()
+                            .filter(d -> d.getModelVersion() == v2.version())
+                            .map(d -> d.getModelVersion() + ": " + d.getDriftScore() + " vs "
+                                    + d.getReferenceSnapshotId())
+                            .toList(),
+                    "DriftDetected for the retrained version");
             DataReady second = events.events(DataReady.class).stream()
                     .filter(e -> e.getDatasetVersion() == 2)
                     .findFirst()

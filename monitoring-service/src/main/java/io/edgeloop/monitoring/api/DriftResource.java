@@ -46,6 +46,8 @@ public class DriftResource {
      *     label counts in the reference, fewer than min-samples predictions, a single class)
      * @param confidence drift of the mean confidence: the version's newest inferences against its first ones after
      *     deployment (reported only)
+     * @param referenceId the profile the buffer is compared with: the training snapshot, or {@code
+     *     live:<model>@v<version>} for a version trained on a drift snapshot (its live baseline)
      */
     public record DriftView(
             String modelName,
@@ -61,7 +63,8 @@ public class DriftResource {
             double driftShare,
             String reason,
             PredictionDrift prediction,
-            ConfidenceView confidence) {}
+            ConfidenceView confidence,
+            String referenceId) {}
 
     /**
      * Confidence drift of the deployed version ({@code drift} null with the {@code reason} when not evaluated).
@@ -125,7 +128,8 @@ public class DriftResource {
                 r.driftShare(),
                 r.reason(),
                 r.prediction(),
-                confidence(drift.state().modelName, drift.state().modelVersion));
+                confidence(drift.state().modelName, drift.state().modelVersion),
+                drift.referenceId());
     }
 
     private ConfidenceView confidence(String model, int version) {

@@ -33,8 +33,12 @@ public class ConfigCheck {
         if (c.minSamples() < 1) {
             p.add("min-samples must be >= 1, was " + c.minSamples());
         }
+        int baseline = c.drift().liveBaselineRows();
         if (c.bufferSize() < c.minSamples()) {
             p.add("buffer-size must be >= min-samples (" + c.minSamples() + "), was " + c.bufferSize());
+        } else if (baseline < c.minSamples() || baseline > c.bufferSize()) {
+            p.add("drift.live-baseline-rows must be in [min-samples, buffer-size] = [" + c.minSamples() + ", "
+                    + c.bufferSize() + "], was " + baseline);
         }
         if (c.referenceSampleSize() < 10) {
             p.add("reference-sample-size must be >= 10, was " + c.referenceSampleSize());

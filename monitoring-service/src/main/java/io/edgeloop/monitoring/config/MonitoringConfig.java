@@ -71,6 +71,18 @@ public interface MonitoringConfig {
         /** {@code feature-share}: the model drifts when at least this share of its features drifted (0, 1]. */
         @WithDefault("0.5")
         double share();
+
+        /**
+         * Whether a version trained on a snapshot cut because of drift is compared with a live baseline (the first
+         * {@code live-baseline-rows} rows it serves) instead of its training data: that training data mixes the old
+         * and the new regime, so the new regime alone would look drifted against it and retrain for nothing.
+         */
+        @WithDefault("true")
+        boolean liveBaselineAfterDrift();
+
+        /** Rows of a live baseline (at least {@code min-samples}, at most {@code buffer-size}). */
+        @WithDefault("500")
+        int liveBaselineRows();
     }
 
     /** Performance monitoring with ground truth ({@code edgeloop.monitoring.performance.*}). */

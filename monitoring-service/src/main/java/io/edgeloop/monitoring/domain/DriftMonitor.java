@@ -57,6 +57,9 @@ public class DriftMonitor {
     ReferenceStore references;
 
     @Inject
+    LiveBaselines baselines;
+
+    @Inject
     MonitoringConfig config;
 
     @Inject
@@ -69,7 +72,7 @@ public class DriftMonitor {
      * @param report drift of its current observation buffer
      * @param alert the DriftDetected emitted for this version, or null
      */
-    public record ModelDrift(ModelStateEntity state, DriftReport report, DriftAlertEntity alert) {}
+    public record ModelDrift(ModelStateEntity state, DriftReport report, DriftAlertEntity alert, String referenceId) {}
 
     private record Evaluation(DriftReport report, ObservationBuffer.Selection selection) {}
 
@@ -168,9 +171,13 @@ public class DriftMonitor {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     DriftReport evaluateAndAlert(ModelStateEntity state, ReferenceProfile reference) {
-        Evaluation evaluation = evaluate(state, reference, false);
+        LiveBaselines.Resolution resolved = baselines.resolve(state, reference, true);
+        if (resolved.reference() == null) {
+            return DriftReport.notComputed(resolved.rows(), resolved.reason());
+        }
+        Evaluation evaluation = evaluate(state, resolved.reference(), false);
         if (evaluation.report().driftDetected()) {
-            fireOnce(state, reference, evaluation);
+            fireOnce(state, resolved.reference(), evaluation);
         }
         return evaluation.report();
     }
@@ -182,16 +189,26 @@ public class DriftMonitor {
         if (state == null) {
             return Optional.empty();
         }
-        Optional<ReferenceProfile> reference = references.find(state.snapshotId);
-        DriftReport report = reference
-                .map(ref -> evaluate(state, ref, true).report())
-                .orElseGet(() -> DriftReport.notComputed(
-                        bufferedRows(state), "no reference profile of " + state.snapshotId + " yet"));
-        if (reference.isPresent() && !report.computed()) {
-            report = report.withReason(report.reason() + mismatch(state, reference.get()));
+        Optional<ReferenceProfile> training = references.find(state.snapshotId);
+        LiveBaselines.Resolution resolved =
+                training.map(ref -> baselines.resolve(state, ref, false)).orElse(null);
+        DriftReport report;
+        if (resolved == null) {
+            report = DriftReport.notComputed(
+                    bufferedRows(state), "no reference profile of " + state.snapshotId + " yet");
+        } else if (resolved.reference() == null) {
+            report = DriftReport.notComputed(resolved.rows(), resolved.reason());
+        } else {
+            report = evaluate(state, resolved.reference(), true).report();
+            if (!report.computed()) {
+                report = report.withReason(report.reason() + mismatch(state, resolved.reference()));
+            }
         }
+        String referenceId = resolved != null && resolved.reference() != null
+                ? resolved.reference().snapshotId()
+                : state.snapshotId;
         DriftAlertEntity alert = DriftAlertEntity.findById(DriftAlertEntity.idOf(modelName, state.modelVersion));
-        return Optional.of(new ModelDrift(state, report, alert));
+        return Optional.of(new ModelDrift(state, report, alert, referenceId));
     }
 
     /** Evaluator with the configured settings. */

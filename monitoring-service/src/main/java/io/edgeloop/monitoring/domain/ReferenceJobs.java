@@ -69,7 +69,7 @@ public class ReferenceJobs implements JobHandler {
         }
         QuarkusTransaction.requiringNew().run(() -> {
             jobs.complete(job);
-            if (references.save(profile, event.getMeta().getEventId())) {
+            if (references.save(profile, event.getMeta().getEventId(), event.getTrigger())) {
                 LOG.infof(
                         "reference profile %s stored (%d features, %d TRAIN rows, sample %d)",
                         profile.snapshotId(), profile.featureCount(), profile.trainCount(), profile.sampleSize());

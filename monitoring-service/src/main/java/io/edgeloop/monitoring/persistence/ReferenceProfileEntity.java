@@ -44,6 +44,10 @@ public class ReferenceProfileEntity extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
+    /** Why the snapshot was cut ({@code DataReady.trigger}); {@code live-baseline} for a live baseline; may be null. */
+    @Column(name = "trigger")
+    public String trigger;
+
     /** TRAIN rows per class label (empty for profiles stored before labels were counted). */
     @ElementCollection(fetch = FetchType.EAGER)
     @CollectionTable(name = "reference_label", joinColumns = @JoinColumn(name = "snapshot_id"))

@@ -27,6 +27,17 @@ public class ReferenceStore {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public boolean save(ReferenceProfile profile, String sourceEventId) {
+        return save(profile, sourceEventId, null);
+    }
+
+    /**
+     * Stores {@code profile} with why its data was chosen ({@code trigger}: the snapshot's DataReady trigger, or
+     * {@code live-baseline}) unless a profile of the same id exists.
+     *
+     * @return true when stored, false when the id already had a profile
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean save(ReferenceProfile profile, String sourceEventId, String trigger) {
         if (ReferenceProfileEntity.findById(profile.snapshotId()) != null) {
             return false;
         }
@@ -40,6 +51,7 @@ public class ReferenceStore {
         header.sourceEventId = sourceEventId;
         header.createdAt = clock.instant();
         header.labelCounts = new java.util.HashMap<>(profile.labelCounts());
+        header.trigger = trigger;
         header.persist();
         for (ReferenceProfile.FeatureProfile f : profile.features()) {
             ReferenceFeatureEntity e = new ReferenceFeatureEntity();
@@ -97,6 +109,13 @@ public class ReferenceStore {
         }
         cache.put(snapshotId, profile);
         return Optional.of(profile);
+    }
+
+    /** Why the snapshot of {@code snapshotId}'s profile was cut ({@code DataReady.trigger}), if known. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<String> trigger(String snapshotId) {
+        ReferenceProfileEntity header = ReferenceProfileEntity.findById(snapshotId);
+        return header == null ? Optional.empty() : Optional.ofNullable(header.trigger);
     }
 
     /** Headers of every stored profile, newest first. */

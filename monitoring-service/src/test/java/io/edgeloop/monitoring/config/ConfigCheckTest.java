@@ -124,9 +124,11 @@ class ConfigCheckTest {
             int ksMaxRows,
             double featurePValue,
             double distanceThreshold,
-            double share)
+            double share,
+            boolean liveBaselineAfterDrift,
+            int liveBaselineRows)
             implements MonitoringConfig.Drift {
-        static final DriftSettings DEFAULTS = new DriftSettings(true, "ks-max", 1000, 0.05, 0.1, 0.5);
+        static final DriftSettings DEFAULTS = new DriftSettings(true, "ks-max", 1000, 0.05, 0.1, 0.5, true, 500);
     }
 
     @Test
@@ -140,7 +142,7 @@ class ConfigCheckTest {
                         2000,
                         2000,
                         batches(64, 2, Duration.ofSeconds(30)),
-                        new DriftSettings(true, "feature-share", 1000, 0.05, 0.1, 0.5))));
+                        new DriftSettings(true, "feature-share", 1000, 0.05, 0.1, 0.5, true, 300))));
         List<String> p = ConfigCheck.problems(new Settings(
                 0.25,
                 0.001,
@@ -148,9 +150,10 @@ class ConfigCheckTest {
                 2000,
                 2000,
                 batches(64, 2, Duration.ofSeconds(30)),
-                new DriftSettings(true, "evidently", 0, 1, 0, 0)));
+                new DriftSettings(true, "evidently", 0, 1, 0, 0, true, 2001)));
         assertEquals(
                 List.of(
+                        "drift.live-baseline-rows must be in [min-samples, buffer-size] = [300, 2000], was 2001",
                         "drift.method must be ks-max or feature-share, was 'evidently'",
                         "drift.ks-max-rows must be >= 1, was 0",
                         "drift.feature-p-value must be in (0, 1), was 1.0",

@@ -14,6 +14,9 @@ import java.util.Optional;
 @GrpcService
 public class FakeDatasetService extends InMemoryDatasetService {
     static final String DATASET = "vibration";
+    /** A second data set of the same readings (the live-baseline test's model). */
+    static final String RETRAINED = "retrained";
+
     static final int TRAIN_ROWS = 1500;
     static final int VALIDATION_ROWS = 300;
 
@@ -23,11 +26,12 @@ public class FakeDatasetService extends InMemoryDatasetService {
 
     private static Optional<Snapshot> snapshot(SnapshotRef ref) {
         int version = ref.getVersion();
-        if (!DATASET.equals(ref.getDatasetName()) || (version != 1 && version != 2)) {
+        String name = ref.getDatasetName();
+        if (!(DATASET.equals(name) || RETRAINED.equals(name)) || (version != 1 && version != 2)) {
             return Optional.empty();
         }
         return Optional.of(new Snapshot(
-                SensorSamples.info(DATASET, version, TRAIN_ROWS, VALIDATION_ROWS, 0)
+                SensorSamples.info(name, version, TRAIN_ROWS, VALIDATION_ROWS, 0)
                         .build(),
                 () -> SensorSamples.generate(version, TRAIN_ROWS, VALIDATION_ROWS, 0)));
     }

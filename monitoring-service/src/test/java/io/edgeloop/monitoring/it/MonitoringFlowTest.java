@@ -260,6 +260,65 @@ class MonitoringFlowTest {
     }
 
     @Test
+    void aVersionTrainedOnADriftSnapshotIsComparedWithALiveBaselineNotWithTheMixture() throws Exception {
+        String model = FakeDatasetService.RETRAINED;
+        publish(Topics.DATA_READY, model, dataReady(model, 1, "manual"));
+        publish(Topics.DATA_READY, model, dataReady(model, 2, "drift")); // v2 learned old and new regime together
+        await(
+                "reference profiles of " + model,
+                () -> given().get("/references/" + model + "@v2").statusCode() == 200);
+        publish(Topics.DEPLOYED, model, deployed(model, 2).toByteArray());
+        await("v2 deployed", () -> given().get("/models/" + model + "/drift").statusCode() == 200);
+        SensorSimulator remounted = new SensorSimulator(21).drift(SensorSimulator.Drift.REMOUNTED);
+
+        // the new regime: against v2's training data it would drift at once; first it is the baseline (300 rows)
+        for (int i = 1; i <= 3; i++) {
+            TelemetryAck ack = telemetry.report(window(model, "base-" + i, "dev-a", 2, remounted, 100));
+            assertEquals(-1.0, ack.getDriftScore(), "collecting the baseline, window " + i);
+            assertFalse(ack.getDriftDetected());
+        }
+        JsonPath view =
+                given().get("/models/" + model + "/drift").then().extract().jsonPath();
+        assertEquals("live:" + model + "@v2", view.getString("referenceId"));
+        given().get("/references/live:" + model + "@v2").then().statusCode(200).body("trainCount", is(300));
+        // more of the same regime: compared with the baseline, no drift (and no event) however long it runs
+        for (int i = 1; i <= 4; i++) {
+            TelemetryAck ack = telemetry.report(window(model, "same-" + i, "dev-b", 2, remounted, 100));
+            assertFalse(ack.getDriftDetected(), "window " + i + " score " + ack.getDriftScore());
+        }
+        view = given().get("/models/" + model + "/drift").then().extract().jsonPath();
+        assertTrue(view.getDouble("driftScore") >= 0 && view.getDouble("driftScore") < 0.25, view.prettify());
+        // the sensors go back to the old mounting: that is drift against the baseline, detected and announced
+        SensorSimulator clean = new SensorSimulator(22);
+        boolean detected = false;
+        for (int i = 1; i <= 5 && !detected; i++) {
+            detected = telemetry
+                    .report(window(model, "back-" + i, "dev-a", 2, clean, 100))
+                    .getDriftDetected();
+        }
+        assertTrue(detected, "a return to the old regime is drift against the live baseline");
+        List<DriftDetected> events = KafkaTestResource.broker()
+                .read(
+                        Topics.DRIFT_DETECTED,
+                        read -> read.stream().anyMatch(r -> model.equals(r.key())),
+                        Duration.ofSeconds(30),
+                        Duration.ofMillis(1500))
+                .stream()
+                .filter(r -> model.equals(r.key()))
+                .map(r -> {
+                    try {
+                        return DriftDetected.parseFrom(r.value());
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                })
+                .toList();
+        assertEquals(1, events.size(), "one DriftDetected for " + model + ": " + events);
+        assertEquals("live:" + model + "@v2", events.get(0).getReferenceSnapshotId());
+        assertEquals(model, events.get(0).getDatasetName());
+    }
+
+    @Test
     void aRolledBackRolloutMakesThePreviousVersionTheMonitoredOneAgain() throws Exception {
         String model = "rollback-model";
         publish(Topics.DEPLOYED, model, deployedOf(model, 1, "").toByteArray());
@@ -401,42 +460,55 @@ class MonitoringFlowTest {
     }
 
     private static byte[] dataReady(int version) {
+        return dataReady(MODEL, version, "manual");
+    }
+
+    private static byte[] dataReady(String model, int version, String trigger) {
         return DataReady.newBuilder()
                 .setMeta(Events.newMeta("data-service", "", ""))
-                .setDatasetName(MODEL)
+                .setDatasetName(model)
                 .setDatasetVersion(version)
-                .setSnapshotId(MODEL + "@v" + version)
+                .setSnapshotId(model + "@v" + version)
                 .setFeatureCount(SensorSimulator.featureCount())
                 .addAllClassLabels(SensorSimulator.LABELS)
                 .setTrainCount(FakeDatasetService.TRAIN_ROWS)
                 .setValidationCount(FakeDatasetService.VALIDATION_ROWS)
-                .setTrigger("manual")
+                .setTrigger(trigger)
                 .build()
                 .toByteArray();
     }
 
     private static Deployed deployed(int version) {
+        return deployed(MODEL, version);
+    }
+
+    private static Deployed deployed(String model, int version) {
         return Deployed.newBuilder()
                 .setMeta(Events.newMeta("deployment-service", UUID.randomUUID().toString(), "cause-" + version))
                 .setDeploymentId("dep-" + version)
-                .setModelName(MODEL)
+                .setModelName(model)
                 .setModelVersion(version)
                 .setVariantId("var-" + version)
                 .addDeviceIds("dev-a")
                 .addDeviceIds("dev-b")
                 .setDevicesTargeted(2)
                 .setDevicesActive(2)
-                .setSnapshotId(MODEL + "@v" + version)
+                .setSnapshotId(model + "@v" + version)
                 .build();
     }
 
     /** A window of {@code rows} readings of {@code sim}, with the statistics an edge agent would send. */
     private static TelemetryWindow window(String id, String device, int version, SensorSimulator sim, int rows) {
+        return window(MODEL, id, device, version, sim, rows);
+    }
+
+    private static TelemetryWindow window(
+            String model, String id, String device, int version, SensorSimulator sim, int rows) {
         int features = SensorSimulator.featureCount();
         TelemetryWindow.Builder w = TelemetryWindow.newBuilder()
                 .setWindowId(id)
                 .setDeviceId(device)
-                .setModelName(MODEL)
+                .setModelName(model)
                 .setModelVersion(version)
                 .setVariantId("var-" + version)
                 .setInferenceCount(rows)

@@ -1,0 +1,128 @@
+package io.edgeloop.monitoring.domain;
+
+import io.edgeloop.monitoring.config.MonitoringConfig;
+import io.edgeloop.monitoring.persistence.Codec;
+import io.edgeloop.monitoring.persistence.ModelStateEntity;
+import io.edgeloop.monitoring.persistence.ObservationChunkEntity;
+import io.edgeloop.monitoring.persistence.ReferenceStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * References that follow the loop. A version trained on a snapshot cut because of drift learned from the old and the
+ * new regime together; its training data is a mixture, against which the new regime alone looks drifted (the demo's
+ * v2 raised a second, pointless DriftDetected that way). Such a version is compared with a live baseline instead: the
+ * first {@code drift.live-baseline-rows} rows it serves become its reference (stored as profile {@code
+ * live:<model>@v<version>}, with the training label counts kept for prediction drift), and the buffer restarts after
+ * them. Until then its drift is "not computed" with the reason. Versions trained on other snapshots keep their
+ * training reference; {@code drift.live-baseline-after-drift=false} turns this off.
+ */
+@ApplicationScoped
+public class LiveBaselines {
+    /** {@code trigger} of a live baseline's profile. */
+    public static final String TRIGGER = "live-baseline";
+
+    private static final String DRIFT_TRIGGER = "drift";
+    private static final Logger LOG = Logger.getLogger(LiveBaselines.class);
+
+    @Inject
+    ReferenceStore references;
+
+    @Inject
+    MonitoringConfig config;
+
+    /**
+     * The reference {@code state}'s buffer is compared with.
+     *
+     * @param reference the profile to compare with, null while a live baseline is being collected
+     * @param rows rows collected for the baseline so far (when {@code reference} is null)
+     * @param reason why there is no reference yet, or null
+     */
+    public record Resolution(ReferenceProfile reference, int rows, String reason) {
+        static Resolution of(ReferenceProfile reference) {
+            return new Resolution(reference, 0, null);
+        }
+    }
+
+    /** The id of the live baseline of {@code state}'s deployed version. */
+    public static String liveId(ModelStateEntity state) {
+        return "live:" + state.modelName + "@v" + state.modelVersion;
+    }
+
+    /**
+     * The reference of {@code state}'s deployed version: {@code training}, or its live baseline. With {@code build},
+     * a baseline whose rows are all buffered is built, stored and its rows dropped from the buffer (the caller holds
+     * the state's row lock); without, the pending baseline is only reported.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Resolution resolve(ModelStateEntity state, ReferenceProfile training, boolean build) {
+        if (!config.drift().liveBaselineAfterDrift()
+                || !references
+                        .trigger(state.snapshotId)
+                        .map(DRIFT_TRIGGER::equals)
+                        .orElse(false)) {
+            return Resolution.of(training);
+        }
+        Optional<ReferenceProfile> live = references.find(liveId(state));
+        if (live.isPresent()) {
+            return Resolution.of(live.get());
+        }
+        int needed = config.drift().liveBaselineRows();
+        List<ObservationChunkEntity> chunks = ObservationChunkEntity.<ObservationChunkEntity>find(
+                        "modelName = ?1 and modelVersion = ?2 and featureCount = ?3 order by id",
+                        state.modelName,
+                        state.modelVersion,
+                        training.featureCount())
+                .list();
+        int rows = chunks.stream().mapToInt(c -> c.rowCount).sum();
+        if (rows < needed || !build) {
+            return new Resolution(
+                    null,
+                    Math.min(rows, needed),
+                    "collecting a live baseline: v" + state.modelVersion + " was trained on a drift snapshot ("
+                            + state.snapshotId + "), so its reference is the first " + needed + " rows it serves ("
+                            + Math.min(rows, needed) + " so far)");
+        }
+        return Resolution.of(build(state, training, chunks, needed));
+    }
+
+    private ReferenceProfile build(
+            ModelStateEntity state, ReferenceProfile training, List<ObservationChunkEntity> chunks, int needed) {
+        String id = liveId(state);
+        ReferenceProfileBuilder builder =
+                new ReferenceProfileBuilder(id, training.featureCount(), config.referenceSampleSize());
+        long lastUsed = Long.MIN_VALUE;
+        for (ObservationChunkEntity c : chunks) {
+            if (builder.count() >= needed) {
+                break;
+            }
+            float[] data = Codec.floats(c.data);
+            for (int r = 0; r < c.rowCount; r++) {
+                float[] row = new float[c.featureCount];
+                System.arraycopy(data, r * c.featureCount, row, 0, c.featureCount);
+                builder.add(row);
+            }
+            lastUsed = c.id;
+        }
+        ReferenceProfile built = builder.build(training.datasetName(), training.datasetVersion());
+        ReferenceProfile profile = new ReferenceProfile(
+                id,
+                built.datasetName(),
+                built.datasetVersion(),
+                built.trainCount(),
+                built.features(),
+                training.labelCounts());
+        references.save(profile, state.deployedEventId, TRIGGER);
+        long dropped = ObservationChunkEntity.delete(
+                "modelName = ?1 and modelVersion = ?2 and id <= ?3", state.modelName, state.modelVersion, lastUsed);
+        LOG.infof(
+                "model %s v%d: live baseline %s of %d rows stored (trained on drift snapshot %s); %d chunks left the"
+                        + " buffer",
+                state.modelName, state.modelVersion, id, profile.trainCount(), state.snapshotId, dropped);
+        return profile;
+    }
+}
