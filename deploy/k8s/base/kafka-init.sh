@@ -57,7 +57,7 @@ grant() {
 grant data-service "data-ready drift-detected-dlq" "drift-detected drift-detected-dlq"
 grant training-service "model-trained data-ready-dlq" "data-ready data-ready-dlq"
 grant compiler-service "model-optimized model-trained-dlq" "model-trained model-trained-dlq"
-grant registry-service "deployed-dlq" "deployed deployed-dlq"
+grant registry-service "deployed-dlq model-trained-dlq" "deployed model-trained deployed-dlq model-trained-dlq"
 grant deployment-service "deployed model-optimized-dlq" "model-optimized model-optimized-dlq"
 grant monitoring-service "drift-detected data-ready-dlq deployed-dlq" "data-ready deployed data-ready-dlq deployed-dlq"
 echo "kafka-init: topics, users and ACLs are in place"

@@ -17,7 +17,7 @@ final class KafkaAccess {
             "data-service", grant(List.of(Topics.DATA_READY), List.of(Topics.DRIFT_DETECTED)),
             "training-service", grant(List.of(Topics.MODEL_TRAINED), List.of(Topics.DATA_READY)),
             "compiler-service", grant(List.of(Topics.MODEL_OPTIMIZED), List.of(Topics.MODEL_TRAINED)),
-            "registry-service", grant(List.of(), List.of(Topics.DEPLOYED)),
+            "registry-service", grant(List.of(), List.of(Topics.DEPLOYED, Topics.MODEL_TRAINED)),
             "deployment-service", grant(List.of(Topics.DEPLOYED), List.of(Topics.MODEL_OPTIMIZED)),
             "monitoring-service", grant(List.of(Topics.DRIFT_DETECTED), List.of(Topics.DATA_READY, Topics.DEPLOYED)));
 

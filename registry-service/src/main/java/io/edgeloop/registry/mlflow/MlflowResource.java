@@ -1,13 +1,20 @@
 package io.edgeloop.registry.mlflow;
 
+import static io.edgeloop.registry.mlflow.MlflowParams.likeLiteral;
+import static io.edgeloop.registry.mlflow.MlflowParams.optionalText;
+import static io.edgeloop.registry.mlflow.MlflowParams.parseVersion;
+import static io.edgeloop.registry.mlflow.MlflowParams.required;
+import static io.edgeloop.registry.mlflow.MlflowParams.requiredText;
+import static io.edgeloop.registry.mlflow.MlflowParams.tags;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgeloop.common.auth.Roles;
 import io.edgeloop.kit.auth.Caller;
 import io.edgeloop.proto.registry.v1.Lineage;
 import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
-import io.edgeloop.registry.config.RegistryConfig;
 import io.edgeloop.registry.domain.ModelDetail;
 import io.edgeloop.registry.domain.ModelRegistry;
+import io.edgeloop.registry.domain.ModelSearch;
 import io.edgeloop.registry.domain.ModelSummary;
 import io.edgeloop.registry.domain.RegistryException;
 import io.edgeloop.registry.domain.VersionView;
@@ -24,29 +31,29 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * MLflow 2.x model-registry REST API subset under {@code /api/2.0/mlflow/}: registered-models create/get/search and
- * alias set/delete/get, model-versions create/get/search/get-download-uri. Shapes follow MLflow's protobuf JSON
- * (snake_case, versions as strings, timestamps in epoch milliseconds, {@code current_stage "None"}, {@code status
- * "READY"}); errors are {@code {"error_code","message"}} with 404 RESOURCE_DOES_NOT_EXIST, 400
- * INVALID_PARAMETER_VALUE or 400 RESOURCE_ALREADY_EXISTS. A model version's {@code source} is an artifact stored
- * in the registry, named by its digest ({@code sha256:<hex>}, {@code <hex>} or any URI ending in the hex digest);
- * responses give it as the artifact's download URL, and its {@code user_id} is who registered it.
+ * MLflow 2.x model-registry REST API subset under {@code /api/2.0/mlflow/}: registered-models create/get/search,
+ * get-latest-versions and alias set/delete/get, model-versions create/get/search/get-download-uri. Shapes follow
+ * MLflow's protobuf JSON ({@link MlflowShapes}); errors are {@code {"error_code","message"}} with 404
+ * RESOURCE_DOES_NOT_EXIST, 400 INVALID_PARAMETER_VALUE or 400 RESOURCE_ALREADY_EXISTS. A model version's {@code
+ * source} is an artifact stored in the registry, named by its digest ({@code sha256:<hex>}, {@code <hex>} or any URI
+ * ending in the hex digest); responses give it as the artifact's download URL, and its {@code user_id} is who
+ * registered it. Versions have no stages: every version is in stage {@code None}.
  *
- * <p>Roles: reads (including the POST forms of search) {@code viewer}; creating registered models and model versions
- * {@code ml}; setting and deleting aliases {@code release}. Alias moves are recorded with the caller's subject as
- * actor.
+ * <p>Roles: reads (including the POST forms of search and get-latest-versions) {@code viewer}; creating registered
+ * models and model versions {@code ml}; setting and deleting aliases {@code release}. Alias moves are recorded with
+ * the caller's subject as actor.
  */
 @Path("/api/2.0/mlflow")
 @Produces(MediaType.APPLICATION_JSON)
@@ -55,20 +62,20 @@ public class MlflowResource {
     private static final Pattern SOURCE_DIGEST = Pattern.compile("([0-9a-f]{64})/?$");
     private static final Pattern NAME_FILTER =
             Pattern.compile("\\s*name\\s*(=|LIKE|ILIKE)\\s*(['\"])(.*)\\2\\s*", Pattern.CASE_INSENSITIVE);
-    private static final int DEFAULT_MAX_RESULTS = 100;
-    private static final int MAX_RESULTS = 1000;
+    private static final Set<String> STAGES = Set.of("none", "staging", "production", "archived");
+    private static final List<String> MODEL_ORDER =
+            List.of("name", "last_updated_timestamp", "timestamp", "creation_timestamp");
+    private static final List<String> VERSION_ORDER =
+            List.of("name", "version_number", "creation_timestamp", "last_updated_timestamp", "timestamp");
 
     @Inject
     ModelRegistry registry;
 
     @Inject
-    RegistryConfig config;
+    ModelSearch modelSearch;
 
-    @ConfigProperty(name = "quarkus.http.host", defaultValue = "localhost")
-    String httpHost;
-
-    @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
-    int httpPort;
+    @Inject
+    MlflowShapes shapes;
 
     @Inject
     SecurityIdentity identity;
@@ -89,29 +96,52 @@ public class MlflowResource {
                     MlflowException.RESOURCE_ALREADY_EXISTS,
                     "Registered Model (name=" + name + ") already exists.");
         }
-        return Map.of("registered_model", registeredModel(registry.model(name)));
+        return Map.of("registered_model", shapes.registeredModel(registry.model(name)));
     }
 
     /** {@code ?name=} -> {@code {"registered_model": ...}}. */
     @GET
     @Path("registered-models/get")
     public Map<String, Object> getModel(@QueryParam("name") String name) {
-        return Map.of("registered_model", registeredModel(registry.model(required("name", name))));
+        return Map.of("registered_model", shapes.registeredModel(registry.model(required("name", name))));
     }
 
-    /** {@code ?filter=name LIKE '...'&max_results=&page_token=} -> {@code {"registered_models": [...]}}. */
+    /**
+     * {@code ?filter=name LIKE '...'&max_results=&order_by=&page_token=} -> {@code {"registered_models": [...],
+     * "next_page_token"?}}.
+     */
     @GET
     @Path("registered-models/search")
     public Map<String, Object> searchModels(@BeanParam SearchParams params) {
         return searchModelsImpl(params);
     }
 
-    /** POST form of search: {@code {filter, max_results, page_token}}. */
+    /** POST form of search: {@code {filter, max_results, order_by, page_token}}. */
     @POST
     @Path("registered-models/search")
     @Consumes(MediaType.APPLICATION_JSON)
     public Map<String, Object> searchModelsPost(JsonNode body) {
         return searchModelsImpl(SearchParams.of(body));
+    }
+
+    /**
+     * {@code ?name=&stages=} -> {@code {"model_versions": [...]}}: the latest version per requested stage. Every
+     * version is in stage {@code None}, so that is the latest version when {@code stages} is empty or names {@code
+     * None}, and nothing for {@code Staging} / {@code Production} / {@code Archived}.
+     */
+    @GET
+    @Path("registered-models/get-latest-versions")
+    public Map<String, Object> latestVersions(
+            @QueryParam("name") String name, @QueryParam("stages") List<String> stages) {
+        return latestVersionsImpl(required("name", name), stages);
+    }
+
+    /** POST form of get-latest-versions: {@code {name, stages:[..]}}. */
+    @POST
+    @Path("registered-models/get-latest-versions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Map<String, Object> latestVersionsPost(JsonNode body) {
+        return latestVersionsImpl(requiredText(body, "name"), MlflowParams.textList(body, "stages"));
     }
 
     /** {@code {name, alias, version}}: points the alias at the version -> {@code {}}. */
@@ -156,7 +186,7 @@ public class MlflowResource {
     public Map<String, Object> getByAlias(@QueryParam("name") String name, @QueryParam("alias") String alias) {
         return Map.of(
                 "model_version",
-                modelVersion(registry.versionByAlias(required("name", name), required("alias", alias))));
+                shapes.modelVersion(registry.versionByAlias(required("name", name), required("alias", alias))));
     }
 
     // --- model versions
@@ -183,7 +213,8 @@ public class MlflowResource {
         if (runId != null) {
             request.setLineage(Lineage.newBuilder().setTrainingRunId(runId));
         }
-        return Map.of("model_version", modelVersion(registry.register(request.build(), Caller.subject(identity))));
+        return Map.of(
+                "model_version", shapes.modelVersion(registry.register(request.build(), Caller.subject(identity))));
     }
 
     /** {@code ?name=&version=} -> {@code {"model_version": ...}}. */
@@ -192,10 +223,11 @@ public class MlflowResource {
     public Map<String, Object> getVersion(@QueryParam("name") String name, @QueryParam("version") String version) {
         return Map.of(
                 "model_version",
-                modelVersion(registry.version(required("name", name), parseVersion(required("version", version)))));
+                shapes.modelVersion(
+                        registry.version(required("name", name), parseVersion(required("version", version)))));
     }
 
-    /** {@code ?filter=name='x'&max_results=&page_token=} -> {@code {"model_versions": [...]}}. */
+    /** {@code ?filter=name='x'&max_results=&order_by=&page_token=} -> {@code {"model_versions": [...]}}. */
     @GET
     @Path("model-versions/search")
     public Map<String, Object> searchVersions(@BeanParam SearchParams params) {
@@ -215,43 +247,33 @@ public class MlflowResource {
     @Path("model-versions/get-download-uri")
     public Map<String, Object> downloadUri(@QueryParam("name") String name, @QueryParam("version") String version) {
         VersionView v = registry.version(required("name", name), parseVersion(required("version", version)));
-        return Map.of("artifact_uri", artifactUrl(v.artifactSha256()));
+        return Map.of("artifact_uri", shapes.artifactUrl(v.artifactSha256()));
     }
 
     // --- errors in MLflow's shape (these mappers apply to this resource only)
 
     @ServerExceptionMapper
     public Response mlflow(MlflowException e) {
-        return error(e.status(), e.errorCode(), e.getMessage());
+        return MlflowException.response(e.status(), e.errorCode(), e.getMessage());
     }
 
     @ServerExceptionMapper
     public Response registry(RegistryException e) {
-        return switch (e.kind()) {
-            case NOT_FOUND -> error(404, MlflowException.RESOURCE_DOES_NOT_EXIST, e.getMessage());
-            case INVALID, FAILED_PRECONDITION -> error(400, MlflowException.INVALID_PARAMETER_VALUE, e.getMessage());
-        };
-    }
-
-    private static Response error(int status, String code, String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error_code", code);
-        body.put("message", message);
-        return Response.status(status)
-                .type(MediaType.APPLICATION_JSON)
-                .entity(body)
-                .build();
+        return MlflowException.response(e);
     }
 
     // --- internals
 
-    /** A search's {@code filter}, {@code max_results} and {@code page_token}: query parameters, or a POST body. */
+    /** A search's {@code filter}, {@code max_results}, {@code order_by} and {@code page_token}. */
     public static final class SearchParams {
         @QueryParam("filter")
         String filter;
 
         @QueryParam("max_results")
         String maxResults;
+
+        @QueryParam("order_by")
+        List<String> orderBy;
 
         @QueryParam("page_token")
         String pageToken;
@@ -260,15 +282,15 @@ public class MlflowResource {
             SearchParams p = new SearchParams();
             p.filter = optionalText(body, "filter");
             p.maxResults = optionalText(body, "max_results");
+            p.orderBy = MlflowParams.textList(body, "order_by");
             p.pageToken = optionalText(body, "page_token");
             return p;
         }
     }
 
     private Map<String, Object> searchModelsImpl(SearchParams params) {
-        int limit = maxResults(params.maxResults);
+        int limit = MlflowParams.maxResults(params.maxResults, MlflowParams.MAX_RESULTS);
         String filter = params.filter;
-        String pageToken = params.pageToken;
         String pattern = null;
         if (filter != null && !filter.isBlank()) {
             Matcher m = NAME_FILTER.matcher(filter);
@@ -278,24 +300,50 @@ public class MlflowResource {
             }
             pattern = m.group(1).equals("=") ? likeLiteral(m.group(3)) : m.group(3);
         }
-        String after = pageToken == null || pageToken.isBlank() ? null : decodeToken(pageToken);
-        List<ModelSummary> page = registry.search(pattern, after, limit + 1);
+        List<ModelSearch.Sort> sorts = new ArrayList<>();
+        for (MlflowParams.OrderBy o : MlflowParams.orderBy(params.orderBy, MODEL_ORDER)) {
+            ModelSearch.Field field = switch (o.key()) {
+                case "name" -> ModelSearch.Field.NAME;
+                case "creation_timestamp" -> ModelSearch.Field.CREATED;
+                default -> ModelSearch.Field.LAST_UPDATED;
+            };
+            sorts.add(new ModelSearch.Sort(field, o.ascending()));
+        }
+        int offset = MlflowParams.offset(params.pageToken);
+        List<ModelSummary> page = modelSearch.search(pattern, sorts, offset, limit + 1);
         List<Object> models = new ArrayList<>();
         for (ModelSummary s : page.subList(0, Math.min(limit, page.size()))) {
-            models.add(registeredModel(registry.model(s.name())));
+            models.add(shapes.registeredModel(registry.model(s.name())));
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("registered_models", models);
         if (page.size() > limit) {
-            result.put("next_page_token", encodeToken(page.get(limit - 1).name()));
+            result.put("next_page_token", MlflowParams.pageToken(offset + limit));
         }
         return result;
     }
 
+    private Map<String, Object> latestVersionsImpl(String name, List<String> stages) {
+        boolean none = stages == null || stages.isEmpty();
+        for (String stage : stages == null ? List.<String>of() : stages) {
+            String s = stage.trim().toLowerCase(Locale.ROOT);
+            if (!STAGES.contains(s)) {
+                throw MlflowException.invalid("Invalid Model Version stage: " + stage
+                        + ". Value must be one of None, Staging, Production, Archived.");
+            }
+            none |= s.equals("none");
+        }
+        ModelDetail model = registry.model(name);
+        List<Object> versions = new ArrayList<>();
+        if (none && model.latest() != null) {
+            versions.add(shapes.modelVersion(model.latest()));
+        }
+        return Map.of("model_versions", versions);
+    }
+
     private Map<String, Object> searchVersionsImpl(SearchParams params) {
-        int limit = maxResults(params.maxResults);
+        int limit = MlflowParams.maxResults(params.maxResults, 200_000);
         String filter = params.filter;
-        String pageToken = params.pageToken;
         List<String> names;
         if (filter == null || filter.isBlank()) {
             names = registry.models().stream().map(ModelSummary::name).toList();
@@ -308,164 +356,32 @@ public class MlflowResource {
                     .map(ModelSummary::name)
                     .toList();
         }
-        int offset = 0;
-        if (pageToken != null && !pageToken.isBlank()) {
-            try {
-                offset = Integer.parseInt(decodeToken(pageToken));
-            } catch (NumberFormatException e) {
-                throw MlflowException.invalid("invalid page_token");
-            }
-        }
+        List<MlflowParams.OrderBy> order = MlflowParams.orderBy(params.orderBy, VERSION_ORDER);
+        int offset = MlflowParams.offset(params.pageToken);
+        List<VersionView> all = new ArrayList<>();
+        names.forEach(n -> all.addAll(registry.versions(n)));
+        all.sort(versionOrder(order));
         List<Object> versions = new ArrayList<>();
-        int seen = 0;
-        boolean more = false;
-        outer:
-        for (String name : names) {
-            for (VersionView v : registry.versions(name)) {
-                if (seen++ < offset) {
-                    continue;
-                }
-                if (versions.size() == limit) {
-                    more = true;
-                    break outer;
-                }
-                versions.add(modelVersion(v));
-            }
-        }
+        all.stream().skip(offset).limit(limit).forEach(v -> versions.add(shapes.modelVersion(v)));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("model_versions", versions);
-        if (more) {
-            result.put("next_page_token", encodeToken(Integer.toString(offset + limit)));
+        if (all.size() > offset + limit) {
+            result.put("next_page_token", MlflowParams.pageToken(offset + limit));
         }
         return result;
     }
 
-    private Map<String, Object> registeredModel(ModelDetail d) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", d.name());
-        m.put("creation_timestamp", d.createdAt().toEpochMilli());
-        m.put("last_updated_timestamp", d.updatedAt().toEpochMilli());
-        m.put("latest_versions", d.latest() == null ? List.of() : List.of(modelVersion(d.latest())));
-        List<Object> aliases = new ArrayList<>();
-        d.aliases().forEach((alias, version) -> aliases.add(Map.of("alias", alias, "version", version.toString())));
-        m.put("aliases", aliases);
-        m.put("tags", tagList(d.tags()));
-        return m;
-    }
-
-    private Map<String, Object> modelVersion(VersionView v) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", v.modelName());
-        m.put("version", Integer.toString(v.version()));
-        m.put("creation_timestamp", v.createdAt().toEpochMilli());
-        m.put("last_updated_timestamp", v.createdAt().toEpochMilli());
-        m.put("current_stage", "None");
-        m.put("description", "");
-        m.put("source", artifactUrl(v.artifactSha256()));
-        m.put("run_id", v.lineage().trainingRunId() == null ? "" : v.lineage().trainingRunId());
-        m.put("user_id", v.registeredBy() == null ? "" : v.registeredBy());
-        m.put("status", "READY");
-        m.put("aliases", v.aliases());
-        m.put("tags", tagList(v.tags()));
-        return m;
-    }
-
-    private static List<Object> tagList(Map<String, String> tags) {
-        List<Object> list = new ArrayList<>();
-        tags.forEach((k, v) -> list.add(Map.of("key", k, "value", v)));
-        return list;
-    }
-
-    private String artifactUrl(String sha256) {
-        String base = config.mlflow()
-                .publicBaseUrl()
-                .filter(s -> !s.isBlank())
-                .orElseGet(() -> "http://" + (httpHost.equals("0.0.0.0") ? "localhost" : httpHost) + ":" + httpPort);
-        return base.replaceAll("/+$", "") + "/artifacts/" + sha256;
-    }
-
-    private static int maxResults(String maxResults) {
-        if (maxResults == null || maxResults.isBlank()) {
-            return DEFAULT_MAX_RESULTS;
+    /** The order of {@code order_by}, then name and version ascending (the order without {@code order_by}). */
+    private static Comparator<VersionView> versionOrder(List<MlflowParams.OrderBy> order) {
+        Comparator<VersionView> c = (a, b) -> 0;
+        for (MlflowParams.OrderBy o : order) {
+            Comparator<VersionView> key = switch (o.key()) {
+                case "name" -> Comparator.comparing(VersionView::modelName);
+                case "version_number" -> Comparator.comparingInt(VersionView::version);
+                default -> Comparator.comparing(VersionView::createdAt);
+            };
+            c = c.thenComparing(o.ascending() ? key : key.reversed());
         }
-        try {
-            int n = Integer.parseInt(maxResults.trim());
-            if (n >= 1 && n <= MAX_RESULTS) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw MlflowException.invalid("max_results must be between 1 and " + MAX_RESULTS + ", got " + maxResults);
-    }
-
-    private static int parseVersion(String version) {
-        try {
-            int v = Integer.parseInt(version.trim());
-            if (v >= 1) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw MlflowException.invalid("version must be a positive integer, got '" + version + "'");
-    }
-
-    private static String likeLiteral(String s) {
-        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    }
-
-    private static String encodeToken(String s) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String decodeToken(String token) {
-        try {
-            return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw MlflowException.invalid("invalid page_token");
-        }
-    }
-
-    private static String required(String field, String value) {
-        if (value == null || value.isBlank()) {
-            throw MlflowException.invalid("Missing value for required parameter '" + field + "'.");
-        }
-        return value;
-    }
-
-    private static String requiredText(JsonNode body, String field) {
-        return required(field, optionalText(body, field));
-    }
-
-    private static String optionalText(JsonNode body, String field) {
-        if (body == null || !body.hasNonNull(field)) {
-            return null;
-        }
-        JsonNode node = body.get(field);
-        if (!node.isValueNode()) {
-            throw MlflowException.invalid("'" + field + "' must be a string");
-        }
-        return node.asText();
-    }
-
-    private static Map<String, String> tags(JsonNode body) {
-        Map<String, String> tags = new LinkedHashMap<>();
-        if (body == null || !body.hasNonNull("tags")) {
-            return tags;
-        }
-        JsonNode list = body.get("tags");
-        if (!list.isArray()) {
-            throw MlflowException.invalid("'tags' must be a list of {key, value}");
-        }
-        for (JsonNode t : list) {
-            String key = optionalText(t, "key");
-            if (key == null || key.isBlank()) {
-                throw MlflowException.invalid("every tag needs a key");
-            }
-            String value = optionalText(t, "value");
-            tags.put(key, value == null ? "" : value);
-        }
-        return tags;
+        return c.thenComparing(VersionView::modelName).thenComparingInt(VersionView::version);
     }
 }

@@ -75,7 +75,8 @@ class ProvenanceTest {
                 .post("/api/2.0/mlflow/registered-models/create")
                 .then()
                 .statusCode(403)
-                .contentType("application/problem+json");
+                .contentType("application/json")
+                .body("error_code", equalTo("PERMISSION_DENIED"));
         given().header("Authorization", viewer)
                 .contentType(ContentType.JSON)
                 .body(Map.of("name", model, "source", "sha256:" + sha))
