@@ -186,8 +186,11 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Waits until agent {@code deviceId} is enrolled, registered with its fleet instance and watching. */
-    private static void awaitConnected(String deviceId, String url) {
+    /**
+     * Waits until agent {@code deviceId} is enrolled, registered with its fleet instance and watching; on time-out the
+     * message carries the end of its log and its last {@code /status} (the work directory is gone after close).
+     */
+    private void awaitConnected(String deviceId, String url) {
         try {
             org.awaitility.Awaitility.await(deviceId + " registered with the fleet")
                     .atMost(Duration.ofSeconds(120))
@@ -196,8 +199,26 @@ public final class LocalStack implements AutoCloseable {
                     .until(() ->
                             Json.get(url + "/status").body().path("connected").asBoolean(false));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
+            String status;
+            try {
+                status = Json.get(url + "/status").body().toString();
+            } catch (RuntimeException unreachable) {
+                status = "unreachable: " + unreachable.getMessage();
+            }
             throw new IllegalStateException(
-                    deviceId + " did not register with the deployment service within 120 s (see its log)", e);
+                    deviceId + " did not register with the deployment service within 120 s; /status " + status
+                            + "; the end of its log:\n" + tail(workDir.resolve("logs/" + deviceId + ".log"), 40),
+                    e);
+        }
+    }
+
+    /** The last {@code n} lines of {@code file}, or why it cannot be read. */
+    static String tail(Path file, int n) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e.getMessage() + ")";
         }
     }
 

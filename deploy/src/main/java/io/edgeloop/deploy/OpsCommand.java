@@ -171,8 +171,7 @@ final class OpsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             for (var e : where.services().entrySet()) {
-                for (JsonNode d :
-                        Json.get(e.getValue() + "/ops/dead-letters").expect(200).body()) {
+                for (JsonNode d : deadLetters(e.getValue())) {
                     if (!all && d.path("processed").asBoolean()) {
                         continue;
                     }
@@ -191,6 +190,25 @@ final class OpsCommand implements Callable<Integer> {
                 }
             }
             return 0;
+        }
+    }
+
+    /**
+     * A service's dead letters; a 503 (its broker did not answer in time, e.g. right after a restart) is asked again
+     * up to 3 times, 2 s apart.
+     */
+    static JsonNode deadLetters(String serviceUrl) {
+        for (int attempt = 1; ; attempt++) {
+            Json.Reply r = Json.get(serviceUrl + "/ops/dead-letters");
+            if (r.status() != 503 || attempt == 4) {
+                return r.expect(200).body();
+            }
+            try {
+                Thread.sleep(2000L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return r.expect(200).body();
+            }
         }
     }
 

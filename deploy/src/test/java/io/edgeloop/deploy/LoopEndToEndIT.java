@@ -247,7 +247,13 @@ class LoopEndToEndIT {
         assertTrue(
                 jobs.lines().anyMatch(l -> l.contains(runId) && l.contains("attempts 2/")),
                 "ops jobs lists " + runId + " done on attempt 2:\n" + jobs);
-        String dead = cli("ops", "dead-letters", "--work-dir", dir);
+        String dead;
+        try {
+            dead = cli("ops", "dead-letters", "--work-dir", dir);
+        } catch (AssertionError e) {
+            printErrorLines(stack.workDir().resolve("logs"));
+            throw e;
+        }
         assertEquals("", dead, "nothing was dead-lettered in the loop");
     }
 
@@ -311,6 +317,24 @@ class LoopEndToEndIT {
     }
 
     /** On a failure, the deployment instances' rollout and registration lines: the logs go with the work dir. */
+    /** Every service log's ERROR lines and the lines after each (the stack trace's head). */
+    private static void printErrorLines(Path logs) {
+        try (var files = Files.list(logs)) {
+            for (Path log : files.sorted().toList()) {
+                List<String> lines = Files.readAllLines(log);
+                for (int i = 0; i < lines.size(); i++) {
+                    if (lines.get(i).contains(" ERROR ")) {
+                        for (int j = i; j < Math.min(lines.size(), i + 8); j++) {
+                            System.out.println("[e2e] " + log.getFileName() + ": " + lines.get(j));
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            System.out.println("[e2e] cannot read the service logs: " + e);
+        }
+    }
+
     private static void printRolloutLines(Path logs) {
         try (var files = Files.list(logs)) {
             for (Path log : files.filter(p -> p.getFileName().toString().startsWith("deployment-service"))

@@ -28,6 +28,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * The dead-letter topics of this service's consumers: lists what is in them and replays one record through the
@@ -42,6 +43,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class DeadLetters {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
+    private static final Logger LOG = Logger.getLogger(DeadLetters.class);
 
     @Inject
     Instance<EventHandler<?>> handlers;
@@ -95,6 +97,13 @@ public class DeadLetters {
         }
     }
 
+    /** The broker did not serve the dead-letter topics (timed out, not ready, refused); asking again may succeed. */
+    public static final class Unavailable extends RuntimeException {
+        Unavailable(String message) {
+            super(message);
+        }
+    }
+
     /** The dead-letter topics of this service's consumers. */
     public List<String> topics() {
         return handlers.stream()
@@ -104,7 +113,11 @@ public class DeadLetters {
                 .toList();
     }
 
-    /** The newest records (at most {@code limit} per partition) of every dead-letter topic of this service. */
+    /**
+     * The newest records (at most {@code limit} per partition) of every dead-letter topic of this service.
+     *
+     * @throws Unavailable when the broker did not answer or refused the read (asking again may succeed)
+     */
     public List<DeadLetter> list(int limit) {
         List<DeadLetter> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> kafka = open()) {
@@ -114,6 +127,9 @@ public class DeadLetters {
                     out.add(view(r, handler));
                 }
             }
+        } catch (org.apache.kafka.common.KafkaException e) {
+            LOG.warnf(e, "cannot read the dead-letter topics %s", topics());
+            throw new Unavailable("Kafka did not serve the dead-letter topics: " + e.getMessage());
         }
         out.sort(Comparator.comparing(DeadLetter::timestamp).reversed());
         return out;

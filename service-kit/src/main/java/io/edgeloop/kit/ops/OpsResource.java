@@ -161,7 +161,11 @@ public class OpsResource {
     @GET
     @Path("/dead-letters")
     public List<DeadLetters.DeadLetter> deadLetters(@QueryParam("limit") @DefaultValue("100") int limit) {
-        return deadLetters.list(checkLimit(limit));
+        try {
+            return deadLetters.list(checkLimit(limit));
+        } catch (DeadLetters.Unavailable e) {
+            throw new ApiException(503, "Service Unavailable", e.getMessage(), List.of());
+        }
     }
 
     /**
