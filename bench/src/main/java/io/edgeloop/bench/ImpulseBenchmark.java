@@ -1,8 +1,5 @@
 package io.edgeloop.bench;
 
-import ai.onnx.proto.OnnxMl;
-import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -128,7 +125,7 @@ public final class ImpulseBenchmark {
             double ortBlockUs = Double.NaN;
             if (processing != null) {
                 javaUs = medianMicros(() -> processing.apply(windows[0]), windows.length);
-                ortBlockUs = ortMicros(blockModel(processing), windows);
+                ortBlockUs = ortMicros(processing.standaloneModel(), windows);
             }
             return new Row(
                     name,
@@ -146,36 +143,6 @@ public final class ImpulseBenchmark {
     private static SplitData split(Tones tones, Random r, int n) {
         Tones.Windows w = tones.windows(r, n);
         return new SplitData(w.x(), w.y());
-    }
-
-    /** A model holding only the block's nodes: raw window in, the features the network gets out. */
-    private static byte[] blockModel(ProcessingBlock block) {
-        GraphProto.Builder g = GraphProto.newBuilder().setName("block");
-        g.addInput(info("window", block.inputShape()));
-        String out = block.emit(g, "window");
-        g.addOutput(info(out, block.outputShape()));
-        return ModelProto.newBuilder()
-                .setIrVersion(8)
-                .addOpsetImport(
-                        OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-                .setGraph(g)
-                .build()
-                .toByteArray();
-    }
-
-    private static OnnxMl.ValueInfoProto info(String name, int[] dims) {
-        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
-                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
-        for (int d : dims) {
-            shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-        }
-        return OnnxMl.ValueInfoProto.newBuilder()
-                .setName(name)
-                .setType(OnnxMl.TypeProto.newBuilder()
-                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-                                .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-                                .setShape(shape)))
-                .build();
     }
 
     /** Median microseconds of one window through {@code onnx} in ONNX Runtime (batch 1, after warm-up). */

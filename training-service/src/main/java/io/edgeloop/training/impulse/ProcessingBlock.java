@@ -1,5 +1,6 @@
 package io.edgeloop.training.impulse;
 
+import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import io.edgeloop.proto.events.v1.TrainingSpec;
 import io.edgeloop.training.domain.FieldProblem;
@@ -163,6 +164,40 @@ public abstract sealed class ProcessingBlock permits SpectralBlock, FrameBlock {
             windows = g.node("Reshape", "window", List.of(input, shape));
         }
         return emitBody(g, windows);
+    }
+
+    /**
+     * The block alone as an ONNX model (opset 13): input {@code window} float [N, ...{@link #inputShape()}], one
+     * output, the features float [N, ...{@link #outputShape()}]. What a device runs in front of the network, for
+     * parity checks and benchmarks.
+     */
+    public final byte[] standaloneModel() {
+        GraphProto.Builder g = GraphProto.newBuilder().setName("block");
+        g.addInput(floatInfo("window", inputShape));
+        String out = emit(g, "window");
+        g.addOutput(floatInfo(out, outputShape()));
+        return OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(8)
+                .addOpsetImport(
+                        OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                .setGraph(g)
+                .build()
+                .toByteArray();
+    }
+
+    private static OnnxMl.ValueInfoProto floatInfo(String name, int[] dims) {
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
+        for (int d : dims) {
+            shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return OnnxMl.ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                                .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                                .setShape(shape)))
+                .build();
     }
 
     /** Adds the nodes for windows float [N, axes, length]; returns the features' value name. */

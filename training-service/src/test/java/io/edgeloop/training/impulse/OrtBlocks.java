@@ -1,8 +1,5 @@
 package io.edgeloop.training.impulse;
 
-import ai.onnx.proto.OnnxMl;
-import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
@@ -20,17 +17,7 @@ final class OrtBlocks {
 
     /** A model holding only {@code block}'s nodes: input {@code window} -> output = the block's features. */
     static byte[] blockModel(ProcessingBlock block) {
-        GraphProto.Builder g = GraphProto.newBuilder().setName("block");
-        g.addInput(info("window", block.inputShape()));
-        String out = block.emit(g, "window");
-        g.addOutput(info(out, block.outputShape()));
-        return ModelProto.newBuilder()
-                .setIrVersion(8)
-                .addOpsetImport(
-                        OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-                .setGraph(g)
-                .build()
-                .toByteArray();
+        return block.standaloneModel();
     }
 
     /** Runs {@code onnx} on flat rows of {@code shape}; returns the first output, one flat row per input row. */
