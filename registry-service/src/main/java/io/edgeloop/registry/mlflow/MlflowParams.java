@@ -93,6 +93,19 @@ public final class MlflowParams {
         throw MlflowException.invalid("invalid page_token '" + pageToken + "'");
     }
 
+    /**
+     * A page of a search answer: {@code {key: items}}, with {@code next_page_token} (the page starting at {@code
+     * nextOffset}) when {@code more} items follow.
+     */
+    public static Map<String, Object> page(String key, List<?> items, boolean more, int nextOffset) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put(key, items);
+        if (more) {
+            result.put("next_page_token", pageToken(nextOffset));
+        }
+        return result;
+    }
+
     /** The page token of the page that starts at {@code offset}. */
     public static String pageToken(int offset) {
         return Base64.getUrlEncoder()

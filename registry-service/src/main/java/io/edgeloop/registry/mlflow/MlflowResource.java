@@ -33,7 +33,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -315,12 +314,7 @@ public class MlflowResource {
         for (ModelSummary s : page.subList(0, Math.min(limit, page.size()))) {
             models.add(shapes.registeredModel(registry.model(s.name())));
         }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("registered_models", models);
-        if (page.size() > limit) {
-            result.put("next_page_token", MlflowParams.pageToken(offset + limit));
-        }
-        return result;
+        return MlflowParams.page("registered_models", models, page.size() > limit, offset + limit);
     }
 
     private Map<String, Object> latestVersionsImpl(String name, List<String> stages) {
@@ -363,12 +357,7 @@ public class MlflowResource {
         all.sort(versionOrder(order));
         List<Object> versions = new ArrayList<>();
         all.stream().skip(offset).limit(limit).forEach(v -> versions.add(shapes.modelVersion(v)));
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("model_versions", versions);
-        if (all.size() > offset + limit) {
-            result.put("next_page_token", MlflowParams.pageToken(offset + limit));
-        }
-        return result;
+        return MlflowParams.page("model_versions", versions, all.size() > offset + limit, offset + limit);
     }
 
     /** The order of {@code order_by}, then name and version ascending (the order without {@code order_by}). */

@@ -122,14 +122,11 @@ public class MlflowTrackingResource {
         int offset = MlflowParams.offset(optionalText(body, "page_token"));
         List<Experiment> page =
                 store.searchExperiments(pattern, viewType(optionalText(body, "view_type")), orderBy, offset, limit + 1);
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put(
+        return MlflowParams.page(
                 "experiments",
-                page.stream().limit(limit).map(TrackingShapes::experiment).toList());
-        if (page.size() > limit) {
-            result.put("next_page_token", MlflowParams.pageToken(offset + limit));
-        }
-        return result;
+                page.stream().limit(limit).map(TrackingShapes::experiment).toList(),
+                page.size() > limit,
+                offset + limit);
     }
 
     /** {@code {experiment_id, key, value}} -> {@code {}}. */
@@ -200,18 +197,15 @@ public class MlflowTrackingResource {
                 .filter(filter)
                 .sorted(order)
                 .toList();
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put(
+        return MlflowParams.page(
                 "runs",
                 matching.stream()
                         .skip(offset)
                         .limit(limit)
                         .map(TrackingShapes::run)
-                        .toList());
-        if (matching.size() > offset + limit) {
-            result.put("next_page_token", MlflowParams.pageToken(offset + limit));
-        }
-        return result;
+                        .toList(),
+                matching.size() > offset + limit,
+                offset + limit);
     }
 
     /** {@code {run_id, status?, end_time?, run_name?}} -> {@code {"run_info"}}. */
@@ -307,18 +301,15 @@ public class MlflowTrackingResource {
                 store.metricHistory(required("run_id", runId == null ? runUuid : runId), required("metric_key", key));
         int limit = MlflowParams.maxResults(maxResults == null ? "25000" : maxResults, 25_000);
         int offset = MlflowParams.offset(pageToken);
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put(
+        return MlflowParams.page(
                 "metrics",
                 all.stream()
                         .skip(offset)
                         .limit(limit)
                         .map(TrackingShapes::metric)
-                        .toList());
-        if (all.size() > offset + limit) {
-            result.put("next_page_token", MlflowParams.pageToken(offset + limit));
-        }
-        return result;
+                        .toList(),
+                all.size() > offset + limit,
+                offset + limit);
     }
 
     // --- errors in MLflow's shape
