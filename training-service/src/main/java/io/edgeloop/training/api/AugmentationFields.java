@@ -16,37 +16,22 @@ final class AugmentationFields {
 
     /** Sets {@code b.augmentation} from the object {@code v}, or adds the field errors. */
     static void read(JsonNode v, String field, List<Problem.FieldError> errors, TrainingSpec.Builder b) {
-        if (v.isNull()) {
-            return;
-        }
-        if (!v.isObject()) {
-            errors.add(new Problem.FieldError(field, "must be an object"));
-            return;
-        }
-        String p = field + ".";
         AugmentationSpec.Builder a = AugmentationSpec.newBuilder();
-        var names = v.fieldNames();
-        while (names.hasNext()) {
-            String name = names.next();
-            JsonNode x = v.get(name);
+        boolean object = RequestFields.eachField(v, field, errors, (name, path, x) -> {
             switch (name) {
-                case "noiseStd" -> RequestFields.number(x, p + name, errors, a::setNoiseStd);
-                case "timeShiftMax" -> RequestFields.integer(x, p + name, errors, a::setTimeShiftMax);
-                case "timeShiftMode" -> RequestFields.text(x, p + name, errors, a::setTimeShiftMode);
-                case "gainMin" -> RequestFields.number(x, p + name, errors, a::setGainMin);
-                case "gainMax" -> RequestFields.number(x, p + name, errors, a::setGainMax);
-                case "horizontalFlip" -> {
-                    if (x.isBoolean()) {
-                        a.setHorizontalFlip(x.asBoolean());
-                    } else {
-                        errors.add(new Problem.FieldError(p + name, "must be a boolean"));
-                    }
-                }
-                case "shiftPixels" -> RequestFields.integer(x, p + name, errors, a::setShiftPixels);
-                case "brightness" -> RequestFields.number(x, p + name, errors, a::setBrightness);
-                default -> errors.add(new Problem.FieldError(p + name, "unknown field"));
+                case "noiseStd" -> RequestFields.number(x, path, errors, a::setNoiseStd);
+                case "timeShiftMax" -> RequestFields.integer(x, path, errors, a::setTimeShiftMax);
+                case "timeShiftMode" -> RequestFields.text(x, path, errors, a::setTimeShiftMode);
+                case "gainMin" -> RequestFields.number(x, path, errors, a::setGainMin);
+                case "gainMax" -> RequestFields.number(x, path, errors, a::setGainMax);
+                case "horizontalFlip" -> RequestFields.bool(x, path, errors, a::setHorizontalFlip);
+                case "shiftPixels" -> RequestFields.integer(x, path, errors, a::setShiftPixels);
+                case "brightness" -> RequestFields.number(x, path, errors, a::setBrightness);
+                default -> errors.add(new Problem.FieldError(path, "unknown field"));
             }
+        });
+        if (object) {
+            b.setAugmentation(a);
         }
-        b.setAugmentation(a);
     }
 }

@@ -15,46 +15,25 @@ final class ImpulseFields {
 
     /** Sets {@code b.impulse} from the object {@code v}, or adds the field errors. */
     static void read(JsonNode v, String field, List<Problem.FieldError> errors, TrainingSpec.Builder b) {
-        if (v.isNull()) {
-            return;
-        }
-        if (!v.isObject()) {
-            errors.add(new Problem.FieldError(field, "must be an object"));
-            return;
-        }
-        String p = field + ".";
         ImpulseSpec.Builder i = ImpulseSpec.newBuilder();
-        var names = v.fieldNames();
-        while (names.hasNext()) {
-            String name = names.next();
-            JsonNode x = v.get(name);
+        boolean object = RequestFields.eachField(v, field, errors, (name, path, x) -> {
             switch (name) {
-                case "block" -> {
-                    if (x.isTextual()) {
-                        i.setBlock(x.asText());
-                    } else {
-                        errors.add(new Problem.FieldError(p + name, "must be a string"));
-                    }
-                }
-                case "sampleRateHz" -> RequestFields.number(x, p + name, errors, i::setSampleRateHz);
-                case "lowFrequencyHz" -> RequestFields.number(x, p + name, errors, i::setLowFrequencyHz);
-                case "highFrequencyHz" -> RequestFields.number(x, p + name, errors, i::setHighFrequencyHz);
-                case "frameLength" -> RequestFields.integer(x, p + name, errors, i::setFrameLength);
-                case "frameStride" -> RequestFields.integer(x, p + name, errors, i::setFrameStride);
-                case "fftLength" -> RequestFields.integer(x, p + name, errors, i::setFftLength);
-                case "bands" -> RequestFields.integer(x, p + name, errors, i::setBands);
-                case "melFilters" -> RequestFields.integer(x, p + name, errors, i::setMelFilters);
-                case "coefficients" -> RequestFields.integer(x, p + name, errors, i::setCoefficients);
-                case "noWindow" -> {
-                    if (x.isBoolean()) {
-                        i.setNoWindow(x.asBoolean());
-                    } else {
-                        errors.add(new Problem.FieldError(p + name, "must be a boolean"));
-                    }
-                }
-                default -> errors.add(new Problem.FieldError(p + name, "unknown field"));
+                case "block" -> RequestFields.text(x, path, errors, i::setBlock);
+                case "sampleRateHz" -> RequestFields.number(x, path, errors, i::setSampleRateHz);
+                case "lowFrequencyHz" -> RequestFields.number(x, path, errors, i::setLowFrequencyHz);
+                case "highFrequencyHz" -> RequestFields.number(x, path, errors, i::setHighFrequencyHz);
+                case "frameLength" -> RequestFields.integer(x, path, errors, i::setFrameLength);
+                case "frameStride" -> RequestFields.integer(x, path, errors, i::setFrameStride);
+                case "fftLength" -> RequestFields.integer(x, path, errors, i::setFftLength);
+                case "bands" -> RequestFields.integer(x, path, errors, i::setBands);
+                case "melFilters" -> RequestFields.integer(x, path, errors, i::setMelFilters);
+                case "coefficients" -> RequestFields.integer(x, path, errors, i::setCoefficients);
+                case "noWindow" -> RequestFields.bool(x, path, errors, i::setNoWindow);
+                default -> errors.add(new Problem.FieldError(path, "unknown field"));
             }
+        });
+        if (object) {
+            b.setImpulse(i);
         }
-        b.setImpulse(i);
     }
 }

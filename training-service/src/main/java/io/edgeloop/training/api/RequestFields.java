@@ -249,4 +249,40 @@ final class RequestFields {
             errors.add(new Problem.FieldError(field, "must be a number"));
         }
     }
+
+    static void bool(
+            JsonNode v, String field, List<Problem.FieldError> errors, java.util.function.Consumer<Boolean> set) {
+        if (v.isBoolean()) {
+            set.accept(v.asBoolean());
+        } else {
+            errors.add(new Problem.FieldError(field, "must be a boolean"));
+        }
+    }
+
+    /** Reads one field of a nested object: its name, its path in errors ({@code spec.impulse.bands}), its value. */
+    interface FieldReader {
+        void read(String name, String path, JsonNode value);
+    }
+
+    /**
+     * Reads the fields of the nested object {@code v} at {@code field} one by one; null is nothing to read, anything
+     * but an object is one field error.
+     *
+     * @return whether {@code v} was an object (its fields were read)
+     */
+    static boolean eachField(JsonNode v, String field, List<Problem.FieldError> errors, FieldReader each) {
+        if (v.isNull()) {
+            return false;
+        }
+        if (!v.isObject()) {
+            errors.add(new Problem.FieldError(field, "must be an object"));
+            return false;
+        }
+        var names = v.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            each.read(name, field + "." + name, v.get(name));
+        }
+        return true;
+    }
 }
