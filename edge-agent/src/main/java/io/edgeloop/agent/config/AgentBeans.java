@@ -5,10 +5,12 @@ import ai.onnxruntime.OrtLoggingLevel;
 import io.edgeloop.agent.domain.InferenceService;
 import io.edgeloop.agent.domain.ModelRuntime;
 import io.edgeloop.agent.domain.ModelStore;
+import io.edgeloop.agent.domain.SessionSettings;
 import io.edgeloop.agent.domain.Simulator;
 import io.edgeloop.agent.domain.TelemetryAccumulator;
 import io.edgeloop.agent.domain.TelemetrySpool;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -27,6 +29,27 @@ public class AgentBeans {
     @Singleton
     OrtEnvironment ortEnvironment() {
         return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "edge-agent");
+    }
+
+    /**
+     * The ONNX Runtime settings of every session, from {@code edgeloop.agent.runtime.*}.
+     *
+     * @throws IllegalArgumentException at start when they are out of range
+     */
+    @Produces
+    @Singleton
+    SessionSettings sessionSettings(AgentConfig config) {
+        AgentConfig.Runtime r = config.runtime();
+        return new SessionSettings(
+                r.intraOpThreads().orElse(config.ortThreads()),
+                r.interOpThreads(),
+                r.arenaAllocator(),
+                r.memoryPattern());
+    }
+
+    /** Checks the session settings at start (a bad value fails the start, naming the key). */
+    void checkSessionSettings(@Observes @Priority(1) StartupEvent event, SessionSettings settings) {
+        org.jboss.logging.Logger.getLogger(AgentBeans.class).debugf("ONNX Runtime sessions: %s", settings);
     }
 
     @Produces

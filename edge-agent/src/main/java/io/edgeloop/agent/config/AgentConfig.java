@@ -38,9 +38,12 @@ public interface AgentConfig {
     @WithDefault("true")
     boolean requireSignature();
 
-    /** ONNX Runtime intra-op threads per session. */
+    /** ONNX Runtime intra-op threads per session; {@code runtime.intra-op-threads} wins when set. */
     @WithDefault("1")
     int ortThreads();
+
+    /** ONNX Runtime settings applied to every session ({@link io.edgeloop.agent.domain.SessionSettings}). */
+    Runtime runtime();
 
     /**
      * The model {@code POST /infer} (without a model name), the top-level fields of {@code /status} and readiness
@@ -75,6 +78,27 @@ public interface AgentConfig {
 
     /** Connection to the control plane (deployment and registry services). */
     Sync sync();
+
+    /** ONNX Runtime resources per session (checked at start: thread counts 1 to 64). */
+    interface Runtime {
+        /** Threads per operator (the calling thread is one of them); unset = {@code ort-threads}. */
+        java.util.OptionalInt intraOpThreads();
+
+        /** Threads across operators (only ONNX Runtime's parallel execution mode uses them). */
+        @WithDefault("1")
+        int interOpThreads();
+
+        /**
+         * CPU arena allocator: on, run memory comes from an arena that grows and is kept (fastest); off, every run
+         * allocates and frees (least resident memory).
+         */
+        @WithDefault("true")
+        boolean arenaAllocator();
+
+        /** Memory pattern optimization: a run's allocations planned once per input shape and pre-allocated. */
+        @WithDefault("true")
+        boolean memoryPattern();
+    }
 
     /** Simulator settings. */
     interface Simulator {

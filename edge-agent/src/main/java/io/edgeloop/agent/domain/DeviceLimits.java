@@ -60,11 +60,14 @@ public record DeviceLimits(
         if (maxModels > 0 && others.size() >= maxModels) {
             why.add("the device serves " + others.size() + " models, its maximum (max-models " + maxModels + ")");
         }
-        if (memoryBudgetMb > 0 && a.getRamBytes() > 0) {
+        long need = ramEstimate(a);
+        if (memoryBudgetMb > 0 && need > 0) {
             long used = others.stream().mapToLong(ModelDescriptor::ramBytes).sum();
             long left = memoryBudgetMb * 1024 * 1024 - used;
-            if (a.getRamBytes() > left) {
-                why.add("the model needs " + mib(a.getRamBytes()) + " of RAM and the memory budget leaves "
+            if (need > left) {
+                why.add("the model needs " + mib(need) + " of RAM"
+                        + (a.getRamBytes() > 0 ? "" : " (at least its artifact size; no ram_bytes estimate)")
+                        + " and the memory budget leaves "
                         + mib(Math.max(0, left)) + " (budget " + memoryBudgetMb + " MiB, " + mib(used) + " used by "
                         + others.size() + " other models)");
             }
@@ -89,6 +92,14 @@ public record DeviceLimits(
             }
         }
         return why.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", why));
+    }
+
+    /**
+     * The RAM {@code a}'s model is counted for against the budget: the assignment's {@code ram_bytes} estimate (the
+     * compiler's), else its artifact size (a session holds at least its weights), else 0 (unknown, not checked).
+     */
+    public static long ramEstimate(Assignment a) {
+        return a.getRamBytes() > 0 ? a.getRamBytes() : Math.max(0, a.getSizeBytes());
     }
 
     private static String mib(long bytes) {

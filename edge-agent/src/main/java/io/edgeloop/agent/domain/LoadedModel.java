@@ -50,9 +50,17 @@ public final class LoadedModel {
      */
     public static LoadedModel load(OrtEnvironment env, Path file, ModelDescriptor descriptor, int threads)
             throws OrtException, InvalidModelException {
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.setIntraOpNumThreads(Math.max(1, threads));
-        options.setInterOpNumThreads(1);
+        return load(env, file, descriptor, SessionSettings.withThreads(threads));
+    }
+
+    /**
+     * Creates a session for {@code file} with {@code settings} and reads its signature (see {@link SignatureReader}).
+     *
+     * @throws InvalidModelException when the model cannot be served (the session is closed)
+     */
+    public static LoadedModel load(OrtEnvironment env, Path file, ModelDescriptor descriptor, SessionSettings settings)
+            throws OrtException, InvalidModelException {
+        OrtSession.SessionOptions options = settings.options();
         OrtSession session;
         try {
             session = env.createSession(file.toString(), options);

@@ -19,7 +19,8 @@ import java.util.Map;
  *     "tensor"); blank = unknown (classification when the output fits the labels)
  * @param featureInput the input that carries the features (blank = the first input)
  * @param inputDefaults value of every element of an input a caller leaves out (absent = zeros)
- * @param ramBytes estimated RAM the model needs (0 = unknown), counted against the memory budget
+ * @param ramBytes estimated RAM the model needs (the assignment's ram_bytes, else its artifact size; 0 = unknown),
+ *     counted against the memory budget
  */
 public record ModelDescriptor(
         String deploymentId,
@@ -93,7 +94,7 @@ public record ModelDescriptor(
                 spec.getOutputKind(),
                 spec.getFeatureInput(),
                 spec.getInputDefaultsMap(),
-                a.getRamBytes());
+                DeviceLimits.ramEstimate(a));
     }
 
     /** This descriptor, activated at {@code when}. */

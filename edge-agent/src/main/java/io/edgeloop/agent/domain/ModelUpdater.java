@@ -60,7 +60,7 @@ public final class ModelUpdater {
     private final SignatureVerifier signatures;
     private final StateReporter reporter;
     private final Tracer tracer;
-    private final int ortThreads;
+    private final SessionSettings sessions;
     private final int downloadAttempts;
     private final Duration retryDelay;
     private final Clock clock;
@@ -69,6 +69,7 @@ public final class ModelUpdater {
     private final Map<String, String> previousSha = new ConcurrentHashMap<>();
 
     /**
+     * @param sessions the ONNX Runtime settings of every session it creates
      * @param downloadAttempts tries per download for transient failures (each resumes where the last stopped)
      * @param retryDelay pause before the second try; doubles per try
      */
@@ -79,7 +80,7 @@ public final class ModelUpdater {
             SignatureVerifier signatures,
             StateReporter reporter,
             Tracer tracer,
-            int ortThreads,
+            SessionSettings sessions,
             int downloadAttempts,
             Duration retryDelay,
             Clock clock,
@@ -91,7 +92,7 @@ public final class ModelUpdater {
         this.signatures = signatures;
         this.reporter = reporter;
         this.tracer = tracer;
-        this.ortThreads = ortThreads;
+        this.sessions = sessions;
         this.downloadAttempts = Math.max(1, downloadAttempts);
         this.retryDelay = retryDelay;
         this.clock = clock;
@@ -115,7 +116,7 @@ public final class ModelUpdater {
                 }
                 signatures.verify(d.artifactSha256(), d.signature(), d.signingKeyId());
                 LoadedModel model = LoadedModel.load(
-                        runtime.environment(), store.modelFile(d.artifactSha256(), d.format()), d, ortThreads);
+                        runtime.environment(), store.modelFile(d.artifactSha256(), d.format()), d, sessions);
                 runtime.activate(model);
                 LOG.infof("restored %s v%d (%s) from %s", d.modelName(), d.modelVersion(), d.variantId(), store.dir());
                 restored.add(d);
@@ -172,7 +173,7 @@ public final class ModelUpdater {
             Path file = fetched.file();
             ModelDescriptor signed = checkSignature(wanted, fetched);
             ModelDescriptor activated = signed.activatedAt(clock.instant());
-            LoadedModel model = LoadedModel.load(runtime.environment(), file, activated, ortThreads);
+            LoadedModel model = LoadedModel.load(runtime.environment(), file, activated, sessions);
             try {
                 store.writeActive(activated);
             } catch (IOException e) {

@@ -6,6 +6,7 @@ import io.edgeloop.agent.domain.DeviceLimits;
 import io.edgeloop.agent.domain.ModelRuntime;
 import io.edgeloop.agent.domain.ModelStore;
 import io.edgeloop.agent.domain.ModelUpdater;
+import io.edgeloop.agent.domain.SessionSettings;
 import io.edgeloop.agent.domain.SignatureVerifier;
 import io.edgeloop.agent.domain.TrustedKeys;
 import io.edgeloop.kit.rpc.TransientFailures;
@@ -83,6 +84,9 @@ public class FleetSync {
     Tracer tracer;
 
     @Inject
+    SessionSettings sessionSettings;
+
+    @Inject
     DeviceCredentialKeeper credentials;
 
     @GrpcClient("devices")
@@ -114,7 +118,7 @@ public class FleetSync {
                 new SignatureVerifier(keys, config.requireSignature()),
                 this::report,
                 tracer,
-                config.ortThreads(),
+                sessionSettings,
                 3,
                 Duration.ofSeconds(1),
                 Clock.systemUTC(),

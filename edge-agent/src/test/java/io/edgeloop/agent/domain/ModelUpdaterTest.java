@@ -144,7 +144,7 @@ class ModelUpdaterTest {
                 verifier,
                 (a, state, msg) -> reports.add(a.getDeploymentId() + ":" + state),
                 TracerProvider.noop().get("test"),
-                1,
+                SessionSettings.DEFAULT,
                 3,
                 Duration.ofMillis(1),
                 Clock.fixed(now, ZoneOffset.UTC),

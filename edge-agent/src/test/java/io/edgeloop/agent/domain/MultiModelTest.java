@@ -76,7 +76,7 @@ class MultiModelTest {
                 (a, state, message) ->
                         reports.add(a.getModelName() + ":" + state + (message.isBlank() ? "" : ":" + message)),
                 TracerProvider.noop().get("test"),
-                1,
+                SessionSettings.DEFAULT,
                 1,
                 Duration.ZERO,
                 Clock.systemUTC(),
@@ -250,6 +250,47 @@ class MultiModelTest {
         assertEquals(DataType.NAMES, caps.getTensorDatatypesList());
         assertEquals(1, caps.getModelMemoryBudgetMb());
         assertEquals(2, caps.getMaxModels());
+    }
+
+    /**
+     * A new version of a served model that does not fit the memory budget (no ram_bytes estimate: counted by its
+     * artifact size) is refused before download with the reason reported; the served version keeps serving.
+     */
+    @Test
+    void aModelOverTheMemoryBudgetIsRefusedAndThePreviousVersionKeepsServing() throws Exception {
+        ModelStore store = new ModelStore(dir);
+        ModelRuntime runtime = newRuntime();
+        ModelUpdater updater = updater(runtime, store, DeviceLimits.onnxRuntime(1, 0));
+        byte[] small = TestModels.constant(8, 4, 2, LABELS);
+        assertEquals(ModelUpdater.Outcome.ACTIVATED, updater.apply(assignment("a", "a1", small)));
+        byte[] big = TestModels.linear(8, new float[] {0f, 0f, 0f, 0f}, 0.1f, 3, LABELS);
+        // 1.5 MiB of padding in the model's doc string: its artifact is over the 1 MiB budget
+        big = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(big).toBuilder()
+                .setDocString("x".repeat(3 << 19))
+                .build()
+                .toByteArray();
+        downloads.clear();
+        reports.clear();
+
+        assertEquals(ModelUpdater.Outcome.REFUSED, updater.apply(assignment("a", "a2", big)));
+        assertEquals(1, reports.size());
+        assertTrue(
+                reports.get(0)
+                        .matches("a:REFUSED:refused before download: the model needs 1\\.5 MiB of RAM \\(at least its"
+                                + " artifact size; no ram_bytes estimate\\) and the memory budget leaves 1\\.0 MiB.*"),
+                reports.get(0));
+        assertTrue(downloads.isEmpty(), "nothing was downloaded");
+        assertEquals("a1", runtime.get("a").orElseThrow().descriptor().deploymentId());
+        assertEquals("misalignment", runtime.infer("a", new float[8]).label());
+        assertEquals("a1", store.readAll().get(0).deploymentId());
+
+        // with a ram_bytes estimate that fits, the same artifact is accepted
+        assertEquals(
+                ModelUpdater.Outcome.ACTIVATED,
+                updater.apply(assignment("a", "a3", big).toBuilder()
+                        .setRamBytes(900_000)
+                        .build()));
+        assertEquals(900_000, runtime.get("a").orElseThrow().descriptor().ramBytes());
     }
 
     /**

@@ -105,6 +105,10 @@ class FleetSyncTest {
                                 .resolveSibling(modelDir().getFileName() + ".credential")
                                 .toString());
                 overrides.put("edgeloop.agent.enrollment-token", FakeControlPlane.ENROLLMENT_TOKEN);
+                // every session gets the runtime settings (the models below are served with them)
+                overrides.put("edgeloop.agent.runtime.intra-op-threads", "2");
+                overrides.put("edgeloop.agent.runtime.arena-allocator", "false");
+                overrides.put("edgeloop.agent.runtime.memory-pattern", "false");
                 return overrides;
             } catch (IOException e) {
                 throw new IllegalStateException(e);
@@ -322,6 +326,26 @@ class FleetSyncTest {
                 .then()
                 .statusCode(200)
                 .body("label", org.hamcrest.Matchers.in(List.of("x", "y", "z")));
+
+        // a version over the device's memory budget (64 MiB) is refused before download, with the reason reported,
+        // and the served version keeps serving
+        FakeControlPlane.DOWNLOADS.clear();
+        FakeControlPlane.WATCH
+                .get()
+                .onNext(cnnAssignment.toBuilder()
+                        .setDeploymentId("dep-51")
+                        .setModelVersion(2)
+                        .setRamBytes(100L << 20)
+                        .build());
+        DeviceStateReport overBudget = FakeControlPlane.REPORTS.poll(WAIT_S, TimeUnit.SECONDS);
+        assertNotNull(overBudget, "REFUSED reported");
+        assertEquals(DeviceModelState.REFUSED, overBudget.getState());
+        assertEquals("dep-51", overBudget.getDeploymentId());
+        assertTrue(
+                overBudget.getMessage().contains("needs 100.0 MiB of RAM and the memory budget leaves"),
+                overBudget.getMessage());
+        assertTrue(FakeControlPlane.DOWNLOADS.isEmpty(), "nothing was downloaded");
+        given().get("/v2/models/cnn1d").then().statusCode(200).body("versions", equalTo(List.of("1")));
 
         // unassigning cnn1d leaves vibration serving
         FakeControlPlane.WATCH
