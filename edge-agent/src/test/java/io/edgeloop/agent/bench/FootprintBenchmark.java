@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,9 +27,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The agent's footprint under two sets of JVM options, {@code bench.before-opts} (the launcher's options before issue
@@ -296,39 +300,45 @@ public final class FootprintBenchmark {
         return pb.start();
     }
 
-    private static void awaitStatus(Process p, int http, String path) throws Exception {
+    private static void awaitStatus(Process p, int http, String path) {
         HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("the agent exited with " + p.exitValue());
-            }
-            try {
-                var r = client.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + path))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // starting
-            }
-            Thread.sleep(20);
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + path))
+                .build();
+        try {
+            Awaitility.await("the agent answers " + path)
+                    .atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(20))
+                    .ignoreExceptionsInstanceOf(IOException.class) // starting
+                    .until(() -> {
+                        if (!p.isAlive()) {
+                            throw new IllegalStateException("the agent exited with " + p.exitValue());
+                        }
+                        return client.send(request, HttpResponse.BodyHandlers.discarding())
+                                        .statusCode()
+                                == 200;
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("the agent did not answer " + path, e);
         }
-        throw new IllegalStateException("the agent did not answer " + path);
     }
 
-    private static double startedIn(Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            Matcher m = STARTED.matcher(Files.readString(log, StandardCharsets.ISO_8859_1));
-            if (m.find()) {
-                return Double.parseDouble(m.group(1));
-            }
-            Thread.sleep(50);
+    private static double startedIn(Path log) {
+        AtomicReference<Double> seconds = new AtomicReference<>(-1.0);
+        try {
+            Awaitility.await("the start-up line in " + log)
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        Matcher m = STARTED.matcher(Files.readString(log, StandardCharsets.ISO_8859_1));
+                        if (m.find()) {
+                            seconds.set(Double.parseDouble(m.group(1)));
+                        }
+                        return seconds.get() >= 0;
+                    });
+        } catch (ConditionTimeoutException e) {
+            // no start-up line: reported as -1
         }
-        return -1;
+        return seconds.get();
     }
 
     /** A field of {@code /proc/<pid>/status} as a number (kB for memory). */
