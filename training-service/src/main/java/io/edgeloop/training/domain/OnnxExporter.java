@@ -6,9 +6,6 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
 import io.edgeloop.training.impulse.ImpulseGraph;
 import io.edgeloop.training.impulse.ProcessingBlock;
@@ -129,8 +126,8 @@ public final class OnnxExporter {
             throw new IllegalArgumentException("standardizer of " + stats + " values does not fit input " + layout);
         }
         GraphProto.Builder g = GraphProto.newBuilder().setName(graphName);
-        g.addInput(tensorInfo(INPUT, block == null ? shape : block.inputShape()));
-        g.addOutput(tensorInfo(OUTPUT, new int[] {classes}));
+        g.addInput(ImpulseGraph.batchedFloat(INPUT, block == null ? shape : block.inputShape()));
+        g.addOutput(ImpulseGraph.batchedFloat(OUTPUT, new int[] {classes}));
         String networkInput = block == null ? INPUT : emitBlock(g, block, shape);
         g.addInitializer(tensor("feature_mean", standardizer.mean(), statDims));
         g.addInitializer(tensor("feature_std", standardizer.std(), statDims));
@@ -160,14 +157,14 @@ public final class OnnxExporter {
                 g.addInitializer(tensor(w, c.weight(), wDims));
                 g.addInitializer(tensor(b, c.bias(), c.filters()));
                 g.addNode(node("Conv", "conv" + i, List.of(current, w, b), out).toBuilder()
-                        .addAttribute(intsAttribute("kernel_shape", repeat(c.kernel(), c.spatialDims())))
-                        .addAttribute(intsAttribute("pads", repeat(c.padding(), 2 * c.spatialDims())))
-                        .addAttribute(intsAttribute("strides", repeat(1, c.spatialDims())))
+                        .addAttribute(ImpulseGraph.intsAttr("kernel_shape", repeat(c.kernel(), c.spatialDims())))
+                        .addAttribute(ImpulseGraph.intsAttr("pads", repeat(c.padding(), 2 * c.spatialDims())))
+                        .addAttribute(ImpulseGraph.intsAttr("strides", repeat(1, c.spatialDims())))
                         .build());
             } else if (layer instanceof Layer.MaxPool p) {
                 g.addNode(node("MaxPool", "pool" + i, List.of(current), out).toBuilder()
-                        .addAttribute(intsAttribute("kernel_shape", repeat(p.size(), p.spatialDims())))
-                        .addAttribute(intsAttribute("strides", repeat(p.size(), p.spatialDims())))
+                        .addAttribute(ImpulseGraph.intsAttr("kernel_shape", repeat(p.size(), p.spatialDims())))
+                        .addAttribute(ImpulseGraph.intsAttr("strides", repeat(p.size(), p.spatialDims())))
                         .build());
             } else if (layer instanceof Layer.Gru r) {
                 emitGru(g, r, "gru" + i, current, layerInput[1], out);
@@ -240,7 +237,7 @@ public final class OnnxExporter {
     private static void emitGru(GraphProto.Builder g, Layer.Gru r, String name, String in, int steps, String out) {
         int h = r.hidden();
         g.addNode(node("Transpose", name + "_time_major", List.of(in), name + "_x").toBuilder()
-                .addAttribute(intsAttribute("perm", new long[] {2, 0, 1}))
+                .addAttribute(ImpulseGraph.intsAttr("perm", new long[] {2, 0, 1}))
                 .build());
         float[] bias = new float[6 * h];
         System.arraycopy(onnxGates(r.inputBias(), h, 1), 0, bias, 0, 3 * h);
@@ -256,7 +253,7 @@ public final class OnnxExporter {
         g.addInitializer(int64Tensor(name + "_shape", new long[] {steps, -1, h}, 3));
         g.addNode(node("Reshape", name + "_squeeze", List.of(name + "_y", name + "_shape"), name + "_steps"));
         g.addNode(node("Transpose", name + "_channels_first", List.of(name + "_steps"), out).toBuilder()
-                .addAttribute(intsAttribute("perm", new long[] {1, 2, 0}))
+                .addAttribute(ImpulseGraph.intsAttr("perm", new long[] {1, 2, 0}))
                 .build());
     }
 
@@ -295,33 +292,9 @@ public final class OnnxExporter {
         return out;
     }
 
-    private static AttributeProto intsAttribute(String name, long[] values) {
-        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-        for (long v : values) {
-            a.addInts(v);
-        }
-        return a.build();
-    }
-
     private static void meta(ModelProto.Builder m, String key, String value) {
         m.addMetadataProps(
                 OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value == null ? "" : value));
-    }
-
-    private static ValueInfoProto tensorInfo(String name, int[] dims) {
-        TensorShapeProto.Builder sb = TensorShapeProto.newBuilder()
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
-        for (int d : dims) {
-            sb.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-        }
-        TensorShapeProto shape = sb.build();
-        return ValueInfoProto.newBuilder()
-                .setName(name)
-                .setType(TypeProto.newBuilder()
-                        .setTensorType(TypeProto.Tensor.newBuilder()
-                                .setElemType(TensorProto.DataType.FLOAT.getNumber())
-                                .setShape(shape)))
-                .build();
     }
 
     private static TensorProto tensor(String name, float[] values, long... dims) {

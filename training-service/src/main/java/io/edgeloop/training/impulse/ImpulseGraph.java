@@ -1,5 +1,6 @@
 package io.edgeloop.training.impulse;
 
+import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -88,5 +89,21 @@ public final class ImpulseGraph {
             a.addInts(v);
         }
         return a.build();
+    }
+
+    /** The value info of a float tensor [N, ...{@code dims}] (a graph input or output with a free batch dimension). */
+    public static OnnxMl.ValueInfoProto batchedFloat(String name, int[] dims) {
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
+        for (int d : dims) {
+            shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return OnnxMl.ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                                .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                                .setShape(shape)))
+                .build();
     }
 }

@@ -173,9 +173,9 @@ public abstract sealed class ProcessingBlock permits SpectralBlock, FrameBlock {
      */
     public final byte[] standaloneModel() {
         GraphProto.Builder g = GraphProto.newBuilder().setName("block");
-        g.addInput(floatInfo("window", inputShape));
+        g.addInput(ImpulseGraph.batchedFloat("window", inputShape));
         String out = emit(g, "window");
-        g.addOutput(floatInfo(out, outputShape()));
+        g.addOutput(ImpulseGraph.batchedFloat(out, outputShape()));
         return OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(8)
                 .addOpsetImport(
@@ -183,21 +183,6 @@ public abstract sealed class ProcessingBlock permits SpectralBlock, FrameBlock {
                 .setGraph(g)
                 .build()
                 .toByteArray();
-    }
-
-    private static OnnxMl.ValueInfoProto floatInfo(String name, int[] dims) {
-        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
-                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
-        for (int d : dims) {
-            shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-        }
-        return OnnxMl.ValueInfoProto.newBuilder()
-                .setName(name)
-                .setType(OnnxMl.TypeProto.newBuilder()
-                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-                                .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
-                                .setShape(shape)))
-                .build();
     }
 
     /** Adds the nodes for windows float [N, axes, length]; returns the features' value name. */

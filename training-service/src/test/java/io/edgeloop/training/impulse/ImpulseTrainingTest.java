@@ -101,7 +101,7 @@ class ImpulseTrainingTest {
             truncated
                     .getGraphBuilder()
                     .clearOutput()
-                    .addOutput(OrtBlocks.info(
+                    .addOutput(ImpulseGraph.batchedFloat(
                             ImpulseGraph.PREFIX + "network_input",
                             model.layout().shape()));
             float[][] graphFeatures =

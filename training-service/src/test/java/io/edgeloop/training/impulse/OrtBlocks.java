@@ -1,9 +1,5 @@
 package io.edgeloop.training.impulse;
 
-import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -48,20 +44,5 @@ final class OrtBlocks {
                 return values;
             }
         }
-    }
-
-    static ValueInfoProto info(String name, int[] dims) {
-        TensorShapeProto.Builder sb = TensorShapeProto.newBuilder()
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
-        for (int d : dims) {
-            sb.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-        }
-        return ValueInfoProto.newBuilder()
-                .setName(name)
-                .setType(TypeProto.newBuilder()
-                        .setTensorType(TypeProto.Tensor.newBuilder()
-                                .setElemType(TensorProto.DataType.FLOAT.getNumber())
-                                .setShape(sb)))
-                .build();
     }
 }
