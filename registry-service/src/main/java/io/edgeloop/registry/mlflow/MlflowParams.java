@@ -106,6 +106,18 @@ public final class MlflowParams {
         return result;
     }
 
+    /** The page of {@code all} (in memory) from {@code offset}, at most {@code limit} items, each shaped. */
+    public static <T> Map<String, Object> page(
+            String key, List<T> all, int offset, int limit, java.util.function.Function<? super T, ?> shape) {
+        List<Object> items = all.stream()
+                .skip(offset)
+                .limit(limit)
+                .map(shape)
+                .map(o -> (Object) o)
+                .toList();
+        return page(key, items, all.size() > offset + limit, offset + limit);
+    }
+
     /** The page token of the page that starts at {@code offset}. */
     public static String pageToken(int offset) {
         return Base64.getUrlEncoder()

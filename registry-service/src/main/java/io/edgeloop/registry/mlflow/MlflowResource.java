@@ -355,9 +355,7 @@ public class MlflowResource {
         List<VersionView> all = new ArrayList<>();
         names.forEach(n -> all.addAll(registry.versions(n)));
         all.sort(versionOrder(order));
-        List<Object> versions = new ArrayList<>();
-        all.stream().skip(offset).limit(limit).forEach(v -> versions.add(shapes.modelVersion(v)));
-        return MlflowParams.page("model_versions", versions, all.size() > offset + limit, offset + limit);
+        return MlflowParams.page("model_versions", all, offset, limit, shapes::modelVersion);
     }
 
     /** The order of {@code order_by}, then name and version ascending (the order without {@code order_by}). */

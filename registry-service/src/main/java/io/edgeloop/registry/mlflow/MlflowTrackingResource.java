@@ -197,15 +197,7 @@ public class MlflowTrackingResource {
                 .filter(filter)
                 .sorted(order)
                 .toList();
-        return MlflowParams.page(
-                "runs",
-                matching.stream()
-                        .skip(offset)
-                        .limit(limit)
-                        .map(TrackingShapes::run)
-                        .toList(),
-                matching.size() > offset + limit,
-                offset + limit);
+        return MlflowParams.page("runs", matching, offset, limit, TrackingShapes::run);
     }
 
     /** {@code {run_id, status?, end_time?, run_name?}} -> {@code {"run_info"}}. */
@@ -301,15 +293,7 @@ public class MlflowTrackingResource {
                 store.metricHistory(required("run_id", runId == null ? runUuid : runId), required("metric_key", key));
         int limit = MlflowParams.maxResults(maxResults == null ? "25000" : maxResults, 25_000);
         int offset = MlflowParams.offset(pageToken);
-        return MlflowParams.page(
-                "metrics",
-                all.stream()
-                        .skip(offset)
-                        .limit(limit)
-                        .map(TrackingShapes::metric)
-                        .toList(),
-                all.size() > offset + limit,
-                offset + limit);
+        return MlflowParams.page("metrics", all, offset, limit, TrackingShapes::metric);
     }
 
     // --- errors in MLflow's shape
