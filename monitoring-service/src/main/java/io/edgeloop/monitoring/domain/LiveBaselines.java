@@ -72,13 +72,15 @@ public class LiveBaselines {
             return Resolution.of(live.get());
         }
         int needed = config.drift().liveBaselineRows();
-        List<ObservationChunkEntity> chunks = ObservationChunkEntity.<ObservationChunkEntity>find(
-                        "modelName = ?1 and modelVersion = ?2 and featureCount = ?3 order by id",
-                        state.modelName,
-                        state.modelVersion,
-                        training.featureCount())
-                .list();
-        int rows = chunks.stream().mapToInt(c -> c.rowCount).sum();
+        // counted first: the chunks' data is read only once the baseline is complete
+        int rows = ((Number) ObservationChunkEntity.getEntityManager()
+                        .createQuery("select coalesce(sum(c.rowCount), 0) from ObservationChunkEntity c where"
+                                + " c.modelName = ?1 and c.modelVersion = ?2 and c.featureCount = ?3")
+                        .setParameter(1, state.modelName)
+                        .setParameter(2, state.modelVersion)
+                        .setParameter(3, training.featureCount())
+                        .getSingleResult())
+                .intValue();
         if (rows < needed || !build) {
             return new Resolution(
                     null,
@@ -87,6 +89,12 @@ public class LiveBaselines {
                             + state.snapshotId + "), so its reference is the first " + needed + " rows it serves ("
                             + Math.min(rows, needed) + " so far)");
         }
+        List<ObservationChunkEntity> chunks = ObservationChunkEntity.<ObservationChunkEntity>find(
+                        "modelName = ?1 and modelVersion = ?2 and featureCount = ?3 order by id",
+                        state.modelName,
+                        state.modelVersion,
+                        training.featureCount())
+                .list();
         return Resolution.of(build(state, training, chunks, needed));
     }
 

@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public class ReferenceStore {
     private static final int CACHE_LIMIT = 64;
     private final Map<String, ReferenceProfile> cache = new ConcurrentHashMap<>();
+    /** Trigger per stored profile ("" = none): asked for on every drift evaluation. */
+    private final Map<String, String> triggers = new ConcurrentHashMap<>();
 
     @Inject
     Clock clock;
@@ -114,8 +116,19 @@ public class ReferenceStore {
     /** Why the snapshot of {@code snapshotId}'s profile was cut ({@code DataReady.trigger}), if known. */
     @Transactional(Transactional.TxType.MANDATORY)
     public Optional<String> trigger(String snapshotId) {
+        String known = triggers.get(snapshotId);
+        if (known != null) {
+            return known.isEmpty() ? Optional.empty() : Optional.of(known);
+        }
         ReferenceProfileEntity header = ReferenceProfileEntity.findById(snapshotId);
-        return header == null ? Optional.empty() : Optional.ofNullable(header.trigger);
+        if (header == null) {
+            return Optional.empty(); // not stored yet: asked again later
+        }
+        if (triggers.size() >= CACHE_LIMIT) {
+            triggers.clear();
+        }
+        triggers.put(snapshotId, header.trigger == null ? "" : header.trigger); // a stored profile never changes
+        return Optional.ofNullable(header.trigger);
     }
 
     /** Headers of every stored profile, newest first. */
