@@ -1,0 +1,1 @@
+insert into race_a (id, name) values (1, 'only once');
