@@ -154,7 +154,11 @@ class DeploymentManifestsTest {
             }
             for (Workload w : host.backends()) {
                 App app = stack.appOf(w.image());
-                if (app != null && !app.ports().equals(host.ports())) {
+                // a headless <app>-grpc Service (every replica, for the gRPC clients) exposes gRPC only
+                boolean fits = host.everyReplica()
+                        ? app != null && app.ports().containsAll(host.ports())
+                        : app != null && app.ports().equals(host.ports());
+                if (app != null && !fits) {
                     problems.add(d.getKey() + ": " + host.name() + " ports " + host.ports() + ", but " + app.module()
                             + " serves " + app.ports());
                 }
@@ -219,6 +223,15 @@ class DeploymentManifestsTest {
                     } else if (!host.ports().contains(served.grpcPort())) {
                         problems.add(w.label() + ": " + host.name() + " does not expose gRPC port " + served.grpcPort()
                                 + " of " + target);
+                    } else if (!host.everyReplica()) {
+                        problems.add(w.label() + ": " + e.getKey() + "=" + hostName + " is one virtual IP: the '"
+                                + client + "' client would keep its HTTP/2 connection on one replica of " + target
+                                + " (use a headless Service)");
+                    }
+                    Env policy = w.env().get("QUARKUS_GRPC_CLIENTS_" + m.group(1) + "_LOAD_BALANCING_POLICY");
+                    if (policy == null || !"round_robin".equals(policy.value())) {
+                        problems.add(w.label() + ": QUARKUS_GRPC_CLIENTS_" + m.group(1)
+                                + "_LOAD_BALANCING_POLICY is not round_robin: calls would stay on the first replica");
                     }
                 }
             }
@@ -551,11 +564,9 @@ class DeploymentManifestsTest {
             boolean claims = list(at(w.spec(), "spec", "template", "spec", "volumes")).stream()
                     .map(v -> str(at(v, "persistentVolumeClaim", "claimName")))
                     .anyMatch(c -> c != null && !claimModes(c).contains("ReadWriteMany"));
-            boolean single = app != null && app.module().equals("training-service");
-            if (w.kind().equals("Deployment") && (claims || single)) {
+            if (w.kind().equals("Deployment") && claims) {
                 if (!"1".equals(str(at(w.spec(), "spec", "replicas")))) {
-                    problems.add(w.label() + ": replicas must be 1"
-                            + (claims ? " (a ReadWriteOnce volume)" : " (one training at a time)"));
+                    problems.add(w.label() + ": replicas must be 1 (a ReadWriteOnce volume)");
                 }
                 if (!"Recreate".equals(str(at(w.spec(), "spec", "strategy", "type")))) {
                     problems.add(w.label() + ": strategy must be Recreate (a rolling update would run two pods)");

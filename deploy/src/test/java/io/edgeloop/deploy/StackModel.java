@@ -110,8 +110,13 @@ final class StackModel {
         }
     }
 
-    /** An address other containers use: a compose service name or a Kubernetes Service, with the ports it serves. */
-    record Host(String source, String name, Set<Integer> ports, List<Workload> backends) {}
+    /**
+     * An address other containers use: a compose service name or a Kubernetes Service, with the ports it serves.
+     *
+     * @param everyReplica whether its DNS name answers every replica's address (compose service names, headless
+     *     Services), which client-side balancing needs, or one virtual IP (a ClusterIP Service)
+     */
+    record Host(String source, String name, Set<Integer> ports, List<Workload> backends, boolean everyReplica) {}
 
     final Path home;
     final Map<String, App> apps = new LinkedHashMap<>();
@@ -325,7 +330,7 @@ final class StackModel {
             composeWorkloads.add(w);
             App app = appOf(image);
             Set<Integer> served = app != null ? app.ports() : INFRA_PORTS.getOrDefault(image, ports);
-            composeHosts.put(name, new Host(COMPOSE, name, served, List.of(w)));
+            composeHosts.put(name, new Host(COMPOSE, name, served, List.of(w), true));
         });
     }
 
@@ -419,7 +424,8 @@ final class StackModel {
                 ports.add(Integer.valueOf(String.valueOf(map(p).get("port"))));
             }
             String name = str(at(svc, "metadata", "name"));
-            k8sHosts.put(name, new Host(d.getKey(), "Service/" + name, ports, backends));
+            boolean headless = "None".equals(String.valueOf(at(svc, "spec", "clusterIP")));
+            k8sHosts.put(name, new Host(d.getKey(), "Service/" + name, ports, backends, headless));
         }
     }
 
