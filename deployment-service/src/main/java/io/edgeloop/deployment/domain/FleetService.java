@@ -30,6 +30,8 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class FleetService {
+    private static final int COMPLETED_PAGE = 16;
+
     static final String PRODUCER = "deployment-service";
     private static final Logger LOG = Logger.getLogger(FleetService.class);
 
@@ -47,6 +49,42 @@ public class FleetService {
 
     @Inject
     Clock clock;
+
+    private static List<String> modelsWithCompletedRollouts() {
+        return DeploymentEntity.getEntityManager()
+                .createQuery(
+                        "select distinct d.modelName from DeploymentEntity d where d.status = :s order by d.modelName",
+                        String.class)
+                .setParameter("s", DeploymentStatus.COMPLETED)
+                .getResultList();
+    }
+
+    /**
+     * The newest completed rollout of {@code model} whose selector matches the device, read a page at a time: it is
+     * nearly always the first (a model's rollouts usually share its policy's selector), so registering does not read
+     * every rollout ever completed.
+     */
+    private static DeploymentEntity newestCompletedSelecting(String model, DeviceEntity device) {
+        var rollouts = DeploymentEntity.<DeploymentEntity>find(
+                        "modelName = ?1 and status = ?2",
+                        io.quarkus.panache.common.Sort.descending("createdAt"),
+                        model,
+                        DeploymentStatus.COMPLETED)
+                .page(io.quarkus.panache.common.Page.ofSize(COMPLETED_PAGE));
+        for (List<DeploymentEntity> page = rollouts.list();
+                !page.isEmpty();
+                page = rollouts.nextPage().list()) {
+            for (DeploymentEntity done : page) {
+                if (WavePlan.matches(done.selector, device.labels, RolloutPlanner.profile(device, model))) {
+                    return done;
+                }
+            }
+            if (page.size() < COMPLETED_PAGE) {
+                break;
+            }
+        }
+        return null;
+    }
 
     /**
      * Creates or updates a device (labels, capabilities). A device that matches the selector of an active rollout
@@ -95,13 +133,12 @@ public class FleetService {
             }
         }
         // a model no active rollout gives it: the newest completed rollout that selects the device (production)
-        for (DeploymentEntity done : DeploymentEntity.<DeploymentEntity>list(
-                "status = ?1 order by createdAt desc", DeploymentStatus.COMPLETED)) {
-            if (!followed.contains(done.modelName)
-                    && WavePlan.matches(done.selector, device.labels, RolloutPlanner.profile(device, done.modelName))
-                    && followed.add(done.modelName)
-                    && Assignments.targetOf(done.id, device.id) == null) {
-                planner.join(done, device, now).ifPresent(pushes::add);
+        for (String model : modelsWithCompletedRollouts()) {
+            if (followed.add(model)) {
+                DeploymentEntity done = newestCompletedSelecting(model, device);
+                if (done != null && Assignments.targetOf(done.id, device.id) == null) {
+                    planner.join(done, device, now).ifPresent(pushes::add);
+                }
             }
         }
         List<Assignment> current = Assignments.pushesOf(device.id).stream()

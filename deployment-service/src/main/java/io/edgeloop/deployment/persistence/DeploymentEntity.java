@@ -30,7 +30,8 @@ import java.util.Map;
         name = "deployment",
         indexes = {
             @Index(name = "deployment_created_idx", columnList = "created_at"),
-            @Index(name = "deployment_status_idx", columnList = "status")
+            @Index(name = "deployment_status_idx", columnList = "status"),
+            @Index(name = "deployment_model_status_created_idx", columnList = "model_name, status, created_at desc")
         })
 public class DeploymentEntity extends PanacheEntityBase {
     /** What a column left null by a row written before staged rollouts reads as. */
