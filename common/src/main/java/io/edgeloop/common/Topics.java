@@ -12,10 +12,12 @@ public final class Topics {
     public static final String MODEL_OPTIMIZED = "model-optimized";
     public static final String DEPLOYED = "deployed";
     public static final String DRIFT_DETECTED = "drift-detected";
+    /** Ground truth for a captured device input: a labelled sample for the model's dataset. */
+    public static final String SAMPLE_LABELLED = "sample-labelled";
 
-    /** Every event topic, in loop order. */
+    /** Every event topic, in loop order (then the side flow of labelled feedback). */
     public static final List<String> ALL =
-            List.of(DATA_READY, MODEL_TRAINED, MODEL_OPTIMIZED, DEPLOYED, DRIFT_DETECTED);
+            List.of(DATA_READY, MODEL_TRAINED, MODEL_OPTIMIZED, DEPLOYED, DRIFT_DETECTED, SAMPLE_LABELLED);
 
     private Topics() {}
 

@@ -42,11 +42,18 @@ public final class EventWatcher implements AutoCloseable {
     }
 
     private static final Map<String, com.google.protobuf.Parser<? extends Message>> PARSERS = Map.of(
-            DataReady.getDescriptor().getFullName(), DataReady.parser(),
-            ModelTrained.getDescriptor().getFullName(), ModelTrained.parser(),
-            ModelOptimized.getDescriptor().getFullName(), ModelOptimized.parser(),
-            Deployed.getDescriptor().getFullName(), Deployed.parser(),
-            DriftDetected.getDescriptor().getFullName(), DriftDetected.parser());
+            DataReady.getDescriptor().getFullName(),
+            DataReady.parser(),
+            ModelTrained.getDescriptor().getFullName(),
+            ModelTrained.parser(),
+            ModelOptimized.getDescriptor().getFullName(),
+            ModelOptimized.parser(),
+            Deployed.getDescriptor().getFullName(),
+            Deployed.parser(),
+            DriftDetected.getDescriptor().getFullName(),
+            DriftDetected.parser(),
+            io.edgeloop.proto.events.v1.SampleLabelled.getDescriptor().getFullName(),
+            io.edgeloop.proto.events.v1.SampleLabelled.parser());
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<Observed> seen = new ArrayList<>();
@@ -71,8 +78,7 @@ public final class EventWatcher implements AutoCloseable {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "2000");
         this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(
-                Pattern.compile("(data-ready|model-trained|model-optimized|deployed|drift-detected)(-dlq)?"));
+        consumer.subscribe(Pattern.compile("(" + String.join("|", io.edgeloop.common.Topics.ALL) + ")(-dlq)?"));
         thread = new Thread(this::run, "event-watcher");
         thread.setDaemon(true);
         thread.start();

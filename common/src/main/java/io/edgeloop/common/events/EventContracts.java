@@ -7,6 +7,7 @@ import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.events.v1.DriftDetected;
 import io.edgeloop.proto.events.v1.ModelOptimized;
 import io.edgeloop.proto.events.v1.ModelTrained;
+import io.edgeloop.proto.events.v1.SampleLabelled;
 import io.edgeloop.proto.events.v1.VariantSummary;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -92,9 +93,30 @@ public final class EventContracts {
             DriftDetected::getMeta,
             (e, p) -> name(e.getDatasetName(), "dataset_name", p));
 
+    /** Most input values a labelled sample carries (a 64x64x3 image; larger inputs are not captured). */
+    public static final int MAX_SAMPLE_VALUES = 16384;
+
+    /** Ground truth for a captured input: data-service stores a labelled sample for the next snapshot. */
+    public static final EventContract<SampleLabelled> SAMPLE_LABELLED = new EventContract<>(
+            SampleLabelled.getDescriptor().getFullName(),
+            "SampleLabelled",
+            Topics.SAMPLE_LABELLED,
+            SampleLabelled.parser(),
+            SampleLabelled::getMeta,
+            (e, p) -> {
+                name(e.getDatasetName(), "dataset_name", p);
+                name(e.getModelName(), "model_name", p);
+                positive(e.getModelVersion(), "model_version", p);
+                required(e.getInferenceId(), "inference_id", p);
+                required(e.getLabel(), "label", p);
+                if (e.getFeaturesCount() == 0 || e.getFeaturesCount() > MAX_SAMPLE_VALUES) {
+                    p.add("features must hold 1 to " + MAX_SAMPLE_VALUES + " values, not " + e.getFeaturesCount());
+                }
+            });
+
     /** Every contract. */
     public static final List<EventContract<?>> ALL =
-            List.of(DATA_READY, MODEL_TRAINED, MODEL_OPTIMIZED, DEPLOYED, DRIFT_DETECTED);
+            List.of(DATA_READY, MODEL_TRAINED, MODEL_OPTIMIZED, DEPLOYED, DRIFT_DETECTED, SAMPLE_LABELLED);
 
     private EventContracts() {}
 

@@ -141,6 +141,19 @@ public class SampleStore {
                 .getSingleResult();
     }
 
+    /** The newest live sample of {@code dataset} ingested with {@code source}, if any. */
+    public Optional<String> liveSampleWithSource(String dataset, String source) {
+        return em.createQuery(
+                        "select s.id from SampleEntity s where s.datasetName = :d and s.source = :s"
+                                + " and s.deletedAt is null order by s.ingestedAt desc",
+                        String.class)
+                .setParameter("d", dataset)
+                .setParameter("s", source)
+                .setMaxResults(1)
+                .getResultStream()
+                .findFirst();
+    }
+
     /** Number of live unlabeled samples of a dataset. */
     public long countUnlabeled(String dataset) {
         return em.createQuery(

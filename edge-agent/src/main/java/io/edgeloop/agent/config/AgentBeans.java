@@ -3,6 +3,7 @@ package io.edgeloop.agent.config;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtLoggingLevel;
 import io.edgeloop.agent.domain.InferenceService;
+import io.edgeloop.agent.domain.InputCapture;
 import io.edgeloop.agent.domain.ModelRuntime;
 import io.edgeloop.agent.domain.ModelStore;
 import io.edgeloop.agent.domain.SessionSettings;
@@ -82,6 +83,10 @@ public class AgentBeans {
                 config.telemetry().reservoirSize(),
                 config.telemetry().maxPendingWindows(),
                 config.telemetry().maxInferenceRecords(),
+                new InputCapture(
+                        config.telemetry().captureInputs(),
+                        config.telemetry().captureBelowConfidence(),
+                        config.telemetry().captureMaxValues()),
                 new Random(),
                 Clock.systemUTC());
     }

@@ -1,5 +1,6 @@
 package io.edgeloop.agent.config;
 
+import io.edgeloop.agent.domain.InputCapture;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -139,6 +140,22 @@ public interface AgentConfig {
          */
         @WithDefault("1000")
         int maxInferenceRecords();
+
+        /**
+         * Which itemized inferences carry their input to monitoring, so that ground truth fed back for them becomes a
+         * labelled sample of the model's dataset: {@code none}, {@code below-confidence} (the uncertain ones, worth
+         * labelling) or {@code all}. Inputs leave the device only this way (and in the window's reservoir sample).
+         */
+        @WithDefault("below-confidence")
+        InputCapture.Mode captureInputs();
+
+        /** With {@code capture-inputs=below-confidence}: inferences below this confidence carry their input. */
+        @WithDefault("0.6")
+        double captureBelowConfidence();
+
+        /** Inputs with more values than this (flattened) are never captured, 1 to 16384. */
+        @WithDefault("1024")
+        int captureMaxValues();
 
         /** Closed windows kept in memory before they are moved to the on-disk spool. */
         @WithDefault("30")

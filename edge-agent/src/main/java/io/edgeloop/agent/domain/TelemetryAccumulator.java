@@ -39,6 +39,7 @@ public final class TelemetryAccumulator {
     private final int reservoirSize;
     private final int maxPending;
     private final int maxInferenceRecords;
+    private final InputCapture capture;
     private final Random random;
     private final Clock clock;
     private final Deque<TelemetryWindow> pending = new ArrayDeque<>();
@@ -60,6 +61,23 @@ public final class TelemetryAccumulator {
      */
     public TelemetryAccumulator(
             String deviceId, int reservoirSize, int maxPending, int maxInferenceRecords, Random random, Clock clock) {
+        this(deviceId, reservoirSize, maxPending, maxInferenceRecords, InputCapture.NONE, random, clock);
+    }
+
+    /**
+     * @param reservoirSize inputs sampled per window
+     * @param maxPending closed windows kept while they cannot be sent; the oldest are dropped beyond
+     * @param maxInferenceRecords inference records (id, class, confidence) itemized per window
+     * @param capture which itemized inferences carry their input (for labelled feedback)
+     */
+    public TelemetryAccumulator(
+            String deviceId,
+            int reservoirSize,
+            int maxPending,
+            int maxInferenceRecords,
+            InputCapture capture,
+            Random random,
+            Clock clock) {
         if (reservoirSize < 0
                 || maxPending < 1
                 || maxInferenceRecords < 0
@@ -72,6 +90,7 @@ public final class TelemetryAccumulator {
         this.reservoirSize = reservoirSize;
         this.maxPending = maxPending;
         this.maxInferenceRecords = maxInferenceRecords;
+        this.capture = capture;
         this.random = random;
         this.clock = clock;
     }
@@ -104,12 +123,17 @@ public final class TelemetryAccumulator {
                 && outcome.inferenceId() != null
                 && outcome.classIndex() >= 0
                 && w.inferences.size() < maxInferenceRecords) {
-            w.inferences.add(InferenceRecord.newBuilder()
+            InferenceRecord.Builder r = InferenceRecord.newBuilder()
                     .setInferenceId(outcome.inferenceId())
                     .setPredictedClass(outcome.classIndex())
                     .setConfidence(outcome.confidence())
-                    .setInferredAt(ProtoTime.of(clock.instant()))
-                    .build());
+                    .setInferredAt(ProtoTime.of(clock.instant()));
+            if (capture.captures(outcome.confidence(), features.length)) {
+                for (float v : features) {
+                    r.addInput(v);
+                }
+            }
+            w.inferences.add(r.build());
         }
     }
 

@@ -1,7 +1,9 @@
 package io.edgeloop.agent.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeloop.common.ProtoTime;
@@ -196,5 +198,36 @@ class TelemetryAccumulatorTest {
         try (TelemetrySpool reopened = new TelemetrySpool(dir, 10)) {
             assertEquals(List.of(old, w), reopened.peek(10));
         }
+    }
+
+    @Test
+    void capturedInputsTravelWithTheUncertainInferencesOnly() {
+        ManualClock clock = new ManualClock();
+        var capture = new InputCapture(InputCapture.Mode.BELOW_CONFIDENCE, 0.6, 3);
+        var acc = new TelemetryAccumulator("edge-1", 4, 10, 10, capture, new Random(1), clock);
+        float[] x = {1f, 2f, 3f};
+        acc.record(V1, TelemetryAccumulator.LIVE, x, new TelemetryAccumulator.Outcome("sure", "normal", 0, 0.9f), 5);
+        acc.record(V1, TelemetryAccumulator.LIVE, x, new TelemetryAccumulator.Outcome("unsure", "normal", 0, 0.5f), 5);
+        acc.roll();
+        TelemetryWindow w = acc.pending().get(0);
+        assertEquals(List.of(), w.getInferences(0).getInputList(), "confident: no input leaves the device");
+        assertEquals(List.of(1f, 2f, 3f), w.getInferences(1).getInputList());
+
+        // with ALL every itemized inference carries its input, up to the size cap
+        var all = new TelemetryAccumulator(
+                "edge-1", 4, 10, 10, new InputCapture(InputCapture.Mode.ALL, 0, 3), new Random(1), clock);
+        all.record(V1, TelemetryAccumulator.LIVE, x, new TelemetryAccumulator.Outcome("a", "normal", 0, 1f), 5);
+        all.roll();
+        assertEquals(List.of(1f, 2f, 3f), all.pending().get(0).getInferences(0).getInputList());
+        var small = new TelemetryAccumulator(
+                "edge-1", 4, 10, 10, new InputCapture(InputCapture.Mode.ALL, 0, 2), new Random(1), clock);
+        small.record(V1, TelemetryAccumulator.LIVE, x, new TelemetryAccumulator.Outcome("big", "normal", 0, 0.1f), 5);
+        small.roll();
+        assertEquals(0, small.pending().get(0).getInferences(0).getInputCount(), "3 values > the cap of 2");
+        assertFalse(InputCapture.NONE.captures(0f, 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new InputCapture(InputCapture.Mode.BELOW_CONFIDENCE, 0, 10),
+                "a threshold of 0 would capture nothing");
     }
 }

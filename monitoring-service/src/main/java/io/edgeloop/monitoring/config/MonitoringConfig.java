@@ -117,6 +117,13 @@ public interface MonitoringConfig {
         @WithDefault("200")
         int confidenceWindow();
 
+        /**
+         * Whether feedback for an inference whose input the device captured is published as a labelled sample of the
+         * version's dataset ({@code SampleLabelled}, stored by data-service for the next snapshot).
+         */
+        @WithDefault("true")
+        boolean labelledSamples();
+
         /** Deadline of one GetVersion call to the registry (class labels and test accuracy of a version). */
         @WithDefault("10s")
         Duration registryTimeout();

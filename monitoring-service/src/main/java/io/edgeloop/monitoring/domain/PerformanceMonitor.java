@@ -64,6 +64,9 @@ public class PerformanceMonitor {
     Outbox outbox;
 
     @Inject
+    LabelledSamples samples;
+
+    @Inject
     MonitoringConfig config;
 
     @Inject
@@ -135,8 +138,8 @@ public class PerformanceMonitor {
             return Optional.empty();
         }
         try {
-            return Optional.of(
-                    new VersionFacts(JSON.readValue(e.classLabels, new TypeReference<>() {}), e.testAccuracy));
+            return Optional.of(new VersionFacts(
+                    JSON.readValue(e.classLabels, new TypeReference<>() {}), e.testAccuracy, e.datasetName));
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("stored class labels of " + modelName + " v" + version + " unreadable", ex);
         }
@@ -155,6 +158,7 @@ public class PerformanceMonitor {
             throw new IllegalStateException(ex);
         }
         e.testAccuracy = facts.testAccuracy();
+        e.datasetName = facts.datasetName();
         e.fetchedAt = clock.instant();
         e.persist();
     }
@@ -191,10 +195,11 @@ public class PerformanceMonitor {
             InferenceRecordEntity row = rows.get(item.inferenceId());
             Feedback.Result result = apply(item, row, deviceOnly, facts, now);
             results.add(result);
-            if (result.outcome() == Feedback.Outcome.ACCEPTED
-                    && !result.duplicate()
-                    && state != null
-                    && row.modelVersion == state.modelVersion) {
+            if (result.outcome() != Feedback.Outcome.ACCEPTED || result.duplicate()) {
+                continue;
+            }
+            samples.publish(row, facts.get(row.modelVersion));
+            if (state != null && row.modelVersion == state.modelVersion) {
                 deployedChanged = true;
             }
         }

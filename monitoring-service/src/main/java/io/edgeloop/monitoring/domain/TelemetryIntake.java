@@ -245,10 +245,19 @@ public class TelemetryIntake {
                         r.getPredictedClass(),
                         r.getConfidence(),
                         ProtoTime.toInstant(r.getInferredAt()),
-                        now));
+                        now,
+                        r.getInputCount() == 0 ? null : input(r)));
             }
         }
         return rows;
+    }
+
+    private static float[] input(InferenceRecord r) {
+        float[] x = new float[r.getInputCount()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.getInput(i);
+        }
+        return x;
     }
 
     /** A model's share of a batch: its locked state, and the stored windows of its deployed version. */

@@ -173,6 +173,12 @@ public final class TelemetryValidation {
             if (!(r.getConfidence() >= 0f && r.getConfidence() <= 1f)) {
                 q.add("inferences[" + i + "].confidence must be between 0 and 1, was " + r.getConfidence());
             }
+            if (r.getInputCount() > io.edgeloop.common.events.EventContracts.MAX_SAMPLE_VALUES) {
+                q.add("inferences[" + i + "].input has " + r.getInputCount() + " values, at most "
+                        + io.edgeloop.common.events.EventContracts.MAX_SAMPLE_VALUES);
+            } else if (!allFinite(r)) {
+                q.add("inferences[" + i + "].input holds a value that is not a finite number");
+            }
             if (!r.hasInferredAt()) {
                 q.add("inferences[" + i + "].inferred_at is required");
             } else {
@@ -183,6 +189,15 @@ public final class TelemetryValidation {
                 return;
             }
         }
+    }
+
+    private static boolean allFinite(InferenceRecord r) {
+        for (int i = 0; i < r.getInputCount(); i++) {
+            if (!Float.isFinite(r.getInput(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void requireCount(List<String> p, String field, long value) {

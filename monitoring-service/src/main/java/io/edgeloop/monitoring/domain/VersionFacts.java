@@ -7,10 +7,18 @@ import java.util.List;
  *
  * @param classLabels the class labels in output order (predicted class indices index them)
  * @param testAccuracy accuracy on the snapshot's test split as registered, or null when unknown
+ * @param datasetName the dataset the version was trained on (its lineage), or null (an uploaded model, or facts
+ *     stored before monitoring kept it): labelled feedback becomes samples of this dataset
  */
-public record VersionFacts(List<String> classLabels, Double testAccuracy) {
+public record VersionFacts(List<String> classLabels, Double testAccuracy, String datasetName) {
     public VersionFacts {
         classLabels = List.copyOf(classLabels);
+        datasetName = datasetName == null || datasetName.isBlank() ? null : datasetName;
+    }
+
+    /** Facts without a known dataset. */
+    public VersionFacts(List<String> classLabels, Double testAccuracy) {
+        this(classLabels, testAccuracy, null);
     }
 
     /** Where the facts of a version come from (the registry). */

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Reads what the registry knows about a model version ({@code ModelRegistry.GetVersion}, client {@code registry}):
- * its class labels in output order and the {@code test_accuracy} metric the training service registered. Calls that
+ * its class labels in output order, the {@code test_accuracy} metric the training service registered and the dataset
+ * of its lineage. Calls that
  * fail with UNAVAILABLE are retried briefly.
  */
 @ApplicationScoped
@@ -46,6 +47,6 @@ public class RegistryFacts implements VersionFacts.Source {
                                         .setVersion(version)
                                         .build()));
         Double accuracy = v.getMetricsMap().get(TEST_ACCURACY);
-        return new VersionFacts(v.getClassLabelsList(), accuracy);
+        return new VersionFacts(v.getClassLabelsList(), accuracy, v.getLineage().getDatasetName());
     }
 }

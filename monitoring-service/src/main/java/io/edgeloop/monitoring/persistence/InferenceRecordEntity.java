@@ -55,6 +55,10 @@ public class InferenceRecordEntity extends PanacheEntityBase {
     @Column(name = "labelled_at")
     public Instant labelledAt;
 
+    /** The input the device captured with the inference (float32 little-endian, {@link Codec}), or null. */
+    @Column(name = "input")
+    public byte[] input;
+
     /** Composite key: model name and inference id. */
     public static class Key implements Serializable {
         public String modelName;

@@ -22,8 +22,8 @@ import org.hibernate.Session;
 @ApplicationScoped
 public class InferenceStore {
     private static final String INSERT = "insert into inference_record (model_name, inference_id, model_version,"
-            + " device_id, window_id, predicted_class, confidence, inferred_at, received_at) values (?, ?, ?, ?, ?, ?,"
-            + " ?, ?, ?) on conflict do nothing";
+            + " device_id, window_id, predicted_class, confidence, inferred_at, received_at, input) values (?, ?, ?, ?,"
+            + " ?, ?, ?, ?, ?, ?) on conflict do nothing";
 
     @Inject
     EntityManager em;
@@ -38,7 +38,8 @@ public class InferenceStore {
             int predictedClass,
             float confidence,
             Instant inferredAt,
-            Instant receivedAt) {}
+            Instant receivedAt,
+            float[] input) {}
 
     /** One labelled inference, as the metrics need it. */
     public record Labelled(int predictedClass, int trueClass, float confidence) {}
@@ -65,6 +66,7 @@ public class InferenceStore {
                     ps.setFloat(7, r.confidence());
                     ps.setTimestamp(8, Timestamp.from(r.inferredAt()));
                     ps.setTimestamp(9, Timestamp.from(r.receivedAt()));
+                    ps.setBytes(10, r.input() == null ? null : Codec.floats(r.input()));
                     ps.addBatch();
                 }
                 ps.executeBatch();

@@ -30,6 +30,10 @@ public class ModelVersionFactsEntity extends PanacheEntityBase {
     @Column(name = "test_accuracy")
     public Double testAccuracy;
 
+    /** The dataset of the version's lineage; null for an uploaded model or facts stored before V7. */
+    @Column(name = "dataset_name")
+    public String datasetName;
+
     @Column(name = "fetched_at", nullable = false)
     public Instant fetchedAt;
 

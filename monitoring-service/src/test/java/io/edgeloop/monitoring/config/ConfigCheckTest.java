@@ -56,6 +56,11 @@ class ConfigCheckTest {
             int confidenceWindow,
             Duration registryTimeout)
             implements MonitoringConfig.Performance {
+        @Override
+        public boolean labelledSamples() {
+            return true;
+        }
+
         static final PerformanceSettings DEFAULTS = new PerformanceSettings(
                 100, 0.05, 0.01, Duration.ofDays(30), Duration.ofHours(1), 200, Duration.ofSeconds(10));
     }

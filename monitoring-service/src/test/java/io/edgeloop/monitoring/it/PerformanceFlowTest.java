@@ -324,6 +324,85 @@ class PerformanceFlowTest {
         return events.stream().filter(x -> x.getMethod().equals("performance")).toList();
     }
 
+    @Test
+    void feedbackForACapturedInputIsPublishedAsALabelledSampleOfTheDataset() throws Exception {
+        publish(Topics.DATA_READY, FakeDatasetService.DATASET, dataReady());
+        await("reference profile", () -> given().get("/references/vibration@v1").statusCode() == 200);
+        registry.register(ModelVersion.newBuilder()
+                .setModelName(model)
+                .setVersion(1)
+                .addAllClassLabels(LABELS)
+                .putMetrics("test_accuracy", 0.9)
+                .setFeatureCount(SensorSimulator.featureCount())
+                .setLineage(io.edgeloop.proto.registry.v1.Lineage.newBuilder()
+                        .setDatasetName(FakeDatasetService.DATASET)
+                        .setDatasetVersion(1))
+                .build());
+        deploy(1);
+        // cap-0 was captured by the device (an uncertain inference), cap-1 was not
+        TelemetryWindow plain = window("cap", devA, 1, "cap-", 2, Instant.now().minusSeconds(10), "live", 0.4f, 0.95f);
+        List<Float> input = List.of(0.5f, -1.25f, 3f);
+        TelemetryWindow w = plain.toBuilder()
+                .setInferences(0, plain.getInferences(0).toBuilder().addAllInput(input))
+                .build();
+        report(w);
+
+        List<Map<String, Object>> items = List.of(
+                Map.of("inferenceId", "cap-0", "label", LABELS.get(2)),
+                Map.of("inferenceId", "cap-1", "label", LABELS.get(1)));
+        assertEquals(
+                2, feedback(items).then().statusCode(200).extract().jsonPath().getLong("accepted"));
+        List<io.edgeloop.proto.events.v1.SampleLabelled> samples = labelledSamples();
+        assertEquals(1, samples.size(), "only the captured inference becomes a sample");
+        var e = samples.get(0);
+        assertEquals(FakeDatasetService.DATASET, e.getDatasetName());
+        assertEquals(model, e.getModelName());
+        assertEquals(1, e.getModelVersion());
+        assertEquals("cap-0", e.getInferenceId());
+        assertEquals(devA, e.getDeviceId());
+        assertEquals(input, e.getFeaturesList());
+        assertEquals(LABELS.get(2), e.getLabel());
+        assertEquals(LABELS.get(0), e.getPredictedLabel());
+        assertEquals(0.4f, e.getConfidence());
+
+        // the same label again publishes nothing; a corrected label publishes the correction
+        feedback(items.subList(0, 1)).then().statusCode(200);
+        assertEquals(1, labelledSamples().size());
+        feedback(List.of(Map.of("inferenceId", "cap-0", "label", LABELS.get(3))))
+                .then()
+                .statusCode(200);
+        assertEquals(
+                List.of(LABELS.get(2), LABELS.get(3)),
+                labelledSamples().stream().map(x -> x.getLabel()).toList());
+
+        // an input that is not a number is refused with the window, naming the field
+        TelemetryWindow bad = window("capbad", devA, 1, "bad-", 1, Instant.now().minusSeconds(5), "live");
+        TelemetryWindow badInput = bad.toBuilder()
+                .setInferences(0, bad.getInferences(0).toBuilder().addInput(Float.NaN))
+                .build();
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> telemetry.report(badInput));
+        assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
+        assertTrue(refused.getStatus().getDescription().contains("inferences[0].input"));
+    }
+
+    private List<io.edgeloop.proto.events.v1.SampleLabelled> labelledSamples() throws Exception {
+        String type = io.edgeloop.proto.events.v1.SampleLabelled.getDescriptor().getFullName();
+        List<byte[]> payloads = QuarkusTransaction.requiringNew()
+                .call(() -> OutboxEvent.<OutboxEvent>list(
+                                "eventType = ?1 and recordKey = ?2 order by id", type, FakeDatasetService.DATASET)
+                        .stream()
+                        .map(o -> o.payload)
+                        .toList());
+        List<io.edgeloop.proto.events.v1.SampleLabelled> out = new ArrayList<>();
+        for (byte[] p : payloads) {
+            var e = io.edgeloop.proto.events.v1.SampleLabelled.parseFrom(p);
+            if (e.getModelName().equals(model)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
     private void register(int version) {
         registry.register(ModelVersion.newBuilder()
                 .setModelName(model)
