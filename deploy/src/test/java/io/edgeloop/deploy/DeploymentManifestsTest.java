@@ -50,6 +50,7 @@ class DeploymentManifestsTest {
     private static final Pattern HTTP_URL = Pattern.compile("^https?://([^/:]+):(\\d+)(/.*)?$");
     private static final Pattern JDBC_URL = Pattern.compile("^jdbc:postgresql://([^/:]+):(\\d+)/([^?;]+).*$");
     private static final Pattern XMX = Pattern.compile("-Xmx(\\d+)([kKmMgG]?)");
+    private static final Pattern META = Pattern.compile("-XX:MaxMetaspaceSize=(\\d+)([kKmMgG]?)");
 
     private static StackModel stack;
 
@@ -665,7 +666,12 @@ class DeploymentManifestsTest {
                 problems.add(w.label() + ": JAVA_OPTS sets no -Xmx");
                 continue;
             }
-            long headroom = (app != null ? 384L : 256L) << 20;
+            // beside the heap: the metaspace cap where JAVA_OPTS sets one, plus 128 MiB of native memory (ONNX
+            // Runtime, code cache, stacks); else 384 MiB for an app, 256 MiB for Kafka/PostgreSQL/Zipkin
+            Optional<Long> metaspace = option(w, META);
+            long headroom = app != null && metaspace.isPresent()
+                    ? metaspace.get() + (128L << 20)
+                    : (app != null ? 384L : 256L) << 20;
             if (heap.isPresent() && limit < heap.get() + headroom) {
                 problems.add(w.label() + ": memory limit " + (limit >> 20) + " MiB leaves less than " + (headroom >> 20)
                         + " MiB beside the " + (heap.get() >> 20) + " MiB heap");
@@ -685,9 +691,14 @@ class DeploymentManifestsTest {
     }
 
     private static Optional<Long> heap(Workload w) {
+        return option(w, XMX);
+    }
+
+    /** The size an option of {@code JAVA_OPTS} (or {@code KAFKA_HEAP_OPTS}) sets, e.g. {@link #XMX}. */
+    private static Optional<Long> option(Workload w, Pattern option) {
         for (String var : List.of("JAVA_OPTS", "KAFKA_HEAP_OPTS")) {
             Env env = w.env().get(var);
-            Matcher m = env == null || env.value() == null ? null : XMX.matcher(env.value());
+            Matcher m = env == null || env.value() == null ? null : option.matcher(env.value());
             if (m != null && m.find()) {
                 return Optional.of(Long.parseLong(m.group(1)) << shift(m.group(2)));
             }
