@@ -7,6 +7,8 @@ import io.edgeloop.kit.auth.Caller;
 import io.edgeloop.registry.domain.AliasView;
 import io.edgeloop.registry.domain.History;
 import io.edgeloop.registry.domain.HistoryEntry;
+import io.edgeloop.registry.domain.ModelCard;
+import io.edgeloop.registry.domain.ModelCards;
 import io.edgeloop.registry.domain.ModelDetail;
 import io.edgeloop.registry.domain.ModelRegistry;
 import io.edgeloop.registry.domain.ModelSummary;
@@ -24,6 +26,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -43,6 +46,9 @@ public class ModelResource {
 
     @Inject
     History history;
+
+    @Inject
+    ModelCards cards;
 
     @Inject
     SecurityIdentity identity;
@@ -155,6 +161,25 @@ public class ModelResource {
     @Path("{name}/versions")
     public List<VersionView> versions(@PathParam("name") String name) {
         return registry.versions(checkName(name));
+    }
+
+    /**
+     * The model card of a version ({@code latest} or a number): JSON, or Markdown with {@code Accept: text/markdown}.
+     * Intended use and stated limitations come from the version's tags {@code intended_use} and {@code limitations}.
+     */
+    @GET
+    @Path("{name}/versions/{version}/card")
+    @Produces({MediaType.APPLICATION_JSON, "text/markdown"})
+    public Response card(
+            @PathParam("name") String name,
+            @PathParam("version") String version,
+            @jakarta.ws.rs.HeaderParam("Accept") String accept) {
+        ModelCard card = cards.card(checkName(name), parseVersion(version));
+        if (accept != null && accept.contains("text/markdown")) {
+            return Response.ok(ModelCardMarkdown.render(card), "text/markdown; charset=utf-8")
+                    .build();
+        }
+        return Response.ok(card, MediaType.APPLICATION_JSON).build();
     }
 
     /** One version ({@code latest} or a positive number); 400 for anything else, 404 when missing. */

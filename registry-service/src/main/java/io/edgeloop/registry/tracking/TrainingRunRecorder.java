@@ -29,7 +29,8 @@ import java.util.stream.Collectors;
  *       {@code dataset.snapshot_id}, {@code model.architecture}, {@code model.feature_count}, {@code
  *       model.parameter_count}, {@code model.class_labels}, {@code model.sample_shape};
  *   <li>metrics (step = epochs trained): {@code test_accuracy}, {@code test_macro_f1}, {@code test_loss}, the same
- *       with {@code val_}, per class {@code test_<label>_precision / _recall / _f1}, {@code epochs_trained}, {@code
+ *       with {@code val_}, per class {@code test_<label>_precision / _recall / _f1 / _support}, {@code
+ *       epochs_trained}, {@code
  *       training_seconds}, and for distilled students {@code teacher_test_accuracy}, {@code
  *       student_alone_test_accuracy};
  *   <li>tags: {@code mlflow.runName} ({@code <model>-v<version>}), {@code mlflow.user} (the producer), {@code
@@ -119,6 +120,7 @@ public class TrainingRunRecorder {
                 values.put(label + "_precision", c.getPrecision());
                 values.put(label + "_recall", c.getRecall());
                 values.put(label + "_f1", c.getF1());
+                values.put(label + "_support", (double) c.getSupport());
             }
         }
         if (e.hasValidationMetrics()) {

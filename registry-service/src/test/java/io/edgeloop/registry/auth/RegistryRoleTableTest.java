@@ -24,6 +24,7 @@ class RegistryRoleTableTest {
             .rest("GET", "/models/{name}/history", Roles.VIEWER)
             .rest("GET", "/models/{name}/versions", Roles.VIEWER)
             .rest("GET", "/models/{name}/versions/{version}", Roles.VIEWER)
+            .rest("GET", "/models/{name}/versions/{version}/card", Roles.VIEWER)
             .rest("DELETE", "/models/{name}/versions/{version}", Roles.ADMIN)
             .rest("PUT", "/models/{name}/versions/{version}/tags/{key}", Roles.ML)
             .rest("DELETE", "/models/{name}/versions/{version}/tags/{key}", Roles.ML)
