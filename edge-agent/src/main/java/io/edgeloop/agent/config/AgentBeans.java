@@ -78,7 +78,7 @@ public class AgentBeans {
     @Produces
     @Singleton
     TelemetryAccumulator telemetryAccumulator(AgentConfig config) {
-        return new TelemetryAccumulator(
+        TelemetryAccumulator accumulator = new TelemetryAccumulator(
                 config.deviceId(),
                 config.telemetry().reservoirSize(),
                 config.telemetry().maxPendingWindows(),
@@ -89,6 +89,8 @@ public class AgentBeans {
                         config.telemetry().captureMaxValues()),
                 new Random(),
                 Clock.systemUTC());
+        accumulator.setDeviceLabels(config.labels());
+        return accumulator;
     }
 
     /** The on-disk telemetry queue in {@code <model-dir>/telemetry}. */

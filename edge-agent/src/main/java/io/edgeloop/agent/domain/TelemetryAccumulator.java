@@ -40,6 +40,7 @@ public final class TelemetryAccumulator {
     private final int maxPending;
     private final int maxInferenceRecords;
     private final InputCapture capture;
+    private volatile Map<String, String> deviceLabels = Map.of();
     private final Random random;
     private final Clock clock;
     private final Deque<TelemetryWindow> pending = new ArrayDeque<>();
@@ -93,6 +94,11 @@ public final class TelemetryAccumulator {
         this.capture = capture;
         this.random = random;
         this.clock = clock;
+    }
+
+    /** The device's labels (its fleet segment), sent with every window so that monitoring reports per segment. */
+    public void setDeviceLabels(Map<String, String> labels) {
+        this.deviceLabels = Map.copyOf(labels);
     }
 
     /** Traffic from callers of the device's APIs. */
@@ -224,7 +230,11 @@ public final class TelemetryAccumulator {
     }
 
     private void close(Window window) {
-        pending.addLast(window.toProto(deviceId, clock.instant()));
+        TelemetryWindow w = window.toProto(deviceId, clock.instant());
+        pending.addLast(
+                deviceLabels.isEmpty()
+                        ? w
+                        : w.toBuilder().putAllDeviceLabels(deviceLabels).build());
         while (pending.size() > maxPending) {
             TelemetryWindow gone = pending.removeFirst();
             dropped++;

@@ -210,15 +210,18 @@ class TelemetryAccumulatorTest {
         acc.record(V1, TelemetryAccumulator.LIVE, x, new TelemetryAccumulator.Outcome("unsure", "normal", 0, 0.5f), 5);
         acc.roll();
         TelemetryWindow w = acc.pending().get(0);
+        assertEquals(Map.of(), w.getDeviceLabelsMap(), "no labels set: none sent");
         assertEquals(List.of(), w.getInferences(0).getInputList(), "confident: no input leaves the device");
         assertEquals(List.of(1f, 2f, 3f), w.getInferences(1).getInputList());
 
         // with ALL every itemized inference carries its input, up to the size cap
         var all = new TelemetryAccumulator(
                 "edge-1", 4, 10, 10, new InputCapture(InputCapture.Mode.ALL, 0, 3), new Random(1), clock);
+        all.setDeviceLabels(Map.of("site", "north"));
         all.record(V1, TelemetryAccumulator.LIVE, x, new TelemetryAccumulator.Outcome("a", "normal", 0, 1f), 5);
         all.roll();
         assertEquals(List.of(1f, 2f, 3f), all.pending().get(0).getInferences(0).getInputList());
+        assertEquals(Map.of("site", "north"), all.pending().get(0).getDeviceLabelsMap(), "the device's segment");
         var small = new TelemetryAccumulator(
                 "edge-1", 4, 10, 10, new InputCapture(InputCapture.Mode.ALL, 0, 2), new Random(1), clock);
         small.record(V1, TelemetryAccumulator.LIVE, x, new TelemetryAccumulator.Outcome("big", "normal", 0, 0.1f), 5);

@@ -87,9 +87,11 @@ public class PerformanceResource {
             @QueryParam("version") String versionParam,
             @QueryParam("device") String device,
             @QueryParam("since") String sinceParam,
-            @QueryParam("until") String untilParam) {
+            @QueryParam("until") String untilParam,
+            @QueryParam("segment") String segment) {
         List<Problem.FieldError> errors = new ArrayList<>();
         Integer version = version(versionParam, errors);
+        String[] seg = segment(segment, errors);
         Instant since = instant("since", sinceParam, errors);
         Instant until = instant("until", untilParam, errors);
         if (device != null && (device.isBlank() || device.length() > 255)) {
@@ -102,8 +104,8 @@ public class PerformanceResource {
             throw ApiException.invalid("invalid query", errors);
         }
         int v = version != null ? version : deployedVersion(name);
-        PerformanceMonitor.Performance p =
-                performance.performance(new InferenceStore.Scope(name, v, device, since, until));
+        PerformanceMonitor.Performance p = performance.performance(new InferenceStore.Scope(
+                name, v, device, since, until, seg == null ? null : seg[0], seg == null ? null : seg[1]));
         PerformanceMetrics m = p.metrics();
         PerformanceCheck.Verdict verdict = p.verdict();
         PerformanceCheck check = performance.check();
@@ -132,6 +134,75 @@ public class PerformanceResource {
                         check.margin(),
                         check.alpha(),
                         p.alert() == null ? null : p.alert().eventId));
+    }
+
+    /**
+     * One segment of the fleet: the devices whose label has {@code value}.
+     *
+     * @param accuracy null without labelled inferences
+     */
+    public record SegmentView(
+            String value,
+            long labelledCount,
+            long correctCount,
+            Double accuracy,
+            Double macroF1,
+            Map<String, Double> perClassRecall,
+            Double expectedCalibrationError) {}
+
+    /**
+     * {@code GET /models/{name}/performance/segments?label=site[&version=]}: the version's live performance per value
+     * of the devices' label {@code label} (as they report it with telemetry), worst accuracy first: where in the fleet
+     * the model fails. 422 naming {@code label} or {@code version}.
+     */
+    @GET
+    @Path("segments")
+    public List<SegmentView> segments(
+            @PathParam("name") String name,
+            @QueryParam("label") String label,
+            @QueryParam("version") String versionParam) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        Integer version = version(versionParam, errors);
+        if (label == null || !SEGMENT_KEY.matcher(label).matches()) {
+            errors.add(new Problem.FieldError("label", "must be a device label key (1-63 of [A-Za-z0-9._/-])"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid("invalid query", errors);
+        }
+        int v = version != null ? version : deployedVersion(name);
+        List<SegmentView> out = new ArrayList<>();
+        performance
+                .segments(name, v, label)
+                .forEach((value, m) -> out.add(new SegmentView(
+                        value,
+                        m.labelledCount(),
+                        m.correctCount(),
+                        finite(m.accuracy()),
+                        finite(m.macroF1()),
+                        m.perClassRecall(),
+                        finite(m.expectedCalibrationError()))));
+        out.sort(java.util.Comparator.comparing(
+                SegmentView::accuracy, java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder())));
+        return out;
+    }
+
+    private static final java.util.regex.Pattern SEGMENT_KEY =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,62}");
+
+    /** {@code key=value}, or null when absent; a malformed one is an error naming {@code segment}. */
+    private static String[] segment(String segment, List<Problem.FieldError> errors) {
+        if (segment == null) {
+            return null;
+        }
+        int eq = segment.indexOf('=');
+        if (eq < 1
+                || eq == segment.length() - 1
+                || segment.length() > 320
+                || !SEGMENT_KEY.matcher(segment.substring(0, eq)).matches()) {
+            errors.add(new Problem.FieldError("segment", "must be <label key>=<value>, e.g. site=north"));
+            return null;
+        }
+        return new String[] {segment.substring(0, eq), segment.substring(eq + 1)};
     }
 
     private static Double finite(double d) {

@@ -278,6 +278,33 @@ public class PerformanceMonitor {
                 .withFactsProblem(factsProblem);
     }
 
+    /**
+     * The performance of {@code modelName} {@code version} per value of the devices' label {@code key} (their
+     * segments), by value; the class labels as in {@link #performance} (empty when the registry cannot say).
+     */
+    public Map<String, PerformanceMetrics> segments(String modelName, int version, String key) {
+        List<String> labels;
+        try {
+            labels = facts(modelName, version).classLabels();
+        } catch (FactsUnavailableException e) {
+            labels = List.of();
+        }
+        List<String> known = labels;
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Map<String, List<PerformanceMetrics.Outcome>> by = new java.util.TreeMap<>();
+            for (InferenceStore.SegmentLabelled s : inferences.labelledBySegment(modelName, version, key)) {
+                by.computeIfAbsent(s.segment(), x -> new ArrayList<>())
+                        .add(new PerformanceMetrics.Outcome(
+                                s.labelled().predictedClass(),
+                                s.labelled().trueClass(),
+                                s.labelled().confidence()));
+            }
+            Map<String, PerformanceMetrics> out = new java.util.LinkedHashMap<>();
+            by.forEach((value, outcomes) -> out.put(value, PerformanceMetrics.of(outcomes, known)));
+            return out;
+        });
+    }
+
     private PerformanceMetrics metrics(InferenceStore.Scope scope, List<String> labels) {
         List<PerformanceMetrics.Outcome> outcomes = inferences.labelled(scope).stream()
                 .map(l -> new PerformanceMetrics.Outcome(l.predictedClass(), l.trueClass(), l.confidence()))

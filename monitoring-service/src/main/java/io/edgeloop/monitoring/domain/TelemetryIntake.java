@@ -48,6 +48,9 @@ public class TelemetryIntake {
     private static final Logger LOG = Logger.getLogger(TelemetryIntake.class);
 
     @Inject
+    io.edgeloop.monitoring.persistence.DeviceLabels deviceLabels;
+
+    @Inject
     EntityManager em;
 
     @Inject
@@ -153,6 +156,12 @@ public class TelemetryIntake {
             model.lastContext = a.context();
         }
         inferences.insertAll(inferenceRows(firsts.stream().map(Arrival::window).toList(), now));
+        Map<String, Map<String, String>> labels = new HashMap<>();
+        firsts.stream()
+                .map(Arrival::window)
+                .filter(w -> w.getDeviceLabelsCount() > 0)
+                .forEach(w -> labels.put(w.getDeviceId(), w.getDeviceLabelsMap()));
+        deviceLabels.update(labels, now);
         for (ModelBatch m : models.values()) {
             m.evaluate();
         }

@@ -148,6 +148,7 @@ public final class TelemetryValidation {
         classProblems(p, w);
         timeProblems(p, w, now);
         inferenceProblems(p, w, now);
+        labelProblems(p, w);
         return p;
     }
 
@@ -189,6 +190,35 @@ public final class TelemetryValidation {
                 return;
             }
         }
+    }
+
+    /** Most labels a device reports. */
+    public static final int MAX_DEVICE_LABELS = 32;
+
+    private static final java.util.regex.Pattern LABEL_KEY =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,62}");
+
+    /** device_labels: at most {@link #MAX_DEVICE_LABELS}, keys as the fleet's label keys, values 1-255 chars. */
+    private static void labelProblems(List<String> p, TelemetryWindow w) {
+        if (w.getDeviceLabelsCount() > MAX_DEVICE_LABELS) {
+            p.add("device_labels has " + w.getDeviceLabelsCount() + " labels, at most " + MAX_DEVICE_LABELS);
+            return;
+        }
+        for (Map.Entry<String, String> l : new java.util.TreeMap<>(w.getDeviceLabelsMap()).entrySet()) {
+            if (!LABEL_KEY.matcher(l.getKey()).matches()) {
+                p.add("device_labels key '" + clip(l.getKey()) + "' must be 1-63 of [A-Za-z0-9._/-], starting with a"
+                        + " letter or digit");
+                return;
+            }
+            if (l.getValue().isEmpty() || l.getValue().length() > 255) {
+                p.add("device_labels." + l.getKey() + " must be 1 to 255 characters");
+                return;
+            }
+        }
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 
     private static boolean allFinite(InferenceRecord r) {

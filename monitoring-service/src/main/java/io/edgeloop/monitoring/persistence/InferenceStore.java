@@ -44,8 +44,26 @@ public class InferenceStore {
     /** One labelled inference, as the metrics need it. */
     public record Labelled(int predictedClass, int trueClass, float confidence) {}
 
-    /** Filters of the labelled rows of a model version; null = any. */
-    public record Scope(String modelName, int modelVersion, String deviceId, Instant since, Instant until) {}
+    /**
+     * Filters of the labelled rows of a model version; null = any. {@code segmentKey} / {@code segmentValue}: only
+     * devices whose reported label {@code segmentKey} is {@code segmentValue} (their current labels).
+     */
+    public record Scope(
+            String modelName,
+            int modelVersion,
+            String deviceId,
+            Instant since,
+            Instant until,
+            String segmentKey,
+            String segmentValue) {
+        /** A scope without a segment. */
+        public Scope(String modelName, int modelVersion, String deviceId, Instant since, Instant until) {
+            this(modelName, modelVersion, deviceId, since, until, null, null);
+        }
+    }
+
+    /** One labelled inference of a device whose label (the segment key asked for) has {@code segment}. */
+    public record SegmentLabelled(String segment, Labelled labelled) {}
 
     /** Inserts {@code rows} in the caller's transaction as one JDBC batch; ids already stored are left as they are. */
     @Transactional(Transactional.TxType.MANDATORY)
@@ -104,6 +122,12 @@ public class InferenceStore {
             q.append(" and r.deviceId = :device");
             params.put("device", scope.deviceId());
         }
+        if (scope.segmentKey() != null) {
+            q.append(" and r.deviceId in (select l.deviceId from DeviceLabelEntity l where l.key = :segKey and"
+                    + " l.value = :segValue)");
+            params.put("segKey", scope.segmentKey());
+            params.put("segValue", scope.segmentValue());
+        }
         if (scope.since() != null) {
             q.append(" and r.inferredAt >= :since");
             params.put("since", scope.since());
@@ -117,6 +141,24 @@ public class InferenceStore {
         List<Labelled> out = new ArrayList<>();
         for (Object[] r : query.getResultList()) {
             out.add(new Labelled((Integer) r[0], (Integer) r[1], (Float) r[2]));
+        }
+        return out;
+    }
+
+    /** The labelled inferences of a version on devices that report label {@code key}, with that label's value. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<SegmentLabelled> labelledBySegment(String modelName, int modelVersion, String key) {
+        List<SegmentLabelled> out = new ArrayList<>();
+        for (Object[] r : em.createQuery(
+                        "select l.value, r.predictedClass, r.trueClass, r.confidence from InferenceRecordEntity r,"
+                                + " DeviceLabelEntity l where l.deviceId = r.deviceId and l.key = :key and"
+                                + " r.modelName = :model and r.modelVersion = :version and r.trueClass is not null",
+                        Object[].class)
+                .setParameter("key", key)
+                .setParameter("model", modelName)
+                .setParameter("version", modelVersion)
+                .getResultList()) {
+            out.add(new SegmentLabelled((String) r[0], new Labelled((Integer) r[1], (Integer) r[2], (Float) r[3])));
         }
         return out;
     }

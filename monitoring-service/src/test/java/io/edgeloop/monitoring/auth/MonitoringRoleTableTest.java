@@ -22,6 +22,7 @@ class MonitoringRoleTableTest {
             .rest("GET", "/references/{snapshotId}", Roles.VIEWER)
             .rest("GET", "/devices/{id}/telemetry", Roles.VIEWER)
             .rest("GET", "/models/{name}/performance", Roles.VIEWER)
+            .rest("GET", "/models/{name}/performance/segments", Roles.VIEWER)
             .rest("POST", "/models/{name}/feedback", Roles.DEVICE, Roles.RELEASE)
             .grpc("edgeloop.telemetry.v1.FeedbackService/Submit", Roles.DEVICE, Roles.RELEASE)
             .grpc("edgeloop.telemetry.v1.TelemetryService/Report", Roles.DEVICE, Roles.RELEASE)
