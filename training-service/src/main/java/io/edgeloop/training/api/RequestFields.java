@@ -161,7 +161,8 @@ final class RequestFields {
             return null;
         }
         TrainingSpec built = b.build();
-        List<FieldProblem> problems = new ArrayList<>(ModelSpec.problems(built, p));
+        // an impulse without a rate takes the snapshot's (checked again with it when the run is submitted)
+        List<FieldProblem> problems = new ArrayList<>(ModelSpec.problems(rateForCheck(built), p));
         if (!built.getTargetProfile().isBlank()) {
             try {
                 DeviceProfile.parse(built.getTargetProfile());
@@ -171,6 +172,23 @@ final class RequestFields {
         }
         problems.forEach(fp -> errors.add(new Problem.FieldError(fp.field(), fp.message())));
         return problems.isEmpty() ? built : null;
+    }
+
+    /**
+     * {@code spec} with a stand-in rate (the largest accepted) when its impulse has a processing block but no
+     * {@code sampleRateHz}: the request cannot know the snapshot's rate yet, and the real check follows in {@link
+     * io.edgeloop.training.domain.TrainingPipeline#submit}.
+     */
+    static TrainingSpec rateForCheck(TrainingSpec spec) {
+        if (!spec.hasImpulse()
+                || spec.getImpulse().getSampleRateHz() != 0
+                || spec.getImpulse().getBlock().isBlank()
+                || "raw".equalsIgnoreCase(spec.getImpulse().getBlock().trim())) {
+            return spec;
+        }
+        return spec.toBuilder()
+                .setImpulse(spec.getImpulse().toBuilder().setSampleRateHz(1e6))
+                .build();
     }
 
     /** Distillations and searches train on raw samples only: a processing block in their specs is a field error. */

@@ -304,9 +304,9 @@ public class TrainingPipeline {
         DeclaredLayout declared = layoutOf(info);
         String kind = dataKind != null ? dataKind : declared.dataKind();
         List<Integer> shape = sampleShape != null ? sampleShape : dataKind != null ? List.of() : declared.sampleShape();
-        TrainingSpec requested = spec == null ? TrainingSpec.getDefaultInstance() : spec;
-        List<FieldProblem> unfit =
-                new ArrayList<>(ProcessingBlock.fitProblems(requested, shape, info.getFeatureCount(), "spec."));
+        TrainingSpec requested = withSnapshotRate(spec == null ? TrainingSpec.getDefaultInstance() : spec, info);
+        List<FieldProblem> unfit = new ArrayList<>(ModelSpec.problems(requested, "spec."));
+        unfit.addAll(ProcessingBlock.fitProblems(requested, shape, info.getFeatureCount(), "spec."));
         unfit.addAll(ModelSpec.shapeProblems(requested, kind, shape, info.getFeatureCount(), "spec."));
         unfit.addAll(Augmenter.fitProblems(requested, kind, shape, info.getFeatureCount(), "spec."));
         if (!unfit.isEmpty()) {
@@ -336,6 +336,23 @@ public class TrainingPipeline {
             return run;
         });
         return queued;
+    }
+
+    /**
+     * {@code spec} with the snapshot's sample rate when its impulse has none (as data-service fills it for runs that
+     * a snapshot starts), so a REST run of an audio data set need not repeat the rate.
+     */
+    static TrainingSpec withSnapshotRate(TrainingSpec spec, SnapshotInfo info) {
+        if (!spec.hasImpulse() || spec.getImpulse().getSampleRateHz() != 0 || !(info.getSampleRateHz() > 0)) {
+            return spec;
+        }
+        String block = spec.getImpulse().getBlock().trim();
+        if (block.isEmpty() || "raw".equalsIgnoreCase(block)) {
+            return spec;
+        }
+        return spec.toBuilder()
+                .setImpulse(spec.getImpulse().toBuilder().setSampleRateHz(info.getSampleRateHz()))
+                .build();
     }
 
     private void queue(TrainingRun run, String datasetName, int version, String trigger) {

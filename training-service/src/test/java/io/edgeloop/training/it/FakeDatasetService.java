@@ -32,6 +32,8 @@ public class FakeDatasetService extends InMemoryDatasetService {
     private final Map<String, Integer> latest = new ConcurrentHashMap<>();
     /** Data kind and sample shape per dataset that declares one (others send neither, like an older data-service). */
     private final Map<String, Map.Entry<String, List<Integer>>> layouts = new ConcurrentHashMap<>();
+
+    private final Map<String, Double> rates = new java.util.concurrent.ConcurrentHashMap<>();
     /** Datasets whose StreamSnapshot waits until the test opens the gate. */
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
 
@@ -42,6 +44,12 @@ public class FakeDatasetService extends InMemoryDatasetService {
     void define(String name, int latestVersion, String dataKind, List<Integer> sampleShape) {
         layouts.put(name, Map.entry(dataKind, sampleShape));
         define(name, latestVersion);
+    }
+
+    /** As above, for a data set recorded at {@code sampleRateHz}. */
+    void define(String name, int latestVersion, String dataKind, List<Integer> sampleShape, double sampleRateHz) {
+        rates.put(name, sampleRateHz);
+        define(name, latestVersion, dataKind, sampleShape);
     }
 
     /** StreamSnapshot calls for {@code dataset} wait (up to a minute) until {@code gate} opens. */
@@ -85,6 +93,7 @@ public class FakeDatasetService extends InMemoryDatasetService {
         if (layout != null) {
             info.setDataKind(layout.getKey()).addAllSampleShape(layout.getValue());
         }
+        info.setSampleRateHz(rates.getOrDefault(name, 0.0));
         long seed = snapshotId(name, version).hashCode();
         return Optional.of(new Snapshot(info.build(), () -> SensorSamples.generate(seed, TRAIN, VALIDATION, TEST)));
     }

@@ -347,6 +347,30 @@ class TrainingServiceTest {
     }
 
     @Test
+    void anImpulseWithoutARateTakesTheSnapshotsAndOneWithoutAnyIsRefused() {
+        String dataset = "windows-100hz";
+        datasets.define(dataset, 1, "timeseries", List.of(1, 8), 100);
+        String spec = "\"spec\":{\"maxEpochs\":1,\"impulse\":{\"block\":\"mfe\",\"frameLength\":4,"
+                + "\"frameStride\":2,\"fftLength\":8,\"melFilters\":2}}}";
+        String location = postJson(
+                        "/training-runs", "{\"datasetName\":\"" + dataset + "\",\"datasetVersion\":1," + spec)
+                .statusCode(202)
+                .extract()
+                .header("Location");
+        JsonPath run = awaitRun(
+                location.substring(location.lastIndexOf('/') + 1), s -> !s.equals("QUEUED") && !s.equals("RUNNING"));
+        assertEquals(100.0, run.getDouble("spec.impulse.sampleRateHz"), 1e-9, run.prettify());
+
+        String unknown = "windows-no-rate";
+        datasets.define(unknown, 1, "timeseries", List.of(1, 8));
+        postJson("/training-runs", "{\"datasetName\":\"" + unknown + "\",\"datasetVersion\":1," + spec)
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors.field", containsInAnyOrder("spec.impulse.sampleRateHz"))
+                .body("errors[0].message", containsString("required for block mfe"));
+    }
+
+    @Test
     void invalidImpulsesAreRejectedNamingTheField() {
         String dataset = "windows-bad-impulse";
         datasets.define(dataset, 1, "timeseries", List.of(2, 4));
