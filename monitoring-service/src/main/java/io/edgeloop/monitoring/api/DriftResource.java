@@ -58,7 +58,7 @@ public class DriftResource {
             double threshold,
             boolean driftDetected,
             String driftEventId,
-            List<FeatureView> features,
+            List<DriftReport.FeatureResult> features,
             String method,
             double driftShare,
             String reason,
@@ -75,24 +75,6 @@ public class DriftResource {
      */
     public record ConfidenceView(ConfidenceDrift drift, String reason) {}
 
-    /**
-     * Drift of one feature: every figure, the test that judged it ({@code ks}: {@code statistic} is its p-value,
-     * Holm-adjusted under feature-share; {@code wasserstein}: the normalized distance), its threshold and verdict.
-     */
-    public record FeatureView(
-            int index,
-            double ksStatistic,
-            double pValue,
-            double psi,
-            double referenceMean,
-            double observedMean,
-            double wasserstein,
-            double jensenShannon,
-            String test,
-            double statistic,
-            double threshold,
-            boolean drifted) {}
-
     @GET
     public DriftView drift(@PathParam("name") String name) {
         DriftMonitor.ModelDrift drift = monitor.currentDrift(name)
@@ -107,21 +89,7 @@ public class DriftResource {
                 r.computed() ? r.threshold() : monitor.evaluator().threshold(),
                 r.driftDetected(),
                 drift.alert() == null ? null : drift.alert().eventId,
-                r.features().stream()
-                        .map(f -> new FeatureView(
-                                f.index(),
-                                f.ksStatistic(),
-                                f.pValue(),
-                                f.psi(),
-                                f.referenceMean(),
-                                f.observedMean(),
-                                f.wasserstein(),
-                                f.jensenShannon(),
-                                f.test(),
-                                f.statistic(),
-                                f.featureThreshold(),
-                                f.drifted()))
-                        .toList(),
+                r.features(),
                 r.computed()
                         ? r.method()
                         : monitor.evaluator().policy().method().eventName(),

@@ -94,6 +94,9 @@ public record DriftReport(
             double jensenShannon,
             String test,
             double statistic,
+
+            @com.fasterxml.jackson.annotation.JsonProperty("threshold")
             double featureThreshold,
+
             boolean drifted) {}
 }

@@ -257,6 +257,9 @@ class MonitoringFlowTest {
         assertTrue(drift.getDouble("driftScore") > 0.25);
         assertEquals(0.25, drift.getDouble("threshold"));
         assertEquals(TEMPERATURE, drift.getInt("features[7].index"));
+        assertTrue(drift.getDouble("features[7].threshold") > 0, "each feature's own threshold, as 'threshold'");
+        assertTrue(drift.getMap("features[7]").containsKey("threshold"));
+        assertTrue(!drift.getMap("features[7]").containsKey("featureThreshold"));
     }
 
     @Test
