@@ -71,13 +71,13 @@ public final class TrainedModel implements AutoCloseable {
 
     /** Class probabilities computed by DJL for raw (unstandardized) flat samples. */
     public float[][] predictProbabilities(float[][] rawFeatures) {
-        return ClassifierTrainer.softmax(logits(rawFeatures), 1);
+        return ClassifierOutputs.softmax(logits(rawFeatures), 1);
     }
 
     /** Logits computed by DJL for raw (unstandardized) flat samples. */
     public float[][] logits(float[][] rawFeatures) {
         float[][] features = block == null ? rawFeatures : block.apply(rawFeatures);
-        return ClassifierTrainer.logits(trainer, standardizer.apply(features), layout.shape());
+        return ClassifierOutputs.logits(trainer, standardizer.apply(features), layout.shape());
     }
 
     /**
