@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeloop.common.auth.Roles;
-import io.edgeloop.testsupport.auth.Endpoints;
+import io.edgeloop.testsupport.auth.OpenApiCoverage;
 import io.edgeloop.testsupport.auth.TestAuth;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -32,22 +31,9 @@ class ObservabilityTest {
                 .extract()
                 .jsonPath();
         Map<String, Object> paths = doc.getMap("paths");
-        List<String> missing = new ArrayList<>();
-        int rest = 0;
-        for (Endpoints.Endpoint e : Endpoints.scan(ModelResource.class, "io.edgeloop.registry")) {
-            if (e.isGrpc()) {
-                continue;
-            }
-            rest++;
-            String verb = e.key().substring(0, e.key().indexOf(' ')).toLowerCase(Locale.ROOT);
-            String path = e.key().substring(e.key().indexOf(' ') + 1);
-            Object item = paths.get(path);
-            if (!(item instanceof Map<?, ?> ops) || !ops.containsKey(verb)) {
-                missing.add(e.key());
-            }
-        }
-        assertTrue(rest > 40, "the scan found the registry's REST endpoints: " + rest);
-        assertEquals(List.of(), missing, "REST endpoints missing from /q/openapi");
+        OpenApiCoverage.Coverage c = OpenApiCoverage.of(ModelResource.class, "io.edgeloop.registry");
+        assertTrue(c.rest() > 40, "the scan found the registry's REST endpoints: " + c.rest());
+        assertEquals(List.of(), c.missing(), "REST endpoints missing from /q/openapi");
         assertTrue(paths.containsKey("/api/2.0/mlflow/registered-models/get-latest-versions"));
         assertEquals("bearer", doc.getString("components.securitySchemes.JWT.scheme"));
         assertEquals(

@@ -1,0 +1,56 @@
+package io.edgeloop.testsupport.auth;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.path.json.JsonPath;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Checks a running app's OpenAPI document ({@code /q/openapi}, web-kit) against its code: every REST endpoint that
+ * {@link Endpoints#scan} finds must be described, and the document must be readable without a token.
+ */
+public final class OpenApiCoverage {
+    private OpenApiCoverage() {}
+
+    /**
+     * What the anonymous OpenAPI document of the app under test leaves out.
+     *
+     * @param anchor a class in the app's classes directory
+     * @param basePackage the app's package
+     * @return the REST endpoints found in the code ({@code rest}) and those missing from the document
+     */
+    public static Coverage of(Class<?> anchor, String basePackage) {
+        JsonPath doc = given().header("Authorization", TestAuth.ANONYMOUS)
+                .accept("application/json")
+                .get("/q/openapi?format=json")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        Map<String, Object> paths = doc.getMap("paths");
+        List<String> missing = new ArrayList<>();
+        int rest = 0;
+        for (Endpoints.Endpoint e : Endpoints.scan(anchor, basePackage)) {
+            if (e.isGrpc()) {
+                continue;
+            }
+            rest++;
+            String verb = e.key().substring(0, e.key().indexOf(' ')).toLowerCase(Locale.ROOT);
+            String path = e.key().substring(e.key().indexOf(' ') + 1);
+            if (!(paths.get(path) instanceof Map<?, ?> ops) || !ops.containsKey(verb)) {
+                missing.add(e.key());
+            }
+        }
+        return new Coverage(rest, missing, doc.getString("components.securitySchemes.JWT.scheme"));
+    }
+
+    /**
+     * @param rest REST endpoints in the code
+     * @param missing those the document lacks
+     * @param bearerScheme the document's {@code JWT} security scheme ({@code bearer})
+     */
+    public record Coverage(int rest, List<String> missing, String bearerScheme) {}
+}
