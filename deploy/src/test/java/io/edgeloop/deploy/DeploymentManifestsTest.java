@@ -240,6 +240,38 @@ class DeploymentManifestsTest {
         assertNone(problems, "gRPC clients");
     }
 
+    /** deploy/prometheus/prometheus.yml scrapes every service's /q/metrics with a token, at the ports they serve. */
+    @Test
+    void prometheusScrapesEveryServiceWithAViewerToken() throws java.io.IOException {
+        Path file = stack.home.resolve("deploy/prometheus/prometheus.yml");
+        Map<String, Object> doc = new org.yaml.snakeyaml.Yaml(
+                        new org.yaml.snakeyaml.constructor.SafeConstructor(new org.yaml.snakeyaml.LoaderOptions()))
+                .load(java.nio.file.Files.readString(file));
+        List<String> problems = new ArrayList<>();
+        Set<String> expected = new java.util.TreeSet<>();
+        stack.apps.values().stream()
+                .filter(a -> a.module().endsWith("-service"))
+                .forEach(a -> expected.add("127.0.0.1:" + a.httpPort()));
+        Set<String> local = new java.util.TreeSet<>();
+        for (Object j : list(doc.get("scrape_configs"))) {
+            Map<String, Object> job = map(j);
+            if (!"/q/metrics".equals(job.get("metrics_path"))) {
+                problems.add(job.get("job_name") + ": metrics_path must be /q/metrics");
+            }
+            if (!"Bearer".equals(str(at(job, "authorization", "type")))
+                    || str(at(job, "authorization", "credentials_file")) == null) {
+                problems.add(job.get("job_name") + ": needs authorization Bearer with a credentials_file");
+            }
+            for (Object sc : list(job.get("static_configs"))) {
+                list(map(sc).get("targets")).forEach(t -> local.add(String.valueOf(t)));
+            }
+        }
+        if (!local.equals(expected)) {
+            problems.add("static targets " + local + ", the services serve HTTP on " + expected);
+        }
+        assertNone(problems, "prometheus");
+    }
+
     @Test
     void everyLoopbackDefaultIsOverridden() {
         List<String> problems = new ArrayList<>();
