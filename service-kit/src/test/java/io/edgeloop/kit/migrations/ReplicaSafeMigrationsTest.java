@@ -54,7 +54,7 @@ class ReplicaSafeMigrationsTest {
                 .locations("classpath:db/replica-race")
                 .baselineOnMigrate(true)
                 .baselineVersion("1")
-                // .callbacks(new ReplicaSafeMigrations("flyway_schema_history"))
+                .callbacks(new ReplicaSafeMigrations("flyway_schema_history"))
                 .load();
     }
 
@@ -64,19 +64,7 @@ class ReplicaSafeMigrationsTest {
         try {
             for (int round = 0; round < ROUNDS; round++) {
                 PGSimpleDataSource ds = database("race" + round);
-                CyclicBarrier together = new CyclicBarrier(REPLICAS);
-                List<Future<Integer>> runs = new ArrayList<>();
-                for (int r = 0; r < REPLICAS; r++) {
-                    Flyway flyway = replica(ds);
-                    runs.add(pool.submit(() -> {
-                        together.await();
-                        return flyway.migrate().migrationsExecuted;
-                    }));
-                }
-                int executed = 0;
-                for (Future<Integer> run : runs) {
-                    executed += run.get(60, TimeUnit.SECONDS); // a replica that failed to start throws here
-                }
+                int executed = migrateTogether(pool, ds);
                 assertEquals(3, executed, "V1..V3 ran once in all, round " + round);
                 assertEquals(List.of("1:SQL", "2:SQL", "3:SQL"), history(ds), "round " + round);
                 assertEquals(1, count(ds, "select count(*) from race_a"));
@@ -98,26 +86,31 @@ class ReplicaSafeMigrationsTest {
             // the schema V1 describes, as an old release left it without a history table
             s.execute("create table race_a (id bigint primary key, name text not null)");
         }
-        CyclicBarrier together = new CyclicBarrier(REPLICAS);
         ExecutorService pool = Executors.newFixedThreadPool(REPLICAS);
         try {
-            List<Future<Integer>> runs = new ArrayList<>();
-            for (int r = 0; r < REPLICAS; r++) {
-                Flyway flyway = replica(ds);
-                runs.add(pool.submit(() -> {
-                    together.await();
-                    return flyway.migrate().migrationsExecuted;
-                }));
-            }
-            int executed = 0;
-            for (Future<Integer> run : runs) {
-                executed += run.get(60, TimeUnit.SECONDS);
-            }
-            assertEquals(2, executed);
+            assertEquals(2, migrateTogether(pool, ds));
             assertEquals(List.of("1:BASELINE", "2:SQL", "3:SQL"), history(ds));
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** {@link #REPLICAS} replicas migrate {@code ds} at once; the migrations they ran in all. */
+    private static int migrateTogether(ExecutorService pool, PGSimpleDataSource ds) throws Exception {
+        CyclicBarrier together = new CyclicBarrier(REPLICAS);
+        List<Future<Integer>> runs = new ArrayList<>();
+        for (int r = 0; r < REPLICAS; r++) {
+            Flyway flyway = replica(ds);
+            runs.add(pool.submit(() -> {
+                together.await();
+                return flyway.migrate().migrationsExecuted;
+            }));
+        }
+        int executed = 0;
+        for (Future<Integer> run : runs) {
+            executed += run.get(60, TimeUnit.SECONDS); // a replica that failed to start throws here
+        }
+        return executed;
     }
 
     private static List<String> history(PGSimpleDataSource ds) throws SQLException {

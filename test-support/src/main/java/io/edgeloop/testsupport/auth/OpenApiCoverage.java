@@ -44,13 +44,26 @@ public final class OpenApiCoverage {
                 missing.add(e.key());
             }
         }
-        return new Coverage(rest, missing, doc.getString("components.securitySchemes.JWT.scheme"));
+        return new Coverage(rest, missing, doc.getString("components.securitySchemes.JWT.scheme"), doc);
+    }
+
+    /**
+     * Asserts that the app under test describes every REST endpoint of {@code basePackage} in its anonymous OpenAPI
+     * document, with the bearer scheme.
+     */
+    public static Coverage assertComplete(Class<?> anchor, String basePackage) {
+        Coverage c = of(anchor, basePackage);
+        org.junit.jupiter.api.Assertions.assertTrue(c.rest() > 0, "the scan found REST endpoints");
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(), c.missing(), "REST endpoints missing from /q/openapi");
+        org.junit.jupiter.api.Assertions.assertEquals("bearer", c.bearerScheme());
+        return c;
     }
 
     /**
      * @param rest REST endpoints in the code
      * @param missing those the document lacks
      * @param bearerScheme the document's {@code JWT} security scheme ({@code bearer})
+     * @param document the document itself
      */
-    public record Coverage(int rest, List<String> missing, String bearerScheme) {}
+    public record Coverage(int rest, List<String> missing, String bearerScheme, JsonPath document) {}
 }

@@ -41,11 +41,6 @@ class TrainingRoleTableTest {
 
     @org.junit.jupiter.api.Test
     void everyRestEndpointIsInTheAnonymousOpenApiDocument() {
-        io.edgeloop.testsupport.auth.OpenApiCoverage.Coverage c =
-                io.edgeloop.testsupport.auth.OpenApiCoverage.of(ANCHOR, "io.edgeloop.training");
-        org.junit.jupiter.api.Assertions.assertTrue(c.rest() > 0, "the scan found REST endpoints");
-        org.junit.jupiter.api.Assertions.assertEquals(
-                java.util.List.of(), c.missing(), "REST endpoints missing from /q/openapi");
-        org.junit.jupiter.api.Assertions.assertEquals("bearer", c.bearerScheme());
+        io.edgeloop.testsupport.auth.OpenApiCoverage.assertComplete(ANCHOR, "io.edgeloop.training");
     }
 }
