@@ -12,7 +12,6 @@ import io.edgeloop.common.auth.Roles;
 import io.edgeloop.kit.auth.Caller;
 import io.edgeloop.proto.registry.v1.Lineage;
 import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
-import io.edgeloop.registry.domain.ModelDetail;
 import io.edgeloop.registry.domain.ModelRegistry;
 import io.edgeloop.registry.domain.ModelSearch;
 import io.edgeloop.registry.domain.ModelSummary;
@@ -34,9 +33,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -48,7 +45,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * RESOURCE_DOES_NOT_EXIST, 400 INVALID_PARAMETER_VALUE or 400 RESOURCE_ALREADY_EXISTS. A model version's {@code
  * source} is an artifact stored in the registry, named by its digest ({@code sha256:<hex>}, {@code <hex>} or any URI
  * ending in the hex digest); responses give it as the artifact's download URL, and its {@code user_id} is who
- * registered it. Versions have no stages: every version is in stage {@code None}.
+ * registered it. Stages are EdgeLoop's aliases ({@link MlflowStages}); transitions, version tags and deletes are in
+ * {@link MlflowVersionResource}.
  *
  * <p>Roles: reads (including the POST forms of search and get-latest-versions) {@code viewer}; creating registered
  * models and model versions {@code ml}; setting and deleting aliases {@code release}. Alias moves are recorded with
@@ -61,7 +59,6 @@ public class MlflowResource {
     private static final Pattern SOURCE_DIGEST = Pattern.compile("([0-9a-f]{64})/?$");
     private static final Pattern NAME_FILTER =
             Pattern.compile("\\s*name\\s*(=|LIKE|ILIKE)\\s*(['\"])(.*)\\2\\s*", Pattern.CASE_INSENSITIVE);
-    private static final Set<String> STAGES = Set.of("none", "staging", "production", "archived");
     private static final List<String> MODEL_ORDER =
             List.of("name", "last_updated_timestamp", "timestamp", "creation_timestamp");
     private static final List<String> VERSION_ORDER =
@@ -75,6 +72,9 @@ public class MlflowResource {
 
     @Inject
     MlflowShapes shapes;
+
+    @Inject
+    MlflowStages stagesOf;
 
     @Inject
     SecurityIdentity identity;
@@ -318,20 +318,9 @@ public class MlflowResource {
     }
 
     private Map<String, Object> latestVersionsImpl(String name, List<String> stages) {
-        boolean none = stages == null || stages.isEmpty();
-        for (String stage : stages == null ? List.<String>of() : stages) {
-            String s = stage.trim().toLowerCase(Locale.ROOT);
-            if (!STAGES.contains(s)) {
-                throw MlflowException.invalid("Invalid Model Version stage: " + stage
-                        + ". Value must be one of None, Staging, Production, Archived.");
-            }
-            none |= s.equals("none");
-        }
-        ModelDetail model = registry.model(name);
+        registry.model(name); // RESOURCE_DOES_NOT_EXIST for an unknown model
         List<Object> versions = new ArrayList<>();
-        if (none && model.latest() != null) {
-            versions.add(shapes.modelVersion(model.latest()));
-        }
+        stagesOf.latest(name, stages).forEach(v -> versions.add(shapes.modelVersion(v)));
         return Map.of("model_versions", versions);
     }
 

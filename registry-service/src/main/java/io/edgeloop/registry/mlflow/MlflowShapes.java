@@ -13,7 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The registry's models and versions in MLflow's protobuf JSON shapes ({@code RegisteredModel}, {@code
- * ModelVersion}): snake_case, versions as strings, timestamps in epoch milliseconds, {@code current_stage "None"},
+ * ModelVersion}): snake_case, versions as strings, timestamps in epoch milliseconds, {@code current_stage} from the aliases ({@link MlflowStages}),
  * {@code status "READY"}, {@code source} = the artifact's download URL.
  */
 @ApplicationScoped
@@ -48,7 +48,7 @@ public class MlflowShapes {
         m.put("version", Integer.toString(v.version()));
         m.put("creation_timestamp", v.createdAt().toEpochMilli());
         m.put("last_updated_timestamp", v.createdAt().toEpochMilli());
-        m.put("current_stage", "None");
+        m.put("current_stage", MlflowStages.stageOf(v));
         m.put("description", "");
         m.put("source", artifactUrl(v.artifactSha256()));
         m.put("run_id", v.lineage().trainingRunId() == null ? "" : v.lineage().trainingRunId());

@@ -47,6 +47,10 @@ class RegistryRoleTableTest {
             .rest("GET", MLFLOW + "model-versions/search", Roles.VIEWER)
             .rest("POST", MLFLOW + "model-versions/search", Roles.VIEWER)
             .rest("GET", MLFLOW + "model-versions/get-download-uri", Roles.VIEWER)
+            .rest("POST", MLFLOW + "model-versions/transition-stage", Roles.RELEASE)
+            .rest("POST", MLFLOW + "model-versions/set-tag", Roles.ML)
+            .rest("DELETE", MLFLOW + "model-versions/delete-tag", Roles.ML)
+            .rest("DELETE", MLFLOW + "model-versions/delete", Roles.ADMIN)
             // MLflow Tracking API subset
             .rest("POST", MLFLOW + "experiments/create", Roles.ML)
             .rest("GET", MLFLOW + "experiments/get", Roles.VIEWER)

@@ -1,5 +1,7 @@
 package io.edgeloop.registry.mlflow;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -159,6 +161,77 @@ class MlflowClientRegistryTest {
                 "INVALID_PARAMETER_VALUE");
         assertMlflowError(
                 () -> ml.sendGet("registered-models/search?page_token=bm9wZQ"), 400, "INVALID_PARAMETER_VALUE");
+    }
+
+    /** MLflow stages are EdgeLoop's aliases: transitions move production/staging, archiving tags the version. */
+    @Test
+    void stageTransitionsMoveTheAliasesTagsAndDeletesWork() throws Exception {
+        MlflowClient ml = client(Roles.ML, Roles.RELEASE);
+        String name = "mlst-" + UUID.randomUUID().toString().substring(0, 8);
+        String sha = TestArtifacts.upload(channel, TestArtifacts.randomBytes(3000, name.hashCode()))
+                .getSha256();
+        ml.sendPost("registered-models/create", json(Map.of("name", name)));
+        for (int i = 1; i <= 3; i++) {
+            ml.sendPost("model-versions/create", json(Map.of("name", name, "source", "sha256:" + sha)));
+        }
+        String transition = "model-versions/transition-stage";
+        ml.sendPost(transition, json(Map.of("name", name, "version", "2", "stage", "staging")));
+        JsonNode moved = JSON.readTree(
+                ml.sendPost(transition, json(Map.of("name", name, "version", "3", "stage", "Production"))));
+        assertEquals("Production", moved.at("/model_version/current_stage").asText());
+        assertEquals("Staging", ml.getModelVersion(name, "2").getCurrentStage());
+        assertEquals(
+                List.of("1", "2", "3"), versions(ml.getLatestVersions(name)), "latest of None, Staging, Production");
+        assertEquals(List.of("3"), versions(ml.getLatestVersions(name, List.of("production"))));
+        given().get("/models/" + name + "/aliases/production")
+                .then()
+                .statusCode(200)
+                .body("version", equalTo(3));
+
+        // promoting the staged version archives the one in production
+        ml.sendPost(
+                transition,
+                json(Map.of("name", name, "version", "2", "stage", "Production", "archive_existing_versions", true)));
+        assertEquals("Production", ml.getModelVersion(name, "2").getCurrentStage());
+        assertEquals("Archived", ml.getModelVersion(name, "3").getCurrentStage());
+        assertEquals(List.of("1", "2", "3"), versions(ml.getLatestVersions(name)), "None, Production, Archived");
+        assertTrue(ml.getLatestVersions(name, List.of("Staging")).isEmpty(), "v2 left Staging");
+        ml.sendPost(transition, json(Map.of("name", name, "version", "3", "stage", "None")));
+        assertEquals("None", ml.getModelVersion(name, "3").getCurrentStage());
+        given().get("/models/" + name + "/history")
+                .then()
+                .statusCode(200)
+                .body("actor", org.hamcrest.Matchers.everyItem(equalTo("mlflow-user")));
+
+        assertMlflowError(
+                () -> ml.sendPost(transition, "{\"name\":\"" + name + "\",\"version\":\"1\",\"stage\":\"Shipped\"}"),
+                400,
+                "INVALID_PARAMETER_VALUE");
+        String v1ToProduction = json(Map.of("name", name, "version", "1", "stage", "Production"));
+        assertMlflowError(() -> client(Roles.ML).sendPost(transition, v1ToProduction), 403, "PERMISSION_DENIED");
+        String v9ToProduction = json(Map.of("name", name, "version", "9", "stage", "Production"));
+        assertMlflowError(() -> ml.sendPost(transition, v9ToProduction), 404, "RESOURCE_DOES_NOT_EXIST");
+
+        ml.sendPost("model-versions/set-tag", json(Map.of("name", name, "version", "1", "key", "k", "value", "v")));
+        assertEquals("v", ml.getModelVersion(name, "1").getTags(0).getValue());
+        String mlflow = "/api/2.0/mlflow/model-versions/";
+        given().header("Authorization", TestAuth.bearer("mlflow-user", Roles.ML))
+                .contentType("application/json")
+                .body(json(Map.of("name", name, "version", "1", "key", "k")))
+                .delete(mlflow + "delete-tag")
+                .then()
+                .statusCode(200);
+        assertEquals(0, ml.getModelVersion(name, "1").getTagsCount());
+        given().header("Authorization", TestAuth.bearer("mlflow-user", Roles.ML))
+                .delete(mlflow + "delete?name=" + name + "&version=1")
+                .then()
+                .statusCode(403)
+                .body("error_code", equalTo("PERMISSION_DENIED"));
+        given().header("Authorization", TestAuth.bearer("root", Roles.ADMIN))
+                .delete(mlflow + "delete?name=" + name + "&version=1")
+                .then()
+                .statusCode(200);
+        assertMlflowError(() -> ml.getModelVersion(name, "1"), 404, "RESOURCE_DOES_NOT_EXIST");
     }
 
     @Test
