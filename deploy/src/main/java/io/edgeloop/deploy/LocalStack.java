@@ -1,7 +1,6 @@
 package io.edgeloop.deploy;
 
 import io.edgeloop.common.Topics;
-import io.edgeloop.common.auth.AuthKeys;
 import io.edgeloop.deploy.StackLayout.ServiceSpec;
 import io.edgeloop.embedded.EmbeddedKafka;
 import io.edgeloop.embedded.EmbeddedPostgresServer;
@@ -52,6 +51,7 @@ public final class LocalStack implements AutoCloseable {
     private Path workDir;
     private StackAuth auth;
     private boolean ownsWorkDir;
+    private String consoleUrl;
     private volatile boolean closed;
 
     private LocalStack(Builder b) {
@@ -96,6 +96,11 @@ public final class LocalStack implements AutoCloseable {
         tracing = StackTracing.start(cfg.zipkin, home, cfg.fixedPorts, workDir, JvmCommands.javaBin(), processes, log);
         commands = new JvmCommands(home, workDir, layout, tracing, auth);
         startServices();
+        if (cfg.console) {
+            Map<String, String> urls = new LinkedHashMap<>();
+            layout.services().forEach(s -> urls.put(s.name(), s.url()));
+            consoleUrl = StackConsole.start(home, workDir, cfg.fixedPorts, urls, auth, tracing, processes, log);
+        }
         startAgents();
     }
 
@@ -179,46 +184,10 @@ public final class LocalStack implements AutoCloseable {
         }
         // live is not enough: a loop started before an agent registered plans its rollout without that device
         for (int i = 0; i < agentUrls.size(); i++) {
-            awaitConnected(deviceIds.get(i), agentUrls.get(i));
+            AgentEnrollment.awaitConnected(deviceIds.get(i), agentUrls.get(i), workDir);
         }
         if (cfg.agents > 0) {
             log.accept(String.format("edge-agents %s ready in %s", deviceIds, since(t0)));
-        }
-    }
-
-    /**
-     * Waits until agent {@code deviceId} is enrolled, registered with its fleet instance and watching; on time-out the
-     * message carries the end of its log and its last {@code /status} (the work directory is gone after close).
-     */
-    private void awaitConnected(String deviceId, String url) {
-        try {
-            org.awaitility.Awaitility.await(deviceId + " registered with the fleet")
-                    .atMost(Duration.ofSeconds(120))
-                    .pollInterval(Duration.ofMillis(250))
-                    .ignoreExceptions()
-                    .until(() ->
-                            Json.get(url + "/status").body().path("connected").asBoolean(false));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            String status;
-            try {
-                status = Json.get(url + "/status").body().toString();
-            } catch (RuntimeException unreachable) {
-                status = "unreachable: " + unreachable.getMessage();
-            }
-            throw new IllegalStateException(
-                    deviceId + " did not register with the deployment service within 120 s; /status " + status
-                            + "; the end of its log:\n" + tail(workDir.resolve("logs/" + deviceId + ".log"), 40),
-                    e);
-        }
-    }
-
-    /** The last {@code n} lines of {@code file}, or why it cannot be read. */
-    static String tail(Path file, int n) {
-        try {
-            List<String> lines = Files.readAllLines(file);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
-        } catch (IOException e) {
-            return "(cannot read " + file + ": " + e.getMessage() + ")";
         }
     }
 
@@ -245,29 +214,13 @@ public final class LocalStack implements AutoCloseable {
             throws IOException {
         // the device enrolls itself: a one-time token in, its own credential (kept in its directory) out
         Path deviceDir = workDir.resolve("agents/" + deviceId);
-        Path token = enrollmentTokenFile(deviceId, deviceDir);
+        Path token = AgentEnrollment.tokenFile(url("deployment-service"), deviceId, deviceDir);
         List<String> cmd = commands.agent(
                 new JvmCommands.Agent(deviceId, port, grpcPort, index, cfg.simulator, cfg.agentLabels.apply(index)),
                 fleet,
                 token);
         return ManagedProcess.start(
                 deviceId, cmd, workDir.resolve("run/" + deviceId), workDir.resolve("logs/" + deviceId + ".log"));
-    }
-
-    /**
-     * Issues a one-time enrollment token for {@code deviceId} (POST /enrollments on the deployment service, as the
-     * stack's admin) and writes it, owner-only, to the device's directory.
-     */
-    private Path enrollmentTokenFile(String deviceId, Path deviceDir) throws IOException {
-        Json.Reply r =
-                Json.post(url("deployment-service") + "/enrollments", Map.of("deviceId", deviceId, "ttl", "PT1H"));
-        if (r.status() != 201) {
-            throw new IllegalStateException("cannot issue an enrollment token for " + deviceId + ": " + r);
-        }
-        Files.createDirectories(deviceDir);
-        Path f = deviceDir.resolve("enrollment.token");
-        AuthKeys.writeSecret(f, r.body().path("token").asText() + "\n");
-        return f;
     }
 
     private static String since(long t0) {
@@ -324,6 +277,11 @@ public final class LocalStack implements AutoCloseable {
                 new LinkedHashMap<>(kafka.clientSecurity(KafkaAccess.WATCHER, kafkaLogins.get(KafkaAccess.WATCHER)));
         c.put("bootstrap.servers", kafka.bootstrapServers());
         return c;
+    }
+
+    /** The web console's base URL, or null when the stack runs without it ({@link Builder#console}). */
+    public String consoleUrl() {
+        return consoleUrl;
     }
 
     /** Zipkin's UI/API base URL, or null when traces go to the in-process sink. */
@@ -429,6 +387,7 @@ public final class LocalStack implements AutoCloseable {
         private boolean zipkin;
         private boolean fixedPorts;
         private boolean simulator = true;
+        private boolean console;
         private java.util.function.IntFunction<Map<String, String>> agentLabels = i -> Map.of();
         private Consumer<String> log = System.out::println;
         private final Map<String, String> serviceProperties = new LinkedHashMap<>();
@@ -471,6 +430,12 @@ public final class LocalStack implements AutoCloseable {
          */
         public Builder simulator(boolean simulator) {
             this.simulator = simulator;
+            return this;
+        }
+
+        /** Also run the web console (module {@code console}) against the services; off by default. */
+        public Builder console(boolean console) {
+            this.console = console;
             return this;
         }
 

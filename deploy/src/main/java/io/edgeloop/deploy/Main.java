@@ -65,6 +65,7 @@ public final class Main implements Callable<Integer> {
                     .agents(agents)
                     .zipkin(!noZipkin)
                     .fixedPorts(true)
+                    .console(true)
                     .replicas(fullNames(replicas))
                     .log(Main::say);
             if (workDir != null) {
@@ -191,6 +192,10 @@ public final class Main implements Callable<Integer> {
         say("  curl -H \"Authorization: Bearer $EDGELOOP_TOKEN\" http://127.0.0.1:8081/datasets");
         say("  more tokens: java -jar deploy/target/edgeloop-deploy.jar token mint --work-dir " + stack.workDir()
                 + " --subject alice --role ml");
+        if (stack.consoleUrl() != null) {
+            say("web console: " + stack.consoleUrl() + " (log in with a token of role viewer or above, e.g. the admin"
+                    + " token, or: token mint --work-dir " + stack.workDir() + " --subject alice --role viewer)");
+        }
     }
 
     public static void main(String[] args) {

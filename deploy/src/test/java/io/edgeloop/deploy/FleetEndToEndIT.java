@@ -51,6 +51,7 @@ class FleetEndToEndIT {
                         .agents(3)
                         .zipkin(false)
                         .fixedPorts(false)
+                        .console(true)
                         .agentLabels(i -> Map.of("fleet", "shared", "zone", i == 1 ? "a" : "b"))
                         .log(line -> System.out.println("[fleet] " + line))
                         .build()
@@ -181,7 +182,29 @@ class FleetEndToEndIT {
                         STROKES.get(k),
                         predictedGrpc(stack.agentGrpcPorts().get(0), "strokes", List.of(1, 1, 8, 8), x));
             }
+
+            // the web console shows what this test made, in a real browser (screenshots: deploy/target/screenshots)
+            consoleShowsIt(stack);
         }
+    }
+
+    /** Headless Chromium logs in to the console with a viewer token and checks the models and fleet pages. */
+    private static void consoleShowsIt(LocalStack stack) throws Exception {
+        if (Boolean.getBoolean("edgeloop.browser.skip")) {
+            System.out.println("[fleet] console browser check skipped (-Dedgeloop.browser.skip=true)");
+            return;
+        }
+        long t0 = System.nanoTime();
+        String viewer =
+                stack.auth().mint("console-it", Duration.ofHours(1), "viewer").value();
+        try (ConsoleBrowser browser =
+                ConsoleBrowser.open(stack.consoleUrl(), LoopEndToEndIT.home().resolve("deploy/target/screenshots"))) {
+            browser.logIn(viewer);
+            browser.models(List.of(TEAM_A, TEAM_B, "motion", "strokes", "hum"), "motion");
+            browser.fleet(stack.deviceIds(), TEAM_A);
+            browser.otherPages(LocalStack.SERVICES);
+        }
+        System.out.printf("[fleet] console pages checked in Chromium in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }
 
     // ---- the stack's APIs ----

@@ -1,0 +1,29 @@
+package io.edgeloop.console.web;
+
+import io.edgeloop.common.auth.Roles;
+import io.edgeloop.console.clients.ServiceHealth;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** {@code GET /}: every service's readiness and links to every page (role {@code viewer}). */
+@Path("/")
+@Produces(MediaType.TEXT_HTML)
+@RolesAllowed(Roles.VIEWER)
+public class OverviewPage {
+    @Inject
+    ConsoleSession session;
+
+    @Inject
+    ServiceHealth health;
+
+    /** The overview page. */
+    @GET
+    public TemplateInstance overview() {
+        return Pages.overview(session.user(), health.all());
+    }
+}

@@ -1,0 +1,151 @@
+package io.edgeloop.console.web;
+
+import io.edgeloop.console.clients.TrainingViews.ClassMetrics;
+import io.edgeloop.console.clients.TrainingViews.Metrics;
+import io.edgeloop.console.clients.TrainingViews.Run;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A training run's page: status, figures on the validation and test splits, the last epoch, per-class metrics and
+ * the test confusion matrix (rows: true class, columns: predicted class; each cell shaded by its share of its row).
+ *
+ * @param labels class labels in the matrix's order
+ * @param matrix one row per true class
+ * @param chart validation and test figures side by side
+ */
+public record RunView(
+        RunRow run,
+        String validation,
+        String test,
+        String lastEpoch,
+        List<ClassRow> perClass,
+        List<String> labels,
+        List<MatrixRow> matrix,
+        Chart chart) {
+
+    /** A run in a list. */
+    public record RunRow(
+            String id,
+            String dataset,
+            String status,
+            String failure,
+            String epochs,
+            String accuracy,
+            String model,
+            String architecture,
+            String queued,
+            String seconds) {}
+
+    /** Precision, recall, F1 and support of a class. */
+    public record ClassRow(String label, String precision, String recall, String f1, long support) {}
+
+    /** A cell: count and shade (0-100, its share of the row). */
+    public record Cell(long count, int shade, boolean diagonal) {}
+
+    /** A row of the confusion matrix. */
+    public record MatrixRow(String label, List<Cell> cells) {}
+
+    /** A run as a list row. */
+    public static RunRow row(Run r) {
+        return new RunRow(
+                r.id(),
+                r.datasetName() + "@v" + r.datasetVersion(),
+                r.status(),
+                r.failureReason() == null ? "" : r.failureReason(),
+                (r.epochs() == null ? "0" : r.epochs()) + " / " + r.maxEpochs(),
+                Fmt.percent(r.test() == null ? null : r.test().accuracy()),
+                r.modelName() == null || r.modelVersion() == null ? "-" : r.modelName() + " v" + r.modelVersion(),
+                r.architecture() == null ? "-" : r.architecture(),
+                Fmt.time(r.queuedAt()),
+                Fmt.number(r.trainingSeconds(), 1));
+    }
+
+    /** Builds the page of one run. */
+    public static RunView of(Run r) {
+        Metrics test = r.test();
+        List<String> labels = new ArrayList<>();
+        List<ClassRow> perClass = new ArrayList<>();
+        if (test != null && test.perClass() != null) {
+            for (ClassMetrics c : test.perClass()) {
+                labels.add(c.label());
+                perClass.add(new ClassRow(
+                        c.label(),
+                        Fmt.percent(c.precision()),
+                        Fmt.percent(c.recall()),
+                        Fmt.percent(c.f1()),
+                        c.support()));
+            }
+        }
+        List<MatrixRow> matrix = matrix(test == null ? null : test.confusionMatrix(), labels);
+        String last = r.progress() == null
+                ? "-"
+                : String.format(
+                        Locale.ROOT,
+                        "epoch %d of %d: train loss %s, validation loss %s, validation accuracy %s",
+                        r.progress().epoch(),
+                        r.progress().maxEpochs(),
+                        Fmt.number(r.progress().trainLoss(), 4),
+                        Fmt.number(r.progress().validationLoss(), 4),
+                        Fmt.percent(r.progress().validationAccuracy()));
+        return new RunView(row(r), figures(r.validation()), figures(test), last, perClass, labels, matrix, chart(r));
+    }
+
+    /** The matrix with shades; labels missing from the per-class list are named by index. */
+    static List<MatrixRow> matrix(long[][] m, List<String> labels) {
+        List<MatrixRow> rows = new ArrayList<>();
+        if (m == null) {
+            return rows;
+        }
+        for (int i = 0; i < m.length; i++) {
+            long total = 0;
+            for (long c : m[i]) {
+                total += c;
+            }
+            List<Cell> cells = new ArrayList<>();
+            for (int j = 0; j < m[i].length; j++) {
+                int shade = total == 0 ? 0 : (int) Math.round(100.0 * m[i][j] / total);
+                cells.add(new Cell(m[i][j], shade, i == j));
+            }
+            while (labels.size() <= i) {
+                labels.add("class " + labels.size());
+            }
+            rows.add(new MatrixRow(labels.get(i), cells));
+        }
+        return rows;
+    }
+
+    private static String figures(Metrics m) {
+        if (m == null) {
+            return "-";
+        }
+        return String.format(
+                Locale.ROOT,
+                "accuracy %s, macro F1 %s, loss %s on %d samples",
+                Fmt.percent(m.accuracy()),
+                Fmt.percent(m.macroF1()),
+                Fmt.number(m.loss(), 4),
+                m.sampleCount());
+    }
+
+    /** Accuracy and macro F1 on the validation and test splits (the API keeps no per-epoch history). */
+    static Chart chart(Run r) {
+        List<Double> validation = new ArrayList<>();
+        List<Double> test = new ArrayList<>();
+        Metrics v = r.validation();
+        Metrics t = r.test();
+        validation.add(v == null ? null : pct(v.accuracy()));
+        validation.add(v == null ? null : pct(v.macroF1()));
+        test.add(t == null ? null : pct(t.accuracy()));
+        test.add(t == null ? null : pct(t.macroF1()));
+        return Chart.bars(
+                "validation and test (%)",
+                List.of("accuracy", "macro F1"),
+                List.of(new Chart.Series("validation", validation), new Chart.Series("test", test)));
+    }
+
+    private static double pct(double fraction) {
+        return Math.round(fraction * 1000) / 10.0;
+    }
+}

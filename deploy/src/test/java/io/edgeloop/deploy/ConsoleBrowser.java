@@ -1,0 +1,146 @@
+package io.edgeloop.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web console in a real browser: headless Chromium (Debian packages {@code chromium} and {@code chromium-driver},
+ * installed by {@code deploy/scripts/install-browser.sh} when the build runs as root) driven by Selenium against a
+ * running stack. Logs in through the form with a viewer token, opens the pages, asserts what the stack really holds
+ * and keeps a screenshot of each page under {@code deploy/target/screenshots}.
+ */
+final class ConsoleBrowser implements AutoCloseable {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final WebDriver driver;
+    private final String console;
+    private final Path screenshots;
+
+    private ConsoleBrowser(WebDriver driver, String console, Path screenshots) {
+        this.driver = driver;
+        this.console = console;
+        this.screenshots = screenshots;
+    }
+
+    /**
+     * Starts headless Chromium for {@code console}.
+     *
+     * @throws AssertionError when Chromium or its driver is not installed (see {@code install-browser.sh})
+     */
+    static ConsoleBrowser open(String console, Path screenshots) throws IOException {
+        assertTrue(
+                console != null, "the stack started no console: build the console module (./mvnw install -DskipTests)");
+        assertTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
+                "the console's browser test needs " + CHROMIUM + " and " + DRIVER
+                        + ": run deploy/scripts/install-browser.sh as root (apt-get install chromium chromium-driver)");
+        Files.createDirectories(screenshots);
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--disable-gpu",
+                "--window-size=1400,1000",
+                "--no-first-run",
+                "--disable-extensions");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(WAIT);
+        return new ConsoleBrowser(driver, console, screenshots);
+    }
+
+    /** Opens a page; a browser without a session lands on the login form, which {@link #logIn} fills. */
+    void logIn(String token) {
+        driver.get(console + "/models");
+        assertTrue(driver.getCurrentUrl().contains("/login"), "not sent to the login form: " + driver.getCurrentUrl());
+        WebElement field = driver.findElement(By.id("token"));
+        ((org.openqa.selenium.JavascriptExecutor) driver)
+                .executeScript("arguments[0].value = arguments[1];", field, token); // faster than typing 800 chars
+        driver.findElement(By.id("login-submit")).click();
+        new WebDriverWait(driver, WAIT).until(ExpectedConditions.urlContains("/models"));
+        assertEquals(1, driver.findElements(By.id("models")).size(), "the models page after logging in");
+    }
+
+    /** The models page lists {@code models}; each model's page shows its versions, variants and drawn charts. */
+    void models(List<String> models, String withVariants) throws IOException {
+        driver.get(console + "/models");
+        String table = driver.findElement(By.id("models")).getText();
+        for (String m : models) {
+            assertTrue(table.contains(m), "models page lists " + m + ": " + table);
+        }
+        shoot("models");
+        driver.get(console + "/models/" + withVariants);
+        assertEquals(withVariants, driver.findElement(By.id("model-name")).getText());
+        assertTrue(driver.findElements(By.cssSelector("#versions tr.version")).size() >= 1, "versions");
+        assertTrue(driver.findElements(By.cssSelector("#variants tr.variant")).size() >= 1, "variants");
+        new WebDriverWait(driver, WAIT)
+                .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".chart[data-rendered] svg")));
+        shoot("model-" + withVariants);
+    }
+
+    /** The fleet page shows every device and what it serves, and the rollouts. */
+    void fleet(List<String> devices, String servedEverywhere) throws IOException {
+        driver.get(console + "/fleet");
+        String table = driver.findElement(By.id("devices")).getText();
+        for (String d : devices) {
+            assertTrue(table.contains(d), "fleet page lists " + d + ": " + table);
+        }
+        assertTrue(table.contains(servedEverywhere + " v1 ACTIVE"), "fleet page shows what devices serve: " + table);
+        assertTrue(driver.findElements(By.cssSelector("section.rollout")).size() >= 1, "rollouts");
+        shoot("fleet");
+    }
+
+    /** The overview (every service up), the training runs and one run, and the monitoring list. */
+    void otherPages(List<String> services) throws IOException {
+        driver.get(console + "/");
+        String table = driver.findElement(By.id("services")).getText();
+        for (String s : services) {
+            assertTrue(table.contains(s + " UP"), "overview: " + s + " is up: " + table);
+        }
+        shoot("overview");
+        driver.get(console + "/training");
+        List<WebElement> runs = driver.findElements(By.cssSelector("#runs tr.run a"));
+        assertTrue(!runs.isEmpty(), "training runs listed");
+        shoot("training-runs");
+        runs.get(0).click();
+        new WebDriverWait(driver, WAIT).until(ExpectedConditions.presenceOfElementLocated(By.id("run")));
+        shoot("training-run");
+        driver.get(console + "/monitoring");
+        assertTrue(driver.findElements(By.cssSelector("#drift-models li")).size() >= 1, "monitoring lists models");
+        shoot("monitoring");
+    }
+
+    private void shoot(String name) throws IOException {
+        Path png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(png, screenshots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}
