@@ -188,6 +188,11 @@ public class PerformanceMonitor {
         ModelStateEntity state = em.find(ModelStateEntity.class, modelName, LockModeType.PESSIMISTIC_WRITE);
         Map<String, InferenceRecordEntity> rows = inferences.find(
                 modelName, items.stream().map(Feedback.Item::inferenceId).toList());
+        // an inference whose telemetry window was stored after submit() looked (a device reporting while its feedback
+        // arrives) has a version whose facts were not read yet: read them now (new transactions, outside this one)
+        for (InferenceRecordEntity row : rows.values()) {
+            facts.computeIfAbsent(row.modelVersion, v -> facts(modelName, v));
+        }
         Instant now = clock.instant();
         List<Feedback.Result> results = new ArrayList<>(items.size());
         boolean deployedChanged = false;
