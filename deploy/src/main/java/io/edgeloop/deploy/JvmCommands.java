@@ -25,9 +25,20 @@ final class JvmCommands {
      * @param index 1-based, seeds its simulator
      * @param simulator whether its built-in sensor simulator runs
      * @param labels the labels it registers with
+     * @param properties further system properties (e.g. {@code edgeloop.agent.telemetry.capture-inputs})
      */
     record Agent(
-            String deviceId, int httpPort, int grpcPort, int index, boolean simulator, Map<String, String> labels) {}
+            String deviceId,
+            int httpPort,
+            int grpcPort,
+            int index,
+            boolean simulator,
+            Map<String, String> labels,
+            Map<String, String> properties) {
+        Agent(String deviceId, int httpPort, int grpcPort, int index, boolean simulator, Map<String, String> labels) {
+            this(deviceId, httpPort, grpcPort, index, simulator, labels, Map.of());
+        }
+    }
 
     JvmCommands(Path home, Path workDir, StackLayout layout, StackTracing tracing, StackAuth auth) {
         this.home = home;
@@ -87,6 +98,7 @@ final class JvmCommands {
         cmd.add("-Dedgeloop.agent.simulator.enabled=" + a.simulator());
         cmd.add("-Dedgeloop.agent.simulator.seed=" + (1000 + a.index()));
         a.labels().forEach((k, v) -> cmd.add("-Dedgeloop.agent.labels." + k + "=" + v));
+        a.properties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-Dquarkus.otel.service.name=" + a.deviceId());
         cmd.addAll(commonProps(fleet));
         cmd.add("-Dedgeloop.agent.enrollment-token-file=" + enrollmentToken);

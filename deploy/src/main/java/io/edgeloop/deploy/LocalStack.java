@@ -216,7 +216,14 @@ public final class LocalStack implements AutoCloseable {
         Path deviceDir = workDir.resolve("agents/" + deviceId);
         Path token = AgentEnrollment.tokenFile(url("deployment-service"), deviceId, deviceDir);
         List<String> cmd = commands.agent(
-                new JvmCommands.Agent(deviceId, port, grpcPort, index, cfg.simulator, cfg.agentLabels.apply(index)),
+                new JvmCommands.Agent(
+                        deviceId,
+                        port,
+                        grpcPort,
+                        index,
+                        cfg.simulator,
+                        cfg.agentLabels.apply(index),
+                        cfg.agentProperties),
                 fleet,
                 token);
         return ManagedProcess.start(
@@ -389,6 +396,7 @@ public final class LocalStack implements AutoCloseable {
         private boolean simulator = true;
         private boolean console;
         private java.util.function.IntFunction<Map<String, String>> agentLabels = i -> Map.of();
+        private final Map<String, String> agentProperties = new LinkedHashMap<>();
         private Consumer<String> log = System.out::println;
         private final Map<String, String> serviceProperties = new LinkedHashMap<>();
         private final Map<String, Integer> replicas = new LinkedHashMap<>();
@@ -436,6 +444,12 @@ public final class LocalStack implements AutoCloseable {
         /** Also run the web console (module {@code console}) against the services; off by default. */
         public Builder console(boolean console) {
             this.console = console;
+            return this;
+        }
+
+        /** A system property every agent gets (e.g. {@code edgeloop.agent.telemetry.capture-inputs=all}). */
+        public Builder agentProperty(String key, String value) {
+            agentProperties.put(key, value);
             return this;
         }
 

@@ -53,6 +53,8 @@ class FleetEndToEndIT {
                         .fixedPorts(false)
                         .console(true)
                         .agentLabels(i -> Map.of("fleet", "shared", "zone", i == 1 ? "a" : "b"))
+                        // every itemized inference carries its input, so that its feedback becomes a sample
+                        .agentProperty("edgeloop.agent.telemetry.capture-inputs", "all")
                         .log(line -> System.out.println("[fleet] " + line))
                         .build()
                         .start();
@@ -183,9 +185,68 @@ class FleetEndToEndIT {
                         predictedGrpc(stack.agentGrpcPorts().get(0), "strokes", List.of(1, 1, 8, 8), x));
             }
 
+            // ground truth for an inference becomes a labelled sample of its data set, and performance per zone
+            feedbackBecomesTrainingData(stack, r);
+
             // the web console shows what this test made, in a real browser (screenshots: deploy/target/screenshots)
             consoleShowsIt(stack);
         }
+    }
+
+    /**
+     * An inference of {@code motion} on edge-001 (zone a) with a caller's id; the true label fed back to monitoring is
+     * joined with it once its telemetry window arrived, published as SampleLabelled with the captured input, and
+     * data-service stores it as a labelled sample of {@code motion}; monitoring reports it under zone a.
+     */
+    private static void feedbackBecomesTrainingData(LocalStack stack, Random r) {
+        String data = stack.url("data-service");
+        String monitoring = stack.url("monitoring-service");
+        long before = Json.get(data + "/datasets/motion")
+                .expect(200)
+                .body()
+                .path("sampleCount")
+                .asLong();
+        String agent = stack.agentUrls().get(0);
+        String input = Json.get(agent + "/v2/models/motion")
+                .expect(200)
+                .body()
+                .path("inputs")
+                .path(0)
+                .path("name")
+                .asText();
+        String id = "fb-" + java.util.UUID.randomUUID();
+        Json.post(
+                        agent + "/v2/models/motion/infer",
+                        Map.of(
+                                "id",
+                                id,
+                                "inputs",
+                                List.of(tensor(input, "FP32", List.of(1, 4, 10), boxed(motionSample(r, 1))))))
+                .expect(200);
+        Map<String, Object> feedback = Map.of("items", List.of(Map.of("inferenceId", id, "label", MOTION.get(1))));
+        await(
+                "feedback for " + id + " accepted (its telemetry window arrived)",
+                () -> "accepted"
+                        .equals(Json.post(monitoring + "/models/motion/feedback", feedback)
+                                .expect(200)
+                                .body()
+                                .path("results")
+                                .path(0)
+                                .path("outcome")
+                                .asText()));
+        await(
+                "the feedback's sample in data-service",
+                () -> Json.get(data + "/datasets/motion")
+                                .expect(200)
+                                .body()
+                                .path("sampleCount")
+                                .asLong()
+                        == before + 1);
+        JsonNode zones = Json.get(monitoring + "/models/motion/performance/segments?label=zone")
+                .expect(200)
+                .body();
+        assertEquals("a", zones.path(0).path("value").asText(), zones.toString());
+        assertEquals(1, zones.path(0).path("labelledCount").asLong(), zones.toString());
     }
 
     /** Headless Chromium logs in to the console with a viewer token and checks the models and fleet pages. */
