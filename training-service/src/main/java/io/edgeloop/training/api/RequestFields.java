@@ -8,6 +8,7 @@ import io.edgeloop.training.domain.DataKind;
 import io.edgeloop.training.domain.DeviceProfile;
 import io.edgeloop.training.domain.FieldProblem;
 import io.edgeloop.training.domain.ModelSpec;
+import io.edgeloop.training.impulse.ImpulseConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -161,8 +162,10 @@ final class RequestFields {
             return null;
         }
         TrainingSpec built = b.build();
-        // an impulse without a rate takes the snapshot's (checked again with it when the run is submitted)
-        List<FieldProblem> problems = new ArrayList<>(ModelSpec.problems(rateForCheck(built), p));
+        // an impulse without a rate takes the snapshot's, unknown yet: checked with a stand-in (the largest accepted)
+        // here, and again with the real one when the run is submitted (TrainingPipeline.submit)
+        List<FieldProblem> problems =
+                new ArrayList<>(ModelSpec.problems(ImpulseConfig.withRateIfMissing(built, 1e6), p));
         if (!built.getTargetProfile().isBlank()) {
             try {
                 DeviceProfile.parse(built.getTargetProfile());
@@ -172,23 +175,6 @@ final class RequestFields {
         }
         problems.forEach(fp -> errors.add(new Problem.FieldError(fp.field(), fp.message())));
         return problems.isEmpty() ? built : null;
-    }
-
-    /**
-     * {@code spec} with a stand-in rate (the largest accepted) when its impulse has a processing block but no
-     * {@code sampleRateHz}: the request cannot know the snapshot's rate yet, and the real check follows in {@link
-     * io.edgeloop.training.domain.TrainingPipeline#submit}.
-     */
-    static TrainingSpec rateForCheck(TrainingSpec spec) {
-        if (!spec.hasImpulse()
-                || spec.getImpulse().getSampleRateHz() != 0
-                || spec.getImpulse().getBlock().isBlank()
-                || "raw".equalsIgnoreCase(spec.getImpulse().getBlock().trim())) {
-            return spec;
-        }
-        return spec.toBuilder()
-                .setImpulse(spec.getImpulse().toBuilder().setSampleRateHz(1e6))
-                .build();
     }
 
     /** Distillations and searches train on raw samples only: a processing block in their specs is a field error. */

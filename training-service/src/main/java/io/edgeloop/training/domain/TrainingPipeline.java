@@ -13,6 +13,7 @@ import io.edgeloop.training.augment.Augmenter;
 import io.edgeloop.training.config.TrainingConfig;
 import io.edgeloop.training.grpc.DatasetClient;
 import io.edgeloop.training.grpc.GrpcRetry;
+import io.edgeloop.training.impulse.ImpulseConfig;
 import io.edgeloop.training.impulse.ProcessingBlock;
 import io.edgeloop.training.persistence.TrainingRun;
 import io.opentelemetry.context.Context;
@@ -304,7 +305,9 @@ public class TrainingPipeline {
         DeclaredLayout declared = layoutOf(info);
         String kind = dataKind != null ? dataKind : declared.dataKind();
         List<Integer> shape = sampleShape != null ? sampleShape : dataKind != null ? List.of() : declared.sampleShape();
-        TrainingSpec requested = withSnapshotRate(spec == null ? TrainingSpec.getDefaultInstance() : spec, info);
+        // an impulse without a rate takes the snapshot's, as data-service fills it into snapshot-started runs
+        TrainingSpec requested = ImpulseConfig.withRateIfMissing(
+                spec == null ? TrainingSpec.getDefaultInstance() : spec, info.getSampleRateHz());
         List<FieldProblem> unfit = new ArrayList<>(ModelSpec.problems(requested, "spec."));
         unfit.addAll(ProcessingBlock.fitProblems(requested, shape, info.getFeatureCount(), "spec."));
         unfit.addAll(ModelSpec.shapeProblems(requested, kind, shape, info.getFeatureCount(), "spec."));
@@ -336,23 +339,6 @@ public class TrainingPipeline {
             return run;
         });
         return queued;
-    }
-
-    /**
-     * {@code spec} with the snapshot's sample rate when its impulse has none (as data-service fills it for runs that
-     * a snapshot starts), so a REST run of an audio data set need not repeat the rate.
-     */
-    static TrainingSpec withSnapshotRate(TrainingSpec spec, SnapshotInfo info) {
-        if (!spec.hasImpulse() || spec.getImpulse().getSampleRateHz() != 0 || !(info.getSampleRateHz() > 0)) {
-            return spec;
-        }
-        String block = spec.getImpulse().getBlock().trim();
-        if (block.isEmpty() || "raw".equalsIgnoreCase(block)) {
-            return spec;
-        }
-        return spec.toBuilder()
-                .setImpulse(spec.getImpulse().toBuilder().setSampleRateHz(info.getSampleRateHz()))
-                .build();
     }
 
     private void queue(TrainingRun run, String datasetName, int version, String trigger) {

@@ -95,6 +95,25 @@ public record ImpulseConfig(
     }
 
     /**
+     * {@code spec} with its impulse's {@code sampleRateHz} set to {@code rateHz} when the impulse has a processing block
+     * but no rate of its own (a data set's rate, or a stand-in for checks made before the data set is known); else
+     * {@code spec} as it is.
+     */
+    public static io.edgeloop.proto.events.v1.TrainingSpec withRateIfMissing(
+            io.edgeloop.proto.events.v1.TrainingSpec spec, double rateHz) {
+        if (!spec.hasImpulse() || spec.getImpulse().getSampleRateHz() != 0 || !(rateHz > 0)) {
+            return spec;
+        }
+        String block = spec.getImpulse().getBlock().trim();
+        if (block.isEmpty() || Block.RAW.wireName().equalsIgnoreCase(block)) {
+            return spec;
+        }
+        return spec.toBuilder()
+                .setImpulse(spec.getImpulse().toBuilder().setSampleRateHz(rateHz))
+                .build();
+    }
+
+    /**
      * Checks a requested impulse; unset fields are fine (the default applies).
      *
      * @param prefix field-name prefix, e.g. {@code spec.impulse.}
