@@ -23,8 +23,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The web console in a real browser: headless Chromium (Debian packages {@code chromium} and {@code chromium-driver},
  * installed by {@code deploy/scripts/install-browser.sh} when the build runs as root) driven by Selenium against a
- * running stack. Logs in through the form with a viewer token, opens the pages, asserts what the stack really holds
- * and keeps a screenshot of each page under {@code deploy/target/screenshots}.
+ * running stack. Logs in through the form with a viewer token, opens the pages (overview, data sets, models and a
+ * model card, fleet, training, monitoring with alerts, drift and live performance per segment), asserts what the
+ * stack really holds and keeps a screenshot of each page under {@code deploy/target/screenshots}.
  */
 final class ConsoleBrowser implements AutoCloseable {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -85,7 +86,10 @@ final class ConsoleBrowser implements AutoCloseable {
         assertEquals(1, driver.findElements(By.id("models")).size(), "the models page after logging in");
     }
 
-    /** The models page lists {@code models}; each model's page shows its versions, variants and drawn charts. */
+    /**
+     * The models page lists {@code models}; a model's page shows its versions, variants and drawn charts, and links
+     * to the model card of the version shown, which has its sections and live figures.
+     */
     void models(List<String> models, String withVariants) throws IOException {
         driver.get(console + "/models");
         String table = driver.findElement(By.id("models")).getText();
@@ -100,6 +104,15 @@ final class ConsoleBrowser implements AutoCloseable {
         new WebDriverWait(driver, WAIT)
                 .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".chart[data-rendered] svg")));
         shoot("model-" + withVariants);
+        driver.findElement(By.id("card-link")).click();
+        new WebDriverWait(driver, WAIT).until(ExpectedConditions.presenceOfElementLocated(By.id("card-title")));
+        assertTrue(driver.findElement(By.id("card-title")).getText().startsWith("Model card: " + withVariants));
+        assertTrue(
+                driver.findElements(By.cssSelector("#card-variants tr.variant")).size() >= 1, "card variants");
+        assertTrue(driver.findElement(By.id("card-provenance")).getText().contains("registered"), "card provenance");
+        assertEquals(
+                1, driver.findElements(By.cssSelector("table.live-versions")).size(), "card live figures");
+        shoot("model-card-" + withVariants);
     }
 
     /** The fleet page shows every device and what it serves, and the rollouts. */
@@ -111,10 +124,17 @@ final class ConsoleBrowser implements AutoCloseable {
         }
         assertTrue(table.contains(servedEverywhere + " v1 ACTIVE"), "fleet page shows what devices serve: " + table);
         assertTrue(driver.findElements(By.cssSelector("section.rollout")).size() >= 1, "rollouts");
+        assertEquals(0, driver.findElements(By.cssSelector(".controls")).size(), "no rollout controls for a viewer");
+        String csrf = driver.findElement(By.cssSelector("form.session input[name=csrf]"))
+                .getAttribute("value");
+        assertTrue(csrf != null && csrf.length() > 20, "the logout form carries the session's CSRF token");
         shoot("fleet");
     }
 
-    /** The overview (every service up), the training runs and one run, and the monitoring list. */
+    /**
+     * The overview (every service up), the data sets and one data set's counts, the training runs and one run, the
+     * monitoring alerts and {@code motion}'s drift per named feature and live performance per zone.
+     */
     void otherPages(List<String> services) throws IOException {
         driver.get(console + "/");
         String table = driver.findElement(By.id("services")).getText();
@@ -130,8 +150,33 @@ final class ConsoleBrowser implements AutoCloseable {
         new WebDriverWait(driver, WAIT).until(ExpectedConditions.presenceOfElementLocated(By.id("run")));
         shoot("training-run");
         driver.get(console + "/monitoring");
-        assertTrue(driver.findElements(By.cssSelector("#drift-models li")).size() >= 1, "monitoring lists models");
+        assertTrue(driver.findElements(By.cssSelector("#alerts tr.alert")).size() >= 1, "monitoring lists alerts");
         shoot("monitoring");
+        driver.get(console + "/monitoring/motion");
+        assertTrue(driver.findElement(By.id("verdict")).getText().contains("threshold"), "drift verdict");
+        for (WebElement first : driver.findElements(By.cssSelector("#features tbody tr td:first-child"))) {
+            assertTrue(first.getText().startsWith("x"), "features named from the data set: " + first.getText());
+        }
+        String zones = driver.findElement(By.cssSelector("table.segments[data-label=zone]"))
+                .getText();
+        assertTrue(zones.contains("a 1"), "live performance of zone a (one labelled inference): " + zones);
+        shoot("monitoring-motion");
+        dataSets();
+    }
+
+    /** The data sets; {@code motion}'s samples per class and split, its snapshots and recent ingests. */
+    private void dataSets() throws IOException {
+        driver.get(console + "/datasets");
+        assertTrue(driver.findElement(By.id("datasets")).getText().contains("motion"), "data sets list motion");
+        driver.findElement(By.linkText("motion")).click();
+        new WebDriverWait(driver, WAIT).until(ExpectedConditions.presenceOfElementLocated(By.id("counts")));
+        String counts = driver.findElement(By.id("counts")).getText();
+        assertTrue(counts.contains("up") && counts.contains("total"), "counts per class and split: " + counts);
+        assertTrue(driver.findElements(By.cssSelector("#snapshots tr.snapshot")).size() >= 1, "snapshots");
+        assertTrue(driver.findElements(By.cssSelector("#ingests tr.ingest")).size() >= 1, "recent ingests");
+        new WebDriverWait(driver, WAIT)
+                .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".chart[data-rendered] svg")));
+        shoot("dataset-motion");
     }
 
     private void shoot(String name) throws IOException {

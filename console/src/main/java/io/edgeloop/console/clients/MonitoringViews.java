@@ -2,8 +2,12 @@ package io.edgeloop.console.clients;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
+import java.util.Map;
 
-/** What the console reads from monitoring-service's drift API ({@code GET /models/{name}/drift}). */
+/**
+ * What the console reads from monitoring-service's drift and performance API ({@code GET /models/{name}/drift},
+ * {@code /performance}, {@code /performance/segments}).
+ */
 public final class MonitoringViews {
     private MonitoringViews() {}
 
@@ -34,5 +38,36 @@ public final class MonitoringViews {
             String method,
             double driftShare,
             String reason,
-            List<FeatureDrift> features) {}
+            List<FeatureDrift> features,
+            String driftEventId) {}
+
+    /** The performance drift test of a version: accuracy significantly below {@code baseline}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record PerformanceDrift(
+            boolean evaluated, boolean drifted, Double baseline, Double pValue, String reason, String driftEventId) {}
+
+    /** Live performance of a version on its labelled inferences; figures null without any. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Performance(
+            String modelName,
+            int modelVersion,
+            long labelledCount,
+            long correctCount,
+            Double accuracy,
+            Double macroF1,
+            Map<String, Double> perClassRecall,
+            Double expectedCalibrationError,
+            Double testAccuracy,
+            PerformanceDrift drift) {}
+
+    /** Live performance of the devices whose label has {@code value}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Segment(
+            String value,
+            long labelledCount,
+            long correctCount,
+            Double accuracy,
+            Double macroF1,
+            Map<String, Double> perClassRecall,
+            Double expectedCalibrationError) {}
 }

@@ -1,5 +1,6 @@
 package io.edgeloop.console.clients;
 
+import io.edgeloop.console.clients.CardViews.Card;
 import io.edgeloop.console.clients.RegistryViews.Alias;
 import io.edgeloop.console.clients.RegistryViews.Model;
 import io.edgeloop.console.clients.RegistryViews.ModelRow;
@@ -36,4 +37,21 @@ public interface RegistryClient {
     @GET
     @Path("{name}/aliases")
     List<Alias> aliases(@HeaderParam("Authorization") String bearer, @PathParam("name") String name);
+
+    /** The model card of a version (JSON); 404 when the model or version is unknown. */
+    @GET
+    @Path("{name}/versions/{version}/card")
+    Card card(
+            @HeaderParam("Authorization") String bearer,
+            @PathParam("name") String name,
+            @PathParam("version") int version);
+
+    /** The model card of a version as Markdown. */
+    @GET
+    @Path("{name}/versions/{version}/card")
+    @Produces("text/markdown")
+    String cardMarkdown(
+            @HeaderParam("Authorization") String bearer,
+            @PathParam("name") String name,
+            @PathParam("version") int version);
 }

@@ -2,12 +2,15 @@ package io.edgeloop.console.clients;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgeloop.kit.api.ApiException;
+import io.edgeloop.kit.api.Problem;
 import io.edgeloop.kit.input.InputRules;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -62,12 +65,62 @@ public final class Upstream {
                 502, "Bad Gateway", service + " is unavailable or failed; see the overview page", List.of());
     }
 
-    private static String detailOf(WebApplicationException e) {
+    /**
+     * Runs a call whose answer the page can do without (names of features, live figures beside the main ones): empty
+     * when the service refused it, knows nothing of it, failed or did not answer.
+     */
+    public static <T> Optional<T> optional(String service, Supplier<T> call) {
         try {
-            JsonNode body = e.getResponse().readEntity(JsonNode.class);
-            return body == null ? null : body.path("detail").asText(null);
+            return Optional.ofNullable(call(service, call));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A service's refusal of a change, as the service said it: its status (a 5xx or no answer is a 502 naming it),
+     * title, detail and field errors, cleaned of anything that could leak internals.
+     */
+    public static ApiException refusal(String service, RuntimeException failure) {
+        if (!(failure instanceof WebApplicationException e)) {
+            return unavailable(service);
+        }
+        int status = e.getResponse().getStatus();
+        if (status < 400 || status >= 500) {
+            return unavailable(service);
+        }
+        JsonNode body = bodyOf(e);
+        String title = clean(body == null ? null : body.path("title").asText(null));
+        String detail = clean(body == null ? null : body.path("detail").asText(null));
+        List<Problem.FieldError> errors = new ArrayList<>();
+        if (body != null) {
+            for (JsonNode f : body.path("errors")) {
+                errors.add(new Problem.FieldError(
+                        clean(f.path("field").asText("")),
+                        clean(f.path("message").asText(""))));
+            }
+        }
+        return new ApiException(
+                status,
+                title.isEmpty() ? "Refused" : title,
+                service + " refused it" + (detail.isEmpty() ? "" : ": " + detail),
+                errors);
+    }
+
+    private static String clean(String text) {
+        return text == null || text.isBlank() || InputRules.leaks(text) ? "" : InputRules.printable(text, 300);
+    }
+
+    private static JsonNode bodyOf(WebApplicationException e) {
+        try {
+            return e.getResponse().readEntity(JsonNode.class);
         } catch (RuntimeException unreadable) {
             return null;
         }
+    }
+
+    private static String detailOf(WebApplicationException e) {
+        JsonNode body = bodyOf(e);
+        return body == null ? null : body.path("detail").asText(null);
     }
 }

@@ -35,6 +35,6 @@ public class FleetPage {
         String bearer = session.bearer();
         var devices = Upstream.call(DEPLOYMENT, () -> deployment.devices(bearer));
         var rollouts = Upstream.call(DEPLOYMENT, () -> deployment.rollouts(bearer, ROLLOUTS));
-        return Pages.fleet(session.user(), FleetView.of(devices, rollouts));
+        return Pages.fleet(session.viewer(), FleetView.of(devices, rollouts));
     }
 }

@@ -27,7 +27,12 @@ public record FleetView(List<DeviceRow> devices, List<RolloutRow> rollouts, Stri
     /** A wave with its gate verdict in words. */
     public record WaveRow(int wave, String state, String devices, String gate) {}
 
-    /** A rollout. */
+    /**
+     * A rollout.
+     *
+     * @param actions the manual controls its status allows ({@code pause}, {@code resume}, {@code rollback},
+     *     {@code start}); the page shows them only to users with role {@code release}
+     */
     public record RolloutRow(
             String id,
             String model,
@@ -37,7 +42,8 @@ public record FleetView(List<DeviceRow> devices, List<RolloutRow> rollouts, Stri
             String policy,
             String created,
             String devices,
-            List<WaveRow> waves) {}
+            List<WaveRow> waves,
+            List<String> actions) {}
 
     /** Builds the page. */
     public static FleetView of(List<Device> devices, List<Rollout> rollouts) {
@@ -94,7 +100,22 @@ public record FleetView(List<DeviceRow> devices, List<RolloutRow> rollouts, Stri
                 r.policyName() == null ? "-" : r.policyName(),
                 Fmt.time(r.createdAt()),
                 r.devicesActive() + " / " + r.devicesTargeted() + " active",
-                waves);
+                waves,
+                actions(r.status()));
+    }
+
+    /** What deployment-service lets a {@code release} user do with a rollout in {@code status}. */
+    static List<String> actions(String status) {
+        if (status == null) {
+            return List.of();
+        }
+        return switch (status) {
+            case "HELD" -> List.of("start");
+            case "ROLLING_OUT" -> List.of("pause", "rollback");
+            case "PAUSED" -> List.of("resume", "rollback");
+            case "COMPLETED" -> List.of("rollback");
+            default -> List.of();
+        };
     }
 
     /** A gate verdict in words: outcome, traffic, error rate, p99 latency and the reasons of a failure. */

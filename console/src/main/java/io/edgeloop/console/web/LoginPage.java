@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -35,6 +36,9 @@ public class LoginPage {
 
     @Inject
     JWTParser parser;
+
+    @Inject
+    ConsoleSession session;
 
     @ConfigProperty(name = "mp.jwt.token.cookie")
     String cookie;
@@ -80,10 +84,11 @@ public class LoginPage {
                 .build();
     }
 
-    /** Clears the cookie; 303 to the login form. */
+    /** Clears the cookie (the form's CSRF token is checked while the session is valid); 303 to the login form. */
     @POST
     @Path("logout")
-    public Response logout() {
+    public Response logout(@FormParam("csrf") String csrf, @HeaderParam("Authorization") String authorization) {
+        session.checkCsrf(csrf, authorization);
         return Response.seeOther(URI.create("/login"))
                 .cookie(new NewCookie.Builder(cookie)
                         .value("")

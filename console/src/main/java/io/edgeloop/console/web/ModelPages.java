@@ -12,10 +12,15 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.Comparator;
+import java.util.List;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
-/** {@code /models}: the registry's models and one model's versions, lineage, variants and aliases (role viewer). */
+/**
+ * {@code /models}: the registry's models, one model's versions, lineage, variants and aliases, and each version's
+ * model card (role viewer).
+ */
 @Path("/models")
 @Produces(MediaType.TEXT_HTML)
 @RolesAllowed(Roles.VIEWER)
@@ -29,6 +34,9 @@ public class ModelPages {
     @RestClient
     RegistryClient registry;
 
+    @Inject
+    LiveFigures live;
+
     /** Every registered model, by name. */
     @GET
     public TemplateInstance models() {
@@ -36,7 +44,7 @@ public class ModelPages {
         var models = Upstream.call(REGISTRY, () -> registry.models(bearer)).stream()
                 .sorted(Comparator.comparing(m -> m.name()))
                 .toList();
-        return Pages.models(session.user(), models);
+        return Pages.models(session.viewer(), models);
     }
 
     /**
@@ -52,6 +60,34 @@ public class ModelPages {
         var detail = Upstream.call(REGISTRY, () -> registry.model(bearer, model));
         var versions = Upstream.call(REGISTRY, () -> registry.versions(bearer, model));
         var aliases = Upstream.call(REGISTRY, () -> registry.aliases(bearer, model));
-        return Pages.model(session.user(), ModelView.of(detail, versions, aliases, v));
+        return Pages.model(session.viewer(), ModelView.of(detail, versions, aliases, v));
+    }
+
+    /**
+     * The model card of a version, with its live figures per segment from monitoring. 400 for a bad name or version,
+     * 404 when either is unknown.
+     */
+    @GET
+    @Path("{name}/versions/{version}/card")
+    public TemplateInstance card(@PathParam("name") String name, @PathParam("version") String version) {
+        String model = Names.model(name);
+        int v = Names.version(version);
+        String bearer = session.bearer();
+        var card = Upstream.call(REGISTRY, () -> registry.card(bearer, model, v));
+        return Pages.card(session.viewer(), CardView.of(card, live.of(bearer, model, List.of(v), v)));
+    }
+
+    /** The model card of a version as the registry writes it in Markdown (a download). */
+    @GET
+    @Path("{name}/versions/{version}/card.md")
+    @Produces("text/markdown")
+    public Response cardMarkdown(@PathParam("name") String name, @PathParam("version") String version) {
+        String model = Names.model(name);
+        int v = Names.version(version);
+        String bearer = session.bearer();
+        String md = Upstream.call(REGISTRY, () -> registry.cardMarkdown(bearer, model, v));
+        return Response.ok(md, "text/markdown; charset=utf-8")
+                .header("Content-Disposition", "attachment; filename=\"" + model + "-v" + v + "-card.md\"")
+                .build();
     }
 }

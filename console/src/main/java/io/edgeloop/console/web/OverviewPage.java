@@ -24,6 +24,6 @@ public class OverviewPage {
     /** The overview page. */
     @GET
     public TemplateInstance overview() {
-        return Pages.overview(session.user(), health.all());
+        return Pages.overview(session.viewer(), health.all());
     }
 }

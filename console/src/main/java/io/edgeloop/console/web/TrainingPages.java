@@ -37,7 +37,7 @@ public class TrainingPages {
         var runs = Upstream.call(TRAINING, () -> training.runs(bearer, RUNS)).stream()
                 .map(RunView::row)
                 .toList();
-        return Pages.runs(session.user(), runs);
+        return Pages.runs(session.viewer(), runs);
     }
 
     /** One run; 400 for a malformed id, 404 when unknown. */
@@ -46,6 +46,6 @@ public class TrainingPages {
     public TemplateInstance run(@PathParam("id") String id) {
         String runId = Names.id("training run id", id);
         String bearer = session.bearer();
-        return Pages.run(session.user(), RunView.of(Upstream.call(TRAINING, () -> training.run(bearer, runId))));
+        return Pages.run(session.viewer(), RunView.of(Upstream.call(TRAINING, () -> training.run(bearer, runId))));
     }
 }

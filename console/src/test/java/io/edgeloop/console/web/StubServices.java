@@ -5,9 +5,11 @@ import io.edgeloop.kit.api.ApiException;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,6 +87,80 @@ public class StubServices {
             throw ApiException.notFound("no training run " + id);
         }
         return fixture("training-run");
+    }
+
+    @GET
+    @Path("registry-service/models/{name}/versions/{version}/card")
+    @Produces({MediaType.APPLICATION_JSON, "text/markdown"})
+    public jakarta.ws.rs.core.Response card(
+            @PathParam("name") String name,
+            @PathParam("version") int version,
+            @jakarta.ws.rs.HeaderParam("Accept") String accept) {
+        if (version != 2) {
+            throw ApiException.notFound("model 'motion' has no version " + version);
+        }
+        if (accept != null && accept.contains("text/markdown")) {
+            return jakarta.ws.rs.core.Response.ok("# Model card: motion v2\n", "text/markdown")
+                    .build();
+        }
+        return jakarta.ws.rs.core.Response.ok(motion(name, "registry-card"), MediaType.APPLICATION_JSON)
+                .build();
+    }
+
+    @GET
+    @Path("monitoring-service/models/{name}/performance")
+    public String performance(@PathParam("name") String name, @QueryParam("version") Integer version) {
+        if (version != null && version != 2) {
+            return motion(name, "monitoring-performance")
+                    .replace("\"modelVersion\": 2", "\"modelVersion\": " + version)
+                    .replace("\"labelledCount\": 40", "\"labelledCount\": 0");
+        }
+        return motion(name, "monitoring-performance");
+    }
+
+    @GET
+    @Path("monitoring-service/models/{name}/performance/segments")
+    public String segments(@PathParam("name") String name, @QueryParam("label") String label) {
+        return label.equals("zone") ? motion(name, "monitoring-segments") : "[]";
+    }
+
+    @GET
+    @Path("data-service/datasets")
+    public String datasets() {
+        return fixture("data-datasets");
+    }
+
+    @GET
+    @Path("data-service/datasets/{name}")
+    public String dataset(@PathParam("name") String name) {
+        return motion(name, "data-dataset");
+    }
+
+    @GET
+    @Path("data-service/datasets/{name}/snapshots")
+    public String snapshots(@PathParam("name") String name) {
+        return motion(name, "data-snapshots");
+    }
+
+    /** Two pages: the first ends at s4. */
+    @GET
+    @Path("data-service/datasets/{name}/samples")
+    public String samples(@PathParam("name") String name, @QueryParam("after") String after) {
+        return motion(name, after == null ? "data-samples-1" : "data-samples-2");
+    }
+
+    /** Rollout control needs release, like the service; d-1 is COMPLETED, so only a rollback is allowed. */
+    @POST
+    @Path("deployment-service/rollouts/{id}/{action}")
+    @RolesAllowed(Roles.RELEASE)
+    public String control(@PathParam("id") String id, @PathParam("action") String action) {
+        if (!id.equals("d-1")) {
+            throw ApiException.notFound("no rollout '" + id + "'");
+        }
+        if (!action.equals("rollback")) {
+            throw ApiException.conflict("rollout d-1 is COMPLETED, cannot " + action);
+        }
+        return fixture("deployment-rollouts").replaceFirst("^\\[", "").replaceFirst("\\]\\s*$", "");
     }
 
     private static String motion(String name, String fixture) {

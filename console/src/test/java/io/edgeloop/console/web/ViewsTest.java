@@ -116,12 +116,12 @@ class ViewsTest {
     @Test
     void driftViewNamesFeaturesAndChartsStatisticAgainstThreshold() {
         var f = new MonitoringViews.FeatureDrift(1, "ks", 0.31, 0.2, true, 0.31, 0.001, 0.4, 0, 1);
-        var d = new MonitoringViews.Drift("m", 2, "m@v2", 100, 0.31, 0.2, true, "ks", 0.5, null, List.of(f));
+        var d = new MonitoringViews.Drift("m", 2, "m@v2", 100, 0.31, 0.2, true, "ks", 0.5, null, List.of(f), "e-1");
         DriftView view = DriftView.of(d, List.of("x", "y"));
         assertEquals("drift detected", view.verdict());
         assertEquals("y", view.features().get(0).feature());
         assertTrue(view.chart().json().contains("[0.31]") && view.chart().json().contains("[0.2]"));
-        var none = new MonitoringViews.Drift("m", 2, null, 3, -1, 0.2, false, null, 0, "too few rows", List.of());
+        var none = new MonitoringViews.Drift("m", 2, null, 3, -1, 0.2, false, null, 0, "too few rows", List.of(), null);
         assertEquals("not computed", DriftView.of(none, List.of()).verdict());
     }
 

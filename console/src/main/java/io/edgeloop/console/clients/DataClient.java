@@ -1,0 +1,43 @@
+package io.edgeloop.console.clients;
+
+import io.edgeloop.console.clients.DataViews.Dataset;
+import io.edgeloop.console.clients.DataViews.SamplePage;
+import io.edgeloop.console.clients.DataViews.Snapshot;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** data-service's data set API ({@code data.api.DatasetResource}, {@code SampleResource}). */
+@RegisterRestClient(configKey = "data-service")
+@Path("/datasets")
+@Produces(MediaType.APPLICATION_JSON)
+public interface DataClient {
+    /** Every data set, by name. */
+    @GET
+    List<Dataset> datasets(@HeaderParam("Authorization") String bearer);
+
+    /** One data set; 404 when unknown. */
+    @GET
+    @Path("{name}")
+    Dataset dataset(@HeaderParam("Authorization") String bearer, @PathParam("name") String name);
+
+    /** Its snapshots, oldest first. */
+    @GET
+    @Path("{name}/snapshots")
+    List<Snapshot> snapshots(@HeaderParam("Authorization") String bearer, @PathParam("name") String name);
+
+    /** A page of its live samples, ordered by id; {@code after} null for the first page. */
+    @GET
+    @Path("{name}/samples")
+    SamplePage samples(
+            @HeaderParam("Authorization") String bearer,
+            @PathParam("name") String name,
+            @QueryParam("limit") int limit,
+            @QueryParam("after") String after);
+}
