@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtLoggingLevel;
 import io.edgeloop.agent.domain.InferenceService;
 import io.edgeloop.agent.domain.InputCapture;
+import io.edgeloop.agent.domain.InputSummary;
 import io.edgeloop.agent.domain.ModelRuntime;
 import io.edgeloop.agent.domain.ModelStore;
 import io.edgeloop.agent.domain.SessionSettings;
@@ -80,7 +81,10 @@ public class AgentBeans {
     TelemetryAccumulator telemetryAccumulator(AgentConfig config) {
         TelemetryAccumulator accumulator = new TelemetryAccumulator(
                 config.deviceId(),
-                config.telemetry().reservoirSize(),
+                new InputSummary(
+                        config.telemetry().inputs(),
+                        config.telemetry().sketchK(),
+                        config.telemetry().reservoirSize()),
                 config.telemetry().maxPendingWindows(),
                 config.telemetry().maxInferenceRecords(),
                 new InputCapture(

@@ -1,6 +1,9 @@
 package io.edgeloop.agent.domain;
 
+import com.google.protobuf.ByteString;
 import io.edgeloop.common.ProtoTime;
+import io.edgeloop.common.sketch.FeatureSketches;
+import io.edgeloop.proto.telemetry.v1.FeatureSketch;
 import io.edgeloop.proto.telemetry.v1.FeatureStats;
 import io.edgeloop.proto.telemetry.v1.InferenceRecord;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
@@ -18,8 +21,10 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Inference statistics of the current windows, one per model and source ("live" or "simulator"): count, per-feature mean/std/min/max (Welford; std is the
- * population standard deviation), a uniform reservoir sample of inputs (algorithm R), predicted class counts,
+ * Inference statistics of the current windows, one per model and source ("live" or "simulator"): count, per-feature
+ * mean/std/min/max (Welford; std is the population standard deviation), the inputs as {@link InputSummary} says (by
+ * default one KLL quantile sketch per feature over every input; a uniform reservoir sample of raw rows, algorithm R,
+ * only when asked for), predicted class counts,
  * latency percentiles (nearest rank over a latency reservoir), the model/runtime error count and, apart, the client
  * (input) error count, tagged with the deployment being served, and one {@link InferenceRecord} per classified
  * inference that came with an id (its id, predicted class index and confidence; at most {@code maxInferenceRecords}
@@ -36,6 +41,7 @@ public final class TelemetryAccumulator {
     public static final int MAX_INFERENCE_RECORDS = 10000;
 
     private final String deviceId;
+    private final InputSummary inputs;
     private final int reservoirSize;
     private final int maxPending;
     private final int maxInferenceRecords;
@@ -79,16 +85,30 @@ public final class TelemetryAccumulator {
             InputCapture capture,
             Random random,
             Clock clock) {
-        if (reservoirSize < 0
-                || maxPending < 1
-                || maxInferenceRecords < 0
-                || maxInferenceRecords > MAX_INFERENCE_RECORDS) {
-            throw new IllegalArgumentException("reservoir-size must be >= 0, max-pending-windows >= 1 and"
-                    + " max-inference-records 0 to " + MAX_INFERENCE_RECORDS + ", were " + reservoirSize + ", "
-                    + maxPending + ", " + maxInferenceRecords);
+        this(deviceId, InputSummary.sample(reservoirSize), maxPending, maxInferenceRecords, capture, random, clock);
+    }
+
+    /**
+     * @param inputs how a window summarizes its inputs (sketches, a raw sample or both)
+     * @param maxPending closed windows kept while they cannot be sent; the oldest are dropped beyond
+     * @param maxInferenceRecords inference records (id, class, confidence) itemized per window
+     * @param capture which itemized inferences carry their input (for labelled feedback)
+     */
+    public TelemetryAccumulator(
+            String deviceId,
+            InputSummary inputs,
+            int maxPending,
+            int maxInferenceRecords,
+            InputCapture capture,
+            Random random,
+            Clock clock) {
+        if (maxPending < 1 || maxInferenceRecords < 0 || maxInferenceRecords > MAX_INFERENCE_RECORDS) {
+            throw new IllegalArgumentException("max-pending-windows must be >= 1 and max-inference-records 0 to "
+                    + MAX_INFERENCE_RECORDS + ", were " + maxPending + ", " + maxInferenceRecords);
         }
         this.deviceId = deviceId;
-        this.reservoirSize = reservoirSize;
+        this.inputs = inputs;
+        this.reservoirSize = inputs.sampledRows();
         this.maxPending = maxPending;
         this.maxInferenceRecords = maxInferenceRecords;
         this.capture = capture;
@@ -258,6 +278,7 @@ public final class TelemetryAccumulator {
         double[] min;
         double[] max;
         final List<float[]> sample = new ArrayList<>();
+        FeatureSketches sketches;
         final Map<String, Long> classCounts = new HashMap<>();
         final List<InferenceRecord> inferences = new ArrayList<>();
         long[] latencies = new long[64];
@@ -278,6 +299,7 @@ public final class TelemetryAccumulator {
             max = new double[n];
             Arrays.fill(min, Double.POSITIVE_INFINITY);
             Arrays.fill(max, Double.NEGATIVE_INFINITY);
+            sketches = inputs.sketches() ? new FeatureSketches(n, inputs.sketchK()) : null;
         }
 
         /** Adds one inference; false when it was counted as a client error instead. */
@@ -294,6 +316,9 @@ public final class TelemetryAccumulator {
                 m2[i] += delta * (v - mean[i]);
                 min[i] = Math.min(min[i], v);
                 max[i] = Math.max(max[i], v);
+            }
+            if (sketches != null) {
+                sketches.update(x);
             }
             if (sample.size() < reservoirSize) {
                 sample.add(x.clone());
@@ -354,6 +379,11 @@ public final class TelemetryAccumulator {
             for (float[] row : sample) {
                 for (float v : row) {
                     b.addInputSample(v);
+                }
+            }
+            if (sketches != null && count > 0) {
+                for (byte[] kll : sketches.toBytes()) {
+                    b.addFeatureSketches(FeatureSketch.newBuilder().setKll(ByteString.copyFrom(kll)));
                 }
             }
             long[] sorted = Arrays.copyOf(latencies, latencyCount);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeloop.common.ProtoTime;
+import io.edgeloop.common.sketch.FeatureSketches;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.apache.datasketches.kll.KllFloatsSketch;
 import org.junit.jupiter.api.Test;
 
 class TelemetryAccumulatorTest {
@@ -44,6 +46,49 @@ class TelemetryAccumulatorTest {
         public Instant instant() {
             return now;
         }
+    }
+
+    @Test
+    void byDefaultAWindowCarriesOneSketchPerFeatureOfEveryInputAndNoRawRow() {
+        ManualClock clock = new ManualClock();
+        var acc = new TelemetryAccumulator(
+                "edge-7", InputSummary.sketch(200), 10, 10, InputCapture.NONE, new Random(3), clock);
+        Random data = new Random(5);
+        for (int i = 0; i < 1000; i++) {
+            acc.record(V1, new float[] {(float) data.nextGaussian(), i}, "normal", 5);
+        }
+        clock.now = clock.now.plusSeconds(2);
+        acc.roll();
+
+        TelemetryWindow w = acc.pending().get(0);
+        assertEquals(0, w.getSampleCount());
+        assertEquals(0, w.getInputSampleCount(), "no raw input leaves the device");
+        assertEquals(2, w.getFeatureSketchesCount());
+        KllFloatsSketch second =
+                FeatureSketches.read(w.getFeatureSketches(1).getKll().toByteArray());
+        assertEquals(1000, second.getN(), "every input, not a sample");
+        assertEquals(0f, second.getMinItem());
+        assertEquals(999f, second.getMaxItem());
+        double median = second.getQuantile(0.5);
+        assertTrue(Math.abs(median - 500) <= 1000 * second.getNormalizedRankError(false), "median " + median);
+        assertTrue(
+                w.getFeatureSketches(0).getKll().size() < 1000 * 4,
+                "smaller than the raw values: "
+                        + w.getFeatureSketches(0).getKll().size() + " bytes");
+
+        var both = new TelemetryAccumulator(
+                "edge-7",
+                new InputSummary(InputSummary.Mode.BOTH, 200, 4),
+                10,
+                10,
+                InputCapture.NONE,
+                new Random(3),
+                clock);
+        both.record(V1, new float[] {1, 2}, "normal", 5);
+        both.roll();
+        assertEquals(1, both.pending().get(0).getSampleCount());
+        assertEquals(2, both.pending().get(0).getFeatureSketchesCount());
+        assertThrows(IllegalArgumentException.class, () -> new InputSummary(InputSummary.Mode.SKETCH, 2, 0));
     }
 
     @Test

@@ -5,13 +5,16 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.commons.math3.random.Well19937c;
 import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
+import org.apache.datasketches.kll.KllFloatsSketch;
+import org.apache.datasketches.quantilescommon.FloatsSortedView;
 
 /**
  * Compares observed inputs with a {@link ReferenceProfile} under a {@link DriftPolicy}. Per feature it computes the
  * two-sample Kolmogorov-Smirnov statistic and p-value against the reference sample (commons-math), the PSI and the
  * Jensen-Shannon distance over the reference's decile bins, and the Wasserstein distance normalized by the reference's
  * standard deviation ({@link FeatureStatistics}); the policy's method says which of them decide, per feature and for
- * the model. Nothing is computed below {@code minSamples} observed rows. Deterministic and thread-safe.
+ * the model. The observed side is either raw rows or per-feature KLL sketches ({@link SketchStatistics}). Nothing is
+ * computed below {@code minSamples} observed rows. Deterministic for raw rows and thread-safe.
  */
 public final class DriftEvaluator {
     /** Name of the original method ({@link DriftPolicy.Method#KS_MAX}), carried in DriftDetected. */
@@ -59,17 +62,65 @@ public final class DriftEvaluator {
                     n, n + " observed rows, drift needs at least " + Math.max(policy.minSamples(), 1));
         }
         KolmogorovSmirnovTest ks = new KolmogorovSmirnovTest(new Well19937c(KS_SEED));
-        int k = reference.featureCount();
-        double[] d = new double[k];
-        double[] p = new double[k];
+        Observed[] figures = new Observed[reference.featureCount()];
         for (ReferenceProfile.FeatureProfile ref : reference.features()) {
             double[] values = observed[ref.index()];
             if (values.length != n) {
                 throw new IllegalArgumentException(
                         "feature " + ref.index() + " has " + values.length + " rows, not " + n);
             }
-            d[ref.index()] = ks.kolmogorovSmirnovStatistic(ref.sortedSample(), values);
-            p[ref.index()] = ks.kolmogorovSmirnovTest(ref.sortedSample(), values);
+            figures[ref.index()] = new Observed(
+                    ks.kolmogorovSmirnovStatistic(ref.sortedSample(), values),
+                    ks.kolmogorovSmirnovTest(ref.sortedSample(), values),
+                    proportions(ref.binEdges(), values),
+                    FeatureStatistics.normalizedWasserstein(ref.sortedSample(), values, ref.std()),
+                    mean(values));
+        }
+        return decide(reference, figures, n);
+    }
+
+    /**
+     * Evaluates drift from per-feature quantile sketches of the observed inputs (merged across windows and devices)
+     * instead of raw rows: the same figures, with the sketch's CDF in place of the sample's ({@link
+     * SketchStatistics}).
+     *
+     * @param reference the training reference
+     * @param observed one sketch per feature, as many as the reference has features
+     */
+    public DriftReport evaluate(ReferenceProfile reference, KllFloatsSketch[] observed) {
+        if (observed.length != reference.featureCount()) {
+            throw new IllegalArgumentException(
+                    "observed data has " + observed.length + " features, the reference " + reference.featureCount());
+        }
+        long n = Arrays.stream(observed).mapToLong(KllFloatsSketch::getN).min().orElse(0);
+        if (n < policy.minSamples() || n == 0) {
+            return DriftReport.notComputed(
+                    (int) n, n + " observed rows, drift needs at least " + Math.max(policy.minSamples(), 1));
+        }
+        KolmogorovSmirnovTest ks = new KolmogorovSmirnovTest(new Well19937c(KS_SEED));
+        Observed[] figures = new Observed[reference.featureCount()];
+        for (ReferenceProfile.FeatureProfile ref : reference.features()) {
+            FloatsSortedView view = observed[ref.index()].getSortedView();
+            SketchStatistics.Comparison c = SketchStatistics.compare(ref.sortedSample(), view);
+            figures[ref.index()] = new Observed(
+                    c.ks(),
+                    SketchStatistics.pValue(ks, c.ks(), ref.sortedSample().length, view.getN()),
+                    SketchStatistics.proportions(ref.binEdges(), view),
+                    c.wasserstein() / Math.max(ref.std(), FeatureStatistics.MIN_NORMALIZER),
+                    SketchStatistics.mean(view));
+        }
+        return decide(reference, figures, (int) Math.min(Integer.MAX_VALUE, n));
+    }
+
+    /** One feature's observed figures against its reference. */
+    private record Observed(double ks, double p, double[] shares, double wasserstein, double mean) {}
+
+    /** The verdict of the policy over every feature's figures. */
+    private DriftReport decide(ReferenceProfile reference, Observed[] figures, int n) {
+        int k = reference.featureCount();
+        double[] p = new double[k];
+        for (int i = 0; i < k; i++) {
+            p[i] = figures[i].p();
         }
         boolean shareRule = policy.method() == DriftPolicy.Method.FEATURE_SHARE;
         double[] adjusted = shareRule ? FeatureStatistics.holm(p) : p;
@@ -79,9 +130,9 @@ public final class DriftEvaluator {
         int drifted = 0;
         for (ReferenceProfile.FeatureProfile ref : reference.features()) {
             int i = ref.index();
-            DriftReport.FeatureResult r = result(ref, observed[i], d[i], p[i], adjusted[i], shareRule, byKs);
+            DriftReport.FeatureResult r = result(ref, figures[i], adjusted[i], shareRule, byKs);
             drifted += r.drifted() ? 1 : 0;
-            maxD = Math.max(maxD, d[i]);
+            maxD = Math.max(maxD, figures[i].ks());
             results.add(r);
         }
         double share = k == 0 ? 0 : (double) drifted / k;
@@ -93,38 +144,30 @@ public final class DriftEvaluator {
 
     /** One feature's figures and verdict under the policy. */
     private DriftReport.FeatureResult result(
-            ReferenceProfile.FeatureProfile ref,
-            double[] values,
-            double d,
-            double p,
-            double adjustedP,
-            boolean shareRule,
-            boolean byKs) {
-        double[] shares = proportions(ref.binEdges(), values);
-        double w = FeatureStatistics.normalizedWasserstein(ref.sortedSample(), values, ref.std());
+            ReferenceProfile.FeatureProfile ref, Observed o, double adjustedP, boolean shareRule, boolean byKs) {
         double featureThreshold;
         boolean drifted;
         if (!shareRule) {
             featureThreshold = policy.alpha();
-            drifted = d > policy.threshold() && p < policy.alpha();
+            drifted = o.ks() > policy.threshold() && o.p() < policy.alpha();
         } else if (byKs) {
             featureThreshold = policy.featurePValue();
             drifted = adjustedP < policy.featurePValue();
         } else {
             featureThreshold = policy.distanceThreshold();
-            drifted = w > policy.distanceThreshold();
+            drifted = o.wasserstein() > policy.distanceThreshold();
         }
         return new DriftReport.FeatureResult(
                 ref.index(),
-                d,
-                p,
-                psi(ref.binProportions(), shares),
+                o.ks(),
+                o.p(),
+                psi(ref.binProportions(), o.shares()),
                 ref.mean(),
-                mean(values),
-                w,
-                FeatureStatistics.jensenShannon(ref.binProportions(), shares),
+                o.mean(),
+                o.wasserstein(),
+                FeatureStatistics.jensenShannon(ref.binProportions(), o.shares()),
                 byKs ? "ks" : "wasserstein",
-                byKs ? adjustedP : w,
+                byKs ? adjustedP : o.wasserstein(),
                 featureThreshold,
                 drifted);
     }

@@ -4,6 +4,7 @@ import io.edgeloop.common.Events;
 import io.edgeloop.common.ProtoTime;
 import io.edgeloop.common.Topics;
 import io.edgeloop.common.events.DeployedPhases;
+import io.edgeloop.common.sketch.FeatureSketches;
 import io.edgeloop.kit.outbox.Outbox;
 import io.edgeloop.monitoring.config.MonitoringConfig;
 import io.edgeloop.monitoring.persistence.Codec;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.apache.datasketches.kll.KllFloatsSketch;
 import org.jboss.logging.Logger;
 
 /**
@@ -280,7 +282,9 @@ public class DriftMonitor {
         ObservationBuffer.Selection selection =
                 ObservationBuffer.select(loadChunks(state), reference.featureCount(), config.bufferSize());
         DriftEvaluator evaluator = evaluator();
-        DriftReport report = evaluator.evaluate(reference, selection.columns());
+        DriftReport report = selection.sketched()
+                ? evaluator.evaluate(reference, selection.sketches())
+                : evaluator.evaluate(reference, selection.columns());
         if (report.computed() && (withPredictions || evaluator.policy().method() == DriftPolicy.Method.FEATURE_SHARE)) {
             PredictionDrift prediction = PredictionDrift.evaluate(
                             reference.labelCounts(), predictedClasses(state), evaluator.policy())
@@ -324,10 +328,19 @@ public class DriftMonitor {
             if (total >= config.bufferSize()) {
                 break;
             }
-            chunks.add(new ObservationBuffer.Chunk(c.id, c.deviceId, c.rowCount, c.featureCount, Codec.floats(c.data)));
+            chunks.add(chunk(c));
             total += c.rowCount;
         }
         return chunks;
+    }
+
+    /** A stored chunk as the buffer's input: raw rows, or its sketches read back. */
+    static ObservationBuffer.Chunk chunk(ObservationChunkEntity c) {
+        List<KllFloatsSketch> sketches = c.sketches == null
+                ? null
+                : Codec.blobs(c.sketches).stream().map(FeatureSketches::read).toList();
+        return new ObservationBuffer.Chunk(
+                c.id, c.deviceId, c.rowCount, c.featureCount, Codec.floats(c.data), sketches);
     }
 
     private int bufferedRows(ModelStateEntity state) {

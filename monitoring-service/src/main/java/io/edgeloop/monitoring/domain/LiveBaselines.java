@@ -1,7 +1,6 @@
 package io.edgeloop.monitoring.domain;
 
 import io.edgeloop.monitoring.config.MonitoringConfig;
-import io.edgeloop.monitoring.persistence.Codec;
 import io.edgeloop.monitoring.persistence.ModelStateEntity;
 import io.edgeloop.monitoring.persistence.ObservationChunkEntity;
 import io.edgeloop.monitoring.persistence.ReferenceStore;
@@ -101,29 +100,27 @@ public class LiveBaselines {
     private ReferenceProfile build(
             ModelStateEntity state, ReferenceProfile training, List<ObservationChunkEntity> chunks, int needed) {
         String id = liveId(state);
-        ReferenceProfileBuilder builder =
-                new ReferenceProfileBuilder(id, training.featureCount(), config.referenceSampleSize());
         long lastUsed = Long.MIN_VALUE;
+        List<ObservationBuffer.Chunk> used = new java.util.ArrayList<>();
+        int rows = 0;
         for (ObservationChunkEntity c : chunks) {
-            if (builder.count() >= needed) {
+            if (rows >= needed) {
                 break;
             }
-            float[] data = Codec.floats(c.data);
-            for (int r = 0; r < c.rowCount; r++) {
-                float[] row = new float[c.featureCount];
-                System.arraycopy(data, r * c.featureCount, row, 0, c.featureCount);
-                builder.add(row);
-            }
+            used.add(DriftMonitor.chunk(c));
+            rows += c.rowCount;
             lastUsed = c.id;
         }
-        ReferenceProfile built = builder.build(training.datasetName(), training.datasetVersion());
-        ReferenceProfile profile = new ReferenceProfile(
-                id,
-                built.datasetName(),
-                built.datasetVersion(),
-                built.trainCount(),
-                built.features(),
-                training.labelCounts());
+        ObservationBuffer.Selection selection = ObservationBuffer.select(used, training.featureCount(), needed);
+        ReferenceProfile profile = selection.sketched()
+                ? ReferenceProfileBuilder.fromSketches(
+                        id,
+                        training.datasetName(),
+                        training.datasetVersion(),
+                        selection.sketches(),
+                        config.referenceSampleSize(),
+                        training.labelCounts())
+                : fromRows(id, training, used, needed);
         references.save(profile, state.deployedEventId, TRIGGER);
         long dropped = ObservationChunkEntity.delete(
                 "modelName = ?1 and modelVersion = ?2 and id <= ?3", state.modelName, state.modelVersion, lastUsed);
@@ -132,5 +129,27 @@ public class LiveBaselines {
                         + " buffer",
                 state.modelName, state.modelVersion, id, profile.trainCount(), state.snapshotId, dropped);
         return profile;
+    }
+
+    /** A profile of the first {@code needed} raw rows of {@code chunks}, oldest first. */
+    private ReferenceProfile fromRows(
+            String id, ReferenceProfile training, List<ObservationBuffer.Chunk> chunks, int needed) {
+        ReferenceProfileBuilder builder =
+                new ReferenceProfileBuilder(id, training.featureCount(), config.referenceSampleSize());
+        for (ObservationBuffer.Chunk c : chunks) {
+            for (int r = 0; r < c.rows() && builder.count() < needed; r++) {
+                float[] row = new float[c.featureCount()];
+                System.arraycopy(c.data(), r * c.featureCount(), row, 0, c.featureCount());
+                builder.add(row);
+            }
+        }
+        ReferenceProfile built = builder.build(training.datasetName(), training.datasetVersion());
+        return new ReferenceProfile(
+                id,
+                built.datasetName(),
+                built.datasetVersion(),
+                built.trainCount(),
+                built.features(),
+                training.labelCounts());
     }
 }

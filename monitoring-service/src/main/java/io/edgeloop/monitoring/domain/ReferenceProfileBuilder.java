@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.apache.datasketches.kll.KllFloatsSketch;
+import org.apache.datasketches.quantilescommon.FloatsSortedView;
 
 /**
  * Builds a {@link ReferenceProfile} in one pass over a stream of rows with bounded memory: exact mean/std/min/max
@@ -125,6 +127,51 @@ public final class ReferenceProfileBuilder {
             double std = count > 1 ? Math.sqrt(m2[f] / (count - 1)) : 0.0;
             features.add(
                     new ReferenceProfile.FeatureProfile(f, mean[f], std, min[f], max[f], sample, edges, proportions));
+        }
+        return new ReferenceProfile(snapshotId, datasetName, datasetVersion, count, features, labelCounts);
+    }
+
+    /**
+     * A profile of inputs known only through one merged quantile sketch per feature (a live baseline from agents that
+     * send sketches): per feature, {@code sampleSize} evenly spaced quantiles stand for the sorted sample (at most one
+     * per value summarized), the mean and standard deviation are the sketch's weighted ones, min and max exact.
+     *
+     * @param snapshotId the profile's id
+     * @param sketches one non-empty sketch per feature
+     * @param sampleSize quantiles kept per feature
+     */
+    public static ReferenceProfile fromSketches(
+            String snapshotId,
+            String datasetName,
+            int datasetVersion,
+            KllFloatsSketch[] sketches,
+            int sampleSize,
+            java.util.Map<String, Long> labelCounts) {
+        List<ReferenceProfile.FeatureProfile> features = new ArrayList<>(sketches.length);
+        long count = Long.MAX_VALUE;
+        for (int f = 0; f < sketches.length; f++) {
+            KllFloatsSketch sketch = sketches[f];
+            if (sketch.isEmpty()) {
+                throw new IllegalStateException("feature " + f + " of " + snapshotId + " has no values to profile");
+            }
+            count = Math.min(count, sketch.getN());
+            int m = (int) Math.min(sampleSize, sketch.getN());
+            double[] sample = new double[m];
+            for (int i = 0; i < m; i++) {
+                sample[i] = sketch.getQuantile((i + 0.5) / m);
+            }
+            Arrays.sort(sample);
+            double[] edges = decileEdges(sample);
+            FloatsSortedView view = sketch.getSortedView();
+            features.add(new ReferenceProfile.FeatureProfile(
+                    f,
+                    SketchStatistics.mean(view),
+                    SketchStatistics.std(view),
+                    sketch.getMinItem(),
+                    sketch.getMaxItem(),
+                    sample,
+                    edges,
+                    DriftEvaluator.proportions(edges, sample)));
         }
         return new ReferenceProfile(snapshotId, datasetName, datasetVersion, count, features, labelCounts);
     }

@@ -203,9 +203,18 @@ public class TelemetryIntake {
             chunk.modelVersion = w.getModelVersion();
             chunk.windowId = w.getWindowId();
             chunk.deviceId = w.getDeviceId();
-            chunk.rowCount = w.getSampleCount();
             chunk.featureCount = w.getFeatureCount();
-            chunk.data = Codec.floats(toArray(w));
+            if (w.getFeatureSketchesCount() > 0) {
+                // every input of the window, summarized on the device; no raw rows needed
+                chunk.rowCount = (int) Math.min(Integer.MAX_VALUE, w.getInferenceCount());
+                chunk.data = new byte[0];
+                chunk.sketches = Codec.blobs(w.getFeatureSketchesList().stream()
+                        .map(s -> s.getKll().toByteArray())
+                        .toList());
+            } else {
+                chunk.rowCount = w.getSampleCount();
+                chunk.data = Codec.floats(toArray(w));
+            }
             chunk.receivedAt = now;
             chunk.persist();
             model.buffered = true;
@@ -218,13 +227,13 @@ public class TelemetryIntake {
     }
 
     /**
-     * Whether the input sample of {@code w} is data for drift detection: it must hold rows, come from inferences
-     * that ran (an error-only window's inputs are not what the model saw), never be synthetic (random inputs shaped
+     * Whether the inputs of {@code w} (its sample or sketches) are data for drift detection: it must hold rows, come
+     * from inferences that ran (an error-only window's inputs are not what the model saw), never be synthetic (random inputs shaped
      * like the model), and come from live traffic unless simulated sensor traffic is included
      * ({@code edgeloop.monitoring.drift.include-simulated}).
      */
     static boolean feedsDrift(TelemetryWindow w, boolean includeSimulated) {
-        if (w.getSampleCount() <= 0 || w.getInferenceCount() <= 0) {
+        if ((w.getSampleCount() <= 0 && w.getFeatureSketchesCount() == 0) || w.getInferenceCount() <= 0) {
             return false;
         }
         String source = TelemetryValidation.source(w);

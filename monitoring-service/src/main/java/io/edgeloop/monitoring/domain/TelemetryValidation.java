@@ -1,6 +1,7 @@
 package io.edgeloop.monitoring.domain;
 
 import com.google.protobuf.Timestamp;
+import io.edgeloop.common.sketch.FeatureSketches;
 import io.edgeloop.monitoring.persistence.TelemetryWindowEntity;
 import io.edgeloop.proto.telemetry.v1.FeatureStats;
 import io.edgeloop.proto.telemetry.v1.InferenceRecord;
@@ -138,6 +139,7 @@ public final class TelemetryValidation {
                     + "\"");
         }
         sampleProblems(p, w);
+        sketchProblems(p, w);
         statsProblems(p, w);
         if (!(Double.isFinite(w.getLatencyP50Us()) && w.getLatencyP50Us() >= 0)) {
             p.add("latency_p50_us must be a finite number >= 0");
@@ -261,6 +263,37 @@ public final class TelemetryValidation {
             if (!Float.isFinite(w.getInputSample(i))) {
                 p.add("input_sample[" + i + "] is not a finite number");
                 break;
+            }
+        }
+    }
+
+    /**
+     * feature_sketches: none or one per feature, each a KLL float sketch ({@link FeatureSketches#read}) of at most
+     * inference_count values; the first bad one is named.
+     */
+    private static void sketchProblems(List<String> p, TelemetryWindow w) {
+        int n = w.getFeatureSketchesCount();
+        if (n == 0) {
+            return;
+        }
+        if (n != w.getFeatureCount()) {
+            p.add("feature_sketches has " + n + " sketches, expected one per feature (feature_count "
+                    + w.getFeatureCount() + ")");
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            try {
+                long values = FeatureSketches.read(
+                                w.getFeatureSketches(i).getKll().toByteArray())
+                        .getN();
+                if (values > w.getInferenceCount()) {
+                    p.add("feature_sketches[" + i + "] summarizes " + values + " values, more than inference_count "
+                            + w.getInferenceCount());
+                    return;
+                }
+            } catch (FeatureSketches.InvalidSketchException e) {
+                p.add("feature_sketches[" + i + "].kll " + e.getMessage());
+                return;
             }
         }
     }

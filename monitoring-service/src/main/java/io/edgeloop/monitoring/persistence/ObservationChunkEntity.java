@@ -11,8 +11,8 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 
 /**
- * The input sample of one telemetry window of the deployed version, part of the model's observation buffer. Rows
- * are little-endian float32, row-major ({@link Codec}).
+ * The inputs of one telemetry window of the deployed version, part of the model's observation buffer: a sample of rows
+ * (little-endian float32, row-major, {@link Codec}) or one quantile sketch per feature over all of them.
  */
 @Entity
 @Table(name = "observation_chunk", indexes = @Index(name = "observation_model_idx", columnList = "model_name,id"))
@@ -39,8 +39,13 @@ public class ObservationChunkEntity extends PanacheEntityBase {
     @Column(name = "feature_count", nullable = false)
     public int featureCount;
 
+    /** Raw rows; empty for a chunk of sketches. */
     @Column(nullable = false)
     public byte[] data;
+
+    /** One serialized KLL sketch per feature ({@link Codec#blobs}), or null for a chunk of raw rows. */
+    @Column(name = "sketches")
+    public byte[] sketches;
 
     @Column(name = "received_at", nullable = false)
     public Instant receivedAt;

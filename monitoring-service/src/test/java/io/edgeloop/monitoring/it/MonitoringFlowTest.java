@@ -11,10 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import io.edgeloop.common.EventHeaders;
 import io.edgeloop.common.Events;
 import io.edgeloop.common.SensorSimulator;
 import io.edgeloop.common.Topics;
+import io.edgeloop.common.sketch.FeatureSketches;
 import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
 import io.edgeloop.kit.jobs.JobRecord;
@@ -28,6 +30,7 @@ import io.edgeloop.proto.events.v1.DataReady;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.events.v1.DriftDetected;
 import io.edgeloop.proto.events.v1.FeatureDrift;
+import io.edgeloop.proto.telemetry.v1.FeatureSketch;
 import io.edgeloop.proto.telemetry.v1.FeatureStats;
 import io.edgeloop.proto.telemetry.v1.TelemetryAck;
 import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
@@ -274,9 +277,10 @@ class MonitoringFlowTest {
         await("v2 deployed", () -> given().get("/models/" + model + "/drift").statusCode() == 200);
         SensorSimulator remounted = new SensorSimulator(21).drift(SensorSimulator.Drift.REMOUNTED);
 
+        // agents send per-feature sketches, not rows (their default): baseline and comparisons work from them
         // the new regime: against v2's training data it would drift at once; first it is the baseline (300 rows)
         for (int i = 1; i <= 3; i++) {
-            TelemetryAck ack = telemetry.report(window(model, "base-" + i, "dev-a", 2, remounted, 100));
+            TelemetryAck ack = telemetry.report(sketched(model, "base-" + i, "dev-a", 2, remounted, 100));
             assertEquals(-1.0, ack.getDriftScore(), "collecting the baseline, window " + i);
             assertFalse(ack.getDriftDetected());
         }
@@ -286,7 +290,7 @@ class MonitoringFlowTest {
         given().get("/references/live:" + model + "@v2").then().statusCode(200).body("trainCount", is(300));
         // more of the same regime: compared with the baseline, no drift (and no event) however long it runs
         for (int i = 1; i <= 4; i++) {
-            TelemetryAck ack = telemetry.report(window(model, "same-" + i, "dev-b", 2, remounted, 100));
+            TelemetryAck ack = telemetry.report(sketched(model, "same-" + i, "dev-b", 2, remounted, 100));
             assertFalse(ack.getDriftDetected(), "window " + i + " score " + ack.getDriftScore());
         }
         view = given().get("/models/" + model + "/drift").then().extract().jsonPath();
@@ -296,7 +300,7 @@ class MonitoringFlowTest {
         boolean detected = false;
         for (int i = 1; i <= 5 && !detected; i++) {
             detected = telemetry
-                    .report(window(model, "back-" + i, "dev-a", 2, clean, 100))
+                    .report(sketched(model, "back-" + i, "dev-a", 2, clean, 100))
                     .getDriftDetected();
         }
         assertTrue(detected, "a return to the old regime is drift against the live baseline");
@@ -426,6 +430,18 @@ class MonitoringFlowTest {
         assertInvalid(ok.toBuilder().clearModelName().build(), "model_name is required");
         assertInvalid(ok.toBuilder().setSampleCount(4).build(), "input_sample has 24 values");
         assertInvalid(ok.toBuilder().addInputSample(1f).build(), "input_sample has 25 values");
+        TelemetryWindow sketched = sketched(MODEL, "bad-2", "dev-x", 1, sim, 3);
+        assertInvalid(
+                sketched.toBuilder().removeFeatureSketches(7).build(),
+                "feature_sketches has 7 sketches, expected one per feature (feature_count 8)");
+        assertInvalid(
+                sketched.toBuilder()
+                        .setFeatureSketches(2, FeatureSketch.newBuilder().setKll(ByteString.copyFromUtf8("not one")))
+                        .build(),
+                "feature_sketches[2].kll is not a KLL float sketch");
+        assertInvalid(
+                sketched.toBuilder().setInferenceCount(2).build(),
+                "feature_sketches[0] summarizes 3 values, more than inference_count 2");
         given().get("/devices/dev-x/telemetry").then().statusCode(404);
     }
 
@@ -533,6 +549,24 @@ class MonitoringFlowTest {
             w.addFeatureStats(FeatureStats.newBuilder().setMean(sum[f] / rows));
         }
         return w.putAllPredictedClassCounts(classes).build();
+    }
+
+    /** The window of {@link #window} as an agent sends it by default: per-feature KLL sketches, no raw rows. */
+    private static TelemetryWindow sketched(
+            String model, String id, String device, int version, SensorSimulator sim, int rows) {
+        TelemetryWindow w = window(model, id, device, version, sim, rows);
+        FeatureSketches sketches = new FeatureSketches(w.getFeatureCount(), FeatureSketches.DEFAULT_K);
+        for (int r = 0; r < rows; r++) {
+            float[] row = new float[w.getFeatureCount()];
+            for (int f = 0; f < row.length; f++) {
+                row[f] = w.getInputSample(r * row.length + f);
+            }
+            sketches.update(row);
+        }
+        TelemetryWindow.Builder b = w.toBuilder().clearInputSample().setSampleCount(0);
+        sketches.toBytes()
+                .forEach(kll -> b.addFeatureSketches(FeatureSketch.newBuilder().setKll(ByteString.copyFrom(kll))));
+        return b.build();
     }
 
     private static String bootstrap() {
