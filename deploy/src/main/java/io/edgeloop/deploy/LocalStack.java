@@ -33,7 +33,7 @@ public final class LocalStack implements AutoCloseable {
             "deployment-service",
             "monitoring-service");
 
-    private final Builder cfg;
+    private final LocalStackBuilder cfg;
     private final Consumer<String> log;
     private final ProcessSupervisor processes = new ProcessSupervisor();
     private StackLayout layout;
@@ -54,13 +54,13 @@ public final class LocalStack implements AutoCloseable {
     private String consoleUrl;
     private volatile boolean closed;
 
-    private LocalStack(Builder b) {
+    LocalStack(LocalStackBuilder b) {
         this.cfg = b;
         this.log = b.log;
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static LocalStackBuilder builder() {
+        return new LocalStackBuilder();
     }
 
     /** Starts everything and waits until every service is ready; on failure stops what was started and throws. */
@@ -383,128 +383,6 @@ public final class LocalStack implements AutoCloseable {
                     .forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // best effort
-        }
-    }
-
-    /** Optional settings. */
-    public static final class Builder {
-        private Path home = Path.of(".");
-        private Path workDir;
-        private int agents = 2;
-        private boolean zipkin;
-        private boolean fixedPorts;
-        private boolean simulator = true;
-        private boolean console;
-        private java.util.function.IntFunction<Map<String, String>> agentLabels = i -> Map.of();
-        private final Map<String, String> agentProperties = new LinkedHashMap<>();
-        private Consumer<String> log = System.out::println;
-        private final Map<String, String> serviceProperties = new LinkedHashMap<>();
-        private final Map<String, Integer> replicas = new LinkedHashMap<>();
-        private final Map<String, String> heaps = new LinkedHashMap<>();
-
-        /** Repository root (where the service modules were built). */
-        public Builder home(Path home) {
-            this.home = home;
-            return this;
-        }
-
-        /** Where data and logs go; by default a temporary directory removed on close. */
-        public Builder workDir(Path workDir) {
-            this.workDir = workDir;
-            return this;
-        }
-
-        /** Number of simulated edge devices (agent JVMs). */
-        public Builder agents(int agents) {
-            this.agents = agents;
-            return this;
-        }
-
-        /** Run a Zipkin server (UI on 9411 with fixed ports) instead of the in-process span sink. */
-        public Builder zipkin(boolean zipkin) {
-            this.zipkin = zipkin;
-            return this;
-        }
-
-        /** Use the documented ports (8081-8086, 9081-9086, 8090+, Kafka 9092, PostgreSQL 5432) instead of free ones. */
-        public Builder fixedPorts(boolean fixedPorts) {
-            this.fixedPorts = fixedPorts;
-            return this;
-        }
-
-        /**
-         * Whether the agents run their built-in sensor simulator (the demo's stand-in for sensors; default true).
-         * Agents ship with it off.
-         */
-        public Builder simulator(boolean simulator) {
-            this.simulator = simulator;
-            return this;
-        }
-
-        /** Also run the web console (module {@code console}) against the services; off by default. */
-        public Builder console(boolean console) {
-            this.console = console;
-            return this;
-        }
-
-        /** A system property every agent gets (e.g. {@code edgeloop.agent.telemetry.capture-inputs=all}). */
-        public Builder agentProperty(String key, String value) {
-            agentProperties.put(key, value);
-            return this;
-        }
-
-        /** Labels of agent {@code i} (1-based), sent when it registers; none by default. */
-        public Builder agentLabels(java.util.function.IntFunction<Map<String, String>> agentLabels) {
-            this.agentLabels = agentLabels;
-            return this;
-        }
-
-        /**
-         * Instances per service (default 1), e.g. {@code training-service=2}: replicas share the service's database
-         * and consumer group; agents spread over the deployment-service replicas.
-         *
-         * @throws IllegalArgumentException for an unknown service or a count below 1
-         */
-        public Builder replicas(Map<String, Integer> replicas) {
-            replicas.forEach((service, n) -> {
-                if (!SERVICES.contains(service) || n == null || n < 1) {
-                    throw new IllegalArgumentException(
-                            "replicas: '" + service + "=" + n + "' (services: " + SERVICES + ", at least 1)");
-                }
-                this.replicas.put(service, n);
-            });
-            return this;
-        }
-
-        /**
-         * The maximum heap of every instance of {@code service} ({@code -Xmx}, e.g. {@code 512m}) instead of the
-         * stack's default for it.
-         *
-         * @throws IllegalArgumentException for an unknown service or a size that is not digits and k, m or g
-         */
-        public Builder heap(String service, String heap) {
-            if (!SERVICES.contains(service) || heap == null || !heap.matches("[1-9][0-9]*[kKmMgG]")) {
-                throw new IllegalArgumentException(
-                        "heap: '" + service + "=" + heap + "' (services: " + SERVICES + "; a size such as 512m)");
-            }
-            heaps.put(service, heap);
-            return this;
-        }
-
-        /** A system property every service gets (e.g. a short job lease for chaos tests). */
-        public Builder serviceProperty(String key, String value) {
-            serviceProperties.put(key, value);
-            return this;
-        }
-
-        /** Where progress lines go. */
-        public Builder log(Consumer<String> log) {
-            this.log = log;
-            return this;
-        }
-
-        public LocalStack build() {
-            return new LocalStack(this);
         }
     }
 }

@@ -58,9 +58,9 @@ public final class Main implements Callable<Integer> {
                 description = "Keep data and logs here instead of a temporary directory removed at exit.")
         Path workDir;
 
-        LocalStack.Builder builder() {
+        LocalStackBuilder builder() {
             Path h = home != null ? home : detectHome();
-            LocalStack.Builder b = LocalStack.builder()
+            LocalStackBuilder b = LocalStack.builder()
                     .home(h)
                     .agents(agents)
                     .zipkin(!noZipkin)

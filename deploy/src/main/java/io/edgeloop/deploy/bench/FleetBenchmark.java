@@ -3,6 +3,7 @@ package io.edgeloop.deploy.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgeloop.deploy.Json;
 import io.edgeloop.deploy.LocalStack;
+import io.edgeloop.deploy.LocalStackBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ public final class FleetBenchmark {
     }
 
     private int execute() throws InterruptedException {
-        LocalStack.Builder b = LocalStack.builder()
+        LocalStackBuilder b = LocalStack.builder()
                 .home(s.home())
                 .agents(0)
                 .zipkin(false)

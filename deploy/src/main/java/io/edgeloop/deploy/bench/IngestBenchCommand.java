@@ -2,6 +2,7 @@ package io.edgeloop.deploy.bench;
 
 import io.edgeloop.deploy.Json;
 import io.edgeloop.deploy.LocalStack;
+import io.edgeloop.deploy.LocalStackBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ public final class IngestBenchCommand implements Callable<Integer> {
             System.err.println("need --batch, --measure, --features >= 1 and --stored >= batch * measure");
             return 2;
         }
-        LocalStack.Builder b = LocalStack.builder()
+        LocalStackBuilder b = LocalStack.builder()
                 .home(home != null ? home : FleetBenchCommand.detectHome())
                 .agents(0)
                 .zipkin(false)
