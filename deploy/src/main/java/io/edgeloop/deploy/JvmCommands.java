@@ -91,6 +91,36 @@ final class JvmCommands {
     /** An edge agent talking to the deployment-service instance {@code fleet}, enrolling with {@code token}. */
     List<String> agent(Agent a, ServiceSpec fleet, Path enrollmentToken) {
         List<String> cmd = new ArrayList<>(jvm("192m"));
+        cmd.addAll(agentProperties(a, fleet, enrollmentToken));
+        cmd.add("-jar");
+        cmd.add(quarkusJar(home, "edge-agent").toString());
+        return cmd;
+    }
+
+    /**
+     * An agent started from the unpacked device bundle {@code bundle} ({@code bin/edgeloop-agent} with the bundle's
+     * own Java runtime and JVM options): the command, and the whole environment it runs with, which holds only
+     * {@code PATH} (the few tools of {@code tools}, no java) and {@code JAVA_OPTS} (the agent's settings).
+     */
+    BundleAgent bundleAgent(Agent a, ServiceSpec fleet, Path enrollmentToken, Path bundle, Path tools) {
+        List<String> props = agentProperties(a, fleet, enrollmentToken);
+        props.stream()
+                .filter(p -> p.chars().anyMatch(Character::isWhitespace))
+                .findFirst()
+                .ifPresent(p -> {
+                    throw new IllegalArgumentException("a bundle agent's JAVA_OPTS cannot hold whitespace: " + p);
+                });
+        return new BundleAgent(
+                List.of(bundle.resolve("bin/edgeloop-agent").toString()),
+                Map.of("PATH", tools.toString(), "JAVA_OPTS", String.join(" ", props)));
+    }
+
+    /** The command and complete environment of an agent run from its device bundle. */
+    record BundleAgent(List<String> command, Map<String, String> environment) {}
+
+    /** The system properties that configure agent {@code a}. */
+    private List<String> agentProperties(Agent a, ServiceSpec fleet, Path enrollmentToken) {
+        List<String> cmd = new ArrayList<>();
         cmd.add("-Dquarkus.http.port=" + a.httpPort());
         cmd.add("-Dquarkus.grpc.server.port=" + a.grpcPort()); // KServe v2 / Open Inference Protocol
         cmd.add("-Dedgeloop.agent.device-id=" + a.deviceId());
@@ -104,8 +134,6 @@ final class JvmCommands {
         cmd.add("-Dedgeloop.agent.enrollment-token-file=" + enrollmentToken);
         cmd.add("-Dedgeloop.auth.token-file="
                 + workDir.resolve("agents/" + a.deviceId()).resolve("credential.token"));
-        cmd.add("-jar");
-        cmd.add(quarkusJar(home, "edge-agent").toString());
         return cmd;
     }
 

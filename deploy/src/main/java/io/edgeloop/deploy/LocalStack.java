@@ -215,19 +215,17 @@ public final class LocalStack implements AutoCloseable {
         // the device enrolls itself: a one-time token in, its own credential (kept in its directory) out
         Path deviceDir = workDir.resolve("agents/" + deviceId);
         Path token = AgentEnrollment.tokenFile(url("deployment-service"), deviceId, deviceDir);
-        List<String> cmd = commands.agent(
-                new JvmCommands.Agent(
-                        deviceId,
-                        port,
-                        grpcPort,
-                        index,
-                        cfg.simulator,
-                        cfg.agentLabels.apply(index),
-                        cfg.agentProperties),
-                fleet,
-                token);
-        return ManagedProcess.start(
-                deviceId, cmd, workDir.resolve("run/" + deviceId), workDir.resolve("logs/" + deviceId + ".log"));
+        JvmCommands.Agent agent = new JvmCommands.Agent(
+                deviceId, port, grpcPort, index, cfg.simulator, cfg.agentLabels.apply(index), cfg.agentProperties);
+        Path run = workDir.resolve("run/" + deviceId);
+        Path logFile = workDir.resolve("logs/" + deviceId + ".log");
+        Path bundle = cfg.agentBundles.get(index);
+        if (bundle != null) {
+            JvmCommands.BundleAgent b = commands.bundleAgent(agent, fleet, token, bundle, ShellTools.link(run));
+            log.accept(deviceId + " runs from the device bundle " + bundle + " (no java on its PATH)");
+            return ManagedProcess.startClean(deviceId, b.command(), run, logFile, b.environment());
+        }
+        return ManagedProcess.start(deviceId, commands.agent(agent, fleet, token), run, logFile);
     }
 
     private static String since(long t0) {
@@ -331,6 +329,23 @@ public final class LocalStack implements AutoCloseable {
     public void kill(String instance) {
         processes.kill(instance);
         log.accept(instance + " killed (SIGKILL)");
+    }
+
+    /**
+     * Stops an instance or agent the way a service manager does (SIGTERM, then SIGKILL after 30 s) and returns its
+     * exit code (143 for a JVM that ran its shutdown on SIGTERM).
+     *
+     * @throws IllegalArgumentException when it does not run
+     */
+    public int stop(String instance) {
+        int code = processes.stop(instance, Duration.ofSeconds(30));
+        log.accept(instance + " stopped (exit " + code + ")");
+        return code;
+    }
+
+    /** The log file of an instance or agent (it stays until {@link #close}). */
+    public Path logOf(String instance) {
+        return workDir.resolve("logs/" + instance + ".log");
     }
 
     /** Starts a service instance again after {@link #kill} and waits until it is ready. */

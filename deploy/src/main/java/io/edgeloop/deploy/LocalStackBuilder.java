@@ -17,6 +17,7 @@ public final class LocalStackBuilder {
     boolean console;
     java.util.function.IntFunction<Map<String, String>> agentLabels = i -> Map.of();
     final Map<String, String> agentProperties = new LinkedHashMap<>();
+    final Map<Integer, Path> agentBundles = new LinkedHashMap<>();
     Consumer<String> log = System.out::println;
     final Map<String, String> serviceProperties = new LinkedHashMap<>();
     final Map<String, Integer> replicas = new LinkedHashMap<>();
@@ -70,6 +71,19 @@ public final class LocalStackBuilder {
     /** A system property every agent gets (e.g. {@code edgeloop.agent.telemetry.capture-inputs=all}). */
     public LocalStackBuilder agentProperty(String key, String value) {
         agentProperties.put(key, value);
+        return this;
+    }
+
+    /**
+     * Runs agent {@code index} (1-based) from an unpacked device bundle ({@code edgeloop-agent-*.tar.gz}, its own
+     * Java runtime and start script) with a clean environment: no JAVA_HOME, no java on its PATH, only a few shell
+     * tools; the others run from {@code edge-agent/target/quarkus-app} on this JVM's java.
+     */
+    public LocalStackBuilder agentBundle(int index, Path unpackedBundle) {
+        if (index < 1) {
+            throw new IllegalArgumentException("agentBundle: agents are numbered from 1, was " + index);
+        }
+        agentBundles.put(index, unpackedBundle);
         return this;
     }
 

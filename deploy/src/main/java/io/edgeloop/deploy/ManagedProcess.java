@@ -41,6 +41,21 @@ final class ManagedProcess implements AutoCloseable {
         return new ManagedProcess(name, logFile, pb.start());
     }
 
+    /** Starts {@code command} with exactly {@code env} as its environment (nothing inherited). */
+    static ManagedProcess startClean(
+            String name, List<String> command, Path workDir, Path logFile, java.util.Map<String, String> env)
+            throws IOException {
+        Files.createDirectories(logFile.getParent());
+        Files.createDirectories(workDir);
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        return new ManagedProcess(name, logFile, pb.start());
+    }
+
     String name() {
         return name;
     }
@@ -81,6 +96,11 @@ final class ManagedProcess implements AutoCloseable {
                 h.destroyForcibly();
             }
         }
+    }
+
+    /** The exit code once the process ended (after {@link #stop}), or -1 while it runs. */
+    int exitCode() {
+        return process.isAlive() ? -1 : process.exitValue();
     }
 
     /** Kills the process and its descendants at once (SIGKILL, like a crash), and waits for them to exit. */

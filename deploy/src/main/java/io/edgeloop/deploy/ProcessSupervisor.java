@@ -43,6 +43,18 @@ final class ProcessSupervisor {
     }
 
     /**
+     * Asks {@code name} to stop (SIGTERM; SIGKILL after {@code grace}), forgets it and returns its exit code.
+     *
+     * @throws IllegalArgumentException when no such process runs
+     */
+    int stop(String name, Duration grace) {
+        ManagedProcess p = find(name).orElseThrow(() -> new IllegalArgumentException("no running process " + name));
+        p.stop(grace);
+        processes.remove(p);
+        return p.exitCode();
+    }
+
+    /**
      * Waits until {@code url} answers 200 (polled every 500 ms); fails at once when the process {@code name} exited.
      *
      * @throws IllegalStateException when it exited or the timeout passed, with the last lines of its log

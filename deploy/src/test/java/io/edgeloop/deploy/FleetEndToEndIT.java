@@ -14,6 +14,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +48,7 @@ class FleetEndToEndIT {
 
     @Test
     void twoTeamsShareAFleetAndEveryModelKindIsServed() throws Exception {
+        Path bundleDir = Files.createTempDirectory("edgeloop-bundle");
         try (LocalStack stack = LocalStack.builder()
                         .home(LoopEndToEndIT.home())
                         .agents(3)
@@ -55,6 +58,8 @@ class FleetEndToEndIT {
                         .agentLabels(i -> Map.of("fleet", "shared", "zone", i == 1 ? "a" : "b"))
                         // every itemized inference carries its input, so that its feedback becomes a sample
                         .agentProperty("edgeloop.agent.telemetry.capture-inputs", "all")
+                        // edge-003 is a device with no Java installed: it runs from the agent's bundle (issue 15)
+                        .agentBundle(3, DeviceBundle.unpack(LoopEndToEndIT.home(), bundleDir))
                         .log(line -> System.out.println("[fleet] " + line))
                         .build()
                         .start();
@@ -190,6 +195,21 @@ class FleetEndToEndIT {
 
             // the web console shows what this test made, in a real browser (screenshots: deploy/target/screenshots)
             consoleShowsIt(stack);
+
+            // the bundle's device stops cleanly: shutdown ran, and its first run left the class data archive
+            assertEquals(143, stack.stop("edge-003"), "SIGTERM ends the bundle's JVM after its shutdown");
+            String log = Files.readString(stack.logOf("edge-003"));
+            assertTrue(
+                    log.contains("edge-agent stopped in"),
+                    "graceful shutdown logged:\n"
+                            + log.lines()
+                                    .skip(Math.max(0, log.lines().count() - 20))
+                                    .collect(java.util.stream.Collectors.joining("\n")));
+            assertTrue(
+                    Files.isRegularFile(DeviceBundle.root(bundleDir).resolve("app/app-cds.jsa")),
+                    "AppCDS archive written at exit");
+        } finally {
+            DeviceBundle.delete(bundleDir);
         }
     }
 
