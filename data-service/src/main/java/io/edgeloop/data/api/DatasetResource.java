@@ -14,6 +14,7 @@ import io.edgeloop.data.config.DataConfig;
 import io.edgeloop.data.domain.DatasetCatalog;
 import io.edgeloop.data.domain.DatasetSettings;
 import io.edgeloop.data.domain.DatasetSummary;
+import io.edgeloop.data.domain.IngestLog;
 import io.edgeloop.data.domain.SampleCandidate;
 import io.edgeloop.data.domain.SampleIngestor;
 import io.edgeloop.data.domain.SampleLocation;
@@ -22,7 +23,9 @@ import io.edgeloop.data.domain.SnapshotService;
 import io.edgeloop.data.persistence.SnapshotEntity;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.StrictJson;
+import io.edgeloop.kit.auth.Caller;
 import io.edgeloop.proto.events.v1.TrainingSpec;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -71,6 +74,12 @@ public class DatasetResource {
 
     @Inject
     SnapshotExport exporter;
+
+    @Inject
+    IngestLog ingestLog;
+
+    @Inject
+    SecurityIdentity identity;
 
     @ConfigProperty(name = StrictJson.MAX_STRING_LENGTH_KEY, defaultValue = "65536")
     int maxStringLength;
@@ -164,16 +173,32 @@ public class DatasetResource {
     @RolesAllowed(Roles.DATA)
     public Response ingest(@PathParam("name") String name, InputStream body) throws IOException {
         catalog.get(name); // 404 before reading the body
-        List<SampleInput> samples =
-                new SampleBatchReader(json, config.maxBatchSize(), config.maxFeatures(), maxStringLength).read(body);
-        if (samples == null) {
-            throw ApiException.badRequest("request body required: {\"samples\":[...]}");
-        }
-        List<SampleCandidate> candidates = new ArrayList<>(samples.size());
-        for (int i = 0; i < samples.size(); i++) {
-            candidates.add(candidate(i, samples.get(i)));
-        }
-        return respond(ingestor.ingest(name, candidates));
+        Sources sources = new Sources();
+        SampleIngestor.IngestResult result = ingestLog.logged(
+                new IngestLog.Request(name, Caller.subject(identity), "json", null),
+                () -> {
+                    List<SampleInput> samples = new SampleBatchReader(
+                                    json, config.maxBatchSize(), config.maxFeatures(), maxStringLength)
+                            .read(body);
+                    if (samples == null) {
+                        throw ApiException.badRequest("request body required: {\"samples\":[...]}");
+                    }
+                    List<SampleCandidate> candidates = new ArrayList<>(samples.size());
+                    for (int i = 0; i < samples.size(); i++) {
+                        candidates.add(candidate(i, samples.get(i)));
+                    }
+                    sources.addAll(candidates);
+                    return ingestor.ingest(name, candidates);
+                },
+                r -> new IngestLog.Outcome(
+                        r.accepted() > 0 ? 201 : 200,
+                        r.accepted() + r.duplicates(),
+                        r.accepted(),
+                        r.duplicates(),
+                        0,
+                        List.of(),
+                        sources.summary()));
+        return respond(result);
     }
 
     /**
@@ -197,23 +222,44 @@ public class DatasetResource {
             @QueryParam("unmapped") String unmapped,
             @QueryParam("onInvalid") String onInvalid,
             @jakarta.ws.rs.HeaderParam("Content-Type") String contentType,
-            InputStream body) {
+            InputStream body)
+            throws IOException {
         DatasetSummary ds = catalog.get(name); // 404 before parsing
-        CsvMapping mapping = CsvMapping.of(
-                delimiter,
-                features,
-                label,
-                source,
-                unmapped,
-                onInvalid,
-                ds.featureNames().size());
-        try (CsvSamples csv = CsvSamples.open(body, charset(contentType), mapping, ds.featureNames())) {
-            SampleIngestor.ImportResult r = ingestor.ingestAll(name, csv::next, mapping.storeValidRows());
-            return Response.status(r.accepted() > 0 ? 201 : 200)
-                    .entity(new CsvImportResponse(
-                            (int) r.accepted(), (int) r.duplicates(), r.rows(), r.invalid(), r.errors()))
-                    .build();
-        }
+        Sources sources = new Sources();
+        SampleIngestor.ImportResult r = ingestLog.logged(
+                new IngestLog.Request(name, Caller.subject(identity), "csv", null),
+                () -> {
+                    CsvMapping mapping = CsvMapping.of(
+                            delimiter,
+                            features,
+                            label,
+                            source,
+                            unmapped,
+                            onInvalid,
+                            ds.featureNames().size());
+                    try (CsvSamples csv = CsvSamples.open(body, charset(contentType), mapping, ds.featureNames())) {
+                        return ingestor.ingestAll(
+                                name,
+                                max -> {
+                                    List<SampleCandidate> chunk = csv.next(max);
+                                    sources.addAll(chunk);
+                                    return chunk;
+                                },
+                                mapping.storeValidRows());
+                    }
+                },
+                i -> new IngestLog.Outcome(
+                        i.accepted() > 0 ? 201 : 200,
+                        i.rows(),
+                        i.accepted(),
+                        i.duplicates(),
+                        i.invalid(),
+                        i.errors(),
+                        sources.summary()));
+        return Response.status(r.accepted() > 0 ? 201 : 200)
+                .entity(new CsvImportResponse(
+                        (int) r.accepted(), (int) r.duplicates(), r.rows(), r.invalid(), r.errors()))
+                .build();
     }
 
     /**

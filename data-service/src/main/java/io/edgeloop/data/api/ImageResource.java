@@ -5,11 +5,14 @@ import io.edgeloop.data.api.Dtos.IngestResponse;
 import io.edgeloop.data.config.DataConfig;
 import io.edgeloop.data.domain.DatasetCatalog;
 import io.edgeloop.data.domain.DatasetSummary;
+import io.edgeloop.data.domain.IngestLog;
 import io.edgeloop.data.domain.SampleCandidate;
 import io.edgeloop.data.domain.SampleIngestor;
 import io.edgeloop.data.domain.SampleLocation;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem.FieldError;
+import io.edgeloop.kit.auth.Caller;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -20,6 +23,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +45,12 @@ public class ImageResource {
     @Inject
     DataConfig config;
 
+    @Inject
+    IngestLog ingestLog;
+
+    @Inject
+    SecurityIdentity identity;
+
     /**
      * Decodes the image ({@link ImageDecoder}: resized to the data set's {@code [C, H, W]}, C = 1 gray or 3 RGB,
      * values in [0, 1], channel-major) and stores it as one sample of {@code label} (absent: unlabeled) and {@code
@@ -55,18 +65,25 @@ public class ImageResource {
             @PathParam("name") String name,
             @QueryParam("label") String label,
             @QueryParam("source") String source,
-            InputStream body) {
+            InputStream body)
+            throws IOException {
         DatasetSummary ds = catalog.get(name); // 404 before reading the body
-        int[] chw = shape(ds);
-        float[] pixels = ImageDecoder.decode(
-                body, chw[0], chw[1], chw[2], config.recording().maxImagePixels());
-        List<Double> values = new ArrayList<>(pixels.length);
-        for (float v : pixels) {
-            values.add((double) v);
-        }
-        SampleCandidate candidate = new SampleCandidate(
-                location(), values, null, label, source == null || source.isBlank() ? DEFAULT_SOURCE : source, null);
-        SampleIngestor.IngestResult r = ingestor.ingest(name, List.of(candidate));
+        String from = source == null || source.isBlank() ? DEFAULT_SOURCE : source;
+        SampleIngestor.IngestResult r = ingestLog.logged(
+                new IngestLog.Request(name, Caller.subject(identity), "image", from),
+                () -> {
+                    int[] chw = shape(ds);
+                    float[] pixels = ImageDecoder.decode(
+                            body, chw[0], chw[1], chw[2], config.recording().maxImagePixels());
+                    List<Double> values = new ArrayList<>(pixels.length);
+                    for (float v : pixels) {
+                        values.add((double) v);
+                    }
+                    SampleCandidate candidate = new SampleCandidate(location(), values, null, label, from, null);
+                    return ingestor.ingest(name, List.of(candidate));
+                },
+                i -> new IngestLog.Outcome(
+                        i.accepted() > 0 ? 201 : 200, 1, i.accepted(), i.duplicates(), 0, List.of(), null));
         return Response.status(r.accepted() > 0 ? 201 : 200)
                 .entity(new IngestResponse(r.accepted(), r.duplicates()))
                 .build();

@@ -3,6 +3,7 @@ package io.edgeloop.data.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.common.auth.Roles;
 import io.edgeloop.data.config.DataConfig;
+import io.edgeloop.data.domain.IngestLog;
 import io.edgeloop.data.domain.RecordingImporter;
 import io.edgeloop.data.domain.RecordingUpload;
 import io.edgeloop.data.domain.TimeseriesLayout;
@@ -51,6 +52,9 @@ public class RecordingResource {
 
     @Inject
     SecurityIdentity identity;
+
+    @Inject
+    IngestLog ingestLog;
 
     @ConfigProperty(name = StrictJson.MAX_STRING_LENGTH_KEY, defaultValue = "65536")
     int maxStringLength;
@@ -137,37 +141,41 @@ public class RecordingResource {
             @HeaderParam("Content-Type") String contentType,
             InputStream body)
             throws IOException {
-        TimeseriesLayout layout = importer.layout(name); // 404 / 422 before reading the body
-        QueryParams q = new QueryParams();
-        Integer windowStride = q.integer("stride", stride);
         MediaType type = MediaType.valueOf(contentType == null ? MediaType.APPLICATION_JSON : contentType);
-        RecordingUpload upload;
-        if (type.getSubtype().toLowerCase(Locale.ROOT).contains("json")) {
-            q.done();
-            upload = new RecordingJsonReader(
-                            json, layout.axes(), config.recording().maxLength(), maxStringLength)
-                    .read(body, windowStride);
-        } else if (type.getType().equalsIgnoreCase("text")) {
-            RecordingCsvReader.Mapping mapping =
-                    q.csvMapping(delimiter, axisColumns, timestamp, timestampUnit, unmapped, layout);
-            Double rate = q.decimal("sampleRateHz", sampleRateHz);
-            Instant started = q.instant("startedAt", startedAt);
-            q.done();
-            RecordingCsvReader.Read csv = new RecordingCsvReader(
-                            layout.axes(), config.recording().maxLength())
-                    .read(body, DatasetResource.charset(contentType), mapping);
-            rate = rate != null ? rate : timestampRate(csv.timestampRateHz(), layout.sampleRateHz());
-            upload = new RecordingUpload("csv", label, source, device, started, rate, windowStride, csv.axes());
-        } else {
-            upload = wav(
-                    layout,
-                    q,
-                    body,
-                    new RecordingUpload("wav", label, source, device, null, null, windowStride, null),
-                    startedAt,
-                    sampleRateHz);
-        }
-        RecordingImporter.Imported r = importer.importRecording(name, upload, Caller.subject(identity));
+        String format = type.getSubtype().toLowerCase(Locale.ROOT).contains("json")
+                ? "json"
+                : type.getType().equalsIgnoreCase("text") ? "csv" : "wav";
+        String from = source == null || source.isBlank() ? RecordingImporter.DEFAULT_SOURCE : source;
+        RecordingImporter.Imported r = ingestLog.logged(
+                new IngestLog.Request(name, Caller.subject(identity), "recording-" + format, from),
+                () -> importer.importRecording(
+                        name,
+                        upload(
+                                name,
+                                format,
+                                new RecordingQuery(
+                                        stride,
+                                        label,
+                                        source,
+                                        device,
+                                        startedAt,
+                                        sampleRateHz,
+                                        delimiter,
+                                        axisColumns,
+                                        timestamp,
+                                        unmapped,
+                                        timestampUnit,
+                                        contentType),
+                                body),
+                        Caller.subject(identity)),
+                i -> new IngestLog.Outcome(
+                        i.created() ? 201 : 200,
+                        i.accepted() + i.duplicates(),
+                        i.accepted(),
+                        i.duplicates(),
+                        0,
+                        List.of(),
+                        null));
         ImportResponse entity = new ImportResponse(RecordingView.of(r.recording()), r.accepted(), r.duplicates());
         if (r.created()) {
             return Response.created(URI.create(
@@ -176,6 +184,54 @@ public class RecordingResource {
                     .build();
         }
         return Response.ok(entity).build();
+    }
+
+    /** The query parameters and content type of a recording import. */
+    private record RecordingQuery(
+            String stride,
+            String label,
+            String source,
+            String device,
+            String startedAt,
+            String sampleRateHz,
+            String delimiter,
+            List<String> axisColumns,
+            String timestamp,
+            String unmapped,
+            String timestampUnit,
+            String contentType) {}
+
+    /** Reads the recording in its {@code format} ({@code json}, {@code csv}, {@code wav}); 422 naming bad input. */
+    private RecordingUpload upload(String name, String format, RecordingQuery p, InputStream body) throws IOException {
+        TimeseriesLayout layout = importer.layout(name); // 404 / 422 before reading the body
+        QueryParams q = new QueryParams();
+        Integer windowStride = q.integer("stride", p.stride());
+        if (format.equals("json")) {
+            q.done();
+            return new RecordingJsonReader(
+                            json, layout.axes(), config.recording().maxLength(), maxStringLength)
+                    .read(body, windowStride);
+        }
+        if (format.equals("csv")) {
+            RecordingCsvReader.Mapping mapping = q.csvMapping(
+                    p.delimiter(), p.axisColumns(), p.timestamp(), p.timestampUnit(), p.unmapped(), layout);
+            Double rate = q.decimal("sampleRateHz", p.sampleRateHz());
+            Instant started = q.instant("startedAt", p.startedAt());
+            q.done();
+            RecordingCsvReader.Read csv = new RecordingCsvReader(
+                            layout.axes(), config.recording().maxLength())
+                    .read(body, DatasetResource.charset(p.contentType()), mapping);
+            rate = rate != null ? rate : timestampRate(csv.timestampRateHz(), layout.sampleRateHz());
+            return new RecordingUpload(
+                    "csv", p.label(), p.source(), p.device(), started, rate, windowStride, csv.axes());
+        }
+        return wav(
+                layout,
+                q,
+                body,
+                new RecordingUpload("wav", p.label(), p.source(), p.device(), null, null, windowStride, null),
+                p.startedAt(),
+                p.sampleRateHz());
     }
 
     /** A WAV recording: {@code meta} with the file's mono values and rate ({@code sampleRateHz} may not be given). */

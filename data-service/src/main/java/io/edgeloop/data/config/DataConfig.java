@@ -37,6 +37,38 @@ public interface DataConfig {
     /** Recording (time series, audio) and image imports. */
     Recording recording();
 
+    /** The ingest log ({@code GET /datasets/{name}/ingests}). */
+    IngestLog ingestLog();
+
+    /** Statistics of a data set ({@code GET /datasets/{name}/stats}). */
+    Stats stats();
+
+    /** The ingest log: one row per ingest request. */
+    interface IngestLog {
+        /** Rows kept per data set (the newest). */
+        @WithDefault("1000")
+        int retention();
+
+        /** Reasons for refused rows kept per logged request (the first ones; the count is exact). */
+        @WithDefault("20")
+        int maxReasons();
+
+        /** Rows listed when the request sets no {@code limit}. */
+        @WithDefault("50")
+        int defaultPageSize();
+    }
+
+    /** Per-feature histograms. */
+    interface Stats {
+        /** Histogram bins between a feature's min and max when the request sets no {@code bins}. */
+        @WithDefault("20")
+        int defaultBins();
+
+        /** Most bins a request may ask for. */
+        @WithDefault("100")
+        int maxBins();
+    }
+
     /** Limits of recording and image imports. */
     interface Recording {
         /** Most values per axis a recording may have, as sent and after resampling; more gives 413. */

@@ -85,9 +85,11 @@ public class SampleIngestor {
         }
         Checked batch = check(ds, candidates);
         if (!batch.errors().isEmpty()) {
-            throw ApiException.invalid(
+            throw new IngestRejected(
                     batch.invalid() + " of " + candidates.size() + " samples are invalid; nothing was stored",
-                    batch.errors());
+                    batch.errors(),
+                    candidates.size(),
+                    batch.invalid());
         }
         int accepted = store(ds, batch, SampleKeys.chunkKey(SampleKeys.uploadStart(ds.name), candidates));
         LOG.debugf("dataset %s: %d samples accepted, %d duplicates", dataset, accepted, candidates.size() - accepted);
@@ -148,10 +150,12 @@ public class SampleIngestor {
             throw ApiException.invalid("no data rows", List.of(new FieldError("line 2", "expected a data row")));
         }
         if (invalid > 0 && !storeValid) {
-            throw ApiException.invalid(
+            throw new IngestRejected(
                     invalid + " of " + rows + " rows are invalid; nothing was stored"
                             + (invalid > errors.size() ? " (the first " + errors.size() + " errors are listed)" : ""),
-                    errors);
+                    errors,
+                    rows,
+                    invalid);
         }
         LOG.infof(
                 "dataset %s import: %d rows, %d stored, %d duplicates, %d invalid",

@@ -35,6 +35,8 @@ class DataRoleTableTest {
             .rest("GET", "/datasets/{name}/recordings/{id}", Roles.VIEWER)
             .rest("DELETE", "/datasets/{name}/recordings/{id}", Roles.DATA)
             .rest("POST", "/datasets/{name}/images", Roles.DATA)
+            .rest("GET", "/datasets/{name}/stats", Roles.VIEWER)
+            .rest("GET", "/datasets/{name}/ingests", Roles.VIEWER)
             .grpc("edgeloop.data.v1.DatasetService/GetSnapshot", Roles.VIEWER)
             .grpc("edgeloop.data.v1.DatasetService/StreamSnapshot", Roles.VIEWER);
 
