@@ -125,6 +125,43 @@ class DeploymentManifestsTest {
         assertNone(problems, "images");
     }
 
+    /**
+     * The third-party images are {@code ${VAR:-upstream}} in the compose file: each variable is set by
+     * deploy/compose/local-images.env to an image that deploy/containers/images.sh builds, and each upstream default
+     * is what the Kubernetes base runs (checked with the defaults by the tests above).
+     */
+    @Test
+    void composeImageVariablesNameTheLocallyBuiltImages() throws IOException {
+        Path home = home();
+        Properties local = new Properties();
+        try (var in = Files.newBufferedReader(home.resolve("deploy/compose/local-images.env"))) {
+            local.load(in);
+        }
+        String script = Files.readString(home.resolve("deploy/containers/images.sh"));
+        Pattern variable = Pattern.compile("^\\$\\{(\\w+):-[^}]+}$");
+        List<String> problems = new ArrayList<>();
+        Set<String> used = new TreeSet<>();
+        map(stack.compose.get("services")).forEach((name, svc) -> {
+            String image = str(map(svc).get("image"));
+            Matcher m = variable.matcher(image);
+            if (image.startsWith("edgeloop/") || !m.matches()) {
+                if (!image.startsWith("edgeloop/")) {
+                    problems.add(StackModel.COMPOSE + ": " + name + " runs " + image
+                            + ", not ${VAR:-upstream image} (no local image could replace it)");
+                }
+                return;
+            }
+            used.add(m.group(1));
+            String value = local.getProperty(m.group(1));
+            if (value == null || !script.contains("_IMAGE=" + value + "\n")) {
+                problems.add("deploy/compose/local-images.env: " + m.group(1) + "=" + value
+                        + " is not an image deploy/containers/images.sh builds (" + name + ")");
+            }
+        });
+        assertEquals(used, new TreeSet<>(local.stringPropertyNames()), "variables of local-images.env");
+        assertNone(problems, "image variables");
+    }
+
     @Test
     void containerAndServicePortsAreTheAppsPorts() {
         List<String> problems = new ArrayList<>();

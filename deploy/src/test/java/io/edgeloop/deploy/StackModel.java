@@ -301,7 +301,7 @@ final class StackModel {
         Map<String, Object> services = map(compose.get("services"));
         services.forEach((name, raw) -> {
             Map<String, Object> svc = map(raw);
-            String fullImage = str(svc.get("image"));
+            String fullImage = composeDefault(str(svc.get("image")));
             String image = stripTag(fullImage);
             Map<String, Env> env = new LinkedHashMap<>();
             if (appOf(image) != null) {
@@ -466,6 +466,15 @@ final class StackModel {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A compose value as Compose reads it with no variable set: {@code ${VAR:-default}} (how the compose file names
+     * the third-party images, which {@code deploy/compose/local-images.env} replaces with the local ones) is its
+     * default.
+     */
+    static String composeDefault(String value) {
+        return value == null ? null : value.replaceAll("\\$\\{\\w+:?-([^}]*)}", "$1");
     }
 
     static String stripTag(String image) {
