@@ -4,25 +4,21 @@ import io.edgeloop.common.ProtoTime;
 import io.edgeloop.common.events.DeployedPhases;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.registry.persistence.HistoryEntity;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.jboss.logging.Logger;
 
 /**
  * The append-only history of every model: alias moves, version deletions and deployments. This class only inserts;
- * at start-up it installs a trigger that makes PostgreSQL refuse any UPDATE, DELETE or TRUNCATE of the table, so
- * entries cannot be rewritten by anyone.
+ * triggers (migration V4) make PostgreSQL refuse any UPDATE, DELETE or TRUNCATE of the table, so entries cannot be
+ * rewritten by anyone.
  */
 @ApplicationScoped
 public class History {
-    private static final Logger LOG = Logger.getLogger(History.class);
 
     /** Kinds of entries. */
     public static final String ALIAS_SET = "alias-set";
@@ -33,25 +29,6 @@ public class History {
 
     @Inject
     EntityManager em;
-
-    @Transactional
-    void installGuard(@Observes StartupEvent event) {
-        em.createNativeQuery("create or replace function registry_history_append_only() returns trigger"
-                        + " language plpgsql as $$ begin"
-                        + " raise exception 'registry_history is append-only (% refused)', tg_op; end $$")
-                .executeUpdate();
-        em.createNativeQuery("drop trigger if exists registry_history_no_change on registry_history")
-                .executeUpdate();
-        em.createNativeQuery("create trigger registry_history_no_change before update or delete on registry_history"
-                        + " for each row execute function registry_history_append_only()")
-                .executeUpdate();
-        em.createNativeQuery("drop trigger if exists registry_history_no_truncate on registry_history")
-                .executeUpdate();
-        em.createNativeQuery("create trigger registry_history_no_truncate before truncate on registry_history"
-                        + " for each statement execute function registry_history_append_only()")
-                .executeUpdate();
-        LOG.debug("registry_history is guarded against UPDATE, DELETE and TRUNCATE");
-    }
 
     /** Appends an alias move (or removal when {@code version} is 0 and {@code kind} is {@link #ALIAS_DELETED}). */
     @Transactional(Transactional.TxType.MANDATORY)
