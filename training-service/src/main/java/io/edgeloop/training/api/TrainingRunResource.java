@@ -6,6 +6,7 @@ import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem;
 import io.edgeloop.kit.auth.Caller;
 import io.edgeloop.proto.events.v1.TrainingSpec;
+import io.edgeloop.training.domain.EpochHistory;
 import io.edgeloop.training.domain.EpochStats;
 import io.edgeloop.training.domain.InvalidSpecException;
 import io.edgeloop.training.domain.ProgressHub;
@@ -48,6 +49,9 @@ public class TrainingRunResource {
     ProgressHub hub;
 
     @Inject
+    EpochHistory history;
+
+    @Inject
     SecurityIdentity identity;
 
     /** Runs, newest first; optionally of one dataset. */
@@ -85,6 +89,52 @@ public class TrainingRunResource {
             throw ApiException.notFound("no training run " + id);
         }
         return TrainingRunView.of(run);
+    }
+
+    /**
+     * The run's learning curve: every epoch of its current attempt (or of {@code attempt}, from 1: a retried run
+     * trains again from the start and its attempts' epochs are kept apart), in the order trained. 404 when the run is
+     * unknown, 422 for a bad {@code attempt}.
+     */
+    @GET
+    @Path("/{id}/epochs")
+    @Transactional
+    public List<EpochHistory.RecordedEpoch> epochs(@PathParam("id") String id, @QueryParam("attempt") String attempt) {
+        Integer which = null;
+        if (attempt != null) {
+            try {
+                which = Integer.parseInt(attempt.trim());
+            } catch (NumberFormatException e) {
+                which = 0;
+            }
+            if (which < 1) {
+                throw ApiException.invalid(
+                        "invalid query parameter",
+                        List.of(new Problem.FieldError("attempt", "must be an integer of at least 1")));
+            }
+        }
+        TrainingRun run = TrainingRun.findById(id);
+        if (run == null) {
+            throw ApiException.notFound("no training run " + id);
+        }
+        return EpochHistory.epochs(run, which);
+    }
+
+    /**
+     * The run's learning curve as server-sent events, one JSON epoch each: the current attempt's epochs so far, then
+     * every epoch as it is stored (one of a later attempt has a higher {@code attempt}: the curve starts over); the
+     * stream completes when the run ends (at once for a finished run). 404 when the run is unknown.
+     */
+    @GET
+    @Path("/{id}/epochs/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<EpochHistory.RecordedEpoch> epochStream(@PathParam("id") String id) {
+        boolean known = QuarkusTransaction.requiringNew().call(() -> TrainingRun.findById(id) != null);
+        if (!known) {
+            throw ApiException.notFound("no training run " + id);
+        }
+        return history.follow(id);
     }
 
     /**

@@ -45,6 +45,8 @@ import java.util.List;
  * @param spec the spec trained with, defaults filled in
  * @param parameterCount trainable values of the model
  * @param progress last finished epoch of a run (while it runs and after)
+ * @param attempt the job attempt training the run now (or that trained it), from 1; its epochs are the run's learning
+ *     curve ({@code GET /training-runs/{id}/epochs}); null before the first attempt started
  * @param distillation for a distilling run (spec {@code distillationTemperature > 0}): temperature, alpha, the teacher
  *     and the student trained alone; the run's own metrics and model are the distilled student's. Null otherwise
  */
@@ -82,6 +84,7 @@ public record TrainingRunView(
         JsonNode spec,
         Long parameterCount,
         ProgressView progress,
+        Integer attempt,
         Reports.RunDistillationReport distillation) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -187,6 +190,7 @@ public record TrainingRunView(
                 read(run.spec, JsonNode.class),
                 run.parameterCount,
                 progress,
+                run.attempt,
                 read(run.distillationDetail, Reports.RunDistillationReport.class));
     }
 

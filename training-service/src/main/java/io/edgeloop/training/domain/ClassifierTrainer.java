@@ -153,7 +153,6 @@ public final class ClassifierTrainer {
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
 
-    /** Reports every epoch to {@code l}. */
     /**
      * Diagnostics: told, after every epoch, how many NDArrays the model's manager (and the trainer's, under it) still
      * holds; a number that grows with the epochs is a native memory leak.
@@ -163,6 +162,7 @@ public final class ClassifierTrainer {
         return this;
     }
 
+    /** Reports every epoch to {@code l} (after its validation: its figures and its wall-clock time). */
     public ClassifierTrainer onEpoch(EpochListener l) {
         this.listener = l;
         return this;
@@ -274,6 +274,7 @@ public final class ClassifierTrainer {
             List<float[]> best = plan.snapshot();
             List<EpochStats> history = new ArrayList<>();
             for (int epoch = 1; epoch <= spec.maxEpochs(); epoch++) {
+                long epochStart = System.nanoTime();
                 shuffle(order, shuffle);
                 // a fresh augmentation of the raw train samples every epoch; validation stays as it is
                 float[][] epochTrain = augmenter == null ? xTrain : augmented(augmenter, rawTrain, standardizer);
@@ -336,7 +337,7 @@ public final class ClassifierTrainer {
                 LOG.debugf(
                         "epoch %d: train loss %.4f, validation loss %.4f, accuracy %.4f",
                         (Object) epoch, lastTrainLoss, valLoss, val.accuracy());
-                listener.onEpoch(stats);
+                listener.onEpoch(stats, (System.nanoTime() - epochStart) / 1e9);
                 nativeArrays.accept(model.getNDManager().getManagedArrays().size());
                 if (valLoss < bestLoss) {
                     bestLoss = valLoss;

@@ -43,6 +43,16 @@ public final class Distiller {
     public interface PhaseListener {
         /** Called after the epoch's validation, on the training thread. */
         void onEpoch(Phase phase, EpochStats stats);
+
+        /** As above, with the epoch's wall-clock time in seconds; by default the time is dropped. */
+        default void onEpoch(Phase phase, EpochStats stats, double seconds) {
+            onEpoch(phase, stats);
+        }
+
+        /** This listener as the trainer's listener of one phase (the epoch times passed on). */
+        default EpochListener of(Phase phase) {
+            return EpochListener.timed((stats, seconds) -> onEpoch(phase, stats, seconds));
+        }
     }
 
     /**
@@ -180,20 +190,20 @@ public final class Distiller {
         ModelSummary teacher;
         float[][] logits;
         try (TrainedModel t = new ClassifierTrainer(teacherSpec, teacherLayout, data.classLabels())
-                .onEpoch(stats -> listener.onEpoch(Phase.TEACHER, stats))
+                .onEpoch(listener.of(Phase.TEACHER))
                 .train(data)) {
             teacher = ModelSummary.of(t);
             logits = t.logits(data.train().features());
         }
         ModelSummary baseline;
         try (TrainedModel s = new ClassifierTrainer(studentSpec, studentLayout, data.classLabels())
-                .onEpoch(stats -> listener.onEpoch(Phase.STUDENT_ALONE, stats))
+                .onEpoch(listener.of(Phase.STUDENT_ALONE))
                 .train(data)) {
             baseline = ModelSummary.of(s);
         }
         // last, so that only one model is open at a time and the run's progress ends on the model it ships
         TrainedModel student = new ClassifierTrainer(studentSpec, studentLayout, data.classLabels())
-                .onEpoch(stats -> listener.onEpoch(Phase.STUDENT, stats))
+                .onEpoch(listener.of(Phase.STUDENT))
                 .distillFrom(logits, temperature, alpha)
                 .train(data);
         return new Trained(teacher, baseline, student, temperature, alpha);

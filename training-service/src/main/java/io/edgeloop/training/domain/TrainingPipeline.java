@@ -69,6 +69,9 @@ public class TrainingPipeline {
     ModelPublisher publisher;
 
     @Inject
+    EpochHistory history;
+
+    @Inject
     CompactModels compact;
 
     private ExecutorService executor;
@@ -373,6 +376,7 @@ public class TrainingPipeline {
             }
             run.status = TrainingRun.Status.RUNNING;
             run.startedAt = Instant.now();
+            run.attempt = job.claim().attempt();
         });
         progress.publish(new ProgressHub.ProgressEvent("status", job.runId(), "RUNNING", null, null, null, null, null));
         try {
@@ -394,7 +398,17 @@ public class TrainingPipeline {
             TrainingData data = datasets.fetch(info);
             if (job.spec().getDistillationTemperature() > 0) {
                 try (Distiller.Trained distilled =
-                        compact.distill(job, spec, data, kind, (phase, stats) -> epoch(job, phase.wireName(), stats))) {
+                        compact.distill(job, spec, data, kind, new Distiller.PhaseListener() {
+                            @Override
+                            public void onEpoch(Distiller.Phase phase, EpochStats stats) {
+                                epoch(job, phase.wireName(), stats, Double.NaN);
+                            }
+
+                            @Override
+                            public void onEpoch(Distiller.Phase phase, EpochStats stats, double seconds) {
+                                epoch(job, phase.wireName(), stats, seconds);
+                            }
+                        })) {
                     TrainingRun done = publisher.publish(job, info, distilled.student(), distilled);
                     return succeeded(done, Distiller.Phase.STUDENT.wireName());
                 }
@@ -404,7 +418,7 @@ public class TrainingPipeline {
             }
             try (TrainedModel model = ClassifierTrainer.forSamples(
                             spec, kind, job.sampleShape(), data.featureCount(), data.classLabels())
-                    .onEpoch(stats -> epoch(job, null, stats))
+                    .onEpoch(EpochListener.timed((stats, seconds) -> epoch(job, null, stats, seconds)))
                     .train(data)) {
                 return succeeded(publisher.publish(job, info, model, null), null);
             }
@@ -437,6 +451,9 @@ public class TrainingPipeline {
         String status = retry ? "QUEUED" : "FAILED";
         progress.publish(new ProgressHub.ProgressEvent(
                 retry ? "retrying" : "failed", job.runId(), status, null, phase, reason, null, null));
+        if (!retry) {
+            history.ended(job.runId());
+        }
         if (e instanceof Error err) {
             throw err;
         }
@@ -449,6 +466,7 @@ public class TrainingPipeline {
     private TrainingRun succeeded(TrainingRun done, String phase) {
         progress.publish(new ProgressHub.ProgressEvent(
                 "succeeded", done.id, "SUCCEEDED", null, phase, null, done.testAccuracy, done.modelVersion));
+        history.ended(done.id);
         return done;
     }
 
@@ -458,26 +476,15 @@ public class TrainingPipeline {
      *
      * @throws LeaseLostException when the lease was lost
      */
-    private void epoch(RunRequest job, String phase, EpochStats stats) {
+    private void epoch(RunRequest job, String phase, EpochStats stats, double seconds) {
         if (job.claim().leaseLost()) {
             LOG.warnf("run %s: lease on its job lost at epoch %d, stopping", job.runId(), stats.epoch());
             throw new LeaseLostException(job.claim().id());
         }
-        recordEpoch(job.runId(), phase, stats);
-    }
-
-    /** Records and announces a finished epoch; {@code phase} = the training of a distilling run, else null. */
-    private void recordEpoch(String runId, String phase, EpochStats stats) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            TrainingRun run = TrainingRun.findById(runId);
-            run.progressPhase = phase;
-            run.progressEpoch = stats.epoch();
-            run.maxEpochs = stats.maxEpochs();
-            run.progressTrainLoss = stats.trainLoss();
-            run.progressValidationLoss = stats.validationLoss();
-            run.progressValidationAccuracy = stats.validationAccuracy();
-        });
-        progress.publish(new ProgressHub.ProgressEvent("epoch", runId, "RUNNING", stats, phase, null, null, null));
+        // stored with the attempt (a retried attempt's epochs are kept apart) and the run's progress, then announced
+        history.record(job.runId(), job.claim().attempt(), phase, stats, seconds);
+        progress.publish(
+                new ProgressHub.ProgressEvent("epoch", job.runId(), "RUNNING", stats, phase, null, null, null));
     }
 
     private String toJson(Object spec) {

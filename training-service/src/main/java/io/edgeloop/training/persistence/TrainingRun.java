@@ -178,6 +178,12 @@ public class TrainingRun extends PanacheEntityBase {
     @Column(name = "distillation_detail", columnDefinition = "text")
     public String distillationDetail;
 
+    /**
+     * The job attempt training the run now (or that trained it), from 1: the attempt whose epochs
+     * ({@link TrainingEpoch}) form the run's learning curve; null before the first attempt started.
+     */
+    public Integer attempt;
+
     /** Seconds spent in the DJL training loop and evaluation. */
     @Column(name = "training_seconds")
     public Double trainingSeconds;

@@ -16,6 +16,8 @@ class TrainingRoleTableTest {
             .rest("GET", "/training-runs", Roles.VIEWER)
             .rest("GET", "/training-runs/{id}", Roles.VIEWER)
             .rest("GET", "/training-runs/{id}/events", Roles.VIEWER)
+            .rest("GET", "/training-runs/{id}/epochs", Roles.VIEWER)
+            .rest("GET", "/training-runs/{id}/epochs/stream", Roles.VIEWER)
             .rest("POST", "/training-runs", Roles.ML)
             .rest("POST", "/distillations", Roles.ML)
             .rest("GET", "/distillations/{id}", Roles.VIEWER)

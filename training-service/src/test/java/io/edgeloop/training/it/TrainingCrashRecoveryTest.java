@@ -1,6 +1,10 @@
 package io.edgeloop.training.it;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -19,6 +23,7 @@ import io.edgeloop.kit.outbox.OutboxEvent;
 import io.edgeloop.proto.events.v1.DataReady;
 import io.edgeloop.proto.events.v1.ModelTrained;
 import io.edgeloop.training.domain.TrainingPipeline;
+import io.edgeloop.training.persistence.TrainingEpoch;
 import io.edgeloop.training.persistence.TrainingRun;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -28,7 +33,9 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,6 +74,11 @@ class TrainingCrashRecoveryTest {
             run.status = TrainingRun.Status.RUNNING;
             run.startedAt = Instant.now();
             run.progressEpoch = 3;
+            run.attempt = 1;
+            // the killed attempt had stored three epochs of its curve
+            for (int epoch = 1; epoch <= 3; epoch++) {
+                storedEpoch(runId, epoch);
+            }
             holdJob(runId, "training-service@killed", Instant.now().plusSeconds(2));
         });
 
@@ -79,6 +91,36 @@ class TrainingCrashRecoveryTest {
         assertNull(run.failureReason);
         assertEquals(1, registry.requestsForRun(runId).size(), "one model version for the snapshot");
         assertEquals(1, modelTrainedEvents(runId), "one ModelTrained for the run");
+        // the second attempt trained from the start; its curve is the run's, the killed one's is kept apart
+        assertEquals(2, run.attempt);
+        List<Integer> curve = given().get("/training-runs/" + runId + "/epochs")
+                .then()
+                .statusCode(200)
+                .body("attempt", everyItem(equalTo(2)))
+                .extract()
+                .jsonPath()
+                .getList("epoch", Integer.class);
+        assertEquals(run.epochs, curve.size());
+        assertEquals(IntStream.rangeClosed(1, run.epochs).boxed().toList(), curve);
+        given().queryParam("attempt", 1)
+                .get("/training-runs/" + runId + "/epochs")
+                .then()
+                .statusCode(200)
+                .body("epoch", contains(1, 2, 3))
+                .body("attempt", everyItem(equalTo(1)));
+    }
+
+    /** Stores an epoch of attempt 1 as the trainer would have (call inside a transaction). */
+    private static void storedEpoch(String runId, int epoch) {
+        TrainingEpoch e = new TrainingEpoch();
+        e.runId = runId;
+        e.attempt = 1;
+        e.seq = epoch;
+        e.epoch = epoch;
+        e.maxEpochs = 8;
+        e.trainLoss = 1.0 / epoch;
+        e.recordedAt = Instant.now();
+        e.persist();
     }
 
     /**
@@ -111,6 +153,10 @@ class TrainingCrashRecoveryTest {
         assertThrows(LeaseLostException.class, () -> pipeline.runJob(claim));
         TrainingRun run = QuarkusTransaction.requiringNew().call(() -> TrainingRun.findById(runId));
         assertNull(run.progressEpoch, "no epoch recorded over the new owner's run");
+        assertEquals(
+                0L,
+                QuarkusTransaction.requiringNew().call(() -> TrainingEpoch.count("runId", runId)),
+                "no epoch stored over the new owner's curve");
         assertNotEquals(TrainingRun.Status.SUCCEEDED, run.status);
         assertNotEquals(TrainingRun.Status.FAILED, run.status, "the run is the new owner's, not failed by this one");
         assertEquals(0, registry.requestsForRun(runId).size(), "nothing registered");

@@ -679,6 +679,19 @@ class TrainingServiceTest {
                 .toList();
         assertEquals(expected, phases);
         assertEquals("succeeded", events.get(events.size() - 1).get("type").asText());
+        // the stored curve has the same twelve epochs, one sequence across the phases, each timed
+        JsonPath curve = given().get("/training-runs/" + runId + "/epochs")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        List<String> stored = new ArrayList<>();
+        for (int i = 0; i < curve.getList("$").size(); i++) {
+            stored.add(curve.getString("[" + i + "].phase") + curve.getInt("[" + i + "].epoch"));
+            assertEquals(i + 1, curve.getInt("[" + i + "].seq"));
+            assertTrue(curve.getDouble("[" + i + "].durationSeconds") > 0);
+        }
+        assertEquals(expected, stored);
 
         // the run is the distilled student: 8-8-8-4 (the teacher's widths / 4)
         long teacherParams = 8 * 32 + 32 + 32 * 32 + 32 + 32 * 4 + 4;
