@@ -1,8 +1,9 @@
 package io.edgeloop.console.clients;
 
 import io.edgeloop.console.clients.DataViews.Dataset;
-import io.edgeloop.console.clients.DataViews.SamplePage;
+import io.edgeloop.console.clients.DataViews.Ingest;
 import io.edgeloop.console.clients.DataViews.Snapshot;
+import io.edgeloop.console.clients.DataViews.Stats;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -13,7 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** data-service's data set API ({@code data.api.DatasetResource}, {@code SampleResource}). */
+/** data-service's data set API ({@code data.api.DatasetResource}, {@code InsightResource}). */
 @RegisterRestClient(configKey = "data-service")
 @Path("/datasets")
 @Produces(MediaType.APPLICATION_JSON)
@@ -32,12 +33,16 @@ public interface DataClient {
     @Path("{name}/snapshots")
     List<Snapshot> snapshots(@HeaderParam("Authorization") String bearer, @PathParam("name") String name);
 
-    /** A page of its live samples, ordered by id; {@code after} null for the first page. */
+    /** Counts per class and split and per-feature histograms over all its live samples. */
     @GET
-    @Path("{name}/samples")
-    SamplePage samples(
+    @Path("{name}/stats")
+    Stats stats(@HeaderParam("Authorization") String bearer, @PathParam("name") String name);
+
+    /** Its newest logged ingest requests, newest first. */
+    @GET
+    @Path("{name}/ingests")
+    List<Ingest> ingests(
             @HeaderParam("Authorization") String bearer,
             @PathParam("name") String name,
-            @QueryParam("limit") int limit,
-            @QueryParam("after") String after);
+            @QueryParam("limit") int limit);
 }

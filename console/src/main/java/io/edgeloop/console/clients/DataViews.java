@@ -18,16 +18,7 @@ public final class DataViews {
             String latestSnapshotId,
             String createdAt,
             String dataKind,
-            List<Integer> sampleShape) {
-        /** Values per sample: the product of its shape, else the number of features. */
-        public int valuesPerSample() {
-            int n = featureNames == null ? 0 : featureNames.size();
-            if (sampleShape != null && !sampleShape.isEmpty()) {
-                n = Math.max(n, sampleShape.stream().reduce(1, (a, b) -> a * b));
-            }
-            return Math.max(1, n);
-        }
-    }
+            List<Integer> sampleShape) {}
 
     /** A snapshot with its split sizes ({@code GET /datasets/{name}/snapshots}, oldest first). */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -43,11 +34,59 @@ public final class DataViews {
             List<String> warnings,
             Long unlabeledCount) {}
 
-    /** A listed sample without its features; {@code label} and {@code split} null when unlabeled. */
+    /** A data set's statistics from SQL aggregates ({@code GET /datasets/{name}/stats}). */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Sample(String id, String label, String split, String source, String ingestedAt) {}
+    public record Stats(
+            String datasetName,
+            String split,
+            int bins,
+            long sampleCount,
+            long unlabeledCount,
+            SplitCounts splits,
+            List<ClassCounts> classes,
+            List<FeatureStats> features) {}
 
-    /** A page of samples; {@code next} is the {@code after} of the next page, null on the last one. */
+    /** Labelled samples per split. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record SamplePage(List<Sample> samples, String next) {}
+    public record SplitCounts(long train, long validation, long test) {}
+
+    /** One class's samples per split and in all. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ClassCounts(String label, long train, long validation, long test, long total) {}
+
+    /**
+     * One feature's values: {@code counts[k]} in {@code [edges[k], edges[k+1])}; min, max, mean and std null when it
+     * has none.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record FeatureStats(
+            String name,
+            long count,
+            Double min,
+            Double max,
+            Double mean,
+            Double std,
+            List<Double> edges,
+            List<Long> counts) {}
+
+    /** A logged ingest request ({@code GET /datasets/{name}/ingests}, newest first). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Ingest(
+            long id,
+            String receivedAt,
+            String subject,
+            String format,
+            String source,
+            String outcome,
+            int status,
+            long rows,
+            long accepted,
+            long rejected,
+            long duplicates,
+            String detail,
+            List<Rejection> rejections) {}
+
+    /** Why a row (or, without {@code row}, the request) was refused. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Rejection(Long row, String field, String message) {}
 }

@@ -2,6 +2,7 @@ package io.edgeloop.console.clients;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
+import java.util.Map;
 
 /** What the console reads from training-service's run API ({@code /training-runs}). */
 public final class TrainingViews {
@@ -48,5 +49,26 @@ public final class TrainingViews {
             String queuedAt,
             String finishedAt,
             Double trainingSeconds,
-            Progress progress) {}
+            Progress progress,
+            Map<String, Object> spec,
+            Map<String, Object> requestedSpec,
+            Integer attempt) {}
+
+    /**
+     * One epoch of a run's learning curve ({@code /training-runs/{id}/epochs}); {@code attempt} counts the run's
+     * tries (a retried run trains again from the start), {@code seq} orders an attempt's epochs, {@code phase} names
+     * the training of a distilling run (null otherwise).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Epoch(
+            int attempt,
+            int seq,
+            String phase,
+            int epoch,
+            int maxEpochs,
+            double trainLoss,
+            Double validationLoss,
+            Double validationAccuracy,
+            Double learningRate,
+            Double durationSeconds) {}
 }

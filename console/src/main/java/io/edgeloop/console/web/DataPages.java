@@ -2,7 +2,6 @@ package io.edgeloop.console.web;
 
 import io.edgeloop.common.auth.Roles;
 import io.edgeloop.console.clients.DataClient;
-import io.edgeloop.console.clients.DataViews.Sample;
 import io.edgeloop.console.clients.Upstream;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.annotation.security.RolesAllowed;
@@ -12,15 +11,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * {@code /datasets}: data-service's data sets, and one data set's samples per class and split, snapshots and recent
- * ingests (role viewer). Counts per class and split are not in data-service's API: the page pages through the sample
- * listing (without using the features) up to {@link #MAX_SAMPLES} samples and says when it stopped short.
+ * {@code /datasets}: data-service's data sets, and one data set's samples per class and split and feature histograms
+ * (data-service's SQL aggregates, {@code GET /datasets/{name}/stats}), snapshots and its ingest log with accepted and
+ * rejected rows and the reasons (role viewer).
  */
 @Path("/datasets")
 @Produces(MediaType.TEXT_HTML)
@@ -28,11 +25,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 public class DataPages {
     static final String DATA = "data-service";
 
-    /** The most samples a page counts. */
-    static final int MAX_SAMPLES = 10_000;
-
-    /** Feature values one page of samples may carry (the listing includes them), which sizes the page. */
-    static final int VALUES_PER_PAGE = 100_000;
+    /** Logged ingests the page shows, newest first. */
+    static final int INGESTS = 20;
 
     @Inject
     ConsoleSession session;
@@ -59,15 +53,8 @@ public class DataPages {
         String bearer = session.bearer();
         var d = Upstream.call(DATA, () -> data.dataset(bearer, ds));
         var snapshots = Upstream.call(DATA, () -> data.snapshots(bearer, ds));
-        int limit = Math.max(10, Math.min(1000, VALUES_PER_PAGE / d.valuesPerSample()));
-        List<Sample> samples = new ArrayList<>();
-        String after = null;
-        do {
-            String from = after;
-            var page = Upstream.call(DATA, () -> data.samples(bearer, ds, limit, from));
-            samples.addAll(page.samples() == null ? List.of() : page.samples());
-            after = page.next();
-        } while (after != null && samples.size() < MAX_SAMPLES);
-        return Pages.dataset(session.viewer(), DatasetView.of(d, snapshots, samples, after == null));
+        var stats = Upstream.call(DATA, () -> data.stats(bearer, ds));
+        var ingests = Upstream.call(DATA, () -> data.ingests(bearer, ds, INGESTS));
+        return Pages.dataset(session.viewer(), DatasetView.of(d, snapshots, stats, ingests));
     }
 }

@@ -1,23 +1,30 @@
 package io.edgeloop.console.web;
 
+import io.edgeloop.console.clients.DataViews.ClassCounts;
 import io.edgeloop.console.clients.DataViews.Dataset;
-import io.edgeloop.console.clients.DataViews.Sample;
+import io.edgeloop.console.clients.DataViews.FeatureStats;
+import io.edgeloop.console.clients.DataViews.Ingest;
+import io.edgeloop.console.clients.DataViews.Rejection;
 import io.edgeloop.console.clients.DataViews.Snapshot;
+import io.edgeloop.console.clients.DataViews.Stats;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Locale;
 
 /**
- * The page of one data set: samples per class and split (counted from data-service's sample listing, which is all its
- * API offers for it), its snapshots with their split sizes, and its recent ingests (samples grouped by source and
- * second of arrival).
+ * The page of one data set: samples per class and split and per-feature figures and histograms (data-service's SQL
+ * aggregates over all its live samples), its snapshots with their split sizes, and its ingest log (who sent what,
+ * rows accepted, rejected and already stored, and the reasons for rejected rows).
  *
- * @param countNote how many samples were counted
+ * @param countNote what the counts cover
  * @param counts one row per class (and one for unlabeled samples), then the totals
- * @param ingests the newest ingest batches, newest first
+ * @param features one row per feature: count, min, max, mean, std
+ * @param histogramNote which features have a histogram
+ * @param histograms one chart per feature (the first {@link #HISTOGRAMS})
+ * @param ingests the newest logged ingests, newest first
+ * @param rejections the reasons of rejected rows of those ingests (at most {@link #REJECTIONS})
  */
 public record DatasetView(
         String name,
@@ -28,15 +35,25 @@ public record DatasetView(
         String latestSnapshot,
         String countNote,
         List<CountRow> counts,
+        List<FeatureRow> featureRows,
+        String histogramNote,
+        List<Chart> histograms,
         List<SnapshotRow> snapshots,
         List<IngestRow> ingests,
+        List<RejectionRow> rejections,
         List<Chart> charts) {
 
-    /** Samples shown as recent ingest batches, at most. */
-    static final int INGESTS = 10;
+    /** Features drawn as histograms, at most. */
+    static final int HISTOGRAMS = 12;
+
+    /** Rejection reasons listed, at most. */
+    static final int REJECTIONS = 50;
 
     /** One class's samples per split. */
     public record CountRow(String label, long train, long validation, long test, long total) {}
+
+    /** One feature's figures. */
+    public record FeatureRow(String name, long count, String min, String max, String mean, String std) {}
 
     /** A snapshot. */
     public record SnapshotRow(
@@ -50,17 +67,129 @@ public record DatasetView(
             String created,
             String warnings) {}
 
-    /** Samples that arrived together: same source, same second. */
-    public record IngestRow(String at, String source, long samples, String labels) {}
+    /** A logged ingest request. */
+    public record IngestRow(
+            String at,
+            String who,
+            String format,
+            String source,
+            String outcome,
+            int status,
+            long rows,
+            long accepted,
+            long rejected,
+            long duplicates,
+            String detail) {
+        /** Whether the request was refused as a whole (nothing stored). */
+        public boolean refused() {
+            return "rejected".equals(outcome);
+        }
+    }
 
-    /** Builds the page from the samples read ({@code complete}: all of them). */
-    public static DatasetView of(Dataset d, List<Snapshot> snapshots, List<Sample> samples, boolean complete) {
-        List<CountRow> counts = counts(d.labels() == null ? List.of() : d.labels(), samples);
-        String note = complete
-                ? "counted over all " + samples.size() + " samples"
-                : "counted over the first " + samples.size() + " of " + d.sampleCount()
-                        + " samples (in id order): data-service offers no counts per class and split, so the console"
-                        + " pages through its samples up to a limit";
+    /** A reason a row (or a whole request) was rejected. */
+    public record RejectionRow(String at, String format, String row, String field, String message) {}
+
+    /** Builds the page. */
+    public static DatasetView of(Dataset d, List<Snapshot> snapshots, Stats stats, List<Ingest> ingests) {
+        List<CountRow> counts = counts(stats);
+        List<FeatureStats> features = stats.features() == null ? List.of() : stats.features();
+        String histogramNote = features.size() > HISTOGRAMS
+                ? "histograms of the first " + HISTOGRAMS + " of " + features.size() + " features"
+                : stats.bins() + " bins between each feature's min and max";
+        return new DatasetView(
+                d.name(),
+                d.dataKind() == null ? "features" : d.dataKind(),
+                d.featureNames() == null ? "-" : String.join(", ", d.featureNames()),
+                d.labels() == null ? "-" : String.join(", ", d.labels()),
+                d.sampleCount(),
+                d.latestSnapshotId() == null ? "-" : d.latestSnapshotId(),
+                "all " + stats.sampleCount() + " live samples, counted by data-service",
+                counts,
+                features.stream().map(DatasetView::featureRow).toList(),
+                histogramNote,
+                histograms(features),
+                snapshotRows(snapshots),
+                ingests.stream().map(DatasetView::ingestRow).toList(),
+                rejections(ingests),
+                charts(counts, snapshots));
+    }
+
+    static List<CountRow> counts(Stats stats) {
+        List<CountRow> out = new ArrayList<>();
+        long[] total = new long[3];
+        for (ClassCounts c : stats.classes() == null ? List.<ClassCounts>of() : stats.classes()) {
+            out.add(new CountRow(c.label(), c.train(), c.validation(), c.test(), c.total()));
+            total[0] += c.train();
+            total[1] += c.validation();
+            total[2] += c.test();
+        }
+        if (stats.unlabeledCount() > 0) {
+            out.add(new CountRow("(unlabeled)", 0, 0, 0, stats.unlabeledCount()));
+        }
+        out.add(new CountRow("total", total[0], total[1], total[2], stats.sampleCount()));
+        return out;
+    }
+
+    private static FeatureRow featureRow(FeatureStats f) {
+        return new FeatureRow(f.name(), f.count(), figure(f.min()), figure(f.max()), figure(f.mean()), figure(f.std()));
+    }
+
+    /** One bar chart per feature (the first {@link #HISTOGRAMS}): values per bin, labelled by the bin's lower edge. */
+    static List<Chart> histograms(List<FeatureStats> features) {
+        List<Chart> out = new ArrayList<>();
+        for (FeatureStats f : features.subList(0, Math.min(HISTOGRAMS, features.size()))) {
+            List<Long> counts = f.counts() == null ? List.of() : f.counts();
+            List<Double> edges = f.edges() == null ? List.of() : f.edges();
+            if (counts.isEmpty() || edges.size() != counts.size() + 1) {
+                continue;
+            }
+            List<String> bins = new ArrayList<>();
+            for (int k = 0; k < counts.size(); k++) {
+                bins.add(counts.size() == 1 ? "= " + figure(edges.get(0)) : figure(edges.get(k)));
+            }
+            out.add(Chart.bars(
+                    f.name(),
+                    bins,
+                    List.of(new Chart.Series(
+                            "samples", counts.stream().map(Long::doubleValue).toList()))));
+        }
+        return out;
+    }
+
+    private static IngestRow ingestRow(Ingest i) {
+        return new IngestRow(
+                Fmt.time(i.receivedAt()),
+                i.subject() == null ? "-" : i.subject(),
+                i.format(),
+                i.source() == null ? "-" : i.source(),
+                i.outcome(),
+                i.status(),
+                i.rows(),
+                i.accepted(),
+                i.rejected(),
+                i.duplicates(),
+                i.detail() == null ? "" : i.detail());
+    }
+
+    static List<RejectionRow> rejections(List<Ingest> ingests) {
+        List<RejectionRow> out = new ArrayList<>();
+        for (Ingest i : ingests) {
+            for (Rejection r : i.rejections() == null ? List.<Rejection>of() : i.rejections()) {
+                if (out.size() == REJECTIONS) {
+                    return out;
+                }
+                out.add(new RejectionRow(
+                        Fmt.time(i.receivedAt()),
+                        i.format(),
+                        r.row() == null ? "-" : String.valueOf(r.row()),
+                        r.field() == null ? "-" : r.field(),
+                        r.message() == null ? "" : r.message()));
+            }
+        }
+        return out;
+    }
+
+    private static List<SnapshotRow> snapshotRows(List<Snapshot> snapshots) {
         List<SnapshotRow> snaps = new ArrayList<>();
         for (int i = snapshots.size() - 1; i >= 0; i--) {
             Snapshot s = snapshots.get(i);
@@ -75,80 +204,19 @@ public record DatasetView(
                     Fmt.time(s.createdAt()),
                     s.warnings() == null || s.warnings().isEmpty() ? "-" : String.join("; ", s.warnings())));
         }
-        return new DatasetView(
-                d.name(),
-                d.dataKind() == null ? "features" : d.dataKind(),
-                d.featureNames() == null ? "-" : String.join(", ", d.featureNames()),
-                d.labels() == null ? "-" : String.join(", ", d.labels()),
-                d.sampleCount(),
-                d.latestSnapshotId() == null ? "-" : d.latestSnapshotId(),
-                note,
-                counts,
-                snaps,
-                ingests(samples),
-                charts(counts, snapshots));
+        return snaps;
     }
 
-    static List<CountRow> counts(List<String> labels, List<Sample> samples) {
-        Map<String, long[]> by = new LinkedHashMap<>();
-        labels.forEach(l -> by.put(l, new long[3]));
-        long[] unlabeled = new long[3];
-        long unassigned = 0;
-        for (Sample s : samples) {
-            long[] row = s.label() == null ? unlabeled : by.computeIfAbsent(s.label(), k -> new long[3]);
-            int split = s.split() == null
-                    ? -1
-                    : switch (s.split()) {
-                        case "train" -> 0;
-                        case "validation" -> 1;
-                        case "test" -> 2;
-                        default -> -1;
-                    };
-            if (split >= 0) {
-                row[split]++;
-            } else if (s.label() == null) {
-                unassigned++;
-            }
+    /** A value with 4 significant digits ({@code 0.1235}, {@code 12350}, {@code 1.235e-05}); null -> {@code -}. */
+    static String figure(Double v) {
+        if (v == null || v.isNaN() || v.isInfinite()) {
+            return "-";
         }
-        List<CountRow> out = new ArrayList<>();
-        long[] total = new long[3];
-        by.forEach((label, c) -> {
-            out.add(new CountRow(label, c[0], c[1], c[2], c[0] + c[1] + c[2]));
-            for (int i = 0; i < 3; i++) {
-                total[i] += c[i];
-            }
-        });
-        if (unassigned > 0) {
-            out.add(new CountRow("(unlabeled)", 0, 0, 0, unassigned));
+        double a = Math.abs(v);
+        if (a != 0 && (a < 1e-3 || a >= 1e7)) {
+            return String.format(Locale.ROOT, "%.3e", v);
         }
-        out.add(new CountRow("total", total[0], total[1], total[2], total[0] + total[1] + total[2] + unassigned));
-        return out;
-    }
-
-    static List<IngestRow> ingests(List<Sample> samples) {
-        Map<String, Map<String, Long>> batches = new TreeMap<>(Comparator.reverseOrder());
-        for (Sample s : samples) {
-            String at = s.ingestedAt() == null ? "" : Fmt.time(s.ingestedAt());
-            String key = at + "\u0000" + (s.source() == null ? "-" : s.source());
-            batches.computeIfAbsent(key, k -> new TreeMap<>())
-                    .merge(s.label() == null ? "(unlabeled)" : s.label(), 1L, Long::sum);
-        }
-        List<IngestRow> out = new ArrayList<>();
-        for (var e : batches.entrySet()) {
-            if (out.size() == INGESTS) {
-                break;
-            }
-            String[] key = e.getKey().split("\u0000", 2);
-            long n = e.getValue().values().stream().mapToLong(Long::longValue).sum();
-            out.add(new IngestRow(key[0], key[1], n, Fmt.labels(stringValues(e.getValue()))));
-        }
-        return out;
-    }
-
-    private static Map<String, String> stringValues(Map<String, Long> m) {
-        Map<String, String> out = new TreeMap<>();
-        m.forEach((k, v) -> out.put(k, String.valueOf(v)));
-        return out;
+        return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
     }
 
     static List<Chart> charts(List<CountRow> counts, List<Snapshot> snapshots) {

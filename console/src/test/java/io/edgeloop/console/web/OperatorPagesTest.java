@@ -83,7 +83,7 @@ class OperatorPagesTest {
     }
 
     @Test
-    void datasetsWithCountsPerClassAndSplitSnapshotsAndIngests() {
+    void datasetsWithCountsHistogramsSnapshotsAndTheIngestLog() {
         given().header("Authorization", VIEWER)
                 .get("/datasets")
                 .then()
@@ -95,16 +95,26 @@ class OperatorPagesTest {
                 .then()
                 .statusCode(200)
                 .body(allOf(
-                        containsString("counted over all 7 samples"),
+                        containsString("all 7 live samples, counted by data-service"),
                         containsString("<td>up</td><td>1</td><td>0</td><td>1</td><td>2</td>"),
                         containsString("<td>flat</td><td>2</td><td>0</td><td>0</td><td>2</td>"),
                         containsString("<td>(unlabeled)</td><td>0</td><td>0</td><td>0</td><td>1</td>"),
                         containsString("<td>total</td><td>4</td><td>1</td><td>1</td><td>7</td>"),
+                        containsString("<tr class=\"feature\"><td>accX</td><td>7</td><td>0.1</td><td>0.9</td>"
+                                + "<td>0.5143</td><td>0.309</td></tr>"),
+                        containsString("&quot;title&quot;:&quot;accX&quot;"),
+                        containsString("&quot;data&quot;:[3.0,4.0]"),
                         containsString("<td>v2</td><td>motion@v2</td><td>4</td><td>1</td><td>1</td><td>1</td>"
                                 + "<td>drift</td>"),
                         containsString("class flat has fewer than 5 samples"),
-                        containsString("<td>2026-12-07 00:50:01Z</td><td>bench</td><td>4</td><td>down=2, up=2</td>"),
-                        containsString("keeps no record of rejected ingests"),
+                        containsString("<tr class=\"ingest refused\"><td>2026-12-07 01:06:00Z</td><td>alice</td>"
+                                + "<td>csv</td><td>-</td><td>rejected (422)</td><td>40</td><td>0</td><td>2</td>"),
+                        containsString("<tr class=\"ingest\"><td>2026-12-07 00:50:01Z</td><td>test-admin</td>"
+                                + "<td>json</td><td>bench</td><td>stored (201)</td><td>4</td><td>4</td><td>0</td>"
+                                + "<td>0</td>"),
+                        containsString("<tr class=\"rejection\"><td>2026-12-07 01:06:00Z</td><td>csv</td><td>7</td>"
+                                + "<td>line 7</td><td>column &#39;accY&#39;: not a number: &#39;abc&#39;</td></tr>"),
+                        not(containsString("keeps no record")),
                         not(containsString("0.1, 0.2"))));
         given().header("Authorization", VIEWER)
                 .get("/datasets/nope")

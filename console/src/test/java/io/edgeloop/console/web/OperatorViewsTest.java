@@ -113,21 +113,69 @@ class OperatorViewsTest {
     }
 
     @Test
-    void datasetCountsPerClassAndSplitAndGroupsIngests() {
-        var d = new DataViews.Dataset("ds", List.of("f"), List.of("a", "b"), 4, 1, "ds@v1", null, null, List.of(1));
-        List<DataViews.Sample> samples = List.of(
-                new DataViews.Sample("1", "a", "train", "csv", "2026-01-01T00:00:00.1Z"),
-                new DataViews.Sample("2", "a", "test", "csv", "2026-01-01T00:00:00.2Z"),
-                new DataViews.Sample("3", "b", "validation", "cam", "2026-01-02T00:00:00Z"),
-                new DataViews.Sample("4", null, null, "cam", "2026-01-02T00:00:00Z"));
-        DatasetView view = DatasetView.of(d, List.of(), samples, false);
+    void datasetCountsHistogramsAndIngestLogFromDataService() {
+        var d = new DataViews.Dataset(
+                "ds", List.of("f", "g"), List.of("a", "b"), 4, 1, "ds@v1", null, null, List.of(2));
+        var stats = twoClassStats();
+        var refused = new DataViews.Ingest(
+                2,
+                "2026-01-02T00:00:00.250Z",
+                "alice",
+                "csv",
+                null,
+                "rejected",
+                422,
+                10,
+                0,
+                1,
+                0,
+                "1 of 10 rows are invalid; nothing was stored",
+                List.of(new DataViews.Rejection(7L, "line 7", "column 'g': missing value")));
+        var stored = new DataViews.Ingest(
+                1, "2026-01-01T00:00:00Z", "bob", "json", "cam", "stored", 201, 4, 4, 0, 0, null, List.of());
+        DatasetView view = DatasetView.of(d, List.of(), stats, List.of(refused, stored));
+
         assertEquals(new DatasetView.CountRow("a", 1, 0, 1, 2), view.counts().get(0));
         assertEquals(
+                new DatasetView.CountRow("(unlabeled)", 0, 0, 0, 1),
+                view.counts().get(2));
+        assertEquals(
                 new DatasetView.CountRow("total", 1, 1, 1, 4), view.counts().get(3));
+        assertEquals(
+                new DatasetView.FeatureRow("f", 4, "0", "2", "0.75", "0.8292"),
+                view.featureRows().get(0));
+        assertEquals("-", view.featureRows().get(2).min());
+        assertEquals(2, view.histograms().size(), "a feature without values has no chart");
+        assertEquals(List.of("0", "1"), view.histograms().get(0).categories());
+        assertEquals(List.of(3.0, 1.0), view.histograms().get(0).series().get(0).data());
+        assertEquals(List.of("= 5"), view.histograms().get(1).categories());
         assertEquals("2026-01-02 00:00:00Z", view.ingests().get(0).at());
-        assertEquals("(unlabeled)=1, b=1", view.ingests().get(0).labels());
-        assertEquals(2, view.ingests().get(1).samples());
-        assertTrue(view.countNote().startsWith("counted over the first 4 of 4"));
-        assertEquals(3, d.valuesPerSample() + 2);
+        assertTrue(view.ingests().get(0).refused());
+        assertEquals("-", view.ingests().get(0).source());
+        assertEquals("", view.ingests().get(1).detail());
+        assertEquals(
+                List.of(new DatasetView.RejectionRow(
+                        "2026-01-02 00:00:00Z", "csv", "7", "line 7", "column 'g': missing value")),
+                view.rejections());
+        assertEquals("all 4 live samples, counted by data-service", view.countNote());
+        assertEquals("1.235e-05", DatasetView.figure(1.2345e-5));
+        assertEquals("12350", DatasetView.figure(12345.0));
+    }
+
+    /** Two classes, one unlabeled sample; f in two bins, g constant, h without values. */
+    private static DataViews.Stats twoClassStats() {
+        return new DataViews.Stats(
+                "ds",
+                null,
+                2,
+                4,
+                1,
+                new DataViews.SplitCounts(1, 1, 1),
+                List.of(new DataViews.ClassCounts("a", 1, 0, 1, 2), new DataViews.ClassCounts("b", 0, 1, 0, 1)),
+                List.of(
+                        new DataViews.FeatureStats(
+                                "f", 4, 0.0, 2.0, 0.75, 0.8291561975888, List.of(0.0, 1.0, 2.0), List.of(3L, 1L)),
+                        new DataViews.FeatureStats("g", 4, 5.0, 5.0, 5.0, 0.0, List.of(5.0, 5.0), List.of(4L)),
+                        new DataViews.FeatureStats("h", 0, null, null, null, null, List.of(), List.of())));
     }
 }

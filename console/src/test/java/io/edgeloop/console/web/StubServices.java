@@ -74,20 +74,7 @@ public class StubServices {
         return motion(name, "monitoring-drift");
     }
 
-    @GET
-    @Path("training-service/training-runs")
-    public String runs() {
-        return fixture("training-runs");
-    }
-
-    @GET
-    @Path("training-service/training-runs/{id}")
-    public String run(@PathParam("id") String id) {
-        if (!id.equals("run-2")) {
-            throw ApiException.notFound("no training run " + id);
-        }
-        return fixture("training-run");
-    }
+    // training-service's runs: TrainingStubs
 
     @GET
     @Path("registry-service/models/{name}/versions/{version}/card")
@@ -142,11 +129,20 @@ public class StubServices {
         return motion(name, "data-snapshots");
     }
 
-    /** Two pages: the first ends at s4. */
     @GET
-    @Path("data-service/datasets/{name}/samples")
-    public String samples(@PathParam("name") String name, @QueryParam("after") String after) {
-        return motion(name, after == null ? "data-samples-1" : "data-samples-2");
+    @Path("data-service/datasets/{name}/stats")
+    public String stats(@PathParam("name") String name) {
+        return motion(name, "data-stats");
+    }
+
+    /** The ingest log; the console asks for the newest 20. */
+    @GET
+    @Path("data-service/datasets/{name}/ingests")
+    public String ingests(@PathParam("name") String name, @QueryParam("limit") int limit) {
+        if (limit != 20) {
+            throw ApiException.invalid("unexpected limit " + limit, java.util.List.of());
+        }
+        return motion(name, "data-ingests");
     }
 
     /** Rollout control needs release, like the service; d-1 is COMPLETED, so only a rollback is allowed. */

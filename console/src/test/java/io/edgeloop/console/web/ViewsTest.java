@@ -151,6 +151,9 @@ class ViewsTest {
                 null,
                 null,
                 1.25,
+                null,
+                null,
+                null,
                 null);
         RunView view = RunView.of(run);
         assertEquals(List.of("a", "class 1"), view.labels());
