@@ -23,7 +23,14 @@ import picocli.CommandLine.Option;
             SecretsCommand.class,
             OpsCommand.class,
             FleetBenchCommand.class,
-            io.edgeloop.deploy.bench.IngestBenchCommand.class
+            io.edgeloop.deploy.bench.IngestBenchCommand.class,
+            io.edgeloop.deploy.cli.DatasetsCommand.class,
+            io.edgeloop.deploy.cli.RunsCommand.class,
+            io.edgeloop.deploy.cli.ModelsCommand.class,
+            io.edgeloop.deploy.cli.RolloutsCommand.class,
+            io.edgeloop.deploy.cli.DevicesCommand.class,
+            io.edgeloop.deploy.cli.DriftCommand.class,
+            picocli.AutoComplete.GenerateCompletion.class
         })
 public final class Main implements Callable<Integer> {
 

@@ -67,8 +67,8 @@ final class ProcessSupervisor {
         String last = "no answer";
         while (System.nanoTime() < deadline) {
             if (proc != null && !proc.isAlive()) {
-                throw new IllegalStateException(
-                        name + " exited during start-up; last log lines (" + proc.logFile() + "):\n" + proc.tail(40));
+                throw new IllegalStateException(name + " exited during start-up (exit code " + proc.exitCode()
+                        + "); last log lines (" + proc.logFile() + "):\n" + proc.tail(40));
             }
             try {
                 HttpResponse<String> r = http.send(

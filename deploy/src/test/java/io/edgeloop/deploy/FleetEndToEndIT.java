@@ -193,6 +193,9 @@ class FleetEndToEndIT {
             // ground truth for an inference becomes a labelled sample of its data set, and performance per zone
             feedbackBecomesTrainingData(stack, r);
 
+            // the everyday CLI against this stack (--work-dir, --output json)
+            io.edgeloop.deploy.cli.CliCheck.against(stack);
+
             // the web console shows what this test made, in a real browser (screenshots: deploy/target/screenshots)
             consoleShowsIt(stack);
 
