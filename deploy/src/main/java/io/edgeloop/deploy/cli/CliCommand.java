@@ -68,6 +68,16 @@ public abstract class CliCommand implements Callable<Integer> {
         out().println(pretty(node));
     }
 
+    /** With {@code --output json} prints {@code node}, otherwise runs {@code text}; returns 0 (success). */
+    int emit(JsonNode node, Runnable text) {
+        if (json()) {
+            printJson(node);
+        } else {
+            text.run();
+        }
+        return 0;
+    }
+
     /** A usage error (exit code 2, with the usage help). */
     picocli.CommandLine.ParameterException usage(String message) {
         return new picocli.CommandLine.ParameterException(spec.commandLine(), message);

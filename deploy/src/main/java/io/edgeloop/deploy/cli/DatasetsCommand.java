@@ -48,12 +48,7 @@ public final class DatasetsCommand implements Callable<Integer> {
         @Override
         protected int run() {
             JsonNode all = api().get("data", "/datasets");
-            if (json()) {
-                printJson(all);
-            } else {
-                table(all).print(out());
-            }
-            return 0;
+            return emit(all, () -> table(all).print(out()));
         }
 
         static Text.Table table(JsonNode datasets) {
@@ -190,12 +185,7 @@ public final class DatasetsCommand implements Callable<Integer> {
                                 "application/json",
                                 json(body));
             }
-            if (json()) {
-                printJson(r.body());
-            } else {
-                print(out(), file.getFileName() + " -> " + name, r.body());
-            }
-            return 0;
+            return emit(r.body(), () -> print(out(), file.getFileName() + " -> " + name, r.body()));
         }
 
         String format() {
@@ -305,12 +295,7 @@ public final class DatasetsCommand implements Callable<Integer> {
                 }
             }
             Api.Reply r = api().post("data", "/datasets/" + Api.seg(name) + "/snapshots", body);
-            if (json()) {
-                printJson(r.body());
-            } else {
-                print(out(), r.status() == 201, r.body());
-            }
-            return 0;
+            return emit(r.body(), () -> print(out(), r.status() == 201, r.body()));
         }
 
         static void print(PrintWriter out, boolean created, JsonNode s) {

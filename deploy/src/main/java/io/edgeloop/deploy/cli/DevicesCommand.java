@@ -29,12 +29,7 @@ public final class DevicesCommand implements Callable<Integer> {
         @Override
         protected int run() {
             JsonNode devices = api().get("deployment", "/devices");
-            if (json()) {
-                printJson(devices);
-            } else {
-                table(devices).print(out());
-            }
-            return 0;
+            return emit(devices, () -> table(devices).print(out()));
         }
 
         static Text.Table table(JsonNode devices) {

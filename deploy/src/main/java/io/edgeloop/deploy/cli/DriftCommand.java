@@ -32,12 +32,7 @@ public final class DriftCommand implements Callable<Integer> {
         @Override
         protected int run() {
             JsonNode d = api().get("monitoring", "/models/" + Api.seg(model) + "/drift");
-            if (json()) {
-                printJson(d);
-            } else {
-                print(out(), d);
-            }
-            return 0;
+            return emit(d, () -> print(out(), d));
         }
     }
 

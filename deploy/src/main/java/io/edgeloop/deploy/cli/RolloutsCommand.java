@@ -43,12 +43,7 @@ public final class RolloutsCommand implements Callable<Integer> {
         @Override
         protected int run() {
             JsonNode rollouts = api().get("deployment", "/rollouts?limit=" + limit);
-            if (json()) {
-                printJson(rollouts);
-            } else {
-                table(rollouts).print(out());
-            }
-            return 0;
+            return emit(rollouts, () -> table(rollouts).print(out()));
         }
 
         static Text.Table table(JsonNode rollouts) {
@@ -78,12 +73,7 @@ public final class RolloutsCommand implements Callable<Integer> {
         @Override
         protected int run() {
             JsonNode r = api().get("deployment", "/rollouts/" + Api.seg(id));
-            if (json()) {
-                printJson(r);
-            } else {
-                print(out(), r);
-            }
-            return 0;
+            return emit(r, () -> print(out(), r));
         }
     }
 

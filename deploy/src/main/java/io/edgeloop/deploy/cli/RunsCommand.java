@@ -55,12 +55,7 @@ public final class RunsCommand implements Callable<Integer> {
                             "training",
                             "/training-runs?limit=" + limit
                                     + (dataset == null ? "" : "&datasetName=" + Api.q(dataset)));
-            if (json()) {
-                printJson(runs);
-            } else {
-                table(runs).print(out());
-            }
-            return 0;
+            return emit(runs, () -> table(runs).print(out()));
         }
 
         static Text.Table table(JsonNode runs) {
@@ -92,12 +87,7 @@ public final class RunsCommand implements Callable<Integer> {
         @Override
         protected int run() {
             JsonNode r = api().get("training", "/training-runs/" + Api.seg(id));
-            if (json()) {
-                printJson(r);
-            } else {
-                print(out(), r);
-            }
-            return 0;
+            return emit(r, () -> print(out(), r));
         }
 
         static void print(PrintWriter out, JsonNode r) {

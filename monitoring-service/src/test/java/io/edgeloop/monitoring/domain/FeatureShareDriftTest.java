@@ -11,23 +11,13 @@ import org.junit.jupiter.api.Test;
 
 /** The {@code feature-share} rule (Evidently's defaults) on generated Gaussian streams of eight features. */
 class FeatureShareDriftTest {
-    private static final int FEATURES = 8;
-    private static final DriftPolicy EVIDENTLY =
-            new DriftPolicy(DriftPolicy.Method.FEATURE_SHARE, 0.25, 0.001, 300, 1000, 0.05, 0.1, 0.5);
+    private static final int FEATURES = GaussianReference.FEATURES;
+    private static final DriftPolicy EVIDENTLY = GaussianReference.EVIDENTLY;
     private static ReferenceProfile reference;
 
     @BeforeAll
     static void profileTrainingData() {
-        Random random = new Random(11);
-        ReferenceProfileBuilder b = new ReferenceProfileBuilder("gauss@v1", FEATURES, 2000);
-        for (int i = 0; i < 4000; i++) {
-            float[] row = new float[FEATURES];
-            for (int f = 0; f < FEATURES; f++) {
-                row[f] = (float) (10 * f + random.nextGaussian());
-            }
-            b.add(row);
-        }
-        reference = b.build("gauss", 1);
+        reference = GaussianReference.profile();
     }
 
     /** {@code rows} rows; feature f ~ N(10 f + shift[f], scale[f]^2). */

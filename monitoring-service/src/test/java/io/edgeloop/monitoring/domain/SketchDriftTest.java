@@ -19,24 +19,14 @@ import org.junit.jupiter.api.Test;
  * agree within the sketch's rank error, and the rules keep their false-alarm rate and detection delay.
  */
 class SketchDriftTest {
-    private static final int FEATURES = 8;
+    private static final int FEATURES = GaussianReference.FEATURES;
     private static final int DEVICES = 3;
-    private static final DriftPolicy EVIDENTLY =
-            new DriftPolicy(DriftPolicy.Method.FEATURE_SHARE, 0.25, 0.001, 300, 1000, 0.05, 0.1, 0.5);
+    private static final DriftPolicy EVIDENTLY = GaussianReference.EVIDENTLY;
     private static ReferenceProfile reference;
 
     @BeforeAll
     static void profileTrainingData() {
-        Random random = new Random(11);
-        ReferenceProfileBuilder b = new ReferenceProfileBuilder("gauss@v1", FEATURES, 2000);
-        for (int i = 0; i < 4000; i++) {
-            float[] row = new float[FEATURES];
-            for (int f = 0; f < FEATURES; f++) {
-                row[f] = (float) (10 * f + random.nextGaussian());
-            }
-            b.add(row);
-        }
-        reference = b.build("gauss", 1);
+        reference = GaussianReference.profile();
     }
 
     /** One window's rows, feature f ~ N(10 f + shift[f], scale[f]^2), as float32 like the device's inputs. */
