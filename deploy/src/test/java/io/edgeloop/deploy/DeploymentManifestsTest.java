@@ -6,7 +6,6 @@ import static io.edgeloop.deploy.StackModel.map;
 import static io.edgeloop.deploy.StackModel.str;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.edgeloop.common.auth.GrantKey;
 import io.edgeloop.deploy.StackModel.App;
@@ -15,7 +14,6 @@ import io.edgeloop.deploy.StackModel.Host;
 import io.edgeloop.deploy.StackModel.Workload;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,16 +26,12 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Keeps deploy/compose/docker-compose.yml and the Kubernetes base (deploy/k8s/base) in line with the services' own
@@ -56,18 +50,7 @@ class DeploymentManifestsTest {
 
     @BeforeAll
     static void read() {
-        stack = new StackModel(home());
-    }
-
-    private static Path home() {
-        Path start = Path.of(System.getProperty("edgeloop.home", System.getProperty("user.dir")))
-                .toAbsolutePath();
-        for (Path d = start; d != null; d = d.getParent()) {
-            if (Files.exists(d.resolve(StackModel.COMPOSE))) {
-                return d;
-            }
-        }
-        throw new IllegalStateException("no " + StackModel.COMPOSE + " in or above " + start);
+        stack = new StackModel(StackModel.home());
     }
 
     @Test
@@ -132,7 +115,7 @@ class DeploymentManifestsTest {
      */
     @Test
     void composeImageVariablesNameTheLocallyBuiltImages() throws IOException {
-        Path home = home();
+        Path home = StackModel.home();
         Properties local = new Properties();
         try (var in = Files.newBufferedReader(home.resolve("deploy/compose/local-images.env"))) {
             local.load(in);
@@ -837,90 +820,6 @@ class DeploymentManifestsTest {
             }
         }
         assertNone(problems, "pods");
-    }
-
-    /**
-     * Where kubectl is installed (it embeds kustomize), renders the base as {@code kubectl apply -k} would, with
-     * throw-away secrets from {@code secrets init}, and checks the result: generated names are substituted and every
-     * image has its tag.
-     */
-    @Test
-    void kustomizeRendersTheBase(@TempDir Path tmp) throws IOException, InterruptedException {
-        Optional<Path> kubectl = Stream.of(
-                        System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .filter(p -> !p.isBlank())
-                .map(p -> Path.of(p, "kubectl"))
-                .filter(Files::isExecutable)
-                .findFirst();
-        assumeTrue(kubectl.isPresent(), "kubectl is not installed: the rendering is not checked");
-        Path base = stack.home.resolve(StackModel.K8S_BASE);
-        Path copy = tmp.resolve("base");
-        try (Stream<Path> files = Files.walk(base)) {
-            for (Path f : files.toList()) {
-                String rel = base.relativize(f).toString().replace(File.separatorChar, '/');
-                Path to = copy.resolve(rel);
-                if (rel.equals("secrets") || rel.startsWith("secrets/")) {
-                    continue; // a developer's own secrets are neither read nor copied
-                } else if (Files.isDirectory(f)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(f, to);
-                }
-            }
-        }
-        List<String> devices = generatedSecrets().getOrDefault("edgeloop-devices", Map.of()).keySet().stream()
-                .map(k -> k.replaceFirst("\\.token$", ""))
-                .toList();
-        new SecretsCommand.Writer(
-                        copy.resolve("secrets"), java.time.Duration.ofDays(1), java.time.Duration.ofDays(1), false)
-                .write(devices);
-        Path out = tmp.resolve("rendered.yaml");
-        Process p = new ProcessBuilder(kubectl.get().toString(), "kustomize", copy.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(out.toFile())
-                .start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "kubectl kustomize did not finish in 60 s");
-        String rendered = Files.readString(out, StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), () -> "kubectl kustomize " + StackModel.K8S_BASE + " failed:\n" + rendered);
-        List<String> problems = new ArrayList<>();
-        Set<String> names = new LinkedHashSet<>();
-        List<Map<String, Object>> docs = new ArrayList<>();
-        for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(rendered)) {
-            docs.add(map(doc));
-            names.add(map(doc).get("kind") + "/" + at(doc, "metadata", "name"));
-            if (!"Namespace".equals(map(doc).get("kind")) && !"edgeloop".equals(at(doc, "metadata", "namespace"))) {
-                problems.add(
-                        map(doc).get("kind") + "/" + at(doc, "metadata", "name") + " is not in namespace edgeloop");
-            }
-        }
-        for (Map<String, Object> doc : docs) {
-            for (Object c : list(at(doc, "spec", "template", "spec", "containers"))) {
-                String image = str(map(c).get("image"));
-                if (image.startsWith("edgeloop/") && !image.matches("edgeloop/[\\w-]+:[\\w.-]+")) {
-                    problems.add(doc.get("kind") + "/" + at(doc, "metadata", "name") + ": image " + image
-                            + " has no tag from kustomization images:");
-                }
-                for (Object e : list(map(c).get("env"))) {
-                    Object ref = at(e, "valueFrom", "secretKeyRef", "name");
-                    if (ref != null && !names.contains("Secret/" + ref)) {
-                        problems.add(doc.get("kind") + "/" + at(doc, "metadata", "name") + ": Secret " + ref
-                                + " is not in the rendered output");
-                    }
-                }
-            }
-            for (Object v : list(at(doc, "spec", "template", "spec", "volumes"))) {
-                Object secret = at(v, "secret", "secretName");
-                Object configMap = at(v, "configMap", "name");
-                if (secret != null && !names.contains("Secret/" + secret)
-                        || configMap != null && !names.contains("ConfigMap/" + configMap)) {
-                    problems.add(doc.get("kind") + "/" + at(doc, "metadata", "name") + ": volume " + at(v, "name")
-                            + " refers to " + (secret != null ? "Secret " + secret : "ConfigMap " + configMap)
-                            + ", which is not in the rendered output");
-                }
-            }
-        }
-        assertTrue(names.contains("StatefulSet/edge"), "rendered: " + names);
-        assertNone(problems, "rendered base");
     }
 
     // ---- auth and secrets (EdgeLoop issue 9: the apps refuse to start without their auth settings)

@@ -135,6 +135,18 @@ final class StackModel {
     final List<Workload> k8sWorkloads = new ArrayList<>();
     final Map<String, Host> k8sHosts = new LinkedHashMap<>();
 
+    /** The repository root: the first directory in or above {@code edgeloop.home} (or the working directory) holding the compose file. */
+    static Path home() {
+        Path start = Path.of(System.getProperty("edgeloop.home", System.getProperty("user.dir")))
+                .toAbsolutePath();
+        for (Path d = start; d != null; d = d.getParent()) {
+            if (Files.exists(d.resolve(StackModel.COMPOSE))) {
+                return d;
+            }
+        }
+        throw new IllegalStateException("no " + StackModel.COMPOSE + " in or above " + start);
+    }
+
     StackModel(Path home) {
         this.home = home;
         for (String module : modules()) {
