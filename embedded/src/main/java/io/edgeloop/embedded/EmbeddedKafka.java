@@ -7,27 +7,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
@@ -47,7 +37,7 @@ import org.apache.kafka.server.common.MetadataVersion;
  * }
  * }</pre>
  */
-public final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements KafkaBroker {
     private final int requestedPort;
     private final Path requestedLogDir;
     private final Map<String, String> overrides;
@@ -153,6 +143,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** {@code host:port} for clients. */
+    @Override
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
@@ -161,15 +152,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         return port;
     }
 
-    /** A new admin client for this broker (as the super user when secured); close it after use. */
-    public Admin admin() {
-        Map<String, Object> c = new LinkedHashMap<>(adminClientConfig());
-        c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
-        return Admin.create(c);
-    }
-
     /** Bootstrap servers plus, when secured, the super user's SASL settings: for tools and tests that need all. */
+    @Override
     public Map<String, Object> adminClientConfig() {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
@@ -215,60 +199,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (!secured) {
             throw new IllegalStateException("this broker was built without secured(true)");
         }
-    }
-
-    /** Creates topics (1 partition each) that do not exist yet. */
-    public void createTopics(Collection<String> names) {
-        try (Admin admin = admin()) {
-            List<NewTopic> topics =
-                    names.stream().map(n -> new NewTopic(n, 1, (short) 1)).toList();
-            admin.createTopics(topics).values().values().forEach(f -> {
-                try {
-                    f.get(15, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topics " + names, e);
-                    }
-                }
-            });
-        }
-    }
-
-    /**
-     * Reads {@code topic} from the beginning (with a fresh consumer group) until {@code until} holds for the records
-     * read so far, or {@code timeout} passes. Returns every record read, in order; callers check what they expect.
-     */
-    public List<ConsumerRecord<String, byte[]>> read(
-            String topic, Predicate<List<ConsumerRecord<String, byte[]>>> until, Duration timeout) {
-        return read(topic, until, timeout, Duration.ZERO);
-    }
-
-    /**
-     * Like {@link #read(String, Predicate, Duration)}, then keeps reading for {@code settle} once {@code until} holds,
-     * so that a test asserting "exactly these records" also sees records that should not have been written.
-     */
-    public List<ConsumerRecord<String, byte[]>> read(
-            String topic, Predicate<List<ConsumerRecord<String, byte[]>>> until, Duration timeout, Duration settle) {
-        List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
-        Map<String, Object> c = new LinkedHashMap<>(adminClientConfig());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "read-" + UUID.randomUUID());
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline && !until.test(read)) {
-                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-            }
-            if (until.test(read)) {
-                long settled = System.nanoTime() + settle.toNanos();
-                while (System.nanoTime() < settled) {
-                    consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-                }
-            }
-        }
-        return read;
     }
 
     /** Stops the broker and deletes its log directory if this instance created it. */

@@ -131,11 +131,30 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * (and the superuser) may connect to the database. Names are restricted to [a-z0-9_].
      */
     public Credentials createServiceDatabase(String database) {
+        return createServiceDatabase(this::admin, database, jdbcUrl(database));
+    }
+
+    /** A superuser login to a database of some server. */
+    @FunctionalInterface
+    public interface SuperuserLogin {
+        /** Connects as the superuser to {@code database}. */
+        Connection to(String database) throws SQLException;
+    }
+
+    /**
+     * Creates (or gives a new password to) the login role {@code database} and its own database on any PostgreSQL
+     * server, through superuser connections: no superuser, database or role creation, other roles cannot connect, and
+     * the role owns the database's {@code public} schema (PostgreSQL 15 no longer lets every role create there, and a
+     * NOINHERIT role does not act as {@code pg_database_owner}), as deploy/k8s/base/init-databases.sql does.
+     *
+     * @param jdbcUrl the URL a client uses for the new database
+     */
+    public static Credentials createServiceDatabase(SuperuserLogin superuser, String database, String jdbcUrl) {
         if (!database.matches("[a-z][a-z0-9_]*")) {
             throw new IllegalArgumentException("database names are [a-z][a-z0-9_]*: " + database);
         }
         String password = Secrets.password();
-        try (Connection c = admin("postgres");
+        try (Connection c = superuser.to("postgres");
                 Statement s = c.createStatement()) {
             if (exists(s, "select 1 from pg_roles where rolname = '" + database + "'")) {
                 s.execute("alter role " + database + " login password '" + password + "'");
@@ -150,7 +169,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + database, e);
         }
-        return new Credentials(database, password, jdbcUrl(database));
+        try (Connection c = superuser.to(database);
+                Statement s = c.createStatement()) {
+            s.execute("alter schema public owner to " + database);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot give database " + database + " its public schema", e);
+        }
+        return new Credentials(database, password, jdbcUrl);
     }
 
     private static boolean exists(Statement s, String query) throws SQLException {

@@ -1,21 +1,28 @@
 package io.edgeloop.embedded.quarkus;
 
 import io.edgeloop.embedded.EmbeddedKafka;
+import io.edgeloop.embedded.KafkaBroker;
+import io.edgeloop.embedded.containers.KafkaContainer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
-/** Starts an embedded Kafka broker and sets {@code kafka.bootstrap.servers}. */
+/**
+ * Starts a Kafka broker and sets {@code kafka.bootstrap.servers}: in-process by default, in a container when {@link
+ * TestInfra} says so.
+ */
 public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
-    private static EmbeddedKafka kafka;
+    private static KafkaBroker kafka;
 
     /** The running broker (for tests that produce or consume directly). */
-    public static synchronized EmbeddedKafka broker() {
+    public static synchronized KafkaBroker broker() {
         return kafka;
     }
 
     @Override
     public synchronized Map<String, String> start() {
-        kafka = EmbeddedKafka.builder().build().start();
+        kafka = TestInfra.containers()
+                ? KafkaContainer.start()
+                : EmbeddedKafka.builder().build().start();
         return Map.of("kafka.bootstrap.servers", kafka.bootstrapServers());
     }
 

@@ -1,20 +1,33 @@
 package io.edgeloop.embedded.quarkus;
 
 import io.edgeloop.embedded.EmbeddedPostgresServer;
+import io.edgeloop.embedded.EmbeddedPostgresServer.Credentials;
+import io.edgeloop.embedded.containers.PostgresContainer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
 /**
- * Starts an embedded PostgreSQL server with a {@code test} database owned by a {@code test} role (password
- * authentication, no superuser) and points the default datasource at it.
+ * Starts a PostgreSQL server with a {@code test} database owned by a {@code test} role (password authentication, no
+ * superuser) and points the default datasource at it: in-process by default, in a container when {@link TestInfra}
+ * says so.
  */
 public class PostgresTestResource implements QuarkusTestResourceLifecycleManager {
-    private EmbeddedPostgresServer postgres;
+    private AutoCloseable postgres;
 
     @Override
     public Map<String, String> start() {
-        postgres = EmbeddedPostgresServer.builder().build().start();
-        EmbeddedPostgresServer.Credentials db = postgres.createServiceDatabase("test");
+        Credentials db;
+        if (TestInfra.containers()) {
+            PostgresContainer container = PostgresContainer.start();
+            postgres = container;
+            db = container.createServiceDatabase("test");
+        } else {
+            EmbeddedPostgresServer server =
+                    EmbeddedPostgresServer.builder().build().start();
+            postgres = server;
+            db = server.createServiceDatabase("test");
+        }
+        TestInfra.log("PostgreSQL", postgres, db.jdbcUrl());
         return Map.of(
                 "quarkus.datasource.jdbc.url",
                 db.jdbcUrl(),
@@ -29,7 +42,11 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     @Override
     public void stop() {
         if (postgres != null) {
-            postgres.close();
+            try {
+                postgres.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot stop PostgreSQL", e);
+            }
         }
     }
 }
