@@ -149,6 +149,11 @@ public class WatchHub {
         current.forEach(this::push);
     }
 
+    /** How many devices have a live stream on this instance (the metrics' devices connected). */
+    public int connectedCount() {
+        return streams.size();
+    }
+
     /** Ids of the devices with a live stream on this instance. */
     List<String> connectedDevices() {
         return List.copyOf(streams.keySet());

@@ -6,6 +6,8 @@ import dev.failsafe.RetryPolicy;
 import io.edgeloop.common.EventHeaders;
 import io.edgeloop.common.Events.PoisonEventException;
 import io.edgeloop.common.events.EventContract;
+import io.edgeloop.kit.metrics.KitMetrics;
+import io.edgeloop.kit.metrics.KitMetrics.Consumed;
 import io.edgeloop.kit.outbox.Inbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,6 +50,9 @@ public class EventConsumer {
     @Inject
     EventsConfig config;
 
+    @Inject
+    KitMetrics metrics;
+
     @ConfigProperty(name = "quarkus.application.name", defaultValue = "edgeloop")
     String applicationName;
 
@@ -67,13 +72,32 @@ public class EventConsumer {
      * @throws TransientEventException when processing kept failing
      */
     public <E extends Message> boolean accept(ConsumerRecord<String, byte[]> record, EventHandler<E> handler) {
-        checkType(record.headers(), handler.contract());
+        try {
+            checkType(record.headers(), handler.contract());
+        } catch (PoisonEventException e) {
+            metrics.consumed(handler.contract().simpleName(), Consumed.POISON);
+            throw e;
+        }
         return accept(record.value(), handler);
     }
 
     /** Processes one record value (no headers to check); see {@link #accept(ConsumerRecord, EventHandler)}. */
     public <E extends Message> boolean accept(byte[] value, EventHandler<E> handler) {
         EventContract<E> contract = handler.contract();
+        try {
+            boolean first = apply(value, handler, contract);
+            metrics.consumed(contract.simpleName(), first ? Consumed.APPLIED : Consumed.DUPLICATE);
+            return first;
+        } catch (PoisonEventException e) {
+            metrics.consumed(contract.simpleName(), Consumed.POISON);
+            throw e;
+        } catch (TransientEventException e) {
+            metrics.consumed(contract.simpleName(), Consumed.FAILED);
+            throw e;
+        }
+    }
+
+    private <E extends Message> boolean apply(byte[] value, EventHandler<E> handler, EventContract<E> contract) {
         E event = contract.parse(value);
         String eventId = contract.meta(event).getEventId();
         String consumer = consumerId(handler);

@@ -1,6 +1,7 @@
 package io.edgeloop.kit.jobs;
 
 import io.edgeloop.common.TraceContext;
+import io.edgeloop.kit.metrics.KitMetrics;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -52,6 +53,9 @@ public class JobRunner {
 
     @Inject
     Clock clock;
+
+    @Inject
+    KitMetrics metrics;
 
     @Inject
     Tracer tracer;
@@ -160,6 +164,8 @@ public class JobRunner {
 
     private void runOne(JobHandler handler, Job job) {
         running.put(job.id(), job);
+        long started = System.nanoTime();
+        String outcome = "failed";
         String traceparent = store.traceparentOf(job.id());
         Span span = tracer.spanBuilder("job " + job.kind())
                 .setSpanKind(SpanKind.INTERNAL)
@@ -175,11 +181,14 @@ public class JobRunner {
             }
             handler.run(job);
             store.succeeded(job);
+            outcome = "succeeded";
         } catch (PermanentJobFailure e) {
+            outcome = "failed_for_good";
             span.setStatus(StatusCode.ERROR, e.getMessage());
             LOG.warnf("job %s %s failed for good: %s", job.kind(), job.key(), e.getMessage());
             store.failed(job, e.getMessage(), true, config);
         } catch (LeaseLostException e) {
+            outcome = "lease_lost";
             LOG.warnf("job %s %s: %s", job.kind(), job.key(), e.getMessage());
         } catch (Exception | Error e) {
             span.recordException(e);
@@ -193,6 +202,7 @@ public class JobRunner {
         } finally {
             running.remove(job.id());
             span.end();
+            metrics.job(job.kind(), outcome, Duration.ofNanos(System.nanoTime() - started));
         }
     }
 

@@ -2,6 +2,7 @@ package io.edgeloop.kit.outbox;
 
 import io.edgeloop.common.EventHeaders;
 import io.edgeloop.common.TraceContext;
+import io.edgeloop.kit.metrics.KitMetrics;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -70,6 +71,9 @@ public class OutboxRelay {
     @Inject
     Clock clock;
 
+    @Inject
+    KitMetrics metrics;
+
     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
     String bootstrapServers;
 
@@ -80,6 +84,9 @@ public class OutboxRelay {
 
     @ConfigProperty(name = "quarkus.application.name", defaultValue = "edgeloop")
     String applicationName;
+
+    /** How often the backlog is measured for the metrics. */
+    private static final Duration BACKLOG_EVERY = Duration.ofSeconds(15);
 
     private final AtomicLong published = new AtomicLong();
     /** Keys whose oldest pending row failed, until when they wait. */
@@ -119,6 +126,7 @@ public class OutboxRelay {
         long pollMs = config.pollInterval().toMillis();
         executor.scheduleWithFixedDelay(this::drain, pollMs, pollMs, TimeUnit.MILLISECONDS);
         executor.scheduleWithFixedDelay(this::trim, 1, 60, TimeUnit.MINUTES);
+        executor.scheduleWithFixedDelay(this::measureBacklog, 0, BACKLOG_EVERY.toSeconds(), TimeUnit.SECONDS);
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -224,6 +232,21 @@ public class OutboxRelay {
         }
     }
 
+    /** Measures the backlog for the metrics (pending rows, parked rows, the oldest pending row's age). */
+    void measureBacklog() {
+        try {
+            Object[] row = QuarkusTransaction.requiringNew()
+                    .call(() -> (Object[]) em.createQuery("select count(e), min(e.createdAt) from OutboxEvent e"
+                                    + " where e.publishedAt is null and e.parkedAt is null")
+                            .getSingleResult());
+            Instant oldest = (Instant) row[1];
+            Duration age = oldest == null ? Duration.ZERO : Duration.between(oldest, clock.instant());
+            metrics.backlog(((Number) row[0]).longValue(), parkedCount(), age.isNegative() ? Duration.ZERO : age);
+        } catch (RuntimeException e) {
+            LOG.debugf("measuring the outbox backlog failed: %s", e);
+        }
+    }
+
     private void drain() {
         try {
             drainNow();
@@ -265,6 +288,7 @@ public class OutboxRelay {
                 publish(row);
                 row.publishedAt = clock.instant();
                 published.incrementAndGet();
+                metrics.published(row.eventType, row.topic);
                 done++;
             } catch (Exception e) {
                 failed(row, e);

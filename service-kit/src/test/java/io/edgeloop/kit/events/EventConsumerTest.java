@@ -13,6 +13,8 @@ import io.edgeloop.kit.jobs.Jobs;
 import io.edgeloop.kit.outbox.Inbox;
 import io.edgeloop.proto.events.v1.DataReady;
 import io.edgeloop.proto.events.v1.ModelTrained;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -35,6 +37,16 @@ class EventConsumerTest {
 
     @Inject
     Inbox inbox;
+
+    @Inject
+    MeterRegistry registry;
+
+    private double consumed(String outcome) {
+        Counter c = registry.find("edgeloop.events.consumed")
+                .tags("event", "DataReady", "outcome", outcome)
+                .counter();
+        return c == null ? 0 : c.count();
+    }
 
     private static DataReady event(String dataset) {
         return DataReady.newBuilder()
@@ -120,5 +132,26 @@ class EventConsumerTest {
         // replayed after the cause went away, it is applied once
         assertTrue(consumer.accept(e.toByteArray(), handler)
                 || handler.callsOf(e.getMeta().getEventId()) > 3);
+    }
+
+    @Test
+    void everyOutcomeIsCountedInTheConsumedSeries() {
+        double applied = consumed("applied");
+        double duplicate = consumed("duplicate");
+        double poison = consumed("poison");
+        double failed = consumed("failed");
+        DataReady ok = event("d-" + UUID.randomUUID().toString().substring(0, 8));
+        consumer.accept(ok.toByteArray(), handler);
+        consumer.accept(ok.toByteArray(), handler);
+        assertThrows(
+                PoisonEventException.class,
+                () -> consumer.accept(record(ModelTrained.getDescriptor().getFullName(), ok.toByteArray()), handler));
+        assertThrows(PoisonEventException.class, () -> consumer.accept(new byte[] {1, 2, 3}, handler));
+        DataReady spent = event("fail-3-" + UUID.randomUUID().toString().substring(0, 8));
+        assertThrows(TransientEventException.class, () -> consumer.accept(spent.toByteArray(), handler));
+        assertEquals(applied + 1, consumed("applied"));
+        assertEquals(duplicate + 1, consumed("duplicate"));
+        assertEquals(poison + 2, consumed("poison"));
+        assertEquals(failed + 1, consumed("failed"));
     }
 }

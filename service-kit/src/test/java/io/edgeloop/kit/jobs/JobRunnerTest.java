@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,6 +47,9 @@ class JobRunnerTest {
 
     @Inject
     EntityManager em;
+
+    @Inject
+    MeterRegistry registry;
 
     private static String key() {
         return "k-" + UUID.randomUUID();
@@ -88,11 +93,23 @@ class JobRunnerTest {
 
     @Test
     void transientFailuresAreRetriedWithBackoffUntilTheJobSucceeds() {
+        long failed = runs("failed");
+        long succeeded = runs("succeeded");
         String key = key();
         enqueue(key, "fail-2");
         await().atMost(WAIT).until(() -> job(key).status == JobRecord.Status.DONE);
         assertEquals(3, job(key).attempts);
         assertEquals(1, handler.completions(key));
+        // every attempt is in the job duration series, by outcome
+        await().atMost(WAIT).until(() -> runs("succeeded") == succeeded + 1);
+        assertEquals(failed + 2, runs("failed"));
+    }
+
+    private long runs(String outcome) {
+        Timer t = registry.find("edgeloop.jobs.duration")
+                .tags("kind", TestJobs.KIND, "outcome", outcome)
+                .timer();
+        return t == null ? 0 : t.count();
     }
 
     @Test

@@ -11,6 +11,8 @@ import io.edgeloop.common.Events;
 import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
 import io.edgeloop.proto.events.v1.DataReady;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -49,6 +51,9 @@ class OutboxRelayTest {
 
     @Inject
     OutboxRelay relay;
+
+    @Inject
+    MeterRegistry registry;
 
     private static DataReady event(String dataset, int payloadBytes) {
         return DataReady.newBuilder()
@@ -95,6 +100,15 @@ class OutboxRelayTest {
         assertNotNull(next.publishedAt);
         assertFalse(next.publishedAt.isBefore(parked.parkedAt), "key-a's order: the later row waited");
         assertTrue(relay.parkedCount() >= 1);
+        // the metrics: four rows of this topic published, the parked one in the backlog gauges
+        Counter published =
+                registry.find("edgeloop.events.published").tags("topic", topic).counter();
+        assertNotNull(published, "no edgeloop.events.published series for " + topic);
+        assertEquals(4, published.count());
+        relay.measureBacklog();
+        assertTrue(registry.get("edgeloop.outbox.parked").gauge().value() >= 1);
+        assertNotNull(registry.find("edgeloop.outbox.pending").gauge());
+        assertNotNull(registry.find("edgeloop.outbox.oldest.pending").gauge());
 
         // an operator's replay retries it; the broker still refuses, so it parks again after 3 more attempts
         assertTrue(relay.unpark(parked.id));
