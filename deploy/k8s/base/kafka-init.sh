@@ -23,7 +23,7 @@ for i in $(seq 1 60); do
   sleep 5
 done
 
-for topic in data-ready model-trained model-optimized deployed drift-detected sample-labelled; do
+for topic in data-ready model-trained model-optimized deployed drift-detected sample-labelled sample-captured; do
   for t in "$topic" "$topic-dlq"; do
     "$bin/kafka-topics.sh" --bootstrap-server "$bootstrap" --command-config "$admin" \
       --create --if-not-exists --topic "$t" --partitions 1 --replication-factor 1
@@ -54,10 +54,10 @@ grant() {
   fi
 }
 
-grant data-service "data-ready drift-detected-dlq sample-labelled-dlq" "drift-detected drift-detected-dlq sample-labelled sample-labelled-dlq"
+grant data-service "data-ready drift-detected-dlq sample-labelled-dlq sample-captured-dlq" "drift-detected sample-labelled sample-captured drift-detected-dlq sample-labelled-dlq sample-captured-dlq"
 grant training-service "model-trained data-ready-dlq" "data-ready data-ready-dlq"
 grant compiler-service "model-optimized model-trained-dlq" "model-trained model-trained-dlq"
 grant registry-service "deployed-dlq model-trained-dlq" "deployed model-trained deployed-dlq model-trained-dlq"
 grant deployment-service "deployed model-optimized-dlq" "model-optimized model-optimized-dlq"
-grant monitoring-service "drift-detected sample-labelled data-ready-dlq deployed-dlq" "data-ready deployed data-ready-dlq deployed-dlq"
+grant monitoring-service "drift-detected sample-labelled sample-captured data-ready-dlq deployed-dlq" "data-ready deployed data-ready-dlq deployed-dlq"
 echo "kafka-init: topics, users and ACLs are in place"

@@ -14,10 +14,12 @@ public final class Topics {
     public static final String DRIFT_DETECTED = "drift-detected";
     /** Ground truth for a captured device input: a labelled sample for the model's dataset. */
     public static final String SAMPLE_LABELLED = "sample-labelled";
+    /** An input the served model was unsure of (active learning): an unlabeled sample with a suggested label. */
+    public static final String SAMPLE_CAPTURED = "sample-captured";
 
-    /** Every event topic, in loop order (then the side flow of labelled feedback). */
-    public static final List<String> ALL =
-            List.of(DATA_READY, MODEL_TRAINED, MODEL_OPTIMIZED, DEPLOYED, DRIFT_DETECTED, SAMPLE_LABELLED);
+    /** Every event topic, in loop order (then the side flows of labelled feedback and captured inputs). */
+    public static final List<String> ALL = List.of(
+            DATA_READY, MODEL_TRAINED, MODEL_OPTIMIZED, DEPLOYED, DRIFT_DETECTED, SAMPLE_LABELLED, SAMPLE_CAPTURED);
 
     private Topics() {}
 

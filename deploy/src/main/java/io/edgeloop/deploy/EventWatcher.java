@@ -53,7 +53,9 @@ public final class EventWatcher implements AutoCloseable {
             DriftDetected.getDescriptor().getFullName(),
             DriftDetected.parser(),
             io.edgeloop.proto.events.v1.SampleLabelled.getDescriptor().getFullName(),
-            io.edgeloop.proto.events.v1.SampleLabelled.parser());
+            io.edgeloop.proto.events.v1.SampleLabelled.parser(),
+            io.edgeloop.proto.events.v1.SampleCaptured.getDescriptor().getFullName(),
+            io.edgeloop.proto.events.v1.SampleCaptured.parser());
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<Observed> seen = new ArrayList<>();

@@ -14,14 +14,17 @@ final class KafkaAccess {
     record Grant(List<String> produces, List<String> consumes) {}
 
     static final Map<String, Grant> SERVICES = Map.of(
-            "data-service", grant(List.of(Topics.DATA_READY), List.of(Topics.DRIFT_DETECTED, Topics.SAMPLE_LABELLED)),
+            "data-service",
+                    grant(
+                            List.of(Topics.DATA_READY),
+                            List.of(Topics.DRIFT_DETECTED, Topics.SAMPLE_LABELLED, Topics.SAMPLE_CAPTURED)),
             "training-service", grant(List.of(Topics.MODEL_TRAINED), List.of(Topics.DATA_READY)),
             "compiler-service", grant(List.of(Topics.MODEL_OPTIMIZED), List.of(Topics.MODEL_TRAINED)),
             "registry-service", grant(List.of(), List.of(Topics.DEPLOYED, Topics.MODEL_TRAINED)),
             "deployment-service", grant(List.of(Topics.DEPLOYED), List.of(Topics.MODEL_OPTIMIZED)),
             "monitoring-service",
                     grant(
-                            List.of(Topics.DRIFT_DETECTED, Topics.SAMPLE_LABELLED),
+                            List.of(Topics.DRIFT_DETECTED, Topics.SAMPLE_LABELLED, Topics.SAMPLE_CAPTURED),
                             List.of(Topics.DATA_READY, Topics.DEPLOYED)));
 
     /** The read-only user of the launcher's event watcher (the demo's event log). */

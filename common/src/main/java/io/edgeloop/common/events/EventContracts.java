@@ -7,6 +7,7 @@ import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.events.v1.DriftDetected;
 import io.edgeloop.proto.events.v1.ModelOptimized;
 import io.edgeloop.proto.events.v1.ModelTrained;
+import io.edgeloop.proto.events.v1.SampleCaptured;
 import io.edgeloop.proto.events.v1.SampleLabelled;
 import io.edgeloop.proto.events.v1.VariantSummary;
 import java.util.List;
@@ -114,9 +115,33 @@ public final class EventContracts {
                 }
             });
 
+    /**
+     * An input the served model was unsure of: data-service stores an unlabeled sample with the prediction as a
+     * suggestion. The confidence must be a probability; the predicted label may be empty (no suggestion).
+     */
+    public static final EventContract<SampleCaptured> SAMPLE_CAPTURED = new EventContract<>(
+            SampleCaptured.getDescriptor().getFullName(),
+            "SampleCaptured",
+            Topics.SAMPLE_CAPTURED,
+            SampleCaptured.parser(),
+            SampleCaptured::getMeta,
+            (e, p) -> {
+                name(e.getDatasetName(), "dataset_name", p);
+                name(e.getModelName(), "model_name", p);
+                positive(e.getModelVersion(), "model_version", p);
+                required(e.getInferenceId(), "inference_id", p);
+                required(e.getDeviceId(), "device_id", p);
+                if (e.getFeaturesCount() == 0 || e.getFeaturesCount() > MAX_SAMPLE_VALUES) {
+                    p.add("features must hold 1 to " + MAX_SAMPLE_VALUES + " values, not " + e.getFeaturesCount());
+                }
+                if (!(e.getConfidence() >= 0 && e.getConfidence() <= 1)) {
+                    p.add("confidence must be in [0, 1], not " + e.getConfidence());
+                }
+            });
+
     /** Every contract. */
-    public static final List<EventContract<?>> ALL =
-            List.of(DATA_READY, MODEL_TRAINED, MODEL_OPTIMIZED, DEPLOYED, DRIFT_DETECTED, SAMPLE_LABELLED);
+    public static final List<EventContract<?>> ALL = List.of(
+            DATA_READY, MODEL_TRAINED, MODEL_OPTIMIZED, DEPLOYED, DRIFT_DETECTED, SAMPLE_LABELLED, SAMPLE_CAPTURED);
 
     private EventContracts() {}
 

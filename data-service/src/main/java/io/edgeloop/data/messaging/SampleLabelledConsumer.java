@@ -1,10 +1,10 @@
 package io.edgeloop.data.messaging;
 
 import io.edgeloop.common.Events;
-import io.edgeloop.common.Hashing;
 import io.edgeloop.common.Topics;
 import io.edgeloop.common.events.EventContract;
 import io.edgeloop.common.events.EventContracts;
+import io.edgeloop.data.domain.CapturedSamples;
 import io.edgeloop.data.domain.Labeling;
 import io.edgeloop.data.domain.SampleCandidate;
 import io.edgeloop.data.domain.SampleIngestor;
@@ -17,7 +17,6 @@ import io.edgeloop.proto.events.v1.SampleLabelled;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,9 @@ import org.jboss.logging.Logger;
  * ingest, so the next snapshot (a drift or performance retraining) learns from it. A corrected label for the same
  * inference relabels that sample (with its label history) instead of adding another. An unknown dataset, an input that
  * does not fit the dataset (feature count, non-finite values) or a label the dataset lacks cannot get better by
- * redelivery: poison, dead-lettered to {@code sample-labelled-dlq} with the reason.
+ * redelivery: poison, dead-lettered to {@code sample-labelled-dlq} with the reason. An input captured before for
+ * active learning ({@code SampleCaptured}, an unlabeled sample with a suggestion) is labelled in place: the same
+ * inference stays one sample.
  */
 @ApplicationScoped
 public class SampleLabelledConsumer implements EventHandler<SampleLabelled> {
@@ -51,6 +52,9 @@ public class SampleLabelledConsumer implements EventHandler<SampleLabelled> {
     @Inject
     SampleStore samples;
 
+    @Inject
+    CapturedSamples captured;
+
     /** Handles one SampleLabelled record. */
     @Incoming(Topics.SAMPLE_LABELLED)
     @Blocking(ordered = true)
@@ -68,7 +72,10 @@ public class SampleLabelledConsumer implements EventHandler<SampleLabelled> {
         String source = source(event.getModelName(), event.getInferenceId());
         String dataset = event.getDatasetName();
         try {
-            Optional<String> stored = samples.liveSampleWithSource(dataset, source);
+            // the data set's lock first: a SampleCaptured of the same inference is handled before or after this
+            samples.lockDataset(dataset);
+            Optional<String> stored = samples.liveSampleWithSource(dataset, source)
+                    .or(() -> captured.capturedSample(dataset, event.getModelName(), event.getInferenceId()));
             if (stored.isPresent()) {
                 List<Labeling.Labeled> done = labeling.label(
                         dataset,
@@ -100,14 +107,10 @@ public class SampleLabelledConsumer implements EventHandler<SampleLabelled> {
 
     /** The sample's source: {@code feedback:<model>/<inference id>}, or a digest of it beyond 200 characters. */
     static String source(String model, String inferenceId) {
-        String s = PREFIX + model + "/" + inferenceId;
-        if (s.length() <= 200) {
-            return s;
-        }
-        return PREFIX + Hashing.sha256Hex(s.getBytes(StandardCharsets.UTF_8));
+        return CapturedSamples.feedbackSource(model, inferenceId);
     }
 
-    private static String describe(ApiException e) {
+    static String describe(ApiException e) {
         var errors = e.toProblem().errors();
         return errors == null || errors.isEmpty()
                 ? ""

@@ -30,6 +30,8 @@ class DataRoleTableTest {
             .rest("PUT", "/datasets/{name}/samples/{id}/label", Roles.DATA)
             .rest("POST", "/datasets/{name}/labels", Roles.DATA)
             .rest("GET", "/datasets/{name}/samples/{id}/labels", Roles.VIEWER)
+            .rest("GET", "/datasets/{name}/queue", Roles.VIEWER)
+            .rest("POST", "/datasets/{name}/labels/confirm", Roles.DATA)
             .rest("POST", "/datasets/{name}/recordings", Roles.DATA)
             .rest("GET", "/datasets/{name}/recordings", Roles.VIEWER)
             .rest("GET", "/datasets/{name}/recordings/{id}", Roles.VIEWER)

@@ -90,7 +90,9 @@ public class AgentBeans {
                 new InputCapture(
                         config.telemetry().captureInputs(),
                         config.telemetry().captureBelowConfidence(),
-                        config.telemetry().captureMaxValues()),
+                        config.telemetry().captureMaxValues(),
+                        config.telemetry().captureSampleRate(),
+                        config.telemetry().captureMaxPerWindow()),
                 new Random(),
                 Clock.systemUTC());
         accumulator.setDeviceLabels(config.labels());

@@ -170,6 +170,20 @@ public interface AgentConfig {
         @WithDefault("1024")
         int captureMaxValues();
 
+        /**
+         * The share of eligible inferences (mode, threshold, size) whose input is captured, drawn at random, [0, 1]:
+         * 1 captures every one, 0.1 one in ten on average.
+         */
+        @WithDefault("1.0")
+        double captureSampleRate();
+
+        /**
+         * The upload budget: inputs captured per telemetry window at most, 0 to 10000 (0 captures none); later
+         * eligible inferences of the window are itemized without their input.
+         */
+        @WithDefault("1000")
+        int captureMaxPerWindow();
+
         /** Closed windows kept in memory before they are moved to the on-disk spool. */
         @WithDefault("30")
         int maxPendingWindows();

@@ -154,10 +154,11 @@ public final class TelemetryAccumulator {
                     .setPredictedClass(outcome.classIndex())
                     .setConfidence(outcome.confidence())
                     .setInferredAt(ProtoTime.of(clock.instant()));
-            if (capture.captures(outcome.confidence(), features.length)) {
+            if (capture.captures(outcome.confidence(), features.length, w.captured, random::nextDouble)) {
                 for (float v : features) {
                     r.addInput(v);
                 }
+                w.captured++;
             }
             w.inferences.add(r.build());
         }
@@ -281,6 +282,9 @@ public final class TelemetryAccumulator {
         FeatureSketches sketches;
         final Map<String, Long> classCounts = new HashMap<>();
         final List<InferenceRecord> inferences = new ArrayList<>();
+        /** Inference records of this window that carry their input (the capture budget counts them). */
+        int captured;
+
         long[] latencies = new long[64];
         int latencyCount;
         long latencySeen;

@@ -51,6 +51,7 @@ public class ConfigCheck {
         }
         driftProblems(c.drift(), p);
         performanceProblems(c.performance(), p);
+        historyProblems(c.driftHistory(), p);
         MonitoringConfig.Telemetry t = c.telemetry();
         if (t.batchSize() < 1 || t.batchSize() > 1000) {
             p.add("telemetry.batch-size must be 1 to 1000, was " + t.batchSize());
@@ -62,6 +63,21 @@ public class ConfigCheck {
             p.add("telemetry.timeout must be positive, was " + t.timeout());
         }
         return p;
+    }
+
+    private static void historyProblems(MonitoringConfig.DriftHistory h, List<String> p) {
+        if (h.minInterval().isNegative()) {
+            p.add("drift-history.min-interval must be >= 0, was " + h.minInterval());
+        }
+        if (h.retention().isNegative() || h.retention().isZero()) {
+            p.add("drift-history.retention must be positive, was " + h.retention());
+        }
+        if (h.maxRows() < 1) {
+            p.add("drift-history.max-rows must be >= 1, was " + h.maxRows());
+        }
+        if (h.trimInterval().isNegative() || h.trimInterval().isZero()) {
+            p.add("drift-history.trim-interval must be positive, was " + h.trimInterval());
+        }
     }
 
     private static void performanceProblems(MonitoringConfig.Performance f, List<String> p) {

@@ -129,6 +129,46 @@ public interface MonitoringConfig {
         Duration registryTimeout();
     }
 
+    /** Captured inputs as unlabeled samples ({@code edgeloop.monitoring.active-learning.*}). */
+    ActiveLearning activeLearning();
+
+    /** Active learning: what devices captured becomes data to label. */
+    interface ActiveLearning {
+        /**
+         * Whether every input a device captured with an inference (agent setting {@code telemetry.capture-inputs}:
+         * by default the uncertain ones) is published as {@code SampleCaptured}: data-service stores it as an
+         * unlabeled sample of the version's dataset, pre-labelled with the prediction and its confidence, for a
+         * person to confirm. Off by default: inputs then become samples only with ground truth fed back.
+         */
+        @WithDefault("false")
+        boolean enabled();
+    }
+
+    /** The drift history ({@code edgeloop.monitoring.drift-history.*}). */
+    DriftHistory driftHistory();
+
+    /** One row per drift evaluation of a model (time, verdict, per-feature figures), bounded in age and count. */
+    interface DriftHistory {
+        /**
+         * A model's evaluations are recorded at most once per this interval (per replica), except that a changed
+         * verdict or version is always recorded; 0 records every evaluation.
+         */
+        @WithDefault("1m")
+        Duration minInterval();
+
+        /** Rows older than this are deleted. */
+        @WithDefault("30d")
+        Duration retention();
+
+        /** Rows kept per model at most (the newest). */
+        @WithDefault("10000")
+        int maxRows();
+
+        /** How often old rows are deleted. */
+        @WithDefault("1h")
+        Duration trimInterval();
+    }
+
     /** How telemetry windows are written ({@code edgeloop.monitoring.telemetry.*}). */
     Telemetry telemetry();
 

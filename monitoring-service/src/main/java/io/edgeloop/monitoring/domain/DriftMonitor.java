@@ -62,6 +62,9 @@ public class DriftMonitor {
     LiveBaselines baselines;
 
     @Inject
+    DriftHistory history;
+
+    @Inject
     MonitoringConfig config;
 
     @Inject
@@ -178,6 +181,7 @@ public class DriftMonitor {
             return DriftReport.notComputed(resolved.rows(), resolved.reason());
         }
         Evaluation evaluation = evaluate(state, resolved.reference(), false);
+        history.record(state, resolved.reference().snapshotId(), evaluation.report());
         if (evaluation.report().driftDetected()) {
             fireOnce(state, resolved.reference(), evaluation);
         }

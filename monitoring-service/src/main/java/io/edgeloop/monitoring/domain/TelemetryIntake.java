@@ -66,6 +66,9 @@ public class TelemetryIntake {
     InferenceStore inferences;
 
     @Inject
+    CapturedSamples capturedSamples;
+
+    @Inject
     MonitoringConfig config;
 
     @Inject
@@ -156,6 +159,7 @@ public class TelemetryIntake {
             model.lastContext = a.context();
         }
         inferences.insertAll(inferenceRows(firsts.stream().map(Arrival::window).toList(), now));
+        capturedSamples.enqueue(firsts.stream().map(Arrival::window).toList());
         Map<String, Map<String, String>> labels = new HashMap<>();
         firsts.stream()
                 .map(Arrival::window)

@@ -109,6 +109,17 @@ public class InferenceStore {
         return out;
     }
 
+    /** The inferences first reported in window {@code windowId} that carry a captured input, by inference id. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<InferenceRecordEntity> captured(String windowId) {
+        return em.createQuery(
+                        "select r from InferenceRecordEntity r where r.windowId = ?1 and r.input is not null order by"
+                                + " r.inferenceId",
+                        InferenceRecordEntity.class)
+                .setParameter(1, windowId)
+                .getResultList();
+    }
+
     /** The labelled inferences in {@code scope}. */
     @Transactional(Transactional.TxType.MANDATORY)
     public List<Labelled> labelled(Scope scope) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class MonitoringRoleTableTest {
     static final RoleTable TABLE = new RoleTable()
             .rest("GET", "/models/{name}/drift", Roles.VIEWER)
+            .rest("GET", "/models/{name}/drift/history", Roles.VIEWER)
             .rest("GET", "/references", Roles.VIEWER)
             .rest("GET", "/references/{snapshotId}", Roles.VIEWER)
             .rest("GET", "/devices/{id}/telemetry", Roles.VIEWER)

@@ -45,6 +45,90 @@ class ConfigCheckTest {
         public Performance performance() {
             return PerformanceSettings.DEFAULTS;
         }
+
+        @Override
+        public ActiveLearning activeLearning() {
+            return () -> false;
+        }
+
+        @Override
+        public DriftHistory driftHistory() {
+            return HistorySettings.DEFAULTS;
+        }
+    }
+
+    private record HistorySettings(Duration minInterval, Duration retention, int maxRows, Duration trimInterval)
+            implements MonitoringConfig.DriftHistory {
+        static final HistorySettings DEFAULTS =
+                new HistorySettings(Duration.ofMinutes(1), Duration.ofDays(30), 10_000, Duration.ofHours(1));
+    }
+
+    /** {@code base} with other drift history settings. */
+    private record WithHistory(Settings base, DriftHistory driftHistory) implements MonitoringConfig {
+        public double threshold() {
+            return base.threshold();
+        }
+
+        public double alpha() {
+            return base.alpha();
+        }
+
+        public int minSamples() {
+            return base.minSamples();
+        }
+
+        public int bufferSize() {
+            return base.bufferSize();
+        }
+
+        public int referenceSampleSize() {
+            return base.referenceSampleSize();
+        }
+
+        public Duration datasetTimeout() {
+            return base.datasetTimeout();
+        }
+
+        public int datasetRetries() {
+            return base.datasetRetries();
+        }
+
+        public Drift drift() {
+            return base.drift();
+        }
+
+        public Telemetry telemetry() {
+            return base.telemetry();
+        }
+
+        public Performance performance() {
+            return base.performance();
+        }
+
+        public ActiveLearning activeLearning() {
+            return base.activeLearning();
+        }
+    }
+
+    @Test
+    void driftHistorySettingsAreChecked() {
+        Settings base = new Settings(0.25, 0.001, 300, 2000, 2000);
+        assertEquals(List.of(), ConfigCheck.problems(new WithHistory(base, HistorySettings.DEFAULTS)));
+        assertEquals(
+                List.of(),
+                ConfigCheck.problems(new WithHistory(
+                        base, new HistorySettings(Duration.ZERO, Duration.ofDays(1), 1, Duration.ofMinutes(1)))),
+                "a min-interval of 0 records every evaluation");
+        List<String> problems = ConfigCheck.problems(
+                new WithHistory(base, new HistorySettings(Duration.ofSeconds(-1), Duration.ZERO, 0, Duration.ZERO)));
+        assertEquals(4, problems.size(), problems.toString());
+        for (String key : List.of(
+                "drift-history.min-interval",
+                "drift-history.retention",
+                "drift-history.max-rows",
+                "drift-history.trim-interval")) {
+            assertTrue(problems.stream().anyMatch(p -> p.startsWith(key)), key + " in " + problems);
+        }
     }
 
     private record PerformanceSettings(
@@ -101,6 +185,14 @@ class ConfigCheckTest {
 
         public Telemetry telemetry() {
             return base.telemetry();
+        }
+
+        public ActiveLearning activeLearning() {
+            return base.activeLearning();
+        }
+
+        public DriftHistory driftHistory() {
+            return base.driftHistory();
         }
     }
 

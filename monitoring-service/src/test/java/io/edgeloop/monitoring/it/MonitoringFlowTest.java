@@ -222,7 +222,7 @@ class MonitoringFlowTest {
             assertTrue(ack.getDriftScore() > 0.25, "score " + ack.getDriftScore());
         }
 
-        List<ConsumerRecord<String, byte[]>> records = consume(Topics.DRIFT_DETECTED, 1, Duration.ofSeconds(30));
+        List<ConsumerRecord<String, byte[]>> records = consume(Topics.DRIFT_DETECTED, MODEL, 1, Duration.ofSeconds(30));
         assertEquals(1, records.size(), "exactly one DriftDetected");
         ConsumerRecord<String, byte[]> record = records.get(0);
         assertEquals(MODEL, record.key());
@@ -474,8 +474,10 @@ class MonitoringFlowTest {
                 .jsonPath();
     }
 
+    /** DriftDetected rows of this test's model (other test classes' models drift too). */
     private static long driftOutboxRows() {
-        return QuarkusTransaction.requiringNew().call(() -> OutboxEvent.count("eventType", DRIFT_TYPE));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> OutboxEvent.count("eventType = ?1 and recordKey = ?2", DRIFT_TYPE, MODEL));
     }
 
     private static byte[] dataReady(int version) {
@@ -585,12 +587,21 @@ class MonitoringFlowTest {
     }
 
     /**
-     * Reads {@code topic} from the start until {@code expected} records arrived (or the timeout), then keeps reading
-     * briefly so that extra records would be seen too.
+     * Reads {@code topic} from the start until {@code expected} records with {@code key} arrived (or the timeout),
+     * then keeps reading briefly so that extra records would be seen too; returns the records with {@code key} (other
+     * test classes' models publish on the same topics).
      */
-    private static List<ConsumerRecord<String, byte[]>> consume(String topic, int expected, Duration timeout) {
+    private static List<ConsumerRecord<String, byte[]>> consume(
+            String topic, String key, int expected, Duration timeout) {
         return KafkaTestResource.broker()
-                .read(topic, read -> read.size() >= expected, timeout, Duration.ofMillis(1500));
+                .read(
+                        topic,
+                        read -> read.stream().filter(r -> key.equals(r.key())).count() >= expected,
+                        timeout,
+                        Duration.ofMillis(1500))
+                .stream()
+                .filter(r -> key.equals(r.key()))
+                .toList();
     }
 
     private static String header(ConsumerRecord<String, byte[]> r, String name) {
