@@ -65,6 +65,9 @@ public class DriftMonitor {
     DriftHistory history;
 
     @Inject
+    MonitoringMetrics metrics;
+
+    @Inject
     MonitoringConfig config;
 
     @Inject
@@ -182,6 +185,7 @@ public class DriftMonitor {
         }
         Evaluation evaluation = evaluate(state, resolved.reference(), false);
         history.record(state, resolved.reference().snapshotId(), evaluation.report());
+        metrics.drift(state.modelName, evaluation.report());
         if (evaluation.report().driftDetected()) {
             fireOnce(state, resolved.reference(), evaluation);
         }

@@ -69,6 +69,9 @@ public class TelemetryIntake {
     CapturedSamples capturedSamples;
 
     @Inject
+    MonitoringMetrics metrics;
+
+    @Inject
     MonitoringConfig config;
 
     @Inject
@@ -160,6 +163,7 @@ public class TelemetryIntake {
         }
         inferences.insertAll(inferenceRows(firsts.stream().map(Arrival::window).toList(), now));
         capturedSamples.enqueue(firsts.stream().map(Arrival::window).toList());
+        metrics.windows(firsts.stream().map(Arrival::window).toList());
         Map<String, Map<String, String>> labels = new HashMap<>();
         firsts.stream()
                 .map(Arrival::window)
