@@ -14,11 +14,17 @@ import java.nio.charset.StandardCharsets;
  * per-request objects). Not thread-safe: one per client thread.
  */
 final class RawHttpClient implements AutoCloseable {
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
     private final Socket socket;
     private final OutputStream out;
     private final InputStream in;
     private final String host;
     private final byte[] buffer = new byte[64 * 1024];
+    /** Unread bytes are {@code buffer[pos, len)} (a pipelined response may follow the one read). */
+    private int pos;
+
+    private int len;
 
     RawHttpClient(String host, int port) throws IOException {
         this.socket = new Socket(host, port);
@@ -30,6 +36,15 @@ final class RawHttpClient implements AutoCloseable {
 
     /** POSTs {@code json} to {@code path}; returns the status code (the body is read and dropped). */
     int post(String path, String json) throws IOException {
+        send(path, json);
+        return readResponse();
+    }
+
+    /**
+     * Writes a POST of {@code json} to {@code path} without waiting for its response (HTTP/1.1 pipelining: read the
+     * responses in order with {@link #readResponse()}).
+     */
+    void send(String path, String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         String head = "POST " + path + " HTTP/1.1\r\nHost: " + host
                 + "\r\nContent-Type: application/json\r\nAccept: application/json\r\nContent-Length: " + body.length
@@ -39,21 +54,15 @@ final class RawHttpClient implements AutoCloseable {
         request.writeBytes(body);
         request.writeTo(out);
         out.flush();
-        return readResponse();
     }
 
-    private int readResponse() throws IOException {
-        int len = 0;
-        int headerEnd = -1;
-        while (headerEnd < 0) {
-            int n = in.read(buffer, len, buffer.length - len);
-            if (n < 0) {
-                throw new IOException("connection closed");
-            }
-            len += n;
-            headerEnd = indexOf(buffer, len);
+    /** Reads the next response; returns its status code (the body is read and dropped). */
+    int readResponse() throws IOException {
+        int headerEnd;
+        while ((headerEnd = indexOf(buffer, pos, len)) < 0) {
+            fill();
         }
-        String headers = new String(buffer, 0, headerEnd, StandardCharsets.US_ASCII);
+        String headers = new String(buffer, pos, headerEnd - pos, StandardCharsets.US_ASCII);
         int status = Integer.parseInt(headers.substring(9, 12));
         int contentLength = 0;
         boolean chunked = false;
@@ -63,50 +72,56 @@ final class RawHttpClient implements AutoCloseable {
             }
             chunked |= line.regionMatches(true, 0, "transfer-encoding: chunked", 0, 26);
         }
+        pos = headerEnd + 4;
         if (chunked) {
-            readChunked(headerEnd + 4, len);
+            skipChunked();
             return status;
         }
-        int remaining = contentLength - (len - headerEnd - 4);
-        while (remaining > 0) {
-            int n = in.read(buffer, 0, Math.min(buffer.length, remaining));
-            if (n < 0) {
-                throw new IOException("connection closed");
-            }
-            remaining -= n;
+        int remaining = contentLength;
+        while (len - pos < remaining) {
+            remaining -= len - pos;
+            pos = len;
+            fill();
         }
+        pos += remaining;
         return status;
     }
 
-    /** Reads a chunked body until its last chunk (kept simple: the terminator "0\r\n\r\n" ends the body). */
-    private void readChunked(int from, int len) throws IOException {
-        byte[] tail = new byte[5];
-        int t = 0;
-        int pos = from;
+    /** Reads more bytes after the unread ones ({@code buffer[pos, len)}). */
+    private void fill() throws IOException {
+        if (pos == len) {
+            pos = 0;
+            len = 0;
+        } else if (len == buffer.length) {
+            System.arraycopy(buffer, pos, buffer, 0, len - pos);
+            len -= pos;
+            pos = 0;
+        }
+        int n = in.read(buffer, len, buffer.length - len);
+        if (n < 0) {
+            throw new IOException("connection closed");
+        }
+        len += n;
+    }
+
+    /** Skips a chunked body up to its last chunk (kept simple: the terminator "0\r\n\r\n" ends the body). */
+    private void skipChunked() throws IOException {
+        int matched = 0;
         while (true) {
-            for (; pos < len; pos++) {
-                System.arraycopy(tail, 1, tail, 0, 4);
-                tail[4] = buffer[pos];
-                t++;
-                if (t >= 5
-                        && tail[0] == '0'
-                        && tail[1] == '\r'
-                        && tail[2] == '\n'
-                        && tail[3] == '\r'
-                        && tail[4] == '\n') {
+            while (pos < len) {
+                byte b = buffer[pos++];
+                matched = b == LAST_CHUNK[matched] ? matched + 1 : b == LAST_CHUNK[0] ? 1 : 0;
+                if (matched == LAST_CHUNK.length) {
                     return;
                 }
             }
-            len = in.read(buffer, 0, buffer.length);
-            if (len < 0) {
-                throw new IOException("connection closed");
-            }
-            pos = 0;
+            fill();
         }
     }
 
-    private static int indexOf(byte[] b, int len) {
-        for (int i = 3; i < len; i++) {
+    /** The position of the first CRLFCRLF in {@code b[from, to)}, or -1. */
+    private static int indexOf(byte[] b, int from, int to) {
+        for (int i = from + 3; i < to; i++) {
             if (b[i - 3] == '\r' && b[i - 2] == '\n' && b[i - 1] == '\r' && b[i] == '\n') {
                 return i - 3;
             }
