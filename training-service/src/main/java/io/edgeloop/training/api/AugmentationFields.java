@@ -27,6 +27,12 @@ final class AugmentationFields {
                 case "horizontalFlip" -> RequestFields.bool(x, path, errors, a::setHorizontalFlip);
                 case "shiftPixels" -> RequestFields.integer(x, path, errors, a::setShiftPixels);
                 case "brightness" -> RequestFields.number(x, path, errors, a::setBrightness);
+                case "rotationDegrees" -> RequestFields.number(x, path, errors, a::setRotationDegrees);
+                case "cropScaleMin" -> RequestFields.number(x, path, errors, a::setCropScaleMin);
+                case "timeMasks" -> RequestFields.integer(x, path, errors, a::setTimeMasks);
+                case "timeMaskMax" -> RequestFields.integer(x, path, errors, a::setTimeMaskMax);
+                case "frequencyMasks" -> RequestFields.integer(x, path, errors, a::setFrequencyMasks);
+                case "frequencyMaskMax" -> RequestFields.integer(x, path, errors, a::setFrequencyMaskMax);
                 default -> errors.add(new Problem.FieldError(path, "unknown field"));
             }
         });

@@ -20,6 +20,9 @@ import java.util.Locale;
  * @param horizontalFlip images: mirror left-right with probability 0.5
  * @param shiftPixels images: largest shift in rows and columns
  * @param brightness images: values scaled by a factor in [1 - brightness, 1 + brightness]
+ * @param masks SpecAugment-style masks of an mfe / mfcc impulse's features ({@link FeatureMasks#NONE} = none)
+ * @param rotationDegrees images: largest rotation in degrees
+ * @param cropScaleMin images: smallest side fraction of a random crop scaled back to the image (0 = none)
  */
 public record AugmentationConfig(
         double noiseStd,
@@ -29,9 +32,13 @@ public record AugmentationConfig(
         double gainMax,
         boolean horizontalFlip,
         int shiftPixels,
-        double brightness) {
+        double brightness,
+        FeatureMasks masks,
+        double rotationDegrees,
+        double cropScaleMin) {
     /** No augmentation. */
-    public static final AugmentationConfig NONE = new AugmentationConfig(0, 0, false, 0, 0, false, 0, 0);
+    public static final AugmentationConfig NONE =
+            new AugmentationConfig(0, 0, false, 0, 0, false, 0, 0, FeatureMasks.NONE, 0, 0);
     /** Largest relative noise accepted. */
     public static final double MAX_NOISE = 5;
     /** Largest gain factor accepted. */
@@ -79,6 +86,13 @@ public record AugmentationConfig(
         if (!(s.getBrightness() >= 0 && s.getBrightness() < 1)) {
             out.add(new FieldProblem(prefix + "brightness", "must be in [0, 1) (0 = none)"));
         }
+        if (!(s.getRotationDegrees() >= 0 && s.getRotationDegrees() <= 180)) {
+            out.add(new FieldProblem(prefix + "rotationDegrees", "must be in [0, 180] (0 = none)"));
+        }
+        if (!(s.getCropScaleMin() >= 0 && s.getCropScaleMin() < 1)) {
+            out.add(new FieldProblem(prefix + "cropScaleMin", "must be in (0, 1) (0 = none)"));
+        }
+        FeatureMasks.problems(s, prefix, out);
         return out;
     }
 
@@ -101,7 +115,10 @@ public record AugmentationConfig(
                 s.getGainMax(),
                 s.getHorizontalFlip(),
                 s.getShiftPixels(),
-                s.getBrightness());
+                s.getBrightness(),
+                FeatureMasks.of(s),
+                s.getRotationDegrees(),
+                s.getCropScaleMin());
     }
 
     /** This config as the contract's message (unset = off; the shift mode written when a shift is on). */
@@ -113,7 +130,10 @@ public record AugmentationConfig(
                 .setGainMax(gainMax)
                 .setHorizontalFlip(horizontalFlip)
                 .setShiftPixels(shiftPixels)
-                .setBrightness(brightness);
+                .setBrightness(brightness)
+                .setRotationDegrees(rotationDegrees)
+                .setCropScaleMin(cropScaleMin);
+        masks.into(b);
         if (timeShiftMax > 0) {
             b.setTimeShiftMode(zeroPadShift ? ZERO : CIRCULAR);
         }
@@ -154,6 +174,17 @@ public record AugmentationConfig(
         if (brightness > 0 && !image) {
             out.add(new FieldProblem(prefix + "brightness", notUsed));
         }
+        if (rotationDegrees > 0 && !image) {
+            out.add(new FieldProblem(prefix + "rotationDegrees", notUsed));
+        }
+        if (cropScaleMin > 0 && !image) {
+            out.add(new FieldProblem(prefix + "cropScaleMin", notUsed));
+        }
         return out;
+    }
+
+    /** Whether a transform of the raw samples is on (anything but the feature masks). */
+    public boolean transformsSamples() {
+        return !equals(new AugmentationConfig(0, 0, false, 0, 0, false, 0, 0, masks, 0, 0));
     }
 }

@@ -5,6 +5,9 @@ import io.edgeloop.training.domain.Architecture;
 import io.edgeloop.training.domain.DataKind;
 import io.edgeloop.training.domain.FieldProblem;
 import io.edgeloop.training.domain.InputLayout;
+import io.edgeloop.training.impulse.FrameBlock;
+import io.edgeloop.training.impulse.ImpulseConfig;
+import io.edgeloop.training.impulse.ProcessingBlock;
 import java.util.List;
 import java.util.Random;
 
@@ -12,7 +15,8 @@ import java.util.Random;
  * Draws the random transforms of {@link AugmentationConfig} over raw train samples (flat rows of the sample shape),
  * anew on every {@link #apply} call (once per epoch), from a generator seeded by the run's seed: the same data, spec
  * and seed give the same augmented epochs. Per sample, in order: time series: time shift, gain, noise; images:
- * horizontal flip, shift, brightness, noise; feature rows: noise. The noise's scale is the train split's standard
+ * horizontal flip, shift, random crop scaled back, rotation, brightness, noise; feature rows: noise. (The feature
+ * masks of {@link FeatureMasks} act on an impulse's features, in the trainer.) The noise's scale is the train split's standard
  * deviation per feature (rows) or per channel (time series, images), measured once on the unaugmented samples. The
  * input arrays are never modified.
  *
@@ -108,7 +112,34 @@ public final class Augmenter {
         } catch (IllegalArgumentException e) {
             return List.of(new FieldProblem(p, "cannot augment these samples: " + e.getMessage()));
         }
-        return config.fitProblems(dataKind, sample, p + ".");
+        List<FieldProblem> out = new java.util.ArrayList<>(config.fitProblems(dataKind, sample, p + "."));
+        String masks = maskProblem(requested, config.masks(), shape, featureCount);
+        if (masks != null) {
+            int colon = masks.indexOf(": ");
+            out.add(new FieldProblem(p + "." + masks.substring(0, colon), masks.substring(colon + 2)));
+        }
+        return out;
+    }
+
+    /** The mask width that the impulse's features cannot take on samples of {@code shape}, or null. */
+    private static String maskProblem(
+            TrainingSpec requested, FeatureMasks masks, List<Integer> shape, int featureCount) {
+        if (!masks.masks()
+                || !requested.hasImpulse()
+                || !ImpulseConfig.problems(requested.getImpulse(), "").isEmpty()) {
+            return null;
+        }
+        ImpulseConfig impulse = ImpulseConfig.resolve(requested.getImpulse());
+        List<Integer> windows = shape.isEmpty() ? List.of(featureCount) : shape;
+        if (ProcessingBlock.shapeProblem(impulse, windows) != null
+                || !(ProcessingBlock.create(
+                                impulse,
+                                windows.stream().mapToInt(Integer::intValue).toArray())
+                        instanceof FrameBlock block)) {
+            return null; // reported with the impulse
+        }
+        int axes = block.inputShape().length == 1 ? 1 : block.inputShape()[0];
+        return masks.fitProblem(block.outputShape()[0] / axes, block.frames());
     }
 
     /** The config applied. */
@@ -187,10 +218,68 @@ public final class Augmenter {
             }
             x = moved;
         }
+        if (config.cropScaleMin() > 0 || config.rotationDegrees() > 0) {
+            x = cropAndRotate(x, channels, h, w);
+        }
         if (config.brightness() > 0) {
             scale(x, 1 + config.brightness() * (2 * random.nextDouble() - 1));
         }
         return x;
+    }
+
+    /**
+     * A random crop (sides a uniform fraction in [cropScaleMin, 1] of the image's, at a uniform position) scaled back
+     * to the full image, then rotated about the centre by a uniform angle in [-rotationDegrees, rotationDegrees]: one
+     * inverse mapping per output pixel, bilinear, zero outside the image.
+     */
+    private float[] cropAndRotate(float[] x, int channels, int h, int w) {
+        double fraction = config.cropScaleMin() > 0
+                ? config.cropScaleMin() + (1 - config.cropScaleMin()) * random.nextDouble()
+                : 1;
+        double top = (1 - fraction) * h * random.nextDouble();
+        double left = (1 - fraction) * w * random.nextDouble();
+        double angle = config.rotationDegrees() > 0
+                ? Math.toRadians(config.rotationDegrees() * (2 * random.nextDouble() - 1))
+                : 0;
+        double cos = Math.cos(angle);
+        double sin = Math.sin(angle);
+        double cy = (h - 1) / 2.0;
+        double cx = (w - 1) / 2.0;
+        float[] out = new float[x.length];
+        for (int r = 0; r < h; r++) {
+            for (int c = 0; c < w; c++) {
+                // rotation: the output pixel comes from the point rotated back about the centre
+                double ry = cy + (r - cy) * cos - (c - cx) * sin;
+                double rx = cx + (r - cy) * sin + (c - cx) * cos;
+                // crop: the full image shows the crop window, pixel centres mapped half-pixel aligned
+                double sy = top + (ry + 0.5) * fraction - 0.5;
+                double sx = left + (rx + 0.5) * fraction - 0.5;
+                for (int ch = 0; ch < channels; ch++) {
+                    out[(ch * h + r) * w + c] = bilinear(x, ch, h, w, sy, sx);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Channel {@code ch} at (y, x), bilinear; 0 outside the image. */
+    private static float bilinear(float[] img, int ch, int h, int w, double y, double x) {
+        int y0 = (int) Math.floor(y);
+        int x0 = (int) Math.floor(x);
+        double fy = y - y0;
+        double fx = x - x0;
+        double v = 0;
+        for (int dy = 0; dy <= 1; dy++) {
+            for (int dx = 0; dx <= 1; dx++) {
+                int yy = y0 + dy;
+                int xx = x0 + dx;
+                if (yy >= 0 && yy < h && xx >= 0 && xx < w) {
+                    double weight = (dy == 0 ? 1 - fy : fy) * (dx == 0 ? 1 - fx : fx);
+                    v += weight * img[(ch * h + yy) * w + xx];
+                }
+            }
+        }
+        return (float) v;
     }
 
     private void addNoise(float[] x) {

@@ -15,7 +15,12 @@ public enum Architecture {
      * GRU layers (one per unit count, PyTorch gate layout) over the time steps of a [C, L] window, the last step's
      * hidden state into a dense head; exported as ONNX {@code GRU} nodes ({@code linear_before_reset=1}).
      */
-    GRU("gru", List.of(32));
+    GRU("gru", List.of(32)),
+    /**
+     * LSTM layers (one per unit count, PyTorch gate layout i, f, g, o) over the time steps of a [C, L] window, the
+     * last step's hidden state into a dense head; exported as ONNX {@code LSTM} nodes (gates reordered to i, o, f, c).
+     */
+    LSTM("lstm", List.of(32));
 
     private final String wireName;
     private final List<Integer> defaultUnits;
@@ -25,12 +30,17 @@ public enum Architecture {
         this.defaultUnits = defaultUnits;
     }
 
+    /** Whether the network is recurrent (GRU or LSTM over the steps of a [C, L] window). */
+    public boolean recurrent() {
+        return this == GRU || this == LSTM;
+    }
+
     /** Name used in specs and JSON. */
     public String wireName() {
         return wireName;
     }
 
-    /** Hidden widths (MLP), filters per conv block (CNN) or GRU state sizes when a spec gives none. */
+    /** Hidden widths (MLP), filters per conv block (CNN) or GRU / LSTM state sizes when a spec gives none. */
     public List<Integer> defaultUnits() {
         return defaultUnits;
     }
@@ -51,6 +61,6 @@ public enum Architecture {
             }
         }
         throw new IllegalArgumentException(
-                "unknown architecture " + FieldProblem.quoted(name) + " (known: auto, mlp, cnn1d, cnn2d, gru)");
+                "unknown architecture " + FieldProblem.quoted(name) + " (known: auto, mlp, cnn1d, cnn2d, gru, lstm)");
     }
 }

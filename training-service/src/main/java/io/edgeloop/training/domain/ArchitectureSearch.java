@@ -54,7 +54,7 @@ public final class ArchitectureSearch {
             case MLP -> List.of(List.of(8), List.of(16), List.of(32, 32), List.of(64, 64));
             case CNN1D -> List.of(List.of(4), List.of(8, 16), List.of(16, 32), List.of(32, 64));
             case CNN2D -> List.of(List.of(4), List.of(4, 8), List.of(8, 16), List.of(16, 32));
-            case GRU -> List.of(List.of(8), List.of(16), List.of(32), List.of(16, 16));
+            case GRU, LSTM -> List.of(List.of(8), List.of(16), List.of(32), List.of(16, 16));
         };
     }
 

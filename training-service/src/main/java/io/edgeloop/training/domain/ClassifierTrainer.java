@@ -16,11 +16,14 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.edgeloop.training.augment.Augmenter;
+import io.edgeloop.training.augment.FeatureMasks;
+import io.edgeloop.training.impulse.FrameBlock;
 import io.edgeloop.training.impulse.ProcessingBlock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
@@ -86,7 +89,8 @@ public final class ClassifierTrainer {
             throw new IllegalArgumentException("at least 2 class labels are needed");
         }
         if ((spec.architecture() == Architecture.MLP && layout.shape().length != 1)
-                || ((spec.architecture() == Architecture.CNN1D || spec.architecture() == Architecture.GRU)
+                || ((spec.architecture() == Architecture.CNN1D
+                                || spec.architecture().recurrent())
                         && layout.shape().length != 2)
                 || (spec.architecture() == Architecture.CNN2D && layout.shape().length != 3)) {
             throw new IllegalArgumentException(
@@ -115,6 +119,7 @@ public final class ClassifierTrainer {
         } else {
             trainer = withBlock(spec, kind, declaredShape, featureCount, classLabels);
         }
+        trainer.featureMasks(); // a mask that the block's features cannot take fails here
         if (spec.augmentation().augments()) {
             try {
                 trainer.augmentShape = Augmenter.sampleShape(kind, declaredShape, featureCount);
@@ -220,6 +225,7 @@ public final class ClassifierTrainer {
         }
         float[][] rawTrain = train.features();
         Augmenter augmenter = augmenter(rawTrain);
+        UnaryOperator<float[][]> masks = featureMasks();
         if (block != null) {
             train = new SplitData(block.apply(train.features()), train.labels());
             validation = new SplitData(block.apply(validation.features()), validation.labels());
@@ -278,6 +284,9 @@ public final class ClassifierTrainer {
                 shuffle(order, shuffle);
                 // a fresh augmentation of the raw train samples every epoch; validation stays as it is
                 float[][] epochTrain = augmenter == null ? xTrain : augmented(augmenter, rawTrain, standardizer);
+                if (masks != null) { // SpecAugment on the normalized features of the block
+                    epochTrain = masks.apply(epochTrain);
+                }
                 double lossSum = 0;
                 for (int from = 0; from < order.length; from += spec.batchSize()) {
                     int to = Math.min(order.length, from + spec.batchSize());
@@ -376,7 +385,7 @@ public final class ClassifierTrainer {
 
     /** The spec's augmenter for these raw train samples, or null when the spec augments nothing. */
     private Augmenter augmenter(float[][] rawTrain) {
-        if (!spec.augmentation().augments()) {
+        if (!spec.augmentation().transformsSamples()) {
             return null;
         }
         int[] shape = augmentShape;
@@ -387,6 +396,31 @@ public final class ClassifierTrainer {
                     layout.kind(), Arrays.stream(raw).boxed().toList(), size);
         }
         return Augmenter.create(spec.augmentation(), layout.kind(), shape, rawTrain, spec.seed());
+    }
+
+    /**
+     * The spec's SpecAugment-style masking of the block's normalized features, drawn anew on every call from a
+     * generator seeded by the run's seed; null when the spec masks nothing.
+     *
+     * @throws IllegalArgumentException naming the augmentation field when the block has no frames or is too small
+     */
+    private UnaryOperator<float[][]> featureMasks() {
+        FeatureMasks m = spec.augmentation().masks();
+        if (!m.masks()) {
+            return null;
+        }
+        if (!(block instanceof FrameBlock)) {
+            throw new IllegalArgumentException("augmentation." + (m.timeMasks() > 0 ? "timeMasks" : "frequencyMasks")
+                    + ": needs an mfe or mfcc impulse (features by frames)");
+        }
+        int[] features = block.outputShape();
+        int axes = block.inputShape().length == 1 ? 1 : block.inputShape()[0];
+        String unfit = m.fitProblem(features[0] / axes, features[1]);
+        if (unfit != null) {
+            throw new IllegalArgumentException("augmentation." + unfit);
+        }
+        Random random = new Random(spec.seed() * 0x2545F4914F6CDD1DL + 0x3A5L);
+        return x -> m.apply(x, axes, features[0], features[1], random);
     }
 
     /** Augmented raw train samples, through the block (if any) and the standardization. */

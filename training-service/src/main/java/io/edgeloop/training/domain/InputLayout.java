@@ -50,7 +50,7 @@ public record InputLayout(DataKind kind, int[] shape) {
         }
         return switch (arch) {
             case MLP -> new InputLayout(kind, new int[] {featureCount});
-            case CNN1D, GRU -> {
+            case CNN1D, GRU, LSTM -> {
                 if (s.length == 1) {
                     yield new InputLayout(kind, new int[] {1, s[0]});
                 }

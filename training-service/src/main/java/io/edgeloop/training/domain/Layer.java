@@ -5,7 +5,14 @@ package io.edgeloop.training.domain;
  * order to the standardized input; the last layer is a {@link Dense} producing the logits.
  */
 public sealed interface Layer
-        permits Layer.Dense, Layer.Conv, Layer.Relu, Layer.MaxPool, Layer.GlobalAvgPool, Layer.Gru, Layer.LastStep {
+        permits Layer.Dense,
+                Layer.Conv,
+                Layer.Relu,
+                Layer.MaxPool,
+                Layer.GlobalAvgPool,
+                Layer.Gru,
+                Layer.Lstm,
+                Layer.LastStep {
 
     /** Number of trainable values. */
     default long parameterCount() {
@@ -166,6 +173,54 @@ public sealed interface Layer
         @Override
         public long macs(int[] input) {
             return (long) input[1] * 3 * hidden * (inputs + hidden);
+        }
+    }
+
+    /**
+     * An LSTM layer over the time axis of a [inputs, steps] sequence, PyTorch's formulation and layout: gates in the
+     * order i, f, g, o ({@code c = f * c + i * g}, {@code h = o * tanh(c)}; sigmoid gates, tanh cell input), initial
+     * hidden and cell state zero. Output [hidden, steps]: the hidden state after every step.
+     *
+     * @param inputWeight [4 * hidden, inputs], gate blocks i, f, g, o
+     * @param recurrentWeight [4 * hidden, hidden], gate blocks i, f, g, o
+     * @param inputBias [4 * hidden]
+     * @param recurrentBias [4 * hidden]
+     * @param inputs input features per step
+     * @param hidden state size
+     */
+    record Lstm(
+            float[] inputWeight,
+            float[] recurrentWeight,
+            float[] inputBias,
+            float[] recurrentBias,
+            int inputs,
+            int hidden)
+            implements Layer {
+        public Lstm {
+            int gates = 4 * hidden;
+            if (inputs < 1
+                    || hidden < 1
+                    || inputWeight.length != gates * inputs
+                    || recurrentWeight.length != gates * hidden
+                    || inputBias.length != gates
+                    || recurrentBias.length != gates) {
+                throw new IllegalArgumentException("lstm arrays do not match its shape");
+            }
+        }
+
+        @Override
+        public long parameterCount() {
+            return (long) inputWeight.length + recurrentWeight.length + inputBias.length + recurrentBias.length;
+        }
+
+        @Override
+        public int[] outputShape(int[] input) {
+            return new int[] {hidden, input[1]};
+        }
+
+        @Override
+        public long macs(int[] input) {
+            return (long) input[1] * 4 * hidden * (inputs + hidden);
         }
     }
 

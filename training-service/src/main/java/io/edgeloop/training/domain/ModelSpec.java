@@ -286,7 +286,13 @@ public record ModelSpec(
             impulseProblems(s, prefix, out);
         }
         if (s.hasAugmentation()) {
-            out.addAll(AugmentationConfig.problems(s.getAugmentation(), prefix + "augmentation."));
+            List<FieldProblem> augmentation =
+                    AugmentationConfig.problems(s.getAugmentation(), prefix + "augmentation.");
+            out.addAll(augmentation);
+            if (augmentation.isEmpty()) {
+                out.addAll(io.edgeloop.training.augment.FeatureMasks.impulseProblems(
+                        s.getAugmentation(), s.hasImpulse() ? s.getImpulse() : null, prefix + "augmentation."));
+            }
         }
         double temperature = s.getDistillationTemperature();
         if (!Double.isFinite(temperature) || temperature < 0 || temperature > MAX_TEMPERATURE) {
@@ -361,8 +367,19 @@ public record ModelSpec(
         if (!s.getTargetProfile().isBlank()) {
             out.add(new FieldProblem(prefix + "targetProfile", NOT_WITH_IMPULSE));
         }
-        if ("cnn2d".equalsIgnoreCase(s.getArchitecture().trim())) {
-            out.add(new FieldProblem(prefix + "architecture", "cnn2d cannot follow an impulse; use mlp, cnn1d or gru"));
+        Architecture arch;
+        try {
+            arch = Architecture.parseOrAuto(s.getArchitecture());
+        } catch (IllegalArgumentException e) {
+            return; // reported with the architecture
+        }
+        boolean image = ImpulseConfig.Block.parse(s.getImpulse().getBlock()) == ImpulseConfig.Block.IMAGE;
+        if (image && (arch == Architecture.CNN1D || (arch != null && arch.recurrent()))) {
+            out.add(new FieldProblem(
+                    prefix + "architecture", arch.wireName() + " cannot follow an image block; use cnn2d or mlp"));
+        } else if (!image && arch == Architecture.CNN2D) {
+            out.add(new FieldProblem(
+                    prefix + "architecture", "cnn2d cannot follow a signal block; use mlp, cnn1d, gru or lstm"));
         }
     }
 
@@ -453,12 +470,16 @@ public record ModelSpec(
                 .build();
     }
 
-    /** The data kind's architecture, or for an impulse the one its features suit: MLP (spectral), 1D-CNN (frames). */
+    /**
+     * The data kind's architecture, or for an impulse the one its features suit: MLP (spectral), 1D-CNN (frames),
+     * 2D-CNN (image).
+     */
     private static Architecture defaultArchitecture(DataKind kind, ImpulseConfig impulse) {
         return switch (impulse.block()) {
             case RAW -> kind.defaultArchitecture();
             case SPECTRAL -> Architecture.MLP;
             case MFE, MFCC -> Architecture.CNN1D;
+            case IMAGE -> Architecture.CNN2D;
         };
     }
 }

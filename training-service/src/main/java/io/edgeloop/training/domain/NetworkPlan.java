@@ -12,6 +12,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.nn.recurrent.GRU;
+import ai.djl.nn.recurrent.LSTM;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -65,18 +66,26 @@ record NetworkPlan(SequentialBlock block, List<Block> slots, List<Layer> kinds, 
                 slots.add(gap);
                 kinds.add(new Layer.GlobalAvgPool());
             }
-            case GRU -> {
-                // [N, C, L] -> [N, L, C]: the GRUs run batch-first over the L steps
+            case GRU, LSTM -> {
+                // [N, C, L] -> [N, L, C]: the GRUs / LSTMs run batch-first over the L steps
                 net.add(LambdaBlock.singleton(x -> x.transpose(0, 2, 1), "time_major"));
                 for (int units : spec.units()) {
-                    GRU gru = GRU.builder()
-                            .setStateSize(units)
-                            .setNumLayers(1)
-                            .optBatchFirst(true)
-                            .optHasBiases(true)
-                            .optReturnState(false)
-                            .build();
-                    add(net, slots, kinds, gru, null);
+                    Block cell = spec.architecture() == Architecture.GRU
+                            ? GRU.builder()
+                                    .setStateSize(units)
+                                    .setNumLayers(1)
+                                    .optBatchFirst(true)
+                                    .optHasBiases(true)
+                                    .optReturnState(false)
+                                    .build()
+                            : LSTM.builder()
+                                    .setStateSize(units)
+                                    .setNumLayers(1)
+                                    .optBatchFirst(true)
+                                    .optHasBiases(true)
+                                    .optReturnState(false)
+                                    .build();
+                    add(net, slots, kinds, cell, null);
                 }
                 add(
                         net,
@@ -120,8 +129,8 @@ record NetworkPlan(SequentialBlock block, List<Block> slots, List<Layer> kinds, 
         for (int i = 0; i < slots.size(); i++) {
             Block b = slots.get(i);
             Layer layer = kinds.get(i);
-            if (layer == null && b instanceof GRU) {
-                layer = gru(b, shape[0]);
+            if (layer == null && (b instanceof GRU || b instanceof LSTM)) {
+                layer = recurrent(b, shape[0]);
             } else if (layer == null) {
                 float[] w = b.getParameters().get("weight").getArray().toFloatArray();
                 float[] bias = b.getParameters().get("bias").getArray().toFloatArray();
@@ -139,8 +148,11 @@ record NetworkPlan(SequentialBlock block, List<Block> slots, List<Layer> kinds, 
         return out;
     }
 
-    /** A GRU block's weights (one layer, one direction: {@code l_0_i2h_WEIGHT}, ...) as a {@link Layer.Gru}. */
-    private static Layer.Gru gru(Block b, int inputs) {
+    /**
+     * A GRU or LSTM block's weights (one layer, one direction: {@code l_0_i2h_WEIGHT}, ...) as a {@link Layer.Gru} or
+     * {@link Layer.Lstm}.
+     */
+    private static Layer recurrent(Block b, int inputs) {
         float[] wIh = null;
         float[] wHh = null;
         float[] bIh = null;
@@ -163,8 +175,10 @@ record NetworkPlan(SequentialBlock block, List<Block> slots, List<Layer> kinds, 
         }
         if (wIh == null || wHh == null || bIh == null || bHh == null) {
             throw new IllegalStateException(
-                    "GRU parameters not found: " + b.getParameters().keys());
+                    "recurrent parameters not found: " + b.getParameters().keys());
         }
-        return new Layer.Gru(wIh, wHh, bIh, bHh, inputs, bIh.length / 3);
+        return b instanceof LSTM
+                ? new Layer.Lstm(wIh, wHh, bIh, bHh, inputs, bIh.length / 4)
+                : new Layer.Gru(wIh, wHh, bIh, bHh, inputs, bIh.length / 3);
     }
 }

@@ -22,7 +22,7 @@ import java.util.Map;
  * tribuo-util-onnx. Graph: {@code input} float [N, ...sample shape] -> Sub(mean) -> Div(std) -> layers -> Softmax ->
  * {@code probabilities} float [N, C], with a dynamic batch dimension {@code N}. Layers map to Gemm(transB=1) (dense),
  * Conv (kernel_shape, pads, strides 1), Relu, MaxPool (kernel = strides), GlobalAveragePool + Flatten, GRU
- * (Transpose -> GRU -> Reshape -> Transpose, see {@link Layer.Gru}) and the last step (Gather on axis 2). The
+ * and LSTM (Transpose -> GRU / LSTM -> Reshape -> Transpose, see {@link Layer.Gru}, {@link Layer.Lstm}) and the last step (Gather on axis 2). The
  * standardization constants are [F] for a flat input and [C, 1(, 1)] (per channel) for [N, C, L] / [N, C, H, W].
  *
  * <p>With a {@link ProcessingBlock}, {@code input} is the raw window [N, ...window shape]; the block's nodes (all
@@ -168,6 +168,8 @@ public final class OnnxExporter {
                         .build());
             } else if (layer instanceof Layer.Gru r) {
                 emitGru(g, r, "gru" + i, current, layerInput[1], out);
+            } else if (layer instanceof Layer.Lstm r) {
+                emitLstm(g, r, "lstm" + i, current, layerInput[1], out);
             } else if (layer instanceof Layer.LastStep) {
                 String index = "last" + i + "_index";
                 g.addInitializer(int64Tensor(index, new long[] {layerInput[1] - 1}));
@@ -230,26 +232,85 @@ public final class OnnxExporter {
     }
 
     /**
-     * A GRU over [N, C, L]: Transpose to [L, N, C], ONNX {@code GRU} (gates reordered from PyTorch's r, z, n to
-     * ONNX's z, r, h; {@code B} = input biases then recurrent biases; {@code linear_before_reset=1} as PyTorch), its
-     * {@code Y} [L, 1, N, H] reshaped to [L, N, H] and transposed back to [N, H, L] in {@code out}.
+     * A GRU over [N, C, L]: ONNX {@code GRU} (gates reordered from PyTorch's r, z, n to ONNX's z, r, h; {@code B} =
+     * input biases then recurrent biases; {@code linear_before_reset=1} as PyTorch), see {@link #emitRecurrent}.
      */
     private static void emitGru(GraphProto.Builder g, Layer.Gru r, String name, String in, int steps, String out) {
         int h = r.hidden();
+        emitRecurrent(
+                g,
+                "GRU",
+                name,
+                in,
+                steps,
+                out,
+                h,
+                r.inputs(),
+                onnxGates(r.inputWeight(), h, r.inputs()),
+                onnxGates(r.recurrentWeight(), h, h),
+                onnxGates(r.inputBias(), h, 1),
+                onnxGates(r.recurrentBias(), h, 1),
+                intAttribute("linear_before_reset", 1));
+    }
+
+    /**
+     * An LSTM over [N, C, L]: ONNX {@code LSTM} (default activations sigmoid, tanh, tanh as PyTorch; gates reordered
+     * from PyTorch's i, f, g, o to ONNX's i, o, f, c; {@code B} = input biases then recurrent biases; no peepholes),
+     * see {@link #emitRecurrent}.
+     */
+    private static void emitLstm(GraphProto.Builder g, Layer.Lstm r, String name, String in, int steps, String out) {
+        int h = r.hidden();
+        emitRecurrent(
+                g,
+                "LSTM",
+                name,
+                in,
+                steps,
+                out,
+                h,
+                r.inputs(),
+                onnxLstmGates(r.inputWeight(), h, r.inputs()),
+                onnxLstmGates(r.recurrentWeight(), h, h),
+                onnxLstmGates(r.inputBias(), h, 1),
+                onnxLstmGates(r.recurrentBias(), h, 1));
+    }
+
+    /**
+     * A recurrent node over [N, C, L]: Transpose to [L, N, C], the node ({@code W} [1, gates * H, C], {@code R} [1,
+     * gates * H, H], {@code B} [1, 2 * gates * H], gates already in ONNX's order), its {@code Y} [L, 1, N, H]
+     * reshaped to [L, N, H] and transposed back to [N, H, L] in {@code out}.
+     */
+    private static void emitRecurrent(
+            GraphProto.Builder g,
+            String op,
+            String name,
+            String in,
+            int steps,
+            String out,
+            int h,
+            int inputs,
+            float[] w,
+            float[] r,
+            float[] inputBias,
+            float[] recurrentBias,
+            AttributeProto... attributes) {
+        int gates = inputBias.length / h;
         g.addNode(node("Transpose", name + "_time_major", List.of(in), name + "_x").toBuilder()
                 .addAttribute(ImpulseGraph.intsAttr("perm", new long[] {2, 0, 1}))
                 .build());
-        float[] bias = new float[6 * h];
-        System.arraycopy(onnxGates(r.inputBias(), h, 1), 0, bias, 0, 3 * h);
-        System.arraycopy(onnxGates(r.recurrentBias(), h, 1), 0, bias, 3 * h, 3 * h);
-        g.addInitializer(tensor(name + "_W", onnxGates(r.inputWeight(), h, r.inputs()), 1, 3L * h, r.inputs()));
-        g.addInitializer(tensor(name + "_R", onnxGates(r.recurrentWeight(), h, h), 1, 3L * h, h));
-        g.addInitializer(tensor(name + "_B", bias, 1, 6L * h));
-        g.addNode(
-                node("GRU", name, List.of(name + "_x", name + "_W", name + "_R", name + "_B"), name + "_y").toBuilder()
-                        .addAttribute(intAttribute("hidden_size", h))
-                        .addAttribute(intAttribute("linear_before_reset", 1))
-                        .build());
+        float[] bias = new float[2 * gates * h];
+        System.arraycopy(inputBias, 0, bias, 0, gates * h);
+        System.arraycopy(recurrentBias, 0, bias, gates * h, gates * h);
+        g.addInitializer(tensor(name + "_W", w, 1, (long) gates * h, inputs));
+        g.addInitializer(tensor(name + "_R", r, 1, (long) gates * h, h));
+        g.addInitializer(tensor(name + "_B", bias, 1, 2L * gates * h));
+        NodeProto.Builder node =
+                node(op, name, List.of(name + "_x", name + "_W", name + "_R", name + "_B"), name + "_y").toBuilder()
+                        .addAttribute(intAttribute("hidden_size", h));
+        for (AttributeProto a : attributes) {
+            node.addAttribute(a);
+        }
+        g.addNode(node.build());
         g.addInitializer(int64Tensor(name + "_shape", new long[] {steps, -1, h}, 3));
         g.addNode(node("Reshape", name + "_squeeze", List.of(name + "_y", name + "_shape"), name + "_steps"));
         g.addNode(node("Transpose", name + "_channels_first", List.of(name + "_steps"), out).toBuilder()
@@ -257,14 +318,24 @@ public final class OnnxExporter {
                 .build());
     }
 
+    /** Gate blocks ([gates * hidden, width] row-major) reordered: block k of the result = block order[k]. */
+    static float[] reorder(float[] gates, int[] order, int hidden, int width) {
+        int block = hidden * width;
+        float[] out = new float[order.length * block];
+        for (int k = 0; k < order.length; k++) {
+            System.arraycopy(gates, order[k] * block, out, k * block, block);
+        }
+        return out;
+    }
+
     /** PyTorch's gate blocks r, z, n ([3 * hidden, width] row-major) in ONNX's order z, r, h. */
     static float[] onnxGates(float[] pytorch, int hidden, int width) {
-        int block = hidden * width;
-        float[] out = new float[3 * block];
-        System.arraycopy(pytorch, block, out, 0, block);
-        System.arraycopy(pytorch, 0, out, block, block);
-        System.arraycopy(pytorch, 2 * block, out, 2 * block, block);
-        return out;
+        return reorder(pytorch, new int[] {1, 0, 2}, hidden, width);
+    }
+
+    /** PyTorch's LSTM gate blocks i, f, g, o ([4 * hidden, width] row-major) in ONNX's order i, o, f, c. */
+    static float[] onnxLstmGates(float[] pytorch, int hidden, int width) {
+        return reorder(pytorch, new int[] {0, 3, 1, 2}, hidden, width);
     }
 
     /** An int64 tensor; no dims = a scalar. */

@@ -14,7 +14,7 @@ public final class Reports {
     /**
      * A training spec with every default filled in.
      *
-     * @param architecture mlp, cnn1d, cnn2d or gru
+     * @param architecture mlp, cnn1d, cnn2d, gru or lstm
      * @param hiddenUnits widths or filters per block
      * @param maxEpochs epoch limit
      * @param batchSize mini-batch size

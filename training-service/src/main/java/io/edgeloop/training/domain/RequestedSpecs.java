@@ -85,6 +85,19 @@ final class RequestedSpecs {
         if (s.getNoWindow()) {
             m.put("noWindow", true);
         }
+        putIfSet(m, "imageHeight", s.getImageHeight());
+        putIfSet(m, "imageWidth", s.getImageWidth());
+        putIfSet(m, "cropHeight", s.getCropHeight());
+        putIfSet(m, "cropWidth", s.getCropWidth());
+        if (s.getGrayscale()) {
+            m.put("grayscale", true);
+        }
+        if (s.getChannelMeanCount() > 0) {
+            m.put("channelMean", s.getChannelMeanList());
+        }
+        if (s.getChannelStdCount() > 0) {
+            m.put("channelStd", s.getChannelStdList());
+        }
         return m;
     }
 
@@ -103,6 +116,12 @@ final class RequestedSpecs {
         }
         putIfSet(m, "shiftPixels", s.getShiftPixels());
         putIfSet(m, "brightness", s.getBrightness());
+        putIfSet(m, "rotationDegrees", s.getRotationDegrees());
+        putIfSet(m, "cropScaleMin", s.getCropScaleMin());
+        putIfSet(m, "timeMasks", s.getTimeMasks());
+        putIfSet(m, "timeMaskMax", s.getTimeMaskMax());
+        putIfSet(m, "frequencyMasks", s.getFrequencyMasks());
+        putIfSet(m, "frequencyMaskMax", s.getFrequencyMaskMax());
         return m;
     }
 

@@ -134,6 +134,8 @@ public final class TrainedModel implements AutoCloseable {
                 sb.append("gap");
             } else if (l instanceof Layer.Gru r) {
                 sb.append("gru").append(r.hidden());
+            } else if (l instanceof Layer.Lstm r) {
+                sb.append("lstm").append(r.hidden());
             } else if (l instanceof Layer.LastStep) {
                 sb.append("last");
             } else {

@@ -22,6 +22,7 @@ import java.util.Locale;
  * @param lowFrequencyHz lowest frequency of bands / filters
  * @param highFrequencyHz highest frequency of bands / filters; 0 = Nyquist
  * @param window whether a Hann window is applied before the DFT (spectral; frames are always Hann-windowed)
+ * @param image the image block's settings ({@link ImageSettings#NONE} for the other blocks)
  */
 public record ImpulseConfig(
         Block block,
@@ -34,9 +35,11 @@ public record ImpulseConfig(
         int coefficients,
         double lowFrequencyHz,
         double highFrequencyHz,
-        boolean window) {
+        boolean window,
+        ImageSettings image) {
     /** No processing: the network sees the raw sample. */
-    public static final ImpulseConfig RAW = new ImpulseConfig(Block.RAW, 0, 0, 0, 0, 0, 0, 0, 0, 0, true);
+    public static final ImpulseConfig RAW =
+            new ImpulseConfig(Block.RAW, 0, 0, 0, 0, 0, 0, 0, 0, 0, true, ImageSettings.NONE);
     /** Largest DFT length accepted. */
     public static final int MAX_FFT = 4096;
     /** Largest number of bands / mel filters accepted. */
@@ -59,7 +62,9 @@ public record ImpulseConfig(
         /** Log mel filterbank energies per frame. */
         MFE,
         /** Mel-frequency cepstral coefficients per frame. */
-        MFCC;
+        MFCC,
+        /** Scale, centre crop, grayscale and per-channel normalisation of [channels, height, width] images. */
+        IMAGE;
 
         /** The wire name ({@code raw}, {@code spectral}, {@code mfe}, {@code mfcc}). */
         public String wireName() {
@@ -80,13 +85,18 @@ public record ImpulseConfig(
                     return b;
                 }
             }
-            throw new IllegalArgumentException("must be raw, spectral, mfe or mfcc");
+            throw new IllegalArgumentException("must be raw, spectral, mfe, mfcc or image");
         }
     }
 
     /** Whether a block runs (anything but {@link Block#RAW}). */
     public boolean processes() {
         return block != Block.RAW;
+    }
+
+    /** Whether the block is a signal block (spectral, mfe, mfcc: windows of [axes, length] and a sampling rate). */
+    public boolean signal() {
+        return block == Block.SPECTRAL || block == Block.MFE || block == Block.MFCC;
     }
 
     /** The high frequency in effect: the given one or the Nyquist frequency (0 when the rate is unknown). */
@@ -105,7 +115,9 @@ public record ImpulseConfig(
             return spec;
         }
         String block = spec.getImpulse().getBlock().trim();
-        if (block.isEmpty() || Block.RAW.wireName().equalsIgnoreCase(block)) {
+        if (block.isEmpty()
+                || Block.RAW.wireName().equalsIgnoreCase(block)
+                || Block.IMAGE.wireName().equalsIgnoreCase(block)) {
             return spec;
         }
         return spec.toBuilder()
@@ -131,7 +143,8 @@ public record ImpulseConfig(
         rate(s, block, prefix, out);
         range(out, prefix + "frameLength", s.getFrameLength(), 1, MAX_FFT, frames, block);
         range(out, prefix + "frameStride", s.getFrameStride(), 1, MAX_FFT, frames, block);
-        range(out, prefix + "fftLength", s.getFftLength(), 2, MAX_FFT, block != Block.RAW, block);
+        boolean signal = block == Block.SPECTRAL || frames;
+        range(out, prefix + "fftLength", s.getFftLength(), 2, MAX_FFT, signal, block);
         range(out, prefix + "bands", s.getBands(), 1, MAX_FILTERS, block == Block.SPECTRAL, block);
         range(out, prefix + "melFilters", s.getMelFilters(), 1, MAX_FILTERS, frames, block);
         range(out, prefix + "coefficients", s.getCoefficients(), 1, MAX_FILTERS, block == Block.MFCC, block);
@@ -149,6 +162,7 @@ public record ImpulseConfig(
             out.add(new FieldProblem(prefix + "noWindow", "only used with block spectral"));
         }
         frequencies(s, block, prefix, out);
+        ImageSettings.problems(s, block == Block.IMAGE, block.wireName(), prefix, out);
         return out;
     }
 
@@ -178,9 +192,10 @@ public record ImpulseConfig(
         if (!lowOk || !highOk) {
             return;
         }
-        if ((low > 0 || high > 0) && block == Block.RAW) {
+        if ((low > 0 || high > 0) && (block == Block.RAW || block == Block.IMAGE)) {
             out.add(new FieldProblem(
-                    prefix + (low > 0 ? "lowFrequencyHz" : "highFrequencyHz"), "not used by block raw"));
+                    prefix + (low > 0 ? "lowFrequencyHz" : "highFrequencyHz"),
+                    "not used by block " + block.wireName()));
             return;
         }
         if ((low > 0 || high > 0) && !(rate > 0)) {
@@ -228,6 +243,9 @@ public record ImpulseConfig(
         if (block == Block.RAW) {
             return RAW;
         }
+        if (block == Block.IMAGE) { // a rate is ignored: data-service gives every impulse its data set's rate
+            return new ImpulseConfig(block, 0, 0, 0, 0, 0, 0, 0, 0, 0, true, ImageSettings.of(s));
+        }
         boolean frames = block != Block.SPECTRAL;
         int frame = frames ? (s.getFrameLength() > 0 ? s.getFrameLength() : DEFAULT_FRAME) : 0;
         return new ImpulseConfig(
@@ -241,13 +259,18 @@ public record ImpulseConfig(
                 block == Block.MFCC ? (s.getCoefficients() > 0 ? s.getCoefficients() : DEFAULT_COEFFICIENTS) : 0,
                 s.getLowFrequencyHz(),
                 s.getHighFrequencyHz(),
-                !s.getNoWindow());
+                !s.getNoWindow(),
+                ImageSettings.NONE);
     }
 
     /** This impulse as the event contract's message (defaults filled in, except a DFT length that follows the shape). */
     public ImpulseSpec toProto() {
         ImpulseSpec.Builder b = ImpulseSpec.newBuilder().setBlock(block.wireName());
         if (block == Block.RAW) {
+            return b.build();
+        }
+        if (block == Block.IMAGE) {
+            image.into(b);
             return b.build();
         }
         return b.setSampleRateHz(sampleRateHz)

@@ -11,9 +11,10 @@ import java.util.List;
  * The processing block of an impulse, built for one window shape: computes features from a raw window in Java (for
  * training and DJL inference) and emits the same computation as ONNX nodes (opset 13, names prefixed {@link
  * ImpulseGraph#PREFIX}) at the front of an exported graph. A window is a flat float row, channel-major [axes,
- * length] (a flat [length] sample is one axis). Thread-safe once built (immutable).
+ * length] (a flat [length] sample is one axis); an image is [channels, height, width]. Thread-safe once built
+ * (immutable).
  */
-public abstract sealed class ProcessingBlock permits SpectralBlock, FrameBlock {
+public abstract sealed class ProcessingBlock permits SpectralBlock, FrameBlock, ImageBlock {
     private final ImpulseConfig config;
     private final int[] inputShape;
     /** Axes (channels) of the window. */
@@ -32,10 +33,18 @@ public abstract sealed class ProcessingBlock permits SpectralBlock, FrameBlock {
      * The block of {@code config} for windows of {@code sampleShape}.
      *
      * @param sampleShape the data set's sample shape without the batch dimension: [length] or [axes, length]
+     *     ([channels, height, width] for {@code image})
      * @throws IllegalArgumentException for a raw config, or when the block cannot fit the shape; the message starts
      *     with the name of the offending impulse field (e.g. {@code frameLength: ...})
      */
     public static ProcessingBlock create(ImpulseConfig config, int[] sampleShape) {
+        if (config.block() == ImpulseConfig.Block.IMAGE) {
+            if (sampleShape.length != 3 || Arrays.stream(sampleShape).anyMatch(d -> d < 1)) {
+                throw new IllegalArgumentException("block: image needs samples of shape [channels, height, width], got "
+                        + Arrays.toString(sampleShape));
+            }
+            return new ImageBlock(config, sampleShape);
+        }
         if (sampleShape.length == 0
                 || sampleShape.length > 2
                 || Arrays.stream(sampleShape).anyMatch(d -> d < 1)) {
@@ -46,6 +55,7 @@ public abstract sealed class ProcessingBlock permits SpectralBlock, FrameBlock {
             case SPECTRAL -> new SpectralBlock(config, sampleShape);
             case MFE, MFCC -> new FrameBlock(config, sampleShape);
             case RAW -> throw new IllegalArgumentException("block: raw has no processing block");
+            case IMAGE -> throw new IllegalStateException("handled above");
         };
     }
 
@@ -102,10 +112,13 @@ public abstract sealed class ProcessingBlock permits SpectralBlock, FrameBlock {
 
     /** Values per raw window. */
     public int inputSize() {
-        return axes * length;
+        return Arrays.stream(inputShape).reduce(1, (a, b) -> a * b);
     }
 
-    /** Shape of the features of one window: [F] (spectral) or [channels, frames] (mfe, mfcc). */
+    /**
+     * Shape of the features of one window: [F] (spectral), [channels, frames] (mfe, mfcc) or [channels, height,
+     * width] (image).
+     */
     public abstract int[] outputShape();
 
     /** Values per feature row. */

@@ -4,6 +4,7 @@
  * deployed model takes the raw window and there is no train/serve skew. {@link
  * io.edgeloop.training.impulse.ImpulseConfig} is the validated spec ({@code TrainingSpec.impulse}), {@link
  * io.edgeloop.training.impulse.ProcessingBlock} the block: {@link io.edgeloop.training.impulse.SpectralBlock} (RMS,
- * skewness, kurtosis and band powers per axis) and {@link io.edgeloop.training.impulse.FrameBlock} (MFE and MFCC).
+ * skewness, kurtosis and band powers per axis), {@link io.edgeloop.training.impulse.FrameBlock} (MFE and MFCC) and
+ * {@link io.edgeloop.training.impulse.ImageBlock} (scale, centre crop, grayscale, per-channel normalisation of images).
  */
 package io.edgeloop.training.impulse;

@@ -69,7 +69,46 @@ class ProcessingBlockParityTest {
                                 .setCoefficients(8)
                                 .setFftLength(128)
                                 .build(),
-                        new int[] {1, 160}));
+                        new int[] {1, 160}),
+                Arguments.of(
+                        "image 3x32x32 -> 16x16 grayscale, normalised",
+                        spec("image")
+                                .setImageHeight(16)
+                                .setImageWidth(16)
+                                .setGrayscale(true)
+                                .addChannelMean(0.5)
+                                .addChannelStd(0.25)
+                                .build(),
+                        new int[] {3, 32, 32}),
+                Arguments.of(
+                        "image 3x20x30 up to 40x45, centre crop 32x33, mean and std per channel",
+                        spec("image")
+                                .setImageHeight(40)
+                                .setImageWidth(45)
+                                .setCropHeight(32)
+                                .setCropWidth(33)
+                                .addAllChannelMean(java.util.List.of(0.1, -0.2, 0.3))
+                                .addAllChannelStd(java.util.List.of(0.5, 2.0, 1.5))
+                                .build(),
+                        new int[] {3, 20, 30}),
+                Arguments.of(
+                        "image 3x17x23 -> 7x5 (uneven shrink), crop 5x4",
+                        spec("image")
+                                .setImageHeight(7)
+                                .setImageWidth(5)
+                                .setCropHeight(5)
+                                .setCropWidth(4)
+                                .build(),
+                        new int[] {3, 17, 23}),
+                Arguments.of(
+                        "image 1x28x28 crop only, 0-255 values",
+                        spec("image")
+                                .setCropHeight(20)
+                                .setCropWidth(21)
+                                .addChannelStd(255)
+                                .build(),
+                        new int[] {1, 28, 28}),
+                Arguments.of("image 2x8x8 unchanged (identity)", spec("image").build(), new int[] {2, 8, 8}));
     }
 
     private static ImpulseSpec.Builder spec(String block) {
@@ -81,6 +120,13 @@ class ProcessingBlockParityTest {
     void javaFeaturesEqualOnnxRuntimeFeatures(String name, ImpulseSpec spec, int[] shape) throws Exception {
         ProcessingBlock block = ProcessingBlock.create(ImpulseConfig.resolve(spec), shape);
         float[][] windows = windows(new Random(7), 24, block.inputSize(), shape[shape.length - 1]);
+        if (name.contains("0-255")) {
+            for (float[] w : windows) {
+                for (int j = 0; j < w.length; j++) {
+                    w[j] = Math.round(Math.min(255, Math.max(0, 128 + 40 * w[j])));
+                }
+            }
+        }
         float[][] java = block.apply(windows);
         float[][] ort = OrtBlocks.run(OrtBlocks.blockModel(block), "window", windows, shape);
         assertEquals(windows.length, ort.length);
