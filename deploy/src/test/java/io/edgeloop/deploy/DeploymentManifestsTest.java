@@ -289,6 +289,21 @@ class DeploymentManifestsTest {
         if (!local.equals(expected)) {
             problems.add("static targets " + local + ", the services serve HTTP on " + expected);
         }
+        // pods announce their metrics for annotation-based discovery, on the port they serve HTTP on
+        for (Workload w : stack.k8sWorkloads) {
+            App app = w.image() == null ? null : stack.appOf(w.image());
+            if (app == null || !app.module().endsWith("-service")) {
+                continue;
+            }
+            Object annotations = at(w.spec(), "spec", "template", "metadata", "annotations");
+            Map<String, Object> want = Map.of(
+                    "prometheus.io/scrape", "true",
+                    "prometheus.io/path", "/q/metrics",
+                    "prometheus.io/port", String.valueOf(app.httpPort()));
+            if (annotations == null || !map(annotations).entrySet().containsAll(want.entrySet())) {
+                problems.add(w.label() + ": pod annotations " + annotations + " should include " + want);
+            }
+        }
         assertNone(problems, "prometheus");
     }
 

@@ -460,6 +460,8 @@ class LoopEndToEndIT {
             exactlyOnceDespiteTheCrashes(stack, events, report);
             opsCommandSeesTheRetriedJobs(stack, report);
             noTelemetryWindowLost(stack);
+            // what Prometheus scrapes after the loop, and every series the Grafana dashboard queries
+            MetricsCheck.against(stack, home, report.devices().size());
             securityIsOn(stack);
             devicesActOnlyAsThemselves(stack);
         }
