@@ -10,8 +10,7 @@ public sealed interface Layer
                 Layer.Relu,
                 Layer.MaxPool,
                 Layer.GlobalAvgPool,
-                Layer.Gru,
-                Layer.Lstm,
+                Layer.Recurrent,
                 Layer.LastStep {
 
     /** Number of trainable values. */
@@ -129,6 +128,63 @@ public sealed interface Layer
     }
 
     /**
+     * A recurrent layer over the time axis of a [inputs, steps] sequence ({@link Gru}, {@link Lstm}): its arrays hold
+     * {@link #gates()} blocks of {@code hidden} rows each; output [hidden, steps].
+     */
+    sealed interface Recurrent extends Layer permits Gru, Lstm {
+        float[] inputWeight();
+
+        float[] recurrentWeight();
+
+        float[] inputBias();
+
+        float[] recurrentBias();
+
+        int inputs();
+
+        int hidden();
+
+        /** Gate blocks per array: 3 for a GRU, 4 for an LSTM. */
+        int gates();
+
+        @Override
+        default long parameterCount() {
+            return (long) inputWeight().length + recurrentWeight().length + inputBias().length + recurrentBias().length;
+        }
+
+        @Override
+        default int[] outputShape(int[] input) {
+            return new int[] {hidden(), input[1]};
+        }
+
+        @Override
+        default long macs(int[] input) {
+            return (long) input[1] * gates() * hidden() * (inputs() + hidden());
+        }
+
+        /** Checks the arrays of a layer with {@code gates} gate blocks against its shape. */
+        static void check(
+                String kind,
+                int gates,
+                float[] inputWeight,
+                float[] recurrentWeight,
+                float[] inputBias,
+                float[] recurrentBias,
+                int inputs,
+                int hidden) {
+            int rows = gates * hidden;
+            if (inputs < 1
+                    || hidden < 1
+                    || inputWeight.length != rows * inputs
+                    || recurrentWeight.length != rows * hidden
+                    || inputBias.length != rows
+                    || recurrentBias.length != rows) {
+                throw new IllegalArgumentException(kind + " arrays do not match its shape");
+            }
+        }
+    }
+
+    /**
      * A GRU layer over the time axis of a [inputs, steps] sequence, PyTorch's formulation and layout: gates in the
      * order r, z, n, {@code n = tanh(W_in x + b_in + r * (W_hn h + b_hn))} (ONNX {@code linear_before_reset=1}),
      * initial state zero. Output [hidden, steps]: the hidden state after every step.
@@ -147,32 +203,14 @@ public sealed interface Layer
             float[] recurrentBias,
             int inputs,
             int hidden)
-            implements Layer {
+            implements Recurrent {
         public Gru {
-            int gates = 3 * hidden;
-            if (inputs < 1
-                    || hidden < 1
-                    || inputWeight.length != gates * inputs
-                    || recurrentWeight.length != gates * hidden
-                    || inputBias.length != gates
-                    || recurrentBias.length != gates) {
-                throw new IllegalArgumentException("gru arrays do not match its shape");
-            }
+            Recurrent.check("gru", 3, inputWeight, recurrentWeight, inputBias, recurrentBias, inputs, hidden);
         }
 
         @Override
-        public long parameterCount() {
-            return (long) inputWeight.length + recurrentWeight.length + inputBias.length + recurrentBias.length;
-        }
-
-        @Override
-        public int[] outputShape(int[] input) {
-            return new int[] {hidden, input[1]};
-        }
-
-        @Override
-        public long macs(int[] input) {
-            return (long) input[1] * 3 * hidden * (inputs + hidden);
+        public int gates() {
+            return 3;
         }
     }
 
@@ -195,32 +233,14 @@ public sealed interface Layer
             float[] recurrentBias,
             int inputs,
             int hidden)
-            implements Layer {
+            implements Recurrent {
         public Lstm {
-            int gates = 4 * hidden;
-            if (inputs < 1
-                    || hidden < 1
-                    || inputWeight.length != gates * inputs
-                    || recurrentWeight.length != gates * hidden
-                    || inputBias.length != gates
-                    || recurrentBias.length != gates) {
-                throw new IllegalArgumentException("lstm arrays do not match its shape");
-            }
+            Recurrent.check("lstm", 4, inputWeight, recurrentWeight, inputBias, recurrentBias, inputs, hidden);
         }
 
         @Override
-        public long parameterCount() {
-            return (long) inputWeight.length + recurrentWeight.length + inputBias.length + recurrentBias.length;
-        }
-
-        @Override
-        public int[] outputShape(int[] input) {
-            return new int[] {hidden, input[1]};
-        }
-
-        @Override
-        public long macs(int[] input) {
-            return (long) input[1] * 4 * hidden * (inputs + hidden);
+        public int gates() {
+            return 4;
         }
     }
 
