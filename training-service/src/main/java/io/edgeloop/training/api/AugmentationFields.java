@@ -29,6 +29,7 @@ final class AugmentationFields {
                 case "brightness" -> RequestFields.number(x, path, errors, a::setBrightness);
                 case "rotationDegrees" -> RequestFields.number(x, path, errors, a::setRotationDegrees);
                 case "cropScaleMin" -> RequestFields.number(x, path, errors, a::setCropScaleMin);
+                case "mixupAlpha" -> RequestFields.number(x, path, errors, a::setMixupAlpha);
                 case "timeMasks" -> RequestFields.integer(x, path, errors, a::setTimeMasks);
                 case "timeMaskMax" -> RequestFields.integer(x, path, errors, a::setTimeMaskMax);
                 case "frequencyMasks" -> RequestFields.integer(x, path, errors, a::setFrequencyMasks);

@@ -23,6 +23,7 @@ import java.util.Locale;
  * @param masks SpecAugment-style masks of an mfe / mfcc impulse's features ({@link FeatureMasks#NONE} = none)
  * @param rotationDegrees images: largest rotation in degrees
  * @param cropScaleMin images: smallest side fraction of a random crop scaled back to the image (0 = none)
+ * @param mixupAlpha any kind: Beta(alpha, alpha) mixing of pairs within a batch, done by the trainer (0 = none)
  */
 public record AugmentationConfig(
         double noiseStd,
@@ -35,10 +36,11 @@ public record AugmentationConfig(
         double brightness,
         FeatureMasks masks,
         double rotationDegrees,
-        double cropScaleMin) {
+        double cropScaleMin,
+        double mixupAlpha) {
     /** No augmentation. */
     public static final AugmentationConfig NONE =
-            new AugmentationConfig(0, 0, false, 0, 0, false, 0, 0, FeatureMasks.NONE, 0, 0);
+            new AugmentationConfig(0, 0, false, 0, 0, false, 0, 0, FeatureMasks.NONE, 0, 0, 0);
     /** Largest relative noise accepted. */
     public static final double MAX_NOISE = 5;
     /** Largest gain factor accepted. */
@@ -92,6 +94,10 @@ public record AugmentationConfig(
         if (!(s.getCropScaleMin() >= 0 && s.getCropScaleMin() < 1)) {
             out.add(new FieldProblem(prefix + "cropScaleMin", "must be in (0, 1) (0 = none)"));
         }
+        if (!(s.getMixupAlpha() >= 0 && s.getMixupAlpha() <= Mixup.MAX_ALPHA)) {
+            out.add(new FieldProblem(
+                    prefix + "mixupAlpha", "must be in (0, " + (int) Mixup.MAX_ALPHA + "] (0 = none)"));
+        }
         FeatureMasks.problems(s, prefix, out);
         return out;
     }
@@ -118,7 +124,8 @@ public record AugmentationConfig(
                 s.getBrightness(),
                 FeatureMasks.of(s),
                 s.getRotationDegrees(),
-                s.getCropScaleMin());
+                s.getCropScaleMin(),
+                s.getMixupAlpha());
     }
 
     /** This config as the contract's message (unset = off; the shift mode written when a shift is on). */
@@ -132,7 +139,8 @@ public record AugmentationConfig(
                 .setShiftPixels(shiftPixels)
                 .setBrightness(brightness)
                 .setRotationDegrees(rotationDegrees)
-                .setCropScaleMin(cropScaleMin);
+                .setCropScaleMin(cropScaleMin)
+                .setMixupAlpha(mixupAlpha);
         masks.into(b);
         if (timeShiftMax > 0) {
             b.setTimeShiftMode(zeroPadShift ? ZERO : CIRCULAR);
@@ -183,8 +191,8 @@ public record AugmentationConfig(
         return out;
     }
 
-    /** Whether a transform of the raw samples is on (anything but the feature masks). */
+    /** Whether a transform of the raw samples is on (anything but the feature masks and mixup, which the trainer does). */
     public boolean transformsSamples() {
-        return !equals(new AugmentationConfig(0, 0, false, 0, 0, false, 0, 0, masks, 0, 0));
+        return !equals(new AugmentationConfig(0, 0, false, 0, 0, false, 0, 0, masks, 0, 0, mixupAlpha));
     }
 }

@@ -17,6 +17,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.edgeloop.training.augment.Augmenter;
 import io.edgeloop.training.augment.FeatureMasks;
+import io.edgeloop.training.augment.Mixup;
 import io.edgeloop.training.impulse.FrameBlock;
 import io.edgeloop.training.impulse.ProcessingBlock;
 import java.util.ArrayList;
@@ -226,6 +227,7 @@ public final class ClassifierTrainer {
         float[][] rawTrain = train.features();
         Augmenter augmenter = augmenter(rawTrain);
         UnaryOperator<float[][]> masks = featureMasks();
+        Mixup mixup = Mixup.of(spec.augmentation().mixupAlpha(), spec.seed() * 0x9E3779B97F4A7C15L + 0x5A5L);
         if (block != null) {
             train = new SplitData(block.apply(train.features()), train.labels());
             validation = new SplitData(block.apply(validation.features()), validation.labels());
@@ -302,15 +304,18 @@ public final class ClassifierTrainer {
                             System.arraycopy(soft[row], 0, bs, k * classes, classes);
                         }
                     }
+                    Mixup.Mixed mixed = mixup == null ? null : mixup.mix(bx, n, layout.featureCount(), bs, classes);
                     // a sub-manager per batch: DJL attaches every intermediate result to the input's manager
                     try (NDManager batch = model.getNDManager().newSubManager()) {
                         NDArray x = batch.create(bx, batchShape(n));
-                        NDArray y = batch.create(by);
                         try (GradientCollector gc = trainer.newGradientCollector()) {
                             NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
-                            NDArray loss = classWeight == null
-                                    ? trainer.getLoss().evaluate(new NDList(y), new NDList(logits))
-                                    : ClassifierOutputs.weightedCrossEntropy(batch, logits, by, classWeight);
+                            NDArray loss = crossEntropy(trainer, batch, logits, by, classWeight);
+                            if (mixed != null) { // the same mix of the two label sets' losses
+                                loss = loss.mul(mixed.lambda())
+                                        .add(crossEntropy(trainer, batch, logits, mixed.partnerLabels(by), classWeight)
+                                                .mul(1 - mixed.lambda()));
+                            }
                             if (bs != null) {
                                 NDArray target = batch.create(bs, new Shape(n, classes));
                                 NDArray logStudent =
@@ -421,6 +426,14 @@ public final class ClassifierTrainer {
         }
         Random random = new Random(spec.seed() * 0x2545F4914F6CDD1DL + 0x3A5L);
         return x -> m.apply(x, axes, features[0], features[1], random);
+    }
+
+    /** The batch's cross-entropy for {@code labels}, class-weighted when the spec weights classes. */
+    private static NDArray crossEntropy(
+            Trainer trainer, NDManager batch, NDArray logits, long[] labels, float[] classWeight) {
+        return classWeight == null
+                ? trainer.getLoss().evaluate(new NDList(batch.create(labels)), new NDList(logits))
+                : ClassifierOutputs.weightedCrossEntropy(batch, logits, labels, classWeight);
     }
 
     /** Augmented raw train samples, through the block (if any) and the standardization. */

@@ -23,8 +23,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * SpecAugment-style feature masks (on an mfe impulse's features, train split only), image rotation and random crops:
- * what each transform does to a sample, that inputs are never modified, validation untouched, every bad field named.
+ * SpecAugment-style feature masks (on an mfe impulse's features, train split only), image rotation and random crops,
+ * and mixup: what each transform does to a sample, that inputs are never modified, validation untouched, every bad
+ * field named.
  */
 class MaskRotateCropTest {
     @Test
@@ -225,6 +226,80 @@ class MaskRotateCropTest {
                         .stream()
                         .map(FieldProblem::field)
                         .toList());
+    }
+
+    @Test
+    void mixupBlendsEachRowWithAPermutedPartnerOfItsBatch() {
+        assertEquals(null, Mixup.of(0, 1), "alpha 0 is off");
+        int n = 6;
+        int len = 3;
+        float[] x = new float[n * len];
+        float[] soft = new float[n * 2];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < len; k++) {
+                x[i * len + k] = 10 * i + k;
+            }
+            soft[i * 2 + (i % 2)] = 1;
+        }
+        float[] before = x.clone();
+        Mixup.Mixed m = Mixup.of(0.4, 7).mix(x, n, len, soft, 2);
+        assertTrue(m.lambda() >= 0 && m.lambda() <= 1, "lambda " + m.lambda());
+        assertArrayEquals(
+                new int[] {0, 1, 2, 3, 4, 5},
+                Arrays.stream(m.partner()).sorted().toArray(),
+                "a permutation");
+        for (int i = 0; i < n; i++) {
+            int p = m.partner()[i];
+            for (int k = 0; k < len; k++) {
+                float want = m.lambda() * before[i * len + k] + (1 - m.lambda()) * before[p * len + k];
+                assertEquals(want, x[i * len + k], 1e-4, "row " + i + " value " + k);
+            }
+            assertEquals(1, soft[i * 2] + soft[i * 2 + 1], 1e-6, "mixed soft targets still sum to 1");
+        }
+        assertArrayEquals(
+                new long[] {m.partner()[0], m.partner()[1]},
+                Arrays.copyOf(m.partnerLabels(new long[] {0, 1, 2, 3, 4, 5}), 2));
+        Mixup.Mixed again = Mixup.of(0.4, 7).mix(before.clone(), n, len, null, 2);
+        assertEquals(m.lambda(), again.lambda(), "seeded");
+        assertArrayEquals(m.partner(), again.partner(), "seeded");
+    }
+
+    @Test
+    void mixupChangesTrainingOnlyAndStillLearns() {
+        TrainingData data = tones(13);
+        float[][] trainBefore = copy(data.train().features());
+        TrainingSpec plain = TrainingSpec.newBuilder()
+                .setMaxEpochs(12)
+                .setPatience(12)
+                .setBatchSize(16)
+                .build();
+        TrainingSpec mixed = plain.toBuilder()
+                .setAugmentation(AugmentationSpec.newBuilder().setMixupAlpha(0.3))
+                .build();
+        List<EpochStats> plainHistory;
+        try (TrainedModel m = train(plain, data)) {
+            plainHistory = m.history();
+        }
+        try (TrainedModel m = train(mixed, data)) {
+            assertNotEquals(plainHistory.get(0).trainLoss(), m.history().get(0).trainLoss(), "mixup changes training");
+            EpochStats best = m.history().get(m.bestEpoch() - 1);
+            assertEquals(best.validationLoss(), m.evaluate(data.validation()).loss(), 1e-6, "validation unmixed");
+            assertTrue(
+                    m.test().accuracy() >= 0.9,
+                    "test accuracy with mixup " + m.test().accuracy());
+            assertTrue(Arrays.deepEquals(trainBefore, data.train().features()), "train samples untouched");
+            assertEquals(
+                    0.3,
+                    ModelSpec.resolve(mixed, DataKind.TIMESERIES, defaults())
+                            .toProto()
+                            .getAugmentation()
+                            .getMixupAlpha());
+        }
+        assertEquals(
+                List.of("spec.augmentation.mixupAlpha"),
+                fields(TrainingSpec.newBuilder()
+                        .setAugmentation(AugmentationSpec.newBuilder().setMixupAlpha(11))
+                        .build()));
     }
 
     private static List<String> fields(TrainingSpec s) {
