@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole engine on a recurrent model (training-service's GRU export, input [N, 2, 48]): every variant of every
- * profile (fp32, ORT format, pruned, static and dynamic int8) is produced, validated and accepted, with the GRU's
- * MACs in the estimate.
+ * The whole engine on recurrent models (training-service's GRU and LSTM exports, input [N, 2, 48]): every variant of
+ * every profile (fp32, ORT format, pruned, static and dynamic int8) is produced, validated and accepted, with the
+ * recurrent layer's MACs in the estimate.
  */
 class RecurrentVariantsTest {
     static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
@@ -24,10 +24,21 @@ class RecurrentVariantsTest {
 
     @Test
     void aGruModelCompilesToAcceptedVariants() throws Exception {
+        // GRU 48 steps x 3 gates x 16 x (2 + 16) + head 16 x 3
+        compilesToAcceptedVariants(RecurrentFixtures.GRU, 48L * 3 * 16 * 18 + 16 * 3);
+    }
+
+    @Test
+    void anLstmModelCompilesToAcceptedVariants() throws Exception {
+        // LSTM 48 steps x 4 gates x 16 x (2 + 16) + head 16 x 3
+        compilesToAcceptedVariants(RecurrentFixtures.LSTM, 48L * 4 * 16 * 18 + 16 * 3);
+    }
+
+    private void compilesToAcceptedVariants(String resource, long macs) throws Exception {
         ValidationSet train = RecurrentFixtures.windows(21, 300);
         ValidationSet validation = RecurrentFixtures.windows(22, 300);
         Path floatModel = dir.resolve("float.onnx");
-        Files.write(floatModel, RecurrentFixtures.model().toByteArray());
+        Files.write(floatModel, RecurrentFixtures.model(resource).toByteArray());
         Path out = Files.createDirectory(dir.resolve("out"));
         CompilationEngine engine = new CompilationEngine(
                 new OnnxOptimizer(ENV, OptLevel.EXTENDED_OPT, 1),
@@ -40,15 +51,14 @@ class RecurrentVariantsTest {
 
         assertTrue(
                 r.reference().accuracy() >= 0.9,
-                "float accuracy " + r.reference().accuracy());
+                resource + " float accuracy " + r.reference().accuracy());
         assertTrue(r.variants().size() >= 5, r.variants().toString());
         for (VariantOutcome o : r.variants()) {
             assertTrue(o.accepted(), o.target() + ": " + o.verdict().reason());
             assertTrue(
                     o.verdict().argmaxAgreement() >= 0.97,
                     o.target() + " agreement " + o.verdict().argmaxAgreement());
-            // GRU 48 steps x 3 gates x 16 x (2 + 16) + head 16 x 3
-            assertEquals(48L * 3 * 16 * 18 + 16 * 3, o.estimate().macs(), o.target() + " MACs");
+            assertEquals(macs, o.estimate().macs(), o.target() + " MACs");
         }
     }
 }

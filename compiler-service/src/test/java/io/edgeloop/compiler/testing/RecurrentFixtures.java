@@ -6,14 +6,16 @@ import java.io.InputStream;
 import java.util.Random;
 
 /**
- * A recurrent model trained and exported by training-service (test resource {@code recurrent/gru-2x48.onnx}, written
- * by its {@code RecurrentFixtureWriter}): input [N, 2, 48] -> standardization -> Transpose -> ONNX {@code GRU} (16
- * units) -> Reshape -> Transpose -> Gather (last step) -> Gemm -> Softmax over sine / square / noise; and windows of
- * the distribution it was trained on.
+ * Recurrent models trained and exported by training-service (test resources {@code recurrent/gru-2x48.onnx} and
+ * {@code recurrent/lstm-2x48.onnx}, written by its {@code RecurrentFixtureWriter}): input [N, 2, 48] ->
+ * standardization -> Transpose -> ONNX {@code GRU} or {@code LSTM} (16 units) -> Reshape -> Transpose -> Gather (last
+ * step) -> Gemm -> Softmax over sine / square / noise; and windows of the distribution they were trained on.
  */
 public final class RecurrentFixtures {
-    /** Class-path resource of the model. */
+    /** Class-path resource of the GRU model. */
     public static final String GRU = "recurrent/gru-2x48.onnx";
+    /** Class-path resource of the LSTM model. */
+    public static final String LSTM = "recurrent/lstm-2x48.onnx";
     /** Channels per window. */
     public static final int CHANNELS = 2;
     /** Steps per window. */
@@ -21,8 +23,14 @@ public final class RecurrentFixtures {
 
     private RecurrentFixtures() {}
 
+    /** The GRU model. */
     public static OnnxMl.ModelProto model() throws Exception {
-        try (InputStream in = RecurrentFixtures.class.getClassLoader().getResourceAsStream(GRU)) {
+        return model(GRU);
+    }
+
+    /** The model of class-path resource {@code resource} ({@link #GRU}, {@link #LSTM}). */
+    public static OnnxMl.ModelProto model(String resource) throws Exception {
+        try (InputStream in = RecurrentFixtures.class.getClassLoader().getResourceAsStream(resource)) {
             return OnnxMl.ModelProto.parseFrom(in);
         }
     }

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the recurrent model that compiler-service's {@code RecurrentQuantizationTest} compiles: a GRU (16 units)
- * over [2, 48] windows of sine / square / noise ({@link GruTrainerTest#signals}). Not a test; run from the repository
- * root after a change to the GRU export:
+ * Writes the recurrent models that compiler-service's {@code RecurrentVariantsTest} compiles: a GRU and an LSTM (16
+ * units each) over [2, 48] windows of sine / square / noise ({@link GruTrainerTest#signals}). Not a test; run from the
+ * repository root after a change to the recurrent export:
  *
  * <pre>
  * ./mvnw -o -q -pl training-service org.codehaus.mojo:exec-maven-plugin:3.5.0:java -Dexec.classpathScope=test \
@@ -24,9 +24,15 @@ public final class RecurrentFixtureWriter {
         Path dir = Path.of(args[0]);
         Files.createDirectories(dir);
         TrainingData data = GruTrainerTest.signals(21, 2, 48, 240, 60, 90);
+        for (String architecture : List.of("gru", "lstm")) {
+            write(dir.resolve(architecture + "-2x48.onnx"), architecture, data);
+        }
+    }
+
+    private static void write(Path file, String architecture, TrainingData data) throws Exception {
         ModelSpec spec = ModelSpec.resolve(
                 TrainingSpec.newBuilder()
-                        .setArchitecture("gru")
+                        .setArchitecture(architecture)
                         .addHiddenUnits(16)
                         .setMaxEpochs(15)
                         .setPatience(15)
@@ -34,7 +40,6 @@ public final class RecurrentFixtureWriter {
                         .build(),
                 DataKind.TIMESERIES,
                 ModelSpec.builder(Architecture.MLP, List.of(16)).build());
-        Path file = dir.resolve("gru-2x48.onnx");
         try (TrainedModel m = ClassifierTrainer.forSamples(
                         spec, DataKind.TIMESERIES, List.of(2, 48), data.featureCount(), data.classLabels())
                 .train(data)) {
