@@ -56,8 +56,13 @@ final class ComposeLoop {
         return out;
     }
 
-    /** Runs the iteration: first version from the original mounting, the retrained one after drift. */
-    Outcome run() {
+    /**
+     * Runs the iteration: first version from the original mounting, the retrained one after drift.
+     *
+     * @param afterFirstSnapshot runs once the first snapshot is cut, while its DataReady is being trained (the test
+     *     kills and restarts a container there)
+     */
+    Outcome run(Runnable afterFirstSnapshot) {
         putPolicy();
         http.put(
                         DATA + "/datasets/" + MODEL,
@@ -69,6 +74,7 @@ final class ComposeLoop {
                 .body();
         String snapshot1 = snap.path("snapshotId").asText();
         log.accept("snapshot " + snapshot1 + " cut; waiting for training, compilation, registration and rollout");
+        afterFirstSnapshot.run();
         JsonNode v1 = awaitVersion(
                 "a registered, compiled version from " + snapshot1,
                 v -> v.path("lineage").path("snapshotId").asText().equals(snapshot1));

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * builds every image here, {@code docker-compose up} starts {@code deploy/compose/docker-compose.yml} on them (Kafka,
  * PostgreSQL, Zipkin, the six services, the console and two agent containers), and one loop iteration runs through
  * the published REST APIs: ingest, snapshot, train, compile, register, rollout to both agents, drift, retrain and the
- * second rollout. {@code down -v --remove-orphans} then must leave no container, network or volume of the project.
+ * second rollout, with training-service's container killed (SIGKILL) and started again while the first snapshot is
+ * being trained. {@code down -v --remove-orphans} then must leave no container, network or volume of the project.
  *
  * <p>Runs with {@code ./mvnw -B verify -pl deploy -Pcompose} (as root: the secrets are given to the containers' users);
  * skipped, with the reason, where no engine can be started. Its commands and their output are in
@@ -89,7 +90,7 @@ class ComposeLoopIT {
             awaitHealthyAndEnrolled(loop);
             log("stack healthy and both agents connected " + seconds(t0) + " s after docker-compose up");
             long t1 = System.nanoTime();
-            ComposeLoop.Outcome o = loop.run();
+            ComposeLoop.Outcome o = loop.run(ComposeLoopIT::killAndRestartTraining);
             log("loop iteration (v" + o.v1().path("version").asInt() + " -> drift -> v"
                     + o.v2().path("version").asInt() + ") took " + seconds(t1) + " s");
             assertOutcome(o);
@@ -118,6 +119,19 @@ class ComposeLoopIT {
                 o.accuracyAfter() > o.accuracyBefore(),
                 "the retrained version does better on the drifted data: " + o.accuracyBefore() + " -> "
                         + o.accuracyAfter());
+    }
+
+    /**
+     * SIGKILLs training-service's container while the first snapshot's DataReady is taken up (no shutdown hook, no
+     * lease handed back), checks it is down, and starts the same container again: the loop must still produce v1
+     * (Kafka redelivers the event or the durable job's lease lapses and the restarted process takes it over).
+     */
+    private static void killAndRestartTraining() {
+        stack.kill("training-service");
+        String status = stack.statuses().getOrDefault("training-service", "");
+        assertTrue(status.startsWith("Exited (137)"), "training-service after SIGKILL: " + status);
+        log("training-service killed (" + status + "); starting its container again");
+        stack.start("training-service");
     }
 
     /** Every service with a health check healthy, and both agents known to deployment-service and connected. */

@@ -99,6 +99,16 @@ final class ComposeStack {
         shell.check(Duration.ofMinutes(3), compose("restart", service));
     }
 
+    /** Kills one service's container with SIGKILL ({@code docker-compose kill -s SIGKILL}): no shutdown runs. */
+    void kill(String service) {
+        shell.check(Duration.ofMinutes(1), compose("kill", "-s", "SIGKILL", service));
+    }
+
+    /** Starts one service's stopped container again ({@code docker-compose start}). */
+    void start(String service) {
+        shell.check(Duration.ofMinutes(3), compose("start", service));
+    }
+
     /** {@code docker-compose down -v --remove-orphans}. */
     Shell.Result down() {
         return shell.run(Duration.ofMinutes(5), compose("down", "-v", "--remove-orphans", "--timeout", "20"));
