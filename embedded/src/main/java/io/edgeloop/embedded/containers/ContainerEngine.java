@@ -2,6 +2,7 @@ package io.edgeloop.embedded.containers;
 
 import java.util.Optional;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
 
 /** Whether a container engine answers, and if not, why: the container test layer skips saying so. */
 public final class ContainerEngine {
@@ -21,5 +22,14 @@ public final class ContainerEngine {
             }
         }
         return unavailable;
+    }
+
+    /** A container's output so far, for failure messages; never throws (a container that never started has none). */
+    static String logsOf(GenericContainer<?> container) {
+        try {
+            return container.getLogs();
+        } catch (RuntimeException e) {
+            return "(no logs: " + e.getMessage() + ")";
+        }
     }
 }

@@ -57,11 +57,7 @@ public final class KafkaContainer implements KafkaBroker {
 
     /** The container's output so far (for failure messages). */
     public String logs() {
-        try {
-            return container.getLogs();
-        } catch (RuntimeException e) {
-            return "(no logs: " + e.getMessage() + ")";
-        }
+        return ContainerEngine.logsOf(container);
     }
 
     @Override

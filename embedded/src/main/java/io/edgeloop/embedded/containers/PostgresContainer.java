@@ -53,11 +53,7 @@ public final class PostgresContainer implements AutoCloseable {
 
     /** The container's output so far (for failure messages). */
     public String logs() {
-        try {
-            return container.getLogs();
-        } catch (RuntimeException e) {
-            return "(no logs: " + e.getMessage() + ")";
-        }
+        return ContainerEngine.logsOf(container);
     }
 
     @Override

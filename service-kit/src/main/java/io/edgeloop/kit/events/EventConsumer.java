@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -72,20 +73,21 @@ public class EventConsumer {
      * @throws TransientEventException when processing kept failing
      */
     public <E extends Message> boolean accept(ConsumerRecord<String, byte[]> record, EventHandler<E> handler) {
-        try {
+        return counted(handler.contract(), () -> {
             checkType(record.headers(), handler.contract());
-        } catch (PoisonEventException e) {
-            metrics.consumed(handler.contract().simpleName(), Consumed.POISON);
-            throw e;
-        }
-        return accept(record.value(), handler);
+            return apply(record.value(), handler, handler.contract());
+        });
     }
 
     /** Processes one record value (no headers to check); see {@link #accept(ConsumerRecord, EventHandler)}. */
     public <E extends Message> boolean accept(byte[] value, EventHandler<E> handler) {
-        EventContract<E> contract = handler.contract();
+        return counted(handler.contract(), () -> apply(value, handler, handler.contract()));
+    }
+
+    /** Runs {@code processing} and counts how it ended in {@code edgeloop_events_consumed_total}. */
+    private boolean counted(EventContract<?> contract, Supplier<Boolean> processing) {
         try {
-            boolean first = apply(value, handler, contract);
+            boolean first = processing.get();
             metrics.consumed(contract.simpleName(), first ? Consumed.APPLIED : Consumed.DUPLICATE);
             return first;
         } catch (PoisonEventException e) {

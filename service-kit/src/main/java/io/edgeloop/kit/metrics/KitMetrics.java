@@ -44,7 +44,7 @@ public class KitMetrics {
     @Inject
     MeterRegistry registry;
 
-    private volatile boolean backlogRegistered;
+    private boolean backlogRegistered;
 
     /** Counts one consumed event of type {@code event}. */
     public void consumed(String event, Consumed outcome) {
@@ -67,26 +67,22 @@ public class KitMetrics {
     }
 
     /** Sets the outbox backlog as just measured; the gauges are registered on first use. */
-    public void backlog(long pendingRows, long parkedRows, Duration oldestPending) {
+    public synchronized void backlog(long pendingRows, long parkedRows, Duration oldestPending) {
         pending.set(pendingRows);
         parked.set(parkedRows);
         oldestPendingMillis.set(oldestPending.toMillis());
         if (!backlogRegistered) {
-            synchronized (this) {
-                if (!backlogRegistered) {
-                    Gauge.builder("edgeloop.outbox.pending", pending, AtomicLong::get)
-                            .description("Outbox rows waiting to be published (not parked)")
-                            .register(registry);
-                    Gauge.builder("edgeloop.outbox.parked", parked, AtomicLong::get)
-                            .description("Outbox rows parked after too many failed publishes")
-                            .register(registry);
-                    Gauge.builder("edgeloop.outbox.oldest.pending", oldestPendingMillis, m -> m.get() / 1000.0)
-                            .description("Age of the oldest waiting outbox row")
-                            .baseUnit("seconds")
-                            .register(registry);
-                    backlogRegistered = true;
-                }
-            }
+            Gauge.builder("edgeloop.outbox.pending", pending, AtomicLong::get)
+                    .description("Outbox rows waiting to be published (not parked)")
+                    .register(registry);
+            Gauge.builder("edgeloop.outbox.parked", parked, AtomicLong::get)
+                    .description("Outbox rows parked after too many failed publishes")
+                    .register(registry);
+            Gauge.builder("edgeloop.outbox.oldest.pending", oldestPendingMillis, m -> m.get() / 1000.0)
+                    .description("Age of the oldest waiting outbox row")
+                    .baseUnit("seconds")
+                    .register(registry);
+            backlogRegistered = true;
         }
     }
 

@@ -2,8 +2,6 @@ package io.edgeloop.kit.outbox;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -21,19 +19,13 @@ public class OutboxHealthCheck implements HealthCheck {
     private static final Duration STUCK_AFTER = Duration.ofMinutes(1);
 
     @Inject
-    EntityManager em;
-
-    @Inject
     OutboxRelay relay;
 
     @Override
-    @Transactional
     public HealthCheckResponse call() {
-        Object[] row = (Object[]) em.createQuery(
-                        "select count(e), min(e.createdAt) from OutboxEvent e where e.publishedAt is null and e.parkedAt is null")
-                .getSingleResult();
-        long pending = ((Number) row[0]).longValue();
-        Instant oldest = (Instant) row[1];
+        OutboxRelay.Backlog backlog = relay.backlog();
+        long pending = backlog.pending();
+        Instant oldest = backlog.oldest();
         boolean stuck = oldest != null && oldest.isBefore(Instant.now().minus(STUCK_AFTER));
         var builder = HealthCheckResponse.named("outbox")
                 .status(!stuck)

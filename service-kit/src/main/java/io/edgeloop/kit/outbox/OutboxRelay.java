@@ -232,16 +232,29 @@ public class OutboxRelay {
         }
     }
 
+    /**
+     * Rows waiting to be published (not parked) and when the oldest of them was written (null when none).
+     *
+     * @param pending rows waiting
+     * @param oldest creation time of the oldest waiting row, or null
+     */
+    public record Backlog(long pending, Instant oldest) {}
+
+    /** The backlog now, read in a transaction of its own (the health check and the metrics). */
+    public Backlog backlog() {
+        Object[] row = QuarkusTransaction.requiringNew()
+                .call(() -> (Object[]) em.createQuery("select count(e), min(e.createdAt) from OutboxEvent e"
+                                + " where e.publishedAt is null and e.parkedAt is null")
+                        .getSingleResult());
+        return new Backlog(((Number) row[0]).longValue(), (Instant) row[1]);
+    }
+
     /** Measures the backlog for the metrics (pending rows, parked rows, the oldest pending row's age). */
     void measureBacklog() {
         try {
-            Object[] row = QuarkusTransaction.requiringNew()
-                    .call(() -> (Object[]) em.createQuery("select count(e), min(e.createdAt) from OutboxEvent e"
-                                    + " where e.publishedAt is null and e.parkedAt is null")
-                            .getSingleResult());
-            Instant oldest = (Instant) row[1];
-            Duration age = oldest == null ? Duration.ZERO : Duration.between(oldest, clock.instant());
-            metrics.backlog(((Number) row[0]).longValue(), parkedCount(), age.isNegative() ? Duration.ZERO : age);
+            Backlog b = backlog();
+            Duration age = b.oldest() == null ? Duration.ZERO : Duration.between(b.oldest(), clock.instant());
+            metrics.backlog(b.pending(), parkedCount(), age.isNegative() ? Duration.ZERO : age);
         } catch (RuntimeException e) {
             LOG.debugf("measuring the outbox backlog failed: %s", e);
         }
