@@ -31,6 +31,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.hibernate.query.NativeQuery;
+import org.hibernate.type.StandardBasicTypes;
 import org.jboss.logging.Logger;
 
 /**
@@ -145,22 +147,29 @@ public class PerformanceMonitor {
         }
     }
 
+    /**
+     * Stores a version's facts unless they are already stored. Two first readers of the same version (a feedback
+     * request and the captured-samples job, say) may both fetch them; the insert ignores the second one instead of
+     * failing its transaction on the primary key.
+     */
     private void storeFacts(String modelName, int version, VersionFacts facts) {
-        if (em.find(ModelVersionFactsEntity.class, new ModelVersionFactsEntity.Key(modelName, version)) != null) {
-            return;
-        }
-        ModelVersionFactsEntity e = new ModelVersionFactsEntity();
-        e.modelName = modelName;
-        e.modelVersion = version;
+        String labels;
         try {
-            e.classLabels = JSON.writeValueAsString(facts.classLabels());
+            labels = JSON.writeValueAsString(facts.classLabels());
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException(ex);
         }
-        e.testAccuracy = facts.testAccuracy();
-        e.datasetName = facts.datasetName();
-        e.fetchedAt = clock.instant();
-        e.persist();
+        em.createNativeQuery("insert into model_version_facts"
+                        + " (model_name, model_version, class_labels, test_accuracy, dataset_name, fetched_at)"
+                        + " values (?1, ?2, ?3, ?4, ?5, ?6) on conflict (model_name, model_version) do nothing")
+                .unwrap(NativeQuery.class)
+                .setParameter(1, modelName, StandardBasicTypes.STRING)
+                .setParameter(2, version, StandardBasicTypes.INTEGER)
+                .setParameter(3, labels, StandardBasicTypes.STRING)
+                .setParameter(4, facts.testAccuracy(), StandardBasicTypes.DOUBLE)
+                .setParameter(5, facts.datasetName(), StandardBasicTypes.STRING)
+                .setParameter(6, clock.instant(), StandardBasicTypes.INSTANT)
+                .executeUpdate();
     }
 
     /**
