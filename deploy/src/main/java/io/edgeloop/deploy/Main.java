@@ -206,6 +206,20 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line, with a user's mistake (an {@link IllegalArgumentException}: a missing work directory, a bad
+     * value) reported as one line on standard error and exit code 2 instead of a stack trace.
+     */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler((e, cl, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                cl.getErr().println("edgeloop: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
     }
 }

@@ -124,6 +124,13 @@ class CliCommandsTest {
         } finally {
             Files.delete(f);
         }
+        // a mistake found while running (no such work directory) is one line on stderr, not a stack trace
+        Cli.Result noStack =
+                Cli.run("token", "mint", "--work-dir", f + ".nowhere", "--subject", "a", "--role", "viewer");
+        assertEquals(2, noStack.code());
+        assertEquals(
+                "edgeloop: no stack work directory at " + f + ".nowhere",
+                noStack.err().strip());
     }
 
     @Test
