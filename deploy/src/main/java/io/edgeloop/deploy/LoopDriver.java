@@ -115,7 +115,7 @@ public final class LoopDriver {
                 accAfter,
                 drift.getDriftScore(),
                 drift.getFeaturesList().stream()
-                        .filter(f -> f.getKsStatistic() > drift.getThreshold())
+                        .filter(FeatureDrift::getDrifted)
                         .map(f -> SensorSimulator.FEATURES.get(f.getFeatureIndex()))
                         .toList(),
                 iterations,
@@ -401,6 +401,7 @@ public final class LoopDriver {
             }
         } else if (o.event() instanceof DriftDetected e) {
             FeatureDrift worst = e.getFeaturesList().stream()
+                    .filter(f -> !Double.isNaN(f.getKsStatistic())) // a categorical feature has no KS statistic
                     .max((a, b) -> Double.compare(a.getKsStatistic(), b.getKsStatistic()))
                     .orElse(FeatureDrift.getDefaultInstance());
             what = String.format(

@@ -105,7 +105,8 @@ public class DatasetResource {
                 schema.labels(),
                 schema.dataKind(),
                 schema.sampleShape(),
-                schema.sampleRateHz());
+                schema.sampleRateHz(),
+                schema.featureKinds());
         if (defined.created()) {
             return Response.created(URI.create("/datasets/" + name))
                     .entity(defined.dataset())

@@ -18,13 +18,15 @@ public final class Dtos {
      * @param dataKind {@code features} (default), {@code timeseries} or {@code image}
      * @param sampleShape shape of one sample, e.g. [3, 128]; default [feature count]
      * @param sampleRateHz sampling rate of a timeseries data set (optional)
+     * @param featureKinds kind of each feature, {@code numerical} (default) or {@code categorical} (optional)
      */
     public record DatasetSchema(
             List<String> featureNames,
             List<String> labels,
             String dataKind,
             List<Integer> sampleShape,
-            Double sampleRateHz) {}
+            Double sampleRateHz,
+            List<String> featureKinds) {}
 
     /**
      * One sample of {@code POST /datasets/{name}/samples}. Features are read as JSON nodes so that a non-numeric

@@ -47,6 +47,14 @@ public class DatasetCatalog {
     public static final double MAX_SAMPLE_RATE_HZ = 10_000_000;
     /** Most dimensions of a sample shape. */
     public static final int MAX_SHAPE_RANK = 4;
+    /** A feature measured on a scale (the default). */
+    public static final String NUMERICAL = "numerical";
+    /** A feature whose values are integer category codes {@code 0..}{@link #MAX_CATEGORY_CODE}. */
+    public static final String CATEGORICAL = "categorical";
+    /** Kinds a feature may declare. */
+    public static final List<String> FEATURE_KINDS = List.of(NUMERICAL, CATEGORICAL);
+    /** Largest category code of a categorical feature (codes are exact in float32 far beyond it). */
+    public static final int MAX_CATEGORY_CODE = 65_535;
 
     /** Result of {@link #define}: the dataset and whether this call created it. */
     public record Defined(DatasetSummary dataset, boolean created) {}
@@ -89,6 +97,23 @@ public class DatasetCatalog {
             String dataKind,
             List<Integer> sampleShape,
             Double sampleRateHz) {
+        return define(name, featureNames, labels, dataKind, sampleShape, sampleRateHz, null);
+    }
+
+    /**
+     * As {@link #define(String, List, List, String, List, Double)} with the kind of each feature ({@code numerical}
+     * or {@code categorical}, in feature order; null = every feature numerical; part of the schema's identity after
+     * that default). Only a {@code features} data set may have categorical features.
+     */
+    @Transactional
+    public Defined define(
+            String name,
+            List<String> featureNames,
+            List<String> labels,
+            String dataKind,
+            List<Integer> sampleShape,
+            Double sampleRateHz,
+            List<String> featureKinds) {
         DatasetNames.require(name);
         List<FieldError> errors = new ArrayList<>();
         checkList("featureNames", featureNames, FEATURE_NAME, FEATURE_NAME_RULE, 1, MAX_FEATURES, errors);
@@ -136,9 +161,13 @@ public class DatasetCatalog {
                 errors.add(new FieldError("sampleRateHz", "must be > 0 and at most " + MAX_SAMPLE_RATE_HZ));
             }
         }
+        checkFeatureKinds(featureKinds, featureNames, kind, errors);
         if (!errors.isEmpty()) {
             throw ApiException.invalid("invalid dataset schema", errors);
         }
+        String[] kinds = featureKinds == null || !featureKinds.contains(CATEGORICAL)
+                ? null
+                : featureKinds.toArray(String[]::new);
         String[] features = featureNames.toArray(String[]::new);
         String[] classes = labels.toArray(String[]::new);
         Integer[] shape = sampleShape == null ? new Integer[] {features.length} : sampleShape.toArray(Integer[]::new);
@@ -150,6 +179,7 @@ public class DatasetCatalog {
                         kind,
                         shape,
                         sampleRateHz,
+                        kinds,
                         Instant.now().truncatedTo(ChronoUnit.MICROS));
         DatasetEntity existing = store.dataset(name).orElseThrow();
         if (existing.deletedAt != null) {
@@ -160,11 +190,12 @@ public class DatasetCatalog {
                         || !Arrays.equals(existing.labels, classes)
                         || !dataKind(existing).equals(kind)
                         || !sampleShape(existing).equals(List.of(shape))
-                        || !java.util.Objects.equals(existing.sampleRateHz, sampleRateHz))) {
+                        || !java.util.Objects.equals(existing.sampleRateHz, sampleRateHz)
+                        || !Arrays.equals(existing.featureKinds, kinds))) {
             throw ApiException.conflict("dataset '" + name + "' exists with a different schema (featureNames "
                     + Arrays.toString(existing.featureNames) + ", labels " + Arrays.toString(existing.labels)
                     + ", dataKind " + dataKind(existing) + ", sampleShape " + sampleShape(existing)
-                    + ", sampleRateHz " + existing.sampleRateHz
+                    + ", sampleRateHz " + existing.sampleRateHz + ", featureKinds " + featureKinds(existing)
                     + "); a schema never changes: use a new dataset name");
         }
         return new Defined(summary(existing), created);
@@ -203,6 +234,22 @@ public class DatasetCatalog {
         return d.dataKind == null ? "features" : d.dataKind;
     }
 
+    /** The kind of each of the dataset's features, in feature order ({@code numerical} unless declared). */
+    public static List<String> featureKinds(DatasetEntity d) {
+        return d.featureKinds == null
+                ? java.util.Collections.nCopies(d.featureNames.length, NUMERICAL)
+                : List.of(d.featureKinds);
+    }
+
+    /** Whether each of the dataset's features is categorical, in feature order. */
+    public static boolean[] categorical(DatasetEntity d) {
+        boolean[] categorical = new boolean[d.featureNames.length];
+        for (int i = 0; d.featureKinds != null && i < categorical.length; i++) {
+            categorical[i] = CATEGORICAL.equals(d.featureKinds[i]);
+        }
+        return categorical;
+    }
+
     /** The dataset's sample shape ({@code [feature count]} when it declared none). */
     public static List<Integer> sampleShape(DatasetEntity d) {
         return d.sampleShape == null ? List.of(d.featureNames.length) : List.of(d.sampleShape);
@@ -219,7 +266,33 @@ public class DatasetCatalog {
                 d.createdAt,
                 dataKind(d),
                 sampleShape(d),
-                d.sampleRateHz);
+                d.sampleRateHz,
+                featureKinds(d));
+    }
+
+    /** {@code featureKinds}: one known kind per feature; categorical features only in a {@code features} data set. */
+    private static void checkFeatureKinds(
+            List<String> featureKinds, List<String> featureNames, String dataKind, List<FieldError> errors) {
+        if (featureKinds == null) {
+            return;
+        }
+        if (featureNames != null && featureKinds.size() != featureNames.size()) {
+            errors.add(new FieldError(
+                    "featureKinds",
+                    "expected one kind per feature (" + featureNames.size() + "), got " + featureKinds.size()));
+        }
+        for (int i = 0; i < featureKinds.size(); i++) {
+            String k = featureKinds.get(i);
+            if (k == null) {
+                errors.add(new FieldError("featureKinds[" + i + "]", "missing value"));
+            } else if (!FEATURE_KINDS.contains(k)) {
+                errors.add(new FieldError("featureKinds[" + i + "]", "'" + k + "' is not one of " + FEATURE_KINDS));
+            } else if (CATEGORICAL.equals(k) && !"features".equals(dataKind)) {
+                errors.add(new FieldError(
+                        "featureKinds[" + i + "]",
+                        "only a 'features' data set has categorical features, not a '" + dataKind + "' one"));
+            }
+        }
     }
 
     private static void checkList(

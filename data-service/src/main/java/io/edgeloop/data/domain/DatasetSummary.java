@@ -16,6 +16,7 @@ import java.util.List;
  * @param dataKind {@code features}, {@code timeseries} or {@code image}
  * @param sampleShape shape of one sample (its product is the number of features)
  * @param sampleRateHz sampling rate of a timeseries data set in Hz, null when not declared
+ * @param featureKinds kind of each feature, in feature order: {@code numerical} or {@code categorical}
  */
 public record DatasetSummary(
         String name,
@@ -27,4 +28,5 @@ public record DatasetSummary(
         Instant createdAt,
         String dataKind,
         List<Integer> sampleShape,
-        Double sampleRateHz) {}
+        Double sampleRateHz,
+        List<String> featureKinds) {}

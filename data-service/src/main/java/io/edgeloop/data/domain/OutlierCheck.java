@@ -33,11 +33,12 @@ public final class OutlierCheck {
 
     /**
      * Hands {@code sink} one error per outlying value, with its sample, in input order; nothing when none (or the mode
-     * is {@link OutlierMode#OFF}).
+     * is {@link OutlierMode#OFF}). Categorical features ({@code categorical[j]}) are not judged.
      */
     public static void check(
             List<SampleValidator.ValidSample> samples,
             List<String> labels,
+            boolean[] categorical,
             OutlierMode mode,
             double madThreshold,
             References references,
@@ -63,6 +64,9 @@ public final class OutlierCheck {
                 continue;
             }
             for (int j = 0; j < s.features().length; j++) {
+                if (j < categorical.length && categorical[j]) {
+                    continue; // a category code has no distance from a median: a rare category is not an outlier
+                }
                 double deviations = st.deviations(j, s.features()[j]);
                 if (deviations > madThreshold) {
                     sink.accept(

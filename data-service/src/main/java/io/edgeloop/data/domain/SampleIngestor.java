@@ -191,13 +191,15 @@ public class SampleIngestor {
     /** Validation and outlier checks of one chunk against what is stored now. */
     private Checked check(DatasetEntity ds, List<SampleCandidate> candidates) {
         long[][] splitCounts = store.splitCounts(ds.name, ds.labels.length);
-        SampleValidator.Result result =
-                new SampleValidator(List.of(ds.featureNames), List.of(ds.labels)).validate(candidates);
+        SampleValidator.Result result = new SampleValidator(
+                        List.of(ds.featureNames), List.of(ds.labels), DatasetCatalog.categorical(ds))
+                .validate(candidates);
         Set<SampleValidator.ValidSample> outlying = Collections.newSetFromMap(new IdentityHashMap<>());
         List<FieldError> errors = new ArrayList<>(result.errors());
         OutlierCheck.check(
                 result.samples(),
                 List.of(ds.labels),
+                DatasetCatalog.categorical(ds),
                 outlierMode(ds),
                 outlierThreshold(ds),
                 (group, batchRows) -> reference(ds, group, stored(splitCounts, group), batchRows),

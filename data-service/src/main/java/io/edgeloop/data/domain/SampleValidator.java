@@ -15,14 +15,26 @@ public final class SampleValidator {
 
     private final List<String> featureNames;
     private final List<String> labels;
+    private final boolean[] categorical;
 
     /**
      * @param featureNames the dataset's features, in order
      * @param labels the dataset's class labels, in order
      */
     public SampleValidator(List<String> featureNames, List<String> labels) {
+        this(featureNames, labels, new boolean[featureNames.size()]);
+    }
+
+    /**
+     * @param featureNames the dataset's features, in order
+     * @param labels the dataset's class labels, in order
+     * @param categorical per feature, whether its values are category codes (integers {@code 0..}{@link
+     *     DatasetCatalog#MAX_CATEGORY_CODE})
+     */
+    public SampleValidator(List<String> featureNames, List<String> labels, boolean[] categorical) {
         this.featureNames = featureNames;
         this.labels = labels;
+        this.categorical = categorical.clone();
     }
 
     /**
@@ -113,6 +125,9 @@ public final class SampleValidator {
             } else if (Float.isInfinite(v.floatValue())) {
                 // not |v| > MAX_VALUE: "3.4028235E38" (how Float.MAX_VALUE prints, so an export has it) rounds to it
                 problem = "out of float32 range";
+            } else if (categorical[j] && !isCategoryCode(v)) {
+                problem = "a categorical feature's value must be an integer category code from 0 to "
+                        + DatasetCatalog.MAX_CATEGORY_CODE + ", got " + v;
             }
             if (problem != null) {
                 errors.add(at.feature(j, problem));
@@ -122,5 +137,9 @@ public final class SampleValidator {
             }
         }
         return ok ? out : null;
+    }
+
+    private static boolean isCategoryCode(double v) {
+        return v >= 0 && v <= DatasetCatalog.MAX_CATEGORY_CODE && v == Math.rint(v);
     }
 }

@@ -150,6 +150,9 @@ public class SnapshotService {
                 .setDataKind(DatasetCatalog.dataKind(ds))
                 .addAllSampleShape(DatasetCatalog.sampleShape(ds))
                 .setSampleRateHz(rate);
+        if (ds.featureKinds != null) {
+            event.addAllFeatureKinds(DatasetCatalog.featureKinds(ds));
+        }
         if (trainingSpec != null) {
             event.setTrainingSpec(withDatasetRate(trainingSpec, rate));
         }

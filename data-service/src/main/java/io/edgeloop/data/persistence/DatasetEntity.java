@@ -37,6 +37,14 @@ public class DatasetEntity {
     @Column(name = "sample_rate_hz")
     public Double sampleRateHz;
 
+    /**
+     * Kind of each feature, in feature order: {@code numerical} or {@code categorical} (integer category codes); null
+     * = every feature numerical. Part of the schema.
+     */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "feature_kinds")
+    public String[] featureKinds;
+
     /** Outlier check of new samples: dataset, per-class or off; null = the service default. */
     @Column(name = "outlier_mode", length = 16)
     public String outlierMode;

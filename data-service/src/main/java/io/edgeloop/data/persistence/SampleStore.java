@@ -103,7 +103,7 @@ public class SampleStore {
                 .getResultList();
     }
 
-    /** Inserts a dataset unless one of that name exists; true when inserted. */
+    /** Inserts a dataset unless one of that name exists ({@code featureKinds} null = all numerical); true when inserted. */
     public boolean insertDatasetIfAbsent(
             String name,
             String[] featureNames,
@@ -111,11 +111,13 @@ public class SampleStore {
             String dataKind,
             Integer[] sampleShape,
             Double sampleRateHz,
+            String[] featureKinds,
             Instant createdAt) {
         return session().doReturningWork(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "insert into dataset (name, feature_names, labels, data_kind, sample_shape, sample_rate_hz,"
-                            + " created_at) values (?, ?, ?, ?, ?, ?, ?) on conflict (name) do nothing")) {
+                            + " feature_kinds, created_at) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (name) do"
+                            + " nothing")) {
                 ps.setString(1, name);
                 ps.setArray(2, c.createArrayOf("text", featureNames));
                 ps.setArray(3, c.createArrayOf("text", labels));
@@ -126,7 +128,12 @@ public class SampleStore {
                 } else {
                     ps.setDouble(6, sampleRateHz);
                 }
-                ps.setTimestamp(7, Timestamp.from(createdAt));
+                if (featureKinds == null) {
+                    ps.setNull(7, java.sql.Types.ARRAY);
+                } else {
+                    ps.setArray(7, c.createArrayOf("text", featureKinds));
+                }
+                ps.setTimestamp(8, Timestamp.from(createdAt));
                 return ps.executeUpdate() == 1;
             }
         });

@@ -2,6 +2,7 @@ package io.edgeloop.monitoring.api;
 
 import io.edgeloop.common.auth.Roles;
 import io.edgeloop.kit.api.ApiException;
+import io.edgeloop.monitoring.domain.DriftReport;
 import io.edgeloop.monitoring.domain.ReferenceProfile;
 import io.edgeloop.monitoring.persistence.ReferenceProfileEntity;
 import io.edgeloop.monitoring.persistence.ReferenceStore;
@@ -42,9 +43,20 @@ public class ReferenceResource {
             int sampleSize,
             List<FeatureView> features) {}
 
-    /** One feature's reference statistics and PSI bins. */
+    /**
+     * One feature's reference statistics and PSI bins; {@code kind} {@code numerical} or {@code categorical}, and for a
+     * categorical feature its TRAIN rows per category code ({@code categoryCounts}, null for a numerical one).
+     */
     public record FeatureView(
-            int index, double mean, double std, double min, double max, double[] binEdges, double[] binProportions) {}
+            int index,
+            double mean,
+            double std,
+            double min,
+            double max,
+            double[] binEdges,
+            double[] binProportions,
+            String kind,
+            java.util.Map<Integer, Long> categoryCounts) {}
 
     @GET
     public List<ReferenceSummary> list() {
@@ -65,7 +77,15 @@ public class ReferenceResource {
                 p.sampleSize(),
                 p.features().stream()
                         .map(f -> new FeatureView(
-                                f.index(), f.mean(), f.std(), f.min(), f.max(), f.binEdges(), f.binProportions()))
+                                f.index(),
+                                f.mean(),
+                                f.std(),
+                                f.min(),
+                                f.max(),
+                                f.binEdges(),
+                                f.binProportions(),
+                                f.categorical() ? DriftReport.CATEGORICAL : DriftReport.NUMERICAL,
+                                f.categoryCounts()))
                         .toList());
     }
 

@@ -49,11 +49,11 @@ public interface MonitoringConfig {
         boolean includeSimulated();
 
         /**
-         * The decision rule: {@code ks-max} (the largest KS statistic above {@code threshold} with a p-value below
-         * {@code alpha}) or {@code feature-share} (Evidently's defaults: a test per feature, drift when a share of
-         * them drifted). See {@code DriftPolicy}.
+         * The decision rule: {@code feature-share} (the default, Evidently's: a test per feature, drift when a share
+         * of them drifted) or {@code ks-max} (the largest KS statistic above {@code threshold} with a p-value below
+         * {@code alpha}; categorical features are only reported). See {@code DriftPolicy}.
          */
-        @WithDefault("ks-max")
+        @WithDefault("feature-share")
         String method();
 
         /** {@code feature-share}: the KS test up to this many observed rows, the normalized Wasserstein distance above. */

@@ -3,6 +3,7 @@ package io.edgeloop.monitoring.domain;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.commons.math3.random.Well19937c;
 import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
 import org.apache.datasketches.kll.KllFloatsSketch;
@@ -13,7 +14,9 @@ import org.apache.datasketches.quantilescommon.FloatsSortedView;
  * two-sample Kolmogorov-Smirnov statistic and p-value against the reference sample (commons-math), the PSI and the
  * Jensen-Shannon distance over the reference's decile bins, and the Wasserstein distance normalized by the reference's
  * standard deviation ({@link FeatureStatistics}); the policy's method says which of them decide, per feature and for
- * the model. The observed side is either raw rows or per-feature KLL sketches ({@link SketchStatistics}). Nothing is
+ * the model. A categorical feature (its reference keeps rows per category) is compared by the chi-square test and the
+ * Jensen-Shannon distance of its category shares instead ({@link CategoryStatistics}). The observed side is either
+ * raw rows or per-feature KLL sketches ({@link SketchStatistics}). Nothing is
  * computed below {@code minSamples} observed rows. Deterministic for raw rows and thread-safe.
  */
 public final class DriftEvaluator {
@@ -69,12 +72,15 @@ public final class DriftEvaluator {
                 throw new IllegalArgumentException(
                         "feature " + ref.index() + " has " + values.length + " rows, not " + n);
             }
-            figures[ref.index()] = new Observed(
-                    ks.kolmogorovSmirnovStatistic(ref.sortedSample(), values),
-                    ks.kolmogorovSmirnovTest(ref.sortedSample(), values),
-                    proportions(ref.binEdges(), values),
-                    FeatureStatistics.normalizedWasserstein(ref.sortedSample(), values, ref.std()),
-                    mean(values));
+            figures[ref.index()] = ref.categorical()
+                    ? Observed.categorical(ref, CategoryStatistics.counts(values), mean(values))
+                    : new Observed(
+                            ks.kolmogorovSmirnovStatistic(ref.sortedSample(), values),
+                            ks.kolmogorovSmirnovTest(ref.sortedSample(), values),
+                            proportions(ref.binEdges(), values),
+                            FeatureStatistics.normalizedWasserstein(ref.sortedSample(), values, ref.std()),
+                            mean(values),
+                            null);
         }
         return decide(reference, figures, n);
     }
@@ -101,19 +107,40 @@ public final class DriftEvaluator {
         Observed[] figures = new Observed[reference.featureCount()];
         for (ReferenceProfile.FeatureProfile ref : reference.features()) {
             FloatsSortedView view = observed[ref.index()].getSortedView();
+            if (ref.categorical()) {
+                figures[ref.index()] =
+                        Observed.categorical(ref, CategoryStatistics.counts(view), SketchStatistics.mean(view));
+                continue;
+            }
             SketchStatistics.Comparison c = SketchStatistics.compare(ref.sortedSample(), view);
             figures[ref.index()] = new Observed(
                     c.ks(),
                     SketchStatistics.pValue(ks, c.ks(), ref.sortedSample().length, view.getN()),
                     SketchStatistics.proportions(ref.binEdges(), view),
                     c.wasserstein() / Math.max(ref.std(), FeatureStatistics.MIN_NORMALIZER),
-                    SketchStatistics.mean(view));
+                    SketchStatistics.mean(view),
+                    null);
         }
         return decide(reference, figures, (int) Math.min(Integer.MAX_VALUE, n));
     }
 
-    /** One feature's observed figures against its reference. */
-    private record Observed(double ks, double p, double[] shares, double wasserstein, double mean) {}
+    /**
+     * One feature's observed figures against its reference: for a numerical feature KS statistic and p-value, decile
+     * shares, normalized Wasserstein distance; for a categorical one ({@code categories} set) the chi-square p-value
+     * and the comparison of its categories.
+     */
+    private record Observed(
+            double ks,
+            double p,
+            double[] shares,
+            double wasserstein,
+            double mean,
+            CategoryStatistics.Comparison<Integer> categories) {
+        static Observed categorical(ReferenceProfile.FeatureProfile ref, Map<Integer, Long> counts, double mean) {
+            CategoryStatistics.Comparison<Integer> c = CategoryStatistics.compare(ref.categoryCounts(), counts);
+            return new Observed(Double.NaN, c.pValue(), null, Double.NaN, mean, c);
+        }
+    }
 
     /** The verdict of the policy over every feature's figures. */
     private DriftReport decide(ReferenceProfile reference, Observed[] figures, int n) {
@@ -125,14 +152,20 @@ public final class DriftEvaluator {
         boolean shareRule = policy.method() == DriftPolicy.Method.FEATURE_SHARE;
         double[] adjusted = shareRule ? FeatureStatistics.holm(p) : p;
         boolean byKs = !shareRule || n <= policy.ksMaxRows();
+        boolean byChiSquare = n <= policy.ksMaxRows();
         List<DriftReport.FeatureResult> results = new ArrayList<>(k);
         double maxD = 0;
         int drifted = 0;
         for (ReferenceProfile.FeatureProfile ref : reference.features()) {
             int i = ref.index();
-            DriftReport.FeatureResult r = result(ref, figures[i], adjusted[i], shareRule, byKs);
-            drifted += r.drifted() ? 1 : 0;
-            maxD = Math.max(maxD, figures[i].ks());
+            DriftReport.FeatureResult r = figures[i].categories() != null
+                    ? categorical(ref, figures[i], adjusted[i], byChiSquare)
+                    : result(ref, figures[i], adjusted[i], shareRule, byKs);
+            // ks-max is a rule over KS statistics: a categorical feature is reported there, it does not decide
+            drifted += r.drifted() && (shareRule || !r.categorical()) ? 1 : 0;
+            if (!r.categorical()) {
+                maxD = Math.max(maxD, figures[i].ks());
+            }
             results.add(r);
         }
         double share = k == 0 ? 0 : (double) drifted / k;
@@ -173,6 +206,35 @@ public final class DriftEvaluator {
     }
 
     /**
+     * A categorical feature's verdict: up to {@code ksMaxRows} observed rows (under either rule: Evidently's choice)
+     * the chi-square test, drifted when its p-value (Holm-adjusted with the other features' under {@code
+     * feature-share}) is below {@code featurePValue}; above, the Jensen-Shannon distance of the category shares,
+     * drifted above {@code distanceThreshold}.
+     */
+    private DriftReport.FeatureResult categorical(
+            ReferenceProfile.FeatureProfile ref, Observed o, double adjustedP, boolean byChiSquare) {
+        CategoryStatistics.Comparison<Integer> c = o.categories();
+        double statistic = byChiSquare ? adjustedP : c.jensenShannon();
+        double threshold = byChiSquare ? policy.featurePValue() : policy.distanceThreshold();
+        return new DriftReport.FeatureResult(
+                ref.index(),
+                Double.NaN,
+                o.p(),
+                c.psi(),
+                ref.mean(),
+                o.mean(),
+                Double.NaN,
+                c.jensenShannon(),
+                byChiSquare ? "chi-square" : "jensen-shannon",
+                statistic,
+                threshold,
+                byChiSquare ? statistic < threshold : statistic > threshold,
+                DriftReport.CATEGORICAL,
+                new DriftReport.Categories(
+                        c.referenceCount(), c.observedCount(), c.referenceShares(), c.observedShares()));
+    }
+
+    /**
      * Population stability index of {@code observed} against the reference bins: {@code sum (o - r) ln(o / r)} over
      * bins, shares floored at {@link #PSI_EPSILON}.
      */
@@ -180,7 +242,7 @@ public final class DriftEvaluator {
         return psi(referenceProportions, proportions(edges, observed));
     }
 
-    private static double psi(double[] referenceProportions, double[] obs) {
+    static double psi(double[] referenceProportions, double[] obs) {
         double psi = 0;
         for (int i = 0; i < obs.length; i++) {
             double o = Math.max(obs[i], PSI_EPSILON);

@@ -55,10 +55,11 @@ public class DriftHistory {
     /**
      * One feature's figures in the history.
      *
-     * @param test {@code ks} or {@code wasserstein}
+     * @param test {@code ks} or {@code wasserstein}; {@code chi-square} or {@code jensen-shannon} for a categorical
+     *     feature
      * @param statistic that test's figure (p-value or distance), null when not finite
-     * @param ks the KS statistic, null when not finite
-     * @param p the raw KS p-value, null when not finite
+     * @param ks the KS statistic, null when not finite (a categorical feature has none)
+     * @param p the raw p-value (KS, or chi-square for a categorical feature), null when not finite
      * @param psi the PSI over the reference's deciles, null when not finite
      */
     public record FeatureSummary(

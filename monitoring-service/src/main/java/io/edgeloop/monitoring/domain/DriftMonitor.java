@@ -388,7 +388,12 @@ public class DriftMonitor {
                     .setPValue(f.pValue())
                     .setPsi(f.psi())
                     .setReferenceMean(f.referenceMean())
-                    .setObservedMean(f.observedMean()));
+                    .setObservedMean(f.observedMean())
+                    .setKind(f.kind())
+                    .setTest(f.test())
+                    .setStatistic(f.statistic())
+                    .setThreshold(f.featureThreshold())
+                    .setDrifted(f.drifted()));
         }
         DriftAlertEntity alert = new DriftAlertEntity();
         alert.id = alertId;

@@ -4,13 +4,15 @@ package io.edgeloop.monitoring.domain;
  * How drift is decided ({@code edgeloop.monitoring.*} and {@code edgeloop.monitoring.drift.*}).
  *
  * <p>{@link Method#KS_MAX}: the model drifts when the largest per-feature two-sample KS statistic exceeds
- * {@code threshold} with a p-value below {@code alpha} (EdgeLoop's original rule, the default).
+ * {@code threshold} with a p-value below {@code alpha} (EdgeLoop's original rule). Categorical features are judged
+ * as under {@link Method#FEATURE_SHARE} (p-values not adjusted) and reported, but do not decide.
  *
- * <p>{@link Method#FEATURE_SHARE}: Evidently's defaults. Each feature gets one test, chosen by the rows compared: up
- * to {@code ksMaxRows} rows the two-sample KS test, drifted when its p-value, adjusted across the features with
- * Holm's step-down method, is below {@code featurePValue}; above, the Wasserstein distance normalized by the
- * reference's standard deviation, drifted above {@code distanceThreshold}. The model drifts when the share of drifted
- * features reaches {@code driftShare}.
+ * <p>{@link Method#FEATURE_SHARE}: Evidently's defaults, the configured default. Each feature gets one test, chosen by
+ * the rows compared: up to {@code ksMaxRows} rows the two-sample KS test (chi-square for a categorical feature),
+ * drifted when its p-value, adjusted across the features with Holm's step-down method, is below {@code
+ * featurePValue}; above, the Wasserstein distance normalized by the reference's standard deviation (the
+ * Jensen-Shannon distance of the category shares for a categorical feature), drifted above {@code
+ * distanceThreshold}. The model drifts when the share of drifted features reaches {@code driftShare}.
  *
  * @param method the decision rule
  * @param threshold KS statistic threshold of {@link Method#KS_MAX} (0..1]

@@ -1,6 +1,13 @@
 package io.edgeloop.monitoring.domain;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Outcome of comparing a model's observed inputs with its reference profile, with what decided it.
@@ -70,33 +77,114 @@ public record DriftReport(
     /**
      * Drift of one feature.
      *
+     * <p>A categorical feature has no KS statistic nor Wasserstein distance (NaN, {@code null} in JSON); its {@code
+     * pValue} is the chi-square test's, its PSI and Jensen-Shannon distance are over its categories.
+     *
      * @param index feature index
      * @param ksStatistic two-sample Kolmogorov-Smirnov statistic D (0..1)
-     * @param pValue two-sided p-value of D (not adjusted)
-     * @param psi population stability index over the reference's decile bins
+     * @param pValue two-sided p-value of D (not adjusted); the chi-square p-value for a categorical feature
+     * @param psi population stability index over the reference's decile bins (categories)
      * @param referenceMean mean of the feature in the training data
      * @param observedMean mean of the observed rows
      * @param wasserstein first Wasserstein distance divided by the reference's standard deviation
-     * @param jensenShannon Jensen-Shannon distance over the reference's decile bins
-     * @param test the test that judged this feature: {@code ks} or {@code wasserstein}
+     * @param jensenShannon Jensen-Shannon distance over the reference's decile bins (categories)
+     * @param test the test that judged this feature: {@code ks} or {@code wasserstein}; {@code chi-square} or {@code
+     *     jensen-shannon} for a categorical feature
      * @param statistic that test's figure: the (Holm-adjusted, under feature-share) p-value, or the distance
      * @param featureThreshold what {@code statistic} is compared with
      * @param drifted whether this feature drifted under the policy
+     * @param kind {@code numerical} or {@code categorical}
+     * @param categories a categorical feature's counts and shares, null for a numerical one
      */
     public record FeatureResult(
             int index,
-            double ksStatistic,
-            double pValue,
-            double psi,
-            double referenceMean,
-            double observedMean,
-            double wasserstein,
-            double jensenShannon,
+            @JsonSerialize(using = FiniteOrNull.class) double ksStatistic,
+            @JsonSerialize(using = FiniteOrNull.class) double pValue,
+            @JsonSerialize(using = FiniteOrNull.class) double psi,
+            @JsonSerialize(using = FiniteOrNull.class) double referenceMean,
+            @JsonSerialize(using = FiniteOrNull.class) double observedMean,
+            @JsonSerialize(using = FiniteOrNull.class) double wasserstein,
+            @JsonSerialize(using = FiniteOrNull.class) double jensenShannon,
             String test,
-            double statistic,
+            @JsonSerialize(using = FiniteOrNull.class) double statistic,
+            @JsonProperty("threshold") double featureThreshold,
+            boolean drifted,
+            String kind,
+            Categories categories) {
 
-            @com.fasterxml.jackson.annotation.JsonProperty("threshold")
-            double featureThreshold,
+        /** A numerical feature's result. */
+        public FeatureResult(
+                int index,
+                double ksStatistic,
+                double pValue,
+                double psi,
+                double referenceMean,
+                double observedMean,
+                double wasserstein,
+                double jensenShannon,
+                String test,
+                double statistic,
+                double featureThreshold,
+                boolean drifted) {
+            this(
+                    index,
+                    ksStatistic,
+                    pValue,
+                    psi,
+                    referenceMean,
+                    observedMean,
+                    wasserstein,
+                    jensenShannon,
+                    test,
+                    statistic,
+                    featureThreshold,
+                    drifted,
+                    NUMERICAL,
+                    null);
+        }
 
-            boolean drifted) {}
+        /** Whether the feature is categorical. */
+        public boolean categorical() {
+            return categories != null;
+        }
+    }
+
+    /** {@link FeatureResult#kind()} of a feature measured on a scale. */
+    public static final String NUMERICAL = "numerical";
+
+    /** {@link FeatureResult#kind()} of a feature whose values are category codes. */
+    public static final String CATEGORICAL = "categorical";
+
+    /**
+     * A categorical feature's sample sizes and shares per category code ({@code -1}: observed values that are no
+     * category code).
+     *
+     * @param referenceCount reference rows (TRAIN rows, or the live baseline's)
+     * @param observedCount observed values compared
+     * @param referenceShares share of each category in the reference
+     * @param observedShares share of each category observed
+     */
+    public record Categories(
+            long referenceCount,
+            long observedCount,
+            Map<Integer, Double> referenceShares,
+            Map<Integer, Double> observedShares) {}
+
+    /** Writes a non-finite double as JSON {@code null} (a categorical feature has no KS statistic). */
+    public static final class FiniteOrNull extends StdSerializer<Double> {
+        private static final long serialVersionUID = 1L;
+
+        public FiniteOrNull() {
+            super(Double.class);
+        }
+
+        @Override
+        public void serialize(Double value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            if (value == null || !Double.isFinite(value)) {
+                gen.writeNull();
+            } else {
+                gen.writeNumber(value);
+            }
+        }
+    }
 }

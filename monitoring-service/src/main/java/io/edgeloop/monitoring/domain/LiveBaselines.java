@@ -17,7 +17,8 @@ import org.jboss.logging.Logger;
  * v2 raised a second, pointless DriftDetected that way). Such a version is compared with a live baseline instead: the
  * first {@code drift.live-baseline-rows} rows it serves become its reference (stored as profile {@code
  * live:<model>@v<version>}, with the training label counts kept for prediction drift), and the buffer restarts after
- * them. Until then its drift is "not computed" with the reason. Versions trained on other snapshots keep their
+ * them; its categorical features keep their kind (rows per category counted from those rows). Until then its drift is
+ * "not computed" with the reason. Versions trained on other snapshots keep their
  * training reference; {@code drift.live-baseline-after-drift=false} turns this off.
  */
 @ApplicationScoped
@@ -119,7 +120,8 @@ public class LiveBaselines {
                         training.datasetVersion(),
                         selection.sketches(),
                         config.referenceSampleSize(),
-                        training.labelCounts())
+                        training.labelCounts(),
+                        training.categorical())
                 : fromRows(id, training, used, needed);
         references.save(profile, state.deployedEventId, TRIGGER);
         long dropped = ObservationChunkEntity.delete(
@@ -134,8 +136,8 @@ public class LiveBaselines {
     /** A profile of the first {@code needed} raw rows of {@code chunks}, oldest first. */
     private ReferenceProfile fromRows(
             String id, ReferenceProfile training, List<ObservationBuffer.Chunk> chunks, int needed) {
-        ReferenceProfileBuilder builder =
-                new ReferenceProfileBuilder(id, training.featureCount(), config.referenceSampleSize());
+        ReferenceProfileBuilder builder = new ReferenceProfileBuilder(
+                id, training.featureCount(), config.referenceSampleSize(), training.categorical());
         for (ObservationBuffer.Chunk c : chunks) {
             for (int r = 0; r < c.rows() && builder.count() < needed; r++) {
                 float[] row = new float[c.featureCount()];

@@ -2,9 +2,7 @@ package io.edgeloop.monitoring.domain;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.commons.math3.stat.inference.ChiSquareTest;
 
 /**
  * Drift of the model's predicted-class distribution against the class shares of its training data, with no ground
@@ -34,7 +32,7 @@ public record PredictionDrift(
         Map<String, Double> observedShares) {
 
     /** Expected share given to a class the training data did not have. */
-    static final double UNSEEN_SHARE = 1e-4;
+    static final double UNSEEN_SHARE = CategoryStatistics.UNSEEN_SHARE;
 
     public PredictionDrift {
         referenceShares = Map.copyOf(referenceShares);
@@ -43,7 +41,8 @@ public record PredictionDrift(
 
     /**
      * Compares {@code observed} predictions per class with {@code reference} training rows per class; empty when
-     * either is empty, there are fewer than {@code policy.minSamples()} predictions, or only one class occurs.
+     * either is empty, there are fewer than {@code policy.minSamples()} predictions, or only one class occurs. The
+     * figures are {@link CategoryStatistics#compare}'s, as for a categorical input feature.
      */
     public static Optional<PredictionDrift> evaluate(
             Map<String, Long> reference, Map<String, Long> observed, DriftPolicy policy) {
@@ -54,25 +53,9 @@ public record PredictionDrift(
         if (refTotal <= 0 || total < Math.max(policy.minSamples(), 1) || classes.size() < 2) {
             return Optional.empty();
         }
-        double[] refShares = new double[classes.size()];
-        double[] obsShares = new double[classes.size()];
-        double[] expected = new double[classes.size()];
-        long[] counts = new long[classes.size()];
-        Map<String, Double> refView = new TreeMap<>();
-        Map<String, Double> obsView = new TreeMap<>();
-        int i = 0;
-        for (String c : classes) {
-            refShares[i] = (double) reference.getOrDefault(c, 0L) / refTotal;
-            counts[i] = observed.getOrDefault(c, 0L);
-            obsShares[i] = (double) counts[i] / total;
-            expected[i] = Math.max(refShares[i], UNSEEN_SHARE) * total;
-            refView.put(c, refShares[i]);
-            obsView.put(c, obsShares[i]);
-            i++;
-        }
-        double js = FeatureStatistics.jensenShannon(refShares, obsShares);
+        CategoryStatistics.Comparison<String> c = CategoryStatistics.compare(reference, observed);
         boolean byChiSquare = total <= policy.ksMaxRows();
-        double statistic = byChiSquare ? new ChiSquareTest().chiSquareTest(expected, counts) : js;
+        double statistic = byChiSquare ? c.pValue() : c.jensenShannon();
         double threshold = byChiSquare ? policy.featurePValue() : policy.distanceThreshold();
         boolean drifted = byChiSquare ? statistic < threshold : statistic > threshold;
         return Optional.of(new PredictionDrift(
@@ -81,8 +64,8 @@ public record PredictionDrift(
                 statistic,
                 threshold,
                 drifted,
-                js,
-                refView,
-                obsView));
+                c.jensenShannon(),
+                c.referenceShares(),
+                c.observedShares()));
     }
 }

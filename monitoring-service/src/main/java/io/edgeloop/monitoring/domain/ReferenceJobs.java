@@ -55,7 +55,11 @@ public class ReferenceJobs implements JobHandler {
         ReferenceProfile profile;
         try {
             profile = profiler.profile(
-                    event.getDatasetName(), event.getDatasetVersion(), event.getSnapshotId(), event.getFeatureCount());
+                    event.getDatasetName(),
+                    event.getDatasetVersion(),
+                    event.getSnapshotId(),
+                    event.getFeatureCount(),
+                    event.getFeatureKindsList());
         } catch (StatusRuntimeException e) {
             Status.Code code = e.getStatus().getCode();
             if (code == Status.Code.NOT_FOUND

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * What the training inputs of a snapshot looked like: per feature summary statistics, a bounded sorted sample (for
- * the two-sample KS test) and decile bins (for PSI). Immutable by convention: the arrays are never modified after
+ * the two-sample KS test) and decile bins (for PSI); for a categorical feature also its rows per category (for the
+ * chi-square test and the Jensen-Shannon distance). Immutable by convention: the arrays are never modified after
  * {@link ReferenceProfileBuilder#build} creates them.
  *
  * @param snapshotId the snapshot, e.g. {@code vibration@v3}
@@ -39,6 +40,15 @@ public record ReferenceProfile(
         return features.size();
     }
 
+    /** Whether each feature is categorical, in index order. */
+    public boolean[] categorical() {
+        boolean[] categorical = new boolean[features.size()];
+        for (FeatureProfile f : features) {
+            categorical[f.index()] = f.categorical();
+        }
+        return categorical;
+    }
+
     /** Rows in the kept sample (the same for every feature). */
     public int sampleSize() {
         return features.isEmpty() ? 0 : features.get(0).sortedSample().length;
@@ -56,6 +66,8 @@ public record ReferenceProfile(
      * @param binEdges ascending, distinct interior decile edges of the sample; bin {@code i} holds values {@code x}
      *     with {@code binEdges[i-1] < x <= binEdges[i]}
      * @param binProportions share of the sample in each of the {@code binEdges.length + 1} bins
+     * @param categoryCounts for a categorical feature, TRAIN rows per category code over all rows (values that are no
+     *     code under {@link CategoryStatistics#NOT_A_CODE}); null for a numerical feature
      */
     public record FeatureProfile(
             int index,
@@ -65,5 +77,30 @@ public record ReferenceProfile(
             double max,
             double[] sortedSample,
             double[] binEdges,
-            double[] binProportions) {}
+            double[] binProportions,
+            Map<Integer, Long> categoryCounts) {
+        public FeatureProfile {
+            categoryCounts = categoryCounts == null
+                    ? null
+                    : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(categoryCounts));
+        }
+
+        /** A numerical feature. */
+        public FeatureProfile(
+                int index,
+                double mean,
+                double std,
+                double min,
+                double max,
+                double[] sortedSample,
+                double[] binEdges,
+                double[] binProportions) {
+            this(index, mean, std, min, max, sortedSample, binEdges, binProportions, null);
+        }
+
+        /** Whether the feature's values are category codes. */
+        public boolean categorical() {
+            return categoryCounts != null;
+        }
+    }
 }

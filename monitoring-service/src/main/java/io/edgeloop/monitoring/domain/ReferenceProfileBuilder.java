@@ -27,6 +27,8 @@ public final class ReferenceProfileBuilder {
     private final double[] min;
     private final double[] max;
     private final float[][] reservoir;
+    private final boolean[] categorical;
+    private final java.util.Map<Integer, Long>[] categoryCounts;
     private int filled;
     private long count;
     private final java.util.Map<String, Long> labelCounts = new java.util.TreeMap<>();
@@ -37,6 +39,17 @@ public final class ReferenceProfileBuilder {
      * @param sampleSize rows kept for KS/PSI
      */
     public ReferenceProfileBuilder(String snapshotId, int featureCount, int sampleSize) {
+        this(snapshotId, featureCount, sampleSize, new boolean[Math.max(featureCount, 0)]);
+    }
+
+    /**
+     * @param snapshotId the snapshot the rows come from (also seeds the reservoir)
+     * @param featureCount values per row
+     * @param sampleSize rows kept for KS/PSI
+     * @param categorical per feature, whether its values are category codes (their counts are kept over all rows)
+     */
+    @SuppressWarnings("unchecked")
+    public ReferenceProfileBuilder(String snapshotId, int featureCount, int sampleSize, boolean[] categorical) {
         if (featureCount < 1) {
             throw new IllegalArgumentException("featureCount must be >= 1, was " + featureCount);
         }
@@ -54,6 +67,15 @@ public final class ReferenceProfileBuilder {
         Arrays.fill(min, Double.POSITIVE_INFINITY);
         Arrays.fill(max, Double.NEGATIVE_INFINITY);
         this.reservoir = new float[sampleSize][];
+        if (categorical.length != featureCount) {
+            throw new IllegalArgumentException(
+                    "categorical has " + categorical.length + " flags, the snapshot " + featureCount + " features");
+        }
+        this.categorical = categorical.clone();
+        this.categoryCounts = new java.util.Map[featureCount];
+        for (int i = 0; i < featureCount; i++) {
+            categoryCounts[i] = categorical[i] ? new java.util.TreeMap<>() : null;
+        }
     }
 
     /** Number of values per row. */
@@ -66,11 +88,6 @@ public final class ReferenceProfileBuilder {
         return count;
     }
 
-    /**
-     * Adds one row.
-     *
-     * @throws IllegalArgumentException when the row has the wrong length or a non-finite value
-     */
     /** Counts one TRAIN row of class {@code label} (blank labels are not counted). */
     public void addLabel(String label) {
         if (label != null && !label.isBlank()) {
@@ -78,6 +95,12 @@ public final class ReferenceProfileBuilder {
         }
     }
 
+    /**
+     * Adds one row (a categorical feature's value counts under its category code, {@link
+     * CategoryStatistics#NOT_A_CODE} when it is none).
+     *
+     * @throws IllegalArgumentException when the row has the wrong length or a non-finite value
+     */
     public void add(float[] row) {
         if (row.length != featureCount) {
             throw new IllegalArgumentException("row has " + row.length + " features, the snapshot has " + featureCount);
@@ -95,6 +118,9 @@ public final class ReferenceProfileBuilder {
             m2[i] += delta * (v - mean[i]);
             min[i] = Math.min(min[i], v);
             max[i] = Math.max(max[i], v);
+            if (categorical[i]) {
+                categoryCounts[i].merge(CategoryStatistics.category(v), 1L, Long::sum);
+            }
         }
         if (filled < sampleSize) {
             reservoir[filled++] = row.clone();
@@ -125,10 +151,28 @@ public final class ReferenceProfileBuilder {
             double[] edges = decileEdges(sample);
             double[] proportions = DriftEvaluator.proportions(edges, sample);
             double std = count > 1 ? Math.sqrt(m2[f] / (count - 1)) : 0.0;
-            features.add(
-                    new ReferenceProfile.FeatureProfile(f, mean[f], std, min[f], max[f], sample, edges, proportions));
+            features.add(new ReferenceProfile.FeatureProfile(
+                    f, mean[f], std, min[f], max[f], sample, edges, proportions, categoryCounts[f]));
         }
         return new ReferenceProfile(snapshotId, datasetName, datasetVersion, count, features, labelCounts);
+    }
+
+    /** {@link #fromSketches(String, String, int, KllFloatsSketch[], int, java.util.Map, boolean[])} of numerical features. */
+    public static ReferenceProfile fromSketches(
+            String snapshotId,
+            String datasetName,
+            int datasetVersion,
+            KllFloatsSketch[] sketches,
+            int sampleSize,
+            java.util.Map<String, Long> labelCounts) {
+        return fromSketches(
+                snapshotId,
+                datasetName,
+                datasetVersion,
+                sketches,
+                sampleSize,
+                labelCounts,
+                new boolean[sketches.length]);
     }
 
     /**
@@ -139,6 +183,8 @@ public final class ReferenceProfileBuilder {
      * @param snapshotId the profile's id
      * @param sketches one non-empty sketch per feature
      * @param sampleSize quantiles kept per feature
+     * @param categorical per feature, whether it is categorical (its category counts are read from the sketch: {@link
+     *     CategoryStatistics#counts(FloatsSortedView)})
      */
     public static ReferenceProfile fromSketches(
             String snapshotId,
@@ -146,7 +192,8 @@ public final class ReferenceProfileBuilder {
             int datasetVersion,
             KllFloatsSketch[] sketches,
             int sampleSize,
-            java.util.Map<String, Long> labelCounts) {
+            java.util.Map<String, Long> labelCounts,
+            boolean[] categorical) {
         List<ReferenceProfile.FeatureProfile> features = new ArrayList<>(sketches.length);
         long count = Long.MAX_VALUE;
         for (int f = 0; f < sketches.length; f++) {
@@ -171,7 +218,8 @@ public final class ReferenceProfileBuilder {
                     sketch.getMaxItem(),
                     sample,
                     edges,
-                    DriftEvaluator.proportions(edges, sample)));
+                    DriftEvaluator.proportions(edges, sample),
+                    categorical[f] ? CategoryStatistics.counts(view) : null));
         }
         return new ReferenceProfile(snapshotId, datasetName, datasetVersion, count, features, labelCounts);
     }

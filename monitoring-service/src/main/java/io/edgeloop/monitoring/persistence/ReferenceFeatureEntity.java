@@ -9,7 +9,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
 
-/** One feature of a reference profile; arrays are little-endian float64 ({@link Codec}). */
+/** One feature of a reference profile (numerical or categorical); arrays are little-endian float64 ({@link Codec}). */
 @Entity
 @Table(
         name = "reference_feature",
@@ -46,4 +46,12 @@ public class ReferenceFeatureEntity extends PanacheEntityBase {
 
     @Column(name = "bin_proportions", nullable = false)
     public byte[] binProportions;
+
+    /** {@code numerical} or {@code categorical}. */
+    @Column(nullable = false)
+    public String kind = "numerical";
+
+    /** A categorical feature's rows per category: float64 pairs (code, rows), ascending codes; null when numerical. */
+    @Column(name = "category_counts")
+    public byte[] categoryCounts;
 }

@@ -1,5 +1,6 @@
 package io.edgeloop.monitoring.persistence;
 
+import io.edgeloop.monitoring.domain.DriftReport;
 import io.edgeloop.monitoring.domain.ReferenceProfile;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Stores and loads reference profiles. Profiles never change once stored, so loaded ones are cached. */
@@ -66,6 +68,10 @@ public class ReferenceStore {
             e.sortedSample = Codec.doubles(f.sortedSample());
             e.binEdges = Codec.doubles(f.binEdges());
             e.binProportions = Codec.doubles(f.binProportions());
+            if (f.categorical()) {
+                e.kind = DriftReport.CATEGORICAL;
+                e.categoryCounts = Codec.doubles(pairs(f.categoryCounts()));
+            }
             e.persist();
         }
         return true;
@@ -97,7 +103,8 @@ public class ReferenceStore {
                     r.max,
                     Codec.doubles(r.sortedSample),
                     Codec.doubles(r.binEdges),
-                    Codec.doubles(r.binProportions)));
+                    Codec.doubles(r.binProportions),
+                    r.categoryCounts == null ? null : counts(Codec.doubles(r.categoryCounts))));
         }
         ReferenceProfile profile = new ReferenceProfile(
                 header.snapshotId,
@@ -129,6 +136,26 @@ public class ReferenceStore {
         }
         triggers.put(snapshotId, header.trigger == null ? "" : header.trigger); // a stored profile never changes
         return Optional.ofNullable(header.trigger);
+    }
+
+    /** Category counts as (code, rows) pairs, in the map's (ascending) order. */
+    static double[] pairs(Map<Integer, Long> counts) {
+        double[] pairs = new double[counts.size() * 2];
+        int i = 0;
+        for (Map.Entry<Integer, Long> e : counts.entrySet()) {
+            pairs[i++] = e.getKey();
+            pairs[i++] = e.getValue();
+        }
+        return pairs;
+    }
+
+    /** The counts of {@link #pairs}. */
+    static Map<Integer, Long> counts(double[] pairs) {
+        Map<Integer, Long> counts = new TreeMap<>();
+        for (int i = 0; i + 1 < pairs.length; i += 2) {
+            counts.put((int) pairs[i], (long) pairs[i + 1]);
+        }
+        return counts;
     }
 
     /** Headers of every stored profile, newest first. */

@@ -89,20 +89,23 @@ class DriftHistoryFlowTest {
         assertFalse(all.getBoolean("entries[" + (entries.size() - 1) + "].driftDetected"), "the oldest did not");
         assertEquals(300, all.getInt("entries[" + (entries.size() - 1) + "].sampleCount"));
         assertEquals(DATASET + "@v1", all.getString("entries[0].referenceId"));
-        assertEquals("ks-2sample-max+psi-deciles", all.getString("entries[0].method"));
+        assertEquals("feature-tests+drift-share", all.getString("entries[0].method"), "the default rule");
         assertEquals(1, all.getInt("entries[0].modelVersion"));
         assertEquals(8, all.getList("entries[0].features").size());
         assertEquals("ks", all.getString("entries[0].features[0].test"));
         assertTrue(all.getList("entries[0].features.drifted", Boolean.class).contains(true));
+        // feature-share: the score is the share of drifted columns (the features, and the predictions when evaluated)
         double score = all.getDouble("entries[0].driftScore");
-        assertEquals(
-                score,
-                all.getList("entries[0].features.ks", Double.class).stream()
-                        .mapToDouble(Double::doubleValue)
-                        .max()
-                        .orElseThrow(),
-                1e-9,
-                "ks-max: the score is the largest KS statistic");
+        long driftedFeatures = all.getList("entries[0].features.drifted", Boolean.class).stream()
+                .filter(d -> d)
+                .count();
+        Boolean prediction = all.get("entries[0].predictionDrifted");
+        int columns = 8 + (prediction == null ? 0 : 1);
+        // (stored as float4: compared to 1e-6)
+        assertEquals((driftedFeatures + (Boolean.TRUE.equals(prediction) ? 1 : 0)) / (double) columns, score, 1e-6);
+        assertEquals(score, all.getDouble("entries[0].driftShare"), 1e-6);
+        assertEquals(0.5, all.getDouble("entries[0].threshold"));
+        assertTrue(score >= 0.5, "score " + score);
         List<Instant> times = all.getList("entries.evaluatedAt", String.class).stream()
                 .map(Instant::parse)
                 .toList();

@@ -67,6 +67,8 @@ class MonitoringFlowTest {
     private static final String MODEL = FakeDatasetService.DATASET;
     private static final int TEMPERATURE = 7;
     private static final String DRIFT_TYPE = DriftDetected.getDescriptor().getFullName();
+    /** The default rule's threshold: feature-share, drift when half of the columns drifted. */
+    private static final double DRIFT_SHARE = 0.5;
 
     @GrpcClient("telemetry")
     TelemetryServiceGrpc.TelemetryServiceBlockingStub telemetry;
@@ -83,20 +85,22 @@ class MonitoringFlowTest {
 
     @Test
     void driftOfTheDeployedVersionIsDetectedOnce() throws Exception {
-        // reference profiles of two snapshots, from the TRAIN split only
+        // reference profiles of two snapshots, from the TRAIN split only (other test classes store profiles of their
+        // own data sets: only this one's are counted)
         publish(Topics.DATA_READY, MODEL, dataReady(1));
         publish(Topics.DATA_READY, MODEL, dataReady(2));
+        String ofModel = "findAll { it.datasetName == '" + MODEL + "' }.";
         await(
                 "reference profiles",
                 () -> given().get("/references")
                                 .jsonPath()
-                                .getList("snapshotId")
+                                .getList(ofModel + "snapshotId")
                                 .size()
                         == 2);
         JsonPath refs =
                 given().get("/references").then().statusCode(200).extract().jsonPath();
-        assertEquals(List.of(8, 8), refs.getList("featureCount"));
-        assertEquals(List.of(1500, 1500), refs.getList("trainCount"));
+        assertEquals(List.of(8, 8), refs.getList(ofModel + "featureCount"));
+        assertEquals(List.of(1500, 1500), refs.getList(ofModel + "trainCount"));
         assertTrue(datasets.streamRequests().stream()
                 .allMatch(r -> r.getSplitsList().equals(List.of(Split.TRAIN))));
         given().get("/references/" + MODEL + "@v1")
@@ -125,7 +129,7 @@ class MonitoringFlowTest {
         assertEquals(-1.0, acks.get(1).getDriftScore());
         for (TelemetryAck ack : acks.subList(2, 4)) {
             assertTrue(ack.getAccepted());
-            assertTrue(ack.getDriftScore() >= 0 && ack.getDriftScore() < 0.25, "score " + ack.getDriftScore());
+            assertTrue(ack.getDriftScore() >= 0 && ack.getDriftScore() < DRIFT_SHARE, "score " + ack.getDriftScore());
             assertFalse(ack.getDriftDetected());
         }
         drift = driftView();
@@ -195,7 +199,7 @@ class MonitoringFlowTest {
                 "0 observed rows, drift needs at least 300; 1 windows sent 3 features, the reference has 8 (not"
                         + " compared)",
                 explained.getString("reason"));
-        assertEquals("ks-2sample-max+psi-deciles", explained.getString("method"));
+        assertEquals("feature-tests+drift-share", explained.getString("method"), "the default rule");
         given().get("/devices/dev-a/telemetry")
                 .then()
                 .statusCode(200)
@@ -219,7 +223,7 @@ class MonitoringFlowTest {
         assertEquals(-1.0, acks.get(1).getDriftScore());
         for (TelemetryAck ack : acks.subList(2, 5)) {
             assertTrue(ack.getDriftDetected());
-            assertTrue(ack.getDriftScore() > 0.25, "score " + ack.getDriftScore());
+            assertTrue(ack.getDriftScore() >= DRIFT_SHARE, "score " + ack.getDriftScore());
         }
 
         List<ConsumerRecord<String, byte[]>> records = consume(Topics.DRIFT_DETECTED, MODEL, 1, Duration.ofSeconds(30));
@@ -240,7 +244,8 @@ class MonitoringFlowTest {
         assertEquals(MODEL + "@v2", event.getReferenceSnapshotId());
         assertEquals(List.of("dev-a", "dev-b"), event.getDeviceIdsList());
         assertEquals(300, event.getWindowSampleCount());
-        assertEquals(0.25, event.getThreshold());
+        assertEquals(DRIFT_SHARE, event.getThreshold());
+        assertEquals("feature-tests+drift-share", event.getMethod());
         assertEquals(acks.get(2).getDriftScore(), event.getDriftScore(), 1e-12);
         assertEquals(8, event.getFeaturesCount());
         FeatureDrift temperature = event.getFeatures(TEMPERATURE);
@@ -248,6 +253,10 @@ class MonitoringFlowTest {
         assertEquals(18.0, temperature.getObservedMean() - temperature.getReferenceMean(), 2.0);
         assertTrue(temperature.getPValue() < 0.001);
         assertTrue(temperature.getPsi() > 1.0);
+        assertEquals("numerical", temperature.getKind());
+        assertEquals("ks", temperature.getTest());
+        assertTrue(temperature.getDrifted());
+        assertTrue(temperature.getStatistic() < temperature.getThreshold(), "Holm-adjusted p below 0.05");
         assertEquals(1L, driftOutboxRows());
 
         // the buffer keeps the newest buffer-size (400 in tests) rows: the oldest drifted window was dropped
@@ -257,8 +266,8 @@ class MonitoringFlowTest {
                 4L, QuarkusTransaction.requiringNew().call(() -> ObservationChunkEntity.count("modelName", MODEL)));
         assertTrue(drift.getBoolean("driftDetected"));
         assertEquals(event.getMeta().getEventId(), drift.getString("driftEventId"));
-        assertTrue(drift.getDouble("driftScore") > 0.25);
-        assertEquals(0.25, drift.getDouble("threshold"));
+        assertTrue(drift.getDouble("driftScore") >= DRIFT_SHARE);
+        assertEquals(DRIFT_SHARE, drift.getDouble("threshold"));
         assertEquals(TEMPERATURE, drift.getInt("features[7].index"));
         assertTrue(drift.getDouble("features[7].threshold") > 0, "each feature's own threshold, as 'threshold'");
         assertTrue(drift.getMap("features[7]").containsKey("threshold"));
@@ -294,7 +303,7 @@ class MonitoringFlowTest {
             assertFalse(ack.getDriftDetected(), "window " + i + " score " + ack.getDriftScore());
         }
         view = given().get("/models/" + model + "/drift").then().extract().jsonPath();
-        assertTrue(view.getDouble("driftScore") >= 0 && view.getDouble("driftScore") < 0.25, view.prettify());
+        assertTrue(view.getDouble("driftScore") >= 0 && view.getDouble("driftScore") < DRIFT_SHARE, view.prettify());
         // the sensors go back to the old mounting: that is drift against the baseline, detected and announced
         SensorSimulator clean = new SensorSimulator(22);
         boolean detected = false;
