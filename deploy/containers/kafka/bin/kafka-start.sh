@@ -3,7 +3,12 @@
 # (but the JVM ones) becomes a property (KAFKA_ dropped, lower case, '___' -> '-', '__' -> '_', '_' -> '.'), the
 # mounted /mnt/shared/config/server.properties (the listener logins) is appended, the log directory is formatted with
 # CLUSTER_ID when it is not yet (kafka-format.sh formats it first, with admin's SCRAM credential), then kafka.Kafka runs.
+# Arguments, when given, are run instead (see below).
 set -euo pipefail
+# a command instead of the broker (Quarkus Dev Services: a shell that waits for /work/run.sh, which runs /work/kafka)
+if [ "$#" -gt 0 ]; then
+  exec "$@"
+fi
 : "${CLUSTER_ID:?CLUSTER_ID is required}"
 cfg=/opt/kafka/config/server.properties
 umask 077

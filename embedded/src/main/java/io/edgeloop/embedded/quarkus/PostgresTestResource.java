@@ -9,13 +9,16 @@ import java.util.Map;
 /**
  * Starts a PostgreSQL server with a {@code test} database owned by a {@code test} role (password authentication, no
  * superuser) and points the default datasource at it: in-process by default, in a container when {@link TestInfra}
- * says so.
+ * says so. With Dev Services it starts none.
  */
 public class PostgresTestResource implements QuarkusTestResourceLifecycleManager {
     private AutoCloseable postgres;
 
     @Override
     public Map<String, String> start() {
+        if (TestInfra.devServices()) {
+            return Map.of(); // Quarkus' datasource Dev Services start the server and set the datasource
+        }
         Credentials db;
         if (TestInfra.containers()) {
             PostgresContainer container = PostgresContainer.start();

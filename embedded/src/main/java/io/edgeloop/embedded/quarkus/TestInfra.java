@@ -7,11 +7,12 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Which servers the test resources start: the in-process ones (default) or containers, chosen by system property
- * {@code edgeloop.test.infra} ({@code embedded} | {@code containers}; the {@code containers} Maven profile sets it).
- * As a JUnit condition (registered for automatic detection, which that profile turns on), it skips every test with
- * the reason when containers are asked for and no engine answers: the layer never fails for want of an engine, and
- * never passes silently either.
+ * Which servers the test resources start, chosen by system property {@code edgeloop.test.infra}: {@code embedded}
+ * (default: in-process servers), {@code containers} (the resources start containers; the {@code containers} Maven
+ * profile) or {@code devservices} (the resources start nothing and Quarkus' Dev Services start the containers from the
+ * configured images; the {@code devservices} Maven profile). As a JUnit condition (registered for automatic detection,
+ * which both profiles turn on), it skips every test with the reason when containers are asked for and no engine
+ * answers: the layer never fails for want of an engine, and never passes silently either.
  */
 public final class TestInfra implements ExecutionCondition {
     /** The system property that chooses. */
@@ -19,11 +20,21 @@ public final class TestInfra implements ExecutionCondition {
 
     /** Whether the test resources start containers instead of in-process servers. */
     public static boolean containers() {
+        return mode().equals("containers");
+    }
+
+    /** Whether Quarkus' Dev Services provide the servers (the test resources start none). */
+    public static boolean devServices() {
+        return mode().equals("devservices");
+    }
+
+    private static String mode() {
         String v = System.getProperty(PROPERTY, "embedded").trim().toLowerCase(Locale.ROOT);
         return switch (v) {
-            case "containers" -> true;
-            case "embedded", "" -> false;
-            default -> throw new IllegalArgumentException(PROPERTY + " must be embedded or containers, is " + v);
+            case "containers", "devservices" -> v;
+            case "embedded", "" -> "embedded";
+            default ->
+                throw new IllegalArgumentException(PROPERTY + " must be embedded, containers or devservices, is " + v);
         };
     }
 
@@ -40,7 +51,7 @@ public final class TestInfra implements ExecutionCondition {
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        if (!containers()) {
+        if (!containers() && !devServices()) {
             return ConditionEvaluationResult.enabled("in-process servers");
         }
         return ContainerEngine.unavailable()

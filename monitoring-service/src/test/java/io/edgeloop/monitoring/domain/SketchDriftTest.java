@@ -94,7 +94,12 @@ class SketchDriftTest {
             DriftReport.FeatureResult e = exact.features().get(f);
             DriftReport.FeatureResult a = approx.features().get(f);
             assertEquals(e.ksStatistic(), a.ksStatistic(), 2 * eps, "KS statistic of feature " + f);
-            assertEquals(e.wasserstein(), a.wasserstein(), 0.1 * e.wasserstein() + 0.01, "W1 of feature " + f);
+            // KLL compacts at random (unseeded): a quantile read from the sketch is off by at most eps in rank, so
+            // W1 (the integral of the quantile gap, in reference stds: 1 here) is off by at most eps * the range
+            double[] column = columns(rows)[f];
+            double range = Arrays.stream(column).max().orElseThrow()
+                    - Arrays.stream(column).min().orElseThrow();
+            assertEquals(e.wasserstein(), a.wasserstein(), 0.1 * e.wasserstein() + eps * range, "W1 of feature " + f);
             assertEquals(e.jensenShannon(), a.jensenShannon(), 0.03, "JS of feature " + f);
             assertEquals(e.observedMean(), a.observedMean(), 0.05, "mean of feature " + f);
             assertEquals(e.drifted(), a.drifted(), "verdict of feature " + f);
