@@ -9,6 +9,7 @@ import io.edgeloop.proto.events.v1.TrainingSpec;
 import io.edgeloop.training.domain.DeviceProfile;
 import io.edgeloop.training.domain.Distiller;
 import io.edgeloop.training.domain.ExperimentService;
+import io.edgeloop.training.domain.InvalidSpecException;
 import io.edgeloop.training.domain.ModelSpec;
 import io.edgeloop.training.persistence.Experiment;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -71,8 +72,13 @@ public class ExperimentResource {
         int version = RequestFields.datasetVersion(body, errors);
         TrainingSpec teacher = RequestFields.spec(body, "teacher", errors);
         TrainingSpec student = RequestFields.spec(body, "student", errors);
-        RequestFields.noImpulse(teacher, "teacher", errors);
-        RequestFields.noImpulse(student, "student", errors);
+        if (teacher != null && body.hasNonNull("student") == (student != null)) {
+            // a student without an impulse takes the teacher's: its architecture must be able to follow the block
+            student = RequestFields.checked(
+                    ExperimentService.studentOf(teacher, student == null ? TrainingSpec.getDefaultInstance() : student),
+                    "student",
+                    errors);
+        }
         double temperature = number(body, "temperature", 4, errors);
         double alpha = number(body, "alpha", Distiller.DEFAULT_ALPHA, errors);
         if (!(temperature > 0) || temperature > ModelSpec.MAX_TEMPERATURE) {
@@ -123,7 +129,6 @@ public class ExperimentResource {
         String name = RequestFields.datasetName(body, errors);
         int version = RequestFields.datasetVersion(body, errors);
         TrainingSpec base = RequestFields.spec(body, "spec", errors);
-        RequestFields.noImpulse(base, "spec", errors);
         JsonNode profileName = body.get("targetProfile");
         DeviceProfile profile = null;
         if (profileName == null || profileName.isNull()) {
@@ -177,9 +182,21 @@ public class ExperimentResource {
         return v.asDouble();
     }
 
-    /** 202 with the experiment {@code submit} queued, located under {@code /collection}. */
+    /**
+     * 202 with the experiment {@code submit} queued, located under {@code /collection}; 422 naming every field of a
+     * spec that cannot fit the data set.
+     */
     private static Response queued(String collection, Supplier<Experiment> submit) {
-        Experiment e = DataServiceCalls.call(submit);
+        Experiment e;
+        try {
+            e = DataServiceCalls.call(submit);
+        } catch (InvalidSpecException x) {
+            throw ApiException.invalid(
+                    "the spec does not fit the data set",
+                    x.problems().stream()
+                            .map(p -> new Problem.FieldError(p.field(), p.message()))
+                            .toList());
+        }
         return Response.accepted(ExperimentView.of(e))
                 .location(URI.create("/" + collection + "/" + e.id))
                 .build();

@@ -161,7 +161,15 @@ final class RequestFields {
         if (errors.size() > before) {
             return null;
         }
-        TrainingSpec built = b.build();
+        return checked(b.build(), field, errors);
+    }
+
+    /**
+     * {@code built} when its values are valid (see {@link ModelSpec#problems}), else null with the problems added to
+     * {@code errors} under {@code field}.
+     */
+    static TrainingSpec checked(TrainingSpec built, String field, List<Problem.FieldError> errors) {
+        String p = field + ".";
         // an impulse without a rate takes the snapshot's, unknown yet: checked with a stand-in (the largest accepted)
         // here, and again with the real one when the run is submitted (TrainingPipeline.submit)
         List<FieldProblem> problems =
@@ -175,17 +183,6 @@ final class RequestFields {
         }
         problems.forEach(fp -> errors.add(new Problem.FieldError(fp.field(), fp.message())));
         return problems.isEmpty() ? built : null;
-    }
-
-    /** Distillations and searches train on raw samples only: a processing block in their specs is a field error. */
-    static void noImpulse(TrainingSpec spec, String field, List<Problem.FieldError> errors) {
-        if (spec != null
-                && spec.hasImpulse()
-                && !spec.getImpulse().getBlock().isBlank()
-                && !"raw".equalsIgnoreCase(spec.getImpulse().getBlock().trim())) {
-            errors.add(new Problem.FieldError(
-                    field + ".impulse", "processing blocks are not supported by distillations and searches yet"));
-        }
     }
 
     /** {@code "balanced"} / {@code "none"}, or an object of weights by class label. */

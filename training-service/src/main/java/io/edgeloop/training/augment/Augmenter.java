@@ -107,6 +107,9 @@ public final class Augmenter {
         } catch (IllegalArgumentException e) {
             return List.of(); // the request's dataKind is reported on its own
         }
+        if (imageImpulse(requested)) { // pixels of any data kind are augmented as images before the image block
+            dataKind = DataKind.IMAGE;
+        }
         try {
             sample = sampleShape(dataKind, shape, featureCount);
         } catch (IllegalArgumentException e) {
@@ -119,6 +122,16 @@ public final class Augmenter {
             out.add(new FieldProblem(p + "." + masks.substring(0, colon), masks.substring(colon + 2)));
         }
         return out;
+    }
+
+    /** Whether the requested spec puts an image block in front (its samples are then augmented as images). */
+    private static boolean imageImpulse(TrainingSpec requested) {
+        try {
+            return requested.hasImpulse()
+                    && ImpulseConfig.Block.parse(requested.getImpulse().getBlock()) == ImpulseConfig.Block.IMAGE;
+        } catch (IllegalArgumentException e) {
+            return false; // reported with the impulse
+        }
     }
 
     /** The mask width that the impulse's features cannot take on samples of {@code shape}, or null. */

@@ -70,11 +70,14 @@ public final class ArchitectureSearch {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("snapshot cannot be trained on: " + String.join("; ", problems));
         }
-        InputLayout layout = InputLayout.resolve(kind, declaredShape, data.featureCount(), base.architecture());
+        // fails early when the samples cannot take the architecture (or the processing block)
+        ClassifierTrainer.forSamples(base, kind, declaredShape, data.featureCount(), data.classLabels());
         List<Candidate> out = new ArrayList<>();
         for (List<Integer> units : candidates(base.architecture())) {
             ModelSpec spec = base.withLayers(base.architecture(), units);
-            try (TrainedModel m = new ClassifierTrainer(spec, layout, data.classLabels())
+            // the processing block (if any) leads every candidate: its cost is in the footprint and the estimate
+            try (TrainedModel m = ClassifierTrainer.forSamples(
+                            spec, kind, declaredShape, data.featureCount(), data.classLabels())
                     .onEpoch(listener)
                     .train(data)) {
                 ModelSummary summary = ModelSummary.of(m);

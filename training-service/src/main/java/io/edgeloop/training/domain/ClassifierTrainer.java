@@ -19,6 +19,7 @@ import io.edgeloop.training.augment.Augmenter;
 import io.edgeloop.training.augment.FeatureMasks;
 import io.edgeloop.training.augment.Mixup;
 import io.edgeloop.training.impulse.FrameBlock;
+import io.edgeloop.training.impulse.ImageBlock;
 import io.edgeloop.training.impulse.ProcessingBlock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,6 +60,8 @@ public final class ClassifierTrainer {
     private final ProcessingBlock block;
     /** The raw sample shape the augmenter sees (see {@link Augmenter#sampleShape}); null = from the layout. */
     private int[] augmentShape;
+    /** The data kind the augmenter treats the raw samples as; null = the layout's. */
+    private DataKind augmentKind;
 
     private EpochListener listener = stats -> {};
     private java.util.function.IntConsumer nativeArrays = n -> {};
@@ -121,7 +124,10 @@ public final class ClassifierTrainer {
             trainer = withBlock(spec, kind, declaredShape, featureCount, classLabels);
         }
         trainer.featureMasks(); // a mask that the block's features cannot take fails here
-        if (spec.augmentation().augments()) {
+        if (trainer.block instanceof ImageBlock image) { // pixels of any data kind are augmented as images
+            trainer.augmentKind = DataKind.IMAGE;
+            trainer.augmentShape = image.imageShape();
+        } else if (spec.augmentation().augments()) {
             try {
                 trainer.augmentShape = Augmenter.sampleShape(kind, declaredShape, featureCount);
             } catch (IllegalArgumentException e) {
@@ -400,7 +406,8 @@ public final class ClassifierTrainer {
             shape = Augmenter.sampleShape(
                     layout.kind(), Arrays.stream(raw).boxed().toList(), size);
         }
-        return Augmenter.create(spec.augmentation(), layout.kind(), shape, rawTrain, spec.seed());
+        DataKind kind = augmentKind == null ? layout.kind() : augmentKind;
+        return Augmenter.create(spec.augmentation(), kind, shape, rawTrain, spec.seed());
     }
 
     /**

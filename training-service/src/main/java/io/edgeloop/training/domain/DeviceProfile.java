@@ -56,7 +56,10 @@ public record DeviceProfile(
     }
 
     /**
-     * Estimates how a model fits this device.
+     * Estimates how a model fits this device. A processing block counts in full: its matrix products in the MACs
+     * (hence the latency), its constants in the flash (the ONNX file holds them) and its raw window + features in the
+     * RAM; with {@code -int8} its constants and activations stay float32 (the compiler keeps the processing in float,
+     * only the network is quantized).
      *
      * @param footprint the model's per-sample footprint (float32)
      * @param onnxBytes size of the float32 ONNX file
@@ -64,9 +67,12 @@ public record DeviceProfile(
     public Estimate estimate(Footprint footprint, long onnxBytes) {
         int bytes = int8 ? 1 : 4;
         long weights = footprint.parameterCount() * bytes;
-        long activations = footprint.peakActivationBytes() / 4 * bytes;
+        // the network's int8 activations, or the block's float ones when larger (a peak of the block stays float)
+        long activations = int8
+                ? Math.max(footprint.peakActivationBytes() / 4, footprint.processingActivationBytes())
+                : footprint.peakActivationBytes();
         long ram = activations + (weightsInRam ? weights : 0);
-        // an int8 file stores weights in a quarter of the space; the graph structure stays
+        // an int8 file stores weights in a quarter of the space; the graph structure and the block's constants stay
         long flash = int8 ? onnxBytes - footprint.parameterBytes() + weights : onnxBytes;
         double latency = footprint.macs() / macsPerSecond * 1e6;
         StringBuilder reason = new StringBuilder();
@@ -84,7 +90,44 @@ public record DeviceProfile(
             reason.append(String.format(Locale.ROOT, "latency %.0f us > %.0f us; ", latency, latencyBudgetMicros));
         }
         String why = reason.length() == 0 ? "" : reason.substring(0, reason.length() - 2);
-        return new Estimate(name, ram, flash, footprint.macs(), latency, why.isEmpty(), why);
+        return new Estimate(
+                name,
+                ram,
+                flash,
+                footprint.macs(),
+                latency,
+                why.isEmpty(),
+                why,
+                footprint.processingMacs(),
+                footprint.processingMacs() / macsPerSecond * 1e6,
+                footprint.processingConstantBytes());
+    }
+
+    /**
+     * Why a processing block alone cannot fit this device whatever network follows it (its constants above the flash,
+     * its window and features above the RAM, its MACs above the latency budget), or null when it may fit.
+     *
+     * @param block the block's footprint (the network's figures are ignored)
+     */
+    public String processingMisfit(Footprint block) {
+        double latency = block.processingMacs() / macsPerSecond * 1e6;
+        if (block.processingConstantBytes() > flashBytes) {
+            return "the processing block's constants alone take " + block.processingConstantBytes() + " B > "
+                    + flashBytes + " B of flash on " + name;
+        }
+        if (block.processingActivationBytes() > ramBytes) {
+            return "the processing block's window and features alone take " + block.processingActivationBytes()
+                    + " B > " + ramBytes + " B of RAM on " + name;
+        }
+        if (latency > latencyBudgetMicros) {
+            return String.format(
+                    Locale.ROOT,
+                    "the processing block alone takes %.0f us > the %.0f us latency budget of %s",
+                    latency,
+                    latencyBudgetMicros,
+                    name);
+        }
+        return null;
     }
 
     /**
@@ -97,6 +140,9 @@ public record DeviceProfile(
      * @param latencyMicros MACs / the profile's MAC rate
      * @param fits whether every limit holds
      * @param reason which limits do not hold
+     * @param processingMacs the processing block's part of {@code macs} (0 without a block)
+     * @param processingLatencyMicros the processing block's part of {@code latencyMicros}
+     * @param processingFlashBytes the processing block's constants, part of {@code flashBytes}
      */
     public record Estimate(
             String targetProfile,
@@ -105,5 +151,8 @@ public record DeviceProfile(
             long macs,
             double latencyMicros,
             boolean fits,
-            String reason) {}
+            String reason,
+            long processingMacs,
+            double processingLatencyMicros,
+            long processingFlashBytes) {}
 }

@@ -183,29 +183,33 @@ public final class Distiller {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("snapshot cannot be trained on: " + String.join("; ", problems));
         }
-        InputLayout teacherLayout =
-                InputLayout.resolve(kind, declaredShape, data.featureCount(), teacherSpec.architecture());
-        InputLayout studentLayout =
-                InputLayout.resolve(kind, declaredShape, data.featureCount(), studentSpec.architecture());
+        // both see the raw samples: each through its own impulse (usually the same), the teacher's logits per sample
+        ClassifierTrainer.forSamples(studentSpec, kind, declaredShape, data.featureCount(), data.classLabels());
         ModelSummary teacher;
         float[][] logits;
-        try (TrainedModel t = new ClassifierTrainer(teacherSpec, teacherLayout, data.classLabels())
+        try (TrainedModel t = trainer(teacherSpec, kind, declaredShape, data)
                 .onEpoch(listener.of(Phase.TEACHER))
                 .train(data)) {
             teacher = ModelSummary.of(t);
             logits = t.logits(data.train().features());
         }
         ModelSummary baseline;
-        try (TrainedModel s = new ClassifierTrainer(studentSpec, studentLayout, data.classLabels())
+        try (TrainedModel s = trainer(studentSpec, kind, declaredShape, data)
                 .onEpoch(listener.of(Phase.STUDENT_ALONE))
                 .train(data)) {
             baseline = ModelSummary.of(s);
         }
         // last, so that only one model is open at a time and the run's progress ends on the model it ships
-        TrainedModel student = new ClassifierTrainer(studentSpec, studentLayout, data.classLabels())
+        TrainedModel student = trainer(studentSpec, kind, declaredShape, data)
                 .onEpoch(listener.of(Phase.STUDENT))
                 .distillFrom(logits, temperature, alpha)
                 .train(data);
         return new Trained(teacher, baseline, student, temperature, alpha);
+    }
+
+    /** A trainer of {@code spec} for the data set's samples (its processing block, if any, in front). */
+    private static ClassifierTrainer trainer(
+            ModelSpec spec, DataKind kind, List<Integer> declaredShape, TrainingData data) {
+        return ClassifierTrainer.forSamples(spec, kind, declaredShape, data.featureCount(), data.classLabels());
     }
 }

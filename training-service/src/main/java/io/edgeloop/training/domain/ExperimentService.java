@@ -6,6 +6,7 @@ import io.edgeloop.proto.data.v1.SnapshotInfo;
 import io.edgeloop.proto.events.v1.TrainingSpec;
 import io.edgeloop.training.config.TrainingConfig;
 import io.edgeloop.training.grpc.DatasetClient;
+import io.edgeloop.training.impulse.ImpulseConfig;
 import io.edgeloop.training.persistence.Experiment;
 import io.edgeloop.training.persistence.TrainingRun;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -14,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,7 +45,8 @@ public class ExperimentService {
      * A distillation request.
      *
      * @param teacher teacher spec (unset fields = defaults for the data kind)
-     * @param student student spec (unset units = {@link Distiller#defaultStudentUnits} of the teacher's)
+     * @param student student spec (unset units = {@link Distiller#defaultStudentUnits} of the teacher's; no impulse =
+     *     the teacher's, see {@link #studentOf})
      * @param temperature soft-label temperature (> 0)
      * @param alpha soft-label weight in [0, 1]
      * @param dataKind null = the dataset's (from data-service)
@@ -56,6 +59,19 @@ public class ExperimentService {
             double alpha,
             String dataKind,
             List<Integer> sampleShape) {}
+
+    /**
+     * The student's spec of a distillation: the request's, with the teacher's impulse when it names none (the student
+     * that ships takes the same raw windows through the same processing block). A student with an impulse of its own
+     * keeps it (both models see the same raw samples; the teacher's soft labels are per sample); {@code block: raw}
+     * trains it on the raw samples.
+     */
+    public static TrainingSpec studentOf(TrainingSpec teacher, TrainingSpec student) {
+        if (student.hasImpulse() || !teacher.hasImpulse()) {
+            return student;
+        }
+        return student.toBuilder().setImpulse(teacher.getImpulse()).build();
+    }
 
     /**
      * A search request.
@@ -85,15 +101,24 @@ public class ExperimentService {
      * @param requestJson the validated request, stored with the experiment
      * @param requestedBy who queued it (the authenticated caller's subject)
      * @throws io.edgeloop.training.grpc.SnapshotNotFoundException when data-service does not know the snapshot
+     * @throws InvalidSpecException when a spec cannot fit the snapshot's samples
      */
     public Experiment submitDistillation(
             String datasetName, int datasetVersion, DistillationRequest r, String requestJson, String requestedBy) {
         SnapshotInfo info = datasets.snapshot(datasetName, datasetVersion);
         TrainingPipeline.DeclaredLayout layout = layout(info, r.dataKind(), r.sampleShape());
+        // an impulse without a rate takes the snapshot's; both specs must fit the data set's samples
+        TrainingSpec teacherRequest = ImpulseConfig.withRateIfMissing(r.teacher(), info.getSampleRateHz());
+        TrainingSpec studentWithRate = ImpulseConfig.withRateIfMissing(r.student(), info.getSampleRateHz());
+        List<FieldProblem> unfit = new ArrayList<>(fit(teacherRequest, layout, info, "teacher."));
+        unfit.addAll(fit(studentWithRate, layout, info, "student."));
+        if (!unfit.isEmpty()) {
+            throw new InvalidSpecException(unfit);
+        }
         return submit(Experiment.Kind.DISTILLATION, info, requestJson, requestedBy, epochs -> {
             DataKind kind = DataKind.parse(layout.dataKind());
-            ModelSpec teacher = ModelSpec.resolve(r.teacher(), kind, pipeline.defaults());
-            TrainingSpec studentRequest = r.student();
+            ModelSpec teacher = ModelSpec.resolve(teacherRequest, kind, pipeline.defaults());
+            TrainingSpec studentRequest = studentWithRate;
             if (studentRequest.getArchitecture().isBlank()) {
                 studentRequest = studentRequest.toBuilder()
                         .setArchitecture(teacher.architecture().wireName())
@@ -118,14 +143,25 @@ public class ExperimentService {
      * @param requestJson the validated request, stored with the experiment
      * @param requestedBy who queued it (the authenticated caller's subject)
      * @throws io.edgeloop.training.grpc.SnapshotNotFoundException when data-service does not know the snapshot
+     * @throws InvalidSpecException when the base spec cannot fit the snapshot's samples, or its processing block
+     *     alone exceeds the profile
      */
     public Experiment submitSearch(
             String datasetName, int datasetVersion, SearchRequest r, String requestJson, String requestedBy) {
         SnapshotInfo info = datasets.snapshot(datasetName, datasetVersion);
         TrainingPipeline.DeclaredLayout layout = layout(info, r.dataKind(), r.sampleShape());
+        TrainingSpec baseRequest = ImpulseConfig.withRateIfMissing(r.base(), info.getSampleRateHz());
+        List<FieldProblem> unfit = new ArrayList<>(fit(baseRequest, layout, info, "spec."));
+        if (unfit.isEmpty()) { // no candidate can fit behind a processing block that alone exceeds the profile
+            unfit.addAll(SpecFit.profileProblems(
+                    baseRequest, r.profile(), layout.sampleShape(), info.getFeatureCount(), "targetProfile"));
+        }
+        if (!unfit.isEmpty()) {
+            throw new InvalidSpecException(unfit);
+        }
         return submit(Experiment.Kind.SEARCH, info, requestJson, requestedBy, epochs -> {
             DataKind kind = DataKind.parse(layout.dataKind());
-            ModelSpec resolved = ModelSpec.resolve(r.base(), kind, pipeline.defaults());
+            ModelSpec resolved = ModelSpec.resolve(baseRequest, kind, pipeline.defaults());
             ModelSpec base = r.base().getMaxEpochs() > 0
                     ? resolved
                     : resolved.withEpochs(config.searchMaxEpochs(), Math.min(resolved.patience(), 3));
@@ -134,6 +170,12 @@ public class ExperimentService {
                     .run(data, kind, layout.sampleShape(), stats -> epochs.incrementAndGet());
             return Reports.SearchReport.of(result, data.classLabels());
         });
+    }
+
+    /** What keeps a requested spec of an experiment from training on the snapshot's samples (see {@link SpecFit}). */
+    private static List<FieldProblem> fit(
+            TrainingSpec requested, TrainingPipeline.DeclaredLayout layout, SnapshotInfo info, String prefix) {
+        return SpecFit.problems(requested, layout.dataKind(), layout.sampleShape(), info.getFeatureCount(), prefix);
     }
 
     private TrainingPipeline.DeclaredLayout layout(SnapshotInfo info, String dataKind, List<Integer> shape) {

@@ -46,8 +46,6 @@ public record ModelSpec(
     public static final double MAX_TEMPERATURE = 100;
 
     private static final String ONLY_WITH_TEMPERATURE = "only used with distillationTemperature > 0";
-    private static final String NOT_WITH_IMPULSE =
-            "not supported together with an impulse (impulse.block other than raw)";
 
     /** Optimizers. */
     public enum OptimizerKind {
@@ -354,18 +352,15 @@ public record ModelSpec(
         }
     }
 
-    /** The impulse's own fields, and the features it cannot be combined with (yet). */
+    /**
+     * The impulse's own fields, and the architectures that cannot follow its block (a distillation's student and an
+     * architecture search's candidates run behind the same block, so both combine with any impulse).
+     */
     private static void impulseProblems(TrainingSpec s, String prefix, List<FieldProblem> out) {
         List<FieldProblem> own = ImpulseConfig.problems(s.getImpulse(), prefix + "impulse.");
         out.addAll(own);
         if (!own.isEmpty() || ImpulseConfig.Block.parse(s.getImpulse().getBlock()) == ImpulseConfig.Block.RAW) {
             return;
-        }
-        if (s.getDistillationTemperature() != 0) {
-            out.add(new FieldProblem(prefix + "distillationTemperature", NOT_WITH_IMPULSE));
-        }
-        if (!s.getTargetProfile().isBlank()) {
-            out.add(new FieldProblem(prefix + "targetProfile", NOT_WITH_IMPULSE));
         }
         Architecture arch;
         try {

@@ -145,18 +145,21 @@ public final class TrainedModel implements AutoCloseable {
         return sb.append(")-softmax,standardized").toString();
     }
 
-    /** Parameters, MACs and working memory per sample. */
+    /** Parameters, MACs and working memory per sample, the processing block's included (and also given apart). */
     public Footprint footprint() {
         Footprint net = Footprint.of(network, layout.shape());
         if (block == null) {
             return net;
         }
-        long raw = (long) block.inputSize() * Float.BYTES;
+        Footprint processing = Footprint.ofBlock(block);
         return new Footprint(
                 net.parameterCount(),
                 net.parameterBytes(),
-                net.macs() + block.macs(),
-                Math.max(net.peakActivationBytes(), raw + (long) block.outputSize() * Float.BYTES));
+                net.macs() + processing.macs(),
+                Math.max(net.peakActivationBytes(), processing.peakActivationBytes()),
+                processing.processingMacs(),
+                processing.processingConstantBytes(),
+                processing.processingActivationBytes());
     }
 
     /** Trainable values. */

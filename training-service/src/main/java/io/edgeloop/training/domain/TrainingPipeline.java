@@ -9,12 +9,10 @@ import io.edgeloop.proto.data.v1.SnapshotInfo;
 import io.edgeloop.proto.events.v1.DataReady;
 import io.edgeloop.proto.events.v1.EventMeta;
 import io.edgeloop.proto.events.v1.TrainingSpec;
-import io.edgeloop.training.augment.Augmenter;
 import io.edgeloop.training.config.TrainingConfig;
 import io.edgeloop.training.grpc.DatasetClient;
 import io.edgeloop.training.grpc.GrpcRetry;
 import io.edgeloop.training.impulse.ImpulseConfig;
-import io.edgeloop.training.impulse.ProcessingBlock;
 import io.edgeloop.training.persistence.TrainingRun;
 import io.opentelemetry.context.Context;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -26,7 +24,6 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -311,10 +308,7 @@ public class TrainingPipeline {
         // an impulse without a rate takes the snapshot's, as data-service fills it into snapshot-started runs
         TrainingSpec requested = ImpulseConfig.withRateIfMissing(
                 spec == null ? TrainingSpec.getDefaultInstance() : spec, info.getSampleRateHz());
-        List<FieldProblem> unfit = new ArrayList<>(ModelSpec.problems(requested, "spec."));
-        unfit.addAll(ProcessingBlock.fitProblems(requested, shape, info.getFeatureCount(), "spec."));
-        unfit.addAll(ModelSpec.shapeProblems(requested, kind, shape, info.getFeatureCount(), "spec."));
-        unfit.addAll(Augmenter.fitProblems(requested, kind, shape, info.getFeatureCount(), "spec."));
+        List<FieldProblem> unfit = SpecFit.problems(requested, kind, shape, info.getFeatureCount(), "spec.");
         if (!unfit.isEmpty()) {
             throw new InvalidSpecException(unfit);
         }

@@ -37,12 +37,16 @@ public final class ImageBlock extends ProcessingBlock {
 
     private final float[] std;
 
-    ImageBlock(ImpulseConfig config, int[] inputShape) {
+    /**
+     * @param inputShape the data set's sample shape (the model input)
+     * @param image the same values as [channels, height, width] (see {@link ProcessingBlock#imageShape})
+     */
+    ImageBlock(ImpulseConfig config, int[] inputShape, int[] image) {
         super(config, inputShape);
         ImageSettings s = config.image();
-        channels = inputShape[0];
-        height = inputShape[1];
-        width = inputShape[2];
+        channels = image[0];
+        height = image[1];
+        width = image[2];
         gray = s.grayscale();
         if (gray && channels != 3) {
             throw new IllegalArgumentException("grayscale: needs 3 (RGB) channels, the images have " + channels);
@@ -115,6 +119,16 @@ public final class ImageBlock extends ProcessingBlock {
     @Override
     public int[] outputShape() {
         return new int[] {outChannels, outHeight, outWidth};
+    }
+
+    /** The images as the block reads them, [channels, height, width] (the sample shape may be [H, W] or flat). */
+    public int[] imageShape() {
+        return bodyShape();
+    }
+
+    @Override
+    protected int[] bodyShape() {
+        return new int[] {channels, height, width};
     }
 
     @Override

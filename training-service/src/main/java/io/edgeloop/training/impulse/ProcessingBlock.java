@@ -39,11 +39,7 @@ public abstract sealed class ProcessingBlock permits SpectralBlock, FrameBlock, 
      */
     public static ProcessingBlock create(ImpulseConfig config, int[] sampleShape) {
         if (config.block() == ImpulseConfig.Block.IMAGE) {
-            if (sampleShape.length != 3 || Arrays.stream(sampleShape).anyMatch(d -> d < 1)) {
-                throw new IllegalArgumentException("block: image needs samples of shape [channels, height, width], got "
-                        + Arrays.toString(sampleShape));
-            }
-            return new ImageBlock(config, sampleShape);
+            return new ImageBlock(config, sampleShape, imageShape(sampleShape));
         }
         if (sampleShape.length == 0
                 || sampleShape.length > 2
@@ -57,6 +53,30 @@ public abstract sealed class ProcessingBlock permits SpectralBlock, FrameBlock, 
             case RAW -> throw new IllegalArgumentException("block: raw has no processing block");
             case IMAGE -> throw new IllegalStateException("handled above");
         };
+    }
+
+    /**
+     * The [channels, height, width] an image block reads from samples of {@code sampleShape}: the shape itself, one
+     * channel of a [height, width] sample, or one square channel of a flat sample of a square number of values (a
+     * {@code features} data set of pixels; another image shape is declared with the run's {@code sampleShape}).
+     *
+     * @throws IllegalArgumentException (message {@code block: ...}) for any other shape
+     */
+    static int[] imageShape(int[] sampleShape) {
+        boolean positive = Arrays.stream(sampleShape).allMatch(d -> d >= 1);
+        if (positive && sampleShape.length == 3) {
+            return sampleShape.clone();
+        }
+        if (positive && sampleShape.length == 2) {
+            return new int[] {1, sampleShape[0], sampleShape[1]};
+        }
+        int side = sampleShape.length == 1 ? (int) Math.round(Math.sqrt(sampleShape[0])) : 0;
+        if (positive && sampleShape.length == 1 && side * side == sampleShape[0]) {
+            return new int[] {1, side, side};
+        }
+        throw new IllegalArgumentException("block: image needs samples of shape [channels, height, width], [height,"
+                + " width] or a flat square number of pixels, got " + Arrays.toString(sampleShape)
+                + (sampleShape.length == 1 ? " (declare the image's shape with sampleShape)" : ""));
     }
 
     /**
@@ -172,11 +192,24 @@ public abstract sealed class ProcessingBlock permits SpectralBlock, FrameBlock, 
     public final String emit(GraphProto.Builder graph, String input) {
         ImpulseGraph g = new ImpulseGraph(graph);
         String windows = input;
-        if (inputShape.length == 1) {
-            String shape = g.constantInt64("window_shape", new long[] {0, 1, length}, 3);
+        int[] body = bodyShape();
+        if (!Arrays.equals(body, inputShape)) { // a flat window is one axis; a [H, W] image one channel
+            long[] dims = new long[body.length + 1];
+            for (int i = 0; i < body.length; i++) {
+                dims[i + 1] = body[i];
+            }
+            String shape = g.constantInt64("window_shape", dims, dims.length);
             windows = g.node("Reshape", "window", List.of(input, shape));
         }
         return emitBody(g, windows);
+    }
+
+    /**
+     * The shape (without the batch dimension) that {@link #emitBody} reads: [axes, length] for a signal block (a flat
+     * window is one axis), [channels, height, width] for an image.
+     */
+    protected int[] bodyShape() {
+        return inputShape.length == 1 ? new int[] {1, length} : inputShape.clone();
     }
 
     /**
@@ -198,7 +231,7 @@ public abstract sealed class ProcessingBlock permits SpectralBlock, FrameBlock, 
                 .toByteArray();
     }
 
-    /** Adds the nodes for windows float [N, axes, length]; returns the features' value name. */
+    /** Adds the nodes for windows float [N, ...{@link #bodyShape()}]; returns the features' value name. */
     protected abstract String emitBody(ImpulseGraph g, String windows);
 
     /** Axis {@code a} of a flat channel-major window, in double. */

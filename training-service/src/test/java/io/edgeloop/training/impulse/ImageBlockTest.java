@@ -3,6 +3,7 @@ package io.edgeloop.training.impulse;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeloop.proto.events.v1.ImpulseSpec;
 import io.edgeloop.proto.events.v1.TrainingSpec;
@@ -159,7 +160,13 @@ class ImageBlockTest {
                 ImpulseSpec.newBuilder().setBlock("image").setGrayscale(true).build());
         assertEquals("grayscale", ProcessingBlock.shapeProblem(gray, List.of(1, 8, 8))[0]);
         assertNull(ProcessingBlock.shapeProblem(gray, List.of(3, 8, 8)));
-        assertEquals("block", ProcessingBlock.shapeProblem(gray, List.of(3, 64))[0]);
+        assertEquals("grayscale", ProcessingBlock.shapeProblem(gray, List.of(3, 64))[0], "[H, W]: one channel");
+        ImpulseConfig plain =
+                ImpulseConfig.resolve(ImpulseSpec.newBuilder().setBlock("image").build());
+        assertEquals("block", ProcessingBlock.shapeProblem(plain, List.of(2, 3, 8, 8))[0]);
+        String[] flat = ProcessingBlock.shapeProblem(plain, List.of(50));
+        assertEquals("block", flat[0]);
+        assertTrue(flat[1].contains("declare the image's shape with sampleShape"), flat[1]);
         ImpulseConfig crop = ImpulseConfig.resolve(ImpulseSpec.newBuilder()
                 .setBlock("image")
                 .setCropHeight(10)

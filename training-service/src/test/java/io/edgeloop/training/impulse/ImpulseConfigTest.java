@@ -67,16 +67,18 @@ class ImpulseConfigTest {
     }
 
     @Test
-    void anImpulseCannotBeCombinedWithDistillationSearchOrA2dCnn() {
+    void anImpulseCombinesWithDistillationAndSearchButNotWithA2dCnnAfterASignalBlock() {
         TrainingSpec s = TrainingSpec.newBuilder()
                 .setImpulse(ImpulseSpec.newBuilder().setBlock("spectral"))
                 .setDistillationTemperature(4)
                 .setTargetProfile("mcu")
-                .setArchitecture("cnn2d")
                 .build();
+        assertEquals(List.of(), ModelSpec.problems(s, "spec."));
         assertEquals(
-                List.of("spec.distillationTemperature", "spec.targetProfile", "spec.architecture"),
-                ModelSpec.problems(s, "spec.").stream().map(FieldProblem::field).toList());
+                List.of("spec.architecture"),
+                ModelSpec.problems(s.toBuilder().setArchitecture("cnn2d").build(), "spec.").stream()
+                        .map(FieldProblem::field)
+                        .toList());
     }
 
     @Test

@@ -400,7 +400,7 @@ class TrainingServiceTest {
                         prefix
                                 + "\"targetProfile\":\"mcu\",\"spec\":{\"impulse\":{\"block\":\"mfcc\",\"sampleRateHz\":100}}}")
                 .statusCode(422)
-                .body("errors.field", containsInAnyOrder("spec.impulse"));
+                .body("errors.field", containsInAnyOrder("spec.impulse.frameLength"));
     }
 
     @Test
