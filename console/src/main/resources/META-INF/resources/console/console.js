@@ -21,7 +21,7 @@
       tooltip: { trigger: 'axis' },
       legend: { show: spec.series.length > 1, bottom: 0 },
       grid: { left: 50, right: 16, top: 40, bottom: spec.series.length > 1 ? 48 : 28 },
-      xAxis: { type: 'category', data: spec.categories, axisLabel: { interval: 0, rotate: spec.categories.length > 6 ? 40 : 0 } },
+      xAxis: { type: 'category', data: spec.categories, axisLabel: { interval: spec.kind === 'line' && spec.categories.length > 12 ? 'auto' : 0, rotate: spec.categories.length > 6 ? 40 : 0 } },
       yAxis: { type: 'value' },
       series: spec.series.map(function (s) {
         return { name: s.name, type: spec.kind === 'line' ? 'line' : 'bar', data: s.data };

@@ -1,6 +1,7 @@
 package io.edgeloop.console.clients;
 
 import io.edgeloop.console.clients.MonitoringViews.Drift;
+import io.edgeloop.console.clients.MonitoringViews.DriftHistory;
 import io.edgeloop.console.clients.MonitoringViews.Performance;
 import io.edgeloop.console.clients.MonitoringViews.Segment;
 import jakarta.ws.rs.GET;
@@ -13,7 +14,10 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** monitoring-service's drift and performance API ({@code monitoring.api.DriftResource}, {@code PerformanceResource}). */
+/**
+ * monitoring-service's drift, drift history and performance API ({@code monitoring.api.DriftResource}, {@code
+ * PerformanceResource}).
+ */
 @RegisterRestClient(configKey = "monitoring-service")
 @Produces(MediaType.APPLICATION_JSON)
 public interface MonitoringClient {
@@ -21,6 +25,17 @@ public interface MonitoringClient {
     @GET
     @Path("/models/{name}/drift")
     Drift drift(@HeaderParam("Authorization") String bearer, @PathParam("name") String name);
+
+    /**
+     * The model's recorded drift evaluations, newest first, at most {@code limit} (1 to 1000); 404 when no deployment
+     * of it was seen.
+     */
+    @GET
+    @Path("/models/{name}/drift/history")
+    DriftHistory driftHistory(
+            @HeaderParam("Authorization") String bearer,
+            @PathParam("name") String name,
+            @QueryParam("limit") int limit);
 
     /**
      * Live performance of a version on its fed-back labels ({@code version} null: the deployed one, 404 when none was

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * What the console reads from monitoring-service's drift and performance API ({@code GET /models/{name}/drift},
- * {@code /performance}, {@code /performance/segments}).
+ * {@code /drift/history}, {@code /performance}, {@code /performance/segments}).
  */
 public final class MonitoringViews {
     private MonitoringViews() {}
@@ -70,4 +70,38 @@ public final class MonitoringViews {
             Double macroF1,
             Map<String, Double> perClassRecall,
             Double expectedCalibrationError) {}
+
+    /**
+     * One feature's figures in a recorded drift evaluation: the test that judged it, its statistic and threshold,
+     * verdict, KS statistic, raw p-value and PSI (each null where not finite).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record HistoryFeature(
+            int index,
+            String test,
+            Double statistic,
+            Double threshold,
+            boolean drifted,
+            Double ks,
+            Double p,
+            Double psi) {}
+
+    /** One recorded drift evaluation of the deployed version ({@code evaluatedAt} an ISO-8601 instant). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record HistoryEntry(
+            String evaluatedAt,
+            int modelVersion,
+            String referenceId,
+            String method,
+            int sampleCount,
+            double driftScore,
+            double threshold,
+            double driftShare,
+            boolean driftDetected,
+            Boolean predictionDrifted,
+            List<HistoryFeature> features) {}
+
+    /** A model's recorded drift evaluations, newest first. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record DriftHistory(String modelName, List<HistoryEntry> entries) {}
 }

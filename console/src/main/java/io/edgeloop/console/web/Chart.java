@@ -3,6 +3,7 @@ package io.edgeloop.console.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,10 +42,18 @@ public record Chart(String title, String kind, List<String> categories, List<Ser
     public String json() {
         List<Map<String, Object>> s = new ArrayList<>();
         for (Series one : series) {
-            s.add(Map.of("name", one.name(), "data", one.data()));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", one.name());
+            m.put("data", one.data());
+            s.add(m);
         }
+        Map<String, Object> chart = new LinkedHashMap<>();
+        chart.put("title", title);
+        chart.put("kind", kind);
+        chart.put("categories", categories);
+        chart.put("series", s);
         try {
-            return JSON.writeValueAsString(Map.of("title", title, "kind", kind, "categories", categories, "series", s));
+            return JSON.writeValueAsString(chart);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("chart not serializable", e);
         }

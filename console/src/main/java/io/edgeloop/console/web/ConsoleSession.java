@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -81,6 +83,14 @@ public class ConsoleSession {
                     "the form's CSRF token is missing or stale: reload the page and try again",
                     List.of());
         }
+    }
+
+    /** When the caller's token expires; empty without one (or without an expiry). */
+    public Optional<Instant> expiresAt() {
+        if (identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getExpirationTime() > 0) {
+            return Optional.of(Instant.ofEpochSecond(jwt.getExpirationTime()));
+        }
+        return Optional.empty();
     }
 
     /** The logged-in user's subject. */

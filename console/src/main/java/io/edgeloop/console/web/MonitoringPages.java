@@ -21,7 +21,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * {@code /monitoring}: the alerts panel (every model's input and performance drift now) and one model's drift per
- * feature (named from its data set) and live performance per version and per segment (role viewer).
+ * feature (named from its data set), its drift over time and live performance per version and per segment (role
+ * viewer).
  */
 @Path("/monitoring")
 @Produces(MediaType.TEXT_HTML)
@@ -75,7 +76,8 @@ public class MonitoringPages {
 
     /**
      * Drift of the model's deployed version (404 when monitoring has seen no deployment of it), its features named
-     * from the data set it was trained on, and its live performance.
+     * from the data set it was trained on, its drift over time (monitoring's recorded evaluations) and its live
+     * performance.
      */
     @GET
     @Path("{name}")
@@ -101,9 +103,14 @@ public class MonitoringPages {
         if (recent.isEmpty()) {
             recent = List.of(drift.modelVersion());
         }
+        DriftHistoryView history = Upstream.optional(
+                        LiveFigures.MONITORING, () -> monitoring.driftHistory(bearer, model, DriftHistoryView.LIMIT))
+                .map(h -> DriftHistoryView.of(h, featureNames))
+                .orElseGet(DriftHistoryView::unavailable);
         return Pages.drift(
                 session.viewer(),
                 DriftView.of(drift, featureNames),
+                history,
                 live.of(bearer, model, recent, drift.modelVersion()));
     }
 }

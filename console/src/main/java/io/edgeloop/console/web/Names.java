@@ -10,6 +10,16 @@ public final class Names {
 
     private Names() {}
 
+    /** Whether {@code name} is a model or data set name (safe in a path). */
+    public static boolean isName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    /** Whether {@code id} is an object id (training run, rollout; safe in a path or fragment). */
+    public static boolean isId(String id) {
+        return id != null && ID.matcher(id).matches();
+    }
+
     /**
      * A model (or data set) name.
      *

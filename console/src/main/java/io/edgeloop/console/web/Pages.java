@@ -13,8 +13,9 @@ import java.util.List;
 public final class Pages {
     private Pages() {}
 
-    /** The overview: every service's readiness and links to the pages. */
-    public static native TemplateInstance overview(Viewer viewer, List<ServiceHealth.Status> services);
+    /** The overview: every service's readiness, links to the pages and the loop's events. */
+    public static native TemplateInstance overview(
+            Viewer viewer, List<ServiceHealth.Status> services, EventsView events);
 
     /** The registered models. */
     public static native TemplateInstance models(Viewer viewer, List<ModelRow> models);
@@ -28,8 +29,8 @@ public final class Pages {
     /** Every model with its latest drift alerts, each linking to its monitoring page. */
     public static native TemplateInstance monitoring(Viewer viewer, List<AlertRow> alerts);
 
-    /** One model's drift per feature and its live performance per version and per segment. */
-    public static native TemplateInstance drift(Viewer viewer, DriftView view, LiveView live);
+    /** One model's drift per feature, its drift over time and its live performance per version and per segment. */
+    public static native TemplateInstance drift(Viewer viewer, DriftView view, DriftHistoryView history, LiveView live);
 
     /** Training runs, newest first. */
     public static native TemplateInstance runs(Viewer viewer, List<RunView.RunRow> runs);

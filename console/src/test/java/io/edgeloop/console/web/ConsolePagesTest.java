@@ -5,10 +5,16 @@ import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.testsupport.auth.TestAuth;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The pages' HTML against stubbed services, login and logout, and the error answers. */
@@ -27,7 +33,11 @@ class ConsolePagesTest {
                         containsString("<td>registry-service</td><td class=\"state up\">UP</td>"),
                         containsString("<td>compiler-service</td><td class=\"state unreachable\">UNREACHABLE</td>"),
                         containsString("alice"),
-                        containsString("href=\"/fleet\"")));
+                        containsString("href=\"/fleet\""),
+                        // no kafka.bootstrap.servers here: the console runs, without the event stream
+                        containsString("Live event stream off: kafka.bootstrap.servers is not set"),
+                        containsString("<table id=\"events\" data-stream=\"\""),
+                        containsString("no events yet")));
     }
 
     @Test
@@ -121,6 +131,55 @@ class ConsolePagesTest {
                         containsString("drift detected: score 0.3000 against threshold 0.2000"),
                         containsString("<td>feature 3</td><td>ks</td><td>0.3000</td><td>0.2000</td><td>yes</td>"),
                         containsString("data-chart=")));
+    }
+
+    @Test
+    void driftOverTimeFromMonitoringsHistory() throws Exception {
+        String html = given().header("Authorization", VIEWER)
+                .get("/monitoring/motion")
+                .then()
+                .statusCode(200)
+                .body(
+                        allOf(
+                                containsString("3 evaluations recorded by monitoring"),
+                                containsString(
+                                        "<tr class=\"evaluation bad\"><td>2026-12-07 02:10:00Z</td><td>v2</td>"
+                                                + "<td>motion@v2</td><td>200</td><td>ks-2sample-max+psi-deciles</td><td>0.3000</td>"
+                                                + "<td>0.2000</td><td>25.0 %</td><td>drift</td><td>feature 3</td><td>no drift</td></tr>"),
+                                containsString(
+                                        "<tr class=\"evaluation\"><td>2026-12-07 02:00:00Z</td><td>v1</td>"
+                                                + "<td>motion@v1</td><td>120</td><td>ks-2sample-max+psi-deciles</td><td>0.1000</td>"
+                                                + "<td>0.2000</td><td>0.0 %</td><td>no drift</td><td>-</td><td>not evaluated</td></tr>")))
+                .extract()
+                .asString();
+        // oldest first on the time axis: the score against its threshold
+        JsonNode score = chart(html, "drift-history-chart");
+        assertEquals("line", score.get("kind").asText());
+        assertEquals(
+                "[\"2026-12-07 02:00:00Z\",\"2026-12-07 02:05:00Z\",\"2026-12-07 02:10:00Z\"]",
+                score.get("categories").toString());
+        assertEquals("score", score.at("/series/0/name").asText());
+        assertEquals("[0.1,0.15,0.3]", score.at("/series/0/data").toString());
+        assertEquals("[0.2,0.2,0.2]", score.at("/series/1/data").toString());
+        // per feature (named from the data set) its KS statistic; no figure in an evaluation is a gap
+        JsonNode features = chart(html, "drift-feature-history-chart");
+        assertEquals("accX", features.at("/series/0/name").asText());
+        assertEquals("[null,0.04,0.05]", features.at("/series/0/data").toString());
+        assertEquals("feature 3", features.at("/series/2/name").asText());
+        assertEquals("[null,null,0.3]", features.at("/series/2/data").toString());
+    }
+
+    /** The chart spec in the {@code data-chart} attribute of the element with {@code id}. */
+    static JsonNode chart(String html, String id) throws Exception {
+        Matcher m = Pattern.compile("id=\"" + id + "\" data-chart=\"([^\"]*)\"").matcher(html);
+        assertTrue(m.find(), "no chart " + id);
+        return new ObjectMapper()
+                .readTree(m.group(1)
+                        .replace("&quot;", "\"")
+                        .replace("&#39;", "'")
+                        .replace("&lt;", "<")
+                        .replace("&gt;", ">")
+                        .replace("&amp;", "&"));
     }
 
     @Test

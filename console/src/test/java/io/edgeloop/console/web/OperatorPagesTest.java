@@ -74,7 +74,9 @@ class OperatorPagesTest {
                 .body(allOf(
                         containsString("<td>accX</td><td>ks</td>"),
                         containsString("<td>feature 3</td>"),
-                        containsString("keeps no history of drift per feature"),
+                        // monitoring's drift history now fills the page's drift over time (was: a note of the gap)
+                        containsString("<h2 id=\"drift-over-time\">Drift over time</h2>"),
+                        containsString("3 evaluations recorded by monitoring"),
                         containsString("<td>v2</td><td>40</td><td>90.0 %</td><td>0.880</td><td>0.042</td>"),
                         containsString("<td>v1</td><td>0</td>"),
                         containsString("<h3>per zone</h3>"),

@@ -74,6 +74,16 @@ public class StubServices {
         return motion(name, "monitoring-drift");
     }
 
+    /** The drift history; the console asks for the newest 100. */
+    @GET
+    @Path("monitoring-service/models/{name}/drift/history")
+    public String driftHistory(@PathParam("name") String name, @QueryParam("limit") int limit) {
+        if (limit != 100) {
+            throw ApiException.invalid("unexpected limit " + limit, java.util.List.of());
+        }
+        return motion(name, "monitoring-drift-history");
+    }
+
     // training-service's runs: TrainingStubs
 
     @GET
