@@ -99,7 +99,10 @@ public final class LocalStack implements AutoCloseable {
         if (cfg.console) {
             Map<String, String> urls = new LinkedHashMap<>();
             layout.services().forEach(s -> urls.put(s.name(), s.url()));
-            consoleUrl = StackConsole.start(home, workDir, cfg.fixedPorts, urls, auth, tracing, processes, log);
+            StackConsole.Events events = new StackConsole.Events(
+                    kafka.bootstrapServers(),
+                    kafka.clientSecurity(StackConsole.NAME, kafkaLogins.get(StackConsole.NAME)));
+            consoleUrl = StackConsole.start(home, workDir, cfg.fixedPorts, urls, auth, tracing, events, processes, log);
         }
         startAgents();
     }
@@ -122,6 +125,9 @@ public final class LocalStack implements AutoCloseable {
         }
         kafkaLogins.put(KafkaAccess.WATCHER, kafka.createUser(KafkaAccess.WATCHER));
         kafka.grant(KafkaAccess.WATCHER, List.of(), topics, KafkaAccess.WATCHER);
+        // the console reads the event topics (its overview's live stream) in groups named console-*
+        kafkaLogins.put(StackConsole.NAME, kafka.createUser(StackConsole.NAME));
+        kafka.grant(StackConsole.NAME, List.of(), Topics.ALL, StackConsole.NAME);
         log.accept(String.format(
                 "kafka       %s (KRaft, in-process, SASL/SCRAM + ACLs) ready in %s",
                 kafka.bootstrapServers(), since(t0)));

@@ -24,6 +24,12 @@ final class StackConsole {
     private StackConsole() {}
 
     /**
+     * Where the console reads the loop's events: the broker and the console's own Kafka login ({@code
+     * security.protocol}, {@code sasl.*}; empty on a plaintext broker).
+     */
+    record Events(String bootstrapServers, Map<String, String> login) {}
+
+    /**
      * Starts the console and waits until it is ready; returns its base URL, or null when the console was not built.
      *
      * @param services every service's base URL, by name
@@ -35,6 +41,7 @@ final class StackConsole {
             Map<String, String> services,
             StackAuth auth,
             StackTracing tracing,
+            Events events,
             ProcessSupervisor processes,
             Consumer<String> log)
             throws IOException, InterruptedException {
@@ -47,13 +54,39 @@ final class StackConsole {
         int port = fixedPorts ? FIXED_PORT : Ports.free();
         Path token = auth.identityFile(NAME, "service:" + NAME, "viewer");
         List<String> cmd = command(jar, workDir, port, services, auth, tracing.spanEndpoint(), token);
+        addEvents(cmd, events, tracing.zipkinUrl());
+        // the JAAS line holds the password: through the environment, not the command line
+        Map<String, String> env = events.login().containsKey("sasl.jaas.config")
+                ? Map.of("EDGELOOP_KAFKA_JAAS", events.login().get("sasl.jaas.config"))
+                : Map.of();
         processes.add(ManagedProcess.start(
-                NAME, cmd, workDir.resolve("run/" + NAME), workDir.resolve("logs/" + NAME + ".log")));
+                NAME, cmd, workDir.resolve("run/" + NAME), workDir.resolve("logs/" + NAME + ".log"), env));
         String url = "http://127.0.0.1:" + port;
         processes.awaitHealthy(NAME, url + "/q/health/ready", Duration.ofSeconds(120));
         log.accept(String.format(
                 "console     %s ready in %.1f s (log in with a token)", url, (System.nanoTime() - t0) / 1e9));
         return url;
+    }
+
+    /**
+     * Adds the event stream's settings before {@code -jar}: the broker, the login's protocol and mechanism (its JAAS
+     * line from {@code EDGELOOP_KAFKA_JAAS}), and the trace link of Zipkin's UI when tracing runs.
+     */
+    static void addEvents(List<String> cmd, Events events, String zipkinUrl) {
+        List<String> add = new ArrayList<>();
+        add.add("-Dkafka.bootstrap.servers=" + events.bootstrapServers());
+        events.login().forEach((key, value) -> {
+            if (!key.equals("sasl.jaas.config")) {
+                add.add("-Dkafka." + key + "=" + value);
+            }
+        });
+        if (events.login().containsKey("sasl.jaas.config")) {
+            add.add("-Dkafka.sasl.jaas.config=${EDGELOOP_KAFKA_JAAS}");
+        }
+        if (zipkinUrl != null) {
+            add.add("-Dedgeloop.console.trace-url=" + zipkinUrl + "/zipkin/traces/{traceId}");
+        }
+        cmd.addAll(cmd.indexOf("-jar"), add);
     }
 
     /** The console's command line (the token is passed as a file, never on the command line). */

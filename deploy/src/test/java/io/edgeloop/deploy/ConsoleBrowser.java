@@ -179,6 +179,47 @@ final class ConsoleBrowser implements AutoCloseable {
         shoot("dataset-motion");
     }
 
+    /**
+     * The overview's live events: the console reads the topics, lists the loop's events of {@code model} with links to
+     * its data set and versions, and the page's script holds the event stream open.
+     */
+    void loopEvents(String model) throws IOException {
+        driver.get(console + "/");
+        String state = driver.findElement(By.id("events-state")).getText();
+        assertTrue(state.startsWith("Live:"), "the console reads the topics: " + state);
+        String events = driver.findElement(By.id("events")).getText();
+        for (String type : List.of("DataReady", "ModelTrained", "ModelOptimized", "Deployed")) {
+            assertTrue(events.contains(type), "overview lists " + type + ": " + events);
+        }
+        assertTrue(
+                !driver.findElements(By.cssSelector("#events a[href='/datasets/" + model + "']"))
+                        .isEmpty(),
+                "a link to the data set " + model);
+        assertTrue(
+                !driver.findElements(By.cssSelector("#events a[href^='/models/" + model + "?version=']"))
+                        .isEmpty(),
+                "a link to a version of " + model);
+        new WebDriverWait(driver, WAIT)
+                .until(ExpectedConditions.attributeToBe(By.id("events"), "data-streaming", "true"));
+        shoot("overview-events");
+    }
+
+    /** Drift over time on a model's monitoring page: the section, and rows with a drawn chart when recorded. */
+    void driftHistory(String model, boolean recorded) throws IOException {
+        driver.get(console + "/monitoring/" + model);
+        assertEquals(1, driver.findElements(By.id("drift-history-note")).size(), "drift over time section");
+        if (recorded) {
+            assertTrue(
+                    !driver.findElements(By.cssSelector("#drift-history tr.evaluation"))
+                            .isEmpty(),
+                    "recorded evaluations");
+            new WebDriverWait(driver, WAIT)
+                    .until(ExpectedConditions.presenceOfElementLocated(
+                            By.cssSelector("#drift-history-chart[data-rendered] svg")));
+        }
+        shoot("monitoring-" + model + "-history");
+    }
+
     private void shoot(String name) throws IOException {
         Path png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(png, screenshots.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);

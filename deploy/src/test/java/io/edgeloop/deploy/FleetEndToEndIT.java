@@ -287,6 +287,14 @@ class FleetEndToEndIT {
             browser.models(List.of(TEAM_A, TEAM_B, "motion", "strokes", "hum"), "motion");
             browser.fleet(stack.deviceIds(), TEAM_A);
             browser.otherPages(LocalStack.SERVICES);
+            browser.loopEvents("motion");
+            boolean recorded = Json.get(stack.url("monitoring-service") + "/models/motion/drift/history?limit=1")
+                            .expect(200)
+                            .body()
+                            .path("entries")
+                            .size()
+                    > 0;
+            browser.driftHistory("motion", recorded);
         }
         System.out.printf("[fleet] console pages checked in Chromium in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }

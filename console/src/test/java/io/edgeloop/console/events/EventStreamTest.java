@@ -148,6 +148,7 @@ class EventStreamTest {
         try (Sse replay = Sse.open("/events/stream?after=0", VIEWER);
                 Sse live = Sse.open("/events/stream?after=" + last, VIEWER)) {
             assertEquals(200, replay.status());
+            assertEquals(200, live.status(), "the stream opens before any new event (a browser's 'open')");
             for (int i = 0; i < 5; i++) {
                 JsonNode e = replay.next();
                 assertEquals(i + 1, e.get("seq").asLong(), "every kept event, in arrival order: " + e);

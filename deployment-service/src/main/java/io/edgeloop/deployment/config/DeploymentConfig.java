@@ -199,6 +199,13 @@ public interface DeploymentConfig {
         /** Lifetime of the download grant sent with each assignment. */
         @WithDefault("24h")
         Duration grantTtl();
+
+        /**
+         * How long after its use the same device may present a used enrollment token again and get a new credential
+         * (revoking the first): a retry after an answer lost to a timeout. 0 = never.
+         */
+        @WithDefault("5m")
+        Duration retryWindow();
     }
 
     /** Promotion gate defaults ({@code edgeloop.deployment.promotion.*}), for policies that omit them. */

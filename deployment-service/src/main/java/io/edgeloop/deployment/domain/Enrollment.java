@@ -113,7 +113,8 @@ public class Enrollment {
     /**
      * Trades {@code secret} for a credential of {@code deviceId}: the token must be unused, not cancelled, not
      * expired and (when it names one) for this device; the device must not be revoked. Enrolling a device again
-     * revokes its earlier credentials.
+     * revokes its earlier credentials. The device that used the token may present it again within the retry window
+     * (its answer was lost, e.g. to a client deadline): it gets a new credential and the first is revoked.
      *
      * @throws EnrollmentRefusedException when it may not
      * @throws EnrollmentUnavailableException when no device issuer key is configured
@@ -127,8 +128,9 @@ public class Enrollment {
                         .withLock(LockModeType.PESSIMISTIC_WRITE)
                         .firstResultOptional();
         Instant now = clock.instant();
-        EnrollmentTokenEntity t = found.filter(e -> e.status(now).equals("active"))
+        EnrollmentTokenEntity t = found.filter(e -> e.status(now).equals("active") || retry(e, deviceId, now))
                 .orElseThrow(() -> new EnrollmentRefusedException(NOT_GOOD, true));
+        boolean retried = t.usedAt != null;
         if (t.deviceId != null && !t.deviceId.equals(deviceId)) {
             throw new EnrollmentRefusedException("the enrollment token was issued for another device id", false);
         }
@@ -136,13 +138,26 @@ public class Enrollment {
         if (device != null && device.isRevoked()) {
             throw new EnrollmentRefusedException("device '" + deviceId + "' is revoked", false);
         }
-        t.usedAt = now;
-        t.usedBy = deviceId;
+        if (!retried) { // a retry keeps the first use's time: the window does not slide
+            t.usedAt = now;
+            t.usedBy = deviceId;
+        }
         int replaced = revokeCredentials(deviceId, now);
         LOG.infof(
-                "device %s enrolled with token %s%s",
-                deviceId, t.id, replaced > 0 ? " (its " + replaced + " earlier credential(s) revoked)" : "");
+                "device %s enrolled with token %s%s%s",
+                deviceId,
+                t.id,
+                retried ? " again (a retry within the window)" : "",
+                replaced > 0 ? " (its " + replaced + " earlier credential(s) revoked)" : "");
         return record(tokens.credential(deviceId, config.enrollment().credentialTtl()), deviceId, now);
+    }
+
+    /** Whether {@code t} was used by {@code deviceId} within the retry window (and not cancelled since). */
+    private boolean retry(EnrollmentTokenEntity t, String deviceId, Instant now) {
+        return t.usedAt != null
+                && t.cancelledAt == null
+                && deviceId.equals(t.usedBy)
+                && !now.isAfter(t.usedAt.plus(config.enrollment().retryWindow()));
     }
 
     /**

@@ -84,8 +84,18 @@ class EnrollmentTest {
                 .then()
                 .statusCode(403);
 
-        // once only
+        // a retry by the same device within the window (its answer was lost): a new credential, the first revoked
+        DeviceCredential again = anonymous().enroll(enroll(t.secret(), x));
+        assertNotEquals(c.getToken(), again.getToken());
+        expect(Status.Code.UNAUTHENTICATED, () -> asX.register(register(x)));
+        assertEquals(x, as("Bearer " + again.getToken()).register(register(x)).getDeviceId());
+        // after the window: once only
+        TestClock.CLOCK.advance(Duration.ofMinutes(5).plusSeconds(1));
         expect(Status.Code.UNAUTHENTICATED, () -> anonymous().enroll(enroll(t.secret(), x)));
+        // a token naming no device, used by y, is no good for another device, even within the window
+        Issued open = issue(Map.of());
+        anonymous().enroll(enroll(open.secret(), y));
+        expect(Status.Code.UNAUTHENTICATED, () -> anonymous().enroll(enroll(open.secret(), x)));
     }
 
     @Test
