@@ -91,6 +91,32 @@ public final class Json {
 
     private static volatile Client shared = new Client(null, DEFAULT_TIMEOUT);
 
+    /**
+     * Runs {@code call} again while it fails because nothing accepted the connection (an instance restarting: the
+     * request was never sent, so repeating it is safe for any method), for up to {@code patience}, waiting a little
+     * longer each time; any other failure, or a refusal past the patience, is thrown.
+     */
+    public static Reply retryingConnects(Duration patience, java.util.function.Supplier<Reply> call) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        long pauseMs = 100;
+        while (true) {
+            try {
+                return call.get();
+            } catch (IllegalStateException e) {
+                if (!(e.getCause() instanceof java.net.ConnectException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(pauseMs); // a client's back-off between connection attempts
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            pauseMs = Math.min(2_000, pauseMs * 2);
+        }
+    }
+
     private Json() {}
 
     /** Sends {@code Authorization: Bearer <token>} on every later static call (the stack's admin token). */

@@ -35,6 +35,9 @@ public final class LoopDriver {
     static final String ROLLED_BACK = "rolled-back";
 
     private static final int SAMPLES_PER_ITERATION = 2400;
+    /** How long a call waits for a restarting service instance to accept connections again. */
+    private static final Duration RESTART_PATIENCE = Duration.ofSeconds(90);
+
     private static final int LIVE_PROBE_SAMPLES = 200;
 
     private final LocalStack stack;
@@ -228,7 +231,10 @@ public final class LoopDriver {
                 m.put("source", "demo");
                 batch.add(m);
             }
-            JsonNode body = Json.post(data + "/datasets/" + DATASET + "/samples", Map.of("samples", batch))
+            // a data-service instance may be restarting (the end-to-end test kills one after the drift)
+            JsonNode body = Json.retryingConnects(
+                            RESTART_PATIENCE,
+                            () -> Json.post(data + "/datasets/" + DATASET + "/samples", Map.of("samples", batch)))
                     .expect(200, 201, 202)
                     .body();
             accepted += body.path("accepted").asInt();
@@ -287,7 +293,9 @@ public final class LoopDriver {
     }
 
     private List<LoopReport.Version> versions() {
-        JsonNode list = Json.get(stack.url("registry-service") + "/models/" + DATASET + "/versions")
+        JsonNode list = Json.retryingConnects(
+                        RESTART_PATIENCE,
+                        () -> Json.get(stack.url("registry-service") + "/models/" + DATASET + "/versions"))
                 .expect(200)
                 .body();
         JsonNode items = list.isArray() ? list : list.path("versions");
