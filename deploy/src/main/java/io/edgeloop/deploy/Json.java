@@ -97,13 +97,29 @@ public final class Json {
      * longer each time; any other failure, or a refusal past the patience, is thrown.
      */
     public static Reply retryingConnects(Duration patience, java.util.function.Supplier<Reply> call) {
+        return retrying(patience, call, e -> e.getCause() instanceof java.net.ConnectException);
+    }
+
+    /**
+     * Runs {@code call} again while it fails for want of an answer: a refused connection, or one dropped before the
+     * answer (an instance killed mid-request), for up to {@code patience}. Only for calls that are safe to repeat: a
+     * GET, or a write the server deduplicates (e.g. samples of a data set that drops duplicates).
+     */
+    public static Reply retryingUnanswered(Duration patience, java.util.function.Supplier<Reply> call) {
+        return retrying(patience, call, e -> e.getCause() instanceof IOException);
+    }
+
+    private static Reply retrying(
+            Duration patience,
+            java.util.function.Supplier<Reply> call,
+            java.util.function.Predicate<IllegalStateException> again) {
         long deadline = System.nanoTime() + patience.toNanos();
         long pauseMs = 100;
         while (true) {
             try {
                 return call.get();
             } catch (IllegalStateException e) {
-                if (!(e.getCause() instanceof java.net.ConnectException) || System.nanoTime() > deadline) {
+                if (!again.test(e) || System.nanoTime() > deadline) {
                     throw e;
                 }
             }

@@ -63,6 +63,10 @@ public final class LoopDriver {
                         data + "/datasets/" + DATASET,
                         Map.of("featureNames", SensorSimulator.FEATURES, "labels", SensorSimulator.LABELS))
                 .expect(200, 201);
+        // the simulator's readings are never identical, so dropping duplicates loses nothing and makes a batch sent
+        // again (its first answer lost) a no-op
+        Json.put(data + "/datasets/" + DATASET + "/settings", Map.of("duplicates", "drop"))
+                .expect(200);
         showRejection(data);
         ingest(data, new SensorSimulator(42), SAMPLES_PER_ITERATION);
         JsonNode snap1 = Json.post(data + "/datasets/" + DATASET + "/snapshots", Map.of("trigger", "manual"))
@@ -231,8 +235,9 @@ public final class LoopDriver {
                 m.put("source", "demo");
                 batch.add(m);
             }
-            // a data-service instance may be restarting (the end-to-end test kills one after the drift)
-            JsonNode body = Json.retryingConnects(
+            // a data-service instance may die mid-request or be restarting (the end-to-end test kills one after the
+            // drift): the batch is sent again, which the data set's duplicate dropping makes safe
+            JsonNode body = Json.retryingUnanswered(
                             RESTART_PATIENCE,
                             () -> Json.post(data + "/datasets/" + DATASET + "/samples", Map.of("samples", batch)))
                     .expect(200, 201, 202)
@@ -293,7 +298,7 @@ public final class LoopDriver {
     }
 
     private List<LoopReport.Version> versions() {
-        JsonNode list = Json.retryingConnects(
+        JsonNode list = Json.retryingUnanswered(
                         RESTART_PATIENCE,
                         () -> Json.get(stack.url("registry-service") + "/models/" + DATASET + "/versions"))
                 .expect(200)

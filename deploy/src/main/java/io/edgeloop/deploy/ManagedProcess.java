@@ -113,6 +113,9 @@ final class ManagedProcess implements AutoCloseable {
         for (ProcessHandle h : all) {
             try {
                 h.onExit().get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + name + " to die", e);
             } catch (Exception e) {
                 throw new IllegalStateException("process " + h.pid() + " of " + name + " did not die", e);
             }

@@ -54,4 +54,30 @@ class JsonRetryTest {
         assertEquals(ConnectException.class, last.getCause().getClass());
         assertEquals(1, calls.get(), "no second try once the patience is up");
     }
+
+    @Test
+    void anUnansweredCallIsRepeatedOnlyWhereRepeatingIsSafe() {
+        IllegalStateException dropped =
+                new IllegalStateException("HTTP call failed", new java.io.IOException("EOF reached while reading"));
+        AtomicInteger calls = new AtomicInteger();
+        assertSame(
+                dropped,
+                assertThrows(
+                        IllegalStateException.class,
+                        () -> Json.retryingConnects(Duration.ofSeconds(30), () -> {
+                            calls.incrementAndGet();
+                            throw dropped;
+                        })));
+        assertEquals(1, calls.get(), "a request that reached the server is not sent again by retryingConnects");
+
+        calls.set(0);
+        Json.Reply ok = new Json.Reply(201, MissingNode.getInstance());
+        assertSame(ok, Json.retryingUnanswered(Duration.ofSeconds(30), () -> {
+            if (calls.incrementAndGet() == 1) {
+                throw dropped;
+            }
+            return ok;
+        }));
+        assertEquals(2, calls.get());
+    }
 }
