@@ -35,12 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,7 +73,7 @@ class CategoricalDriftFlowTest {
     @Test
     void aShiftOfCategorySharesIsJudgedByChiSquareAndRaisesDrift() throws Exception {
         datasets.put(MODEL, 1, List.of("ok", "worn"), trainingSamples());
-        publish(Topics.DATA_READY, MODEL, dataReady().toByteArray());
+        TestTopics.publish(Topics.DATA_READY, MODEL, dataReady().toByteArray());
         await(
                 "reference profile",
                 () -> given().get("/references/" + MODEL + "@v1").statusCode() == 200);
@@ -96,7 +90,7 @@ class CategoricalDriftFlowTest {
         assertEquals(
                 TRAIN_ROWS, counts.values().stream().mapToInt(Integer::intValue).sum(), "every TRAIN row counted");
 
-        publish(Topics.DEPLOYED, MODEL, deployed().toByteArray());
+        TestTopics.publish(Topics.DEPLOYED, MODEL, deployed().toByteArray());
         await("deployed", () -> given().get("/models/" + MODEL + "/drift").statusCode() == 200);
 
         // the training mix of gears (the agents' default: sketches, no rows): judged, no drift
@@ -260,17 +254,5 @@ class CategoricalDriftFlowTest {
                 .setDevicesActive(1)
                 .setSnapshotId(MODEL + "@v1")
                 .build();
-    }
-
-    private static void publish(String topic, String key, byte[] value) {
-        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
-        try (var producer = new KafkaProducer<>(
-                Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                new StringSerializer(),
-                new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot publish to " + topic, e);
-        }
     }
 }

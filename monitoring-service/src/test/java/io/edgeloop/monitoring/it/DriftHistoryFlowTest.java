@@ -28,12 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,11 +55,11 @@ class DriftHistoryFlowTest {
 
     @Test
     void everyEvaluationIsRecordedAndListedNewestFirstWithinItsBounds() {
-        publish(Topics.DATA_READY, DATASET, dataReady());
+        TestTopics.publish(Topics.DATA_READY, DATASET, dataReady());
         await(
                 "reference profile",
                 () -> given().get("/references/" + DATASET + "@v1").statusCode() == 200);
-        publish(Topics.DEPLOYED, model, deployed().toByteArray());
+        TestTopics.publish(Topics.DEPLOYED, model, deployed().toByteArray());
         await("deployed", () -> given().get("/models/" + model + "/drift").statusCode() == 200);
         assertEquals(0, history("").getList("entries").size(), "nothing evaluated yet");
 
@@ -205,17 +199,5 @@ class DriftHistoryFlowTest {
                 .setTrigger("manual")
                 .build()
                 .toByteArray();
-    }
-
-    private static void publish(String topic, String key, byte[] value) {
-        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
-        try (var producer = new KafkaProducer<>(
-                Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                new StringSerializer(),
-                new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot publish to " + topic, e);
-        }
     }
 }

@@ -52,11 +52,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -87,8 +82,8 @@ class MonitoringFlowTest {
     void driftOfTheDeployedVersionIsDetectedOnce() throws Exception {
         // reference profiles of two snapshots, from the TRAIN split only (other test classes store profiles of their
         // own data sets: only this one's are counted)
-        publish(Topics.DATA_READY, MODEL, dataReady(1));
-        publish(Topics.DATA_READY, MODEL, dataReady(2));
+        TestTopics.publish(Topics.DATA_READY, MODEL, dataReady(1));
+        TestTopics.publish(Topics.DATA_READY, MODEL, dataReady(2));
         String ofModel = "findAll { it.datasetName == '" + MODEL + "' }.";
         await(
                 "reference profiles",
@@ -111,7 +106,7 @@ class MonitoringFlowTest {
 
         // v1 deployed: no observations yet
         Deployed v1 = deployed(1);
-        publish(Topics.DEPLOYED, MODEL, v1.toByteArray());
+        TestTopics.publish(Topics.DEPLOYED, MODEL, v1.toByteArray());
         await("v1 deployed", () -> given().get("/models/" + MODEL + "/drift").statusCode() == 200);
         JsonPath drift = driftView();
         assertEquals(1, drift.getInt("modelVersion"));
@@ -170,7 +165,7 @@ class MonitoringFlowTest {
 
         // v2 deployed: a fresh observation window against the v2 reference
         Deployed v2 = deployed(2);
-        publish(Topics.DEPLOYED, MODEL, v2.toByteArray());
+        TestTopics.publish(Topics.DEPLOYED, MODEL, v2.toByteArray());
         await("v2 deployed", () -> driftView().getInt("modelVersion") == 2);
         drift = driftView();
         assertEquals(0, drift.getInt("sampleCount"));
@@ -277,12 +272,13 @@ class MonitoringFlowTest {
     @Test
     void aVersionTrainedOnADriftSnapshotIsComparedWithALiveBaselineNotWithTheMixture() throws Exception {
         String model = FakeDatasetService.RETRAINED;
-        publish(Topics.DATA_READY, model, dataReady(model, 1, "manual"));
-        publish(Topics.DATA_READY, model, dataReady(model, 2, "drift")); // v2 learned old and new regime together
+        TestTopics.publish(Topics.DATA_READY, model, dataReady(model, 1, "manual"));
+        TestTopics.publish(
+                Topics.DATA_READY, model, dataReady(model, 2, "drift")); // v2 learned old and new regime together
         await(
                 "reference profiles of " + model,
                 () -> given().get("/references/" + model + "@v2").statusCode() == 200);
-        publish(Topics.DEPLOYED, model, deployed(model, 2).toByteArray());
+        TestTopics.publish(Topics.DEPLOYED, model, deployed(model, 2).toByteArray());
         await("v2 deployed", () -> given().get("/models/" + model + "/drift").statusCode() == 200);
         SensorSimulator remounted = new SensorSimulator(21).drift(SensorSimulator.Drift.REMOUNTED);
 
@@ -337,11 +333,12 @@ class MonitoringFlowTest {
     @Test
     void aRolledBackRolloutMakesThePreviousVersionTheMonitoredOneAgain() throws Exception {
         String model = "rollback-model";
-        publish(Topics.DEPLOYED, model, deployedOf(model, 1, "").toByteArray());
+        TestTopics.publish(Topics.DEPLOYED, model, deployedOf(model, 1, "").toByteArray());
         await("v1 deployed", () -> modelVersionOf(model) == 1);
-        publish(Topics.DEPLOYED, model, deployedOf(model, 2, "wave").toByteArray());
+        TestTopics.publish(Topics.DEPLOYED, model, deployedOf(model, 2, "wave").toByteArray());
         await("v2 canary deployed", () -> modelVersionOf(model) == 2);
-        publish(Topics.DEPLOYED, model, deployedOf(model, 2, "rolled-back").toByteArray());
+        TestTopics.publish(
+                Topics.DEPLOYED, model, deployedOf(model, 2, "rolled-back").toByteArray());
         await("v1 monitored again", () -> modelVersionOf(model) == 1);
         JsonPath view = given().get("/models/" + model + "/drift")
                 .then()
@@ -355,11 +352,12 @@ class MonitoringFlowTest {
     @Test
     void rejectedVersionsAndFleetChangesOfOtherVersionsDoNotChangeTheMonitoredVersion() throws Exception {
         String model = "gated-model";
-        publish(Topics.DEPLOYED, model, deployedOf(model, 1, "completed").toByteArray());
+        TestTopics.publish(
+                Topics.DEPLOYED, model, deployedOf(model, 1, "completed").toByteArray());
         await("v1 deployed", () -> modelVersionOf(model) == 1);
         for (String phase : List.of("rejected", "fleet")) {
             Deployed event = deployedOf(model, 2, phase);
-            publish(Topics.DEPLOYED, model, event.toByteArray());
+            TestTopics.publish(Topics.DEPLOYED, model, event.toByteArray());
             await(
                     phase + " consumed",
                     () -> inbox.seen(
@@ -379,11 +377,11 @@ class MonitoringFlowTest {
                         .setEventId(UUID.randomUUID().toString())
                         .setOccurredAt(v1.getMeta().getOccurredAt()))
                 .build();
-        publish(Topics.DEPLOYED, model, v1.toByteArray());
+        TestTopics.publish(Topics.DEPLOYED, model, v1.toByteArray());
         await("v1 deployed", () -> modelVersionOf(model) == 1);
-        publish(Topics.DEPLOYED, model, v2.toByteArray());
+        TestTopics.publish(Topics.DEPLOYED, model, v2.toByteArray());
         await("v2 deployed", () -> modelVersionOf(model) == 2);
-        publish(Topics.DEPLOYED, model, lateV1.toByteArray());
+        TestTopics.publish(Topics.DEPLOYED, model, lateV1.toByteArray());
         await(
                 "late v1 consumed",
                 () -> inbox.seen("monitoring-service/Deployed", lateV1.getMeta().getEventId()));
@@ -419,7 +417,7 @@ class MonitoringFlowTest {
                 .setSnapshotId("ghost@v1")
                 .setFeatureCount(8)
                 .build();
-        publish(Topics.DATA_READY, "ghost", ghost.toByteArray());
+        TestTopics.publish(Topics.DATA_READY, "ghost", ghost.toByteArray());
         await(
                 "the ghost's profile job failed",
                 () -> jobs.find(ReferenceJobs.KIND, "ghost@v1")
@@ -582,17 +580,6 @@ class MonitoringFlowTest {
 
     private static String bootstrap() {
         return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
-    }
-
-    private static void publish(String topic, String key, byte[] value) {
-        try (var producer = new KafkaProducer<>(
-                Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()),
-                new StringSerializer(),
-                new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot publish to " + topic, e);
-        }
     }
 
     /**

@@ -52,12 +52,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -94,7 +88,7 @@ class PerformanceFlowTest {
 
     @Test
     void labelsFedBackGivePerformanceAndAFallingAccuracyRaisesDriftOnce() {
-        publish(Topics.DATA_READY, FakeDatasetService.DATASET, dataReady());
+        TestTopics.publish(Topics.DATA_READY, FakeDatasetService.DATASET, dataReady());
         await("reference profile", () -> given().get("/references/vibration@v1").statusCode() == 200);
         register(1);
         register(2);
@@ -326,7 +320,7 @@ class PerformanceFlowTest {
 
     @Test
     void feedbackForACapturedInputIsPublishedAsALabelledSampleOfTheDataset() throws Exception {
-        publish(Topics.DATA_READY, FakeDatasetService.DATASET, dataReady());
+        TestTopics.publish(Topics.DATA_READY, FakeDatasetService.DATASET, dataReady());
         await("reference profile", () -> given().get("/references/vibration@v1").statusCode() == 200);
         registry.register(ModelVersion.newBuilder()
                 .setModelName(model)
@@ -387,7 +381,7 @@ class PerformanceFlowTest {
 
     @Test
     void performanceIsReportedPerFleetSegmentWorstFirst() {
-        publish(Topics.DATA_READY, FakeDatasetService.DATASET, dataReady());
+        TestTopics.publish(Topics.DATA_READY, FakeDatasetService.DATASET, dataReady());
         await("reference profile", () -> given().get("/references/vibration@v1").statusCode() == 200);
         register(1);
         deploy(1);
@@ -472,7 +466,7 @@ class PerformanceFlowTest {
     }
 
     private void deploy(int version) {
-        publish(
+        TestTopics.publish(
                 Topics.DEPLOYED,
                 model,
                 Deployed.newBuilder()
@@ -549,17 +543,5 @@ class PerformanceFlowTest {
                 .setTrigger("manual")
                 .build()
                 .toByteArray();
-    }
-
-    private static void publish(String topic, String key, byte[] value) {
-        String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
-        try (var producer = new KafkaProducer<>(
-                Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                new StringSerializer(),
-                new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot publish to " + topic, e);
-        }
     }
 }
