@@ -37,8 +37,6 @@ final class ManagedProcess implements AutoCloseable {
                 .redirectOutput(
                         ProcessBuilder.Redirect.appendTo(logFile.toFile())); // a restart keeps the log before it
         pb.environment().remove("JAVA_TOOL_OPTIONS");
-        // PyTorch's oneDNN LSTM computes wrong results with AVX-512 (training-service/README.md, "CPUs")
-        pb.environment().putIfAbsent("DNNL_MAX_CPU_ISA", "AVX2");
         pb.environment().putAll(env);
         return new ManagedProcess(name, logFile, pb.start());
     }
