@@ -999,7 +999,8 @@ class DeploymentManifestsTest {
         Set<String> mechanisms = new LinkedHashSet<>();
         for (Workload w : all()) {
             App app = stack.appOf(w.image());
-            if (app == null || !usesKafka(app)) {
+            // an app that needs Kafka, or any workload given a broker (the console reads events only when it is)
+            if (app == null || !(usesKafka(app) || value(w, "KAFKA_BOOTSTRAP_SERVERS") != null)) {
                 continue;
             }
             String protocol = value(w, "KAFKA_SECURITY_PROTOCOL");
@@ -1096,8 +1097,11 @@ class DeploymentManifestsTest {
     }
 
     private static boolean usesKafka(App app) {
-        return StackModel.read(stack.home.resolve(app.module()).resolve("src/main/resources/application.properties"))
-                .contains("kafka.bootstrap.servers");
+        // a property set (the services' %prod broker), not a comment mentioning one
+        return Pattern.compile("(?m)^[^#\\n]*kafka\\.bootstrap\\.servers\\s*=")
+                .matcher(StackModel.read(
+                        stack.home.resolve(app.module()).resolve("src/main/resources/application.properties")))
+                .find();
     }
 
     @Test
