@@ -92,34 +92,19 @@ public final class Json {
     private static volatile Client shared = new Client(null, DEFAULT_TIMEOUT);
 
     /**
-     * Runs {@code call} again while it fails because nothing accepted the connection (an instance restarting: the
-     * request was never sent, so repeating it is safe for any method), for up to {@code patience}, waiting a little
-     * longer each time; any other failure, or a refusal past the patience, is thrown.
-     */
-    public static Reply retryingConnects(Duration patience, java.util.function.Supplier<Reply> call) {
-        return retrying(patience, call, e -> e.getCause() instanceof java.net.ConnectException);
-    }
-
-    /**
      * Runs {@code call} again while it fails for want of an answer: a refused connection, or one dropped before the
-     * answer (an instance killed mid-request), for up to {@code patience}. Only for calls that are safe to repeat: a
-     * GET, or a write the server deduplicates (e.g. samples of a data set that drops duplicates).
+     * answer (an instance killed mid-request), for up to {@code patience}, waiting a little longer each time; any
+     * other failure, or one past the patience, is thrown. Only for calls that are safe to repeat: a GET, or a write the
+     * server deduplicates (e.g. samples of a data set that drops duplicates).
      */
     public static Reply retryingUnanswered(Duration patience, java.util.function.Supplier<Reply> call) {
-        return retrying(patience, call, e -> e.getCause() instanceof IOException);
-    }
-
-    private static Reply retrying(
-            Duration patience,
-            java.util.function.Supplier<Reply> call,
-            java.util.function.Predicate<IllegalStateException> again) {
         long deadline = System.nanoTime() + patience.toNanos();
         long pauseMs = 100;
         while (true) {
             try {
                 return call.get();
             } catch (IllegalStateException e) {
-                if (!again.test(e) || System.nanoTime() > deadline) {
+                if (!(e.getCause() instanceof IOException) || System.nanoTime() > deadline) {
                     throw e;
                 }
             }

@@ -49,6 +49,18 @@ final class JvmCommands {
     }
 
     /**
+     * A Kafka client's settings for a JVM of the stack: the broker, the login's protocol and mechanism, and its JAAS
+     * line read from {@code EDGELOOP_KAFKA_JAAS} (the password stays off the command line).
+     */
+    static List<String> kafkaClient(String bootstrap, Map<String, String> login) {
+        return List.of(
+                "-Dkafka.bootstrap.servers=" + bootstrap,
+                "-Dkafka.security.protocol=" + login.get("security.protocol"),
+                "-Dkafka.sasl.mechanism=" + login.get("sasl.mechanism"),
+                "-Dkafka.sasl.jaas.config=${EDGELOOP_KAFKA_JAAS}");
+    }
+
+    /**
      * A service instance. The JVM reads the database password from {@code QUARKUS_DATASOURCE_PASSWORD} and the
      * Kafka JAAS line from {@code EDGELOOP_KAFKA_JAAS}.
      */
@@ -63,10 +75,7 @@ final class JvmCommands {
         if (s.grpcPort() > 0) {
             cmd.add("-Dquarkus.grpc.server.port=" + s.grpcPort());
         }
-        cmd.add("-Dkafka.bootstrap.servers=" + kafkaBootstrap);
-        cmd.add("-Dkafka.security.protocol=" + kafkaLogin.get("security.protocol"));
-        cmd.add("-Dkafka.sasl.mechanism=" + kafkaLogin.get("sasl.mechanism"));
-        cmd.add("-Dkafka.sasl.jaas.config=${EDGELOOP_KAFKA_JAAS}");
+        cmd.addAll(kafkaClient(kafkaBootstrap, kafkaLogin));
         cmd.add("-Dquarkus.datasource.jdbc.url=" + db.jdbcUrl());
         cmd.add("-Dquarkus.datasource.username=" + db.user());
         // every JVM of the stack shares one machine: a new connection (SCRAM login, a PostgreSQL backend) can take

@@ -25,7 +25,7 @@ final class StackConsole {
 
     /**
      * Where the console reads the loop's events: the broker and the console's own Kafka login ({@code
-     * security.protocol}, {@code sasl.*}; empty on a plaintext broker).
+     * security.protocol}, {@code sasl.*}).
      */
     record Events(String bootstrapServers, Map<String, String> login) {}
 
@@ -53,12 +53,9 @@ final class StackConsole {
         }
         int port = fixedPorts ? FIXED_PORT : Ports.free();
         Path token = auth.identityFile(NAME, "service:" + NAME, "viewer");
-        List<String> cmd = command(jar, workDir, port, services, auth, tracing.spanEndpoint(), token);
-        addEvents(cmd, events, tracing.zipkinUrl());
+        List<String> cmd = command(jar, workDir, port, services, auth, tracing, events, token);
         // the JAAS line holds the password: through the environment, not the command line
-        Map<String, String> env = events.login().containsKey("sasl.jaas.config")
-                ? Map.of("EDGELOOP_KAFKA_JAAS", events.login().get("sasl.jaas.config"))
-                : Map.of();
+        Map<String, String> env = Map.of("EDGELOOP_KAFKA_JAAS", events.login().get("sasl.jaas.config"));
         processes.add(ManagedProcess.start(
                 NAME, cmd, workDir.resolve("run/" + NAME), workDir.resolve("logs/" + NAME + ".log"), env));
         String url = "http://127.0.0.1:" + port;
@@ -68,35 +65,15 @@ final class StackConsole {
         return url;
     }
 
-    /**
-     * Adds the event stream's settings before {@code -jar}: the broker, the login's protocol and mechanism (its JAAS
-     * line from {@code EDGELOOP_KAFKA_JAAS}), and the trace link of Zipkin's UI when tracing runs.
-     */
-    static void addEvents(List<String> cmd, Events events, String zipkinUrl) {
-        List<String> add = new ArrayList<>();
-        add.add("-Dkafka.bootstrap.servers=" + events.bootstrapServers());
-        events.login().forEach((key, value) -> {
-            if (!key.equals("sasl.jaas.config")) {
-                add.add("-Dkafka." + key + "=" + value);
-            }
-        });
-        if (events.login().containsKey("sasl.jaas.config")) {
-            add.add("-Dkafka.sasl.jaas.config=${EDGELOOP_KAFKA_JAAS}");
-        }
-        if (zipkinUrl != null) {
-            add.add("-Dedgeloop.console.trace-url=" + zipkinUrl + "/zipkin/traces/{traceId}");
-        }
-        cmd.addAll(cmd.indexOf("-jar"), add);
-    }
-
-    /** The console's command line (the token is passed as a file, never on the command line). */
+    /** The console's command line (the token is a file and the Kafka password in the environment, never here). */
     static List<String> command(
             Path jar,
             Path workDir,
             int port,
             Map<String, String> services,
             StackAuth auth,
-            String spanEndpoint,
+            StackTracing tracing,
+            Events events,
             Path tokenFile) {
         List<String> cmd = new ArrayList<>(List.of(
                 JvmCommands.javaBin(),
@@ -109,9 +86,14 @@ final class StackConsole {
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-Dedgeloop.auth.public-key=" + auth.verificationKeysFile());
         cmd.add("-Dedgeloop.auth.revocation-file=" + auth.revocationFile());
-        cmd.add("-Dedgeloop.tracing.zipkin-endpoint=" + spanEndpoint);
+        cmd.add("-Dedgeloop.tracing.zipkin-endpoint=" + tracing.spanEndpoint());
         cmd.add("-Dedgeloop.console.token-file=" + tokenFile);
         services.forEach((name, url) -> cmd.add("-Dedgeloop.console.services." + name + "=" + url));
+        // the live event stream (the launcher's broker is always secured: a login of the console's own)
+        cmd.addAll(JvmCommands.kafkaClient(events.bootstrapServers(), events.login()));
+        if (tracing.zipkinUrl() != null) {
+            cmd.add("-Dedgeloop.console.trace-url=" + tracing.zipkinUrl() + "/zipkin/traces/{traceId}");
+        }
         cmd.add("-jar");
         cmd.add(jar.toString());
         return cmd;

@@ -65,16 +65,10 @@ public class EventPages {
         if (left != null) {
             events = events.select().first(left.isNegative() ? Duration.ofMillis(1) : left);
         }
-        // a comment first: the response (and a browser's EventSource 'open') must not wait for the next event
-        OutboundSseEvent open = sse.newEventBuilder().comment("stream open").build();
-        return Multi.createBy()
-                .concatenating()
-                .streams(
-                        Multi.createFrom().item(open),
-                        events.map(e -> sse.newEventBuilder()
-                                .id(Long.toString(e.seq()))
-                                .data(String.class, write(e))
-                                .build()));
+        return events.map(e -> sse.newEventBuilder()
+                .id(Long.toString(e.seq()))
+                .data(String.class, write(e))
+                .build());
     }
 
     private long after(String after) {

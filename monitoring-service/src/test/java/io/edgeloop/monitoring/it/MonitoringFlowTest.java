@@ -52,7 +52,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -576,10 +575,6 @@ class MonitoringFlowTest {
         sketches.toBytes()
                 .forEach(kll -> b.addFeatureSketches(FeatureSketch.newBuilder().setKll(ByteString.copyFrom(kll))));
         return b.build();
-    }
-
-    private static String bootstrap() {
-        return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
     }
 
     /**
