@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Creates the loop's topics (with their dead-letter topics), one SCRAM-SHA-256 user per service and its ACLs, as the
-# super user, once the broker answers (compose: service kafka-init; Kubernetes: Job kafka-init). Safe to run again:
-# topics are created if missing, users get their password again, ACLs that exist are left.
+# Creates the loop's topics (with their dead-letter topics), one SCRAM-SHA-256 user per service (and the console) and
+# its ACLs, as the super user, once the broker answers (compose: service kafka-init; Kubernetes: Job kafka-init). Safe
+# to run again: topics are created if missing, users get their password again, ACLs that exist are left.
 # The grants are those of the launcher's tested setup (deploy/src/main/java/io/edgeloop/deploy/KafkaAccess.java;
 # DeploymentManifestsTest compares them): a service writes only its own events and the dead-letter topics of what it
 # consumes, reads only what it consumes (and those dead-letter topics, to list and replay them), in consumer groups
-# whose names start with its own. The broker refuses
-# everything else (StandardAuthorizer, allow.everyone.if.no.acl.found=false, super user admin only).
+# whose names start with its own; the console reads the event topics. The broker refuses everything else
+# (StandardAuthorizer, allow.everyone.if.no.acl.found=false, super user admin only).
 # Reads: $KAFKA_LOGINS/admin-client.properties (admin's client login) and $KAFKA_LOGINS/<user>.password.
 set -euo pipefail
 : "${KAFKA_LOGINS:?}"
@@ -60,4 +60,6 @@ grant compiler-service "model-optimized model-trained-dlq" "model-trained model-
 grant registry-service "deployed-dlq model-trained-dlq" "deployed model-trained deployed-dlq model-trained-dlq"
 grant deployment-service "deployed model-optimized-dlq" "model-optimized model-optimized-dlq"
 grant monitoring-service "drift-detected sample-labelled sample-captured data-ready-dlq deployed-dlq" "data-ready deployed data-ready-dlq deployed-dlq"
+# the web console reads every event topic (its overview's live stream) and writes nothing
+grant console "" "data-ready model-trained model-optimized deployed drift-detected sample-labelled sample-captured"
 echo "kafka-init: topics, users and ACLs are in place"

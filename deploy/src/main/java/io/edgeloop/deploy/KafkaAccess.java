@@ -30,6 +30,12 @@ final class KafkaAccess {
     /** The read-only user of the launcher's event watcher (the demo's event log). */
     static final String WATCHER = "edgeloop-watcher";
 
+    /** The web console's Kafka user: it reads every event topic (the overview's live stream), writes nothing. */
+    static final String CONSOLE = "console";
+
+    /** The read-only users of the deployments (kafka-init.sh grants them too): the console. */
+    static final Map<String, Grant> READERS = Map.of(CONSOLE, new Grant(List.of(), Topics.ALL));
+
     private KafkaAccess() {}
 
     private static Grant grant(List<String> own, List<String> consumes) {

@@ -101,7 +101,7 @@ public final class LocalStack implements AutoCloseable {
             layout.services().forEach(s -> urls.put(s.name(), s.url()));
             StackConsole.Events events = new StackConsole.Events(
                     kafka.bootstrapServers(),
-                    kafka.clientSecurity(StackConsole.NAME, kafkaLogins.get(StackConsole.NAME)));
+                    kafka.clientSecurity(KafkaAccess.CONSOLE, kafkaLogins.get(KafkaAccess.CONSOLE)));
             consoleUrl = StackConsole.start(home, workDir, cfg.fixedPorts, urls, auth, tracing, events, processes, log);
         }
         startAgents();
@@ -126,8 +126,10 @@ public final class LocalStack implements AutoCloseable {
         kafkaLogins.put(KafkaAccess.WATCHER, kafka.createUser(KafkaAccess.WATCHER));
         kafka.grant(KafkaAccess.WATCHER, List.of(), topics, KafkaAccess.WATCHER);
         // the console reads the event topics (its overview's live stream) in groups named console-*
-        kafkaLogins.put(StackConsole.NAME, kafka.createUser(StackConsole.NAME));
-        kafka.grant(StackConsole.NAME, List.of(), Topics.ALL, StackConsole.NAME);
+        KafkaAccess.READERS.forEach((user, g) -> {
+            kafkaLogins.put(user, kafka.createUser(user));
+            kafka.grant(user, g.produces(), g.consumes(), user);
+        });
         log.accept(String.format(
                 "kafka       %s (KRaft, in-process, SASL/SCRAM + ACLs) ready in %s",
                 kafka.bootstrapServers(), since(t0)));

@@ -37,10 +37,12 @@ import picocli.CommandLine.Option;
  *                              (verifies) only, each its own copy
  * DIR/services/S/application.properties  S's database password and Kafka JAAS line, read by Quarkus as
  *                              /app/config/application.properties
+ * DIR/services/console/application.properties  the console's Kafka JAAS line (it reads the event topics)
  * DIR/agents/D/device.token    device D's first credential (subject D, role device, signed by the device issuer)
  * DIR/postgres/superuser       PostgreSQL's superuser password (the postgres container only)
  * DIR/postgres/edgeloop_X      the password of role edgeloop_X, the owner of database edgeloop_X
- * DIR/kafka/users/U.password   the SCRAM password of Kafka user U (each service, and admin, the super user)
+ * DIR/kafka/users/U.password   the SCRAM password of Kafka user U (each service, the console, and admin, the super
+ *                              user)
  * DIR/kafka/server.properties  the broker's listener JAAS settings (mounted into /mnt/shared/config)
  * DIR/kafka/kafka_server_jaas.conf, DIR/kafka/admin-client.properties  the broker's JAAS file, the admin's client
  * </pre>
@@ -209,6 +211,7 @@ final class SecretsCommand implements Callable<Integer> {
                 for (String service : LocalStack.SERVICES) {
                     service(auth, service);
                 }
+                console();
                 password(dir.resolve("postgres/superuser"));
                 AuthKeys issuer = AuthKeys.loadOrCreate(auth.dir(), AuthKeys.DEVICE_ISSUER);
                 for (String device : devices) {
@@ -249,6 +252,21 @@ final class SecretsCommand implements Callable<Integer> {
                             + "%prod.quarkus.datasource.password=" + db + "\n"
                             + "quarkus.datasource.password=" + db + "\n"
                             + "kafka.sasl.jaas.config=" + scramJaas(service, kafka) + "\n");
+        }
+
+        /**
+         * The console's Kafka login (its overview's live event stream): no token, database or grant key of its own,
+         * users log in with theirs.
+         */
+        private void console() throws IOException {
+            String user = KafkaAccess.CONSOLE;
+            String kafka = password(dir.resolve("kafka/users/" + user + ".password"));
+            update(
+                    dir.resolve("services").resolve(user).resolve("application.properties"),
+                    "# the console's own secrets, from 'edgeloop secrets init'. Mounted as"
+                            + " /app/config/application.properties:\n"
+                            + "# its Kafka login, with which it reads the event topics for the overview's live stream.\n"
+                            + "kafka.sasl.jaas.config=" + scramJaas(user, kafka) + "\n");
         }
 
         private void device(StackAuth auth, AuthKeys issuer, String device) throws IOException {

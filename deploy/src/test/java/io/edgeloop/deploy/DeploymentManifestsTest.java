@@ -863,8 +863,20 @@ class DeploymentManifestsTest {
             if (agent) {
                 agentCredential(problems, w, mounted);
             } else if (app.module().equals("console")) {
-                // no identity, database or Kafka of its own: it forwards each user's token to the services
-                continue;
+                // no identity or database of its own (it forwards each user's token to the services); given a broker,
+                // its Kafka login for the live event stream
+                if (value(w, "EDGELOOP_AUTH_TOKEN_FILE") != null) {
+                    problems.add(w.label() + ": the console has no token of its own (users log in with theirs)");
+                }
+                if (value(w, "KAFKA_BOOTSTRAP_SERVERS") == null) {
+                    problems.add(w.label() + ": KAFKA_BOOTSTRAP_SERVERS is not set: the overview's live event stream"
+                            + " would be off");
+                } else if (find(mounted, "/app/config/application.properties")
+                        .filter(m -> "services/console/application.properties".equals(m.file()))
+                        .isEmpty()) {
+                    problems.add(w.label() + ": reads events, so /app/config/application.properties (its Kafka login)"
+                            + " must be its own secrets/services/console/application.properties");
+                }
             } else {
                 expectFile(
                         problems,
@@ -1072,7 +1084,9 @@ class DeploymentManifestsTest {
         while (m.find()) {
             found.put(m.group(1), new KafkaAccess.Grant(words(m.group(2)), words(m.group(3))));
         }
-        for (var e : KafkaAccess.SERVICES.entrySet()) {
+        Map<String, KafkaAccess.Grant> expected = new TreeMap<>(KafkaAccess.SERVICES);
+        expected.putAll(KafkaAccess.READERS);
+        for (var e : expected.entrySet()) {
             KafkaAccess.Grant g = found.get(e.getKey());
             if (g == null
                     || !Set.copyOf(g.produces()).equals(Set.copyOf(e.getValue().produces()))
@@ -1081,7 +1095,7 @@ class DeploymentManifestsTest {
             }
         }
         found.keySet().stream()
-                .filter(u -> !KafkaAccess.SERVICES.containsKey(u))
+                .filter(u -> !expected.containsKey(u))
                 .forEach(u -> problems.add(file + ": grants user " + u + ", which KafkaAccess does not know"));
         Matcher topics = Pattern.compile("for topic in ([^;]+);").matcher(script);
         String created = topics.find() ? topics.group(1) : "";

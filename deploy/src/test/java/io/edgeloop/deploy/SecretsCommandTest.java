@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -94,6 +95,17 @@ class SecretsCommandTest {
                             + "\" password=\"" + read("kafka/users/" + service + ".password") + "\";",
                     p.getProperty("kafka.sasl.jaas.config"));
         }
+        // the console: its Kafka login only (the overview's live event stream), no database password
+        Properties console = new Properties();
+        try (var in = Files.newBufferedReader(dir.resolve("services/console/application.properties"))) {
+            console.load(in);
+        }
+        passwords.put("kafka console", read("kafka/users/console.password"));
+        assertEquals(
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"console\" password=\""
+                        + read("kafka/users/console.password") + "\";",
+                console.getProperty("kafka.sasl.jaas.config"));
+        assertEquals(Set.of("kafka.sasl.jaas.config"), console.stringPropertyNames());
         passwords.put("postgres superuser", read("postgres/superuser"));
         passwords.put("kafka admin", read("kafka/users/admin.password"));
         passwords.values().forEach(p -> assertTrue(p.matches("[0-9a-f]{32}"), p));

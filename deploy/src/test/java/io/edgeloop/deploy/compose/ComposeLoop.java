@@ -26,6 +26,7 @@ final class ComposeLoop {
     static final String REGISTRY = "http://127.0.0.1:8084";
     static final String DEPLOYMENT = "http://127.0.0.1:8085";
     static final String MONITORING = "http://127.0.0.1:8086";
+    static final String CONSOLE = "http://127.0.0.1:8080";
     /** The two agent containers (edge-001, edge-002) of the compose file. */
     static final Map<String, String> AGENTS =
             Map.of("edge-001", "http://127.0.0.1:8090", "edge-002", "http://127.0.0.1:8091");
@@ -102,6 +103,19 @@ final class ComposeLoop {
         awaitServing(v2.path("version").asInt());
         double after = accuracy(new SensorSimulator(77).drift(SensorSimulator.Drift.REMOUNTED));
         return new Outcome(v1, v2, drift, before, after);
+    }
+
+    /**
+     * The topics of the events the console's overview lists ({@code GET /events}), which it reads from Kafka with
+     * its own read-only login.
+     */
+    java.util.Set<String> consoleEventTopics() {
+        java.util.Set<String> topics = new java.util.TreeSet<>();
+        http.get(CONSOLE + "/events")
+                .expect(200)
+                .body()
+                .forEach(e -> topics.add(e.path("topic").asText()));
+        return topics;
     }
 
     /** Every device, automatic rollout (canary half, 5 s soak and gate, then all), accuracy >= 0.7. */

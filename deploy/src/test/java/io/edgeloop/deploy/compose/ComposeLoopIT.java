@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -94,6 +95,15 @@ class ComposeLoopIT {
             log("loop iteration (v" + o.v1().path("version").asInt() + " -> drift -> v"
                     + o.v2().path("version").asInt() + ") took " + seconds(t1) + " s");
             assertOutcome(o);
+            // the console's live stream: it logs in to Kafka with its own read-only user (kafka-init.sh)
+            Awaitility.await("the console lists the loop's events")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofSeconds(2))
+                    .until(
+                            loop::consoleEventTopics,
+                            t -> t.containsAll(List.of(
+                                    "data-ready", "model-trained", "model-optimized", "deployed", "drift-detected")));
+            log("the console lists the loop's events: " + loop.consoleEventTopics());
         } catch (RuntimeException | AssertionError e) {
             stack.dumpLogs();
             throw e;
