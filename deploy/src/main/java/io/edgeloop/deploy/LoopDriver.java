@@ -35,6 +35,8 @@ public final class LoopDriver {
     static final String ROLLED_BACK = "rolled-back";
 
     private static final int SAMPLES_PER_ITERATION = 2400;
+    /** Queued samples the report reads (data-service's largest page). */
+    private static final int QUEUE_PAGE = 1000;
     /** How long a call waits for a restarting service instance to accept connections again. */
     private static final Duration RESTART_PATIENCE = Duration.ofSeconds(90);
 
@@ -129,6 +131,7 @@ public final class LoopDriver {
                 events.events(Deployed.class).size(),
                 events.events(DriftDetected.class).size(),
                 driftOutcomes(),
+                labelQueue(),
                 (System.nanoTime() - t0) / 1e9);
     }
 
@@ -295,6 +298,32 @@ public final class LoopDriver {
         } catch (RuntimeException e) {
             return "unavailable (" + e.getMessage() + ")";
         }
+    }
+
+    /** The data set's labelling queue now (its first page): captured inputs with the suggested labels. */
+    LoopReport.LabelQueue labelQueue() {
+        JsonNode page = Json.retryingUnanswered(
+                        RESTART_PATIENCE,
+                        () -> Json.get(
+                                stack.url("data-service") + "/datasets/" + DATASET + "/queue?limit=" + QUEUE_PAGE))
+                .expect(200)
+                .body();
+        int captured = 0;
+        double least = Double.NaN;
+        java.util.Set<String> versions = new java.util.TreeSet<>();
+        java.util.Set<String> devices = new java.util.TreeSet<>();
+        for (JsonNode q : page.path("samples")) {
+            if (q.path("suggestedLabel").isTextual()) {
+                captured++;
+                double c = q.path("confidence").asDouble();
+                least = Double.isNaN(least) ? c : Math.min(least, c);
+                versions.add("v" + q.path("modelVersion").asInt());
+                if (q.path("deviceId").isTextual()) {
+                    devices.add(q.path("deviceId").asText());
+                }
+            }
+        }
+        return new LoopReport.LabelQueue(captured, !page.path("next").isNull(), least, versions, devices);
     }
 
     private List<LoopReport.Version> versions() {

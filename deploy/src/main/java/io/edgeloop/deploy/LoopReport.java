@@ -18,6 +18,7 @@ import java.util.Set;
  * @param deployedEvents Deployed events seen on the topic
  * @param driftEvents DriftDetected events seen on the topic
  * @param driftOutcomes per DriftDetected event: what it led to
+ * @param labelQueue active learning: the inputs the agents' models were unsure of, queued for labelling
  * @param seconds wall time of the whole loop
  */
 public record LoopReport(
@@ -31,6 +32,7 @@ public record LoopReport(
         int deployedEvents,
         int driftEvents,
         List<String> driftOutcomes,
+        LabelQueue labelQueue,
         double seconds) {
 
     /** A registered model version with its lineage and figures. */
@@ -43,6 +45,19 @@ public record LoopReport(
             double testMacroF1,
             List<String> variants,
             String artifactSha256) {}
+
+    /**
+     * The data set's labelling queue at the end (active learning: captured inputs pre-labelled by the model that
+     * served them).
+     *
+     * @param captured unlabeled samples with a suggested label in the first page of the queue
+     * @param more whether the queue has further pages
+     * @param leastConfidence the lowest suggestion confidence among them (NaN when none)
+     * @param suggestedBy model versions that suggested their labels, e.g. {@code v1}
+     * @param devices the devices they were captured on
+     */
+    public record LabelQueue(
+            int captured, boolean more, double leastConfidence, Set<String> suggestedBy, Set<String> devices) {}
 
     /** One loop iteration: what started it, its trace, and the services seen in that trace. */
     public record Iteration(String trigger, String correlationId, String traceId, Set<String> tracedServices) {}

@@ -65,6 +65,9 @@ public final class Main implements Callable<Integer> {
                 description = "Keep data and logs here instead of a temporary directory removed at exit.")
         Path workDir;
 
+        /** Monitoring's switch for captured inputs as unlabeled samples (off by default in the service). */
+        static final String ACTIVE_LEARNING = "edgeloop.monitoring.active-learning.enabled";
+
         LocalStackBuilder builder() {
             Path h = home != null ? home : detectHome();
             LocalStackBuilder b = LocalStack.builder()
@@ -73,6 +76,9 @@ public final class Main implements Callable<Integer> {
                     .zipkin(!noZipkin)
                     .fixedPorts(true)
                     .console(true)
+                    // active learning: the inputs the agents' models were unsure of become unlabeled samples,
+                    // pre-labelled by the model, in the data set's labelling queue
+                    .serviceProperty(ACTIVE_LEARNING, "true")
                     .replicas(fullNames(replicas))
                     .log(Main::say);
             if (workDir != null) {

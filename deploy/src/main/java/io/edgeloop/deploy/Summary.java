@@ -32,6 +32,22 @@ final class Summary {
         for (String outcome : r.driftOutcomes()) {
             s.append("  ").append(outcome).append('\n');
         }
+        LoopReport.LabelQueue q = r.labelQueue();
+        if (q.captured() > 0) {
+            s.append(String.format(
+                    "%nactive learning: %s%d inputs the served models were unsure of are queued for labelling, pre-labelled"
+                            + " by %s (least confidence %.2f) from %s%n  GET %s/datasets/%s/queue, confirm with POST"
+                            + " .../labels/confirm%n",
+                    q.more() ? "at least " : "",
+                    q.captured(),
+                    q.suggestedBy(),
+                    q.leastConfidence(),
+                    q.devices(),
+                    stack.url("data-service"),
+                    LoopDriver.DATASET));
+        } else {
+            s.append("\nactive learning: no captured input queued for labelling\n");
+        }
         s.append("\ntraces (one per loop iteration):\n");
         for (LoopReport.Iteration it : r.iterations()) {
             s.append(String.format(

@@ -359,6 +359,29 @@ class LoopEndToEndIT {
             "deployment-service", 2,
             "monitoring-service", 2);
 
+    /**
+     * Active learning as the demo runs it: the agents capture the inputs their model was unsure of (below confidence
+     * 0.6 by default), monitoring turns them into SampleCaptured events, and data-service queues them as unlabeled
+     * samples pre-labelled by the version that served them, with the device they came from.
+     */
+    private static void activeLearningQueuesTheUnsureInputs(LoopDriver driver, EventWatcher events, int v1, int v2) {
+        LoopReport.LabelQueue queue = org.awaitility.Awaitility.await("captured inputs in the labelling queue")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(2))
+                .until(driver::labelQueue, q -> q.captured() > 0);
+        assertTrue(queue.leastConfidence() < 0.6, "captured below the agents' confidence threshold: " + queue);
+        assertTrue(
+                java.util.Set.of("v" + v1, "v" + v2).containsAll(queue.suggestedBy()),
+                "pre-labelled by a served version: " + queue);
+        assertTrue(
+                !queue.devices().isEmpty()
+                        && java.util.Set.of("edge-001", "edge-002").containsAll(queue.devices()),
+                "captured on the agents: " + queue);
+        assertTrue(
+                !events.events(io.edgeloop.proto.events.v1.SampleCaptured.class).isEmpty(),
+                "SampleCaptured events on the topic");
+    }
+
     @Test
     void driftTriggersRetrainingAndTheDevicesEndOnTheNewModelWhileReplicasAreKilled() throws Exception {
         Path home = home();
@@ -371,6 +394,7 @@ class LoopEndToEndIT {
                         .replicas(REPLICAS)
                         .serviceProperty("edgeloop.jobs.lease", "6s")
                         .serviceProperty("edgeloop.deployment.rollout-lease", "6s")
+                        .serviceProperty(Main.StackOptions.ACTIVE_LEARNING, "true") // as the demo runs
                         .log(line -> System.out.println("[e2e] " + line))
                         .build()
                         .start();
@@ -384,10 +408,10 @@ class LoopEndToEndIT {
                     "the agents talk to different deployment instances");
 
             LoopReport report;
+            LoopDriver driver =
+                    new LoopDriver(stack, events, line -> System.out.println("[e2e] " + line), Duration.ofMinutes(5));
             try {
-                report = new LoopDriver(
-                                stack, events, line -> System.out.println("[e2e] " + line), Duration.ofMinutes(5))
-                        .run();
+                report = driver.run();
             } catch (RuntimeException | AssertionError e) {
                 printRolloutLines(stack.workDir().resolve("logs"));
                 throw e;
@@ -457,6 +481,7 @@ class LoopEndToEndIT {
                         "trace " + it.traceId() + " (" + it.trigger() + ") covers only " + it.tracedServices());
             }
 
+            activeLearningQueuesTheUnsureInputs(driver, events, v1.version(), v2.version());
             exactlyOnceDespiteTheCrashes(stack, events, report);
             opsCommandSeesTheRetriedJobs(stack, report);
             noTelemetryWindowLost(stack);
