@@ -204,6 +204,45 @@ final class ConsoleBrowser implements AutoCloseable {
         shoot("overview-events");
     }
 
+    /** Ends the session (the browser forgets its cookie), so that {@link #logIn} can log in as someone else. */
+    void logOut() {
+        driver.manage().deleteAllCookies();
+    }
+
+    /**
+     * A release user rolls back {@code model}'s completed rollout with the fleet page's button: the console posts the
+     * form with the session's CSRF token and the user's token, deployment-service rolls it back, and the page it
+     * returns to shows the rollout rolled back, with no control left.
+     *
+     * @return the rollout's id
+     */
+    String rollBack(String model) throws IOException {
+        driver.get(console + "/fleet");
+        WebElement section = driver.findElements(By.cssSelector("section.rollout")).stream()
+                .filter(r -> r.findElement(By.cssSelector("h3 a")).getText().startsWith(model + " v"))
+                .filter(r -> "COMPLETED".equals(status(r)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no completed rollout of " + model + " on the fleet page"));
+        String id = section.getAttribute("id");
+        assertEquals(
+                List.of("rollback"),
+                section.findElements(By.cssSelector(".controls button.control")).stream()
+                        .map(WebElement::getText)
+                        .toList(),
+                "the controls of a completed rollout");
+        section.findElement(By.cssSelector("button.control.rollback")).click();
+        new WebDriverWait(driver, WAIT).until(ExpectedConditions.urlContains("#" + id));
+        WebElement after = driver.findElement(By.id(id));
+        assertEquals("ROLLED_BACK", status(after), "the rollout after the click");
+        assertEquals(0, after.findElements(By.cssSelector(".controls")).size(), "no control on a rolled-back rollout");
+        shoot("fleet-rolled-back");
+        return id.substring("rollout-".length());
+    }
+
+    private static String status(WebElement rollout) {
+        return rollout.findElement(By.cssSelector("h3 .status")).getText().trim();
+    }
+
     /** Drift over time on a model's monitoring page: the section, and rows with a drawn chart when recorded. */
     void driftHistory(String model, boolean recorded) throws IOException {
         driver.get(console + "/monitoring/" + model);

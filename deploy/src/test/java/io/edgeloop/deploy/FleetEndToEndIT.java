@@ -295,7 +295,17 @@ class FleetEndToEndIT {
                             .size()
                     > 0;
             browser.driftHistory("motion", recorded);
+            // a release user rolls back the audio impulse's rollout with the fleet page's button (its last check is
+            // done): deployment-service records the rollback by that user
+            browser.logOut();
+            browser.logIn(stack.auth()
+                    .mint("release-it", Duration.ofHours(1), "release")
+                    .value());
+            browser.rollBack("hum");
         }
+        await(
+                "the registry's history of hum shows the console's rollback",
+                () -> historyPhases(stack, "hum").contains("rolled-back"));
         System.out.printf("[fleet] console pages checked in Chromium in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }
 
