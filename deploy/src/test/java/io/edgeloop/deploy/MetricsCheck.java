@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
 final class MetricsCheck {
     private static final Pattern SAMPLE =
             Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})? ([0-9.eE+-]+|NaN)");
-    private static final Pattern SERIES = Pattern.compile("\\b(edgeloop_[a-z0-9_]+|http_[a-z0-9_]+|jvm_[a-z0-9_]+)");
+    private static final Pattern SERIES =
+            Pattern.compile("\\b(edgeloop_[a-z0-9_]+|http_[a-z0-9_]+|grpc_[a-z0-9_]+|jvm_[a-z0-9_]+)");
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -69,6 +70,11 @@ final class MetricsCheck {
         assertEquals(agents, (int) sum(samples, "edgeloop_devices_connected", ""), "devices connected, all instances");
         assertTrue(sum(samples, "edgeloop_agent_inferences_total", "model=") > 0, "inferences reported");
         assertTrue(names.contains("edgeloop_drift_score"), "drift score: " + grep(samples, "edgeloop_drift"));
+        // RPC latency on the server side (the agents' fleet and telemetry streams, the services' dataset and registry
+        // calls): timed per service and method, with the status code
+        assertTrue(
+                sum(samples, "grpc_server_processing_duration_seconds_count", "statusCode=\"OK\"") > 0,
+                "gRPC calls timed: " + grep(samples, "grpc_server_processing_duration_seconds_count"));
         Set<String> missing = new TreeSet<>(dashboardSeries(home));
         missing.removeAll(names);
         assertEquals(Set.of(), missing, "series the Grafana dashboard queries that no service exposes");
