@@ -81,11 +81,87 @@ public final class CliCheck {
         assertEquals("motion", drift.path("modelName").asText(), "drift show motion: " + drift);
         assertTrue(drift.path("modelVersion").asInt() >= 1, "drift show motion: " + drift);
 
+        importPromoteAndControl(stack, dir, rollouts);
+
         Cli.Result usage = Cli.run("models", "promote", "motion", "--work-dir", dir);
         assertEquals(2, usage.code(), "a missing VERSION is a usage error: " + usage);
         Cli.Result unknown = Cli.run("models", "show", "no-such-model", "--work-dir", dir);
         assertEquals(1, unknown.code(), "an unknown model: " + unknown);
         assertTrue(unknown.err().startsWith("error: ") && unknown.err().contains("404"), unknown.err());
+    }
+
+    /**
+     * The writing commands against the live services: a CSV with its own column names and order imported into a new
+     * data set with a column mapping; an alias pointed at a version and seen by {@code models show}; a pause of a
+     * completed rollout refused by deployment-service (one line, exit code 1) and the rollout left as it was.
+     */
+    private static void importPromoteAndControl(LocalStack stack, String dir, JsonNode rollouts) {
+        String data = stack.url("data-service");
+        Json.put(
+                        data + "/datasets/cli-import",
+                        java.util.Map.of("featureNames", List.of("x1", "x2"), "labels", List.of("p", "q")))
+                .expect(200, 201);
+        java.nio.file.Path csv = stack.workDir().resolve("cli-import.csv");
+        StringBuilder rows = new StringBuilder("note;second;kind;first\n");
+        for (int i = 0; i < 40; i++) {
+            rows.append("row ")
+                    .append(i)
+                    .append(';')
+                    .append(i * 0.5)
+                    .append(';')
+                    .append(i % 3 == 0 ? "q" : "p")
+                    .append(';')
+                    .append(-i)
+                    .append('\n');
+        }
+        try {
+            java.nio.file.Files.writeString(csv, rows);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        JsonNode imported = json(
+                dir,
+                "datasets",
+                "import",
+                "cli-import",
+                "--file",
+                csv.toString(),
+                "--delimiter",
+                ";",
+                "--feature",
+                "first",
+                "--feature",
+                "second",
+                "--label-column",
+                "kind",
+                "--unmapped",
+                "ignore");
+        assertEquals(40, imported.path("accepted").asInt(), "datasets import: " + imported);
+        JsonNode shown = json(dir, "datasets", "show", "cli-import");
+        assertEquals(40, shown.path("dataset").path("sampleCount").asInt(), "datasets show cli-import: " + shown);
+
+        JsonNode promoted =
+                json(dir, "models", "promote", "motion", "1", "--alias", "cli-check", "--reason", "the CLI check");
+        assertTrue(promoted.path("aliases").toString().contains("\"cli-check\""), "models promote: " + promoted);
+        JsonNode motion = json(dir, "models", "show", "motion");
+        assertTrue(motion.toString().contains("\"cli-check\""), "models show lists the alias: " + motion);
+
+        String completed = StreamSupport.stream(rollouts.spliterator(), false)
+                .filter(r -> "COMPLETED".equals(r.path("status").asText()))
+                .map(r -> r.path("id").asText())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no completed rollout: " + rollouts));
+        Cli.Result refused = Cli.run("rollouts", "pause", completed, "--work-dir", dir);
+        assertEquals(1, refused.code(), "pausing a completed rollout: " + refused);
+        assertTrue(
+                refused.err().startsWith("error: ")
+                        && refused.err().contains("COMPLETED")
+                        && refused.err().lines().count() == 1,
+                "the service's refusal in one line: " + refused.err());
+        assertEquals(
+                "COMPLETED",
+                json(dir, "rollouts", "show", completed).path("status").asText(),
+                "the refused pause changed nothing");
     }
 
     private static String run(String dir, String... args) {
