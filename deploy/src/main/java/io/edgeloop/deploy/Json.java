@@ -141,7 +141,7 @@ public final class Json {
         return shared.delete(url);
     }
 
-    static Reply put(String url, Object body) {
+    public static Reply put(String url, Object body) {
         return shared.put(url, body);
     }
 
