@@ -92,53 +92,69 @@ final class KServeJson {
         if (data == null || !data.isArray()) {
             throw new BadRequest("input '" + n + "': data must be an array (flat or nested, row-major)");
         }
-        List<JsonNode> flat = new ArrayList<>();
-        flatten(data, flat);
-        Object values = type.newArray(flat.size());
-        for (int i = 0; i < flat.size(); i++) {
-            set(type, values, i, flat.get(i), n);
-        }
+        // straight into the datatype's array, row-major (no intermediate list of the elements)
+        Object values = type.newArray(count(data));
+        fill(data, type, values, 0, n);
         return new Tensor(n, type, dims, values);
     }
 
-    private static void flatten(JsonNode node, List<JsonNode> out) {
-        if (node.isArray()) {
-            for (JsonNode e : node) {
-                flatten(e, out);
-            }
-        } else {
-            out.add(node);
+    /** Elements of flat or nested {@code data} (leaves). */
+    private static int count(JsonNode node) {
+        if (!node.isArray()) {
+            return 1;
         }
+        int n = 0;
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode e = node.get(i);
+            n = Math.addExact(n, e.isArray() ? count(e) : 1);
+        }
+        return n;
+    }
+
+    /** Sets the leaves of {@code node} from element {@code at} on; returns the next element's index. */
+    private static int fill(JsonNode node, DataType type, Object array, int at, String name) {
+        if (!node.isArray()) {
+            set(type, array, at, node, name);
+            return at + 1;
+        }
+        int i = at;
+        for (int k = 0; k < node.size(); k++) {
+            i = fill(node.get(k), type, array, i, name);
+        }
+        return i;
     }
 
     private static void set(DataType type, Object array, int i, JsonNode v, String name) {
-        String bad = "input '" + name + "': data[" + i + "] = " + v + " is not a valid " + type + " value";
         switch (type) {
             case BOOL -> {
                 if (!v.isBoolean()) {
-                    throw new BadRequest(bad);
+                    throw bad(name, i, v, type);
                 }
                 ((boolean[]) array)[i] = v.asBoolean();
             }
             case INT64 -> {
                 if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-                    throw new BadRequest(bad);
+                    throw bad(name, i, v, type);
                 }
                 ((long[]) array)[i] = v.asLong();
             }
             case INT32, INT16, INT8, UINT8 -> {
                 if (!v.isIntegralNumber() || !v.canConvertToLong() || !inRange(type, v.asLong())) {
-                    throw new BadRequest(bad);
+                    throw bad(name, i, v, type);
                 }
                 Tensor.set(type, array, i, v.asLong());
             }
             default -> {
                 if (!v.isNumber()) {
-                    throw new BadRequest(bad); // finiteness and range are the model's check (400 as well)
+                    throw bad(name, i, v, type); // finiteness and range are the model's check (400 as well)
                 }
                 Tensor.set(type, array, i, v.asDouble());
             }
         }
+    }
+
+    private static BadRequest bad(String name, int i, JsonNode v, DataType type) {
+        return new BadRequest("input '" + name + "': data[" + i + "] = " + v + " is not a valid " + type + " value");
     }
 
     private static boolean inRange(DataType type, long v) {

@@ -27,12 +27,6 @@ import java.util.Random;
 @Singleton
 public class AgentBeans {
 
-    @Produces
-    @Singleton
-    OrtEnvironment ortEnvironment() {
-        return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "edge-agent");
-    }
-
     /**
      * The ONNX Runtime settings of every session, from {@code edgeloop.agent.runtime.*}.
      *
@@ -54,12 +48,21 @@ public class AgentBeans {
         org.jboss.logging.Logger.getLogger(AgentBeans.class).debugf("ONNX Runtime sessions: %s", settings);
     }
 
+    /**
+     * The served models. ONNX Runtime (its native library and environment) starts with the first model loaded, not
+     * with the agent: an agent serving nothing does not hold it (issue 15).
+     */
     @Produces
     @Singleton
-    ModelRuntime modelRuntime(OrtEnvironment env, AgentConfig config) {
-        ModelRuntime runtime = new ModelRuntime(env);
+    ModelRuntime modelRuntime(AgentConfig config) {
+        ModelRuntime runtime = new ModelRuntime(AgentBeans::startOnnxRuntime);
         runtime.defaultModel(config.defaultModel().orElse("").strip());
         return runtime;
+    }
+
+    private static OrtEnvironment startOnnxRuntime() {
+        org.jboss.logging.Logger.getLogger(AgentBeans.class).info("starting ONNX Runtime (first model)");
+        return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "edge-agent");
     }
 
     void closeRuntime(@Disposes ModelRuntime runtime) {

@@ -136,8 +136,12 @@ public final class LoadedModel {
         List<Tensor> out = new ArrayList<>(outputs.size());
         Tensor scores = null;
         try {
+            int slot = 0;
             for (Tensor t : bound.inputs().values()) {
-                feed.put(t.name(), TensorCodec.toOrt(env, t));
+                // this thread's buffer for the input: reused by its next inference, after the feed is closed
+                var buffer =
+                        InputBuffers.forInput(slot++, t.size() * t.datatype().bytes());
+                feed.put(t.name(), TensorCodec.toOrt(env, t, buffer));
             }
             try (OrtSession.Result result = session.run(feed, fetch)) {
                 for (String name : fetch) {

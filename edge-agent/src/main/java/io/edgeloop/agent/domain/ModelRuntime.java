@@ -7,23 +7,61 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The models served on this device, one slot per model name, each swapped (or unloaded) atomically and independently
  * of the others. An inference pins the model it started on (a reference count), so a swap or an unload never fails
  * or mixes an in-flight inference: the old session closes when its last inference finishes.
+ *
+ * <p>ONNX Runtime starts lazily (issue 15, the lean agent): its native library is loaded and its environment created
+ * when the first model is loaded ({@link #environment()}), so an agent that serves nothing does not pay for it.
  */
 public final class ModelRuntime implements AutoCloseable {
-    private final OrtEnvironment env;
+    private final Supplier<OrtEnvironment> starter;
     private final Map<String, LoadedModel> slots = new ConcurrentHashMap<>();
+    private volatile OrtEnvironment env;
     private volatile String defaultModel = "";
 
+    /** A runtime on an environment that is already running. */
     public ModelRuntime(OrtEnvironment env) {
         this.env = env;
+        this.starter = () -> env;
     }
 
+    /** A runtime that calls {@code starter} (once) when ONNX Runtime is first needed. */
+    public ModelRuntime(Supplier<OrtEnvironment> starter) {
+        this.starter = starter;
+    }
+
+    /** ONNX Runtime's environment, started (native library loaded) on the first call. */
     public OrtEnvironment environment() {
-        return env;
+        OrtEnvironment e = env;
+        if (e == null) {
+            synchronized (this) {
+                e = env;
+                if (e == null) {
+                    e = java.util.Objects.requireNonNull(starter.get(), "ONNX Runtime environment");
+                    env = e;
+                }
+            }
+        }
+        return e;
+    }
+
+    /** Whether ONNX Runtime was started ({@link #environment()} was called). */
+    public boolean started() {
+        return env != null;
+    }
+
+    /**
+     * The ONNX Runtime version, without starting it when the library's jar names its version (its manifest's
+     * {@code Implementation-Version}); else from the started runtime.
+     */
+    public String runtimeVersion() {
+        Package p = OrtEnvironment.class.getPackage();
+        String version = p == null ? null : p.getImplementationVersion();
+        return version == null || version.isBlank() ? environment().getVersion() : version;
     }
 
     /** Names the model that {@link #active()} and the single-model calls use when several are served. */
@@ -106,7 +144,7 @@ public final class ModelRuntime implements AutoCloseable {
     public Prediction infer(float[] features) {
         LoadedModel model = pinDefault();
         try {
-            return model.run(env, features);
+            return model.run(environment(), features);
         } finally {
             model.release();
         }
@@ -121,7 +159,7 @@ public final class ModelRuntime implements AutoCloseable {
     public Prediction infer(String name, float[] features) {
         LoadedModel model = pin(name, "");
         try {
-            return model.run(env, features);
+            return model.run(environment(), features);
         } finally {
             model.release();
         }
@@ -140,7 +178,7 @@ public final class ModelRuntime implements AutoCloseable {
             String modelName, String modelVersion, Map<String, Tensor> inputs, List<String> requested) {
         LoadedModel model = pin(modelName, modelVersion);
         try {
-            return model.run(env, inputs, requested);
+            return model.run(environment(), inputs, requested);
         } finally {
             model.release();
         }

@@ -17,35 +17,49 @@ import java.nio.ShortBuffer;
 public final class TensorCodec {
     private TensorCodec() {}
 
-    /** An ONNX Runtime tensor holding a copy of {@code t}. */
+    /** An ONNX Runtime tensor holding a copy of {@code t} (in a new direct buffer). */
     public static OnnxTensor toOrt(OrtEnvironment env, Tensor t) throws OrtException {
+        return toOrt(env, t, InputBuffers.fresh(t.size() * t.datatype().bytes()));
+    }
+
+    /**
+     * An ONNX Runtime tensor over {@code target}, a native-order direct buffer of exactly the tensor's bytes, into
+     * which {@code t}'s elements are written: ONNX Runtime uses it without another copy, so {@code target} must not
+     * change until the tensor is closed.
+     */
+    static OnnxTensor toOrt(OrtEnvironment env, Tensor t, ByteBuffer target) throws OrtException {
         long[] shape = t.shape();
         Object d = t.data();
         return switch (t.datatype()) {
-            case FP32 -> OnnxTensor.createTensor(env, FloatBuffer.wrap((float[]) d), shape);
+            case FP32 -> {
+                FloatBuffer f = target.asFloatBuffer().put((float[]) d);
+                yield OnnxTensor.createTensor(env, f.flip(), shape);
+            }
             case FP16 -> {
-                float[] f = (float[]) d;
-                ShortBuffer bits = ShortBuffer.allocate(f.length);
-                for (float v : f) {
+                ShortBuffer bits = target.asShortBuffer();
+                for (float v : (float[]) d) {
                     bits.put(Fp16Conversions.floatToFp16(v));
                 }
-                bits.flip();
-                yield OnnxTensor.createTensor(env, bits, shape, OnnxJavaType.FLOAT16);
+                yield OnnxTensor.createTensor(env, bits.flip(), shape, OnnxJavaType.FLOAT16);
             }
-            case FP64 -> OnnxTensor.createTensor(env, DoubleBuffer.wrap((double[]) d), shape);
-            case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap((long[]) d), shape);
-            case INT32 -> OnnxTensor.createTensor(env, IntBuffer.wrap((int[]) d), shape);
-            case INT16 -> OnnxTensor.createTensor(env, ShortBuffer.wrap((short[]) d), shape);
-            case INT8 -> OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) d), shape, OnnxJavaType.INT8);
-            case UINT8 -> OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) d), shape, OnnxJavaType.UINT8);
+            case FP64 ->
+                OnnxTensor.createTensor(
+                        env, target.asDoubleBuffer().put((double[]) d).flip(), shape);
+            case INT64 ->
+                OnnxTensor.createTensor(
+                        env, target.asLongBuffer().put((long[]) d).flip(), shape);
+            case INT32 ->
+                OnnxTensor.createTensor(env, target.asIntBuffer().put((int[]) d).flip(), shape);
+            case INT16 ->
+                OnnxTensor.createTensor(
+                        env, target.asShortBuffer().put((short[]) d).flip(), shape);
+            case INT8 -> OnnxTensor.createTensor(env, target.put((byte[]) d).flip(), shape, OnnxJavaType.INT8);
+            case UINT8 -> OnnxTensor.createTensor(env, target.put((byte[]) d).flip(), shape, OnnxJavaType.UINT8);
             case BOOL -> {
-                boolean[] b = (boolean[]) d;
-                ByteBuffer bytes = ByteBuffer.allocate(b.length);
-                for (boolean v : b) {
-                    bytes.put((byte) (v ? 1 : 0));
+                for (boolean v : (boolean[]) d) {
+                    target.put((byte) (v ? 1 : 0));
                 }
-                bytes.flip();
-                yield OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.BOOL);
+                yield OnnxTensor.createTensor(env, target.flip(), shape, OnnxJavaType.BOOL);
             }
         };
     }

@@ -1,6 +1,5 @@
 package io.edgeloop.agent.grpc;
 
-import ai.onnxruntime.OrtEnvironment;
 import io.edgeloop.agent.config.AgentConfig;
 import io.edgeloop.agent.domain.DeviceLimits;
 import io.edgeloop.agent.domain.ModelRuntime;
@@ -76,9 +75,6 @@ public class FleetSync {
 
     @Inject
     ModelStore store;
-
-    @Inject
-    OrtEnvironment env;
 
     @Inject
     Tracer tracer;
@@ -271,7 +267,7 @@ public class FleetSync {
                         .setArchitecture(System.getProperty("os.arch"))
                         .setRamMb((int) Math.min(Integer.MAX_VALUE, ramMb))
                         .setRuntime("onnxruntime")
-                        .setRuntimeVersion(env.getVersion())))
+                        .setRuntimeVersion(runtime.runtimeVersion())))
                 .build();
     }
 

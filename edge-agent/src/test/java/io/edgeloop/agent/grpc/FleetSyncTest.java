@@ -109,6 +109,9 @@ class FleetSyncTest {
                 overrides.put("edgeloop.agent.runtime.intra-op-threads", "2");
                 overrides.put("edgeloop.agent.runtime.arena-allocator", "false");
                 overrides.put("edgeloop.agent.runtime.memory-pattern", "false");
+                // tracing on, as with a collector configured (the launcher's agents): without an exporter endpoint
+                // the agent runs no OpenTelemetry SDK (TracingDefaults) and reports would carry no trace
+                overrides.put("quarkus.otel.sdk.disabled", "false");
                 return overrides;
             } catch (IOException e) {
                 throw new IllegalStateException(e);
