@@ -13,7 +13,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
- * The append-only history of every model: alias moves, version deletions and deployments. This class only inserts;
+ * The append-only history of every model: alias moves, version deletions, deployments, description changes, renames
+ * and the deletion of the model. This class only inserts;
  * triggers (migration V4) make PostgreSQL refuse any UPDATE, DELETE or TRUNCATE of the table, so entries cannot be
  * rewritten by anyone.
  */
@@ -26,6 +27,9 @@ public class History {
     public static final String ALIAS_DELETED = "alias-deleted";
     public static final String VERSION_DELETED = "version-deleted";
     public static final String DEPLOYED = "deployed";
+    public static final String DESCRIPTION_UPDATED = "description-updated";
+    public static final String MODEL_RENAMED = "model-renamed";
+    public static final String MODEL_DELETED = "model-deleted";
 
     @Inject
     EntityManager em;
@@ -46,6 +50,27 @@ public class History {
     @Transactional(Transactional.TxType.MANDATORY)
     public void versionDeleted(String model, int version, String actor, String reason) {
         HistoryEntity e = base(model, VERSION_DELETED, version, now());
+        e.actor = actor;
+        e.reason = reason;
+        e.persist();
+    }
+
+    /** Appends a change of the description of the model ({@code version} 0) or of one of its versions. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void descriptionUpdated(String model, int version, String description, String actor) {
+        HistoryEntity e = base(model, DESCRIPTION_UPDATED, version, now());
+        e.description = description;
+        e.actor = actor;
+        e.persist();
+    }
+
+    /**
+     * Appends an entry of {@code kind} ({@link #MODEL_RENAMED} or {@link #MODEL_DELETED}) about the model as a whole,
+     * {@code version} being its highest version number (0 = it never had one).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void modelChanged(String kind, String model, int version, String actor, String reason) {
+        HistoryEntity e = base(model, kind, version, now());
         e.actor = actor;
         e.reason = reason;
         e.persist();
@@ -110,6 +135,7 @@ public class History {
                 alias ? e.previousVersion : null,
                 e.actor,
                 e.reason,
+                e.description,
                 e.eventId,
                 e.deploymentId,
                 e.rolloutId,

@@ -8,13 +8,15 @@ import java.time.Instant;
  *
  * @param id position in the history (increasing)
  * @param modelName the model
- * @param kind {@code alias-set}, {@code alias-deleted}, {@code version-deleted} or {@code deployed}
+ * @param kind {@code alias-set}, {@code alias-deleted}, {@code version-deleted}, {@code deployed}, {@code
+ *     description-updated} (version 0 = the model's), {@code model-renamed} or {@code model-deleted}
  * @param version the alias' new target, the deleted or the deployed version
  * @param alias the alias (alias entries)
  * @param previousVersion where the alias pointed before, 0 = nowhere (alias entries)
  * @param actor who or what did it (alias moves: the given actor; deployments: the event's producer)
  * @param reason why (alias moves, version deletions; deployments: the Deployed event's reason, e.g. why a version
  *     was rejected or rolled back)
+ * @param description the description a {@code description-updated} entry set (absent = cleared)
  * @param eventId the Deployed event's id
  * @param deploymentId deployment id
  * @param rolloutId staged rollout id
@@ -38,6 +40,7 @@ public record HistoryEntry(
         Integer previousVersion,
         String actor,
         String reason,
+        String description,
         String eventId,
         String deploymentId,
         String rolloutId,

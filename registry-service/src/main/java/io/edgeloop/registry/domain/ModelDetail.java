@@ -13,6 +13,7 @@ import java.util.Map;
  * @param latest the latest version, null when it has none (created over the MLflow API, or all deleted)
  * @param aliases alias name to version, sorted by alias
  * @param tags model-level tags, sorted by key
+ * @param description free text (MLflow {@code registered-models/update}), null when none
  */
 public record ModelDetail(
         String name,
@@ -21,4 +22,5 @@ public record ModelDetail(
         Instant updatedAt,
         VersionView latest,
         Map<String, Integer> aliases,
-        Map<String, String> tags) {}
+        Map<String, String> tags,
+        String description) {}

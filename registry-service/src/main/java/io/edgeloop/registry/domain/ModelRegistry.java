@@ -533,7 +533,7 @@ public class ModelRegistry {
      *
      * @return the deleted blob, null when it was kept (or was not stored)
      */
-    private StoredBlob collect(String sha256, Instant uploadedBefore) {
+    StoredBlob collect(String sha256, Instant uploadedBefore) {
         advisoryLock(sha256, false);
         long refs =
                 ModelVersionEntity.count("artifactSha256", sha256) + ModelVariantEntity.count("artifactSha256", sha256);
@@ -613,7 +613,8 @@ public class ModelRegistry {
                 model.updatedAt,
                 latest,
                 Collections.unmodifiableMap(aliases),
-                Collections.unmodifiableMap(new TreeMap<>(model.tags)));
+                Collections.unmodifiableMap(new TreeMap<>(model.tags)),
+                model.description);
     }
 
     /**
@@ -633,7 +634,7 @@ public class ModelRegistry {
     // --- internals
 
     /** Locks the model's row, creating it first when {@code create}; null when it does not exist and not created. */
-    private ModelEntity lockModel(String name, boolean create) {
+    ModelEntity lockModel(String name, boolean create) {
         if (create) {
             Instant now = now();
             em.createNativeQuery("insert into registry_model (name, latest_version, created_at, updated_at)"
@@ -865,7 +866,8 @@ public class ModelRegistry {
                         .stream()
                         .map(a -> a.alias)
                         .toList(),
-                Collections.unmodifiableMap(new TreeMap<>(v.tags)));
+                Collections.unmodifiableMap(new TreeMap<>(v.tags)),
+                v.description);
     }
 
     static VariantView toView(ModelVariantEntity v) {

@@ -22,6 +22,7 @@ import java.util.Map;
  *     recorded)
  * @param aliases aliases pointing at it, sorted
  * @param tags key/value labels, sorted by key
+ * @param description free text (MLflow {@code model-versions/update}), null when none
  */
 public record VersionView(
         String modelName,
@@ -37,4 +38,5 @@ public record VersionView(
         Instant createdAt,
         String registeredBy,
         List<String> aliases,
-        Map<String, String> tags) {}
+        Map<String, String> tags,
+        String description) {}

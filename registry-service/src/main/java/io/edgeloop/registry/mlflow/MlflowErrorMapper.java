@@ -1,6 +1,8 @@
 package io.edgeloop.registry.mlflow;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.edgeloop.kit.api.Problem;
 import io.edgeloop.kit.api.ProblemMappers;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -14,8 +16,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /**
  * MLflow's error body on every path under {@code /api/2.0/mlflow/}, including those no resource serves (404
  * ENDPOINT_NOT_FOUND), a wrong method (405 ENDPOINT_NOT_FOUND), no or a bad token (401 UNAUTHENTICATED, with {@code
- * WWW-Authenticate: Bearer}), a role that does not allow the call (403 PERMISSION_DENIED), unreadable JSON (400
- * INVALID_PARAMETER_VALUE) and {@link MlflowException}s. Every other path keeps web-kit's problem+json
+ * WWW-Authenticate: Bearer}), a role that does not allow the call (403 PERMISSION_DENIED), unreadable JSON and JSON
+ * values web-kit's strict JSON refuses (a NUL or control character, a string too long, a wrong type: 400
+ * INVALID_PARAMETER_VALUE naming the field), an illegal argument (400) and {@link MlflowException}s. Every other path keeps web-kit's problem+json
  * ({@link ProblemMappers}). Runs before web-kit's mappers (higher priority).
  */
 public class MlflowErrorMapper {
@@ -61,6 +64,19 @@ public class MlflowErrorMapper {
         return MlflowException.response(400, MlflowException.INVALID_PARAMETER_VALUE, jsonMessage(e));
     }
 
+    /** Also the strict-JSON refusals ({@code StrictJson.RejectedJsonException}), which web-kit maps by this type. */
+    @ServerExceptionMapper(priority = PRIORITY)
+    public Response mismatched(MismatchedInputException e, HttpServerRequest request) {
+        Response problem = problems.mismatched(e, request);
+        return isMlflow(request) ? fromProblem(problem) : problem;
+    }
+
+    @ServerExceptionMapper(priority = PRIORITY)
+    public Response illegalArgument(IllegalArgumentException e, HttpServerRequest request) {
+        Response problem = problems.illegalArgument(e, request);
+        return isMlflow(request) ? fromProblem(problem) : problem;
+    }
+
     @ServerExceptionMapper(priority = PRIORITY)
     public Response unauthenticated(UnauthorizedException e, HttpServerRequest request) {
         if (!isMlflow(request)) {
@@ -84,6 +100,15 @@ public class MlflowErrorMapper {
         }
         return MlflowException.response(
                 403, MlflowException.PERMISSION_DENIED, "the caller's roles do not allow this operation");
+    }
+
+    /** web-kit's problem (already logged where it is a server fault) in MLflow's shape. */
+    private static Response fromProblem(Response problem) {
+        Problem p = (Problem) problem.getEntity();
+        if (p.status() >= 500) {
+            return MlflowException.response(p.status(), MlflowException.INTERNAL_ERROR, p.detail());
+        }
+        return MlflowException.response(p.status(), MlflowException.INVALID_PARAMETER_VALUE, p.detail());
     }
 
     private static Response unauthorized(String message) {

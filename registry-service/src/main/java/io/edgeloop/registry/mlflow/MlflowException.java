@@ -1,5 +1,6 @@
 package io.edgeloop.registry.mlflow;
 
+import io.edgeloop.registry.domain.ModelStateException;
 import io.edgeloop.registry.domain.RegistryException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -22,6 +23,11 @@ public class MlflowException extends RuntimeException {
     public static final String UNAUTHENTICATED = "UNAUTHENTICATED";
     /** MLflow's code for a caller not allowed to do this (HTTP 403). */
     public static final String PERMISSION_DENIED = "PERMISSION_DENIED";
+    /**
+     * MLflow's code for a request the current state does not allow. MLflow's server answers it with HTTP 500, which
+     * MLflow clients retry as a server fault; this API answers 409 (the refusal is final until the state changes).
+     */
+    public static final String INVALID_STATE = "INVALID_STATE";
     /** MLflow's code for a failure of the server (HTTP 500). */
     public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
 
@@ -61,8 +67,16 @@ public class MlflowException extends RuntimeException {
                 .build();
     }
 
-    /** A registry failure in MLflow's shape: not found 404, invalid or failed precondition 400. */
+    /**
+     * A registry failure in MLflow's shape: not found 404, invalid or failed precondition 400; a model state refusal
+     * ({@link ModelStateException}) 400 RESOURCE_ALREADY_EXISTS for a name taken, else 409 INVALID_STATE.
+     */
     public static Response response(RegistryException e) {
+        if (e instanceof ModelStateException s) {
+            return s.reason() == ModelStateException.Reason.NAME_TAKEN
+                    ? response(400, RESOURCE_ALREADY_EXISTS, e.getMessage())
+                    : response(409, INVALID_STATE, e.getMessage());
+        }
         return switch (e.kind()) {
             case NOT_FOUND -> response(404, RESOURCE_DOES_NOT_EXIST, e.getMessage());
             case INVALID, FAILED_PRECONDITION -> response(400, INVALID_PARAMETER_VALUE, e.getMessage());

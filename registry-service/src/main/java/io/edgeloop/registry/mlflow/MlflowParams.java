@@ -1,6 +1,8 @@
 package io.edgeloop.registry.mlflow;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -23,7 +25,26 @@ public final class MlflowParams {
     private static final Pattern ORDER_BY =
             Pattern.compile("\\s*`?([A-Za-z_.]+)`?(?:\\s+(ASC|DESC))?\\s*", Pattern.CASE_INSENSITIVE);
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private MlflowParams() {}
+
+    /**
+     * The JSON body of a DELETE (MLflow clients send its parameters as a JSON body, others as query parameters): an
+     * empty object when there is none.
+     *
+     * @throws MlflowException INVALID_PARAMETER_VALUE when it is not JSON
+     */
+    public static JsonNode deleteBody(String body) {
+        if (body == null || body.isBlank()) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw MlflowException.invalid("the body is not JSON: " + e.getOriginalMessage());
+        }
+    }
 
     /**
      * One parsed {@code order_by} clause.

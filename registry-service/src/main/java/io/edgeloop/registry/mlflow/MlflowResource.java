@@ -46,7 +46,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * source} is an artifact stored in the registry, named by its digest ({@code sha256:<hex>}, {@code <hex>} or any URI
  * ending in the hex digest); responses give it as the artifact's download URL, and its {@code user_id} is who
  * registered it. Stages are EdgeLoop's aliases ({@link MlflowStages}); transitions, version tags and deletes are in
- * {@link MlflowVersionResource}.
+ * {@link MlflowVersionResource}; descriptions, renaming and deleting a registered model in {@link
+ * MlflowModelResource}.
  *
  * <p>Roles: reads (including the POST forms of search and get-latest-versions) {@code viewer}; creating registered
  * models and model versions {@code ml}; setting and deleting aliases {@code release}. Alias moves are recorded with

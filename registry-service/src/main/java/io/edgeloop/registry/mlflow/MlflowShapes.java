@@ -27,12 +27,13 @@ public class MlflowShapes {
     @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
     int httpPort;
 
-    /** A {@code RegisteredModel} with its latest version, aliases and tags. */
+    /** A {@code RegisteredModel} with its description, latest version, aliases and tags. */
     public Map<String, Object> registeredModel(ModelDetail d) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", d.name());
         m.put("creation_timestamp", d.createdAt().toEpochMilli());
         m.put("last_updated_timestamp", d.updatedAt().toEpochMilli());
+        m.put("description", d.description() == null ? "" : d.description());
         m.put("latest_versions", d.latest() == null ? List.of() : List.of(modelVersion(d.latest())));
         List<Object> aliases = new ArrayList<>();
         d.aliases().forEach((alias, version) -> aliases.add(Map.of("alias", alias, "version", version.toString())));
@@ -49,7 +50,7 @@ public class MlflowShapes {
         m.put("creation_timestamp", v.createdAt().toEpochMilli());
         m.put("last_updated_timestamp", v.createdAt().toEpochMilli());
         m.put("current_stage", MlflowStages.stageOf(v));
-        m.put("description", "");
+        m.put("description", v.description() == null ? "" : v.description());
         m.put("source", artifactUrl(v.artifactSha256()));
         m.put("run_id", v.lineage().trainingRunId() == null ? "" : v.lineage().trainingRunId());
         m.put("user_id", v.registeredBy() == null ? "" : v.registeredBy());

@@ -105,18 +105,26 @@ public class MlflowVersionResource {
         return Map.of();
     }
 
-    /** {@code ?name=&version=} (or the same as a JSON body): deletes the version -> {@code {}}. */
+    /**
+     * {@code ?name=&version=} (or the same as a JSON body): deletes the version -> {@code {}}; 409 INVALID_STATE while
+     * an alias points at it.
+     */
     @DELETE
     @Path("model-versions/delete")
     @RolesAllowed(Roles.ADMIN)
     public Map<String, Object> delete(
             @QueryParam("name") String name, @QueryParam("version") String version, String body) {
         JsonNode json = body(body);
-        registry.deleteVersion(
-                required("name", name != null ? name : optionalText(json, "name")),
-                parseVersion(required("version", version != null ? version : optionalText(json, "version"))),
-                Caller.subject(identity),
-                "deleted via the MLflow API");
+        String model = required("name", name != null ? name : optionalText(json, "name"));
+        int number = parseVersion(required("version", version != null ? version : optionalText(json, "version")));
+        try {
+            registry.deleteVersion(model, number, Caller.subject(identity), "deleted via the MLflow API");
+        } catch (RegistryException e) {
+            if (e.kind() == RegistryException.Kind.FAILED_PRECONDITION) { // an alias points at it
+                throw new MlflowException(409, MlflowException.INVALID_STATE, e.getMessage());
+            }
+            throw e;
+        }
         return Map.of();
     }
 

@@ -34,7 +34,10 @@ public class HistoryEntity extends PanacheEntityBase {
     @Column(name = "model_name", nullable = false, length = 128)
     public String modelName;
 
-    /** {@code alias-set}, {@code alias-deleted}, {@code version-deleted} or {@code deployed}. */
+    /**
+     * {@code alias-set}, {@code alias-deleted}, {@code version-deleted}, {@code deployed}, {@code
+     * description-updated}, {@code model-renamed} or {@code model-deleted}.
+     */
     @Column(nullable = false, length = 32)
     public String kind;
 
@@ -56,6 +59,10 @@ public class HistoryEntity extends PanacheEntityBase {
     /** Why: the reason of an alias move or deletion, or the Deployed event's reason (rejected, rolled back, fleet). */
     @Column(length = 1000)
     public String reason;
+
+    /** {@code description-updated}: the description set (null = cleared). */
+    @Column(length = 5000)
+    public String description;
 
     /** Deployed: the consumed event's id (unique: one entry per event). */
     @Column(name = "event_id", length = 64)

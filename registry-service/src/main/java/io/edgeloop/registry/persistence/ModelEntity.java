@@ -35,6 +35,10 @@ public class ModelEntity extends PanacheEntityBase {
     @Column(name = "tag_value", nullable = false, length = 5000)
     public Map<String, String> tags = new HashMap<>();
 
+    /** Free text (MLflow {@code registered-models/update}); null when none. */
+    @Column(length = 5000)
+    public String description;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

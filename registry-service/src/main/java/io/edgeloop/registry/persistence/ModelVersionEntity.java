@@ -90,6 +90,10 @@ public class ModelVersionEntity extends PanacheEntityBase {
     @OrderBy("target")
     public List<ModelVariantEntity> variants = new ArrayList<>();
 
+    /** Free text (MLflow {@code model-versions/update}); null when none. */
+    @Column(length = 5000)
+    public String description;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 

@@ -34,6 +34,9 @@ class RegistryRoleTableTest {
             .rest("GET", "/signing-keys", Roles.VIEWER, Roles.DEVICE)
             // MLflow-compatible API
             .rest("POST", MLFLOW + "registered-models/create", Roles.ML)
+            .rest("PATCH", MLFLOW + "registered-models/update", Roles.ML)
+            .rest("POST", MLFLOW + "registered-models/rename", Roles.ML)
+            .rest("DELETE", MLFLOW + "registered-models/delete", Roles.ADMIN)
             .rest("GET", MLFLOW + "registered-models/get", Roles.VIEWER)
             .rest("GET", MLFLOW + "registered-models/search", Roles.VIEWER)
             .rest("POST", MLFLOW + "registered-models/search", Roles.VIEWER)
@@ -47,6 +50,7 @@ class RegistryRoleTableTest {
             .rest("GET", MLFLOW + "model-versions/search", Roles.VIEWER)
             .rest("POST", MLFLOW + "model-versions/search", Roles.VIEWER)
             .rest("GET", MLFLOW + "model-versions/get-download-uri", Roles.VIEWER)
+            .rest("PATCH", MLFLOW + "model-versions/update", Roles.ML)
             .rest("POST", MLFLOW + "model-versions/transition-stage", Roles.RELEASE)
             .rest("POST", MLFLOW + "model-versions/set-tag", Roles.ML)
             .rest("DELETE", MLFLOW + "model-versions/delete-tag", Roles.ML)

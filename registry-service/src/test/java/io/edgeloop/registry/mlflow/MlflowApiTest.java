@@ -2,6 +2,7 @@ package io.edgeloop.registry.mlflow;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -202,6 +203,15 @@ class MlflowApiTest {
                 .then()
                 .statusCode(404)
                 .body("error_code", equalTo("RESOURCE_DOES_NOT_EXIST"));
+        // a value web-kit's strict JSON refuses is an MLflow error naming the field, not problem+json
+        given().contentType(ContentType.JSON)
+                .body("{\"name\":\"a\\u0000b\"}")
+                .post(API + "registered-models/create")
+                .then()
+                .statusCode(400)
+                .contentType(ContentType.JSON)
+                .body("error_code", equalTo("INVALID_PARAMETER_VALUE"))
+                .body("message", containsString("name"));
         given().contentType(ContentType.JSON)
                 .body(Map.of("name", "x", "source", "s3://bucket/model.onnx"))
                 .post(API + "model-versions/create")

@@ -1,0 +1,136 @@
+package io.edgeloop.registry.mlflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeloop.common.auth.Roles;
+import io.edgeloop.registry.TestArtifacts;
+import io.edgeloop.testsupport.auth.TestAuth;
+import io.grpc.Channel;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.mlflow.tracking.MlflowClient;
+import org.mlflow.tracking.MlflowHttpException;
+import org.mlflow.tracking.creds.BasicMlflowHostCreds;
+
+/**
+ * The official MLflow Java client (2.17.2) on the calls that change a registered model. That client has no methods
+ * for them (no {@code updateRegisteredModel}, {@code renameRegisteredModel}, {@code deleteRegisteredModel} or {@code
+ * updateModelVersion}): updates go through its raw {@code sendPatch}, the rename through {@code sendPost}, and what
+ * they changed is read back through its typed getters (which parse the answers with MLflow's own protobuf
+ * classes). It cannot send a DELETE at all, so {@code registered-models/delete} is sent as MLflow's Python client
+ * sends it (HTTP DELETE with a JSON body), and the official client then sees the model gone.
+ */
+@QuarkusTest
+class MlflowClientLifecycleTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @GrpcClient("self")
+    Channel channel;
+
+    @TestHTTPResource("/")
+    URL root;
+
+    private MlflowClient client(String subject, String... roles) {
+        return new MlflowClient(
+                new BasicMlflowHostCreds(host(), TestAuth.token(subject, roles).value()));
+    }
+
+    private String host() {
+        return root.toString().replaceAll("/+$", "");
+    }
+
+    @Test
+    void descriptionsRenameAndDeleteThroughTheOfficialClient() throws Exception {
+        MlflowClient ml = client("mlflow-user", Roles.ML);
+        String prefix = "mlcl-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = prefix + "-kws";
+        String sha = TestArtifacts.upload(channel, TestArtifacts.randomBytes(2000, name.hashCode()))
+                .getSha256();
+
+        // rename: a model that has no version yet (e.g. a typo right after create)
+        ml.sendPost("registered-models/create", json(Map.of("name", prefix + "-kwz")));
+        JsonNode renamed = JSON.readTree(
+                ml.sendPost("registered-models/rename", json(Map.of("name", prefix + "-kwz", "new_name", name))));
+        assertEquals(name, renamed.at("/registered_model/name").asText());
+        assertEquals(name, ml.getRegisteredModel(name).getName());
+        assertMlflowError(() -> ml.getRegisteredModel(prefix + "-kwz"), 404, "RESOURCE_DOES_NOT_EXIST");
+
+        ml.sendPost("model-versions/create", json(Map.of("name", name, "source", "sha256:" + sha)));
+        JsonNode updated = JSON.readTree(ml.sendPatch(
+                "registered-models/update", json(Map.of("name", name, "description", "Wake-word detector"))));
+        assertEquals(
+                "Wake-word detector",
+                updated.at("/registered_model/description").asText());
+        ml.sendPatch(
+                "model-versions/update",
+                json(Map.of("name", name, "version", "1", "description", "first INT8-ready build")));
+
+        assertEquals("Wake-word detector", ml.getRegisteredModel(name).getDescription());
+        assertEquals("first INT8-ready build", ml.getModelVersion(name, "1").getDescription());
+        assertEquals("first INT8-ready build", ml.getLatestVersions(name).get(0).getDescription());
+        assertEquals(
+                "first INT8-ready build",
+                ml.searchModelVersions("name='" + name + "'").getItems().get(0).getDescription());
+
+        // a model with versions keeps its name: other services refer to it
+        String rename = json(Map.of("name", name, "new_name", prefix + "-other"));
+        assertMlflowError(() -> ml.sendPost("registered-models/rename", rename), 409, "INVALID_STATE");
+        String update = json(Map.of("name", name, "description", "x"));
+        assertMlflowError(
+                () -> client("viewer", Roles.VIEWER).sendPatch("registered-models/update", update),
+                403,
+                "PERMISSION_DENIED");
+        String noSuchVersion = json(Map.of("name", name, "version", "9"));
+        assertMlflowError(() -> ml.sendPatch("model-versions/update", noSuchVersion), 404, "RESOURCE_DOES_NOT_EXIST");
+
+        // delete as the Python client sends it; ml may not, admin may
+        assertEquals(403, delete(TestAuth.bearer("mlflow-user", Roles.ML), name).statusCode());
+        HttpResponse<String> deleted = delete(TestAuth.bearer("root", Roles.ADMIN), name);
+        assertEquals(200, deleted.statusCode(), deleted.body());
+        assertEquals("{}", deleted.body());
+        assertMlflowError(() -> ml.getRegisteredModel(name), 404, "RESOURCE_DOES_NOT_EXIST");
+        assertMlflowError(() -> ml.getModelVersion(name, "1"), 404, "RESOURCE_DOES_NOT_EXIST");
+        assertMlflowError(() -> ml.getLatestVersions(name), 404, "RESOURCE_DOES_NOT_EXIST");
+    }
+
+    private HttpResponse<String> delete(String authorization, String name) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(host() + "/api/2.0/mlflow/registered-models/delete"))
+                .header("Authorization", authorization)
+                .header("Content-Type", "application/json")
+                .method("DELETE", HttpRequest.BodyPublishers.ofString(json(Map.of("name", name))))
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String json(Object value) throws Exception {
+        return JSON.writeValueAsString(value);
+    }
+
+    private static void assertMlflowError(Runnable call, int status, String errorCode) {
+        MlflowHttpException e = assertThrows(MlflowHttpException.class, call::run);
+        assertEquals(status, e.getStatusCode(), e.getBodyMessage());
+        try {
+            JsonNode body = JSON.readTree(e.getBodyMessage());
+            assertEquals(errorCode, body.path("error_code").asText(), e.getBodyMessage());
+            assertFalse(body.path("message").asText().isBlank(), e.getBodyMessage());
+        } catch (java.io.IOException io) {
+            throw new AssertionError("not JSON: " + e.getBodyMessage(), io);
+        }
+        assertTrue(status >= 400 && status < 500, "never a 5xx");
+    }
+}
