@@ -227,7 +227,7 @@ final class ConsoleBrowser implements AutoCloseable {
         assertEquals(
                 List.of("rollback"),
                 section.findElements(By.cssSelector(".controls button.control")).stream()
-                        .map(WebElement::getText)
+                        .map(b -> b.getAttribute("value")) // the action (the label is styled)
                         .toList(),
                 "the controls of a completed rollout");
         section.findElement(By.cssSelector("button.control.rollback")).click();

@@ -67,6 +67,11 @@ import org.junit.jupiter.api.function.Executable;
  * them to the agent connected to it).
  */
 class LoopEndToEndIT {
+    /**
+     * The test's own progress lines: the stdout of the test's start, so that its threads (the event watcher, the loop
+     * driver, the stack's log) stay out of what {@link #cli} captures while a command runs in this JVM.
+     */
+    private static final java.io.PrintStream LOG = System.out;
 
     /** The repository root the services were built in ({@code -Dedgeloop.home}, default the parent folder). */
     static Path home() {
@@ -325,7 +330,7 @@ class LoopEndToEndIT {
                 for (int i = 0; i < lines.size(); i++) {
                     if (lines.get(i).contains(" ERROR ")) {
                         for (int j = i; j < Math.min(lines.size(), i + 8); j++) {
-                            System.out.println("[e2e] " + log.getFileName() + ": " + lines.get(j));
+                            LOG.println("[e2e] " + log.getFileName() + ": " + lines.get(j));
                         }
                     }
                 }
@@ -342,7 +347,7 @@ class LoopEndToEndIT {
                     .toList()) {
                 for (String line : Files.readAllLines(log)) {
                     if (line.contains("RolloutPlanner") || line.contains("FleetService") || line.contains("Rollout")) {
-                        System.out.println("[e2e] " + log.getFileName() + ": " + line);
+                        LOG.println("[e2e] " + log.getFileName() + ": " + line);
                     }
                 }
             }
@@ -395,11 +400,11 @@ class LoopEndToEndIT {
                         .serviceProperty("edgeloop.jobs.lease", "6s")
                         .serviceProperty("edgeloop.deployment.rollout-lease", "6s")
                         .serviceProperty(Main.StackOptions.ACTIVE_LEARNING, "true") // as the demo runs
-                        .log(line -> System.out.println("[e2e] " + line))
+                        .log(line -> LOG.println("[e2e] " + line))
                         .build()
                         .start();
                 EventWatcher events = new EventWatcher(
-                        stack.watcherKafkaConfig(), o -> System.out.println("[e2e] " + LoopDriver.describe(o)));
+                        stack.watcherKafkaConfig(), o -> LOG.println("[e2e] " + LoopDriver.describe(o)));
                 Chaos chaos = Chaos.start(stack, events)) {
             workDir = stack.workDir();
             assertNotEquals(
@@ -409,7 +414,7 @@ class LoopEndToEndIT {
 
             LoopReport report;
             LoopDriver driver =
-                    new LoopDriver(stack, events, line -> System.out.println("[e2e] " + line), Duration.ofMinutes(5));
+                    new LoopDriver(stack, events, line -> LOG.println("[e2e] " + line), Duration.ofMinutes(5));
             try {
                 report = driver.run();
             } catch (RuntimeException | AssertionError e) {
