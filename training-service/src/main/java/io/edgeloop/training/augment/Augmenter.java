@@ -100,22 +100,23 @@ public final class Augmenter {
         if (!config.augments()) {
             return List.of();
         }
-        DataKind dataKind;
-        int[] sample;
-        try {
-            dataKind = DataKind.parse(kind);
-        } catch (IllegalArgumentException e) {
-            return List.of(); // the request's dataKind is reported on its own
+        List<FieldProblem> out = new java.util.ArrayList<>();
+        if (config.transformsSamples()) { // masks and mixup need no raw sample geometry
+            DataKind dataKind;
+            try {
+                dataKind = DataKind.parse(kind);
+            } catch (IllegalArgumentException e) {
+                return List.of(); // the request's dataKind is reported on its own
+            }
+            if (imageImpulse(requested)) { // pixels of any data kind are augmented as images before the image block
+                dataKind = DataKind.IMAGE;
+            }
+            try {
+                out.addAll(config.fitProblems(dataKind, sampleShape(dataKind, shape, featureCount), p + "."));
+            } catch (IllegalArgumentException e) {
+                return List.of(new FieldProblem(p, "cannot augment these samples: " + e.getMessage()));
+            }
         }
-        if (imageImpulse(requested)) { // pixels of any data kind are augmented as images before the image block
-            dataKind = DataKind.IMAGE;
-        }
-        try {
-            sample = sampleShape(dataKind, shape, featureCount);
-        } catch (IllegalArgumentException e) {
-            return List.of(new FieldProblem(p, "cannot augment these samples: " + e.getMessage()));
-        }
-        List<FieldProblem> out = new java.util.ArrayList<>(config.fitProblems(dataKind, sample, p + "."));
         String masks = maskProblem(requested, config.masks(), shape, featureCount);
         if (masks != null) {
             int colon = masks.indexOf(": ");

@@ -127,7 +127,7 @@ public final class ClassifierTrainer {
         if (trainer.block instanceof ImageBlock image) { // pixels of any data kind are augmented as images
             trainer.augmentKind = DataKind.IMAGE;
             trainer.augmentShape = image.imageShape();
-        } else if (spec.augmentation().augments()) {
+        } else if (spec.augmentation().transformsSamples()) { // masks and mixup need no raw sample geometry
             try {
                 trainer.augmentShape = Augmenter.sampleShape(kind, declaredShape, featureCount);
             } catch (IllegalArgumentException e) {

@@ -7,8 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeloop.proto.events.v1.AugmentationSpec;
 import io.edgeloop.proto.events.v1.TrainingSpec;
+import io.edgeloop.training.domain.Architecture;
+import io.edgeloop.training.domain.ClassifierTrainer;
 import io.edgeloop.training.domain.DataKind;
 import io.edgeloop.training.domain.FieldProblem;
+import io.edgeloop.training.domain.ModelSpec;
+import io.edgeloop.training.domain.SplitData;
+import io.edgeloop.training.domain.TrainedModel;
+import io.edgeloop.training.domain.TrainingData;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -232,6 +238,34 @@ class AugmenterTest {
     }
 
     @Test
+    void mixupAloneAsksNothingOfTheSampleGeometry() {
+        // 12 flat pixels: an MLP takes them, but they make no square image for the image transforms
+        TrainingSpec mixupOnly = TrainingSpec.newBuilder()
+                .setArchitecture("mlp")
+                .setMaxEpochs(2)
+                .setAugmentation(AugmentationSpec.newBuilder().setMixupAlpha(0.3))
+                .build();
+        assertEquals(List.of(), Augmenter.fitProblems(mixupOnly, "image", List.of(), 12, "spec."));
+        ModelSpec spec = ModelSpec.resolve(
+                mixupOnly,
+                DataKind.IMAGE,
+                ModelSpec.builder(Architecture.MLP, List.of(8)).build());
+        // this used to fail with "augmentation: cannot augment these samples: cnn2d needs samples of shape ..."
+        try (TrainedModel m = ClassifierTrainer.forSamples(spec, DataKind.IMAGE, List.of(), 12, List.of("a", "b"))
+                .train(twoClasses(12))) {
+            assertEquals(0.3, m.spec().augmentation().mixupAlpha(), "an MLP trains with mixup on these samples");
+        }
+        TrainingSpec noise = mixupOnly.toBuilder()
+                .setAugmentation(
+                        AugmentationSpec.newBuilder().setMixupAlpha(0.3).setNoiseStd(0.1))
+                .build();
+        assertEquals(
+                List.of("spec.augmentation"),
+                fields(Augmenter.fitProblems(noise, "image", List.of(), 12, "spec.")),
+                "a transform of the pixels still needs an image");
+    }
+
+    @Test
     void theConfigRoundTripsThroughTheContract() {
         AugmentationSpec s = AugmentationSpec.newBuilder()
                 .setNoiseStd(0.2)
@@ -268,6 +302,25 @@ class AugmenterTest {
             }
         }
         throw new AssertionError("not a shift of the input: " + Arrays.toString(out));
+    }
+
+    /** Two classes of {@code features} values around -1 and +1: 20 train, 10 validation and 10 test samples. */
+    private static TrainingData twoClasses(int features) {
+        Random r = new Random(3);
+        SplitData[] splits = new SplitData[3];
+        int[] sizes = {20, 10, 10};
+        for (int s = 0; s < 3; s++) {
+            float[][] x = new float[sizes[s]][features];
+            int[] y = new int[sizes[s]];
+            for (int i = 0; i < x.length; i++) {
+                y[i] = i % 2;
+                for (int j = 0; j < features; j++) {
+                    x[i][j] = (float) (2 * y[i] - 1 + 0.3 * r.nextGaussian());
+                }
+            }
+            splits[s] = new SplitData(x, y);
+        }
+        return new TrainingData(splits[0], splits[1], splits[2], List.of("a", "b"), features);
     }
 
     /** Windows whose values are all distinct: 1 + c * 100 + t plus a per-window offset. */
