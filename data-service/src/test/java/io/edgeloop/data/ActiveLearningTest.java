@@ -300,4 +300,41 @@ class ActiveLearningTest {
                 .then()
                 .statusCode(403);
     }
+
+    @Test
+    void capturedInputsGoThroughTheDataSetsOutlierCheck() throws Exception {
+        String ds = "al-" + UUID.randomUUID().toString().substring(0, 8);
+        TestSupport.createDataset(ds, 3, "keep");
+        TestSupport.ingest(ds, TestSupport.generate(300, 3, 11), 300);
+        // unlabeled, so judged against the whole data set (values ~ N(0..2, 1)): 500 is far out, 1.5 is not
+        TestSupport.produce(Topics.SAMPLE_CAPTURED, ds, captured(ds, "o-0", List.of(500f, 1f, 1f), "normal", 0.3f));
+        TestSupport.produce(Topics.SAMPLE_CAPTURED, ds, captured(ds, "o-1", List.of(1.5f, 1f, 1f), "normal", 0.3f));
+        List<ConsumerRecord<String, byte[]>> dead = TestSupport.consume(
+                Topics.deadLetter(Topics.SAMPLE_CAPTURED),
+                r -> r.key().equals(ds),
+                seen -> seen.size() == 1,
+                Duration.ofSeconds(30));
+        String reason = new String(
+                dead.get(0).headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+        assertTrue(reason.contains("outlier") && reason.contains("of the data set"), reason);
+        TestSupport.await(
+                "o-1 queued",
+                Duration.ofSeconds(30),
+                () -> queue(ds, "").getList("samples").size() == 1);
+        assertEquals(List.of("o-1"), queue(ds, "").getList("samples.inferenceId"));
+        assertEquals(301, TestSupport.sampleCount(ds), "the outlier was not stored");
+
+        // a data set that wants every capture, out of distribution or not, turns the check off
+        given().contentType(ContentType.JSON)
+                .body(Map.of("outliers", Map.of("mode", "off")))
+                .put("/datasets/" + ds + "/settings")
+                .then()
+                .statusCode(200);
+        TestSupport.produce(Topics.SAMPLE_CAPTURED, ds, captured(ds, "o-2", List.of(500f, 1f, 1f), "normal", 0.1f));
+        TestSupport.await(
+                "o-2 queued",
+                Duration.ofSeconds(30),
+                () -> queue(ds, "").getList("samples").size() == 2);
+        assertEquals(List.of("o-2", "o-1"), queue(ds, "").getList("samples.inferenceId"));
+    }
 }

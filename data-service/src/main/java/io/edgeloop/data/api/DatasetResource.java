@@ -1,23 +1,21 @@
 package io.edgeloop.data.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.common.auth.Roles;
 import io.edgeloop.data.api.Dtos.CsvImportResponse;
 import io.edgeloop.data.api.Dtos.DatasetSchema;
 import io.edgeloop.data.api.Dtos.IngestResponse;
-import io.edgeloop.data.api.Dtos.SampleInput;
 import io.edgeloop.data.api.Dtos.SnapshotRequest;
 import io.edgeloop.data.api.Dtos.SnapshotView;
 import io.edgeloop.data.config.DataConfig;
 import io.edgeloop.data.domain.DatasetCatalog;
 import io.edgeloop.data.domain.DatasetSettings;
 import io.edgeloop.data.domain.DatasetSummary;
+import io.edgeloop.data.domain.ImportProgress;
 import io.edgeloop.data.domain.IngestLog;
 import io.edgeloop.data.domain.SampleCandidate;
 import io.edgeloop.data.domain.SampleIngestor;
-import io.edgeloop.data.domain.SampleLocation;
 import io.edgeloop.data.domain.SnapshotExport;
 import io.edgeloop.data.domain.SnapshotService;
 import io.edgeloop.data.persistence.SnapshotEntity;
@@ -43,10 +41,7 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** REST API: dataset schemas, sample ingest (JSON and CSV) and snapshots. Errors are problem+json. */
@@ -77,6 +72,9 @@ public class DatasetResource {
 
     @Inject
     IngestLog ingestLog;
+
+    @Inject
+    ImportProgress imports;
 
     @Inject
     SecurityIdentity identity;
@@ -178,15 +176,11 @@ public class DatasetResource {
         SampleIngestor.IngestResult result = ingestLog.logged(
                 new IngestLog.Request(name, Caller.subject(identity), "json", null),
                 () -> {
-                    List<SampleInput> samples = new SampleBatchReader(
+                    List<SampleCandidate> candidates = new SampleBatchReader(
                                     json, config.maxBatchSize(), config.maxFeatures(), maxStringLength)
                             .read(body);
-                    if (samples == null) {
+                    if (candidates == null) {
                         throw ApiException.badRequest("request body required: {\"samples\":[...]}");
-                    }
-                    List<SampleCandidate> candidates = new ArrayList<>(samples.size());
-                    for (int i = 0; i < samples.size(); i++) {
-                        candidates.add(candidate(i, samples.get(i)));
                     }
                     sources.addAll(candidates);
                     return ingestor.ingest(name, candidates);
@@ -209,6 +203,8 @@ public class DatasetResource {
      * character or {@code tab}), {@code feature} (repeated: the file's column for each feature, in the data set's
      * order), {@code label}, {@code source}, {@code unmapped=ignore} (other columns are ignored instead of refused)
      * and {@code onInvalid=skip} (valid rows are stored and the invalid ones returned, instead of nothing stored).
+     * The body may be of any size (no row limit); its progress is {@code GET /datasets/{name}/imports/{importId}}
+     * ({@code importId}: the caller's, else a UUID returned with the result).
      */
     @POST
     @Path("/{name}/samples/csv")
@@ -222,44 +218,53 @@ public class DatasetResource {
             @QueryParam("source") String source,
             @QueryParam("unmapped") String unmapped,
             @QueryParam("onInvalid") String onInvalid,
+            @QueryParam("importId") String importId,
             @jakarta.ws.rs.HeaderParam("Content-Type") String contentType,
             InputStream body)
             throws IOException {
         DatasetSummary ds = catalog.get(name); // 404 before parsing
         Sources sources = new Sources();
-        SampleIngestor.ImportResult r = ingestLog.logged(
-                new IngestLog.Request(name, Caller.subject(identity), "csv", null),
-                () -> {
-                    CsvMapping mapping = CsvMapping.of(
-                            delimiter,
-                            features,
-                            label,
-                            source,
-                            unmapped,
-                            onInvalid,
-                            ds.featureNames().size());
-                    try (CsvSamples csv = CsvSamples.open(body, charset(contentType), mapping, ds.featureNames())) {
-                        return ingestor.ingestAll(
-                                name,
-                                max -> {
-                                    List<SampleCandidate> chunk = csv.next(max);
-                                    sources.addAll(chunk);
-                                    return chunk;
-                                },
-                                mapping.storeValidRows());
-                    }
-                },
-                i -> new IngestLog.Outcome(
-                        i.accepted() > 0 ? 201 : 200,
-                        i.rows(),
-                        i.accepted(),
-                        i.duplicates(),
-                        i.invalid(),
-                        i.errors(),
-                        sources.summary()));
+        ImportProgress.Tracker progress = imports.start(name, "csv", Caller.subject(identity), importId);
+        SampleIngestor.ImportResult r = ImportProgress.tracked(
+                progress,
+                () -> ingestLog.logged(
+                        new IngestLog.Request(name, Caller.subject(identity), "csv", null),
+                        () -> {
+                            CsvMapping mapping = CsvMapping.of(
+                                    delimiter,
+                                    features,
+                                    label,
+                                    source,
+                                    unmapped,
+                                    onInvalid,
+                                    ds.featureNames().size());
+                            try (CsvSamples csv =
+                                    CsvSamples.open(body, charset(contentType), mapping, ds.featureNames())) {
+                                return ingestor.ingestAll(
+                                        name,
+                                        max -> {
+                                            List<SampleCandidate> chunk = csv.next(max);
+                                            sources.addAll(chunk);
+                                            return chunk;
+                                        },
+                                        mapping.storeValidRows(),
+                                        null,
+                                        progress);
+                            }
+                        },
+                        i -> new IngestLog.Outcome(
+                                i.accepted() > 0 ? 201 : 200,
+                                i.rows(),
+                                i.accepted(),
+                                i.duplicates(),
+                                i.invalid(),
+                                i.errors(),
+                                sources.summary())),
+                i -> new ImportProgress.Done(
+                        i.accepted() > 0 ? 201 : 200, i.rows(), i.accepted(), i.duplicates(), i.invalid()));
         return Response.status(r.accepted() > 0 ? 201 : 200)
                 .entity(new CsvImportResponse(
-                        (int) r.accepted(), (int) r.duplicates(), r.rows(), r.invalid(), r.errors()))
+                        r.accepted(), r.duplicates(), r.rows(), r.invalid(), r.errors(), progress.id()))
                 .build();
     }
 
@@ -359,29 +364,5 @@ public class DatasetResource {
         return Response.status(result.accepted() > 0 ? 201 : 200)
                 .entity(new IngestResponse(result.accepted(), result.duplicates()))
                 .build();
-    }
-
-    private static SampleCandidate candidate(int index, SampleInput input) {
-        SampleLocation at = SampleLocation.json(index);
-        if (input == null) {
-            return SampleCandidate.rejected(at, "missing sample");
-        }
-        if (input.features() == null) {
-            return new SampleCandidate(at, null, Map.of(), input.label(), input.source(), null);
-        }
-        List<Double> values = new ArrayList<>(input.features().size());
-        Map<Integer, String> unparsable = new HashMap<>();
-        for (int j = 0; j < input.features().size(); j++) {
-            JsonNode node = input.features().get(j);
-            if (node == null || node.isNull() || node.isMissingNode()) {
-                values.add(null);
-            } else if (node.isNumber()) {
-                values.add(node.doubleValue());
-            } else {
-                values.add(null);
-                unparsable.put(j, node.isTextual() ? node.textValue() : node.toString());
-            }
-        }
-        return new SampleCandidate(at, values, unparsable, input.label(), input.source(), null);
     }
 }

@@ -45,13 +45,15 @@ public final class Dtos {
      * @param rows data rows read
      * @param rejected invalid rows (not stored)
      * @param errors why, for up to 1,000 of them (with {@code onInvalid=skip}; otherwise an invalid row is a 422)
+     * @param importId the import's id ({@code GET /datasets/{name}/imports/{importId}})
      */
     public record CsvImportResponse(
-            int accepted,
-            int duplicates,
+            long accepted,
+            long duplicates,
             long rows,
             long rejected,
-            List<io.edgeloop.kit.api.Problem.FieldError> errors) {}
+            List<io.edgeloop.kit.api.Problem.FieldError> errors,
+            String importId) {}
 
     /**
      * {@code POST /datasets/{name}/snapshots} body (optional).

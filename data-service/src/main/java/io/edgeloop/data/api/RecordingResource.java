@@ -3,6 +3,7 @@ package io.edgeloop.data.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.common.auth.Roles;
 import io.edgeloop.data.config.DataConfig;
+import io.edgeloop.data.domain.ImportProgress;
 import io.edgeloop.data.domain.IngestLog;
 import io.edgeloop.data.domain.RecordingImporter;
 import io.edgeloop.data.domain.RecordingUpload;
@@ -56,6 +57,9 @@ public class RecordingResource {
     @Inject
     IngestLog ingestLog;
 
+    @Inject
+    ImportProgress imports;
+
     @ConfigProperty(name = StrictJson.MAX_STRING_LENGTH_KEY, defaultValue = "65536")
     int maxStringLength;
 
@@ -101,8 +105,11 @@ public class RecordingResource {
         }
     }
 
-    /** Outcome of an import: the recording, windows stored and windows already stored. */
-    public record ImportResponse(RecordingView recording, long accepted, long duplicates) {}
+    /**
+     * Outcome of an import: the recording, windows stored and windows already stored, and the import's id ({@code
+     * GET /datasets/{name}/imports/{importId}}).
+     */
+    public record ImportResponse(RecordingView recording, long accepted, long duplicates, String importId) {}
 
     /** A window of a recording: its offset in the (resampled) recording and its sample. */
     public record WindowView(int offset, String sampleId) {}
@@ -138,6 +145,7 @@ public class RecordingResource {
             @QueryParam("timestamp") String timestamp,
             @QueryParam("unmapped") String unmapped,
             @QueryParam("timestampUnit") String timestampUnit,
+            @QueryParam("importId") String importId,
             @HeaderParam("Content-Type") String contentType,
             InputStream body)
             throws IOException {
@@ -146,37 +154,39 @@ public class RecordingResource {
                 ? "json"
                 : type.getType().equalsIgnoreCase("text") ? "csv" : "wav";
         String from = source == null || source.isBlank() ? RecordingImporter.DEFAULT_SOURCE : source;
-        RecordingImporter.Imported r = ingestLog.logged(
-                new IngestLog.Request(name, Caller.subject(identity), "recording-" + format, from),
-                () -> importer.importRecording(
-                        name,
-                        upload(
-                                name,
-                                format,
-                                new RecordingQuery(
-                                        stride,
-                                        label,
-                                        source,
-                                        device,
-                                        startedAt,
-                                        sampleRateHz,
-                                        delimiter,
-                                        axisColumns,
-                                        timestamp,
-                                        unmapped,
-                                        timestampUnit,
-                                        contentType),
-                                body),
-                        Caller.subject(identity)),
-                i -> new IngestLog.Outcome(
-                        i.created() ? 201 : 200,
-                        i.accepted() + i.duplicates(),
-                        i.accepted(),
-                        i.duplicates(),
-                        0,
-                        List.of(),
-                        null));
-        ImportResponse entity = new ImportResponse(RecordingView.of(r.recording()), r.accepted(), r.duplicates());
+        ImportProgress.Tracker progress =
+                imports.start(name, "recording-" + format, Caller.subject(identity), importId);
+        RecordingQuery query = new RecordingQuery(
+                stride,
+                label,
+                source,
+                device,
+                startedAt,
+                sampleRateHz,
+                delimiter,
+                axisColumns,
+                timestamp,
+                unmapped,
+                timestampUnit,
+                contentType);
+        RecordingImporter.Imported r = ImportProgress.tracked(
+                progress,
+                () -> ingestLog.logged(
+                        new IngestLog.Request(name, Caller.subject(identity), "recording-" + format, from),
+                        () -> importer.importRecording(
+                                name, upload(name, format, query, body), Caller.subject(identity), progress),
+                        i -> new IngestLog.Outcome(
+                                i.created() ? 201 : 200,
+                                i.accepted() + i.duplicates(),
+                                i.accepted(),
+                                i.duplicates(),
+                                0,
+                                List.of(),
+                                null)),
+                i -> new ImportProgress.Done(
+                        i.created() ? 201 : 200, i.accepted() + i.duplicates(), i.accepted(), i.duplicates(), 0));
+        ImportResponse entity =
+                new ImportResponse(RecordingView.of(r.recording()), r.accepted(), r.duplicates(), progress.id());
         if (r.created()) {
             return Response.created(URI.create(
                             "/datasets/" + name + "/recordings/" + r.recording().id()))

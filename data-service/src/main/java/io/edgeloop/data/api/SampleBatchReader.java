@@ -2,17 +2,18 @@ package io.edgeloop.data.api;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.edgeloop.data.api.Dtos.SampleInput;
+import io.edgeloop.data.domain.SampleCandidate;
+import io.edgeloop.data.domain.SampleLocation;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem.FieldError;
 import io.edgeloop.kit.input.InputRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads a {@code {"samples": [...]}} batch as a stream of tokens, so that no body within the size limit can exhaust
@@ -22,8 +23,6 @@ import java.util.List;
  * e.g. {@code samples[3].label}.
  */
 final class SampleBatchReader {
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-
     private final ObjectMapper json;
     private final int maxSamples;
     private final int maxFeatures;
@@ -36,8 +35,11 @@ final class SampleBatchReader {
         this.maxStringLength = maxStringLength;
     }
 
-    /** The samples of the batch in {@code body}; null when the body is empty. */
-    List<SampleInput> read(InputStream body) throws IOException {
+    /**
+     * The samples of the batch in {@code body} as candidates ({@code samples[i]}; a value that is no number is kept
+     * as its text, a null sample is a candidate rejected as missing); null when the body is empty.
+     */
+    List<SampleCandidate> read(InputStream body) throws IOException {
         try (JsonParser p = json.getFactory().createParser(body)) {
             p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             JsonToken first = p.nextToken();
@@ -45,7 +47,7 @@ final class SampleBatchReader {
                 return null;
             }
             expect(first == JsonToken.START_OBJECT, "$", "the body must be an object {\"samples\": [...]}");
-            List<SampleInput> samples = null;
+            List<SampleCandidate> samples = null;
             for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
@@ -63,9 +65,9 @@ final class SampleBatchReader {
         }
     }
 
-    private List<SampleInput> samples(JsonParser p, JsonToken start) throws IOException {
+    private List<SampleCandidate> samples(JsonParser p, JsonToken start) throws IOException {
         expect(start == JsonToken.START_ARRAY, "samples", "must be an array");
-        List<SampleInput> out = new ArrayList<>();
+        List<SampleCandidate> out = new ArrayList<>();
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             if (out.size() == maxSamples) {
                 throw new ApiException(
@@ -75,15 +77,20 @@ final class SampleBatchReader {
                                 + " split it into several requests",
                         List.of(new FieldError("samples", "more than " + maxSamples + " samples")));
             }
-            String at = "samples[" + out.size() + "]";
-            out.add(t == JsonToken.VALUE_NULL ? null : sample(p, t, at));
+            int index = out.size();
+            SampleLocation at = SampleLocation.json(index);
+            out.add(
+                    t == JsonToken.VALUE_NULL
+                            ? SampleCandidate.rejected(at, "missing sample")
+                            : sample(p, t, at, "samples[" + index + "]"));
         }
         return out;
     }
 
-    private SampleInput sample(JsonParser p, JsonToken start, String at) throws IOException {
+    private SampleCandidate sample(JsonParser p, JsonToken start, SampleLocation location, String at)
+            throws IOException {
         expect(start == JsonToken.START_OBJECT, at, "must be an object");
-        List<JsonNode> features = null;
+        Features features = null;
         String label = null;
         String source = null;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
@@ -96,29 +103,36 @@ final class SampleBatchReader {
                 default -> p.skipChildren();
             }
         }
-        return new SampleInput(features, label, source);
+        return features == null
+                ? new SampleCandidate(location, null, Map.of(), label, source, null)
+                : new SampleCandidate(location, features.values, features.unparsable, label, source, null);
     }
 
-    private List<JsonNode> features(JsonParser p, JsonToken start, String at) throws IOException {
+    /** A sample's values (null: missing) and the raw text of those that are no number, by index. */
+    private record Features(List<Double> values, Map<Integer, String> unparsable) {}
+
+    private Features features(JsonParser p, JsonToken start, String at) throws IOException {
         expect(start == JsonToken.START_ARRAY, at + ".features", "must be an array");
-        List<JsonNode> out = new ArrayList<>();
+        List<Double> values = new ArrayList<>();
+        Map<Integer, String> unparsable = null;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-            String where = at + ".features[" + out.size() + "]";
-            expect(out.size() < maxFeatures, at + ".features", "more than " + maxFeatures + " features");
-            expect(t.isScalarValue(), where, "must be a number, null or a string");
-            out.add(scalar(p, t, where));
+            int j = values.size();
+            expect(j < maxFeatures, at + ".features", "more than " + maxFeatures + " features");
+            switch (t) {
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> values.add(p.getDoubleValue());
+                case VALUE_NULL -> values.add(null);
+                case VALUE_STRING, VALUE_TRUE, VALUE_FALSE -> {
+                    String raw = t == JsonToken.VALUE_STRING
+                            ? text(p, t, at + ".features[" + j + "]")
+                            : String.valueOf(t == JsonToken.VALUE_TRUE);
+                    values.add(null);
+                    unparsable = unparsable == null ? new HashMap<>() : unparsable;
+                    unparsable.put(j, raw);
+                }
+                default -> expect(false, at + ".features[" + j + "]", "must be a number, null or a string");
+            }
         }
-        return out;
-    }
-
-    private JsonNode scalar(JsonParser p, JsonToken t, String where) throws IOException {
-        return switch (t) {
-            case VALUE_NUMBER_INT -> NODES.numberNode(p.getDoubleValue());
-            case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDoubleValue());
-            case VALUE_STRING -> NODES.textNode(text(p, t, where));
-            case VALUE_TRUE, VALUE_FALSE -> NODES.booleanNode(t == JsonToken.VALUE_TRUE);
-            default -> NODES.nullNode();
-        };
+        return new Features(values, unparsable == null ? Map.of() : unparsable);
     }
 
     private String text(JsonParser p, JsonToken t, String where) throws IOException {

@@ -43,6 +43,23 @@ public interface DataConfig {
     /** Statistics of a data set ({@code GET /datasets/{name}/stats}). */
     Stats stats();
 
+    /**
+     * Largest body of every request but the streamed imports (CSV samples, recordings), which have no size limit;
+     * more is a 413 problem, before the body is read when it declares its length, else at the first byte over.
+     */
+    @WithDefault("32M")
+    io.quarkus.runtime.configuration.MemorySize maxBodySize();
+
+    /** Progress of running and recent imports ({@code GET /datasets/{name}/imports}). */
+    Imports imports();
+
+    /** Import progress, kept in memory by the instance that runs the import. */
+    interface Imports {
+        /** Finished imports kept (the newest, across data sets); running ones are always kept. */
+        @WithDefault("200")
+        int retention();
+    }
+
     /** The ingest log: one row per ingest request. */
     interface IngestLog {
         /** Rows kept per data set (the newest). */

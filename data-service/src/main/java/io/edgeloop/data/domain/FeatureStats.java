@@ -1,6 +1,5 @@
 package io.edgeloop.data.domain;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -45,8 +44,55 @@ public record FeatureStats(double[] median, double[] mad, long sampleCount) {
         if (values.length == 0) {
             return Double.NaN;
         }
-        Arrays.sort(values);
+        // the middle order statistics by selection (linear time; a full sort per feature was the cost of a refresh)
         int mid = values.length / 2;
-        return values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2.0;
+        double upper = select(values, mid);
+        if (values.length % 2 == 1) {
+            return upper;
+        }
+        double lower = values[0]; // select left the mid smallest values in [0, mid): the largest of them
+        for (int i = 1; i < mid; i++) {
+            lower = Math.max(lower, values[i]);
+        }
+        return (lower + upper) / 2.0;
+    }
+
+    /**
+     * The {@code k}-th smallest of {@code a} (0-based), exact; reorders {@code a} so that {@code a[0..k)} holds the
+     * {@code k} smallest values (Hoare partitioning around the median of three).
+     */
+    static double select(double[] a, int k) {
+        int lo = 0;
+        int hi = a.length - 1;
+        while (lo < hi) {
+            double pivot = medianOfThree(a[lo], a[lo + (hi - lo) / 2], a[hi]);
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (a[i] < pivot) {
+                    i++;
+                }
+                while (a[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    double t = a[i];
+                    a[i++] = a[j];
+                    a[j--] = t;
+                }
+            }
+            if (k <= j) {
+                hi = j;
+            } else if (k >= i) {
+                lo = i;
+            } else {
+                return a[k];
+            }
+        }
+        return a[k];
+    }
+
+    private static double medianOfThree(double a, double b, double c) {
+        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
     }
 }

@@ -86,6 +86,13 @@ public class RecordingImporter {
      */
     @Transactional
     public Imported importRecording(String dataset, RecordingUpload upload, String who) {
+        return importRecording(dataset, upload, who, null);
+    }
+
+    /** As {@link #importRecording(String, RecordingUpload, String)}, telling {@code progress} (may be null) the windows. */
+    @Transactional
+    public Imported importRecording(
+            String dataset, RecordingUpload upload, String who, SampleIngestor.ProgressSink progress) {
         DatasetNames.require(dataset);
         DatasetEntity ds =
                 samples.lockDataset(dataset).orElseThrow(() -> ApiException.notFound("no dataset '" + dataset + "'"));
@@ -145,7 +152,8 @@ public class RecordingImporter {
                 ds.name,
                 new RecordingWindows(signal, layout.length(), stride, label, source),
                 false,
-                new SampleIngestor.RecordingLink(id, hash, stride));
+                new SampleIngestor.RecordingLink(id, hash, stride),
+                progress);
         LOG.infof("dataset %s: recording %d, %d windows, %d stored", ds.name, id, windows, r.accepted());
         return new Imported(recordings.get(ds.name, id).orElseThrow(), true, r.accepted(), r.duplicates());
     }

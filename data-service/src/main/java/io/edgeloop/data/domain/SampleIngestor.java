@@ -122,12 +122,30 @@ public class SampleIngestor {
      */
     @Transactional
     public ImportResult ingestAll(String dataset, CandidateSource source, boolean storeValid, RecordingLink link) {
+        return ingestAll(dataset, source, storeValid, link, null);
+    }
+
+    /** Receives an import's counts after each chunk ({@link ImportProgress}). */
+    @FunctionalInterface
+    public interface ProgressSink {
+        /** Rows read, stored (in the import's transaction), already stored and invalid so far. */
+        void progress(long rowsRead, long accepted, long duplicates, long invalid);
+    }
+
+    /**
+     * As {@link #ingestAll(String, CandidateSource, boolean, RecordingLink)}, telling {@code progress} (may be null)
+     * the counts after each chunk.
+     */
+    @Transactional
+    public ImportResult ingestAll(
+            String dataset, CandidateSource source, boolean storeValid, RecordingLink link, ProgressSink progress) {
         DatasetNames.require(dataset);
         DatasetEntity ds =
                 store.lockDataset(dataset).orElseThrow(() -> ApiException.notFound("no dataset '" + dataset + "'"));
         int chunkSize = Math.max(1, Math.min(config.maxBatchSize(), IMPORT_CHUNK));
         long rows = 0;
         long accepted = 0;
+        long duplicates = 0;
         long invalid = 0;
         List<FieldError> errors = new ArrayList<>();
         List<SampleCandidate> chunk;
@@ -142,7 +160,12 @@ public class SampleIngestor {
                     .limit(Math.max(0, MAX_REPORTED_ERRORS - errors.size()))
                     .forEach(errors::add);
             if (storeValid || invalid == 0) {
-                accepted += store(ds, batch, chain, link, firstRow);
+                int stored = store(ds, batch, chain, link, firstRow);
+                accepted += stored;
+                duplicates += batch.valid().size() - stored;
+            }
+            if (progress != null) {
+                progress.progress(rows, accepted, duplicates, invalid);
             }
             LOG.debugf("dataset %s import: %d rows read, %d stored, %d invalid", dataset, rows, accepted, invalid);
         }
@@ -239,27 +262,29 @@ public class SampleIngestor {
         store.existingIds(new ArrayList<>(fresh.keySet())).forEach(fresh::remove);
         SplitPlanner planner = keys.planner(batch.splitCounts()); // nothing was stored since the check
         List<NewSample> rows = new ArrayList<>(fresh.size());
-        // each content key once (a key computed inside the comparator was a hash per comparison)
-        Map<String, String> contentKeys = new java.util.HashMap<>();
-        fresh.forEach((id, s) -> contentKeys.put(id, SampleKeys.contentKey(s.features(), labelKey(s))));
-        fresh.entrySet().stream()
-                .sorted(Comparator.comparing(e -> contentKeys.get(e.getKey())))
-                .forEach(e -> {
-                    SampleValidator.ValidSample s = e.getValue();
-                    boolean labeled = s.labelIndex() >= 0; // unlabeled: no class, no split until labeled
-                    rows.add(new NewSample(
-                            e.getKey(),
-                            ds.name,
-                            s.features(),
-                            labeled ? (short) s.labelIndex() : null,
-                            s.label(),
-                            s.source(),
-                            labeled ? planner.assign(s.labelIndex()).code() : 0,
-                            link == null ? null : link.recordingId(),
-                            link == null ? null : Math.toIntExact((firstRow + s.index()) * link.stride())));
-                });
-        // the dataset row is locked and stored ids were removed above: every row is new
-        return store.insertSamples(rows, Instant.now());
+        // each content key computed once, the rows sorted by it (no hash or map lookup inside the comparator)
+        List<Map.Entry<String, Map.Entry<String, SampleValidator.ValidSample>>> ordered = new ArrayList<>(fresh.size());
+        fresh.entrySet()
+                .forEach(e -> ordered.add(
+                        Map.entry(SampleKeys.contentKey(e.getValue().features(), labelKey(e.getValue())), e)));
+        ordered.sort(Map.Entry.comparingByKey());
+        for (Map.Entry<String, Map.Entry<String, SampleValidator.ValidSample>> o : ordered) {
+            String id = o.getValue().getKey();
+            SampleValidator.ValidSample s = o.getValue().getValue();
+            boolean labeled = s.labelIndex() >= 0; // unlabeled: no class, no split until labeled
+            rows.add(new NewSample(
+                    id,
+                    ds.name,
+                    s.features(),
+                    labeled ? (short) s.labelIndex() : null,
+                    s.label(),
+                    s.source(),
+                    labeled ? planner.assign(s.labelIndex()).code() : 0,
+                    link == null ? null : link.recordingId(),
+                    link == null ? null : Math.toIntExact((firstRow + s.index()) * link.stride())));
+        }
+        // the dataset row is locked and stored ids were removed above: every row is new (binary COPY)
+        return store.copySamples(rows, Instant.now());
     }
 
     /** The label as hashed into ids and content keys: empty for an unlabeled sample. */

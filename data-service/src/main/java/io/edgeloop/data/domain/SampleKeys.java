@@ -51,21 +51,28 @@ public class SampleKeys {
     public static byte[] chunkKey(byte[] previous, List<SampleCandidate> chunk) {
         MessageDigest md = Hashing.sha256();
         md.update(previous);
-        ByteBuffer buf = ByteBuffer.allocate(Double.BYTES);
+        ByteBuffer buf = ByteBuffer.allocate(Double.BYTES * 64);
         for (SampleCandidate c : chunk) {
             md.update((byte) 1);
             if (c.features() != null) {
+                // the values' bytes in one update per 64 (the same digest as one update per value)
                 for (Double v : c.features()) {
-                    buf.clear();
+                    if (!buf.hasRemaining()) {
+                        md.update(buf.array(), 0, buf.position());
+                        buf.clear();
+                    }
                     buf.putDouble(v == null ? Double.NaN : v + 0.0);
-                    md.update(buf.array());
                 }
+                md.update(buf.array(), 0, buf.position());
+                buf.clear();
             }
             md.update((byte) 0);
-            c.unparsable().entrySet().stream()
-                    .sorted(java.util.Map.Entry.comparingByKey())
-                    .forEach(e ->
-                            md.update((e.getKey() + "=" + e.getValue() + "\u0000").getBytes(StandardCharsets.UTF_8)));
+            if (!c.unparsable().isEmpty()) {
+                c.unparsable().entrySet().stream()
+                        .sorted(java.util.Map.Entry.comparingByKey())
+                        .forEach(e -> md.update(
+                                (e.getKey() + "=" + e.getValue() + "\u0000").getBytes(StandardCharsets.UTF_8)));
+            }
             for (String s : new String[] {c.label(), c.source(), c.rejected()}) {
                 md.update(s == null ? new byte[] {2} : (s + "\u0000").getBytes(StandardCharsets.UTF_8));
             }

@@ -212,18 +212,26 @@ public class SampleStore {
         return counts;
     }
 
-    /** Which of {@code ids} are stored already (deleted ones included: deleting a sample is final). */
+    /**
+     * Which of {@code ids} are stored already (deleted ones included: deleting a sample is final); one query with
+     * the ids as an array.
+     */
     public java.util.Set<String> existingIds(List<String> ids) {
         if (ids.isEmpty()) {
             return java.util.Set.of();
         }
-        java.util.Set<String> found = new java.util.HashSet<>();
-        for (int from = 0; from < ids.size(); from += 1000) {
-            found.addAll(em.createQuery("select s.id from SampleEntity s where s.id in :ids", String.class)
-                    .setParameter("ids", ids.subList(from, Math.min(ids.size(), from + 1000)))
-                    .getResultList());
-        }
-        return found;
+        return session().doReturningWork(c -> {
+            java.util.Set<String> found = new java.util.HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("select id from sample where id = any (?)")) {
+                ps.setArray(1, c.createArrayOf("varchar", ids.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        found.add(rs.getString(1));
+                    }
+                }
+            }
+            return found;
+        });
     }
 
     /** Live sample counts of all datasets that have samples. */
@@ -318,6 +326,21 @@ public class SampleStore {
             }
             return inserted;
         });
+    }
+
+    /**
+     * Inserts samples whose ids are not stored (the caller checked under the data set's lock) with a binary {@code
+     * COPY} ({@link SampleCopy}); an id stored meanwhile by another data set's ingest falls back to {@link
+     * #insertSamples}, which skips it.
+     *
+     * @return the number of rows inserted
+     */
+    public int copySamples(List<NewSample> samples, Instant ingestedAt) {
+        if (samples.isEmpty()) {
+            return 0;
+        }
+        int copied = session().doReturningWork(c -> SampleCopy.copy(c, samples, ingestedAt));
+        return copied >= 0 ? copied : insertSamples(samples, ingestedAt);
     }
 
     private static int inserted(int[] counts) {

@@ -6,10 +6,6 @@ import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.container.ContainerRequestContext;
-import java.io.FilterInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -56,47 +52,8 @@ public class ChunkedBodyLimit {
         if (limit > 0
                 && request.getHeaderString(HttpHeaders.CONTENT_LENGTH.toString()) == null
                 && request.getHeaderString(HttpHeaders.TRANSFER_ENCODING.toString()) != null) {
-            request.setEntityStream(new Limited(request.getEntityStream(), limit));
-        }
-    }
-
-    /** An entity stream that fails with 413 once more than {@code limit} bytes were read. */
-    static final class Limited extends FilterInputStream {
-        private final long limit;
-        private long read;
-
-        Limited(InputStream in, long limit) {
-            super(in);
-            this.limit = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count(n);
-            }
-            return n;
-        }
-
-        private void count(int n) {
-            read += n;
-            if (read > limit) {
-                throw new ApiException(
-                        413,
-                        "Content Too Large",
-                        "request body is larger than the limit of " + limit + " bytes",
-                        List.of());
-            }
+            request.setEntityStream(
+                    new LimitedInputStream(request.getEntityStream(), limit, "quarkus.http.limits.max-body-size"));
         }
     }
 }
