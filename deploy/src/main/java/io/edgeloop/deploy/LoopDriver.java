@@ -86,11 +86,13 @@ public final class LoopDriver {
         awaitRolloutCompleted(v1);
 
         log.accept("== the sensors are remounted: inputs drift away from the training data");
+        // the labelled readings first: measuring the accuracy sends drifted inputs through the agents too, and a
+        // drift verdict that finds nothing new in the data set retrains nothing
+        log.accept("field engineers label " + SAMPLES_PER_ITERATION + " readings from the new mounting");
+        ingest(data, new SensorSimulator(43).drift(SensorSimulator.Drift.REMOUNTED), SAMPLES_PER_ITERATION);
         double accBefore = liveAccuracy(new SensorSimulator(77).drift(SensorSimulator.Drift.REMOUNTED));
         log.accept(
                 String.format("model v%d on remounted-sensor data (through the agents): accuracy %.3f", v1, accBefore));
-        log.accept("field engineers label " + SAMPLES_PER_ITERATION + " readings from the new mounting");
-        ingest(data, new SensorSimulator(43).drift(SensorSimulator.Drift.REMOUNTED), SAMPLES_PER_ITERATION);
         for (String agent : stack.agentUrls()) {
             Json.put(agent + "/simulator", Map.of("drift", "remounted")).expect(200, 204);
         }
