@@ -1,9 +1,6 @@
 package io.edgeloop.registry.mlflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,7 +20,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.mlflow.tracking.MlflowClient;
-import org.mlflow.tracking.MlflowHttpException;
 import org.mlflow.tracking.creds.BasicMlflowHostCreds;
 
 /**
@@ -68,7 +64,8 @@ class MlflowClientLifecycleTest {
                 ml.sendPost("registered-models/rename", json(Map.of("name", prefix + "-kwz", "new_name", name))));
         assertEquals(name, renamed.at("/registered_model/name").asText());
         assertEquals(name, ml.getRegisteredModel(name).getName());
-        assertMlflowError(() -> ml.getRegisteredModel(prefix + "-kwz"), 404, "RESOURCE_DOES_NOT_EXIST");
+        MlflowClientRegistryTest.assertMlflowError(
+                () -> ml.getRegisteredModel(prefix + "-kwz"), 404, "RESOURCE_DOES_NOT_EXIST");
 
         ml.sendPost("model-versions/create", json(Map.of("name", name, "source", "sha256:" + sha)));
         JsonNode updated = JSON.readTree(ml.sendPatch(
@@ -89,23 +86,25 @@ class MlflowClientLifecycleTest {
 
         // a model with versions keeps its name: other services refer to it
         String rename = json(Map.of("name", name, "new_name", prefix + "-other"));
-        assertMlflowError(() -> ml.sendPost("registered-models/rename", rename), 409, "INVALID_STATE");
+        MlflowClientRegistryTest.assertMlflowError(
+                () -> ml.sendPost("registered-models/rename", rename), 409, "INVALID_STATE");
         String update = json(Map.of("name", name, "description", "x"));
-        assertMlflowError(
+        MlflowClientRegistryTest.assertMlflowError(
                 () -> client("viewer", Roles.VIEWER).sendPatch("registered-models/update", update),
                 403,
                 "PERMISSION_DENIED");
         String noSuchVersion = json(Map.of("name", name, "version", "9"));
-        assertMlflowError(() -> ml.sendPatch("model-versions/update", noSuchVersion), 404, "RESOURCE_DOES_NOT_EXIST");
+        MlflowClientRegistryTest.assertMlflowError(
+                () -> ml.sendPatch("model-versions/update", noSuchVersion), 404, "RESOURCE_DOES_NOT_EXIST");
 
         // delete as the Python client sends it; ml may not, admin may
         assertEquals(403, delete(TestAuth.bearer("mlflow-user", Roles.ML), name).statusCode());
         HttpResponse<String> deleted = delete(TestAuth.bearer("root", Roles.ADMIN), name);
         assertEquals(200, deleted.statusCode(), deleted.body());
         assertEquals("{}", deleted.body());
-        assertMlflowError(() -> ml.getRegisteredModel(name), 404, "RESOURCE_DOES_NOT_EXIST");
-        assertMlflowError(() -> ml.getModelVersion(name, "1"), 404, "RESOURCE_DOES_NOT_EXIST");
-        assertMlflowError(() -> ml.getLatestVersions(name), 404, "RESOURCE_DOES_NOT_EXIST");
+        MlflowClientRegistryTest.assertMlflowError(() -> ml.getRegisteredModel(name), 404, "RESOURCE_DOES_NOT_EXIST");
+        MlflowClientRegistryTest.assertMlflowError(() -> ml.getModelVersion(name, "1"), 404, "RESOURCE_DOES_NOT_EXIST");
+        MlflowClientRegistryTest.assertMlflowError(() -> ml.getLatestVersions(name), 404, "RESOURCE_DOES_NOT_EXIST");
     }
 
     private HttpResponse<String> delete(String authorization, String name) throws Exception {
@@ -119,18 +118,5 @@ class MlflowClientLifecycleTest {
 
     private static String json(Object value) throws Exception {
         return JSON.writeValueAsString(value);
-    }
-
-    private static void assertMlflowError(Runnable call, int status, String errorCode) {
-        MlflowHttpException e = assertThrows(MlflowHttpException.class, call::run);
-        assertEquals(status, e.getStatusCode(), e.getBodyMessage());
-        try {
-            JsonNode body = JSON.readTree(e.getBodyMessage());
-            assertEquals(errorCode, body.path("error_code").asText(), e.getBodyMessage());
-            assertFalse(body.path("message").asText().isBlank(), e.getBodyMessage());
-        } catch (java.io.IOException io) {
-            throw new AssertionError("not JSON: " + e.getBodyMessage(), io);
-        }
-        assertTrue(status >= 400 && status < 500, "never a 5xx");
     }
 }

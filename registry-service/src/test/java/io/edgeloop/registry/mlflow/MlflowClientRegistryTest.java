@@ -276,7 +276,8 @@ class MlflowClientRegistryTest {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    private static void assertMlflowError(Runnable call, int status, String errorCode) {
+    /** {@code call} fails with MLflow's error body: this status (never a 5xx), this error code, a message. */
+    static void assertMlflowError(Runnable call, int status, String errorCode) {
         MlflowHttpException e = assertThrows(MlflowHttpException.class, call::run);
         assertEquals(status, e.getStatusCode(), e.getBodyMessage());
         try {
@@ -286,5 +287,6 @@ class MlflowClientRegistryTest {
         } catch (java.io.IOException io) {
             throw new AssertionError("not JSON: " + e.getBodyMessage(), io);
         }
+        assertTrue(status >= 400 && status < 500, "never a 5xx");
     }
 }
