@@ -14,10 +14,12 @@ ARCH=$(uname -m)
 NAME=edgeloop-agent-$VERSION-$OS-$ARCH
 OUT=$TARGET/bundle/$NAME
 JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
-# modules: jdeps --print-module-deps over every class of the quarkus-app (java.base, java.desktop, java.naming,
-# java.rmi, java.sql, jdk.jfr, jdk.management, jdk.unsupported; jdk.compiler dropped: referenced, never loaded),
-# plus what is loaded through services: jdk.crypto.ec (Ed25519 signatures, TLS), jdk.zipfs, java.logging
-MODULES=java.base,java.desktop,java.logging,java.management,java.naming,java.rmi,java.sql,jdk.crypto.ec,jdk.jfr,\
+# modules: jdeps --print-module-deps over every class of the quarkus-app (java.base, java.naming, java.sql, jdk.jfr,
+# jdk.management, jdk.unsupported), plus what is loaded through services: jdk.crypto.ec (Ed25519 signatures, TLS),
+# jdk.zipfs, java.logging. Left out although jdeps lists them: jdk.compiler (referenced, never loaded), java.desktop
+# (only Quarkus' GraalVM substitutions of java.awt / javax.imageio name it; -11 MB of runtime) and java.rmi (no class
+# of the app references it; `jdeps -summary` per jar, 2026-12-07)
+MODULES=java.base,java.logging,java.management,java.naming,java.sql,jdk.crypto.ec,jdk.jfr,\
 jdk.management,jdk.unsupported,jdk.zipfs
 rm -rf "$OUT"
 mkdir -p "$OUT"
