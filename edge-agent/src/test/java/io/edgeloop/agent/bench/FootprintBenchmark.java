@@ -102,8 +102,10 @@ public final class FootprintBenchmark {
                 Path.of(System.getProperty("bench.before-jar", jar.toString())).toAbsolutePath();
         for (String[] set : new String[][] {{"before", before}, {"after", after}}) {
             List<String> opts = split(set[1]);
-            boolean lean = set[0].equals("after");
-            Path app = lean ? jar : beforeJar;
+            boolean isAfter = set[0].equals("after");
+            Path app = isAfter ? jar : beforeJar;
+            // MALLOC_ARENA_MAX=2 for "after", and for "before" too with bench.before-lean (comparing two builds)
+            boolean lean = isAfter || Boolean.getBoolean("bench.before-lean");
             System.out.println(set[0] + " agent: " + app);
             if (nmt) {
                 opts.add("-XX:NativeMemoryTracking=summary");
