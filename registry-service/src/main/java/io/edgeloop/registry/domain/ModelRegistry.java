@@ -1,6 +1,5 @@
 package io.edgeloop.registry.domain;
 
-import io.edgeloop.common.Hashing;
 import io.edgeloop.proto.registry.v1.AddVariantRequest;
 import io.edgeloop.proto.registry.v1.Lineage;
 import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
@@ -58,13 +57,6 @@ public class ModelRegistry {
     /** Aliases: a letter, then letters, digits, {@code _} or {@code -}; not {@code latest}, not {@code v<n>}. */
     public static final Pattern ALIAS = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
 
-    private static final Pattern RESERVED_ALIAS = Pattern.compile("latest|v[0-9]+", Pattern.CASE_INSENSITIVE);
-    private static final Pattern TARGET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final int MAX_TAG_KEY = 250;
-    private static final int MAX_TAG_VALUE = 5000;
-    private static final int MAX_TAGS = 100;
-    private static final int MAX_TEXT = 200;
-    private static final int MAX_SETTING_VALUE = 2000;
     private static final int MAX_SUBJECT = 200;
     /** Old blobs whose references one query checks during an orphan sweep. */
     private static final int ORPHAN_BATCH = 500;
@@ -94,7 +86,7 @@ public class ModelRegistry {
      */
     @Transactional
     public VersionView register(RegisterVersionRequest request, String registeredBy) {
-        validate(request);
+        RegistryRequests.validate(request);
         String name = request.getModelName();
         ModelEntity model = lockModel(name, true);
         String key = blankToNull(request.getIdempotencyKey());
@@ -148,7 +140,7 @@ public class ModelRegistry {
      */
     @Transactional
     public VariantView addVariant(AddVariantRequest request, String registeredBy) {
-        validate(request);
+        RegistryRequests.validate(request);
         String name = request.getModelName();
         ModelEntity model = lockModel(name, false);
         if (model == null) {
@@ -218,7 +210,7 @@ public class ModelRegistry {
     @Transactional
     public VersionView versionByAlias(String modelName, String alias) {
         List<String> errors = new ArrayList<>();
-        checkAlias(alias, errors);
+        RegistryRequests.checkAlias(alias, errors);
         if (!errors.isEmpty()) {
             throw RegistryException.invalid(errors);
         }
@@ -244,12 +236,12 @@ public class ModelRegistry {
     @Transactional
     public VersionView setAlias(String modelName, String alias, int version, String actor, String reason) {
         List<String> errors = new ArrayList<>();
-        checkModelName("model_name", modelName, errors);
-        checkAlias(alias, errors);
+        RegistryRequests.checkModelName("model_name", modelName, errors);
+        RegistryRequests.checkAlias(alias, errors);
         if (version < 1) {
             errors.add("version: must be positive, got " + version);
         }
-        checkLength("reason", nullToEmpty(reason), 1000, errors);
+        RegistryRequests.checkLength("reason", nullToEmpty(reason), 1000, errors);
         if (!errors.isEmpty()) {
             throw RegistryException.invalid(errors);
         }
@@ -293,8 +285,8 @@ public class ModelRegistry {
     @Transactional
     public void deleteAlias(String modelName, String alias, String actor, String reason) {
         List<String> errors = new ArrayList<>();
-        checkAlias(alias, errors);
-        checkLength("reason", nullToEmpty(reason), 1000, errors);
+        RegistryRequests.checkAlias(alias, errors);
+        RegistryRequests.checkLength("reason", nullToEmpty(reason), 1000, errors);
         if (!errors.isEmpty()) {
             throw RegistryException.invalid(errors);
         }
@@ -337,14 +329,14 @@ public class ModelRegistry {
     @Transactional
     public VersionView setVersionTag(String modelName, int version, String key, String value) {
         List<String> errors = new ArrayList<>();
-        checkTag(key, value, errors);
+        RegistryRequests.checkTag(key, value, errors);
         if (!errors.isEmpty()) {
             throw RegistryException.invalid(errors);
         }
         ModelVersionEntity v = findVersion(modelName, version)
                 .orElseThrow(() -> RegistryException.notFound("no version " + version + " of model " + modelName));
-        if (!v.tags.containsKey(key) && v.tags.size() >= MAX_TAGS) {
-            throw RegistryException.invalid(List.of("tags: at most " + MAX_TAGS + " per version"));
+        if (!v.tags.containsKey(key) && v.tags.size() >= RegistryRequests.MAX_TAGS) {
+            throw RegistryException.invalid(List.of("tags: at most " + RegistryRequests.MAX_TAGS + " per version"));
         }
         v.tags.put(key, value);
         return toView(v);
@@ -374,8 +366,8 @@ public class ModelRegistry {
     @Transactional
     public boolean createModel(String modelName, Map<String, String> tags) {
         List<String> errors = new ArrayList<>();
-        checkModelName("name", modelName, errors);
-        checkTags(tags, errors);
+        RegistryRequests.checkModelName("name", modelName, errors);
+        RegistryRequests.checkTags(tags, errors);
         if (!errors.isEmpty()) {
             throw RegistryException.invalid(errors);
         }
@@ -404,7 +396,7 @@ public class ModelRegistry {
      */
     public Set<String> deleteVersion(String modelName, int version, String actor, String reason) {
         List<String> errors = new ArrayList<>();
-        checkLength("reason", nullToEmpty(reason), 1000, errors);
+        RegistryRequests.checkLength("reason", nullToEmpty(reason), 1000, errors);
         if (!errors.isEmpty()) {
             throw RegistryException.invalid(errors);
         }
@@ -694,126 +686,6 @@ public class ModelRegistry {
     private static Instant now() {
         // PostgreSQL keeps microseconds: truncate so a version reads back exactly as it was returned
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
-    }
-
-    private static void validate(RegisterVersionRequest r) {
-        List<String> errors = new ArrayList<>();
-        checkModelName("model_name", r.getModelName(), errors);
-        checkDigest("artifact_sha256", r.getArtifactSha256(), errors);
-        if (r.getFeatureCount() < 0) {
-            errors.add("feature_count: must not be negative, got " + r.getFeatureCount());
-        }
-        checkLength("architecture", r.getArchitecture(), MAX_TEXT, errors);
-        checkLength("idempotency_key", r.getIdempotencyKey(), MAX_TEXT, errors);
-        for (int i = 0; i < r.getClassLabelsCount(); i++) {
-            String label = r.getClassLabels(i);
-            if (label.isBlank()) {
-                errors.add("class_labels[" + i + "]: must not be blank");
-            }
-            checkLength("class_labels[" + i + "]", label, MAX_TEXT, errors);
-        }
-        checkMetrics("metrics", r.getMetricsMap(), errors);
-        checkTags(r.getTagsMap(), errors);
-        Lineage l = r.getLineage();
-        checkLength("lineage.dataset_name", l.getDatasetName(), 128, errors);
-        checkLength("lineage.snapshot_id", l.getSnapshotId(), 128, errors);
-        checkLength("lineage.training_run_id", l.getTrainingRunId(), 128, errors);
-        checkLength("lineage.correlation_id", l.getCorrelationId(), 128, errors);
-        if (l.getDatasetVersion() < 0) {
-            errors.add("lineage.dataset_version: must not be negative, got " + l.getDatasetVersion());
-        }
-        if (l.getParentVersion() < 0) {
-            errors.add("lineage.parent_version: must not be negative, got " + l.getParentVersion());
-        }
-        if (!errors.isEmpty()) {
-            throw RegistryException.invalid(errors);
-        }
-    }
-
-    private static void validate(AddVariantRequest r) {
-        List<String> errors = new ArrayList<>();
-        checkModelName("model_name", r.getModelName(), errors);
-        if (r.getModelVersion() < 1) {
-            errors.add("model_version: must be positive, got " + r.getModelVersion());
-        }
-        if (!TARGET.matcher(r.getTarget()).matches()) {
-            errors.add("target: must be 1-64 of [A-Za-z0-9._-] starting with a letter or digit, got '" + r.getTarget()
-                    + "'");
-        }
-        if (r.getFormat().isBlank()) {
-            errors.add("format: must not be blank");
-        }
-        checkLength("format", r.getFormat(), 64, errors);
-        checkDigest("artifact_sha256", r.getArtifactSha256(), errors);
-        checkMetrics("metrics", r.getMetricsMap(), errors);
-        r.getSettingsMap().forEach((k, v) -> {
-            if (k.isBlank()) {
-                errors.add("settings: keys must not be blank");
-            }
-            checkLength("settings key", k, MAX_TEXT, errors);
-            checkLength("settings[" + k + "]", v, MAX_SETTING_VALUE, errors);
-        });
-        if (!errors.isEmpty()) {
-            throw RegistryException.invalid(errors);
-        }
-    }
-
-    private static void checkModelName(String field, String name, List<String> errors) {
-        if (!MODEL_NAME.matcher(name).matches()) {
-            errors.add(field + ": must be 1-128 of [A-Za-z0-9._-] starting with a letter or digit, got '" + name + "'");
-        }
-    }
-
-    private static void checkAlias(String alias, List<String> errors) {
-        if (alias == null || !ALIAS.matcher(alias).matches()) {
-            errors.add("alias: must be 1-64 of [A-Za-z0-9_-] starting with a letter, got '" + alias + "'");
-        } else if (RESERVED_ALIAS.matcher(alias).matches()) {
-            errors.add("alias: '" + alias + "' is reserved (latest, v<number>)");
-        }
-    }
-
-    private static void checkTags(Map<String, String> tags, List<String> errors) {
-        if (tags.size() > MAX_TAGS) {
-            errors.add("tags: at most " + MAX_TAGS + ", got " + tags.size());
-        }
-        tags.forEach((k, v) -> checkTag(k, v, errors));
-    }
-
-    private static void checkTag(String key, String value, List<String> errors) {
-        if (key == null || key.isBlank()) {
-            errors.add("tags: keys must not be blank");
-        } else {
-            checkLength("tags key", key, MAX_TAG_KEY, errors);
-        }
-        if (value == null) {
-            errors.add("tags[" + key + "]: value must not be null");
-        } else {
-            checkLength("tags[" + key + "]", value, MAX_TAG_VALUE, errors);
-        }
-    }
-
-    private static void checkDigest(String field, String sha256, List<String> errors) {
-        if (!Hashing.isSha256Hex(sha256)) {
-            errors.add(field + ": must be 64 lower-case hex digits, got '" + sha256 + "'");
-        }
-    }
-
-    private static void checkLength(String field, String value, int max, List<String> errors) {
-        if (value.length() > max) {
-            errors.add(field + ": at most " + max + " characters, got " + value.length());
-        }
-    }
-
-    private static void checkMetrics(String field, Map<String, Double> metrics, List<String> errors) {
-        metrics.forEach((k, v) -> {
-            if (k.isBlank()) {
-                errors.add(field + ": names must not be blank");
-            }
-            checkLength(field + " name", k, MAX_TEXT, errors);
-            if (!Double.isFinite(v)) {
-                errors.add(field + "[" + k + "]: must be a finite number, got " + v);
-            }
-        });
     }
 
     private static String nullToEmpty(String s) {
