@@ -49,10 +49,7 @@ public class History {
     /** Appends the deletion of a version. */
     @Transactional(Transactional.TxType.MANDATORY)
     public void versionDeleted(String model, int version, String actor, String reason) {
-        HistoryEntity e = base(model, VERSION_DELETED, version, now());
-        e.actor = actor;
-        e.reason = reason;
-        e.persist();
+        modelChanged(VERSION_DELETED, model, version, actor, reason);
     }
 
     /** Appends a change of the description of the model ({@code version} 0) or of one of its versions. */
@@ -65,8 +62,9 @@ public class History {
     }
 
     /**
-     * Appends an entry of {@code kind} ({@link #MODEL_RENAMED} or {@link #MODEL_DELETED}) about the model as a whole,
-     * {@code version} being its highest version number (0 = it never had one).
+     * Appends an entry of {@code kind} with its actor and reason: {@link #MODEL_RENAMED} or {@link #MODEL_DELETED}
+     * about the model as a whole, {@code version} being its highest version number (0 = it never had one), or
+     * {@link #VERSION_DELETED} of that version.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void modelChanged(String kind, String model, int version, String actor, String reason) {
