@@ -97,14 +97,14 @@ class ComposeLoopIT {
                     + o.v2().path("version").asInt() + ") took " + seconds(t1) + " s");
             assertOutcome(o);
             // the console's live stream: it logs in to Kafka with its own read-only user (kafka-init.sh)
-            Awaitility.await("the console lists the loop's events")
+            java.util.Set<String> topics = Awaitility.await("the console lists the loop's events")
                     .atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofSeconds(2))
                     .until(
                             loop::consoleEventTopics,
                             t -> t.containsAll(List.of(
                                     "data-ready", "model-trained", "model-optimized", "deployed", "drift-detected")));
-            log("the console lists the loop's events: " + loop.consoleEventTopics());
+            log("the console lists the loop's events: " + topics);
         } catch (RuntimeException | AssertionError e) {
             stack.dumpLogs();
             throw e;
