@@ -10,21 +10,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.edgeloop.common.Events;
 import io.edgeloop.common.Topics;
 import io.edgeloop.common.auth.Roles;
+import io.edgeloop.data.domain.PendingDrifts;
 import io.edgeloop.proto.events.v1.DataReady;
 import io.edgeloop.proto.events.v1.DriftDetected;
 import io.edgeloop.testsupport.auth.TestAuth;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-/** DriftDetected on Kafka cuts a snapshot; duplicates and unchanged data emit nothing; poison goes to the DLQ. */
+/**
+ * DriftDetected on Kafka cuts a snapshot; duplicates emit nothing; a verdict before new data waits for it; poison goes
+ * to the DLQ.
+ */
 @QuarkusTest
 class DriftConsumerTest {
+    @Inject
+    PendingDrifts pendingDrifts;
+
     private static byte[] drift(String dataset, String eventId) {
         return DriftDetected.newBuilder()
                 .setMeta(Events.newMeta("monitoring-service", "loop-1", "").toBuilder()
@@ -114,6 +123,93 @@ class DriftConsumerTest {
                 parse(v3.get(0)).getTrainCount()
                         + parse(v3.get(0)).getValidationCount()
                         + parse(v3.get(0)).getTestCount());
+    }
+
+    /**
+     * A drift verdict that comes before the drifted devices' labelled data is kept pending, not dropped (monitoring says
+     * it once per model version): checks find nothing new, then new data that is still arriving, then, once the data
+     * set was quiet for the quiet period, cut the drift snapshot with the verdict as its cause.
+     */
+    @Test
+    void aDriftBeforeItsDataWaitsForNewLabelledDataAndAQuietDataSet() throws Exception {
+        String ds = "drift-early";
+        TestSupport.createDataset(ds, 3);
+        TestSupport.ingest(ds, TestSupport.generate(40, 3, 21), 40);
+        given().post("/datasets/" + ds + "/snapshots").then().statusCode(201);
+        given().get("/datasets/" + ds + "/drift")
+                .then()
+                .statusCode(200)
+                .body("pending", org.hamcrest.Matchers.nullValue());
+
+        TestSupport.produce(Topics.DRIFT_DETECTED, ds, drift(ds, "drift-early-1"));
+        TestSupport.await(
+                "the verdict kept pending",
+                Duration.ofSeconds(30),
+                () -> given().get("/datasets/" + ds + "/drift").jsonPath().getString("pending.eventId") != null);
+        JsonPath pending = given().get("/datasets/" + ds + "/drift").jsonPath();
+        assertEquals("drift-early-1", pending.getString("pending.eventId"));
+        assertEquals(ds, pending.getString("pending.modelName"));
+        assertEquals(1, snapshots(ds).size(), "nothing new: no snapshot yet");
+
+        Instant quiet = Instant.now().plus(Duration.ofHours(1));
+        assertEquals(PendingDrifts.Outcome.WAITING_FOR_DATA, outcome(quiet, ds), "no activity since the verdict");
+
+        TestSupport.ingest(ds, TestSupport.generate(15, 3, 22), 15);
+        Instant justAfter = Instant.now();
+        assertEquals(PendingDrifts.Outcome.WAITING_FOR_QUIET, outcome(justAfter, ds), "data still arriving");
+        assertEquals(1, snapshots(ds).size());
+
+        assertEquals(PendingDrifts.Outcome.CUT, outcome(justAfter.plus(Duration.ofSeconds(31)), ds));
+        List<Map<String, Object>> all = snapshots(ds);
+        assertEquals(2, all.size());
+        assertEquals("drift", all.get(1).get("trigger"));
+        List<ConsumerRecord<String, byte[]>> ready = TestSupport.consume(
+                Topics.DATA_READY,
+                r -> ds.equals(r.key()) && parse(r).getDatasetVersion() == 2,
+                seen -> !seen.isEmpty(),
+                Duration.ofSeconds(30));
+        assertEquals("drift-early-1", parse(ready.get(0)).getMeta().getCausationId());
+        assertEquals(
+                55,
+                parse(ready.get(0)).getTrainCount()
+                        + parse(ready.get(0)).getValidationCount()
+                        + parse(ready.get(0)).getTestCount());
+        given().get("/datasets/" + ds + "/drift")
+                .then()
+                .statusCode(200)
+                .body("pending", org.hamcrest.Matchers.nullValue());
+        assertEquals(null, outcome(quiet, ds), "done: nothing pending");
+    }
+
+    /** A snapshot cut by hand after new data satisfies a pending verdict: no second snapshot for it. */
+    @Test
+    void aSnapshotCutMeanwhileSatisfiesAPendingDrift() throws Exception {
+        String ds = "drift-satisfied";
+        TestSupport.createDataset(ds, 3);
+        TestSupport.ingest(ds, TestSupport.generate(40, 3, 31), 40);
+        given().post("/datasets/" + ds + "/snapshots").then().statusCode(201);
+        TestSupport.produce(Topics.DRIFT_DETECTED, ds, drift(ds, "drift-satisfied-1"));
+        TestSupport.await(
+                "the verdict kept pending",
+                Duration.ofSeconds(30),
+                () -> given().get("/datasets/" + ds + "/drift").jsonPath().getString("pending.eventId") != null);
+        TestSupport.ingest(ds, TestSupport.generate(10, 3, 32), 10);
+        given().post("/datasets/" + ds + "/snapshots").then().statusCode(201);
+        given().get("/datasets/" + ds + "/drift")
+                .then()
+                .statusCode(200)
+                .body("pending", org.hamcrest.Matchers.nullValue());
+        assertEquals(null, outcome(Instant.now().plus(Duration.ofHours(1)), ds));
+        assertEquals(2, snapshots(ds).size());
+        given().get("/datasets/no-such-set/drift").then().statusCode(404).contentType("application/problem+json");
+    }
+
+    private PendingDrifts.Outcome outcome(Instant now, String dataset) {
+        return pendingDrifts.check(now).stream()
+                .filter(c -> c.dataset().equals(dataset))
+                .map(PendingDrifts.Checked::outcome)
+                .findFirst()
+                .orElse(null);
     }
 
     @Test

@@ -4,9 +4,11 @@ import io.edgeloop.common.auth.Roles;
 import io.edgeloop.data.config.DataConfig;
 import io.edgeloop.data.domain.DatasetStats;
 import io.edgeloop.data.domain.IngestLog;
+import io.edgeloop.data.domain.PendingDrifts;
 import io.edgeloop.data.domain.Split;
 import io.edgeloop.data.persistence.IngestLogStore.IngestRow;
 import io.edgeloop.data.persistence.IngestLogStore.Rejection;
+import io.edgeloop.data.persistence.PendingDriftStore;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -35,6 +37,17 @@ public class InsightResource {
 
     @Inject
     DataConfig config;
+
+    @Inject
+    PendingDrifts pendingDrifts;
+
+    /**
+     * Drift on a data set as data-service sees it.
+     *
+     * @param pending a drift verdict that found nothing new to retrain on and waits for new labelled data and a quiet
+     *     data set before its snapshot is cut; null when none waits
+     */
+    public record DriftView(String datasetName, PendingDriftStore.PendingDrift pending) {}
 
     /**
      * A logged ingest request.
@@ -133,5 +146,15 @@ public class InsightResource {
         q.done();
         int n = size == null ? Math.min(config.ingestLog().defaultPageSize(), max) : size;
         return ingestLog.newest(name, n).stream().map(IngestView::of).toList();
+    }
+
+    /**
+     * Whether a drift verdict waits on a live data set for new labelled data (see {@code edgeloop.data.drift.*}); 404
+     * unknown data set.
+     */
+    @GET
+    @Path("/{name}/drift")
+    public DriftView drift(@PathParam("name") String name) {
+        return new DriftView(name, pendingDrifts.pending(name).orElse(null));
     }
 }

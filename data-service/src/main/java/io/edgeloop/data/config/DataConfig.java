@@ -53,6 +53,27 @@ public interface DataConfig {
     /** Progress of running and recent imports ({@code GET /datasets/{name}/imports}). */
     Imports imports();
 
+    /** Drift verdicts that found nothing new to retrain on. */
+    Drift drift();
+
+    /**
+     * A DriftDetected whose data set holds nothing the latest snapshot lacks is kept pending; the drift snapshot is cut
+     * once new labelled data has arrived and the data set has been quiet for {@link #quietPeriod()}.
+     */
+    interface Drift {
+        /** How often pending verdicts are checked (a Quarkus scheduler interval such as {@code 10s}; {@code off}). */
+        @WithDefault("10s")
+        String checkEvery();
+
+        /** How long a data set must go without ingests, deletions or label changes before the drift snapshot. */
+        @WithDefault("30s")
+        java.time.Duration quietPeriod();
+
+        /** A verdict still waiting for new data after this long is dropped (logged). */
+        @WithDefault("7d")
+        java.time.Duration maxPending();
+    }
+
     /** Import progress, kept in memory by the instance that runs the import. */
     interface Imports {
         /** Finished imports kept (the newest, across data sets); running ones are always kept. */

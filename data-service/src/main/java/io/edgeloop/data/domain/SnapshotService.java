@@ -50,6 +50,9 @@ public class SnapshotService {
     @Inject
     io.edgeloop.data.config.DataConfig config;
 
+    @Inject
+    io.edgeloop.data.persistence.PendingDriftStore pendingDrift;
+
     /** Result of {@link #cut}: the snapshot and whether this call created it (false: content unchanged). */
     public record CutResult(SnapshotEntity snapshot, boolean created) {}
 
@@ -157,6 +160,11 @@ public class SnapshotService {
             event.setTrainingSpec(withDatasetRate(trainingSpec, rate));
         }
         outbox.enqueue(Topics.DATA_READY, dataset, meta, event.build());
+        if (pendingDrift.delete(dataset)) {
+            LOG.infof(
+                    "snapshot %s holds the new data a pending drift verdict waited for",
+                    snapshotId(dataset, s.version));
+        }
         LOG.infof(
                 "snapshot %s cut (trigger %s): %d train, %d validation, %d test, hash %s, correlation %s",
                 snapshotId(dataset, s.version),

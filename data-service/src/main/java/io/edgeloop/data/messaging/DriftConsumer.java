@@ -5,6 +5,7 @@ import io.edgeloop.common.Topics;
 import io.edgeloop.common.events.EventContract;
 import io.edgeloop.common.events.EventContracts;
 import io.edgeloop.data.domain.DatasetNames;
+import io.edgeloop.data.domain.PendingDrifts;
 import io.edgeloop.data.domain.SnapshotService;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.events.EventConsumer;
@@ -20,7 +21,8 @@ import org.jboss.logging.Logger;
 /**
  * Consumes DriftDetected: cuts a new snapshot of the drifted dataset (trigger "drift", causation = the drift event,
  * new correlation id), through the same code path as the REST API, so the loop retrains. The snapshot, its DataReady
- * and the inbox mark commit in one transaction; when nothing changed since the latest snapshot nothing is emitted.
+ * and the inbox mark commit in one transaction; when nothing changed since the latest snapshot nothing is emitted and
+ * the verdict is kept pending ({@link PendingDrifts}) until new labelled data has arrived.
  * Poison records and events naming an unknown dataset or one without samples go to {@code drift-detected-dlq}.
  */
 @ApplicationScoped
@@ -32,6 +34,9 @@ public class DriftConsumer implements EventHandler<DriftDetected> {
 
     @Inject
     SnapshotService snapshots;
+
+    @Inject
+    PendingDrifts pending;
 
     /** Handles one DriftDetected record. */
     @Incoming(Topics.DRIFT_DETECTED)
@@ -73,8 +78,10 @@ public class DriftConsumer implements EventHandler<DriftDetected> {
                     event.getThreshold(),
                     SnapshotService.snapshotId(s.datasetName, s.version));
         } else {
+            pending.keep(event);
             LOG.infof(
-                    "drift on %s (event %s), but no new samples since %s: nothing to retrain on, no event emitted",
+                    "drift on %s (event %s), but no new samples since %s: kept pending until new labelled data has"
+                            + " arrived and the data set is quiet",
                     event.getDatasetName(), eventId, SnapshotService.snapshotId(s.datasetName, s.version));
         }
     }

@@ -39,6 +39,7 @@ class DataRoleTableTest {
             .rest("POST", "/datasets/{name}/images", Roles.DATA)
             .rest("GET", "/datasets/{name}/stats", Roles.VIEWER)
             .rest("GET", "/datasets/{name}/ingests", Roles.VIEWER)
+            .rest("GET", "/datasets/{name}/drift", Roles.VIEWER)
             .rest("GET", "/datasets/{name}/imports", Roles.VIEWER)
             .rest("GET", "/datasets/{name}/imports/{id}", Roles.VIEWER)
             .grpc("edgeloop.data.v1.DatasetService/GetSnapshot", Roles.VIEWER)
