@@ -113,6 +113,14 @@ class RecordingImportTest {
                 .jsonPath();
         long first = created.getLong("recording.id");
         assertWindows(ds, first, new int[] {0, 2, 4, 6}, 0, 100);
+        // its progress counts the body's bytes as they are read, then the windows
+        given().get("/datasets/" + ds + "/imports/" + created.getString("importId"))
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("stored"))
+                .body("format", equalTo("recording-json"))
+                .body("rowsRead", equalTo(4))
+                .body("bytesRead", org.hamcrest.Matchers.greaterThan(100));
         // the same upload again stores nothing
         postJson(ds, body, "2").statusCode(200).body("accepted", equalTo(0)).body("recording.id", equalTo((int) first));
         assertEquals(4, TestSupport.sampleCount(ds));

@@ -5,10 +5,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agroal.api.AgroalDataSource;
+import io.edgeloop.data.persistence.ImportProgressStore;
 import io.edgeloop.testsupport.auth.TestAuth;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -16,7 +19,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
@@ -28,6 +36,12 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class StreamedImportTest {
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    ImportProgressStore progressStore;
+
     private static final int FEATURES = 64;
     private static final int ROWS = 60_000;
 
@@ -44,6 +58,8 @@ class StreamedImportTest {
         // stored (while the file is still being sent) and notes the heap after a full GC
         Map<Integer, Integer> pauses = Map.of(20_000, 5_000, 50_000, 35_000);
         Map<Integer, Long> heap = new ConcurrentHashMap<>();
+        Map<Integer, Long> midBytes = new ConcurrentHashMap<>();
+        Map<Integer, Map<String, Object>> midStored = new ConcurrentHashMap<>();
         InputStream file = new Generated(header, r -> {
             Integer stored = pauses.get(r);
             if (stored == null) {
@@ -61,6 +77,8 @@ class StreamedImportTest {
             JsonPath p = progress();
             if ("running".equals(p.getString("state")) && "csv".equals(p.getString("format"))) {
                 heap.put(r, usedHeapAfterGc());
+                midBytes.put(r, p.getLong("bytesRead"));
+                midStored.put(r, storedRow("csv-streamed", "big-1"));
             }
         });
         HttpResponse<String> response = HttpClient.newBuilder()
@@ -88,6 +106,13 @@ class StreamedImportTest {
         assertEquals(ROWS, done.getLong("rowsRead"));
         assertEquals(ROWS, done.getLong("accepted"));
         assertEquals(201, done.getInt("status"));
+        assertEquals(size, done.getLong("bytesRead"), "every byte of the body counted");
+        // mid-stream: bytes read grew between the pauses, and what another replica reads (the table) had the counts
+        assertTrue(
+                midBytes.get(20_000) > 0 && midBytes.get(50_000) > midBytes.get(20_000),
+                "bytes read mid-stream: " + midBytes);
+        assertEquals("running", midStored.get(50_000).get("state"));
+        assertTrue(((Number) midStored.get(50_000).get("accepted")).longValue() >= 35_000, midStored.toString());
         // 30,000 rows (17 MB) later the heap held about the same: a chunk of rows, not what was read
         assertEquals(2, heap.size(), "both pauses saw the import running: " + heap);
         long grown = heap.get(50_000) - heap.get(20_000);
@@ -131,6 +156,40 @@ class StreamedImportTest {
                 .body("rejected", equalTo(1))
                 .body("accepted", equalTo(0));
         assertEquals(0, TestSupport.sampleCount("csv-refused"));
+    }
+
+    /**
+     * An import whose instance died mid-way (its row still says running, nothing reported for longer than
+     * {@code imports.stalled-after}) reads as stalled on every replica.
+     */
+    @Test
+    void anImportThatStoppedReportingReadsAsStalled() {
+        TestSupport.createDataset("csv-stalled", 2, "keep");
+        Instant then = Instant.now().minus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.MICROS);
+        assertTrue(progressStore.insert(new ImportProgressStore.Row(
+                "csv-stalled", "gone-1", "csv", "alice", "running", 1000, 10, 10, 0, 0, then, then, null, null, null)));
+        given().get("/datasets/csv-stalled/imports/gone-1")
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("stalled"))
+                .body("bytesRead", equalTo(1000))
+                .body("accepted", equalTo(10));
+    }
+
+    /** The row of an import as any replica reads it from PostgreSQL. */
+    private Map<String, Object> storedRow(String dataset, String id) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "select state, accepted from import_progress where dataset_name = ? and import_id = ?")) {
+            ps.setString(1, dataset);
+            ps.setString(2, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "no row for " + id);
+                return Map.of("state", rs.getString(1), "accepted", rs.getLong(2));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static JsonPath progress() {

@@ -238,8 +238,8 @@ public class DatasetResource {
                                     unmapped,
                                     onInvalid,
                                     ds.featureNames().size());
-                            try (CsvSamples csv =
-                                    CsvSamples.open(body, charset(contentType), mapping, ds.featureNames())) {
+                            try (CsvSamples csv = CsvSamples.open(
+                                    progress.counting(body), charset(contentType), mapping, ds.featureNames())) {
                                 return ingestor.ingestAll(
                                         name,
                                         max -> {

@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * Progress of streamed imports (CSV samples, recordings): rows read, stored, already stored and rejected, and the
- * state, while an import runs and after it ended ({@link ImportProgress}; kept by the instance that runs it).
+ * state, while an import runs and after it ended ({@link ImportProgress}; kept in PostgreSQL, so any replica answers).
  */
 @Path("/datasets")
 @Produces(MediaType.APPLICATION_JSON)

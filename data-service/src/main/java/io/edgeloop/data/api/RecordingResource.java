@@ -174,7 +174,10 @@ public class RecordingResource {
                 () -> ingestLog.logged(
                         new IngestLog.Request(name, Caller.subject(identity), "recording-" + format, from),
                         () -> importer.importRecording(
-                                name, upload(name, format, query, body), Caller.subject(identity), progress),
+                                name,
+                                upload(name, format, query, progress.counting(body)),
+                                Caller.subject(identity),
+                                progress),
                         i -> new IngestLog.Outcome(
                                 i.created() ? 201 : 200,
                                 i.accepted() + i.duplicates(),

@@ -74,11 +74,19 @@ public interface DataConfig {
         java.time.Duration maxPending();
     }
 
-    /** Import progress, kept in memory by the instance that runs the import. */
+    /** Import progress, kept in PostgreSQL and written by the instance that runs the import. */
     interface Imports {
         /** Finished imports kept (the newest, across data sets); running ones are always kept. */
         @WithDefault("200")
         int retention();
+
+        /** While a body is read, its bytes read are written at most this often (every stored chunk is written). */
+        @WithDefault("1s")
+        java.time.Duration flushEvery();
+
+        /** A running import that reported nothing for this long reads as {@code stalled} (its instance may be gone). */
+        @WithDefault("5m")
+        java.time.Duration stalledAfter();
     }
 
     /** The ingest log: one row per ingest request. */

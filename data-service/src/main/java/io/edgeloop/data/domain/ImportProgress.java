@@ -1,28 +1,33 @@
 package io.edgeloop.data.domain;
 
 import io.edgeloop.data.config.DataConfig;
+import io.edgeloop.data.persistence.ImportProgressStore;
+import io.edgeloop.data.persistence.ImportProgressStore.Row;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.api.Problem.FieldError;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * Progress of the streamed imports (CSV samples, recordings) this instance runs or ran: each import gets an id (the
- * caller's {@code importId} or a UUID) and reports rows read, stored, already stored and rejected while it runs, then
- * its state ({@code running}, {@code stored}: committed, {@code rejected}: refused as a whole, nothing stored, {@code
- * failed}: an unexpected error, nothing stored). Kept in memory: running imports always, finished ones the newest
- * {@code imports.retention}; the durable record of a finished import is its ingest log row ({@link IngestLog}).
+ * Progress of the streamed imports (CSV samples, recordings): each import gets an id (the caller's {@code importId} or
+ * a UUID) and reports bytes and rows read, stored, already stored and rejected while it runs, then its state
+ * ({@code running}, {@code stored}: committed, {@code rejected}: refused as a whole, nothing stored, {@code failed}: an
+ * unexpected error, nothing stored). Kept in PostgreSQL ({@code import_progress}), written by the instance that runs
+ * the import after every stored chunk and, while the body is read, about once per {@code imports.flush-every}, so any
+ * replica answers for it; a running import that reported nothing for {@code imports.stalled-after} (its instance may
+ * have died) reads as {@code stalled}. Finished ones are kept up to {@code imports.retention}; the durable record of a
+ * finished import is its ingest log row ({@link IngestLog}).
  */
 @ApplicationScoped
 public class ImportProgress {
@@ -35,13 +40,16 @@ public class ImportProgress {
     @Inject
     Clock clock;
 
-    private final Map<String, Tracker> imports = new LinkedHashMap<>();
+    @Inject
+    ImportProgressStore store;
 
     /**
      * An import's progress.
      *
-     * @param state {@code running}, {@code stored}, {@code rejected} or {@code failed}
-     * @param rowsRead data rows (CSV) or windows (recordings) read so far
+     * @param state {@code running}, {@code stalled} (running, but nothing reported for {@code imports.stalled-after}),
+     *     {@code stored}, {@code rejected} or {@code failed}
+     * @param bytesRead body bytes read so far
+     * @param rowsRead data rows (CSV) or windows (recordings) read so far (a recording's windows once it was read)
      * @param accepted samples stored so far (in the import's transaction until the state is {@code stored})
      * @param duplicates valid rows that were stored already
      * @param rejected invalid rows
@@ -54,6 +62,7 @@ public class ImportProgress {
             String format,
             String subject,
             String state,
+            long bytesRead,
             long rowsRead,
             long accepted,
             long duplicates,
@@ -64,18 +73,20 @@ public class ImportProgress {
             Integer status,
             String detail) {}
 
-    /** Counts of one running import, updated by the import as it goes. */
+    /** Counts of one running import, updated by the import as it goes and written through to the store. */
     public final class Tracker implements SampleIngestor.ProgressSink {
         private final String id;
         private final String dataset;
         private final String format;
         private final String subject;
         private final Instant startedAt;
+        private long bytes;
         private long rows;
         private long accepted;
         private long duplicates;
         private long rejected;
         private Instant updatedAt;
+        private Instant flushedAt;
         private String state = "running";
         private Instant finishedAt;
         private Integer status;
@@ -88,6 +99,7 @@ public class ImportProgress {
             this.subject = subject;
             this.startedAt = now();
             this.updatedAt = startedAt;
+            this.flushedAt = startedAt;
         }
 
         /** The import's id. */
@@ -95,49 +107,101 @@ public class ImportProgress {
             return id;
         }
 
+        /** {@code body}, counting the bytes read into this import's progress. */
+        public InputStream counting(InputStream body) {
+            return new FilterInputStream(body) {
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    if (b >= 0) {
+                        bytesRead(1);
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buf, int off, int len) throws IOException {
+                    int n = super.read(buf, off, len);
+                    if (n > 0) {
+                        bytesRead(n);
+                    }
+                    return n;
+                }
+            };
+        }
+
+        private void bytesRead(int n) {
+            Row due;
+            synchronized (this) {
+                bytes += n;
+                Instant now = now();
+                if (Duration.between(flushedAt, now).compareTo(config.imports().flushEvery()) < 0) {
+                    return;
+                }
+                updatedAt = now;
+                due = markFlushed();
+            }
+            store.update(due);
+        }
+
         @Override
-        public synchronized void progress(long rowsRead, long stored, long alreadyStored, long invalid) {
-            rows = rowsRead;
-            accepted = stored;
-            duplicates = alreadyStored;
-            rejected = invalid;
-            updatedAt = now();
+        public void progress(long rowsRead, long stored, long alreadyStored, long invalid) {
+            Row due;
+            synchronized (this) {
+                rows = rowsRead;
+                accepted = stored;
+                duplicates = alreadyStored;
+                rejected = invalid;
+                updatedAt = now();
+                due = markFlushed();
+            }
+            store.update(due);
         }
 
         /** The import was committed with these final counts. */
         public void stored(int httpStatus, long rowsRead, long stored, long alreadyStored, long invalid) {
+            Row done;
             synchronized (this) {
-                progress(rowsRead, stored, alreadyStored, invalid);
-                finish("stored", httpStatus, null);
+                rows = rowsRead;
+                accepted = stored;
+                duplicates = alreadyStored;
+                rejected = invalid;
+                done = finish("stored", httpStatus, null);
             }
-            evict();
+            store.update(done);
+            store.trim(config.imports().retention());
         }
 
         /** The import ended without storing anything: refused ({@code rejected}, a 4xx) or {@code failed}. */
         public void ended(int httpStatus, String why) {
+            Row done;
             synchronized (this) {
                 accepted = 0;
                 duplicates = 0;
-                finish(httpStatus < 500 ? "rejected" : "failed", httpStatus, why);
+                done = finish(httpStatus < 500 ? "rejected" : "failed", httpStatus, why);
             }
-            evict();
+            store.update(done);
+            store.trim(config.imports().retention());
         }
 
-        private void finish(String outcome, int httpStatus, String why) {
+        private Row finish(String outcome, int httpStatus, String why) {
             state = outcome;
             status = httpStatus;
             detail = IngestLog.clean(why, 1000);
             finishedAt = now();
             updatedAt = finishedAt;
+            return markFlushed();
         }
 
-        synchronized View view() {
-            return new View(
-                    id,
+        private Row markFlushed() {
+            flushedAt = updatedAt;
+            return new Row(
                     dataset,
+                    id,
                     format,
                     subject,
                     state,
+                    bytes,
                     rows,
                     accepted,
                     duplicates,
@@ -147,10 +211,6 @@ public class ImportProgress {
                     finishedAt,
                     status,
                     detail);
-        }
-
-        synchronized boolean running() {
-            return finishedAt == null;
         }
     }
 
@@ -200,56 +260,49 @@ public class ImportProgress {
                     List.of(new FieldError("importId", "1 to 64 characters of A-Z, a-z, 0-9, '.', '_', '-'")));
         }
         String id = requestedId != null ? requestedId : UUID.randomUUID().toString();
-        synchronized (imports) {
-            String key = key(dataset, id);
-            if (imports.containsKey(key)) {
-                throw new ApiException(
-                        409, "Conflict", "an import '" + id + "' of data set '" + dataset + "' is known", List.of());
-            }
-            Tracker t = new Tracker(id, dataset, format, subject);
-            imports.put(key, t);
-            return t;
+        Tracker t = new Tracker(id, dataset, format, subject);
+        Row first;
+        synchronized (t) {
+            first = t.markFlushed();
         }
+        if (!store.insert(first)) {
+            throw new ApiException(
+                    409, "Conflict", "an import '" + id + "' of data set '" + dataset + "' is known", List.of());
+        }
+        return t;
     }
 
-    /** The import {@code id} of {@code dataset}, if this instance knows it. */
+    /** The import {@code id} of {@code dataset}. */
     public Optional<View> get(String dataset, String id) {
-        Tracker t;
-        synchronized (imports) {
-            t = imports.get(key(dataset, id));
-        }
-        return Optional.ofNullable(t).map(Tracker::view);
+        return store.find(dataset, id).map(this::view);
     }
 
-    /** The imports of {@code dataset} this instance knows, newest first. */
+    /** The known imports of {@code dataset}, newest first. */
     public List<View> list(String dataset) {
-        List<Tracker> found = new ArrayList<>();
-        synchronized (imports) {
-            imports.values().stream().filter(t -> t.dataset.equals(dataset)).forEach(found::add);
-        }
-        List<View> out = new ArrayList<>(found.size());
-        for (int i = found.size() - 1; i >= 0; i--) {
-            out.add(found.get(i).view());
-        }
-        return out;
+        return store.list(dataset).stream().map(this::view).toList();
     }
 
-    /** Drops the oldest finished imports beyond the retention. */
-    private void evict() {
-        synchronized (imports) {
-            long finished = imports.values().stream().filter(t -> !t.running()).count();
-            Iterator<Tracker> it = imports.values().iterator();
-            while (finished > config.imports().retention() && it.hasNext()) {
-                if (!it.next().running()) {
-                    it.remove();
-                    finished--;
-                }
-            }
-        }
-    }
-
-    private static String key(String dataset, String id) {
-        return dataset + "\u0000" + id;
+    private View view(Row r) {
+        boolean stalled = "running".equals(r.state())
+                && Duration.between(r.updatedAt(), now())
+                                .compareTo(config.imports().stalledAfter())
+                        > 0;
+        return new View(
+                r.importId(),
+                r.datasetName(),
+                r.format(),
+                r.subject(),
+                stalled ? "stalled" : r.state(),
+                r.bytesRead(),
+                r.rowsRead(),
+                r.accepted(),
+                r.duplicates(),
+                r.rejected(),
+                r.startedAt(),
+                r.updatedAt(),
+                r.finishedAt(),
+                r.status(),
+                r.detail());
     }
 
     private Instant now() {
