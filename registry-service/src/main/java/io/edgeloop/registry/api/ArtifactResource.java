@@ -4,8 +4,8 @@ import io.edgeloop.common.Hashing;
 import io.edgeloop.common.auth.Roles;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.registry.config.RegistryConfig;
-import io.edgeloop.registry.domain.ModelRegistry;
 import io.edgeloop.registry.domain.OrphanSweep;
+import io.edgeloop.registry.domain.OrphanSweeper;
 import io.edgeloop.registry.signing.ArtifactSignature;
 import io.edgeloop.registry.signing.ArtifactSigner;
 import io.edgeloop.registry.storage.ArtifactStore;
@@ -64,7 +64,7 @@ public class ArtifactResource {
     ArtifactSigner signer;
 
     @Inject
-    ModelRegistry registry;
+    OrphanSweeper sweeper;
 
     @Inject
     RegistryConfig config;
@@ -87,7 +87,7 @@ public class ArtifactResource {
                 throw ApiException.badRequest("minAge must not be negative, got " + minAge);
             }
         }
-        return registry.collectOrphans(age);
+        return sweeper.collectOrphans(age);
     }
 
     @GET

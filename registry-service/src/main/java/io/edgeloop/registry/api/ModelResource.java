@@ -9,6 +9,7 @@ import io.edgeloop.registry.domain.History;
 import io.edgeloop.registry.domain.HistoryEntry;
 import io.edgeloop.registry.domain.ModelCard;
 import io.edgeloop.registry.domain.ModelCards;
+import io.edgeloop.registry.domain.ModelDeletion;
 import io.edgeloop.registry.domain.ModelDetail;
 import io.edgeloop.registry.domain.ModelRegistry;
 import io.edgeloop.registry.domain.ModelSummary;
@@ -43,6 +44,9 @@ import java.util.Set;
 public class ModelResource {
     @Inject
     ModelRegistry registry;
+
+    @Inject
+    ModelDeletion deletion;
 
     @Inject
     History history;
@@ -199,7 +203,7 @@ public class ModelResource {
     public DeletedVersion deleteVersion(
             @PathParam("name") String name, @PathParam("version") String version, @QueryParam("reason") String reason) {
         int v = parseNumber(version);
-        Set<String> deleted = registry.deleteVersion(checkName(name), v, Caller.subject(identity), reason);
+        Set<String> deleted = deletion.deleteVersion(checkName(name), v, Caller.subject(identity), reason);
         return new DeletedVersion(name, v, deleted);
     }
 

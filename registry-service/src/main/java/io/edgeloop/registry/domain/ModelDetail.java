@@ -9,7 +9,7 @@ import java.util.Map;
  * @param name model name
  * @param latestVersion highest registered version
  * @param createdAt when its first version was registered
- * @param updatedAt when its latest version was registered
+ * @param updatedAt when it last changed: a version registered or deleted, an alias moved, its description or a tag
  * @param latest the latest version, null when it has none (created over the MLflow API, or all deleted)
  * @param aliases alias name to version, sorted by alias
  * @param tags model-level tags, sorted by key

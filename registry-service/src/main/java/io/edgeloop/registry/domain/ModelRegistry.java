@@ -8,46 +8,30 @@ import io.edgeloop.registry.persistence.LineageEmbeddable;
 import io.edgeloop.registry.persistence.ModelEntity;
 import io.edgeloop.registry.persistence.ModelVariantEntity;
 import io.edgeloop.registry.persistence.ModelVersionEntity;
-import io.edgeloop.registry.signing.ArtifactSigner;
-import io.edgeloop.registry.storage.ArtifactStore;
-import io.edgeloop.registry.storage.StoredBlob;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.jboss.logging.Logger;
 
 /**
- * Registers model versions and variants and answers queries about them. Version numbers are assigned 1, 2, ... per
- * model under a row lock on the model, so concurrent registrations never collide; registrations carrying an
- * idempotency key, and variants (per model, version and target), are idempotent. Aliases move, and versions are
- * deleted, under the same lock, each together with its history entry, so every move is atomic and recorded.
- * Deleting a version garbage-collects the blobs that no version or variant references any more; a PostgreSQL
- * advisory lock per digest (shared while registering, exclusive while collecting) keeps a registration from
- * referencing a blob that is being deleted. Blobs that were uploaded but never registered (a trainer that crashed
- * between upload and register, a rejected variant) are collected by {@link #collectOrphans} once their last upload is
- * old enough, through the same locked check.
+ * Registers model versions and variants, moves aliases, tags versions and answers queries about models and versions.
+ * Version numbers are assigned 1, 2, ... per model under a row lock on the model, so concurrent registrations never
+ * collide; registrations carrying an idempotency key, and variants (per model, version and target), are idempotent.
+ * Aliases move under the same lock, each together with its history entry, so every move is atomic and recorded.
+ * A registration references its blob through {@link ArtifactReferences} (a shared advisory lock per digest, so garbage
+ * collection cannot delete it meanwhile). Changes of a model as a whole are in {@link ModelLifecycle}, deletions in
+ * {@link ModelDeletion}, orphan-blob collection in {@link OrphanSweeper}.
  */
 @ApplicationScoped
 public class ModelRegistry {
@@ -58,19 +42,12 @@ public class ModelRegistry {
     public static final Pattern ALIAS = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
 
     private static final int MAX_SUBJECT = 200;
-    /** Old blobs whose references one query checks during an orphan sweep. */
-    private static final int ORPHAN_BATCH = 500;
-
-    private static final Logger LOG = Logger.getLogger(ModelRegistry.class);
 
     @Inject
-    ArtifactStore store;
+    ArtifactReferences references;
 
     @Inject
     EntityManager em;
-
-    @Inject
-    ArtifactSigner signer;
 
     @Inject
     History history;
@@ -95,10 +72,10 @@ public class ModelRegistry {
                             "modelName = ?1 and idempotencyKey = ?2", name, key)
                     .firstResultOptional();
             if (earlier.isPresent()) {
-                return toView(earlier.get());
+                return RegistryViews.version(earlier.get());
             }
         }
-        long size = referenceArtifact(request.getArtifactSha256());
+        long size = references.reference(request.getArtifactSha256());
         Lineage lineage = request.getLineage();
         int parent = lineage.getParentVersion();
         if (parent == 0) {
@@ -123,11 +100,12 @@ public class ModelRegistry {
         version.idempotencyKey = key;
         version.registeredBy = truncate(registeredBy);
         version.createdAt = now;
+        version.updatedAt = now;
         version.persist();
 
         model.latestVersion = version.version;
         model.updatedAt = now;
-        return toView(version);
+        return RegistryViews.version(version);
     }
 
     /**
@@ -153,9 +131,9 @@ public class ModelRegistry {
                         "modelVersion = ?1 and target = ?2", version, request.getTarget())
                 .firstResultOptional();
         if (existing.isPresent()) {
-            return toView(existing.get());
+            return RegistryViews.variant(existing.get());
         }
-        long size = referenceArtifact(request.getArtifactSha256());
+        long size = references.reference(request.getArtifactSha256());
 
         ModelVariantEntity variant = new ModelVariantEntity();
         variant.variantId = variantId(name, version.version, request.getTarget());
@@ -169,7 +147,7 @@ public class ModelRegistry {
         variant.registeredBy = truncate(registeredBy);
         variant.createdAt = now();
         variant.persist();
-        return toView(variant);
+        return RegistryViews.variant(variant);
     }
 
     /** {@code <model>-v<version>-<target>}. */
@@ -194,11 +172,11 @@ public class ModelRegistry {
         }
         if (version == 0) {
             return latestExisting(modelName)
-                    .map(ModelRegistry::toView)
+                    .map(RegistryViews::version)
                     .orElseThrow(() -> RegistryException.notFound("model " + modelName + " has no versions"));
         }
         return findVersion(modelName, version)
-                .map(ModelRegistry::toView)
+                .map(RegistryViews::version)
                 .orElseThrow(() -> RegistryException.notFound("no version " + version + " of model " + modelName));
     }
 
@@ -254,7 +232,7 @@ public class ModelRegistry {
         AliasEntity a = AliasEntity.findById(new AliasEntity.Key(modelName, alias));
         int previous = a == null ? 0 : a.version;
         if (previous == version) {
-            return toView(target);
+            return RegistryViews.version(target);
         }
         Instant now = now();
         if (a == null) {
@@ -274,7 +252,7 @@ public class ModelRegistry {
                 History.ALIAS_SET, modelName, alias, version, previous, truncate(actor), blankToNull(reason));
         model.updatedAt = now;
         em.flush();
-        return toView(target);
+        return RegistryViews.version(target);
     }
 
     /**
@@ -339,7 +317,7 @@ public class ModelRegistry {
             throw RegistryException.invalid(List.of("tags: at most " + RegistryRequests.MAX_TAGS + " per version"));
         }
         v.tags.put(key, value);
-        return toView(v);
+        return RegistryViews.version(v);
     }
 
     /**
@@ -354,194 +332,7 @@ public class ModelRegistry {
         if (v.tags.remove(key) == null) {
             throw RegistryException.notFound("version " + version + " of model " + modelName + " has no tag " + key);
         }
-        return toView(v);
-    }
-
-    /**
-     * Creates a model without versions (the MLflow {@code registered-models/create}).
-     *
-     * @return false when a model of that name exists already (nothing changed)
-     * @throws RegistryException INVALID for a bad name or tags
-     */
-    @Transactional
-    public boolean createModel(String modelName, Map<String, String> tags) {
-        List<String> errors = new ArrayList<>();
-        RegistryRequests.checkModelName("name", modelName, errors);
-        RegistryRequests.checkTags(tags, errors);
-        if (!errors.isEmpty()) {
-            throw RegistryException.invalid(errors);
-        }
-        Instant now = now();
-        int inserted = em.createNativeQuery("insert into registry_model (name, latest_version, created_at, updated_at)"
-                        + " values (?1, 0, ?2, ?2) on conflict (name) do nothing")
-                .setParameter(1, modelName)
-                .setParameter(2, now)
-                .executeUpdate();
-        if (inserted == 0) {
-            return false;
-        }
-        ModelEntity model = em.find(ModelEntity.class, modelName);
-        em.refresh(model);
-        model.tags.putAll(tags);
-        return true;
-    }
-
-    /**
-     * Deletes a version and its variants, records the deletion, then garbage-collects the blobs that neither
-     * another version nor a variant references (each in its own transaction, after the deletion committed).
-     *
-     * @return digests of the blobs that were deleted
-     * @throws RegistryException NOT_FOUND for an unknown model or version, FAILED_PRECONDITION when an alias points
-     *     at the version (move or delete the alias first)
-     */
-    public Set<String> deleteVersion(String modelName, int version, String actor, String reason) {
-        List<String> errors = new ArrayList<>();
-        RegistryRequests.checkLength("reason", nullToEmpty(reason), 1000, errors);
-        if (!errors.isEmpty()) {
-            throw RegistryException.invalid(errors);
-        }
-        Set<String> candidates = QuarkusTransaction.requiringNew().call(() -> {
-            ModelEntity model = lockModel(modelName, false);
-            if (model == null) {
-                throw RegistryException.notFound("no model " + modelName);
-            }
-            ModelVersionEntity v = findVersion(modelName, version)
-                    .orElseThrow(() -> RegistryException.notFound("no version " + version + " of model " + modelName));
-            List<AliasEntity> pointing = AliasEntity.list("modelName = ?1 and version = ?2", modelName, version);
-            if (!pointing.isEmpty()) {
-                throw RegistryException.failedPrecondition("version " + version + " of model " + modelName
-                        + " is aliased as "
-                        + pointing.stream().map(a -> a.alias).sorted().toList()
-                        + "; move or delete the alias first");
-            }
-            Set<String> shas = new LinkedHashSet<>();
-            shas.add(v.artifactSha256);
-            for (ModelVariantEntity variant : List.copyOf(v.variants)) {
-                shas.add(variant.artifactSha256);
-                variant.delete();
-            }
-            v.delete();
-            history.versionDeleted(modelName, version, truncate(actor), blankToNull(reason));
-            model.updatedAt = now();
-            return shas;
-        });
-        Set<String> deleted = new LinkedHashSet<>();
-        for (String sha : candidates) {
-            if (QuarkusTransaction.requiringNew().call(() -> collect(sha, null)) != null) {
-                deleted.add(sha);
-            }
-        }
-        return deleted;
-    }
-
-    /**
-     * Deletes every blob that no version or variant references and that was last uploaded more than {@code minAge}
-     * ago: uploads that were never registered. Walks the store once (constant memory), checks the references of old
-     * blobs in batches, and deletes each orphan in its own transaction holding the blob's exclusive advisory lock,
-     * where references and the last upload time are checked again (a concurrent registration or re-upload keeps the
-     * blob), and forgets its signature. A blob that cannot be deleted is logged and kept; the sweep goes on.
-     *
-     * @param minAge blobs uploaded more recently are kept (a client between upload and registration)
-     * @throws IllegalArgumentException when {@code minAge} is negative
-     * @throws UncheckedIOException when the store cannot be listed
-     */
-    public OrphanSweep collectOrphans(Duration minAge) {
-        if (minAge.isNegative()) {
-            throw new IllegalArgumentException("minAge must not be negative, got " + minAge);
-        }
-        Instant cutoff = Instant.now().minus(minAge);
-        List<OrphanSweep.Deleted> deleted = new ArrayList<>();
-        long seen = 0;
-        try (Stream<StoredBlob> blobs = store.list()) {
-            Iterator<StoredBlob> it = blobs.iterator();
-            List<String> old = new ArrayList<>(ORPHAN_BATCH);
-            while (it.hasNext() && !Thread.currentThread().isInterrupted()) {
-                StoredBlob blob = it.next();
-                seen++;
-                if (blob.lastUploadedAt().isBefore(cutoff)) {
-                    old.add(blob.sha256());
-                }
-                if (old.size() == ORPHAN_BATCH || (!it.hasNext() && !old.isEmpty())) {
-                    collectUnreferenced(old, cutoff, deleted);
-                    old.clear();
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the artifact store", e);
-        }
-        long freed = deleted.stream().mapToLong(OrphanSweep.Deleted::sizeBytes).sum();
-        OrphanSweep sweep = new OrphanSweep(deleted, freed, seen - deleted.size());
-        if (deleted.isEmpty()) {
-            LOG.debugf("orphan GC: nothing to delete, %d blobs kept", sweep.kept());
-        } else {
-            LOG.infof(
-                    "orphan GC: deleted %d blob(s) never registered (%d bytes freed, uploaded before %s): %s;"
-                            + " %d blobs kept",
-                    deleted.size(),
-                    freed,
-                    cutoff,
-                    deleted.stream().map(OrphanSweep.Deleted::sha256).toList(),
-                    sweep.kept());
-        }
-        return sweep;
-    }
-
-    /** Collects those of {@code shas} that nothing references (one query for the batch, then one lock each). */
-    private void collectUnreferenced(List<String> shas, Instant cutoff, List<OrphanSweep.Deleted> deleted) {
-        Set<String> referenced = QuarkusTransaction.requiringNew().call(() -> {
-            Set<String> refs = new HashSet<>(em.createQuery(
-                            "select distinct v.artifactSha256 from ModelVersionEntity v"
-                                    + " where v.artifactSha256 in :shas",
-                            String.class)
-                    .setParameter("shas", shas)
-                    .getResultList());
-            refs.addAll(em.createQuery(
-                            "select distinct v.artifactSha256 from ModelVariantEntity v"
-                                    + " where v.artifactSha256 in :shas",
-                            String.class)
-                    .setParameter("shas", shas)
-                    .getResultList());
-            return refs;
-        });
-        for (String sha : shas) {
-            if (referenced.contains(sha)) {
-                continue;
-            }
-            try {
-                StoredBlob blob = QuarkusTransaction.requiringNew().call(() -> collect(sha, cutoff));
-                if (blob != null) {
-                    deleted.add(new OrphanSweep.Deleted(sha, blob.sizeBytes()));
-                }
-            } catch (RuntimeException e) {
-                LOG.warnf(e, "orphan GC: cannot collect artifact %s, keeping it", sha);
-            }
-        }
-    }
-
-    /**
-     * Deletes a blob when no version or variant references it and, when {@code uploadedBefore} is set, its last
-     * upload was before then; forgets its signature. Runs in the caller's transaction, under the blob's exclusive
-     * advisory lock.
-     *
-     * @return the deleted blob, null when it was kept (or was not stored)
-     */
-    StoredBlob collect(String sha256, Instant uploadedBefore) {
-        advisoryLock(sha256, false);
-        long refs =
-                ModelVersionEntity.count("artifactSha256", sha256) + ModelVariantEntity.count("artifactSha256", sha256);
-        if (refs > 0) {
-            return null;
-        }
-        try {
-            StoredBlob blob = store.describe(sha256).orElse(null);
-            if (blob != null && uploadedBefore != null && !blob.lastUploadedAt().isBefore(uploadedBefore)) {
-                return null; // uploaded again since the sweep looked: its client is about to register it
-            }
-            signer.forget(sha256);
-            return blob != null && store.delete(sha256) ? blob : null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete artifact " + sha256, e);
-        }
+        return RegistryViews.version(v);
     }
 
     /** Every model with its latest version, by name. */
@@ -595,7 +386,7 @@ public class ModelRegistry {
             throw RegistryException.notFound("no model " + modelName);
         }
         VersionView latest =
-                latestExisting(modelName).map(ModelRegistry::toView).orElse(null);
+                latestExisting(modelName).map(RegistryViews::version).orElse(null);
         Map<String, Integer> aliases = new LinkedHashMap<>();
         aliases(modelName).forEach(a -> aliases.put(a.alias(), a.version()));
         return new ModelDetail(
@@ -620,7 +411,7 @@ public class ModelRegistry {
             throw RegistryException.notFound("no model " + modelName);
         }
         List<ModelVersionEntity> versions = ModelVersionEntity.list("modelName = ?1 order by version", modelName);
-        return versions.stream().map(ModelRegistry::toView).toList();
+        return versions.stream().map(RegistryViews::version).toList();
     }
 
     // --- internals
@@ -638,6 +429,24 @@ public class ModelRegistry {
         return em.find(ModelEntity.class, name, LockModeType.PESSIMISTIC_WRITE);
     }
 
+    /**
+     * Locks the row of an existing model: INVALID for a name no model can have (never sent to the database), else
+     * NOT_FOUND when there is none.
+     */
+    ModelEntity lockExisting(String modelName) {
+        if (modelName == null || !MODEL_NAME.matcher(modelName).matches()) {
+            String shown =
+                    modelName == null || modelName.length() <= 64 ? modelName : modelName.substring(0, 64) + "...";
+            throw RegistryException.invalid(List.of(
+                    "name: must be 1-128 of [A-Za-z0-9._-] starting with a letter or digit, got '" + shown + "'"));
+        }
+        ModelEntity model = lockModel(modelName, false);
+        if (model == null) {
+            throw RegistryException.notFound("no model " + modelName);
+        }
+        return model;
+    }
+
     private static Optional<ModelVersionEntity> findVersion(String modelName, int version) {
         return ModelVersionEntity.find("modelName = ?1 and version = ?2", modelName, version)
                 .firstResultOptional();
@@ -648,42 +457,7 @@ public class ModelRegistry {
                 .firstResultOptional();
     }
 
-    /**
-     * Takes the shared lock on a blob (so garbage collection cannot delete it before this transaction commits),
-     * checks it is stored, signs it when it was not yet (registration is what gets content signed), and returns its
-     * size.
-     */
-    private long referenceArtifact(String sha256) {
-        advisoryLock(sha256, true);
-        long size = artifactSize(sha256);
-        signer.sign(sha256);
-        return size;
-    }
-
-    /** Transaction-scoped PostgreSQL advisory lock keyed by the digest's first 64 bits. */
-    private void advisoryLock(String sha256, boolean shared) {
-        long key = Long.parseUnsignedLong(sha256.substring(0, 16), 16);
-        em.createNativeQuery(shared ? "select pg_advisory_xact_lock_shared(?1)" : "select pg_advisory_xact_lock(?1)")
-                .setParameter(1, key)
-                .getSingleResult();
-    }
-
-    private long artifactSize(String sha256) {
-        OptionalLong size;
-        try {
-            size = store.size(sha256);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the artifact store", e);
-        }
-        if (size.isEmpty()) {
-            throw RegistryException.failedPrecondition("artifact " + sha256
-                    + " has not been uploaded (or, never registered, was garbage-collected);"
-                    + " upload it (again) with ArtifactService.Upload first");
-        }
-        return size.getAsLong();
-    }
-
-    private static Instant now() {
+    static Instant now() {
         // PostgreSQL keeps microseconds: truncate so a version reads back exactly as it was returned
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
@@ -711,49 +485,5 @@ public class ModelRegistry {
         e.parentVersion = parentVersion;
         e.correlationId = blankToNull(l.getCorrelationId());
         return e;
-    }
-
-    static VersionView toView(ModelVersionEntity v) {
-        LineageEmbeddable l = v.lineage == null ? new LineageEmbeddable() : v.lineage;
-        return new VersionView(
-                v.modelName,
-                v.version,
-                v.artifactSha256,
-                v.sizeBytes,
-                v.architecture,
-                v.featureCount,
-                List.copyOf(v.classLabels),
-                Collections.unmodifiableMap(new TreeMap<>(v.metrics)),
-                new LineageView(
-                        l.datasetName,
-                        l.datasetVersion,
-                        l.snapshotId,
-                        l.trainingRunId,
-                        l.parentVersion,
-                        l.correlationId),
-                v.variants.stream().map(ModelRegistry::toView).toList(),
-                v.createdAt,
-                v.registeredBy,
-                AliasEntity.<AliasEntity>list("modelName = ?1 and version = ?2 order by alias", v.modelName, v.version)
-                        .stream()
-                        .map(a -> a.alias)
-                        .toList(),
-                Collections.unmodifiableMap(new TreeMap<>(v.tags)),
-                v.description);
-    }
-
-    static VariantView toView(ModelVariantEntity v) {
-        return new VariantView(
-                v.variantId,
-                v.modelVersion.modelName,
-                v.modelVersion.version,
-                v.target,
-                v.format,
-                v.artifactSha256,
-                v.sizeBytes,
-                Collections.unmodifiableMap(new TreeMap<>(v.metrics)),
-                Collections.unmodifiableMap(new TreeMap<>(v.settings)),
-                v.createdAt,
-                v.registeredBy);
     }
 }

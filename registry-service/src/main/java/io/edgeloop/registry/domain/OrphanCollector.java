@@ -1,80 +1,82 @@
 package io.edgeloop.registry.domain;
 
 import io.edgeloop.registry.config.RegistryConfig;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * Runs {@link ModelRegistry#collectOrphans} every {@code edgeloop.registry.orphan-gc.interval} (with {@code
- * min-age}) on one daemon thread, started with the application and stopped with it. A sweep that fails is logged and
- * the next one runs as planned; sweeps never overlap each other (they may overlap an on-demand sweep, which is safe:
- * every deletion is checked under the blob's lock).
+ * Runs {@link OrphanSweeper#collectOrphans} (with {@code edgeloop.registry.orphan-gc.min-age}) every {@code
+ * edgeloop.registry.orphan-gc.interval} as the Quarkus scheduler job {@value #JOB}, the first time one interval after
+ * start; an interval of zero or less schedules nothing. Sweeps run on a worker thread and never overlap each other
+ * (concurrent execution {@link Scheduled.ConcurrentExecution#SKIP}: a sweep still running when the next is due makes
+ * the scheduler skip that one); they may overlap an on-demand sweep, which is safe: every deletion is checked under the
+ * blob's lock. A sweep that fails is logged and counted, and the next one runs as planned. The scheduler checks its
+ * triggers once a second, so an interval under a second runs every second.
  */
 @ApplicationScoped
 public class OrphanCollector {
+    /** The identity of the periodic sweep in the Quarkus scheduler. */
+    public static final String JOB = "registry-orphan-gc";
+
     private static final Logger LOG = Logger.getLogger(OrphanCollector.class);
 
     @Inject
-    ModelRegistry registry;
+    Scheduler scheduler;
+
+    @Inject
+    OrphanSweeper sweeper;
 
     @Inject
     RegistryConfig config;
 
     private final AtomicLong sweeps = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    private ScheduledExecutorService executor;
 
     void onStart(@Observes StartupEvent event) {
         Duration minAge = config.orphanGc().minAge();
         if (minAge.isNegative()) {
             throw new IllegalStateException("edgeloop.registry.orphan-gc.min-age must not be negative, got " + minAge);
         }
-        if (start(config.orphanGc().interval(), () -> registry.collectOrphans(minAge))) {
+        Duration interval = config.orphanGc().interval();
+        if (schedule(JOB, interval, () -> sweeper.collectOrphans(minAge))) {
             LOG.infof(
                     "orphan GC every %s: blobs never registered and uploaded more than %s ago are deleted",
-                    config.orphanGc().interval(), minAge);
+                    interval, minAge);
         } else {
             LOG.info("periodic orphan GC is disabled (edgeloop.registry.orphan-gc.interval <= 0)");
         }
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        stop();
-    }
-
     /**
-     * Runs {@code sweep} every {@code interval}, the first time one interval from now.
+     * Schedules {@code sweep} as the job {@code identity}, every {@code interval}, the first time one interval from
+     * now, never two at once; each run is counted by this collector ({@link #sweeps()}, {@link #failures()}).
      *
      * @return false (nothing scheduled) when {@code interval} is zero or negative
      */
-    synchronized boolean start(Duration interval, Supplier<OrphanSweep> sweep) {
+    boolean schedule(String identity, Duration interval, Supplier<OrphanSweep> sweep) {
         if (interval.isZero() || interval.isNegative()) {
             return false;
         }
-        if (executor != null) {
-            throw new IllegalStateException("orphan GC is already running");
-        }
-        executor = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "registry-orphan-gc");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long millis = Math.max(1, interval.toMillis());
-        executor.scheduleWithFixedDelay(() -> tick(sweep), millis, millis, TimeUnit.MILLISECONDS);
+        String every = interval.toString(); // ISO-8601, as the scheduler reads it
+        scheduler
+                .newJob(identity)
+                .setInterval(every)
+                .setDelayed(every)
+                .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                .setTask(execution -> tick(sweep))
+                .schedule();
         return true;
     }
 
-    /** One scheduled sweep; never throws, so the executor keeps scheduling the next one. */
+    /** One scheduled sweep; never throws, so a failure leaves the schedule as it is. */
     void tick(Supplier<OrphanSweep> sweep) {
         try {
             sweep.get();
@@ -84,23 +86,6 @@ public class OrphanCollector {
         } finally {
             sweeps.incrementAndGet();
         }
-    }
-
-    /** Stops sweeping: lets a running sweep finish for up to 5 s, then interrupts it (it stops between blobs). */
-    synchronized void stop() {
-        if (executor == null) {
-            return;
-        }
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
-        executor = null;
     }
 
     /** Scheduled sweeps run so far (failed ones included). */

@@ -3,7 +3,7 @@ package io.edgeloop.registry.domain;
 import java.util.List;
 
 /**
- * What one orphan garbage-collection sweep did ({@link ModelRegistry#collectOrphans}); also the answer of
+ * What one orphan garbage-collection sweep did ({@link OrphanSweeper#collectOrphans}); also the answer of
  * {@code POST /artifacts/gc}.
  *
  * @param deleted the blobs it deleted: uploaded long enough ago and referenced by no version or variant

@@ -23,6 +23,7 @@ import java.util.Map;
  * @param aliases aliases pointing at it, sorted
  * @param tags key/value labels, sorted by key
  * @param description free text (MLflow {@code model-versions/update}), null when none
+ * @param updatedAt when it last changed: its registration, then each change of its description
  */
 public record VersionView(
         String modelName,
@@ -39,4 +40,5 @@ public record VersionView(
         String registeredBy,
         List<String> aliases,
         Map<String, String> tags,
-        String description) {}
+        String description,
+        Instant updatedAt) {}

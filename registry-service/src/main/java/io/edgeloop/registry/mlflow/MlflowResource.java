@@ -12,6 +12,7 @@ import io.edgeloop.common.auth.Roles;
 import io.edgeloop.kit.auth.Caller;
 import io.edgeloop.proto.registry.v1.Lineage;
 import io.edgeloop.proto.registry.v1.RegisterVersionRequest;
+import io.edgeloop.registry.domain.ModelLifecycle;
 import io.edgeloop.registry.domain.ModelRegistry;
 import io.edgeloop.registry.domain.ModelSearch;
 import io.edgeloop.registry.domain.ModelSummary;
@@ -69,6 +70,9 @@ public class MlflowResource {
     ModelRegistry registry;
 
     @Inject
+    ModelLifecycle lifecycle;
+
+    @Inject
     ModelSearch modelSearch;
 
     @Inject
@@ -90,7 +94,7 @@ public class MlflowResource {
     public Map<String, Object> createModel(JsonNode body) {
         String name = requiredText(body, "name");
         Map<String, String> tags = tags(body);
-        if (!registry.createModel(name, tags)) {
+        if (!lifecycle.createModel(name, tags)) {
             throw new MlflowException(
                     400,
                     MlflowException.RESOURCE_ALREADY_EXISTS,
@@ -355,7 +359,8 @@ public class MlflowResource {
             Comparator<VersionView> key = switch (o.key()) {
                 case "name" -> Comparator.comparing(VersionView::modelName);
                 case "version_number" -> Comparator.comparingInt(VersionView::version);
-                default -> Comparator.comparing(VersionView::createdAt);
+                case "creation_timestamp" -> Comparator.comparing(VersionView::createdAt);
+                default -> Comparator.comparing(VersionView::updatedAt); // last_updated_timestamp, timestamp
             };
             c = c.thenComparing(o.ascending() ? key : key.reversed());
         }

@@ -48,7 +48,7 @@ public class MlflowShapes {
         m.put("name", v.modelName());
         m.put("version", Integer.toString(v.version()));
         m.put("creation_timestamp", v.createdAt().toEpochMilli());
-        m.put("last_updated_timestamp", v.createdAt().toEpochMilli());
+        m.put("last_updated_timestamp", v.updatedAt().toEpochMilli());
         m.put("current_stage", MlflowStages.stageOf(v));
         m.put("description", v.description() == null ? "" : v.description());
         m.put("source", artifactUrl(v.artifactSha256()));

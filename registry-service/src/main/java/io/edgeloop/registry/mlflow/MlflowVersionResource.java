@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.common.auth.Roles;
 import io.edgeloop.kit.auth.Caller;
+import io.edgeloop.registry.domain.ModelDeletion;
 import io.edgeloop.registry.domain.ModelRegistry;
 import io.edgeloop.registry.domain.RegistryException;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -39,6 +40,9 @@ public class MlflowVersionResource {
 
     @Inject
     ModelRegistry registry;
+
+    @Inject
+    ModelDeletion deletion;
 
     @Inject
     MlflowStages stages;
@@ -118,7 +122,7 @@ public class MlflowVersionResource {
         String model = required("name", name != null ? name : optionalText(json, "name"));
         int number = parseVersion(required("version", version != null ? version : optionalText(json, "version")));
         try {
-            registry.deleteVersion(model, number, Caller.subject(identity), "deleted via the MLflow API");
+            deletion.deleteVersion(model, number, Caller.subject(identity), "deleted via the MLflow API");
         } catch (RegistryException e) {
             if (e.kind() == RegistryException.Kind.FAILED_PRECONDITION) { // an alias points at it
                 throw new MlflowException(409, MlflowException.INVALID_STATE, e.getMessage());

@@ -97,6 +97,10 @@ public class ModelVersionEntity extends PanacheEntityBase {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
+    /** When it last changed (MLflow {@code last_updated_timestamp}): its registration, then description changes. */
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
     /** The authenticated subject (an {@code ml} identity) that registered it; null for rows from before. */
     @Column(name = "registered_by", length = 200)
     public String registeredBy;

@@ -37,6 +37,8 @@ class RegistryRoleTableTest {
             .rest("PATCH", MLFLOW + "registered-models/update", Roles.ML)
             .rest("POST", MLFLOW + "registered-models/rename", Roles.ML)
             .rest("DELETE", MLFLOW + "registered-models/delete", Roles.ADMIN)
+            .rest("POST", MLFLOW + "registered-models/set-tag", Roles.ML)
+            .rest("DELETE", MLFLOW + "registered-models/delete-tag", Roles.ML)
             .rest("GET", MLFLOW + "registered-models/get", Roles.VIEWER)
             .rest("GET", MLFLOW + "registered-models/search", Roles.VIEWER)
             .rest("POST", MLFLOW + "registered-models/search", Roles.VIEWER)

@@ -59,7 +59,7 @@ class OrphanGcTest {
     FileSystemArtifactStore store;
 
     @Inject
-    ModelRegistry models;
+    OrphanSweeper sweeper;
 
     @Inject
     OrphanCollector collector;
@@ -128,7 +128,7 @@ class OrphanGcTest {
 
         // the young orphan goes once it is old enough; the direct call answers the same as the endpoint
         age(young, AGE_DAYS);
-        OrphanSweep later = models.collectOrphans(MIN_AGE);
+        OrphanSweep later = sweeper.collectOrphans(MIN_AGE);
         assertTrue(later.deleted().contains(new OrphanSweep.Deleted(young, 4003)), later.toString());
         assertFalse(later.deleted().stream().anyMatch(d -> d.sha256().equals(orphan)), "registered now");
         assertFalse(store.exists(young));
@@ -142,7 +142,7 @@ class OrphanGcTest {
 
         assertEquals(sha, upload(5000, model.hashCode())); // verified no-op: refreshes the last upload time
 
-        OrphanSweep sweep = models.collectOrphans(MIN_AGE);
+        OrphanSweep sweep = sweeper.collectOrphans(MIN_AGE);
         assertFalse(sweep.deleted().stream().anyMatch(d -> d.sha256().equals(sha)), sweep.toString());
         assertTrue(store.exists(sha));
         assertEquals(1, register(model, sha));

@@ -1,6 +1,7 @@
 package io.edgeloop.registry.mlflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,19 +17,25 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.mlflow.api.proto.ModelRegistry.RegisteredModel;
+import org.mlflow.api.proto.ModelRegistry.RegisteredModelTag;
 import org.mlflow.tracking.MlflowClient;
 import org.mlflow.tracking.creds.BasicMlflowHostCreds;
 
 /**
  * The official MLflow Java client (2.17.2) on the calls that change a registered model. That client has no methods
- * for them (no {@code updateRegisteredModel}, {@code renameRegisteredModel}, {@code deleteRegisteredModel} or {@code
- * updateModelVersion}): updates go through its raw {@code sendPatch}, the rename through {@code sendPost}, and what
+ * for them (no {@code updateRegisteredModel}, {@code renameRegisteredModel}, {@code deleteRegisteredModel}, {@code
+ * setRegisteredModelTag}, {@code deleteRegisteredModelTag} or {@code updateModelVersion}): tags are set through its
+ * raw {@code sendPost}, updates go through its raw {@code sendPatch}, the rename through {@code sendPost}, and what
  * they changed is read back through its typed getters (which parse the answers with MLflow's own protobuf
- * classes). It cannot send a DELETE at all, so {@code registered-models/delete} is sent as MLflow's Python client
- * sends it (HTTP DELETE with a JSON body), and the official client then sees the model gone.
+ * classes). It cannot send a DELETE at all, so {@code registered-models/delete} and {@code delete-tag} are sent as
+ * MLflow's Python client sends them (HTTP DELETE with a JSON body), and the official client then reads the result.
  */
 @QuarkusTest
 class MlflowClientLifecycleTest {
@@ -105,6 +112,67 @@ class MlflowClientLifecycleTest {
         MlflowClientRegistryTest.assertMlflowError(() -> ml.getRegisteredModel(name), 404, "RESOURCE_DOES_NOT_EXIST");
         MlflowClientRegistryTest.assertMlflowError(() -> ml.getModelVersion(name, "1"), 404, "RESOURCE_DOES_NOT_EXIST");
         MlflowClientRegistryTest.assertMlflowError(() -> ml.getLatestVersions(name), 404, "RESOURCE_DOES_NOT_EXIST");
+    }
+
+    @Test
+    void registeredModelTagsThroughTheOfficialClient() throws Exception {
+        MlflowClient ml = client("mlflow-user", Roles.ML);
+        String name = "mlct-" + UUID.randomUUID().toString().substring(0, 8);
+        ml.sendPost("registered-models/create", json(Map.of("name", name)));
+        long created = ml.getRegisteredModel(name).getLastUpdatedTimestamp();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(1))
+                .until(() -> System.currentTimeMillis() > created);
+
+        // the client has no setRegisteredModelTag / deleteRegisteredModelTag: set-tag through its sendPost
+        assertEquals(
+                "{}",
+                ml.sendPost(
+                        "registered-models/set-tag", json(Map.of("name", name, "key", "owner", "value", "kws-team"))));
+        ml.sendPost("registered-models/set-tag", json(Map.of("name", name, "key", "purpose", "value", "wake word")));
+        RegisteredModel model = ml.getRegisteredModel(name);
+        assertEquals(Map.of("owner", "kws-team", "purpose", "wake word"), tags(model));
+        assertTrue(model.getLastUpdatedTimestamp() > created, created + " -> " + model.getLastUpdatedTimestamp());
+
+        // delete-tag as the Python client sends it (DELETE with a JSON body); viewer may not
+        String deleteOwner = json(Map.of("name", name, "key", "owner"));
+        assertEquals(
+                403,
+                send("DELETE", "registered-models/delete-tag", TestAuth.bearer("v", Roles.VIEWER), deleteOwner)
+                        .statusCode());
+        HttpResponse<String> deleted =
+                send("DELETE", "registered-models/delete-tag", TestAuth.bearer("mlflow-user", Roles.ML), deleteOwner);
+        assertEquals(200, deleted.statusCode(), deleted.body());
+        assertEquals("{}", deleted.body());
+        assertEquals(Map.of("purpose", "wake word"), tags(ml.getRegisteredModel(name)));
+
+        String unknown = json(Map.of("name", name + "-none", "key", "k", "value", "v"));
+        MlflowClientRegistryTest.assertMlflowError(
+                () -> ml.sendPost("registered-models/set-tag", unknown), 404, "RESOURCE_DOES_NOT_EXIST");
+        String noKey = json(Map.of("name", name, "value", "v"));
+        MlflowClientRegistryTest.assertMlflowError(
+                () -> ml.sendPost("registered-models/set-tag", noKey), 400, "INVALID_PARAMETER_VALUE");
+        String byViewer = json(Map.of("name", name, "key", "k", "value", "v"));
+        MlflowClientRegistryTest.assertMlflowError(
+                () -> client("viewer", Roles.VIEWER).sendPost("registered-models/set-tag", byViewer),
+                403,
+                "PERMISSION_DENIED");
+        assertEquals(Map.of("purpose", "wake word"), tags(ml.getRegisteredModel(name)));
+    }
+
+    private static Map<String, String> tags(RegisteredModel model) {
+        return model.getTagsList().stream()
+                .collect(Collectors.toMap(RegisteredModelTag::getKey, RegisteredModelTag::getValue));
+    }
+
+    private HttpResponse<String> send(String method, String path, String authorization, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(host() + "/api/2.0/mlflow/" + path))
+                .header("Authorization", authorization)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> delete(String authorization, String name) throws Exception {

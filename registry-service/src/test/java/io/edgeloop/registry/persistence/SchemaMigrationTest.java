@@ -19,6 +19,10 @@ class SchemaMigrationTest {
         MigrationChecks.assertUpgradesPreviousRelease("schema/previous-release.sql", db -> {
             assertEquals(List.of("vibration 1"), rows(db, "select name || ' ' || latest_version from registry_model"));
             assertEquals(List.of("production -> 1"), rows(db, "select alias || ' -> ' || version from registry_alias"));
+            // V6: a version's last update starts as its registration
+            assertEquals(
+                    List.of("1 true"),
+                    rows(db, "select version || ' ' || (updated_at = created_at) from registry_model_version"));
             assertEquals(List.of("alias-set", "deployed"), rows(db, "select kind from registry_history order by id"));
             assertEquals(
                     List.of("ed25519-a3c907cc462991c1"), rows(db, "select key_id from registry_artifact_signature"));
