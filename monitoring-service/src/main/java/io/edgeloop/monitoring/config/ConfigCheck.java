@@ -75,8 +75,8 @@ public class ConfigCheck {
         if (h.maxRows() < 1) {
             p.add("drift-history.max-rows must be >= 1, was " + h.maxRows());
         }
-        if (h.trimInterval().isNegative() || h.trimInterval().isZero()) {
-            p.add("drift-history.trim-interval must be positive, was " + h.trimInterval());
+        if (h.trimInterval().isNegative()) {
+            p.add("drift-history.trim-interval must be >= 0 (0: no periodic trim), was " + h.trimInterval());
         }
     }
 
@@ -93,8 +93,8 @@ public class ConfigCheck {
         if (f.retention().isNegative() || f.retention().isZero()) {
             p.add("performance.retention must be positive, was " + f.retention());
         }
-        if (f.trimInterval().isNegative() || f.trimInterval().isZero()) {
-            p.add("performance.trim-interval must be positive, was " + f.trimInterval());
+        if (f.trimInterval().isNegative()) {
+            p.add("performance.trim-interval must be >= 0 (0: no periodic trim), was " + f.trimInterval());
         }
         if (f.confidenceWindow() < 2 || f.confidenceWindow() > 100_000) {
             p.add("performance.confidence-window must be 2 to 100000, was " + f.confidenceWindow());

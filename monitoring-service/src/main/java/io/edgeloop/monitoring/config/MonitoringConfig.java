@@ -106,7 +106,10 @@ public interface MonitoringConfig {
         @WithDefault("30d")
         Duration retention();
 
-        /** How often the retention trim runs. */
+        /**
+         * How often the retention trim runs (the Quarkus scheduler job {@code inference-retention-trim}); 0 turns the
+         * periodic trim off.
+         */
         @WithDefault("1h")
         Duration trimInterval();
 
@@ -164,7 +167,10 @@ public interface MonitoringConfig {
         @WithDefault("10000")
         int maxRows();
 
-        /** How often old rows are deleted. */
+        /**
+         * How often old rows are deleted (the Quarkus scheduler job {@code drift-history-trim}); 0 turns the periodic
+         * trim off.
+         */
         @WithDefault("1h")
         Duration trimInterval();
     }

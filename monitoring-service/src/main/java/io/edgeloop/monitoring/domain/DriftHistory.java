@@ -6,20 +6,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgeloop.monitoring.config.MonitoringConfig;
 import io.edgeloop.monitoring.persistence.DriftHistoryStore;
 import io.edgeloop.monitoring.persistence.ModelStateEntity;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,10 +25,15 @@ import org.jboss.logging.Logger;
  * statistic, threshold, verdict, KS statistic, p-value, PSI: about 120 bytes a feature), at most once per {@code
  * drift-history.min-interval} per model and replica unless the verdict or the version changed. Rows older than
  * {@code drift-history.retention}, and beyond the newest {@code drift-history.max-rows} of a model, are deleted every
- * {@code drift-history.trim-interval}.
+ * {@code drift-history.trim-interval} by the Quarkus scheduler job {@value #TRIM_JOB} ({@link PeriodicJobs}; an
+ * interval of 0 schedules nothing), always as of {@code clock.instant()}; {@link #trim(Instant)} is the same trim as of
+ * any instant.
  */
 @ApplicationScoped
 public class DriftHistory {
+    /** The identity of the periodic trim in the Quarkus scheduler. */
+    public static final String TRIM_JOB = "drift-history-trim";
+
     private static final Logger LOG = Logger.getLogger(DriftHistory.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -44,10 +46,11 @@ public class DriftHistory {
     @Inject
     Clock clock;
 
+    @Inject
+    PeriodicJobs jobs;
+
     /** The last recorded evaluation per model (this replica's). */
     private final Map<String, Last> last = new ConcurrentHashMap<>();
-
-    private ScheduledExecutorService executor;
 
     /** The last recorded evaluation of a model: its version, verdict and time. */
     record Last(int version, boolean detected, Instant at) {}
@@ -85,18 +88,9 @@ public class DriftHistory {
     }
 
     void start(@Observes StartupEvent event) {
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "drift-history-retention");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = config.driftHistory().trimInterval().toMillis();
-        executor.scheduleWithFixedDelay(this::trimQuietly, every, every, TimeUnit.MILLISECONDS);
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (executor != null) {
-            executor.shutdownNow();
+        Duration every = config.driftHistory().trimInterval();
+        if (!jobs.schedule(TRIM_JOB, every, "trimming the drift history", () -> trim(clock.instant()))) {
+            LOG.info("the periodic drift history trim is off (edgeloop.monitoring.drift-history.trim-interval = 0)");
         }
     }
 
@@ -140,7 +134,7 @@ public class DriftHistory {
     }
 
     /** Whether an evaluation at {@code now} is recorded after {@code previous} (null: none recorded yet). */
-    static boolean due(Last previous, int version, boolean detected, Instant now, java.time.Duration minInterval) {
+    static boolean due(Last previous, int version, boolean detected, Instant now, Duration minInterval) {
         return previous == null
                 || previous.version() != version
                 || previous.detected() != detected
@@ -175,17 +169,6 @@ public class DriftHistory {
             LOG.infof("deleted %d drift history rows", deleted);
         }
         return deleted;
-    }
-
-    private void trimQuietly() {
-        try {
-            trim(clock.instant());
-        } catch (RuntimeException e) {
-            LOG.warnf(
-                    e,
-                    "trimming the drift history failed; trying again in %s",
-                    config.driftHistory().trimInterval());
-        }
     }
 
     private static Double finite(double v) {

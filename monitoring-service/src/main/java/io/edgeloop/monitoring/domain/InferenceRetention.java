@@ -2,24 +2,26 @@ package io.edgeloop.monitoring.domain;
 
 import io.edgeloop.monitoring.config.MonitoringConfig;
 import io.edgeloop.monitoring.persistence.InferenceStore;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
  * Keeps {@code inference_record} bounded: every {@code performance.trim-interval} it deletes the inferences (and their
- * labels) received more than {@code performance.retention} ago, like the outbox relay trims published events.
+ * labels) received more than {@code performance.retention} ago, like the outbox relay trims published events. The trim
+ * is the Quarkus scheduler job {@value #TRIM_JOB} ({@link PeriodicJobs}; an interval of 0 schedules nothing), always
+ * as of {@code clock.instant()}; {@link #trim(Instant)} is the same trim as of any instant.
  */
 @ApplicationScoped
 public class InferenceRetention {
+    /** The identity of the periodic trim in the Quarkus scheduler. */
+    public static final String TRIM_JOB = "inference-retention-trim";
+
     private static final Logger LOG = Logger.getLogger(InferenceRetention.class);
 
     @Inject
@@ -31,21 +33,13 @@ public class InferenceRetention {
     @Inject
     Clock clock;
 
-    private ScheduledExecutorService executor;
+    @Inject
+    PeriodicJobs jobs;
 
     void start(@Observes StartupEvent event) {
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "inference-retention");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = config.performance().trimInterval().toMillis();
-        executor.scheduleWithFixedDelay(this::trimQuietly, every, every, TimeUnit.MILLISECONDS);
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (executor != null) {
-            executor.shutdownNow();
+        Duration every = config.performance().trimInterval();
+        if (!jobs.schedule(TRIM_JOB, every, "trimming inference records", () -> trim(clock.instant()))) {
+            LOG.info("the periodic inference record trim is off (edgeloop.monitoring.performance.trim-interval = 0)");
         }
     }
 
@@ -58,16 +52,5 @@ public class InferenceRetention {
                     deleted, config.performance().retention());
         }
         return deleted;
-    }
-
-    private void trimQuietly() {
-        try {
-            trim(clock.instant());
-        } catch (RuntimeException e) {
-            LOG.warnf(
-                    e,
-                    "trimming inference records failed; trying again in %s",
-                    config.performance().trimInterval());
-        }
     }
 }

@@ -119,8 +119,13 @@ class ConfigCheckTest {
                 ConfigCheck.problems(new WithHistory(
                         base, new HistorySettings(Duration.ZERO, Duration.ofDays(1), 1, Duration.ofMinutes(1)))),
                 "a min-interval of 0 records every evaluation");
-        List<String> problems = ConfigCheck.problems(
-                new WithHistory(base, new HistorySettings(Duration.ofSeconds(-1), Duration.ZERO, 0, Duration.ZERO)));
+        assertEquals(
+                List.of(),
+                ConfigCheck.problems(new WithHistory(
+                        base, new HistorySettings(Duration.ofMinutes(1), Duration.ofDays(1), 1, Duration.ZERO))),
+                "a trim-interval of 0 turns the periodic trim off");
+        List<String> problems = ConfigCheck.problems(new WithHistory(
+                base, new HistorySettings(Duration.ofSeconds(-1), Duration.ZERO, 0, Duration.ofSeconds(-1))));
         assertEquals(4, problems.size(), problems.toString());
         for (String key : List.of(
                 "drift-history.min-interval",
@@ -200,6 +205,13 @@ class ConfigCheckTest {
     void performanceSettingsAreChecked() {
         Settings base = new Settings(0.25, 0.001, 300, 2000, 2000);
         assertEquals(List.of(), ConfigCheck.problems(base));
+        assertEquals(
+                List.of(),
+                ConfigCheck.problems(new WithPerformance(
+                        base,
+                        new PerformanceSettings(
+                                100, 0.05, 0.01, Duration.ofDays(30), Duration.ZERO, 200, Duration.ofSeconds(10)))),
+                "a trim-interval of 0 turns the periodic trim off");
         List<String> problems = ConfigCheck.problems(new WithPerformance(
                 base, new PerformanceSettings(0, 1.0, 0, Duration.ZERO, Duration.ofSeconds(-1), 1, Duration.ZERO)));
         assertEquals(7, problems.size(), problems.toString());
