@@ -251,16 +251,18 @@ public class ImportProgress {
     /**
      * Starts tracking an import into {@code dataset}; {@code requestedId} (may be null: a UUID) names it.
      *
-     * @throws ApiException 422 {@code importId} malformed, 409 an import of that id is known
+     * @throws ApiException 400 invalid data set name, 422 {@code importId} malformed, 409 an import of that id is
+     *     known
      */
     public Tracker start(String dataset, String format, String subject, String requestedId) {
+        DatasetNames.require(dataset);
         if (requestedId != null && !ID.matcher(requestedId).matches()) {
             throw ApiException.invalid(
                     "invalid query",
                     List.of(new FieldError("importId", "1 to 64 characters of A-Z, a-z, 0-9, '.', '_', '-'")));
         }
         String id = requestedId != null ? requestedId : UUID.randomUUID().toString();
-        Tracker t = new Tracker(id, dataset, format, subject);
+        Tracker t = new Tracker(id, dataset, format, IngestLog.clean(subject, 255));
         Row first;
         synchronized (t) {
             first = t.markFlushed();
