@@ -136,6 +136,8 @@ final class JvmCommands {
         cmd.add("-Dedgeloop.agent.model-dir=" + workDir.resolve("agents/" + a.deviceId() + "/models"));
         cmd.add("-Dedgeloop.agent.simulator.enabled=" + a.simulator());
         cmd.add("-Dedgeloop.agent.simulator.seed=" + (1000 + a.index()));
+        // the local stack's agents serve their own Prometheus series (off by default on devices: ~1.4 MB RSS)
+        cmd.add("-Dedgeloop.agent.metrics.enabled=true");
         a.labels().forEach((k, v) -> cmd.add("-Dedgeloop.agent.labels." + k + "=" + v));
         a.properties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-Dquarkus.otel.service.name=" + a.deviceId());

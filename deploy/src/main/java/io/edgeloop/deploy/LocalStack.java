@@ -223,8 +223,10 @@ public final class LocalStack implements AutoCloseable {
         // the device enrolls itself: a one-time token in, its own credential (kept in its directory) out
         Path deviceDir = workDir.resolve("agents/" + deviceId);
         Path token = AgentEnrollment.tokenFile(url("deployment-service"), deviceId, deviceDir);
+        Map<String, String> props = new java.util.LinkedHashMap<>(cfg.agentProperties);
+        props.putAll(cfg.agentOwnProperties.apply(index));
         JvmCommands.Agent agent = new JvmCommands.Agent(
-                deviceId, port, grpcPort, index, cfg.simulator, cfg.agentLabels.apply(index), cfg.agentProperties);
+                deviceId, port, grpcPort, index, cfg.simulator, cfg.agentLabels.apply(index), props);
         Path run = workDir.resolve("run/" + deviceId);
         Path logFile = workDir.resolve("logs/" + deviceId + ".log");
         Path bundle = cfg.agentBundles.get(index);

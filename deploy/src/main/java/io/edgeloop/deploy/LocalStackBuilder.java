@@ -16,6 +16,7 @@ public final class LocalStackBuilder {
     boolean simulator = true;
     boolean console;
     java.util.function.IntFunction<Map<String, String>> agentLabels = i -> Map.of();
+    java.util.function.IntFunction<Map<String, String>> agentOwnProperties = i -> Map.of();
     final Map<String, String> agentProperties = new LinkedHashMap<>();
     final Map<Integer, Path> agentBundles = new LinkedHashMap<>();
     Consumer<String> log = System.out::println;
@@ -71,6 +72,15 @@ public final class LocalStackBuilder {
     /** A system property every agent gets (e.g. {@code edgeloop.agent.telemetry.capture-inputs=all}). */
     public LocalStackBuilder agentProperty(String key, String value) {
         agentProperties.put(key, value);
+        return this;
+    }
+
+    /**
+     * System properties of agent {@code i} (1-based) on top of those every agent gets (e.g. one small device's
+     * {@code edgeloop.agent.memory-budget-mb}); none by default.
+     */
+    public LocalStackBuilder agentProperties(java.util.function.IntFunction<Map<String, String>> perAgent) {
+        this.agentOwnProperties = perAgent;
         return this;
     }
 

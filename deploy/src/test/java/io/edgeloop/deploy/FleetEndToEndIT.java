@@ -51,11 +51,15 @@ class FleetEndToEndIT {
         Path bundleDir = Files.createTempDirectory("edgeloop-bundle");
         try (LocalStack stack = LocalStack.builder()
                         .home(LoopEndToEndIT.home())
-                        .agents(3)
+                        .agents(4)
                         .zipkin(false)
                         .fixedPorts(false)
                         .console(true)
-                        .agentLabels(i -> Map.of("fleet", "shared", "zone", i == 1 ? "a" : "b"))
+                        // edge-004 is a small device (1 MiB model memory budget) outside the shared fleet
+                        .agentLabels(i -> i == 4
+                                ? MemoryBudgetCheck.LABELS
+                                : Map.of("fleet", "shared", "zone", i == 1 ? "a" : "b"))
+                        .agentProperties(i -> i == 4 ? MemoryBudgetCheck.PROPERTIES : Map.of())
                         // every itemized inference carries its input, so that its feedback becomes a sample
                         .agentProperty("edgeloop.agent.telemetry.capture-inputs", "all")
                         // edge-003 is a device with no Java installed: it runs from the agent's bundle (issue 15)
@@ -67,7 +71,8 @@ class FleetEndToEndIT {
                         stack.watcherKafkaConfig(), o -> System.out.println("[fleet] " + LoopDriver.describe(o)))) {
             String data = stack.url("data-service");
             String deployment = stack.url("deployment-service");
-            List<String> agents = stack.agentUrls();
+            List<String> agents = stack.agentUrls().subList(0, 3); // the shared fleet
+            List<String> shared = stack.deviceIds().subList(0, 3);
 
             // policies: team A on the whole shared fleet, team B only on zone b; the CNNs on the whole fleet
             policy(deployment, "team-a-*", Map.of("fleet", "shared"), 0.0);
@@ -152,7 +157,7 @@ class FleetEndToEndIT {
             }
 
             // twins match what the agents serve; the registry history never shows the unloaded model as active
-            for (String device : stack.deviceIds()) {
+            for (String device : shared) {
                 Map<String, String> models = twinStates(deployment, device);
                 assertEquals("ACTIVE", models.get(TEAM_A), device + " twin: " + models);
                 if (!device.equals("edge-001")) {
@@ -165,6 +170,11 @@ class FleetEndToEndIT {
             assertTrue(
                     !historyPhases(stack, TEAM_A).contains("rolled-back"),
                     "history of " + TEAM_A + ": " + historyPhases(stack, TEAM_A));
+
+            // a model above the small device's memory budget is never sent to it; its twin says why (while the CNNs
+            // train)
+            MemoryBudgetCheck.run(
+                    stack, events, stack.deviceIds().get(3), stack.agentUrls().get(3));
 
             // the loop's 1D-CNN and 2D-CNN reach every agent and answer over KServe v2 REST and gRPC
             completed(events, "motion", 3);

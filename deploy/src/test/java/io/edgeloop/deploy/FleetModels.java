@@ -30,6 +30,57 @@ final class FleetModels {
     }
 
     /**
+     * The same function as {@link #classifier} with the same {@code seed} (same weights, same predictions), computed
+     * through a wide intermediate tensor: {@code features} reshaped to [batch, F, 1], plus zeros [1, 1, width]
+     * ([batch, F, width]), averaged over the last axis back to [batch, F]. Its activations at batch 1 are {@code F x
+     * width} elements: with F x width above 262,144 even the int8 microcontroller profile (256 KiB RAM, weights in
+     * flash) cannot hold it, so every variant needs megabytes of RAM.
+     */
+    static byte[] wideClassifier(int features, int classes, int width, long seed) {
+        Random r = new Random(seed);
+        OnnxMl.TensorProto.Builder zeros = OnnxMl.TensorProto.newBuilder()
+                .setName("Z")
+                .setDataType(FLOAT)
+                .addDims(1)
+                .addDims(1)
+                .addDims(width);
+        for (int i = 0; i < width; i++) {
+            zeros.addFloatData(0f);
+        }
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder()
+                .setName("wide-classifier")
+                .addInitializer(floats("W", r, 0.5f, features, classes))
+                .addInitializer(floats("B", r, 0.1f, classes))
+                .addInitializer(OnnxMl.TensorProto.newBuilder()
+                        .setName("column")
+                        .setDataType(INT64)
+                        .addDims(3)
+                        .addInt64Data(-1)
+                        .addInt64Data(features)
+                        .addInt64Data(1))
+                .addInitializer(zeros)
+                .addNode(node("Reshape", List.of("features", "column"), "column_features"))
+                .addNode(node("Add", List.of("column_features", "Z"), "wide"))
+                .addNode(OnnxMl.NodeProto.newBuilder()
+                        .setOpType("ReduceMean")
+                        .addInput("wide")
+                        .addOutput("narrow")
+                        .addAttribute(OnnxMl.AttributeProto.newBuilder()
+                                .setName("axes")
+                                .setType(OnnxMl.AttributeProto.AttributeType.INTS)
+                                .addInts(2))
+                        .addAttribute(OnnxMl.AttributeProto.newBuilder()
+                                .setName("keepdims")
+                                .setType(OnnxMl.AttributeProto.AttributeType.INT)
+                                .setI(0)))
+                .addNode(node("Gemm", List.of("narrow", "W", "B"), "logits"))
+                .addNode(softmax("logits", "probabilities"))
+                .addInput(value("features", FLOAT, features))
+                .addOutput(value("probabilities", FLOAT, classes));
+        return model(g);
+    }
+
+    /**
      * Inputs {@code features} [batch, F] float, {@code state} [batch, S] float, {@code mode} [batch, 1] int64;
      * outputs {@code probabilities} [batch, C] = softmax(features W + state U + float(mode) v + b) and
      * {@code next_state} [batch, S] = tanh(state R).

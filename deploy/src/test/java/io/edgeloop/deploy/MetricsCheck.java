@@ -80,6 +80,46 @@ final class MetricsCheck {
         assertEquals(Set.of(), missing, "series the Grafana dashboard queries that no service exposes");
     }
 
+    /**
+     * One scrape of an agent's own {@code /q/metrics} (edge-agent, {@code edgeloop.agent.metrics.enabled}): its text,
+     * read as Prometheus would with a viewer's token.
+     */
+    record AgentScrape(String text) {
+        /** The value of {@code name{labels}} (labels in exposition order; "" for none), or null when absent. */
+        Double find(String name, String labels) {
+            Matcher m = SAMPLE.matcher(text);
+            while (m.find()) {
+                String l = m.group(2) == null ? "" : m.group(2);
+                if (m.group(1).equals(name)
+                        && (labels.isEmpty() ? l.isEmpty() : l.matches("\\{" + Pattern.quote(labels) + ",?}"))) {
+                    return Double.parseDouble(m.group(3));
+                }
+            }
+            return null;
+        }
+
+        /** As {@link #find}, failing when absent. */
+        double value(String name, String labels) {
+            Double v = find(name, labels);
+            assertTrue(v != null, name + "{" + labels + "} in the agent's scrape:\n" + text);
+            return v;
+        }
+    }
+
+    /** Scrapes the agent at {@code agentUrl} with a viewer's token (200 expected). */
+    static AgentScrape scrapeAgent(LocalStack stack, String agentUrl) {
+        String token = stack.auth()
+                .mint("prometheus-agent-it", Duration.ofHours(1), "viewer")
+                .value();
+        try {
+            String text = scrape(agentUrl, token);
+            assertTrue(text != null, agentUrl + " answers /q/metrics");
+            return new AgentScrape(text);
+        } catch (Exception e) {
+            throw new AssertionError("scrape of " + agentUrl + "/q/metrics", e);
+        }
+    }
+
     /** The metric names the dashboard's queries use. */
     static Set<String> dashboardSeries(Path home) throws IOException {
         JsonNode dash = new ObjectMapper()

@@ -200,6 +200,63 @@ class MultiModelTest {
                 .body("targets[1].message", containsString("tensor datatype(s) [FP32]"));
     }
 
+    /**
+     * A device with a 1 MiB model memory budget: v1 (~1 MB RAM) is served; v2 (~2 MB) and another model (~1 MB beside
+     * v1) fit no longer. Neither is sent; the twin names both rollouts as incompatible with the budget's reason, and
+     * what the device serves stays v1.
+     */
+    @Test
+    void aVersionOverTheMemoryBudgetIsNeverSentAndTheTwinSaysWhy() throws Exception {
+        FleetTestKit kit = new FleetTestKit(channel);
+        String run = "mb" + FleetTestKit.run();
+        String model = run + "-m";
+        String other = run + "-o";
+        policy(model, Map.of("fleet", run), ONE_WAVE, null);
+        policy(other, Map.of("fleet", run), ONE_WAVE, null);
+        Watch w = kit.join(
+                run + "-1",
+                Map.of("fleet", run),
+                io.edgeloop.proto.deployment.v1.DeviceCapabilities.newBuilder()
+                        .setArchitecture("amd64")
+                        .setRamMb(512)
+                        .setModelMemoryBudgetMb(1)
+                        .build());
+        produce(event(model, 1, null));
+        Assignment v1 = w.nextFor(model);
+        kit.report(w.deviceId(), v1, DeviceModelState.ACTIVE);
+        awaitDeployed(model, 1, "completed");
+
+        var v2 = event(model, 2, null).toBuilder();
+        v2.getVariantsBuilder(0).getEstimateBuilder().setRamBytes(2_000_000L);
+        produce(v2.build());
+        produce(event(other, 1, null));
+        RolloutTestSupport.await(
+                "the twin names both incompatible rollouts",
+                () -> given().get("/devices/" + w.deviceId())
+                        .then()
+                        .extract()
+                        .path("models.incompatible.findAll { it != null }.size()")
+                        .equals(2));
+        w.assertNothing(Duration.ofMillis(200));
+        given().get("/devices/" + w.deviceId())
+                .then()
+                .body("models.modelName", equalTo(List.of(model, other)))
+                .body("models[0].desired.modelVersion", equalTo(1))
+                .body("models[0].reported.state", equalTo("ACTIVE"))
+                .body("models[0].reported.modelVersion", equalTo(1))
+                .body("models[0].incompatible.modelVersion", equalTo(2))
+                .body("models[0].incompatible.reason", containsString("the device's model memory budget of 1 MiB"))
+                .body("models[1].desiredState", equalTo("NONE"))
+                .body("models[1].reported", nullValue())
+                .body("models[1].incompatible.modelVersion", equalTo(1))
+                .body("models[1].incompatible.reason", containsString("leaves 48576 B beside its other models"));
+        given().get("/devices")
+                .then()
+                .body(
+                        "find { it.id == '" + w.deviceId() + "' }.models.incompatible.modelVersion",
+                        equalTo(List.of(2, 1)));
+    }
+
     /** Each watch gets an assignment of {@code model} and reports ACTIVE; their assignments, in order. */
     @Test
     void aDeviceRegisteringAfterACompletedRolloutGetsTheVersionInProduction() throws Exception {

@@ -5,8 +5,10 @@ import io.edgeloop.deployment.domain.DeviceRevocation;
 import io.edgeloop.deployment.domain.Enrollment;
 import io.edgeloop.deployment.grpc.WatchHub;
 import io.edgeloop.deployment.persistence.DeploymentEntity;
+import io.edgeloop.deployment.persistence.DeploymentTargetEntity;
 import io.edgeloop.deployment.persistence.DeviceEntity;
 import io.edgeloop.deployment.persistence.DeviceModelEntity;
+import io.edgeloop.deployment.persistence.TargetState;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.auth.Caller;
 import io.quarkus.panache.common.Sort;
@@ -22,9 +24,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Registered devices with the desired and reported state of every model they serve ({@code viewer}); an administrator
@@ -56,9 +60,12 @@ public class DeviceResource {
             slots.computeIfAbsent(s.deviceId, k -> new ArrayList<>()).add(s);
         }
         Map<String, DeploymentEntity> deployments = new HashMap<>();
+        Map<String, Map<String, DeviceViews.Incompatible>> incompatible =
+                incompatible(DeploymentTargetEntity.list("state", TargetState.INCOMPATIBLE), deployments);
         List<DeviceViews.Device> out = new ArrayList<>();
         for (DeviceEntity d : devices) {
-            out.add(view(d, slots.getOrDefault(d.id, List.of()), deployments));
+            out.add(view(
+                    d, slots.getOrDefault(d.id, List.of()), deployments, incompatible.getOrDefault(d.id, Map.of())));
         }
         return out;
     }
@@ -72,7 +79,14 @@ public class DeviceResource {
         if (device == null) {
             throw ApiException.notFound("device '" + id + "' is not registered");
         }
-        return view(device, DeviceModelEntity.list("deviceId = ?1 order by modelName", id), new HashMap<>());
+        Map<String, DeploymentEntity> deployments = new HashMap<>();
+        Map<String, Map<String, DeviceViews.Incompatible>> incompatible = incompatible(
+                DeploymentTargetEntity.list("deviceId = ?1 and state = ?2", id, TargetState.INCOMPATIBLE), deployments);
+        return view(
+                device,
+                DeviceModelEntity.list("deviceId = ?1 order by modelName", id),
+                deployments,
+                incompatible.getOrDefault(id, Map.of()));
     }
 
     /**
@@ -97,14 +111,44 @@ public class DeviceResource {
     }
 
     private DeviceViews.Device view(
-            DeviceEntity d, List<DeviceModelEntity> slots, Map<String, DeploymentEntity> deployments) {
+            DeviceEntity d,
+            List<DeviceModelEntity> slots,
+            Map<String, DeploymentEntity> deployments,
+            Map<String, DeviceViews.Incompatible> incompatible) {
         List<DeviceViews.Model> models = new ArrayList<>();
+        Map<String, DeviceViews.Incompatible> withoutSlot = new TreeMap<>(incompatible);
         for (DeviceModelEntity s : slots) {
             DeploymentEntity desired = s.desiredDeploymentId == null
                     ? null
                     : deployments.computeIfAbsent(s.desiredDeploymentId, id -> DeploymentEntity.findById(id));
-            models.add(DeviceViews.Model.of(s, desired));
+            models.add(DeviceViews.Model.of(s, desired, withoutSlot.remove(s.modelName)));
         }
+        withoutSlot.forEach((model, inc) -> models.add(DeviceViews.Model.incompatibleOnly(model, inc)));
+        models.sort(Comparator.comparing(DeviceViews.Model::modelName));
         return DeviceViews.Device.of(d, models, hub.isConnected(d.id));
+    }
+
+    /**
+     * The newest INCOMPATIBLE target per device and model (highest model version, then latest), from {@code targets}.
+     */
+    private static Map<String, Map<String, DeviceViews.Incompatible>> incompatible(
+            List<DeploymentTargetEntity> targets, Map<String, DeploymentEntity> deployments) {
+        Map<String, Map<String, DeviceViews.Incompatible>> out = new HashMap<>();
+        for (DeploymentTargetEntity t : targets) {
+            DeploymentEntity d = deployments.computeIfAbsent(t.deploymentId, id -> DeploymentEntity.findById(id));
+            if (d == null) {
+                continue;
+            }
+            DeviceViews.Incompatible inc = new DeviceViews.Incompatible(d.id, d.modelVersion, t.message, t.updatedAt);
+            out.computeIfAbsent(t.deviceId, k -> new HashMap<>()).merge(d.modelName, inc, DeviceResource::newest);
+        }
+        return out;
+    }
+
+    private static DeviceViews.Incompatible newest(DeviceViews.Incompatible a, DeviceViews.Incompatible b) {
+        if (a.modelVersion() != b.modelVersion()) {
+            return a.modelVersion() > b.modelVersion() ? a : b;
+        }
+        return a.at().isAfter(b.at()) ? a : b;
     }
 }

@@ -64,12 +64,26 @@ public final class DeviceViews {
             Instant reportedAt) {}
 
     /**
+     * The newest rollout of a model that selected a device but had no variant the device can run (its target is
+     * INCOMPATIBLE: RAM, storage, memory budget, model count or runtime capabilities), newer than what the device is
+     * asked to run: the device was never sent it and keeps its previous version.
+     *
+     * @param deploymentId the rollout
+     * @param modelVersion its model version
+     * @param reason why no variant fits, per variant (e.g. "... the device's model memory budget of 1 MiB leaves ...")
+     * @param at when the rollout found it incompatible
+     */
+    public record Incompatible(String deploymentId, int modelVersion, String reason, Instant at) {}
+
+    /**
      * One model of a device twin.
      *
      * @param desiredState {@code NONE} (never assigned), {@code ASSIGNED} (run {@code desired}) or {@code UNASSIGNED}
      *     (run no version of the model: a rollback left it without an earlier deployment; see {@code unassigned})
      * @param inSync whether it reported ACTIVE for its desired deployment (UNLOADED for its unassigned state)
      * @param revision the device's desired-state revision when this model's desired state last changed
+     * @param incompatible the newest rollout of the model that could not give the device a variant, when it is newer
+     *     than the desired (and the reported) version; absent otherwise
      */
     public record Model(
             String modelName,
@@ -79,8 +93,9 @@ public final class DeviceViews {
             Reported reported,
             boolean inSync,
             String lastGoodDeploymentId,
-            long revision) {
-        static Model of(DeviceModelEntity s, DeploymentEntity desired) {
+            long revision,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Incompatible incompatible) {
+        static Model of(DeviceModelEntity s, DeploymentEntity desired, Incompatible incompatible) {
             Reported reported = s.reportedState == null && s.reportedMessage == null
                     ? null
                     : new Reported(
@@ -108,7 +123,17 @@ public final class DeviceViews {
                     reported,
                     inSync,
                     s.lastGoodDeploymentId,
-                    s.revision);
+                    s.revision,
+                    newer(incompatible, Math.max(desired == null ? 0 : desired.modelVersion, s.reportedModelVersion)));
+        }
+
+        /** A model the device never had a slot for: only a rollout that found it incompatible names it. */
+        static Model incompatibleOnly(String modelName, Incompatible incompatible) {
+            return new Model(modelName, null, "NONE", null, null, false, null, 0, incompatible);
+        }
+
+        private static Incompatible newer(Incompatible incompatible, int version) {
+            return incompatible != null && incompatible.modelVersion() > version ? incompatible : null;
         }
 
         private static String variantOf(DeviceModelEntity s, DeploymentEntity d) {

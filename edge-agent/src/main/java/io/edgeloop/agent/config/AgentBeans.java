@@ -120,8 +120,9 @@ public class AgentBeans {
 
     @Produces
     @Singleton
-    InferenceService inferenceService(ModelRuntime runtime, TelemetryAccumulator telemetry) {
-        return new InferenceService(runtime, telemetry);
+    InferenceService inferenceService(
+            ModelRuntime runtime, TelemetryAccumulator telemetry, io.edgeloop.agent.metrics.AgentMetrics metrics) {
+        return new InferenceService(runtime, telemetry, metrics);
     }
 
     @Produces

@@ -13,10 +13,17 @@ import java.util.UUID;
 public final class InferenceService {
     private final ModelRuntime runtime;
     private final TelemetryAccumulator telemetry;
+    private final InferenceMetrics metrics;
 
     public InferenceService(ModelRuntime runtime, TelemetryAccumulator telemetry) {
+        this(runtime, telemetry, InferenceMetrics.NONE);
+    }
+
+    /** As {@link #InferenceService(ModelRuntime, TelemetryAccumulator)}, also counting into {@code metrics}. */
+    public InferenceService(ModelRuntime runtime, TelemetryAccumulator telemetry, InferenceMetrics metrics) {
         this.runtime = runtime;
         this.telemetry = telemetry;
+        this.metrics = metrics;
     }
 
     public ModelRuntime runtime() {
@@ -57,6 +64,7 @@ public final class InferenceService {
                             classified ? p.classIndex() : -1,
                             classified ? p.probabilities()[p.classIndex()] : 0f),
                     p.latencyUs());
+            metrics.inference(p.model().modelName(), source, 1, p.latencyUs());
             return p;
         });
     }
@@ -125,6 +133,7 @@ public final class InferenceService {
         return counted(source, () -> {
             InferenceResult r = runtime.run(modelName, modelVersion, inputs, requestedOutputs);
             record(r, source, inferenceId);
+            metrics.inference(r.model().descriptor().modelName(), source, r.batch(), r.latencyUs());
             return r;
         });
     }
@@ -135,9 +144,11 @@ public final class InferenceService {
             return call.get();
         } catch (InvalidInputException e) {
             telemetry.recordClientError(e.model(), source);
+            metrics.error(e.model().modelName(), InferenceMetrics.ErrorKind.INPUT);
             throw e;
         } catch (InferenceFailedException e) {
             telemetry.recordError(e.model(), source);
+            metrics.error(e.model().modelName(), InferenceMetrics.ErrorKind.RUNTIME);
             throw e;
         }
     }

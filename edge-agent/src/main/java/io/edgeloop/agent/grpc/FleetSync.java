@@ -83,6 +83,9 @@ public class FleetSync {
     SessionSettings sessionSettings;
 
     @Inject
+    io.edgeloop.agent.metrics.AgentMetrics metrics;
+
+    @Inject
     DeviceCredentialKeeper credentials;
 
     @GrpcClient("devices")
@@ -307,6 +310,7 @@ public class FleetSync {
      * re-sends the current assignment on reconnect, and the agent then reports again.
      */
     private void report(Assignment a, DeviceModelState state, String message) {
+        metrics.modelUpdate(a.getModelName(), state.name());
         DeviceStateReport report = DeviceStateReport.newBuilder()
                 .setDeviceId(config.deviceId())
                 .setDeploymentId(a.getDeploymentId())

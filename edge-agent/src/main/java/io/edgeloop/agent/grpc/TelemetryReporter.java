@@ -64,7 +64,7 @@ public class TelemetryReporter {
     private volatile boolean batchUnsupported;
 
     private ScheduledExecutorService executor;
-    private TelemetryShipper shipper;
+    private volatile TelemetryShipper shipper;
 
     void onStart(@Observes StartupEvent event) {
         if (!config.telemetry().enabled()) {
@@ -100,6 +100,12 @@ public class TelemetryReporter {
     /** Windows delivered since start. */
     public long sentWindows() {
         return sent.get();
+    }
+
+    /** Windows the monitoring service refused for good and that were dropped, since start. */
+    public long refusedWindows() {
+        TelemetryShipper s = shipper;
+        return s == null ? 0 : s.dropped();
     }
 
     /** Drift score of the last acknowledged window (-1 before the monitoring service has a reference). */

@@ -66,6 +66,7 @@ class AgentRoleTableTest {
                 .open("GET", "/status")
                 .open("GET", "/simulator")
                 .rest("PUT", "/simulator", Roles.ADMIN)
+                .rest("GET", "/q/metrics", Roles.VIEWER)
                 .open("GET", "/v2")
                 .open("GET", "/v2/health/live")
                 .open("GET", "/v2/health/ready")

@@ -349,6 +349,16 @@ class FleetSyncTest {
                 overBudget.getMessage());
         assertTrue(FakeControlPlane.DOWNLOADS.isEmpty(), "nothing was downloaded");
         given().get("/v2/models/cnn1d").then().statusCode(200).body("versions", equalTo(List.of("1")));
+        // the device's own /q/metrics counts both refusals of cnn1d (opset 99, this one) next to its activation
+        String metrics =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(
+                java.util.regex.Pattern.compile(
+                                "(?m)^edgeloop_device_model_updates_total\\{model=\"cnn1d\",outcome=\"refused\",?} 2\\.0$")
+                        .matcher(metrics)
+                        .find(),
+                metrics);
+        assertTrue(metrics.contains("edgeloop_device_model_updates_total{model=\"cnn1d\",outcome=\"active\""), metrics);
 
         // unassigning cnn1d leaves vibration serving
         FakeControlPlane.WATCH
