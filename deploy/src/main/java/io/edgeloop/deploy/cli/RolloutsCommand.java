@@ -9,20 +9,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code edgeloop rollouts list|show|start|pause|resume|rollback}: deployment-service's staged rollouts ({@code GET
- * /rollouts}, {@code GET /rollouts/{id}}, {@code POST /rollouts/{id}/start|pause|resume|rollback}).
+ * {@code edgeloop rollouts list|show|start|pause|resume|rollback|watch}: deployment-service's staged rollouts ({@code
+ * GET /rollouts}, {@code GET /rollouts/{id}}, {@code POST /rollouts/{id}/start|pause|resume|rollback}).
  */
 @Command(
         name = "rollouts",
         mixinStandardHelpOptions = true,
-        description = "List and inspect rollouts; start, pause, resume or roll one back (deployment-service).",
+        description = "List and inspect rollouts; start, pause, resume, roll back or watch one (deployment-service).",
         subcommands = {
             RolloutsCommand.ListRollouts.class,
             RolloutsCommand.Show.class,
             RolloutsCommand.Start.class,
             RolloutsCommand.Pause.class,
             RolloutsCommand.Resume.class,
-            RolloutsCommand.Rollback.class
+            RolloutsCommand.Rollback.class,
+            RolloutsCommand.Watch.class
         })
 public final class RolloutsCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -135,6 +136,79 @@ public final class RolloutsCommand implements Callable<Integer> {
         @Override
         String action() {
             return "rollback";
+        }
+    }
+
+    /** Watches a rollout until it ends. */
+    @Command(
+            name = "watch",
+            description = "Poll a rollout until it ends: a line per change of status, wave or active devices (with"
+                    + " --output json one JSON object per line). Exit code 0 when it COMPLETED, 1 when it ended"
+                    + " otherwise (ROLLED_BACK, REJECTED, SUPERSEDED, FAILED).")
+    static final class Watch extends CliCommand {
+        private static final java.util.Set<String> ENDED =
+                java.util.Set.of("COMPLETED", "ROLLED_BACK", "REJECTED", "SUPERSEDED", "FAILED");
+
+        @Parameters(paramLabel = "ID", description = "The rollout's id.")
+        String id;
+
+        @Option(names = "--interval", defaultValue = "PT2S", description = "Poll interval (default ${DEFAULT-VALUE}).")
+        java.time.Duration interval;
+
+        @Option(names = "--timeout", defaultValue = "PT6H", description = "Give up after (default ${DEFAULT-VALUE}).")
+        java.time.Duration timeout;
+
+        @Override
+        protected int run() {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            String last = null;
+            while (true) {
+                JsonNode r = api().get("deployment", "/rollouts/" + Api.seg(id));
+                String status = r.path("status").asText();
+                String line = line(r);
+                if (!line.equals(last)) {
+                    last = line;
+                    if (json()) {
+                        com.fasterxml.jackson.databind.node.ObjectNode o = io.edgeloop.deploy.Json.MAPPER
+                                .createObjectNode()
+                                .put("type", "rollout");
+                        o.setAll((com.fasterxml.jackson.databind.node.ObjectNode) r);
+                        out().println(o);
+                    } else {
+                        out().println(line);
+                    }
+                    out().flush();
+                }
+                if (ENDED.contains(status)) {
+                    if (status.equals("COMPLETED")) {
+                        return 0;
+                    }
+                    throw new CliError("rollout " + id + " ended " + status
+                            + (r.path("statusReason").isTextual()
+                                    ? ": " + r.path("statusReason").asText()
+                                    : ""));
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new CliError("rollout " + id + " is still " + status + " after " + timeout);
+                }
+                try {
+                    Thread.sleep(interval.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CliError("interrupted");
+                }
+            }
+        }
+
+        static String line(JsonNode r) {
+            return "rollout " + r.path("id").asText() + " of "
+                    + r.path("modelName").asText() + " v"
+                    + r.path("modelVersion").asInt() + " " + r.path("status").asText() + ", wave " + wave(r) + ", "
+                    + r.path("devicesActive").asInt() + "/"
+                    + r.path("devicesTargeted").asInt() + " active"
+                    + (r.path("statusReason").isTextual()
+                            ? ": " + r.path("statusReason").asText()
+                            : "");
         }
     }
 

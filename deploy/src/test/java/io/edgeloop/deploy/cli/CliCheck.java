@@ -162,6 +162,10 @@ public final class CliCheck {
                 "COMPLETED",
                 json(dir, "rollouts", "show", completed).path("status").asText(),
                 "the refused pause changed nothing");
+        Cli.Result watched = Cli.run("rollouts", "watch", completed, "--work-dir", dir);
+        assertEquals(0, watched.code(), "watching a completed rollout: " + watched);
+        assertTrue(
+                watched.out().strip().endsWith("active") && watched.out().contains(" COMPLETED, wave "), watched.out());
     }
 
     private static String run(String dir, String... args) {

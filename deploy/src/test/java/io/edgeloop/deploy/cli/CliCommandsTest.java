@@ -266,6 +266,45 @@ class CliCommandsTest {
     }
 
     @Test
+    void watchPrintsEachChangeOfARolloutUntilItEnds() throws Exception {
+        try (FakeService deployment = new FakeService()
+                .on("GET", "/rollouts/r2", 200, rollout("ROLLING_OUT", 1, 0, null))
+                .on("GET", "/rollouts/r2", 200, rollout("ROLLING_OUT", 1, 0, null))
+                .on("GET", "/rollouts/r2", 200, rollout("ROLLING_OUT", 1, 1, null))
+                .on("GET", "/rollouts/r2", 200, rollout("ROLLING_OUT", 2, 3, null))
+                .on("GET", "/rollouts/r2", 200, rollout("COMPLETED", 2, 3, null))) {
+            Cli.Result r =
+                    Cli.run("rollouts", "watch", "r2", "--interval", "PT0.01S", "--url-deployment", deployment.url());
+            assertEquals(0, r.code(), r.err());
+            assertEquals(
+                    String.join(
+                            "\n",
+                            "rollout r2 of m v2 ROLLING_OUT, wave 1/2, 0/3 active",
+                            "rollout r2 of m v2 ROLLING_OUT, wave 1/2, 1/3 active",
+                            "rollout r2 of m v2 ROLLING_OUT, wave 2/2, 3/3 active",
+                            "rollout r2 of m v2 COMPLETED, wave 2/2, 3/3 active"),
+                    r.out().strip());
+        }
+        try (FakeService deployment = new FakeService()
+                .on("GET", "/rollouts/r2", 200, rollout("ROLLED_BACK", 1, 0, "wave 1 failed its gate"))) {
+            Cli.Result r = Cli.run("rollouts", "watch", "r2", "--url-deployment", deployment.url(), "-o", "json");
+            assertEquals(1, r.code());
+            JsonNode line = Json.MAPPER.readTree(r.out().strip());
+            assertEquals("rollout", line.path("type").asText());
+            assertEquals("ROLLED_BACK", line.path("status").asText());
+            assertEquals(
+                    "error: rollout r2 ended ROLLED_BACK: wave 1 failed its gate",
+                    r.err().strip());
+        }
+    }
+
+    private static String rollout(String status, int wave, int active, String reason) {
+        return "{\"id\":\"r2\",\"modelName\":\"m\",\"modelVersion\":2,\"status\":\"" + status
+                + "\",\"currentWave\":" + wave + ",\"wavesTotal\":2,\"devicesActive\":" + active
+                + ",\"devicesTargeted\":3" + (reason == null ? "" : ",\"statusReason\":\"" + reason + "\"") + "}";
+    }
+
+    @Test
     void followPrintsEachEpochAndStatusUntilTheRunEnds() throws Exception {
         String e1 = "{\"attempt\":1,\"seq\":1,\"epoch\":1,\"maxEpochs\":2,\"trainLoss\":0.9,\"validationLoss\":0.8,"
                 + "\"validationAccuracy\":0.5}";
