@@ -11,8 +11,6 @@ import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
-import ai.djl.nn.recurrent.GRU;
-import ai.djl.nn.recurrent.LSTM;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -70,21 +68,11 @@ record NetworkPlan(SequentialBlock block, List<Block> slots, List<Layer> kinds, 
                 // [N, C, L] -> [N, L, C]: the GRUs / LSTMs run batch-first over the L steps
                 net.add(LambdaBlock.singleton(x -> x.transpose(0, 2, 1), "time_major"));
                 for (int units : spec.units()) {
+                    // built from plain operators, not PyTorch's fused RNN kernel (oneDNN), which trained LSTMs wrongly
+                    // on some AVX-512 CPUs (UnrolledRecurrent, training-service/README.md "CPUs")
                     Block cell = spec.architecture() == Architecture.GRU
-                            ? GRU.builder()
-                                    .setStateSize(units)
-                                    .setNumLayers(1)
-                                    .optBatchFirst(true)
-                                    .optHasBiases(true)
-                                    .optReturnState(false)
-                                    .build()
-                            : LSTM.builder()
-                                    .setStateSize(units)
-                                    .setNumLayers(1)
-                                    .optBatchFirst(true)
-                                    .optHasBiases(true)
-                                    .optReturnState(false)
-                                    .build();
+                            ? UnrolledRecurrent.gru(units)
+                            : UnrolledRecurrent.lstm(units);
                     add(net, slots, kinds, cell, null);
                 }
                 add(
@@ -129,8 +117,8 @@ record NetworkPlan(SequentialBlock block, List<Block> slots, List<Layer> kinds, 
         for (int i = 0; i < slots.size(); i++) {
             Block b = slots.get(i);
             Layer layer = kinds.get(i);
-            if (layer == null && (b instanceof GRU || b instanceof LSTM)) {
-                layer = recurrent(b, shape[0]);
+            if (layer == null && b instanceof UnrolledRecurrent u) {
+                layer = u.layer(shape[0]);
             } else if (layer == null) {
                 float[] w = b.getParameters().get("weight").getArray().toFloatArray();
                 float[] bias = b.getParameters().get("bias").getArray().toFloatArray();
@@ -146,39 +134,5 @@ record NetworkPlan(SequentialBlock block, List<Block> slots, List<Layer> kinds, 
             shape = layer.outputShape(shape);
         }
         return out;
-    }
-
-    /**
-     * A GRU or LSTM block's weights (one layer, one direction: {@code l_0_i2h_WEIGHT}, ...) as a {@link Layer.Gru} or
-     * {@link Layer.Lstm}.
-     */
-    private static Layer recurrent(Block b, int inputs) {
-        float[] wIh = null;
-        float[] wHh = null;
-        float[] bIh = null;
-        float[] bHh = null;
-        for (var e : b.getParameters()) {
-            String name = e.getKey();
-            float[] v = e.getValue().getArray().toFloatArray();
-            boolean bias = name.endsWith("BIAS");
-            if (name.contains("i2h")) {
-                if (bias) {
-                    bIh = v;
-                } else {
-                    wIh = v;
-                }
-            } else if (bias) {
-                bHh = v;
-            } else {
-                wHh = v;
-            }
-        }
-        if (wIh == null || wHh == null || bIh == null || bHh == null) {
-            throw new IllegalStateException(
-                    "recurrent parameters not found: " + b.getParameters().keys());
-        }
-        return b instanceof LSTM
-                ? new Layer.Lstm(wIh, wHh, bIh, bHh, inputs, bIh.length / 4)
-                : new Layer.Gru(wIh, wHh, bIh, bHh, inputs, bIh.length / 3);
     }
 }
