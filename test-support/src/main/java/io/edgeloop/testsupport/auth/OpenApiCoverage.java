@@ -56,7 +56,48 @@ public final class OpenApiCoverage {
         org.junit.jupiter.api.Assertions.assertTrue(c.rest() > 0, "the scan found REST endpoints");
         org.junit.jupiter.api.Assertions.assertEquals(List.of(), c.missing(), "REST endpoints missing from /q/openapi");
         org.junit.jupiter.api.Assertions.assertEquals("bearer", c.bearerScheme());
+        org.junit.jupiter.api.Assertions.assertEquals(
+                List.of(),
+                withoutErrorShape(c.document()),
+                "operations whose"
+                        + " document lacks the error answers (400/401/403/500 as problem+json, MLflow's body on MLflow paths)");
+        org.junit.jupiter.api.Assertions.assertEquals(
+                422, c.document().getInt("components.schemas.Problem.example.status"), "the Problem schema's example");
         return c;
+    }
+
+    /**
+     * The operations of {@code doc} (outside {@code /q/}) that do not describe the error answers with the error
+     * schema: {@code Problem} as {@code application/problem+json}, or {@code MlflowError} on MLflow paths.
+     */
+    @SuppressWarnings("unchecked")
+    public static List<String> withoutErrorShape(JsonPath doc) {
+        List<String> out = new ArrayList<>();
+        Map<String, Object> paths = doc.getMap("paths");
+        for (Map.Entry<String, Object> path : paths.entrySet()) {
+            if (path.getKey().startsWith("/q/") || !(path.getValue() instanceof Map<?, ?> ops)) {
+                continue;
+            }
+            boolean mlflow = path.getKey().contains("/mlflow/");
+            String media = mlflow ? "application/json" : "application/problem+json";
+            String ref = "#/components/schemas/" + (mlflow ? "MlflowError" : "Problem");
+            for (Map.Entry<?, ?> op : ops.entrySet()) {
+                if (!(op.getValue() instanceof Map<?, ?> operation)) {
+                    continue; // a path item's parameters or summary, not an operation
+                }
+                Map<?, ?> responses = operation.get("responses") instanceof Map<?, ?> r ? r : Map.of();
+                for (String code : List.of("400", "401", "403", "500")) {
+                    Object content = responses.get(code) instanceof Map<?, ?> r ? r.get("content") : null;
+                    Object schema = content instanceof Map<?, ?> m && m.get(media) instanceof Map<?, ?> mt
+                            ? mt.get("schema")
+                            : null;
+                    if (!(schema instanceof Map<?, ?> sc) || !ref.equals(sc.get("$ref"))) {
+                        out.add(op.getKey().toString().toUpperCase(Locale.ROOT) + " " + path.getKey() + " " + code);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /**
