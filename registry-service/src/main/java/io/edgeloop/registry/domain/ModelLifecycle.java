@@ -156,6 +156,21 @@ public class ModelLifecycle {
     }
 
     /**
+     * Records that {@code version} changed in a way its own row does not hold (an MLflow stage transition moves aliases
+     * and tags): its {@code updatedAt} (MLflow's {@code last_updated_timestamp}) becomes now.
+     *
+     * @throws RegistryException NOT_FOUND for an unknown model or version
+     */
+    @Transactional
+    public void touchVersion(String modelName, int version) {
+        ModelVersionEntity v = ModelVersionEntity.<ModelVersionEntity>find(
+                        "modelName = ?1 and version = ?2", modelName, version)
+                .firstResultOptional()
+                .orElseThrow(() -> RegistryException.notFound("no version " + version + " of model " + modelName));
+        v.updatedAt = now();
+    }
+
+    /**
      * Renames a model that never had a version, with its tags and description; records {@code model-renamed} under
      * both names (the old name's history stays where it was: the history is append-only). Renaming to the same name
      * changes nothing.

@@ -29,6 +29,9 @@ public class MlflowStages {
     @Inject
     ModelRegistry registry;
 
+    @Inject
+    io.edgeloop.registry.domain.ModelLifecycle lifecycle;
+
     /** The stage of {@code v}. */
     public static String stageOf(VersionView v) {
         if (v.aliases().contains("production")) {
@@ -86,6 +89,10 @@ public class MlflowStages {
         }
         if (archiveExisting && previous.isPresent()) {
             registry.setVersionTag(model, previous.get().version(), ARCHIVED_TAG, "true");
+            lifecycle.touchVersion(model, previous.get().version());
+        }
+        if (!stageOf(v).equals(stage)) {
+            lifecycle.touchVersion(model, version); // MLflow moves last_updated_timestamp on a transition
         }
         return registry.version(model, version);
     }

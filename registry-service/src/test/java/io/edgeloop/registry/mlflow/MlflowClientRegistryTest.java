@@ -179,6 +179,10 @@ class MlflowClientRegistryTest {
         JsonNode moved = JSON.readTree(
                 ml.sendPost(transition, json(Map.of("name", name, "version", "3", "stage", "Production"))));
         assertEquals("Production", moved.at("/model_version/current_stage").asText());
+        assertTrue(
+                moved.at("/model_version/last_updated_timestamp").asLong()
+                        > moved.at("/model_version/creation_timestamp").asLong(),
+                "a transition moves last_updated_timestamp: " + moved);
         assertEquals("Staging", ml.getModelVersion(name, "2").getCurrentStage());
         assertEquals(
                 List.of("1", "2", "3"), versions(ml.getLatestVersions(name)), "latest of None, Staging, Production");
