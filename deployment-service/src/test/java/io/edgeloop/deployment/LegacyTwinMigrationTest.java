@@ -58,6 +58,8 @@ class LegacyTwinMigrationTest {
             d.status = DeploymentStatus.COMPLETED;
             d.causeEventId = UUID.randomUUID().toString();
             d.createdAt = Instant.now();
+            // a completed rollout selecting every device would be joined by each device the later suites register
+            d.selector.put("suite", run);
             d.persist();
             DeviceEntity dev = new DeviceEntity();
             dev.id = deviceId;

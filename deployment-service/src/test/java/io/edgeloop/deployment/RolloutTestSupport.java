@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.edgeloop.common.Events;
 import io.edgeloop.common.Topics;
+import io.edgeloop.deployment.domain.PeriodicJobs;
+import io.edgeloop.deployment.domain.RolloutScheduler;
 import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.proto.deployment.v1.Assignment;
 import io.edgeloop.proto.deployment.v1.DeviceModelState;
@@ -18,6 +20,7 @@ import io.edgeloop.proto.events.v1.ModelOptimized;
 import io.grpc.Channel;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
+import io.quarkus.arc.Arc;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.UUID;
@@ -67,6 +70,20 @@ final class RolloutTestSupport {
                 .atMost(WAIT_S, TimeUnit.SECONDS)
                 .pollInterval(java.time.Duration.ofMillis(50))
                 .until(condition::getAsBoolean);
+    }
+
+    /**
+     * Waits until {@code n} more ticks of the rollout scheduler have finished (polled; {@code n >= 2}: at least one of
+     * them started after this call, so whatever a tick would do to the state before the call has been done).
+     */
+    static void awaitTicks(int n) {
+        PeriodicJobs.Job tick = Arc.container()
+                .instance(PeriodicJobs.class)
+                .get()
+                .job(RolloutScheduler.TICK_JOB)
+                .orElseThrow();
+        long target = tick.runs() + n;
+        await(n + " rollout ticks", () -> tick.runs() >= target);
     }
 
     /** A ModelOptimized of {@code model} v{@code version} from snapshot {@code model@v<version>}, without variants. */

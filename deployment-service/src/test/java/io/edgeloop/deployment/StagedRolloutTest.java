@@ -54,9 +54,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 class StagedRolloutTest {
-    /** Three ticks of the rollout scheduler (edgeloop.deployment.tick=200ms): long enough for a step to happen. */
-    private static final Duration TICKS = Duration.ofMillis(600);
-
     @GrpcClient("devices")
     Channel channel;
 
@@ -254,13 +251,15 @@ class StagedRolloutTest {
         given().post("/rollouts/" + rollout + "/pause").then().statusCode(409).contentType("application/problem+json");
         report(m1, a2, DeviceModelState.ACTIVE);
         TestClock.advancePast(soakOf("manual")); // the soak time passes while paused: nothing advances
-        w2.assertNothing(TICKS);
+        RolloutTestSupport.awaitTicks(3); // two whole ticks: a step would have pushed
+        w2.assertNothing(Duration.ofMillis(100));
         assertEquals(2, evaluated.size(), "no gate while paused");
 
         given().post("/rollouts/" + rollout + "/resume").then().statusCode(200).body("status", equalTo("ROLLING_OUT"));
         // the wave soaks again from the moment it is ACTIVE after the resume: the time spent paused does not count
         TestClock.awaitSoaking(rollout, 1);
-        w2.assertNothing(TICKS);
+        RolloutTestSupport.awaitTicks(3); // two whole ticks: a step would have pushed
+        w2.assertNothing(Duration.ofMillis(100));
         assertEquals(2, evaluated.size(), "no gate before the soak restarted at resume elapsed");
         TestClock.CLOCK.advance(soakOf("manual"));
         Assignment b2 = w2.next(); // wave 1 soaked again and passed: wave 2 assigned

@@ -116,7 +116,10 @@ public class DeviceResource {
             Map<String, DeploymentEntity> deployments,
             Map<String, DeviceViews.Incompatible> incompatible) {
         List<DeviceViews.Model> models = new ArrayList<>();
-        Map<String, DeviceViews.Incompatible> withoutSlot = new TreeMap<>(incompatible);
+        // a revoked device's open targets became INCOMPATIBLE because it was revoked, not for want of a variant: its
+        // twin lists no models
+        Map<String, DeviceViews.Incompatible> withoutSlot =
+                new TreeMap<>(d.revokedAt == null ? incompatible : Map.of());
         for (DeviceModelEntity s : slots) {
             DeploymentEntity desired = s.desiredDeploymentId == null
                     ? null

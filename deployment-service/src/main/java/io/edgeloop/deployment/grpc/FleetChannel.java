@@ -2,6 +2,7 @@ package io.edgeloop.deployment.grpc;
 
 import io.edgeloop.deployment.config.DeploymentConfig;
 import io.edgeloop.deployment.domain.FleetService;
+import io.edgeloop.deployment.domain.PeriodicJobs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,15 +13,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
@@ -32,13 +31,18 @@ import org.postgresql.PGNotification;
  * here announces the device id ({@code a:<id>}; {@code r:<id>} for a revocation); every instance listens, and the one
  * holding the device's stream reads its current assignments from the database and sends them (the stream drops
  * revisions it already sent, so a repeat is harmless). Notifications are only a wake-up: a lost one (listener
- * reconnecting, an instance dying between commit and announce) is caught by the periodic reconcile, which compares
- * each live stream's last revision with the device's revision in the database ({@code watch-reconcile}).
+ * reconnecting, an instance dying between commit and announce) is caught by the reconcile, which compares each live
+ * stream's last revision with the device's revision in the database: every {@code watch-reconcile} as the Quarkus
+ * scheduler job {@value #RECONCILE_JOB} ({@link PeriodicJobs}; 0 = off), and whenever the listener (re)connects. The
+ * listener and the sender are long-lived loops on threads of their own, not periodic work.
  */
 @ApplicationScoped
 public class FleetChannel {
     /** The PostgreSQL notification channel. */
     static final String CHANNEL = "edgeloop_fleet";
+
+    /** The identity of the periodic reconcile in the Quarkus scheduler. */
+    public static final String RECONCILE_JOB = "fleet-channel-reconcile";
 
     private static final Logger LOG = Logger.getLogger(FleetChannel.class);
     /** PostgreSQL refuses payloads of 8000 bytes and more. */
@@ -58,30 +62,28 @@ public class FleetChannel {
     @Inject
     DeploymentConfig config;
 
+    @Inject
+    PeriodicJobs jobs;
+
     private final BlockingQueue<String> outgoing = new LinkedBlockingQueue<>();
     private volatile boolean running;
     private Thread listener;
     private Thread sender;
-    private ScheduledExecutorService reconciler;
 
     void onStart(@Observes StartupEvent event) {
         running = true;
         listener = daemon("fleet-channel-listen", this::listenLoop);
         sender = daemon("fleet-channel-notify", this::sendLoop);
-        reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fleet-channel-reconcile");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = Math.max(100, config.watchReconcile().toMillis());
-        reconciler.scheduleWithFixedDelay(this::reconcileQuietly, every, every, TimeUnit.MILLISECONDS);
+        if (!jobs.schedule(
+                RECONCILE_JOB, config.watchReconcile(), "the fleet channel's reconcile", this::reconcileLogged)) {
+            LOG.warn("fleet channel: the periodic reconcile is off (edgeloop.deployment.watch-reconcile = 0): a lost"
+                    + " notification waits for the listener's next reconnect");
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
         running = false;
-        if (reconciler != null) {
-            reconciler.shutdownNow();
-        }
+        jobs.stop(RECONCILE_JOB, Duration.ZERO);
         if (sender != null) {
             sender.interrupt();
         }
@@ -179,12 +181,17 @@ public class FleetChannel {
         return fixed;
     }
 
+    /** {@link #reconcile()}, logging what it fixed (the periodic job; a failure is logged by {@link PeriodicJobs}). */
+    private void reconcileLogged() {
+        int n = reconcile();
+        if (n > 0) {
+            LOG.infof("fleet channel: reconcile sent missed changes to %d device(s)", n);
+        }
+    }
+
     private void reconcileQuietly() {
         try {
-            int n = reconcile();
-            if (n > 0) {
-                LOG.infof("fleet channel: reconcile sent missed changes to %d device(s)", n);
-            }
+            reconcileLogged();
         } catch (RuntimeException e) {
             LOG.warnf("fleet channel: reconcile failed: %s", e.toString());
         }
