@@ -20,10 +20,22 @@ public final class FleetViews {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Reported(String state, int modelVersion, String variantId, String message, String reportedAt) {}
 
+    /**
+     * The newest rollout of a model that had no variant the device can run (its memory budget, RAM, storage, model
+     * count or runtime), newer than what the device runs: it was never sent.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Incompatible(String deploymentId, int modelVersion, String reason, String at) {}
+
     /** One model slot of a device twin. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record DeviceModel(
-            String modelName, String desiredState, Desired desired, Reported reported, boolean inSync) {}
+            String modelName,
+            String desiredState,
+            Desired desired,
+            Reported reported,
+            boolean inSync,
+            Incompatible incompatible) {}
 
     /** A device twin ({@code GET /devices}). */
     @JsonIgnoreProperties(ignoreUnknown = true)

@@ -61,12 +61,15 @@ public record FleetView(List<DeviceRow> devices, List<RolloutRow> rollouts, Stri
                 d.revokedAt() != null ? "revoked" : !d.connected() ? "offline" : d.inSync() ? "in sync" : "syncing";
         List<String> serves = new ArrayList<>();
         for (DeviceModel m : d.models() == null ? List.<DeviceModel>of() : d.models()) {
-            if (m.reported() != null) {
-                serves.add(m.modelName() + " v" + m.reported().modelVersion() + " "
-                        + m.reported().state() + (m.inSync() ? "" : " (wants " + wanted(m) + ")"));
-            } else {
-                serves.add(m.modelName() + " " + wanted(m));
+            String line = m.reported() != null
+                    ? m.modelName() + " v" + m.reported().modelVersion() + " "
+                            + m.reported().state() + (m.inSync() ? "" : " (wants " + wanted(m) + ")")
+                    : m.modelName() + " " + wanted(m);
+            if (m.incompatible() != null) {
+                line += "; v" + m.incompatible().modelVersion() + " not sent: "
+                        + Fmt.clip(m.incompatible().reason());
             }
+            serves.add(line);
         }
         String hw = d.capabilities() == null
                 ? "-"

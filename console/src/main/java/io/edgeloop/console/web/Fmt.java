@@ -51,6 +51,14 @@ public final class Fmt {
         return t;
     }
 
+    /** {@code text} cut to 300 characters (an ellipsis marks the cut); "-" for null. */
+    public static String clip(String text) {
+        if (text == null) {
+            return "-";
+        }
+        return text.length() <= 300 ? text : text.substring(0, 299) + "\u2026";
+    }
+
     /** Labels as {@code k=v, k2=v2}, sorted by key. */
     public static String labels(Map<String, String> labels) {
         if (labels == null || labels.isEmpty()) {

@@ -80,12 +80,21 @@ class ViewsTest {
                 "ASSIGNED",
                 new FleetViews.Desired("d", 3, "m-v3"),
                 new FleetViews.Reported("ACTIVE", 2, "m-v2", null, null),
-                false);
+                false,
+                null);
+        var small = new FleetViews.DeviceModel(
+                "s",
+                "ASSIGNED",
+                new FleetViews.Desired("d1", 1, "s-v1"),
+                new FleetViews.Reported("ACTIVE", 1, "s-v1", null, null),
+                true,
+                new FleetViews.Incompatible(
+                        "d2", 2, "no variant fits: the device's model memory budget of 1 MiB leaves 0.9 MiB", null));
         var devices = List.of(
                 new FleetViews.Device(
                         "e1", Map.of("z", "a", "b", "c"), caps, null, null, true, false, List.of(slot), null),
                 new FleetViews.Device("e2", Map.of(), caps, null, null, true, true, List.of(), "2026-01-01T00:00:00Z"),
-                new FleetViews.Device("e3", Map.of(), null, null, null, false, true, List.of(), null));
+                new FleetViews.Device("e3", Map.of(), null, null, null, false, true, List.of(small), null));
         var gate = new FleetViews.Gate("FAIL", List.of("error rate 0.2 > 0.05"), 2, 10, 0.2, 1200, null, null);
         var rollout = new FleetViews.Rollout(
                 "r",
@@ -108,6 +117,11 @@ class ViewsTest {
                 view.devices().stream().map(FleetView.DeviceRow::health).toList());
         assertEquals("b=c, z=a", view.devices().get(0).labels());
         assertEquals(List.of("m v2 ACTIVE (wants v3)"), view.devices().get(0).serves());
+        assertEquals(
+                List.of("s v1 ACTIVE; v2 not sent: no variant fits: the device's model memory budget of 1 MiB leaves"
+                        + " 0.9 MiB"),
+                view.devices().get(2).serves(),
+                "a rollout that found no variant for the device is named on its row");
         assertEquals(
                 "FAIL: 10 inferences in 2 windows, error rate 20.0 %, p99 1.20 ms - error rate 0.2 > 0.05",
                 view.rollouts().get(0).waves().get(0).gate());
