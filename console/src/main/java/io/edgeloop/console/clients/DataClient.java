@@ -1,6 +1,7 @@
 package io.edgeloop.console.clients;
 
 import io.edgeloop.console.clients.DataViews.Dataset;
+import io.edgeloop.console.clients.DataViews.DriftState;
 import io.edgeloop.console.clients.DataViews.Ingest;
 import io.edgeloop.console.clients.DataViews.Snapshot;
 import io.edgeloop.console.clients.DataViews.Stats;
@@ -37,6 +38,11 @@ public interface DataClient {
     @GET
     @Path("{name}/stats")
     Stats stats(@HeaderParam("Authorization") String bearer, @PathParam("name") String name);
+
+    /** Whether a drift verdict waits on it for new labelled data. */
+    @GET
+    @Path("{name}/drift")
+    DriftState drift(@HeaderParam("Authorization") String bearer, @PathParam("name") String name);
 
     /** Its newest logged ingest requests, newest first. */
     @GET

@@ -89,4 +89,18 @@ public final class DataViews {
     /** Why a row (or, without {@code row}, the request) was refused. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Rejection(Long row, String field, String message) {}
+
+    /** Drift on a data set as data-service sees it ({@code GET /datasets/{name}/drift}). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record DriftState(String datasetName, PendingDrift pending) {}
+
+    /** A drift verdict that found nothing new to retrain on and waits for new labelled data. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record PendingDrift(
+            String eventId,
+            String modelName,
+            int modelVersion,
+            double driftScore,
+            double threshold,
+            String detectedAt) {}
 }

@@ -55,6 +55,15 @@ public class DataPages {
         var snapshots = Upstream.call(DATA, () -> data.snapshots(bearer, ds));
         var stats = Upstream.call(DATA, () -> data.stats(bearer, ds));
         var ingests = Upstream.call(DATA, () -> data.ingests(bearer, ds, INGESTS));
-        return Pages.dataset(session.viewer(), DatasetView.of(d, snapshots, stats, ingests));
+        return Pages.dataset(session.viewer(), DatasetView.of(d, snapshots, stats, ingests, pendingDrift(bearer, ds)));
+    }
+
+    /** The drift verdict waiting on the data set; null when none, or when data-service does not say (optional). */
+    private io.edgeloop.console.clients.DataViews.PendingDrift pendingDrift(String bearer, String ds) {
+        try {
+            return data.drift(bearer, ds).pending();
+        } catch (RuntimeException e) {
+            return null; // an older data-service without the endpoint: the page shows the rest
+        }
     }
 }

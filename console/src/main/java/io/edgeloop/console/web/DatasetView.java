@@ -41,7 +41,8 @@ public record DatasetView(
         List<SnapshotRow> snapshots,
         List<IngestRow> ingests,
         List<RejectionRow> rejections,
-        List<Chart> charts) {
+        List<Chart> charts,
+        String pendingDrift) {
 
     /** Features drawn as histograms, at most. */
     static final int HISTOGRAMS = 12;
@@ -91,6 +92,19 @@ public record DatasetView(
 
     /** Builds the page. */
     public static DatasetView of(Dataset d, List<Snapshot> snapshots, Stats stats, List<Ingest> ingests) {
+        return of(d, snapshots, stats, ingests, null);
+    }
+
+    /**
+     * As {@link #of(Dataset, List, Stats, List)}, with the drift verdict that waits on the data set for new labelled
+     * data (null: none, or data-service did not say).
+     */
+    public static DatasetView of(
+            Dataset d,
+            List<Snapshot> snapshots,
+            Stats stats,
+            List<Ingest> ingests,
+            io.edgeloop.console.clients.DataViews.PendingDrift pending) {
         List<CountRow> counts = counts(stats);
         List<FeatureStats> features = stats.features() == null ? List.of() : stats.features();
         String histogramNote = features.size() > HISTOGRAMS
@@ -111,7 +125,18 @@ public record DatasetView(
                 snapshotRows(snapshots),
                 ingests.stream().map(DatasetView::ingestRow).toList(),
                 rejections(ingests),
-                charts(counts, snapshots));
+                charts(counts, snapshots),
+                pending == null
+                        ? null
+                        : String.format(
+                                java.util.Locale.ROOT,
+                                "Drift of %s v%d (score %.3f > %.3f, %s) waits for new labelled data: the drift snapshot"
+                                        + " is cut once it has arrived and the data set is quiet.",
+                                pending.modelName(),
+                                pending.modelVersion(),
+                                pending.driftScore(),
+                                pending.threshold(),
+                                Fmt.time(pending.detectedAt())));
     }
 
     static List<CountRow> counts(Stats stats) {

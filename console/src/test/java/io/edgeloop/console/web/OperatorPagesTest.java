@@ -116,6 +116,8 @@ class OperatorPagesTest {
                                 + "<td>0</td>"),
                         containsString("<tr class=\"rejection\"><td>2026-12-07 01:06:00Z</td><td>csv</td><td>7</td>"
                                 + "<td>line 7</td><td>column &#39;accY&#39;: not a number: &#39;abc&#39;</td></tr>"),
+                        containsString("Drift of motion v2 (score 0.410 &gt; 0.200, 2026-12-07 01:10:00Z) waits for new"
+                                + " labelled data"),
                         not(containsString("keeps no record")),
                         not(containsString("0.1, 0.2"))));
         given().header("Authorization", VIEWER)

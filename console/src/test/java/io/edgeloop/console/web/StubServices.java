@@ -145,6 +145,16 @@ public class StubServices {
         return motion(name, "data-stats");
     }
 
+    /** A drift verdict of motion v2 waiting for new labelled data. */
+    @GET
+    @Path("data-service/datasets/{name}/drift")
+    public String datasetDrift(@PathParam("name") String name) {
+        motion(name, "data-dataset");
+        return "{\"datasetName\":\"motion\",\"pending\":{\"datasetName\":\"motion\",\"eventId\":\"e-9\","
+                + "\"modelName\":\"motion\",\"modelVersion\":2,\"driftScore\":0.41,\"threshold\":0.2,"
+                + "\"detectedAt\":\"2026-12-07T01:10:00Z\",\"checkedThrough\":\"2026-12-07T01:10:00Z\"}}";
+    }
+
     /** The ingest log; the console asks for the newest 20. */
     @GET
     @Path("data-service/datasets/{name}/ingests")
