@@ -31,6 +31,9 @@ import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
  * REST view of the registry: list/search models, get models and versions, set and remove aliases, tag versions,
@@ -103,6 +106,15 @@ public class ModelResource {
      * Points an alias at a version ({@code {"version":3,"reason":"..."}}), recorded in the history with the caller
      * as actor; returns the version. 400 for a bad body or alias, 404 for an unknown model or version.
      */
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples =
+                                    @ExampleObject(
+                                            name = "promote-v3",
+                                            summary = "Point the alias at version 3",
+                                            value = "{\"version\":3,\"reason\":\"v3 beats v2 on the held-out set\"}")))
     @PUT
     @Path("{name}/aliases/{alias}")
     @Consumes(MediaType.APPLICATION_JSON)

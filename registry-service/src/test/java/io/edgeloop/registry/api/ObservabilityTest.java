@@ -24,6 +24,7 @@ class ObservabilityTest {
     @Test
     void openApiDescribesEveryRestEndpointAnonymously() {
         OpenApiCoverage.Coverage c = OpenApiCoverage.assertComplete(ModelResource.class, "io.edgeloop.registry");
+        OpenApiCoverage.assertExamples(c, "PUT /models/{name}/aliases/{alias}");
         assertTrue(c.rest() > 40, "the scan found the registry's REST endpoints: " + c.rest());
         JsonPath doc = c.document();
         Map<String, Object> paths = doc.getMap("paths");

@@ -67,6 +67,33 @@ public final class OpenApiCoverage {
     }
 
     /**
+     * Asserts that each of {@code operations} ({@code "POST /datasets/{name}/samples"}) has a JSON request body
+     * example in {@code c}'s document whose value is well-formed JSON.
+     */
+    public static void assertExamples(Coverage c, String... operations) {
+        for (String operation : operations) {
+            String verb = operation.substring(0, operation.indexOf(' ')).toLowerCase(Locale.ROOT);
+            String path = operation.substring(operation.indexOf(' ') + 1);
+            Map<String, Object> examples = c.document()
+                    .getMap("paths.'" + path + "'." + verb + ".requestBody.content.'application/json'.examples");
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    examples != null && !examples.isEmpty(), operation + " has a request body example");
+            for (Object example : examples.values()) {
+                Object value = example instanceof Map<?, ?> m ? m.get("value") : null;
+                try {
+                    String json = value instanceof String text
+                            ? text
+                            : new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(value);
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+                } catch (java.io.IOException e) {
+                    throw new AssertionError(operation + ": example is not JSON: " + value, e);
+                }
+                org.junit.jupiter.api.Assertions.assertNotNull(value, operation + ": example without a value");
+            }
+        }
+    }
+
+    /**
      * The operations of {@code doc} (outside {@code /q/}) that do not describe the error answers with the error
      * schema: {@code Problem} as {@code application/problem+json}, or {@code MlflowError} on MLflow paths.
      */
