@@ -43,6 +43,9 @@ import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /** REST API: dataset schemas, sample ingest (JSON and CSV) and snapshots. Errors are problem+json. */
 @Path("/datasets")
@@ -89,6 +92,16 @@ public class DatasetResource {
     }
 
     /** Creates a dataset (201) or confirms an identical one (200); 409 for a different schema. */
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples =
+                                    @ExampleObject(
+                                            name = "vibration",
+                                            summary = "Three features, three classes",
+                                            value =
+                                                    "{\"featureNames\":[\"x0\",\"y0\",\"z0\"],\"labels\":[\"normal\",\"imbalance\",\"bearing\"],\"dataKind\":\"features\"}")))
     @PUT
     @Path("/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -166,6 +179,16 @@ public class DatasetResource {
      * Ingests a JSON batch of samples, atomically. The body is read as a stream: a batch past {@code
      * edgeloop.data.max-batch-size} samples is refused (413) at the first sample too many, before the rest is read.
      */
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples =
+                                    @ExampleObject(
+                                            name = "two-samples",
+                                            summary = "Two labelled readings",
+                                            value =
+                                                    "{\"samples\":[{\"features\":[0.12,-0.5,9.81],\"label\":\"normal\",\"source\":\"bench-1\"},{\"features\":[0.9,-0.1,9.2],\"label\":\"imbalance\",\"source\":\"bench-1\"}]}")))
     @POST
     @Path("/{name}/samples")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -272,6 +295,16 @@ public class DatasetResource {
      * Cuts a snapshot: 201 when new, 200 with the latest one when nothing changed. The JSON body is optional (an
      * empty POST without a content type is a manual cut).
      */
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples =
+                                    @ExampleObject(
+                                            name = "with-spec",
+                                            summary = "A snapshot whose DataReady asks for a 2-layer MLP",
+                                            value =
+                                                    "{\"trainingSpec\":{\"architecture\":\"mlp\",\"hiddenUnits\":[32,16],\"maxEpochs\":30,\"normalization\":\"standard\"}}")))
     @POST
     @Path("/{name}/snapshots")
     @Consumes(MediaType.WILDCARD)

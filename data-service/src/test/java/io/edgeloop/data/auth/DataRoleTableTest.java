@@ -67,6 +67,10 @@ class DataRoleTableTest {
 
     @org.junit.jupiter.api.Test
     void everyRestEndpointIsInTheAnonymousOpenApiDocument() {
-        io.edgeloop.testsupport.auth.OpenApiCoverage.assertComplete(DatasetResource.class, "io.edgeloop.data");
+        io.edgeloop.testsupport.auth.OpenApiCoverage.assertExamples(
+                io.edgeloop.testsupport.auth.OpenApiCoverage.assertComplete(DatasetResource.class, "io.edgeloop.data"),
+                "PUT /datasets/{name}",
+                "POST /datasets/{name}/samples",
+                "POST /datasets/{name}/snapshots");
     }
 }

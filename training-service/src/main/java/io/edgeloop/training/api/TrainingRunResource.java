@@ -32,6 +32,9 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /** Training runs: list, inspect and follow ({@code viewer}), and start one on demand ({@code ml}). */
@@ -185,6 +188,16 @@ public class TrainingRunResource {
      * with the queued run, recorded as requested by the caller; 422 for missing or invalid fields; 404 when
      * data-service has no such snapshot.
      */
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples =
+                                    @ExampleObject(
+                                            name = "latest-snapshot",
+                                            summary = "An MLP on the latest snapshot of vibration",
+                                            value =
+                                                    "{\"datasetName\":\"vibration\",\"datasetVersion\":0,\"spec\":{\"architecture\":\"mlp\",\"hiddenUnits\":[32,16],\"maxEpochs\":30,\"normalization\":\"standard\"}}")))
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ML)

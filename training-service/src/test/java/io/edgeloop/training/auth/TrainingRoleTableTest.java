@@ -43,6 +43,8 @@ class TrainingRoleTableTest {
 
     @org.junit.jupiter.api.Test
     void everyRestEndpointIsInTheAnonymousOpenApiDocument() {
-        io.edgeloop.testsupport.auth.OpenApiCoverage.assertComplete(ANCHOR, "io.edgeloop.training");
+        io.edgeloop.testsupport.auth.OpenApiCoverage.assertExamples(
+                io.edgeloop.testsupport.auth.OpenApiCoverage.assertComplete(ANCHOR, "io.edgeloop.training"),
+                "POST /training-runs");
     }
 }
