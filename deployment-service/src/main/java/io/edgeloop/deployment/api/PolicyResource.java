@@ -24,6 +24,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 
 /**
  * Deployment policies per model ({@code /policies/{name}}: an exact model name or a prefix pattern ending in
@@ -81,6 +84,16 @@ public class PolicyResource {
     }
 
     /** Creates or replaces a REST policy; 422 naming each invalid field. */
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples =
+                                    @ExampleObject(
+                                            name = "plant-a-canary",
+                                            summary = "Plant A's arm64 devices: a 50% canary wave, then all, gated",
+                                            value =
+                                                    "{\"selector\":{\"site\":\"plant-a\"},\"capabilities\":{\"architecture\":\"arm64\",\"minRamMb\":256},\"autoRollout\":true,\"rollout\":{\"canaryPercent\":50,\"wavePercents\":[100],\"soakTimeMs\":5000,\"maxErrorRate\":0.05},\"promotion\":{\"minAccuracy\":0.8,\"maxAccuracyDrop\":0.02}}")))
     @PUT
     @Path("/{name}")
     @Consumes(MediaType.APPLICATION_JSON)

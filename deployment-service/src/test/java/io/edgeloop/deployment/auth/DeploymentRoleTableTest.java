@@ -65,6 +65,8 @@ class DeploymentRoleTableTest {
 
     @org.junit.jupiter.api.Test
     void everyRestEndpointIsInTheAnonymousOpenApiDocument() {
-        io.edgeloop.testsupport.auth.OpenApiCoverage.assertComplete(Views.class, "io.edgeloop.deployment");
+        io.edgeloop.testsupport.auth.OpenApiCoverage.assertExamples(
+                io.edgeloop.testsupport.auth.OpenApiCoverage.assertComplete(Views.class, "io.edgeloop.deployment"),
+                "PUT /policies/{name}");
     }
 }
