@@ -7,8 +7,6 @@ import io.edgeloop.proto.deployment.v1.DeviceCredential;
 import io.edgeloop.proto.deployment.v1.DeviceServiceGrpc;
 import io.edgeloop.proto.deployment.v1.EnrollRequest;
 import io.edgeloop.proto.deployment.v1.RenewCredentialRequest;
-import io.grpc.Channel;
-import io.quarkus.grpc.GrpcClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -41,8 +39,8 @@ public class DeviceCredentialKeeper {
     @Inject
     AuthConfig auth;
 
-    @GrpcClient("devices")
-    Channel devices;
+    @Inject
+    FleetChannels channels;
 
     Clock clock = Clock.systemUTC();
 
@@ -103,7 +101,7 @@ public class DeviceCredentialKeeper {
     }
 
     private DeviceServiceGrpc.DeviceServiceBlockingStub stub() {
-        return DeviceServiceGrpc.newBlockingStub(devices)
+        return DeviceServiceGrpc.newBlockingStub(channels.devices())
                 .withDeadlineAfter(config.sync().rpcTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -24,12 +24,10 @@ import io.edgeloop.proto.registry.v1.DownloadRequest;
 import io.edgeloop.proto.registry.v1.GetArtifactRequest;
 import io.edgeloop.proto.registry.v1.GetSigningKeysRequest;
 import io.edgeloop.proto.registry.v1.SigningKey;
-import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.opentelemetry.api.trace.Tracer;
-import io.quarkus.grpc.GrpcClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -88,11 +86,9 @@ public class FleetSync {
     @Inject
     DeviceCredentialKeeper credentials;
 
-    @GrpcClient("devices")
-    Channel devices;
-
-    @GrpcClient("registry")
-    Channel registry;
+    /** Created by the first call (on the fleet-sync thread), not at start. */
+    @Inject
+    FleetChannels channels;
 
     /** The newest assignment not yet applied, per model name ("" = unassign every model), in arrival order. */
     private final Map<String, Assignment> pending = new LinkedHashMap<>();
@@ -173,7 +169,7 @@ public class FleetSync {
         }
         RegisterDeviceResponse response;
         try {
-            response = DeviceServiceGrpc.newBlockingStub(devices)
+            response = DeviceServiceGrpc.newBlockingStub(channels.devices())
                     .withDeadlineAfter(config.sync().rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .register(registration());
         } catch (StatusRuntimeException e) {
@@ -187,7 +183,7 @@ public class FleetSync {
         } else if (response.hasCurrent()) {
             submit(response.getCurrent());
         }
-        DeviceServiceGrpc.newStub(devices)
+        DeviceServiceGrpc.newStub(channels.devices())
                 .watchAssignments(
                         WatchAssignmentsRequest.newBuilder()
                                 .setDeviceId(config.deviceId())
@@ -275,7 +271,7 @@ public class FleetSync {
     }
 
     private List<SigningKey> signingKeys() {
-        return ArtifactServiceGrpc.newBlockingStub(registry)
+        return ArtifactServiceGrpc.newBlockingStub(channels.registry())
                 .withDeadlineAfter(config.sync().rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .getSigningKeys(GetSigningKeysRequest.getDefaultInstance())
                 .getKeysList();
@@ -285,7 +281,7 @@ public class FleetSync {
     private final class RegistryArtifacts implements io.edgeloop.agent.domain.ArtifactSource {
         @Override
         public Iterator<DownloadChunk> download(String sha256, long offset) {
-            return ArtifactServiceGrpc.newBlockingStub(registry)
+            return ArtifactServiceGrpc.newBlockingStub(channels.registry())
                     .withDeadlineAfter(config.sync().downloadTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .download(DownloadRequest.newBuilder()
                             .setSha256(sha256)
@@ -296,7 +292,7 @@ public class FleetSync {
 
         @Override
         public Optional<ArtifactRef> describe(String sha256) {
-            return Optional.of(ArtifactServiceGrpc.newBlockingStub(registry)
+            return Optional.of(ArtifactServiceGrpc.newBlockingStub(channels.registry())
                     .withDeadlineAfter(config.sync().rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .getArtifact(
                             GetArtifactRequest.newBuilder().setSha256(sha256).build()));
@@ -323,7 +319,7 @@ public class FleetSync {
         long delay = Math.max(1, config.sync().initialBackoff().toMillis());
         for (int attempt = 1; ; attempt++) {
             try {
-                DeviceServiceGrpc.newBlockingStub(devices)
+                DeviceServiceGrpc.newBlockingStub(channels.devices())
                         .withDeadlineAfter(config.sync().rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
                         .reportState(report);
                 return;

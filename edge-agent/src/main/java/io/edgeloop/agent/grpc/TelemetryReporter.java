@@ -11,10 +11,8 @@ import io.edgeloop.proto.telemetry.v1.TelemetryBatchAck;
 import io.edgeloop.proto.telemetry.v1.TelemetryBatchResult;
 import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
-import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.grpc.GrpcClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,8 +51,9 @@ public class TelemetryReporter {
     @Inject
     TelemetrySpool spool;
 
-    @GrpcClient("telemetry")
-    Channel telemetry;
+    /** Created by the first call (on the telemetry thread), not at start. */
+    @Inject
+    FleetChannels channels;
 
     private final AtomicLong sent = new AtomicLong();
     private volatile double lastDriftScore = -1;
@@ -125,7 +124,7 @@ public class TelemetryReporter {
 
     private TelemetryAck send(TelemetryWindow w) {
         try {
-            return TelemetryServiceGrpc.newBlockingStub(telemetry)
+            return TelemetryServiceGrpc.newBlockingStub(channels.telemetry())
                     .withDeadlineAfter(config.sync().rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .report(w);
         } catch (StatusRuntimeException e) {
@@ -145,7 +144,7 @@ public class TelemetryReporter {
     private List<TelemetryBatchResult> sendBatch(List<TelemetryWindow> windows) {
         if (!batchUnsupported) {
             try {
-                TelemetryBatchAck reply = TelemetryServiceGrpc.newBlockingStub(telemetry)
+                TelemetryBatchAck reply = TelemetryServiceGrpc.newBlockingStub(channels.telemetry())
                         .withDeadlineAfter(config.sync().rpcTimeout().toMillis(), TimeUnit.MILLISECONDS)
                         .reportBatch(TelemetryBatch.newBuilder()
                                 .addAllWindows(windows)

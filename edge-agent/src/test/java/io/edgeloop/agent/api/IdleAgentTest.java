@@ -12,12 +12,17 @@ import io.edgeloop.agent.TestModels;
 import io.edgeloop.agent.domain.LoadedModel;
 import io.edgeloop.agent.domain.ModelDescriptor;
 import io.edgeloop.agent.domain.ModelRuntime;
+import io.edgeloop.agent.grpc.FleetChannels;
+import io.grpc.Channel;
 import io.opentelemetry.api.trace.Tracer;
+import io.quarkus.arc.Arc;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -33,22 +39,27 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * An agent that serves nothing has not started ONNX Runtime and runs no OpenTelemetry SDK (no trace exporter is
- * configured); its first model starts ONNX Runtime and is served (issue 15, the lean agent). Its own profile: a
- * fresh application with an empty model dir.
+ * configured); its first model starts ONNX Runtime and is served (issue 15, the lean agent). Its start creates no
+ * gRPC channel to the fleet: the fleet-sync and telemetry threads create them with their first call. Its own
+ * profile: a fresh application with an empty model dir, fleet sync and telemetry sending off.
  */
 @QuarkusTest
 @TestProfile(IdleAgentTest.EmptyDevice.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class IdleAgentTest {
 
-    /** An empty model dir of its own. */
+    /** An empty model dir of its own; no fleet sync or telemetry sending (nothing calls the fleet). */
     public static class EmptyDevice implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             try {
                 return Map.of(
                         "edgeloop.agent.model-dir",
-                        Files.createTempDirectory("agent-idle").toString());
+                        Files.createTempDirectory("agent-idle").toString(),
+                        "edgeloop.agent.sync.enabled",
+                        "false",
+                        "edgeloop.agent.telemetry.enabled",
+                        "false");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -81,6 +92,20 @@ class IdleAgentTest {
 
     @Test
     @Order(2)
+    void theStartCreatedNoChannelToTheFleet() {
+        // the channels are @Singleton synthetic beans (quarkus-grpc), held by FleetChannels (application scoped)
+        List<String> created = Stream.of(Singleton.class, ApplicationScoped.class)
+                .flatMap(scope ->
+                        Arc.container().getActiveContext(scope).getState().getContextualInstances().keySet().stream())
+                .filter(bean -> bean.getTypes().contains(Channel.class)
+                        || bean.getBeanClass().equals(FleetChannels.class))
+                .map(Object::toString)
+                .toList();
+        assertEquals(List.of(), created, "created at start");
+    }
+
+    @Test
+    @Order(3)
     void noTraceExporterMeansNoOpenTelemetrySdk() {
         assertEquals(true, ConfigProvider.getConfig().getValue("quarkus.otel.sdk.disabled", Boolean.class));
         // spans may still be created (Quarkus keeps a bare tracer provider), but nothing processes or exports them
@@ -88,7 +113,7 @@ class IdleAgentTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void theFirstModelStartsOnnxRuntimeAndIsServed() throws Exception {
         Path file = Files.createTempFile("agent-idle", ".onnx");
         Files.write(file, TestModels.constant(8, 4, 1, "normal,imbalance,misalignment,bearing-fault"));

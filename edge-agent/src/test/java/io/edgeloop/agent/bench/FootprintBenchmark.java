@@ -1,6 +1,7 @@
 package io.edgeloop.agent.bench;
 
 import io.edgeloop.agent.TestModels;
+import io.edgeloop.agent.bench.FootprintTable.Figures;
 import io.edgeloop.agent.domain.ModelDescriptor;
 import io.edgeloop.agent.domain.ModelStore;
 import io.edgeloop.common.Hashing;
@@ -45,7 +46,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * Sync and telemetry sending are off; the agent runs the packaged {@code target/quarkus-app/quarkus-run.jar}.
  *
  * <p>Run: {@code edge-agent/bench/footprint.sh} (options as {@code -Dbench.*}: {@code load-seconds} 10,
- * {@code threads} 2, {@code features} 6400, {@code nmt} false, {@code before-opts}, {@code after-opts},
+ * {@code threads} 2, {@code features} 6400, {@code nmt} false, {@code starts} 1 (idle starts per agent, alternating
+ * between the two; the row shows each figure's median), {@code before-opts}, {@code after-opts},
  * {@code before-jar}: the {@code quarkus-run.jar} of a copy of an earlier build to run with the before options,
  * default this build).
  */
@@ -53,19 +55,6 @@ public final class FootprintBenchmark {
     private static final Pattern STARTED = Pattern.compile("started in ([0-9.]+)s");
 
     private FootprintBenchmark() {}
-
-    /** One start's figures; -1 where not measured. */
-    record Figures(
-            String label,
-            double startedInS,
-            double liveAfterS,
-            long rssKb,
-            long peakRssKb,
-            int threads,
-            long classes,
-            long p50Us,
-            long p99Us,
-            double reqPerS) {}
 
     public static void main(String[] args) throws Exception {
         int features = Integer.getInteger("bench.features", 6400);
@@ -96,10 +85,10 @@ public final class FootprintBenchmark {
                 threads,
                 loadSeconds);
 
-        List<Figures> rows = new ArrayList<>();
         // the agent as it was before (a copy of its quarkus-app dir), else this build with the before options
         Path beforeJar =
                 Path.of(System.getProperty("bench.before-jar", jar.toString())).toAbsolutePath();
+        List<Agent> agents = new ArrayList<>();
         for (String[] set : new String[][] {{"before", before}, {"after", after}}) {
             List<String> opts = split(set[1]);
             boolean isAfter = set[0].equals("after");
@@ -111,13 +100,32 @@ public final class FootprintBenchmark {
                 opts.add("-XX:NativeMemoryTracking=summary");
             }
             System.out.println(set[0] + " options: " + set[1]);
-            rows.add(idle(set[0], app, opts, lean, work.resolve(set[0] + "-idle"), key, nmt));
-            rows.add(serving(set[0], app, opts, lean, work, key, features, threads, loadSeconds));
+            agents.add(new Agent(set[0], app, opts, lean));
+        }
+        // idle starts alternate between the two agents, so that both see the same machine load
+        int starts = Integer.getInteger("bench.starts", 1);
+        List<List<Figures>> idle = List.of(new ArrayList<>(), new ArrayList<>());
+        for (int i = 0; i < starts; i++) {
+            for (int a = 0; a < agents.size(); a++) {
+                Agent agent = agents.get(a);
+                Path dir = work.resolve(agent.label() + "-idle" + (i == 0 ? "" : "-" + i));
+                idle.get(a).add(idle(agent.label(), agent.jar(), agent.opts(), agent.lean(), dir, key, nmt && i == 0));
+            }
+        }
+        List<Figures> rows = new ArrayList<>();
+        for (int a = 0; a < agents.size(); a++) {
+            Agent agent = agents.get(a);
+            rows.add(FootprintTable.median(idle.get(a)));
+            rows.add(serving(
+                    agent.label(), agent.jar(), agent.opts(), agent.lean(), work, key, features, threads, loadSeconds));
         }
         rows.add(minimal(agentDir, split(after), store.modelFile(sha, "onnx"), features, loadSeconds));
-        print(rows);
+        FootprintTable.print(rows);
         System.out.println("logs and native memory summaries under " + work);
     }
+
+    /** One agent to measure: its label, {@code quarkus-run.jar}, JVM options and whether MALLOC_ARENA_MAX=2 is set. */
+    private record Agent(String label, Path jar, List<String> opts, boolean lean) {}
 
     /** A start with no model: start-up time, idle RSS, threads and classes (and NMT when asked). */
     private static Figures idle(
@@ -448,36 +456,5 @@ public final class FootprintBenchmark {
 
     private static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static void print(List<Figures> rows) {
-        System.out.printf(
-                Locale.ROOT,
-                "%-34s %10s %8s %9s %9s %7s %7s %8s %8s %8s%n",
-                "run",
-                "started s",
-                "live s",
-                "RSS MB",
-                "peak MB",
-                "threads",
-                "classes",
-                "p50 us",
-                "p99 us",
-                "req/s");
-        for (Figures f : rows) {
-            System.out.printf(
-                    Locale.ROOT,
-                    "%-34s %10s %8s %9.1f %9s %7d %7d %8s %8s %8s%n",
-                    f.label(),
-                    f.startedInS() < 0 ? "-" : String.format(Locale.ROOT, "%.3f", f.startedInS()),
-                    f.liveAfterS() < 0 ? "-" : String.format(Locale.ROOT, "%.2f", f.liveAfterS()),
-                    f.rssKb() / 1024.0,
-                    f.peakRssKb() < 0 ? "-" : String.format(Locale.ROOT, "%.1f", f.peakRssKb() / 1024.0),
-                    f.threads(),
-                    f.classes(),
-                    f.p50Us() < 0 ? "-" : Long.toString(f.p50Us()),
-                    f.p99Us() < 0 ? "-" : Long.toString(f.p99Us()),
-                    f.reqPerS() < 0 ? "-" : String.format(Locale.ROOT, "%.0f", f.reqPerS()));
-        }
     }
 }
