@@ -115,7 +115,10 @@ final class ConsoleBrowser implements AutoCloseable {
         shoot("model-card-" + withVariants);
     }
 
-    /** The fleet page shows every device and what it serves, and the rollouts. */
+    /**
+     * The fleet page shows every device and what it serves (and, for the small device of {@link MemoryBudgetCheck},
+     * the version it was never sent), and the rollouts.
+     */
     void fleet(List<String> devices, String servedEverywhere) throws IOException {
         driver.get(console + "/fleet");
         String table = driver.findElement(By.id("devices")).getText();
@@ -123,6 +126,9 @@ final class ConsoleBrowser implements AutoCloseable {
             assertTrue(table.contains(d), "fleet page lists " + d + ": " + table);
         }
         assertTrue(table.contains(servedEverywhere + " v1 ACTIVE"), "fleet page shows what devices serve: " + table);
+        assertTrue(
+                table.contains("v2 not sent: ") && table.contains("memory budget"),
+                "the small device's row names the version no variant of which fits its memory budget: " + table);
         assertTrue(driver.findElements(By.cssSelector("section.rollout")).size() >= 1, "rollouts");
         assertEquals(0, driver.findElements(By.cssSelector(".controls")).size(), "no rollout controls for a viewer");
         String csrf = driver.findElement(By.cssSelector("form.session input[name=csrf]"))
