@@ -81,5 +81,10 @@ public final class FleetViews {
             String finishedAt,
             int devicesTargeted,
             int devicesActive,
-            List<Wave> waves) {}
+            List<Wave> waves,
+            List<HistoryEntry> history) {}
+
+    /** One entry of a rollout's history: what happened, to which wave, who did it (a user or the service). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record HistoryEntry(String at, String action, Integer wave, String detail, String actor) {}
 }

@@ -43,7 +43,8 @@ public record FleetView(List<DeviceRow> devices, List<RolloutRow> rollouts, Stri
             String created,
             String devices,
             List<WaveRow> waves,
-            List<String> actions) {}
+            List<String> actions,
+            List<String> timeline) {}
 
     /** Builds the page. */
     public static FleetView of(List<Device> devices, List<Rollout> rollouts) {
@@ -104,7 +105,21 @@ public record FleetView(List<DeviceRow> devices, List<RolloutRow> rollouts, Stri
                 Fmt.time(r.createdAt()),
                 r.devicesActive() + " / " + r.devicesTargeted() + " active",
                 waves,
-                actions(r.status()));
+                actions(r.status()),
+                timeline(r.history()));
+    }
+
+    /** The rollout's history, oldest first, one line each: time, action, wave, actor, detail. */
+    static List<String> timeline(List<io.edgeloop.console.clients.FleetViews.HistoryEntry> history) {
+        List<String> out = new ArrayList<>();
+        for (io.edgeloop.console.clients.FleetViews.HistoryEntry h :
+                history == null ? List.<io.edgeloop.console.clients.FleetViews.HistoryEntry>of() : history) {
+            out.add(Fmt.time(h.at()) + " " + h.action()
+                    + (h.wave() == null ? "" : " (wave " + h.wave() + ")")
+                    + (h.actor() == null ? "" : " by " + h.actor())
+                    + (h.detail() == null || h.detail().isBlank() ? "" : ": " + Fmt.clip(h.detail())));
+        }
+        return out;
     }
 
     /** What deployment-service lets a {@code release} user do with a rollout in {@code status}. */

@@ -113,7 +113,8 @@ class ConsolePagesTest {
                         containsString("<td class=\"health\">offline</td>"),
                         containsString("COMPLETED"),
                         containsString("PASS: 120 inferences in 4 windows, error rate 0.0 %, p99 950 µs"),
-                        containsString("not evaluated")));
+                        containsString("not evaluated"),
+                        containsString("<li>2026-12-07 01:10:00Z completed (wave 2) by deployment-service</li>")));
     }
 
     @Test

@@ -109,8 +109,19 @@ class ViewsTest {
                 null,
                 2,
                 0,
-                List.of(new FleetViews.Wave(1, "FAILED", List.of("e1"), gate)));
+                List.of(new FleetViews.Wave(1, "FAILED", List.of("e1"), gate)),
+                List.of(
+                        new FleetViews.HistoryEntry(
+                                "2026-12-07T01:00:00Z", "created", null, null, "deployment-service"),
+                        new FleetViews.HistoryEntry(
+                                "2026-12-07T01:05:00Z", "rolled-back", 1, "gate failed", "deployment-service")));
         FleetView view = FleetView.of(devices, List.of(rollout));
+        assertEquals(
+                List.of(
+                        "2026-12-07 01:00:00Z created by deployment-service",
+                        "2026-12-07 01:05:00Z rolled-back (wave 1) by deployment-service: gate failed"),
+                view.rollouts().get(0).timeline(),
+                "the rollout's timeline");
         assertEquals("3 devices, 0 in sync, 1 rollouts", view.summary());
         assertEquals(
                 List.of("syncing", "revoked", "offline"),
