@@ -50,6 +50,26 @@ final class MetricsCheck {
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofSeconds(5))
                 .untilAsserted(() -> check(scrapeAll(stack, token), home, agents));
+        swaggerUi(stack);
+    }
+
+    /**
+     * Every service serves Swagger UI over its OpenAPI document in the packaged (prod) build, without a token (web-kit
+     * {@code quarkus.swagger-ui.always-include}).
+     */
+    static void swaggerUi(LocalStack stack) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (String service : LocalStack.SERVICES) {
+            String url = stack.url(service) + "/q/swagger-ui/";
+            java.net.http.HttpResponse<String> r = http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertTrue(
+                    r.statusCode() == 200 && r.body().contains("swagger-ui"),
+                    url + " answers Swagger UI: " + r.statusCode());
+        }
     }
 
     private static void check(List<Sample> samples, Path home, int agents) throws IOException {
