@@ -1,9 +1,9 @@
 package io.edgeloop.deployment.api;
 
-import io.edgeloop.deployment.domain.PeriodicJobs;
 import io.edgeloop.deployment.grpc.WatchHub;
 import io.edgeloop.deployment.persistence.DeploymentEntity;
 import io.edgeloop.deployment.persistence.DeploymentStatus;
+import io.edgeloop.kit.jobs.PeriodicJobs;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;

@@ -4,6 +4,7 @@ import io.edgeloop.deployment.config.DeploymentConfig;
 import io.edgeloop.deployment.gate.GateVerdict;
 import io.edgeloop.deployment.gate.HealthGate;
 import io.edgeloop.deployment.grpc.WatchHub;
+import io.edgeloop.kit.jobs.PeriodicJobs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

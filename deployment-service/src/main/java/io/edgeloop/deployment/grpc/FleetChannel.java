@@ -2,7 +2,7 @@ package io.edgeloop.deployment.grpc;
 
 import io.edgeloop.deployment.config.DeploymentConfig;
 import io.edgeloop.deployment.domain.FleetService;
-import io.edgeloop.deployment.domain.PeriodicJobs;
+import io.edgeloop.kit.jobs.PeriodicJobs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

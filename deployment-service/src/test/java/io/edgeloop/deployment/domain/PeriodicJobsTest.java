@@ -11,6 +11,7 @@ import io.edgeloop.deployment.config.DeploymentConfig;
 import io.edgeloop.deployment.grpc.FleetChannel;
 import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
+import io.edgeloop.kit.jobs.PeriodicJobs;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.scheduler.Trigger;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -190,9 +191,7 @@ class PeriodicJobsTest {
 
     /** A {@link PeriodicJobs} of its own on the application's scheduler. */
     private PeriodicJobs own() {
-        PeriodicJobs own = new PeriodicJobs();
-        own.scheduler = scheduler;
-        return own;
+        return PeriodicJobs.on(scheduler);
     }
 
     private static String identity() {

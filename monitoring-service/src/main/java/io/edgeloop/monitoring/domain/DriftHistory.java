@@ -3,6 +3,7 @@ package io.edgeloop.monitoring.domain;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeloop.kit.jobs.PeriodicJobs;
 import io.edgeloop.monitoring.config.MonitoringConfig;
 import io.edgeloop.monitoring.persistence.DriftHistoryStore;
 import io.edgeloop.monitoring.persistence.ModelStateEntity;

@@ -1,5 +1,6 @@
 package io.edgeloop.monitoring.domain;
 
+import io.edgeloop.kit.jobs.PeriodicJobs;
 import io.edgeloop.monitoring.config.MonitoringConfig;
 import io.edgeloop.monitoring.persistence.InferenceStore;
 import io.quarkus.runtime.StartupEvent;

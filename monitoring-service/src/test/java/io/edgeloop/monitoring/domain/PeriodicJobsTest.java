@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
+import io.edgeloop.kit.jobs.PeriodicJobs;
 import io.edgeloop.monitoring.config.MonitoringConfig;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.scheduler.Trigger;
@@ -150,9 +151,7 @@ class PeriodicJobsTest {
 
     /** A {@link PeriodicJobs} of its own on the application's scheduler. */
     private PeriodicJobs own() {
-        PeriodicJobs own = new PeriodicJobs();
-        own.scheduler = scheduler;
-        return own;
+        return PeriodicJobs.on(scheduler);
     }
 
     private static String identity() {

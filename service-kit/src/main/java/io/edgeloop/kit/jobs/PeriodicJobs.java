@@ -1,4 +1,4 @@
-package io.edgeloop.deployment.domain;
+package io.edgeloop.kit.jobs;
 
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
@@ -16,17 +16,13 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 
 /**
- * The periodic work of deployment-service ({@link RolloutScheduler#TICK_JOB}, the fleet channel's reconcile and the
- * fleet metrics' refresh) as programmatic jobs of the Quarkus scheduler ({@code quarkus.scheduler.start-mode=forced}:
- * there is no {@code @Scheduled} method). A job runs every interval on a worker thread, never overlapping itself
- * (concurrent execution {@link Scheduled.ConcurrentExecution#SKIP}: a run still going when the next is due makes the
- * scheduler skip that one). A run that fails is logged and counted, and the next one runs as planned. An interval of
- * zero or less schedules nothing. The scheduler checks its triggers once a second, so an interval under a second runs
- * every second. {@link #stop} unschedules a job and waits for its run in progress, for work that must end before
- * shutdown continues.
- *
- * <p>The same bean as monitoring-service's {@code io.edgeloop.monitoring.domain.PeriodicJobs}, plus a first delay and
- * {@link #stop}; kept here rather than in a shared library module.
+ * A service's periodic work (e.g. deployment-service's rollout tick, monitoring-service's trims) as programmatic jobs
+ * of the Quarkus scheduler (a service with no {@code @Scheduled} method sets {@code quarkus.scheduler.start-mode=forced}).
+ * A job runs every interval on a worker thread, never overlapping itself (concurrent execution {@link
+ * Scheduled.ConcurrentExecution#SKIP}: a run still going when the next is due makes the scheduler skip that one). A
+ * run that fails is logged and counted, and the next one runs as planned. An interval of zero or less schedules
+ * nothing. The scheduler checks its triggers once a second, so an interval under a second runs every second. {@link
+ * #stop} unschedules a job and waits for its run in progress, for work that must end before shutdown continues.
  */
 @ApplicationScoped
 public class PeriodicJobs {
@@ -34,6 +30,13 @@ public class PeriodicJobs {
 
     @Inject
     Scheduler scheduler;
+
+    /** Jobs of their own on {@code scheduler}, outside CDI (tests that must not disturb the application's jobs). */
+    public static PeriodicJobs on(Scheduler scheduler) {
+        PeriodicJobs jobs = new PeriodicJobs();
+        jobs.scheduler = scheduler;
+        return jobs;
+    }
 
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
 
@@ -84,8 +87,11 @@ public class PeriodicJobs {
             return failures.get();
         }
 
-        /** One run; never throws, so a failure leaves the schedule as it is. Nothing once stopped. */
-        void run() {
+        /**
+         * One run, as the scheduler makes it (public for tests that run a job by hand); never throws, so a failure
+         * leaves the schedule as it is. Nothing once stopped.
+         */
+        public void run() {
             running.lock();
             try {
                 if (stopped) {
