@@ -56,7 +56,7 @@ grant() {
 
 grant data-service "data-ready drift-detected-dlq sample-labelled-dlq sample-captured-dlq" "drift-detected sample-labelled sample-captured drift-detected-dlq sample-labelled-dlq sample-captured-dlq"
 grant training-service "model-trained data-ready-dlq" "data-ready data-ready-dlq"
-grant compiler-service "model-optimized model-trained-dlq" "model-trained model-trained-dlq"
+grant compiler-service "model-optimized model-trained-dlq deployed-dlq" "model-trained deployed model-trained-dlq deployed-dlq"
 grant registry-service "deployed-dlq model-trained-dlq" "deployed model-trained deployed-dlq model-trained-dlq"
 grant deployment-service "deployed model-optimized-dlq" "model-optimized model-optimized-dlq"
 grant monitoring-service "drift-detected sample-labelled sample-captured data-ready-dlq deployed-dlq" "data-ready deployed data-ready-dlq deployed-dlq"

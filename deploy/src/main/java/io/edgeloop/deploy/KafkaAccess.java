@@ -19,7 +19,7 @@ final class KafkaAccess {
                             List.of(Topics.DATA_READY),
                             List.of(Topics.DRIFT_DETECTED, Topics.SAMPLE_LABELLED, Topics.SAMPLE_CAPTURED)),
             "training-service", grant(List.of(Topics.MODEL_TRAINED), List.of(Topics.DATA_READY)),
-            "compiler-service", grant(List.of(Topics.MODEL_OPTIMIZED), List.of(Topics.MODEL_TRAINED)),
+            "compiler-service", grant(List.of(Topics.MODEL_OPTIMIZED), List.of(Topics.MODEL_TRAINED, Topics.DEPLOYED)),
             "registry-service", grant(List.of(), List.of(Topics.DEPLOYED, Topics.MODEL_TRAINED)),
             "deployment-service", grant(List.of(Topics.DEPLOYED), List.of(Topics.MODEL_OPTIMIZED)),
             "monitoring-service",

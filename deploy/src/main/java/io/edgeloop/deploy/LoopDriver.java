@@ -314,6 +314,9 @@ public final class LoopDriver {
         double least = Double.NaN;
         java.util.Set<String> versions = new java.util.TreeSet<>();
         java.util.Set<String> devices = new java.util.TreeSet<>();
+        int rescored = 0;
+        java.util.Set<String> rescoredBy = new java.util.TreeSet<>();
+        java.util.Set<String> rescoredCaptures = new java.util.TreeSet<>();
         for (JsonNode q : page.path("samples")) {
             if (q.path("suggestedLabel").isTextual()) {
                 captured++;
@@ -324,8 +327,21 @@ public final class LoopDriver {
                     devices.add(q.path("deviceId").asText());
                 }
             }
+            if (q.path("rescoredAt").isTextual()) {
+                rescored++;
+                rescoredBy.add("v" + q.path("scoredByVersion").asInt());
+                rescoredCaptures.add("v" + q.path("modelVersion").asInt());
+            }
         }
-        return new LoopReport.LabelQueue(captured, !page.path("next").isNull(), least, versions, devices);
+        return new LoopReport.LabelQueue(
+                captured,
+                !page.path("next").isNull(),
+                least,
+                versions,
+                devices,
+                rescored,
+                rescoredBy,
+                rescoredCaptures);
     }
 
     private List<LoopReport.Version> versions() {

@@ -55,9 +55,19 @@ public record LoopReport(
      * @param leastConfidence the lowest suggestion confidence among them (NaN when none)
      * @param suggestedBy model versions that suggested their labels, e.g. {@code v1}
      * @param devices the devices they were captured on
+     * @param rescored how many of them a later production version re-scored (compiler-service, after a rollout
+     *     completed), and {@code rescoredBy} those versions, e.g. {@code v2}
+     * @param rescoredCaptures what the re-scored ones were captured by, e.g. {@code v1}
      */
     public record LabelQueue(
-            int captured, boolean more, double leastConfidence, Set<String> suggestedBy, Set<String> devices) {}
+            int captured,
+            boolean more,
+            double leastConfidence,
+            Set<String> suggestedBy,
+            Set<String> devices,
+            int rescored,
+            Set<String> rescoredBy,
+            Set<String> rescoredCaptures) {}
 
     /** One loop iteration: what started it, its trace, and the services seen in that trace. */
     public record Iteration(String trigger, String correlationId, String traceId, Set<String> tracedServices) {}

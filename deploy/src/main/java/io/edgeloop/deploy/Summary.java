@@ -45,6 +45,11 @@ final class Summary {
                     q.devices(),
                     stack.url("data-service"),
                     LoopDriver.DATASET));
+            if (q.rescored() > 0) {
+                s.append(String.format(
+                        "  %d of them, captured by %s, were re-scored by the new production version %s%n",
+                        q.rescored(), q.rescoredCaptures(), q.rescoredBy()));
+            }
         } else {
             s.append("\nactive learning: no captured input queued for labelling\n");
         }

@@ -367,7 +367,9 @@ class LoopEndToEndIT {
     /**
      * Active learning as the demo runs it: the agents capture the inputs their model was unsure of (below confidence
      * 0.6 by default), monitoring turns them into SampleCaptured events, and data-service queues them as unlabeled
-     * samples pre-labelled by the version that served them, with the device they came from.
+     * samples pre-labelled by the version that served them, with the device they came from; once v2's rollout
+     * completed, compiler-service re-scored v1's captures with v2 (the production version), so they are pre-labelled
+     * by what is in production now.
      */
     private static void activeLearningQueuesTheUnsureInputs(LoopDriver driver, EventWatcher events, int v1, int v2) {
         LoopReport.LabelQueue queue = org.awaitility.Awaitility.await("captured inputs in the labelling queue")
@@ -385,6 +387,12 @@ class LoopEndToEndIT {
         assertTrue(
                 !events.events(io.edgeloop.proto.events.v1.SampleCaptured.class).isEmpty(),
                 "SampleCaptured events on the topic");
+        LoopReport.LabelQueue rescored = org.awaitility.Awaitility.await("v1's captures re-scored by v2")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(2))
+                .until(driver::labelQueue, q -> q.rescored() > 0);
+        assertEquals(java.util.Set.of("v" + v2), rescored.rescoredBy(), "re-scored by production: " + rescored);
+        assertEquals(java.util.Set.of("v" + v1), rescored.rescoredCaptures(), "captured by v1: " + rescored);
     }
 
     @Test

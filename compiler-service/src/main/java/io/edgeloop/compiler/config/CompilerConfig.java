@@ -51,6 +51,23 @@ public interface CompilerConfig {
     /** Int8 quantization settings. */
     Quantization quantization();
 
+    /** Active learning: re-scoring captured inputs with each new production version. */
+    Rescoring rescoring();
+
+    /**
+     * When a rollout completes or is rolled back, the captured inputs of the model still waiting for a label get the
+     * production version's predictions as their suggestions (data-service's SuggestionService).
+     */
+    interface Rescoring {
+        /** Whether Deployed events start a re-scoring. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Captured inputs read, scored and written back per round trip. */
+        @WithDefault("256")
+        int pageSize();
+    }
+
     /** Magnitude pruning settings. */
     Pruning pruning();
 

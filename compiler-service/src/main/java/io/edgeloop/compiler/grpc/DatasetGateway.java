@@ -3,13 +3,18 @@ package io.edgeloop.compiler.grpc;
 import io.edgeloop.compiler.config.CompilerConfig;
 import io.edgeloop.compiler.domain.CompilationFailure;
 import io.edgeloop.compiler.domain.ValidationSet;
+import io.edgeloop.proto.data.v1.CapturedPage;
 import io.edgeloop.proto.data.v1.DatasetServiceGrpc;
+import io.edgeloop.proto.data.v1.ListCapturedRequest;
+import io.edgeloop.proto.data.v1.RescoreRequest;
+import io.edgeloop.proto.data.v1.RescoreResult;
 import io.edgeloop.proto.data.v1.Sample;
 import io.edgeloop.proto.data.v1.SampleBatch;
 import io.edgeloop.proto.data.v1.SnapshotInfo;
 import io.edgeloop.proto.data.v1.SnapshotRef;
 import io.edgeloop.proto.data.v1.Split;
 import io.edgeloop.proto.data.v1.StreamSnapshotRequest;
+import io.edgeloop.proto.data.v1.SuggestionServiceGrpc;
 import io.quarkus.grpc.GrpcClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,11 +23,17 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The data service's DatasetService: the validation split of a snapshot. */
+/**
+ * The data service's DatasetService (snapshot metadata and splits) and SuggestionService (captured inputs waiting
+ * for a label, and their re-scored suggestions).
+ */
 @ApplicationScoped
 public class DatasetGateway {
     @GrpcClient("dataset")
     DatasetServiceGrpc.DatasetServiceBlockingStub datasets;
+
+    @GrpcClient("dataset")
+    SuggestionServiceGrpc.SuggestionServiceBlockingStub suggestions;
 
     @Inject
     GrpcCalls calls;
@@ -109,5 +120,37 @@ public class DatasetGateway {
         return new ValidationSet(
                 features.toArray(float[][]::new),
                 labels.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /**
+     * A page of the captured inputs of {@code model} in {@code dataset} not yet scored by {@code version}.
+     *
+     * @throws CompilationFailure with the gRPC status in its cause on a permanent error
+     */
+    public CapturedPage captured(String dataset, String model, int version, String after, int pageSize) {
+        return calls.call(
+                "dataset ListCaptured " + dataset + " " + model,
+                () -> suggestions
+                        .withDeadlineAfter(config.grpc().deadline().toMillis(), TimeUnit.MILLISECONDS)
+                        .listCaptured(ListCapturedRequest.newBuilder()
+                                .setDatasetName(dataset)
+                                .setModelName(model)
+                                .setNotScoredByVersion(version)
+                                .setAfterSampleId(after)
+                                .setPageSize(pageSize)
+                                .build()));
+    }
+
+    /**
+     * Replaces suggestions with {@code request}'s predictions.
+     *
+     * @throws CompilationFailure with the gRPC status in its cause on a permanent error
+     */
+    public RescoreResult rescore(RescoreRequest request) {
+        return calls.call(
+                "dataset Rescore " + request.getDatasetName() + " " + request.getModelName(),
+                () -> suggestions
+                        .withDeadlineAfter(config.grpc().deadline().toMillis(), TimeUnit.MILLISECONDS)
+                        .rescore(request));
     }
 }

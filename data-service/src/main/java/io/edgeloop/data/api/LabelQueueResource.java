@@ -47,6 +47,8 @@ public class LabelQueueResource {
      * @param confidence the probability the model gave its prediction, null without a suggestion
      * @param modelName the model whose uncertain inference captured it (null for other unlabeled samples), with its
      *     version, the device and the inference id
+     * @param scoredByVersion the version whose prediction the suggestion is: {@code modelVersion}, or a newer
+     *     production version of the model that re-scored it ({@code rescoredAt} then says when)
      */
     public record QueuedSample(
             String id,
@@ -59,7 +61,9 @@ public class LabelQueueResource {
             Integer modelVersion,
             String deviceId,
             String inferenceId,
-            Instant inferredAt) {
+            Instant inferredAt,
+            Integer scoredByVersion,
+            Instant rescoredAt) {
         static QueuedSample of(SuggestionStore.Queued q) {
             SuggestionStore.Suggestion s = q.suggestion();
             return new QueuedSample(
@@ -73,7 +77,9 @@ public class LabelQueueResource {
                     s == null ? null : s.modelVersion(),
                     s == null ? null : s.deviceId(),
                     s == null ? null : s.inferenceId(),
-                    s == null ? null : s.inferredAt());
+                    s == null ? null : s.inferredAt(),
+                    s == null ? null : s.scoredByVersion(),
+                    s == null ? null : s.rescoredAt());
         }
     }
 

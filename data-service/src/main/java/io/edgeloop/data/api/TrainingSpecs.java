@@ -13,7 +13,8 @@ import java.util.function.IntConsumer;
 /**
  * Reads the optional {@code trainingSpec} of a snapshot request into {@link TrainingSpec}. Checks types, the
  * enumerations and the distillation fields (temperature at most 100, alpha in [0, 1], student fields only with a
- * temperature); every other field of the proto (e.g. {@code normalization}, {@code classWeights}, {@code impulse})
+ * temperature); {@code classWeights} as training-service's runs API takes it ({@code "balanced"}, {@code "none"} or
+ * weights by label); every other field of the proto (e.g. {@code normalization}, {@code impulse})
  * is copied by its JSON name with its type checked ({@link ProtoJsonFields}); training-service judges the rest (a spec
  * it cannot train with fails that run).
  */
@@ -107,6 +108,15 @@ final class TrainingSpecs {
                         b.setDistillationAlpha(v.asDouble());
                     } else {
                         errors.add(new FieldError(field, "must be a number in [0, 1] (0 = default 0.7)"));
+                    }
+                }
+                // as training-service's runs API spells it: "balanced" / "none", or an object of weights by label
+                // (the proto's JSON names classWeighting / classWeights stay accepted)
+                case "classWeights" -> {
+                    if (v.isTextual()) {
+                        b.setClassWeighting(v.asText());
+                    } else {
+                        ProtoJsonFields.mergeField(name, v, b, "trainingSpec", errors);
                     }
                 }
                 // the other fields of the proto (normalization, class weights, impulse, ...): by their JSON names,

@@ -94,7 +94,7 @@ public class CapturedSamples {
         String predicted = event.getPredictedLabel();
         String suggestion = List.of(ds.labels).contains(predicted) ? predicted : null;
         suggestions.insert(
-                new SuggestionStore.Suggestion(
+                SuggestionStore.Suggestion.captured(
                         id.get(),
                         dataset,
                         event.getModelName(),

@@ -36,6 +36,8 @@ public class SuggestionStore {
      * What a captured sample is linked to, and what the served model suggested.
      *
      * @param suggestedLabel one of the data set's labels, or null
+     * @param scoredByVersion the version whose prediction the suggestion is ({@code modelVersion} until re-scored)
+     * @param rescoredAt when a newer production version re-scored it, null before
      */
     public record Suggestion(
             String sampleId,
@@ -46,7 +48,45 @@ public class SuggestionStore {
             String inferenceId,
             String suggestedLabel,
             float confidence,
-            Instant inferredAt) {}
+            Instant inferredAt,
+            int scoredByVersion,
+            Instant rescoredAt) {
+        /** A captured input's suggestion as the capturing version made it. */
+        public static Suggestion captured(
+                String sampleId,
+                String datasetName,
+                String modelName,
+                int modelVersion,
+                String deviceId,
+                String inferenceId,
+                String suggestedLabel,
+                float confidence,
+                Instant inferredAt) {
+            return new Suggestion(
+                    sampleId,
+                    datasetName,
+                    modelName,
+                    modelVersion,
+                    deviceId,
+                    inferenceId,
+                    suggestedLabel,
+                    confidence,
+                    inferredAt,
+                    modelVersion,
+                    null);
+        }
+    }
+
+    /**
+     * A captured input waiting for a label, as a re-scoring reads it.
+     *
+     * @param suggestedLabel null when the prediction named no label of the data set
+     */
+    public record Captured(
+            String sampleId, float[] features, int scoredByVersion, String suggestedLabel, float confidence) {}
+
+    /** A newer version's prediction for a captured input. */
+    public record Rescore(String sampleId, String suggestedLabel, float confidence) {}
 
     /** A queued sample: the sample and its suggestion (null when it has none). */
     public record Queued(LabelStore.SampleRow sample, Suggestion suggestion) {}
@@ -139,7 +179,8 @@ public class SuggestionStore {
      */
     public List<Queued> queue(String dataset, Double afterKey, String afterId, int limit) {
         String sql = "select s.id, s.features, s.source, s.ingested_at, g.model_name, g.model_version, g.device_id,"
-                + " g.inference_id, g.suggested_label, g.confidence, g.inferred_at from sample s left join"
+                + " g.inference_id, g.suggested_label, g.confidence, g.inferred_at, g.scored_by_version,"
+                + " g.rescored_at from sample s left join"
                 + " sample_suggestion g on g.sample_id = s.id where s.dataset_name = ? and s.label_index is null and"
                 + " s.deleted_at is null"
                 + (afterId == null ? "" : " and (" + ORDER_KEY + ", s.id) > (?, ?)")
@@ -162,6 +203,76 @@ public class SuggestionStore {
         return out;
     }
 
+    /**
+     * Up to {@code limit} live unlabeled samples of {@code dataset} captured for {@code model}, by sample id, after
+     * {@code afterId} (null = from the start), leaving out those already scored by {@code notScoredBy} (0 = none left
+     * out).
+     */
+    public List<Captured> captured(String dataset, String model, int notScoredBy, String afterId, int limit) {
+        String sql = "select g.sample_id, s.features, coalesce(g.scored_by_version, g.model_version),"
+                + " g.suggested_label, g.confidence from sample_suggestion g join sample s on s.id = g.sample_id"
+                + " where g.dataset_name = ? and g.model_name = ? and s.label_index is null and s.deleted_at is null"
+                + (notScoredBy > 0 ? " and coalesce(g.scored_by_version, g.model_version) <> ?" : "")
+                + (afterId == null ? "" : " and g.sample_id > ?")
+                + " order by g.sample_id limit " + limit;
+        List<Captured> out = new ArrayList<>(limit);
+        session().doWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                ps.setString(i++, dataset);
+                ps.setString(i++, model);
+                if (notScoredBy > 0) {
+                    ps.setInt(i++, notScoredBy);
+                }
+                if (afterId != null) {
+                    ps.setString(i, afterId);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Captured(
+                                rs.getString(1),
+                                SampleStore.floats(rs.getArray(2)),
+                                rs.getInt(3),
+                                rs.getString(4),
+                                rs.getFloat(5)));
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Replaces the suggestions of those of {@code rescores} that are live, unlabeled samples of {@code dataset}
+     * captured for {@code model} with {@code version}'s predictions.
+     *
+     * @return how many were replaced
+     */
+    public int rescore(String dataset, String model, int version, List<Rescore> rescores, Instant at) {
+        int[] updated = {0};
+        session().doWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement("update sample_suggestion g set suggested_label = ?,"
+                    + " confidence = ?, scored_by_version = ?, rescored_at = ? from sample s where s.id = g.sample_id"
+                    + " and g.sample_id = ? and g.dataset_name = ? and g.model_name = ? and s.label_index is null"
+                    + " and s.deleted_at is null")) {
+                for (Rescore r : rescores) {
+                    ps.setString(1, r.suggestedLabel());
+                    ps.setFloat(2, r.confidence());
+                    ps.setInt(3, version);
+                    ps.setTimestamp(4, Timestamp.from(at));
+                    ps.setString(5, r.sampleId());
+                    ps.setString(6, dataset);
+                    ps.setString(7, model);
+                    ps.addBatch();
+                }
+                for (int n : ps.executeBatch()) {
+                    updated[0] += Math.max(0, n);
+                }
+            }
+        });
+        return updated[0];
+    }
+
     private static Queued queued(String dataset, ResultSet rs) throws java.sql.SQLException {
         String id = rs.getString(1);
         LabelStore.SampleRow sample = new LabelStore.SampleRow(
@@ -176,6 +287,9 @@ public class SuggestionStore {
             return new Queued(sample, null);
         }
         Timestamp inferred = rs.getTimestamp(11);
+        int scoredBy = rs.getInt(12);
+        boolean rescored = !rs.wasNull();
+        Timestamp rescoredAt = rs.getTimestamp(13);
         return new Queued(
                 sample,
                 new Suggestion(
@@ -187,7 +301,9 @@ public class SuggestionStore {
                         rs.getString(8),
                         rs.getString(9),
                         rs.getFloat(10),
-                        inferred == null ? null : inferred.toInstant()));
+                        inferred == null ? null : inferred.toInstant(),
+                        rescored ? scoredBy : rs.getInt(6),
+                        rescoredAt == null ? null : rescoredAt.toInstant()));
     }
 
     private Session session() {

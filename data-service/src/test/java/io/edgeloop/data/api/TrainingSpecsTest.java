@@ -84,6 +84,20 @@ class TrainingSpecsTest {
     }
 
     @Test
+    void classWeightsTakeTheRunsApisSpellings() {
+        // "balanced" / "none" as POST /runs takes them, and the proto's JSON name classWeighting too
+        assertEquals(
+                "balanced",
+                TrainingSpecs.parse(json("{\"classWeights\":\"balanced\"}")).getClassWeighting());
+        assertEquals(
+                "none",
+                TrainingSpecs.parse(json("{\"classWeighting\":\"none\"}")).getClassWeighting());
+        assertEquals(
+                Map.of("trainingSpec.classWeights", "must be an object whose values are numbers"),
+                errors("{\"classWeights\":[1, 2]}"));
+    }
+
+    @Test
     void unknownAndMistypedFieldsAreNamedWithTheirPath() {
         assertEquals(
                 Map.of(

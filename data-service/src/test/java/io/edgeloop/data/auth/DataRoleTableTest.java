@@ -43,7 +43,9 @@ class DataRoleTableTest {
             .rest("GET", "/datasets/{name}/imports", Roles.VIEWER)
             .rest("GET", "/datasets/{name}/imports/{id}", Roles.VIEWER)
             .grpc("edgeloop.data.v1.DatasetService/GetSnapshot", Roles.VIEWER)
-            .grpc("edgeloop.data.v1.DatasetService/StreamSnapshot", Roles.VIEWER);
+            .grpc("edgeloop.data.v1.DatasetService/StreamSnapshot", Roles.VIEWER)
+            .grpc("edgeloop.data.v1.SuggestionService/ListCaptured", Roles.VIEWER)
+            .grpc("edgeloop.data.v1.SuggestionService/Rescore", Roles.ML);
 
     @GrpcClient("self")
     Channel channel;
