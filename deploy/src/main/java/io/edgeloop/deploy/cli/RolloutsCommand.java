@@ -160,44 +160,38 @@ public final class RolloutsCommand implements Callable<Integer> {
 
         @Override
         protected int run() {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            String last = null;
-            while (true) {
-                JsonNode r = api().get("deployment", "/rollouts/" + Api.seg(id));
-                String status = r.path("status").asText();
-                String line = line(r);
-                if (!line.equals(last)) {
-                    last = line;
-                    if (json()) {
-                        com.fasterxml.jackson.databind.node.ObjectNode o = io.edgeloop.deploy.Json.MAPPER
-                                .createObjectNode()
-                                .put("type", "rollout");
-                        o.setAll((com.fasterxml.jackson.databind.node.ObjectNode) r);
-                        out().println(o);
-                    } else {
-                        out().println(line);
-                    }
-                    out().flush();
-                }
-                if (ENDED.contains(status)) {
-                    if (status.equals("COMPLETED")) {
-                        return 0;
-                    }
-                    throw new CliError("rollout " + id + " ended " + status
-                            + (r.path("statusReason").isTextual()
-                                    ? ": " + r.path("statusReason").asText()
-                                    : ""));
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new CliError("rollout " + id + " is still " + status + " after " + timeout);
-                }
-                try {
-                    Thread.sleep(interval.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new CliError("interrupted");
-                }
+            return watch(new Poller(interval, timeout));
+        }
+
+        /** Polls the rollout with {@code poller}, a line per change; 0 when it COMPLETED. */
+        int watch(Poller poller) {
+            JsonNode r = poller.until(
+                    () -> api().get("deployment", "/rollouts/" + Api.seg(id)),
+                    rollout -> ENDED.contains(rollout.path("status").asText()),
+                    Watch::line,
+                    (previous, rollout) -> print(rollout),
+                    rollout -> new CliError("rollout " + id + " is still "
+                            + rollout.path("status").asText() + " after " + poller.timeout()));
+            String status = r.path("status").asText();
+            if (status.equals("COMPLETED")) {
+                return 0;
             }
+            throw new CliError("rollout " + id + " ended " + status
+                    + (r.path("statusReason").isTextual()
+                            ? ": " + r.path("statusReason").asText()
+                            : ""));
+        }
+
+        private void print(JsonNode r) {
+            if (json()) {
+                com.fasterxml.jackson.databind.node.ObjectNode o =
+                        io.edgeloop.deploy.Json.MAPPER.createObjectNode().put("type", "rollout");
+                o.setAll((com.fasterxml.jackson.databind.node.ObjectNode) r);
+                out().println(o);
+            } else {
+                out().println(line(r));
+            }
+            out().flush();
         }
 
         static String line(JsonNode r) {

@@ -253,53 +253,64 @@ public final class RunsCommand implements Callable<Integer> {
         private final PrintWriter out;
         private final boolean json;
         private final boolean bar;
-        private final Duration interval;
-        private final Duration timeout;
+        private final Poller poller;
         private final Set<String> printed = new HashSet<>();
         private boolean barOpen;
 
         Progress(Api api, PrintWriter out, boolean json, boolean bar, Duration interval, Duration timeout) {
+            this(api, out, json, bar, new Poller(interval.toMillis() < 1 ? Duration.ofMillis(1) : interval, timeout));
+        }
+
+        Progress(Api api, PrintWriter out, boolean json, boolean bar, Poller poller) {
             this.api = api;
             this.out = out;
             this.json = json;
             this.bar = bar;
-            this.interval = interval;
-            this.timeout = timeout;
+            this.poller = poller;
         }
 
         int follow(String id) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            String status = null;
-            String progress = null;
-            while (true) {
-                JsonNode run = api.get("training", "/training-runs/" + Api.seg(id));
-                String now = run.path("status").asText();
-                boolean ended = now.equals("SUCCEEDED") || now.equals("FAILED");
-                if (!ended && !now.equals(status)) {
-                    status = now;
-                    status(run);
-                }
-                String p = run.path("attempt").asText() + ":" + run.path("progress");
-                if (!p.equals(progress) || ended) {
-                    progress = p;
-                    epochs(id);
-                }
-                if (ended) {
-                    status(run);
-                    closeBar();
-                    out.flush();
-                    if (now.equals("FAILED")) {
-                        throw new CliError("run " + id + " failed: "
-                                + run.path("failureReason").asText("-"));
-                    }
-                    return 0;
-                }
-                if (System.nanoTime() > deadline) {
-                    closeBar();
-                    throw new CliError("run " + id + " is still " + now + " after " + timeout);
-                }
-                sleep();
+            JsonNode run = poller.until(
+                    () -> api.get("training", "/training-runs/" + Api.seg(id)),
+                    Progress::ended,
+                    r -> r.path("status").asText() + "\n" + progress(r),
+                    (previous, r) -> {
+                        if (ended(r)) {
+                            return; // its epochs and status follow below
+                        }
+                        String status = r.path("status").asText();
+                        if (previous == null
+                                || !status.equals(previous.path("status").asText())) {
+                            status(r);
+                        }
+                        if (previous == null || !progress(r).equals(progress(previous))) {
+                            epochs(id);
+                        }
+                    },
+                    r -> {
+                        closeBar();
+                        return new CliError(
+                                "run " + id + " is still " + r.path("status").asText() + " after " + poller.timeout());
+                    });
+            epochs(id);
+            status(run);
+            closeBar();
+            out.flush();
+            if (run.path("status").asText().equals("FAILED")) {
+                throw new CliError(
+                        "run " + id + " failed: " + run.path("failureReason").asText("-"));
             }
+            return 0;
+        }
+
+        private static boolean ended(JsonNode run) {
+            String status = run.path("status").asText();
+            return status.equals("SUCCEEDED") || status.equals("FAILED");
+        }
+
+        /** The run's attempt and progress: a change means new epochs to print. */
+        private static String progress(JsonNode run) {
+            return run.path("attempt").asText() + ":" + run.path("progress");
         }
 
         private void epochs(String id) {
@@ -350,15 +361,6 @@ public final class RunsCommand implements Callable<Integer> {
             if (barOpen) {
                 out.println();
                 barOpen = false;
-            }
-        }
-
-        private void sleep() {
-            try {
-                Thread.sleep(Math.max(1, interval.toMillis()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CliError("interrupted");
             }
         }
     }

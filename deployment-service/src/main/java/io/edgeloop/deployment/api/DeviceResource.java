@@ -8,7 +8,7 @@ import io.edgeloop.deployment.persistence.DeploymentEntity;
 import io.edgeloop.deployment.persistence.DeploymentTargetEntity;
 import io.edgeloop.deployment.persistence.DeviceEntity;
 import io.edgeloop.deployment.persistence.DeviceModelEntity;
-import io.edgeloop.deployment.persistence.TargetState;
+import io.edgeloop.deployment.persistence.IncompatibleTargets;
 import io.edgeloop.kit.api.ApiException;
 import io.edgeloop.kit.auth.Caller;
 import io.quarkus.panache.common.Sort;
@@ -60,8 +60,8 @@ public class DeviceResource {
             slots.computeIfAbsent(s.deviceId, k -> new ArrayList<>()).add(s);
         }
         Map<String, DeploymentEntity> deployments = new HashMap<>();
-        Map<String, Map<String, DeviceViews.Incompatible>> incompatible =
-                incompatible(DeploymentTargetEntity.list("state", TargetState.INCOMPATIBLE), deployments);
+        Map<String, Map<String, DeviceViews.Incompatible>> incompatible = incompatible(
+                IncompatibleTargets.shown(devices.stream().map(d -> d.id).toList()), deployments);
         List<DeviceViews.Device> out = new ArrayList<>();
         for (DeviceEntity d : devices) {
             out.add(view(
@@ -80,8 +80,8 @@ public class DeviceResource {
             throw ApiException.notFound("device '" + id + "' is not registered");
         }
         Map<String, DeploymentEntity> deployments = new HashMap<>();
-        Map<String, Map<String, DeviceViews.Incompatible>> incompatible = incompatible(
-                DeploymentTargetEntity.list("deviceId = ?1 and state = ?2", id, TargetState.INCOMPATIBLE), deployments);
+        Map<String, Map<String, DeviceViews.Incompatible>> incompatible =
+                incompatible(IncompatibleTargets.shown(List.of(id)), deployments);
         return view(
                 device,
                 DeviceModelEntity.list("deviceId = ?1 order by modelName", id),
@@ -132,7 +132,8 @@ public class DeviceResource {
     }
 
     /**
-     * The newest INCOMPATIBLE target per device and model (highest model version, then latest), from {@code targets}.
+     * The newest INCOMPATIBLE target per device and model (highest model version, then latest), from {@code targets}
+     * ({@link IncompatibleTargets#shown}: already at most one per device and model).
      */
     private static Map<String, Map<String, DeviceViews.Incompatible>> incompatible(
             List<DeploymentTargetEntity> targets, Map<String, DeploymentEntity> deployments) {

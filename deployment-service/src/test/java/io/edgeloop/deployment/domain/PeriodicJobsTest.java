@@ -12,6 +12,7 @@ import io.edgeloop.deployment.grpc.FleetChannel;
 import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
 import io.edgeloop.kit.jobs.PeriodicJobs;
+import io.edgeloop.testsupport.SkippedRuns;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.scheduler.Trigger;
 import io.quarkus.test.common.QuarkusTestResource;

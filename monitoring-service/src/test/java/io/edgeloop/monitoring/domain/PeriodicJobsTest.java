@@ -10,6 +10,7 @@ import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
 import io.edgeloop.kit.jobs.PeriodicJobs;
 import io.edgeloop.monitoring.config.MonitoringConfig;
+import io.edgeloop.testsupport.SkippedRuns;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.scheduler.Trigger;
 import io.quarkus.test.common.QuarkusTestResource;

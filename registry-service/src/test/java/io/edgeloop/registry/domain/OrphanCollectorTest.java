@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgeloop.testsupport.SkippedRuns;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.scheduler.Trigger;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,7 +37,7 @@ class OrphanCollectorTest {
     Scheduler scheduler;
 
     @Inject
-    SkippedSweeps skipped;
+    SkippedRuns skipped;
 
     @Test
     void thePeriodicSweepIsAJobOfTheSchedulerEveryInterval() {
