@@ -1,14 +1,11 @@
 package io.edgeloop.compiler.domain;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import io.edgeloop.compiler.config.CompilerConfig;
 import io.edgeloop.compiler.grpc.DatasetGateway;
 import io.edgeloop.compiler.grpc.RegistryGateway;
 import io.edgeloop.proto.data.v1.Split;
 import io.edgeloop.proto.events.v1.PromotionEvidence;
 import io.edgeloop.proto.registry.v1.ModelVersion;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
@@ -38,18 +35,8 @@ public class PromotionEvaluator {
     @Inject
     DatasetGateway datasets;
 
-    private ModelEvaluator evaluator;
-
-    @PostConstruct
-    void init() {
-        evaluator = new ModelEvaluator(
-                OrtEnvironment.getEnvironment(),
-                config.intraOpThreads(),
-                config.validation().batchSize(),
-                0,
-                1,
-                false);
-    }
+    @Inject
+    ScoringEvaluator evaluator;
 
     /** Held-out samples and the split they come from. */
     private record HeldOut(String split, ValidationSet data) {}
@@ -65,7 +52,7 @@ public class PromotionEvaluator {
         HeldOut held = heldOut(job, validation);
         ModelEvaluation c;
         try {
-            c = evaluator.evaluate(candidate, held.data(), OptLevel.NO_OPT, false, job.io(), job.classCount());
+            c = evaluator.evaluate(candidate, held.data(), job.io(), job.classCount());
         } catch (CompilationFailure e) {
             LOG.warnf("no promotion evidence for %s v%d: %s", job.modelName(), job.modelVersion(), e.getMessage());
             return Optional.empty();
@@ -134,8 +121,8 @@ public class PromotionEvaluator {
             return;
         }
         try {
-            ModelEvaluation champion = evaluator.evaluate(
-                    file, data, OptLevel.NO_OPT, false, ModelIo.fromTags(p.getTagsMap()), p.getClassLabelsCount());
+            ModelEvaluation champion =
+                    evaluator.evaluate(file, data, ModelIo.fromTags(p.getTagsMap()), p.getClassLabelsCount());
             if (!champion.classification() || !candidate.classification()) {
                 b.setChampionNote("accuracy does not apply: the outputs of "
                         + (champion.classification() ? "the candidate" : name) + " are not class scores");

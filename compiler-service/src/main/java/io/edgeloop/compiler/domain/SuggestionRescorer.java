@@ -1,7 +1,5 @@
 package io.edgeloop.compiler.domain;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.edgeloop.common.ClassScores;
 import io.edgeloop.common.events.DeployedPhases;
@@ -19,7 +17,6 @@ import io.edgeloop.proto.data.v1.Rescored;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.events.v1.DeployedPhase;
 import io.edgeloop.proto.registry.v1.ModelVersion;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -58,18 +55,8 @@ public class SuggestionRescorer implements JobHandler {
     @Inject
     DatasetGateway datasets;
 
-    private ModelEvaluator evaluator;
-
-    @PostConstruct
-    void init() {
-        evaluator = new ModelEvaluator(
-                OrtEnvironment.getEnvironment(),
-                config.intraOpThreads(),
-                config.validation().batchSize(),
-                0,
-                1,
-                false);
-    }
+    @Inject
+    ScoringEvaluator evaluator;
 
     @Override
     public String kind() {
@@ -189,8 +176,6 @@ public class SuggestionRescorer implements JobHandler {
             e = evaluator.evaluate(
                     file,
                     new ValidationSet(rows, new int[rows.length]),
-                    OptLevel.NO_OPT,
-                    false,
                     ModelIo.fromTags(version.getTagsMap()),
                     labels.size());
         } catch (CompilationFailure ex) {
