@@ -36,13 +36,14 @@ final class Summary {
         if (q.captured() > 0) {
             s.append(String.format(
                     "%nactive learning: %s%d inputs the served models were unsure of are queued for labelling, pre-labelled"
-                            + " by %s (least confidence %.2f) from %s%n  GET %s/datasets/%s/queue, confirm with POST"
-                            + " .../labels/confirm%n",
+                            + " by %s (least confidence %.2f) from %s%n  edgeloop datasets queue %s, confirm with edgeloop"
+                            + " datasets confirm (GET %s/datasets/%s/queue, POST .../labels/confirm)%n",
                     q.more() ? "at least " : "",
                     q.captured(),
                     q.suggestedBy(),
                     q.leastConfidence(),
                     q.devices(),
+                    LoopDriver.DATASET,
                     stack.url("data-service"),
                     LoopDriver.DATASET));
             if (q.rescored() > 0) {

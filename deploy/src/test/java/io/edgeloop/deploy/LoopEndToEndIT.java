@@ -495,6 +495,7 @@ class LoopEndToEndIT {
             }
 
             activeLearningQueuesTheUnsureInputs(driver, events, v1.version(), v2.version());
+            io.edgeloop.deploy.cli.CliCheck.labellingQueue(stack, LoopDriver.DATASET, v2.version());
             exactlyOnceDespiteTheCrashes(stack, events, report);
             opsCommandSeesTheRetriedJobs(stack, report);
             noTelemetryWindowLost(stack);

@@ -18,19 +18,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code edgeloop datasets list|show|import|snapshot}: data-service's data sets ({@code GET /datasets}, {@code GET
- * /datasets/{name}} with its snapshots, {@code POST /datasets/{name}/samples[/csv]}, {@code POST
- * /datasets/{name}/snapshots}).
+ * {@code edgeloop datasets list|show|import|snapshot|queue|confirm}: data-service's data sets ({@code GET /datasets},
+ * {@code GET /datasets/{name}} with its snapshots, {@code POST /datasets/{name}/samples[/csv]}, {@code POST
+ * /datasets/{name}/snapshots}) and the labelling queue ({@link LabelingCommands}).
  */
 @Command(
         name = "datasets",
         mixinStandardHelpOptions = true,
-        description = "List, inspect, import into and snapshot data sets (data-service).",
+        description = "List, inspect, import into, snapshot and label data sets (data-service).",
         subcommands = {
             DatasetsCommand.ListDatasets.class,
             DatasetsCommand.Show.class,
             DatasetsCommand.Import.class,
-            DatasetsCommand.Snapshot.class
+            DatasetsCommand.Snapshot.class,
+            LabelingCommands.Queue.class,
+            LabelingCommands.Confirm.class
         })
 public final class DatasetsCommand implements Callable<Integer> {
     @CommandLine.Spec

@@ -168,6 +168,15 @@ public final class CliCheck {
                 watched.out().strip().endsWith("active") && watched.out().contains(" COMPLETED, wave "), watched.out());
     }
 
+    /**
+     * {@code datasets queue} on the live stack's data set {@code dataset}: it lists captured inputs, some of them
+     * re-scored by version {@code rescoredBy} after capture (marked {@code *}).
+     */
+    public static void labellingQueue(LocalStack stack, String dataset, int rescoredBy) {
+        String out = run(stack.workDir().toString(), "datasets", "queue", dataset, "--limit", "1000");
+        assertTrue(out.startsWith("SAMPLE") && out.contains(" v" + rescoredBy + "* "), out);
+    }
+
     private static String run(String dir, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--work-dir");
