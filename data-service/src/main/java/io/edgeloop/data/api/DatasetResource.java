@@ -194,7 +194,7 @@ public class DatasetResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.DATA)
     public Response ingest(@PathParam("name") String name, InputStream body) throws IOException {
-        catalog.get(name); // 404 before reading the body
+        catalog.requireLive(name); // 404 before reading the body (no sample count)
         Sources sources = new Sources();
         SampleIngestor.IngestResult result = ingestLog.logged(
                 new IngestLog.Request(name, Caller.subject(identity), "json", null),

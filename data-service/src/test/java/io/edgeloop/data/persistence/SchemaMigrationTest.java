@@ -42,6 +42,13 @@ class SchemaMigrationTest {
                     rows(
                             db,
                             "select count(*) from sample where recording_id is not null or window_offset is not null"));
+            // V16: per-class split counts back-filled from the live labelled samples
+            assertEquals(
+                    List.of("vibration 0 0 1", "vibration 0 2 1", "vibration 1 1 1"),
+                    rows(
+                            db,
+                            "select dataset_name || ' ' || label_index || ' ' || split || ' ' || sample_count"
+                                    + " from sample_split_count order by 1"));
             // the previous release's consumer ids, rewritten to <application>/<EventType>
             assertEquals(
                     List.of("data-service/DriftDetected/6a1e2f00-0000-4000-8000-000000000003"),
