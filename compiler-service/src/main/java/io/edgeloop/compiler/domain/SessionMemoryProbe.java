@@ -2,34 +2,20 @@ package io.edgeloop.compiler.domain;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.net.URLConnection;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.CodeSource;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Measures the resident memory one ONNX Runtime session costs, in a dedicated short-lived JVM per model ({@code java
@@ -46,21 +32,19 @@ import java.util.stream.Collectors;
  * every child the extraction. Each child runs in its own scratch folder (working directory, {@code java.io.tmpdir},
  * JVM error file) that is deleted afterwards; children still running when the probe is closed are killed. Not
  * available in a native image (there is no JVM to start): {@link #create} says why.
+ *
+ * <p>This class checks the settings, measures and turns what a child did into a figure or a failure; finding the
+ * launcher, class path and native libraries and building the command line is {@code ProbeJvm}'s, running children in
+ * their scratch folders {@code ProbeProcesses}', and a request's child arguments {@code ProbeArguments}'.
  */
 public final class SessionMemoryProbe implements AutoCloseable {
     private static final Pattern HEAP = Pattern.compile("\\d+[kKmMgG]?");
 
-    private final Path launcher;
-    private final String classPath;
-    private final String mainClass;
-    private final Path nativeDir;
-    private final Path scratchRoot;
-    private final String heap;
+    private final ProbeJvm jvm;
+    private final ProbeProcesses processes;
     private final Duration timeout;
     private final int parallelism;
     private final String ortVersion;
-    private final Set<Process> running = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
 
     /**
      * One session to measure, created and run as {@link ModelEvaluator} does.
@@ -134,22 +118,9 @@ public final class SessionMemoryProbe implements AutoCloseable {
         }
     }
 
-    private SessionMemoryProbe(
-            Path launcher,
-            String classPath,
-            String mainClass,
-            Path nativeDir,
-            Path scratchRoot,
-            String heap,
-            Duration timeout,
-            int parallelism,
-            String ortVersion) {
-        this.launcher = launcher;
-        this.classPath = classPath;
-        this.mainClass = mainClass;
-        this.nativeDir = nativeDir;
-        this.scratchRoot = scratchRoot;
-        this.heap = heap;
+    private SessionMemoryProbe(ProbeJvm jvm, Path scratchRoot, Duration timeout, int parallelism, String ortVersion) {
+        this.jvm = jvm;
+        this.processes = new ProbeProcesses(jvm, scratchRoot, timeout);
         this.timeout = timeout;
         this.parallelism = parallelism;
         this.ortVersion = ortVersion;
@@ -188,29 +159,19 @@ public final class SessionMemoryProbe implements AutoCloseable {
                                 + System.getProperty("java.home") + ")",
                         null));
         Set<String> entries = new LinkedHashSet<>();
-        entries.add(codeSource(OrtEnvironment.class).toString());
-        entries.add(codeSource(SessionMemoryProbeMain.class).toString());
-        entries.add(codeSource(main).toString());
+        entries.add(ProbeJvm.codeSource(OrtEnvironment.class).toString());
+        entries.add(ProbeJvm.codeSource(SessionMemoryProbeMain.class).toString());
+        entries.add(ProbeJvm.codeSource(main).toString());
         String ortVersion = OrtEnvironment.getEnvironment().getVersion();
         Path nativeDir;
-        Path scratchRoot;
         try {
             Files.createDirectories(workDir);
-            nativeDir = extractNativeLibraries(workDir, ortVersion);
-            scratchRoot = workDir;
+            nativeDir = ProbeJvm.extractNativeLibraries(workDir, ortVersion);
         } catch (IOException e) {
             throw new UnavailableException("cannot prepare " + workDir + ": " + e, e);
         }
-        SessionMemoryProbe probe = new SessionMemoryProbe(
-                launcher,
-                String.join(File.pathSeparator, entries),
-                main.getName(),
-                nativeDir,
-                scratchRoot,
-                heap,
-                timeout,
-                parallelism,
-                ortVersion);
+        ProbeJvm jvm = new ProbeJvm(launcher, entries, main.getName(), nativeDir, heap);
+        SessionMemoryProbe probe = new SessionMemoryProbe(jvm, workDir, timeout, parallelism, ortVersion);
         probe.selfCheck();
         return probe;
     }
@@ -227,30 +188,7 @@ public final class SessionMemoryProbe implements AutoCloseable {
 
     /** How children are started: launcher, heap, class path and native library folder (for the log). */
     public String describe() {
-        return launcher + " -Xmx" + heap + " -cp " + classPath + " " + mainClass
-                + (nativeDir == null ? "" : " (native libraries in " + nativeDir + ")") + ", timeout "
-                + timeout.toMillis() + " ms, " + parallelism + " at a time";
-    }
-
-    /** The child's command line up to the main class. */
-    List<String> jvmCommand(long directMemoryBytes, Path scratch) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(launcher.toString());
-        cmd.add("-Xmx" + heap);
-        cmd.add("-XX:MaxDirectMemorySize=" + directMemoryBytes);
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.add("-XX:-UsePerfData"); // no hsperfdata file in /tmp
-        cmd.add("-XX:-CreateCoredumpOnCrash");
-        cmd.add("-XX:ErrorFile=" + scratch.resolve("hs_err_pid%p.log"));
-        cmd.add("-Djava.io.tmpdir=" + scratch);
-        if (nativeDir != null) {
-            cmd.add("-Donnxruntime.native.path=" + nativeDir);
-        }
-        cmd.add("-cp");
-        cmd.add(classPath);
-        cmd.add(mainClass);
-        return cmd;
+        return jvm.describe() + ", timeout " + timeout.toMillis() + " ms, " + parallelism + " at a time";
     }
 
     /**
@@ -260,38 +198,12 @@ public final class SessionMemoryProbe implements AutoCloseable {
      * @throws ProbeError when the probe itself fails
      */
     public Measurement measure(Request request) {
-        if (closed) {
+        if (processes.closed()) {
             throw new IllegalStateException("the memory probe is closed");
         }
         String name = request.model().getFileName().toString();
-        List<String> args = new ArrayList<>();
-        args.add("model=" + request.model().toAbsolutePath());
-        args.add("opt-level=" + request.level().name());
-        args.add("threads=" + request.intraOpThreads());
-        args.add("ort-format=" + ModelEvaluator.isOrtFormat(request.model()));
-        args.add("batch=" + Math.max(1, request.batch()));
-        long inputBytes = 0;
-        for (int i = 0; i < request.inputs().size(); i++) {
-            InputFeed f = request.inputs().get(i);
-            args.add("input." + i + "=" + f.name());
-            args.add("input." + i + ".type=" + f.type().name());
-            args.add("input." + i + ".shape="
-                    + Arrays.stream(f.shape()).mapToObj(Long::toString).collect(Collectors.joining(",")));
-            args.add("input." + i + ".fill=" + (f.feature() ? "features" : Double.toString(f.fill())));
-            inputBytes += (Math.max(1, request.batch()) + 1L) * f.perSample() * Math.max(1, f.type().size);
-        }
-        if (request.inputs().isEmpty() && request.inputShape() != null) {
-            args.add("shape="
-                    + Arrays.stream(request.inputShape())
-                            .mapToObj(Long::toString)
-                            .collect(Collectors.joining(",")));
-            long perSample = 1;
-            for (int i = 1; i < request.inputShape().length; i++) {
-                perSample *= Math.max(1, request.inputShape()[i]);
-            }
-            inputBytes = (Math.max(1, request.batch()) + 1L) * perSample * Float.BYTES;
-        }
-        ProbeChild c = run(args, inputBytes);
+        ProbeArguments arguments = ProbeArguments.of(request);
+        ProbeChild c = processes.run(arguments.args(), arguments.inputBytes());
         if (c.timedOut()) {
             throw new ModelFailure(
                     "ONNX Runtime did not finish " + c.stage() + " " + name + " within " + timeout.toMillis()
@@ -362,179 +274,26 @@ public final class SessionMemoryProbe implements AutoCloseable {
     /** Kills children still running; later calls fail. */
     @Override
     public void close() {
-        closed = true;
-        running.forEach(Process::destroyForcibly);
+        processes.close();
     }
 
     private void selfCheck() throws UnavailableException {
-        ProbeChild c = run(List.of("check"), 0);
+        ProbeChild c = processes.run(List.of("check"), 0);
         if (c.exit() != 0 || c.timedOut() || !c.stdout().contains("\"ort_version\"")) {
             throw new UnavailableException(
-                    "a probe JVM does not start (" + String.join(" ", jvmCommand(0, scratchRoot)) + "): exit "
-                            + c.exit() + (c.timedOut() ? ", timed out" : "") + " " + c.tail(c.stderr() + c.stdout()),
+                    "a probe JVM does not start (" + processes.commandLine() + "): exit " + c.exit()
+                            + (c.timedOut() ? ", timed out" : "") + " " + c.tail(c.stderr() + c.stdout()),
                     null);
-        }
-    }
-
-    private ProbeChild run(List<String> args, long inputBytes) {
-        Path scratch = null;
-        Process p = null;
-        try {
-            scratch = Files.createTempDirectory(scratchRoot, "memory-probe-");
-            List<String> cmd = jvmCommand(Math.max(64L << 20, 2 * inputBytes + (16L << 20)), scratch);
-            cmd.addAll(args);
-            Path out = scratch.resolve("stdout.txt");
-            Path err = scratch.resolve("stderr.txt");
-            p = new ProcessBuilder(cmd)
-                    .directory(scratch.toFile())
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .start();
-            running.add(p);
-            p.getOutputStream().close();
-            if (closed) {
-                p.destroyForcibly();
-            }
-            boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!finished) {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
-            if (closed) {
-                throw new ProbeError("the memory probe was closed (shutdown) while measuring", null);
-            }
-            return new ProbeChild(
-                    finished ? p.exitValue() : -1,
-                    !finished,
-                    Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProbeError("interrupted while measuring", e);
-        } catch (IOException e) {
-            throw new ProbeError("cannot run the memory probe: " + e, e);
-        } finally {
-            if (p != null) {
-                if (p.isAlive()) {
-                    p.destroyForcibly();
-                }
-                running.remove(p);
-            }
-            CompilationService.deleteTree(scratch);
         }
     }
 
     /** This JVM's java launcher: the running process's command when it is {@code java}, else under java.home. */
     static Optional<Path> javaLauncher() {
-        Optional<Path> command = ProcessHandle.current()
-                .info()
-                .command()
-                .map(Path::of)
-                .filter(p -> {
-                    String f = p.getFileName().toString();
-                    return f.equals("java") || f.equals("java.exe");
-                });
-        if (command.isPresent() && Files.isExecutable(command.get())) {
-            return command;
-        }
-        String home = System.getProperty("java.home");
-        if (home == null || home.isBlank()) {
-            return Optional.empty();
-        }
-        for (String f : List.of("java", "java.exe")) {
-            Path p = Path.of(home, "bin", f);
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * The jar or class folder {@code type} was loaded from: its code source, else derived from the URL of its class
-     * file ({@code jar:file:/x.jar!/...} or {@code file:/classes/...}).
-     */
-    static Path codeSource(Class<?> type) throws UnavailableException {
-        try {
-            CodeSource cs = type.getProtectionDomain() == null
-                    ? null
-                    : type.getProtectionDomain().getCodeSource();
-            if (cs != null
-                    && cs.getLocation() != null
-                    && "file".equals(cs.getLocation().getProtocol())) {
-                Path p = Path.of(cs.getLocation().toURI());
-                if (Files.exists(p)) {
-                    return p;
-                }
-            }
-            String resource = type.getName().replace('.', '/') + ".class";
-            URL url =
-                    type.getClassLoader() == null ? null : type.getClassLoader().getResource(resource);
-            if (url != null) {
-                String s = url.toString();
-                if (s.startsWith("jar:file:") && s.contains("!/")) {
-                    Path p = Path.of(new java.net.URI(s.substring(4, s.indexOf("!/"))));
-                    if (Files.isRegularFile(p)) {
-                        return p;
-                    }
-                } else if (s.startsWith("file:") && s.endsWith(resource)) {
-                    Path p = Path.of(new java.net.URI(s.substring(0, s.length() - resource.length())));
-                    if (Files.isDirectory(p)) {
-                        return p;
-                    }
-                }
-            }
-            throw new UnavailableException(
-                    "cannot find the jar or folder of " + type.getName() + " (code source "
-                            + (cs == null ? null : cs.getLocation()) + ", class file " + url + ")",
-                    null);
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            throw new UnavailableException("cannot locate " + type.getName() + ": " + e, e);
-        }
-    }
-
-    /**
-     * Extracts ONNX Runtime's native libraries for this platform from its jar into {@code workDir} once (reused while
-     * the sizes match); null when the jar carries none for this platform (the child then loads them its own way).
-     */
-    static Path extractNativeLibraries(Path workDir, String version) throws IOException {
-        String platform = platform();
-        List<String> libs = List.of(
-                System.mapLibraryName("onnxruntime").replace("jnilib", "dylib"),
-                System.mapLibraryName("onnxruntime4j_jni").replace("jnilib", "dylib"));
-        Path dir = workDir.resolve("onnxruntime-native-" + version + "-" + platform);
-        for (String lib : libs) {
-            URL url = OrtEnvironment.class.getResource("/ai/onnxruntime/native/" + platform + "/" + lib);
-            if (url == null) {
-                return null;
-            }
-            Path target = dir.resolve(lib);
-            URLConnection connection = url.openConnection();
-            long size = connection.getContentLengthLong();
-            if (Files.isRegularFile(target) && size > 0 && Files.size(target) == size) {
-                continue;
-            }
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, lib, ".part");
-            try (InputStream in = connection.getInputStream()) {
-                Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException | UncheckedIOException e) {
-                Files.deleteIfExists(tmp);
-                throw e;
-            }
-        }
-        return dir;
+        return ProbeJvm.javaLauncher();
     }
 
     /** ONNX Runtime's name for this platform's native folder, e.g. {@code linux-x64}. */
     static String platform() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        String o = os.contains("mac") || os.contains("darwin") ? "osx" : os.contains("win") ? "win" : "linux";
-        String a = arch.startsWith("amd64") || arch.startsWith("x86_64")
-                ? "x64"
-                : arch.equals("aarch64") || arch.equals("arm64") ? "aarch64" : arch;
-        return o + "-" + a;
+        return ProbeJvm.platform();
     }
 }

@@ -2,81 +2,44 @@ package io.edgeloop.monitoring.it;
 
 import static io.edgeloop.monitoring.it.Conditions.await;
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
 import io.edgeloop.common.EventHeaders;
-import io.edgeloop.common.Events;
 import io.edgeloop.common.SensorSimulator;
 import io.edgeloop.common.Topics;
-import io.edgeloop.common.sketch.FeatureSketches;
 import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
-import io.edgeloop.kit.jobs.JobRecord;
-import io.edgeloop.kit.jobs.Jobs;
-import io.edgeloop.kit.outbox.Inbox;
-import io.edgeloop.kit.outbox.OutboxEvent;
-import io.edgeloop.monitoring.domain.ReferenceJobs;
 import io.edgeloop.monitoring.persistence.ObservationChunkEntity;
 import io.edgeloop.proto.data.v1.Split;
-import io.edgeloop.proto.events.v1.DataReady;
 import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.events.v1.DriftDetected;
 import io.edgeloop.proto.events.v1.FeatureDrift;
-import io.edgeloop.proto.telemetry.v1.FeatureSketch;
-import io.edgeloop.proto.telemetry.v1.FeatureStats;
 import io.edgeloop.proto.telemetry.v1.TelemetryAck;
-import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
 import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.quarkus.grpc.GrpcClient;
-import io.quarkus.grpc.GrpcService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Drift of the deployed version end to end: DataReady gives reference profiles, Deployed picks the monitored version,
+ * clean telemetry raises nothing, drifted telemetry raises exactly one DriftDetected; a version trained on a drift
+ * snapshot is compared with a live baseline of its first windows, not with the mixture it learned.
+ */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-class MonitoringFlowTest {
-    private static final String MODEL = FakeDatasetService.DATASET;
-    private static final int TEMPERATURE = 7;
-    private static final String DRIFT_TYPE = DriftDetected.getDescriptor().getFullName();
-    /** The default rule's threshold: feature-share, drift when half of the columns drifted. */
-    private static final double DRIFT_SHARE = 0.5;
-
-    @GrpcClient("telemetry")
-    TelemetryServiceGrpc.TelemetryServiceBlockingStub telemetry;
-
-    @Inject
-    @GrpcService
-    FakeDatasetService datasets;
-
-    @Inject
-    Jobs jobs;
-
-    @Inject
-    Inbox inbox;
-
+class MonitoringFlowTest extends MonitoringFlowTestBase {
     @Test
     void driftOfTheDeployedVersionIsDetectedOnce() throws Exception {
         // reference profiles of two snapshots, from the TRAIN split only (other test classes store profiles of their
@@ -327,277 +290,5 @@ class MonitoringFlowTest {
         assertEquals(1, events.size(), "one DriftDetected for " + model + ": " + events);
         assertEquals("live:" + model + "@v2", events.get(0).getReferenceSnapshotId());
         assertEquals(model, events.get(0).getDatasetName());
-    }
-
-    @Test
-    void aRolledBackRolloutMakesThePreviousVersionTheMonitoredOneAgain() throws Exception {
-        String model = "rollback-model";
-        TestTopics.publish(Topics.DEPLOYED, model, deployedOf(model, 1, "").toByteArray());
-        await("v1 deployed", () -> modelVersionOf(model) == 1);
-        TestTopics.publish(Topics.DEPLOYED, model, deployedOf(model, 2, "wave").toByteArray());
-        await("v2 canary deployed", () -> modelVersionOf(model) == 2);
-        TestTopics.publish(
-                Topics.DEPLOYED, model, deployedOf(model, 2, "rolled-back").toByteArray());
-        await("v1 monitored again", () -> modelVersionOf(model) == 1);
-        JsonPath view = given().get("/models/" + model + "/drift")
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
-        assertEquals(model + "@v1", view.getString("referenceSnapshotId"));
-        assertEquals(0, view.getInt("sampleCount"));
-    }
-
-    @Test
-    void rejectedVersionsAndFleetChangesOfOtherVersionsDoNotChangeTheMonitoredVersion() throws Exception {
-        String model = "gated-model";
-        TestTopics.publish(
-                Topics.DEPLOYED, model, deployedOf(model, 1, "completed").toByteArray());
-        await("v1 deployed", () -> modelVersionOf(model) == 1);
-        for (String phase : List.of("rejected", "fleet")) {
-            Deployed event = deployedOf(model, 2, phase);
-            TestTopics.publish(Topics.DEPLOYED, model, event.toByteArray());
-            await(
-                    phase + " consumed",
-                    () -> inbox.seen(
-                            "monitoring-service/Deployed", event.getMeta().getEventId()));
-            assertEquals(1, modelVersionOf(model), phase + " v2 leaves v1 monitored");
-        }
-    }
-
-    @Test
-    void aDeployedEventOlderThanTheLastOneAppliedIsIgnored() throws Exception {
-        String model = "late-model";
-        Deployed v1 = deployedOf(model, 1, "completed");
-        Deployed v2 = deployedOf(model, 2, "completed");
-        // a v1 event that happened before v2's, delivered after it (a replayed or parked row, another replica)
-        Deployed lateV1 = deployedOf(model, 1, "completed").toBuilder()
-                .setMeta(v1.getMeta().toBuilder()
-                        .setEventId(UUID.randomUUID().toString())
-                        .setOccurredAt(v1.getMeta().getOccurredAt()))
-                .build();
-        TestTopics.publish(Topics.DEPLOYED, model, v1.toByteArray());
-        await("v1 deployed", () -> modelVersionOf(model) == 1);
-        TestTopics.publish(Topics.DEPLOYED, model, v2.toByteArray());
-        await("v2 deployed", () -> modelVersionOf(model) == 2);
-        TestTopics.publish(Topics.DEPLOYED, model, lateV1.toByteArray());
-        await(
-                "late v1 consumed",
-                () -> inbox.seen("monitoring-service/Deployed", lateV1.getMeta().getEventId()));
-        assertEquals(2, modelVersionOf(model), "the late v1 event does not take the model back");
-    }
-
-    private static int modelVersionOf(String model) {
-        var r = given().get("/models/" + model + "/drift");
-        return r.statusCode() == 200 ? r.jsonPath().getInt("modelVersion") : -1;
-    }
-
-    private static Deployed deployedOf(String model, int version, String phase) {
-        return Deployed.newBuilder()
-                .setMeta(Events.newMeta("deployment-service", UUID.randomUUID().toString(), ""))
-                .setDeploymentId("dep-" + model + "-" + version)
-                .setModelName(model)
-                .setModelVersion(version)
-                .setVariantId("var-" + version)
-                .addDeviceIds("dev-a")
-                .setDevicesTargeted(1)
-                .setDevicesActive("rolled-back".equals(phase) ? 0 : 1)
-                .setSnapshotId(model + "@v" + version)
-                .setPhase(phase)
-                .build();
-    }
-
-    @Test
-    void aSnapshotDataServiceDoesNotKnowFailsItsProfileJobForGood() {
-        DataReady ghost = DataReady.newBuilder()
-                .setMeta(Events.newMeta("data-service", "", ""))
-                .setDatasetName("ghost")
-                .setDatasetVersion(1)
-                .setSnapshotId("ghost@v1")
-                .setFeatureCount(8)
-                .build();
-        TestTopics.publish(Topics.DATA_READY, "ghost", ghost.toByteArray());
-        await(
-                "the ghost's profile job failed",
-                () -> jobs.find(ReferenceJobs.KIND, "ghost@v1")
-                        .map(j -> j.status == JobRecord.Status.FAILED)
-                        .orElse(false));
-        JobRecord job = jobs.find(ReferenceJobs.KIND, "ghost@v1").orElseThrow();
-        assertEquals(1, job.attempts, "NOT_FOUND is not retried");
-        assertTrue(job.lastError.contains("NOT_FOUND"), job.lastError);
-        given().get("/references/ghost@v1").then().statusCode(404);
-    }
-
-    @Test
-    void invalidWindowsAreRejected() {
-        SensorSimulator sim = new SensorSimulator(5);
-        TelemetryWindow ok = window("bad-1", "dev-x", 1, sim, 3);
-        assertInvalid(ok.toBuilder().clearDeviceId().build(), "device_id is required");
-        assertInvalid(ok.toBuilder().clearModelName().build(), "model_name is required");
-        assertInvalid(ok.toBuilder().setSampleCount(4).build(), "input_sample has 24 values");
-        assertInvalid(ok.toBuilder().addInputSample(1f).build(), "input_sample has 25 values");
-        TelemetryWindow sketched = sketched(MODEL, "bad-2", "dev-x", 1, sim, 3);
-        assertInvalid(
-                sketched.toBuilder().removeFeatureSketches(7).build(),
-                "feature_sketches has 7 sketches, expected one per feature (feature_count 8)");
-        assertInvalid(
-                sketched.toBuilder()
-                        .setFeatureSketches(2, FeatureSketch.newBuilder().setKll(ByteString.copyFromUtf8("not one")))
-                        .build(),
-                "feature_sketches[2].kll is not a KLL float sketch");
-        assertInvalid(
-                sketched.toBuilder().setInferenceCount(2).build(),
-                "feature_sketches[0] summarizes 3 values, more than inference_count 2");
-        given().get("/devices/dev-x/telemetry").then().statusCode(404);
-    }
-
-    @Test
-    void unknownResourcesAreProblem404s() {
-        given().get("/models/no-such-model/drift")
-                .then()
-                .statusCode(404)
-                .contentType("application/problem+json")
-                .body("status", is(404))
-                .body("detail", containsString("no-such-model"));
-        given().get("/devices/nobody/telemetry").then().statusCode(404).contentType("application/problem+json");
-        given().get("/references/none@v9").then().statusCode(404).contentType("application/problem+json");
-        given().get("/devices/nobody/telemetry?limit=0").then().statusCode(422).body("errors[0].field", is("limit"));
-        given().get("/devices/nobody/telemetry?limit=many").then().statusCode(400);
-    }
-
-    private void assertInvalid(TelemetryWindow w, String expected) {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> telemetry.report(w));
-        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-        assertTrue(
-                e.getStatus().getDescription().contains(expected), e.getStatus().getDescription());
-    }
-
-    private static JsonPath driftView() {
-        return given().get("/models/" + MODEL + "/drift")
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
-    }
-
-    /** DriftDetected rows of this test's model (other test classes' models drift too). */
-    private static long driftOutboxRows() {
-        return QuarkusTransaction.requiringNew()
-                .call(() -> OutboxEvent.count("eventType = ?1 and recordKey = ?2", DRIFT_TYPE, MODEL));
-    }
-
-    private static byte[] dataReady(int version) {
-        return dataReady(MODEL, version, "manual");
-    }
-
-    private static byte[] dataReady(String model, int version, String trigger) {
-        return DataReady.newBuilder()
-                .setMeta(Events.newMeta("data-service", "", ""))
-                .setDatasetName(model)
-                .setDatasetVersion(version)
-                .setSnapshotId(model + "@v" + version)
-                .setFeatureCount(SensorSimulator.featureCount())
-                .addAllClassLabels(SensorSimulator.LABELS)
-                .setTrainCount(FakeDatasetService.TRAIN_ROWS)
-                .setValidationCount(FakeDatasetService.VALIDATION_ROWS)
-                .setTrigger(trigger)
-                .build()
-                .toByteArray();
-    }
-
-    private static Deployed deployed(int version) {
-        return deployed(MODEL, version);
-    }
-
-    private static Deployed deployed(String model, int version) {
-        return Deployed.newBuilder()
-                .setMeta(Events.newMeta("deployment-service", UUID.randomUUID().toString(), "cause-" + version))
-                .setDeploymentId("dep-" + version)
-                .setModelName(model)
-                .setModelVersion(version)
-                .setVariantId("var-" + version)
-                .addDeviceIds("dev-a")
-                .addDeviceIds("dev-b")
-                .setDevicesTargeted(2)
-                .setDevicesActive(2)
-                .setSnapshotId(model + "@v" + version)
-                .build();
-    }
-
-    /** A window of {@code rows} readings of {@code sim}, with the statistics an edge agent would send. */
-    private static TelemetryWindow window(String id, String device, int version, SensorSimulator sim, int rows) {
-        return window(MODEL, id, device, version, sim, rows);
-    }
-
-    private static TelemetryWindow window(
-            String model, String id, String device, int version, SensorSimulator sim, int rows) {
-        int features = SensorSimulator.featureCount();
-        TelemetryWindow.Builder w = TelemetryWindow.newBuilder()
-                .setWindowId(id)
-                .setDeviceId(device)
-                .setModelName(model)
-                .setModelVersion(version)
-                .setVariantId("var-" + version)
-                .setInferenceCount(rows)
-                .setFeatureCount(features)
-                .setSampleCount(rows)
-                .setLatencyP50Us(15)
-                .setLatencyP99Us(40);
-        double[] sum = new double[features];
-        Map<String, Long> classes = new TreeMap<>();
-        for (int r = 0; r < rows; r++) {
-            SensorSimulator.Reading reading = sim.next();
-            for (int f = 0; f < features; f++) {
-                w.addInputSample(reading.features()[f]);
-                sum[f] += reading.features()[f];
-            }
-            classes.merge(reading.label(), 1L, Long::sum);
-        }
-        for (int f = 0; f < features; f++) {
-            w.addFeatureStats(FeatureStats.newBuilder().setMean(sum[f] / rows));
-        }
-        return w.putAllPredictedClassCounts(classes).build();
-    }
-
-    /** The window of {@link #window} as an agent sends it by default: per-feature KLL sketches, no raw rows. */
-    private static TelemetryWindow sketched(
-            String model, String id, String device, int version, SensorSimulator sim, int rows) {
-        TelemetryWindow w = window(model, id, device, version, sim, rows);
-        FeatureSketches sketches = new FeatureSketches(w.getFeatureCount(), FeatureSketches.DEFAULT_K);
-        for (int r = 0; r < rows; r++) {
-            float[] row = new float[w.getFeatureCount()];
-            for (int f = 0; f < row.length; f++) {
-                row[f] = w.getInputSample(r * row.length + f);
-            }
-            sketches.update(row);
-        }
-        TelemetryWindow.Builder b = w.toBuilder().clearInputSample().setSampleCount(0);
-        sketches.toBytes()
-                .forEach(kll -> b.addFeatureSketches(FeatureSketch.newBuilder().setKll(ByteString.copyFrom(kll))));
-        return b.build();
-    }
-
-    /**
-     * Reads {@code topic} from the start until {@code expected} records with {@code key} arrived (or the timeout),
-     * then keeps reading briefly so that extra records would be seen too; returns the records with {@code key} (other
-     * test classes' models publish on the same topics).
-     */
-    private static List<ConsumerRecord<String, byte[]>> consume(
-            String topic, String key, int expected, Duration timeout) {
-        return KafkaTestResource.broker()
-                .read(
-                        topic,
-                        read -> read.stream().filter(r -> key.equals(r.key())).count() >= expected,
-                        timeout,
-                        Duration.ofMillis(1500))
-                .stream()
-                .filter(r -> key.equals(r.key()))
-                .toList();
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> r, String name) {
-        var h = r.headers().lastHeader(name);
-        assertNotNull(h, "header " + name);
-        return new String(h.value(), StandardCharsets.UTF_8);
     }
 }

@@ -2,56 +2,37 @@ package io.edgeloop.monitoring.it;
 
 import static io.edgeloop.monitoring.it.Conditions.await;
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgeloop.common.Events;
-import io.edgeloop.common.ProtoTime;
-import io.edgeloop.common.SensorSimulator;
 import io.edgeloop.common.Topics;
 import io.edgeloop.common.auth.Roles;
 import io.edgeloop.embedded.quarkus.KafkaTestResource;
 import io.edgeloop.embedded.quarkus.PostgresTestResource;
 import io.edgeloop.kit.outbox.OutboxEvent;
 import io.edgeloop.monitoring.domain.InferenceRetention;
-import io.edgeloop.proto.events.v1.DataReady;
-import io.edgeloop.proto.events.v1.Deployed;
 import io.edgeloop.proto.events.v1.DriftDetected;
-import io.edgeloop.proto.registry.v1.ModelVersion;
 import io.edgeloop.proto.telemetry.v1.Feedback;
 import io.edgeloop.proto.telemetry.v1.FeedbackOutcome;
 import io.edgeloop.proto.telemetry.v1.FeedbackServiceGrpc;
-import io.edgeloop.proto.telemetry.v1.InferenceRecord;
 import io.edgeloop.proto.telemetry.v1.SubmitFeedbackRequest;
 import io.edgeloop.proto.telemetry.v1.SubmitFeedbackResponse;
-import io.edgeloop.proto.telemetry.v1.TelemetryServiceGrpc;
-import io.edgeloop.proto.telemetry.v1.TelemetryWindow;
 import io.edgeloop.testsupport.auth.TestAuth;
-import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.Metadata;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
-import io.quarkus.grpc.GrpcClient;
-import io.quarkus.grpc.GrpcService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,29 +40,14 @@ import org.junit.jupiter.api.Test;
  * over REST (operator) and gRPC (a device, for its own inferences only) are joined with them, idempotently; the
  * performance endpoint reports accuracy, macro F1, per-class recall and calibration per version, device and time
  * window; a version whose accuracy stays near its test accuracy raises nothing, one whose accuracy falls raises one
- * DriftDetected {@code performance}; bad input is refused naming the field; retention trims old inferences.
+ * DriftDetected {@code performance}; retention trims old inferences; a falling mean confidence is reported with the
+ * drift report.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-class PerformanceFlowTest {
-    private static final List<String> LABELS = SensorSimulator.LABELS;
+class PerformanceFlowTest extends PerformanceFlowTestBase {
     private static final String DRIFT_TYPE = DriftDetected.getDescriptor().getFullName();
-
-    private final String run = UUID.randomUUID().toString().substring(0, 8);
-    private final String model = "perf-" + run;
-    private final String devA = "pa-" + run;
-    private final String devB = "pb-" + run;
-
-    @GrpcClient("telemetry")
-    TelemetryServiceGrpc.TelemetryServiceBlockingStub telemetry;
-
-    @GrpcClient("telemetry")
-    Channel channel;
-
-    @Inject
-    @GrpcService
-    FakeModelRegistry registry;
 
     @Inject
     InferenceRetention retention;
@@ -235,65 +201,6 @@ class PerformanceFlowTest {
         assertTrue(d.getBoolean("confidence.drift.drifted"));
     }
 
-    @Test
-    void badInputIsRefusedNamingTheField() {
-        feedback(List.of()).then().statusCode(422).body(containsString("\"items\""));
-        feedback(List.of(Map.of("label", "normal")))
-                .then()
-                .statusCode(422)
-                .body(containsString("items[0].inferenceId"));
-        feedback(List.of(Map.of("inferenceId", "x", "label", 1.5)))
-                .then()
-                .statusCode(422)
-                .body(containsString("items[0].label"));
-        feedback(List.of(Map.of("inferenceId", "x", "label", -1)))
-                .then()
-                .statusCode(422)
-                .body(containsString("items[0].label"));
-        given().get("/models/" + model + "/performance?version=abc")
-                .then()
-                .statusCode(422)
-                .body(containsString("\"version\""));
-        given().get("/models/" + model + "/performance?version=1&since=yesterday")
-                .then()
-                .statusCode(422)
-                .body(containsString("\"since\""));
-        given().get("/models/" + model + "/performance").then().statusCode(404);
-
-        FeedbackServiceGrpc.FeedbackServiceBlockingStub admin = FeedbackServiceGrpc.newBlockingStub(channel);
-        StatusRuntimeException e = assertThrows(
-                StatusRuntimeException.class,
-                () -> admin.submit(SubmitFeedbackRequest.newBuilder()
-                        .addItems(Feedback.newBuilder().setInferenceId("x").setClassIndex(-1))
-                        .addItems(Feedback.newBuilder().setLabel("normal"))
-                        .build()));
-        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-        String d = e.getStatus().getDescription();
-        assertTrue(
-                d.contains("model_name") && d.contains("items[0].class_index") && d.contains("items[1].inference_id"),
-                d);
-        e = assertThrows(
-                StatusRuntimeException.class,
-                () -> admin.submit(
-                        SubmitFeedbackRequest.newBuilder().setModelName(model).build()));
-        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().contains("items"));
-    }
-
-    private io.restassured.response.Response feedback(List<Map<String, Object>> items) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("items", items))
-                .post("/models/" + model + "/feedback");
-    }
-
-    private JsonPath performance(String query) {
-        return given().get("/models/" + model + "/performance" + query)
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
-    }
-
     private FeedbackServiceGrpc.FeedbackServiceBlockingStub feedbackAs(String authorization) {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), authorization);
@@ -316,232 +223,5 @@ class PerformanceFlowTest {
             }
         }
         return events.stream().filter(x -> x.getMethod().equals("performance")).toList();
-    }
-
-    @Test
-    void feedbackForACapturedInputIsPublishedAsALabelledSampleOfTheDataset() throws Exception {
-        TestTopics.publish(Topics.DATA_READY, FakeDatasetService.DATASET, dataReady());
-        await("reference profile", () -> given().get("/references/vibration@v1").statusCode() == 200);
-        registry.register(ModelVersion.newBuilder()
-                .setModelName(model)
-                .setVersion(1)
-                .addAllClassLabels(LABELS)
-                .putMetrics("test_accuracy", 0.9)
-                .setFeatureCount(SensorSimulator.featureCount())
-                .setLineage(io.edgeloop.proto.registry.v1.Lineage.newBuilder()
-                        .setDatasetName(FakeDatasetService.DATASET)
-                        .setDatasetVersion(1))
-                .build());
-        deploy(1);
-        // cap-0 was captured by the device (an uncertain inference), cap-1 was not
-        TelemetryWindow plain = window("cap", devA, 1, "cap-", 2, Instant.now().minusSeconds(10), "live", 0.4f, 0.95f);
-        List<Float> input = List.of(0.5f, -1.25f, 3f);
-        TelemetryWindow w = plain.toBuilder()
-                .setInferences(0, plain.getInferences(0).toBuilder().addAllInput(input))
-                .build();
-        report(w);
-
-        List<Map<String, Object>> items = List.of(
-                Map.of("inferenceId", "cap-0", "label", LABELS.get(2)),
-                Map.of("inferenceId", "cap-1", "label", LABELS.get(1)));
-        assertEquals(
-                2, feedback(items).then().statusCode(200).extract().jsonPath().getLong("accepted"));
-        List<io.edgeloop.proto.events.v1.SampleLabelled> samples = labelledSamples();
-        assertEquals(1, samples.size(), "only the captured inference becomes a sample");
-        var e = samples.get(0);
-        assertEquals(FakeDatasetService.DATASET, e.getDatasetName());
-        assertEquals(model, e.getModelName());
-        assertEquals(1, e.getModelVersion());
-        assertEquals("cap-0", e.getInferenceId());
-        assertEquals(devA, e.getDeviceId());
-        assertEquals(input, e.getFeaturesList());
-        assertEquals(LABELS.get(2), e.getLabel());
-        assertEquals(LABELS.get(0), e.getPredictedLabel());
-        assertEquals(0.4f, e.getConfidence());
-
-        // the same label again publishes nothing; a corrected label publishes the correction
-        feedback(items.subList(0, 1)).then().statusCode(200);
-        assertEquals(1, labelledSamples().size());
-        feedback(List.of(Map.of("inferenceId", "cap-0", "label", LABELS.get(3))))
-                .then()
-                .statusCode(200);
-        assertEquals(
-                List.of(LABELS.get(2), LABELS.get(3)),
-                labelledSamples().stream().map(x -> x.getLabel()).toList());
-
-        // an input that is not a number is refused with the window, naming the field
-        TelemetryWindow bad = window("capbad", devA, 1, "bad-", 1, Instant.now().minusSeconds(5), "live");
-        TelemetryWindow badInput = bad.toBuilder()
-                .setInferences(0, bad.getInferences(0).toBuilder().addInput(Float.NaN))
-                .build();
-        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> telemetry.report(badInput));
-        assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
-        assertTrue(refused.getStatus().getDescription().contains("inferences[0].input"));
-    }
-
-    @Test
-    void performanceIsReportedPerFleetSegmentWorstFirst() {
-        TestTopics.publish(Topics.DATA_READY, FakeDatasetService.DATASET, dataReady());
-        await("reference profile", () -> given().get("/references/vibration@v1").statusCode() == 200);
-        register(1);
-        deploy(1);
-        Instant at = Instant.now().minusSeconds(20);
-        report(window("sa", devA, 1, "sa-", 20, at, "live").toBuilder()
-                .putDeviceLabels("site", "north")
-                .putDeviceLabels("hw", "rev-b")
-                .build());
-        report(window("sb", devB, 1, "sb-", 20, at, "live").toBuilder()
-                .putDeviceLabels("site", "south")
-                .build());
-        // A's predictions all right, B's wrong for every odd i
-        List<Map<String, Object>> items = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            items.add(Map.of("inferenceId", "sa-" + i, "label", LABELS.get(i % 4)));
-            items.add(Map.of("inferenceId", "sb-" + i, "label", LABELS.get(i % 2 == 0 ? i % 4 : (i + 1) % 4)));
-        }
-        feedback(items).then().statusCode(200);
-
-        JsonPath segments = given().get("/models/" + model + "/performance/segments?label=site")
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
-        assertEquals(List.of("south", "north"), segments.getList("value"), "worst first");
-        assertEquals(0.5, segments.getDouble("[0].accuracy"), 1e-9);
-        assertEquals(1.0, segments.getDouble("[1].accuracy"), 1e-9);
-        assertEquals(20, segments.getLong("[1].labelledCount"));
-        JsonPath north = performance("?segment=site=north");
-        assertEquals(20, north.getLong("labelledCount"));
-        assertEquals(1.0, north.getDouble("accuracy"), 1e-9);
-        assertEquals(
-                List.of("rev-b"),
-                given().get("/models/" + model + "/performance/segments?label=hw")
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .jsonPath()
-                        .getList("value"));
-
-        given().get("/models/" + model + "/performance?segment=site")
-                .then()
-                .statusCode(422)
-                .body("errors[0].field", org.hamcrest.Matchers.equalTo("segment"));
-        given().get("/models/" + model + "/performance/segments")
-                .then()
-                .statusCode(422)
-                .body("errors[0].field", org.hamcrest.Matchers.equalTo("label"));
-        TelemetryWindow badLabels = window("sx", devA, 1, "sx-", 1, at, "live").toBuilder()
-                .putDeviceLabels("bad key!", "x")
-                .build();
-        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> telemetry.report(badLabels));
-        assertTrue(refused.getStatus().getDescription().contains("device_labels"));
-    }
-
-    private List<io.edgeloop.proto.events.v1.SampleLabelled> labelledSamples() throws Exception {
-        String type = io.edgeloop.proto.events.v1.SampleLabelled.getDescriptor().getFullName();
-        List<byte[]> payloads = QuarkusTransaction.requiringNew()
-                .call(() -> OutboxEvent.<OutboxEvent>list(
-                                "eventType = ?1 and recordKey = ?2 order by id", type, FakeDatasetService.DATASET)
-                        .stream()
-                        .map(o -> o.payload)
-                        .toList());
-        List<io.edgeloop.proto.events.v1.SampleLabelled> out = new ArrayList<>();
-        for (byte[] p : payloads) {
-            var e = io.edgeloop.proto.events.v1.SampleLabelled.parseFrom(p);
-            if (e.getModelName().equals(model)) {
-                out.add(e);
-            }
-        }
-        return out;
-    }
-
-    private void register(int version) {
-        registry.register(ModelVersion.newBuilder()
-                .setModelName(model)
-                .setVersion(version)
-                .addAllClassLabels(LABELS)
-                .putMetrics("test_accuracy", 0.9)
-                .setFeatureCount(SensorSimulator.featureCount())
-                .build());
-    }
-
-    private void deploy(int version) {
-        TestTopics.publish(
-                Topics.DEPLOYED,
-                model,
-                Deployed.newBuilder()
-                        .setMeta(Events.newMeta(
-                                "deployment-service", UUID.randomUUID().toString(), "c-" + version))
-                        .setDeploymentId("dep-" + run + "-" + version)
-                        .setModelName(model)
-                        .setModelVersion(version)
-                        .setVariantId("var-" + version)
-                        .addDeviceIds(devA)
-                        .addDeviceIds(devB)
-                        .setSnapshotId(FakeDatasetService.DATASET + "@v1")
-                        .build()
-                        .toByteArray());
-        await("v" + version + " deployed", () -> {
-            var res = given().get("/models/" + model + "/drift");
-            return res.statusCode() == 200 && res.jsonPath().getInt("modelVersion") == version;
-        });
-    }
-
-    private void report(TelemetryWindow w) {
-        assertTrue(telemetry.report(w).getAccepted());
-    }
-
-    /** A window of {@code n} classified inferences {@code prefix + i}, class {@code i % 4} at confidence 0.9. */
-    private TelemetryWindow window(
-            String id, String device, int version, String prefix, int n, Instant at, String source) {
-        return window(id, device, version, prefix, n, at, source, 0.9f, 0.9f);
-    }
-
-    /** As above, the confidences alternating between {@code even} and {@code odd}. */
-    private TelemetryWindow window(
-            String id,
-            String device,
-            int version,
-            String prefix,
-            int n,
-            Instant at,
-            String source,
-            float even,
-            float odd) {
-        TelemetryWindow.Builder w = TelemetryWindow.newBuilder()
-                .setWindowId(id + "-" + run)
-                .setDeviceId(device)
-                .setModelName(model)
-                .setModelVersion(version)
-                .setVariantId("var-" + version)
-                .setInferenceCount(n)
-                .setSource(source)
-                .setWindowStart(ProtoTime.of(at))
-                .setWindowEnd(ProtoTime.of(at.plusSeconds(2)));
-        Map<String, Long> classes = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            w.addInferences(InferenceRecord.newBuilder()
-                    .setInferenceId(prefix + i)
-                    .setPredictedClass(i % 4)
-                    .setConfidence(i % 2 == 0 ? even : odd)
-                    .setInferredAt(ProtoTime.of(at.plusMillis(i))));
-            classes.merge(LABELS.get(i % 4), 1L, Long::sum);
-        }
-        return w.putAllPredictedClassCounts(classes).build();
-    }
-
-    private static byte[] dataReady() {
-        return DataReady.newBuilder()
-                .setMeta(Events.newMeta("data-service", "", ""))
-                .setDatasetName(FakeDatasetService.DATASET)
-                .setDatasetVersion(1)
-                .setSnapshotId(FakeDatasetService.DATASET + "@v1")
-                .setFeatureCount(SensorSimulator.featureCount())
-                .addAllClassLabels(SensorSimulator.LABELS)
-                .setTrainCount(FakeDatasetService.TRAIN_ROWS)
-                .setValidationCount(FakeDatasetService.VALIDATION_ROWS)
-                .setTrigger("manual")
-                .build()
-                .toByteArray();
     }
 }
