@@ -198,11 +198,13 @@ class LoopEndToEndIT {
         JsonNode train = Chaos.job(
                 stack, "training-service", "train", report.versions().get(0).trainingRunId());
         assertEquals(2, train.path("attempts").asInt(), train.toString());
-        JsonNode compile = Chaos.jobs(stack, "compiler-service", "DONE").stream()
-                .filter(j -> j.path("attempts").asInt() == 2)
+        // (the compiler's other jobs, e.g. a re-scoring that waited for the registry's alias, may take two attempts
+        // too)
+        Chaos.jobs(stack, "compiler-service", "DONE").stream()
+                .filter(j -> "compile".equals(j.path("kind").asText())
+                        && j.path("attempts").asInt() == 2)
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no compile job finished on a second attempt"));
-        assertEquals("compile", compile.path("kind").asText());
 
         Map<Integer, Long> rollouts = Chaos.list(stack.url("deployment-service") + "/rollouts?limit=100").stream()
                 .collect(Collectors.groupingBy(r -> r.path("modelVersion").asInt(), Collectors.counting()));
