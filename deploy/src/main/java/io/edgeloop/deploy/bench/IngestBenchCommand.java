@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  * {@code edgeloop bench-ingest}: sample ingest throughput against data-service as a data set grows. Starts the stack
  * (no agents, free ports), creates a data set of {@code --features} features and 3 classes (default outlier checks:
  * per class), sends JSON batches of {@code --batch} rows (uniform values, distinct rows, classes in turn) and measures
- * rows/s of {@code --measure} batches at 0 stored rows and again after filling the data set to {@code --stored} rows.
+ * rows/s of {@code --measure} batches at 0 stored rows and again after filling the data set to {@code --stored} rows,
+ * after {@code --warmup} batches into another data set (the service's JIT warmed up first).
  * Prints both, their ratio and the targets (>= 30,000 rows/s; ratio >= 0.8); exit code 0 when both are met.
  */
 @Command(
@@ -42,6 +43,13 @@ public final class IngestBenchCommand implements Callable<Integer> {
 
     @Option(names = "--features", defaultValue = "8", description = "Features per row (default: ${DEFAULT-VALUE}).")
     int features;
+
+    @Option(
+            names = "--warmup",
+            defaultValue = "5",
+            description = "Batches sent to a separate data set before the first measurement, so that it measures an"
+                    + " empty data set on a warmed-up service, not the JIT (default: ${DEFAULT-VALUE}; 0 = none).")
+    int warmup;
 
     @Option(names = "--home", description = "Repository root with the built services (default: detected).")
     Path home;
@@ -74,6 +82,21 @@ public final class IngestBenchCommand implements Callable<Integer> {
                 names.add("f" + i);
             }
             admin.put(data, Map.of("featureNames", names, "labels", LABELS)).expect(201);
+            if (warmup > 0) {
+                String warm = data + "-warmup";
+                admin.put(warm, Map.of("featureNames", names, "labels", LABELS)).expect(201);
+                long t0 = System.nanoTime();
+                for (int i = 0; i < warmup; i++) {
+                    send(admin, warm);
+                }
+                System.out.printf(
+                        Locale.ROOT,
+                        "warm-up: %,d rows into %s-warmup in %.1f s%n",
+                        sent,
+                        DATASET,
+                        (System.nanoTime() - t0) / 1e9);
+                sent = 0;
+            }
             double empty = measure(admin, data, "at 0 stored rows");
             long fill = System.nanoTime();
             while (sent < stored) {
