@@ -34,15 +34,4 @@ public final class ClassScores {
         }
         return p;
     }
-
-    /** Index of the largest score (the first of equal ones); -1 for an empty row. */
-    public static int argmax(float[] scores) {
-        int best = scores.length == 0 ? -1 : 0;
-        for (int i = 1; i < scores.length; i++) {
-            if (scores[i] > scores[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
 }

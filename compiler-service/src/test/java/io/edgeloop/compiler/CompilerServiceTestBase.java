@@ -13,6 +13,7 @@ import io.edgeloop.proto.events.v1.Metrics;
 import io.edgeloop.proto.events.v1.ModelOptimized;
 import io.edgeloop.proto.events.v1.ModelTrained;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 
 /**
  * What the end-to-end tests of the service share (on top of {@link CompilerTestBase}): a registered version with its
@@ -83,16 +85,13 @@ abstract class CompilerServiceTestBase extends CompilerTestBase {
         return e;
     }
 
-    static <T> T await(String what, Supplier<Optional<T>> probe) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<T> v = probe.get();
-            if (v.isPresent()) {
-                return v.get();
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out waiting for " + what);
+    /** The value {@code probe} gives once it gives one, polled every 100 ms for at most {@link #WAIT}. */
+    static <T> T await(String what, Supplier<Optional<T>> probe) {
+        return Awaitility.await(what)
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(probe::get, Optional::isPresent)
+                .orElseThrow();
     }
 
     static List<Compilation> compilationsOf(String model) {

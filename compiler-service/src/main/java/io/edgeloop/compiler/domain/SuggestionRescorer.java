@@ -194,7 +194,7 @@ public class SuggestionRescorer implements JobHandler {
                 .setModelVersion(version.getVersion());
         for (int i = 0; i < rows.length; i++) {
             float[] p = ClassScores.toProbabilities(e.outputs()[i]);
-            int best = ClassScores.argmax(p);
+            int best = e.predictions()[i]; // the evaluator's argmax of the scores (softmax keeps it)
             request.addPredictions(Rescored.newBuilder()
                     .setSampleId(samples.get(i).getSampleId())
                     .setPredictedLabel(labels.get(best))

@@ -15,11 +15,16 @@ final class Bulk {
 
     private Bulk() {}
 
-    /** 422 for an empty request, 413 past {@code max} entries. */
+    /** 422 for an empty request (naming {@code ids}), 413 past {@code max} entries. */
     static void requireSize(int size, int max) {
+        requireSize(size, max, "ids");
+    }
+
+    /** 422 for an empty request, naming its list {@code field}; 413 past {@code max} entries. */
+    static void requireSize(int size, int max, String field) {
         if (size == 0) {
             throw ApiException.invalid(
-                    "nothing to do", List.of(new FieldError("ids", "at least one sample id is required")));
+                    "nothing to do", List.of(new FieldError(field, "at least one sample id is required")));
         }
         if (size > max) {
             throw new ApiException(

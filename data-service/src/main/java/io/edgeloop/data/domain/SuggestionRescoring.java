@@ -101,7 +101,7 @@ public class SuggestionRescoring {
         if (!errors.isEmpty()) {
             throw ApiException.invalid("invalid request", errors);
         }
-        Bulk.requireSize(predictions.size(), config.curation().maxBulkSize());
+        Bulk.requireSize(predictions.size(), config.curation().maxBulkSize(), "predictions");
         Set<FieldError> itemErrors = new LinkedHashSet<>();
         Bulk.checkIds(
                 predictions.stream().map(Prediction::sampleId).toList(),

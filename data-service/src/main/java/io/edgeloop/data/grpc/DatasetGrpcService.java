@@ -165,9 +165,7 @@ public class DatasetGrpcService extends DatasetServiceGrpc.DatasetServiceImplBas
         try {
             return snapshots.get(ref.getDatasetName(), ref.getVersion());
         } catch (ApiException e) {
-            throw (e.status() == 404 ? Status.NOT_FOUND : Status.INVALID_ARGUMENT)
-                    .withDescription(e.getMessage())
-                    .asRuntimeException();
+            throw GrpcProblems.status(e);
         }
     }
 

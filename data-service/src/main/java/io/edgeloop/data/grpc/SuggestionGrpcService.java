@@ -4,7 +4,6 @@ import io.edgeloop.common.auth.Roles;
 import io.edgeloop.data.domain.SuggestionRescoring;
 import io.edgeloop.data.persistence.SuggestionStore;
 import io.edgeloop.kit.api.ApiException;
-import io.edgeloop.kit.api.Problem.FieldError;
 import io.edgeloop.proto.data.v1.CapturedPage;
 import io.edgeloop.proto.data.v1.CapturedSample;
 import io.edgeloop.proto.data.v1.ListCapturedRequest;
@@ -12,7 +11,6 @@ import io.edgeloop.proto.data.v1.RescoreRequest;
 import io.edgeloop.proto.data.v1.RescoreResult;
 import io.edgeloop.proto.data.v1.Rescored;
 import io.edgeloop.proto.data.v1.SuggestionServiceGrpc;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
@@ -20,7 +18,6 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * gRPC {@code edgeloop.data.v1.SuggestionService}: active learning's captured inputs waiting for a label (role {@code
@@ -45,7 +42,7 @@ public class SuggestionGrpcService extends SuggestionServiceGrpc.SuggestionServi
                     request.getAfterSampleId().isEmpty() ? null : request.getAfterSampleId(),
                     request.getPageSize());
         } catch (ApiException e) {
-            responseObserver.onError(status(e));
+            responseObserver.onError(GrpcProblems.status(e));
             return;
         }
         CapturedPage.Builder out = CapturedPage.newBuilder().addAllClassLabels(page.classLabels());
@@ -87,7 +84,7 @@ public class SuggestionGrpcService extends SuggestionServiceGrpc.SuggestionServi
             outcome = rescoring.rescore(
                     request.getDatasetName(), request.getModelName(), request.getModelVersion(), predictions);
         } catch (ApiException e) {
-            responseObserver.onError(status(e));
+            responseObserver.onError(GrpcProblems.status(e));
             return;
         }
         responseObserver.onNext(RescoreResult.newBuilder()
@@ -95,18 +92,5 @@ public class SuggestionGrpcService extends SuggestionServiceGrpc.SuggestionServi
                 .setSkipped(outcome.skipped())
                 .build());
         responseObserver.onCompleted();
-    }
-
-    /** NOT_FOUND for a 404, INVALID_ARGUMENT naming every field otherwise (422, 413). */
-    static io.grpc.StatusRuntimeException status(ApiException e) {
-        Status s = e.status() == 404 ? Status.NOT_FOUND : Status.INVALID_ARGUMENT;
-        List<FieldError> errors = e.toProblem().errors();
-        String fields = errors == null || errors.isEmpty()
-                ? ""
-                : ": "
-                        + errors.stream()
-                                .map(f -> f.field() + ": " + f.message())
-                                .collect(Collectors.joining("; "));
-        return s.withDescription(e.getMessage() + fields).asRuntimeException();
     }
 }

@@ -38,6 +38,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -183,22 +184,15 @@ abstract class TrainingServiceTestBase {
         return awaitStatus("/training-runs/" + runId, status);
     }
 
-    /** Polls {@code path} until it answers 200 with a {@code status} that matches. */
+    /** Polls {@code path} every 100 ms until it answers 200 with a {@code status} that matches (at most WAIT). */
     static JsonPath awaitStatus(String path, Predicate<String> status) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            var response = given().get(path);
-            if (response.statusCode() == 200 && status.test(response.jsonPath().getString("status"))) {
-                return response.jsonPath();
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError(path + " did not reach the expected status within " + WAIT);
+        return Awaitility.await(path + " reaching the expected status")
+                .atMost(WAIT)
+                .pollInterval(Duration.ofMillis(100))
+                .until(
+                        () -> given().get(path),
+                        r -> r.statusCode() == 200 && status.test(r.jsonPath().getString("status")))
+                .jsonPath();
     }
 
     static ValidatableResponse postJson(String path, String json) {
